@@ -1,0 +1,48 @@
+# Followup: every target can be run again safely, and works on a fresh machine with only
+# Python 3.11+, Node 20+ and make.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.installed
+ASSETS := src/followup/static/govuk/followup.css
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo serve test lint bench clean
+
+install: $(INSTALLED) $(ASSETS)
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(ASSETS): $(NODE_INSTALLED) frontend/followup.scss scripts/build-assets.mjs
+	node scripts/build-assets.mjs
+
+demo: install
+	$(BIN)/followup demo
+	@echo
+	@echo "Open http://$(HOST):$(PORT)/ and sign in with a username above."
+	$(BIN)/followup serve --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/followup serve --host $(HOST) --port $(PORT)
+
+test: install
+	bash scripts/test.sh
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy src tests
+
+clean:
+	rm -rf $(VENV) node_modules src/followup/static/govuk .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,234 @@
+"""The ``followup`` command: set up, serve and administer Followup.
+
+Run ``followup --help`` for the commands, and ``followup COMMAND --help`` for each one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import secrets
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+LOCAL_NOTE = (
+    "No FOLLOWUP_SECRET_KEY is set, so Followup runs in local mode: a secret key kept in "
+    "{path}, the SQLite database in {data}, and HTTPS protections off for http://127.0.0.1."
+)
+
+
+def _local_defaults() -> bool:
+    """Choose settings for a single user's machine when none are configured.
+
+    A deployment sets FOLLOWUP_SECRET_KEY (or FOLLOWUP_SECRET_KEY_FILE); without either we are
+    on a developer's or evaluator's machine, so we keep a generated key under the data folder
+    and serve plain HTTP on the loopback address.
+    """
+    if os.environ.get("FOLLOWUP_SECRET_KEY") or os.environ.get("FOLLOWUP_SECRET_KEY_FILE"):
+        return False
+    data_dir = Path(os.environ.get("FOLLOWUP_DATA_DIR") or "var").resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key_file = data_dir / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.chmod(0o600)
+    os.environ["FOLLOWUP_SECRET_KEY_FILE"] = str(key_file)
+    os.environ.setdefault("FOLLOWUP_HTTPS", "false")
+    return True
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "followup.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # The folder collectstatic fills; WhiteNoise also serves straight from the app folders.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+def _migrate(quiet: bool = False) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0 if quiet else 1)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _migrate()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from followup.demo.loader import load_demo
+
+    _migrate(quiet=True)
+    password, sign_ins = load_demo(os.environ.get("FOLLOWUP_DEMO_PASSWORD") or None)
+    print("Demo loaded: South Ayrshire's 2016 inspection and 2018 progress review (public facts),")
+    print("with an illustrative improvement plan, and the fictional Glenmorran partnership.")
+    print()
+    print("Sign in with any of these usernames:")
+    for sign_in in sign_ins:
+        print(f"  {sign_in.username:<12} {sign_in.role:<13} {sign_in.partnership}")
+    print(f"Password for all of them: {password}")
+    if not os.environ.get("FOLLOWUP_DEMO_PASSWORD"):
+        print("(generated now; set FOLLOWUP_DEMO_PASSWORD to choose your own)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import waitress
+
+    from followup.wsgi import application
+
+    print(f"Followup is at http://{args.host}:{args.port}/  (press Ctrl+C to stop)", flush=True)
+    waitress.serve(application, host=args.host, port=args.port, threads=args.threads, ident="Followup")
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from followup.partnerships.models import Membership, Partnership, Role
+
+    User = get_user_model()
+    if User.objects.filter(username=args.username).exists():
+        return _fail(f"createuser: a user called {args.username!r} already exists.")
+    partnership = None
+    if args.partnership:
+        partnership = Partnership.objects.filter(slug=args.partnership).first()
+        if partnership is None:
+            return _fail(f"createuser: no partnership has the slug {args.partnership!r}.")
+        if not args.role:
+            return _fail("createuser: --partnership needs --role.")
+    if args.role and not args.partnership:
+        return _fail("createuser: --role needs --partnership.")
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            return _fail("createuser: the passwords differ.")
+    else:
+        return _fail("createuser: give the password on standard input with --password-stdin.")
+    candidate = User(username=args.username, email=args.email or "")
+    try:
+        validate_password(password, candidate)
+    except ValidationError as error:
+        return _fail("createuser: " + " ".join(error.messages))
+    with transaction.atomic():
+        if args.superuser:
+            user = User.objects.create_superuser(args.username, args.email or "", password)
+        else:
+            user = User.objects.create_user(args.username, args.email or "", password)
+        if partnership is not None:
+            Membership.objects.create(user=user, partnership=partnership, role=args.role)
+    where = f" as {Role(args.role).label} of {partnership.name}" if partnership else ""
+    print(f"Created {args.username}{where}{' (superuser)' if args.superuser else ''}.")
+    return 0
+
+
+def cmd_load_framework(args: argparse.Namespace) -> int:
+    from followup.frameworks.library import LibraryFileError, load_file, load_library
+
+    if not args.file and not args.library:
+        return _fail("load-framework: give a FILE, or --library for the bundled library.")
+    try:
+        results = load_library() if args.library else load_file(args.file)
+    except LibraryFileError as error:
+        for line in error.errors:
+            print(line, file=sys.stderr)
+        print(f"Nothing was loaded ({len(error.errors)} problem{'s' if len(error.errors) != 1 else ''}).", file=sys.stderr)
+        return 1
+    for result in results:
+        state = "loaded" if result.created else "unchanged"
+        extra = f" ({'; '.join(result.messages)})" if result.messages else ""
+        print(f"{state}: {result.kind} {result.urn} version {result.version}: {result.name}{extra}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("check", deploy=args.deploy, fail_level="WARNING")
+    print("No problems found." + (" (deployment checks included)" if args.deploy else ""))
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["followup manage", *args.arguments])
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="followup",
+        description=(
+            "Followup: inspection follow-up for children's services partnerships. Settings come "
+            "from the environment (see docs/configuration.md); with no FOLLOWUP_SECRET_KEY set, "
+            "Followup runs in local mode with its data in ./var."
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    add("demo", cmd_demo, "Create or update the database, then load (or reload) the demo partnerships and users, and print the sign-ins. The password is FOLLOWUP_DEMO_PASSWORD if set, otherwise generated.")
+    serve = add("serve", cmd_serve, "Serve Followup with the waitress WSGI server.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    add("migrate", cmd_migrate, "Create or update the database tables.")
+    create = add("createuser", cmd_createuser, "Create a user, optionally with a role in a partnership. The password is asked for, or read from standard input with --password-stdin.")
+    create.add_argument("username")
+    create.add_argument("--email", help="email address")
+    create.add_argument("--partnership", metavar="SLUG", help="partnership to add the user to")
+    create.add_argument("--role", choices=["viewer", "contributor", "editor", "lead", "inspector", "admin"], help="role in that partnership")
+    create.add_argument("--superuser", action="store_true", help="may use the Django admin")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from the first line of standard input")
+    load = add("load-framework", cmd_load_framework, "Validate a framework or scale library file (YAML) and load it. A file with any problem is reported with line numbers and nothing is loaded.")
+    load.add_argument("file", nargs="?", help="the YAML file (see docs/frameworks.md)")
+    load.add_argument("--library", action="store_true", help="load every file of the bundled library instead")
+    check = add("check", cmd_check, "Check the configuration for problems; with --deploy, also for what production needs.")
+    check.add_argument("--deploy", action="store_true", help="include Django's deployment checks (use with production settings)")
+    manage = add("manage", cmd_manage, "Run a Django management command, e.g. 'followup manage shell'.")
+    manage.add_argument("arguments", nargs=argparse.REMAINDER, help="the command and its arguments")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management.base import CommandError
+
+    args = build_parser().parse_args(argv)
+    local = _local_defaults()
+    if local and args.command in {"demo", "serve"}:
+        data = os.environ.get("FOLLOWUP_DATA_DIR") or "var"
+        print(LOCAL_NOTE.format(path=os.environ["FOLLOWUP_SECRET_KEY_FILE"], data=data), file=sys.stderr)
+    try:
+        _setup()
+        return int(args.handler(args))
+    except ImproperlyConfigured as error:
+        return _fail(f"Configuration problem: {error}")
+    except CommandError as error:
+        return _fail(str(error))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

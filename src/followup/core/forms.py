@@ -1,0 +1,49 @@
+"""Form pieces shared by the apps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class DateInput(forms.DateInput):
+    """A native date input: works without JavaScript and reads ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def date_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text or "For example, 2024-03-27",
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": f"{label} must be a real date, for example 2024-03-27"},
+    )
+
+
+class StrictForm(forms.Form):
+    """Base for Followup forms: text is stripped, and messages name the field."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            label = (field.label or "this field").lower()
+            verb = "Choose" if isinstance(field, forms.ChoiceField | forms.ModelChoiceField) else "Enter"
+            field.error_messages["required"] = f"{verb} {label}"
+            if isinstance(field, forms.IntegerField):
+                field.error_messages["invalid"] = f"{field.label} must be a whole number"
+            if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+                field.error_messages["invalid_choice"] = f"Choose {label} from the list"
+                field.error_messages["invalid_pk_value"] = f"Choose {label} from the list"
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                field.error_messages["invalid_list"] = f"Choose {label} from the list"
+
+
+def optional_int(value: Any) -> int | None:
+    return None if value in (None, "") else int(value)

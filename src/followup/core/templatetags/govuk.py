@@ -1,0 +1,127 @@
+"""Render Django form fields as GOV.UK Frontend components."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+def _kind(field: BoundField) -> str:
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    return "input"
+
+
+def anchor_id(field: BoundField) -> str:
+    """The id the error summary links to: the input itself, or the first option."""
+    if _kind(field) in {"radios", "checkboxes"}:
+        return f"{field.auto_id}_0"
+    return str(field.auto_id)
+
+
+@register.inclusion_tag("includes/field.html")
+def govuk_field(field: BoundField, width: str = "") -> dict[str, Any]:
+    kind = _kind(field)
+    field_id = str(field.auto_id)
+    described = []
+    if field.help_text:
+        described.append(f"{field_id}-hint")
+    if field.errors:
+        described.append(f"{field_id}-error")
+    context: dict[str, Any] = {
+        "field": field,
+        "kind": kind,
+        "id": field_id,
+        "describedby": " ".join(described),
+        "errors": field.errors,
+    }
+    if kind in {"input", "textarea", "select", "checkbox"}:
+        base = {
+            "input": "govuk-input",
+            "textarea": "govuk-textarea",
+            "select": "govuk-select",
+            "checkbox": "govuk-checkboxes__input",
+        }[kind]
+        classes = [base]
+        if field.errors and kind != "checkbox":
+            classes.append(f"{base}--error")
+        if width:
+            classes.append(f"govuk-input--width-{width}")
+        elif isinstance(field.field.widget, forms.DateInput | forms.NumberInput):
+            classes.append("govuk-input--width-10")
+        attrs = {"class": " ".join(classes)}
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
+        context["widget"] = field.as_widget(attrs=attrs)
+    return context
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def govuk_error_summary(form: forms.BaseForm) -> dict[str, Any]:
+    items: list[dict[str, str]] = []
+    for error in form.non_field_errors():
+        items.append({"text": error, "href": ""})
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            continue
+        bound = form[name]
+        for error in errors:
+            items.append({"text": error, "href": f"#{anchor_id(bound)}"})
+    return {"items": items}
+
+
+@register.filter
+def grade_class(value: int | None) -> str:
+    """A tag colour for a six-point grade; the word and number are always shown too."""
+    if value is None:
+        return "govuk-tag--grey"
+    return {
+        6: "govuk-tag--green",
+        5: "govuk-tag--green",
+        4: "govuk-tag--turquoise",
+        3: "govuk-tag--yellow",
+        2: "govuk-tag--orange",
+        1: "govuk-tag--red",
+    }.get(value, "govuk-tag--grey")
+
+
+@register.filter
+def status_class(value: str) -> str:
+    return {
+        "complete": "govuk-tag--green",
+        "in_progress": "govuk-tag--blue",
+        "on_hold": "govuk-tag--yellow",
+        "cancelled": "govuk-tag--grey",
+        "not_started": "govuk-tag--grey",
+        "on_track": "govuk-tag--green",
+        "at_risk": "govuk-tag--yellow",
+        "off_track": "govuk-tag--red",
+        "draft": "govuk-tag--grey",
+        "published": "govuk-tag--green",
+    }.get(value, "govuk-tag--grey")
+
+
+@register.filter
+def has_cap(capabilities: Any, name: str) -> bool:
+    return name in capabilities
+
+
+@register.simple_tag
+def page_title(*parts: str) -> SafeString:
+    from django.utils.html import escape
+
+    return SafeString(" – ".join(escape(p) for p in [*parts, "Followup"] if p))

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from followup.partnerships.access import visible_partnerships
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    partnerships = list(visible_partnerships(request.user))
+    if len(partnerships) == 1:
+        return redirect("partnerships:home", partnerships[0].slug)
+    return render(request, "core/home.html", {"partnerships": partnerships})
+
+
+def form_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    title: str,
+    back_url: str,
+    partnership: Any,
+    caption: str = "",
+    submit_label: str = "Save",
+    status: int = 200,
+) -> HttpResponse:
+    """Render a form on the standard GOV.UK form page."""
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "caption": caption,
+            "back_url": back_url,
+            "partnership": partnership,
+            "submit_label": submit_label,
+        },
+        status=status,
+    )
+
+
+def apply_errors(form: BaseForm, error: ValidationError) -> None:
+    """Put an action's validation error on the form, at the field it names."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)

@@ -1,0 +1,441 @@
+"""Reading, validating and loading framework library files.
+
+A library file is YAML describing either a ``scale`` or a ``framework`` (the schema is in
+``docs/frameworks.md``). Validation collects every problem, each with its line number, before
+anything is written; loading happens in one transaction, so a bad file loads nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from followup.frameworks.models import Framework, QualityIndicator, Scale
+
+LIBRARY_DIR = Path(__file__).resolve().parent / "library"
+
+
+class LibraryFileError(Exception):
+    """A library file that cannot be loaded; ``errors`` holds every problem found."""
+
+    def __init__(self, path: str, errors: list[str]) -> None:
+        self.path = path
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class LoadResult:
+    kind: str
+    urn: str
+    version: int
+    name: str
+    created: bool
+    messages: list[str] = field(default_factory=list)
+
+
+_TOP_COMMON = {"kind", "urn", "version", "name", "description", "notes", "sources"}
+_TOP_KEYS = {
+    "scale": _TOP_COMMON | {"levels"},
+    "framework": _TOP_COMMON | {"short_name", "provider", "published", "scale", "nodes"},
+}
+_LEVEL_KEYS = {"value", "word", "meaning", "description"}
+_NODE_KEYS = {
+    "urn",
+    "ref_id",
+    "ref_id_confirmed",
+    "name",
+    "description",
+    "also_known_as",
+    "assessable",
+    "notes",
+    "children",
+}
+_SOURCE_KEYS = {"title", "url"}
+
+
+class _Validator:
+    """Walks the composed YAML nodes so that each problem can name its line."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.errors: list[str] = []
+        self._constructor = yaml.SafeLoader("")
+
+    def error(self, node: yaml.Node | None, message: str) -> None:
+        line = f"line {node.start_mark.line + 1}" if node is not None else "file"
+        self.errors.append(f"{self.path}, {line}: {message}")
+
+    def value(self, node: yaml.Node) -> Any:
+        return self._constructor.construct_object(node, deep=True)
+
+    def mapping(self, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"{what} must be a mapping of keys to values.")
+            return {}
+        result: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                self.error(key_node, f"{what}: keys must be plain words.")
+                continue
+            if key in result:
+                self.error(key_node, f"{what}: the key '{key}' appears twice.")
+                continue
+            if key not in allowed:
+                expected = ", ".join(sorted(allowed))
+                self.error(key_node, f"{what}: unknown key '{key}' (expected one of: {expected}).")
+                continue
+            result[key] = value_node
+        return result
+
+    def text(
+        self, keys: dict[str, yaml.Node], key: str, what: str, *, required: bool, parent: yaml.Node
+    ) -> str | None:
+        node = keys.get(key)
+        if node is None:
+            if required:
+                self.error(parent, f"{what}: '{key}' is required.")
+            return None
+        value = self.value(node) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, int | float) and not isinstance(value, bool) and key == "ref_id":
+            self.error(node, f"{what}: '{key}' must be text in quotes, e.g. \"2.1\"; got {value}.")
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and key == "published":
+            return str(value)
+        if not isinstance(value, str) or not value.strip():
+            if required or value is not None:
+                self.error(node, f"{what}: '{key}' must be non-empty text.")
+            return None
+        return value.strip()
+
+    def integer(
+        self, keys: dict[str, yaml.Node], key: str, what: str, *, parent: yaml.Node, minimum: int
+    ) -> int | None:
+        node = keys.get(key)
+        if node is None:
+            self.error(parent, f"{what}: '{key}' is required.")
+            return None
+        value = self.value(node) if isinstance(node, yaml.ScalarNode) else None
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            self.error(node, f"{what}: '{key}' must be a whole number of at least {minimum}.")
+            return None
+        return value
+
+    def boolean(self, keys: dict[str, yaml.Node], key: str, what: str) -> bool | None:
+        node = keys.get(key)
+        if node is None:
+            return None
+        value = self.value(node) if isinstance(node, yaml.ScalarNode) else None
+        if not isinstance(value, bool):
+            self.error(node, f"{what}: '{key}' must be true or false.")
+            return None
+        return value
+
+    def urn(self, keys: dict[str, yaml.Node], what: str, parent: yaml.Node) -> str | None:
+        value = self.text(keys, "urn", what, required=True, parent=parent)
+        if value is not None and (not value.startswith("urn:") or " " in value):
+            self.error(keys["urn"], f"{what}: 'urn' must start with 'urn:' and contain no spaces.")
+            return None
+        return value
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, f"{what} must be a list.")
+            return []
+        return list(node.value)
+
+    def sources(self, keys: dict[str, yaml.Node], what: str) -> list[dict[str, str]]:
+        node = keys.get("sources")
+        if node is None:
+            return []
+        result = []
+        for item in self.sequence(node, f"{what}: 'sources'"):
+            source = self.mapping(item, "A source", _SOURCE_KEYS)
+            title = self.text(source, "title", "A source", required=True, parent=item)
+            url = self.text(source, "url", "A source", required=False, parent=item)
+            if title:
+                result.append({"title": title, "url": url or ""})
+        return result
+
+
+def _digest(data: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def parse_file(path: Path | str) -> dict[str, Any]:
+    """Read and validate a library file; raise LibraryFileError listing every problem."""
+    path = Path(path)
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise LibraryFileError(name, [f"{name}: cannot read the file ({error})."]) from None
+    return parse_text(text, name)
+
+
+def parse_text(text: str, name: str = "<text>") -> dict[str, Any]:
+    checker = _Validator(name)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        line = f"line {mark.line + 1}" if mark is not None else "file"
+        raise LibraryFileError(name, [f"{name}, {line}: not valid YAML: {error.problem}."]) from None
+    if root is None:
+        raise LibraryFileError(name, [f"{name}: the file is empty."])
+    if not isinstance(root, yaml.MappingNode):
+        checker.error(root, "The file must be a mapping of keys to values.")
+        raise LibraryFileError(name, checker.errors)
+    kind_keys = {
+        key.value: value
+        for key, value in root.value
+        if isinstance(key, yaml.ScalarNode) and key.value == "kind"
+    }
+    kind = checker.text(kind_keys, "kind", "The file", required=True, parent=root)
+    if kind not in _TOP_KEYS:
+        if kind is not None:
+            checker.error(kind_keys["kind"], "The file: 'kind' must be 'scale' or 'framework'.")
+        raise LibraryFileError(name, checker.errors)
+    keys = checker.mapping(root, f"The {kind}", _TOP_KEYS[kind])
+    data: dict[str, Any] = {
+        "kind": kind,
+        "urn": checker.urn(keys, f"The {kind}", root),
+        "version": checker.integer(keys, "version", f"The {kind}", parent=root, minimum=1),
+        "name": checker.text(keys, "name", f"The {kind}", required=True, parent=root),
+        "description": checker.text(keys, "description", f"The {kind}", required=False, parent=root)
+        or "",
+        "notes": checker.text(keys, "notes", f"The {kind}", required=False, parent=root) or "",
+        "sources": checker.sources(keys, f"The {kind}"),
+    }
+    if kind == "scale":
+        data["levels"] = _parse_levels(checker, keys, root)
+    else:
+        for key in ("short_name", "provider", "published"):
+            data[key] = checker.text(keys, key, "The framework", required=False, parent=root) or ""
+        data["scale"] = checker.text(keys, "scale", "The framework", required=True, parent=root)
+        data["nodes"] = _parse_nodes(checker, keys, root)
+    if checker.errors:
+        raise LibraryFileError(name, checker.errors)
+    data["digest"] = _digest(data)
+    return data
+
+
+def _parse_levels(checker: _Validator, keys: dict[str, yaml.Node], root: yaml.Node) -> list[Any]:
+    node = keys.get("levels")
+    if node is None:
+        checker.error(root, "The scale: 'levels' is required.")
+        return []
+    levels: list[dict[str, Any]] = []
+    items = checker.sequence(node, "The scale: 'levels'")
+    if isinstance(node, yaml.SequenceNode) and len(items) < 2:
+        checker.error(node, "The scale: 'levels' needs at least two levels.")
+    previous: int | None = None
+    for item in items:
+        level = checker.mapping(item, "A level", _LEVEL_KEYS)
+        value = checker.integer(level, "value", "A level", parent=item, minimum=0)
+        word = checker.text(level, "word", "A level", required=True, parent=item)
+        meaning = checker.text(level, "meaning", "A level", required=True, parent=item)
+        description = checker.text(level, "description", "A level", required=False, parent=item)
+        if value is not None and previous is not None and value >= previous:
+            checker.error(item, f"A level: values must go down from best to worst; {value} follows {previous}.")
+        if value is not None:
+            previous = value
+        levels.append(
+            {"value": value, "word": word, "meaning": meaning, "description": description or ""}
+        )
+    return levels
+
+
+def _parse_nodes(checker: _Validator, keys: dict[str, yaml.Node], root: yaml.Node) -> list[Any]:
+    node = keys.get("nodes")
+    if node is None:
+        checker.error(root, "The framework: 'nodes' is required.")
+        return []
+    seen: dict[str, int] = {}
+    flat: list[dict[str, Any]] = []
+
+    def walk(items: list[yaml.Node], parent_urn: str | None, depth: int) -> None:
+        for item in items:
+            fields = checker.mapping(item, "A quality indicator", _NODE_KEYS)
+            if not fields and not isinstance(item, yaml.MappingNode):
+                continue
+            urn = checker.urn(fields, "A quality indicator", item)
+            if urn is not None:
+                if urn in seen:
+                    checker.error(fields["urn"], f"The urn '{urn}' is used twice (first on line {seen[urn]}).")
+                else:
+                    seen[urn] = item.start_mark.line + 1
+            name = checker.text(fields, "name", "A quality indicator", required=True, parent=item)
+            children_node = fields.get("children")
+            children = (
+                checker.sequence(children_node, "A quality indicator: 'children'")
+                if children_node is not None
+                else []
+            )
+            assessable = checker.boolean(fields, "assessable", "A quality indicator")
+            confirmed = checker.boolean(fields, "ref_id_confirmed", "A quality indicator")
+            aka_node = fields.get("also_known_as")
+            aka: list[str] = []
+            if aka_node is not None:
+                for alias in checker.sequence(aka_node, "A quality indicator: 'also_known_as'"):
+                    value = checker.value(alias) if isinstance(alias, yaml.ScalarNode) else None
+                    if isinstance(value, str) and value.strip():
+                        aka.append(value.strip())
+                    else:
+                        checker.error(alias, "A quality indicator: each 'also_known_as' must be text.")
+            flat.append(
+                {
+                    "urn": urn,
+                    "parent_urn": parent_urn,
+                    "ref_id": checker.text(fields, "ref_id", "A quality indicator", required=False, parent=item) or "",
+                    "ref_id_confirmed": True if confirmed is None else confirmed,
+                    "name": name,
+                    "description": checker.text(fields, "description", "A quality indicator", required=False, parent=item) or "",
+                    "notes": checker.text(fields, "notes", "A quality indicator", required=False, parent=item) or "",
+                    "also_known_as": aka,
+                    "assessable": (not children) if assessable is None else assessable,
+                    "depth": depth,
+                }
+            )
+            walk(children, urn, depth + 1)
+
+    items = checker.sequence(node, "The framework: 'nodes'")
+    if isinstance(node, yaml.SequenceNode) and not items:
+        checker.error(node, "The framework: 'nodes' must list at least one quality indicator.")
+    walk(items, None, 0)
+    if flat and not any(entry["assessable"] for entry in flat):
+        checker.error(node, "The framework has no assessable quality indicator.")
+    return flat
+
+
+def find_in_library(urn: str) -> Path | None:
+    """The bundled library file that defines this URN, if any."""
+    for path in sorted(LIBRARY_DIR.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError:
+            continue
+        if isinstance(data, dict) and data.get("urn") == urn:
+            return path
+    return None
+
+
+def load_file(path: Path | str) -> list[LoadResult]:
+    """Validate and load a library file (and a bundled scale it needs). All or nothing."""
+    data = parse_file(path)
+    with transaction.atomic():
+        return _load(data, str(Path(path).name))
+
+
+def _load(data: dict[str, Any], name: str) -> list[LoadResult]:
+    if data["kind"] == "scale":
+        return [_load_scale(data, name)]
+    results: list[LoadResult] = []
+    scale = Scale.objects.filter(urn=data["scale"]).order_by("-version").first()
+    if scale is None:
+        scale_path = find_in_library(data["scale"])
+        if scale_path is None:
+            raise LibraryFileError(
+                name,
+                [f"{name}: the scale '{data['scale']}' is not loaded; load its file first."],
+            )
+        results.append(_load_scale(parse_file(scale_path), scale_path.name))
+        scale = Scale.objects.get(urn=data["scale"], version=results[-1].version)
+    results.append(_load_framework(data, scale, name))
+    return results
+
+
+def _load_scale(data: dict[str, Any], name: str) -> LoadResult:
+    existing = Scale.objects.filter(urn=data["urn"], version=data["version"]).first()
+    result = LoadResult("scale", data["urn"], data["version"], data["name"], created=False)
+    if existing is not None:
+        if existing.digest != data["digest"]:
+            raise LibraryFileError(
+                name,
+                [
+                    f"{name}: version {data['version']} of {data['urn']} is already loaded with "
+                    "different content; give the changed file a new version number."
+                ],
+            )
+        result.messages.append("already loaded, unchanged")
+        return result
+    Scale.objects.create(
+        urn=data["urn"],
+        version=data["version"],
+        name=data["name"],
+        description=data["description"],
+        source="\n".join(s["url"] or s["title"] for s in data["sources"]),
+        levels=data["levels"],
+        digest=data["digest"],
+    )
+    result.created = True
+    return result
+
+
+def _load_framework(data: dict[str, Any], scale: Scale, name: str) -> LoadResult:
+    result = LoadResult("framework", data["urn"], data["version"], data["name"], created=False)
+    existing = Framework.objects.filter(urn=data["urn"], version=data["version"]).first()
+    if existing is not None:
+        if existing.digest != data["digest"]:
+            raise LibraryFileError(
+                name,
+                [
+                    f"{name}: version {data['version']} of {data['urn']} is already loaded with "
+                    "different content; give the changed file a new version number."
+                ],
+            )
+        result.messages.append("already loaded, unchanged")
+        return result
+    framework = Framework.objects.create(
+        urn=data["urn"],
+        version=data["version"],
+        name=data["name"],
+        short_name=data["short_name"],
+        provider=data["provider"],
+        published=data["published"],
+        description=data["description"],
+        sources=data["sources"],
+        notes=data["notes"],
+        scale=scale,
+        digest=data["digest"],
+    )
+    by_urn: dict[str, QualityIndicator] = {}
+    for order, node in enumerate(data["nodes"], start=1):
+        indicator = QualityIndicator.objects.create(
+            framework=framework,
+            urn=node["urn"],
+            parent=by_urn.get(node["parent_urn"]) if node["parent_urn"] else None,
+            ref_id=node["ref_id"],
+            ref_id_confirmed=node["ref_id_confirmed"],
+            name=node["name"],
+            description=node["description"],
+            also_known_as=node["also_known_as"],
+            assessable=node["assessable"],
+            depth=node["depth"],
+            order=order,
+            notes=node["notes"],
+        )
+        by_urn[node["urn"]] = indicator
+    result.created = True
+    result.messages.append(
+        f"{sum(1 for n in data['nodes'] if n['assessable'])} assessable quality indicators"
+    )
+    return result
+
+
+def load_library() -> list[LoadResult]:
+    """Load every bundled library file (scales first). Idempotent."""
+    results: list[LoadResult] = []
+    paths = sorted(LIBRARY_DIR.glob("*.yaml"))
+    parsed = [(p, parse_file(p)) for p in paths]
+    with transaction.atomic():
+        for path, data in sorted(parsed, key=lambda item: item[1]["kind"] != "scale"):
+            results.extend(_load(data, path.name))
+    return results

@@ -1,0 +1,59 @@
+"""Every read of inspections, evaluations and recommendations, scoped to what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from followup.inspections.models import Evaluation, Inspection, Recommendation
+from followup.partnerships.access import AnyUser, partnership_for
+from followup.partnerships.models import Partnership
+from followup.plans.models import ActionUpdate
+
+
+def inspections_of(partnership: Partnership) -> QuerySet[Inspection]:
+    """A partnership's inspections; call only with a partnership from ``partnership_for``."""
+    return Inspection.objects.filter(partnership=partnership).select_related("framework")
+
+
+def inspection_for(user: AnyUser, slug: str, pk: int) -> Inspection:
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(
+        inspections_of(partnership).prefetch_related(
+            Prefetch(
+                "evaluations",
+                queryset=Evaluation.objects.select_related("quality_indicator__parent"),
+            ),
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.prefetch_related("quality_indicators", "actions"),
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def evaluation_for(user: AnyUser, slug: str, pk: int) -> Evaluation:
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(
+        Evaluation.objects.select_related("inspection__partnership", "quality_indicator"),
+        pk=pk,
+        inspection__partnership=partnership,
+    )
+
+
+def recommendation_for(user: AnyUser, slug: str, pk: int) -> Recommendation:
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(
+        Recommendation.objects.select_related("inspection__partnership").prefetch_related(
+            "quality_indicators",
+            Prefetch(
+                "actions__updates",
+                queryset=ActionUpdate.objects.order_by("-on", "-id"),
+            ),
+            "actions__owner_organisation",
+            "progress_judgements__review",
+        ),
+        pk=pk,
+        inspection__partnership=partnership,
+    )

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from followup.audit.log import history
+from followup.core.views import apply_errors, form_page
+from followup.inspections import actions, queries
+from followup.inspections.forms import EvaluationForm, InspectionForm, RecommendationForm
+from followup.partnerships.access import Capability, capabilities, partnership_for, require
+
+
+@login_required
+def inspection_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    inspection = queries.inspection_for(request.user, slug, pk)
+    caps = capabilities(request.user, inspection.partnership)
+    evaluations = list(inspection.evaluations.all())
+    related = [inspection, *evaluations, *inspection.recommendations.all()]
+    return render(
+        request,
+        "inspections/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "partnership": inspection.partnership,
+            "caps": caps,
+            "evaluations": evaluations,
+            "grade_counts": _grade_counts(inspection.scale, evaluations),
+            "reviews": inspection.reviews.all(),
+            "history": history(related)[:50] if Capability.VIEW_HISTORY in caps else None,
+        },
+    )
+
+
+def _grade_counts(scale: list[dict[str, object]], evaluations: list) -> list[tuple[str, int]]:  # type: ignore[type-arg]
+    return [
+        (str(level["word"]).lower(), n)
+        for level in scale
+        if (n := sum(1 for e in evaluations if e.grade == level["value"]))
+    ]
+
+
+@login_required
+def inspection_create(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    require(request.user, partnership, Capability.EDIT_INSPECTION)
+    form = InspectionForm(request.POST or None, initial={"status": "draft"})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            inspection = actions.create_inspection(request.user, partnership, data.pop("framework"), data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Inspection created.")
+            return redirect("inspections:detail", slug, inspection.pk)
+    return form_page(
+        request, form, title="New inspection", back_url=reverse("partnerships:home", args=[slug]),
+        partnership=partnership,
+    )
+
+
+@login_required
+def inspection_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    inspection = queries.inspection_for(request.user, slug, pk)
+    require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
+    initial = {name: getattr(inspection, name) for name in actions.INSPECTION_FIELDS}
+    form = InspectionForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_inspection(request.user, inspection, form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Inspection saved.")
+            return redirect("inspections:detail", slug, pk)
+    return form_page(
+        request, form, title="Edit inspection", caption=inspection.title,
+        back_url=reverse("inspections:detail", args=[slug, pk]), partnership=inspection.partnership,
+    )
+
+
+@login_required
+def evaluation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    inspection = queries.inspection_for(request.user, slug, pk)
+    require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
+    form = EvaluationForm(request.POST or None, inspection=inspection, initial={"basis": "stated"})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            actions.create_evaluation(request.user, inspection, data.pop("quality_indicator"), data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Evaluation added.")
+            return redirect("inspections:detail", slug, pk)
+    return form_page(
+        request, form, title="Add an evaluation", caption=inspection.title,
+        back_url=reverse("inspections:detail", args=[slug, pk]), partnership=inspection.partnership,
+    )
+
+
+@login_required
+def evaluation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    evaluation = queries.evaluation_for(request.user, slug, pk)
+    inspection = evaluation.inspection
+    require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
+    initial = {name: getattr(evaluation, name) for name in actions.EVALUATION_FIELDS}
+    form = EvaluationForm(request.POST or None, inspection=inspection, evaluation=evaluation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_evaluation(request.user, evaluation, form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Evaluation saved.")
+            return redirect("inspections:detail", slug, inspection.pk)
+    return form_page(
+        request, form, title=f"Evaluation: {evaluation.quality_indicator.name}", caption=inspection.title,
+        back_url=reverse("inspections:detail", args=[slug, inspection.pk]), partnership=inspection.partnership,
+    )
+
+
+@login_required
+def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    recommendation = queries.recommendation_for(request.user, slug, pk)
+    caps = capabilities(request.user, recommendation.partnership)
+    judgements = sorted(
+        recommendation.progress_judgements.all(),
+        key=lambda j: (j.review.published_on or j.review.fieldwork_start or j.review.created_at.date()),
+    )
+    return render(
+        request,
+        "inspections/recommendation_detail.html",
+        {
+            "recommendation": recommendation,
+            "inspection": recommendation.inspection,
+            "partnership": recommendation.partnership,
+            "caps": caps,
+            "actions": recommendation.actions.all(),
+            "judgements": judgements,
+            "history": history([recommendation])[:50] if Capability.VIEW_HISTORY in caps else None,
+        },
+    )
+
+
+@login_required
+def recommendation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    inspection = queries.inspection_for(request.user, slug, pk)
+    require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
+    next_number = max((r.number for r in inspection.recommendations.all()), default=0) + 1
+    form = RecommendationForm(request.POST or None, inspection=inspection, initial={"number": next_number})
+    if request.method == "POST" and form.is_valid():
+        try:
+            recommendation = actions.create_recommendation(request.user, inspection, form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Recommendation added.")
+            return redirect("inspections:recommendation", slug, recommendation.pk)
+    return form_page(
+        request, form, title="Add a recommendation", caption=inspection.title,
+        back_url=reverse("inspections:detail", args=[slug, pk]), partnership=inspection.partnership,
+    )
+
+
+@login_required
+def recommendation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    recommendation = queries.recommendation_for(request.user, slug, pk)
+    inspection = recommendation.inspection
+    require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
+    initial = {name: getattr(recommendation, name) for name in actions.RECOMMENDATION_FIELDS}
+    initial["quality_indicators"] = list(recommendation.quality_indicators.all())
+    form = RecommendationForm(request.POST or None, inspection=inspection, exclude_pk=recommendation.pk, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_recommendation(request.user, recommendation, form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Recommendation saved.")
+            return redirect("inspections:recommendation", slug, pk)
+    return form_page(
+        request, form, title=f"Edit recommendation {recommendation.number}", caption=inspection.title,
+        back_url=reverse("inspections:recommendation", args=[slug, pk]), partnership=inspection.partnership,
+    )

@@ -1,0 +1,109 @@
+"""The one place where access is decided.
+
+A user sees a partnership only through a membership of it. Anyone else is told the
+partnership's objects do not exist (404), so that its existence is not disclosed. A member
+whose role lacks a capability is refused (403).
+
+| capability       | viewer | contributor | editor | lead | inspector | admin |
+|------------------|:------:|:-----------:|:------:|:----:|:---------:|:-----:|
+| view             |   ✓    |      ✓      |   ✓    |  ✓   |     ✓     |   ✓   |
+| update_action    |        |      ✓      |   ✓    |  ✓   |           |   ✓   |
+| edit_plan        |        |             |   ✓    |  ✓   |           |   ✓   |
+| edit_inspection  |        |             |        |      |     ✓     |   ✓   |
+| edit_review      |        |             |        |      |     ✓     |   ✓   |
+| view_history     |        |             |   ✓    |  ✓   |     ✓     |   ✓   |
+
+Inspectors read everything of the partnerships assigned to them, and write only
+inspections and progress reviews; the partnership owns its improvement plan.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from followup.partnerships.models import Membership, Partnership, Role
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+class Capability(StrEnum):
+    VIEW = "view"
+    UPDATE_ACTION = "update_action"
+    EDIT_PLAN = "edit_plan"
+    EDIT_INSPECTION = "edit_inspection"
+    EDIT_REVIEW = "edit_review"
+    VIEW_HISTORY = "view_history"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.VIEWER: frozenset({Capability.VIEW}),
+    Role.CONTRIBUTOR: frozenset({Capability.VIEW, Capability.UPDATE_ACTION}),
+    Role.EDITOR: frozenset(
+        {Capability.VIEW, Capability.UPDATE_ACTION, Capability.EDIT_PLAN, Capability.VIEW_HISTORY}
+    ),
+    Role.LEAD: frozenset(
+        {Capability.VIEW, Capability.UPDATE_ACTION, Capability.EDIT_PLAN, Capability.VIEW_HISTORY}
+    ),
+    Role.INSPECTOR: frozenset(
+        {
+            Capability.VIEW,
+            Capability.EDIT_INSPECTION,
+            Capability.EDIT_REVIEW,
+            Capability.VIEW_HISTORY,
+        }
+    ),
+    Role.ADMIN: frozenset(Capability),
+}
+
+
+def membership_of(user: AnyUser, partnership: Partnership) -> Membership | None:
+    """The user's membership of the partnership, or None."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    cache: dict[int, Membership | None] = getattr(user, "_followup_memberships", {})
+    if partnership.pk not in cache:
+        cache[partnership.pk] = (
+            Membership.objects.filter(user=user, partnership=partnership).first()
+        )
+        user._followup_memberships = cache  # type: ignore[union-attr]
+    return cache[partnership.pk]
+
+
+def capabilities(user: AnyUser, partnership: Partnership) -> frozenset[Capability]:
+    membership = membership_of(user, partnership)
+    if membership is None:
+        return frozenset()
+    return ROLE_CAPABILITIES.get(membership.role, frozenset())
+
+
+def can(user: AnyUser, partnership: Partnership, capability: Capability) -> bool:
+    return capability in capabilities(user, partnership)
+
+
+def require(user: AnyUser, partnership: Partnership, capability: Capability) -> None:
+    """Raise 404 for a non-member, 403 for a member without the capability."""
+    held = capabilities(user, partnership)
+    if not held:
+        raise Http404("No such page.")
+    if capability not in held:
+        raise PermissionDenied(f"Your role does not allow this ({capability}).")
+
+
+def visible_partnerships(user: AnyUser) -> QuerySet[Partnership]:
+    """Partnerships the user is a member of (assigned to, for an inspector)."""
+    if not user.is_authenticated or not user.is_active:
+        return Partnership.objects.none()
+    return Partnership.objects.filter(memberships__user=user).distinct()
+
+
+def partnership_for(user: AnyUser, slug: str) -> Partnership:
+    """The partnership with this slug if the user may see it; 404 otherwise."""
+    partnership = visible_partnerships(user).filter(slug=slug).first()
+    if partnership is None:
+        raise Http404("No such page.")
+    return partnership

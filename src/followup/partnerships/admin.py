@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from followup.core.admin import AuditedAdmin
+from followup.partnerships.models import Area, Membership, Organisation, Partnership
+
+
+@admin.register(Area)
+class AreaAdmin(AuditedAdmin):
+    list_display = ["name", "code", "kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(AuditedAdmin):
+    list_display = ["name", "slug", "area", "is_fictional"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedAdmin):
+    list_display = ["name", "partnership", "kind"]
+    list_filter = ["partnership"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(AuditedAdmin):
+    list_display = ["user", "partnership", "role", "organisation"]
+    list_filter = ["role", "partnership"]

@@ -1,0 +1,105 @@
+"""Partnerships (the tenants), their partner organisations, areas and memberships."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Area(models.Model):
+    """A geography with an official code, such as South Ayrshire (S12000028)."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country"
+        COUNCIL = "council", "Council area"
+        HEALTH_BOARD = "health_board", "Health board"
+        OTHER = "other", "Other"
+
+    code = models.CharField(max_length=20, unique=True, help_text="Official code, e.g. S12000028")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COUNCIL)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Partnership(models.Model):
+    """A children's services partnership: everything but the framework library belongs to one."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT)
+    description = models.TextField(blank=True)
+    is_fictional = models.BooleanField(
+        default=False, help_text="A made-up partnership used for demonstrations and tests."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """A partner agency: council social work, education, NHS board, police, third sector."""
+
+    class Kind(models.TextChoices):
+        COUNCIL = "council", "Council"
+        HEALTH = "health", "NHS board"
+        POLICE = "police", "Police"
+        THIRD_SECTOR = "third_sector", "Third sector"
+        OTHER = "other", "Other"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="organisations"
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="unique_org_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", "Viewer"
+    CONTRIBUTOR = "contributor", "Contributor"
+    EDITOR = "editor", "Editor"
+    LEAD = "lead", "Lead officer"
+    INSPECTOR = "inspector", "Inspector"
+    ADMIN = "admin", "Administrator"
+
+
+class Membership(models.Model):
+    """A user's role in one partnership. An inspector's membership is their assignment."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partnership__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership"], name="one_role_per_partnership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} in {self.partnership}"

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from followup.plans import views
+
+app_name = "plans"
+urlpatterns = [
+    path("p/<slug:slug>/plan/", views.action_list, name="list"),
+    path("p/<slug:slug>/actions/new/", views.action_create, name="create"),
+    path("p/<slug:slug>/actions/<int:pk>/", views.action_detail, name="detail"),
+    path("p/<slug:slug>/actions/<int:pk>/edit/", views.action_edit, name="edit"),
+    path("p/<slug:slug>/actions/<int:pk>/updates/", views.update_create, name="update_create"),
+]

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from followup.audit.log import history
+from followup.core.views import apply_errors, form_page
+from followup.partnerships.access import Capability, capabilities, partnership_for, require
+from followup.plans import actions, queries
+from followup.plans.forms import ActionForm, ActionUpdateForm
+from followup.plans.models import Action
+
+
+@login_required
+def action_list(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    return render(
+        request,
+        "plans/action_list.html",
+        {
+            "partnership": partnership,
+            "caps": capabilities(request.user, partnership),
+            "actions": queries.actions_of(partnership),
+            "plan": queries.plan_summary(partnership),
+            "today": datetime.date.today(),
+        },
+    )
+
+
+def _action_page(request: HttpRequest, action: Action, form: ActionUpdateForm, status: int = 200) -> HttpResponse:
+    caps = capabilities(request.user, action.partnership)
+    return render(
+        request,
+        "plans/action_detail.html",
+        {
+            "action": action,
+            "partnership": action.partnership,
+            "caps": caps,
+            "form": form,
+            "updates": action.updates.all(),
+            "today": datetime.date.today(),
+            "history": history([action, *action.updates.all()])[:50] if Capability.VIEW_HISTORY in caps else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    action = queries.action_for(request.user, slug, pk)
+    form = ActionUpdateForm(initial={"on": datetime.date.today(), "status": action.status})
+    return _action_page(request, action, form)
+
+
+@login_required
+def update_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Add an update from the form on the action page (GET shows that page)."""
+    action = queries.action_for(request.user, slug, pk)
+    require(request.user, action.partnership, Capability.UPDATE_ACTION)
+    if request.method != "POST":
+        return redirect("plans:detail", slug, pk)
+    form = ActionUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_update(request.user, action, form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Update added.")
+            return redirect("plans:detail", slug, pk)
+    return _action_page(request, action, form)
+
+
+@login_required
+def action_create(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    require(request.user, partnership, Capability.EDIT_PLAN)
+    initial: dict[str, object] = {"status": "not_started"}
+    if "recommendation" in request.GET:
+        initial["recommendations"] = request.GET.getlist("recommendation")
+    form = ActionForm(request.POST or None, partnership=partnership, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = actions.create_action(request.user, partnership, form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Action added to the improvement plan.")
+            return redirect("plans:detail", slug, action.pk)
+    return form_page(
+        request, form, title="New action", caption="Improvement plan",
+        back_url=reverse("plans:list", args=[slug]), partnership=partnership,
+    )
+
+
+@login_required
+def action_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    action = queries.action_for(request.user, slug, pk)
+    require(request.user, action.partnership, Capability.EDIT_PLAN)
+    initial = {name: getattr(action, name) for name in actions.ACTION_FIELDS}
+    initial["recommendations"] = list(action.recommendations.all())
+    form = ActionForm(request.POST or None, partnership=action.partnership, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_action(request.user, action, form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Action saved.")
+            return redirect("plans:detail", slug, pk)
+    return form_page(
+        request, form, title="Edit action", caption=action.title,
+        back_url=reverse("plans:detail", args=[slug, pk]), partnership=action.partnership,
+    )

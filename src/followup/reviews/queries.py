@@ -1,0 +1,34 @@
+"""Every read of progress reviews, scoped to what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from followup.partnerships.access import AnyUser, partnership_for
+from followup.partnerships.models import Partnership
+from followup.reviews.models import ProgressReview, RecommendationProgress
+
+
+def reviews_of(partnership: Partnership) -> QuerySet[ProgressReview]:
+    return ProgressReview.objects.filter(inspection__partnership=partnership).select_related(
+        "inspection"
+    )
+
+
+def review_for(user: AnyUser, slug: str, pk: int) -> ProgressReview:
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(
+        reviews_of(partnership).prefetch_related(
+            Prefetch(
+                "judgements",
+                queryset=RecommendationProgress.objects.select_related("recommendation"),
+            ),
+            "inspection__recommendations",
+        ),
+        pk=pk,
+    )
+
+
+def latest_review(partnership: Partnership) -> ProgressReview | None:
+    return reviews_of(partnership).first()

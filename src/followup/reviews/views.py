@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from followup.audit.log import history
+from followup.core.views import apply_errors, form_page
+from followup.inspections.queries import inspection_for
+from followup.partnerships.access import Capability, capabilities, require
+from followup.reviews import actions, queries
+from followup.reviews.forms import JudgementForm, ReviewForm
+
+
+@login_required
+def review_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    review = queries.review_for(request.user, slug, pk)
+    partnership = review.inspection.partnership
+    caps = capabilities(request.user, partnership)
+    by_recommendation = {j.recommendation_id: j for j in review.judgements.all()}
+    rows = [(r, by_recommendation.get(r.pk)) for r in review.inspection.recommendations.all()]
+    return render(
+        request,
+        "reviews/review_detail.html",
+        {
+            "review": review,
+            "inspection": review.inspection,
+            "partnership": partnership,
+            "caps": caps,
+            "rows": rows,
+            "history": history([review, *review.judgements.all()])[:50]
+            if Capability.VIEW_HISTORY in caps
+            else None,
+        },
+    )
+
+
+@login_required
+def review_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    inspection = inspection_for(request.user, slug, pk)
+    require(request.user, inspection.partnership, Capability.EDIT_REVIEW)
+    form = ReviewForm(
+        request.POST or None,
+        initial={"status": "draft", "title": f"Progress review: {inspection.title}"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = actions.create_review(request.user, inspection, form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Progress review created.")
+            return redirect("reviews:detail", slug, review.pk)
+    return form_page(
+        request, form, title="New progress review", caption=inspection.title,
+        back_url=reverse("inspections:detail", args=[slug, pk]), partnership=inspection.partnership,
+    )
+
+
+@login_required
+def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    review = queries.review_for(request.user, slug, pk)
+    partnership = review.inspection.partnership
+    require(request.user, partnership, Capability.EDIT_REVIEW)
+    form = ReviewForm(request.POST or None, initial=ReviewForm.initial_for(review))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_review(request.user, review, form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Progress review saved.")
+            return redirect("reviews:detail", slug, pk)
+    return form_page(
+        request, form, title="Edit progress review", caption=review.title,
+        back_url=reverse("reviews:detail", args=[slug, pk]), partnership=partnership,
+    )
+
+
+@login_required
+def judgement_edit(request: HttpRequest, slug: str, pk: int, recommendation_pk: int) -> HttpResponse:
+    review = queries.review_for(request.user, slug, pk)
+    partnership = review.inspection.partnership
+    require(request.user, partnership, Capability.EDIT_REVIEW)
+    recommendation = get_object_or_404(review.inspection.recommendations, pk=recommendation_pk)
+    existing = review.judgements.filter(recommendation=recommendation).first()
+    initial = {name: getattr(existing, name) for name in actions.JUDGEMENT_FIELDS} if existing else {}
+    form = JudgementForm(request.POST or None, review=review, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_judgement(request.user, review, recommendation, form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Judgement on recommendation {recommendation.number} saved.")
+            return redirect("reviews:detail", slug, pk)
+    return form_page(
+        request, form, title=f"Progress on recommendation {recommendation.number}",
+        caption=recommendation.text[:120], back_url=reverse("reviews:detail", args=[slug, pk]),
+        partnership=partnership,
+    )
