@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from followup.audit.models import AuditEntry
+from followup.inspections import actions as inspection_actions
+from followup.plans import actions as plan_actions
+from followup.reviews import actions as review_actions
+
+
+def entries_for(obj):
+    return list(
+        AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("id")
+    )
+
+
+def test_creating_an_action_records_who_what_and_every_field(world):
+    lead = world.users["lead"]
+    action = plan_actions.create_action(
+        lead,
+        world.home.partnership,
+        {"title": "New action", "status": "not_started", "due_date": datetime.date(2030, 1, 31),
+         "recommendations": [world.home.recommendation]},
+    )
+    (entry,) = entries_for(action)
+    assert entry.verb == "action.create"
+    assert entry.actor == lead and entry.actor_name == "lead"
+    assert entry.partnership == world.home.partnership
+    assert entry.changes["title"] == [None, "New action"]
+    assert entry.changes["due_date"] == [None, "2030-01-31"]
+    assert entry.changes["recommendations"] == [None, [str(world.home.recommendation)]]
+
+
+def test_updating_records_only_the_changed_fields_with_old_and_new_values(world):
+    evaluation = world.home.evaluation
+    inspection_actions.update_evaluation(
+        world.users["inspector"], evaluation, {"grade": 5, "narrative": "", "basis": "stated"}
+    )
+    (entry,) = entries_for(evaluation)
+    assert entry.verb == "evaluation.update"
+    assert entry.changes == {"grade": [3, 5]}
+
+
+def test_an_update_that_changes_nothing_writes_no_entry(world):
+    review = world.home.review
+    review_actions.update_review(world.users["inspector"], review, {"title": review.title})
+    assert entries_for(review) == []
+
+
+def test_adding_an_action_update_audits_the_update_and_the_status_change(world):
+    action = world.home.action
+    update = plan_actions.add_update(
+        world.users["contributor"],
+        action,
+        {"on": datetime.date(2024, 5, 1), "status": "complete", "rating": "on_track", "note": "Done."},
+    )
+    assert [e.verb for e in entries_for(update)] == ["action_update.create"]
+    assert [(e.verb, e.changes) for e in entries_for(action)] == [
+        ("action.update", {"status": ["in_progress", "complete"]})
+    ]
+
+
+def test_audit_entries_are_never_changed_or_deleted(world):
+    entry = AuditEntry.objects.create(actor_name="x", verb="v", object_type="t", object_id="1", object_repr="r")
+    entry.verb = "other"
+    with pytest.raises(ValueError):
+        entry.save()
+    with pytest.raises(ValueError):
+        entry.delete()
+
+
+def test_editor_sees_history_on_the_action_page_and_viewer_does_not(world):
+    plan_actions.update_action(world.users["editor"], world.home.action, {"title": "Renamed action"})
+    url = f"/p/home/actions/{world.home.action.pk}/"
+    editor_html = world.client_for("editor").get(url).content.decode()
+    viewer_html = world.client_for("viewer").get(url).content.decode()
+    assert "History of changes" in editor_html
+    assert "Plan action for Homeshire → Renamed action" in editor_html
+    assert "History of changes" not in viewer_html
+
+
+def test_inspector_sees_history_on_the_inspection_page(world):
+    inspection_actions.update_inspection(world.users["inspector"], world.home.inspection, {"status": "draft"})
+    html = world.client_for("inspector").get(f"/p/home/inspections/{world.home.inspection.pk}/").content.decode()
+    assert "History of changes" in html
+    assert "inspection.update" in html

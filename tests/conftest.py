@@ -1,0 +1,81 @@
+"""The fixed cast and the world they live in.
+
+Two partnerships: "home" (the cast's own) and "away" (the outsider's). The cast: lead, editor,
+contributor and viewer of home; an inspector assigned to home; an admin of home; and the
+outsider, lead of away. Every object of home has a twin in away, so tests can look across.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from django.test import Client
+
+from followup.frameworks.library import load_library
+from followup.inspections.models import Evaluation, Inspection, Recommendation
+from followup.partnerships.models import Organisation, Partnership
+from followup.plans.models import Action, ActionUpdate
+from followup.reviews.models import ProgressReview, RecommendationProgress
+from tests import factories as f
+
+CAST = ("lead", "editor", "contributor", "viewer", "inspector", "admin", "outsider")
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Site:
+    partnership: Partnership
+    organisation: Organisation
+    inspection: Inspection
+    evaluation: Evaluation
+    recommendation: Recommendation
+    action: Action
+    update: ActionUpdate
+    review: ProgressReview
+    judgement: RecommendationProgress
+
+
+@dataclass
+class World:
+    home: Site
+    away: Site
+    users: dict[str, AbstractBaseUser]
+
+    def client_for(self, name: str | None) -> Client:
+        client = Client()
+        if name is not None:
+            client.force_login(self.users[name])
+        return client
+
+
+def build_site(slug: str, name: str) -> Site:
+    partnership = f.PartnershipFactory(slug=slug, name=name)
+    organisation = f.OrganisationFactory(partnership=partnership, name=f"{name} Council")
+    inspection = f.InspectionFactory(partnership=partnership, title=f"Inspection of {name}")
+    evaluation = f.EvaluationFactory(inspection=inspection, grade=3)
+    recommendation = f.RecommendationFactory(
+        inspection=inspection, number=1, text=f"Improve planning in {name}"
+    )
+    action = f.ActionFactory(partnership=partnership, title=f"Plan action for {name}", owner_organisation=organisation)
+    action.recommendations.add(recommendation)
+    update = f.ActionUpdateFactory(action=action, note=f"Update about {name}")
+    review = f.ReviewFactory(inspection=inspection, title=f"Progress review of {name}")
+    judgement = f.JudgementFactory(review=review, recommendation=recommendation)
+    return Site(partnership, organisation, inspection, evaluation, recommendation, action, update, review, judgement)
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    load_library()
+    home = build_site("home", "Homeshire")
+    away = build_site("away", "Awayshire")
+    users = {}
+    for name in CAST:
+        users[name] = f.UserFactory(username=name)
+    for name in ("lead", "editor", "contributor", "viewer", "inspector", "admin"):
+        f.MembershipFactory(user=users[name], partnership=home.partnership, role=name)
+    f.MembershipFactory(user=users["outsider"], partnership=away.partnership, role="lead")
+    return World(home=home, away=away, users=users)

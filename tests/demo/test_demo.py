@@ -1,0 +1,129 @@
+"""The demo holds South Ayrshire's real cycle, and Glenmorran's outsider sees none of it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from followup.demo.loader import load_demo
+from followup.inspections.models import Inspection
+from followup.partnerships.models import Partnership
+from followup.plans.models import Action
+from followup.reviews.models import ProgressReview
+
+
+@pytest.fixture
+def demo(db):
+    password, sign_ins = load_demo("demo-password-for-tests")
+    return password, sign_ins
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password="demo-password-for-tests")
+    return client
+
+
+def test_demo_prints_the_six_sign_ins_with_the_given_password(demo):
+    password, sign_ins = demo
+    assert password == "demo-password-for-tests"
+    assert [(s.username, s.role) for s in sign_ins] == [
+        ("lead", "Lead officer"),
+        ("editor", "Editor"),
+        ("contributor", "Contributor"),
+        ("viewer", "Viewer"),
+        ("inspector", "Inspector"),
+        ("outsider", "Lead officer"),
+    ]
+
+
+def test_demo_without_a_password_generates_one(db):
+    password, _ = load_demo(None)
+    assert len(password) >= 16
+    assert Client().login(username="viewer", password=password)
+
+
+def test_loading_the_demo_twice_gives_the_same_demo(demo):
+    load_demo("demo-password-for-tests")
+    assert Partnership.objects.filter(slug__in=["south-ayrshire", "glenmorran"]).count() == 2
+    assert Inspection.objects.filter(partnership__slug="south-ayrshire").count() == 1
+    assert Action.objects.filter(partnership__slug="south-ayrshire").count() == 12
+
+
+def test_lead_sees_nine_evaluations_three_good_four_adequate_two_weak_and_five_recommendations(demo):
+    inspection = Inspection.objects.get(partnership__slug="south-ayrshire")
+    html = signed_in("lead").get(reverse("inspections:detail", args=["south-ayrshire", inspection.pk])).content.decode()
+    grades = re.findall(r'followup-grade[^"]*">(\w[\w ]*) \((\d)\)</strong>', html)
+    assert sorted(grades) == sorted(
+        [("Good", "4")] * 3 + [("Adequate", "3")] * 4 + [("Weak", "2")] * 2
+    )
+    assert "9 quality indicators evaluated: 3 good, 4 adequate, 2 weak." in html
+    assert html.count("in the improvement plan</span>") == 5
+    assert inspection.evaluations.filter(basis="inferred").count() == 4
+    assert set(inspection.evaluations.filter(basis="inferred").values_list("grade", flat=True)) == {3}
+
+
+def test_lead_sees_five_judgements_and_no_further_review_on_the_progress_review(demo):
+    review = ProgressReview.objects.get(inspection__partnership__slug="south-ayrshire")
+    html = signed_in("lead").get(reverse("reviews:detail", args=["south-ayrshire", review.pk])).content.decode()
+    assert review.judgements.count() == 5
+    assert html.count('<th scope="row" class="govuk-table__header"><a class="govuk-link"') == 5
+    assert "more qualitative data" in html
+    assert "Further review required:</strong>\n  no." in html
+
+
+def test_every_page_showing_the_plan_says_it_is_illustrative(demo):
+    client = signed_in("viewer")
+    inspection = Inspection.objects.get(partnership__slug="south-ayrshire")
+    action = Action.objects.filter(partnership__slug="south-ayrshire").first()
+    recommendation = inspection.recommendations.first()
+    for url in [
+        reverse("partnerships:home", args=["south-ayrshire"]),
+        reverse("plans:list", args=["south-ayrshire"]),
+        reverse("plans:detail", args=["south-ayrshire", action.pk]),
+        reverse("inspections:recommendation", args=["south-ayrshire", recommendation.pk]),
+    ]:
+        assert "Illustrative:" in client.get(url).content.decode(), url
+
+
+def test_outsider_sees_nothing_of_south_ayrshire_on_any_page_they_can_reach(demo):
+    client = signed_in("outsider")
+    seen: set[str] = set()
+    queue = ["/"]
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "South Ayrshire" not in html and "south-ayrshire" not in html, url
+        for link in re.findall(r'href="(/[^"#?]*)"', html):
+            if not link.startswith(("/static/", "/admin/", "/sign-")):
+                queue.append(link)
+    assert len(seen) >= 5  # home, overview, plan, inspection, recommendation, action…
+
+
+def test_outsider_gets_404_for_every_south_ayrshire_object_url(demo):
+    client = signed_in("outsider")
+    inspection = Inspection.objects.get(partnership__slug="south-ayrshire")
+    review = ProgressReview.objects.get(inspection=inspection)
+    action = Action.objects.filter(partnership__slug="south-ayrshire").first()
+    recommendation = inspection.recommendations.first()
+    evaluation = inspection.evaluations.first()
+    for url in [
+        reverse("partnerships:home", args=["south-ayrshire"]),
+        reverse("plans:list", args=["south-ayrshire"]),
+        reverse("inspections:detail", args=["south-ayrshire", inspection.pk]),
+        reverse("inspections:recommendation", args=["south-ayrshire", recommendation.pk]),
+        reverse("inspections:evaluation_edit", args=["south-ayrshire", evaluation.pk]),
+        reverse("plans:detail", args=["south-ayrshire", action.pk]),
+        reverse("reviews:detail", args=["south-ayrshire", review.pk]),
+        reverse("inspections:detail", args=["glenmorran", inspection.pk]),
+        reverse("reviews:detail", args=["glenmorran", review.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url

@@ -1,0 +1,135 @@
+"""Factories for object graphs. They write directly, bypassing actions (and so the audit log)."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from followup.frameworks.models import Framework
+from followup.inspections.models import Evaluation, Inspection, Recommendation
+from followup.partnerships.models import Membership, Organisation, Partnership
+from followup.plans.models import Action, ActionUpdate
+from followup.reviews.models import DEFAULT_PROGRESS_SCALE, ProgressReview, RecommendationProgress
+
+FRAMEWORK_2012 = "urn:followup:framework:ci-children-2012"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    slug = factory.Sequence(lambda n: f"partnership-{n}")
+    name = factory.Sequence(lambda n: f"Partnership {n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = "council"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    partnership = factory.SubFactory(PartnershipFactory)
+    role = "viewer"
+
+
+def framework_2012() -> Framework:
+    return Framework.objects.get(urn=FRAMEWORK_2012, version=1)
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inspection
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    framework = factory.LazyFunction(framework_2012)
+    title = factory.Sequence(lambda n: f"Inspection {n}")
+    fieldwork_start = datetime.date(2016, 4, 25)
+    fieldwork_end = datetime.date(2016, 6, 10)
+    published_on = datetime.date(2016, 10, 4)
+    status = "published"
+    scale = factory.LazyAttribute(lambda o: list(o.framework.scale.levels))
+    scale_name = factory.LazyAttribute(lambda o: o.framework.scale.name)
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evaluation
+
+    inspection = factory.SubFactory(InspectionFactory)
+    quality_indicator = factory.LazyAttribute(
+        lambda o: o.inspection.framework.assessable_indicators().first()
+    )
+    grade = 4
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    inspection = factory.SubFactory(InspectionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Recommendation text {n}")
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")
+    status = "in_progress"
+    start_date = datetime.date(2017, 1, 1)
+    due_date = datetime.date(2030, 1, 1)
+
+
+class ActionUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionUpdate
+
+    action = factory.SubFactory(ActionFactory)
+    on = datetime.date(2017, 6, 1)
+    status = "in_progress"
+    rating = "on_track"
+    note = "Progress note"
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressReview
+
+    inspection = factory.SubFactory(InspectionFactory)
+    title = factory.Sequence(lambda n: f"Progress review {n}")
+    status = "draft"
+    progress_scale = factory.LazyFunction(lambda: [dict(level) for level in DEFAULT_PROGRESS_SCALE])
+    progress_scale_name = "Followup progress scale"
+
+
+class JudgementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecommendationProgress
+
+    review = factory.SubFactory(ReviewFactory)
+    recommendation = factory.SubFactory(
+        RecommendationFactory, inspection=factory.SelfAttribute("..review.inspection")
+    )
+    level = 4
+    narrative = "Judgement narrative"

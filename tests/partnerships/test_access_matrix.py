@@ -1,0 +1,151 @@
+"""Every URL the project defines, visited by every member of the cast.
+
+A URL pattern without a row here fails ``test_every_url_pattern_has_a_row_in_the_matrix``:
+adding a page means deciding, here, who may see it and who may write through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import Site, World
+
+WHO = ("lead", "editor", "contributor", "viewer", "inspector", "admin", "outsider", None)
+
+
+def expect(allowed: tuple[str, ...], ok: int = 200, denied: int = 403) -> dict[str | None, int]:
+    """Members with the capability get ``ok``; other members ``denied``; the outsider 404."""
+    result: dict[str | None, int] = {}
+    for who in WHO:
+        if who is None:
+            result[who] = 302  # to the sign-in page
+        elif who == "outsider":
+            result[who] = 404
+        else:
+            result[who] = ok if who in allowed else denied
+    return result
+
+
+EVERYONE = ("lead", "editor", "contributor", "viewer", "inspector", "admin")
+READ = expect(EVERYONE)
+EDIT_PLAN = expect(("lead", "editor", "admin"))
+UPDATE_ACTION = expect(("lead", "editor", "contributor", "admin"))
+EDIT_INSPECTION = expect(("inspector", "admin"))
+EDIT_REVIEW = expect(("inspector", "admin"))
+
+Kwargs = Callable[[Site], dict[str, Any]]
+
+
+def slug(site: Site) -> dict[str, Any]:
+    return {"slug": site.partnership.slug}
+
+
+def of(attribute: str) -> Kwargs:
+    return lambda site: {"slug": site.partnership.slug, "pk": getattr(site, attribute).pk}
+
+
+# name: (kwargs, expected GET status, expected POST status of an empty form, or None to skip)
+MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, int] | None]] = {
+    "core:home": (None, {w: 302 for w in WHO}, None),
+    "accounts:login": (None, {w: 200 for w in WHO}, {w: 200 for w in WHO}),
+    "accounts:logout": (None, {w: 405 for w in WHO}, {w: 302 for w in WHO}),
+    "partnerships:home": (slug, READ, None),
+    "inspections:create": (slug, EDIT_INSPECTION, EDIT_INSPECTION),
+    "inspections:detail": (of("inspection"), READ, None),
+    "inspections:edit": (of("inspection"), EDIT_INSPECTION, EDIT_INSPECTION),
+    "inspections:evaluation_create": (of("inspection"), EDIT_INSPECTION, EDIT_INSPECTION),
+    "inspections:evaluation_edit": (of("evaluation"), EDIT_INSPECTION, EDIT_INSPECTION),
+    "inspections:recommendation_create": (of("inspection"), EDIT_INSPECTION, EDIT_INSPECTION),
+    "inspections:recommendation": (of("recommendation"), READ, None),
+    "inspections:recommendation_edit": (of("recommendation"), EDIT_INSPECTION, EDIT_INSPECTION),
+    "plans:list": (slug, READ, None),
+    "plans:create": (slug, EDIT_PLAN, EDIT_PLAN),
+    "plans:detail": (of("action"), READ, None),
+    "plans:edit": (of("action"), EDIT_PLAN, EDIT_PLAN),
+    "plans:update_create": (of("action"), expect(("lead", "editor", "contributor", "admin"), ok=302), UPDATE_ACTION),
+    "reviews:create": (of("inspection"), EDIT_REVIEW, EDIT_REVIEW),
+    "reviews:detail": (of("review"), READ, None),
+    "reviews:edit": (of("review"), EDIT_REVIEW, EDIT_REVIEW),
+    "reviews:judgement_edit": (
+        lambda s: {"slug": s.partnership.slug, "pk": s.review.pk, "recommendation_pk": s.recommendation.pk},
+        EDIT_REVIEW,
+        EDIT_REVIEW,
+    ),
+}
+
+
+def project_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_pattern_has_a_row_in_the_matrix():
+    assert project_url_names() == set(MATRIX)
+
+
+def _url(world: World, name: str) -> str:
+    kwargs = MATRIX[name][0]
+    return reverse(name, kwargs=kwargs(world.home) if kwargs else None)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_member_of_the_cast_gets_the_expected_status_on_get(world, name):
+    url = _url(world, name)
+    got = {who: world.client_for(who).get(url).status_code for who in WHO}
+    assert got == MATRIX[name][1]
+
+
+@pytest.mark.parametrize("name", sorted(n for n, row in MATRIX.items() if row[2] is not None))
+def test_each_member_of_the_cast_gets_the_expected_status_on_post(world, name):
+    url = _url(world, name)
+    expected = MATRIX[name][2]
+    got = {who: world.client_for(who).post(url, {}).status_code for who in WHO}
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, row in MATRIX.items() if row[0] is not None and row[0] is not slug)
+)
+def test_member_gets_404_for_another_partnerships_object_under_their_own_partnership(world, name):
+    """Swapping in the other partnership's object id never reveals it."""
+    kwargs = MATRIX[name][0]
+    assert kwargs is not None
+    mixed = kwargs(world.away)
+    mixed["slug"] = world.home.partnership.slug
+    url = reverse(name, kwargs=mixed)
+    assert world.client_for("admin").get(url).status_code == 404
+
+
+def test_inspector_gets_404_for_a_partnership_they_are_not_assigned_to(world):
+    client = world.client_for("inspector")
+    assert client.get(reverse("partnerships:home", args=["away"])).status_code == 404
+    url = reverse("inspections:detail", args=["away", world.away.inspection.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_outsider_gets_404_for_another_partnerships_inspection(world):
+    url = reverse("inspections:detail", args=["home", world.home.inspection.pk])
+    assert world.client_for("outsider").get(url).status_code == 404
+
+
+def test_django_admin_is_for_superusers_only(world):
+    assert world.client_for("admin").get("/admin/").status_code == 302
+    world.users["admin"].is_staff = True
+    world.users["admin"].is_superuser = True
+    world.users["admin"].save()
+    assert world.client_for("admin").get("/admin/").status_code == 200
