@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 
 from followup.frameworks.library import load_library
@@ -42,7 +41,7 @@ class Site:
 class World:
     home: Site
     away: Site
-    users: dict[str, AbstractBaseUser]
+    users: dict[str, Any]
 
     def client_for(self, name: str | None) -> Client:
         client = Client()
@@ -52,6 +51,15 @@ class World:
 
 
 def build_site(slug: str, name: str) -> Site:
+    partnership: Any
+    organisation: Any
+    inspection: Any
+    evaluation: Any
+    recommendation: Any
+    action: Any
+    update: Any
+    review: Any
+    judgement: Any
     partnership = f.PartnershipFactory(slug=slug, name=name)
     organisation = f.OrganisationFactory(partnership=partnership, name=f"{name} Council")
     inspection = f.InspectionFactory(partnership=partnership, title=f"Inspection of {name}")
@@ -59,12 +67,24 @@ def build_site(slug: str, name: str) -> Site:
     recommendation = f.RecommendationFactory(
         inspection=inspection, number=1, text=f"Improve planning in {name}"
     )
-    action = f.ActionFactory(partnership=partnership, title=f"Plan action for {name}", owner_organisation=organisation)
+    action = f.ActionFactory(
+        partnership=partnership, title=f"Plan action for {name}", owner_organisation=organisation
+    )
     action.recommendations.add(recommendation)
     update = f.ActionUpdateFactory(action=action, note=f"Update about {name}")
     review = f.ReviewFactory(inspection=inspection, title=f"Progress review of {name}")
     judgement = f.JudgementFactory(review=review, recommendation=recommendation)
-    return Site(partnership, organisation, inspection, evaluation, recommendation, action, update, review, judgement)
+    return Site(
+        partnership,
+        organisation,
+        inspection,
+        evaluation,
+        recommendation,
+        action,
+        update,
+        review,
+        judgement,
+    )
 
 
 @pytest.fixture
@@ -72,7 +92,7 @@ def world(db: Any) -> World:
     load_library()
     home = build_site("home", "Homeshire")
     away = build_site("away", "Awayshire")
-    users = {}
+    users: dict[str, Any] = {}
     for name in CAST:
         users[name] = f.UserFactory(username=name)
     for name in ("lead", "editor", "contributor", "viewer", "inspector", "admin"):

@@ -83,7 +83,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from followup.wsgi import application
 
     print(f"Followup is at http://{args.host}:{args.port}/  (press Ctrl+C to stop)", flush=True)
-    waitress.serve(application, host=args.host, port=args.port, threads=args.threads, ident="Followup")
+    waitress.serve(
+        application, host=args.host, port=args.port, threads=args.threads, ident="Followup"
+    )
     return 0
 
 
@@ -142,7 +144,10 @@ def cmd_load_framework(args: argparse.Namespace) -> int:
     except LibraryFileError as error:
         for line in error.errors:
             print(line, file=sys.stderr)
-        print(f"Nothing was loaded ({len(error.errors)} problem{'s' if len(error.errors) != 1 else ''}).", file=sys.stderr)
+        print(
+            f"Nothing was loaded ({len(error.errors)} problem{'s' if len(error.errors) != 1 else ''}).",
+            file=sys.stderr,
+        )
         return 1
     for result in results:
         state = "loaded" if result.created else "unchanged"
@@ -182,30 +187,66 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def add(name: str, handler: Callable[[argparse.Namespace], int], text: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: Callable[[argparse.Namespace], int], text: str
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text)
         sub.set_defaults(handler=handler)
         return sub
 
-    add("demo", cmd_demo, "Create or update the database, then load (or reload) the demo partnerships and users, and print the sign-ins. The password is FOLLOWUP_DEMO_PASSWORD if set, otherwise generated.")
+    add(
+        "demo",
+        cmd_demo,
+        "Create or update the database, then load (or reload) the demo partnerships and users, and print the sign-ins. The password is FOLLOWUP_DEMO_PASSWORD if set, otherwise generated.",
+    )
     serve = add("serve", cmd_serve, "Serve Followup with the waitress WSGI server.")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     add("migrate", cmd_migrate, "Create or update the database tables.")
-    create = add("createuser", cmd_createuser, "Create a user, optionally with a role in a partnership. The password is asked for, or read from standard input with --password-stdin.")
+    create = add(
+        "createuser",
+        cmd_createuser,
+        "Create a user, optionally with a role in a partnership. The password is asked for, or read from standard input with --password-stdin.",
+    )
     create.add_argument("username")
     create.add_argument("--email", help="email address")
     create.add_argument("--partnership", metavar="SLUG", help="partnership to add the user to")
-    create.add_argument("--role", choices=["viewer", "contributor", "editor", "lead", "inspector", "admin"], help="role in that partnership")
+    create.add_argument(
+        "--role",
+        choices=["viewer", "contributor", "editor", "lead", "inspector", "admin"],
+        help="role in that partnership",
+    )
     create.add_argument("--superuser", action="store_true", help="may use the Django admin")
-    create.add_argument("--password-stdin", action="store_true", help="read the password from the first line of standard input")
-    load = add("load-framework", cmd_load_framework, "Validate a framework or scale library file (YAML) and load it. A file with any problem is reported with line numbers and nothing is loaded.")
+    create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
+    load = add(
+        "load-framework",
+        cmd_load_framework,
+        "Validate a framework or scale library file (YAML) and load it. A file with any problem is reported with line numbers and nothing is loaded.",
+    )
     load.add_argument("file", nargs="?", help="the YAML file (see docs/frameworks.md)")
-    load.add_argument("--library", action="store_true", help="load every file of the bundled library instead")
-    check = add("check", cmd_check, "Check the configuration for problems; with --deploy, also for what production needs.")
-    check.add_argument("--deploy", action="store_true", help="include Django's deployment checks (use with production settings)")
-    manage = add("manage", cmd_manage, "Run a Django management command, e.g. 'followup manage shell'.")
+    load.add_argument(
+        "--library", action="store_true", help="load every file of the bundled library instead"
+    )
+    check = add(
+        "check",
+        cmd_check,
+        "Check the configuration for problems; with --deploy, also for what production needs.",
+    )
+    check.add_argument(
+        "--deploy",
+        action="store_true",
+        help="include Django's deployment checks (use with production settings)",
+    )
+    manage = add(
+        "manage", cmd_manage, "Run a Django management command, e.g. 'followup manage shell'."
+    )
     manage.add_argument("arguments", nargs=argparse.REMAINDER, help="the command and its arguments")
     return parser
 
@@ -218,7 +259,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     local = _local_defaults()
     if local and args.command in {"demo", "serve"}:
         data = os.environ.get("FOLLOWUP_DATA_DIR") or "var"
-        print(LOCAL_NOTE.format(path=os.environ["FOLLOWUP_SECRET_KEY_FILE"], data=data), file=sys.stderr)
+        print(
+            LOCAL_NOTE.format(path=os.environ["FOLLOWUP_SECRET_KEY_FILE"], data=data),
+            file=sys.stderr,
+        )
     try:
         _setup()
         return int(args.handler(args))

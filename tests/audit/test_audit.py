@@ -12,7 +12,9 @@ from followup.reviews import actions as review_actions
 
 def entries_for(obj):
     return list(
-        AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("id")
+        AuditEntry.objects.filter(
+            object_type=obj._meta.label_lower, object_id=str(obj.pk)
+        ).order_by("id")
     )
 
 
@@ -21,8 +23,12 @@ def test_creating_an_action_records_who_what_and_every_field(world):
     action = plan_actions.create_action(
         lead,
         world.home.partnership,
-        {"title": "New action", "status": "not_started", "due_date": datetime.date(2030, 1, 31),
-         "recommendations": [world.home.recommendation]},
+        {
+            "title": "New action",
+            "status": "not_started",
+            "due_date": datetime.date(2030, 1, 31),
+            "recommendations": [world.home.recommendation],
+        },
     )
     (entry,) = entries_for(action)
     assert entry.verb == "action.create"
@@ -54,7 +60,12 @@ def test_adding_an_action_update_audits_the_update_and_the_status_change(world):
     update = plan_actions.add_update(
         world.users["contributor"],
         action,
-        {"on": datetime.date(2024, 5, 1), "status": "complete", "rating": "on_track", "note": "Done."},
+        {
+            "on": datetime.date(2024, 5, 1),
+            "status": "complete",
+            "rating": "on_track",
+            "note": "Done.",
+        },
     )
     assert [e.verb for e in entries_for(update)] == ["action_update.create"]
     assert [(e.verb, e.changes) for e in entries_for(action)] == [
@@ -63,7 +74,9 @@ def test_adding_an_action_update_audits_the_update_and_the_status_change(world):
 
 
 def test_audit_entries_are_never_changed_or_deleted(world):
-    entry = AuditEntry.objects.create(actor_name="x", verb="v", object_type="t", object_id="1", object_repr="r")
+    entry = AuditEntry.objects.create(
+        actor_name="x", verb="v", object_type="t", object_id="1", object_repr="r"
+    )
     entry.verb = "other"
     with pytest.raises(ValueError):
         entry.save()
@@ -72,7 +85,9 @@ def test_audit_entries_are_never_changed_or_deleted(world):
 
 
 def test_editor_sees_history_on_the_action_page_and_viewer_does_not(world):
-    plan_actions.update_action(world.users["editor"], world.home.action, {"title": "Renamed action"})
+    plan_actions.update_action(
+        world.users["editor"], world.home.action, {"title": "Renamed action"}
+    )
     url = f"/p/home/actions/{world.home.action.pk}/"
     editor_html = world.client_for("editor").get(url).content.decode()
     viewer_html = world.client_for("viewer").get(url).content.decode()
@@ -82,7 +97,13 @@ def test_editor_sees_history_on_the_action_page_and_viewer_does_not(world):
 
 
 def test_inspector_sees_history_on_the_inspection_page(world):
-    inspection_actions.update_inspection(world.users["inspector"], world.home.inspection, {"status": "draft"})
-    html = world.client_for("inspector").get(f"/p/home/inspections/{world.home.inspection.pk}/").content.decode()
+    inspection_actions.update_inspection(
+        world.users["inspector"], world.home.inspection, {"status": "draft"}
+    )
+    html = (
+        world.client_for("inspector")
+        .get(f"/p/home/inspections/{world.home.inspection.pk}/")
+        .content.decode()
+    )
     assert "History of changes" in html
     assert "inspection.update" in html

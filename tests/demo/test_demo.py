@@ -53,9 +53,15 @@ def test_loading_the_demo_twice_gives_the_same_demo(demo):
     assert Action.objects.filter(partnership__slug="south-ayrshire").count() == 12
 
 
-def test_lead_sees_nine_evaluations_three_good_four_adequate_two_weak_and_five_recommendations(demo):
+def test_lead_sees_nine_evaluations_three_good_four_adequate_two_weak_and_five_recommendations(
+    demo,
+):
     inspection = Inspection.objects.get(partnership__slug="south-ayrshire")
-    html = signed_in("lead").get(reverse("inspections:detail", args=["south-ayrshire", inspection.pk])).content.decode()
+    html = (
+        signed_in("lead")
+        .get(reverse("inspections:detail", args=["south-ayrshire", inspection.pk]))
+        .content.decode()
+    )
     grades = re.findall(r'followup-grade[^"]*">(\w[\w ]*) \((\d)\)</strong>', html)
     assert sorted(grades) == sorted(
         [("Good", "4")] * 3 + [("Adequate", "3")] * 4 + [("Weak", "2")] * 2
@@ -63,12 +69,18 @@ def test_lead_sees_nine_evaluations_three_good_four_adequate_two_weak_and_five_r
     assert "9 quality indicators evaluated: 3 good, 4 adequate, 2 weak." in html
     assert html.count("in the improvement plan</span>") == 5
     assert inspection.evaluations.filter(basis="inferred").count() == 4
-    assert set(inspection.evaluations.filter(basis="inferred").values_list("grade", flat=True)) == {3}
+    assert set(inspection.evaluations.filter(basis="inferred").values_list("grade", flat=True)) == {
+        3
+    }
 
 
 def test_lead_sees_five_judgements_and_no_further_review_on_the_progress_review(demo):
     review = ProgressReview.objects.get(inspection__partnership__slug="south-ayrshire")
-    html = signed_in("lead").get(reverse("reviews:detail", args=["south-ayrshire", review.pk])).content.decode()
+    html = (
+        signed_in("lead")
+        .get(reverse("reviews:detail", args=["south-ayrshire", review.pk]))
+        .content.decode()
+    )
     assert review.judgements.count() == 5
     assert html.count('<th scope="row" class="govuk-table__header"><a class="govuk-link"') == 5
     assert "more qualitative data" in html

@@ -4,7 +4,13 @@ import textwrap
 
 import pytest
 
-from followup.frameworks.library import LIBRARY_DIR, LibraryFileError, load_file, load_library, parse_text
+from followup.frameworks.library import (
+    LIBRARY_DIR,
+    LibraryFileError,
+    load_file,
+    load_library,
+    parse_text,
+)
 from followup.frameworks.models import Framework, QualityIndicator, Scale
 
 GOOD = textwrap.dedent(
@@ -53,7 +59,12 @@ def test_bundled_library_loads_three_files_with_the_expected_counts(db):
     ]
     six = Scale.objects.get(urn="urn:followup:scale:six-point")
     assert [(lv["value"], lv["word"]) for lv in six.levels] == [
-        (6, "Excellent"), (5, "Very good"), (4, "Good"), (3, "Adequate"), (2, "Weak"), (1, "Unsatisfactory"),
+        (6, "Excellent"),
+        (5, "Very good"),
+        (4, "Good"),
+        (3, "Adequate"),
+        (2, "Weak"),
+        (1, "Unsatisfactory"),
     ]
     old = Framework.objects.get(urn="urn:followup:framework:ci-children-2012")
     assert [qi.name for qi in old.assessable_indicators()] == [
@@ -71,7 +82,9 @@ def test_bundled_library_loads_three_files_with_the_expected_counts(db):
     qif = Framework.objects.get(urn="urn:followup:framework:ci-care-protection-2019")
     assert qif.indicators.filter(assessable=False, depth=0).count() == 10  # ten areas
     confirmed = qif.indicators.filter(assessable=True, ref_id_confirmed=True)
-    assert [(qi.ref_id, qi.name) for qi in confirmed] == [("2.1", "Impact on children and young people")]
+    assert [(qi.ref_id, qi.name) for qi in confirmed] == [
+        ("2.1", "Impact on children and young people")
+    ]
 
 
 def test_loading_the_library_twice_changes_nothing(db):
@@ -79,7 +92,11 @@ def test_loading_the_library_twice_changes_nothing(db):
     counts = (Scale.objects.count(), Framework.objects.count(), QualityIndicator.objects.count())
     again = load_library()
     assert all(not r.created for r in again)
-    assert (Scale.objects.count(), Framework.objects.count(), QualityIndicator.objects.count()) == counts
+    assert (
+        Scale.objects.count(),
+        Framework.objects.count(),
+        QualityIndicator.objects.count(),
+    ) == counts
 
 
 def test_a_framework_file_loads_its_bundled_scale_when_that_is_not_yet_loaded(db, tmp_path):
@@ -124,7 +141,9 @@ def test_a_key_given_twice_is_an_error_not_a_silent_overwrite():
     text = GOOD.replace("name: Tiny framework\n", "name: Tiny framework\nname: Again\n")
     with pytest.raises(LibraryFileError) as caught:
         parse_text(text, "twice.yaml")
-    assert caught.value.errors == ["twice.yaml, line 5: The framework: the key 'name' appears twice."]
+    assert caught.value.errors == [
+        "twice.yaml, line 5: The framework: the key 'name' appears twice."
+    ]
 
 
 def test_a_scale_whose_values_do_not_go_down_is_refused():

@@ -66,12 +66,20 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "plans:create": (slug, EDIT_PLAN, EDIT_PLAN),
     "plans:detail": (of("action"), READ, None),
     "plans:edit": (of("action"), EDIT_PLAN, EDIT_PLAN),
-    "plans:update_create": (of("action"), expect(("lead", "editor", "contributor", "admin"), ok=302), UPDATE_ACTION),
+    "plans:update_create": (
+        of("action"),
+        expect(("lead", "editor", "contributor", "admin"), ok=302),
+        UPDATE_ACTION,
+    ),
     "reviews:create": (of("inspection"), EDIT_REVIEW, EDIT_REVIEW),
     "reviews:detail": (of("review"), READ, None),
     "reviews:edit": (of("review"), EDIT_REVIEW, EDIT_REVIEW),
     "reviews:judgement_edit": (
-        lambda s: {"slug": s.partnership.slug, "pk": s.review.pk, "recommendation_pk": s.recommendation.pk},
+        lambda s: {
+            "slug": s.partnership.slug,
+            "pk": s.review.pk,
+            "recommendation_pk": s.recommendation.pk,
+        },
         EDIT_REVIEW,
         EDIT_REVIEW,
     ),

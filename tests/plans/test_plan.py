@@ -15,10 +15,18 @@ from tests import factories as f
 def test_contributor_adds_an_update_from_the_action_page_and_it_joins_the_timeline(world):
     url = f"/p/home/actions/{world.home.action.pk}/updates/"
     response = world.client_for("contributor").post(
-        url, {"on": "2024-02-29", "status": "complete", "rating": "on_track", "note": "Finished the work."}
+        url,
+        {
+            "on": "2024-02-29",
+            "status": "complete",
+            "rating": "on_track",
+            "note": "Finished the work.",
+        },
     )
     assert response.status_code == 302
-    updates = list(world.home.action.updates.order_by("on").values_list("on", "note", "author_name"))
+    updates = list(
+        world.home.action.updates.order_by("on").values_list("on", "note", "author_name")
+    )
     assert updates == [
         (datetime.date(2017, 6, 1), "Update about Homeshire", ""),
         (datetime.date(2024, 2, 29), "Finished the work.", "contributor"),
@@ -29,8 +37,14 @@ def test_contributor_adds_an_update_from_the_action_page_and_it_joins_the_timeli
 
 def test_an_older_update_added_later_does_not_change_the_actions_status(world):
     actions.add_update(
-        world.users["lead"], world.home.action,
-        {"on": datetime.date(2016, 1, 1), "status": "not_started", "rating": "on_track", "note": "Backfilled."},
+        world.users["lead"],
+        world.home.action,
+        {
+            "on": datetime.date(2016, 1, 1),
+            "status": "not_started",
+            "rating": "on_track",
+            "note": "Backfilled.",
+        },
     )
     world.home.action.refresh_from_db()
     assert world.home.action.status == "in_progress"
@@ -47,7 +61,9 @@ def test_action_updates_cannot_be_edited(world):
 def test_update_form_rejects_a_future_date_and_an_empty_note_with_messages_at_the_fields(world):
     url = f"/p/home/actions/{world.home.action.pk}/updates/"
     future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
-    response = world.client_for("contributor").post(url, {"on": future, "status": "bogus", "rating": "on_track", "note": ""})
+    response = world.client_for("contributor").post(
+        url, {"on": future, "status": "bogus", "rating": "on_track", "note": ""}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "There is a problem" in html
@@ -59,28 +75,56 @@ def test_update_form_rejects_a_future_date_and_an_empty_note_with_messages_at_th
 
 def test_viewer_cannot_add_an_update(world):
     with pytest.raises(PermissionDenied):
-        actions.add_update(world.users["viewer"], world.home.action,
-                           {"on": datetime.date(2024, 1, 1), "status": "complete", "rating": "on_track", "note": "x"})
+        actions.add_update(
+            world.users["viewer"],
+            world.home.action,
+            {
+                "on": datetime.date(2024, 1, 1),
+                "status": "complete",
+                "rating": "on_track",
+                "note": "x",
+            },
+        )
 
 
 def test_outsider_cannot_add_an_update_and_is_told_it_does_not_exist(world):
     with pytest.raises(Http404):
-        actions.add_update(world.users["outsider"], world.home.action,
-                           {"on": datetime.date(2024, 1, 1), "status": "complete", "rating": "on_track", "note": "x"})
+        actions.add_update(
+            world.users["outsider"],
+            world.home.action,
+            {
+                "on": datetime.date(2024, 1, 1),
+                "status": "complete",
+                "rating": "on_track",
+                "note": "x",
+            },
+        )
     assert world.home.action.updates.count() == 1
 
 
 def test_an_action_cannot_answer_another_partnerships_recommendation(world):
     with pytest.raises(ValidationError) as caught:
-        actions.create_action(world.users["lead"], world.home.partnership,
-                              {"title": "Sneaky", "status": "not_started", "recommendations": [world.away.recommendation]})
+        actions.create_action(
+            world.users["lead"],
+            world.home.partnership,
+            {
+                "title": "Sneaky",
+                "status": "not_started",
+                "recommendations": [world.away.recommendation],
+            },
+        )
     assert "recommendations" in caught.value.message_dict
 
 
 def test_action_form_rejects_a_due_date_before_the_start(world):
     response = world.client_for("editor").post(
         "/p/home/actions/new/",
-        {"title": "Dated", "status": "not_started", "start_date": "2024-05-01", "due_date": "2024-04-01"},
+        {
+            "title": "Dated",
+            "status": "not_started",
+            "start_date": "2024-05-01",
+            "due_date": "2024-04-01",
+        },
     )
     assert response.status_code == 200
     assert "Due date must be on or after the start date" in response.content.decode()
@@ -88,11 +132,25 @@ def test_action_form_rejects_a_due_date_before_the_start(world):
 
 def test_plan_summary_counts_actions_by_status_and_lists_overdue_ones(world):
     partnership = world.home.partnership
-    late = f.ActionFactory(partnership=partnership, title="Late", status="in_progress", due_date=datetime.date(2020, 1, 1))
-    f.ActionFactory(partnership=partnership, title="Done late", status="complete", due_date=datetime.date(2020, 1, 1))
+    late = f.ActionFactory(
+        partnership=partnership,
+        title="Late",
+        status="in_progress",
+        due_date=datetime.date(2020, 1, 1),
+    )
+    f.ActionFactory(
+        partnership=partnership,
+        title="Done late",
+        status="complete",
+        due_date=datetime.date(2020, 1, 1),
+    )
     summary = plan_summary(partnership, today=datetime.date(2024, 1, 1))
     assert summary.total == 3
     assert dict((v, n) for v, _, n in summary.by_status) == {
-        "not_started": 0, "in_progress": 2, "on_hold": 0, "complete": 1, "cancelled": 0,
+        "not_started": 0,
+        "in_progress": 2,
+        "on_hold": 0,
+        "complete": 1,
+        "cancelled": 0,
     }
     assert summary.overdue == [late]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from followup.accounts import throttle
@@ -22,7 +22,7 @@ class SignInForm(forms.Form):
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         self.request = request
-        self.user: AbstractBaseUser | None = None
+        self.user: User | None = None
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
@@ -44,5 +44,5 @@ class SignInForm(forms.Form):
                 code="invalid_login",
             )
         throttle.clear(username, ip)
-        self.user = user
+        self.user = user if isinstance(user, User) else None
         return data

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.db import models
 
 from followup.audit.models import AuditEntry
+from followup.core.types import AnyUser
 
 Snapshot = dict[str, Any]
 
@@ -49,21 +50,19 @@ def diff(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
     """Fields whose value changed, as {field: [old, new]}."""
     keys = sorted(set(before) | set(after))
     return {
-        key: [before.get(key), after.get(key)]
-        for key in keys
-        if before.get(key) != after.get(key)
+        key: [before.get(key), after.get(key)] for key in keys if before.get(key) != after.get(key)
     }
 
 
 def record(
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: AnyUser | None,
     verb: str,
     obj: models.Model,
     changes: dict[str, list[Any]],
     partnership: models.Model | None = None,
 ) -> AuditEntry:
     """Write one audit entry. Call inside the action's transaction."""
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = actor if isinstance(actor, User) else None
     return AuditEntry.objects.create(
         actor=user,
         actor_name=user.get_username() if user is not None else "system",

@@ -12,7 +12,12 @@ from followup.audit.log import diff, record, snapshot
 
 
 def _partnership_of(obj: models.Model) -> Any:
-    for path in ("partnership", "inspection.partnership", "review.inspection.partnership", "action.partnership"):
+    for path in (
+        "partnership",
+        "inspection.partnership",
+        "review.inspection.partnership",
+        "action.partnership",
+    ):
         target: Any = obj
         for part in path.split("."):
             target = getattr(target, part, None)
@@ -37,7 +42,13 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
-            record(request.user, f"{obj._meta.model_name}.delete.admin", obj, diff(snapshot(obj), {}), _partnership_of(obj))
+            record(
+                request.user,
+                f"{obj._meta.model_name}.delete.admin",
+                obj,
+                diff(snapshot(obj), {}),
+                _partnership_of(obj),
+            )
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:

@@ -34,7 +34,11 @@ class StrictForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             label = (field.label or "this field").lower()
-            verb = "Choose" if isinstance(field, forms.ChoiceField | forms.ModelChoiceField) else "Enter"
+            verb = (
+                "Choose"
+                if isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
+                else "Enter"
+            )
             field.error_messages["required"] = f"{verb} {label}"
             if isinstance(field, forms.IntegerField):
                 field.error_messages["invalid"] = f"{field.label} must be a whole number"
@@ -47,3 +51,30 @@ class StrictForm(forms.Form):
 
 def optional_int(value: Any) -> int | None:
     return None if value in (None, "") else int(value)
+
+
+MAX_ID = 2**63 - 1
+
+
+def _check_id(field: forms.ModelChoiceField, value: Any) -> None:
+    """Refuse ids that are not whole numbers in the database's range before any query."""
+    text = str(value).strip()
+    if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+        raise forms.ValidationError(
+            field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values:
+            _check_id(self, value)
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            for item in value:
+                _check_id(self, item)
+        return super().clean(value)

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
+from followup.demo.plan import ORGANISATIONS, PLAN
 from followup.frameworks.library import load_library
 from followup.frameworks.models import Framework, QualityIndicator
 from followup.inspections import actions as inspection_actions
@@ -25,7 +25,6 @@ from followup.inspections.models import Inspection
 from followup.partnerships.models import Area, Membership, Organisation, Partnership, Role
 from followup.plans import actions as plan_actions
 from followup.reviews import actions as review_actions
-from followup.demo.plan import ORGANISATIONS, PLAN
 
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_SLUGS = ("south-ayrshire", "glenmorran")
@@ -79,7 +78,6 @@ def _rows(name: str) -> list[dict[str, str]]:
 def load_demo(password: str | None = None) -> tuple[str, list[DemoSignIn]]:
     """Load the demo; return the password and the sign-ins."""
     password = password or secrets.token_urlsafe(12)
-    User = get_user_model()
     with transaction.atomic():
         load_library()
         Partnership.objects.filter(slug__in=DEMO_SLUGS).delete()
@@ -99,12 +97,12 @@ def load_demo(password: str | None = None) -> tuple[str, list[DemoSignIn]]:
     return password, sign_ins
 
 
-def _admin_of(user: AbstractUser, partnership: Partnership) -> None:
+def _admin_of(user: User, partnership: Partnership) -> None:
     Membership.objects.create(user=user, partnership=partnership, role=Role.ADMIN)
     user._followup_memberships = {}  # type: ignore[attr-defined]
 
 
-def _south_ayrshire(loader: AbstractUser) -> Partnership:
+def _south_ayrshire(loader: User) -> Partnership:
     area, _ = Area.objects.update_or_create(
         code="S12000028", defaults={"name": "South Ayrshire", "kind": Area.Kind.COUNCIL}
     )
@@ -230,7 +228,7 @@ def _south_ayrshire(loader: AbstractUser) -> Partnership:
 
 
 def _plan(
-    loader: AbstractUser,
+    loader: User,
     partnership: Partnership,
     organisations: dict[str, Organisation],
     recommendations: dict[int, Any],
@@ -256,7 +254,7 @@ def _plan(
             )
 
 
-def _glenmorran(loader: AbstractUser) -> Partnership:
+def _glenmorran(loader: User) -> Partnership:
     partnership = Partnership.objects.create(
         slug="glenmorran",
         name="Glenmorran children's services partnership",
@@ -290,7 +288,11 @@ def _glenmorran(loader: AbstractUser) -> Partnership:
     recommendation = inspection_actions.create_recommendation(
         loader,
         inspection,
-        {"number": 1, "text": "Fictional: improve the timeliness of initial case conferences.", "quality_indicators": [qi]},
+        {
+            "number": 1,
+            "text": "Fictional: improve the timeliness of initial case conferences.",
+            "quality_indicators": [qi],
+        },
     )
     action = plan_actions.create_action(
         loader,
@@ -306,6 +308,11 @@ def _glenmorran(loader: AbstractUser) -> Partnership:
     plan_actions.add_update(
         loader,
         action,
-        {"on": _d("2025-06-02"), "status": "in_progress", "rating": "on_track", "note": "Fictional update."},
+        {
+            "on": _d("2025-06-02"),
+            "status": "in_progress",
+            "rating": "on_track",
+            "note": "Fictional update.",
+        },
     )
     return partnership

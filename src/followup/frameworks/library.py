@@ -187,7 +187,9 @@ def parse_text(text: str, name: str = "<text>") -> dict[str, Any]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line = f"line {mark.line + 1}" if mark is not None else "file"
-        raise LibraryFileError(name, [f"{name}, {line}: not valid YAML: {error.problem}."]) from None
+        raise LibraryFileError(
+            name, [f"{name}, {line}: not valid YAML: {error.problem}."]
+        ) from None
     if root is None:
         raise LibraryFileError(name, [f"{name}: the file is empty."])
     if not isinstance(root, yaml.MappingNode):
@@ -244,7 +246,10 @@ def _parse_levels(checker: _Validator, keys: dict[str, yaml.Node], root: yaml.No
         meaning = checker.text(level, "meaning", "A level", required=True, parent=item)
         description = checker.text(level, "description", "A level", required=False, parent=item)
         if value is not None and previous is not None and value >= previous:
-            checker.error(item, f"A level: values must go down from best to worst; {value} follows {previous}.")
+            checker.error(
+                item,
+                f"A level: values must go down from best to worst; {value} follows {previous}.",
+            )
         if value is not None:
             previous = value
         levels.append(
@@ -269,7 +274,9 @@ def _parse_nodes(checker: _Validator, keys: dict[str, yaml.Node], root: yaml.Nod
             urn = checker.urn(fields, "A quality indicator", item)
             if urn is not None:
                 if urn in seen:
-                    checker.error(fields["urn"], f"The urn '{urn}' is used twice (first on line {seen[urn]}).")
+                    checker.error(
+                        fields["urn"], f"The urn '{urn}' is used twice (first on line {seen[urn]})."
+                    )
                 else:
                     seen[urn] = item.start_mark.line + 1
             name = checker.text(fields, "name", "A quality indicator", required=True, parent=item)
@@ -289,16 +296,27 @@ def _parse_nodes(checker: _Validator, keys: dict[str, yaml.Node], root: yaml.Nod
                     if isinstance(value, str) and value.strip():
                         aka.append(value.strip())
                     else:
-                        checker.error(alias, "A quality indicator: each 'also_known_as' must be text.")
+                        checker.error(
+                            alias, "A quality indicator: each 'also_known_as' must be text."
+                        )
             flat.append(
                 {
                     "urn": urn,
                     "parent_urn": parent_urn,
-                    "ref_id": checker.text(fields, "ref_id", "A quality indicator", required=False, parent=item) or "",
+                    "ref_id": checker.text(
+                        fields, "ref_id", "A quality indicator", required=False, parent=item
+                    )
+                    or "",
                     "ref_id_confirmed": True if confirmed is None else confirmed,
                     "name": name,
-                    "description": checker.text(fields, "description", "A quality indicator", required=False, parent=item) or "",
-                    "notes": checker.text(fields, "notes", "A quality indicator", required=False, parent=item) or "",
+                    "description": checker.text(
+                        fields, "description", "A quality indicator", required=False, parent=item
+                    )
+                    or "",
+                    "notes": checker.text(
+                        fields, "notes", "A quality indicator", required=False, parent=item
+                    )
+                    or "",
                     "also_known_as": aka,
                     "assessable": (not children) if assessable is None else assessable,
                     "depth": depth,

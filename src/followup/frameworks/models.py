@@ -79,9 +79,7 @@ class QualityIndicator(models.Model):
 
     class Meta:
         ordering = ["framework", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["framework", "urn"], name="unique_qi_urn")
-        ]
+        constraints = [models.UniqueConstraint(fields=["framework", "urn"], name="unique_qi_urn")]
 
     def __str__(self) -> str:
         return f"{self.ref_id} {self.name}".strip()

@@ -24,7 +24,14 @@ INSPECTION_FIELDS = (
     "key_messages",
     "source_note",
 )
-EVALUATION_FIELDS = ("grade", "basis", "narrative", "strengths", "areas_for_improvement", "source_note")
+EVALUATION_FIELDS = (
+    "grade",
+    "basis",
+    "narrative",
+    "strengths",
+    "areas_for_improvement",
+    "source_note",
+)
 RECOMMENDATION_FIELDS = ("number", "text", "detail", "source_note")
 
 
@@ -52,13 +59,19 @@ def update_inspection(user: AnyUser, inspection: Inspection, data: dict[str, Any
     require(user, inspection.partnership, Capability.EDIT_INSPECTION)
     with transaction.atomic():
         return writes.update(
-            user, "inspection.update", inspection, inspection.partnership, _pick(data, INSPECTION_FIELDS)
+            user,
+            "inspection.update",
+            inspection,
+            inspection.partnership,
+            _pick(data, INSPECTION_FIELDS),
         )
 
 
 def _check_grade(inspection: Inspection, grade: int | None) -> None:
     if grade is not None and grade not in {level["value"] for level in inspection.scale}:
-        raise ValidationError({"grade": f"Choose a grade on the inspection's scale ({inspection.scale_name})."})
+        raise ValidationError(
+            {"grade": f"Choose a grade on the inspection's scale ({inspection.scale_name})."}
+        )
 
 
 def create_evaluation(
@@ -66,7 +79,9 @@ def create_evaluation(
 ) -> Evaluation:
     require(user, inspection.partnership, Capability.EDIT_INSPECTION)
     if indicator.framework_id != inspection.framework_id or not indicator.assessable:
-        raise ValidationError({"quality_indicator": "Choose a quality indicator of this inspection's framework."})
+        raise ValidationError(
+            {"quality_indicator": "Choose a quality indicator of this inspection's framework."}
+        )
     _check_grade(inspection, data.get("grade"))
     with transaction.atomic():
         evaluation = Evaluation(
@@ -81,14 +96,22 @@ def update_evaluation(user: AnyUser, evaluation: Evaluation, data: dict[str, Any
     _check_grade(inspection, data.get("grade"))
     with transaction.atomic():
         return writes.update(
-            user, "evaluation.update", evaluation, inspection.partnership, _pick(data, EVALUATION_FIELDS)
+            user,
+            "evaluation.update",
+            evaluation,
+            inspection.partnership,
+            _pick(data, EVALUATION_FIELDS),
         )
 
 
-def _check_indicators(inspection: Inspection, indicators: Iterable[QualityIndicator]) -> list[QualityIndicator]:
+def _check_indicators(
+    inspection: Inspection, indicators: Iterable[QualityIndicator]
+) -> list[QualityIndicator]:
     chosen = list(indicators)
     if any(qi.framework_id != inspection.framework_id for qi in chosen):
-        raise ValidationError({"quality_indicators": "Choose quality indicators of this inspection's framework."})
+        raise ValidationError(
+            {"quality_indicators": "Choose quality indicators of this inspection's framework."}
+        )
     return chosen
 
 

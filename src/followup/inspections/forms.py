@@ -4,21 +4,29 @@ from typing import Any
 
 from django import forms
 
-from followup.core.forms import StrictForm, date_field, optional_int
+from followup.core.forms import (
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    StrictForm,
+    date_field,
+    optional_int,
+)
 from followup.frameworks.models import Framework, QualityIndicator
 from followup.inspections.models import Evaluation, Inspection
 
 
 class InspectionForm(StrictForm):
     title = forms.CharField(max_length=300, label="Title")
-    framework = forms.ModelChoiceField(
+    framework = ModelChoiceField(
         queryset=Framework.objects.all(), label="Quality framework", empty_label=None
     )
     scope = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Scope")
     fieldwork_start = date_field("Fieldwork start")
     fieldwork_end = date_field("Fieldwork end")
     published_on = date_field("Publication date")
-    status = forms.ChoiceField(choices=Inspection.Status.choices, widget=forms.RadioSelect, label="Status")
+    status = forms.ChoiceField(
+        choices=Inspection.Status.choices, widget=forms.RadioSelect, label="Status"
+    )
     key_messages = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -44,21 +52,40 @@ class InspectionForm(StrictForm):
 
 
 class EvaluationForm(StrictForm):
-    quality_indicator = forms.ModelChoiceField(
+    quality_indicator = ModelChoiceField(
         queryset=QualityIndicator.objects.none(), label="Quality indicator"
     )
     grade = forms.TypedChoiceField(
-        choices=(), coerce=int, empty_value=None, required=False, widget=forms.RadioSelect, label="Grade"
+        choices=(),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        label="Grade",
     )
-    basis = forms.ChoiceField(choices=Evaluation.Basis.choices, widget=forms.RadioSelect, label="Basis")
-    narrative = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}), label="Narrative")
-    strengths = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Strengths")
+    basis = forms.ChoiceField(
+        choices=Evaluation.Basis.choices, widget=forms.RadioSelect, label="Basis"
+    )
+    narrative = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 5}), label="Narrative"
+    )
+    strengths = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Strengths"
+    )
     areas_for_improvement = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Areas for improvement"
     )
-    source_note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Sources")
+    source_note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Sources"
+    )
 
-    def __init__(self, *args: Any, inspection: Inspection, evaluation: Evaluation | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        inspection: Inspection,
+        evaluation: Evaluation | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["grade"].choices = [("", "Not graded"), *inspection.scale_choices()]  # type: ignore[attr-defined]
         if evaluation is not None:
@@ -76,16 +103,22 @@ class EvaluationForm(StrictForm):
 class RecommendationForm(StrictForm):
     number = forms.IntegerField(min_value=1, max_value=999, label="Number")
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Recommendation")
-    detail = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Detail")
-    quality_indicators = forms.ModelMultipleChoiceField(
+    detail = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Detail"
+    )
+    quality_indicators = ModelMultipleChoiceField(
         queryset=QualityIndicator.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Quality indicators it comes from",
     )
-    source_note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Sources")
+    source_note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Sources"
+    )
 
-    def __init__(self, *args: Any, inspection: Inspection, exclude_pk: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, inspection: Inspection, exclude_pk: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.inspection = inspection
         self.exclude_pk = exclude_pk
@@ -93,7 +126,11 @@ class RecommendationForm(StrictForm):
 
     def clean_number(self) -> int:
         number: int = self.cleaned_data["number"]
-        taken = self.inspection.recommendations.filter(number=number).exclude(pk=self.exclude_pk)
+        taken = self.inspection.recommendations.filter(number=number)
+        if self.exclude_pk is not None:
+            taken = taken.exclude(pk=self.exclude_pk)
         if taken.exists():
-            raise forms.ValidationError(f"Recommendation {number} already exists in this inspection")
+            raise forms.ValidationError(
+                f"Recommendation {number} already exists in this inspection"
+            )
         return number

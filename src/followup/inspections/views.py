@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,6 +13,7 @@ from followup.audit.log import history
 from followup.core.views import apply_errors, form_page
 from followup.inspections import actions, queries
 from followup.inspections.forms import EvaluationForm, InspectionForm, RecommendationForm
+from followup.inspections.models import Evaluation
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
 
 
@@ -35,7 +38,9 @@ def inspection_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _grade_counts(scale: list[dict[str, object]], evaluations: list) -> list[tuple[str, int]]:  # type: ignore[type-arg]
+def _grade_counts(
+    scale: list[dict[str, Any]], evaluations: list[Evaluation]
+) -> list[tuple[str, int]]:
     return [
         (str(level["word"]).lower(), n)
         for level in scale
@@ -51,14 +56,19 @@ def inspection_create(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            inspection = actions.create_inspection(request.user, partnership, data.pop("framework"), data)
+            inspection = actions.create_inspection(
+                request.user, partnership, data.pop("framework"), data
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, "Inspection created.")
             return redirect("inspections:detail", slug, inspection.pk)
     return form_page(
-        request, form, title="New inspection", back_url=reverse("partnerships:home", args=[slug]),
+        request,
+        form,
+        title="New inspection",
+        back_url=reverse("partnerships:home", args=[slug]),
         partnership=partnership,
     )
 
@@ -78,8 +88,12 @@ def inspection_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, "Inspection saved.")
             return redirect("inspections:detail", slug, pk)
     return form_page(
-        request, form, title="Edit inspection", caption=inspection.title,
-        back_url=reverse("inspections:detail", args=[slug, pk]), partnership=inspection.partnership,
+        request,
+        form,
+        title="Edit inspection",
+        caption=inspection.title,
+        back_url=reverse("inspections:detail", args=[slug, pk]),
+        partnership=inspection.partnership,
     )
 
 
@@ -98,8 +112,12 @@ def evaluation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, "Evaluation added.")
             return redirect("inspections:detail", slug, pk)
     return form_page(
-        request, form, title="Add an evaluation", caption=inspection.title,
-        back_url=reverse("inspections:detail", args=[slug, pk]), partnership=inspection.partnership,
+        request,
+        form,
+        title="Add an evaluation",
+        caption=inspection.title,
+        back_url=reverse("inspections:detail", args=[slug, pk]),
+        partnership=inspection.partnership,
     )
 
 
@@ -109,7 +127,9 @@ def evaluation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     inspection = evaluation.inspection
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
     initial = {name: getattr(evaluation, name) for name in actions.EVALUATION_FIELDS}
-    form = EvaluationForm(request.POST or None, inspection=inspection, evaluation=evaluation, initial=initial)
+    form = EvaluationForm(
+        request.POST or None, inspection=inspection, evaluation=evaluation, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_evaluation(request.user, evaluation, form.cleaned_data)
@@ -119,8 +139,12 @@ def evaluation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, "Evaluation saved.")
             return redirect("inspections:detail", slug, inspection.pk)
     return form_page(
-        request, form, title=f"Evaluation: {evaluation.quality_indicator.name}", caption=inspection.title,
-        back_url=reverse("inspections:detail", args=[slug, inspection.pk]), partnership=inspection.partnership,
+        request,
+        form,
+        title=f"Evaluation: {evaluation.quality_indicator.name}",
+        caption=inspection.title,
+        back_url=reverse("inspections:detail", args=[slug, inspection.pk]),
+        partnership=inspection.partnership,
     )
 
 
@@ -130,7 +154,9 @@ def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     caps = capabilities(request.user, recommendation.partnership)
     judgements = sorted(
         recommendation.progress_judgements.all(),
-        key=lambda j: (j.review.published_on or j.review.fieldwork_start or j.review.created_at.date()),
+        key=lambda j: (
+            j.review.published_on or j.review.fieldwork_start or j.review.created_at.date()
+        ),
     )
     return render(
         request,
@@ -152,18 +178,26 @@ def recommendation_create(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     inspection = queries.inspection_for(request.user, slug, pk)
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
     next_number = max((r.number for r in inspection.recommendations.all()), default=0) + 1
-    form = RecommendationForm(request.POST or None, inspection=inspection, initial={"number": next_number})
+    form = RecommendationForm(
+        request.POST or None, inspection=inspection, initial={"number": next_number}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            recommendation = actions.create_recommendation(request.user, inspection, form.cleaned_data)
+            recommendation = actions.create_recommendation(
+                request.user, inspection, form.cleaned_data
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, "Recommendation added.")
             return redirect("inspections:recommendation", slug, recommendation.pk)
     return form_page(
-        request, form, title="Add a recommendation", caption=inspection.title,
-        back_url=reverse("inspections:detail", args=[slug, pk]), partnership=inspection.partnership,
+        request,
+        form,
+        title="Add a recommendation",
+        caption=inspection.title,
+        back_url=reverse("inspections:detail", args=[slug, pk]),
+        partnership=inspection.partnership,
     )
 
 
@@ -174,7 +208,9 @@ def recommendation_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
     initial = {name: getattr(recommendation, name) for name in actions.RECOMMENDATION_FIELDS}
     initial["quality_indicators"] = list(recommendation.quality_indicators.all())
-    form = RecommendationForm(request.POST or None, inspection=inspection, exclude_pk=recommendation.pk, initial=initial)
+    form = RecommendationForm(
+        request.POST or None, inspection=inspection, exclude_pk=recommendation.pk, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_recommendation(request.user, recommendation, form.cleaned_data)
@@ -184,6 +220,10 @@ def recommendation_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespons
             messages.success(request, "Recommendation saved.")
             return redirect("inspections:recommendation", slug, pk)
     return form_page(
-        request, form, title=f"Edit recommendation {recommendation.number}", caption=inspection.title,
-        back_url=reverse("inspections:recommendation", args=[slug, pk]), partnership=inspection.partnership,
+        request,
+        form,
+        title=f"Edit recommendation {recommendation.number}",
+        caption=inspection.title,
+        back_url=reverse("inspections:recommendation", args=[slug, pk]),
+        partnership=inspection.partnership,
     )

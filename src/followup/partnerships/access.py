@@ -21,14 +21,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from followup.core.types import AnyUser
 from followup.partnerships.models import Membership, Partnership, Role
 
-AnyUser = AbstractBaseUser | AnonymousUser
+__all__ = ["AnyUser", "Capability", "can", "capabilities", "partnership_for", "require"]
 
 
 class Capability(StrEnum):
@@ -67,10 +67,10 @@ def membership_of(user: AnyUser, partnership: Partnership) -> Membership | None:
         return None
     cache: dict[int, Membership | None] = getattr(user, "_followup_memberships", {})
     if partnership.pk not in cache:
-        cache[partnership.pk] = (
-            Membership.objects.filter(user=user, partnership=partnership).first()
-        )
-        user._followup_memberships = cache  # type: ignore[union-attr]
+        cache[partnership.pk] = Membership.objects.filter(
+            user_id=user.pk, partnership=partnership
+        ).first()
+        setattr(user, "_followup_memberships", cache)  # noqa: B010 - cached for this request
     return cache[partnership.pk]
 
 
@@ -98,7 +98,7 @@ def visible_partnerships(user: AnyUser) -> QuerySet[Partnership]:
     """Partnerships the user is a member of (assigned to, for an inspector)."""
     if not user.is_authenticated or not user.is_active:
         return Partnership.objects.none()
-    return Partnership.objects.filter(memberships__user=user).distinct()
+    return Partnership.objects.filter(memberships__user_id=user.pk).distinct()
 
 
 def partnership_for(user: AnyUser, slug: str) -> Partnership:

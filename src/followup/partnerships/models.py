@@ -90,9 +90,7 @@ class Membership(models.Model):
         Partnership, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=20, choices=Role.choices)
-    organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -29,10 +30,14 @@ ACTION_FIELDS = (
 def _check(partnership: Partnership, data: dict[str, Any]) -> list[Recommendation]:
     organisation = data.get("owner_organisation")
     if organisation is not None and organisation.partnership_id != partnership.pk:
-        raise ValidationError({"owner_organisation": "Choose one of this partnership's organisations."})
+        raise ValidationError(
+            {"owner_organisation": "Choose one of this partnership's organisations."}
+        )
     recommendations = list(data.get("recommendations", []))
     if any(r.inspection.partnership_id != partnership.pk for r in recommendations):
-        raise ValidationError({"recommendations": "Choose recommendations made to this partnership."})
+        raise ValidationError(
+            {"recommendations": "Choose recommendations made to this partnership."}
+        )
     start, due = data.get("start_date"), data.get("due_date")
     if start and due and due < start:
         raise ValidationError({"due_date": "The due date must be on or after the start date."})
@@ -74,8 +79,8 @@ def add_update(user: AnyUser, action: Action, data: dict[str, Any]) -> ActionUpd
             status=data["status"],
             rating=data["rating"],
             note=data["note"],
-            author=user if user.is_authenticated else None,
-            author_name=user.get_username() if user.is_authenticated else "",
+            author=user if isinstance(user, User) else None,
+            author_name=user.get_username() if isinstance(user, User) else "",
         )
         writes.create(user, "action_update.create", update, action.partnership)
         latest = action.updates.order_by("-on", "-id").first()
@@ -83,5 +88,11 @@ def add_update(user: AnyUser, action: Action, data: dict[str, Any]) -> ActionUpd
             before = snapshot(action, ["status"])
             action.status = update.status
             action.save(update_fields=["status"])
-            record(user, "action.update", action, diff(before, snapshot(action, ["status"])), action.partnership)
+            record(
+                user,
+                "action.update",
+                action,
+                diff(before, snapshot(action, ["status"])),
+                action.partnership,
+            )
         return update

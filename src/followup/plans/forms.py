@@ -5,27 +5,33 @@ from typing import Any
 
 from django import forms
 
-from followup.core.forms import StrictForm, date_field
+from followup.core.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm, date_field
 from followup.inspections.models import Recommendation
 from followup.partnerships.models import Organisation, Partnership
 from followup.plans.models import ActionStatus, ActionUpdate
 
 
-class RecommendationChoice(forms.ModelMultipleChoiceField):
+class RecommendationChoice(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.inspection.title}: {obj.number}. {obj.text}"
 
 
 class ActionForm(StrictForm):
     title = forms.CharField(max_length=300, label="Title")
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Description")
-    owner_organisation = forms.ModelChoiceField(
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Description"
+    )
+    owner_organisation = ModelChoiceField(
         queryset=Organisation.objects.none(), required=False, label="Owner organisation"
     )
-    lead_person = forms.CharField(max_length=200, required=False, label="Lead person", help_text="Name or post")
+    lead_person = forms.CharField(
+        max_length=200, required=False, label="Lead person", help_text="Name or post"
+    )
     start_date = date_field("Start date")
     due_date = date_field("Due date")
-    status = forms.ChoiceField(choices=ActionStatus.choices, widget=forms.RadioSelect, label="Status")
+    status = forms.ChoiceField(
+        choices=ActionStatus.choices, widget=forms.RadioSelect, label="Status"
+    )
     recommendations = RecommendationChoice(
         queryset=Recommendation.objects.none(),
         required=False,
@@ -50,7 +56,9 @@ class ActionForm(StrictForm):
 
 class ActionUpdateForm(StrictForm):
     on = date_field("Date of the update", required=True)
-    status = forms.ChoiceField(choices=ActionStatus.choices, widget=forms.RadioSelect, label="Status")
+    status = forms.ChoiceField(
+        choices=ActionStatus.choices, widget=forms.RadioSelect, label="Status"
+    )
     rating = forms.ChoiceField(
         choices=ActionUpdate.Rating.choices, widget=forms.RadioSelect, label="Progress against plan"
     )

@@ -33,7 +33,9 @@ def action_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _action_page(request: HttpRequest, action: Action, form: ActionUpdateForm, status: int = 200) -> HttpResponse:
+def _action_page(
+    request: HttpRequest, action: Action, form: ActionUpdateForm, status: int = 200
+) -> HttpResponse:
     caps = capabilities(request.user, action.partnership)
     return render(
         request,
@@ -45,7 +47,9 @@ def _action_page(request: HttpRequest, action: Action, form: ActionUpdateForm, s
             "form": form,
             "updates": action.updates.all(),
             "today": datetime.date.today(),
-            "history": history([action, *action.updates.all()])[:50] if Capability.VIEW_HISTORY in caps else None,
+            "history": history([action, *action.updates.all()])[:50]
+            if Capability.VIEW_HISTORY in caps
+            else None,
         },
         status=status,
     )
@@ -94,8 +98,12 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, "Action added to the improvement plan.")
             return redirect("plans:detail", slug, action.pk)
     return form_page(
-        request, form, title="New action", caption="Improvement plan",
-        back_url=reverse("plans:list", args=[slug]), partnership=partnership,
+        request,
+        form,
+        title="New action",
+        caption="Improvement plan",
+        back_url=reverse("plans:list", args=[slug]),
+        partnership=partnership,
     )
 
 
@@ -115,6 +123,10 @@ def action_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, "Action saved.")
             return redirect("plans:detail", slug, pk)
     return form_page(
-        request, form, title="Edit action", caption=action.title,
-        back_url=reverse("plans:detail", args=[slug, pk]), partnership=action.partnership,
+        request,
+        form,
+        title="Edit action",
+        caption=action.title,
+        back_url=reverse("plans:detail", args=[slug, pk]),
+        partnership=action.partnership,
     )

@@ -50,7 +50,11 @@ def update_review(user: AnyUser, review: ProgressReview, data: dict[str, Any]) -
     require(user, partnership, Capability.EDIT_REVIEW)
     with transaction.atomic():
         return writes.update(
-            user, "review.update", review, partnership, {k: data[k] for k in REVIEW_FIELDS if k in data}
+            user,
+            "review.update",
+            review,
+            partnership,
+            {k: data[k] for k in REVIEW_FIELDS if k in data},
         )
 
 
@@ -71,6 +75,8 @@ def set_judgement(
             review=review, recommendation=recommendation
         ).first()
         if existing is None:
-            judgement = RecommendationProgress(review=review, recommendation=recommendation, **fields)
+            judgement = RecommendationProgress(
+                review=review, recommendation=recommendation, **fields
+            )
             return writes.create(user, "judgement.create", judgement, partnership)
         return writes.update(user, "judgement.update", existing, partnership, fields)

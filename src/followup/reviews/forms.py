@@ -15,7 +15,9 @@ class ReviewForm(StrictForm):
     fieldwork_start = date_field("Fieldwork start")
     fieldwork_end = date_field("Fieldwork end")
     published_on = date_field("Publication date")
-    status = forms.ChoiceField(choices=ProgressReview.Status.choices, widget=forms.RadioSelect, label="Status")
+    status = forms.ChoiceField(
+        choices=ProgressReview.Status.choices, widget=forms.RadioSelect, label="Status"
+    )
     overall_conclusion = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 6}), label="Overall conclusion"
     )
@@ -28,7 +30,9 @@ class ReviewForm(StrictForm):
     further_review_note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="About further review"
     )
-    source_note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Sources")
+    source_note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Sources"
+    )
 
     def clean_further_review_required(self) -> bool | None:
         value = self.cleaned_data.get("further_review_required")
@@ -43,18 +47,26 @@ class ReviewForm(StrictForm):
 
     @staticmethod
     def initial_for(review: ProgressReview) -> dict[str, Any]:
-        initial = {name: getattr(review, name) for name in ReviewForm.base_fields if hasattr(review, name)}
-        initial["further_review_required"] = {True: "yes", False: "no"}.get(
-            review.further_review_required, ""  # type: ignore[arg-type]
-        )
+        initial = {
+            name: getattr(review, name) for name in ReviewForm.base_fields if hasattr(review, name)
+        }
+        answer = review.further_review_required
+        initial["further_review_required"] = "" if answer is None else ("yes" if answer else "no")
         return initial
 
 
 class JudgementForm(StrictForm):
     level = forms.TypedChoiceField(
-        choices=(), coerce=int, empty_value=None, required=False, widget=forms.RadioSelect, label="Progress"
+        choices=(),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        label="Progress",
     )
-    narrative = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}), label="Narrative")
+    narrative = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 6}), label="Narrative"
+    )
     evidence = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -64,7 +76,9 @@ class JudgementForm(StrictForm):
     next_steps = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What must happen next"
     )
-    source_note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Sources")
+    source_note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Sources"
+    )
 
     def __init__(self, *args: Any, review: ProgressReview, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,8 +10,16 @@ from followup.frameworks.models import level_for
 from followup.inspections.models import Inspection, Recommendation
 
 DEFAULT_PROGRESS_SCALE: list[dict[str, Any]] = [
-    {"value": 5, "word": "Significant progress", "meaning": "The recommendation is substantially met."},
-    {"value": 4, "word": "Good progress", "meaning": "Clear improvement, with some work to finish."},
+    {
+        "value": 5,
+        "word": "Significant progress",
+        "meaning": "The recommendation is substantially met.",
+    },
+    {
+        "value": 4,
+        "word": "Good progress",
+        "meaning": "Clear improvement, with some work to finish.",
+    },
     {"value": 3, "word": "Some progress", "meaning": "Improvement begun; much still to do."},
     {"value": 2, "word": "Limited progress", "meaning": "Little change yet."},
     {"value": 1, "word": "No progress", "meaning": "No evident change."},

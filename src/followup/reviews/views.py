@@ -55,8 +55,12 @@ def review_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, "Progress review created.")
             return redirect("reviews:detail", slug, review.pk)
     return form_page(
-        request, form, title="New progress review", caption=inspection.title,
-        back_url=reverse("inspections:detail", args=[slug, pk]), partnership=inspection.partnership,
+        request,
+        form,
+        title="New progress review",
+        caption=inspection.title,
+        back_url=reverse("inspections:detail", args=[slug, pk]),
+        partnership=inspection.partnership,
     )
 
 
@@ -75,19 +79,27 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, "Progress review saved.")
             return redirect("reviews:detail", slug, pk)
     return form_page(
-        request, form, title="Edit progress review", caption=review.title,
-        back_url=reverse("reviews:detail", args=[slug, pk]), partnership=partnership,
+        request,
+        form,
+        title="Edit progress review",
+        caption=review.title,
+        back_url=reverse("reviews:detail", args=[slug, pk]),
+        partnership=partnership,
     )
 
 
 @login_required
-def judgement_edit(request: HttpRequest, slug: str, pk: int, recommendation_pk: int) -> HttpResponse:
+def judgement_edit(
+    request: HttpRequest, slug: str, pk: int, recommendation_pk: int
+) -> HttpResponse:
     review = queries.review_for(request.user, slug, pk)
     partnership = review.inspection.partnership
     require(request.user, partnership, Capability.EDIT_REVIEW)
     recommendation = get_object_or_404(review.inspection.recommendations, pk=recommendation_pk)
     existing = review.judgements.filter(recommendation=recommendation).first()
-    initial = {name: getattr(existing, name) for name in actions.JUDGEMENT_FIELDS} if existing else {}
+    initial = (
+        {name: getattr(existing, name) for name in actions.JUDGEMENT_FIELDS} if existing else {}
+    )
     form = JudgementForm(request.POST or None, review=review, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,7 +110,10 @@ def judgement_edit(request: HttpRequest, slug: str, pk: int, recommendation_pk: 
             messages.success(request, f"Judgement on recommendation {recommendation.number} saved.")
             return redirect("reviews:detail", slug, pk)
     return form_page(
-        request, form, title=f"Progress on recommendation {recommendation.number}",
-        caption=recommendation.text[:120], back_url=reverse("reviews:detail", args=[slug, pk]),
+        request,
+        form,
+        title=f"Progress on recommendation {recommendation.number}",
+        caption=recommendation.text[:120],
+        back_url=reverse("reviews:detail", args=[slug, pk]),
         partnership=partnership,
     )

@@ -6,33 +6,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partnerships', '0001_initial'),
+        ("partnerships", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor_name', models.CharField(help_text="The actor's username when it acted.", max_length=150)),
-                ('verb', models.CharField(help_text='e.g. action.create, evaluation.update', max_length=60)),
-                ('object_type', models.CharField(help_text='app_label.model', max_length=100)),
-                ('object_id', models.CharField(max_length=64)),
-                ('object_repr', models.CharField(max_length=300)),
-                ('changes', models.JSONField(default=dict, help_text='{field: [old, new]}')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "actor_name",
+                    models.CharField(
+                        help_text="The actor's username when it acted.", max_length=150
+                    ),
+                ),
+                (
+                    "verb",
+                    models.CharField(
+                        help_text="e.g. action.create, evaluation.update", max_length=60
+                    ),
+                ),
+                ("object_type", models.CharField(help_text="app_label.model", max_length=100)),
+                ("object_id", models.CharField(max_length=64)),
+                ("object_repr", models.CharField(max_length=300)),
+                ("changes", models.JSONField(default=dict, help_text="{field: [old, new]}")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_audit_object__3eefc4_idx')],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id"], name="audit_audit_object__3eefc4_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -63,7 +63,7 @@ def govuk_field(field: BoundField, width: str = "") -> dict[str, Any]:
             classes.append(f"govuk-input--width-{width}")
         elif isinstance(field.field.widget, forms.DateInput | forms.NumberInput):
             classes.append("govuk-input--width-10")
-        attrs = {"class": " ".join(classes)}
+        attrs: dict[str, str | bool] = {"class": " ".join(classes)}
         if described:
             attrs["aria-describedby"] = " ".join(described)
         context["widget"] = field.as_widget(attrs=attrs)
@@ -74,13 +74,13 @@ def govuk_field(field: BoundField, width: str = "") -> dict[str, Any]:
 def govuk_error_summary(form: forms.BaseForm) -> dict[str, Any]:
     items: list[dict[str, str]] = []
     for error in form.non_field_errors():
-        items.append({"text": error, "href": ""})
+        items.append({"text": str(error), "href": ""})
     for name, errors in form.errors.items():
         if name == "__all__":
             continue
         bound = form[name]
         for error in errors:
-            items.append({"text": error, "href": f"#{anchor_id(bound)}"})
+            items.append({"text": str(error), "href": f"#{anchor_id(bound)}"})
     return {"items": items}
 
 

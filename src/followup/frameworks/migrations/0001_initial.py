@@ -5,75 +5,140 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Scale',
+            name="Scale",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('urn', models.CharField(max_length=200)),
-                ('version', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('source', models.TextField(blank=True)),
-                ('levels', models.JSONField(help_text='[{value, word, meaning, description}], best first')),
-                ('digest', models.CharField(help_text='SHA-256 of the loaded content', max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("urn", models.CharField(max_length=200)),
+                ("version", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("source", models.TextField(blank=True)),
+                (
+                    "levels",
+                    models.JSONField(help_text="[{value, word, meaning, description}], best first"),
+                ),
+                (
+                    "digest",
+                    models.CharField(help_text="SHA-256 of the loaded content", max_length=64),
+                ),
             ],
             options={
-                'ordering': ['urn', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('urn', 'version'), name='unique_scale_version')],
+                "ordering": ["urn", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("urn", "version"), name="unique_scale_version")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('urn', models.CharField(max_length=200)),
-                ('version', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=300)),
-                ('short_name', models.CharField(blank=True, max_length=100)),
-                ('provider', models.CharField(blank=True, max_length=200)),
-                ('published', models.CharField(blank=True, help_text='Year or date of publication', max_length=40)),
-                ('description', models.TextField(blank=True)),
-                ('sources', models.JSONField(blank=True, default=list)),
-                ('notes', models.TextField(blank=True)),
-                ('digest', models.CharField(help_text='SHA-256 of the loaded content', max_length=64)),
-                ('loaded_at', models.DateTimeField(auto_now=True)),
-                ('scale', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='frameworks', to='frameworks.scale')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("urn", models.CharField(max_length=200)),
+                ("version", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=300)),
+                ("short_name", models.CharField(blank=True, max_length=100)),
+                ("provider", models.CharField(blank=True, max_length=200)),
+                (
+                    "published",
+                    models.CharField(
+                        blank=True, help_text="Year or date of publication", max_length=40
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("sources", models.JSONField(blank=True, default=list)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "digest",
+                    models.CharField(help_text="SHA-256 of the loaded content", max_length=64),
+                ),
+                ("loaded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "scale",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="frameworks",
+                        to="frameworks.scale",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', '-version'],
+                "ordering": ["name", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='QualityIndicator',
+            name="QualityIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('urn', models.CharField(max_length=200)),
-                ('ref_id', models.CharField(blank=True, help_text='Number such as 2.1', max_length=20)),
-                ('ref_id_confirmed', models.BooleanField(default=True, help_text='False where the numbering is a reconstruction not yet checked.')),
-                ('name', models.CharField(max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('also_known_as', models.JSONField(blank=True, default=list)),
-                ('assessable', models.BooleanField(default=True)),
-                ('depth', models.PositiveSmallIntegerField(default=0)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('notes', models.TextField(blank=True)),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='frameworks.framework')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='frameworks.qualityindicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("urn", models.CharField(max_length=200)),
+                (
+                    "ref_id",
+                    models.CharField(blank=True, help_text="Number such as 2.1", max_length=20),
+                ),
+                (
+                    "ref_id_confirmed",
+                    models.BooleanField(
+                        default=True,
+                        help_text="False where the numbering is a reconstruction not yet checked.",
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                ("description", models.TextField(blank=True)),
+                ("also_known_as", models.JSONField(blank=True, default=list)),
+                ("assessable", models.BooleanField(default=True)),
+                ("depth", models.PositiveSmallIntegerField(default=0)),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="frameworks.framework",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="frameworks.qualityindicator",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['framework', 'order'],
-                'constraints': [models.UniqueConstraint(fields=('framework', 'urn'), name='unique_qi_urn')],
+                "ordering": ["framework", "order"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("framework", "urn"), name="unique_qi_urn")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='framework',
-            constraint=models.UniqueConstraint(fields=('urn', 'version'), name='unique_framework_version'),
+            model_name="framework",
+            constraint=models.UniqueConstraint(
+                fields=("urn", "version"), name="unique_framework_version"
+            ),
         ),
     ]

@@ -5,69 +5,153 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('frameworks', '0001_initial'),
-        ('partnerships', '0001_initial'),
+        ("frameworks", "0001_initial"),
+        ("partnerships", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Inspection',
+            name="Inspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('scope', models.TextField(blank=True, help_text='What the inspection covered.')),
-                ('fieldwork_start', models.DateField(blank=True, null=True)),
-                ('fieldwork_end', models.DateField(blank=True, null=True)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=20)),
-                ('key_messages', models.TextField(blank=True, help_text='One message per line.')),
-                ('source_note', models.TextField(blank=True, help_text='Where these facts come from.')),
-                ('scale', models.JSONField(help_text="Copy of the framework's scale levels when created.")),
-                ('scale_name', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inspections', to='frameworks.framework')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inspections', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("scope", models.TextField(blank=True, help_text="What the inspection covered.")),
+                ("fieldwork_start", models.DateField(blank=True, null=True)),
+                ("fieldwork_end", models.DateField(blank=True, null=True)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("key_messages", models.TextField(blank=True, help_text="One message per line.")),
+                (
+                    "source_note",
+                    models.TextField(blank=True, help_text="Where these facts come from."),
+                ),
+                (
+                    "scale",
+                    models.JSONField(
+                        help_text="Copy of the framework's scale levels when created."
+                    ),
+                ),
+                ("scale_name", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inspections",
+                        to="frameworks.framework",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inspections",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_on', '-fieldwork_start', '-id'],
+                "ordering": ["-published_on", "-fieldwork_start", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Evaluation',
+            name="Evaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('basis', models.CharField(choices=[('stated', 'Stated in the report'), ('inferred', 'Inferred')], default='stated', max_length=20)),
-                ('narrative', models.TextField(blank=True)),
-                ('strengths', models.TextField(blank=True)),
-                ('areas_for_improvement', models.TextField(blank=True)),
-                ('source_note', models.TextField(blank=True, help_text='Where this grade comes from.')),
-                ('quality_indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='frameworks.qualityindicator')),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluations', to='inspections.inspection')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("grade", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[("stated", "Stated in the report"), ("inferred", "Inferred")],
+                        default="stated",
+                        max_length=20,
+                    ),
+                ),
+                ("narrative", models.TextField(blank=True)),
+                ("strengths", models.TextField(blank=True)),
+                ("areas_for_improvement", models.TextField(blank=True)),
+                (
+                    "source_note",
+                    models.TextField(blank=True, help_text="Where this grade comes from."),
+                ),
+                (
+                    "quality_indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="frameworks.qualityindicator",
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluations",
+                        to="inspections.inspection",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['quality_indicator__order'],
-                'constraints': [models.UniqueConstraint(fields=('inspection', 'quality_indicator'), name='one_evaluation_per_qi')],
+                "ordering": ["quality_indicator__order"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("inspection", "quality_indicator"), name="one_evaluation_per_qi"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('text', models.TextField(help_text='The recommendation as the report words it.')),
-                ('detail', models.TextField(blank=True, help_text='Context from the report.')),
-                ('source_note', models.TextField(blank=True)),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='inspections.inspection')),
-                ('quality_indicators', models.ManyToManyField(blank=True, to='frameworks.qualityindicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("text", models.TextField(help_text="The recommendation as the report words it.")),
+                ("detail", models.TextField(blank=True, help_text="Context from the report.")),
+                ("source_note", models.TextField(blank=True)),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendations",
+                        to="inspections.inspection",
+                    ),
+                ),
+                (
+                    "quality_indicators",
+                    models.ManyToManyField(blank=True, to="frameworks.qualityindicator"),
+                ),
             ],
             options={
-                'ordering': ['inspection', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('inspection', 'number'), name='unique_rec_number')],
+                "ordering": ["inspection", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("inspection", "number"), name="unique_rec_number"
+                    )
+                ],
             },
         ),
     ]

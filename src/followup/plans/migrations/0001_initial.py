@@ -6,52 +6,141 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('inspections', '0001_initial'),
-        ('partnerships', '0001_initial'),
+        ("inspections", "0001_initial"),
+        ("partnerships", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('lead_person', models.CharField(blank=True, help_text='Name or post', max_length=200)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('on_hold', 'On hold'), ('complete', 'Complete'), ('cancelled', 'Cancelled')], default='not_started', max_length=20)),
-                ('is_illustrative', models.BooleanField(default=False, help_text="Made up for the demonstration; not a real partnership's action.")),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('owner_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='actions', to='partnerships.organisation')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='partnerships.partnership')),
-                ('recommendations', models.ManyToManyField(blank=True, related_name='actions', to='inspections.recommendation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "lead_person",
+                    models.CharField(blank=True, help_text="Name or post", max_length=200),
+                ),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("due_date", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("on_hold", "On hold"),
+                            ("complete", "Complete"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "is_illustrative",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Made up for the demonstration; not a real partnership's action.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "owner_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="actions",
+                        to="partnerships.organisation",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="partnerships.partnership",
+                    ),
+                ),
+                (
+                    "recommendations",
+                    models.ManyToManyField(
+                        blank=True, related_name="actions", to="inspections.recommendation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_date', 'id'],
+                "ordering": ["due_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ActionUpdate',
+            name="ActionUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField(help_text='The date the update describes.')),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('on_hold', 'On hold'), ('complete', 'Complete'), ('cancelled', 'Cancelled')], max_length=20)),
-                ('rating', models.CharField(choices=[('on_track', 'On track'), ('at_risk', 'At risk'), ('off_track', 'Off track')], max_length=20)),
-                ('note', models.TextField()),
-                ('author_name', models.CharField(blank=True, max_length=150)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='plans.action')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField(help_text="The date the update describes.")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("on_hold", "On hold"),
+                            ("complete", "Complete"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("on_track", "On track"),
+                            ("at_risk", "At risk"),
+                            ("off_track", "Off track"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField()),
+                ("author_name", models.CharField(blank=True, max_length=150)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="updates",
+                        to="plans.action",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-on', '-id'],
-                'get_latest_by': ['on', 'id'],
+                "ordering": ["-on", "-id"],
+                "get_latest_by": ["on", "id"],
             },
         ),
     ]

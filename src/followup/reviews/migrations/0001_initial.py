@@ -5,51 +5,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('inspections', '0001_initial'),
+        ("inspections", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProgressReview',
+            name="ProgressReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('fieldwork_start', models.DateField(blank=True, null=True)),
-                ('fieldwork_end', models.DateField(blank=True, null=True)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=20)),
-                ('overall_conclusion', models.TextField(blank=True)),
-                ('further_review_required', models.BooleanField(blank=True, help_text='Blank until the review team decides.', null=True)),
-                ('further_review_note', models.TextField(blank=True)),
-                ('source_note', models.TextField(blank=True)),
-                ('progress_scale', models.JSONField(help_text='Copy of the progress scale when created.')),
-                ('progress_scale_name', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='inspections.inspection')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("fieldwork_start", models.DateField(blank=True, null=True)),
+                ("fieldwork_end", models.DateField(blank=True, null=True)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("overall_conclusion", models.TextField(blank=True)),
+                (
+                    "further_review_required",
+                    models.BooleanField(
+                        blank=True, help_text="Blank until the review team decides.", null=True
+                    ),
+                ),
+                ("further_review_note", models.TextField(blank=True)),
+                ("source_note", models.TextField(blank=True)),
+                (
+                    "progress_scale",
+                    models.JSONField(help_text="Copy of the progress scale when created."),
+                ),
+                ("progress_scale_name", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="inspections.inspection",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_on', '-fieldwork_start', '-id'],
+                "ordering": ["-published_on", "-fieldwork_start", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RecommendationProgress',
+            name="RecommendationProgress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('narrative', models.TextField(blank=True)),
-                ('next_steps', models.TextField(blank=True, help_text='What must happen next.')),
-                ('evidence', models.TextField(blank=True, help_text='The evidence the judgement rests on.')),
-                ('source_note', models.TextField(blank=True)),
-                ('recommendation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress_judgements', to='inspections.recommendation')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='judgements', to='reviews.progressreview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("narrative", models.TextField(blank=True)),
+                ("next_steps", models.TextField(blank=True, help_text="What must happen next.")),
+                (
+                    "evidence",
+                    models.TextField(blank=True, help_text="The evidence the judgement rests on."),
+                ),
+                ("source_note", models.TextField(blank=True)),
+                (
+                    "recommendation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress_judgements",
+                        to="inspections.recommendation",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="judgements",
+                        to="reviews.progressreview",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['recommendation__number'],
-                'constraints': [models.UniqueConstraint(fields=('review', 'recommendation'), name='one_judgement_per_recommendation')],
+                "ordering": ["recommendation__number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("review", "recommendation"), name="one_judgement_per_recommendation"
+                    )
+                ],
             },
         ),
     ]

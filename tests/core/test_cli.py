@@ -1,0 +1,195 @@
+"""The followup command, run as a user would run it: a separate process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+COMMANDS = ["demo", "serve", "migrate", "createuser", "load-framework", "check", "manage"]
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, cwd: Path | None = None
+):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("FOLLOWUP_", "DJANGO_"))}
+    base.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "followup.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        input=stdin,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_help_lists_every_command():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in COMMANDS:
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_explains_itself(command):
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert "usage: followup " + command in result.stdout
+    assert len(result.stdout.splitlines()) >= 3
+
+
+@pytest.fixture
+def local(tmp_path):
+    """A fresh local-mode data folder."""
+    return {"FOLLOWUP_DATA_DIR": str(tmp_path / "var")}
+
+
+def test_local_mode_keeps_a_generated_secret_key_private_in_the_data_folder(tmp_path, local):
+    assert run("migrate", env=local, cwd=tmp_path).returncode == 0
+    key = Path(local["FOLLOWUP_DATA_DIR"]) / "secret_key"
+    assert len(key.read_text()) >= 50
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    assert (Path(local["FOLLOWUP_DATA_DIR"]) / "followup.sqlite3").exists()
+
+
+def test_load_framework_reports_line_numbered_errors_on_stderr_and_exits_non_zero(tmp_path, local):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        textwrap.dedent("""\
+        kind: framework
+        urn: urn:test:x
+        version: 1
+        name: X
+        scale: urn:followup:scale:six-point
+        nodes:
+          - urn: urn:test:x:1
+        """)
+    )
+    run("migrate", env=local, cwd=tmp_path)
+    result = run("load-framework", str(bad), env=local, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "bad.yaml, line 7: A quality indicator: 'name' is required.",
+        "Nothing was loaded (1 problem).",
+    ]
+
+
+def test_load_framework_loads_a_good_file_and_says_what_it_loaded(tmp_path, local):
+    from followup.frameworks.library import LIBRARY_DIR
+
+    run("migrate", env=local, cwd=tmp_path)
+    result = run(
+        "load-framework", str(LIBRARY_DIR / "ci-children-2012.yaml"), env=local, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "loaded: scale urn:followup:scale:six-point version 1: Six-point evaluation scale",
+        "loaded: framework urn:followup:framework:ci-children-2012 version 1: How well are we improving "
+        "the lives of children and young people? A guide to evaluating services using quality "
+        "indicators (9 assessable quality indicators)",
+    ]
+
+
+def test_createuser_adds_a_member_with_a_role_and_refuses_weak_passwords(tmp_path, local):
+    run("demo", env={**local, "FOLLOWUP_DEMO_PASSWORD": "a-long-demo-password"}, cwd=tmp_path)
+    weak = run(
+        "createuser",
+        "newbie",
+        "--partnership",
+        "glenmorran",
+        "--role",
+        "editor",
+        "--password-stdin",
+        env=local,
+        stdin="123\n",
+        cwd=tmp_path,
+    )
+    assert weak.returncode == 1
+    assert "too short" in weak.stderr
+    made = run(
+        "createuser",
+        "newbie",
+        "--partnership",
+        "glenmorran",
+        "--role",
+        "editor",
+        "--password-stdin",
+        env=local,
+        stdin="a sound passphrase here\n",
+        cwd=tmp_path,
+    )
+    assert made.returncode == 0, made.stderr
+    assert (
+        made.stdout.strip()
+        == "Created newbie as Editor of Glenmorran children's services partnership."
+    )
+    unknown = run(
+        "createuser",
+        "other",
+        "--partnership",
+        "nowhere",
+        "--role",
+        "viewer",
+        "--password-stdin",
+        env=local,
+        stdin="a sound passphrase here\n",
+        cwd=tmp_path,
+    )
+    assert unknown.returncode == 1
+    assert "no partnership has the slug 'nowhere'" in unknown.stderr
+
+
+def test_demo_prints_the_sign_ins_and_the_password_from_the_environment(tmp_path, local):
+    result = run(
+        "demo", env={**local, "FOLLOWUP_DEMO_PASSWORD": "a-long-demo-password"}, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Password for all of them: a-long-demo-password" in result.stdout
+    for username in ("lead", "editor", "contributor", "viewer", "inspector", "outsider"):
+        assert f"  {username} " in result.stdout
+
+
+def documented_production_settings() -> dict[str, str]:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text()
+    block = text.split("## Production settings", 1)[1].split("```env", 1)[1].split("```", 1)[0]
+    return dict(line.split("=", 1) for line in block.strip().splitlines())
+
+
+def test_check_deploy_passes_with_the_documented_production_settings(tmp_path):
+    production = documented_production_settings()
+    assert production["FOLLOWUP_HSTS_PRELOAD"] == "true"
+    # The operator's own paths, here made in a temporary folder.
+    (tmp_path / "secret").write_text(
+        "a-production-secret-key-that-is-long-and-random-0123456789abcdefXYZ"
+    )
+    production["FOLLOWUP_SECRET_KEY_FILE"] = str(tmp_path / "secret")
+    production["FOLLOWUP_DATA_DIR"] = str(tmp_path / "var")
+    result = run("check", "--deploy", env=production, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No problems found. (deployment checks included)" in result.stdout
+
+
+def test_check_deploy_fails_loudly_when_https_is_turned_off(tmp_path):
+    insecure = {
+        "FOLLOWUP_SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789abcdefXYZ",
+        "FOLLOWUP_HTTPS": "false",
+        "FOLLOWUP_DATA_DIR": str(tmp_path / "var"),
+    }
+    result = run("check", "--deploy", env=insecure, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "SESSION_COOKIE_SECURE" in result.stderr or "security.W012" in result.stderr
+
+
+def test_a_bad_setting_stops_the_command_with_the_variable_named(tmp_path, local):
+    result = run("check", env={**local, "FOLLOWUP_DEBUG": "perhaps"}, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Configuration problem: FOLLOWUP_DEBUG must be one of true/false, yes/no, on/off, 1/0; got 'perhaps'."
+    )
