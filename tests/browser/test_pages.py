@@ -1,0 +1,126 @@
+"""Sign in, open the inspection, add an action update: each page checked with axe."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from followup.demo.loader import load_demo
+from followup.inspections.models import Inspection
+from followup.plans.models import Action
+from followup.reviews.models import ProgressReview
+
+PASSWORD = "browser-test-password"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    load_demo(PASSWORD)
+    inspection = Inspection.objects.get(partnership__slug="south-ayrshire")
+    return {
+        "inspection": inspection,
+        "review": ProgressReview.objects.get(inspection=inspection),
+        "action": Action.objects.filter(partnership__slug="south-ayrshire").order_by("pk").first(),
+        "recommendation": inspection.recommendations.order_by("number").first(),
+        "evaluation": inspection.evaluations.first(),
+    }
+
+
+def test_sign_in_page_and_its_error_state_are_accessible(page, demo):
+    page.goto("/sign-in/")
+    page.assert_accessible()
+    page.page.fill("#id_username", "lead")
+    page.page.fill("#id_password", "wrong password")
+    page.page.click("button[type=submit]")
+    assert page.page.locator(".govuk-error-summary").is_visible()
+    assert page.page.title().startswith("Error: ")
+    page.assert_accessible()
+
+
+def test_lead_signs_in_and_opens_the_inspection_with_nine_evaluations(page, demo):
+    page.sign_in("lead", PASSWORD)
+    page.page.wait_for_url(re.compile(r"/p/south-ayrshire/$"))
+    page.assert_accessible()
+    page.page.click(f"text={demo['inspection'].title}")
+    page.page.wait_for_url(re.compile(r"/inspections/\d+/$"))
+    rows = page.page.locator("#evaluation-table tbody tr")
+    assert rows.count() == 9
+    grades = sorted(page.page.locator(".followup-grade").all_inner_texts())
+    assert grades == ["Adequate (3)"] * 4 + ["Good (4)"] * 3 + ["Weak (2)"] * 2
+    assert page.page.locator("ol.govuk-list > li").count() == 5
+    page.assert_accessible()
+
+
+def test_contributor_adds_an_action_update_after_correcting_an_error(page, demo):
+    page.sign_in("contributor", PASSWORD)
+    page.goto(f"/p/south-ayrshire/actions/{demo['action'].pk}/")
+    page.assert_accessible()
+    before = page.page.locator(".followup-timeline__item").count()
+    page.page.fill("#id_note", "")
+    page.page.click("text=Add update")
+    assert page.page.locator(".govuk-error-summary").is_visible()
+    assert "Enter what has happened" in page.page.locator(".govuk-error-summary").inner_text()
+    page.assert_accessible()
+    page.page.fill("#id_on", "2018-03-01")
+    page.page.check("#id_status_3")  # Complete
+    page.page.check("#id_rating_0")  # On track
+    page.page.fill("#id_note", "Added from the browser test.")
+    page.page.click("text=Add update")
+    page.page.wait_for_url(re.compile(r"/actions/\d+/$"))
+    assert page.page.locator(".followup-timeline__item").count() == before + 1
+    assert "Added from the browser test." in page.page.locator(".followup-timeline").inner_text()
+    page.assert_accessible()
+
+
+@pytest.mark.parametrize("who", ["lead", "inspector"])
+def test_every_page_a_member_reaches_is_accessible(page, demo, who):
+    inspection, review = demo["inspection"], demo["review"]
+    action, rec, evaluation = demo["action"], demo["recommendation"], demo["evaluation"]
+    base = "/p/south-ayrshire"
+    pages = [
+        "/p/south-ayrshire/",
+        f"{base}/plan/",
+        f"{base}/inspections/{inspection.pk}/",
+        f"{base}/recommendations/{rec.pk}/",
+        f"{base}/actions/{action.pk}/",
+        f"{base}/reviews/{review.pk}/",
+    ]
+    if who == "lead":
+        pages += [f"{base}/actions/new/", f"{base}/actions/{action.pk}/edit/"]
+    else:
+        pages += [
+            f"{base}/inspections/new/",
+            f"{base}/inspections/{inspection.pk}/edit/",
+            f"{base}/inspections/{inspection.pk}/evaluations/new/",
+            f"{base}/evaluations/{evaluation.pk}/edit/",
+            f"{base}/inspections/{inspection.pk}/recommendations/new/",
+            f"{base}/recommendations/{rec.pk}/edit/",
+            f"{base}/inspections/{inspection.pk}/reviews/new/",
+            f"{base}/reviews/{review.pk}/edit/",
+            f"{base}/reviews/{review.pk}/judgements/{rec.pk}/",
+        ]
+    page.sign_in(who, PASSWORD)
+    page.page.wait_for_url(re.compile(r"/p/south-ayrshire/$"))
+    for path in pages:
+        page.goto(path)
+        page.assert_accessible()
+
+
+def test_not_found_page_is_accessible(page, demo):
+    page.sign_in("outsider", PASSWORD)
+    page.page.wait_for_url(re.compile(r"/p/glenmorran/$"))
+    response = page.page.goto(
+        page.base_url + f"/p/south-ayrshire/inspections/{demo['inspection'].pk}/"
+    )
+    assert response.status == 404
+    page.errors.clear()  # the browser reports the page's own 404 status
+    page.assert_accessible()
+
+
+def test_the_axe_check_fails_on_a_page_with_a_violation(page):
+    page.page.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main><input type="text"></main></body></html>'
+    )
+    with pytest.raises(AssertionError, match="label"):
+        page.assert_accessible()
