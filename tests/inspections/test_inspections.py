@@ -57,7 +57,8 @@ def test_inspection_form_rejects_an_impossible_date(world):
         {"title": "Still here", "status": "draft", "published_on": "2023-02-30"},
     )
     assert (
-        "Publication date must be a real date, for example 2024-03-27" in response.content.decode()
+        "Publication date must be a real date, for example 27 March 2024"
+        in response.content.decode()
     )
 
 

@@ -20,10 +20,10 @@ def date_field(label: str, *, required: bool = False, help_text: str = "") -> fo
     return forms.DateField(
         label=label,
         required=required,
-        help_text=help_text or "For example, 2024-03-27",
+        help_text=help_text or "For example, 27 March 2024",
         widget=DateInput(),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": f"{label} must be a real date, for example 2024-03-27"},
+        error_messages={"invalid": f"{label} must be a real date, for example 27 March 2024"},
     )
 
 

@@ -190,11 +190,11 @@ def _south_ayrshire(loader: User) -> Partnership:
             "published_on": _d("2018-05-01"),
             "status": "published",
             "overall_conclusion": (
-                "Partners took the findings very seriously. There was encouraging progress across "
-                "most of the recommendations: strategic leadership and direction significantly "
-                "strengthened, and good progress in gathering performance data, but more "
-                "qualitative data is needed to show the difference made to outcomes for children "
-                "and young people. " + overall["progress_review_finding_2018"]
+                "Partners took the findings very seriously, and there was encouraging progress "
+                "across most of the recommendations. Strategic leadership and direction were "
+                "significantly strengthened. There was good progress in gathering performance "
+                "data, but more qualitative data is needed to show the difference being made to "
+                "outcomes for children and young people."
             ),
             "further_review_required": False,
             "further_review_note": "Inspectors agreed no further review work is required in relation to the 2016 report.",
