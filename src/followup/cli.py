@@ -244,6 +244,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="include Django's deployment checks (use with production settings)",
     )
+    signals = add(
+        "signals",
+        cmd_manage,
+        "Compute a run chart, control chart or Making Data Count chart. Reads one JSON request "
+        '({"chart": ..., "options": {...}, "input": {...}}) from FILE or standard input and writes '
+        "the JSON result to standard output. A malformed request exits with status 2 and one line "
+        "on standard error naming the field.",
+    )
+    signals.add_argument(
+        "file", nargs="?", help="the request file; '-' or nothing for standard input"
+    )
     manage = add(
         "manage", cmd_manage, "Run a Django management command, e.g. 'followup manage shell'."
     )
@@ -256,6 +267,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from django.core.management.base import CommandError
 
     args = build_parser().parse_args(argv)
+    if args.command == "signals":
+        # The statistics library needs no settings and no database.
+        from followup.signals.request import main as signals_main
+
+        return signals_main(args.file)
     local = _local_defaults()
     if local and args.command in {"demo", "serve"}:
         data = os.environ.get("FOLLOWUP_DATA_DIR") or "var"

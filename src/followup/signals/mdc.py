@@ -39,6 +39,7 @@ import numpy as np
 from followup.signals.anhoej import FloatArray
 from followup.signals.errors import SignalInputError
 from followup.signals.qic import to_floats
+from followup.signals.rstats import r_mean
 
 LIMIT = 2.66
 NEAR = 2 * (LIMIT / 3)
@@ -89,9 +90,7 @@ class MakingDataCount:
     target: float | None
 
 
-def _mean(values: FloatArray) -> float:
-    kept = values[~np.isnan(values)]
-    return float(np.mean(kept)) if kept.size else float("nan")
+_mean = r_mean
 
 
 def _dates(dates: Sequence[Any] | None, size: int) -> list[datetime.date] | None:

@@ -37,6 +37,7 @@ import numpy as np
 
 from followup.signals.anhoej import FloatArray, RunsResult, runs_analysis
 from followup.signals.errors import SignalInputError
+from followup.signals.rstats import r_mean, r_median, r_sum
 
 CHARTS = ("run", "i", "mr", "p", "pp", "u", "up", "c")
 NEEDS_DENOMINATOR = frozenset({"p", "pp", "u", "up"})
@@ -97,15 +98,8 @@ class Prepared:
     include: BoolArray
 
 
-def _mean(values: FloatArray) -> float:
-    """Mean of the non-missing values; NaN when there are none (R's mean(na.rm = TRUE))."""
-    kept = values[~np.isnan(values)]
-    return float(np.mean(kept)) if kept.size else float("nan")
-
-
-def _median(values: FloatArray) -> float:
-    kept = values[~np.isnan(values)]
-    return float(np.median(kept)) if kept.size else float("nan")
+_mean = r_mean
+_median = r_median
 
 
 def _screen(mr: FloatArray, amr: float) -> float:
@@ -279,7 +273,7 @@ def _segment(prep: Prepared, s: int, e: int, screened: bool) -> Limits:
     # p, pp, u, up: a pooled rate from the baseline's numerators and denominators.
     n = prep.n_eff[s:e]
     with np.errstate(invalid="ignore", divide="ignore"):
-        cl = float(np.nansum(prep.y_sum[s:e][base]) / np.nansum(n[base]))
+        cl = _ratio(r_sum(prep.y_sum[s:e][base]), r_sum(n[base]))
         spread = np.sqrt(cl * (1 - cl) / n) if chart in {"p", "pp"} else np.sqrt(cl / n)
         if chart in {"pp", "up"}:
             z = (y[base] - cl) / spread[base]
@@ -288,6 +282,12 @@ def _segment(prep: Prepared, s: int, e: int, screened: bool) -> Limits:
     if chart in {"p", "pp"}:
         return (y, c, _floor(lcl), _ceiling(ucl), _floor(lcl95), _ceiling(ucl95))
     return (y, c, _floor(lcl), ucl, _floor(lcl95), ucl95)
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    """numerator / denominator with R's results for a zero denominator (NaN or ±Inf)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return float(np.float64(numerator) / np.float64(denominator))
 
 
 def _floor(values: FloatArray) -> FloatArray:

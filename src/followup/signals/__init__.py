@@ -1,0 +1,37 @@
+"""followup.signals: run charts, Shewhart control charts and Making Data Count.
+
+A library of numpy and the standard library only; it never imports Django. It agrees with the
+R reference implementations, qicharts2 0.8.1 (Anhøj rules; run, I, MR, P, P′, U, U′ and C
+charts) and NHSRplotthedots 0.2.2 (NHS England's Making Data Count rules and icons), to a
+relative tolerance of 1e-9. Each module documents the formulas it implements:
+
+- ``anhoej``: runs analysis (longest run, crossings and their limits);
+- ``qic``: ``control_chart`` and its centre lines and limits;
+- ``mdc``: ``making_data_count``, its rules and icons;
+- ``batch``: many series at once;
+- ``describe``: plain-language findings;
+- ``request``: the JSON request and result of ``followup signals``.
+"""
+
+from followup.signals.batch import control_charts, making_data_counts
+from followup.signals.describe import describe_chart, describe_mdc
+from followup.signals.errors import SignalInputError
+from followup.signals.mdc import MakingDataCount, making_data_count
+from followup.signals.qic import ChartPart, ChartPoints, ControlChart, control_chart
+from followup.signals.serialise import chart_to_dict, mdc_to_dict
+
+__all__ = [
+    "ChartPart",
+    "ChartPoints",
+    "ControlChart",
+    "MakingDataCount",
+    "SignalInputError",
+    "chart_to_dict",
+    "control_chart",
+    "control_charts",
+    "describe_chart",
+    "describe_mdc",
+    "making_data_count",
+    "making_data_counts",
+    "mdc_to_dict",
+]

@@ -1,0 +1,171 @@
+"""One JSON request in, one JSON result out: the engine behind ``followup signals``.
+
+A request has the shape of a reference case without ``expected``::
+
+    {"chart": "i", "options": {"freeze": 12, "screened_mr": true}, "input": {"y": [...], "n": null}}
+    {"chart": "xmr_mdc", "options": {"improvement_direction": "decrease"},
+     "input": {"date": ["2024-01-01", ...], "y": [...]}}
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from followup.signals.errors import SignalInputError
+from followup.signals.mdc import making_data_count
+from followup.signals.qic import CHARTS, control_chart
+from followup.signals.serialise import chart_to_dict, mdc_to_dict
+
+QIC_OPTIONS = {"freeze", "part", "exclude", "screened_mr", "method"}
+MDC_OPTIONS = {
+    "improvement_direction",
+    "rebase_dates",
+    "fix_after_n_points",
+    "target",
+    "screen_outliers",
+}
+TOP_KEYS = {"chart", "options", "input", "id", "generator", "description", "tags", "call"}
+
+
+def _mapping(value: Any, name: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SignalInputError(name, "expected an object")
+    return value
+
+
+def _check_keys(data: dict[str, Any], allowed: set[str], name: str) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise SignalInputError(
+            f"{name}.{unknown[0]}", f"unknown key (expected one of: {', '.join(sorted(allowed))})"
+        )
+
+
+def _flag(value: Any, name: str, default: bool) -> bool:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise SignalInputError(name, f"expected true or false, got {value!r}")
+    return value
+
+
+def run_request(request: Any) -> dict[str, Any]:
+    """Answer one request; raise SignalInputError naming the request's field for bad input."""
+    try:
+        return _answer(request)
+    except SignalInputError as error:
+        field = error.field
+        head = field.split("[", 1)[0]
+        if head in {"y", "n"}:
+            field = f"input.{field}"
+        elif head == "dates":
+            field = "input.date" + field[len("dates") :]
+        elif head in QIC_OPTIONS | MDC_OPTIONS:
+            field = f"options.{field}"
+        elif head.startswith("rebase_dates"):
+            field = f"options.{field}"
+        if field == error.field:
+            raise
+        raise SignalInputError(field, str(error).split(": ", 1)[1]) from None
+
+
+def _answer(request: Any) -> dict[str, Any]:
+    if not isinstance(request, dict):
+        raise SignalInputError("request", "expected a JSON object with chart, options and input")
+    _check_keys(request, TOP_KEYS, "request")
+    chart = request.get("chart")
+    options = _mapping(request.get("options"), "options")
+    data = _mapping(request.get("input"), "input")
+    if "y" not in data:
+        raise SignalInputError("input.y", "is required")
+    if chart == "xmr_mdc":
+        _check_keys(options, MDC_OPTIONS, "options")
+        _check_keys(data, {"y", "date", "x"}, "input")
+        direction = options.get("improvement_direction", "increase")
+        result = making_data_count(
+            data["y"],
+            data.get("date"),
+            improvement_direction=direction,
+            rebase_dates=options.get("rebase_dates"),
+            fix_after_n_points=options.get("fix_after_n_points"),
+            target=options.get("target"),
+            screen_outliers=_flag(options.get("screen_outliers"), "options.screen_outliers", True),
+        )
+        return mdc_to_dict(result)
+    if chart not in CHARTS:
+        raise SignalInputError(
+            "chart", f"expected one of {', '.join((*CHARTS, 'xmr_mdc'))}, got {chart!r}"
+        )
+    _check_keys(options, QIC_OPTIONS, "options")
+    _check_keys(data, {"x", "y", "n"}, "input")
+    method = options.get("method", "anhoej")
+    if method != "anhoej":
+        raise SignalInputError("options.method", f"only 'anhoej' is supported, got {method!r}")
+    x = data.get("x")
+    if x is not None and (not isinstance(x, list) or len(x) != _length(data["y"])):
+        raise SignalInputError("input.x", "expected one x value per y value")
+    result = control_chart(
+        data["y"],
+        data.get("n"),
+        chart=chart,
+        freeze=options.get("freeze"),
+        part=options.get("part"),
+        exclude=options.get("exclude"),
+        screened_mr=_flag(options.get("screened_mr"), "options.screened_mr", False),
+    )
+    return chart_to_dict(result)
+
+
+def _length(values: Any) -> int:
+    return len(values) if isinstance(values, list) else -1
+
+
+def main(
+    path: str | None,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    stderr: TextIO = sys.stderr,
+) -> int:
+    """Read a request from ``path`` (or standard input when None or '-') and print the result."""
+    try:
+        if path in (None, "-"):
+            text = stdin.read()
+        else:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+    except OSError as error:
+        print(f"signals: cannot read {path}: {error.strerror}", file=stderr)
+        return 2
+    try:
+        request = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        print(
+            f"signals: the request is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})",
+            file=stderr,
+        )
+        return 2
+    except SignalInputError as error:
+        print(f"signals: {error}", file=stderr)
+        return 2
+    try:
+        result = run_request(request)
+    except SignalInputError as error:
+        print(f"signals: {error}", file=stderr)
+        return 2
+    json.dump(result, stdout, allow_nan=False)
+    stdout.write("\n")
+    return 0
+
+
+def _refuse_constant(name: str) -> Any:
+    raise SignalInputError(
+        "request", f"{name} is not a number JSON allows; use null for a missing value"
+    )
+
+
+__all__: Sequence[str] = ["main", "run_request"]
