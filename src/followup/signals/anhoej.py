@@ -26,7 +26,7 @@ FloatArray = npt.NDArray[np.float64]
 
 def longest_run_max(n_useful: int) -> int:
     """``round(log2(n)) + 3``. log2 of a whole number is never k + ½, so rounding is exact."""
-    return int(math.floor(math.log2(n_useful) + 0.5)) + 3
+    return math.floor(math.log2(n_useful) + 0.5) + 3
 
 
 @lru_cache(maxsize=4096)

@@ -15,7 +15,6 @@ import numpy as np
 
 from followup.signals.anhoej import FloatArray, longest_run_max, n_crossings_min
 from followup.signals.errors import SignalInputError
-from followup.signals.rstats import r_mean_rows, r_median_rows, r_sum_rows
 from followup.signals.mdc import MakingDataCount, making_data_count
 from followup.signals.qic import (
     D2,
@@ -26,6 +25,7 @@ from followup.signals.qic import (
     make_parts,
     prepare,
 )
+from followup.signals.rstats import r_mean_rows, r_median_rows, r_sum_rows
 
 Matrix = FloatArray
 

@@ -135,7 +135,8 @@ def _part_of_window(ends: FloatArray) -> BoolArray:
     """True for every point of a window whose last point is marked in ``ends``."""
     marked = np.abs(ends) == 1
     padded = np.concatenate((marked, np.zeros(RUN - 1, dtype=bool)))
-    return np.lib.stride_tricks.sliding_window_view(padded, RUN).any(axis=1)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, RUN)
+    return np.asarray(windows.any(axis=1), dtype=bool)
 
 
 def _shift_windows(rtm: FloatArray) -> FloatArray:

@@ -186,11 +186,12 @@ def prepare(
             raise SignalInputError(
                 f"n[{i + 1}]", f"a denominator of 0 with a numerator of {values[i]:g}"
             )
-    if freeze is not None and part is None:
-        if isinstance(freeze, bool) or not isinstance(freeze, int | np.integer) or freeze < 1:
-            raise SignalInputError(
-                "freeze", f"expected a whole number of at least 1, got {freeze!r}"
-            )
+    if (
+        freeze is not None
+        and part is None
+        and (isinstance(freeze, bool) or not isinstance(freeze, int | np.integer) or freeze < 1)
+    ):
+        raise SignalInputError("freeze", f"expected a whole number of at least 1, got {freeze!r}")
     breaks = _indices(part, "part", size, minimum=0) if part is not None else []
     excluded = _indices(exclude, "exclude", size, minimum=1) if exclude is not None else []
 

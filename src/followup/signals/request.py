@@ -65,9 +65,7 @@ def run_request(request: Any) -> dict[str, Any]:
             field = f"input.{field}"
         elif head == "dates":
             field = "input.date" + field[len("dates") :]
-        elif head in QIC_OPTIONS | MDC_OPTIONS:
-            field = f"options.{field}"
-        elif head.startswith("rebase_dates"):
+        elif head in QIC_OPTIONS | MDC_OPTIONS or head.startswith("rebase_dates"):
             field = f"options.{field}"
         if field == error.field:
             raise
@@ -109,7 +107,7 @@ def _answer(request: Any) -> dict[str, Any]:
     x = data.get("x")
     if x is not None and (not isinstance(x, list) or len(x) != _length(data["y"])):
         raise SignalInputError("input.x", "expected one x value per y value")
-    result = control_chart(
+    chart_result = control_chart(
         data["y"],
         data.get("n"),
         chart=chart,
@@ -118,7 +116,7 @@ def _answer(request: Any) -> dict[str, Any]:
         exclude=options.get("exclude"),
         screened_mr=_flag(options.get("screened_mr"), "options.screened_mr", False),
     )
-    return chart_to_dict(result)
+    return chart_to_dict(chart_result)
 
 
 def _length(values: Any) -> int:
@@ -136,7 +134,7 @@ def main(
         if path in (None, "-"):
             text = stdin.read()
         else:
-            with open(path, encoding="utf-8") as handle:
+            with open(str(path), encoding="utf-8") as handle:
                 text = handle.read()
     except OSError as error:
         print(f"signals: cannot read {path}: {error.strerror}", file=stderr)

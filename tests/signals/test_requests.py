@@ -1,0 +1,131 @@
+"""Malformed requests: one clear line on standard error naming the field, nothing on standard output."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from followup.signals.request import main
+
+BAD = [
+    (
+        {"chart": "xyz", "input": {"y": [1, 2]}},
+        "chart: expected one of run, i, mr, p, pp, u, up, c, xmr_mdc, got 'xyz'",
+    ),
+    ({"chart": "i", "input": {"y": [1, 2], "x": [1]}}, "input.x: expected one x value per y value"),
+    ({"chart": "u", "input": {"y": [1, 2, 3], "n": [4, 5]}}, "input.n: has 2 values but y has 3"),
+    ({"chart": "c", "input": {"y": [1, -2]}}, "input.y[2]: a count cannot be negative, got -2"),
+    (
+        {"chart": "p", "input": {"y": [3, 9], "n": [5, 8]}},
+        "input.y[2]: the numerator 9 is above its denominator 8",
+    ),
+    (
+        {"chart": "i", "input": {"y": [1, "two", 3]}},
+        "input.y[2]: expected a number or null, got 'two'",
+    ),
+    ({"chart": "p", "input": {"y": [1, 2]}}, "input.n: a 'p' chart needs denominators"),
+    (
+        {"chart": "u", "input": {"y": [1, 2], "n": [3, -1]}},
+        "input.n[2]: a denominator cannot be negative, got -1",
+    ),
+    (
+        {"chart": "u", "input": {"y": [1, 2], "n": [3, 0]}},
+        "input.n[2]: a denominator of 0 with a numerator of 2",
+    ),
+    (
+        {"chart": "i", "options": {"freeze": 0}, "input": {"y": [1, 2]}},
+        "options.freeze: expected a whole number of at least 1, got 0",
+    ),
+    (
+        {"chart": "i", "options": {"part": [40]}, "input": {"y": [1, 2]}},
+        "options.part: 40 is not between 0 and 2",
+    ),
+    (
+        {"chart": "i", "options": {"exclude": [0]}, "input": {"y": [1, 2]}},
+        "options.exclude: 0 is not between 1 and 2",
+    ),
+    (
+        {"chart": "i", "options": {"colour": "red"}, "input": {"y": [1]}},
+        "options.colour: unknown key (expected one of: exclude, freeze, method, part, screened_mr)",
+    ),
+    (
+        {"chart": "i", "options": {"screened_mr": "yes"}, "input": {"y": [1]}},
+        "options.screened_mr: expected true or false, got 'yes'",
+    ),
+    ({"chart": "i", "input": {}}, "input.y: is required"),
+    ({"chart": "i", "input": {"y": "1,2,3"}}, "input.y: expected a list of numbers"),
+    (
+        {"chart": "xmr_mdc", "options": {"improvement_direction": "up"}, "input": {"y": [1]}},
+        "options.improvement_direction: expected increase, decrease or neutral, got 'up'",
+    ),
+    (
+        {
+            "chart": "xmr_mdc",
+            "options": {"improvement_direction": "increase", "fix_after_n_points": 5},
+            "input": {"y": [1]},
+        },
+        "options.fix_after_n_points: expected a whole number of at least 12, got 5",
+    ),
+    (
+        {
+            "chart": "xmr_mdc",
+            "options": {"improvement_direction": "increase"},
+            "input": {"y": [1, 2], "date": ["2024-01-01", "soon"]},
+        },
+        "input.date[2]: expected a date such as 2024-03-01, got 'soon'",
+    ),
+    (
+        {
+            "chart": "xmr_mdc",
+            "options": {"improvement_direction": "increase"},
+            "input": {"y": [1, 2], "date": ["2024-01-01", "2024-01-01"]},
+        },
+        "input.date: each date may appear only once",
+    ),
+    ([1, 2, 3], "request: expected a JSON object with chart, options and input"),
+]
+
+
+@pytest.mark.parametrize(("request_", "message"), BAD, ids=[m.split(":")[0] for _, m in BAD])
+def test_a_malformed_request_names_the_field_and_writes_nothing_to_standard_output(
+    request_, message
+):
+    out, err = io.StringIO(), io.StringIO()
+    status = main("-", stdin=io.StringIO(json.dumps(request_)), stdout=out, stderr=err)
+    assert status == 2
+    assert out.getvalue() == ""
+    assert err.getvalue() == f"signals: {message}\n"
+
+
+def test_text_that_is_not_json_is_refused_with_its_position():
+    out, err = io.StringIO(), io.StringIO()
+    assert main("-", stdin=io.StringIO('{"chart": "i",'), stdout=out, stderr=err) == 2
+    assert err.getvalue().startswith("signals: the request is not valid JSON (line 1, column 15")
+    assert out.getvalue() == ""
+
+
+def test_nan_and_infinity_are_refused_in_favour_of_null():
+    out, err = io.StringIO(), io.StringIO()
+    assert (
+        main(
+            "-",
+            stdin=io.StringIO('{"chart": "i", "input": {"y": [1, NaN]}}'),
+            stdout=out,
+            stderr=err,
+        )
+        == 2
+    )
+    assert (
+        err.getvalue()
+        == "signals: request: NaN is not a number JSON allows; use null for a missing value\n"
+    )
+
+
+def test_a_missing_file_is_reported_plainly():
+    err = io.StringIO()
+    assert main("/no/such/request.json", stdout=io.StringIO(), stderr=err) == 2
+    assert (
+        err.getvalue() == "signals: cannot read /no/such/request.json: No such file or directory\n"
+    )
