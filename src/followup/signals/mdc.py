@@ -39,7 +39,7 @@ import numpy as np
 from followup.signals.anhoej import FloatArray
 from followup.signals.errors import SignalInputError
 from followup.signals.qic import to_floats
-from followup.signals.rstats import r_mean
+from followup.signals.rstats import r_mean_rows
 
 LIMIT = 2.66
 NEAR = 2 * (LIMIT / 3)
@@ -90,7 +90,22 @@ class MakingDataCount:
     target: float | None
 
 
-_mean = r_mean
+# Label codes: (special_cause_type, sign), in the order of the rules' precedence.
+LABELS: list[tuple[str | None, int]] = [
+    (None, 0),
+    ("Above UCL", 1),
+    ("Below LCL", -1),
+    ("7 Point Trend (Increasing)", 1),
+    ("7 Point Trend (Decreasing)", -1),
+    ("2 in 3 Above CL", 1),
+    ("2 in 3 Below CL", -1),
+    ("7 Points Above CL", 1),
+    ("7 Points Below CL", -1),
+    ("Common Cause", 0),
+]
+MISSING, COMMON = 0, 9
+LABEL_TEXT = np.array([label for label, _ in LABELS], dtype=object)
+LABEL_SIGN = np.array([sign for _, sign in LABELS])
 
 
 def _dates(dates: Sequence[Any] | None, size: int) -> list[datetime.date] | None:
@@ -115,71 +130,107 @@ def _date(value: Any, name: str) -> datetime.date:
     raise SignalInputError(name, f"expected a date such as 2024-03-01, got {value!r}")
 
 
-def _trend_windows(y: FloatArray) -> FloatArray:
-    """+1/−1 at the last point of each 7-point strictly rising/falling window, else 0."""
-    size = y.size
-    ends = np.zeros(size)
-    if size < RUN:
-        return ends
+def _windows(values: FloatArray, width: int) -> FloatArray:
+    return np.lib.stride_tricks.sliding_window_view(values, width, axis=1)
+
+
+def _part_of_window(ends: BoolArray) -> BoolArray:
+    """True for every point of a 7-point window whose last point is marked in ``ends``."""
+    padded = np.concatenate((ends, np.zeros((ends.shape[0], RUN - 1), dtype=bool)), axis=1)
+    return np.asarray(_windows(padded, RUN).any(axis=2), dtype=bool)
+
+
+def _codes(
+    y: FloatArray, mean: FloatArray, amr: FloatArray
+) -> tuple[BoolArray, FloatArray, BoolArray, Any]:
+    """Flags and label codes of one rebase group: rows are series, columns months."""
+    rows, size = y.shape
+    m, a = mean[:, None], amr[:, None]
+    lpl, upl = m - (LIMIT * a), m + (LIMIT * a)
+    nlpl, nupl = m - (NEAR * a), m + (NEAR * a)
+    missing = np.isnan(y)
     with np.errstate(invalid="ignore"):
-        steps = np.sign(np.diff(y))
-    steps = np.nan_to_num(steps, nan=0.0)
-    window = np.lib.stride_tricks.sliding_window_view(steps, RUN - 1)
-    up = np.all(window == 1, axis=1)
-    down = np.all(window == -1, axis=1)
-    ends[RUN - 1 :] = np.where(up, 1.0, np.where(down, -1.0, 0.0))
-    return ends
+        outside = (y > upl) | (y < lpl)
+        rtm = np.sign(y - m)
+        close = ~outside & ((y < nlpl) | (y > nupl))
+        steps = np.sign(np.diff(y, axis=1))
+    rtm0 = np.nan_to_num(rtm, nan=0.0)
+    no = np.zeros((rows, size), dtype=bool)
+    trend_end, shift_end = no.copy(), no.copy()
+    if size >= RUN:
+        window = _windows(np.nan_to_num(steps, nan=0.0), RUN - 1)
+        trend_end[:, RUN - 1 :] = np.all(window == 1, axis=2) | np.all(window == -1, axis=2)
+        sides = _windows(rtm, RUN)  # NaN for a missing month never matches
+        shift_end[:, RUN - 1 :] = np.all(sides == sides[..., -1:], axis=2) & (sides[..., -1] != 0)
+    in_trend = _part_of_window(trend_end)
+    in_shift = _part_of_window(shift_end)
+    # Two in three: any 3-point window holding this point with 2+ close points all on one side.
+    pad = np.zeros((rows, 2))
+    close_sums = _windows(np.hstack((pad, np.where(missing, 0.0, close), pad)), 3).sum(axis=2)
+    side_sums = np.abs(_windows(np.hstack((pad, rtm0, pad)), 3).sum(axis=2))
+    hit = (close_sums >= 2) & (side_sums == 3)
+    in_two = (hit[:, 0:size] | hit[:, 1 : size + 1] | hit[:, 2 : size + 2]) & close & ~missing
+    # A trend's direction: the step to the next point when that point is in the trend too,
+    # else the step from the previous point (NHSRplotthedots' rule).
+    sdy = np.nan_to_num(steps, nan=0.0)
+    right = np.concatenate((sdy, sdy[:, -1:]), axis=1) if size > 1 else np.zeros((rows, size))
+    left = np.concatenate((np.zeros((rows, 1)), sdy), axis=1) if size else np.zeros((rows, 0))
+    next_in = (
+        np.concatenate((in_trend[:, 1:], np.zeros((rows, 1), dtype=bool)), axis=1)
+        if size
+        else in_trend
+    )
+    rising = np.where(next_in & in_trend, right, left) == 1
+    above = rtm0 > 0
+    codes = np.select(
+        [
+            missing,
+            outside & (rtm0 == 1),
+            outside,
+            in_trend & rising,
+            in_trend,
+            in_two & above,
+            in_two,
+            in_shift & above,
+            in_shift,
+        ],
+        [MISSING, 1, 2, 3, 4, 5, 6, 7, 8],
+        default=COMMON,
+    )
+    return outside, rtm0, close, codes
 
 
-def _part_of_window(ends: FloatArray) -> BoolArray:
-    """True for every point of a window whose last point is marked in ``ends``."""
-    marked = np.abs(ends) == 1
-    padded = np.concatenate((marked, np.zeros(RUN - 1, dtype=bool)))
-    windows = np.lib.stride_tricks.sliding_window_view(padded, RUN)
-    return np.asarray(windows.any(axis=1), dtype=bool)
+def _types(codes: Any, direction: int) -> Any:
+    signs = LABEL_SIGN[codes] * (direction if direction else 1)
+    if direction == 0:
+        kinds = np.select(
+            [signs > 0, signs < 0],
+            ["special_cause_neutral_high", "special_cause_neutral_low"],
+            "common_cause",
+        )
+    else:
+        kinds = np.select(
+            [signs > 0, signs < 0],
+            ["special_cause_improvement", "special_cause_concern"],
+            "common_cause",
+        )
+    kinds = kinds.astype(object)
+    kinds[codes == MISSING] = None
+    return kinds
 
 
-def _shift_windows(rtm: FloatArray) -> FloatArray:
-    """Non-zero at the last point of each run of 7 equal, non-zero signs."""
-    size = rtm.size
-    ends = np.zeros(size)
-    if size < RUN:
-        return ends
-    window = np.lib.stride_tricks.sliding_window_view(rtm, RUN)
-    same = np.all(window == window[:, -1:], axis=1) & (window[:, -1] != 0)
-    ends[RUN - 1 :] = np.where(same, 1.0, 0.0)
-    return ends
-
-
-def _two_in_three(close: FloatArray, rtm: FloatArray) -> BoolArray:
-    size = close.size
-    if size == 0:
-        return np.zeros(0, dtype=bool)
-    vp = np.concatenate(([0.0, 0.0], close, [0.0, 0.0]))
-    rp = np.concatenate(([0.0, 0.0], rtm, [0.0, 0.0]))
-    close_sums = np.lib.stride_tricks.sliding_window_view(vp, 3).sum(axis=1)
-    side_sums = np.abs(np.lib.stride_tricks.sliding_window_view(rp, 3).sum(axis=1))
-    windows = (close_sums >= 2) & (side_sums == 3)  # window k covers padded k..k+2
-    hit = windows[0:size] | windows[1 : size + 1] | windows[2 : size + 2]
-    return hit & (close == 1)
+def _masked(values: Any, keep: BoolArray) -> list[Any]:
+    """The values as a list, with None where ``keep`` is false."""
+    out = np.asarray(values).astype(object)
+    out[~keep] = None
+    return list(out.tolist())
 
 
 def point_type(label: str | None, direction: int) -> str | None:
-    if label is None:
-        return None
-    sign = (
-        1
-        if ("Above" in label or "Increasing" in label)
-        else -1
-        if ("Below" in label or "Decreasing" in label)
-        else 0
-    )
-    if direction == 0:
-        return {1: "special_cause_neutral_high", -1: "special_cause_neutral_low"}.get(
-            sign, "common_cause"
-        )
-    sign *= direction
-    return {1: "special_cause_improvement", -1: "special_cause_concern"}.get(sign, "common_cause")
+    """The point type of a special-cause label under an improvement direction (+1, −1, 0)."""
+    code = next(i for i, (text, _) in enumerate(LABELS) if text == label)
+    kind: str | None = _types(np.array([code]), direction)[0]
+    return kind
 
 
 def assurance(target: float | None, direction: str, lpl: float, upl: float) -> str | None:
@@ -191,6 +242,160 @@ def assurance(target: float | None, direction: str, lpl: float, upl: float) -> s
     if target < lpl:
         return "consistent_pass" if increasing else "consistent_fail"
     return "inconsistent"
+
+
+def _check_options(direction: str, fix: int | None, target: float | None) -> None:
+    if direction not in DIRECTIONS:
+        raise SignalInputError(
+            "improvement_direction", f"expected increase, decrease or neutral, got {direction!r}"
+        )
+    if fix is not None and (isinstance(fix, bool) or not isinstance(fix, int) or fix < 12):
+        raise SignalInputError(
+            "fix_after_n_points", f"expected a whole number of at least 12, got {fix!r}"
+        )
+    if target is not None and (
+        isinstance(target, bool) or not isinstance(target, int | float) or not np.isfinite(target)
+    ):
+        raise SignalInputError("target", f"expected a number, got {target!r}")
+
+
+def _order(
+    size: int, dates: Sequence[Any] | None, rebase_dates: Sequence[Any] | None
+) -> tuple[list[int], list[str], Any]:
+    """Sort order, date labels and rebase group of each point."""
+    parsed = _dates(dates, size)
+    if parsed is not None:
+        if len(set(parsed)) != size:
+            raise SignalInputError("dates", "each date may appear only once")
+        order = sorted(range(size), key=lambda i: parsed[i])
+        keys: list[Any] = [parsed[i] for i in order]
+        labels = [d.isoformat() for d in keys]
+        rebase = {_date(v, f"rebase_dates[{i + 1}]") for i, v in enumerate(rebase_dates or [])}
+    else:
+        order = list(range(size))
+        keys = list(range(1, size + 1))
+        labels = [str(k) for k in keys]
+        rebase = set()
+        for i, v in enumerate(rebase_dates or []):
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise SignalInputError(
+                    f"rebase_dates[{i + 1}]", "without dates, give 1-based positions"
+                )
+            rebase.add(v)
+    group = np.cumsum([1 if k in rebase else 0 for k in keys]).astype(int)
+    return order, labels, group
+
+
+def making_data_count_rows(
+    values: FloatArray,
+    dates: Sequence[Any] | None = None,
+    *,
+    improvement_direction: str,
+    rebase_dates: Sequence[Any] | None = None,
+    fix_after_n_points: int | None = None,
+    target: float | None = None,
+    screen_outliers: bool = True,
+) -> list[MakingDataCount]:
+    """Making Data Count for every row of a matrix; the rows share dates and options."""
+    _check_options(improvement_direction, fix_after_n_points, target)
+    rows, size = values.shape
+    if np.isinf(values).any():
+        c = int(np.argwhere(np.isinf(values))[0][1])
+        raise SignalInputError(f"y[{c + 1}]", "expected a finite number")
+    order, labels, group = _order(size, dates, rebase_dates)
+    values = values[:, order]
+    direction = DIRECTIONS[improvement_direction]
+    mean, lpl, upl = (np.full((rows, size), np.nan) for _ in range(3))
+    outside = np.zeros((rows, size), dtype=bool)
+    rtm = np.zeros((rows, size))
+    close = np.zeros((rows, size), dtype=bool)
+    codes = np.full((rows, size), MISSING)
+    group_ids = np.unique(group).tolist() if size else []
+    spans = []
+    for g in group_ids:
+        cols = np.flatnonzero(group == g)
+        s, e = int(cols[0]), int(cols[-1]) + 1
+        gy = values[:, s:e]
+        fix = gy.copy()
+        if fix_after_n_points is not None:
+            fix[:, fix_after_n_points:] = np.nan
+        m = r_mean_rows(fix)
+        mr = np.abs(np.diff(fix, axis=1))
+        amr = r_mean_rows(mr)
+        if screen_outliers:
+            with np.errstate(invalid="ignore"):
+                amr = r_mean_rows(np.where(mr < MR_SCREEN * amr[:, None], mr, np.nan))
+        mean[:, s:e] = m[:, None]
+        lpl[:, s:e] = (m - LIMIT * amr)[:, None]
+        upl[:, s:e] = (m + LIMIT * amr)[:, None]
+        outside[:, s:e], rtm[:, s:e], close[:, s:e], codes[:, s:e] = _codes(gy, m, amr)
+        spans.append((g, s, e))
+    missing = codes == MISSING
+    kinds = _types(codes, direction)
+    texts = LABEL_TEXT[codes]
+    present_count = (~missing).sum(axis=1)
+    if size:
+        last = np.where(present_count > 0, size - 1 - np.argmax(~missing[:, ::-1], axis=1), -1)
+    else:
+        last = np.full(rows, -1)
+    results = []
+    short_points = [e - s < SHORT_GROUP for _, s, e in spans for _ in range(e - s)]
+    for row in range(rows):
+        miss = missing[row]
+        row_kinds = kinds[row]
+        at = int(last[row])
+        icon = (
+            assurance(target, improvement_direction, float(lpl[row, at]), float(upl[row, at]))
+            if at >= 0
+            else None
+        )
+        groups = []
+        for g, s, e in spans:
+            seg_kinds = row_kinds[s:e]
+            present = seg_kinds[~miss[s:e]]
+            groups.append(
+                MdcGroup(
+                    rebase_group=int(g),
+                    n=int(present.size),
+                    mean=float(mean[row, s]),
+                    lpl=float(lpl[row, s]),
+                    upl=float(upl[row, s]),
+                    common_cause=int(np.count_nonzero(codes[row, s:e] == COMMON)),
+                    special_cause_improvement=int(
+                        np.count_nonzero(present == "special_cause_improvement")
+                    ),
+                    special_cause_concern=int(np.count_nonzero(present == "special_cause_concern")),
+                    variation_type=present[-1] if present.size else None,
+                )
+            )
+        if target is not None and groups:
+            groups[-1].assurance_type = icon
+        flags = ~miss
+        points = MdcPoints(
+            date=labels,
+            rebase_group=group.tolist(),
+            short_group_warning=short_points,
+            mean=mean[row],
+            lpl=lpl[row],
+            upl=upl[row],
+            outside_limits=_masked(outside[row], flags),
+            relative_to_mean=_masked(rtm[row].astype(int), flags),
+            close_to_limits=_masked(close[row], flags),
+            special_cause_type=texts[row].tolist(),
+            special_cause_flag=_masked(codes[row] != COMMON, flags),
+            point_type=row_kinds.tolist(),
+        )
+        results.append(
+            MakingDataCount(
+                per_point=points,
+                groups=groups,
+                variation_icon=row_kinds[at] if at >= 0 else None,
+                assurance_icon=icon,
+                improvement_direction=improvement_direction,
+                target=target,
+            )
+        )
+    return results
 
 
 def making_data_count(
@@ -209,156 +414,14 @@ def making_data_count(
     used and points are numbered from 1). ``rebase_dates``: each is the first point of a new
     group (dates, or 1-based positions when no dates are given).
     """
+    _check_options(improvement_direction, fix_after_n_points, target)
     values = to_floats(y, "y")
-    size = values.size
-    if improvement_direction not in DIRECTIONS:
-        raise SignalInputError(
-            "improvement_direction",
-            f"expected increase, decrease or neutral, got {improvement_direction!r}",
-        )
-    if fix_after_n_points is not None and (
-        isinstance(fix_after_n_points, bool)
-        or not isinstance(fix_after_n_points, int)
-        or fix_after_n_points < 12
-    ):
-        raise SignalInputError(
-            "fix_after_n_points",
-            f"expected a whole number of at least 12, got {fix_after_n_points!r}",
-        )
-    if target is not None and (
-        isinstance(target, bool) or not isinstance(target, int | float) or not np.isfinite(target)
-    ):
-        raise SignalInputError("target", f"expected a number, got {target!r}")
-    parsed = _dates(dates, size)
-    if parsed is not None:
-        if len(set(parsed)) != size:
-            raise SignalInputError("dates", "each date may appear only once")
-        order = sorted(range(size), key=lambda i: parsed[i])
-        values = values[order]
-        keys: list[Any] = [parsed[i] for i in order]
-        labels = [d.isoformat() for d in keys]
-        rebase_keys = {_date(v, f"rebase_dates[{i + 1}]") for i, v in enumerate(rebase_dates or [])}
-    else:
-        keys = list(range(1, size + 1))
-        labels = [str(k) for k in keys]
-        rebase_keys = set()
-        for i, v in enumerate(rebase_dates or []):
-            if isinstance(v, bool) or not isinstance(v, int):
-                raise SignalInputError(
-                    f"rebase_dates[{i + 1}]", "without dates, give 1-based positions"
-                )
-            rebase_keys.add(v)
-    group = np.cumsum([1 if k in rebase_keys else 0 for k in keys]).astype(int)
-
-    means, lpls, upls = (np.full(size, np.nan) for _ in range(3))
-    flags: dict[str, list[Any]] = {"outside": [], "rtm": [], "close": [], "labels": []}
-    direction = DIRECTIONS[improvement_direction]
-    groups: list[MdcGroup] = []
-    short = np.zeros(size, dtype=bool)
-    for g in np.unique(group) if size else []:
-        rows = np.flatnonzero(group == g)
-        gy = values[rows]
-        fix = gy.copy()
-        if fix_after_n_points is not None:
-            fix[fix_after_n_points:] = np.nan
-        mean = _mean(fix)
-        mr = np.abs(np.diff(fix))
-        amr = _mean(mr)
-        if screen_outliers:
-            with np.errstate(invalid="ignore"):
-                amr = _mean(mr[mr < MR_SCREEN * amr])
-        lpl, upl = mean - LIMIT * amr, mean + LIMIT * amr
-        means[rows], lpls[rows], upls[rows] = mean, lpl, upl
-        short[rows] = rows.size < SHORT_GROUP
-        result = _group_labels(gy, mean, amr)
-        for key in flags:
-            flags[key].extend(result[key])
-        types = [point_type(label, direction) for label in result["labels"]]
-        present = [t for t in types if t is not None]
-        groups.append(
-            MdcGroup(
-                rebase_group=int(g),
-                n=len(present),
-                mean=mean,
-                lpl=lpl,
-                upl=upl,
-                common_cause=sum(1 for lab in result["labels"] if lab == "Common Cause"),
-                special_cause_improvement=present.count("special_cause_improvement"),
-                special_cause_concern=present.count("special_cause_concern"),
-                variation_type=present[-1] if present else None,
-            )
-        )
-    types = [point_type(label, direction) for label in flags["labels"]]
-    last = next((i for i in range(size - 1, -1, -1) if types[i] is not None), None)
-    assurance_icon = (
-        assurance(target, improvement_direction, float(lpls[last]), float(upls[last]))
-        if last is not None
-        else None
-    )
-    if target is not None and groups:
-        groups[-1].assurance_type = assurance_icon
-    points = MdcPoints(
-        date=labels,
-        rebase_group=group.tolist(),
-        short_group_warning=short.tolist(),
-        mean=means,
-        lpl=lpls,
-        upl=upls,
-        outside_limits=flags["outside"],
-        relative_to_mean=flags["rtm"],
-        close_to_limits=flags["close"],
-        special_cause_type=flags["labels"],
-        special_cause_flag=[
-            None if lab is None else lab != "Common Cause" for lab in flags["labels"]
-        ],
-        point_type=types,
-    )
-    return MakingDataCount(
-        per_point=points,
-        groups=groups,
-        variation_icon=types[last] if last is not None else None,
-        assurance_icon=assurance_icon,
+    return making_data_count_rows(
+        values[None, :],
+        dates,
         improvement_direction=improvement_direction,
+        rebase_dates=rebase_dates,
+        fix_after_n_points=fix_after_n_points,
         target=target,
-    )
-
-
-def _group_labels(y: FloatArray, mean: float, amr: float) -> dict[str, Any]:
-    lpl, upl = mean - LIMIT * amr, mean + LIMIT * amr
-    nlpl, nupl = mean - NEAR * amr, mean + NEAR * amr
-    missing = np.isnan(y)
-    with np.errstate(invalid="ignore"):
-        outside = (y > upl) | (y < lpl)
-        rtm = np.sign(y - mean)
-        close = ~outside & ((y < nlpl) | (y > nupl))
-    rtm_filled = np.nan_to_num(rtm, nan=0.0)
-    close_num = np.where(missing, 0.0, close.astype(float))
-    in_trend = _part_of_window(_trend_windows(y))
-    in_two = _two_in_three(close_num, rtm_filled)
-    in_shift = _part_of_window(_shift_windows(np.where(missing, np.nan, rtm_filled)))
-    with np.errstate(invalid="ignore"):
-        sdy = np.sign(np.diff(y))
-    right = np.concatenate((sdy, sdy[-1:])) if sdy.size else np.zeros(y.size)
-    left = np.concatenate(([0.0], sdy))
-    next_in_trend = np.concatenate((in_trend[1:], [False]))
-    direction = np.where(next_in_trend & in_trend, right, left)
-    labels: list[str | None] = []
-    for i in range(y.size):
-        if missing[i]:
-            labels.append(None)
-        elif outside[i]:
-            labels.append("Above UCL" if rtm[i] == 1 else "Below LCL")
-        elif in_trend[i]:
-            labels.append(f"7 Point Trend ({'In' if direction[i] == 1 else 'De'}creasing)")
-        elif in_two[i]:
-            labels.append(f"2 in 3 {'Above' if rtm[i] > 0 else 'Below'} CL")
-        elif in_shift[i]:
-            labels.append(f"7 Points {'Above' if rtm[i] > 0 else 'Below'} CL")
-        else:
-            labels.append("Common Cause")
-    return {
-        "outside": [None if m else bool(v) for m, v in zip(missing, outside, strict=True)],
-        "rtm": [None if m else int(v) for m, v in zip(missing, rtm_filled, strict=True)],
-        "close": [None if m else bool(v) for m, v in zip(missing, close, strict=True)],
-        "labels": labels,
-    }
+        screen_outliers=screen_outliers,
+    )[0]

@@ -35,9 +35,9 @@ from typing import Any
 
 import numpy as np
 
-from followup.signals.anhoej import FloatArray, RunsResult, runs_analysis
+from followup.signals.anhoej import FloatArray, longest_run_max, n_crossings_min
 from followup.signals.errors import SignalInputError
-from followup.signals.rstats import r_mean, r_median, r_sum
+from followup.signals.rstats import r_mean_rows, r_median_rows, r_sum_rows
 
 CHARTS = ("run", "i", "mr", "p", "pp", "u", "up", "c")
 NEEDS_DENOMINATOR = frozenset({"p", "pp", "u", "up"})
@@ -87,7 +87,7 @@ class ControlChart:
 
 @dataclass
 class Prepared:
-    """Validated input as arrays, ready for computing."""
+    """Validated input as matrices (one row per series), ready for computing."""
 
     chart: str
     y_plot: FloatArray
@@ -98,21 +98,15 @@ class Prepared:
     include: BoolArray
 
 
-_mean = r_mean
-_median = r_median
-
-
-def _screen(mr: FloatArray, amr: float) -> float:
-    """Drop moving ranges at or above 3.267 × their mean, then average again."""
-    with np.errstate(invalid="ignore"):
-        return _mean(mr[mr < MR_SCREEN * amr])
-
-
 def to_floats(values: Sequence[Any] | None, name: str) -> FloatArray:
     """A sequence of numbers and None as a float array with NaN for missing values."""
-    if values is None:
-        raise SignalInputError(name, "expected a list of numbers")
-    if isinstance(values, str | bytes) or not hasattr(values, "__len__"):
+    if isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind in "fiu":
+        out = values.astype(np.float64)
+        bad = np.flatnonzero(np.isinf(out))
+        if bad.size:
+            raise SignalInputError(f"{name}[{bad[0] + 1}]", "expected a finite number")
+        return out
+    if values is None or isinstance(values, str | bytes) or not hasattr(values, "__len__"):
         raise SignalInputError(name, "expected a list of numbers")
     out = np.empty(len(values), dtype=np.float64)
     for i, value in enumerate(values):
@@ -147,45 +141,61 @@ def make_parts(breaks: list[int], size: int) -> IntArray:
     return np.repeat(np.arange(1, len(cuts) + 1), lengths).astype(np.int64)
 
 
+def _first(mask: BoolArray) -> tuple[int, int]:
+    row, col = np.argwhere(mask)[0]
+    return int(row), int(col)
+
+
 def prepare(
-    y: Sequence[Any],
-    n: Sequence[Any] | None,
+    y: FloatArray,
+    n: FloatArray | None,
     chart: str,
     freeze: int | None,
     part: int | Sequence[int] | None,
     exclude: Sequence[int] | None,
+    where: Any = lambda row, field: field,
 ) -> Prepared:
-    """Check the input and turn it into arrays; raise SignalInputError naming the field."""
+    """Check matrices of values and denominators (NaN for missing) and prepare them.
+
+    ``where(row, field)`` names a field of a given series in error messages.
+    """
     if chart not in CHARTS:
         raise SignalInputError("chart", f"expected one of {', '.join(CHARTS)}, got {chart!r}")
-    values = to_floats(y, "y")
-    size = values.size
-    if n is None:
-        if chart in NEEDS_DENOMINATOR:
-            raise SignalInputError("n", f"a {chart!r} chart needs denominators")
-        denominators = None
-    else:
-        denominators = to_floats(n, "n")
-        if denominators.size != size:
-            raise SignalInputError("n", f"has {denominators.size} values but y has {size}")
-    if chart in COUNT_CHARTS:
-        for i in np.flatnonzero(values < 0):
-            raise SignalInputError(f"y[{i + 1}]", f"a count cannot be negative, got {values[i]:g}")
-    if denominators is not None:
-        for i in np.flatnonzero(denominators < 0):
+    size = y.shape[1]
+    if np.isinf(y).any():
+        r, c = _first(np.isinf(y))
+        raise SignalInputError(where(r, f"y[{c + 1}]"), "expected a finite number")
+    if n is None and chart in NEEDS_DENOMINATOR:
+        raise SignalInputError(where(0, "n"), f"a {chart!r} chart needs denominators")
+    with np.errstate(invalid="ignore"):
+        if chart in COUNT_CHARTS and (y < 0).any():
+            r, c = _first(y < 0)
             raise SignalInputError(
-                f"n[{i + 1}]", f"a denominator cannot be negative, got {denominators[i]:g}"
+                where(r, f"y[{c + 1}]"), f"a count cannot be negative, got {y[r, c]:g}"
             )
-        if chart in {"p", "pp"}:
-            for i in np.flatnonzero(values > denominators):
+        if n is not None:
+            if n.shape != y.shape:
+                raise SignalInputError(where(0, "n"), f"has {n.shape[1]} values but y has {size}")
+            if np.isinf(n).any():
+                r, c = _first(np.isinf(n))
+                raise SignalInputError(where(r, f"n[{c + 1}]"), "expected a finite number")
+            if (n < 0).any():
+                r, c = _first(n < 0)
                 raise SignalInputError(
-                    f"y[{i + 1}]",
-                    f"the numerator {values[i]:g} is above its denominator {denominators[i]:g}",
+                    where(r, f"n[{c + 1}]"), f"a denominator cannot be negative, got {n[r, c]:g}"
                 )
-        for i in np.flatnonzero((denominators == 0) & (values != 0) & ~np.isnan(values)):
-            raise SignalInputError(
-                f"n[{i + 1}]", f"a denominator of 0 with a numerator of {values[i]:g}"
-            )
+            if chart in {"p", "pp"} and (y > n).any():
+                r, c = _first(y > n)
+                raise SignalInputError(
+                    where(r, f"y[{c + 1}]"),
+                    f"the numerator {y[r, c]:g} is above its denominator {n[r, c]:g}",
+                )
+            zero = (n == 0) & (y != 0) & ~np.isnan(y)
+            if zero.any():
+                r, c = _first(zero)
+                raise SignalInputError(
+                    where(r, f"n[{c + 1}]"), f"a denominator of 0 with a numerator of {y[r, c]:g}"
+                )
     if (
         freeze is not None
         and part is None
@@ -196,99 +206,35 @@ def prepare(
     excluded = _indices(exclude, "exclude", size, minimum=1) if exclude is not None else []
 
     index = np.arange(1, size + 1)
-    if denominators is not None:
-        complete = ~np.isnan(values) & ~np.isnan(denominators)
-        y_sum = np.where(complete, values, np.nan)
-        n_eff = np.where(complete, denominators, 0.0)
+    if n is not None:
+        complete = ~np.isnan(y) & ~np.isnan(n)
+        y_sum = np.where(complete, y, np.nan)
+        n_eff = np.where(complete, n, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = y_sum / n_eff
-        y_plot = y_sum.copy() if chart == "c" else ratio
+            y_plot = y_sum.copy() if chart == "c" else y_sum / n_eff
     else:
-        y_sum = values
-        n_eff = np.full(size, np.nan)
-        y_plot = values.copy()
-    baseline = index <= freeze if freeze is not None and part is None else np.ones(size, dtype=bool)
+        y_sum = y
+        n_eff = np.full(y.shape, np.nan)
+        y_plot = y.copy()
+    use_freeze = freeze is not None and part is None
     return Prepared(
         chart=chart,
         y_plot=y_plot,
         y_sum=y_sum,
         n_eff=n_eff,
         part=make_parts(breaks, size),
-        baseline=baseline,
+        baseline=index <= freeze if use_freeze else np.ones(size, dtype=bool),
         include=~np.isin(index, excluded),
     )
 
 
-Limits = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
+Matrices = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
 
 
-def _limits(cl: float, stdev: FloatArray | float, size: int) -> Limits:
-    centre = np.full(size, cl)
-    spread = np.broadcast_to(np.asarray(stdev, dtype=np.float64), (size,))
-    return (
-        np.empty(0),
-        centre,
-        centre - 3 * spread,
-        centre + 3 * spread,
-        centre - 2 * spread,
-        centre + 2 * spread,
-    )
-
-
-def _laney_sigma(z: FloatArray, screened: bool) -> float:
-    mr = np.abs(np.diff(z))
-    amr = _mean(mr)
-    if screened:
-        amr = _screen(mr, amr)
-    return amr / D2
-
-
-def _segment(prep: Prepared, s: int, e: int, screened: bool) -> Limits:
-    """Centre line and limits of the part held in positions s..e-1; first item is y_plotted."""
-    chart = prep.chart
-    y = prep.y_plot[s:e]
-    base = prep.baseline[s:e] & prep.include[s:e]
-    size = e - s
-    if chart == "run":
-        cl = _median(y[base])
-        nan = np.full(size, np.nan)
-        return (y, np.full(size, cl), nan, nan, nan, nan)
-    if chart == "i":
-        cl = _mean(y[base])
-        mr = np.abs(np.diff(y[base] - cl))
-        amr = _mean(mr)
-        if screened:
-            amr = _screen(mr, amr)
-        _, c, lcl, ucl, lcl95, ucl95 = _limits(cl, amr / D2, size)
-        return (y, c, lcl, ucl, lcl95, ucl95)
-    if chart == "mr":
-        mr_y = np.concatenate(([np.nan], np.abs(np.diff(y))))
-        cl = _mean(mr_y[base])
-        centre = np.full(size, cl)
-        zero = np.zeros(size)
-        return (mr_y, centre, zero, MR_SCREEN * centre, zero.copy(), (MR_SCREEN / 3) * 2 * centre)
-    if chart == "c":
-        cl = _mean(y[base])
-        _, c, lcl, ucl, lcl95, ucl95 = _limits(cl, np.sqrt(cl) if cl >= 0 else np.nan, size)
-        return (y, c, _floor(lcl), ucl, _floor(lcl95), ucl95)
-    # p, pp, u, up: a pooled rate from the baseline's numerators and denominators.
-    n = prep.n_eff[s:e]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cl = _ratio(r_sum(prep.y_sum[s:e][base]), r_sum(n[base]))
-        spread = np.sqrt(cl * (1 - cl) / n) if chart in {"p", "pp"} else np.sqrt(cl / n)
-        if chart in {"pp", "up"}:
-            z = (y[base] - cl) / spread[base]
-            spread = spread * _laney_sigma(z, screened)
-    _, c, lcl, ucl, lcl95, ucl95 = _limits(cl, spread, size)
-    if chart in {"p", "pp"}:
-        return (y, c, _floor(lcl), _ceiling(ucl), _floor(lcl95), _ceiling(ucl95))
-    return (y, c, _floor(lcl), ucl, _floor(lcl95), ucl95)
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    """numerator / denominator with R's results for a zero denominator (NaN or ±Inf)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return float(np.float64(numerator) / np.float64(denominator))
+def _screened(mr: FloatArray, amr: FloatArray) -> FloatArray:
+    """Drop moving ranges at or above 3.267 × their mean, then average again (per row)."""
+    with np.errstate(invalid="ignore"):
+        return r_mean_rows(np.where(mr < MR_SCREEN * amr[:, None], mr, np.nan))
 
 
 def _floor(values: FloatArray) -> FloatArray:
@@ -299,59 +245,159 @@ def _ceiling(values: FloatArray) -> FloatArray:
     return np.where(np.isfinite(values) & (values > 1), 1.0, values)
 
 
-def compute(prep: Prepared, screened_mr: bool = False) -> ControlChart:
-    size = prep.y_plot.size
-    columns = {name: np.full(size, np.nan) for name in ("y", "cl", "lcl", "ucl", "lcl95", "ucl95")}
-    runs_signal = np.zeros(size, dtype=bool)
-    parts: list[tuple[int, int, int, RunsResult]] = []
-    edges = np.flatnonzero(np.diff(prep.part)) + 1
-    starts = [0, *edges.tolist()]
-    ends = [*edges.tolist(), size]
-    for number, (s, e) in enumerate(zip(starts, ends, strict=True), start=1):
+def _segment(
+    chart: str, y: FloatArray, y_sum: FloatArray, n: FloatArray, base: BoolArray, screened: bool
+) -> Matrices:
+    """Plotted values, centre line and limits of one part: rows are series, columns points."""
+    rows, size = y.shape
+    ones = np.ones((rows, size))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if chart == "run":
+            cl = r_median_rows(y[:, base])[:, None] * ones
+            nan = np.full((rows, size), np.nan)
+            return y, cl, nan, nan, nan, nan
+        if chart == "i":
+            centre = r_mean_rows(y[:, base])
+            mr = np.abs(np.diff(y[:, base] - centre[:, None], axis=1))
+            amr = r_mean_rows(mr)
+            if screened:
+                amr = _screened(mr, amr)
+            cl, spread = centre[:, None] * ones, (amr / D2)[:, None] * ones
+            return y, cl, cl - 3 * spread, cl + 3 * spread, cl - 2 * spread, cl + 2 * spread
+        if chart == "mr":
+            mr_y = np.concatenate((np.full((rows, 1), np.nan), np.abs(np.diff(y, axis=1))), axis=1)
+            cl = r_mean_rows(mr_y[:, base])[:, None] * ones
+            zero = np.zeros((rows, size))
+            return mr_y, cl, zero, MR_SCREEN * cl, zero.copy(), (MR_SCREEN / 3) * 2 * cl
+        if chart == "c":
+            cl = r_mean_rows(y[:, base])[:, None] * ones
+            spread = np.sqrt(cl)
+            return (
+                y,
+                cl,
+                _floor(cl - 3 * spread),
+                cl + 3 * spread,
+                _floor(cl - 2 * spread),
+                cl + 2 * spread,
+            )
+        # p, pp, u, up: a pooled rate from the baseline's numerators and denominators.
+        cl = (r_sum_rows(y_sum[:, base]) / r_sum_rows(n[:, base]))[:, None] * ones
+        spread = np.sqrt(cl * (1 - cl) / n) if chart in {"p", "pp"} else np.sqrt(cl / n)
+        if chart in {"pp", "up"}:
+            z = (y[:, base] - cl[:, base]) / spread[:, base]
+            mr = np.abs(np.diff(z, axis=1))
+            amr = r_mean_rows(mr)
+            if screened:
+                amr = _screened(mr, amr)
+            spread = spread * (amr / D2)[:, None]
+        lcl, ucl = _floor(cl - 3 * spread), cl + 3 * spread
+        lcl95, ucl95 = _floor(cl - 2 * spread), cl + 2 * spread
+        if chart in {"p", "pp"}:
+            ucl, ucl95 = _ceiling(ucl), _ceiling(ucl95)
+        return y, cl, lcl, ucl, lcl95, ucl95
+
+
+def runs_rows(y: FloatArray, cl: FloatArray) -> dict[str, Any]:
+    """Anhøj's rules (``followup.signals.anhoej``) for every row of a matrix at once."""
+    with np.errstate(invalid="ignore"):
+        signs = np.sign(y - cl)
+    useful = (signs != 0) & ~np.isnan(signs)
+    n_useful = useful.sum(axis=1)
+    rows, size = signs.shape
+    # The previous useful sign of each position, carried forward over points that are skipped.
+    index = np.where(useful, np.arange(size)[None, :], -1)
+    last = np.maximum.accumulate(index, axis=1) if size else index
+    previous = np.full((rows, size), -1)
+    previous[:, 1:] = last[:, :-1]
+    prev_sign = np.where(
+        previous >= 0, np.take_along_axis(signs, np.maximum(previous, 0), axis=1), np.nan
+    )
+    same = (previous >= 0) & (signs == prev_sign)
+    n_crossings = (useful & (previous >= 0) & ~same).sum(axis=1)
+    run_id = np.cumsum(useful & ~same, axis=1) - 1 + (np.arange(rows) * max(size, 1))[:, None]
+    counts = np.bincount(run_id[useful], minlength=rows * max(size, 1)).reshape(rows, max(size, 1))
+    longest = counts.max(axis=1)
+    table_max = np.array([0] + [longest_run_max(k) for k in range(1, size + 1)])
+    table_min = np.array([0] + [n_crossings_min(k) for k in range(1, size + 1)])
+    run_max, cross_min = table_max[n_useful], table_min[n_useful]
+    return {
+        "n_useful": n_useful,
+        "longest_run": longest,
+        "longest_run_max": run_max,
+        "n_crossings": n_crossings,
+        "n_crossings_min": cross_min,
+        "runs_signal": (n_useful > 0) & ((longest > run_max) | (n_crossings < cross_min)),
+    }
+
+
+def compute(prep: Prepared, screened_mr: bool = False) -> list[ControlChart]:
+    """Charts of every row of the prepared matrices."""
+    chart = prep.chart
+    rows, size = prep.y_plot.shape
+    out = {
+        name: np.full((rows, size), np.nan) for name in ("y", "cl", "lcl", "ucl", "lcl95", "ucl95")
+    }
+    runs_signal = np.zeros((rows, size), dtype=bool)
+    base_all = prep.baseline & prep.include
+    part_stats = []
+    edges = (np.flatnonzero(np.diff(prep.part)) + 1).tolist()
+    for number, (s, e) in enumerate(zip([0, *edges], [*edges, size], strict=True), start=1):
         if e <= s:
             continue
-        y, cl, lcl, ucl, lcl95, ucl95 = _segment(prep, s, e, screened_mr)
-        for name, values in zip(columns, (y, cl, lcl, ucl, lcl95, ucl95), strict=True):
-            columns[name][s:e] = values
-        included = prep.include[s:e]
-        runs = runs_analysis(y[included], cl[included])
-        if prep.chart == "mr":
-            runs = RunsResult(**{**runs.__dict__, "runs_signal": False})
-        runs_signal[s:e] = runs.runs_signal
-        parts.append((number, s, e, runs))
-    for name in ("lcl", "ucl", "lcl95", "ucl95"):
-        columns[name][~np.isfinite(columns[name])] = np.nan
-    y_plotted = columns["y"]
-    with np.errstate(invalid="ignore"):
-        sigma = (y_plotted > columns["ucl"]) | (y_plotted < columns["lcl"])
-    points = ChartPoints(
-        y_plotted=y_plotted,
-        cl=columns["cl"],
-        lcl=columns["lcl"],
-        ucl=columns["ucl"],
-        lcl_95=columns["lcl95"],
-        ucl_95=columns["ucl95"],
-        part=prep.part,
-        baseline=prep.baseline,
-        include=prep.include,
-        sigma_signal=sigma,
-        runs_signal=runs_signal,
-    )
-    summaries = [
-        ChartPart(
-            part=number,
-            n_obs=runs.n_obs,
-            n_useful=runs.n_useful,
-            longest_run=runs.longest_run,
-            longest_run_max=runs.longest_run_max,
-            n_crossings=runs.n_crossings,
-            n_crossings_min=runs.n_crossings_min,
-            runs_signal=runs.runs_signal,
-            sigma_signal_count=int(np.count_nonzero(sigma[s:e])),
+        cols = _segment(
+            chart,
+            prep.y_plot[:, s:e],
+            prep.y_sum[:, s:e],
+            prep.n_eff[:, s:e],
+            base_all[s:e],
+            screened_mr,
         )
-        for number, s, e, runs in parts
-    ]
-    return ControlChart(chart=prep.chart, per_point=points, parts=summaries)
+        for name, values in zip(out, cols, strict=True):
+            out[name][:, s:e] = values
+        inc = prep.include[s:e]
+        stats = runs_rows(cols[0][:, inc], cols[1][:, inc])
+        if chart == "mr":
+            stats["runs_signal"] = np.zeros(rows, dtype=bool)
+        runs_signal[:, s:e] = stats["runs_signal"][:, None]
+        part_stats.append((number, s, e, int(inc.sum()), {k: v.tolist() for k, v in stats.items()}))
+    for name in ("lcl", "ucl", "lcl95", "ucl95"):
+        out[name][~np.isfinite(out[name])] = np.nan
+    with np.errstate(invalid="ignore"):
+        sigma = (out["y"] > out["ucl"]) | (out["y"] < out["lcl"])
+    counts = [np.count_nonzero(sigma[:, s:e], axis=1).tolist() for _, s, e, _, _ in part_stats]
+    charts = []
+    for row in range(rows):
+        points = ChartPoints(
+            y_plotted=out["y"][row],
+            cl=out["cl"][row],
+            lcl=out["lcl"][row],
+            ucl=out["ucl"][row],
+            lcl_95=out["lcl95"][row],
+            ucl_95=out["ucl95"][row],
+            part=prep.part,
+            baseline=prep.baseline,
+            include=prep.include,
+            sigma_signal=sigma[row],
+            runs_signal=runs_signal[row],
+        )
+        summaries = []
+        for (number, _s, _e, n_obs, stats), count in zip(part_stats, counts, strict=True):
+            useful = stats["n_useful"][row]
+            summaries.append(
+                ChartPart(
+                    part=number,
+                    n_obs=n_obs,
+                    n_useful=useful,
+                    longest_run=stats["longest_run"][row] if useful else None,
+                    longest_run_max=stats["longest_run_max"][row] if useful else None,
+                    n_crossings=stats["n_crossings"][row] if useful else None,
+                    n_crossings_min=stats["n_crossings_min"][row] if useful else None,
+                    runs_signal=stats["runs_signal"][row],
+                    sigma_signal_count=count[row],
+                )
+            )
+        charts.append(ControlChart(chart=chart, per_point=points, parts=summaries))
+    return charts
 
 
 def control_chart(
@@ -371,4 +417,13 @@ def control_chart(
     ``part``). ``part``: a new part starts after each given 1-based index. ``exclude``: 1-based
     points left out of centre line, limits and runs analysis (still tested against the limits).
     """
-    return compute(prepare(y, n, chart, freeze, part, exclude), screened_mr)
+    if chart not in CHARTS:
+        raise SignalInputError("chart", f"expected one of {', '.join(CHARTS)}, got {chart!r}")
+    values = to_floats(y, "y")
+    denominators = None
+    if n is not None:
+        denominators = to_floats(n, "n")
+        if denominators.size != values.size:
+            raise SignalInputError("n", f"has {denominators.size} values but y has {values.size}")
+    matrix_n = denominators[None, :] if denominators is not None else None
+    return compute(prepare(values[None, :], matrix_n, chart, freeze, part, exclude), screened_mr)[0]
