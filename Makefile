@@ -44,5 +44,14 @@ lint: install
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy src tests
 
+# Benchmarks are never part of make test. The peers they compare with are installed in their
+# own environment, never in the project's.
+BENCH_VENV := .venv-bench
+bench: install
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e . controlchartspy==0.1.3 pyqicharts==2.0.0
+	$(BENCH_VENV)/bin/python bench/signals.py
+
 clean:
-	rm -rf $(VENV) node_modules src/followup/static/govuk .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-bench node_modules src/followup/static/govuk .pytest_cache .mypy_cache .ruff_cache
