@@ -40,9 +40,9 @@ test: install
 	bash scripts/test.sh
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
-	$(BIN)/mypy src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src tests bench
 
 # Benchmarks are never part of make test. The peers they compare with are installed in their
 # own environment, never in the project's.

@@ -12,6 +12,7 @@ Run with ``make bench`` (which installs the two peers in .venv-bench, never in t
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import sys
 import time
@@ -56,7 +57,13 @@ def peer_controlchartspy() -> Callable[[str, dict[str, Any], slice], None] | Non
         import pandas as pd
     except ImportError:
         return None
-    outliers = {"astronomical": True, "shift": True, "trend": True, "trend_n": 7, "two_in_three": True}
+    outliers = {
+        "astronomical": True,
+        "shift": True,
+        "trend": True,
+        "trend_n": 7,
+        "two_in_three": True,
+    }
 
     def run(chart: str, data: dict[str, Any], rows: slice) -> None:
         column = "counts" if chart == "c" else "numerators" if chart in RATE else "values"
@@ -105,7 +112,9 @@ def peer_pyqicharts() -> Callable[[str, dict[str, Any], slice], None] | None:
                 frame = pd.DataFrame({"x": x, "y": block[i]})
                 if chart in RATE:
                     frame["n"] = data["denominators"][rows][i]
-                qic_table(frame, x="x", y="y", chart=chart, denominator="n" if chart in RATE else None)
+                qic_table(
+                    frame, x="x", y="y", chart=chart, denominator="n" if chart in RATE else None
+                )
 
     return run
 
@@ -140,8 +149,10 @@ def main() -> int:
     sample = slice(0, min(args.peer_sample, args.series))
     followup_run("i", data, slice(0, 10))  # warm up imports and tables
 
-    print(f"followup.signals benchmark: {args.series:,} series of {args.points} points; "
-          f"peers on the first {sample.stop} of the same series; median of {args.repeats} runs.")
+    print(
+        f"followup.signals benchmark: {args.series:,} series of {args.points} points; "
+        f"peers on the first {sample.stop} of the same series; median of {args.repeats} runs."
+    )
     print()
     header = f"{'chart':<8} {'followup':>12} {'controlchartspy':>16} {'pyqicharts':>12} {'vs faster peer':>15}  goal (10x)"
     print(header)
@@ -149,14 +160,16 @@ def main() -> int:
     total = 0.0
     all_met = True
     for chart in CHARTS:
-        ours = rate(lambda c=chart: followup_run(c, data, everything), args.series, args.repeats)
+        ours = rate(
+            functools.partial(followup_run, chart, data, everything), args.series, args.repeats
+        )
         total += args.series / ours
         theirs: dict[str, float | None] = {}
         for name, run in peers.items():
             if run is None or chart not in SUPPORTS[name]:
                 theirs[name] = None
                 continue
-            theirs[name] = rate(lambda r=run, c=chart: r(c, data, sample), sample.stop, 1)
+            theirs[name] = rate(functools.partial(run, chart, data, sample), sample.stop, 1)
         measured = [v for v in theirs.values() if v]
         ratio = ours / max(measured) if measured else None
         met = ratio is None or ratio >= 10
@@ -170,9 +183,13 @@ def main() -> int:
             f"{(f'{ratio:,.0f}x' if ratio else 'n/a'):>15}  {'met' if met else 'MISSED'}"
         )
     print()
-    print("Figures are series per second. n/a: the peer is not installed, or does not compute that chart.")
-    print(f"All {args.series:,} series through all {len(CHARTS)} chart types: {total:.2f} s (goal: under 5 s) "
-          f"{'met' if total < 5 else 'MISSED'}")
+    print(
+        "Figures are series per second. n/a: the peer is not installed, or does not compute that chart."
+    )
+    print(
+        f"All {args.series:,} series through all {len(CHARTS)} chart types: {total:.2f} s (goal: under 5 s) "
+        f"{'met' if total < 5 else 'MISSED'}"
+    )
     if any(run is None for run in peers.values()):
         print("Install the peers to compare: pip install controlchartspy==0.1.3 pyqicharts==2.0.0")
     return 0 if all_met and total < 5 else 1
