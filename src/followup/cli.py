@@ -156,6 +156,92 @@ def cmd_load_framework(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(done: int, total: int) -> None:
+    """A progress bar on standard error, drawn only for a person at a terminal."""
+    if not sys.stderr.isatty() or total < 10_000:
+        return
+    width = 30
+    filled = int(width * done / total)
+    print(
+        f"\r  checking [{'#' * filled}{' ' * (width - filled)}] {done:,} of {total:,} rows",
+        end="",
+        file=sys.stderr,
+    )
+    if done == total:
+        print(file=sys.stderr)
+
+
+def cmd_import_data(args: argparse.Namespace) -> int:
+    from followup.indicators.importer import apply_import, load_mapping, plan_import
+    from followup.indicators.reading import TableError, read_table
+    from followup.partnerships.models import Partnership
+
+    partnership = None
+    if args.partnership:
+        partnership = Partnership.objects.filter(slug=args.partnership).first()
+        if partnership is None:
+            return _fail(f"import-data: no partnership has the slug {args.partnership!r}.")
+    try:
+        data = Path(args.file).read_bytes()
+        mapping = (
+            load_mapping(Path(args.mapping).read_text(encoding="utf-8")) if args.mapping else None
+        )
+        table = read_table(data, args.file)
+    except OSError as error:
+        return _fail(f"import-data: cannot read {error.filename}: {error.strerror}.")
+    except (TableError, ValueError) as error:
+        return _fail(f"import-data: {args.file}: {error}")
+    plan = plan_import(
+        table,
+        release=args.release,
+        partnership=partnership,
+        create_elements=args.create_elements,
+        mapping=mapping,
+        progress=_progress,
+    )
+    for warning in plan.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not plan.ok:
+        for problem in plan.errors:
+            print(f"{args.file}: {problem}", file=sys.stderr)
+        count = len(plan.errors)
+        print(
+            f"Nothing was imported ({count} problem{'s' if count != 1 else ''}).", file=sys.stderr
+        )
+        return 1
+    print(f"{args.file} ({plan.layout} layout): {plan.summary()}.")
+    for change in plan.revisions:
+        print(
+            f"  revision: {change.element} {change.area} {change.period}: {change.old_value:g} "
+            f"({change.old_release}) -> {change.value:g} ({change.release})"
+        )
+    if args.dry_run:
+        print("Dry run: nothing was imported.")
+        return 0
+    apply_import(plan, actor=None)
+    print(f"Imported {len(plan.to_write)} value{'s' if len(plan.to_write) != 1 else ''}.")
+    return 0
+
+
+def cmd_export_data(args: argparse.Namespace) -> int:
+    from followup.indicators.export import values_for_export, write_tidy
+    from followup.partnerships.models import Partnership
+
+    partnership = None
+    if args.partnership:
+        partnership = Partnership.objects.filter(slug=args.partnership).first()
+        if partnership is None:
+            return _fail(f"export-data: no partnership has the slug {args.partnership!r}.")
+    values = values_for_export(
+        partnership=partnership,
+        area=args.area,
+        element=args.element,
+        all_releases=args.all_releases,
+    )
+    write_tidy(sys.stdout, values)
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
@@ -243,6 +329,52 @@ def build_parser() -> argparse.ArgumentParser:
         "--deploy",
         action="store_true",
         help="include Django's deployment checks (use with production settings)",
+    )
+    importer = add(
+        "import-data",
+        cmd_import_data,
+        "Import performance data from a CSV or XLSX file in the tidy layout or a statistics.gov.scot "
+        "download (docs/data-import.md). Every bad row is reported with its line and column, and a "
+        "file with any problem imports nothing.",
+    )
+    importer.add_argument("file", help="the CSV or XLSX file")
+    importer.add_argument(
+        "--release",
+        metavar="NAME",
+        help="the release the values come from (when the file has no release column)",
+    )
+    importer.add_argument(
+        "--partnership",
+        metavar="SLUG",
+        help="the partnership's own data; without it, official statistics shared by all",
+    )
+    importer.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help="for a statistics.gov.scot download: which rows are which data element (YAML)",
+    )
+    importer.add_argument(
+        "--create-elements",
+        action="store_true",
+        help="create data elements the file names but Followup does not know",
+    )
+    importer.add_argument(
+        "--dry-run", action="store_true", help="show what would change, and change nothing"
+    )
+    exporter = add(
+        "export-data",
+        cmd_export_data,
+        "Write values in the tidy layout to standard output: the latest release of each value unless --all-releases.",
+    )
+    exporter.add_argument("--area", metavar="CODE", help="only this area, e.g. S12000028")
+    exporter.add_argument("--element", metavar="CODE", help="only this data element")
+    exporter.add_argument(
+        "--partnership", metavar="SLUG", help="include this partnership's own data"
+    )
+    exporter.add_argument(
+        "--all-releases",
+        action="store_true",
+        help="every release of every value, revisions included",
     )
     signals = add(
         "signals",

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "followup.inspections",
     "followup.plans",
     "followup.reviews",
+    "followup.indicators",
     "followup.demo",
 ]
 

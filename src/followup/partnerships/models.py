@@ -101,3 +101,18 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} in {self.partnership}"
+
+
+class AreaGroup(models.Model):
+    """A named set of areas compared with each other, such as a benchmarking family group."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    areas = models.ManyToManyField(Area, related_name="groups")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

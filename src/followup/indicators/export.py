@@ -1,0 +1,71 @@
+"""Exporting values in the tidy layout, the same layout the importer reads."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import TextIO
+
+from django.db.models import Q, QuerySet
+
+from followup.indicators.models import DataValue, release_order
+from followup.partnerships.models import Partnership
+
+COLUMNS = ["area_code", "period", "data_element", "value", "release", "status", "note"]
+
+
+def values_for_export(
+    *,
+    partnership: Partnership | None,
+    area: str | None = None,
+    element: str | None = None,
+    all_releases: bool = False,
+) -> Iterator[DataValue]:
+    """Official values, plus the partnership's own when given; the latest release of each unless asked."""
+    scope = Q(element__partnership__isnull=True)
+    if partnership is not None:
+        scope |= Q(element__partnership=partnership)
+    query: QuerySet[DataValue] = DataValue.objects.filter(scope).select_related(
+        "element", "area", "release", "period"
+    )
+    if area:
+        query = query.filter(area__code=area)
+    if element:
+        query = query.filter(element__code=element)
+    query = query.order_by(
+        "element__code", "area__code", "period__start", "period__end", *release_order()
+    )
+    if all_releases:
+        yield from query.iterator(chunk_size=5000)
+        return
+    current: DataValue | None = None
+    for value in query.iterator(chunk_size=5000):
+        if current is not None and (value.element_id, value.area_id, value.period_id) != (
+            current.element_id,
+            current.area_id,
+            current.period_id,
+        ):
+            yield current
+        current = value
+    if current is not None:
+        yield current
+
+
+def write_tidy(out: TextIO, values: Iterator[DataValue]) -> int:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    count = 0
+    for v in values:
+        writer.writerow(
+            [
+                v.area.code,
+                v.period_id,
+                v.element.code,
+                f"{v.value:g}" if abs(v.value) < 1e15 else repr(v.value),
+                v.release.name,
+                v.status,
+                v.note,
+            ]
+        )
+        count += 1
+    return count

@@ -1,0 +1,192 @@
+"""Performance data: data elements, periods, releases and values; indicators computed on read.
+
+Official statistics (``partnership`` empty) are public and shared by every partnership; a
+partnership's own management information is visible only to it. A value belongs to one release:
+a revision is a new value from a later release, never an overwrite.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from followup.frameworks.models import QualityIndicator
+from followup.indicators.periods import KINDS
+from followup.inspections.models import Recommendation
+from followup.partnerships.models import Area, Partnership
+
+WELLBEING = (
+    "Safe",
+    "Healthy",
+    "Achieving",
+    "Nurtured",
+    "Active",
+    "Respected",
+    "Responsible",
+    "Included",
+)
+
+
+class DataElement(models.Model):
+    """One thing that is counted or measured, such as children looked after at 31 July."""
+
+    code = models.SlugField(
+        max_length=100, help_text="Short code used in files, e.g. looked_after_total"
+    )
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    period_kind = models.CharField(max_length=20, choices=[(k, k) for k in KINDS], default="year")
+    is_count = models.BooleanField(
+        default=True, help_text="A count: a whole number, never negative."
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="data_elements",
+        help_text="Empty for official statistics shared by all partnerships.",
+    )
+    source = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(partnership__isnull=True),
+                name="unique_official_element",
+            ),
+            models.UniqueConstraint(
+                fields=["code", "partnership"], name="unique_partnership_element"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Period(models.Model):
+    id = models.CharField(max_length=20, primary_key=True, help_text="Canonical id, e.g. 2023Q3")
+    kind = models.CharField(max_length=20, choices=[(k, k) for k in KINDS])
+    start = models.DateField()
+    end = models.DateField()
+
+    class Meta:
+        ordering = ["start", "end"]
+
+    def __str__(self) -> str:
+        return self.id
+
+
+class Release(models.Model):
+    """A publication (or a partnership's data return) that values come from."""
+
+    name = models.CharField(max_length=300)
+    published_on = models.DateField(null=True, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    note = models.TextField(blank=True)
+    partnership = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.CASCADE, related_name="releases"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["published_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(partnership__isnull=True),
+                name="unique_official_release",
+            ),
+            models.UniqueConstraint(
+                fields=["name", "partnership"], name="unique_partnership_release"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def release_order(prefix: str = "release__") -> list[Any]:
+    """The order of releases, oldest first: dated releases by date, then undated ones, each by
+    when they were added. The last is "the latest release", which pages show by default."""
+    return [
+        models.F(f"{prefix}published_on").asc(nulls_last=True),
+        f"{prefix}id" if prefix else "id",
+    ]
+
+
+class DataValue(models.Model):
+    element = models.ForeignKey(DataElement, on_delete=models.CASCADE, related_name="values")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT)
+    period = models.ForeignKey(Period, on_delete=models.PROTECT)
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="values")
+    value = models.FloatField()
+    status = models.CharField(max_length=100, blank=True, help_text="e.g. provisional, revised")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["element", "area", "period", "release"], name="one_value_per_release"
+            )
+        ]
+        indexes = [models.Index(fields=["element", "area", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.element.code} {self.area.code} {self.period_id} = {self.value:g} ({self.release})"
+
+
+class Indicator(models.Model):
+    """numerator ÷ denominator × factor, computed on read from the latest releases."""
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", "Higher is better"
+        DECREASE = "decrease", "Lower is better"
+        NEUTRAL = "neutral", "Neither"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.SlugField(max_length=100)
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    numerator = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+")
+    denominator = models.ForeignKey(
+        DataElement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    factor = models.PositiveIntegerField(default=1, help_text="1, 100, 1,000, 10,000 or 100,000")
+    unit = models.CharField(
+        max_length=100, blank=True, help_text="e.g. children, %, per 1,000 children"
+    )
+    improvement_direction = models.CharField(
+        max_length=10, choices=Direction.choices, default=Direction.NEUTRAL
+    )
+    frequency = models.CharField(max_length=20, choices=[(k, k) for k in KINDS], default="year")
+    source = models.TextField(blank=True)
+    target = models.FloatField(null=True, blank=True)
+    chart = models.CharField(
+        max_length=10, blank=True, help_text="Chart type, when not chosen from the unit"
+    )
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, help_text="The partnership's own area")
+    quality_indicators = models.ManyToManyField(QualityIndicator, blank=True)
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="indicators")
+    wellbeing = models.JSONField(
+        default=list, blank=True, help_text="Wellbeing indicators (SHANARRI)"
+    )
+    is_illustrative = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "code"], name="unique_indicator_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,98 @@
+"""Periods: canonical ids, their kinds, and their first and last days.
+
+| kind             | canonical id | covers                              |
+|------------------|--------------|-------------------------------------|
+| ``day``          | 2023-07-31   | one day (a snapshot, such as a census date) |
+| ``month``        | 2023-07      | a calendar month                    |
+| ``quarter``      | 2023Q3       | a calendar quarter                  |
+| ``financial_year`` | 2023-24    | 1 April 2023 to 31 March 2024       |
+| ``year``         | 2023         | a calendar year                     |
+
+"2010-11" reads as November 2010 or as the financial year 2010-11. A data element says which
+kind of period it has, and its periods are read as that kind; with no kind given, a second part
+equal to the next year's last two digits reads as a financial year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+
+KINDS = ("day", "month", "quarter", "financial_year", "year")
+KIND_LABELS = {
+    "day": "a day (YYYY-MM-DD)",
+    "month": "a month (YYYY-MM)",
+    "quarter": "a quarter (YYYYQ1 to YYYYQ4)",
+    "financial_year": "a financial year (YYYY-YY, April to March)",
+    "year": "a calendar year (YYYY)",
+}
+
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_PAIR = re.compile(r"^(\d{4})[-/](\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})[- ]?Q([1-4])$", re.IGNORECASE)
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+class PeriodError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ParsedPeriod:
+    id: str
+    kind: str
+    start: datetime.date
+    end: datetime.date
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_period(text: str, kind: str | None = None) -> ParsedPeriod:
+    """Read a period id, as the given kind when there is one; raise PeriodError otherwise."""
+    raw = (text or "").strip()
+    expected = (
+        KIND_LABELS[kind]
+        if kind
+        else "a period such as 2023-07-31, 2023-07, 2023Q3, 2023-24 or 2023"
+    )
+    if (match := _DAY.match(raw)) and kind in (None, "day"):
+        try:
+            day = datetime.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            raise PeriodError(f"{raw!r} is not a real date") from None
+        return ParsedPeriod(day.isoformat(), "day", day, day)
+    if (match := _QUARTER.match(raw)) and kind in (None, "quarter"):
+        year, quarter = int(match[1]), int(match[2])
+        start = datetime.date(year, 3 * quarter - 2, 1)
+        return ParsedPeriod(f"{year}Q{quarter}", "quarter", start, _month_end(year, 3 * quarter))
+    if (match := _YEAR.match(raw)) and kind in (None, "year"):
+        year = int(match[1])
+        return ParsedPeriod(
+            str(year), "year", datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        )
+    if match := _PAIR.match(raw):
+        year, second = int(match[1]), int(match[2])
+        is_fy_shape = second == (year + 1) % 100
+        if kind == "financial_year" or (kind is None and is_fy_shape):
+            if not is_fy_shape:
+                raise PeriodError(
+                    f"{raw!r} is not a financial year: the second year must follow the first"
+                )
+            return ParsedPeriod(
+                f"{year}-{second:02d}",
+                "financial_year",
+                datetime.date(year, 4, 1),
+                datetime.date(year + 1, 3, 31),
+            )
+        if kind in (None, "month") and 1 <= second <= 12 and "/" not in raw:
+            return ParsedPeriod(
+                f"{year}-{second:02d}",
+                "month",
+                datetime.date(year, second, 1),
+                _month_end(year, second),
+            )
+    raise PeriodError(f"cannot read {raw!r} as {expected}")
