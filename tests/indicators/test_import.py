@@ -255,3 +255,58 @@ def test_the_command_line_dry_run_shows_revisions_and_a_bad_file_exits_non_zero(
         "S92000003,2018-07-31,looked_after_total,14738,First estimate,,",
         "S92000003,2019-07-31,looked_after_total,14015,First estimate,,",
     ]
+
+
+def test_a_validation_rule_refuses_a_part_larger_than_its_whole_naming_the_row(areas):
+    from followup.indicators.models import ValidationRule
+
+    ValidationRule.objects.create(
+        name="Residential within all looked after",
+        left="looked_after_residential",
+        operator="<=",
+        right="looked_after_total",
+    )
+    apply_import(plan_import(table(TIDY), release="R1"))
+    bad = "area_code,period,data_element,value\nS12000028,2019-07-31,looked_after_residential,400\n"
+    plan = plan_import(table(bad), release="R2")
+    assert [str(p) for p in plan.errors] == [
+        "line 2: Residential within all looked after fails for S12000028 2019-07-31: "
+        "looked_after_residential = 400, looked_after_total = 298 "
+        "(expected looked_after_residential <= looked_after_total)"
+    ]
+    good = "area_code,period,data_element,value\nS12000028,2019-07-31,looked_after_residential,40\n"
+    assert plan_import(table(good), release="R2").ok
+
+
+def test_a_warning_rule_lets_the_import_go_ahead_and_says_why(areas):
+    from followup.indicators.models import ValidationRule
+
+    ValidationRule.objects.create(
+        name="Scotland above any council",
+        left="looked_after_total",
+        operator=">=",
+        right="5000",
+        severity="warning",
+    )
+    plan = plan_import(table(TIDY), release="R1")
+    assert plan.ok
+    assert [str(w) for w in plan.warnings] == [
+        "line 2: Scotland above any council fails for S12000028 2018-07-31: looked_after_total = 312, 5000 = 5000 (expected looked_after_total >= 5000)",
+        "line 3: Scotland above any council fails for S12000028 2019-07-31: looked_after_total = 298, 5000 = 5000 (expected looked_after_total >= 5000)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the expression is empty"),
+        ("a + * b", "cannot read '+ * b'"),
+        ("a b", "cannot read 'b'"),
+    ],
+)
+def test_expressions_that_cannot_be_read_say_where(text, message):
+    from followup.indicators.rules import parse_expression
+
+    with pytest.raises(ValueError) as caught:
+        parse_expression(text)
+    assert str(caught.value).startswith(message)

@@ -25,9 +25,17 @@ from django.db import transaction
 from django.db.models import Q
 
 from followup.audit.log import record
-from followup.indicators.models import DataElement, DataValue, Period, Release
+from followup.indicators.models import (
+    DataElement,
+    DataValue,
+    Period,
+    Release,
+    ValidationRule,
+    release_order,
+)
 from followup.indicators.periods import PeriodError, parse_period
 from followup.indicators.reading import Table
+from followup.indicators.rules import check, elements_of
 from followup.partnerships.models import Area, Partnership
 
 TIDY_REQUIRED = ("area_code", "period", "data_element", "value")
@@ -368,7 +376,49 @@ def plan_import(
     if plan.errors:
         return plan
     _classify(plan, parsed, elements, existing_releases)
+    if plan.ok:
+        _check_rules(plan, partnership)
     return plan
+
+
+def _check_rules(plan: ImportPlan, partnership: Partnership | None) -> None:
+    """Validation rules over the latest stored values with this file's values laid on top."""
+    scope = (
+        Q(partnership=partnership) | Q(partnership__isnull=True)
+        if partnership
+        else Q(partnership__isnull=True)
+    )
+    rules = list(ValidationRule.objects.filter(scope))
+    if not rules:
+        return
+    needed = set().union(*(elements_of(rule) for rule in rules))
+    incoming = [c for c in plan.to_write + plan.unchanged if c.element in needed]
+    if not incoming:
+        return
+    touched = {(c.area, c.period) for c in incoming}
+    cells: dict[tuple[str, str], dict[str, float]] = {}
+    stored = (
+        DataValue.objects.filter(
+            element__code__in=needed,
+            area__code__in={a for a, _ in touched},
+            period_id__in={p for _, p in touched},
+        )
+        .order_by(*release_order())
+        .values_list("element__code", "area__code", "period_id", "value")
+    )
+    for code, area, period, value in stored:  # oldest release first, so the latest wins
+        cells.setdefault((area, period), {})[code] = value
+    lines: dict[tuple[str, str], list[int]] = {}
+    for change in incoming:
+        cells.setdefault((change.area, change.period), {})[change.element] = change.value
+        lines.setdefault((change.area, change.period), []).append(change.line)
+    for violation in check(rules, cells, only=touched):
+        where = lines.get((violation.area, violation.period), [])
+        problem = Problem(min(where) if where else None, None, str(violation))
+        if violation.rule.severity == ValidationRule.Severity.ERROR:
+            plan.errors.append(problem)
+        else:
+            plan.warnings.append(problem)
 
 
 def _classify(

@@ -190,3 +190,32 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ValidationRule(models.Model):
+    """A check in the DHIS2 manner: left expression, operator, right expression.
+
+    Expressions add and subtract data element codes and numbers, e.g.
+    ``looked_after_community + looked_after_residential``. A rule is checked for every area and
+    period where all its data elements have a value (the latest release of each).
+    """
+
+    class Severity(models.TextChoices):
+        ERROR = "error", "Error: the import is refused"
+        WARNING = "warning", "Warning: the import goes ahead, and the page lists it"
+
+    OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    left = models.CharField(max_length=500)
+    operator = models.CharField(max_length=2, choices=[(o, o) for o in OPERATORS])
+    right = models.CharField(max_length=500)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.ERROR)
+    partnership = models.ForeignKey(Partnership, null=True, blank=True, on_delete=models.CASCADE)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.left} {self.operator} {self.right}"
