@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 
 from followup.frameworks.library import load_library
+from followup.indicators.models import DataElement, Indicator
 from followup.inspections.models import Evaluation, Inspection, Recommendation
 from followup.partnerships.models import Organisation, Partnership
 from followup.plans.models import Action, ActionUpdate
@@ -35,6 +36,7 @@ class Site:
     update: ActionUpdate
     review: ProgressReview
     judgement: RecommendationProgress
+    indicator: Indicator
 
 
 @dataclass
@@ -60,6 +62,7 @@ def build_site(slug: str, name: str) -> Site:
     update: Any
     review: Any
     judgement: Any
+    indicator: Any
     partnership = f.PartnershipFactory(slug=slug, name=name)
     organisation = f.OrganisationFactory(partnership=partnership, name=f"{name} Council")
     inspection = f.InspectionFactory(partnership=partnership, title=f"Inspection of {name}")
@@ -74,6 +77,18 @@ def build_site(slug: str, name: str) -> Site:
     update = f.ActionUpdateFactory(action=action, note=f"Update about {name}")
     review = f.ReviewFactory(inspection=inspection, title=f"Progress review of {name}")
     judgement = f.JudgementFactory(review=review, recommendation=recommendation)
+    area = f.AreaFactory(code=f"S1{slug[:4].upper()}", name=name)
+    partnership.area = area
+    partnership.save()
+    element, _ = DataElement.objects.get_or_create(
+        code="children_looked_after",
+        partnership=None,
+        defaults={"name": "Children looked after", "period_kind": "year"},
+    )
+    indicator = f.IndicatorFactory(
+        partnership=partnership, area=area, numerator=element, name=f"Looked after in {name}"
+    )
+    indicator.recommendations.add(recommendation)
     return Site(
         partnership,
         organisation,
@@ -84,6 +99,7 @@ def build_site(slug: str, name: str) -> Site:
         update,
         review,
         judgement,
+        indicator,
     )
 
 

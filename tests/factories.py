@@ -8,8 +8,9 @@ import factory
 from django.contrib.auth import get_user_model
 
 from followup.frameworks.models import Framework
+from followup.indicators.models import Indicator
 from followup.inspections.models import Evaluation, Inspection, Recommendation
-from followup.partnerships.models import Membership, Organisation, Partnership
+from followup.partnerships.models import Area, Membership, Organisation, Partnership
 from followup.plans.models import Action, ActionUpdate
 from followup.reviews.models import DEFAULT_PROGRESS_SCALE, ProgressReview, RecommendationProgress
 
@@ -133,3 +134,20 @@ class JudgementFactory(factory.django.DjangoModelFactory):
     )
     level = 4
     narrative = "Judgement narrative"
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+
+    code = factory.Sequence(lambda n: f"S99{n:06d}")
+    name = factory.Sequence(lambda n: f"Area {n}")
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    code = factory.Sequence(lambda n: f"indicator-{n}")
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    improvement_direction = "decrease"

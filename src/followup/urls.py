@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("followup.inspections.urls")),
     path("", include("followup.plans.urls")),
     path("", include("followup.reviews.urls")),
+    path("", include("followup.indicators.urls")),
     path("admin/", admin.site.urls),
 ]
 

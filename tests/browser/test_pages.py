@@ -7,6 +7,7 @@ import re
 import pytest
 
 from followup.demo.loader import load_demo
+from followup.indicators.models import Indicator
 from followup.inspections.models import Inspection
 from followup.plans.models import Action
 from followup.reviews.models import ProgressReview
@@ -24,6 +25,9 @@ def demo(transactional_db):
         "action": Action.objects.filter(partnership__slug="south-ayrshire").order_by("pk").first(),
         "recommendation": inspection.recommendations.order_by("number").first(),
         "evaluation": inspection.evaluations.first(),
+        "indicator": Indicator.objects.get(
+            partnership__slug="south-ayrshire", code="scotland-looked-after"
+        ),
     }
 
 
@@ -85,6 +89,9 @@ def test_every_page_a_member_reaches_is_accessible(page, demo, who):
         f"{base}/recommendations/{rec.pk}/",
         f"{base}/actions/{action.pk}/",
         f"{base}/reviews/{review.pk}/",
+        f"{base}/indicators/",
+        f"{base}/indicators/{demo['indicator'].pk}/",
+        f"{base}/indicators/{demo['indicator'].pk}/?split=inspection",
     ]
     if who == "lead":
         pages += [f"{base}/actions/new/", f"{base}/actions/{action.pk}/edit/"]

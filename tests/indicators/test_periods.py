@@ -19,6 +19,12 @@ from followup.indicators.periods import PeriodError, parse_period
         ("2010-11", None, ("2010-11", "financial_year", "2010-04-01", "2011-03-31")),
         ("2010-11", "month", ("2010-11", "month", "2010-11-01", "2010-11-30")),
         ("1999-00", None, ("1999-00", "financial_year", "1999-04-01", "2000-03-31")),
+        (
+            "2012-13",
+            "statistical_year",
+            ("SY2012-13", "statistical_year", "2012-08-01", "2013-07-31"),
+        ),
+        ("SY2012-13", None, ("SY2012-13", "statistical_year", "2012-08-01", "2013-07-31")),
     ],
 )
 def test_periods_read_to_canonical_ids_and_dates(text, kind, expected):

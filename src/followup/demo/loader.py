@@ -17,7 +17,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from followup.demo.indicators import create_demo_indicators
 from followup.demo.plan import ORGANISATIONS, PLAN
+from followup.demo.statistics import load_statistics
 from followup.frameworks.library import load_library
 from followup.frameworks.models import Framework, QualityIndicator
 from followup.inspections import actions as inspection_actions
@@ -80,6 +82,7 @@ def load_demo(password: str | None = None) -> tuple[str, list[DemoSignIn]]:
     password = password or secrets.token_urlsafe(12)
     with transaction.atomic():
         load_library()
+        load_statistics()
         Partnership.objects.filter(slug__in=DEMO_SLUGS).delete()
         User.objects.filter(username__in=[c[0] for c in CAST] + ["demo-loader"]).delete()
         loader = User.objects.create_user("demo-loader", password=None, is_active=True)
@@ -181,6 +184,7 @@ def _south_ayrshire(loader: User) -> Partnership:
             },
         )
     _plan(loader, partnership, organisations, recommendations)
+    create_demo_indicators(loader, partnership, recommendations)
     overall = next(row for row in rows if row["area_id"] == "overall")
     review = review_actions.create_review(
         loader,

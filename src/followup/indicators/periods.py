@@ -7,6 +7,7 @@
 | ``quarter``      | 2023Q3       | a calendar quarter                  |
 | ``financial_year`` | 2023-24    | 1 April 2023 to 31 March 2024       |
 | ``year``         | 2023         | a calendar year                     |
+| ``statistical_year`` | SY2022-23 | 1 August 2022 to 31 July 2023 (Scotland's children's social work statistics year) |
 
 "2010-11" reads as November 2010 or as the financial year 2010-11. A data element says which
 kind of period it has, and its periods are read as that kind; with no kind given, a second part
@@ -20,19 +21,21 @@ import datetime
 import re
 from dataclasses import dataclass
 
-KINDS = ("day", "month", "quarter", "financial_year", "year")
+KINDS = ("day", "month", "quarter", "financial_year", "year", "statistical_year")
 KIND_LABELS = {
     "day": "a day (YYYY-MM-DD)",
     "month": "a month (YYYY-MM)",
     "quarter": "a quarter (YYYYQ1 to YYYYQ4)",
     "financial_year": "a financial year (YYYY-YY, April to March)",
     "year": "a calendar year (YYYY)",
+    "statistical_year": "a statistical year (YYYY-YY or SYYYYY-YY, August to July)",
 }
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _PAIR = re.compile(r"^(\d{4})[-/](\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})[- ]?Q([1-4])$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})$")
+_STAT = re.compile(r"^(?:SY)?(\d{4})[-/](\d{2})$", re.IGNORECASE)
 
 
 class PeriodError(ValueError):
@@ -73,6 +76,20 @@ def parse_period(text: str, kind: str | None = None) -> ParsedPeriod:
         year = int(match[1])
         return ParsedPeriod(
             str(year), "year", datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        )
+    if (match := _STAT.match(raw)) and (
+        kind == "statistical_year" or (kind is None and raw.upper().startswith("SY"))
+    ):
+        year, second = int(match[1]), int(match[2])
+        if second != (year + 1) % 100:
+            raise PeriodError(
+                f"{raw!r} is not a statistical year: the second year must follow the first"
+            )
+        return ParsedPeriod(
+            f"SY{year}-{second:02d}",
+            "statistical_year",
+            datetime.date(year, 8, 1),
+            datetime.date(year + 1, 7, 31),
         )
     if match := _PAIR.match(raw):
         year, second = int(match[1]), int(match[2])

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from followup.audit.log import history
 from followup.core.views import apply_errors, form_page
+from followup.indicators.queries import VARIATION_TEXT, analyse
 from followup.inspections import actions, queries
 from followup.inspections.forms import EvaluationForm, InspectionForm, RecommendationForm
 from followup.inspections.models import Evaluation
@@ -168,6 +169,10 @@ def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespo
             "caps": caps,
             "actions": recommendation.actions.all(),
             "judgements": judgements,
+            "indicators": [
+                analyse(i) for i in recommendation.indicators.select_related("area", "numerator")
+            ],
+            "variation_text": VARIATION_TEXT,
             "history": history([recommendation])[:50] if Capability.VIEW_HISTORY in caps else None,
         },
     )

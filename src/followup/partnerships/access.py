@@ -12,6 +12,7 @@ whose role lacks a capability is refused (403).
 | edit_inspection  |        |             |        |      |     ✓     |   ✓   |
 | edit_review      |        |             |        |      |     ✓     |   ✓   |
 | view_history     |        |             |   ✓    |  ✓   |     ✓     |   ✓   |
+| manage_data      |        |             |   ✓    |  ✓   |           |   ✓   |
 
 Inspectors read everything of the partnerships assigned to them, and write only
 inspections and progress reviews; the partnership owns its improvement plan.
@@ -38,16 +39,29 @@ class Capability(StrEnum):
     EDIT_INSPECTION = "edit_inspection"
     EDIT_REVIEW = "edit_review"
     VIEW_HISTORY = "view_history"
+    MANAGE_DATA = "manage_data"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.VIEWER: frozenset({Capability.VIEW}),
     Role.CONTRIBUTOR: frozenset({Capability.VIEW, Capability.UPDATE_ACTION}),
     Role.EDITOR: frozenset(
-        {Capability.VIEW, Capability.UPDATE_ACTION, Capability.EDIT_PLAN, Capability.VIEW_HISTORY}
+        {
+            Capability.VIEW,
+            Capability.UPDATE_ACTION,
+            Capability.EDIT_PLAN,
+            Capability.VIEW_HISTORY,
+            Capability.MANAGE_DATA,
+        }
     ),
     Role.LEAD: frozenset(
-        {Capability.VIEW, Capability.UPDATE_ACTION, Capability.EDIT_PLAN, Capability.VIEW_HISTORY}
+        {
+            Capability.VIEW,
+            Capability.UPDATE_ACTION,
+            Capability.EDIT_PLAN,
+            Capability.VIEW_HISTORY,
+            Capability.MANAGE_DATA,
+        }
     ),
     Role.INSPECTOR: frozenset(
         {

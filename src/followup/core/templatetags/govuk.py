@@ -125,3 +125,26 @@ def page_title(*parts: str) -> SafeString:
     from django.utils.html import escape
 
     return SafeString(" – ".join(escape(p) for p in [*parts, "Followup"] if p))
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key, "") if key is not None else ""
+    except AttributeError:
+        return ""
+
+
+@register.filter
+def index(sequence: Any, position: int) -> Any:
+    try:
+        return sequence[position]
+    except (IndexError, TypeError):
+        return None
+
+
+@register.filter
+def ordinal_suffix(number: int) -> str:
+    if 10 <= number % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")

@@ -1,0 +1,171 @@
+"""Every read of indicators, scoped to what the user may see, and the figures pages show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from followup.indicators.charts import EXPLANATIONS, choose_chart, sparkline
+from followup.indicators.models import Indicator
+from followup.indicators.values import Point, latest_by_area, series
+from followup.partnerships.access import AnyUser, partnership_for
+from followup.partnerships.models import Area, Partnership
+from followup.signals import control_chart, describe_chart, describe_mdc, making_data_count
+from followup.signals.mdc import MakingDataCount
+from followup.signals.qic import ControlChart
+
+VARIATION_TEXT = {
+    "common_cause": "Common cause: no significant change",
+    "special_cause_improvement": "Special cause: improvement",
+    "special_cause_concern": "Special cause: concern",
+    "special_cause_neutral_high": "Special cause: higher than usual",
+    "special_cause_neutral_low": "Special cause: lower than usual",
+}
+ASSURANCE_TEXT = {
+    "consistent_pass": "Will consistently meet the target",
+    "consistent_fail": "Will consistently miss the target",
+    "inconsistent": "Will sometimes meet and sometimes miss the target",
+}
+
+
+def indicators_of(partnership: Partnership) -> QuerySet[Indicator]:
+    return (
+        Indicator.objects.filter(partnership=partnership)
+        .select_related("numerator", "denominator", "area")
+        .prefetch_related("recommendations", "quality_indicators")
+    )
+
+
+def indicator_for(user: AnyUser, slug: str, pk: int) -> Indicator:
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(indicators_of(partnership), pk=pk)
+
+
+@dataclass
+class Analysis:
+    indicator: Indicator
+    points: list[Point]
+    chart_type: str
+    explanation: str
+    chart: ControlChart | None
+    finding: str
+    mdc: MakingDataCount | None
+    mdc_finding: str
+    variation: str | None
+    assurance: str | None
+    split_after: int | None = None
+    known: list[Point] = field(default_factory=list)
+
+    @property
+    def latest(self) -> Point | None:
+        return self.known[-1] if self.known else None
+
+    @property
+    def previous(self) -> Point | None:
+        return self.known[-2] if len(self.known) > 1 else None
+
+    @property
+    def change(self) -> float | None:
+        if (
+            self.latest is None
+            or self.previous is None
+            or self.latest.value is None
+            or self.previous.value is None
+        ):
+            return None
+        return self.latest.value - self.previous.value
+
+    @property
+    def spark(self) -> str:
+        return sparkline([p.value for p in self.points])
+
+
+def analyse(indicator: Indicator, *, split_on: Any = None) -> Analysis:
+    """The indicator's series, its chart from followup.signals, and the plain-language findings."""
+    points = series(indicator)
+    known = [p for p in points if p.value is not None]
+    chart_type = choose_chart(indicator, points)
+    values = [p.value for p in known]
+    split_after = None
+    if split_on is not None:
+        before = sum(1 for p in known if p.end <= split_on)
+        split_after = before if 0 < before < len(known) else None
+    chart = finding = None
+    if known:
+        if chart_type in {"p", "pp", "u", "up"} and indicator.denominator_id:
+            nums = [p.numerator.value if p.numerator else None for p in known]
+            dens = [p.denominator.value if p.denominator else None for p in known]
+            scale = indicator.factor
+            chart = control_chart(nums, dens, chart=chart_type, part=split_after, screened_mr=True)
+            chart.per_point.y_plotted = chart.per_point.y_plotted * scale
+            for name in ("cl", "lcl", "ucl", "lcl_95", "ucl_95"):
+                setattr(chart.per_point, name, getattr(chart.per_point, name) * scale)
+        else:
+            chart = control_chart(values, chart=chart_type, part=split_after, screened_mr=True)
+        finding = describe_chart(
+            chart, measure="figure", improvement_direction=indicator.improvement_direction
+        )
+    mdc = (
+        making_data_count(
+            values,
+            [p.start.isoformat() for p in known],  # type: ignore[attr-defined]
+            improvement_direction=indicator.improvement_direction,
+            target=indicator.target,
+        )
+        if known
+        else None
+    )
+    return Analysis(
+        indicator=indicator,
+        points=points,
+        chart_type=chart_type,
+        explanation=EXPLANATIONS.get(chart_type, ""),
+        chart=chart,
+        finding=finding or "No data yet.",
+        mdc=mdc,
+        mdc_finding=describe_mdc(mdc, measure="figure") if mdc else "No data yet.",
+        variation=mdc.variation_icon if mdc else None,
+        assurance=mdc.assurance_icon if mdc else None,
+        split_after=split_after,
+        known=known,
+    )
+
+
+@dataclass
+class Benchmark:
+    period: str
+    own: Point | None
+    country: Point | None
+    group_name: str
+    group: list[tuple[Area, Point]]
+
+    @property
+    def rank(self) -> int | None:
+        if self.own is None or self.own.value is None:
+            return None
+        return 1 + sum(1 for _, p in self.group if p.value is not None and p.value > self.own.value)
+
+
+def benchmark(indicator: Indicator) -> Benchmark | None:
+    """The latest period's value beside Scotland's and every area of the own area's groups."""
+    groups = list(indicator.area.groups.all())
+    areas = list(Area.objects.filter(groups__in=groups).distinct()) if groups else []
+    scotland = Area.objects.filter(code="S92000003").first()
+    ids = [a.pk for a in areas] + ([scotland.pk] if scotland else []) + [indicator.area_id]
+    latest = latest_by_area(indicator, ids)
+    own = latest.get(indicator.area_id)
+    if own is None:
+        return None
+    ranked = sorted(
+        ((a, latest[a.pk]) for a in areas if a.pk in latest), key=lambda item: -(item[1].value or 0)
+    )
+    return Benchmark(
+        period=own.period,
+        own=own,
+        country=latest.get(scotland.pk) if scotland else None,
+        group_name=", ".join(g.name for g in groups),
+        group=ranked,
+    )

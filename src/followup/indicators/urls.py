@@ -1,0 +1,21 @@
+from django.urls import path
+
+from followup.indicators import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("p/<slug:slug>/indicators/", views.dashboard, name="dashboard"),
+    path("p/<slug:slug>/indicators/<int:pk>/", views.detail, name="detail"),
+    path(
+        "p/<slug:slug>/indicators/<int:pk>/data.csv",
+        views.download,
+        {"fmt": "csv"},
+        name="download_csv",
+    ),
+    path(
+        "p/<slug:slug>/indicators/<int:pk>/data.xlsx",
+        views.download,
+        {"fmt": "xlsx"},
+        name="download_xlsx",
+    ),
+]

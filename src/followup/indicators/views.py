@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import math
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from followup.frameworks.models import QualityIndicator
+from followup.indicators import queries
+from followup.indicators.charts import chart_spec, render_svg
+from followup.indicators.models import WELLBEING
+from followup.inspections.queries import inspections_of
+from followup.partnerships.access import capabilities, partnership_for
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else value
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    indicators = queries.indicators_of(partnership)
+    chosen = {key: request.GET.get(key, "") for key in ("recommendation", "qi", "wellbeing")}
+    if chosen["recommendation"].isdigit():
+        indicators = indicators.filter(recommendations__pk=int(chosen["recommendation"]))
+    if chosen["qi"].isdigit():
+        indicators = indicators.filter(quality_indicators__pk=int(chosen["qi"]))
+    analyses = [queries.analyse(i) for i in indicators.distinct()]
+    if chosen["wellbeing"] in WELLBEING:
+        analyses = [a for a in analyses if chosen["wellbeing"] in a.indicator.wellbeing]
+    recommendations = [r for i in inspections_of(partnership) for r in i.recommendations.all()]
+    qis = QualityIndicator.objects.filter(indicator__partnership=partnership).distinct()
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "partnership": partnership,
+            "caps": capabilities(request.user, partnership),
+            "analyses": analyses,
+            "chosen": chosen,
+            "recommendations": recommendations,
+            "qis": qis,
+            "wellbeing": WELLBEING,
+            "variation_text": queries.VARIATION_TEXT,
+            "assurance_text": queries.ASSURANCE_TEXT,
+        },
+    )
+
+
+def _chart_rows(analysis: queries.Analysis) -> list[dict[str, Any]]:
+    chart = analysis.chart
+    if chart is None:
+        return []
+    rows = []
+    for i, point in enumerate(analysis.known):
+        rows.append(
+            {
+                "date": point.start.isoformat(),  # type: ignore[attr-defined]
+                "period": point.period,
+                "value": point.value,
+                "cl": _number(float(chart.per_point.cl[i])),
+                "ucl": _number(float(chart.per_point.ucl[i])),
+                "lcl": _number(float(chart.per_point.lcl[i])),
+                "marker": "Signal" if chart.per_point.sigma_signal[i] else "Usual variation",
+            }
+        )
+    return rows
+
+
+@login_required
+def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    indicator = queries.indicator_for(request.user, slug, pk)
+    partnership = indicator.partnership
+    inspection = (
+        inspections_of(partnership)
+        .filter(published_on__isnull=False)
+        .order_by("published_on")
+        .first()
+    )
+    split = request.GET.get("split") == "inspection" and inspection is not None
+    analysis = queries.analyse(
+        indicator, split_on=inspection.published_on if split and inspection else None
+    )
+    rows = _chart_rows(analysis)
+    svg = ""
+    if rows:
+        phase = rows[analysis.split_after]["date"] if analysis.split_after else None
+        spec = chart_spec(
+            indicator.name, rows, unit=indicator.unit, target=indicator.target, phase_date=phase
+        )
+        svg = base64.b64encode(render_svg(spec).encode()).decode()
+    return render(
+        request,
+        "indicators/detail.html",
+        {
+            "partnership": partnership,
+            "caps": capabilities(request.user, partnership),
+            "indicator": indicator,
+            "analysis": analysis,
+            "rows": rows,
+            "svg": svg,
+            "benchmark": queries.benchmark(indicator),
+            "inspection": inspection,
+            "split": split,
+            "variation_text": queries.VARIATION_TEXT,
+            "assurance_text": queries.ASSURANCE_TEXT,
+        },
+    )
+
+
+HEADERS = ["period", "value", "numerator", "denominator", "release", "status", "earlier releases"]
+
+
+def _table(analysis: queries.Analysis) -> list[list[Any]]:
+    table = []
+    for p in analysis.points:
+        num, den = p.numerator, p.denominator
+        earlier = "; ".join(f"{v:g} ({r})" for v, r in (num.earlier if num else []))
+        table.append(
+            [
+                p.period,
+                p.value,
+                num.value if num else None,
+                den.value if den else None,
+                num.release if num else "",
+                num.status if num else "",
+                earlier,
+            ]
+        )
+    return table
+
+
+@login_required
+def download(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
+    indicator = queries.indicator_for(request.user, slug, pk)
+    rows = _table(queries.analyse(indicator))
+    name = f"{indicator.code}-{indicator.area.code}"
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = indicator.code[:31]
+        sheet.append(HEADERS)
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(HEADERS)
+        writer.writerows(["" if v is None else v for v in row] for row in rows)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -1,0 +1,113 @@
+"""The dashboard, an indicator's page and its downloads, on the demo's real figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from followup.demo.loader import load_demo
+from followup.indicators.models import Indicator
+from followup.inspections.models import Recommendation
+
+
+@pytest.fixture
+def demo(db):
+    load_demo("demo-password-for-tests")
+    client = Client()
+    assert client.login(username="viewer", password="demo-password-for-tests")
+    return client
+
+
+def indicator(code: str) -> Indicator:
+    return Indicator.objects.get(partnership__slug="south-ayrshire", code=code)
+
+
+def test_the_dashboard_lists_every_indicator_with_its_latest_figure_and_variation_in_words(demo):
+    html = demo.get(reverse("indicators:dashboard", args=["south-ayrshire"])).content.decode()
+    assert "7 indicators" in html
+    assert "Balance of care: % looked after in the community (LGBF CHN9)" in html
+    assert "Common cause: no significant change" in html
+    assert html.count('class="followup-sparkline"') == 7
+
+
+def test_the_dashboard_filters_by_recommendation_and_wellbeing_indicator(demo):
+    fifth = Recommendation.objects.get(inspection__partnership__slug="south-ayrshire", number=5)
+    html = demo.get(
+        reverse("indicators:dashboard", args=["south-ayrshire"]), {"recommendation": fifth.pk}
+    ).content.decode()
+    assert "2 indicators" in html
+    html = demo.get(
+        reverse("indicators:dashboard", args=["south-ayrshire"]), {"wellbeing": "Included"}
+    ).content.decode()
+    assert "1 indicator<" in html
+
+
+def test_an_indicator_page_shows_the_chart_finding_benchmark_and_figures(demo):
+    chn9 = indicator("balance-of-care")
+    html = demo.get(reverse("indicators:detail", args=["south-ayrshire", chn9.pk])).content.decode()
+    assert 'src="data:image/svg+xml;base64,' in html
+    assert "No signal: the variation is what this process usually shows." in html
+    assert "An I chart (individuals and moving ranges)" in html
+    assert (
+        "South Ayrshire: <strong>90.33</strong>; Scotland: <strong>90.07</strong>; 13th highest of 32"
+        in html
+    )
+    assert html.count("Local Government Benchmarking Framework data file") >= 10
+
+
+def test_the_national_series_shows_the_2019_revision_in_the_data_table(demo):
+    scotland = indicator("scotland-looked-after")
+    html = demo.get(
+        reverse("indicators:detail", args=["south-ayrshire", scotland.pk])
+    ).content.decode()
+    assert "<strong>Revised:</strong> 14015 in Children" in html
+
+
+def test_splitting_at_the_inspection_gives_each_phase_its_own_limits(demo):
+    chn9 = indicator("balance-of-care")
+    response = demo.get(
+        reverse("indicators:detail", args=["south-ayrshire", chn9.pk]), {"split": "inspection"}
+    )
+    analysis = response.context["analysis"]
+    assert analysis.split_after == 6  # the six snapshots 2011-2016 end on or before 4 October 2016
+    assert len(analysis.chart.parts) == 2
+
+
+def test_the_figures_download_as_csv_and_xlsx(demo):
+    scotland = indicator("scotland-looked-after")
+    response = demo.get(reverse("indicators:download_csv", args=["south-ayrshire", scotland.pk]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [
+        "period",
+        "value",
+        "numerator",
+        "denominator",
+        "release",
+        "status",
+        "earlier releases",
+    ]
+    row_2019 = next(r for r in rows if r[0] == "2019-07-31")
+    assert row_2019[1] == "14262.0" and row_2019[6].startswith("14015 (Children")
+    response = demo.get(reverse("indicators:download_xlsx", args=["south-ayrshire", scotland.pk]))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    assert [c.value for c in sheet[1]] == rows[0]
+    assert (
+        response["Content-Disposition"]
+        == 'attachment; filename="scotland-looked-after-S92000003.xlsx"'
+    )
+
+
+def test_the_recommendation_page_shows_its_indicators_with_their_findings(demo):
+    third = Recommendation.objects.get(inspection__partnership__slug="south-ayrshire", number=3)
+    html = demo.get(
+        reverse("inspections:recommendation", args=["south-ayrshire", third.pk])
+    ).content.decode()
+    assert "Children looked after in residential care" in html
+    assert "No signal: the variation is what this process usually shows." in html
