@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from followup.frameworks.library import load_library
-from followup.indicators.models import DataElement, Indicator
+from followup.indicators.models import DataElement, ImportUpload, Indicator
 from followup.inspections.models import Evaluation, Inspection, Recommendation
 from followup.partnerships.models import Organisation, Partnership
 from followup.plans.models import Action, ActionUpdate
@@ -37,6 +37,7 @@ class Site:
     review: ProgressReview
     judgement: RecommendationProgress
     indicator: Indicator
+    upload: ImportUpload
 
 
 @dataclass
@@ -63,6 +64,7 @@ def build_site(slug: str, name: str) -> Site:
     review: Any
     judgement: Any
     indicator: Any
+    upload: Any
     partnership = f.PartnershipFactory(slug=slug, name=name)
     organisation = f.OrganisationFactory(partnership=partnership, name=f"{name} Council")
     inspection = f.InspectionFactory(partnership=partnership, title=f"Inspection of {name}")
@@ -89,6 +91,12 @@ def build_site(slug: str, name: str) -> Site:
         partnership=partnership, area=area, numerator=element, name=f"Looked after in {name}"
     )
     indicator.recommendations.add(recommendation)
+    upload = ImportUpload.objects.create(
+        partnership=partnership,
+        filename="figures.csv",
+        data=f"area_code,period,data_element,value\n{area.code},2024,children_looked_after,12\n".encode(),
+        release=f"{name} return",
+    )
     return Site(
         partnership,
         organisation,
@@ -100,6 +108,7 @@ def build_site(slug: str, name: str) -> Site:
         review,
         judgement,
         indicator,
+        upload,
     )
 
 

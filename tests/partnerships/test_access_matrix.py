@@ -36,6 +36,7 @@ EDIT_PLAN = expect(("lead", "editor", "admin"))
 UPDATE_ACTION = expect(("lead", "editor", "contributor", "admin"))
 EDIT_INSPECTION = expect(("inspector", "admin"))
 EDIT_REVIEW = expect(("inspector", "admin"))
+MANAGE_DATA = expect(("lead", "editor", "admin"))
 
 Kwargs = Callable[[Site], dict[str, Any]]
 
@@ -75,6 +76,9 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "indicators:detail": (of("indicator"), READ, None),
     "indicators:download_csv": (of("indicator"), READ, None),
     "indicators:download_xlsx": (of("indicator"), READ, None),
+    "indicators:upload": (slug, MANAGE_DATA, MANAGE_DATA),
+    # The lead posts first and imports the file (302); later posts see it already imported (200).
+    "indicators:upload_preview": (of("upload"), MANAGE_DATA, {**MANAGE_DATA, "lead": 302}),
     "reviews:create": (of("inspection"), EDIT_REVIEW, EDIT_REVIEW),
     "reviews:detail": (of("review"), READ, None),
     "reviews:edit": (of("review"), EDIT_REVIEW, EDIT_REVIEW),

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from followup.audit.log import record
 from followup.core import writes
-from followup.indicators.models import WELLBEING, Indicator
+from followup.indicators.importer import (
+    ImportPlan,
+    Problem,
+    apply_import,
+    load_mapping,
+    plan_import,
+)
+from followup.indicators.models import WELLBEING, ImportUpload, Indicator
+from followup.indicators.reading import TableError, read_table
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.partnerships.models import Partnership
 
@@ -60,3 +71,74 @@ def create_indicator(user: AnyUser, partnership: Partnership, data: dict[str, An
                 "quality_indicators": list(data.get("quality_indicators", [])),
             },
         )
+
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def stage_upload(
+    user: AnyUser,
+    partnership: Partnership,
+    *,
+    filename: str,
+    data: bytes,
+    release: str,
+    create_elements: bool,
+    mapping: str = "",
+) -> ImportUpload:
+    """Keep an uploaded file for its preview. The partnership's own data only."""
+    require(user, partnership, Capability.MANAGE_DATA)
+    if len(data) > MAX_UPLOAD:
+        raise ValidationError({"file": "The file must be smaller than 20 MB"})
+    with transaction.atomic():
+        upload = ImportUpload(
+            partnership=partnership,
+            created_by=user if isinstance(user, User) else None,
+            filename=filename[:255],
+            data=data,
+            release=release,
+            create_elements=create_elements,
+            mapping=mapping,
+        )
+        upload.save()
+        record(
+            user,
+            "upload.create",
+            upload,
+            {"filename": [None, upload.filename], "release": [None, release]},
+            partnership,
+        )
+        return upload
+
+
+def preview_upload(user: AnyUser, upload: ImportUpload) -> ImportPlan:
+    """The dry run of an upload: what importing it would change, or every problem it has."""
+    require(user, upload.partnership, Capability.MANAGE_DATA)
+    try:
+        mapping = load_mapping(upload.mapping) if upload.mapping else None
+        table = read_table(bytes(upload.data), upload.filename)
+    except (TableError, ValueError) as error:
+        return ImportPlan(layout="unknown", errors=[Problem(None, None, str(error))])
+    return plan_import(
+        table,
+        release=upload.release,
+        partnership=upload.partnership,
+        create_elements=upload.create_elements,
+        mapping=mapping,
+    )
+
+
+def apply_upload(user: AnyUser, upload: ImportUpload) -> dict[str, int]:
+    """Import an upload if it still has no problem, all or nothing; then forget the file."""
+    require(user, upload.partnership, Capability.MANAGE_DATA)
+    if upload.applied_at is not None:
+        raise ValidationError("This file has already been imported.")
+    plan = preview_upload(user, upload)
+    if not plan.ok:
+        raise ValidationError("The file has problems; nothing was imported.")
+    with transaction.atomic():
+        counts = apply_import(plan, actor=user if isinstance(user, User) else None)
+        upload.applied_at = timezone.now()
+        upload.data = b""
+        upload.save(update_fields=["applied_at", "data"])
+        return counts

@@ -219,3 +219,23 @@ class ValidationRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.left} {self.operator} {self.right}"
+
+
+class ImportUpload(models.Model):
+    """A file uploaded in the web, held between its preview and its import (then emptied)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="uploads")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField()
+    release = models.CharField(max_length=300)
+    create_elements = models.BooleanField(default=False)
+    mapping = models.TextField(blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.release})"

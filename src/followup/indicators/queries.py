@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from followup.indicators.charts import EXPLANATIONS, choose_chart, sparkline
-from followup.indicators.models import Indicator
+from followup.indicators.models import ImportUpload, Indicator
 from followup.indicators.values import Point, latest_by_area, series
 from followup.partnerships.access import AnyUser, partnership_for
 from followup.partnerships.models import Area, Partnership
@@ -168,4 +168,13 @@ def benchmark(indicator: Indicator) -> Benchmark | None:
         country=latest.get(scotland.pk) if scotland else None,
         group_name=", ".join(g.name for g in groups),
         group=ranked,
+    )
+
+
+def upload_for(user: AnyUser, slug: str, pk: int) -> ImportUpload:
+    from followup.indicators.models import ImportUpload
+
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(
+        ImportUpload.objects.select_related("partnership"), pk=pk, partnership=partnership
     )

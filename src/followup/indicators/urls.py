@@ -18,4 +18,6 @@ urlpatterns = [
         {"fmt": "xlsx"},
         name="download_xlsx",
     ),
+    path("p/<slug:slug>/data/upload/", views.upload, name="upload"),
+    path("p/<slug:slug>/data/uploads/<int:pk>/", views.upload_preview, name="upload_preview"),
 ]

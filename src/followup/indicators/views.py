@@ -6,16 +6,20 @@ import io
 import math
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from followup.core.views import apply_errors
 from followup.frameworks.models import QualityIndicator
-from followup.indicators import queries
+from followup.indicators import actions, queries
 from followup.indicators.charts import chart_spec, render_svg
+from followup.indicators.forms import UploadForm
 from followup.indicators.models import WELLBEING
 from followup.inspections.queries import inspections_of
-from followup.partnerships.access import capabilities, partnership_for
+from followup.partnerships.access import Capability, capabilities, partnership_for, require
 
 
 def _number(value: float | None) -> float | None:
@@ -165,3 +169,59 @@ def download(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@login_required
+def upload(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    require(request.user, partnership, Capability.MANAGE_DATA)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            staged = actions.stage_upload(
+                request.user,
+                partnership,
+                filename=data["file"].name,
+                data=data["file"].read(),
+                release=data["release"],
+                create_elements=data["create_elements"],
+                mapping=data["mapping"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            return redirect("indicators:upload_preview", slug, staged.pk)
+    return render(
+        request,
+        "indicators/upload.html",
+        {"partnership": partnership, "form": form, "caps": capabilities(request.user, partnership)},
+    )
+
+
+@login_required
+def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    staged = queries.upload_for(request.user, slug, pk)
+    require(request.user, staged.partnership, Capability.MANAGE_DATA)
+    if request.method == "POST" and staged.applied_at is None:
+        try:
+            counts = actions.apply_upload(request.user, staged)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"Imported {counts['new'] + counts['revised'] + counts['confirmed']} values from {staged.filename}.",
+            )
+            return redirect("indicators:dashboard", slug)
+    plan = actions.preview_upload(request.user, staged) if staged.applied_at is None else None
+    return render(
+        request,
+        "indicators/upload_preview.html",
+        {
+            "partnership": staged.partnership,
+            "upload": staged,
+            "plan": plan,
+            "caps": capabilities(request.user, staged.partnership),
+        },
+    )
