@@ -92,9 +92,14 @@ def test_every_page_a_member_reaches_is_accessible(page, demo, who):
         f"{base}/indicators/",
         f"{base}/indicators/{demo['indicator'].pk}/",
         f"{base}/indicators/{demo['indicator'].pk}/?split=inspection",
+        f"{base}/data/quality/",
     ]
     if who == "lead":
-        pages += [f"{base}/actions/new/", f"{base}/actions/{action.pk}/edit/"]
+        pages += [
+            f"{base}/actions/new/",
+            f"{base}/actions/{action.pk}/edit/",
+            f"{base}/data/upload/",
+        ]
     else:
         pages += [
             f"{base}/inspections/new/",
@@ -131,3 +136,31 @@ def test_the_axe_check_fails_on_a_page_with_a_violation(page):
     )
     with pytest.raises(AssertionError, match="label"):
         page.assert_accessible()
+
+
+def test_lead_uploads_a_file_checks_the_preview_and_imports_it(page, demo, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "area_code,period,data_element,value\nS12000028,2021-07-31,looked_after_residential,many\n"
+    )
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "area_code,period,data_element,value\nS12000028,2021-07-31,looked_after_residential,31\n"
+    )
+    page.sign_in("lead", PASSWORD)
+    page.page.wait_for_url(re.compile(r"/p/south-ayrshire/$"))
+    for path, heading in ((bad, "Problems in the file"), (good, "Check what will change")):
+        page.goto("/p/south-ayrshire/data/upload/")
+        page.page.set_input_files("#id_file", str(path))
+        page.page.fill("#id_release", "Local return, 2021")
+        page.page.click("text=Check the file")
+        page.page.wait_for_url(re.compile(r"/data/uploads/\d+/$"))
+        assert page.page.locator("h1").inner_text() == heading
+        page.assert_accessible()
+    page.page.click("text=Import 1 figure")
+    page.page.wait_for_url(re.compile(r"/indicators/$"))
+    assert (
+        "Imported 1 figure from good.csv."
+        in page.page.locator(".govuk-notification-banner").inner_text()
+    )
+    page.assert_accessible()

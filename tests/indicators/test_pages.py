@@ -111,3 +111,16 @@ def test_the_recommendation_page_shows_its_indicators_with_their_findings(demo):
     ).content.decode()
     assert "Children looked after in residential care" in html
     assert "No signal: the variation is what this process usually shows." in html
+
+
+def test_the_data_quality_page_lists_every_rule_and_where_it_fails(demo):
+    from followup.indicators.models import DataValue, ValidationRule
+
+    html = demo.get(reverse("indicators:quality", args=["south-ayrshire"])).content.decode()
+    assert html.count("Passes</strong>") == ValidationRule.objects.count() == 4
+    DataValue.objects.filter(
+        element__code="lgbf_chn9", area__code="S12000028", period_id="2020-07-31"
+    ).update(value=120)
+    html = demo.get(reverse("indicators:quality", args=["south-ayrshire"])).content.decode()
+    assert "1 place where the check fails" in html
+    assert "S12000028" in html and "2020-07-31" in html

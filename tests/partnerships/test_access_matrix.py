@@ -76,6 +76,7 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "indicators:detail": (of("indicator"), READ, None),
     "indicators:download_csv": (of("indicator"), READ, None),
     "indicators:download_xlsx": (of("indicator"), READ, None),
+    "indicators:quality": (slug, READ, None),
     "indicators:upload": (slug, MANAGE_DATA, MANAGE_DATA),
     # The lead posts first and imports the file (302); later posts see it already imported (200).
     "indicators:upload_preview": (of("upload"), MANAGE_DATA, {**MANAGE_DATA, "lead": 302}),

@@ -178,3 +178,34 @@ def upload_for(user: AnyUser, slug: str, pk: int) -> ImportUpload:
     return get_object_or_404(
         ImportUpload.objects.select_related("partnership"), pk=pk, partnership=partnership
     )
+
+
+@dataclass
+class RuleReport:
+    rule: Any
+    violations: list[Any]
+
+
+def data_quality(partnership: Partnership) -> list[RuleReport]:
+    """Each rule that applies to the partnership, with where the latest figures break it."""
+    from django.db.models import Q
+
+    from followup.indicators.models import DataElement, ValidationRule
+    from followup.indicators.rules import check, elements_of
+    from followup.indicators.values import observations
+
+    rules = list(
+        ValidationRule.objects.filter(Q(partnership__isnull=True) | Q(partnership=partnership))
+    )
+    codes = set().union(*(elements_of(r) for r in rules)) if rules else set()
+    elements = {
+        e.pk: e.code
+        for e in DataElement.objects.filter(code__in=codes).filter(
+            Q(partnership__isnull=True) | Q(partnership=partnership)
+        )
+    }
+    areas = {a.pk: a.code for a in Area.objects.all()}
+    cells: dict[tuple[str, str], dict[str, float]] = {}
+    for (element, area, period), seen in observations(elements, areas).items():
+        cells.setdefault((areas[area], period), {})[elements[element]] = seen.value
+    return [RuleReport(rule, check([rule], cells)) for rule in rules]

@@ -18,6 +18,7 @@ urlpatterns = [
         {"fmt": "xlsx"},
         name="download_xlsx",
     ),
+    path("p/<slug:slug>/data/quality/", views.quality, name="quality"),
     path("p/<slug:slug>/data/upload/", views.upload, name="upload"),
     path("p/<slug:slug>/data/uploads/<int:pk>/", views.upload_preview, name="upload_preview"),
 ]

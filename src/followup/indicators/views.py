@@ -225,3 +225,17 @@ def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "caps": capabilities(request.user, staged.partnership),
         },
     )
+
+
+@login_required
+def quality(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    return render(
+        request,
+        "indicators/quality.html",
+        {
+            "partnership": partnership,
+            "reports": queries.data_quality(partnership),
+            "caps": capabilities(request.user, partnership),
+        },
+    )
