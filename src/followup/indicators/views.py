@@ -209,10 +209,9 @@ def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(
-                request,
-                f"Imported {counts['new'] + counts['revised'] + counts['confirmed']} values from {staged.filename}.",
-            )
+            total = counts["new"] + counts["revised"] + counts["confirmed"]
+            plural = "" if total == 1 else "s"
+            messages.success(request, f"Imported {total} figure{plural} from {staged.filename}.")
             return redirect("indicators:dashboard", slug)
     plan = actions.preview_upload(request.user, staged) if staged.applied_at is None else None
     return render(
