@@ -5,16 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from followup.indicators.charts import EXPLANATIONS, choose_chart, sparkline
 from followup.indicators.models import ImportUpload, Indicator
-from followup.indicators.values import Point, latest_by_area, series
+from followup.indicators.values import Point, latest_by_area, many_series, series
 from followup.partnerships.access import AnyUser, partnership_for
 from followup.partnerships.models import Area, Partnership
 from followup.signals import control_chart, describe_chart, describe_mdc, making_data_count
-from followup.signals.mdc import MakingDataCount
+from followup.signals.mdc import MakingDataCount, making_data_count_rows
 from followup.signals.qic import ControlChart
 
 VARIATION_TEXT = {
@@ -83,9 +84,19 @@ class Analysis:
         return sparkline([p.value for p in self.points])
 
 
-def analyse(indicator: Indicator, *, split_on: Any = None) -> Analysis:
-    """The indicator's series, its chart from followup.signals, and the plain-language findings."""
-    points = series(indicator)
+def analyse(
+    indicator: Indicator,
+    *,
+    split_on: Any = None,
+    points: list[Point] | None = None,
+    with_chart: bool = True,
+    mdc: MakingDataCount | None = None,
+) -> Analysis:
+    """The indicator's series, its chart from followup.signals, and the plain-language findings.
+
+    Without ``with_chart`` only the Making Data Count summary is computed (what the dashboard shows).
+    """
+    points = series(indicator) if points is None else points
     known = [p for p in points if p.value is not None]
     chart_type = choose_chart(indicator, points)
     values = [p.value for p in known]
@@ -94,7 +105,7 @@ def analyse(indicator: Indicator, *, split_on: Any = None) -> Analysis:
         before = sum(1 for p in known if p.end <= split_on)
         split_after = before if 0 < before < len(known) else None
     chart = finding = None
-    if known:
+    if known and with_chart:
         if chart_type in {"p", "pp", "u", "up"} and indicator.denominator_id:
             nums = [p.numerator.value if p.numerator else None for p in known]
             dens = [p.denominator.value if p.denominator else None for p in known]
@@ -108,16 +119,13 @@ def analyse(indicator: Indicator, *, split_on: Any = None) -> Analysis:
         finding = describe_chart(
             chart, measure="figure", improvement_direction=indicator.improvement_direction
         )
-    mdc = (
-        making_data_count(
+    if mdc is None and known:
+        mdc = making_data_count(
             values,
             [p.start.isoformat() for p in known],  # type: ignore[attr-defined]
             improvement_direction=indicator.improvement_direction,
             target=indicator.target,
         )
-        if known
-        else None
-    )
     return Analysis(
         indicator=indicator,
         points=points,
@@ -209,3 +217,31 @@ def data_quality(partnership: Partnership) -> list[RuleReport]:
     for (element, area, period), seen in observations(elements, areas).items():
         cells.setdefault((areas[area], period), {})[elements[element]] = seen.value
     return [RuleReport(rule, check([rule], cells)) for rule in rules]
+
+
+def dashboard(indicators: list[Indicator]) -> list[Analysis]:
+    """What the dashboard shows for every indicator: latest figure, change, Making Data Count.
+
+    Indicators that share their periods and options are charted together, in one batch.
+    """
+    all_points = many_series(indicators)
+    groups: dict[tuple[Any, ...], list[Indicator]] = {}
+    for i in indicators:
+        known = [p for p in all_points[i.pk] if p.value is not None]
+        if known:
+            key = (tuple(p.start for p in known), i.improvement_direction, i.target)
+            groups.setdefault(key, []).append(i)
+    charts: dict[int, MakingDataCount] = {}
+    for (starts, direction, target), members in groups.items():
+        matrix = np.array(
+            [[p.value for p in all_points[i.pk] if p.value is not None] for i in members],
+            dtype=float,
+        )
+        results = making_data_count_rows(
+            matrix, [d.isoformat() for d in starts], improvement_direction=direction, target=target
+        )
+        charts.update({i.pk: r for i, r in zip(members, results, strict=True)})
+    return [
+        analyse(i, points=all_points[i.pk], with_chart=False, mdc=charts.get(i.pk))
+        for i in indicators
+    ]

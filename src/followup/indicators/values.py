@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from followup.indicators.models import DataValue, Indicator, release_order
 
@@ -40,7 +41,7 @@ def observations(
     element_ids: Iterable[int], area_ids: Iterable[int]
 ) -> dict[tuple[int, int, str], Observation]:
     """The latest observation of each (element, area, period), with earlier releases kept."""
-    result: dict[tuple[int, int, str], Observation] = {}
+    result: dict[tuple[int, int, str], Observation] = _Observations()
     query = (
         DataValue.objects.filter(element_id__in=list(element_ids), area_id__in=list(area_ids))
         .order_by(*release_order())
@@ -66,18 +67,30 @@ def compute(
     return numerator.value / denominator.value * indicator.factor
 
 
-def series(indicator: Indicator, area_id: int | None = None) -> list[Point]:
-    """The indicator's values for an area (its own by default), oldest period first."""
+def series(
+    indicator: Indicator,
+    area_id: int | None = None,
+    *,
+    seen: dict[tuple[int, int, str], Observation] | None = None,
+    periods: dict[str, Any] | None = None,
+) -> list[Point]:
+    """The indicator's values for an area (its own by default), oldest period first.
+
+    ``seen`` and ``periods`` let a page that shows many indicators read everything once.
+    """
     from followup.indicators.models import Period
 
     area = area_id if area_id is not None else indicator.area_id
     elements = [indicator.numerator_id] + (
         [indicator.denominator_id] if indicator.denominator_id else []
     )
-    seen = observations(elements, [area])
-    periods = {p for (_, _, p) in seen}
+    if seen is None:
+        seen = observations(elements, [area])
+    mine = _periods_of(seen).get((indicator.numerator_id, area), set())
+    if periods is None:
+        periods = {p.id: p for p in Period.objects.filter(id__in=mine)}
     points = []
-    for period in Period.objects.filter(id__in=periods).order_by("start", "end"):
+    for period in sorted((periods[p] for p in mine), key=lambda p: (p.start, p.end)):
         num = seen.get((indicator.numerator_id, area, period.id))
         den = (
             seen.get((indicator.denominator_id, area, period.id))
@@ -88,6 +101,36 @@ def series(indicator: Indicator, area_id: int | None = None) -> list[Point]:
             Point(period.id, period.start, period.end, num, den, compute(indicator, num, den))
         )
     return points
+
+
+def _periods_of(seen: dict[tuple[int, int, str], Observation]) -> dict[tuple[int, int], set[str]]:
+    """Periods by (element, area), built once for a set of observations."""
+    cached: dict[tuple[int, int], set[str]] | None = getattr(seen, "_index", None)
+    if cached is None:
+        cached = {}
+        for element, area, period in seen:
+            cached.setdefault((element, area), set()).add(period)
+        if isinstance(seen, _Observations):
+            seen._index = cached
+    return cached
+
+
+class _Observations(dict[tuple[int, int, str], Observation]):
+    """Observations that remember their index by (element, area)."""
+
+    _index: dict[tuple[int, int], set[str]] | None = None
+
+
+def many_series(indicators: list[Indicator]) -> dict[int, list[Point]]:
+    """Every indicator's own series, read with two queries in all."""
+    from followup.indicators.models import Period
+
+    elements = {i.numerator_id for i in indicators} | {
+        i.denominator_id for i in indicators if i.denominator_id
+    }
+    seen = observations(elements, {i.area_id for i in indicators})
+    periods = {p.id: p for p in Period.objects.filter(id__in={p for (_, _, p) in seen})}
+    return {i.pk: series(i, seen=seen, periods=periods) for i in indicators}
 
 
 def latest_by_area(indicator: Indicator, area_ids: list[int]) -> dict[int, Point]:

@@ -35,7 +35,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         indicators = indicators.filter(recommendations__pk=int(chosen["recommendation"]))
     if chosen["qi"].isdigit():
         indicators = indicators.filter(quality_indicators__pk=int(chosen["qi"]))
-    analyses = [queries.analyse(i) for i in indicators.distinct()]
+    analyses = queries.dashboard(list(indicators.distinct()))
     if chosen["wellbeing"] in WELLBEING:
         analyses = [a for a in analyses if chosen["wellbeing"] in a.indicator.wellbeing]
     recommendations = [r for i in inspections_of(partnership) for r in i.recommendations.all()]
