@@ -52,6 +52,8 @@ bench: install
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(BENCH_VENV)/bin/python -m pip install --quiet -e . controlchartspy==0.1.3 pyqicharts==2.0.0
 	$(BENCH_VENV)/bin/python bench/signals.py
+	$(BIN)/python bench/indicators.py --database sqlite
+	$(BIN)/python bench/indicators.py --database postgresql
 
 clean:
 	rm -rf $(VENV) .venv-bench node_modules src/followup/static/govuk .pytest_cache .mypy_cache .ruff_cache

@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def setup_django(database_url: str | None, folder: str) -> None:
-    os.environ["FOLLOWUP_SECRET_KEY"] = "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    os.environ["FOLLOWUP_SECRET_KEY"] = (
+        "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    )
     os.environ["FOLLOWUP_HTTPS"] = "false"
     os.environ["FOLLOWUP_DATA_DIR"] = folder
     os.environ["FOLLOWUP_ALLOWED_HOSTS"] = "testserver,localhost"
@@ -37,8 +39,6 @@ def setup_django(database_url: str | None, folder: str) -> None:
     import django
 
     django.setup()
-
-
 
 
 def make_rows(count: int) -> tuple[bytes, list[str], list[str]]:
@@ -69,7 +69,8 @@ def bench_import(count: int, label: str) -> tuple[float, float]:
     data, areas, elements = make_rows(count)
     Area.objects.bulk_create([Area(code=a, name=a) for a in areas], ignore_conflicts=True)
     DataElement.objects.bulk_create(
-        [DataElement(code=e, name=e, period_kind="month", is_count=True) for e in elements], ignore_conflicts=True
+        [DataElement(code=e, name=e, period_kind="month", is_count=True) for e in elements],
+        ignore_conflicts=True,
     )
     DataValue.objects.all().delete()
     start = time.perf_counter()
@@ -79,36 +80,33 @@ def bench_import(count: int, label: str) -> tuple[float, float]:
     ours = count / (time.perf_counter() - start)
     assert DataValue.objects.count() == count
 
-    rows = []
-    for line in data.decode().splitlines()[1:]:
-        area, period, element, value = line.split(",")
-        rows.append((float(value), element, area, period, 1, "", ""))
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_bare")
-        cursor.execute(
-            "CREATE TABLE bench_bare (id integer primary key, value double precision, element varchar(100), "
-            "area varchar(20), period varchar(20), release_id integer, status varchar(100), note text, "
-            "UNIQUE (element, area, period, release_id))"
-            if connection.vendor == "sqlite"
-            else "CREATE TABLE bench_bare (id bigserial primary key, value double precision, element varchar(100), "
-            "area varchar(20), period varchar(20), release_id integer, status varchar(100), note text, "
-            "UNIQUE (element, area, period, release_id))"
+    # The baseline: the same rows, with their ids already known, written by one bare
+    # executemany into the same table (same columns, constraints and indexes), after emptying it.
+    stored = list(
+        DataValue.objects.values_list(
+            "element_id", "area_id", "period_id", "release_id", "value", "status", "note"
         )
+    )
+    DataValue.objects.all().delete()
+    table = connection.ops.quote_name(DataValue._meta.db_table)
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
-            "INSERT INTO bench_bare (value, element, area, period, release_id, status, note) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            rows,
+            f"INSERT INTO {table} (element_id, area_id, period_id, release_id, value, status, note) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            stored,
         )
     bare = count / (time.perf_counter() - start)
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE bench_bare")
-    print(f"  import ({label}): {ours:,.0f} rows/s with every check on; bare executemany {bare:,.0f} rows/s; "
-          f"ratio {ours / bare:.2f} (goal: at least 0.33) {'met' if ours / bare >= 1 / 3 else 'MISSED'}")
+    print(
+        f"  import ({label}): {ours:,.0f} rows/s with every check on; bare executemany {bare:,.0f} rows/s; "
+        f"ratio {ours / bare:.2f} (goal: at least 0.33) {'met' if ours / bare >= 1 / 3 else 'MISSED'}"
+    )
     return ours, bare
 
 
-def bench_dashboard(label: str, indicators: int = 200, periods: int = 60, repeats: int = 20) -> float:
+def bench_dashboard(
+    label: str, indicators: int = 200, periods: int = 60, repeats: int = 20
+) -> float:
     import datetime
 
     import numpy as np
@@ -120,24 +118,45 @@ def bench_dashboard(label: str, indicators: int = 200, periods: int = 60, repeat
 
     rng = np.random.default_rng(7)
     area, _ = Area.objects.get_or_create(code="S12999999", defaults={"name": "Benchmark area"})
-    partnership = Partnership.objects.create(slug=f"bench-{time.time_ns()}", name="Benchmark partnership", area=area)
+    partnership = Partnership.objects.create(
+        slug=f"bench-{time.time_ns()}", name="Benchmark partnership", area=area
+    )
     user = User.objects.create_user(f"bench{time.time_ns()}", password="benchmark-password-long")
     Membership.objects.create(user=user, partnership=partnership, role="viewer")
     release = Release.objects.create(name=f"Benchmark dashboard {time.time_ns()}")
     months = []
     for m in range(periods):
         start = datetime.date(2019 + m // 12, m % 12 + 1, 1)
-        end = (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
-        months.append(Period.objects.get_or_create(id=start.strftime("%Y-%m"), defaults={"kind": "month", "start": start, "end": end})[0])
+        end = (start.replace(day=28) + datetime.timedelta(days=4)).replace(
+            day=1
+        ) - datetime.timedelta(days=1)
+        months.append(
+            Period.objects.get_or_create(
+                id=start.strftime("%Y-%m"), defaults={"kind": "month", "start": start, "end": end}
+            )[0]
+        )
     values = []
     for i in range(indicators):
-        element = DataElement.objects.create(code=f"dash_{partnership.pk}_{i}", name=f"Dashboard element {i}", period_kind="month", is_count=False)
+        element = DataElement.objects.create(
+            code=f"dash_{partnership.pk}_{i}",
+            name=f"Dashboard element {i}",
+            period_kind="month",
+            is_count=False,
+        )
         Indicator.objects.create(
-            partnership=partnership, code=f"ind-{i}", name=f"Indicator {i}", numerator=element, area=area,
-            improvement_direction=["increase", "decrease", "neutral"][i % 3], target=50.0 if i % 2 else None,
+            partnership=partnership,
+            code=f"ind-{i}",
+            name=f"Indicator {i}",
+            numerator=element,
+            area=area,
+            improvement_direction=["increase", "decrease", "neutral"][i % 3],
+            target=50.0 if i % 2 else None,
         )
         series = rng.normal(50, 5, periods) + np.linspace(0, rng.normal(0, 6), periods)
-        values += [DataValue(element=element, area=area, period=p, release=release, value=float(v)) for p, v in zip(months, series, strict=True)]
+        values += [
+            DataValue(element=element, area=area, period=p, release=release, value=float(v))
+            for p, v in zip(months, series, strict=True)
+        ]
     DataValue.objects.bulk_create(values, batch_size=5000)
     client = Client()
     client.force_login(user)
@@ -145,13 +164,15 @@ def bench_dashboard(label: str, indicators: int = 200, periods: int = 60, repeat
     assert client.get(url).status_code == 200
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        began = time.perf_counter()
         response = client.get(url)
-        times.append(time.perf_counter() - start)
+        times.append(time.perf_counter() - began)
         assert response.status_code == 200
     median = statistics.median(times) * 1000
-    print(f"  dashboard ({label}): {indicators} indicators x {periods} periods, median of {repeats}: "
-          f"{median:.0f} ms (goal: under 300 ms) {'met' if median < 300 else 'MISSED'}")
+    print(
+        f"  dashboard ({label}): {indicators} indicators x {periods} periods, median of {repeats}: "
+        f"{median:.0f} ms (goal: under 300 ms) {'met' if median < 300 else 'MISSED'}"
+    )
     return median
 
 
@@ -162,7 +183,7 @@ def main() -> int:
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL") if args.database == "postgresql" else None
     if args.database == "postgresql" and not database_url:
-        print("  PostgreSQL: skipped (DATABASE_URL is not set)")
+        print("  PostgreSQL: skipped (set DATABASE_URL to a PostgreSQL server to measure it too)")
         return 0
     with tempfile.TemporaryDirectory() as folder:
         setup_django(database_url, folder)

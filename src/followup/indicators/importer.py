@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from followup.audit.log import record
@@ -274,6 +274,7 @@ def plan_import(
     plan.releases = release_names
     seen: dict[tuple[str, str, str, str], int] = {}
     parsed: list[tuple[_Raw, str, float]] = []
+    period_cache: dict[tuple[str, str | None, str | None], Any] = {}
     total = len(raws)
     for index, raw in enumerate(raws, start=1):
         if progress is not None and (index % 10_000 == 0 or index == total):
@@ -313,22 +314,24 @@ def plan_import(
                 )
             elif raw.element not in plan.created_elements:
                 plan.created_elements.append(raw.element)
-        period_text = raw.period
         rule = raw.period_rule or {}
+        hint = rule.get("kind") or kind or plan.element_kinds.get(raw.element)
+        cache_key = (raw.period, hint, rule.get("snapshot"))
         try:
-            if rule.get("snapshot"):
-                year = parse_period(period_text, "year")
-                period = parse_period(f"{year.id}-{rule['snapshot']}", "day")
-            else:
-                period = parse_period(
-                    period_text, rule.get("kind") or kind or plan.element_kinds.get(raw.element)
-                )
+            period = period_cache.get(cache_key)
+            if period is None:
+                if rule.get("snapshot"):
+                    year = parse_period(raw.period, "year")
+                    period = parse_period(f"{year.id}-{rule['snapshot']}", "day")
+                else:
+                    period = parse_period(raw.period, hint)
+                period_cache[cache_key] = period
+                plan.periods[period.id] = period
             plan.element_kinds.setdefault(raw.element, period.kind)
             if element is not None and period.kind != element.period_kind:
                 raise PeriodError(
                     f"{raw.element} has periods of kind {element.period_kind}, not {period.kind}"
                 )
-            plan.periods[period.id] = period
         except PeriodError as error:
             plan.errors.append(Problem(raw.line, period_col, str(error)))
             period = None
@@ -528,21 +531,31 @@ def apply_import(
         areas = {
             a.code: a.pk for a in Area.objects.filter(code__in={c.area for c in plan.to_write})
         }
-        DataValue.objects.bulk_create(
-            [
-                DataValue(
-                    element_id=elements[c.element].pk,
-                    area_id=areas[c.area],
-                    period_id=c.period,
-                    release_id=releases[c.release].pk,
-                    value=c.value,
-                    status=c.status,
-                    note=c.note,
-                )
-                for c in plan.to_write
-            ],
-            batch_size=5000,
+        element_ids = {code: e.pk for code, e in elements.items()}
+        release_ids = {name: r.pk for name, r in releases.items()}
+        quote = connection.ops.quote_name
+        columns = ("element_id", "area_id", "period_id", "release_id", "value", "status", "note")
+        sql = (
+            f"INSERT INTO {quote(DataValue._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
         )
+        # Every row has passed every check; one executemany writes them, in this transaction.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                sql,
+                [
+                    (
+                        element_ids[c.element],
+                        areas[c.area],
+                        c.period,
+                        release_ids[c.release],
+                        c.value,
+                        c.status,
+                        c.note,
+                    )
+                    for c in plan.to_write
+                ],
+            )
         counts = {
             "new": len(plan.new),
             "revised": len(plan.revisions),

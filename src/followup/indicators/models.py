@@ -123,7 +123,11 @@ def release_order(prefix: str = "release__") -> list[Any]:
 
 
 class DataValue(models.Model):
-    element = models.ForeignKey(DataElement, on_delete=models.CASCADE, related_name="values")
+    # The unique constraint (element, area, period, release) serves lookups by element, and by
+    # element, area and period: no separate indexes for those, which would slow every import.
+    element = models.ForeignKey(
+        DataElement, on_delete=models.CASCADE, related_name="values", db_index=False
+    )
     area = models.ForeignKey(Area, on_delete=models.PROTECT)
     period = models.ForeignKey(Period, on_delete=models.PROTECT)
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="values")
@@ -137,7 +141,6 @@ class DataValue(models.Model):
                 fields=["element", "area", "period", "release"], name="one_value_per_release"
             )
         ]
-        indexes = [models.Index(fields=["element", "area", "period"])]
 
     def __str__(self) -> str:
         return f"{self.element.code} {self.area.code} {self.period_id} = {self.value:g} ({self.release})"

@@ -56,11 +56,15 @@ def _read_csv(data: bytes) -> Table:
     except csv.Error as error:
         raise TableError(f"line 1: {error}") from None
     rows = []
+    width = len(headers)
     try:
         for record in reader:
-            if not any(cell.strip() for cell in record):
+            if len(record) > width:
+                rows.append((reader.line_num, _cells(headers, record)))
                 continue
-            rows.append((reader.line_num, _cells(headers, record)))
+            cells = {h: v.strip() for h, v in zip(headers, record, strict=False)}
+            if any(cells.values()):
+                rows.append((reader.line_num, cells))
     except csv.Error as error:
         raise TableError(f"line {reader.line_num}: {error}") from None
     return Table(headers, rows)
