@@ -28,10 +28,10 @@ def indicator(code: str) -> Indicator:
 
 def test_the_dashboard_lists_every_indicator_with_its_latest_figure_and_variation_in_words(demo):
     html = demo.get(reverse("indicators:dashboard", args=["south-ayrshire"])).content.decode()
-    assert "7 indicators" in html
+    assert "8 indicators" in html
     assert "Balance of care: % looked after in the community (LGBF CHN9)" in html
     assert "Common cause: no significant change" in html
-    assert html.count('class="followup-sparkline"') == 7
+    assert html.count('class="followup-sparkline"') == 8
 
 
 def test_the_dashboard_filters_by_recommendation_and_wellbeing_indicator(demo):
@@ -117,10 +117,58 @@ def test_the_data_quality_page_lists_every_rule_and_where_it_fails(demo):
     from followup.indicators.models import DataValue, ValidationRule
 
     html = demo.get(reverse("indicators:quality", args=["south-ayrshire"])).content.decode()
-    assert html.count("Passes</strong>") == ValidationRule.objects.count() == 4
+    assert html.count("Passes</strong>") == ValidationRule.objects.count() == 5
     DataValue.objects.filter(
         element__code="lgbf_chn9", area__code="S12000028", period_id="2020-07-31"
     ).update(value=120)
     html = demo.get(reverse("indicators:quality", args=["south-ayrshire"])).content.decode()
     assert "1 place where the check fails" in html
     assert "S12000028" in html and "2020-07-31" in html
+
+
+def test_a_proportion_gets_a_p_chart_and_a_funnel_plot_against_the_other_councils(demo):
+    share = indicator("residential-share")
+    response = demo.get(reverse("indicators:detail", args=["south-ayrshire", share.pk]))
+    html = response.content.decode()
+    assert response.context["analysis"].chart_type == "p"
+    assert "A P chart: this is a proportion" in html
+    funnel = response.context["benchmark"].funnel
+    assert len(funnel.areas) == 32
+    assert "Funnel plot, 2020-07-31" in html
+    assert "This partnership lies" in html
+    # The centre is all councils pooled: residential over community plus residential.
+    from followup.indicators.models import DataValue
+
+    def total(code):
+        return sum(
+            DataValue.objects.filter(element__code=code, period_id="2020-07-31")
+            .exclude(area__code="S92000003")
+            .values_list("value", flat=True)
+        )
+
+    assert (
+        abs(
+            funnel.centre
+            - 100
+            * total("looked_after_residential")
+            / total("looked_after_community_and_residential")
+        )
+        < 1e-9
+    )
+
+
+def test_funnel_limits_follow_the_binomial_formula():
+    import numpy as np
+
+    from followup.indicators.funnel import Z998, funnel
+
+    result = funnel(
+        [("a", "A", 10, 100), ("b", "B", 30, 200), ("c", "C", 2, 50)], factor=100, proportion=True
+    )
+    assert result is not None
+    theta = 42 / 350
+    assert abs(result.centre - 100 * theta) < 1e-12
+    point = next(p for p in result.curve if abs(p["n"] - result.curve[10]["n"]) < 1e-12)
+    expected = 100 * (theta + Z998 * np.sqrt(theta * (1 - theta) / point["n"]))
+    assert abs(point["upper998"] - expected) < 1e-9
+    assert [a.position for a in result.areas] == ["within", "within", "within"]

@@ -14,6 +14,17 @@ from followup.partnerships.models import Area, Partnership
 # code, name, numerator, unit, better, area, recommendation numbers, wellbeing, description
 INDICATORS: list[tuple[str, str, str, str, str, str, list[int], list[str], str]] = [
     (
+        "residential-share",
+        "% of looked-after children in residential care",
+        "looked_after_residential",
+        "%",
+        "decrease",
+        "S12000028",
+        [3],
+        ["Safe", "Nurtured"],
+        "Children looked after in residential care as a percentage of all children looked after (community plus residential) at 31 July.",
+    ),
+    (
         "residential-care",
         "Children looked after in residential care",
         "looked_after_residential",
@@ -112,4 +123,7 @@ def create_demo_indicators(
             "source": elements[numerator].source,
             "recommendations": [recommendations[n] for n in recs],
         }
+        if code == "residential-share":
+            data["denominator"] = elements["looked_after_community_and_residential"]
+            data["factor"] = 100
         create_indicator(actor, partnership, data)

@@ -72,6 +72,14 @@ ELEMENTS = [
         "LGBF data file (Improvement Service), January 2022",
     ),
     (
+        "looked_after_community_and_residential",
+        "Children looked after at 31 July (community plus residential; derived)",
+        "day",
+        True,
+        "Derived: the sum of the two counts published in the LGBF data file (Improvement Service), "
+        "January 2022. Not itself a published figure.",
+    ),
+    (
         "lgbf_chn22",
         "CHN22: % of child protection re-registrations within 18 months",
         "statistical_year",
@@ -96,6 +104,12 @@ RULES = [
     ("CHN9 is a percentage (at most 100)", "lgbf_chn9", "<=", "100"),
     ("CHN22 is a percentage (at most 100)", "lgbf_chn22", "<=", "100"),
     ("CHN23 is a percentage (at most 100)", "lgbf_chn23", "<=", "100"),
+    (
+        "Community plus residential is the total",
+        "looked_after_community + looked_after_residential",
+        "==",
+        "looked_after_community_and_residential",
+    ),
 ]
 CP_MEASURES = {
     "children on child protection register": "cp_register",
@@ -108,6 +122,7 @@ LGBF_MEASURES = {
     "lgbf_CHN9_pct_looked_after_in_community": "lgbf_chn9",
     "lgbf_CHN22_pct_child_protection_reregistrations_within_18_months": "lgbf_chn22",
     "lgbf_CHN23_pct_looked_after_more_than_one_placement_in_year": "lgbf_chn23",
+    "looked_after_total_count_DERIVED_community_plus_residential": "looked_after_community_and_residential",
 }
 LGBF_RELEASE = (
     "Local Government Benchmarking Framework data file (Improvement Service, January 2022)"
@@ -163,9 +178,9 @@ def _national() -> OrderedDict[str, list[list[str]]]:
 def _lgbf() -> list[list[str]]:
     rows = []
     for row in _rows("council_looked_after.csv"):
-        element = LGBF_MEASURES.get(row["measure"])
-        if element:  # the DERIVED totals are left out
-            rows.append([row["area_code"], row["reference_date"], element, row["value"], "", ""])
+        element = LGBF_MEASURES[row["measure"]]
+        status = "derived: community plus residential" if "DERIVED" in row["measure"] else ""
+        rows.append([row["area_code"], row["reference_date"], element, row["value"], status, ""])
     for row in _rows("council_child_protection_and_placement_lgbf.csv"):
         rows.append(
             [

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from followup.indicators.charts import EXPLANATIONS, choose_chart, sparkline
+from followup.indicators.funnel import funnel
 from followup.indicators.models import ImportUpload, Indicator
 from followup.indicators.values import Point, latest_by_area, many_series, series
 from followup.partnerships.access import AnyUser, partnership_for
@@ -149,6 +150,20 @@ class Benchmark:
     country: Point | None
     group_name: str
     group: list[tuple[Area, Point]]
+    funnel: Any = None
+
+    @property
+    def funnel_finding(self) -> str:
+        if self.funnel is None or self.own is None:
+            return ""
+        mine = next((a for a in self.funnel.areas if a.value == self.own.value), None)
+        if mine is None:
+            return ""
+        return {
+            "within": "This partnership lies within the funnel: its difference from the other areas is what chance would give for its size.",
+            "above": "This partnership lies above the funnel's upper limit: higher than the other areas by more than chance would give for its size.",
+            "below": "This partnership lies below the funnel's lower limit: lower than the other areas by more than chance would give for its size.",
+        }[mine.position]
 
     @property
     def rank(self) -> int | None:
@@ -170,18 +185,26 @@ def benchmark(indicator: Indicator) -> Benchmark | None:
     ranked = sorted(
         ((a, latest[a.pk]) for a in areas if a.pk in latest), key=lambda item: -(item[1].value or 0)
     )
+    chart = None
+    if indicator.denominator_id:
+        rows = [
+            (a.code, a.name, p.numerator.value, p.denominator.value)
+            for a, p in ranked
+            if p.numerator is not None and p.denominator is not None
+        ]
+        proportion = indicator.factor in (1, 100) and indicator.numerator.is_count
+        chart = funnel(rows, factor=indicator.factor, proportion=proportion)
     return Benchmark(
         period=own.period,
         own=own,
         country=latest.get(scotland.pk) if scotland else None,
         group_name=", ".join(g.name for g in groups),
         group=ranked,
+        funnel=chart,
     )
 
 
 def upload_for(user: AnyUser, slug: str, pk: int) -> ImportUpload:
-    from followup.indicators.models import ImportUpload
-
     partnership = partnership_for(user, slug)
     return get_object_or_404(
         ImportUpload.objects.select_related("partnership"), pk=pk, partnership=partnership

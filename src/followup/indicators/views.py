@@ -17,6 +17,7 @@ from followup.frameworks.models import QualityIndicator
 from followup.indicators import actions, queries
 from followup.indicators.charts import chart_spec, render_svg
 from followup.indicators.forms import UploadForm
+from followup.indicators.funnel import funnel_spec
 from followup.indicators.models import WELLBEING
 from followup.inspections.queries import inspections_of
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
@@ -99,6 +100,16 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             indicator.name, rows, unit=indicator.unit, target=indicator.target, phase_date=phase
         )
         svg = base64.b64encode(render_svg(spec).encode()).decode()
+    compared = queries.benchmark(indicator)
+    funnel_svg = ""
+    if compared is not None and compared.funnel is not None:
+        spec = funnel_spec(
+            f"{indicator.name}, {compared.period}",
+            compared.funnel,
+            indicator.area.code,
+            indicator.unit,
+        )
+        funnel_svg = base64.b64encode(render_svg(spec).encode()).decode()
     return render(
         request,
         "indicators/detail.html",
@@ -109,7 +120,8 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "analysis": analysis,
             "rows": rows,
             "svg": svg,
-            "benchmark": queries.benchmark(indicator),
+            "benchmark": compared,
+            "funnel_svg": funnel_svg,
             "inspection": inspection,
             "split": split,
             "variation_text": queries.VARIATION_TEXT,
