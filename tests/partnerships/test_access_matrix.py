@@ -74,6 +74,8 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     ),
     "indicators:dashboard": (slug, READ, None),
     "indicators:detail": (of("indicator"), READ, None),
+    "indicators:create": (slug, MANAGE_DATA, MANAGE_DATA),
+    "indicators:edit": (of("indicator"), MANAGE_DATA, MANAGE_DATA),
     "indicators:download_csv": (of("indicator"), READ, None),
     "indicators:download_xlsx": (of("indicator"), READ, None),
     "indicators:quality": (slug, READ, None),

@@ -42,8 +42,7 @@ FIELDS = (
 )
 
 
-def create_indicator(user: AnyUser, partnership: Partnership, data: dict[str, Any]) -> Indicator:
-    require(user, partnership, Capability.MANAGE_DATA)
+def _check(partnership: Partnership, data: dict[str, Any]) -> list[Any]:
     unknown = [w for w in data.get("wellbeing", []) if w not in WELLBEING]
     if unknown:
         raise ValidationError(
@@ -59,6 +58,14 @@ def create_indicator(user: AnyUser, partnership: Partnership, data: dict[str, An
         raise ValidationError(
             {"recommendations": "Choose recommendations made to this partnership."}
         )
+    if data.get("numerator") is not None:
+        data["frequency"] = data["numerator"].period_kind
+    return recommendations
+
+
+def create_indicator(user: AnyUser, partnership: Partnership, data: dict[str, Any]) -> Indicator:
+    require(user, partnership, Capability.MANAGE_DATA)
+    recommendations = _check(partnership, data)
     with transaction.atomic():
         indicator = Indicator(partnership=partnership, **{k: data[k] for k in FIELDS if k in data})
         return writes.create(
@@ -66,6 +73,23 @@ def create_indicator(user: AnyUser, partnership: Partnership, data: dict[str, An
             "indicator.create",
             indicator,
             partnership,
+            m2m={
+                "recommendations": recommendations,
+                "quality_indicators": list(data.get("quality_indicators", [])),
+            },
+        )
+
+
+def update_indicator(user: AnyUser, indicator: Indicator, data: dict[str, Any]) -> Indicator:
+    require(user, indicator.partnership, Capability.MANAGE_DATA)
+    recommendations = _check(indicator.partnership, data)
+    with transaction.atomic():
+        return writes.update(
+            user,
+            "indicator.update",
+            indicator,
+            indicator.partnership,
+            {k: data[k] for k in FIELDS if k in data},
             m2m={
                 "recommendations": recommendations,
                 "quality_indicators": list(data.get("quality_indicators", [])),

@@ -3,8 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
-from followup.core.forms import StrictForm
+from followup.core.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm
+from followup.frameworks.models import QualityIndicator
+from followup.indicators.models import WELLBEING, DataElement, Indicator
+from followup.inspections.models import Recommendation
+from followup.partnerships.models import Area, Partnership
 
 
 class UploadForm(StrictForm):
@@ -41,3 +46,127 @@ class UploadForm(StrictForm):
             return bytes(upload.read()).decode("utf-8")
         except UnicodeDecodeError:
             raise forms.ValidationError("The mapping must be a UTF-8 text file") from None
+
+
+class IndicatorForm(StrictForm):
+    name = forms.CharField(max_length=300, label="Name")
+    code = forms.SlugField(
+        max_length=100,
+        label="Code",
+        help_text="Short, with letters, numbers and hyphens, e.g. residential-share",
+    )
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What it measures"
+    )
+    numerator = ModelChoiceField(
+        queryset=DataElement.objects.none(), label="Numerator (what is counted)"
+    )
+    denominator = ModelChoiceField(
+        queryset=DataElement.objects.none(),
+        required=False,
+        label="Denominator (leave empty for a single figure)",
+    )
+    factor = forms.TypedChoiceField(
+        choices=[
+            (1, "1 (a ratio)"),
+            (100, "100 (a percentage)"),
+            (1000, "1,000 (per thousand)"),
+            (10000, "10,000"),
+            (100000, "100,000"),
+        ],
+        coerce=int,
+        label="Multiply by",
+        widget=forms.RadioSelect,
+    )
+    unit = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Unit",
+        help_text="e.g. children, %, per 1,000 children",
+    )
+    area = ModelChoiceField(queryset=Area.objects.all(), label="Area")
+    improvement_direction = forms.ChoiceField(
+        choices=Indicator.Direction.choices, widget=forms.RadioSelect, label="Which is better"
+    )
+    target = forms.FloatField(required=False, label="Target", help_text="Leave empty for none")
+    chart = forms.ChoiceField(
+        choices=[
+            ("", "Chosen from the data"),
+            ("i", "I chart"),
+            ("run", "Run chart"),
+            ("c", "C chart"),
+            ("p", "P chart"),
+            ("pp", "P′ chart"),
+            ("u", "U chart"),
+            ("up", "U′ chart"),
+        ],
+        required=False,
+        label="Chart",
+    )
+    source = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Source"
+    )
+    recommendations = ModelMultipleChoiceField(
+        queryset=Recommendation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Recommendations it is evidence for",
+    )
+    quality_indicators = ModelMultipleChoiceField(
+        queryset=QualityIndicator.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Quality indicators",
+    )
+    wellbeing = forms.MultipleChoiceField(
+        choices=[(w, w) for w in WELLBEING],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Wellbeing indicators",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        partnership: Partnership,
+        indicator: Indicator | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.indicator = indicator
+        elements = DataElement.objects.filter(
+            Q(partnership__isnull=True) | Q(partnership=partnership)
+        )
+        self.fields["numerator"].queryset = elements  # type: ignore[attr-defined]
+        self.fields["denominator"].queryset = elements  # type: ignore[attr-defined]
+        self.fields["recommendations"].queryset = Recommendation.objects.filter(  # type: ignore[attr-defined]
+            inspection__partnership=partnership
+        )
+        self.fields["quality_indicators"].queryset = QualityIndicator.objects.filter(  # type: ignore[attr-defined]
+            framework__inspections__partnership=partnership, assessable=True
+        ).distinct()
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        taken = Indicator.objects.filter(partnership=self.partnership, code=code)
+        if self.indicator is not None:
+            taken = taken.exclude(pk=self.indicator.pk)
+        if taken.exists():
+            raise forms.ValidationError("Another indicator of this partnership has this code")
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        numerator, denominator = data.get("numerator"), data.get("denominator")
+        if numerator and denominator:
+            if numerator == denominator:
+                self.add_error("denominator", "The denominator must differ from the numerator")
+            elif numerator.period_kind != denominator.period_kind:
+                self.add_error(
+                    "denominator",
+                    "The denominator must have the same kind of period as the numerator",
+                )
+        if data.get("chart") in {"p", "pp", "u", "up"} and not denominator:
+            self.add_error("chart", "P, P′, U and U′ charts need a denominator")
+        return data

@@ -5,7 +5,9 @@ from followup.indicators import views
 app_name = "indicators"
 urlpatterns = [
     path("p/<slug:slug>/indicators/", views.dashboard, name="dashboard"),
+    path("p/<slug:slug>/indicators/new/", views.create, name="create"),
     path("p/<slug:slug>/indicators/<int:pk>/", views.detail, name="detail"),
+    path("p/<slug:slug>/indicators/<int:pk>/edit/", views.edit, name="edit"),
     path(
         "p/<slug:slug>/indicators/<int:pk>/data.csv",
         views.download,

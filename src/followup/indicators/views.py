@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from followup.core.views import apply_errors
+from followup.core.views import apply_errors, form_page
 from followup.frameworks.models import QualityIndicator
 from followup.indicators import actions, queries
 from followup.indicators.charts import chart_spec, render_svg
-from followup.indicators.forms import UploadForm
+from followup.indicators.forms import IndicatorForm, UploadForm
 from followup.indicators.funnel import funnel_spec
 from followup.indicators.models import WELLBEING
 from followup.inspections.queries import inspections_of
@@ -249,4 +250,76 @@ def quality(request: HttpRequest, slug: str) -> HttpResponse:
             "reports": queries.data_quality(partnership),
             "caps": capabilities(request.user, partnership),
         },
+    )
+
+
+INITIAL_FIELDS = (
+    "name",
+    "code",
+    "description",
+    "numerator",
+    "denominator",
+    "factor",
+    "unit",
+    "area",
+    "improvement_direction",
+    "target",
+    "chart",
+    "source",
+    "wellbeing",
+)
+
+
+@login_required
+def create(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    require(request.user, partnership, Capability.MANAGE_DATA)
+    initial = {"factor": 1, "improvement_direction": "neutral", "area": partnership.area_id}
+    form = IndicatorForm(request.POST or None, partnership=partnership, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = actions.create_indicator(request.user, partnership, dict(form.cleaned_data))
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Indicator added.")
+            return redirect("indicators:detail", slug, indicator.pk)
+    return form_page(
+        request,
+        form,
+        title="New indicator",
+        back_url=reverse("indicators:dashboard", args=[slug]),
+        partnership=partnership,
+    )
+
+
+@login_required
+def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    indicator = queries.indicator_for(request.user, slug, pk)
+    require(request.user, indicator.partnership, Capability.MANAGE_DATA)
+    initial = {name: getattr(indicator, name) for name in INITIAL_FIELDS}
+    initial["recommendations"] = list(indicator.recommendations.all())
+    initial["quality_indicators"] = list(indicator.quality_indicators.all())
+    initial["chart"] = indicator.chart or ""
+    form = IndicatorForm(
+        request.POST or None,
+        partnership=indicator.partnership,
+        indicator=indicator,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_indicator(request.user, indicator, dict(form.cleaned_data))
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Indicator saved.")
+            return redirect("indicators:detail", slug, pk)
+    return form_page(
+        request,
+        form,
+        title="Edit indicator",
+        caption=indicator.name,
+        back_url=reverse("indicators:detail", args=[slug, pk]),
+        partnership=indicator.partnership,
     )

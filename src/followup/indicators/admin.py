@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from followup.core.admin import AuditedAdmin
+from followup.indicators.models import DataElement, DataValue, Indicator, Release, ValidationRule
+
+
+@admin.register(DataElement)
+class DataElementAdmin(AuditedAdmin):
+    list_display = ["code", "name", "period_kind", "is_count", "partnership"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Release)
+class ReleaseAdmin(AuditedAdmin):
+    list_display = ["name", "published_on", "partnership"]
+    search_fields = ["name"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(AuditedAdmin):
+    list_display = ["name", "partnership", "area", "improvement_direction"]
+    list_filter = ["partnership"]
+
+
+@admin.register(ValidationRule)
+class ValidationRuleAdmin(AuditedAdmin):
+    list_display = ["name", "left", "operator", "right", "severity"]
+
+
+@admin.register(DataValue)
+class DataValueAdmin(admin.ModelAdmin):
+    """Values change only by importing a release: the admin shows them and changes none."""
+
+    list_display = ["element", "area", "period", "value", "release"]
+    list_filter = ["release"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
