@@ -6,6 +6,7 @@ Run ``followup --help`` for the commands, and ``followup COMMAND --help`` for ea
 from __future__ import annotations
 
 import argparse
+import datetime
 import getpass
 import os
 import secrets
@@ -181,6 +182,14 @@ def cmd_import_data(args: argparse.Namespace) -> int:
         partnership = Partnership.objects.filter(slug=args.partnership).first()
         if partnership is None:
             return _fail(f"import-data: no partnership has the slug {args.partnership!r}.")
+    published = None
+    if args.published_on:
+        try:
+            published = datetime.date.fromisoformat(args.published_on)
+        except ValueError:
+            return _fail(
+                f"import-data: --published-on must be a date such as 2024-03-26, not {args.published_on!r}."
+            )
     try:
         data = Path(args.file).read_bytes()
         mapping = (
@@ -218,7 +227,7 @@ def cmd_import_data(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Dry run: nothing was imported.")
         return 0
-    apply_import(plan, actor=None)
+    apply_import(plan, actor=None, published_on=published, source_url=args.source_url or "")
     print(f"Imported {len(plan.to_write)} value{'s' if len(plan.to_write) != 1 else ''}.")
     return 0
 
@@ -360,6 +369,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument(
         "--dry-run", action="store_true", help="show what would change, and change nothing"
+    )
+    importer.add_argument(
+        "--published-on",
+        metavar="DATE",
+        help="the release's publication date (YYYY-MM-DD), for a new release",
+    )
+    importer.add_argument(
+        "--source-url", metavar="URL", help="where the release is published, for a new release"
     )
     exporter = add(
         "export-data",

@@ -310,3 +310,26 @@ def test_expressions_that_cannot_be_read_say_where(text, message):
     with pytest.raises(ValueError) as caught:
         parse_expression(text)
     assert str(caught.value).startswith(message)
+
+
+def test_a_proportion_indicator_makes_a_numerator_above_its_denominator_a_bad_row(areas):
+    from followup.indicators.models import Indicator
+    from followup.partnerships.models import Partnership
+
+    partnership = Partnership.objects.create(slug="p", name="P")
+    Indicator.objects.create(
+        partnership=partnership,
+        code="residential-share",
+        name="Residential share",
+        numerator=DataElement.objects.get(code="looked_after_residential"),
+        denominator=DataElement.objects.get(code="looked_after_total"),
+        factor=100,
+        area=Area.objects.get(code="S12000028"),
+    )
+    text = TIDY + "S12000028,2019-07-31,looked_after_residential,300\n"
+    plan = plan_import(table(text), release="R1")
+    assert [str(p) for p in plan.errors] == [
+        "line 3: looked_after_residential is part of looked_after_total: a numerator cannot be above its "
+        "denominator fails for S12000028 2019-07-31: looked_after_residential = 300, looked_after_total = 298 "
+        "(expected looked_after_residential <= looked_after_total)"
+    ]

@@ -195,14 +195,14 @@ def _lgbf() -> list[list[str]]:
     return rows
 
 
-def _import(release: str, rows: list[list[str]]) -> dict[str, int]:
+def _import(release: str, rows: list[list[str]], source_url: str = "") -> dict[str, int]:
     table = Table(TIDY, [(i + 2, dict(zip(TIDY, row, strict=True))) for i, row in enumerate(rows)])
     plan = plan_import(table, release=release)
     if not plan.ok:
         raise ValueError(
             f"demo data for {release!r} did not import: " + "; ".join(map(str, plan.errors[:5]))
         )
-    return apply_import(plan)
+    return apply_import(plan, source_url=source_url)
 
 
 def load_statistics() -> dict[str, Any]:
@@ -235,7 +235,12 @@ def load_statistics() -> dict[str, Any]:
             name=name, partnership=None, defaults={"left": left, "operator": op, "right": right}
         )
     counts: dict[str, Any] = {}
+    urls = {
+        row["source_title"]: row["source_url"]
+        for name in ("scotland_looked_after_totals.csv", "scotland_child_protection.csv")
+        for row in _rows(name)
+    }
     for release, rows in _national().items():
-        counts[release] = _import(release, rows)
+        counts[release] = _import(release, rows, urls.get(release, "")[:500])
     counts[LGBF_RELEASE] = _import(LGBF_RELEASE, _lgbf())
     return counts

@@ -384,6 +384,29 @@ def plan_import(
     return plan
 
 
+def implied_rules() -> list[ValidationRule]:
+    """A proportion's numerator can never exceed its denominator: one unsaved rule for each pair
+    of data elements that some indicator divides as a proportion (a count, times 1 or 100)."""
+    from followup.indicators.models import Indicator
+
+    pairs = (
+        Indicator.objects.filter(
+            denominator__isnull=False, factor__in=(1, 100), numerator__is_count=True
+        )
+        .values_list("numerator__code", "denominator__code")
+        .distinct()
+    )
+    return [
+        ValidationRule(
+            name=f"{num} is part of {den}: a numerator cannot be above its denominator",
+            left=num,
+            operator="<=",
+            right=den,
+        )
+        for num, den in pairs
+    ]
+
+
 def _check_rules(plan: ImportPlan, partnership: Partnership | None) -> None:
     """Validation rules over the latest stored values with this file's values laid on top."""
     scope = (
@@ -391,7 +414,7 @@ def _check_rules(plan: ImportPlan, partnership: Partnership | None) -> None:
         if partnership
         else Q(partnership__isnull=True)
     )
-    rules = list(ValidationRule.objects.filter(scope))
+    rules = list(ValidationRule.objects.filter(scope)) + implied_rules()
     if not rules:
         return
     needed = set().union(*(elements_of(rule) for rule in rules))
