@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
@@ -44,6 +46,28 @@ def form_page(
         },
         status=status,
     )
+
+
+def save_form(
+    request: HttpRequest,
+    form: BaseForm,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    message: str,
+    then: Callable[[Any], str],
+) -> HttpResponse | None:
+    """The write path of a form view: on a valid POST, call the action with the cleaned data;
+    on success flash ``message`` and redirect to ``then(result)``. An action's ValidationError
+    goes onto the form at the field it names. None means: show the form (again)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(dict(form.cleaned_data))
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+    messages.success(request, message)
+    return redirect(then(result))
 
 
 def apply_errors(form: BaseForm, error: ValidationError) -> None:

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from followup.core.views import apply_errors, form_page
+from followup.core.views import apply_errors, form_page, save_form
 from followup.frameworks.models import QualityIndicator
 from followup.indicators import actions, queries
 from followup.indicators.charts import chart_spec, render_svg
@@ -276,15 +276,14 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
     require(request.user, partnership, Capability.MANAGE_DATA)
     initial = {"factor": 1, "improvement_direction": "neutral", "area": partnership.area_id}
     form = IndicatorForm(request.POST or None, partnership=partnership, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            indicator = actions.create_indicator(request.user, partnership, dict(form.cleaned_data))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Indicator added.")
-            return redirect("indicators:detail", slug, indicator.pk)
-    return form_page(
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.create_indicator(request.user, partnership, data),
+        message="Indicator added.",
+        then=lambda i: reverse("indicators:detail", args=[slug, i.pk]),
+    )
+    return done or form_page(
         request,
         form,
         title="New indicator",
@@ -307,19 +306,19 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         indicator=indicator,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_indicator(request.user, indicator, dict(form.cleaned_data))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Indicator saved.")
-            return redirect("indicators:detail", slug, pk)
-    return form_page(
+    back = reverse("indicators:detail", args=[slug, pk])
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.update_indicator(request.user, indicator, data),
+        message="Indicator saved.",
+        then=lambda _: back,
+    )
+    return done or form_page(
         request,
         form,
         title="Edit indicator",
         caption=indicator.name,
-        back_url=reverse("indicators:detail", args=[slug, pk]),
+        back_url=back,
         partnership=indicator.partnership,
     )

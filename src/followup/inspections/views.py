@@ -2,15 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from followup.audit.log import history
-from followup.core.views import apply_errors, form_page
+from followup.core.views import form_page, save_form
 from followup.indicators.queries import VARIATION_TEXT, analyse
 from followup.inspections import actions, queries
 from followup.inspections.forms import EvaluationForm, InspectionForm, RecommendationForm
@@ -54,18 +52,18 @@ def inspection_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     require(request.user, partnership, Capability.EDIT_INSPECTION)
     form = InspectionForm(request.POST or None, initial={"status": "draft"})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            inspection = actions.create_inspection(
-                request.user, partnership, data.pop("framework"), data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Inspection created.")
-            return redirect("inspections:detail", slug, inspection.pk)
-    return form_page(
+
+    def save(data: dict[str, Any]) -> Any:
+        return actions.create_inspection(request.user, partnership, data.pop("framework"), data)
+
+    done = save_form(
+        request,
+        form,
+        save,
+        message="Inspection created.",
+        then=lambda i: reverse("inspections:detail", args=[slug, i.pk]),
+    )
+    return done or form_page(
         request,
         form,
         title="New inspection",
@@ -80,20 +78,20 @@ def inspection_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
     initial = {name: getattr(inspection, name) for name in actions.INSPECTION_FIELDS}
     form = InspectionForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_inspection(request.user, inspection, form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Inspection saved.")
-            return redirect("inspections:detail", slug, pk)
-    return form_page(
+    back = reverse("inspections:detail", args=[slug, pk])
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.update_inspection(request.user, inspection, data),
+        message="Inspection saved.",
+        then=lambda _: back,
+    )
+    return done or form_page(
         request,
         form,
         title="Edit inspection",
         caption=inspection.title,
-        back_url=reverse("inspections:detail", args=[slug, pk]),
+        back_url=back,
         partnership=inspection.partnership,
     )
 
@@ -103,21 +101,20 @@ def evaluation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     inspection = queries.inspection_for(request.user, slug, pk)
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
     form = EvaluationForm(request.POST or None, inspection=inspection, initial={"basis": "stated"})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            actions.create_evaluation(request.user, inspection, data.pop("quality_indicator"), data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Evaluation added.")
-            return redirect("inspections:detail", slug, pk)
-    return form_page(
+    back = reverse("inspections:detail", args=[slug, pk])
+
+    def save(data: dict[str, Any]) -> Any:
+        return actions.create_evaluation(
+            request.user, inspection, data.pop("quality_indicator"), data
+        )
+
+    done = save_form(request, form, save, message="Evaluation added.", then=lambda _: back)
+    return done or form_page(
         request,
         form,
         title="Add an evaluation",
         caption=inspection.title,
-        back_url=reverse("inspections:detail", args=[slug, pk]),
+        back_url=back,
         partnership=inspection.partnership,
     )
 
@@ -131,20 +128,20 @@ def evaluation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = EvaluationForm(
         request.POST or None, inspection=inspection, evaluation=evaluation, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_evaluation(request.user, evaluation, form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Evaluation saved.")
-            return redirect("inspections:detail", slug, inspection.pk)
-    return form_page(
+    back = reverse("inspections:detail", args=[slug, inspection.pk])
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.update_evaluation(request.user, evaluation, data),
+        message="Evaluation saved.",
+        then=lambda _: back,
+    )
+    return done or form_page(
         request,
         form,
         title=f"Evaluation: {evaluation.quality_indicator.name}",
         caption=inspection.title,
-        back_url=reverse("inspections:detail", args=[slug, inspection.pk]),
+        back_url=back,
         partnership=inspection.partnership,
     )
 
@@ -186,17 +183,14 @@ def recommendation_create(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     form = RecommendationForm(
         request.POST or None, inspection=inspection, initial={"number": next_number}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            recommendation = actions.create_recommendation(
-                request.user, inspection, form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Recommendation added.")
-            return redirect("inspections:recommendation", slug, recommendation.pk)
-    return form_page(
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.create_recommendation(request.user, inspection, data),
+        message="Recommendation added.",
+        then=lambda r: reverse("inspections:recommendation", args=[slug, r.pk]),
+    )
+    return done or form_page(
         request,
         form,
         title="Add a recommendation",
@@ -216,19 +210,19 @@ def recommendation_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     form = RecommendationForm(
         request.POST or None, inspection=inspection, exclude_pk=recommendation.pk, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_recommendation(request.user, recommendation, form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Recommendation saved.")
-            return redirect("inspections:recommendation", slug, pk)
-    return form_page(
+    back = reverse("inspections:recommendation", args=[slug, pk])
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.update_recommendation(request.user, recommendation, data),
+        message="Recommendation saved.",
+        then=lambda _: back,
+    )
+    return done or form_page(
         request,
         form,
         title=f"Edit recommendation {recommendation.number}",
         caption=inspection.title,
-        back_url=reverse("inspections:recommendation", args=[slug, pk]),
+        back_url=back,
         partnership=inspection.partnership,
     )

@@ -2,15 +2,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from followup.audit.log import history
-from followup.core.views import apply_errors, form_page
+from followup.core.views import form_page, save_form
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
 from followup.plans import actions, queries
 from followup.plans.forms import ActionForm, ActionUpdateForm
@@ -70,15 +68,14 @@ def update_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("plans:detail", slug, pk)
     form = ActionUpdateForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.add_update(request.user, action, form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Update added.")
-            return redirect("plans:detail", slug, pk)
-    return _action_page(request, action, form)
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.add_update(request.user, action, data),
+        message="Update added.",
+        then=lambda _: reverse("plans:detail", args=[slug, pk]),
+    )
+    return done or _action_page(request, action, form)
 
 
 @login_required
@@ -89,15 +86,14 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
     if "recommendation" in request.GET:
         initial["recommendations"] = request.GET.getlist("recommendation")
     form = ActionForm(request.POST or None, partnership=partnership, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = actions.create_action(request.user, partnership, form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Action added to the improvement plan.")
-            return redirect("plans:detail", slug, action.pk)
-    return form_page(
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.create_action(request.user, partnership, data),
+        message="Action added to the improvement plan.",
+        then=lambda a: reverse("plans:detail", args=[slug, a.pk]),
+    )
+    return done or form_page(
         request,
         form,
         title="New action",
@@ -114,19 +110,19 @@ def action_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     initial = {name: getattr(action, name) for name in actions.ACTION_FIELDS}
     initial["recommendations"] = list(action.recommendations.all())
     form = ActionForm(request.POST or None, partnership=action.partnership, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_action(request.user, action, form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Action saved.")
-            return redirect("plans:detail", slug, pk)
-    return form_page(
+    back = reverse("plans:detail", args=[slug, pk])
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.update_action(request.user, action, data),
+        message="Action saved.",
+        then=lambda _: back,
+    )
+    return done or form_page(
         request,
         form,
         title="Edit action",
         caption=action.title,
-        back_url=reverse("plans:detail", args=[slug, pk]),
+        back_url=back,
         partnership=action.partnership,
     )

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from followup.audit.log import history
-from followup.core.views import apply_errors, form_page
+from followup.core.views import form_page, save_form
 from followup.inspections.queries import inspection_for
 from followup.partnerships.access import Capability, capabilities, require
 from followup.reviews import actions, queries
@@ -46,15 +44,14 @@ def review_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"status": "draft", "title": f"Progress review: {inspection.title}"},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            review = actions.create_review(request.user, inspection, form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Progress review created.")
-            return redirect("reviews:detail", slug, review.pk)
-    return form_page(
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.create_review(request.user, inspection, data),
+        message="Progress review created.",
+        then=lambda r: reverse("reviews:detail", args=[slug, r.pk]),
+    )
+    return done or form_page(
         request,
         form,
         title="New progress review",
@@ -70,20 +67,20 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     partnership = review.inspection.partnership
     require(request.user, partnership, Capability.EDIT_REVIEW)
     form = ReviewForm(request.POST or None, initial=ReviewForm.initial_for(review))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_review(request.user, review, form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Progress review saved.")
-            return redirect("reviews:detail", slug, pk)
-    return form_page(
+    back = reverse("reviews:detail", args=[slug, pk])
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.update_review(request.user, review, data),
+        message="Progress review saved.",
+        then=lambda _: back,
+    )
+    return done or form_page(
         request,
         form,
         title="Edit progress review",
         caption=review.title,
-        back_url=reverse("reviews:detail", args=[slug, pk]),
+        back_url=back,
         partnership=partnership,
     )
 
@@ -101,19 +98,19 @@ def judgement_edit(
         {name: getattr(existing, name) for name in actions.JUDGEMENT_FIELDS} if existing else {}
     )
     form = JudgementForm(request.POST or None, review=review, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.set_judgement(request.user, review, recommendation, form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Judgement on recommendation {recommendation.number} saved.")
-            return redirect("reviews:detail", slug, pk)
-    return form_page(
+    back = reverse("reviews:detail", args=[slug, pk])
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.set_judgement(request.user, review, recommendation, data),
+        message=f"Judgement on recommendation {recommendation.number} saved.",
+        then=lambda _: back,
+    )
+    return done or form_page(
         request,
         form,
         title=f"Progress on recommendation {recommendation.number}",
         caption=recommendation.text[:120],
-        back_url=reverse("reviews:detail", args=[slug, pk]),
+        back_url=back,
         partnership=partnership,
     )
