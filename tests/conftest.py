@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from followup.evidence.models import Code, Coding, Source
 from followup.frameworks.library import load_library
 from followup.indicators.models import DataElement, ImportUpload, Indicator
 from followup.inspections.models import Evaluation, Inspection, Recommendation
@@ -38,6 +39,9 @@ class Site:
     judgement: RecommendationProgress
     indicator: Indicator
     upload: ImportUpload
+    source: Source
+    code: Code
+    coding: Coding
 
 
 @dataclass
@@ -65,6 +69,9 @@ def build_site(slug: str, name: str) -> Site:
     judgement: Any
     indicator: Any
     upload: Any
+    source: Any
+    code: Any
+    coding: Any
     partnership = f.PartnershipFactory(slug=slug, name=name)
     organisation = f.OrganisationFactory(partnership=partnership, name=f"{name} Council")
     inspection = f.InspectionFactory(partnership=partnership, title=f"Inspection of {name}")
@@ -97,6 +104,15 @@ def build_site(slug: str, name: str) -> Site:
         data=f"area_code,period,data_element,value\n{area.code},2024,children_looked_after,12\n".encode(),
         release=f"{name} return",
     )
+    source = Source.objects.create(
+        partnership=partnership,
+        title=f"Staff survey, {name}",
+        text=f"Staff in {name} feel supported. Waiting lists are long.",
+    )
+    code = Code.objects.create(partnership=partnership, name=f"Support in {name}")
+    coding = Coding.objects.create(
+        source=source, code=code, start=0, end=len(f"Staff in {name} feel supported.")
+    )
     return Site(
         partnership,
         organisation,
@@ -109,6 +125,9 @@ def build_site(slug: str, name: str) -> Site:
         judgement,
         indicator,
         upload,
+        source,
+        code,
+        coding,
     )
 
 

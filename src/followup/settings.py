@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "followup.plans",
     "followup.reviews",
     "followup.indicators",
+    "followup.evidence",
     "followup.demo",
 ]
 

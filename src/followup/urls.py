@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("followup.plans.urls")),
     path("", include("followup.reviews.urls")),
     path("", include("followup.indicators.urls")),
+    path("", include("followup.evidence.urls")),
     path("admin/", admin.site.urls),
 ]
 

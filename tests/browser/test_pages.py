@@ -164,3 +164,44 @@ def test_lead_uploads_a_file_checks_the_preview_and_imports_it(page, demo, tmp_p
         in page.page.locator(".govuk-notification-banner").inner_text()
     )
     page.assert_accessible()
+
+
+def test_the_evidence_pages_are_accessible_and_a_sentence_can_be_coded_from_the_keyboard(
+    page, demo
+):
+    from followup.evidence.models import Code, Coding, Source
+    from followup.partnerships.models import Partnership
+
+    partnership = Partnership.objects.get(slug="south-ayrshire")
+    source = Source.objects.create(
+        partnership=partnership,
+        title="Illustrative staff survey",
+        kind="survey",
+        text="Managers listen to us. Caseloads are too high.",
+        is_illustrative=True,
+    )
+    code = Code.objects.create(partnership=partnership, name="Workload")
+    page.sign_in("contributor", PASSWORD)
+    page.page.wait_for_url(re.compile(r"/p/south-ayrshire/$"))
+    for path in (
+        "/p/south-ayrshire/evidence/",
+        "/p/south-ayrshire/evidence/codebook/",
+        "/p/south-ayrshire/evidence/sources/new/",
+    ):
+        page.goto(path)
+        page.assert_accessible()
+    page.goto(f"/p/south-ayrshire/evidence/sources/{source.pk}/")
+    page.assert_accessible()
+    # Keyboard only: tab to the second sentence, tick it with the space bar, choose the code.
+    page.page.focus("#id_spans_1")
+    page.page.keyboard.press("Space")
+    page.page.keyboard.press("Tab")  # to the code list
+    assert page.page.evaluate("document.activeElement.id") == "id_code"
+    page.page.select_option("#id_code", str(code.pk))
+    page.page.keyboard.press("Tab")  # to the button
+    assert page.page.evaluate("document.activeElement.textContent.trim()") == "Apply the code"
+    with page.page.expect_navigation():
+        page.page.keyboard.press("Enter")
+    coding = Coding.objects.get(source=source)
+    assert coding.source.text[coding.start : coding.end] == "Caseloads are too high."
+    page.assert_accessible()

@@ -37,6 +37,7 @@ UPDATE_ACTION = expect(("lead", "editor", "contributor", "admin"))
 EDIT_INSPECTION = expect(("inspector", "admin"))
 EDIT_REVIEW = expect(("inspector", "admin"))
 MANAGE_DATA = expect(("lead", "editor", "admin"))
+CODE_EVIDENCE = expect(("lead", "editor", "contributor", "admin"))
 
 Kwargs = Callable[[Site], dict[str, Any]]
 
@@ -82,6 +83,36 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "indicators:upload": (slug, MANAGE_DATA, MANAGE_DATA),
     # The lead posts first and imports the file (302); later posts see it already imported (200).
     "indicators:upload_preview": (of("upload"), MANAGE_DATA, {**MANAGE_DATA, "lead": 302}),
+    "evidence:sources": (slug, READ, None),
+    "evidence:source_create": (slug, CODE_EVIDENCE, CODE_EVIDENCE),
+    # Anyone may read a source; only those who code may post the coding form (200: errors shown).
+    "evidence:source": (of("source"), READ, CODE_EVIDENCE),
+    # The lead removes the coding (302); for the others after it the coding is gone (404).
+    "evidence:coding_remove": (
+        of("coding"),
+        {
+            **{w: 405 for w in WHO},
+            None: 302,
+        },  # POST only: 405 for any slug, so nothing is disclosed
+        {
+            **CODE_EVIDENCE,
+            "lead": 302,
+            "editor": 404,
+            "contributor": 404,
+            "viewer": 404,
+            "inspector": 404,
+            "admin": 404,
+        },
+    ),
+    "evidence:codebook": (slug, READ, CODE_EVIDENCE),
+    "evidence:add_wellbeing": (
+        slug,
+        {
+            **{w: 405 for w in WHO},
+            None: 302,
+        },  # POST only: 405 for any slug, so nothing is disclosed
+        expect(("lead", "editor", "contributor", "admin"), ok=302),
+    ),
     "reviews:create": (of("inspection"), EDIT_REVIEW, EDIT_REVIEW),
     "reviews:detail": (of("review"), READ, None),
     "reviews:edit": (of("review"), EDIT_REVIEW, EDIT_REVIEW),
@@ -147,7 +178,11 @@ def test_member_gets_404_for_another_partnerships_object_under_their_own_partner
     mixed = kwargs(world.away)
     mixed["slug"] = world.home.partnership.slug
     url = reverse(name, kwargs=mixed)
-    assert world.client_for("admin").get(url).status_code == 404
+    client = world.client_for("admin")
+    response = client.get(url)
+    if response.status_code == 405:  # a POST-only URL
+        response = client.post(url)
+    assert response.status_code == 404
 
 
 def test_inspector_gets_404_for_a_partnership_they_are_not_assigned_to(world):

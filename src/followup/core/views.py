@@ -31,6 +31,7 @@ def form_page(
     caption: str = "",
     submit_label: str = "Save",
     status: int = 200,
+    multipart: bool = False,
 ) -> HttpResponse:
     """Render a form on the standard GOV.UK form page."""
     return render(
@@ -43,6 +44,7 @@ def form_page(
             "back_url": back_url,
             "partnership": partnership,
             "submit_label": submit_label,
+            "multipart": multipart,
         },
         status=status,
     )

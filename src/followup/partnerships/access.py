@@ -13,6 +13,7 @@ whose role lacks a capability is refused (403).
 | edit_review      |        |             |        |      |     ✓     |   ✓   |
 | view_history     |        |             |   ✓    |  ✓   |     ✓     |   ✓   |
 | manage_data      |        |             |   ✓    |  ✓   |           |   ✓   |
+| code_evidence    |        |      ✓      |   ✓    |  ✓   |           |   ✓   |
 
 Inspectors read everything of the partnerships assigned to them, and write only
 inspections and progress reviews; the partnership owns its improvement plan.
@@ -40,11 +41,14 @@ class Capability(StrEnum):
     EDIT_REVIEW = "edit_review"
     VIEW_HISTORY = "view_history"
     MANAGE_DATA = "manage_data"
+    CODE_EVIDENCE = "code_evidence"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.VIEWER: frozenset({Capability.VIEW}),
-    Role.CONTRIBUTOR: frozenset({Capability.VIEW, Capability.UPDATE_ACTION}),
+    Role.CONTRIBUTOR: frozenset(
+        {Capability.VIEW, Capability.UPDATE_ACTION, Capability.CODE_EVIDENCE}
+    ),
     Role.EDITOR: frozenset(
         {
             Capability.VIEW,
@@ -52,6 +56,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_PLAN,
             Capability.VIEW_HISTORY,
             Capability.MANAGE_DATA,
+            Capability.CODE_EVIDENCE,
         }
     ),
     Role.LEAD: frozenset(
@@ -61,6 +66,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_PLAN,
             Capability.VIEW_HISTORY,
             Capability.MANAGE_DATA,
+            Capability.CODE_EVIDENCE,
         }
     ),
     Role.INSPECTOR: frozenset(

@@ -50,12 +50,16 @@ def govuk_field(field: BoundField, width: str = "") -> dict[str, Any]:
         "errors": field.errors,
     }
     if kind in {"input", "textarea", "select", "checkbox"}:
-        base = {
-            "input": "govuk-input",
-            "textarea": "govuk-textarea",
-            "select": "govuk-select",
-            "checkbox": "govuk-checkboxes__input",
-        }[kind]
+        base = (
+            "govuk-file-upload"
+            if isinstance(field.field.widget, forms.FileInput)
+            else {
+                "input": "govuk-input",
+                "textarea": "govuk-textarea",
+                "select": "govuk-select",
+                "checkbox": "govuk-checkboxes__input",
+            }[kind]
+        )
         classes = [base]
         if field.errors and kind != "checkbox":
             classes.append(f"{base}--error")

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from followup.core.forms import ModelChoiceField, StrictForm, date_field
+from followup.evidence.models import Code, Source
+from followup.evidence.text import sentences
+from followup.partnerships.models import Partnership
+
+MAX_TEXT_FILE = 2 * 1024 * 1024
+
+
+class SourceForm(StrictForm):
+    title = forms.CharField(max_length=300, label="Title")
+    kind = forms.ChoiceField(
+        choices=Source.Kind.choices, widget=forms.RadioSelect, label="What it is"
+    )
+    text = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        label="Text",
+        help_text="Paste the text, or choose a .txt file below. Remove names and other details that identify anyone.",
+        strip=False,
+    )
+    file = forms.FileField(required=False, label="Or a text file (.txt, UTF-8)")
+    collected_on = date_field("When it was collected")
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return ""
+        if not upload.name.lower().endswith(".txt"):
+            raise forms.ValidationError("The file must be a .txt file")
+        if upload.size > MAX_TEXT_FILE:
+            raise forms.ValidationError("The file must be smaller than 2 MB")
+        try:
+            return bytes(upload.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The file must be UTF-8 text") from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        text, from_file = data.get("text") or "", data.get("file") or ""
+        if text.strip() and from_file:
+            self.add_error("file", "Paste the text or choose a file, not both")
+        elif not text.strip() and not from_file and "file" not in self.errors:
+            self.add_error("text", "Enter the text of the source, or choose a .txt file")
+        data["text"] = text if text.strip() else from_file
+        if "\x00" in data["text"]:
+            self.add_error("text", "The text contains a null character; save it as plain text")
+        return data
+
+
+class CodingForm(StrictForm):
+    spans = forms.MultipleChoiceField(
+        choices=(), widget=forms.CheckboxSelectMultiple, label="Sentences to code"
+    )
+    code = ModelChoiceField(queryset=Code.objects.none(), label="Code", empty_label="Choose a code")
+
+    def __init__(self, *args: Any, source: Source, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        spans = self.fields["spans"]
+        assert isinstance(spans, forms.MultipleChoiceField)
+        spans.choices = [(f"{s.start}-{s.end}", s.text) for s in sentences(source.text)]
+        self.fields["code"].queryset = Code.objects.filter(partnership=source.partnership)  # type: ignore[attr-defined]
+
+    def clean_spans(self) -> list[tuple[int, int]]:
+        return [tuple(int(x) for x in value.split("-")) for value in self.cleaned_data["spans"]]  # type: ignore[misc]
+
+
+class CodeForm(StrictForm):
+    name = forms.CharField(max_length=200, label="Name")
+    parent = ModelChoiceField(
+        queryset=Code.objects.none(), required=False, label="Inside", empty_label="At the top level"
+    )
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What it means"
+    )
+    colour = forms.RegexField(
+        regex=r"^#[0-9a-fA-F]{6}$",
+        initial="#1d70b8",
+        label="Colour",
+        help_text="# and six hexadecimal digits, for example #1d70b8",
+        error_messages={"invalid": "Enter a colour as # and six hexadecimal digits, like #1d70b8"},
+    )
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Code.objects.filter(partnership=partnership)  # type: ignore[attr-defined]

@@ -1,0 +1,116 @@
+"""Qualitative evidence: sources, a hierarchical codebook, and codings of spans of text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from followup.partnerships.models import Partnership
+
+WELLBEING_MEANINGS = {
+    "Safe": "Protected from abuse, neglect or harm at home, at school and in the community; feeling secure and listened to.",
+    "Healthy": "The highest attainable standards of physical and mental health, access to suitable healthcare, and support to make healthy, safe choices.",
+    "Achieving": "Supported and guided in learning and in developing skills, confidence and self-esteem at home, at school and in the community.",
+    "Nurtured": "A nurturing place to live, with the physical and emotional security, compassion and warmth needed to grow.",
+    "Active": "Opportunities for play, recreation and sport that support healthy growth, at home, at school and in the community.",
+    "Respected": "Involved in, and heard on, the decisions that affect their life, with support where needed.",
+    "Responsible": "Opportunities and encouragement to take active, responsible roles at home, at school and in the community.",
+    "Included": "Help to overcome inequalities, and acceptance as part of family, school and community.",
+}
+
+
+class Source(models.Model):
+    """A document, survey answer, or focus-group or interview note. Its text never changes."""
+
+    class Kind(models.TextChoices):
+        SURVEY = "survey", "Survey answers"
+        FOCUS_GROUP = "focus_group", "Focus-group notes"
+        INTERVIEW = "interview", "Interview notes"
+        DOCUMENT = "document", "Document"
+        OTHER = "other", "Other"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DOCUMENT)
+    text = models.TextField(help_text="Normalised plain text (NFC, \\n line endings).")
+    collected_on = models.DateField(null=True, blank=True)
+    is_illustrative = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            stored = Source.objects.filter(pk=self.pk).values_list("text", flat=True).first()
+            if stored is not None and stored != self.text:
+                raise ValidationError("A source's text never changes: codings point into it.")
+        super().save(*args, **kwargs)
+
+
+class Code(models.Model):
+    """A code of the partnership's codebook; codes nest under a parent."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="codes")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    colour = models.CharField(max_length=7, default="#1d70b8", help_text="#RRGGBB")
+    origin = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="wellbeing, a QI's urn, or empty for the partnership's own",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "parent", "name"], name="unique_code_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Coding(models.Model):
+    """A code on a span of a source: code-point offsets into the source's normalised text."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="codings")
+    code = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="codings")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["source", "start", "end", "code__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "code", "start", "end"], name="one_coding_per_span"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="coding_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code.name}: {self.excerpt[:60]}"
+
+    @property
+    def excerpt(self) -> str:
+        return self.source.text[self.start : self.end]

@@ -1,0 +1,50 @@
+"""Every read of qualitative evidence, scoped to what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from followup.evidence.models import Code, Coding, Source
+from followup.partnerships.access import AnyUser, partnership_for
+from followup.partnerships.models import Partnership
+
+
+def sources_of(partnership: Partnership) -> QuerySet[Source]:
+    return Source.objects.filter(partnership=partnership).annotate(coding_count=Count("codings"))
+
+
+def source_for(user: AnyUser, slug: str, pk: int) -> Source:
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(
+        Source.objects.filter(partnership=partnership).prefetch_related(
+            Prefetch("codings", queryset=Coding.objects.select_related("code"))
+        ),
+        pk=pk,
+    )
+
+
+def coding_for(user: AnyUser, slug: str, pk: int) -> Coding:
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(
+        Coding.objects.select_related("source__partnership", "code"),
+        pk=pk,
+        source__partnership=partnership,
+    )
+
+
+def codebook(partnership: Partnership) -> list[tuple[Code, int]]:
+    """The codes in tree order with their depth (parents before children)."""
+    codes = list(Code.objects.filter(partnership=partnership).annotate(used=Count("codings")))
+    children: dict[int | None, list[Code]] = {}
+    for code in codes:
+        children.setdefault(code.parent_id, []).append(code)
+    ordered: list[tuple[Code, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for code in sorted(children.get(parent, []), key=lambda c: c.name.lower()):
+            ordered.append((code, depth))
+            walk(code.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from followup.evidence import views
+
+app_name = "evidence"
+urlpatterns = [
+    path("p/<slug:slug>/evidence/", views.sources, name="sources"),
+    path("p/<slug:slug>/evidence/sources/new/", views.source_create, name="source_create"),
+    path("p/<slug:slug>/evidence/sources/<int:pk>/", views.source_detail, name="source"),
+    path(
+        "p/<slug:slug>/evidence/codings/<int:pk>/remove/", views.coding_remove, name="coding_remove"
+    ),
+    path("p/<slug:slug>/evidence/codebook/", views.codebook, name="codebook"),
+    path("p/<slug:slug>/evidence/codebook/wellbeing/", views.add_wellbeing, name="add_wellbeing"),
+]

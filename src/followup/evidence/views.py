@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from followup.core.views import form_page, save_form
+from followup.evidence import actions, queries
+from followup.evidence.forms import CodeForm, CodingForm, SourceForm
+from followup.evidence.models import Source
+from followup.evidence.text import sentences
+from followup.partnerships.access import Capability, capabilities, partnership_for, require
+
+
+@login_required
+def sources(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    return render(
+        request,
+        "evidence/sources.html",
+        {
+            "partnership": partnership,
+            "caps": capabilities(request.user, partnership),
+            "sources": queries.sources_of(partnership),
+        },
+    )
+
+
+@login_required
+def source_create(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    require(request.user, partnership, Capability.CODE_EVIDENCE)
+    form = SourceForm(
+        request.POST or None, request.FILES or None, initial={"kind": Source.Kind.DOCUMENT}
+    )
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.create_source(request.user, partnership, data),
+        message="Source added.",
+        then=lambda s: reverse("evidence:source", args=[slug, s.pk]),
+    )
+    return done or form_page(
+        request,
+        form,
+        title="Add a source",
+        caption="Qualitative evidence",
+        back_url=reverse("evidence:sources", args=[slug]),
+        partnership=partnership,
+        multipart=True,
+    )
+
+
+@login_required
+def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    source = queries.source_for(request.user, slug, pk)
+    caps = capabilities(request.user, source.partnership)
+    form = CodingForm(request.POST or None, source=source)
+    if request.method == "POST":
+        require(request.user, source.partnership, Capability.CODE_EVIDENCE)
+        done = save_form(
+            request,
+            form,
+            lambda data: actions.code_spans(request.user, source, data["code"], data["spans"]),
+            message="Coded.",
+            then=lambda _: reverse("evidence:source", args=[slug, pk]),
+        )
+        if done is not None:
+            return done
+    codings = list(source.codings.all())
+    by_span: dict[tuple[int, int], list[str]] = {}
+    for coding in codings:
+        by_span.setdefault((coding.start, coding.end), []).append(coding.code.name)
+    return render(
+        request,
+        "evidence/source_detail.html",
+        {
+            "partnership": source.partnership,
+            "caps": caps,
+            "source": source,
+            "form": form,
+            "codings": codings,
+            "sentences": [(s, by_span.get((s.start, s.end), [])) for s in sentences(source.text)],
+        },
+    )
+
+
+@login_required
+@require_POST
+def coding_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    coding = queries.coding_for(request.user, slug, pk)
+    source = coding.source
+    actions.remove_coding(request.user, coding)
+    messages.success(request, "Coding removed.")
+    return redirect("evidence:source", slug, source.pk)
+
+
+@login_required
+def codebook(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    caps = capabilities(request.user, partnership)
+    form = CodeForm(request.POST or None, partnership=partnership)
+    if request.method == "POST":
+        require(request.user, partnership, Capability.CODE_EVIDENCE)
+        done = save_form(
+            request,
+            form,
+            lambda data: actions.create_code(request.user, partnership, data),
+            message="Code added.",
+            then=lambda _: reverse("evidence:codebook", args=[slug]),
+        )
+        if done is not None:
+            return done
+    return render(
+        request,
+        "evidence/codebook.html",
+        {
+            "partnership": partnership,
+            "caps": caps,
+            "codes": queries.codebook(partnership),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def add_wellbeing(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    made = actions.add_wellbeing_codes(request.user, partnership)
+    messages.success(
+        request, f"Added {len(made)} wellbeing indicator code{'' if len(made) == 1 else 's'}."
+    )
+    return redirect("evidence:codebook", slug)
