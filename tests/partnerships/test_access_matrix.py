@@ -105,6 +105,10 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
         },
     ),
     "evidence:codebook": (slug, READ, CODE_EVIDENCE),
+    "evidence:code_edit": (of("code"), CODE_EVIDENCE, CODE_EVIDENCE),
+    "evidence:code_merge": (of("code"), CODE_EVIDENCE, CODE_EVIDENCE),
+    # An empty form is a refusal to delete a used code without confirming (200), for everyone who may.
+    "evidence:code_delete": (of("code"), CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:add_wellbeing": (
         slug,
         {
@@ -123,7 +127,7 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
             "recommendation_pk": s.recommendation.pk,
         },
         EDIT_REVIEW,
-        EDIT_REVIEW,
+        expect(("inspector", "admin"), ok=302),  # every field is optional: an empty judgement saves
     ),
 }
 

@@ -151,3 +151,114 @@ def remove_coding(user: AnyUser, coding: Coding) -> None:
             partnership,
         )
         coding.delete()
+
+
+def _descendants(code: Code) -> set[int]:
+    found: set[int] = set()
+    frontier = [code.pk]
+    while frontier:
+        children = list(Code.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        found.update(children)
+        frontier = children
+    return found
+
+
+def update_code(user: AnyUser, code: Code, data: dict[str, Any]) -> Code:
+    """Rename, describe, recolour or move a code. Its codings stay exactly where they are."""
+    partnership = code.partnership
+    require(user, partnership, Capability.CODE_EVIDENCE)
+    parent = data.get("parent", code.parent)
+    if parent is not None:
+        if parent.partnership_id != partnership.pk:
+            raise ValidationError({"parent": "Choose a code of this partnership's codebook"})
+        if parent.pk == code.pk or parent.pk in _descendants(code):
+            raise ValidationError(
+                {"parent": "A code cannot go inside itself or one of its own codes"}
+            )
+    name = data.get("name", code.name)
+    if (
+        Code.objects.filter(partnership=partnership, parent=parent, name=name)
+        .exclude(pk=code.pk)
+        .exists()
+    ):
+        raise ValidationError({"name": "A code with this name is already there"})
+    colour = data.get("colour", code.colour)
+    if not _COLOUR.match(colour):
+        raise ValidationError(
+            {"colour": "Enter a colour as # and six hexadecimal digits, like #1d70b8"}
+        )
+    fields = {
+        "name": name,
+        "parent": parent,
+        "description": data.get("description", code.description),
+        "colour": colour,
+    }
+    with transaction.atomic():
+        return writes.update(user, "code.update", code, partnership, fields)
+
+
+def merge_codes(user: AnyUser, code: Code, into: Code) -> Code:
+    """Move every coding and child of ``code`` to ``into``, then delete ``code``. A span coded
+    with both keeps one coding; every coded span keeps its exact words."""
+    partnership = code.partnership
+    require(user, partnership, Capability.CODE_EVIDENCE)
+    if into.partnership_id != partnership.pk or into.pk == code.pk or into.pk in _descendants(code):
+        raise ValidationError(
+            {"into": "Choose another code of this codebook, not one inside this code"}
+        )
+    with transaction.atomic():
+        moved = 0
+        for coding in list(Coding.objects.filter(code=code)):
+            if Coding.objects.filter(
+                source_id=coding.source_id, code=into, start=coding.start, end=coding.end
+            ).exists():
+                coding.delete()
+            else:
+                coding.code = into
+                coding.save(update_fields=["code"])
+                moved += 1
+        for child in list(Code.objects.filter(parent=code)):
+            if Code.objects.filter(partnership=partnership, parent=into, name=child.name).exists():
+                merge_codes(
+                    user,
+                    child,
+                    Code.objects.get(partnership=partnership, parent=into, name=child.name),
+                )
+            else:
+                child.parent = into
+                child.save(update_fields=["parent"])
+        record(
+            user,
+            "code.merge",
+            into,
+            {"merged": [code.name, into.name], "codings_moved": [None, moved]},
+            partnership,
+        )
+        record(user, "code.delete", code, {"name": [code.name, None]}, partnership)
+        code.delete()
+        return into
+
+
+def delete_code(user: AnyUser, code: Code, *, confirmed: bool) -> None:
+    """Delete a code and its codings; one that is used or has codes inside it needs confirming."""
+    partnership = code.partnership
+    require(user, partnership, Capability.CODE_EVIDENCE)
+    if Code.objects.filter(parent=code).exists():
+        raise ValidationError("Move or merge the codes inside this code first")
+    used = Coding.objects.filter(code=code).count()
+    if used and not confirmed:
+        raise ValidationError(
+            {
+                "confirm": f"This code is used {used} time{'s' if used != 1 else ''}: confirm that its codings go too"
+            }
+        )
+    with transaction.atomic():
+        record(
+            user,
+            "code.delete",
+            code,
+            {"name": [code.name, None], "codings_removed": [used, None]},
+            partnership,
+        )
+        Coding.objects.filter(code=code).delete()
+        code.delete()

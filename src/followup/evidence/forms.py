@@ -89,3 +89,20 @@ class CodeForm(StrictForm):
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Code.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
+
+
+class MergeForm(StrictForm):
+    into = ModelChoiceField(
+        queryset=Code.objects.none(), label="Merge into", empty_label="Choose a code"
+    )
+
+    def __init__(self, *args: Any, code: Code, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        others = Code.objects.filter(partnership=code.partnership).exclude(pk=code.pk)
+        self.fields["into"].queryset = others  # type: ignore[attr-defined]
+
+
+class DeleteCodeForm(StrictForm):
+    confirm = forms.BooleanField(
+        required=False, label="Yes, delete this code and remove its codings"
+    )

@@ -48,3 +48,10 @@ def codebook(partnership: Partnership) -> list[tuple[Code, int]]:
 
     walk(None, 0)
     return ordered
+
+
+def code_for(user: AnyUser, slug: str, pk: int) -> Code:
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(
+        Code.objects.select_related("partnership", "parent"), pk=pk, partnership=partnership
+    )

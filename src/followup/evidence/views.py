@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from followup.core.views import form_page, save_form
 from followup.evidence import actions, queries
-from followup.evidence.forms import CodeForm, CodingForm, SourceForm
+from followup.evidence.forms import CodeForm, CodingForm, DeleteCodeForm, MergeForm, SourceForm
 from followup.evidence.models import Source
 from followup.evidence.text import sentences
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
@@ -34,7 +34,9 @@ def source_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     require(request.user, partnership, Capability.CODE_EVIDENCE)
     form = SourceForm(
-        request.POST or None, request.FILES or None, initial={"kind": Source.Kind.DOCUMENT}
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial={"kind": Source.Kind.DOCUMENT},
     )
     done = save_form(
         request,
@@ -58,7 +60,7 @@ def source_create(request: HttpRequest, slug: str) -> HttpResponse:
 def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     source = queries.source_for(request.user, slug, pk)
     caps = capabilities(request.user, source.partnership)
-    form = CodingForm(request.POST or None, source=source)
+    form = CodingForm(request.POST if request.method == "POST" else None, source=source)
     if request.method == "POST":
         require(request.user, source.partnership, Capability.CODE_EVIDENCE)
         done = save_form(
@@ -102,7 +104,7 @@ def coding_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def codebook(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     caps = capabilities(request.user, partnership)
-    form = CodeForm(request.POST or None, partnership=partnership)
+    form = CodeForm(request.POST if request.method == "POST" else None, partnership=partnership)
     if request.method == "POST":
         require(request.user, partnership, Capability.CODE_EVIDENCE)
         done = save_form(
@@ -135,3 +137,88 @@ def add_wellbeing(request: HttpRequest, slug: str) -> HttpResponse:
         request, f"Added {len(made)} wellbeing indicator code{'' if len(made) == 1 else 's'}."
     )
     return redirect("evidence:codebook", slug)
+
+
+@login_required
+def code_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    code = queries.code_for(request.user, slug, pk)
+    require(request.user, code.partnership, Capability.CODE_EVIDENCE)
+    initial = {
+        "name": code.name,
+        "parent": code.parent,
+        "description": code.description,
+        "colour": code.colour,
+    }
+    form = CodeForm(
+        request.POST if request.method == "POST" else None,
+        partnership=code.partnership,
+        initial=initial,
+    )
+    back = reverse("evidence:codebook", args=[slug])
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.update_code(request.user, code, data),
+        message="Code saved. Its codings are unchanged.",
+        then=lambda _: back,
+    )
+    return done or form_page(
+        request,
+        form,
+        title=f"Change the code “{code.name}”",
+        back_url=back,
+        partnership=code.partnership,
+    )
+
+
+@login_required
+def code_merge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    code = queries.code_for(request.user, slug, pk)
+    require(request.user, code.partnership, Capability.CODE_EVIDENCE)
+    form = MergeForm(request.POST if request.method == "POST" else None, code=code)
+    back = reverse("evidence:codebook", args=[slug])
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.merge_codes(request.user, code, data["into"]),
+        message=f"“{code.name}” merged: its codings now carry the code you chose.",
+        then=lambda _: back,
+    )
+    return done or form_page(
+        request,
+        form,
+        title=f"Merge the code “{code.name}”",
+        back_url=back,
+        partnership=code.partnership,
+        submit_label="Merge",
+    )
+
+
+@login_required
+def code_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    code = queries.code_for(request.user, slug, pk)
+    require(request.user, code.partnership, Capability.CODE_EVIDENCE)
+    form = DeleteCodeForm(request.POST if request.method == "POST" else None)
+    back = reverse("evidence:codebook", args=[slug])
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.delete_code(request.user, code, confirmed=data["confirm"]),
+        message=f"The code “{code.name}” was deleted.",
+        then=lambda _: back,
+    )
+    if done is not None:
+        return done
+    used = code.codings.count()
+    caption = (
+        f"It is used {used} time{'s' if used != 1 else ''}." if used else "It is not used yet."
+    )
+    return form_page(
+        request,
+        form,
+        title=f"Delete the code “{code.name}”",
+        caption=caption,
+        back_url=back,
+        partnership=code.partnership,
+        submit_label="Delete",
+    )

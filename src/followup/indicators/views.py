@@ -188,7 +188,10 @@ def download(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse
 def upload(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     require(request.user, partnership, Capability.MANAGE_DATA)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -275,7 +278,9 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     require(request.user, partnership, Capability.MANAGE_DATA)
     initial = {"factor": 1, "improvement_direction": "neutral", "area": partnership.area_id}
-    form = IndicatorForm(request.POST or None, partnership=partnership, initial=initial)
+    form = IndicatorForm(
+        request.POST if request.method == "POST" else None, partnership=partnership, initial=initial
+    )
     done = save_form(
         request,
         form,
@@ -301,7 +306,7 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     initial["quality_indicators"] = list(indicator.quality_indicators.all())
     initial["chart"] = indicator.chart or ""
     form = IndicatorForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         partnership=indicator.partnership,
         indicator=indicator,
         initial=initial,

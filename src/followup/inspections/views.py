@@ -51,7 +51,9 @@ def _grade_counts(
 def inspection_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     require(request.user, partnership, Capability.EDIT_INSPECTION)
-    form = InspectionForm(request.POST or None, initial={"status": "draft"})
+    form = InspectionForm(
+        request.POST if request.method == "POST" else None, initial={"status": "draft"}
+    )
 
     def save(data: dict[str, Any]) -> Any:
         return actions.create_inspection(request.user, partnership, data.pop("framework"), data)
@@ -77,7 +79,9 @@ def inspection_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     inspection = queries.inspection_for(request.user, slug, pk)
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
     initial = {name: getattr(inspection, name) for name in actions.INSPECTION_FIELDS}
-    form = InspectionForm(request.POST or None, initial=initial, editing=True)
+    form = InspectionForm(
+        request.POST if request.method == "POST" else None, initial=initial, editing=True
+    )
     back = reverse("inspections:detail", args=[slug, pk])
     done = save_form(
         request,
@@ -100,7 +104,11 @@ def inspection_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def evaluation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     inspection = queries.inspection_for(request.user, slug, pk)
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
-    form = EvaluationForm(request.POST or None, inspection=inspection, initial={"basis": "stated"})
+    form = EvaluationForm(
+        request.POST if request.method == "POST" else None,
+        inspection=inspection,
+        initial={"basis": "stated"},
+    )
     back = reverse("inspections:detail", args=[slug, pk])
 
     def save(data: dict[str, Any]) -> Any:
@@ -126,7 +134,10 @@ def evaluation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
     initial = {name: getattr(evaluation, name) for name in actions.EVALUATION_FIELDS}
     form = EvaluationForm(
-        request.POST or None, inspection=inspection, evaluation=evaluation, initial=initial
+        request.POST if request.method == "POST" else None,
+        inspection=inspection,
+        evaluation=evaluation,
+        initial=initial,
     )
     back = reverse("inspections:detail", args=[slug, inspection.pk])
     done = save_form(
@@ -181,7 +192,9 @@ def recommendation_create(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
     next_number = max((r.number for r in inspection.recommendations.all()), default=0) + 1
     form = RecommendationForm(
-        request.POST or None, inspection=inspection, initial={"number": next_number}
+        request.POST if request.method == "POST" else None,
+        inspection=inspection,
+        initial={"number": next_number},
     )
     done = save_form(
         request,
@@ -208,7 +221,10 @@ def recommendation_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     initial = {name: getattr(recommendation, name) for name in actions.RECOMMENDATION_FIELDS}
     initial["quality_indicators"] = list(recommendation.quality_indicators.all())
     form = RecommendationForm(
-        request.POST or None, inspection=inspection, exclude_pk=recommendation.pk, initial=initial
+        request.POST if request.method == "POST" else None,
+        inspection=inspection,
+        exclude_pk=recommendation.pk,
+        initial=initial,
     )
     back = reverse("inspections:recommendation", args=[slug, pk])
     done = save_form(

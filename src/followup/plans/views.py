@@ -85,7 +85,9 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
     initial: dict[str, object] = {"status": "not_started"}
     if "recommendation" in request.GET:
         initial["recommendations"] = request.GET.getlist("recommendation")
-    form = ActionForm(request.POST or None, partnership=partnership, initial=initial)
+    form = ActionForm(
+        request.POST if request.method == "POST" else None, partnership=partnership, initial=initial
+    )
     done = save_form(
         request,
         form,
@@ -109,7 +111,11 @@ def action_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     require(request.user, action.partnership, Capability.EDIT_PLAN)
     initial = {name: getattr(action, name) for name in actions.ACTION_FIELDS}
     initial["recommendations"] = list(action.recommendations.all())
-    form = ActionForm(request.POST or None, partnership=action.partnership, initial=initial)
+    form = ActionForm(
+        request.POST if request.method == "POST" else None,
+        partnership=action.partnership,
+        initial=initial,
+    )
     back = reverse("plans:detail", args=[slug, pk])
     done = save_form(
         request,

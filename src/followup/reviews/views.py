@@ -41,7 +41,7 @@ def review_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     inspection = inspection_for(request.user, slug, pk)
     require(request.user, inspection.partnership, Capability.EDIT_REVIEW)
     form = ReviewForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"status": "draft", "title": f"Progress review: {inspection.title}"},
     )
     done = save_form(
@@ -66,7 +66,9 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = queries.review_for(request.user, slug, pk)
     partnership = review.inspection.partnership
     require(request.user, partnership, Capability.EDIT_REVIEW)
-    form = ReviewForm(request.POST or None, initial=ReviewForm.initial_for(review))
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None, initial=ReviewForm.initial_for(review)
+    )
     back = reverse("reviews:detail", args=[slug, pk])
     done = save_form(
         request,
@@ -97,7 +99,9 @@ def judgement_edit(
     initial = (
         {name: getattr(existing, name) for name in actions.JUDGEMENT_FIELDS} if existing else {}
     )
-    form = JudgementForm(request.POST or None, review=review, initial=initial)
+    form = JudgementForm(
+        request.POST if request.method == "POST" else None, review=review, initial=initial
+    )
     back = reverse("reviews:detail", args=[slug, pk])
     done = save_form(
         request,

@@ -1,0 +1,92 @@
+"""Codings keep pointing at the same words after rename, move, merge and delete of codes."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from followup.evidence import actions
+from followup.evidence.models import Code, Coding, Source
+
+
+@pytest.fixture
+def coded(world):
+    partnership = world.home.partnership
+    lead = world.users["lead"]
+    source = Source.objects.create(
+        partnership=partnership,
+        title="Notes",
+        text="I feel safe at school. Home is noisy. Teachers listen.",
+    )
+    safe = actions.create_code(lead, partnership, {"name": "Safe"})
+    heard = actions.create_code(lead, partnership, {"name": "Heard"})
+    respected = actions.create_code(lead, partnership, {"name": "Respected"})
+    actions.code_spans(lead, source, safe, [(0, 22)])
+    actions.code_spans(lead, source, heard, [(38, 54), (0, 22)])
+    actions.code_spans(lead, source, respected, [(38, 54)])
+    return source, safe, heard, respected
+
+
+def words(source):
+    return sorted(
+        (c.code.name, source.text[c.start : c.end]) for c in Coding.objects.filter(source=source)
+    )
+
+
+def test_renaming_and_moving_a_code_leave_its_codings_on_the_same_words(world, coded):
+    source, _safe, heard, respected = coded
+    before = [(s, w) for s, w in words(source) if s == "Heard"]
+    client = world.client_for("contributor")
+    response = client.post(
+        reverse("evidence:code_edit", args=["home", heard.pk]),
+        {"name": "Listened to", "parent": respected.pk, "colour": "#00703c", "description": ""},
+    )
+    assert response.status_code == 302
+    heard.refresh_from_db()
+    assert (heard.name, heard.parent, heard.colour) == ("Listened to", respected, "#00703c")
+    assert [("Heard", w) for s, w in words(source) if s == "Listened to"] == before
+
+
+def test_a_code_cannot_move_inside_itself_or_its_own_codes(world, coded):
+    _, _safe, heard, respected = coded
+    actions.update_code(world.users["lead"], heard, {"parent": respected})
+    with pytest.raises(ValidationError):
+        actions.update_code(world.users["lead"], respected, {"parent": heard})
+    with pytest.raises(ValidationError):
+        actions.update_code(world.users["lead"], respected, {"parent": respected})
+
+
+def test_merging_moves_every_coding_to_the_other_code_and_keeps_one_where_both_coded_a_span(
+    world, coded
+):
+    source, _safe, heard, respected = coded
+    response = world.client_for("editor").post(
+        reverse("evidence:code_merge", args=["home", heard.pk]), {"into": respected.pk}
+    )
+    assert response.status_code == 302
+    assert not Code.objects.filter(pk=heard.pk).exists()
+    assert words(source) == [
+        ("Respected", "I feel safe at school."),
+        ("Respected", "Teachers listen."),
+        ("Safe", "I feel safe at school."),
+    ]
+
+
+def test_deleting_a_used_code_asks_first_then_removes_its_codings(world, coded):
+    source, safe, _, _ = coded
+    url = reverse("evidence:code_delete", args=["home", safe.pk])
+    client = world.client_for("lead")
+    html = client.post(url, {}).content.decode()
+    assert "This code is used 1 time: confirm that its codings go too" in html
+    assert Code.objects.filter(pk=safe.pk).exists()
+    assert client.post(url, {"confirm": "on"}).status_code == 302
+    assert not Code.objects.filter(pk=safe.pk).exists()
+    assert all(name != "Safe" for name, _ in words(source))
+
+
+def test_a_code_with_codes_inside_cannot_be_deleted_until_they_move(world, coded):
+    _, _safe, heard, respected = coded
+    actions.update_code(world.users["lead"], heard, {"parent": respected})
+    with pytest.raises(ValidationError):
+        actions.delete_code(world.users["lead"], respected, confirmed=True)
