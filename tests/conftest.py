@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from followup.evidence.models import Code, Coding, Source
+from followup.evidence.models import Code, Coding, Source, SurveyUpload
 from followup.frameworks.library import load_library
 from followup.indicators.models import DataElement, ImportUpload, Indicator
 from followup.inspections.models import Evaluation, Inspection, Recommendation
@@ -42,6 +42,7 @@ class Site:
     source: Source
     code: Code
     coding: Coding
+    survey: SurveyUpload
 
 
 @dataclass
@@ -72,6 +73,7 @@ def build_site(slug: str, name: str) -> Site:
     source: Any
     code: Any
     coding: Any
+    survey: Any
     partnership = f.PartnershipFactory(slug=slug, name=name)
     organisation = f.OrganisationFactory(partnership=partnership, name=f"{name} Council")
     inspection = f.InspectionFactory(partnership=partnership, title=f"Inspection of {name}")
@@ -113,6 +115,12 @@ def build_site(slug: str, name: str) -> Site:
     coding = Coding.objects.create(
         source=source, code=code, start=0, end=len(f"Staff in {name} feel supported.")
     )
+    survey = SurveyUpload.objects.create(
+        partnership=partnership,
+        title=f"{name} survey",
+        filename="survey.csv",
+        data=b"id,group,What helps?\n1,Staff,Good supervision\n",
+    )
     return Site(
         partnership,
         organisation,
@@ -128,6 +136,7 @@ def build_site(slug: str, name: str) -> Site:
         source,
         code,
         coding,
+        survey,
     )
 
 

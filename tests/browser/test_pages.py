@@ -205,3 +205,27 @@ def test_the_evidence_pages_are_accessible_and_a_sentence_can_be_coded_from_the_
     coding = Coding.objects.get(source=source)
     assert coding.source.text[coding.start : coding.end] == "Caseloads are too high."
     page.assert_accessible()
+
+
+def test_the_survey_import_pages_are_accessible(page, demo, tmp_path):
+    survey = tmp_path / "survey.csv"
+    survey.write_text(
+        'respondent,group,What helps?\n1,Staff,Good supervision\n2,Staff,"Time to talk,\nand listen"\n',
+        encoding="utf-8",
+    )
+    page.sign_in("editor", PASSWORD)
+    page.page.wait_for_url(re.compile(r"/p/south-ayrshire/$"))
+    page.goto("/p/south-ayrshire/evidence/surveys/new/")
+    page.assert_accessible()
+    page.page.fill("#id_title", "Illustrative staff survey")
+    page.page.set_input_files("#id_file", str(survey))
+    page.page.click("text=Continue")
+    page.page.wait_for_url(re.compile(r"/evidence/surveys/\d+/$"))
+    page.assert_accessible()
+    page.page.click("text=Import the survey")
+    page.page.wait_for_url(re.compile(r"/evidence/$"))
+    assert (
+        "Imported 2 respondents as sources."
+        in page.page.locator(".govuk-notification-banner").inner_text()
+    )
+    page.assert_accessible()

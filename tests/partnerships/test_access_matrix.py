@@ -104,6 +104,9 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
             "admin": 404,
         },
     ),
+    "evidence:survey_upload": (slug, CODE_EVIDENCE, CODE_EVIDENCE),
+    # An empty POST chooses no roles: every column is left out, so nothing imports (200, errors).
+    "evidence:survey_preview": (of("survey"), CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:codebook": (slug, READ, CODE_EVIDENCE),
     "evidence:code_edit": (of("code"), CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:code_merge": (of("code"), CODE_EVIDENCE, CODE_EVIDENCE),

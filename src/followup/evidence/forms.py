@@ -106,3 +106,18 @@ class DeleteCodeForm(StrictForm):
     confirm = forms.BooleanField(
         required=False, label="Yes, delete this code and remove its codings"
     )
+
+
+class SurveyForm(StrictForm):
+    title = forms.CharField(
+        max_length=200, label="Survey title", help_text="For example: Staff survey, March 2018"
+    )
+    file = forms.FileField(
+        label="Survey file (CSV or XLSX)", help_text="One row per respondent, with a header row."
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("The survey file must be a CSV or XLSX file")
+        return upload

@@ -22,6 +22,40 @@ WELLBEING_MEANINGS = {
 }
 
 
+class Case(models.Model):
+    """A respondent or group whose words are in sources, described by attributes."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="cases")
+    name = models.CharField(max_length=200)
+    attributes = models.JSONField(default=dict, blank=True, help_text="{attribute: value}")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="unique_case_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SurveyUpload(models.Model):
+    """A survey file held between its preview and its import (then emptied)."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="survey_uploads"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    title = models.CharField(max_length=300)
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField()
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Source(models.Model):
     """A document, survey answer, or focus-group or interview note. Its text never changes."""
 
@@ -38,6 +72,9 @@ class Source(models.Model):
     text = models.TextField(help_text="Normalised plain text (NFC, \\n line endings).")
     collected_on = models.DateField(null=True, blank=True)
     is_illustrative = models.BooleanField(default=False)
+    case = models.ForeignKey(
+        "Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="sources"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

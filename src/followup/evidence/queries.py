@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from followup.evidence.models import Code, Coding, Source
+from followup.evidence.models import Code, Coding, Source, SurveyUpload
 from followup.partnerships.access import AnyUser, partnership_for
 from followup.partnerships.models import Partnership
 
@@ -54,4 +54,11 @@ def code_for(user: AnyUser, slug: str, pk: int) -> Code:
     partnership = partnership_for(user, slug)
     return get_object_or_404(
         Code.objects.select_related("partnership", "parent"), pk=pk, partnership=partnership
+    )
+
+
+def survey_for(user: AnyUser, slug: str, pk: int) -> SurveyUpload:
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(
+        SurveyUpload.objects.select_related("partnership"), pk=pk, partnership=partnership
     )

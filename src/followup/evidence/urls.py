@@ -7,6 +7,8 @@ urlpatterns = [
     path("p/<slug:slug>/evidence/", views.sources, name="sources"),
     path("p/<slug:slug>/evidence/sources/new/", views.source_create, name="source_create"),
     path("p/<slug:slug>/evidence/sources/<int:pk>/", views.source_detail, name="source"),
+    path("p/<slug:slug>/evidence/surveys/new/", views.survey_upload, name="survey_upload"),
+    path("p/<slug:slug>/evidence/surveys/<int:pk>/", views.survey_preview, name="survey_preview"),
     path(
         "p/<slug:slug>/evidence/codings/<int:pk>/remove/", views.coding_remove, name="coding_remove"
     ),

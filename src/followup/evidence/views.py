@@ -1,15 +1,25 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from followup.core.views import form_page, save_form
-from followup.evidence import actions, queries
-from followup.evidence.forms import CodeForm, CodingForm, DeleteCodeForm, MergeForm, SourceForm
+from followup.evidence import actions, queries, surveys
+from followup.evidence.forms import (
+    CodeForm,
+    CodingForm,
+    DeleteCodeForm,
+    MergeForm,
+    SourceForm,
+    SurveyForm,
+)
 from followup.evidence.models import Source
 from followup.evidence.text import sentences
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
@@ -221,4 +231,86 @@ def code_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         back_url=back,
         partnership=code.partnership,
         submit_label="Delete",
+    )
+
+
+@login_required
+def survey_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    require(request.user, partnership, Capability.CODE_EVIDENCE)
+    form = SurveyForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+
+    def stage(data: dict[str, Any]) -> Any:
+        upload = data["file"]
+        return surveys.stage_survey(
+            request.user,
+            partnership,
+            title=str(data["title"]),
+            filename=upload.name,
+            data=upload.read(),
+        )
+
+    done = save_form(
+        request,
+        form,
+        stage,
+        message="Now say what each column holds.",
+        then=lambda u: reverse("evidence:survey_preview", args=[slug, u.pk]),
+    )
+    return done or form_page(
+        request,
+        form,
+        title="Import a survey",
+        caption="Qualitative evidence",
+        back_url=reverse("evidence:sources", args=[slug]),
+        partnership=partnership,
+        multipart=True,
+        submit_label="Continue",
+    )
+
+
+@login_required
+def survey_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    upload = queries.survey_for(request.user, slug, pk)
+    require(request.user, upload.partnership, Capability.CODE_EVIDENCE)
+    if upload.imported_at is not None:
+        messages.success(request, "This survey has been imported.")
+        return redirect("evidence:sources", slug)
+    table = surveys.read(upload)
+    roles = surveys.guess_roles(table)
+    errors: list[str] = []
+    if request.method == "POST":
+        roles = surveys.roles_from(request.POST, table.headers)
+        try:
+            made = surveys.import_survey(request.user, upload, roles)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request, f"Imported {made} respondent{'' if made == 1 else 's'} as sources."
+            )
+            return redirect("evidence:sources", slug)
+    columns = [
+        (
+            i,
+            header,
+            roles.get(header, "ignore"),
+            [cells.get(header, "") for _, cells in table.rows[:3]],
+        )
+        for i, header in enumerate(table.headers)
+    ]
+    return render(
+        request,
+        "evidence/survey_preview.html",
+        {
+            "partnership": upload.partnership,
+            "upload": upload,
+            "columns": columns,
+            "roles": surveys.ROLES,
+            "errors": errors,
+            "rows": len(table.rows),
+        },
     )

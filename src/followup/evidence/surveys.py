@@ -1,0 +1,178 @@
+"""Survey import: one source per respondent, each answer a titled section, and a case per
+respondent carrying the attribute columns. All or nothing: any problem imports nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from followup.audit.log import record
+from followup.evidence.models import Case, Source, SurveyUpload
+from followup.evidence.text import normalise
+from followup.indicators.reading import Table, TableError, read_table
+from followup.partnerships.access import AnyUser, Capability, require
+from followup.partnerships.models import Partnership
+
+ROLES = (
+    ("respondent", "Respondent id"),
+    ("attribute", "Attribute (e.g. respondent group, age band)"),
+    ("question", "Free-text question"),
+    ("ignore", "Leave out"),
+)
+
+
+@dataclass
+class SurveyPlan:
+    respondents: list[tuple[int, str, dict[str, str], str]] = field(
+        default_factory=list
+    )  # line, id, attributes, text
+    errors: list[str] = field(default_factory=list)
+
+
+def read(upload: SurveyUpload) -> Table:
+    return read_table(bytes(upload.data), upload.filename)
+
+
+def guess_roles(table: Table) -> dict[str, str]:
+    """A first guess for the preview: an id-like first column, short repeated values as
+    attributes, longer text as questions. The person importing decides."""
+    roles: dict[str, str] = {}
+    for index, header in enumerate(table.headers):
+        values = [cells.get(header, "") for _, cells in table.rows]
+        filled = [v for v in values if v]
+        average = sum(len(v) for v in filled) / len(filled) if filled else 0
+        if index == 0 and ("id" in header.lower() or len(set(filled)) == len(filled)):
+            roles[header] = "respondent"
+        elif not filled:
+            roles[header] = "ignore"
+        elif header.rstrip().endswith("?") or average >= 40:
+            roles[header] = "question"
+        elif len(set(filled)) <= max(12, len(filled) // 3):
+            roles[header] = "attribute"
+        else:
+            roles[header] = "question"
+    return roles
+
+
+def section(question: str, answer: str) -> str:
+    return f"{question}\n{answer}"
+
+
+def plan_survey(table: Table, roles: dict[str, str]) -> SurveyPlan:
+    plan = SurveyPlan()
+    ids = [h for h in table.headers if roles.get(h) == "respondent"]
+    questions = [h for h in table.headers if roles.get(h) == "question"]
+    attributes = [h for h in table.headers if roles.get(h) == "attribute"]
+    if len(ids) != 1:
+        plan.errors.append("Choose exactly one column as the respondent id")
+    if not questions:
+        plan.errors.append("Choose at least one column as a free-text question")
+    if plan.errors:
+        return plan
+    seen: dict[str, int] = {}
+    for line, cells in table.rows:
+        if "\0extra" in cells:
+            plan.errors.append(
+                f"line {line}: the row has more cells than the header row has columns"
+            )
+            continue
+        respondent = cells.get(ids[0], "").strip()
+        if not respondent:
+            plan.errors.append(f"line {line}, column {ids[0]}: a respondent id is required")
+            continue
+        if respondent in seen:
+            plan.errors.append(
+                f"line {line}, column {ids[0]}: respondent {respondent!r} repeats line {seen[respondent]}"
+            )
+            continue
+        seen[respondent] = line
+        answers = [(q, normalise(cells.get(q, ""))) for q in questions]
+        text = "\n\n".join(section(q, a) for q, a in answers if a.strip())
+        if "\x00" in text:
+            plan.errors.append(f"line {line}: an answer contains a null character")
+            continue
+        plan.respondents.append((line, respondent, {a: cells.get(a, "") for a in attributes}, text))
+    return plan
+
+
+def import_survey(user: AnyUser, upload: SurveyUpload, roles: dict[str, str]) -> int:
+    """Create a case and a source for every respondent with an answer; raise ValidationError
+    listing every problem, and import nothing, otherwise."""
+    partnership: Partnership = upload.partnership
+    require(user, partnership, Capability.CODE_EVIDENCE)
+    if upload.imported_at is not None:
+        raise ValidationError("This survey has already been imported")
+    try:
+        plan = plan_survey(read(upload), roles)
+    except TableError as error:
+        raise ValidationError(str(error)) from None
+    if plan.errors:
+        raise ValidationError(plan.errors)
+    names = {name for _, name, _, _ in plan.respondents}
+    taken = set(
+        Case.objects.filter(
+            partnership=partnership, name__in={f"{upload.title}: {n}" for n in names}
+        ).values_list("name", flat=True)
+    )
+    if taken:
+        raise ValidationError([f"Respondent {sorted(taken)[0]!r} is already imported"])
+    from django.utils import timezone
+
+    made = 0
+    with transaction.atomic():
+        for _, respondent, attributes, text in plan.respondents:
+            if not text.strip():
+                continue
+            case = Case.objects.create(
+                partnership=partnership, name=f"{upload.title}: {respondent}", attributes=attributes
+            )
+            Source.objects.create(
+                partnership=partnership,
+                title=f"{upload.title}: respondent {respondent}",
+                kind=Source.Kind.SURVEY,
+                text=text,
+                case=case,
+                created_by=user if isinstance(user, User) else None,
+            )
+            made += 1
+        upload.imported_at = timezone.now()
+        upload.data = b""
+        upload.save(update_fields=["imported_at", "data"])
+        record(user, "survey.import", upload, {"respondents": [None, made]}, partnership)
+    return made
+
+
+def stage_survey(
+    user: AnyUser, partnership: Partnership, *, title: str, filename: str, data: bytes
+) -> SurveyUpload:
+    require(user, partnership, Capability.CODE_EVIDENCE)
+    if len(data) > 20 * 1024 * 1024:
+        raise ValidationError({"file": "The file must be smaller than 20 MB"})
+    try:
+        table = read_table(data, filename)
+    except TableError as error:
+        raise ValidationError({"file": f"The file cannot be read: {error}"}) from None
+    if not table.rows:
+        raise ValidationError({"file": "The file has a header row but no answers"})
+    with transaction.atomic():
+        upload = SurveyUpload.objects.create(
+            partnership=partnership,
+            created_by=user if isinstance(user, User) else None,
+            title=title,
+            filename=filename[:255],
+            data=data,
+        )
+        record(user, "survey.upload", upload, {"filename": [None, upload.filename]}, partnership)
+        return upload
+
+
+def roles_from(post: Any, headers: list[str]) -> dict[str, str]:
+    valid = {value for value, _ in ROLES}
+    return {
+        h: (post.get(f"role-{i}") if post.get(f"role-{i}") in valid else "ignore")
+        for i, h in enumerate(headers)
+    }
