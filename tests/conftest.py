@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from followup.evidence.models import Code, Coding, Source, SurveyUpload
+from followup.evidence.models import Code, Coding, Quote, Source, SurveyUpload
 from followup.frameworks.library import load_library
 from followup.indicators.models import DataElement, ImportUpload, Indicator
 from followup.inspections.models import Evaluation, Inspection, Recommendation
@@ -43,6 +43,7 @@ class Site:
     code: Code
     coding: Coding
     survey: SurveyUpload
+    quote: Quote
 
 
 @dataclass
@@ -74,6 +75,7 @@ def build_site(slug: str, name: str) -> Site:
     code: Any
     coding: Any
     survey: Any
+    quote: Any
     partnership = f.PartnershipFactory(slug=slug, name=name)
     organisation = f.OrganisationFactory(partnership=partnership, name=f"{name} Council")
     inspection = f.InspectionFactory(partnership=partnership, title=f"Inspection of {name}")
@@ -121,6 +123,7 @@ def build_site(slug: str, name: str) -> Site:
         filename="survey.csv",
         data=b"id,group,What helps?\n1,Staff,Good supervision\n",
     )
+    quote = Quote.objects.create(coding=coding, redactions=[[9, 9 + len(name), "place"]])
     return Site(
         partnership,
         organisation,
@@ -137,6 +140,7 @@ def build_site(slug: str, name: str) -> Site:
         code,
         coding,
         survey,
+        quote,
     )
 
 

@@ -205,6 +205,15 @@ def test_the_evidence_pages_are_accessible_and_a_sentence_can_be_coded_from_the_
     coding = Coding.objects.get(source=source)
     assert coding.source.text[coding.start : coding.end] == "Caseloads are too high."
     page.assert_accessible()
+    from followup.evidence.models import Quote
+
+    Quote.objects.create(coding=coding, redactions=[[0, 9, "topic"]])
+    for path in (
+        f"/p/south-ayrshire/evidence/codings/{coding.pk}/quote/",
+        "/p/south-ayrshire/evidence/quotes/",
+    ):
+        page.goto(path)
+        page.assert_accessible()
 
 
 def test_the_survey_import_pages_are_accessible(page, demo, tmp_path):

@@ -37,6 +37,7 @@ UPDATE_ACTION = expect(("lead", "editor", "contributor", "admin"))
 EDIT_INSPECTION = expect(("inspector", "admin"))
 EDIT_REVIEW = expect(("inspector", "admin"))
 MANAGE_DATA = expect(("lead", "editor", "admin"))
+APPROVE_QUOTES = expect(("lead", "inspector", "admin"), ok=302)
 CODE_EVIDENCE = expect(("lead", "editor", "contributor", "admin"))
 
 Kwargs = Callable[[Site], dict[str, Any]]
@@ -87,26 +88,25 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "evidence:source_create": (slug, CODE_EVIDENCE, CODE_EVIDENCE),
     # Anyone may read a source; only those who code may post the coding form (200: errors shown).
     "evidence:source": (of("source"), READ, CODE_EVIDENCE),
-    # The lead removes the coding (302); for the others after it the coding is gone (404).
+    # The world's coding is quoted, so removing it is refused with a message (302 back to it).
     "evidence:coding_remove": (
         of("coding"),
         {
             **{w: 405 for w in WHO},
             None: 302,
         },  # POST only: 405 for any slug, so nothing is disclosed
-        {
-            **CODE_EVIDENCE,
-            "lead": 302,
-            "editor": 404,
-            "contributor": 404,
-            "viewer": 404,
-            "inspector": 404,
-            "admin": 404,
-        },
+        expect(("lead", "editor", "contributor", "admin"), ok=302),
     ),
     "evidence:survey_upload": (slug, CODE_EVIDENCE, CODE_EVIDENCE),
     # An empty POST chooses no roles: every column is left out, so nothing imports (200, errors).
     "evidence:survey_preview": (of("survey"), CODE_EVIDENCE, CODE_EVIDENCE),
+    "evidence:quote_create": (
+        of("coding"),
+        CODE_EVIDENCE,
+        expect(("lead", "editor", "contributor", "admin"), ok=302),
+    ),
+    "evidence:quotes": (slug, READ, None),
+    "evidence:quote_approve": (of("quote"), {**{w: 405 for w in WHO}, None: 302}, APPROVE_QUOTES),
     "evidence:codebook": (slug, READ, CODE_EVIDENCE),
     "evidence:code_edit": (of("code"), CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:code_merge": (of("code"), CODE_EVIDENCE, CODE_EVIDENCE),

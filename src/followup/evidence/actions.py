@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.db import transaction
 
 from followup.audit.log import record
 from followup.core import writes
-from followup.evidence.models import WELLBEING_MEANINGS, Code, Coding, Source
+from followup.evidence.models import WELLBEING_MEANINGS, Code, Coding, Quote, Source
 from followup.evidence.text import normalise
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.partnerships.models import Partnership
@@ -142,6 +143,8 @@ def code_spans(
 def remove_coding(user: AnyUser, coding: Coding) -> None:
     partnership = coding.source.partnership
     require(user, partnership, Capability.CODE_EVIDENCE)
+    if coding.quotes.exists():
+        raise ValidationError("This coding is quoted: a quote rests on it, so it stays")
     with transaction.atomic():
         record(
             user,
@@ -246,6 +249,10 @@ def delete_code(user: AnyUser, code: Code, *, confirmed: bool) -> None:
     if Code.objects.filter(parent=code).exists():
         raise ValidationError("Move or merge the codes inside this code first")
     used = Coding.objects.filter(code=code).count()
+    if Coding.objects.filter(code=code, quotes__isnull=False).exists():
+        raise ValidationError(
+            "Some of this code's codings are quoted, so the code stays; merge it into another code instead"
+        )
     if used and not confirmed:
         raise ValidationError(
             {
@@ -262,3 +269,69 @@ def delete_code(user: AnyUser, code: Code, *, confirmed: bool) -> None:
         )
         Coding.objects.filter(code=code).delete()
         code.delete()
+
+
+def redactions_from(excerpt: str, lines: str) -> list[list[Any]]:
+    """Redactions from lines of "words | label": every occurrence of the words is hidden."""
+    found: list[list[Any]] = []
+    for number, line in enumerate((raw for raw in lines.splitlines() if raw.strip()), start=1):
+        words, _, label = line.partition("|")
+        words, label = words.strip(), (label.strip() or "redacted")
+        if not words:
+            raise ValidationError({"redact": f"Line {number}: give the words to hide before the |"})
+        if not re.fullmatch(r"[\w .'-]{1,40}", label):
+            raise ValidationError(
+                {"redact": f"Line {number}: a label is up to 40 letters, like name or school"}
+            )
+        start = excerpt.find(words)
+        if start < 0:
+            raise ValidationError({"redact": f"Line {number}: “{words}” is not in the excerpt"})
+        while start >= 0:
+            found.append([start, start + len(words), label])
+            start = excerpt.find(words, start + len(words))
+    found.sort()
+    for (_, end, _), (start, _, _) in itertools.pairwise(found):
+        if start < end:
+            raise ValidationError(
+                {"redact": "Two of the hidden passages overlap; hide the longer one only"}
+            )
+    return found
+
+
+def propose_quote(user: AnyUser, coding: Coding, data: dict[str, Any]) -> Quote:
+    """Propose a coded excerpt as a quote, with the words to hide; it needs approval to be used."""
+    partnership = coding.source.partnership
+    require(user, partnership, Capability.CODE_EVIDENCE)
+    redactions = redactions_from(coding.excerpt, data.get("redact", ""))
+    recommendations = list(data.get("recommendations", []))
+    if any(r.inspection.partnership_id != partnership.pk for r in recommendations):
+        raise ValidationError(
+            {"recommendations": "Choose recommendations made to this partnership"}
+        )
+    with transaction.atomic():
+        quote = Quote(coding=coding, redactions=redactions, proposed_by=_user(user))
+        return writes.create(
+            user, "quote.propose", quote, partnership, m2m={"recommendations": recommendations}
+        )
+
+
+def approve_quote(user: AnyUser, quote: Quote) -> Quote:
+    """Approve a quote for publication: a lead officer's or an inspector's decision."""
+    partnership = quote.coding.source.partnership
+    require(user, partnership, Capability.APPROVE_QUOTES)
+    if quote.status == Quote.Status.APPROVED:
+        return quote
+    from django.utils import timezone
+
+    with transaction.atomic():
+        return writes.update(
+            user,
+            "quote.approve",
+            quote,
+            partnership,
+            {
+                "status": Quote.Status.APPROVED,
+                "approved_by": _user(user),
+                "approved_at": timezone.now(),
+            },
+        )

@@ -4,9 +4,10 @@ from typing import Any
 
 from django import forms
 
-from followup.core.forms import ModelChoiceField, StrictForm, date_field
+from followup.core.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm, date_field
 from followup.evidence.models import Code, Source
 from followup.evidence.text import sentences
+from followup.inspections.models import Recommendation
 from followup.partnerships.models import Partnership
 
 MAX_TEXT_FILE = 2 * 1024 * 1024
@@ -121,3 +122,24 @@ class SurveyForm(StrictForm):
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError("The survey file must be a CSV or XLSX file")
         return upload
+
+
+class QuoteForm(StrictForm):
+    redact = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Words to hide",
+        help_text="One per line, as the words, a bar and a label, for example: Mrs Smith | name. Every occurrence is hidden.",
+    )
+    recommendations = ModelMultipleChoiceField(
+        queryset=Recommendation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Recommendations this quote is evidence for",
+    )
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recommendations"].queryset = Recommendation.objects.filter(  # type: ignore[attr-defined]
+            inspection__partnership=partnership
+        )

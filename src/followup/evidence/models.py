@@ -151,3 +151,45 @@ class Coding(models.Model):
     @property
     def excerpt(self) -> str:
         return self.source.text[self.start : self.end]
+
+
+class Quote(models.Model):
+    """An excerpt proposed for publication, redacted, and approved before any report may use it.
+
+    ``redactions`` are spans of the excerpt (offsets relative to it) each replaced by a label such
+    as [name] or [school] in the published text; the original words stay with the source.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        APPROVED = "approved", "Approved for publication"
+
+    coding = models.ForeignKey(Coding, on_delete=models.PROTECT, related_name="quotes")
+    redactions = models.JSONField(
+        default=list, blank=True, help_text="[[start, end, label], ...] within the excerpt"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    recommendations = models.ManyToManyField(
+        "inspections.Recommendation", blank=True, related_name="quotes"
+    )
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.published_text[:80]
+
+    @property
+    def published_text(self) -> str:
+        """The excerpt with every redacted span replaced by its label."""
+        text = self.coding.excerpt
+        for start, end, label in sorted(self.redactions, key=lambda r: r[0], reverse=True):
+            text = text[:start] + f"[{label}]" + text[end:]
+        return text

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from followup.evidence.models import Code, Coding, Source, SurveyUpload
+from followup.evidence.models import Code, Coding, Quote, Source, SurveyUpload
+from followup.inspections.models import Recommendation
 from followup.partnerships.access import AnyUser, partnership_for
 from followup.partnerships.models import Partnership
 
@@ -62,3 +63,25 @@ def survey_for(user: AnyUser, slug: str, pk: int) -> SurveyUpload:
     return get_object_or_404(
         SurveyUpload.objects.select_related("partnership"), pk=pk, partnership=partnership
     )
+
+
+def quotes_of(partnership: Partnership, *, approved_only: bool) -> QuerySet[Quote]:
+    """A partnership's quotes; people who may not see originals get approved quotes only."""
+    query = (
+        Quote.objects.filter(coding__source__partnership=partnership)
+        .select_related("coding__source", "coding__code", "approved_by")
+        .prefetch_related("recommendations")
+    )
+    return query.filter(status=Quote.Status.APPROVED) if approved_only else query
+
+
+def quote_for(user: AnyUser, slug: str, pk: int) -> Quote:
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(quotes_of(partnership, approved_only=False), pk=pk)
+
+
+def approved_quotes_for(recommendation: Recommendation) -> QuerySet[Quote]:
+    """The approved quotes linked to a recommendation: all a report may use."""
+    return Quote.objects.filter(
+        recommendations=recommendation, status=Quote.Status.APPROVED
+    ).select_related("coding__source", "coding__code")

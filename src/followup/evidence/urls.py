@@ -12,6 +12,11 @@ urlpatterns = [
     path(
         "p/<slug:slug>/evidence/codings/<int:pk>/remove/", views.coding_remove, name="coding_remove"
     ),
+    path("p/<slug:slug>/evidence/codings/<int:pk>/quote/", views.quote_create, name="quote_create"),
+    path("p/<slug:slug>/evidence/quotes/", views.quotes, name="quotes"),
+    path(
+        "p/<slug:slug>/evidence/quotes/<int:pk>/approve/", views.quote_approve, name="quote_approve"
+    ),
     path("p/<slug:slug>/evidence/codebook/", views.codebook, name="codebook"),
     path("p/<slug:slug>/evidence/codebook/wellbeing/", views.add_wellbeing, name="add_wellbeing"),
     path("p/<slug:slug>/evidence/codes/<int:pk>/edit/", views.code_edit, name="code_edit"),

@@ -17,6 +17,7 @@ from followup.evidence.forms import (
     CodingForm,
     DeleteCodeForm,
     MergeForm,
+    QuoteForm,
     SourceForm,
     SurveyForm,
 )
@@ -105,8 +106,12 @@ def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def coding_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     coding = queries.coding_for(request.user, slug, pk)
     source = coding.source
-    actions.remove_coding(request.user, coding)
-    messages.success(request, "Coding removed.")
+    try:
+        actions.remove_coding(request.user, coding)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Coding removed.")
     return redirect("evidence:source", slug, source.pk)
 
 
@@ -314,3 +319,53 @@ def survey_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "rows": len(table.rows),
         },
     )
+
+
+@login_required
+def quote_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    coding = queries.coding_for(request.user, slug, pk)
+    partnership = coding.source.partnership
+    require(request.user, partnership, Capability.CODE_EVIDENCE)
+    form = QuoteForm(request.POST if request.method == "POST" else None, partnership=partnership)
+    done = save_form(
+        request,
+        form,
+        lambda data: actions.propose_quote(request.user, coding, data),
+        message="Quote proposed. A lead officer or inspector approves it before it can be published.",
+        then=lambda _: reverse("evidence:quotes", args=[slug]),
+    )
+    return done or form_page(
+        request,
+        form,
+        title="Propose a quote",
+        caption=f"“{coding.excerpt}”",
+        back_url=reverse("evidence:source", args=[slug, coding.source_id]),
+        partnership=partnership,
+        submit_label="Propose the quote",
+    )
+
+
+@login_required
+def quotes(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    caps = capabilities(request.user, partnership)
+    sees_originals = Capability.CODE_EVIDENCE in caps or Capability.APPROVE_QUOTES in caps
+    return render(
+        request,
+        "evidence/quotes.html",
+        {
+            "partnership": partnership,
+            "caps": caps,
+            "quotes": queries.quotes_of(partnership, approved_only=not sees_originals),
+            "sees_originals": sees_originals,
+        },
+    )
+
+
+@login_required
+@require_POST
+def quote_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    quote = queries.quote_for(request.user, slug, pk)
+    actions.approve_quote(request.user, quote)
+    messages.success(request, "Quote approved for publication.")
+    return redirect("evidence:quotes", slug)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from followup.audit.log import history
 from followup.core.views import form_page, save_form
+from followup.evidence.queries import approved_quotes_for
 from followup.indicators.queries import VARIATION_TEXT, analyse
 from followup.inspections import actions, queries
 from followup.inspections.forms import EvaluationForm, InspectionForm, RecommendationForm
@@ -180,6 +181,7 @@ def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespo
             "indicators": [
                 analyse(i) for i in recommendation.indicators.select_related("area", "numerator")
             ],
+            "quotes": approved_quotes_for(recommendation),
             "variation_text": VARIATION_TEXT,
             "history": history([recommendation])[:50] if Capability.VIEW_HISTORY in caps else None,
         },

@@ -14,6 +14,7 @@ whose role lacks a capability is refused (403).
 | view_history     |        |             |   ✓    |  ✓   |     ✓     |   ✓   |
 | manage_data      |        |             |   ✓    |  ✓   |           |   ✓   |
 | code_evidence    |        |      ✓      |   ✓    |  ✓   |           |   ✓   |
+| approve_quotes   |        |             |        |  ✓   |     ✓     |   ✓   |
 
 Inspectors read everything of the partnerships assigned to them, and write only
 inspections and progress reviews; the partnership owns its improvement plan.
@@ -42,6 +43,7 @@ class Capability(StrEnum):
     VIEW_HISTORY = "view_history"
     MANAGE_DATA = "manage_data"
     CODE_EVIDENCE = "code_evidence"
+    APPROVE_QUOTES = "approve_quotes"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -67,6 +69,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_HISTORY,
             Capability.MANAGE_DATA,
             Capability.CODE_EVIDENCE,
+            Capability.APPROVE_QUOTES,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -75,6 +78,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_INSPECTION,
             Capability.EDIT_REVIEW,
             Capability.VIEW_HISTORY,
+            Capability.APPROVE_QUOTES,
         }
     ),
     Role.ADMIN: frozenset(Capability),
