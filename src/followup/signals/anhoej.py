@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -57,26 +58,51 @@ class RunsResult:
     runs_signal: bool
 
 
-def runs_analysis(y: FloatArray, cl: FloatArray) -> RunsResult:
-    """Anhøj's rules on the points given (the included points of one part, in time order)."""
+def runs_rows(y: FloatArray, cl: FloatArray) -> dict[str, Any]:
+    """Anhøj's rules for every row of a matrix at once (rows are series, NaN for missing)."""
     with np.errstate(invalid="ignore"):
         signs = np.sign(y - cl)
-    useful = signs[(signs != 0) & ~np.isnan(signs)]
-    n_useful = int(useful.size)
-    if n_useful == 0:
+    useful = (signs != 0) & ~np.isnan(signs)
+    n_useful = useful.sum(axis=1)
+    rows, size = signs.shape
+    # The previous useful sign of each position, carried forward over points that are skipped.
+    index = np.where(useful, np.arange(size)[None, :], -1)
+    last = np.maximum.accumulate(index, axis=1) if size else index
+    previous = np.full((rows, size), -1)
+    previous[:, 1:] = last[:, :-1]
+    prev_sign = np.where(
+        previous >= 0, np.take_along_axis(signs, np.maximum(previous, 0), axis=1), np.nan
+    )
+    same = (previous >= 0) & (signs == prev_sign)
+    n_crossings = (useful & (previous >= 0) & ~same).sum(axis=1)
+    run_id = np.cumsum(useful & ~same, axis=1) - 1 + (np.arange(rows) * max(size, 1))[:, None]
+    counts = np.bincount(run_id[useful], minlength=rows * max(size, 1)).reshape(rows, max(size, 1))
+    longest = counts.max(axis=1)
+    table_max = np.array([0] + [longest_run_max(k) for k in range(1, size + 1)])
+    table_min = np.array([0] + [n_crossings_min(k) for k in range(1, size + 1)])
+    run_max, cross_min = table_max[n_useful], table_min[n_useful]
+    return {
+        "n_useful": n_useful,
+        "longest_run": longest,
+        "longest_run_max": run_max,
+        "n_crossings": n_crossings,
+        "n_crossings_min": cross_min,
+        "runs_signal": (n_useful > 0) & ((longest > run_max) | (n_crossings < cross_min)),
+    }
+
+
+def runs_analysis(y: FloatArray, cl: FloatArray) -> RunsResult:
+    """Anhøj's rules on the points given (the included points of one part, in time order)."""
+    stats = runs_rows(y[None, :], cl[None, :])
+    useful = int(stats["n_useful"][0])
+    if useful == 0:
         return RunsResult(int(y.size), 0, None, None, None, None, False)
-    changes = np.flatnonzero(useful[1:] != useful[:-1])
-    n_crossings = int(changes.size)
-    bounds = np.concatenate(([-1], changes, [n_useful - 1]))
-    longest = int(np.max(np.diff(bounds)))
-    run_max = longest_run_max(n_useful)
-    cross_min = n_crossings_min(n_useful)
     return RunsResult(
         n_obs=int(y.size),
-        n_useful=n_useful,
-        longest_run=longest,
-        longest_run_max=run_max,
-        n_crossings=n_crossings,
-        n_crossings_min=cross_min,
-        runs_signal=longest > run_max or n_crossings < cross_min,
+        n_useful=useful,
+        longest_run=int(stats["longest_run"][0]),
+        longest_run_max=int(stats["longest_run_max"][0]),
+        n_crossings=int(stats["n_crossings"][0]),
+        n_crossings_min=int(stats["n_crossings_min"][0]),
+        runs_signal=bool(stats["runs_signal"][0]),
     )

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from followup.signals.anhoej import FloatArray, longest_run_max, n_crossings_min
+from followup.signals.anhoej import FloatArray, runs_rows
 from followup.signals.errors import SignalInputError
 from followup.signals.rstats import r_mean_rows, r_median_rows, r_sum_rows
 
@@ -295,39 +295,6 @@ def _segment(
         if chart in {"p", "pp"}:
             ucl, ucl95 = _ceiling(ucl), _ceiling(ucl95)
         return y, cl, lcl, ucl, lcl95, ucl95
-
-
-def runs_rows(y: FloatArray, cl: FloatArray) -> dict[str, Any]:
-    """Anhøj's rules (``followup.signals.anhoej``) for every row of a matrix at once."""
-    with np.errstate(invalid="ignore"):
-        signs = np.sign(y - cl)
-    useful = (signs != 0) & ~np.isnan(signs)
-    n_useful = useful.sum(axis=1)
-    rows, size = signs.shape
-    # The previous useful sign of each position, carried forward over points that are skipped.
-    index = np.where(useful, np.arange(size)[None, :], -1)
-    last = np.maximum.accumulate(index, axis=1) if size else index
-    previous = np.full((rows, size), -1)
-    previous[:, 1:] = last[:, :-1]
-    prev_sign = np.where(
-        previous >= 0, np.take_along_axis(signs, np.maximum(previous, 0), axis=1), np.nan
-    )
-    same = (previous >= 0) & (signs == prev_sign)
-    n_crossings = (useful & (previous >= 0) & ~same).sum(axis=1)
-    run_id = np.cumsum(useful & ~same, axis=1) - 1 + (np.arange(rows) * max(size, 1))[:, None]
-    counts = np.bincount(run_id[useful], minlength=rows * max(size, 1)).reshape(rows, max(size, 1))
-    longest = counts.max(axis=1)
-    table_max = np.array([0] + [longest_run_max(k) for k in range(1, size + 1)])
-    table_min = np.array([0] + [n_crossings_min(k) for k in range(1, size + 1)])
-    run_max, cross_min = table_max[n_useful], table_min[n_useful]
-    return {
-        "n_useful": n_useful,
-        "longest_run": longest,
-        "longest_run_max": run_max,
-        "n_crossings": n_crossings,
-        "n_crossings_min": cross_min,
-        "runs_signal": (n_useful > 0) & ((longest > run_max) | (n_crossings < cross_min)),
-    }
 
 
 def compute(prep: Prepared, screened_mr: bool = False) -> list[ControlChart]:
