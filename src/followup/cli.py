@@ -13,6 +13,7 @@ import secrets
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 LOCAL_NOTE = (
     "No FOLLOWUP_SECRET_KEY is set, so Followup runs in local mode: a secret key kept in "
@@ -251,6 +252,56 @@ def cmd_export_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _partnership(command: str, slug: str) -> Any:
+    from django.core.management.base import CommandError
+
+    from followup.partnerships.models import Partnership
+
+    partnership = Partnership.objects.filter(slug=slug).first()
+    if partnership is None:
+        raise CommandError(f"{command}: no partnership has the slug {slug!r}.")
+    return partnership
+
+
+def cmd_export_refi(args: argparse.Namespace) -> int:
+    from followup.evidence.refi import ExchangeError, codebook_xml, project_qdpx
+
+    partnership = _partnership(args.command, args.partnership)
+    try:
+        data = (
+            project_qdpx(partnership)
+            if args.command == "export-qdpx"
+            else codebook_xml(partnership)
+        )
+    except ExchangeError as error:
+        return _fail(f"{args.command}: {error}")
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        Path(args.output).write_bytes(data)
+        print(f"Wrote {args.output} ({len(data):,} bytes).")
+    return 0
+
+
+def cmd_import_refi(args: argparse.Namespace) -> int:
+    from followup.evidence.actions import import_exchange
+    from followup.evidence.refi import ExchangeError
+    from followup.evidence.refi_import import read_qdc, read_qdpx
+    from followup.evidence.views import import_summary
+
+    partnership = _partnership(args.command, args.partnership)
+    try:
+        data = Path(args.file).read_bytes()
+        found = read_qdpx(data) if args.command == "import-qdpx" else read_qdc(data)
+        counts = import_exchange(None, partnership, found)
+    except OSError as error:
+        return _fail(f"{args.command}: cannot read {error.filename}: {error.strerror}.")
+    except ExchangeError as error:
+        return _fail(f"{args.command}: {args.file}: {error}")
+    print(import_summary(counts, found.warnings))
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
@@ -393,6 +444,29 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="every release of every value, revisions included",
     )
+    for kind, what in (("qdpx", "the whole project"), ("qdc", "the codebook")):
+        export = add(
+            f"export-{kind}",
+            cmd_export_refi,
+            f"Write a partnership's {what} as a REFI-QDA .{kind} file (docs/evidence.md), for NVivo, "
+            "ATLAS.ti, MAXQDA, QualCoder or Taguette.",
+        )
+        export.add_argument("--partnership", metavar="SLUG", required=True)
+        export.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            required=True,
+            help="the file to write; '-' for standard output",
+        )
+        load = add(
+            f"import-{kind}",
+            cmd_import_refi,
+            f"Import a REFI-QDA .{kind} file ({what}) into a partnership. The file is checked against "
+            "the REFI-QDA schema first; a file with any problem imports nothing and the problem is named.",
+        )
+        load.add_argument("file", help=f"the .{kind} file")
+        load.add_argument("--partnership", metavar="SLUG", required=True)
     signals = add(
         "signals",
         cmd_manage,

@@ -108,6 +108,9 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "evidence:quotes": (slug, READ, None),
     "evidence:quote_approve": (of("quote"), {**{w: 405 for w in WHO}, None: 302}, APPROVE_QUOTES),
     "evidence:codebook": (slug, READ, CODE_EVIDENCE),
+    "evidence:exchange": (slug, CODE_EVIDENCE, CODE_EVIDENCE),
+    "evidence:export_qdc": (slug, CODE_EVIDENCE, None),
+    "evidence:export_qdpx": (slug, CODE_EVIDENCE, None),
     "evidence:code_edit": (of("code"), CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:code_merge": (of("code"), CODE_EVIDENCE, CODE_EVIDENCE),
     # An empty form is a refusal to delete a used code without confirming (200), for everyone who may.

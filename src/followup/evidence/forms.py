@@ -143,3 +143,18 @@ class QuoteForm(StrictForm):
         self.fields["recommendations"].queryset = Recommendation.objects.filter(  # type: ignore[attr-defined]
             inspection__partnership=partnership
         )
+
+
+class ExchangeForm(StrictForm):
+    file = forms.FileField(
+        label="A REFI-QDA file (.qdc codebook or .qdpx project)",
+        help_text="From NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette or another Followup.",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".qdc", ".qdpx")):
+            raise forms.ValidationError("The file must be a .qdc or .qdpx file")
+        if upload.size > 50 * 1024 * 1024:
+            raise forms.ValidationError("The file must be smaller than 50 MB")
+        return upload

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -28,11 +29,16 @@ class Case(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="cases")
     name = models.CharField(max_length=200)
     attributes = models.JSONField(default=dict, blank=True, help_text="{attribute: value}")
+    memo = models.TextField(blank=True)
+    guid = models.UUIDField(
+        default=uuid.uuid4, editable=False, help_text="Its identity in REFI-QDA exchange."
+    )
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "name"], name="unique_case_name")
+            models.UniqueConstraint(fields=["partnership", "name"], name="unique_case_name"),
+            models.UniqueConstraint(fields=["partnership", "guid"], name="unique_case_guid"),
         ]
 
     def __str__(self) -> str:
@@ -79,9 +85,16 @@ class Source(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    memo = models.TextField(blank=True)
+    guid = models.UUIDField(
+        default=uuid.uuid4, editable=False, help_text="Its identity in REFI-QDA exchange."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "guid"], name="unique_source_guid")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -107,7 +120,22 @@ class Code(models.Model):
     origin = models.CharField(
         max_length=40,
         blank=True,
-        help_text="wellbeing, a QI's urn, or empty for the partnership's own",
+        help_text="wellbeing, qi, or empty for the partnership's own",
+    )
+    quality_indicator = models.ForeignKey(
+        "frameworks.QualityIndicator",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="codes",
+        help_text="The QI this code stands for, in a QI code set.",
+    )
+    recommendations = models.ManyToManyField(
+        "inspections.Recommendation", blank=True, related_name="codes"
+    )
+    memo = models.TextField(blank=True)
+    guid = models.UUIDField(
+        default=uuid.uuid4, editable=False, help_text="Its identity in REFI-QDA exchange."
     )
 
     class Meta:
@@ -115,7 +143,8 @@ class Code(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "parent", "name"], name="unique_code_name"
-            )
+            ),
+            models.UniqueConstraint(fields=["partnership", "guid"], name="unique_code_guid"),
         ]
 
     def __str__(self) -> str:
@@ -133,6 +162,10 @@ class Coding(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    memo = models.TextField(blank=True)
+    guid = models.UUIDField(
+        default=uuid.uuid4, editable=False, help_text="Its identity in REFI-QDA exchange."
+    )
 
     class Meta:
         ordering = ["source", "start", "end", "code__name"]
@@ -178,6 +211,9 @@ class Quote(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     recommendations = models.ManyToManyField(
         "inspections.Recommendation", blank=True, related_name="quotes"
+    )
+    quality_indicators = models.ManyToManyField(
+        "frameworks.QualityIndicator", blank=True, related_name="quotes"
     )
 
     class Meta:

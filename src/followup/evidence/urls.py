@@ -22,4 +22,7 @@ urlpatterns = [
     path("p/<slug:slug>/evidence/codes/<int:pk>/edit/", views.code_edit, name="code_edit"),
     path("p/<slug:slug>/evidence/codes/<int:pk>/merge/", views.code_merge, name="code_merge"),
     path("p/<slug:slug>/evidence/codes/<int:pk>/delete/", views.code_delete, name="code_delete"),
+    path("p/<slug:slug>/evidence/exchange/", views.exchange, name="exchange"),
+    path("p/<slug:slug>/evidence/exchange/codebook.qdc", views.export_qdc, name="export_qdc"),
+    path("p/<slug:slug>/evidence/exchange/project.qdpx", views.export_qdpx, name="export_qdpx"),
 ]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from followup.core.views import form_page, save_form
 from followup.evidence import actions, queries, surveys
@@ -16,12 +16,15 @@ from followup.evidence.forms import (
     CodeForm,
     CodingForm,
     DeleteCodeForm,
+    ExchangeForm,
     MergeForm,
     QuoteForm,
     SourceForm,
     SurveyForm,
 )
 from followup.evidence.models import Source
+from followup.evidence.refi import ExchangeError, codebook_xml, project_qdpx
+from followup.evidence.refi_import import read_qdc, read_qdpx
 from followup.evidence.text import sentences
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
 
@@ -369,3 +372,69 @@ def quote_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     actions.approve_quote(request.user, quote)
     messages.success(request, "Quote approved for publication.")
     return redirect("evidence:quotes", slug)
+
+
+@login_required
+def exchange(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    require(request.user, partnership, Capability.CODE_EVIDENCE)
+    form = ExchangeForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            reader = read_qdc if upload.name.lower().endswith(".qdc") else read_qdpx
+            found = reader(data)
+            counts = actions.import_exchange(request.user, partnership, found)
+        except ExchangeError as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(request, import_summary(counts, found.warnings))
+            return redirect("evidence:exchange", slug)
+    return render(
+        request,
+        "evidence/exchange.html",
+        {"partnership": partnership, "form": form, "has_codes": queries.codebook(partnership)},
+    )
+
+
+@login_required
+@require_safe
+def export_qdc(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    require(request.user, partnership, Capability.CODE_EVIDENCE)
+    try:
+        data = codebook_xml(partnership)
+    except ExchangeError as error:
+        messages.error(request, str(error))
+        return redirect("evidence:exchange", slug)
+    return _download(data, f"{slug}-codebook.qdc", "application/xml")
+
+
+@login_required
+@require_safe
+def export_qdpx(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    require(request.user, partnership, Capability.CODE_EVIDENCE)
+    return _download(project_qdpx(partnership), f"{slug}-project.qdpx", "application/zip")
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def import_summary(counts: dict[str, int], warnings: list[str]) -> str:
+    parts = [
+        f"{n} {what[:-1] if n == 1 else what}"
+        for what, n in counts.items()
+        if n or what in ("codes", "codings")
+    ]
+    text = "Imported " + ", ".join(parts) + "."
+    if warnings:
+        text += " Note: " + "; ".join(warnings) + "."
+    return text

@@ -1,0 +1,345 @@
+"""REFI-QDA exchange: read a ``.qdc`` codebook or a ``.qdpx`` project written by any tool.
+
+Reading is in two steps, so that a file imports whole or not at all: ``read_qdc`` and
+``read_qdpx`` check the file against the schema and every reference inside it, and return what
+would be created (or raise ``ExchangeError`` with every problem in plain words); ``apply_exchange``
+in ``actions`` then writes it in one transaction.
+
+Positions in other tools' files are code points over the source's plain text. Followup normalises
+text once (NFC, ``\\n`` line endings); when that changes a source (a file with CRLF endings, say),
+each position is carried over to the same place in the normalised text.
+
+Known departures from the schema that other tools write, and which are accepted:
+- an empty ``<Sets/>`` (Taguette 1.5 writes one into every codebook; the schema wants a ``Set``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from xml.etree import ElementTree as ET
+
+from followup.evidence.refi import CODEBOOK_NS, PROJECT_NS, ExchangeError, schema_problems
+from followup.evidence.text import normalise
+
+MAX_ARCHIVE = 200 * 1024 * 1024
+_EMPTY_SETS = re.compile(rb"<(?:\w+:)?Sets\s*/>|<((?:\w+:)?Sets)(\s[^>]*)?>\s*</\1>")
+
+
+@dataclass
+class CodeSpec:
+    guid: uuid.UUID
+    name: str
+    colour: str
+    description: str
+    memo: str = ""
+    children: list[CodeSpec] = field(default_factory=list)
+
+
+@dataclass
+class CodingSpec:
+    code: uuid.UUID
+    start: int
+    end: int
+    guid: uuid.UUID
+    memo: str = ""
+
+
+@dataclass
+class SourceSpec:
+    guid: uuid.UUID
+    name: str
+    text: str
+    memo: str = ""
+    codings: list[CodingSpec] = field(default_factory=list)
+
+
+@dataclass
+class CaseSpec:
+    guid: uuid.UUID
+    name: str
+    memo: str
+    attributes: dict[str, str]
+    sources: list[uuid.UUID]
+
+
+@dataclass
+class Exchange:
+    """What a file holds, checked and ready to write."""
+
+    codes: list[CodeSpec]
+    sources: list[SourceSpec] = field(default_factory=list)
+    cases: list[CaseSpec] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def all_codes(self) -> list[CodeSpec]:
+        found: list[CodeSpec] = []
+        stack = list(self.codes)
+        while stack:
+            code = stack.pop(0)
+            found.append(code)
+            stack[0:0] = code.children
+        return found
+
+
+def _uuid(value: str) -> uuid.UUID:
+    return uuid.UUID(value.strip("{}"))
+
+
+def _colour(value: str | None) -> str:
+    if not value:
+        return "#1d70b8"
+    if len(value) == 4:  # #RGB
+        return "#" + "".join(c * 2 for c in value[1:]).lower()
+    return value.lower()
+
+
+def _checked(xml: bytes, schema_name: str) -> ET.Element:
+    if xml.startswith(b"\xef\xbb\xbf"):
+        xml = xml[3:]
+    xml = _EMPTY_SETS.sub(b"", xml)
+    problems = schema_problems(xml, schema_name)
+    if problems:
+        kind = "codebook" if schema_name == "Codebook" else "project"
+        raise ExchangeError(
+            f"This is not a valid REFI-QDA {kind} file, so nothing was imported. "
+            + " ".join(problems)
+        )
+    return ET.fromstring(xml)
+
+
+def _codes(parent: ET.Element, ns: str, notes: dict[str, str]) -> list[CodeSpec]:
+    found = []
+    for element in parent.findall(f"{{{ns}}}Code"):
+        description = element.findtext(f"{{{ns}}}Description") or ""
+        memo = "\n\n".join(
+            notes[ref.get("targetGUID", "").upper()]
+            for ref in element.findall(f"{{{ns}}}NoteRef")
+            if ref.get("targetGUID", "").upper() in notes
+        )
+        found.append(
+            CodeSpec(
+                guid=_uuid(element.get("guid", "")),
+                name=element.get("name", "").strip()[:200] or "Unnamed code",
+                colour=_colour(element.get("color")),
+                description=description,
+                memo=memo,
+                children=_codes(element, ns, notes),
+            )
+        )
+    return found
+
+
+def read_qdc(data: bytes) -> Exchange:
+    """A ``.qdc`` codebook, checked against the Codebook schema."""
+    root = _checked(data, "Codebook")
+    codebook = root.find(f"{{{CODEBOOK_NS}}}Codes")
+    exchange = Exchange(codes=_codes(codebook, CODEBOOK_NS, {}) if codebook is not None else [])
+    _check_codes(exchange)
+    return exchange
+
+
+def _check_codes(exchange: Exchange) -> None:
+    seen: set[uuid.UUID] = set()
+    for code in exchange.all_codes():
+        if code.guid in seen:
+            raise ExchangeError(
+                f"Two codes share the GUID {code.guid}, so nothing was imported. "
+                f"The second is “{code.name}”."
+            )
+        seen.add(code.guid)
+
+    def siblings(codes: list[CodeSpec], where: str) -> None:
+        names: set[str] = set()
+        for code in codes:
+            if code.name in names:
+                raise ExchangeError(
+                    f"Two codes {where} are both called “{code.name}”; Followup needs names "
+                    "to differ under one parent. Nothing was imported."
+                )
+            names.add(code.name)
+            siblings(code.children, f"inside “{code.name}”")
+
+    siblings(exchange.codes, "at the top level")
+
+
+def _position_map(raw: str, positions: set[int]) -> dict[int, int]:
+    """Where each position of the raw text lands in the normalised text."""
+    if normalise(raw) == raw:
+        return {position: position for position in positions}
+    return {position: len(normalise(raw[:position])) for position in positions}
+
+
+def read_qdpx(data: bytes) -> Exchange:
+    """A ``.qdpx`` project, checked against the Project schema and its own references."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ExchangeError("This is not a .qdpx file: a .qdpx file is a ZIP archive") from None
+    if sum(info.file_size for info in archive.infolist()) > MAX_ARCHIVE:
+        raise ExchangeError("The archive unpacks to more than 200 MB; split the project")
+    names = {info.filename: info for info in archive.infolist()}
+    if "project.qde" not in names:
+        raise ExchangeError("The archive has no project.qde file at its top level")
+    root = _checked(archive.read("project.qde"), "Project")
+    p = PROJECT_NS
+    warnings: list[str] = []
+    notes = {}
+    for note in root.iterfind(f"{{{p}}}Notes/{{{p}}}Note"):
+        text = note.findtext(f"{{{p}}}PlainTextContent")
+        path = note.get("plainTextPath")
+        if text is None and path:
+            text = _read_source(archive, names, path, note.get("name") or "a note")
+        notes[note.get("guid", "").upper()] = normalise(text or "")
+    codebook = root.find(f"{{{p}}}CodeBook/{{{p}}}Codes")
+    exchange = Exchange(codes=_codes(codebook, p, notes) if codebook is not None else [])
+    _check_codes(exchange)
+    code_guids = {code.guid for code in exchange.all_codes()}
+    for kind in ("PictureSource", "PDFSource", "AudioSource", "VideoSource"):
+        count = len(root.findall(f"{{{p}}}Sources/{{{p}}}{kind}"))
+        if count:
+            warnings.append(
+                f"{count} {kind.removesuffix('Source').lower()} source{'s' if count != 1 else ''} "
+                "left out: Followup holds text sources only"
+            )
+    for element in root.iterfind(f"{{{p}}}Sources/{{{p}}}TextSource"):
+        exchange.sources.append(_text_source(element, archive, names, notes, code_guids, warnings))
+    source_guids = {source.guid for source in exchange.sources}
+    variables = {
+        variable.get("guid", "").upper(): variable.get("name", "")
+        for variable in root.iterfind(f"{{{p}}}Variables/{{{p}}}Variable")
+    }
+    claimed: dict[uuid.UUID, str] = {}
+    for element in root.iterfind(f"{{{p}}}Cases/{{{p}}}Case"):
+        name = (element.get("name") or "").strip()[:200] or f"Case {element.get('guid')}"
+        attributes = _variable_values(element, variables)
+        members = []
+        for ref in element.findall(f"{{{p}}}SourceRef"):
+            target = _uuid(ref.get("targetGUID", ""))
+            if target not in source_guids:
+                continue
+            if target in claimed:
+                warnings.append(
+                    f"a source is in the cases “{claimed[target]}” and “{name}”; "
+                    f"Followup keeps it in “{claimed[target]}” only"
+                )
+                continue
+            claimed[target] = name
+            members.append(target)
+        exchange.cases.append(
+            CaseSpec(
+                guid=_uuid(element.get("guid", "")),
+                name=name,
+                memo=element.findtext(f"{{{p}}}Description") or "",
+                attributes=attributes,
+                sources=members,
+            )
+        )
+    exchange.warnings = warnings
+    return exchange
+
+
+def _variable_values(element: ET.Element, variables: dict[str, str]) -> dict[str, str]:
+    p = PROJECT_NS
+    attributes = {}
+    for value in element.findall(f"{{{p}}}VariableValue"):
+        ref = value.find(f"{{{p}}}VariableRef")
+        name = variables.get((ref.get("targetGUID", "") if ref is not None else "").upper())
+        if not name:
+            continue
+        for child in value:
+            if child.tag != f"{{{p}}}VariableRef" and child.text is not None:
+                attributes[name] = child.text.strip()
+    return attributes
+
+
+def _read_source(
+    archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], path: str, label: str
+) -> str:
+    if not path.startswith("internal://"):
+        raise ExchangeError(
+            f"{label}: its text is at {path}, outside the archive; export the project with the "
+            "sources inside it (internal://)"
+        )
+    inner = "sources/" + path.removeprefix("internal://")
+    if inner not in names:
+        raise ExchangeError(f"{label}: the archive has no file {inner}")
+    try:
+        return archive.read(inner).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ExchangeError(f"{label}: {inner} is not UTF-8 text") from None
+
+
+def _text_source(
+    element: ET.Element,
+    archive: zipfile.ZipFile,
+    names: dict[str, zipfile.ZipInfo],
+    notes: dict[str, str],
+    code_guids: set[uuid.UUID],
+    warnings: list[str],
+) -> SourceSpec:
+    p = PROJECT_NS
+    name = (element.get("name") or "").strip()[:300] or f"Source {element.get('guid')}"
+    raw = element.findtext(f"{{{p}}}PlainTextContent")
+    if raw is None:
+        path = element.get("plainTextPath")
+        if not path:
+            raise ExchangeError(f"The source “{name}” has neither text nor a plainTextPath")
+        raw = _read_source(archive, names, path, f"The source “{name}”")
+    raw = raw.lstrip("\ufeff")
+    selections = element.findall(f"{{{p}}}PlainTextSelection")
+    positions = set()
+    for selection in selections:
+        start, end = int(selection.get("startPosition", 0)), int(selection.get("endPosition", 0))
+        if not 0 <= start <= end <= len(raw):
+            raise ExchangeError(
+                f"The source “{name}” has a selection from {start} to {end}, outside its text "
+                f"of {len(raw)} characters; nothing was imported"
+            )
+        positions.update((start, end))
+    where = _position_map(raw, positions)
+    spec = SourceSpec(guid=_uuid(element.get("guid", "")), name=name, text=normalise(raw))
+    spec.memo = "\n\n".join(
+        notes[ref.get("targetGUID", "").upper()]
+        for ref in element.findall(f"{{{p}}}NoteRef")
+        if ref.get("targetGUID", "").upper() in notes
+    )
+    empty = 0
+    codings = [
+        (selection, c) for selection in selections for c in selection.findall(f"{{{p}}}Coding")
+    ]
+    codings += [(None, c) for c in element.findall(f"{{{p}}}Coding")]
+    for selection, coding in codings:
+        if selection is None:  # a coding of the whole source
+            start, end = 0, len(spec.text)
+        else:
+            start = where[int(selection.get("startPosition", 0))]
+            end = where[int(selection.get("endPosition", 0))]
+        if end <= start:
+            empty += 1
+            continue
+        ref = coding.find(f"{{{p}}}CodeRef")
+        code = _uuid(ref.get("targetGUID", "") if ref is not None else "")
+        if code not in code_guids:
+            raise ExchangeError(
+                f"The source “{name}” has a coding with the code {code}, which is not in the "
+                "codebook; nothing was imported"
+            )
+        memo = "\n\n".join(
+            notes[r.get("targetGUID", "").upper()]
+            for r in [*coding.findall(f"{{{p}}}NoteRef")]
+            if r.get("targetGUID", "").upper() in notes
+        )
+        if selection is not None and not memo:
+            memo = selection.findtext(f"{{{p}}}Description") or ""
+        spec.codings.append(
+            CodingSpec(
+                code=code, start=start, end=end, guid=_uuid(coding.get("guid", "")), memo=memo
+            )
+        )
+    if empty:
+        warnings.append(f"{empty} empty selection{'s' if empty != 1 else ''} in “{name}” left out")
+    return spec
