@@ -60,8 +60,8 @@ def schema_problems(xml: bytes | str, name: str, limit: int = 5) -> list[str]:
         return ["The file is not well-formed XML: it is not UTF-8 text"]
     try:
         resource = xmlschema.XMLResource(text, defuse="always")
-    except (xmlschema.XMLResourceError, ET.ParseError, ValueError) as error:
-        return [f"The file is not well-formed XML: {error}"]
+    except (xmlschema.XMLResourceError, ET.ParseError, ValueError) as problem:
+        return [f"The file is not well-formed XML: {problem}"]
     problems = []
     for error in schema(name).iter_errors(resource):
         problems.append(_plain(error))
@@ -167,11 +167,8 @@ def project_xml(partnership: Partnership) -> tuple[bytes, list[Source]]:
         .order_by("source_id", "start", "end", "pk")
     )
     cases = list(Case.objects.filter(partnership=partnership).order_by("name", "pk"))
-    users = {
-        obj.created_by.pk: obj.created_by
-        for obj in [*sources, *codings]
-        if obj.created_by is not None
-    }
+    creators = [s.created_by for s in sources] + [c.created_by for c in codings]
+    users = {user.pk: user for user in creators if user is not None}
     if users:
         element = ET.SubElement(root, f"{{{p}}}Users")
         for pk, user in sorted(users.items()):

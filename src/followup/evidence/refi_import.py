@@ -291,7 +291,7 @@ def _text_source(
         raw = _read_source(archive, names, path, f"The source “{name}”")
     raw = raw.lstrip("\ufeff")
     selections = element.findall(f"{{{p}}}PlainTextSelection")
-    positions = set()
+    positions: set[int] = set()
     for selection in selections:
         start, end = int(selection.get("startPosition", 0)), int(selection.get("endPosition", 0))
         if not 0 <= start <= end <= len(raw):
@@ -308,16 +308,16 @@ def _text_source(
         if ref.get("targetGUID", "").upper() in notes
     )
     empty = 0
-    codings = [
-        (selection, c) for selection in selections for c in selection.findall(f"{{{p}}}Coding")
+    codings: list[tuple[ET.Element | None, ET.Element]] = [
+        (s, c) for s in selections for c in s.findall(f"{{{p}}}Coding")
     ]
     codings += [(None, c) for c in element.findall(f"{{{p}}}Coding")]
-    for selection, coding in codings:
-        if selection is None:  # a coding of the whole source
+    for span, coding in codings:
+        if span is None:  # a coding of the whole source
             start, end = 0, len(spec.text)
         else:
-            start = where[int(selection.get("startPosition", 0))]
-            end = where[int(selection.get("endPosition", 0))]
+            start = where[int(span.get("startPosition", 0))]
+            end = where[int(span.get("endPosition", 0))]
         if end <= start:
             empty += 1
             continue
@@ -333,8 +333,8 @@ def _text_source(
             for r in [*coding.findall(f"{{{p}}}NoteRef")]
             if r.get("targetGUID", "").upper() in notes
         )
-        if selection is not None and not memo:
-            memo = selection.findtext(f"{{{p}}}Description") or ""
+        if span is not None and not memo:
+            memo = span.findtext(f"{{{p}}}Description") or ""
         spec.codings.append(
             CodingSpec(
                 code=code, start=start, end=end, guid=_uuid(coding.get("guid", "")), memo=memo

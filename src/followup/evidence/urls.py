@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.evidence import views
+from followup.evidence import views, views_analysis
 
 app_name = "evidence"
 urlpatterns = [
@@ -23,6 +23,23 @@ urlpatterns = [
     path("p/<slug:slug>/evidence/codes/<int:pk>/merge/", views.code_merge, name="code_merge"),
     path("p/<slug:slug>/evidence/codes/<int:pk>/delete/", views.code_delete, name="code_delete"),
     path("p/<slug:slug>/evidence/exchange/", views.exchange, name="exchange"),
+    path("p/<slug:slug>/evidence/analysis/", views_analysis.analysis_page, name="analysis"),
+    path(
+        "p/<slug:slug>/evidence/analysis/matrix.<str:fmt>",
+        views_analysis.matrix_download,
+        name="matrix_download",
+    ),
+    path(
+        "p/<slug:slug>/evidence/analysis/co-occurrence.<str:fmt>",
+        views_analysis.cooccurrence_download,
+        name="cooccurrence_download",
+    ),
+    path("p/<slug:slug>/evidence/excerpts/", views_analysis.excerpts_page, name="excerpts"),
+    path(
+        "p/<slug:slug>/evidence/excerpts.<str:fmt>",
+        views_analysis.excerpts_download,
+        name="excerpts_download",
+    ),
     path("p/<slug:slug>/evidence/exchange/codebook.qdc", views.export_qdc, name="export_qdc"),
     path("p/<slug:slug>/evidence/exchange/project.qdpx", views.export_qdpx, name="export_qdpx"),
 ]

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import base64
-import csv
-import io
 import math
 from typing import Any
 
@@ -13,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from followup.core.tables import table_download
 from followup.core.views import apply_errors, form_page, save_form
 from followup.frameworks.models import QualityIndicator
 from followup.indicators import actions, queries
@@ -158,30 +157,7 @@ def download(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse
     indicator = queries.indicator_for(request.user, slug, pk)
     rows = _table(queries.analyse(indicator))
     name = f"{indicator.code}-{indicator.area.code}"
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = indicator.code[:31]
-        sheet.append(HEADERS)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(HEADERS)
-        writer.writerows(["" if v is None else v for v in row] for row in rows)
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return table_download(name, fmt, HEADERS, rows, sheet=indicator.code)
 
 
 @login_required

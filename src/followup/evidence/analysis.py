@@ -1,0 +1,115 @@
+"""Counting qualitative evidence: codes by case attribute, codes together, excerpts by attribute.
+
+Definitions (the pages and downloads say the same):
+
+- **Codings** in a cell: the passages coded with the code in sources whose case has the value.
+- **Sources** in a cell: how many different sources those passages come from. For a survey, one
+  source is one respondent, so this counts people.
+- **Co-occurrence** of two codes: the number of places where a passage coded with one overlaps
+  (shares at least one character with) a passage coded with the other, in the same source.
+- A source with no case, or whose case has no value for the attribute, counts under
+  "Not recorded".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from followup.evidence.models import Case, Code, Coding
+from followup.evidence.queries import codebook
+from followup.partnerships.models import Partnership
+
+NOT_RECORDED = "Not recorded"
+
+
+@dataclass(frozen=True)
+class Cell:
+    codings: int
+    sources: int
+
+
+@dataclass
+class Matrix:
+    attribute: str
+    values: list[str]
+    rows: list[tuple[Code, int, list[Cell], Cell]] = field(default_factory=list)
+
+
+def attributes_of(partnership: Partnership) -> dict[str, list[str]]:
+    """Every case attribute of the partnership with its values, sorted."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for attributes in Case.objects.filter(partnership=partnership).values_list(
+        "attributes", flat=True
+    ):
+        for name, value in (attributes or {}).items():
+            if value not in (None, ""):
+                found[str(name)].add(str(value))
+    return {name: sorted(values) for name, values in sorted(found.items())}
+
+
+def _codings(partnership: Partnership) -> list[tuple[int, int, int, int, dict[str, str]]]:
+    """(code, source, start, end, attributes of the source's case) for every coding."""
+    rows = Coding.objects.filter(source__partnership=partnership).values_list(
+        "code_id", "source_id", "start", "end", "source__case__attributes"
+    )
+    return [(c, s, a, b, attrs or {}) for c, s, a, b, attrs in rows]
+
+
+def matrix(partnership: Partnership, attribute: str) -> Matrix:
+    """Codes (in codebook order) against the values of one case attribute."""
+    values = [*attributes_of(partnership).get(attribute, []), NOT_RECORDED]
+    codings: dict[tuple[int, str], int] = defaultdict(int)
+    sources: dict[tuple[int, str], set[int]] = defaultdict(set)
+    totals: dict[int, set[int]] = defaultdict(set)
+    total_codings: dict[int, int] = defaultdict(int)
+    for code, source, _start, _end, attrs in _codings(partnership):
+        value = str(attrs.get(attribute) or "") or NOT_RECORDED
+        codings[(code, value)] += 1
+        sources[(code, value)].add(source)
+        totals[code].add(source)
+        total_codings[code] += 1
+    result = Matrix(attribute=attribute, values=values)
+    for node, depth in codebook(partnership):
+        cells = [Cell(codings[(node.pk, v)], len(sources[(node.pk, v)])) for v in values]
+        total = Cell(total_codings[node.pk], len(totals[node.pk]))
+        result.rows.append((node, depth, cells, total))
+    return result
+
+
+def cooccurrence(partnership: Partnership) -> tuple[list[Code], list[list[int]]]:
+    """Codes that are used, and how often each pair's passages overlap."""
+    by_source: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for code, source, start, end, _ in _codings(partnership):
+        by_source[source].append((start, end, code))
+    pairs: dict[tuple[int, int], int] = defaultdict(int)
+    used: set[int] = set()
+    for spans in by_source.values():
+        spans.sort()
+        for i, (start, end, code) in enumerate(spans):
+            used.add(code)
+            for other_start, other_end, other in spans[i + 1 :]:
+                if other_start >= end:
+                    break
+                if other != code and other_end > start:
+                    pairs[(code, other)] += 1
+                    pairs[(other, code)] += 1
+    codes = [code for code, _ in codebook(partnership) if code.pk in used]
+    table = [[pairs[(a.pk, b.pk)] if a.pk != b.pk else 0 for b in codes] for a in codes]
+    return codes, table
+
+
+def excerpts(partnership: Partnership, code: Code | None, filters: dict[str, str]) -> list[Coding]:
+    """The passages coded with ``code`` (every code when None) in sources whose case has every
+    attribute value in ``filters`` (``NOT_RECORDED`` matches a missing value)."""
+    query = Coding.objects.filter(source__partnership=partnership).select_related(
+        "source__case", "code"
+    )
+    if code is not None:
+        query = query.filter(code=code)
+    found = []
+    for coding in query.order_by("source__title", "start", "end"):
+        attrs = coding.source.case.attributes if coding.source.case else {}
+        if all((str(attrs.get(k) or "") or NOT_RECORDED) == v for k, v in filters.items()):
+            found.append(coding)
+    return found
