@@ -67,7 +67,7 @@ def test_bad_sources_are_refused_at_the_field(world):
     url = reverse("evidence:source_create", args=["home"])
     client = world.client_for("editor")
     html = client.post(url, {"title": "Empty", "kind": "document", "text": "   "}).content.decode()
-    assert '<a href="#id_text">Enter the text of the source, or choose a .txt file</a>' in html
+    assert '<a href="#id_text">Enter the text of the source, or choose a file</a>' in html
     html = client.post(
         url,
         {
@@ -80,8 +80,12 @@ def test_bad_sources_are_refused_at_the_field(world):
     html = client.post(
         url, {"title": "Word", "kind": "document", "file": SimpleUploadedFile("x.docx", b"PK")}
     ).content.decode()
-    assert "The file must be a .txt file" in html
-    assert not Source.objects.filter(title__in=["Empty", "Bytes", "Word"]).exists()
+    assert "The file could not be read as a Word (.docx) document" in html
+    html = client.post(
+        url, {"title": "Sheet", "kind": "document", "file": SimpleUploadedFile("x.ods", b"PK")}
+    ).content.decode()
+    assert "The file must be a .txt, .docx or .pdf file" in html
+    assert not Source.objects.filter(title__in=["Empty", "Bytes", "Word", "Sheet"]).exists()
 
 
 def test_a_sources_text_never_changes(world):

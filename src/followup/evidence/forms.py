@@ -5,12 +5,11 @@ from typing import Any
 from django import forms
 
 from followup.core.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm, date_field
+from followup.evidence.extract import MAX_BYTES, ExtractError, extract_text
 from followup.evidence.models import Code, Source
 from followup.evidence.text import sentences
 from followup.inspections.models import Recommendation
 from followup.partnerships.models import Partnership
-
-MAX_TEXT_FILE = 2 * 1024 * 1024
 
 
 class SourceForm(StrictForm):
@@ -22,24 +21,26 @@ class SourceForm(StrictForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
         label="Text",
-        help_text="Paste the text, or choose a .txt file below. Remove names and other details that identify anyone.",
+        help_text="Paste the text, or choose a file below. Remove names and other details that identify anyone.",
         strip=False,
     )
-    file = forms.FileField(required=False, label="Or a text file (.txt, UTF-8)")
+    file = forms.FileField(
+        required=False,
+        label="Or a file",
+        help_text="Plain text (.txt, UTF-8), Word (.docx) or PDF with a text layer. Only the words are kept.",
+    )
     collected_on = date_field("When it was collected")
 
     def clean_file(self) -> str:
         upload = self.cleaned_data.get("file")
         if not upload:
             return ""
-        if not upload.name.lower().endswith(".txt"):
-            raise forms.ValidationError("The file must be a .txt file")
-        if upload.size > MAX_TEXT_FILE:
-            raise forms.ValidationError("The file must be smaller than 2 MB")
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError("The file must be smaller than 10 MB")
         try:
-            return bytes(upload.read()).decode("utf-8")
-        except UnicodeDecodeError:
-            raise forms.ValidationError("The file must be UTF-8 text") from None
+            return extract_text(upload.name, bytes(upload.read()))
+        except ExtractError as error:
+            raise forms.ValidationError(str(error)) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -47,7 +48,7 @@ class SourceForm(StrictForm):
         if text.strip() and from_file:
             self.add_error("file", "Paste the text or choose a file, not both")
         elif not text.strip() and not from_file and "file" not in self.errors:
-            self.add_error("text", "Enter the text of the source, or choose a .txt file")
+            self.add_error("text", "Enter the text of the source, or choose a file")
         data["text"] = text if text.strip() else from_file
         if "\x00" in data["text"]:
             self.add_error("text", "The text contains a null character; save it as plain text")
