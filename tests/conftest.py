@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from followup.evidence.models import Code, Coding, Quote, Source, SurveyUpload
+from followup.evidence.models import Case, Code, Coding, Quote, Source, SurveyUpload
 from followup.frameworks.library import load_library
 from followup.indicators.models import DataElement, ImportUpload, Indicator
 from followup.inspections.models import Evaluation, Inspection, Recommendation
@@ -44,6 +44,7 @@ class Site:
     coding: Coding
     survey: SurveyUpload
     quote: Quote
+    case: Case
 
 
 @dataclass
@@ -76,6 +77,7 @@ def build_site(slug: str, name: str) -> Site:
     coding: Any
     survey: Any
     quote: Any
+    case: Any
     partnership = f.PartnershipFactory(slug=slug, name=name)
     organisation = f.OrganisationFactory(partnership=partnership, name=f"{name} Council")
     inspection = f.InspectionFactory(partnership=partnership, title=f"Inspection of {name}")
@@ -124,6 +126,13 @@ def build_site(slug: str, name: str) -> Site:
         data=b"id,group,What helps?\n1,Staff,Good supervision\n",
     )
     quote = Quote.objects.create(coding=coding, redactions=[[9, 9 + len(name), "place"]])
+    case = Case.objects.create(
+        partnership=partnership,
+        name=f"{name} respondent 1",
+        attributes={"Respondent group": "Staff"},
+    )
+    source.case = case
+    source.save(update_fields=["case"])
     return Site(
         partnership,
         organisation,
@@ -141,6 +150,7 @@ def build_site(slug: str, name: str) -> Site:
         coding,
         survey,
         quote,
+        case,
     )
 
 

@@ -238,3 +238,56 @@ def test_the_survey_import_pages_are_accessible(page, demo, tmp_path):
         in page.page.locator(".govuk-notification-banner").inner_text()
     )
     page.assert_accessible()
+
+
+def test_words_selected_with_the_mouse_are_coded_at_code_point_offsets(page, demo):
+    from followup.evidence.models import Code, Coding, Source
+    from followup.partnerships.models import Partnership
+
+    partnership = Partnership.objects.get(slug="south-ayrshire")
+    text = "Tha mi toilichte 😊 an-diugh.\nCaseloads are too high 📈 here."
+    source = Source.objects.create(
+        partnership=partnership,
+        title="Illustrative note with emoji",
+        kind="focus_group",
+        text=text,
+        is_illustrative=True,
+    )
+    code = Code.objects.create(partnership=partnership, name="Workload")
+    page.sign_in("contributor", PASSWORD)
+    page.page.wait_for_url(re.compile(r"/p/south-ayrshire/$"))
+    page.goto(f"/p/south-ayrshire/evidence/sources/{source.pk}/")
+    # Select "too high 📈" as a reader dragging the mouse would: a range in the text node.
+    page.page.evaluate(
+        """(words) => {
+            const node = document.querySelector('[data-source-text]').firstChild;
+            const at = node.data.indexOf(words);
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + words.length);
+            const selection = document.getSelection();
+            selection.removeAllRanges();
+            selection.addRange(range);
+        }""",
+        "too high 📈",
+    )
+    preview = page.page.locator("[data-selection-preview]")
+    preview.filter(has_text="too high").wait_for()
+    page.page.check(f"input[name=codes][value='{code.pk}']")
+    page.assert_accessible()
+    with page.page.expect_navigation():
+        page.page.click("text=Code the selected words")
+    coding = Coding.objects.get(source=source, code=code)
+    assert (coding.start, coding.end) == (text.index("too high"), text.index("too high") + 10)
+    assert coding.excerpt == "too high 📈"
+    for path in (
+        f"/p/south-ayrshire/evidence/codings/{coding.pk}/",
+        f"/p/south-ayrshire/evidence/sources/{source.pk}/details/",
+        "/p/south-ayrshire/evidence/cases/",
+        "/p/south-ayrshire/evidence/cases/new/",
+        "/p/south-ayrshire/evidence/analysis/",
+        f"/p/south-ayrshire/evidence/excerpts/?code={code.pk}",
+        "/p/south-ayrshire/evidence/exchange/",
+    ):
+        page.goto(path)
+        page.assert_accessible()

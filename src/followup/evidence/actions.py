@@ -76,6 +76,8 @@ def create_code(user: AnyUser, partnership: Partnership, data: dict[str, Any]) -
             description=data.get("description", ""),
             colour=colour,
             origin=data.get("origin", ""),
+            quality_indicator=data.get("quality_indicator"),
+            memo=data.get("memo", ""),
         )
         return writes.create(user, "code.create", code, partnership)
 
@@ -198,6 +200,7 @@ def update_code(user: AnyUser, code: Code, data: dict[str, Any]) -> Code:
         "parent": parent,
         "description": data.get("description", code.description),
         "colour": colour,
+        "memo": data.get("memo", code.memo),
     }
     with transaction.atomic():
         return writes.update(user, "code.update", code, partnership, fields)
@@ -451,3 +454,68 @@ def import_exchange(
             if rows:
                 record(user, "coding.import", source, {"codings": [None, len(rows)]}, partnership)
     return counts
+
+
+def _check_span(source: Source, start: int, end: int) -> None:
+    if not 0 <= start < end <= len(source.text):
+        raise ValidationError(
+            {
+                "end": f"A span must lie within the text (0 to {len(source.text)}); got {start} to {end}"
+            }
+        )
+
+
+def update_coding(user: AnyUser, coding: Coding, data: dict[str, Any]) -> Coding:
+    """Change a coding's code, its span or its memo. A quoted coding keeps its words."""
+    source = coding.source
+    partnership = source.partnership
+    require(user, partnership, Capability.CODE_EVIDENCE)
+    code = data.get("code", coding.code)
+    start, end = data.get("start", coding.start), data.get("end", coding.end)
+    if code.partnership_id != partnership.pk:
+        raise ValidationError({"code": "Choose a code of this partnership's codebook"})
+    _check_span(source, start, end)
+    if (start, end) != (coding.start, coding.end) and coding.quotes.exists():
+        raise ValidationError({"start": "This coding is quoted, so its words cannot change"})
+    if (
+        Coding.objects.filter(source=source, code=code, start=start, end=end)
+        .exclude(pk=coding.pk)
+        .exists()
+    ):
+        raise ValidationError({"code": "These words already carry this code"})
+    fields = {"code": code, "start": start, "end": end, "memo": data.get("memo", coding.memo)}
+    with transaction.atomic():
+        return writes.update(user, "coding.update", coding, partnership, fields)
+
+
+def update_source_details(user: AnyUser, source: Source, data: dict[str, Any]) -> Source:
+    """Attach a source to a case, or change its memo. Its text never changes."""
+    partnership = source.partnership
+    require(user, partnership, Capability.CODE_EVIDENCE)
+    case = data.get("case")
+    if case is not None and case.partnership_id != partnership.pk:
+        raise ValidationError({"case": "Choose a case of this partnership"})
+    with transaction.atomic():
+        return writes.update(
+            user, "source.update", source, partnership, {"case": case, "memo": data.get("memo", "")}
+        )
+
+
+def save_case(
+    user: AnyUser, partnership: Partnership, case: Case | None, data: dict[str, Any]
+) -> Case:
+    """Create a case, or change one's name, attributes and memo."""
+    require(user, partnership, Capability.CODE_EVIDENCE)
+    name = data["name"].strip()
+    others = Case.objects.filter(partnership=partnership, name=name)
+    if case is not None:
+        others = others.exclude(pk=case.pk)
+    if others.exists():
+        raise ValidationError({"name": "A case with this name is already there"})
+    fields = {"name": name, "attributes": data["attributes"], "memo": data.get("memo", "")}
+    with transaction.atomic():
+        if case is None:
+            return writes.create(
+                user, "case.create", Case(partnership=partnership, **fields), partnership
+            )
+        return writes.update(user, "case.update", case, partnership, fields)

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import contextlib
+import datetime
 from typing import Any
 
 from django import forms
 
 from followup.core.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm, date_field
 from followup.evidence.extract import MAX_BYTES, ExtractError, extract_text
-from followup.evidence.models import Code, Source
+from followup.evidence.models import Case, Code, Source
 from followup.evidence.text import sentences
 from followup.inspections.models import Recommendation
 from followup.partnerships.models import Partnership
@@ -88,6 +90,13 @@ class CodeForm(StrictForm):
         error_messages={"invalid": "Enter a colour as # and six hexadecimal digits, like #1d70b8"},
     )
 
+    memo = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Memo",
+        help_text="Your notes on how the code is used.",
+    )
+
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Code.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
@@ -159,3 +168,124 @@ class ExchangeForm(StrictForm):
         if upload.size > 50 * 1024 * 1024:
             raise forms.ValidationError("The file must be smaller than 50 MB")
         return upload
+
+
+RESPONDENT_GROUPS = [
+    ("", "Not recorded"),
+    ("Child or young person", "Child or young person"),
+    ("Parent or carer", "Parent or carer"),
+    ("Staff", "Staff"),
+]
+STANDARD_ATTRIBUTES = ("Respondent group", "Organisation", "Age band", "Date")
+
+
+class CaseForm(StrictForm):
+    """A case and its attributes: the standard four, then the partnership's own as lines."""
+
+    name = forms.CharField(
+        max_length=200,
+        label="Name",
+        help_text="A pseudonymous reference such as Respondent 12 or Focus group B; never a real name.",
+    )
+    respondent_group = forms.ChoiceField(
+        choices=RESPONDENT_GROUPS, required=False, label="Respondent group"
+    )
+    organisation = forms.CharField(max_length=200, required=False, label="Organisation")
+    age_band = forms.CharField(
+        max_length=40, required=False, label="Age band", help_text="For example 12 to 15"
+    )
+    date = date_field("Date", required=False)
+    other = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Other attributes",
+        help_text="The partnership's own, one per line as name: value, for example Locality: Carrick",
+    )
+    memo = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Memo")
+
+    def clean_other(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for number, line in enumerate(self.cleaned_data.get("other", "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, colon, value = line.partition(":")
+            if not colon or not name.strip() or not value.strip():
+                raise forms.ValidationError(
+                    f"Line {number}: write the attribute as name: value, like Locality: Carrick"
+                )
+            if name.strip() in STANDARD_ATTRIBUTES:
+                raise forms.ValidationError(f"Line {number}: {name.strip()} has its own box above")
+            found[name.strip()[:100]] = value.strip()[:200]
+        return found
+
+    def attributes(self) -> dict[str, str]:
+        data = self.cleaned_data
+        standard = {
+            "Respondent group": data.get("respondent_group") or "",
+            "Organisation": data.get("organisation") or "",
+            "Age band": data.get("age_band") or "",
+            "Date": data["date"].isoformat() if data.get("date") else "",
+        }
+        return {k: v for k, v in standard.items() if v} | data.get("other", {})
+
+    @staticmethod
+    def initial_for(case: Any) -> dict[str, Any]:
+        attrs = dict(case.attributes)
+        date = None
+        with contextlib.suppress(ValueError):
+            date = datetime.date.fromisoformat(str(attrs.get("Date", "")))
+        return {
+            "name": case.name,
+            "respondent_group": attrs.pop("Respondent group", ""),
+            "organisation": attrs.pop("Organisation", ""),
+            "age_band": attrs.pop("Age band", ""),
+            "date": date if date else None,
+            "other": "\n".join(
+                f"{k}: {v}" for k, v in attrs.items() if k != "Date" or date is None
+            ),
+            "memo": case.memo,
+        }
+
+
+class SourceDetailsForm(StrictForm):
+    case = ModelChoiceField(
+        queryset=Case.objects.none(),
+        required=False,
+        label="Case",
+        empty_label="Not attached to a case",
+    )
+    memo = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Memo",
+        help_text="Your notes about this source. Memos go with the project when it is exported.",
+    )
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = Case.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
+
+
+class CodingEditForm(StrictForm):
+    code = ModelChoiceField(queryset=Code.objects.none(), label="Code")
+    start = forms.IntegerField(min_value=0, label="Starts at character")
+    end = forms.IntegerField(min_value=1, label="Ends before character")
+    memo = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Memo")
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].queryset = Code.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
+
+
+class SelectionForm(StrictForm):
+    """Code a span chosen with the mouse (or by character positions)."""
+
+    start = forms.IntegerField(min_value=0, label="Starts at character")
+    end = forms.IntegerField(min_value=1, label="Ends before character")
+    codes = ModelMultipleChoiceField(
+        queryset=Code.objects.none(), widget=forms.CheckboxSelectMultiple, label="Codes"
+    )
+
+    def __init__(self, *args: Any, source: Source, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["codes"].queryset = Code.objects.filter(partnership=source.partnership)  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from followup.evidence.models import Code, Coding, Quote, Source, SurveyUpload
+from followup.evidence.models import Case, Code, Coding, Quote, Source, SurveyUpload
 from followup.inspections.models import Recommendation
 from followup.partnerships.access import AnyUser, partnership_for
 from followup.partnerships.models import Partnership
@@ -85,3 +85,7 @@ def approved_quotes_for(recommendation: Recommendation) -> QuerySet[Quote]:
     return Quote.objects.filter(
         recommendations=recommendation, status=Quote.Status.APPROVED
     ).select_related("coding__source", "coding__code")
+
+
+def cases_of(partnership: Partnership) -> QuerySet[Case]:
+    return Case.objects.filter(partnership=partnership).annotate(source_count=Count("sources"))

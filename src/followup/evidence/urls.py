@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.evidence import views, views_analysis
+from followup.evidence import views, views_analysis, views_coding
 
 app_name = "evidence"
 urlpatterns = [
@@ -23,6 +23,20 @@ urlpatterns = [
     path("p/<slug:slug>/evidence/codes/<int:pk>/merge/", views.code_merge, name="code_merge"),
     path("p/<slug:slug>/evidence/codes/<int:pk>/delete/", views.code_delete, name="code_delete"),
     path("p/<slug:slug>/evidence/exchange/", views.exchange, name="exchange"),
+    path("p/<slug:slug>/evidence/cases/", views_coding.cases, name="cases"),
+    path("p/<slug:slug>/evidence/cases/new/", views_coding.case_edit, name="case_create"),
+    path("p/<slug:slug>/evidence/cases/<int:pk>/", views_coding.case_edit, name="case_edit"),
+    path(
+        "p/<slug:slug>/evidence/sources/<int:pk>/details/",
+        views_coding.source_details,
+        name="source_details",
+    ),
+    path(
+        "p/<slug:slug>/evidence/sources/<int:pk>/code-selection/",
+        views_coding.code_selection,
+        name="code_selection",
+    ),
+    path("p/<slug:slug>/evidence/codings/<int:pk>/", views_coding.coding_edit, name="coding_edit"),
     path("p/<slug:slug>/evidence/analysis/", views_analysis.analysis_page, name="analysis"),
     path(
         "p/<slug:slug>/evidence/analysis/matrix.<str:fmt>",

@@ -19,6 +19,7 @@ from followup.evidence.forms import (
     ExchangeForm,
     MergeForm,
     QuoteForm,
+    SelectionForm,
     SourceForm,
     SurveyForm,
 )
@@ -100,6 +101,7 @@ def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "form": form,
             "codings": codings,
             "sentences": [(s, by_span.get((s.start, s.end), [])) for s in sentences(source.text)],
+            "selection_form": SelectionForm(source=source),
         },
     )
 
@@ -166,6 +168,7 @@ def code_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "parent": code.parent,
         "description": code.description,
         "colour": code.colour,
+        "memo": code.memo,
     }
     form = CodeForm(
         request.POST if request.method == "POST" else None,
