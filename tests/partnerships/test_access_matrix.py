@@ -61,6 +61,14 @@ def as_(fmt: str) -> Kwargs:
     return kwargs
 
 
+def framework_of(site: Site) -> dict[str, Any]:
+    """A framework is shared by partnerships, so there is nothing of another's to swap in."""
+    return {"slug": site.partnership.slug, "pk": site.inspection.framework_id}
+
+
+framework_of.slug_only = True  # type: ignore[attr-defined]
+
+
 # name: (kwargs, expected GET status, expected POST status of an empty form, or None to skip)
 MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, int] | None]] = {
     "core:home": (None, {w: 302 for w in WHO}, None),
@@ -123,6 +131,11 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "evidence:export_qdpx": (slug, CODE_EVIDENCE, None),
     "evidence:analysis": (slug, READ, None),
     "evidence:cases": (slug, READ, None),
+    "evidence:add_qi_codes": (
+        framework_of,
+        {**{w: 405 for w in WHO}, None: 302},
+        expect(("lead", "editor", "contributor", "admin"), ok=302),
+    ),
     "evidence:case_create": (slug, CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:case_edit": (of("case"), CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:source_details": (

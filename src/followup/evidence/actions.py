@@ -17,6 +17,7 @@ from followup.evidence.models import WELLBEING_MEANINGS, Case, Code, Coding, Quo
 from followup.evidence.refi import ExchangeError
 from followup.evidence.refi_import import CodeSpec, Exchange
 from followup.evidence.text import normalise
+from followup.frameworks.models import Framework
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.partnerships.models import Partnership
 
@@ -202,8 +203,16 @@ def update_code(user: AnyUser, code: Code, data: dict[str, Any]) -> Code:
         "colour": colour,
         "memo": data.get("memo", code.memo),
     }
+    m2m = {}
+    if "recommendations" in data:
+        recommendations = list(data["recommendations"])
+        if any(r.inspection.partnership_id != partnership.pk for r in recommendations):
+            raise ValidationError(
+                {"recommendations": "Choose recommendations made to this partnership"}
+            )
+        m2m["recommendations"] = recommendations
     with transaction.atomic():
-        return writes.update(user, "code.update", code, partnership, fields)
+        return writes.update(user, "code.update", code, partnership, fields, m2m=m2m)
 
 
 def merge_codes(user: AnyUser, code: Code, into: Code) -> Code:
@@ -310,6 +319,12 @@ def propose_quote(user: AnyUser, coding: Coding, data: dict[str, Any]) -> Quote:
     require(user, partnership, Capability.CODE_EVIDENCE)
     redactions = redactions_from(coding.excerpt, data.get("redact", ""))
     recommendations = list(data.get("recommendations", []))
+    indicators = list(data.get("quality_indicators", []))
+    frameworks = set(partnership.inspections.values_list("framework_id", flat=True))
+    if any(qi.framework_id not in frameworks for qi in indicators):
+        raise ValidationError(
+            {"quality_indicators": "Choose quality indicators of this partnership's inspections"}
+        )
     if any(r.inspection.partnership_id != partnership.pk for r in recommendations):
         raise ValidationError(
             {"recommendations": "Choose recommendations made to this partnership"}
@@ -317,7 +332,11 @@ def propose_quote(user: AnyUser, coding: Coding, data: dict[str, Any]) -> Quote:
     with transaction.atomic():
         quote = Quote(coding=coding, redactions=redactions, proposed_by=_user(user))
         return writes.create(
-            user, "quote.propose", quote, partnership, m2m={"recommendations": recommendations}
+            user,
+            "quote.propose",
+            quote,
+            partnership,
+            m2m={"recommendations": recommendations, "quality_indicators": indicators},
         )
 
 
@@ -519,3 +538,50 @@ def save_case(
                 user, "case.create", Case(partnership=partnership, **fields), partnership
             )
         return writes.update(user, "case.update", case, partnership, fields)
+
+
+def add_qi_codes(user: AnyUser, partnership: Partnership, framework: Framework) -> list[Code]:
+    """The framework's quality indicators as codes, nested as the framework nests them, each
+    linked to its QI. Codes already there are left alone."""
+    require(user, partnership, Capability.CODE_EVIDENCE)
+    if not partnership.inspections.filter(framework=framework).exists():
+        raise ValidationError("Choose the framework of one of this partnership's inspections")
+    made: list[Code] = []
+    with transaction.atomic():
+        top = Code.objects.filter(
+            partnership=partnership, parent=None, origin="qi", name=framework.name[:200]
+        ).first() or create_code(
+            user,
+            partnership,
+            {
+                "name": framework.name[:200],
+                "description": f"The quality indicators of {framework.name}.",
+                "origin": "qi",
+                "colour": "#0b0c0c",
+            },
+        )
+        placed: dict[int, Code] = {}
+        indicators = framework.indicators.order_by("pk")
+        for qi in sorted(indicators, key=lambda q: (q.parent_id is not None, q.pk)):
+            parent = placed.get(qi.parent_id, top) if qi.parent_id else top
+            name = f"{qi.ref_id} {qi.name}".strip()[:200]
+            code = (
+                Code.objects.filter(partnership=partnership, quality_indicator=qi).first()
+                or Code.objects.filter(partnership=partnership, parent=parent, name=name).first()
+            )
+            if code is None:
+                code = create_code(
+                    user,
+                    partnership,
+                    {
+                        "name": name,
+                        "description": qi.description,
+                        "parent": parent,
+                        "origin": "qi",
+                        "quality_indicator": qi,
+                        "colour": "#4c2c92",
+                    },
+                )
+                made.append(code)
+            placed[qi.pk] = code
+    return made

@@ -10,6 +10,7 @@ from followup.core.forms import ModelChoiceField, ModelMultipleChoiceField, Stri
 from followup.evidence.extract import MAX_BYTES, ExtractError, extract_text
 from followup.evidence.models import Case, Code, Source
 from followup.evidence.text import sentences
+from followup.frameworks.models import QualityIndicator
 from followup.inspections.models import Recommendation
 from followup.partnerships.models import Partnership
 
@@ -96,10 +97,20 @@ class CodeForm(StrictForm):
         label="Memo",
         help_text="Your notes on how the code is used.",
     )
+    recommendations = ModelMultipleChoiceField(
+        queryset=Recommendation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Recommendations this code is evidence for",
+        help_text="Its passages are counted on these recommendations' pages and in the progress review report.",
+    )
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Code.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
+        self.fields["recommendations"].queryset = Recommendation.objects.filter(  # type: ignore[attr-defined]
+            inspection__partnership=partnership
+        )
 
 
 class MergeForm(StrictForm):
@@ -148,11 +159,21 @@ class QuoteForm(StrictForm):
         label="Recommendations this quote is evidence for",
     )
 
+    quality_indicators = ModelMultipleChoiceField(
+        queryset=QualityIndicator.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Quality indicators this quote is evidence for",
+    )
+
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["recommendations"].queryset = Recommendation.objects.filter(  # type: ignore[attr-defined]
             inspection__partnership=partnership
         )
+        self.fields["quality_indicators"].queryset = QualityIndicator.objects.filter(  # type: ignore[attr-defined]
+            framework__inspections__partnership=partnership, assessable=True
+        ).distinct()
 
 
 class ExchangeForm(StrictForm):

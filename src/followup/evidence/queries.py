@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -89,3 +92,63 @@ def approved_quotes_for(recommendation: Recommendation) -> QuerySet[Quote]:
 
 def cases_of(partnership: Partnership) -> QuerySet[Case]:
     return Case.objects.filter(partnership=partnership).annotate(source_count=Count("sources"))
+
+
+@dataclass
+class Theme:
+    """A code that is evidence for a recommendation, with its passages counted by group."""
+
+    code: Code
+    how: str  # "linked" or the QI it stands for
+    by_group: list[tuple[str, int, int]]  # (respondent group, codings, sources)
+    codings: int
+    sources: int
+
+
+def themes_for(recommendation: Recommendation) -> list[Theme]:
+    """Codes linked to the recommendation, and QI codes of its quality indicators (with the codes
+    inside them), each with its codings and sources counted by respondent group."""
+    partnership = recommendation.inspection.partnership
+    qis = set(recommendation.quality_indicators.values_list("pk", flat=True))
+    chosen: dict[int, str] = {}
+    for code in Code.objects.filter(partnership=partnership, recommendations=recommendation):
+        chosen[code.pk] = "linked to this recommendation"
+    for code in Code.objects.filter(partnership=partnership, quality_indicator_id__in=qis):
+        chosen.setdefault(code.pk, f"quality indicator {code.name}")
+    if not chosen:
+        return []
+    children: dict[int, list[Code]] = {}
+    for code in Code.objects.filter(partnership=partnership, parent__isnull=False):
+        children.setdefault(code.parent_id or 0, []).append(code)
+    frontier = list(chosen)
+    while frontier:
+        parent = frontier.pop()
+        for child in children.get(parent, []):
+            if child.pk not in chosen:
+                chosen[child.pk] = f"inside a code for this recommendation ({chosen[parent]})"
+                frontier.append(child.pk)
+    codes = {c.pk: c for c in Code.objects.filter(pk__in=chosen)}
+    rows = Coding.objects.filter(code_id__in=chosen).values_list(
+        "code_id", "source_id", "source__case__attributes"
+    )
+    counts: dict[int, dict[str, list[Any]]] = {}
+    for code_id, source_id, attrs in rows:
+        group = str((attrs or {}).get("Respondent group") or "") or "Not recorded"
+        cell = counts.setdefault(code_id, {}).setdefault(group, [0, set()])
+        cell[0] += 1
+        cell[1].add(source_id)
+    themes = []
+    for pk, how in chosen.items():
+        groups = counts.get(pk, {})
+        by_group = sorted((g, n, len(s)) for g, (n, s) in groups.items())
+        themes.append(
+            Theme(
+                code=codes[pk],
+                how=how,
+                by_group=by_group,
+                codings=sum(n for _, n, _ in by_group),
+                sources=len(set().union(*(s for _, s in groups.values()))) if groups else 0,
+            )
+        )
+    themes.sort(key=lambda t: (-t.codings, t.code.name))
+    return themes

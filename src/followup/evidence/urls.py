@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("p/<slug:slug>/evidence/codebook/", views.codebook, name="codebook"),
     path("p/<slug:slug>/evidence/codebook/wellbeing/", views.add_wellbeing, name="add_wellbeing"),
+    path(
+        "p/<slug:slug>/evidence/codebook/framework/<int:pk>/",
+        views.add_qi_codes,
+        name="add_qi_codes",
+    ),
     path("p/<slug:slug>/evidence/codes/<int:pk>/edit/", views.code_edit, name="code_edit"),
     path("p/<slug:slug>/evidence/codes/<int:pk>/merge/", views.code_merge, name="code_merge"),
     path("p/<slug:slug>/evidence/codes/<int:pk>/delete/", views.code_delete, name="code_delete"),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
@@ -27,6 +27,7 @@ from followup.evidence.models import Source
 from followup.evidence.refi import ExchangeError, codebook_xml, project_qdpx
 from followup.evidence.refi_import import read_qdc, read_qdpx
 from followup.evidence.text import sentences
+from followup.frameworks.models import Framework
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
 
 
@@ -144,6 +145,7 @@ def codebook(request: HttpRequest, slug: str) -> HttpResponse:
             "caps": caps,
             "codes": queries.codebook(partnership),
             "form": form,
+            "frameworks": Framework.objects.filter(inspections__partnership=partnership).distinct(),
         },
     )
 
@@ -160,6 +162,20 @@ def add_wellbeing(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def add_qi_codes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    framework = get_object_or_404(
+        Framework.objects.filter(inspections__partnership=partnership).distinct(), pk=pk
+    )
+    made = actions.add_qi_codes(request.user, partnership, framework)
+    messages.success(
+        request, f"Added {len(made)} quality indicator code{'' if len(made) == 1 else 's'}."
+    )
+    return redirect("evidence:codebook", slug)
+
+
+@login_required
 def code_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     code = queries.code_for(request.user, slug, pk)
     require(request.user, code.partnership, Capability.CODE_EVIDENCE)
@@ -169,6 +185,7 @@ def code_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "description": code.description,
         "colour": code.colour,
         "memo": code.memo,
+        "recommendations": list(code.recommendations.all()),
     }
     form = CodeForm(
         request.POST if request.method == "POST" else None,

@@ -8,8 +8,9 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from followup.audit.log import history
+from followup.core import disclosure
 from followup.core.views import form_page, save_form
-from followup.evidence.queries import approved_quotes_for
+from followup.evidence.queries import approved_quotes_for, themes_for
 from followup.indicators.queries import VARIATION_TEXT, analyse
 from followup.inspections import actions, queries
 from followup.inspections.forms import EvaluationForm, InspectionForm, RecommendationForm
@@ -182,6 +183,9 @@ def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespo
                 analyse(i) for i in recommendation.indicators.select_related("area", "numerator")
             ],
             "quotes": approved_quotes_for(recommendation),
+            "themes": themes_for(recommendation),
+            "exact_counts": Capability.CODE_EVIDENCE in caps or Capability.APPROVE_QUOTES in caps,
+            "disclosure_meaning": disclosure.meaning(),
             "variation_text": VARIATION_TEXT,
             "history": history([recommendation])[:50] if Capability.VIEW_HISTORY in caps else None,
         },

@@ -152,3 +152,22 @@ def ordinal_suffix(number: int) -> str:
     if 10 <= number % 100 <= 20:
         return "th"
     return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
+@register.filter
+def disclosed(count: int, exact: bool) -> str:
+    """A count as this reader may see it: small counts marked for those allowed to see them,
+    withheld (the suppression symbol) for everyone else."""
+    from django.utils.html import format_html
+
+    from followup.core import disclosure
+
+    if disclosure.is_disclosive(count):
+        if exact:
+            return format_html(
+                '<span class="followup-small-count">{}<span class="govuk-visually-hidden"> '
+                "(below the disclosure threshold)</span></span>",
+                count,
+            )
+        return disclosure.SUPPRESSED
+    return str(count)
