@@ -65,7 +65,7 @@ def themed(world):
 
 
 def test_a_recommendations_themes_count_passages_by_respondent_group(themed):
-    recommendation, linked, inside = themed
+    recommendation, _, _ = themed
     themes = {t.code.name: t for t in themes_for(recommendation)}
     assert set(themes) == {"Heard by workers", "Heard at reviews"}
     assert themes["Heard by workers"].by_group == [("Child or young person", 5, 5), ("Staff", 2, 2)]
