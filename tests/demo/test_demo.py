@@ -106,6 +106,7 @@ def south_ayrshire_strings() -> list[str]:
     council's name as an area, or its published figures) are shared by every partnership."""
     from django.utils.html import escape
 
+    from followup.evidence.models import Case, Code, Quote, Source
     from followup.indicators.models import DataElement, Indicator
 
     partnership = Partnership.objects.get(slug="south-ayrshire")
@@ -114,6 +115,12 @@ def south_ayrshire_strings() -> list[str]:
     owned += [r.text for r in inspection.recommendations.all()]
     owned += [a.title for a in Action.objects.filter(partnership=partnership)]
     owned += [r.title for r in ProgressReview.objects.filter(inspection=inspection)]
+    owned += [s.title for s in Source.objects.filter(partnership=partnership)]
+    owned += [c.name for c in Case.objects.filter(partnership=partnership)]
+    owned += [
+        q.published_text for q in Quote.objects.filter(coding__source__partnership=partnership)
+    ]
+    owned += [c.name for c in Code.objects.filter(partnership=partnership, origin="")]
     official = " | ".join(
         DataElement.objects.filter(partnership__isnull=True).values_list("name", flat=True)
     )
@@ -135,6 +142,8 @@ def test_outsider_sees_nothing_of_south_ayrshire_on_any_page_they_can_reach(demo
         seen.add(url)
         response = client.get(url, follow=True)
         assert response.status_code == 200, url
+        if not response["Content-Type"].startswith(("text/", "application/xml")):
+            continue  # a spreadsheet or archive of the outsider's own partnership
         html = response.content.decode()
         leaked = [text for text in owned if text in html]
         assert leaked == [], (url, leaked)
@@ -163,3 +172,46 @@ def test_outsider_gets_404_for_every_south_ayrshire_object_url(demo):
         reverse("reviews:detail", args=["glenmorran", review.pk]),
     ]:
         assert client.get(url).status_code == 404, url
+
+
+def test_the_demo_has_illustrative_surveys_and_focus_groups_coded_with_approved_quotes(demo):
+    from followup.evidence.analysis import matrix
+    from followup.evidence.models import Quote, Source
+
+    partnership = Partnership.objects.get(slug="south-ayrshire")
+    sources = Source.objects.filter(partnership=partnership)
+    assert sources.count() == 30  # 12 staff, 16 young people, 2 focus groups
+    assert not sources.filter(is_illustrative=False).exists()
+    assert all("illustrative" in s.title for s in sources)
+    approved = Quote.objects.filter(
+        coding__source__partnership=partnership, status=Quote.Status.APPROVED
+    )
+    assert sorted(q.published_text for q in approved) == [
+        "I'd never have managed keeping the three of them without that support.",
+        "The family support worker came before things fell apart, not after.",
+        "They used to talk about me like I wasn't in the room. Now they ask me first and it's my plan.",
+        "Yes, my worker [name] listens and she comes back when she says she will.",
+    ]
+    assert all(q.recommendations.exists() for q in approved)
+    rows = {code.name: cells for code, _, cells, _ in matrix(partnership, "Respondent group").rows}
+    # Child or young person, Parent or carer, Staff, Not recorded: (codings, sources)
+    assert [(c.codings, c.sources) for c in rows["Safe"]] == [(6, 5), (0, 0), (1, 1), (0, 0)]
+    assert [(c.codings, c.sources) for c in rows["Waiting for support"]] == [
+        (5, 3),
+        (0, 0),
+        (1, 1),
+        (0, 0),
+    ]
+
+
+def test_a_recommendation_page_shows_the_demos_themes_and_approved_quotes(demo):
+    partnership = Partnership.objects.get(slug="south-ayrshire")
+    recommendation = Inspection.objects.get(partnership=partnership).recommendations.get(number=4)
+    html = (
+        signed_in("viewer")
+        .get(reverse("inspections:recommendation", args=["south-ayrshire", recommendation.pk]))
+        .content.decode()
+    )
+    assert "Waiting for support" in html
+    assert "Yes, my worker [name] listens" in html
+    assert "Lorna" not in html

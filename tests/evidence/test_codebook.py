@@ -90,3 +90,24 @@ def test_a_code_with_codes_inside_cannot_be_deleted_until_they_move(world, coded
     actions.update_code(world.users["lead"], heard, {"parent": respected})
     with pytest.raises(ValidationError):
         actions.delete_code(world.users["lead"], respected, confirmed=True)
+
+
+def test_a_partnership_with_codes_codings_and_quotes_can_be_deleted_whole(world):
+    partnership = world.home.partnership
+    assert Coding.objects.filter(source__partnership=partnership).exists()
+    partnership.delete()
+    assert not Code.objects.filter(partnership_id=world.home.partnership.pk).exists()
+
+
+def test_merging_a_quoted_coding_into_a_code_on_the_same_words_keeps_the_quote(world):
+    from followup.evidence.models import Quote
+
+    lead = world.users["lead"]
+    coding = world.home.coding
+    other = actions.create_code(lead, world.home.partnership, {"name": "Other"})
+    actions.code_spans(lead, coding.source, other, [(coding.start, coding.end)])
+    quote = world.home.quote
+    actions.merge_codes(lead, coding.code, other)
+    quote = Quote.objects.get(pk=quote.pk)
+    assert quote.coding.code == other
+    assert quote.coding.excerpt == "Staff in Homeshire feel supported."

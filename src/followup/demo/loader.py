@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from followup.demo.evidence import load_evidence
 from followup.demo.indicators import create_demo_indicators
 from followup.demo.plan import ORGANISATIONS, PLAN
 from followup.demo.statistics import load_statistics
@@ -185,6 +186,7 @@ def _south_ayrshire(loader: User) -> Partnership:
         )
     _plan(loader, partnership, organisations, recommendations)
     create_demo_indicators(loader, partnership, recommendations)
+    load_evidence(loader, partnership, framework, recommendations)
     overall = next(row for row in rows if row["area_id"] == "overall")
     review = review_actions.create_review(
         loader,

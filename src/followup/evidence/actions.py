@@ -227,9 +227,11 @@ def merge_codes(user: AnyUser, code: Code, into: Code) -> Code:
     with transaction.atomic():
         moved = 0
         for coding in list(Coding.objects.filter(code=code)):
-            if Coding.objects.filter(
+            same = Coding.objects.filter(
                 source_id=coding.source_id, code=into, start=coding.start, end=coding.end
-            ).exists():
+            ).first()
+            if same is not None:
+                coding.quotes.update(coding=same)  # a quote stays on the same words
                 coding.delete()
             else:
                 coding.code = into

@@ -111,8 +111,9 @@ class Code(models.Model):
     """A code of the partnership's codebook; codes nest under a parent."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="codes")
+    # RESTRICT: a code with codes inside cannot be deleted alone, but goes with its partnership.
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="children"
     )
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -155,7 +156,8 @@ class Coding(models.Model):
     """A code on a span of a source: code-point offsets into the source's normalised text."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="codings")
-    code = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="codings")
+    # RESTRICT: a used code cannot be deleted alone, but goes with its partnership.
+    code = models.ForeignKey(Code, on_delete=models.RESTRICT, related_name="codings")
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     created_by = models.ForeignKey(
@@ -197,7 +199,8 @@ class Quote(models.Model):
         PROPOSED = "proposed", "Proposed"
         APPROVED = "approved", "Approved for publication"
 
-    coding = models.ForeignKey(Coding, on_delete=models.PROTECT, related_name="quotes")
+    # A quote belongs to its coding; the actions refuse to remove a quoted coding.
+    coding = models.ForeignKey(Coding, on_delete=models.CASCADE, related_name="quotes")
     redactions = models.JSONField(
         default=list, blank=True, help_text="[[start, end, label], ...] within the excerpt"
     )
