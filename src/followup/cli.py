@@ -302,6 +302,51 @@ def cmd_import_refi(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    import logging
+
+    from followup.inspections.models import Inspection
+    from followup.reports import render
+    from followup.reports.compose import inspection_report, review_report
+    from followup.reviews.models import ProgressReview
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    target = args.target
+    if target.startswith("inspection:") and target.removeprefix("inspection:").isdigit():
+        inspection = Inspection.objects.filter(pk=int(target.removeprefix("inspection:"))).first()
+        if inspection is None:
+            return _fail(f"report: no inspection has the id {target.removeprefix('inspection:')}.")
+        report = inspection_report(inspection)
+    else:
+        if target.isdigit():
+            review = ProgressReview.objects.filter(pk=int(target)).first()
+        elif target.endswith(":latest"):
+            review = (
+                ProgressReview.objects.filter(
+                    inspection__partnership__slug=target.removesuffix(":latest")
+                )
+                .order_by("-published_on", "-fieldwork_start", "-pk")
+                .first()
+            )
+        else:
+            return _fail(
+                f"report: give a review's id, SLUG:latest or inspection:ID, not {target!r}."
+            )
+        if review is None:
+            return _fail(f"report: no progress review matches {target!r}.")
+        report = review_report(review)
+    data = render.render(report, args.format)
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        Path(args.output).write_bytes(data)
+        print(f"Wrote {args.output} ({len(data):,} bytes, {args.format.upper()}).")
+    for warning in report.warnings:
+        print(f"note: {warning}", file=sys.stderr)
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
@@ -467,6 +512,26 @@ def build_parser() -> argparse.ArgumentParser:
         )
         load.add_argument("file", help=f"the .{kind} file")
         load.add_argument("--partnership", metavar="SLUG", required=True)
+    report = add(
+        "report",
+        cmd_report,
+        "Write a progress review report (or an inspection summary) as HTML, PDF or Word, exactly "
+        "as it would be published: small counts withheld, approved quotes only. Gaps in the "
+        "evidence are noted on standard error.",
+    )
+    report.add_argument(
+        "target",
+        metavar="REVIEW",
+        help="a review's id, SLUG:latest, or inspection:ID for an inspection summary",
+    )
+    report.add_argument("--format", choices=["html", "pdf", "docx"], default="pdf")
+    report.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        required=True,
+        help="the file to write; '-' for standard output",
+    )
     signals = add(
         "signals",
         cmd_manage,

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "followup.reviews",
     "followup.indicators",
     "followup.evidence",
+    "followup.reports",
     "followup.demo",
 ]
 

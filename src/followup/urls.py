@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("followup.reviews.urls")),
     path("", include("followup.indicators.urls")),
     path("", include("followup.evidence.urls")),
+    path("", include("followup.reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -15,6 +15,7 @@ An indicator's ``chart`` field overrides the choice.
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 from followup.indicators.models import Indicator
@@ -171,3 +172,28 @@ def sparkline(values: list[float | None], width: int = 120, height: int = 28) ->
         f'aria-hidden="true" focusable="false"><polyline fill="none" stroke="#1d3557" stroke-width="2" '
         f'points="{points}"/></svg>'
     )
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else value
+
+
+def chart_rows(analysis: Any) -> list[dict[str, Any]]:
+    """One row per known point of an analysis: its value, centre line, limits and signal."""
+    chart = analysis.chart
+    if chart is None:
+        return []
+    rows = []
+    for i, point in enumerate(analysis.known):
+        rows.append(
+            {
+                "date": point.start.isoformat(),
+                "period": point.period,
+                "value": point.value,
+                "cl": _number(float(chart.per_point.cl[i])),
+                "ucl": _number(float(chart.per_point.ucl[i])),
+                "lcl": _number(float(chart.per_point.lcl[i])),
+                "marker": "Signal" if chart.per_point.sigma_signal[i] else "Usual variation",
+            }
+        )
+    return rows

@@ -15,7 +15,7 @@ from followup.core.tables import table_download
 from followup.core.views import apply_errors, form_page, save_form
 from followup.frameworks.models import QualityIndicator
 from followup.indicators import actions, queries
-from followup.indicators.charts import chart_spec, render_svg
+from followup.indicators.charts import chart_rows, chart_spec, render_svg
 from followup.indicators.forms import IndicatorForm, UploadForm
 from followup.indicators.funnel import funnel_spec
 from followup.indicators.models import WELLBEING
@@ -58,26 +58,6 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _chart_rows(analysis: queries.Analysis) -> list[dict[str, Any]]:
-    chart = analysis.chart
-    if chart is None:
-        return []
-    rows = []
-    for i, point in enumerate(analysis.known):
-        rows.append(
-            {
-                "date": point.start.isoformat(),  # type: ignore[attr-defined]
-                "period": point.period,
-                "value": point.value,
-                "cl": _number(float(chart.per_point.cl[i])),
-                "ucl": _number(float(chart.per_point.ucl[i])),
-                "lcl": _number(float(chart.per_point.lcl[i])),
-                "marker": "Signal" if chart.per_point.sigma_signal[i] else "Usual variation",
-            }
-        )
-    return rows
-
-
 @login_required
 def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     indicator = queries.indicator_for(request.user, slug, pk)
@@ -92,7 +72,7 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     analysis = queries.analyse(
         indicator, split_on=inspection.published_on if split and inspection else None
     )
-    rows = _chart_rows(analysis)
+    rows = chart_rows(analysis)
     svg = ""
     if rows:
         phase = rows[analysis.split_after]["date"] if analysis.split_after else None

@@ -44,6 +44,7 @@ class Capability(StrEnum):
     MANAGE_DATA = "manage_data"
     CODE_EVIDENCE = "code_evidence"
     APPROVE_QUOTES = "approve_quotes"
+    PUBLISH_REPORTS = "publish_reports"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -70,6 +71,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_DATA,
             Capability.CODE_EVIDENCE,
             Capability.APPROVE_QUOTES,
+            Capability.PUBLISH_REPORTS,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -79,6 +81,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_REVIEW,
             Capability.VIEW_HISTORY,
             Capability.APPROVE_QUOTES,
+            Capability.PUBLISH_REPORTS,
         }
     ),
     Role.ADMIN: frozenset(Capability),

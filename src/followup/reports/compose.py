@@ -1,0 +1,459 @@
+"""What a report says, gathered once from Followup and shared by the HTML, PDF and Word writers.
+
+Everything here is what may be published: counts of people, sources and passages have already
+passed through ``followup.core.disclosure`` (withheld cells carry the symbol ``[c]``), quotes are
+approved and redacted, and no user name, case name or source title reaches it. ``warnings`` are
+for the draft preview only.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from followup.core import disclosure
+from followup.evidence.models import Quote, Source
+from followup.evidence.queries import themes_for
+from followup.indicators.charts import chart_rows
+from followup.indicators.models import DataValue, Indicator, Release
+from followup.indicators.queries import Analysis, analyse
+from followup.indicators.svgchart import control_chart_svg, legend
+from followup.inspections.models import Inspection, Recommendation
+from followup.reviews.models import ProgressReview
+
+GLOSSARY = [
+    (
+        "Area for improvement",
+        "What the joint inspection asked the partnership to improve; here, a recommendation.",
+    ),
+    (
+        "Quality indicator (QI)",
+        "One part of the inspection framework, evaluated on a six-point scale.",
+    ),
+    (
+        "Progress review",
+        "The inspectors' return visit, judging progress on each area for improvement.",
+    ),
+    (
+        "Wellbeing indicators",
+        "Safe, Healthy, Achieving, Nurtured, Active, Respected, Responsible and Included (SHANARRI), from Getting it right for every child.",
+    ),
+    (
+        "Run chart and control chart",
+        "A chart of a measure over time with its centre line and, for a control chart, the limits within which usual variation falls.",
+    ),
+    (
+        "Signal",
+        "A pattern in a measure that usual variation is unlikely to produce: a sign of real change.",
+    ),
+    ("Theme", "A code of the qualitative evidence: what people said, grouped by meaning."),
+    (
+        "[c]",
+        "A count from 1 to the disclosure threshold, withheld because it could identify people; another count may be withheld with it so that it cannot be worked out from a total.",
+    ),
+]
+
+GROUP_ORDER = ["Child or young person", "Parent or carer", "Staff", "Not recorded"]
+
+
+@dataclass
+class Table:
+    """A published table: its header, rows of shown values, and the caption."""
+
+    caption: str
+    header: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class IndicatorSection:
+    name: str
+    area: str
+    unit: str
+    finding: str
+    table: Table
+    chart: dict[str, Any] | None  # control_chart_svg's arguments (None when withheld or no data)
+    withheld: bool
+    shown_under: int | None = (
+        None  # set when the chart and figures are under an earlier recommendation
+    )
+
+    def svg(self) -> str:
+        return control_chart_svg(**self.chart) if self.chart else ""
+
+    @property
+    def legend(self) -> str:
+        return legend(self.chart["target"]) if self.chart else ""
+
+
+@dataclass
+class RecommendationSection:
+    number: int
+    text: str
+    detail: str
+    level: str
+    level_meaning: str
+    narrative: str
+    evidence: str
+    next_steps: str
+    actions: list[tuple[str, str, str, str]]  # title, status, owner, due
+    indicators: list[IndicatorSection]
+    themes: Table | None
+    quotes: list[tuple[str, str]]  # published text, attribution
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    kind: str  # "review" or "inspection"
+    title: str
+    partnership: str
+    author: str
+    date: datetime.date | None
+    language: str
+    introduction: list[str]
+    method: list[str]
+    heard_from: Table | None
+    evaluations: Table
+    key_messages: list[str]
+    recommendations: list[RecommendationSection]
+    conclusion: str
+    further_review: str
+    releases: list[tuple[str, str, str]]  # name, published, source
+    evaluation_scale: list[tuple[str, str, str]]
+    progress_scale: list[tuple[str, str, str]]
+    glossary: list[tuple[str, str]]
+    with_charts: bool = True
+    warnings: list[str] = field(default_factory=list)
+
+
+def _count(value: int) -> str:
+    return str(disclosure.shown(value, exact=False))
+
+
+def _table_with_totals(
+    caption: str, columns: list[str], labels: list[str], rows: list[list[int]]
+) -> Table:
+    """A table of counts with a total for each row, protected against disclosure."""
+    masks = disclosure.protect_rows(rows)
+    shown = []
+    for label, row, mask in zip(labels, rows, masks, strict=True):
+        cells = [
+            disclosure.SUPPRESSED if hidden else str(v) for v, hidden in zip(row, mask, strict=True)
+        ]
+        total = disclosure.SUPPRESSED if disclosure.row_total_withheld(row, mask) else str(sum(row))
+        shown.append([label, *cells, total])
+    return Table(caption=caption, header=["", *columns, "All"], rows=shown)
+
+
+def _is_count(indicator: Indicator) -> bool:
+    return indicator.denominator_id is None and indicator.factor == 1
+
+
+def _point_withheld(indicator: Indicator, point: Any) -> bool:
+    if point.value is None:
+        return False
+    if indicator.denominator_id is not None:
+        numerator = point.numerator.value if point.numerator else None
+        return numerator is not None and disclosure.is_disclosive(round(numerator))
+    return (
+        _is_count(indicator)
+        and float(point.value).is_integer()
+        and disclosure.is_disclosive(int(point.value))
+    )
+
+
+def indicator_section(analysis: Analysis, *, with_chart: bool) -> IndicatorSection:
+    indicator = analysis.indicator
+    withheld = any(_point_withheld(indicator, p) for p in analysis.known)
+    rows = []
+    for point in analysis.known:
+        value = disclosure.SUPPRESSED if _point_withheld(indicator, point) else f"{point.value:g}"
+        rows.append([point.period, value])
+    chart = None
+    finding = analysis.finding
+    if withheld:
+        finding = (
+            "Some figures are small counts and are withheld ([c]), so no chart or statistical "
+            "finding is given for this measure."
+        )
+    elif with_chart and analysis.chart is not None:
+        chart = {
+            "title": f"{indicator.name}, {indicator.area.name}",
+            "rows": chart_rows(analysis),
+            "unit": indicator.unit,
+            "target": indicator.target,
+        }
+    return IndicatorSection(
+        name=indicator.name,
+        area=indicator.area.name,
+        unit=indicator.unit,
+        finding=finding,
+        table=Table(
+            caption=f"{indicator.name}, {indicator.area.name}",
+            header=["Period", indicator.unit or "Value"],
+            rows=rows,
+        ),
+        chart=chart,
+        withheld=withheld,
+    )
+
+
+def _themes_table(recommendation: Recommendation) -> Table | None:
+    themes = [t for t in themes_for(recommendation) if t.sources]
+    if not themes:
+        return None
+    groups = sorted(
+        {g for t in themes for g, _, _ in t.by_group},
+        key=lambda g: (GROUP_ORDER.index(g) if g in GROUP_ORDER else 99, g),
+    )
+    rows = []
+    for theme in themes:
+        by = {g: sources for g, _, sources in theme.by_group}
+        rows.append([by.get(g, 0) for g in groups])
+    return _table_with_totals(
+        "Themes in what people said: the sources (respondents or groups) that raised each, by respondent group",
+        groups,
+        [t.code.name for t in themes],
+        rows,
+    )
+
+
+def _attribution(quote: Quote) -> str:
+    source = quote.coding.source
+    group = (source.case.attributes.get("Respondent group") if source.case else "") or "Respondent"
+    return f"{group}, {source.get_kind_display().lower()}"
+
+
+def _scale(levels: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    return [
+        (str(level["value"]), str(level["word"]), str(level.get("meaning", ""))) for level in levels
+    ]
+
+
+def _releases(indicators: list[Indicator]) -> list[tuple[str, str, str]]:
+    element_ids = {i.numerator_id for i in indicators} | {
+        i.denominator_id for i in indicators if i.denominator_id
+    }
+    area_ids = {i.area_id for i in indicators}
+    used = (
+        DataValue.objects.filter(element_id__in=element_ids, area_id__in=area_ids)
+        .values_list("release_id", flat=True)
+        .distinct()
+    )
+    return [
+        (
+            r.name,
+            r.published_on.isoformat() if r.published_on else "Not recorded",
+            r.source_url or "",
+        )
+        for r in Release.objects.filter(pk__in=used).order_by("published_on", "name")
+    ]
+
+
+def _heard_from(inspection: Inspection) -> Table | None:
+    sources = Source.objects.filter(partnership=inspection.partnership).select_related("case")
+    kinds = dict(Source.Kind.choices)
+    counts: dict[str, dict[str, int]] = {}
+    for source in sources:
+        group = (
+            source.case.attributes.get("Respondent group") if source.case else ""
+        ) or "Not recorded"
+        counts.setdefault(group, {}).setdefault(source.kind, 0)
+        counts[group][source.kind] += 1
+    if not counts:
+        return None
+    used_kinds = sorted({k for by in counts.values() for k in by})
+    groups = sorted(counts, key=lambda g: (GROUP_ORDER.index(g) if g in GROUP_ORDER else 99, g))
+    return _table_with_totals(
+        "Who we heard from: sources by respondent group and kind (a survey answer is one respondent; a focus group is one source)",
+        [kinds[k] for k in used_kinds],
+        groups,
+        [[counts[g].get(k, 0) for k in used_kinds] for g in groups],
+    )
+
+
+def _evaluations(inspection: Inspection) -> Table:
+    rows = []
+    for evaluation in inspection.evaluations.select_related("quality_indicator").order_by(
+        "quality_indicator__ref_id"
+    ):
+        level = evaluation.level
+        qi = evaluation.quality_indicator
+        rows.append([qi.ref_id, qi.name, level["word"] if level else "Not evaluated"])
+    return Table(
+        caption="The inspection's evaluations of quality indicators",
+        header=["QI", "Quality indicator", "Evaluation"],
+        rows=rows,
+    )
+
+
+def _recommendation(
+    recommendation: Recommendation,
+    review: ProgressReview | None,
+    *,
+    with_charts: bool,
+    shown: dict[int, int] | None = None,
+) -> RecommendationSection:
+    judgement = review.judgements.filter(recommendation=recommendation).first() if review else None
+    level = judgement.level_info if judgement else None
+    actions = [
+        (
+            a.title,
+            a.get_status_display(),
+            a.owner_organisation.name if a.owner_organisation else "",
+            a.due_date.isoformat() if a.due_date else "",
+        )
+        for a in recommendation.actions.select_related("owner_organisation").order_by(
+            "due_date", "title"
+        )
+    ]
+    inspection = recommendation.inspection
+    indicators = []
+    shown = {} if shown is None else shown
+    linked = recommendation.indicators.select_related("area", "numerator", "denominator")
+    for indicator in linked.order_by("name"):
+        analysis = analyse(indicator, split_on=inspection.published_on)
+        if indicator.pk in shown:  # each measure's chart and figures appear once in a report
+            repeat = indicator_section(analysis, with_chart=False)
+            repeat.shown_under = shown[indicator.pk]
+            indicators.append(repeat)
+            continue
+        shown[indicator.pk] = recommendation.number
+        indicators.append(indicator_section(analysis, with_chart=with_charts))
+    themes = _themes_table(recommendation)
+    quotes = [
+        (q.published_text, _attribution(q))
+        for q in Quote.objects.filter(recommendations=recommendation, status=Quote.Status.APPROVED)
+        .select_related("coding__source__case")
+        .order_by("pk")
+    ]
+    section = RecommendationSection(
+        number=recommendation.number,
+        text=recommendation.text,
+        detail=recommendation.detail,
+        level=level["word"] if level else "Not judged",
+        level_meaning=str(level.get("meaning", "")) if level else "",
+        narrative=judgement.narrative if judgement else "",
+        evidence=judgement.evidence if judgement else "",
+        next_steps=judgement.next_steps if judgement else "",
+        actions=actions,
+        indicators=indicators,
+        themes=themes,
+        quotes=quotes,
+    )
+    has_evidence = bool(indicators or themes or quotes)
+    if review is not None and level and not has_evidence:
+        section.warnings.append(
+            f"Recommendation {recommendation.number} is judged “{level['word']}” but no indicator, theme or approved quote is linked to it."
+        )
+    if review is not None and not level:
+        section.warnings.append(
+            f"Recommendation {recommendation.number} has no progress judgement yet."
+        )
+    if not indicators:
+        section.warnings.append(f"Recommendation {recommendation.number} has no indicators linked.")
+    if not themes and not quotes:
+        section.warnings.append(
+            f"Recommendation {recommendation.number} has no qualitative evidence linked."
+        )
+    return section
+
+
+def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report:
+    """The progress review report."""
+    inspection = review.inspection
+    partnership = inspection.partnership
+    recommendations = list(inspection.recommendations.order_by("number"))
+    shown: dict[int, int] = {}
+    sections = [
+        _recommendation(r, review, with_charts=with_charts, shown=shown) for r in recommendations
+    ]
+    indicators = list(Indicator.objects.filter(recommendations__in=recommendations).distinct())
+    sources = Source.objects.filter(partnership=partnership)
+    dates = [d for d in sources.values_list("collected_on", flat=True) if d]
+    method = [
+        f"This report follows up the joint inspection “{inspection.title}”"
+        + (f", published on {inspection.published_on:%-d %B %Y}" if inspection.published_on else "")
+        + ". For each area for improvement it sets out the original finding, the progress judged, the actions taken, and the evidence of change.",
+        "Quantitative evidence: the measures linked to each area for improvement, charted over time with the statistical rules explained in the glossary, from the data releases listed in the appendix.",
+        "Qualitative evidence: survey answers, focus-group and interview notes, coded to the wellbeing indicators, the quality indicators and the partnership's own themes. Quotes are published only once approved, with identifying words hidden."
+        + (
+            f" It was gathered between {min(dates):%-d %B %Y} and {max(dates):%-d %B %Y}."
+            if dates
+            else ""
+        ),
+        f"Counts from 1 to {disclosure.threshold()} are withheld and shown as [c]; another count may be withheld with them so that they cannot be worked out from a total.",
+    ]
+    if sources.filter(is_illustrative=True).exists() or any(i.is_illustrative for i in indicators):
+        method.append(
+            "Some evidence in this report is illustrative: written or assembled for a demonstration, not gathered from real people."
+        )
+    further = {
+        True: "Further review is required.",
+        False: "No further review is required.",
+        None: "Whether further review is required has not been decided.",
+    }[review.further_review_required]
+    if review.further_review_note:
+        further += " " + review.further_review_note
+    report = Report(
+        kind="review",
+        title=review.title,
+        partnership=partnership.name,
+        author=inspection.framework.provider or "The inspection team",
+        date=review.published_on,
+        language="en-GB",
+        introduction=[partnership.description] if partnership.description else [],
+        method=method,
+        heard_from=_heard_from(inspection),
+        evaluations=_evaluations(inspection),
+        key_messages=inspection.key_message_list(),
+        recommendations=sections,
+        conclusion=review.overall_conclusion,
+        further_review=further,
+        releases=_releases(indicators),
+        evaluation_scale=_scale(inspection.scale),
+        progress_scale=_scale(review.progress_scale),
+        glossary=GLOSSARY,
+        with_charts=with_charts,
+    )
+    report.warnings = [w for s in sections for w in s.warnings]
+    return report
+
+
+def inspection_report(inspection: Inspection) -> Report:
+    """The inspection summary: evaluations, key messages and recommendations."""
+    sections = [
+        _recommendation(r, None, with_charts=False)
+        for r in inspection.recommendations.order_by("number")
+    ]
+    for section in sections:
+        section.indicators, section.themes, section.quotes, section.actions, section.warnings = (
+            [],
+            None,
+            [],
+            [],
+            [],
+        )
+    return Report(
+        kind="inspection",
+        title=inspection.title,
+        partnership=inspection.partnership.name,
+        author=inspection.framework.provider or "The inspection team",
+        date=inspection.published_on,
+        language="en-GB",
+        introduction=[inspection.scope] if inspection.scope else [],
+        method=[f"Quality indicators were evaluated on the {inspection.scale_name}."],
+        heard_from=None,
+        evaluations=_evaluations(inspection),
+        key_messages=inspection.key_message_list(),
+        recommendations=sections,
+        conclusion="",
+        further_review="",
+        releases=[],
+        evaluation_scale=_scale(inspection.scale),
+        progress_scale=[],
+        glossary=GLOSSARY[:3],
+        with_charts=False,
+    )

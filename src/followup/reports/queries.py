@@ -1,0 +1,54 @@
+"""Reads of reports: drafts for members, publications for everyone."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from followup.inspections.models import Inspection
+from followup.partnerships.access import AnyUser, partnership_for
+from followup.partnerships.models import Partnership
+from followup.reports.models import Publication
+from followup.reviews.models import ProgressReview
+
+
+def review_for(user: AnyUser, slug: str, pk: int) -> ProgressReview:
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(
+        ProgressReview.objects.select_related("inspection__partnership", "inspection__framework"),
+        pk=pk,
+        inspection__partnership=partnership,
+    )
+
+
+def inspection_for(user: AnyUser, slug: str, pk: int) -> Inspection:
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(
+        Inspection.objects.select_related("partnership", "framework"),
+        pk=pk,
+        partnership=partnership,
+    )
+
+
+def published(slug: str) -> tuple[Partnership, QuerySet[Publication]]:
+    """A partnership's published reports, for anyone: 404 if it has published none."""
+    partnership = get_object_or_404(Partnership, slug=slug)
+    publications = Publication.objects.filter(partnership=partnership).defer("html", "pdf", "docx")
+    if not publications.exists():
+        raise Http404("No such page.")
+    return partnership, publications.select_related("replaces", "review", "inspection")
+
+
+def publication(slug: str, pk: int) -> Publication:
+    return get_object_or_404(Publication, pk=pk, partnership__slug=slug)
+
+
+def publications_of_review(review: ProgressReview) -> QuerySet[Publication]:
+    return Publication.objects.filter(review=review).defer("html", "pdf", "docx")
+
+
+def publications_of_inspection(inspection: Inspection) -> QuerySet[Publication]:
+    return Publication.objects.filter(
+        inspection=inspection, kind=Publication.Kind.INSPECTION
+    ).defer("html", "pdf", "docx")

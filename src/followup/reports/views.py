@@ -1,0 +1,182 @@
+"""Report pages: the draft preview and downloads for members, publishing, and the public list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from followup.core import disclosure
+from followup.core.views import apply_errors
+from followup.inspections.models import Inspection
+from followup.partnerships.access import Capability, capabilities, require
+from followup.reports import actions, queries
+from followup.reports import render as formats
+from followup.reports.compose import Report, inspection_report, review_report
+from followup.reports.forms import PublishForm
+from followup.reports.models import Publication
+from followup.reviews.models import ProgressReview
+
+# A published HTML report carries its own styles and pictures, and runs nothing.
+REPORT_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+
+
+def _file(data: bytes, fmt: str, name: str, *, inline: bool = False) -> HttpResponse:
+    response = HttpResponse(data, content_type=formats.FORMATS[fmt])
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}.{fmt}"'
+    if fmt == "html":
+        response["Content-Security-Policy"] = REPORT_POLICY
+    return response
+
+
+def _preview(
+    request: HttpRequest,
+    report: Report,
+    *,
+    inspection: Inspection,
+    review: ProgressReview | None,
+    form: PublishForm,
+) -> HttpResponse:
+    caps = capabilities(request.user, inspection.partnership)
+    versions = (
+        queries.publications_of_review(review)
+        if review is not None
+        else queries.publications_of_inspection(inspection)
+    )
+    return render(
+        request,
+        "reports/preview.html",
+        {
+            "partnership": inspection.partnership,
+            "inspection": inspection,
+            "review": review,
+            "report": report,
+            "preview": True,
+            "form": form,
+            "caps": caps,
+            "versions": versions,
+            "disclosure_meaning": disclosure.meaning(),
+        },
+    )
+
+
+@login_required
+@require_safe
+def review_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    review = queries.review_for(request.user, slug, pk)
+    return _preview(
+        request,
+        review_report(review),
+        inspection=review.inspection,
+        review=review,
+        form=PublishForm(),
+    )
+
+
+@login_required
+@require_safe
+def review_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
+    review = queries.review_for(request.user, slug, pk)
+    if fmt not in formats.FORMATS:
+        raise Http404("No such format.")
+    return _file(formats.render(review_report(review), fmt), fmt, f"draft-progress-review-{pk}")
+
+
+@login_required
+@require_POST
+def review_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    review = queries.review_for(request.user, slug, pk)
+    require(request.user, review.inspection.partnership, Capability.PUBLISH_REPORTS)
+    return _publish(request, PublishForm(request.POST), review=review, inspection=review.inspection)
+
+
+@login_required
+@require_safe
+def inspection_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    inspection = queries.inspection_for(request.user, slug, pk)
+    return _preview(
+        request,
+        inspection_report(inspection),
+        inspection=inspection,
+        review=None,
+        form=PublishForm(),
+    )
+
+
+@login_required
+@require_safe
+def inspection_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
+    inspection = queries.inspection_for(request.user, slug, pk)
+    if fmt not in formats.FORMATS:
+        raise Http404("No such format.")
+    return _file(formats.render(inspection_report(inspection), fmt), fmt, f"draft-inspection-{pk}")
+
+
+@login_required
+@require_POST
+def inspection_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    inspection = queries.inspection_for(request.user, slug, pk)
+    require(request.user, inspection.partnership, Capability.PUBLISH_REPORTS)
+    return _publish(request, PublishForm(request.POST), review=None, inspection=inspection)
+
+
+def _publish(
+    request: HttpRequest,
+    form: PublishForm,
+    *,
+    review: ProgressReview | None,
+    inspection: Inspection,
+) -> HttpResponse:
+    if form.is_valid():
+        try:
+            publication = actions.publish(
+                request.user,
+                review=review,
+                inspection=inspection,
+                correction_note=form.cleaned_data["correction_note"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Published version {publication.version}. It is on the public page and never changes.",
+            )
+            return redirect("reports:public", inspection.partnership.slug)
+    report = review_report(review) if review is not None else inspection_report(inspection)
+    response = _preview(request, report, inspection=inspection, review=review, form=form)
+    response.status_code = 200
+    return response
+
+
+@require_safe
+def public_list(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership, publications = queries.published(slug)
+    return render(
+        request,
+        "reports/public.html",
+        {"public_partnership": partnership, "publications": publications},
+    )
+
+
+@require_safe
+def public_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in formats.FORMATS:
+        raise Http404("No such format.")
+    publication: Publication = queries.publication(slug, pk)
+    response = _file(
+        publication.content(fmt),
+        fmt,
+        f"{slug}-report-{pk}-v{publication.version}",
+        inline=fmt != "docx",
+    )
+    response["ETag"] = f'"{publication.digest(fmt)}"'
+    response["X-Content-SHA256"] = publication.digest(fmt)
+    return response
