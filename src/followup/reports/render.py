@@ -85,9 +85,12 @@ def docx(report: Report) -> bytes:
             document.add_paragraph(message, style="List Bullet")
     for section in report.recommendations:
         document.add_heading(f"Recommendation {section.number}: {section.text}", level=1)
-        if section.detail:
-            document.add_heading("The original finding", level=2)
-            document.add_paragraph(section.detail)
+        document.add_heading("The original finding", level=2)
+        document.add_paragraph(
+            section.detail
+            or f"The inspection asked the partnership to: {section.text}. No further wording of "
+            "the finding is recorded."
+        )
         if report.kind != "review":
             continue
         document.add_heading("Progress", level=2)

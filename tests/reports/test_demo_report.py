@@ -1,0 +1,101 @@
+"""The demo's progress review as a published document, in every format (acceptance of #6)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+
+import docx
+import pytest
+
+from followup.demo.loader import load_demo
+from followup.evidence.models import Quote
+from followup.reports import render
+from followup.reports.compose import review_report
+from followup.reviews.models import ProgressReview
+
+SECTIONS = [
+    "Contents",
+    "Introduction and method",
+    "The original inspection's evaluations",
+    "Key messages",
+    "The original finding",
+    "Progress",
+    "Actions",
+    "What the figures show",
+    "What people said",
+    "What must happen next",
+    "Conclusion",
+    "Appendices",
+    "Data sources and releases",
+    "The evaluation scale",
+    "The progress scale",
+    "Glossary",
+]
+
+
+@pytest.fixture
+def demo_review(db):
+    load_demo("demo-password-for-tests")
+    review = ProgressReview.objects.get(inspection__partnership__slug="south-ayrshire")
+    quotes = [
+        q.published_text
+        for q in Quote.objects.filter(
+            coding__source__partnership__slug="south-ayrshire", status=Quote.Status.APPROVED
+        )
+    ]
+    recommendations = [r.text for r in review.inspection.recommendations.order_by("number")]
+    return review, recommendations, quotes
+
+
+def flat(text: str) -> str:
+    return " ".join(text.replace("\u00ad", "").split())
+
+
+def test_the_demo_review_renders_as_html_with_every_section_recommendation_and_quote(demo_review):
+    review, recommendations, quotes = demo_review
+    import html as entities
+
+    html = render.html(review_report(review))
+    text = entities.unescape(html)
+    for heading in SECTIONS:
+        assert heading in text, heading
+    for item in recommendations + quotes:
+        assert item in text, item
+    assert len(quotes) == 4 and len(recommendations) == 5
+    assert html.count('<img src="data:image/svg+xml;base64,') == 8  # each measure charted once
+
+
+def test_the_demo_review_renders_as_word_with_real_headings_tables_and_pictures(demo_review):
+    review, recommendations, quotes = demo_review
+    document = docx.Document(io.BytesIO(render.docx(review_report(review))))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    for heading in SECTIONS[1:]:
+        assert heading in headings, heading
+    for text in recommendations:
+        assert any(text in h for h in headings), text
+    body = "\n".join(p.text for p in document.paragraphs)
+    for quote in quotes:
+        assert f"“{quote}”" in body
+    assert len(document.tables) > 10
+    assert len(document.inline_shapes) == 8
+    assert document.core_properties.title == review.title
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils is not installed")
+def test_the_demo_review_pdf_is_tagged_and_poppler_reads_it_without_warnings(demo_review, tmp_path):
+    review, recommendations, quotes = demo_review
+    path = tmp_path / "review.pdf"
+    path.write_bytes(render.pdf(review_report(review)))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert info.stderr == ""
+    fields = dict(line.split(":", 1) for line in info.stdout.splitlines() if ":" in line)
+    assert fields["Tagged"].strip() == "yes"
+    assert fields["Title"].strip() == review.title
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+    assert text.stderr == ""
+    body = flat(text.stdout)
+    for item in recommendations + quotes:
+        assert flat(item) in body, item
+    assert "Page 2" in body
