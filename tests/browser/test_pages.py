@@ -291,3 +291,23 @@ def test_words_selected_with_the_mouse_are_coded_at_code_point_offsets(page, dem
     ):
         page.goto(path)
         page.assert_accessible()
+
+
+def test_the_report_pages_and_the_published_report_are_accessible(page, demo):
+    review = demo["review"]
+    page.sign_in("lead", PASSWORD)
+    page.page.wait_for_url(re.compile(r"/p/south-ayrshire/$"))
+    page.goto(f"/p/south-ayrshire/reviews/{review.pk}/report/")
+    page.assert_accessible()
+    page.goto(f"/p/south-ayrshire/inspections/{demo['inspection'].pk}/report/")
+    page.assert_accessible()
+    page.goto(f"/p/south-ayrshire/reviews/{review.pk}/report/")
+    with page.page.expect_navigation():
+        page.page.click("text=Publish the report")
+    assert "/public/south-ayrshire/" in page.page.url, page.page.inner_text("main")[:500]
+    page.assert_accessible()
+    from followup.reports.models import Publication
+
+    publication = Publication.objects.get()
+    page.goto(f"/public/south-ayrshire/reports/{publication.pk}.html")
+    page.assert_accessible()

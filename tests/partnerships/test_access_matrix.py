@@ -61,6 +61,14 @@ def as_(fmt: str) -> Kwargs:
     return kwargs
 
 
+def in_(attribute: str, fmt: str) -> Kwargs:
+    return lambda site: {
+        "slug": site.partnership.slug,
+        "pk": getattr(site, attribute).pk,
+        "fmt": fmt,
+    }
+
+
 def framework_of(site: Site) -> dict[str, Any]:
     """A framework is shared by partnerships, so there is nothing of another's to swap in."""
     return {"slug": site.partnership.slug, "pk": site.inspection.framework_id}
@@ -131,6 +139,30 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "evidence:export_qdpx": (slug, CODE_EVIDENCE, None),
     "evidence:analysis": (slug, READ, None),
     "evidence:cases": (slug, READ, None),
+    "reports:review": (of("review"), READ, None),
+    "reports:review_file": (in_("review", "docx"), READ, None),
+    "reports:review_publish": (
+        of("review"),
+        {**{w: 405 for w in WHO}, None: 302},
+        # The lead publishes version 1; the inspector's and admin's empty forms then lack the
+        # correction note a second version needs, so they see the form again.
+        {**expect(("lead", "inspector", "admin"), ok=302), "inspector": 200, "admin": 200},
+    ),
+    "reports:inspection": (of("inspection"), READ, None),
+    "reports:inspection_file": (in_("inspection", "html"), READ, None),
+    "reports:inspection_publish": (
+        of("inspection"),
+        {**{w: 405 for w in WHO}, None: 302},
+        # The lead publishes version 1; the inspector's and admin's empty forms then lack the
+        # correction note a second version needs, so they see the form again.
+        {**expect(("lead", "inspector", "admin"), ok=302), "inspector": 200, "admin": 200},
+    ),
+    "reports:public": (slug, {w: 404 for w in WHO}, None),
+    "reports:public_file": (
+        lambda site: {"slug": site.partnership.slug, "pk": 999999, "fmt": "pdf"},
+        {w: 404 for w in WHO},
+        None,
+    ),
     "evidence:add_qi_codes": (
         framework_of,
         {**{w: 405 for w in WHO}, None: 302},
