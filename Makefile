@@ -54,6 +54,7 @@ bench: install
 	$(BENCH_VENV)/bin/python bench/signals.py
 	$(BIN)/python bench/indicators.py --database sqlite
 	$(BIN)/python bench/indicators.py --database postgresql
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) .venv-bench node_modules src/followup/static/govuk .pytest_cache .mypy_cache .ruff_cache

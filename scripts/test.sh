@@ -10,13 +10,16 @@ else
   echo "Browser tests: SKIPPED, no Chromium at /usr/bin/chromium (apt-get install chromium)."
 fi
 
+# Two workers: the suite's half of the time on a 2-core machine (pytest-xdist).
+WORKERS=(-n "${TEST_WORKERS:-2}")
+
 pg_url="${DATABASE_URL:-}"
 if [ -n "$pg_url" ]; then
   echo "== Test suite on SQLite =="
-  env -u DATABASE_URL "$BIN/pytest" -p no:cacheprovider "$@"
+  env -u DATABASE_URL "$BIN/pytest" -p no:cacheprovider "${WORKERS[@]}" "$@"
   echo "== Test suite on PostgreSQL ($pg_url) =="
-  DATABASE_URL="$pg_url" "$BIN/pytest" -p no:cacheprovider "$@"
+  DATABASE_URL="$pg_url" "$BIN/pytest" -p no:cacheprovider "${WORKERS[@]}" "$@"
 else
   echo "== Test suite on SQLite (set DATABASE_URL to run it on PostgreSQL too) =="
-  "$BIN/pytest" -p no:cacheprovider "$@"
+  "$BIN/pytest" -p no:cacheprovider "${WORKERS[@]}" "$@"
 fi

@@ -82,7 +82,7 @@ def test_the_report_withholds_every_small_count_in_its_html_tables(small_counts)
     report = review_report(small_counts)
     html = render.html(report)
     section = report.recommendations[0]
-    figures = dict(section.indicators[0].table.rows)  # type: ignore[arg-type]
+    figures = dict(section.indicators[0].table.rows)
     assert figures == {
         "2015": "30",
         "2016": "[c]",
