@@ -11,7 +11,7 @@ else
 fi
 
 # Two workers: the suite's half of the time on a 2-core machine (pytest-xdist).
-WORKERS=(-n "${TEST_WORKERS:-2}")
+WORKERS=(-n "${TEST_WORKERS:-2}" --dist worksteal)
 
 pg_url="${DATABASE_URL:-}"
 if [ -n "$pg_url" ]; then

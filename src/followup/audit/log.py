@@ -76,6 +76,32 @@ def record(
     )
 
 
+def record_many(
+    actor: AnyUser | None,
+    verb: str,
+    entries: Iterable[tuple[models.Model, dict[str, list[Any]]]],
+    partnership: models.Model | None = None,
+) -> None:
+    """Write one audit entry for each (object, changes), in one statement. Call inside the
+    action's transaction, after the objects are saved."""
+    user = actor if isinstance(actor, User) else None
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=user,
+                actor_name=user.get_username() if user is not None else "system",
+                verb=verb,
+                partnership_id=partnership.pk if partnership is not None else None,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                changes=changes,
+            )
+            for obj, changes in entries
+        ]
+    )
+
+
 def record_create(actor: Any, verb: str, obj: models.Model, partnership: Any) -> AuditEntry:
     return record(actor, verb, obj, diff({}, snapshot(obj)), partnership)
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from followup.audit.log import record
+from followup.audit.log import record, record_many
 from followup.core import writes
 from followup.evidence.models import WELLBEING_MEANINGS, Case, Code, Coding, Quote, Source
 from followup.evidence.refi import ExchangeError
@@ -136,13 +136,25 @@ def code_spans(
             raise ValidationError(
                 f"A span must lie within the text (0 to {length}); got {start} to {end}"
             )
-    made = []
+    user_or_none = _user(user)
     with transaction.atomic():
-        for start, end in spans:
-            if Coding.objects.filter(source=source, code=code, start=start, end=end).exists():
-                continue
-            coding = Coding(source=source, code=code, start=start, end=end, created_by=_user(user))
-            made.append(writes.create(user, "coding.create", coding, source.partnership))
+        taken = set(Coding.objects.filter(source=source, code=code).values_list("start", "end"))
+        made = Coding.objects.bulk_create(
+            [
+                Coding(source=source, code=code, start=start, end=end, created_by=user_or_none)
+                for start, end in dict.fromkeys(spans)
+                if (start, end) not in taken
+            ]
+        )
+        record_many(
+            user,
+            "coding.create",
+            (
+                (c, {"code": [None, code.name], "start": [None, c.start], "end": [None, c.end]})
+                for c in made
+            ),
+            source.partnership,
+        )
     return made
 
 
