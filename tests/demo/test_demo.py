@@ -215,3 +215,17 @@ def test_a_recommendation_page_shows_the_demos_themes_and_approved_quotes(demo):
     assert "Waiting for support" in html
     assert "Yes, my worker [name] listens" in html
     assert "Lorna" not in html
+
+
+def test_the_demo_loads_again_after_its_review_was_published(demo):
+    from django.contrib.auth.models import User
+
+    from followup.reports.actions import publish
+    from followup.reports.models import Publication
+
+    lead = User.objects.get(username="lead")
+    review = ProgressReview.objects.get(inspection__partnership__slug="south-ayrshire")
+    publish(lead, review=review)
+    load_demo("demo-password-for-tests")
+    assert not Publication.objects.exists()
+    assert Partnership.objects.filter(slug="south-ayrshire").count() == 1

@@ -27,6 +27,7 @@ from followup.inspections import actions as inspection_actions
 from followup.inspections.models import Inspection
 from followup.partnerships.models import Area, Membership, Organisation, Partnership, Role
 from followup.plans import actions as plan_actions
+from followup.reports.models import Publication
 from followup.reviews import actions as review_actions
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -84,6 +85,8 @@ def load_demo(password: str | None = None) -> tuple[str, list[DemoSignIn]]:
     with transaction.atomic():
         load_library()
         load_statistics()
+        # Reports published from the demo are demo data too: they go with it.
+        Publication.objects.filter(partnership__slug__in=DEMO_SLUGS).delete()
         Partnership.objects.filter(slug__in=DEMO_SLUGS).delete()
         User.objects.filter(username__in=[c[0] for c in CAST] + ["demo-loader"]).delete()
         loader = User.objects.create_user("demo-loader", password=None, is_active=True)
