@@ -29,7 +29,18 @@ from followup.evidence.refi_import import read_qdc, read_qdpx
 from tests.factories import PartnershipFactory
 
 FILES = Path(__file__).parent / "files"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "refi-qda"
+# The project's shared reference folder: beside the checkout, or this workplace's own copy.
+SHARED = next(
+    (
+        folder
+        for folder in (
+            Path(__file__).resolve().parents[3] / "shared" / "refi-qda",
+            Path("/work/shared/refi-qda"),
+        )
+        if folder.exists()
+    ),
+    Path("/nonexistent"),
+)
 
 
 @pytest.fixture
