@@ -51,6 +51,8 @@ def main() -> int:
 
         load_demo("benchmark-password")
         review = ProgressReview.objects.get(inspection__partnership__slug="south-ayrshire")
+        for fmt in ("html", "pdf", "docx"):  # warm every library and template up before timing
+            render.render(review_report(review), fmt)
         bare = median_time(lambda: render.html(review_report(review, with_charts=False)))
         print(f"Report of the demo's progress review, median of {RUNS} runs on this machine:")
         print(f"  HTML without charts (the peer)      {bare:7.3f} s")

@@ -147,6 +147,11 @@ def _table_with_totals(
     return Table(caption=caption, header=["", *columns, "All"], rows=shown)
 
 
+def _figure(value: float) -> str:
+    """A figure as a report prints it: whole numbers with thousands separators, others to 2 places."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
+
+
 def _is_count(indicator: Indicator) -> bool:
     return indicator.denominator_id is None and indicator.factor == 1
 
@@ -169,7 +174,7 @@ def indicator_section(analysis: Analysis, *, with_chart: bool) -> IndicatorSecti
     withheld = any(_point_withheld(indicator, p) for p in analysis.known)
     rows = []
     for point in analysis.known:
-        value = disclosure.SUPPRESSED if _point_withheld(indicator, point) else f"{point.value:g}"
+        value = disclosure.SUPPRESSED if _point_withheld(indicator, point) else _figure(point.value)
         rows.append([point.period, value])
     chart = None
     finding = analysis.finding
