@@ -147,8 +147,10 @@ def _table_with_totals(
     return Table(caption=caption, header=["", *columns, "All"], rows=shown)
 
 
-def _figure(value: float) -> str:
+def _figure(value: float | None) -> str:
     """A figure as a report prints it: whole numbers with thousands separators, others to 2 places."""
+    if value is None:
+        return "No figure"
     return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
 
 
