@@ -45,10 +45,6 @@ def _filters(query: QueryDict, attributes: dict[str, list[str]]) -> dict[str, st
     return found
 
 
-def _shown(count: int, exact: bool) -> dict[str, Any]:
-    return {"value": disclosure.shown(count, exact=exact), "small": disclosure.is_disclosive(count)}
-
-
 @login_required
 def analysis_page(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
@@ -56,20 +52,15 @@ def analysis_page(request: HttpRequest, slug: str) -> HttpResponse:
     attributes = analysis.attributes_of(partnership)
     attribute = _attribute(request, attributes)
     table = analysis.matrix(partnership, attribute) if attribute else None
-    rows = []
-    if table is not None:
-        for code, depth, cells, total in table.rows:
-            rows.append(
-                {
-                    "code": code,
-                    "depth": depth,
-                    "cells": [
-                        (value, _shown(c.codings, exact), _shown(c.sources, exact))
-                        for value, c in zip(table.values, cells, strict=True)
-                    ],
-                    "total": (_shown(total.codings, exact), _shown(total.sources, exact)),
-                }
-            )
+    rows = [
+        {
+            "code": code,
+            "depth": depth,
+            "cells": list(zip(table.values, cells, strict=True)),
+            "total": total,
+        }
+        for code, depth, cells, total in (table.rows if table else [])
+    ]
     codes, pairs = analysis.cooccurrence(partnership)
     return render(
         request,
@@ -81,10 +72,7 @@ def analysis_page(request: HttpRequest, slug: str) -> HttpResponse:
             "values": table.values if table else [],
             "rows": rows,
             "co_codes": codes,
-            "co_rows": [
-                (code, [_shown(n, exact) for n in row])
-                for code, row in zip(codes, pairs, strict=True)
-            ],
+            "co_rows": list(zip(codes, pairs, strict=True)),
             "exact": exact,
             "threshold": disclosure.threshold(),
             "meaning": disclosure.meaning(),
