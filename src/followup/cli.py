@@ -286,8 +286,7 @@ def cmd_export_refi(args: argparse.Namespace) -> int:
 def cmd_import_refi(args: argparse.Namespace) -> int:
     from followup.evidence.actions import import_exchange
     from followup.evidence.refi import ExchangeError
-    from followup.evidence.refi_import import read_qdc, read_qdpx
-    from followup.evidence.views import import_summary
+    from followup.evidence.refi_import import import_summary, read_qdc, read_qdpx
 
     partnership = _partnership(args.command, args.partnership)
     try:

@@ -111,15 +111,17 @@ def _checked(xml: bytes, schema_name: str) -> ET.Element:
     return ET.fromstring(xml)
 
 
+def _memo(element: ET.Element, ns: str, notes: dict[str, str]) -> str:
+    """The text of the notes an element refers to with NoteRef, one after another."""
+    targets = (ref.get("targetGUID", "").upper() for ref in element.findall(f"{{{ns}}}NoteRef"))
+    return "\n\n".join(notes[t] for t in targets if t in notes)
+
+
 def _codes(parent: ET.Element, ns: str, notes: dict[str, str]) -> list[CodeSpec]:
     found = []
     for element in parent.findall(f"{{{ns}}}Code"):
         description = element.findtext(f"{{{ns}}}Description") or ""
-        memo = "\n\n".join(
-            notes[ref.get("targetGUID", "").upper()]
-            for ref in element.findall(f"{{{ns}}}NoteRef")
-            if ref.get("targetGUID", "").upper() in notes
-        )
+        memo = _memo(element, ns, notes)
         found.append(
             CodeSpec(
                 guid=_uuid(element.get("guid", "")),
@@ -302,11 +304,7 @@ def _text_source(
         positions.update((start, end))
     where = _position_map(raw, positions)
     spec = SourceSpec(guid=_uuid(element.get("guid", "")), name=name, text=normalise(raw))
-    spec.memo = "\n\n".join(
-        notes[ref.get("targetGUID", "").upper()]
-        for ref in element.findall(f"{{{p}}}NoteRef")
-        if ref.get("targetGUID", "").upper() in notes
-    )
+    spec.memo = _memo(element, p, notes)
     empty = 0
     codings: list[tuple[ET.Element | None, ET.Element]] = [
         (s, c) for s in selections for c in s.findall(f"{{{p}}}Coding")
@@ -328,11 +326,7 @@ def _text_source(
                 f"The source “{name}” has a coding with the code {code}, which is not in the "
                 "codebook; nothing was imported"
             )
-        memo = "\n\n".join(
-            notes[r.get("targetGUID", "").upper()]
-            for r in [*coding.findall(f"{{{p}}}NoteRef")]
-            if r.get("targetGUID", "").upper() in notes
-        )
+        memo = _memo(coding, p, notes)
         if span is not None and not memo:
             memo = span.findtext(f"{{{p}}}Description") or ""
         spec.codings.append(
@@ -343,3 +337,16 @@ def _text_source(
     if empty:
         warnings.append(f"{empty} empty selection{'s' if empty != 1 else ''} in “{name}” left out")
     return spec
+
+
+def import_summary(counts: dict[str, int], warnings: list[str]) -> str:
+    """What an import added, in one sentence, with any notes on what was left out."""
+    parts = [
+        f"{n} {what[:-1] if n == 1 else what}"
+        for what, n in counts.items()
+        if n or what in ("codes", "codings")
+    ]
+    text = "Imported " + ", ".join(parts) + "."
+    if warnings:
+        text += " Note: " + "; ".join(warnings) + "."
+    return text

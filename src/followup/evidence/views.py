@@ -25,7 +25,7 @@ from followup.evidence.forms import (
 )
 from followup.evidence.models import Source
 from followup.evidence.refi import ExchangeError, codebook_xml, project_qdpx
-from followup.evidence.refi_import import read_qdc, read_qdpx
+from followup.evidence.refi_import import import_summary, read_qdc, read_qdpx
 from followup.evidence.text import sentences
 from followup.frameworks.models import Framework
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
@@ -446,15 +446,3 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def import_summary(counts: dict[str, int], warnings: list[str]) -> str:
-    parts = [
-        f"{n} {what[:-1] if n == 1 else what}"
-        for what, n in counts.items()
-        if n or what in ("codes", "codings")
-    ]
-    text = "Imported " + ", ".join(parts) + "."
-    if warnings:
-        text += " Note: " + "; ".join(warnings) + "."
-    return text

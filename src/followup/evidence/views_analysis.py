@@ -52,11 +52,12 @@ def analysis_page(request: HttpRequest, slug: str) -> HttpResponse:
     attributes = analysis.attributes_of(partnership)
     attribute = _attribute(request, attributes)
     table = analysis.matrix(partnership, attribute) if attribute else None
+    values = table.values if table else []
     rows = [
         {
             "code": code,
             "depth": depth,
-            "cells": list(zip(table.values, cells, strict=True)),
+            "cells": list(zip(values, cells, strict=True)),
             "total": total,
         }
         for code, depth, cells, total in (table.rows if table else [])
@@ -69,7 +70,7 @@ def analysis_page(request: HttpRequest, slug: str) -> HttpResponse:
             "partnership": partnership,
             "attributes": attributes,
             "attribute": attribute,
-            "values": table.values if table else [],
+            "values": values,
             "rows": rows,
             "co_codes": codes,
             "co_rows": list(zip(codes, pairs, strict=True)),
