@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from followup.core import disclosure
+from followup.evidence.analysis import NOT_RECORDED
+from followup.evidence.forms import RESPONDENT_GROUPS
 from followup.evidence.models import Quote, Source
 from followup.evidence.queries import themes_for
 from followup.indicators.charts import chart_rows
@@ -54,7 +56,12 @@ GLOSSARY = [
     ),
 ]
 
-GROUP_ORDER = ["Child or young person", "Parent or carer", "Staff", "Not recorded"]
+GROUP_ORDER = [value for value, _ in RESPONDENT_GROUPS if value] + [NOT_RECORDED]
+
+
+def _group_key(group: str) -> tuple[int, str]:
+    """Respondent groups in their usual order, then any others alphabetically."""
+    return (GROUP_ORDER.index(group) if group in GROUP_ORDER else len(GROUP_ORDER), group)
 
 
 @dataclass
@@ -213,7 +220,7 @@ def _themes_table(recommendation: Recommendation) -> Table | None:
         return None
     groups = sorted(
         {g for t in themes for g, _, _ in t.by_group},
-        key=lambda g: (GROUP_ORDER.index(g) if g in GROUP_ORDER else 99, g),
+        key=_group_key,
     )
     rows = []
     for theme in themes:
@@ -266,13 +273,13 @@ def _heard_from(inspection: Inspection) -> Table | None:
     for source in sources:
         group = (
             source.case.attributes.get("Respondent group") if source.case else ""
-        ) or "Not recorded"
+        ) or NOT_RECORDED
         counts.setdefault(group, {}).setdefault(source.kind, 0)
         counts[group][source.kind] += 1
     if not counts:
         return None
     used_kinds = sorted({k for by in counts.values() for k in by})
-    groups = sorted(counts, key=lambda g: (GROUP_ORDER.index(g) if g in GROUP_ORDER else 99, g))
+    groups = sorted(counts, key=_group_key)
     return _table_with_totals(
         "Who we heard from: sources by respondent group and kind (a survey answer is one respondent; a focus group is one source)",
         [kinds[k] for k in used_kinds],
