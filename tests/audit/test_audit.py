@@ -32,8 +32,11 @@ def test_creating_an_action_records_who_what_and_every_field(world):
     )
     (entry,) = entries_for(action)
     assert entry.verb == "action.create"
-    assert entry.actor == lead and entry.actor_name == "lead"
-    assert entry.partnership == world.home.partnership
+    assert (entry.actor_id, entry.actor_name) == (lead.pk, "lead")
+    assert (entry.partnership_id, entry.partnership_name) == (
+        world.home.partnership.pk,
+        "Homeshire",
+    )
     assert entry.changes["title"] == [None, "New action"]
     assert entry.changes["due_date"] == [None, "2030-01-31"]
     assert entry.changes["recommendations"] == [None, [str(world.home.recommendation)]]
