@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connections
 
 from followup import cli
 from followup.audit.models import AuditEntry
@@ -71,6 +72,10 @@ TINY_FRAMEWORK = textwrap.dedent(
 def run(monkeypatch: pytest.MonkeyPatch) -> Any:
     """Run ``followup ARGS`` in this process as the operating-system user alice."""
     monkeypatch.setattr("getpass.getuser", lambda: "alice")
+
+    # A Django command closes the database connections when it ends; the test's transaction
+    # must outlive it.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
     def run(*argv: str, stdin: str = "") -> int:
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
