@@ -417,3 +417,18 @@ def test_deleting_a_recommendation_records_the_links_it_takes_from_actions_and_i
     assert [(e.verb, e.changes) for e in entries[1:]] == [
         ("action.update.cascade", {"recommendations": [str(recommendation), None]})
     ]
+
+
+def test_deleting_several_at_once_from_the_list_records_each(site: Admin) -> None:
+    partnership = site.world.home.partnership
+    made = [f.OrganisationFactory(partnership=partnership, name=f"Agency {n}") for n in (1, 2)]
+    ledger = Ledger()
+    response = site.client.post(
+        "/admin/partnerships/organisation/",
+        {"action": "delete_selected", "_selected_action": [o.pk for o in made], "post": "yes"},
+    )
+    assert response.status_code == 302
+    entries = assert_recorded(ledger, ROOT, "bulk delete")
+    assert sorted((e.verb, e.object_id) for e in entries) == sorted(
+        ("organisation.delete.admin", str(o.pk)) for o in made
+    )
