@@ -421,7 +421,9 @@ def test_deleting_a_recommendation_records_the_links_it_takes_from_actions_and_i
 
 def test_deleting_several_at_once_from_the_list_records_each(site: Admin) -> None:
     partnership = site.world.home.partnership
-    made = [f.OrganisationFactory(partnership=partnership, name=f"Agency {n}") for n in (1, 2)]
+    made: list[Any] = [
+        f.OrganisationFactory(partnership=partnership, name=f"Agency {n}") for n in (1, 2)
+    ]
     ledger = Ledger()
     response = site.client.post(
         "/admin/partnerships/organisation/",
