@@ -61,6 +61,7 @@ def make_rows(count: int) -> tuple[bytes, list[str], list[str]]:
 def bench_import(count: int, label: str) -> tuple[float, float]:
     from django.db import connection, transaction
 
+    from followup.core.types import CommandLine
     from followup.indicators.importer import apply_import, plan_import
     from followup.indicators.models import DataElement, DataValue
     from followup.indicators.reading import read_table
@@ -76,7 +77,7 @@ def bench_import(count: int, label: str) -> tuple[float, float]:
     start = time.perf_counter()
     plan = plan_import(read_table(data, "bench.csv"), release="Benchmark release")
     assert plan.ok, plan.errors[:3]
-    apply_import(plan)
+    apply_import(plan, actor=CommandLine.current())
     ours = count / (time.perf_counter() - start)
     assert DataValue.objects.count() == count
 

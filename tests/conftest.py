@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from followup.core.types import CommandLine
 from followup.evidence.models import Case, Code, Coding, Quote, Source, SurveyUpload
 from followup.frameworks.library import load_library
 from followup.indicators.models import DataElement, ImportUpload, Indicator
@@ -156,7 +157,7 @@ def build_site(slug: str, name: str) -> Site:
 
 @pytest.fixture
 def world(db: Any) -> World:
-    load_library()
+    load_library(CommandLine("tests"))
     home = build_site("home", "Homeshire")
     away = build_site("away", "Awayshire")
     users: dict[str, Any] = {}

@@ -51,10 +51,27 @@ def _setup() -> None:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
-def _migrate(quiet: bool = False) -> None:
-    from django.core.management import call_command
+def _operator() -> Any:
+    """The person running this command, as the audit log names them (cli:OS-USER)."""
+    from followup.core.types import CommandLine
 
+    return CommandLine.current()
+
+
+def _migrate(quiet: bool = False) -> None:
+    """Bring the database up to date, and record which migrations were applied, and by whom."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from followup.audit.log import record_command
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     call_command("migrate", interactive=False, verbosity=0 if quiet else 1)
+    if plan:
+        applied = [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
+        record_command(_operator(), "migrate", changes={"applied": [None, applied]})
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -63,10 +80,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from followup.audit.log import record_command
     from followup.demo.loader import load_demo
 
     _migrate(quiet=True)
     password, sign_ins = load_demo(os.environ.get("FOLLOWUP_DEMO_PASSWORD") or None)
+    # The demo's own writes are recorded as its loader's; this says who loaded it.
+    record_command(_operator(), "demo")
     print("Demo loaded: South Ayrshire's 2016 inspection and 2018 progress review (public facts),")
     print("with an illustrative improvement plan, and the fictional Glenmorran partnership.")
     print()
@@ -97,7 +117,9 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
     from django.db import transaction
 
-    from followup.partnerships.models import Membership, Partnership, Role
+    from followup.accounts.actions import create_user
+    from followup.partnerships.actions import add_member
+    from followup.partnerships.models import Partnership, Role
 
     User = get_user_model()
     if User.objects.filter(username=args.username).exists():
@@ -124,13 +146,17 @@ def cmd_createuser(args: argparse.Namespace) -> int:
         validate_password(password, candidate)
     except ValidationError as error:
         return _fail("createuser: " + " ".join(error.messages))
+    operator = _operator()
     with transaction.atomic():
-        if args.superuser:
-            user = User.objects.create_superuser(args.username, args.email or "", password)
-        else:
-            user = User.objects.create_user(args.username, args.email or "", password)
+        user = create_user(
+            operator,
+            username=args.username,
+            email=args.email or "",
+            password=password,
+            superuser=args.superuser,
+        )
         if partnership is not None:
-            Membership.objects.create(user=user, partnership=partnership, role=args.role)
+            add_member(operator, user, partnership, args.role)
     where = f" as {Role(args.role).label} of {partnership.name}" if partnership else ""
     print(f"Created {args.username}{where}{' (superuser)' if args.superuser else ''}.")
     return 0
@@ -142,7 +168,8 @@ def cmd_load_framework(args: argparse.Namespace) -> int:
     if not args.file and not args.library:
         return _fail("load-framework: give a FILE, or --library for the bundled library.")
     try:
-        results = load_library() if args.library else load_file(args.file)
+        operator = _operator()
+        results = load_library(operator) if args.library else load_file(args.file, operator)
     except LibraryFileError as error:
         for line in error.errors:
             print(line, file=sys.stderr)
@@ -228,7 +255,7 @@ def cmd_import_data(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Dry run: nothing was imported.")
         return 0
-    apply_import(plan, actor=None, published_on=published, source_url=args.source_url or "")
+    apply_import(plan, actor=_operator(), published_on=published, source_url=args.source_url or "")
     print(f"Imported {len(plan.to_write)} value{'s' if len(plan.to_write) != 1 else ''}.")
     return 0
 
@@ -292,7 +319,7 @@ def cmd_import_refi(args: argparse.Namespace) -> int:
     try:
         data = Path(args.file).read_bytes()
         found = read_qdpx(data) if args.command == "import-qdpx" else read_qdc(data)
-        counts = import_exchange(None, partnership, found)
+        counts = import_exchange(_operator(), partnership, found)
     except OSError as error:
         return _fail(f"{args.command}: cannot read {error.filename}: {error.strerror}.")
     except ExchangeError as error:
@@ -354,10 +381,32 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_manage(args: argparse.Namespace) -> int:
-    from django.core.management import execute_from_command_line
+# Django commands that only read or print; any other ``followup manage`` command is recorded.
+READ_ONLY_MANAGE = frozenset(
+    {"", "help", "--help", "-h", "version", "--version", "check", "diffsettings", "showmigrations"}
+    | {"sqlmigrate", "sqlflush", "sqlsequencereset", "inspectdb"}
+)
 
-    execute_from_command_line(["followup manage", *args.arguments])
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    """Run a Django command. Its row-by-row writes cannot be audited (``manage shell`` can do
+    anything), so the log records who ran which command, after it has run."""
+    from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
+
+    from followup.audit.log import record_command
+
+    command = args.arguments[0] if args.arguments else ""
+    try:
+        execute_from_command_line(["followup manage", *args.arguments])
+    finally:
+        if command not in READ_ONLY_MANAGE:
+            try:
+                record_command(_operator(), "manage", args.arguments)
+            except DatabaseError as error:  # e.g. the database is not created yet
+                print(
+                    f"note: the audit log could not record this command: {error}", file=sys.stderr
+                )
     return 0
 
 

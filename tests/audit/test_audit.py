@@ -32,8 +32,11 @@ def test_creating_an_action_records_who_what_and_every_field(world):
     )
     (entry,) = entries_for(action)
     assert entry.verb == "action.create"
-    assert entry.actor == lead and entry.actor_name == "lead"
-    assert entry.partnership == world.home.partnership
+    assert (entry.actor_id, entry.actor_name) == (lead.pk, "lead")
+    assert (entry.partnership_id, entry.partnership_name) == (
+        world.home.partnership.pk,
+        "Homeshire",
+    )
     assert entry.changes["title"] == [None, "New action"]
     assert entry.changes["due_date"] == [None, "2030-01-31"]
     assert entry.changes["recommendations"] == [None, [str(world.home.recommendation)]]
@@ -107,3 +110,59 @@ def test_inspector_sees_history_on_the_inspection_page(world):
     )
     assert "History of changes" in html
     assert "inspection.update" in html
+
+
+def test_an_entry_needs_a_real_actor(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    from followup.audit.log import record
+
+    count = AuditEntry.objects.count()
+    for nobody in (None, AnonymousUser()):
+        with pytest.raises(ValueError, match="needs a signed-in user or the command line"):
+            record(nobody, "action.update", world.home.action, {})
+    assert AuditEntry.objects.count() == count
+
+
+def test_the_command_line_is_recorded_as_such_with_the_operating_system_user(world, monkeypatch):
+    from followup.audit.log import record
+    from followup.core.types import CommandLine
+
+    monkeypatch.setattr("getpass.getuser", lambda: "alice")
+    entry = record(CommandLine.current(), "action.update", world.home.action, {})
+    assert (entry.actor_id, entry.actor_name) == (None, "cli:alice")
+
+
+def test_deleting_a_user_or_a_partnership_changes_no_audit_row(world):
+    editor = world.users["editor"]
+    plan_actions.update_action(editor, world.home.action, {"title": "Renamed action"})
+    before = list(AuditEntry.objects.order_by("id").values())
+    assert [(row["actor_id"], row["partnership_name"]) for row in before][-1:] == [
+        (editor.pk, "Homeshire")
+    ]
+    editor.delete()
+    world.away.partnership.delete()
+    world.home.partnership.delete()
+    assert list(AuditEntry.objects.order_by("id").values()) == before
+
+
+def test_the_history_still_names_an_actor_whose_account_was_deleted(world):
+    editor = world.users["editor"]
+    plan_actions.update_action(editor, world.home.action, {"title": "Renamed action"})
+    editor.delete()
+    html = world.client_for("lead").get(f"/p/home/actions/{world.home.action.pk}/").content.decode()
+    assert "Plan action for Homeshire → Renamed action" in html
+    assert '<td class="govuk-table__cell">editor</td>' in html
+
+
+def test_a_survey_import_records_the_upload_and_every_case_and_source_it_creates(world):
+    from followup.evidence.surveys import import_survey
+    from tests.audit.ledger import Ledger, assert_recorded
+
+    roles = {"id": "respondent", "group": "attribute", "What helps?": "question"}
+    ledger = Ledger()
+    assert import_survey(world.users["contributor"], world.home.survey, roles) == 1
+    entries = assert_recorded(ledger, "contributor", "survey import")
+    assert sorted(e.verb for e in entries) == ["case.import", "source.import", "survey.import"]
+    (source,) = [e for e in entries if e.verb == "source.import"]
+    assert source.changes["title"] == [None, "Homeshire survey: respondent 1"]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 
+from followup.core.types import CommandLine
 from followup.demo.statistics import LGBF_RELEASE, load_statistics
 from followup.indicators.export import values_for_export, write_tidy
 from followup.indicators.models import DataValue, Release
 
+OPERATOR = CommandLine("tests")
+
 
 def test_public_statistics_import_with_each_publication_as_a_release_and_again_change_nothing(db):
-    counts = load_statistics()
+    counts = load_statistics(OPERATOR)
     lgbf = counts[LGBF_RELEASE]
     # 32 councils and Scotland: community, residential, CHN9 for 2011-2020 (990 rows), CHN22 (264),
     # CHN23 (330), and the derived community-plus-residential totals (330).
@@ -18,14 +21,14 @@ def test_public_statistics_import_with_each_publication_as_a_release_and_again_c
     assert (
         DataValue.objects.filter(release__name=LGBF_RELEASE, area__code="S12000028").count() == 58
     )
-    again = load_statistics()
+    again = load_statistics(OPERATOR)
     assert all(c["new"] + c["revised"] + c["confirmed"] == 0 for c in again.values())
 
 
 def test_the_2019_first_estimate_and_its_republication_are_both_kept_with_the_republication_latest(
     db,
 ):
-    load_statistics()
+    load_statistics(OPERATOR)
     values = DataValue.objects.filter(
         element__code="looked_after_total", period_id="2019-07-31"
     ).order_by("release_id")
@@ -44,7 +47,7 @@ def test_the_2019_first_estimate_and_its_republication_are_both_kept_with_the_re
 
 
 def test_revised_register_figures_show_their_latest_publication(db):
-    load_statistics()
+    load_statistics(OPERATOR)
     out = io.StringIO()
     write_tidy(out, values_for_export(partnership=None, area="S92000003", element="cp_register"))
     latest = {row.split(",")[1]: row.split(",")[3] for row in out.getvalue().splitlines()[1:]}

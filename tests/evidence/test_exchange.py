@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 
 from followup.cli import build_parser
+from followup.core.types import CommandLine
 from followup.evidence import actions
 from followup.evidence.models import Case, Code, Coding, Source
 from followup.evidence.refi import (
@@ -27,6 +28,8 @@ from followup.evidence.refi import (
 )
 from followup.evidence.refi_import import read_qdc, read_qdpx
 from tests.factories import PartnershipFactory
+
+OPERATOR = CommandLine("tests")
 
 FILES = Path(__file__).parent / "files"
 # The project's shared reference folder: beside the checkout, or this workplace's own copy.
@@ -146,11 +149,11 @@ def test_export_then_import_then_export_keeps_codes_sources_cases_attributes_and
     project,
 ):
     first = PartnershipFactory(name="First copy")
-    counts = actions.import_exchange(None, first, read_qdpx(project_qdpx(project)))
+    counts = actions.import_exchange(OPERATOR, first, read_qdpx(project_qdpx(project)))
     assert counts == {"codes": 4, "sources": 2, "cases": 2, "codings": 5}
     assert canonical(first) == canonical(project)
     second = PartnershipFactory(name="Second copy")
-    actions.import_exchange(None, second, read_qdpx(project_qdpx(first)))
+    actions.import_exchange(OPERATOR, second, read_qdpx(project_qdpx(first)))
     assert canonical(second) == canonical(project)
     exported = project_xml(second)[0]
     assert exported.replace(b"Second copy", b"First copy") == project_xml(first)[0]
@@ -160,7 +163,7 @@ def test_export_then_import_then_export_keeps_codes_sources_cases_attributes_and
 def test_a_project_written_by_qualitative_coding_imports_with_its_codes_and_codings_intact(world):
     partnership = world.away.partnership
     data = (FILES / "qualitative-coding-1.7.8-focus-group.qdpx").read_bytes()
-    actions.import_exchange(None, partnership, read_qdpx(data))
+    actions.import_exchange(OPERATOR, partnership, read_qdpx(data))
     source = Source.objects.get(partnership=partnership, title="focus-group.txt")
     coded = sorted((c.code.name, c.excerpt.strip()) for c in Coding.objects.filter(source=source))
     assert coded == [
@@ -183,7 +186,7 @@ def test_a_codebook_written_by_taguette_imports_with_its_codes(world):
     partnership = world.away.partnership
     data = (FILES / "taguette-1.5.2-codebook.qdc").read_bytes()
     assert b"<Sets/>" in data  # Taguette writes an empty Sets, which the schema does not allow
-    counts = actions.import_exchange(None, partnership, read_qdc(data))
+    counts = actions.import_exchange(OPERATOR, partnership, read_qdc(data))
     assert counts["codes"] == 5
     names = set(Code.objects.filter(partnership=partnership).values_list("name", flat=True))
     assert {
@@ -193,7 +196,7 @@ def test_a_codebook_written_by_taguette_imports_with_its_codes(world):
         "wellbeing.respected",
         "wellbeing.safe",
     } <= names
-    again = actions.import_exchange(None, partnership, read_qdc(data))
+    again = actions.import_exchange(OPERATOR, partnership, read_qdc(data))
     assert again["codes"] == 0  # importing the same codebook twice adds nothing
 
 
@@ -211,7 +214,7 @@ def test_positions_in_a_file_with_crlf_endings_land_on_the_same_words_after_norm
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("project.qde", xml)
         archive.writestr("sources/a.txt", "\ufeff" + text)
-    actions.import_exchange(None, world.away.partnership, read_qdpx(buffer.getvalue()))
+    actions.import_exchange(OPERATOR, world.away.partnership, read_qdpx(buffer.getvalue()))
     coding = Coding.objects.get(source__title="CRLF notes")
     assert coding.source.text == "First line.\nSecond line is coded.\n"
     assert coding.excerpt == "Second line is coded"
@@ -259,10 +262,10 @@ def test_a_project_whose_coding_points_outside_its_text_imports_nothing(world):
 def test_a_project_imported_twice_is_refused_the_second_time(world):
     data = (FILES / "qualitative-coding-1.7.8-focus-group.qdpx").read_bytes()
     partnership = world.away.partnership
-    actions.import_exchange(None, partnership, read_qdpx(data))
+    actions.import_exchange(OPERATOR, partnership, read_qdpx(data))
     codes = Code.objects.filter(partnership=partnership).count()
     with pytest.raises(ExchangeError, match="imported before"):
-        actions.import_exchange(None, partnership, read_qdpx(data))
+        actions.import_exchange(OPERATOR, partnership, read_qdpx(data))
     assert Code.objects.filter(partnership=partnership).count() == codes
 
 

@@ -4,6 +4,7 @@ import textwrap
 
 import pytest
 
+from followup.core.types import CommandLine
 from followup.frameworks.library import (
     LIBRARY_DIR,
     LibraryFileError,
@@ -12,6 +13,8 @@ from followup.frameworks.library import (
     parse_text,
 )
 from followup.frameworks.models import Framework, QualityIndicator, Scale
+
+OPERATOR = CommandLine("tests")
 
 GOOD = textwrap.dedent(
     """\
@@ -51,7 +54,7 @@ BAD = textwrap.dedent(
 
 
 def test_bundled_library_loads_three_files_with_the_expected_counts(db):
-    results = load_library()
+    results = load_library(OPERATOR)
     assert sorted((r.kind, r.urn) for r in results) == [
         ("framework", "urn:followup:framework:ci-care-protection-2019"),
         ("framework", "urn:followup:framework:ci-children-2012"),
@@ -88,9 +91,9 @@ def test_bundled_library_loads_three_files_with_the_expected_counts(db):
 
 
 def test_loading_the_library_twice_changes_nothing(db):
-    load_library()
+    load_library(OPERATOR)
     counts = (Scale.objects.count(), Framework.objects.count(), QualityIndicator.objects.count())
-    again = load_library()
+    again = load_library(OPERATOR)
     assert all(not r.created for r in again)
     assert (
         Scale.objects.count(),
@@ -102,7 +105,7 @@ def test_loading_the_library_twice_changes_nothing(db):
 def test_a_framework_file_loads_its_bundled_scale_when_that_is_not_yet_loaded(db, tmp_path):
     path = tmp_path / "tiny.yaml"
     path.write_text(GOOD, encoding="utf-8")
-    results = load_file(path)
+    results = load_file(path, OPERATOR)
     assert [(r.kind, r.created) for r in results] == [("scale", True), ("framework", True)]
     tiny = Framework.objects.get(urn="urn:test:framework:tiny")
     assert [(qi.ref_id, qi.name, qi.assessable, qi.depth) for qi in tiny.indicators.all()] == [
@@ -115,7 +118,7 @@ def test_a_malformed_file_gives_every_error_with_its_line_and_loads_nothing(db, 
     path = tmp_path / "bad.yaml"
     path.write_text(BAD, encoding="utf-8")
     with pytest.raises(LibraryFileError) as caught:
-        load_file(path)
+        load_file(path, OPERATOR)
     assert caught.value.errors == [
         "bad.yaml, line 5: The framework: unknown key 'colour' (expected one of: description, kind, "
         "name, nodes, notes, provider, published, scale, short_name, sources, urn, version).",
@@ -168,10 +171,10 @@ def test_a_scale_whose_values_do_not_go_down_is_refused():
 def test_changed_content_under_a_loaded_version_is_refused(db, tmp_path):
     path = tmp_path / "tiny.yaml"
     path.write_text(GOOD, encoding="utf-8")
-    load_file(path)
+    load_file(path, OPERATOR)
     path.write_text(GOOD.replace("First indicator", "Renamed indicator"), encoding="utf-8")
     with pytest.raises(LibraryFileError) as caught:
-        load_file(path)
+        load_file(path, OPERATOR)
     assert "already loaded with different content" in caught.value.errors[0]
     assert QualityIndicator.objects.filter(name="First indicator").exists()
     assert not QualityIndicator.objects.filter(name="Renamed indicator").exists()

@@ -7,11 +7,14 @@ import textwrap
 
 import pytest
 
+from followup.core.types import CommandLine
 from followup.indicators.export import values_for_export, write_tidy
 from followup.indicators.importer import apply_import, load_mapping, plan_import
 from followup.indicators.models import DataElement, DataValue, Release
 from followup.indicators.reading import read_table
 from followup.partnerships.models import Area
+
+OPERATOR = CommandLine("tests")
 
 TIDY = textwrap.dedent(
     """\
@@ -74,7 +77,7 @@ def test_a_tidy_file_imports_and_importing_it_again_changes_nothing(areas):
     plan = plan_import(table(TIDY), release="CSWS 2018-19")
     assert plan.ok, plan.errors
     assert (len(plan.new), len(plan.revisions), len(plan.unchanged)) == (4, 0, 0)
-    apply_import(plan)
+    apply_import(plan, actor=OPERATOR)
     again = plan_import(table(TIDY), release="CSWS 2018-19")
     assert (
         len(again.new),
@@ -82,7 +85,7 @@ def test_a_tidy_file_imports_and_importing_it_again_changes_nothing(areas):
         len(again.confirmations),
         len(again.unchanged),
     ) == (0, 0, 0, 4)
-    apply_import(again)
+    apply_import(again, actor=OPERATOR)
     assert DataValue.objects.count() == 4
 
 
@@ -94,16 +97,16 @@ def test_a_statistics_gov_scot_download_and_a_tidy_file_of_the_same_figures_give
     )
     assert plan.ok, plan.errors
     assert plan.ignored == 2  # the ratio and the community rows are other measures
-    apply_import(plan)
+    apply_import(plan, actor=OPERATOR)
     from_sgs = exported().splitlines()
     DataValue.objects.all().delete()
-    apply_import(plan_import(table(TIDY), release="statistics.gov.scot 2020"))
+    apply_import(plan_import(table(TIDY), release="statistics.gov.scot 2020"), actor=OPERATOR)
     assert exported().splitlines() == from_sgs
     assert from_sgs[1] == "S12000028,2018-07-31,looked_after_total,312,statistics.gov.scot 2020,,"
 
 
 def test_a_later_release_that_revises_a_value_is_a_revision_and_both_values_are_kept(areas):
-    apply_import(plan_import(table(TIDY), release="CSWS 2018-19 (first estimate)"))
+    apply_import(plan_import(table(TIDY), release="CSWS 2018-19 (first estimate)"), actor=OPERATOR)
     Release.objects.filter(name="CSWS 2018-19 (first estimate)").update(published_on="2020-03-03")
     revised = TIDY.replace(
         "S92000003,2019-07-31,looked_after_total,14015",
@@ -114,7 +117,7 @@ def test_a_later_release_that_revises_a_value_is_a_revision_and_both_values_are_
         ("S92000003", "2019-07-31", 14015.0, "CSWS 2018-19 (first estimate)", 14262.0)
     ]
     assert len(plan.confirmations) == 3
-    apply_import(plan)
+    apply_import(plan, actor=OPERATOR)
     latest = [line for line in exported().splitlines() if line.startswith("S92000003,2019-07-31")]
     assert latest == ["S92000003,2019-07-31,looked_after_total,14262,CSWS 2018-19 (republished),,"]
     both = [
@@ -157,12 +160,12 @@ def test_every_bad_row_is_reported_with_its_line_and_column_and_nothing_is_impor
         "line 10, column period: cannot read '2018' as a day (YYYY-MM-DD)",
     ]
     with pytest.raises(ValueError):
-        apply_import(plan)
+        apply_import(plan, actor=OPERATOR)
     assert DataValue.objects.count() == 0
 
 
 def test_a_changed_figure_under_the_same_release_is_refused(areas):
-    apply_import(plan_import(table(TIDY), release="R1"))
+    apply_import(plan_import(table(TIDY), release="R1"), actor=OPERATOR)
     changed = TIDY.replace(",312", ",313")
     plan = plan_import(table(changed), release="R1")
     assert [str(p) for p in plan.errors] == [
@@ -182,7 +185,7 @@ def test_unknown_data_elements_are_created_only_when_asked_and_are_listed(areas)
     assert not plan_import(table(text)).ok
     plan = plan_import(table(text), create_elements=True)
     assert plan.ok and plan.created_elements == ["referrals"]
-    apply_import(plan)
+    apply_import(plan, actor=OPERATOR)
     element = DataElement.objects.get(code="referrals")
     assert (element.period_kind, element.is_count) == ("quarter", False)
 
@@ -266,7 +269,7 @@ def test_a_validation_rule_refuses_a_part_larger_than_its_whole_naming_the_row(a
         operator="<=",
         right="looked_after_total",
     )
-    apply_import(plan_import(table(TIDY), release="R1"))
+    apply_import(plan_import(table(TIDY), release="R1"), actor=OPERATOR)
     bad = "area_code,period,data_element,value\nS12000028,2019-07-31,looked_after_residential,400\n"
     plan = plan_import(table(bad), release="R2")
     assert [str(p) for p in plan.errors] == [

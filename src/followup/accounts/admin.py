@@ -1,8 +1,27 @@
 from django.contrib import admin
+from django.contrib.auth.models import Group, User
 
 from followup.accounts.models import LoginFailure
+from followup.core.admin import AuditedAdmin, AuditedGroupAdmin, AuditedUserAdmin
+
+# Django's own user and group pages, replaced by audited ones: making someone staff or
+# superuser, changing their groups or permissions, or deleting them is on the record.
+admin.site.unregister(User)
+admin.site.unregister(Group)
+admin.site.register(User, AuditedUserAdmin)
+admin.site.register(Group, AuditedGroupAdmin)
 
 
 @admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin):
+class LoginFailureAdmin(AuditedAdmin):
+    """Failed sign-ins are written only by the throttle. An administrator may delete them to
+    let someone try again before the window ends; that deletion is audited."""
+
     list_display = ["username", "ip_address", "at"]
+    readonly_fields = ["username", "ip_address", "at"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

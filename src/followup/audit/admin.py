@@ -5,8 +5,8 @@ from followup.audit.models import AuditEntry
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_name", "verb", "object_repr", "partnership"]
-    list_filter = ["verb", "partnership"]
+    list_display = ["at", "actor_name", "verb", "object_repr", "partnership_name"]
+    list_filter = ["verb", "partnership_name"]
     search_fields = ["object_repr", "actor_name"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
 

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.db import models
 
 from followup.audit.models import AuditEntry
-from followup.core.types import AnyUser
+from followup.core.types import Actor, CommandLine
 
 Snapshot = dict[str, Any]
 
@@ -55,54 +55,108 @@ def diff(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
     }
 
 
+SECRET_FIELDS = frozenset({"password"})
+"""Fields whose values never go into the log: only that they were set or changed."""
+
+
+def _secret(value: Any) -> str | None:
+    if not value:
+        return None
+    return "(unusable)" if str(value).startswith("!") else "(set)"
+
+
+def _scrub(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    scrubbed = dict(changes)
+    for name in SECRET_FIELDS & set(changes):
+        old, new = changes[name]
+        new_mark = _secret(new)
+        if old and new and new_mark == "(set)":
+            new_mark = "(changed)"
+        scrubbed[name] = [_secret(old), new_mark]
+    return scrubbed
+
+
+def _who(actor: Actor | None) -> tuple[int | None, str]:
+    """The actor's id and name as plain values. Every write has a real actor: a signed-in user
+    or the command line; anything else is a programming error."""
+    if isinstance(actor, CommandLine):
+        return None, actor.name
+    if isinstance(actor, User) and actor.pk is not None:
+        return actor.pk, actor.get_username()
+    raise ValueError(f"An audit entry needs a signed-in user or the command line, not {actor!r}.")
+
+
+def _entry(
+    actor: Actor | None,
+    verb: str,
+    obj: models.Model,
+    changes: dict[str, list[Any]],
+    partnership: models.Model | None,
+) -> AuditEntry:
+    actor_id, actor_name = _who(actor)
+    return AuditEntry(
+        actor_id=actor_id,
+        actor_name=actor_name[:150],
+        verb=verb,
+        partnership_id=partnership.pk if partnership is not None else None,
+        partnership_name=str(partnership)[:200] if partnership is not None else "",
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        changes=_scrub(changes),
+    )
+
+
 def record(
-    actor: AnyUser | None,
+    actor: Actor | None,
     verb: str,
     obj: models.Model,
     changes: dict[str, list[Any]],
     partnership: models.Model | None = None,
 ) -> AuditEntry:
     """Write one audit entry. Call inside the action's transaction."""
-    user = actor if isinstance(actor, User) else None
-    return AuditEntry.objects.create(
-        actor=user,
-        actor_name=user.get_username() if user is not None else "system",
-        verb=verb,
-        partnership_id=partnership.pk if partnership is not None else None,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
-        changes=changes,
-    )
+    entry = _entry(actor, verb, obj, changes, partnership)
+    entry.save()
+    return entry
 
 
 def record_many(
-    actor: AnyUser | None,
+    actor: Actor | None,
     verb: str,
     entries: Iterable[tuple[models.Model, dict[str, list[Any]]]],
     partnership: models.Model | None = None,
 ) -> None:
     """Write one audit entry for each (object, changes), in one statement. Call inside the
     action's transaction, after the objects are saved."""
-    user = actor if isinstance(actor, User) else None
     AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=user,
-                actor_name=user.get_username() if user is not None else "system",
-                verb=verb,
-                partnership_id=partnership.pk if partnership is not None else None,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:300],
-                changes=changes,
-            )
-            for obj, changes in entries
-        ]
+        [_entry(actor, verb, obj, changes, partnership) for obj, changes in entries]
     )
 
 
-def record_create(actor: Any, verb: str, obj: models.Model, partnership: Any) -> AuditEntry:
+def record_command(
+    actor: CommandLine,
+    command: str,
+    arguments: Iterable[str] = (),
+    changes: dict[str, list[Any]] | None = None,
+) -> AuditEntry:
+    """Record a command that writes without naming its rows (``followup migrate``, ``followup
+    manage ...``): the log cannot list what it changed row by row, but says who ran what, when."""
+    actor_id, actor_name = _who(actor)
+    line = " ".join(["followup", command, *arguments])
+    entry = AuditEntry(
+        actor_id=actor_id,
+        actor_name=actor_name[:150],
+        verb=f"command.{command}"[:60],
+        object_type="cli.command",
+        object_id=command[:64],
+        object_repr=line[:300],
+        changes=changes if changes is not None else {"command": [None, line]},
+    )
+    entry.save()
+    return entry
+
+
+def record_create(actor: Actor, verb: str, obj: models.Model, partnership: Any) -> AuditEntry:
     return record(actor, verb, obj, diff({}, snapshot(obj)), partnership)
 
 
@@ -111,4 +165,4 @@ def history(objects: Iterable[models.Model]) -> models.QuerySet[AuditEntry]:
     query = models.Q(pk__in=[])
     for obj in objects:
         query |= models.Q(object_type=obj._meta.label_lower, object_id=str(obj.pk))
-    return AuditEntry.objects.filter(query).select_related("actor")
+    return AuditEntry.objects.filter(query)

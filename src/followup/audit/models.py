@@ -1,27 +1,54 @@
-"""The audit log: one row per create, update or delete, never changed afterwards."""
+"""The audit log: one row per create, update or delete, never changed afterwards.
+
+Who acted and in which partnership are kept as plain values (ids and names), not foreign keys,
+so deleting a user or a partnership leaves every row exactly as it was written.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    """Rows are only ever added: changing or removing them in bulk is refused too."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValueError("Audit entries are never changed.")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise ValueError("Audit entries are never changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError("Audit entries are never deleted.")
 
 
 class AuditEntry(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    actor_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The acting user's id; empty for the command line.",
     )
-    actor_name = models.CharField(max_length=150, help_text="The actor's username when it acted.")
+    actor_name = models.CharField(
+        max_length=150,
+        help_text="The actor's username when it acted, or cli:OS-USER for the command line.",
+    )
     verb = models.CharField(max_length=60, help_text="e.g. action.create, evaluation.update")
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", null=True, blank=True, on_delete=models.SET_NULL
+    partnership_id = models.BigIntegerField(
+        null=True, blank=True, db_index=True, help_text="The partnership's id when it was written."
+    )
+    partnership_name = models.CharField(
+        max_length=200, blank=True, default="", help_text="The partnership's name then."
     )
     object_type = models.CharField(max_length=100, help_text="app_label.model")
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=300)
     changes = models.JSONField(default=dict, help_text="{field: [old, new]}")
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -83,13 +83,13 @@ def load_demo(password: str | None = None) -> tuple[str, list[DemoSignIn]]:
     """Load the demo; return the password and the sign-ins."""
     password = password or secrets.token_urlsafe(12)
     with transaction.atomic():
-        load_library()
-        load_statistics()
         # Reports published from the demo are demo data too: they go with it.
         Publication.objects.filter(partnership__slug__in=DEMO_SLUGS).delete()
         Partnership.objects.filter(slug__in=DEMO_SLUGS).delete()
         User.objects.filter(username__in=[c[0] for c in CAST] + ["demo-loader"]).delete()
         loader = User.objects.create_user("demo-loader", password=None, is_active=True)
+        load_library(loader)
+        load_statistics(loader)
         south = _south_ayrshire(loader)
         glen = _glenmorran(loader)
         partnerships = {"south-ayrshire": south, "glenmorran": glen}

@@ -12,6 +12,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+from followup.core.types import Actor
 from followup.indicators.importer import apply_import, plan_import
 from followup.indicators.models import DataElement, ValidationRule
 from followup.indicators.reading import Table
@@ -195,18 +196,20 @@ def _lgbf() -> list[list[str]]:
     return rows
 
 
-def _import(release: str, rows: list[list[str]], source_url: str = "") -> dict[str, int]:
+def _import(
+    actor: Actor, release: str, rows: list[list[str]], source_url: str = ""
+) -> dict[str, int]:
     table = Table(TIDY, [(i + 2, dict(zip(TIDY, row, strict=True))) for i, row in enumerate(rows)])
     plan = plan_import(table, release=release)
     if not plan.ok:
         raise ValueError(
             f"demo data for {release!r} did not import: " + "; ".join(map(str, plan.errors[:5]))
         )
-    return apply_import(plan, source_url=source_url)
+    return apply_import(plan, actor=actor, source_url=source_url)
 
 
-def load_statistics() -> dict[str, Any]:
-    """Areas, data elements, rules and every public release. Idempotent."""
+def load_statistics(actor: Actor) -> dict[str, Any]:
+    """Areas, data elements, rules and every public release, imported as the actor. Idempotent."""
     names = {row["area_code"]: row["area_name"] for row in _rows("council_looked_after.csv")}
     for code, name in names.items():
         Area.objects.update_or_create(
@@ -241,6 +244,6 @@ def load_statistics() -> dict[str, Any]:
         for row in _rows(name)
     }
     for release, rows in _national().items():
-        counts[release] = _import(release, rows, urls.get(release, "")[:500])
-    counts[LGBF_RELEASE] = _import(LGBF_RELEASE, _lgbf())
+        counts[release] = _import(actor, release, rows, urls.get(release, "")[:500])
+    counts[LGBF_RELEASE] = _import(actor, LGBF_RELEASE, _lgbf())
     return counts

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from followup.audit.log import record, record_many
 from followup.core import writes
+from followup.core.types import Actor, CommandLine
 from followup.evidence.models import WELLBEING_MEANINGS, Case, Code, Coding, Quote, Source
 from followup.evidence.refi import ExchangeError
 from followup.evidence.refi_import import CodeSpec, Exchange
@@ -376,15 +377,13 @@ def approve_quote(user: AnyUser, quote: Quote) -> Quote:
         )
 
 
-def import_exchange(
-    user: AnyUser | None, partnership: Partnership, exchange: Exchange
-) -> dict[str, int]:
+def import_exchange(user: Actor, partnership: Partnership, exchange: Exchange) -> dict[str, int]:
     """Write a checked REFI-QDA file's codes, cases, sources and codings, all or nothing.
 
     A code whose GUID, or whose name under the same parent, is already in the codebook is reused,
     so a codebook can be imported again safely; a source already imported is refused. ``user`` is
-    None for the command line, whose operator already holds the database."""
-    if user is not None:
+    the command line's operator, who already holds the database, or a member who may code."""
+    if not isinstance(user, CommandLine):
         require(user, partnership, Capability.CODE_EVIDENCE)
     taken = set(
         Source.objects.filter(
@@ -460,7 +459,7 @@ def import_exchange(
                 memo=source_spec.memo,
                 guid=source_spec.guid,
                 case=case_of.get(source_spec.guid),
-                created_by=_user(user) if user is not None else None,
+                created_by=user if isinstance(user, User) else None,
             )
             writes.create(user, "source.import", source, partnership)
             counts["sources"] += 1
@@ -479,7 +478,7 @@ def import_exchange(
                         end=c.end,
                         memo=c.memo,
                         guid=c.guid,
-                        created_by=_user(user) if user is not None else None,
+                        created_by=user if isinstance(user, User) else None,
                     )
                 )
             Coding.objects.bulk_create(rows)

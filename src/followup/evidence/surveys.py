@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from followup.audit.log import record
+from followup.audit.log import diff, record, record_many, snapshot
 from followup.evidence.models import Case, Source, SurveyUpload
 from followup.evidence.text import normalise
 from followup.indicators.reading import Table, TableError, read_table
@@ -122,7 +122,8 @@ def import_survey(user: AnyUser, upload: SurveyUpload, roles: dict[str, str]) ->
         raise ValidationError([f"Respondent {sorted(taken)[0]!r} is already imported"])
     from django.utils import timezone
 
-    made = 0
+    cases: list[Case] = []
+    sources: list[Source] = []
     with transaction.atomic():
         for _, respondent, attributes, text in plan.respondents:
             if not text.strip():
@@ -130,19 +131,26 @@ def import_survey(user: AnyUser, upload: SurveyUpload, roles: dict[str, str]) ->
             case = Case.objects.create(
                 partnership=partnership, name=f"{upload.title}: {respondent}", attributes=attributes
             )
-            Source.objects.create(
-                partnership=partnership,
-                title=f"{upload.title}: respondent {respondent}",
-                kind=Source.Kind.SURVEY,
-                text=text,
-                case=case,
-                created_by=user if isinstance(user, User) else None,
+            cases.append(case)
+            sources.append(
+                Source.objects.create(
+                    partnership=partnership,
+                    title=f"{upload.title}: respondent {respondent}",
+                    kind=Source.Kind.SURVEY,
+                    text=text,
+                    case=case,
+                    created_by=user if isinstance(user, User) else None,
+                )
             )
-            made += 1
         upload.imported_at = timezone.now()
         upload.data = b""
         upload.save(update_fields=["imported_at", "data"])
+        made = len(sources)
         record(user, "survey.import", upload, {"respondents": [None, made]}, partnership)
+        record_many(user, "case.import", [(c, diff({}, snapshot(c))) for c in cases], partnership)
+        record_many(
+            user, "source.import", [(s, diff({}, snapshot(s))) for s in sources], partnership
+        )
     return made
 
 

@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from followup.audit.log import record
+from followup.core.types import Actor
 from followup.frameworks.models import Framework, QualityIndicator, Scale
 
 LIBRARY_DIR = Path(__file__).resolve().parent / "library"
@@ -345,16 +347,17 @@ def find_in_library(urn: str) -> Path | None:
     return None
 
 
-def load_file(path: Path | str) -> list[LoadResult]:
-    """Validate and load a library file (and a bundled scale it needs). All or nothing."""
+def load_file(path: Path | str, actor: Actor) -> list[LoadResult]:
+    """Validate and load a library file (and a bundled scale it needs). All or nothing; each
+    scale and framework loaded is recorded in the audit log as the actor's."""
     data = parse_file(path)
     with transaction.atomic():
-        return _load(data, str(Path(path).name))
+        return _load(data, str(Path(path).name), actor)
 
 
-def _load(data: dict[str, Any], name: str) -> list[LoadResult]:
+def _load(data: dict[str, Any], name: str, actor: Actor) -> list[LoadResult]:
     if data["kind"] == "scale":
-        return [_load_scale(data, name)]
+        return [_load_scale(data, name, actor)]
     results: list[LoadResult] = []
     scale = Scale.objects.filter(urn=data["scale"]).order_by("-version").first()
     if scale is None:
@@ -364,13 +367,25 @@ def _load(data: dict[str, Any], name: str) -> list[LoadResult]:
                 name,
                 [f"{name}: the scale '{data['scale']}' is not loaded; load its file first."],
             )
-        results.append(_load_scale(parse_file(scale_path), scale_path.name))
+        results.append(_load_scale(parse_file(scale_path), scale_path.name, actor))
         scale = Scale.objects.get(urn=data["scale"], version=results[-1].version)
-    results.append(_load_framework(data, scale, name))
+    results.append(_load_framework(data, scale, name, actor))
     return results
 
 
-def _load_scale(data: dict[str, Any], name: str) -> LoadResult:
+def _loaded(actor: Actor, obj: Scale | Framework, name: str, **extra: Any) -> None:
+    changes: dict[str, list[Any]] = {
+        "file": [None, name],
+        "urn": [None, obj.urn],
+        "version": [None, obj.version],
+        "name": [None, obj.name],
+        "digest": [None, obj.digest],
+    }
+    changes.update({key: [None, value] for key, value in extra.items()})
+    record(actor, f"{obj._meta.model_name}.load", obj, changes)
+
+
+def _load_scale(data: dict[str, Any], name: str, actor: Actor) -> LoadResult:
     existing = Scale.objects.filter(urn=data["urn"], version=data["version"]).first()
     result = LoadResult("scale", data["urn"], data["version"], data["name"], created=False)
     if existing is not None:
@@ -384,7 +399,7 @@ def _load_scale(data: dict[str, Any], name: str) -> LoadResult:
             )
         result.messages.append("already loaded, unchanged")
         return result
-    Scale.objects.create(
+    scale = Scale.objects.create(
         urn=data["urn"],
         version=data["version"],
         name=data["name"],
@@ -393,11 +408,12 @@ def _load_scale(data: dict[str, Any], name: str) -> LoadResult:
         levels=data["levels"],
         digest=data["digest"],
     )
+    _loaded(actor, scale, name, levels=len(data["levels"]))
     result.created = True
     return result
 
 
-def _load_framework(data: dict[str, Any], scale: Scale, name: str) -> LoadResult:
+def _load_framework(data: dict[str, Any], scale: Scale, name: str, actor: Actor) -> LoadResult:
     result = LoadResult("framework", data["urn"], data["version"], data["name"], created=False)
     existing = Framework.objects.filter(urn=data["urn"], version=data["version"]).first()
     if existing is not None:
@@ -441,6 +457,7 @@ def _load_framework(data: dict[str, Any], scale: Scale, name: str) -> LoadResult
             notes=node["notes"],
         )
         by_urn[node["urn"]] = indicator
+    _loaded(actor, framework, name, scale=str(scale), quality_indicators=len(data["nodes"]))
     result.created = True
     result.messages.append(
         f"{sum(1 for n in data['nodes'] if n['assessable'])} assessable quality indicators"
@@ -448,12 +465,13 @@ def _load_framework(data: dict[str, Any], scale: Scale, name: str) -> LoadResult
     return result
 
 
-def load_library() -> list[LoadResult]:
-    """Load every bundled library file (scales first). Idempotent."""
+def load_library(actor: Actor) -> list[LoadResult]:
+    """Load every bundled library file (scales first), as the actor. Idempotent: a file already
+    loaded writes nothing and records nothing."""
     results: list[LoadResult] = []
     paths = sorted(LIBRARY_DIR.glob("*.yaml"))
     parsed = [(p, parse_file(p)) for p in paths]
     with transaction.atomic():
         for path, data in sorted(parsed, key=lambda item: item[1]["kind"] != "scale"):
-            results.extend(_load(data, path.name))
+            results.extend(_load(data, path.name, actor))
     return results

@@ -161,7 +161,7 @@ def apply_upload(user: AnyUser, upload: ImportUpload) -> dict[str, int]:
     if not plan.ok:
         raise ValidationError("The file has problems; nothing was imported.")
     with transaction.atomic():
-        counts = apply_import(plan, actor=user if isinstance(user, User) else None)
+        counts = apply_import(plan, actor=user)
         upload.applied_at = timezone.now()
         upload.data = b""
         upload.save(update_fields=["applied_at", "data"])

@@ -14,6 +14,7 @@ class DataElementAdmin(AuditedAdmin):
 class ReleaseAdmin(AuditedAdmin):
     list_display = ["name", "published_on", "partnership"]
     search_fields = ["name"]
+    readonly_fields = ["created_by"]  # who imported it; the audit log names who changed it
 
 
 @admin.register(Indicator)

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from followup.audit.log import record
+from followup.core.types import Actor
 from followup.indicators.models import (
     DataElement,
     DataValue,
@@ -503,9 +504,10 @@ def _classify(
 
 
 def apply_import(
-    plan: ImportPlan, *, actor: Any = None, published_on: Any = None, source_url: str = ""
+    plan: ImportPlan, *, actor: Actor, published_on: Any = None, source_url: str = ""
 ) -> dict[str, int]:
-    """Write a plan with no problems, in one transaction; return counts. Raises ValueError otherwise."""
+    """Write a plan with no problems, in one transaction, as the actor (a member on the web, the
+    operator on the command line); return counts. Raises ValueError otherwise."""
     if not plan.ok:
         raise ValueError("the plan has problems; nothing was imported")
     partnership = plan.partnership

@@ -1,0 +1,28 @@
+"""Every write to user accounts made outside Django's admin (which is audited in core/admin.py)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from followup.audit.log import diff, record, snapshot
+from followup.core.types import Actor, CommandLine
+
+
+def create_user(
+    actor: Actor, *, username: str, email: str, password: str, superuser: bool = False
+) -> User:
+    """Create a user (a superuser may use the Django admin). Only the command line's operator or
+    a superuser may; the password is validated by the caller and never recorded."""
+    if not isinstance(actor, CommandLine) and not (
+        isinstance(actor, User) and actor.is_active and actor.is_superuser
+    ):
+        raise PermissionDenied("Only an administrator can create users.")
+    with transaction.atomic():
+        if superuser:
+            user = User.objects.create_superuser(username, email, password)
+        else:
+            user = User.objects.create_user(username, email, password)
+        record(actor, "user.create", user, diff({}, snapshot(user)))
+    return user
