@@ -19,6 +19,7 @@ from followup.indicators.models import DataElement, DataValue, Release, Validati
 from followup.indicators.plan import Change, ImportPlan
 from followup.indicators.reading import read_table
 from followup.indicators.values import series
+from followup.partnerships.models import Area, Partnership
 from tests.indicators.figures import AWAY_OWN, HOME_OWN, OFFICIAL, lay_figures, put
 
 ATTACK = b"area_code,period,data_element,value\nS1HOME,2024,children_looked_after,0\n"
@@ -115,6 +116,30 @@ def test_a_partnership_without_an_area_gives_no_official_figures(world, figures)
         "statistics are imported by an administrator. For figures of the partnership's own, use "
         "a data element of its own"
     ]
+
+
+def test_the_refusal_the_docs_quote_is_the_one_a_partnership_gets(db):
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "data-import.md").read_text()
+    [quoted] = [line for line in docs.splitlines() if line.startswith("line 2, column area_code")]
+    Area.objects.create(code="S12000028", name="South Ayrshire")
+    DataElement.objects.create(
+        code="looked_after_residential", name="In residential care", period_kind="day"
+    )
+    glenmorran = Partnership.objects.create(
+        slug="glenmorran", name="Glenmorran children's services partnership"
+    )
+    plan = plan_import(
+        read_table(
+            ATTACK.replace(
+                b"S1HOME,2024,children_looked_after",
+                b"S12000028,2024-07-31,looked_after_residential",
+            ),
+            "f.csv",
+        ),
+        release="Glenmorran private release",
+        partnership=glenmorran,
+    )
+    assert [str(p) for p in plan.errors] == [quoted]
 
 
 def test_a_partnerships_own_data_element_holds_figures_for_any_area_that_only_it_sees(
