@@ -174,7 +174,8 @@ def check_tenancy(plan: ImportPlan, elements: dict[str, DataElement]) -> None:
     """Refuse, whatever the plan says, a partnership's write of another's or a derived data
     element, or of an official one for an area not its own."""
     partnership = plan.partnership
-    own_area = partnership.area.code if partnership and partnership.area_id else None  # type: ignore[union-attr]
+    own = partnership.area if partnership is not None else None
+    own_area = own.code if own is not None else None
     for code, area in {(c.element, c.area) for c in plan.to_write}:
         element = elements.get(code)
         if element is None:

@@ -197,9 +197,8 @@ def plan_import(
 
     elements = elements_by_code(partnership)
     areas = {a.code: a for a in Area.objects.all()}
-    own_area = (
-        areas.get(partnership.area.code) if partnership and partnership.area_id else None  # type: ignore[union-attr]
-    )
+    own = partnership.area if partnership is not None else None
+    own_area = areas.get(own.code) if own is not None else None
     release_names = sorted({r.release for r in raws if r.release})
     existing_releases = {
         r.name: r for r in own_releases(partnership).filter(name__in=release_names)
