@@ -252,6 +252,11 @@ def cmd_import_data(args: argparse.Namespace) -> int:
             f"  revision: {change.element} {change.area} {change.period}: {change.old_value:g} "
             f"({change.old_release}) -> {change.value:g} ({change.release})"
         )
+    for change in plan.derived:
+        was = "no figure" if change.old_value is None else f"{change.old_value:g}"
+        print(
+            f"  derived: {change.element} {change.area} {change.period}: {was} -> {change.value:g}"
+        )
     if args.dry_run:
         print("Dry run: nothing was imported.")
         return 0

@@ -144,8 +144,9 @@ def test_lead_uploads_a_file_checks_the_preview_and_imports_it(page, demo, tmp_p
         "area_code,period,data_element,value\nS12000028,2021-07-31,looked_after_residential,many\n"
     )
     good = tmp_path / "good.csv"
-    good.write_text(
+    good.write_text(  # both parts of the derived total, so the preview lists its change too
         "area_code,period,data_element,value\nS12000028,2021-07-31,looked_after_residential,31\n"
+        "S12000028,2021-07-31,looked_after_community,280\n"
     )
     page.sign_in("lead", PASSWORD)
     page.page.wait_for_url(re.compile(r"/p/south-ayrshire/$"))
@@ -157,10 +158,11 @@ def test_lead_uploads_a_file_checks_the_preview_and_imports_it(page, demo, tmp_p
         page.page.wait_for_url(re.compile(r"/data/uploads/\d+/$"))
         assert page.page.locator("h1").inner_text() == heading
         page.assert_accessible()
-    page.page.click("text=Import 1 figure")
+    assert "Derived figures this import changes" in page.page.content()
+    page.page.click("text=Import 2 figures")
     page.page.wait_for_url(re.compile(r"/indicators/$"))
     assert (
-        "Imported 1 figure from good.csv."
+        "Imported 2 figures from good.csv."
         in page.page.locator(".govuk-notification-banner").inner_text()
     )
     page.assert_accessible()

@@ -95,6 +95,10 @@ ELEMENTS = [
         "LGBF data file (Improvement Service), January 2022",
     ),
 ]
+# Derived data elements: worked out from their parts on every read, never imported.
+FORMULAS = {
+    "looked_after_community_and_residential": "looked_after_community + looked_after_residential"
+}
 RULES = [
     (
         "On the register and looked after, within all on the register",
@@ -177,11 +181,14 @@ def _national() -> OrderedDict[str, list[list[str]]]:
 
 
 def _lgbf() -> list[list[str]]:
+    """The LGBF rows, but not the file's derived totals: Followup works those out from their parts
+    (``looked_after_community_and_residential`` has a formula), and no file may give them."""
     rows = []
     for row in _rows("council_looked_after.csv"):
+        if "DERIVED" in row["measure"]:
+            continue
         element = LGBF_MEASURES[row["measure"]]
-        status = "derived: community plus residential" if "DERIVED" in row["measure"] else ""
-        rows.append([row["area_code"], row["reference_date"], element, row["value"], status, ""])
+        rows.append([row["area_code"], row["reference_date"], element, row["value"], "", ""])
     for row in _rows("council_child_protection_and_placement_lgbf.csv"):
         rows.append(
             [
@@ -231,7 +238,13 @@ def load_statistics(actor: Actor) -> dict[str, Any]:
         DataElement.objects.update_or_create(
             code=code,
             partnership=None,
-            defaults={"name": name, "period_kind": kind, "is_count": is_count, "source": source},
+            defaults={
+                "name": name,
+                "period_kind": kind,
+                "is_count": is_count,
+                "source": source,
+                "formula": FORMULAS.get(code, ""),
+            },
         )
     for name, left, op, right in RULES:
         ValidationRule.objects.update_or_create(

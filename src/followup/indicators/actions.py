@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from followup.audit.log import record
@@ -152,17 +152,47 @@ def preview_upload(user: AnyUser, upload: ImportUpload) -> ImportPlan:
     )
 
 
+class AlreadyImported(ValidationError):
+    """The upload was imported already: by an earlier submit, or by a simultaneous one."""
+
+    def __init__(self) -> None:
+        super().__init__("This file has already been imported; nothing more was imported.")
+
+
 def apply_upload(user: AnyUser, upload: ImportUpload) -> dict[str, int]:
-    """Import an upload if it still has no problem, all or nothing; then forget the file."""
+    """Import an upload if it still has no problem, all or nothing; then forget the file.
+
+    The upload is claimed first, by one conditional update at the start of the transaction: of
+    two submits, however close, one imports and the other raises ``AlreadyImported`` (it waits
+    for the first to finish where the database locks rows, and always finds it claimed).
+    """
     require(user, upload.partnership, Capability.MANAGE_DATA)
     if upload.applied_at is not None:
-        raise ValidationError("This file has already been imported.")
-    plan = preview_upload(user, upload)
-    if not plan.ok:
-        raise ValidationError("The file has problems; nothing was imported.")
-    with transaction.atomic():
-        counts = apply_import(plan, actor=user)
-        upload.applied_at = timezone.now()
-        upload.data = b""
-        upload.save(update_fields=["applied_at", "data"])
-        return counts
+        raise AlreadyImported()
+    try:
+        with transaction.atomic():
+            claimed = ImportUpload.objects.filter(pk=upload.pk, applied_at__isnull=True).update(
+                applied_at=timezone.now()
+            )
+            if not claimed:
+                raise AlreadyImported()
+            plan = preview_upload(user, upload)
+            if not plan.ok:
+                raise ValidationError("The file has problems; nothing was imported.")
+            counts = apply_import(plan, actor=user)
+            ImportUpload.objects.filter(pk=upload.pk).update(data=b"")
+    except IntegrityError:
+        raise ValidationError(
+            "Another import changed these figures while this one ran, so nothing was imported. "
+            "Check the preview again."
+        ) from None
+    except OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        if ImportUpload.objects.filter(pk=upload.pk, applied_at__isnull=False).exists():
+            raise AlreadyImported() from None
+        raise ValidationError(
+            "The database was busy, so nothing was imported. Try again in a moment."
+        ) from None
+    upload.refresh_from_db(fields=["applied_at", "data"])
+    return counts

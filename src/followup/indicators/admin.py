@@ -6,7 +6,7 @@ from followup.indicators.models import DataElement, DataValue, Indicator, Releas
 
 @admin.register(DataElement)
 class DataElementAdmin(AuditedAdmin):
-    list_display = ["code", "name", "period_kind", "is_count", "partnership"]
+    list_display = ["code", "name", "period_kind", "is_count", "formula", "partnership"]
     search_fields = ["code", "name"]
 
 

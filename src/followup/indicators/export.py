@@ -1,4 +1,9 @@
-"""Exporting values in the tidy layout, the same layout the importer reads."""
+"""Exporting values in the tidy layout, the same layout the importer reads.
+
+Only what the reader may see: official releases, plus the partnership's own when one is given.
+Derived data elements are left out: they are worked out from their parts, which are exported,
+and no file may give them.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ import csv
 from collections.abc import Iterator
 from typing import TextIO
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from followup.indicators.models import DataValue, release_order
+from followup.indicators.scope import visible_values
 from followup.partnerships.models import Partnership
 
 COLUMNS = ["area_code", "period", "data_element", "value", "release", "status", "note"]
@@ -22,11 +28,10 @@ def values_for_export(
     all_releases: bool = False,
 ) -> Iterator[DataValue]:
     """Official values, plus the partnership's own when given; the latest release of each unless asked."""
-    scope = Q(element__partnership__isnull=True)
-    if partnership is not None:
-        scope |= Q(element__partnership=partnership)
-    query: QuerySet[DataValue] = DataValue.objects.filter(scope).select_related(
-        "element", "area", "release", "period"
+    query: QuerySet[DataValue] = (
+        visible_values(partnership)
+        .filter(element__formula="")
+        .select_related("element", "area", "release", "period")
     )
     if area:
         query = query.filter(area__code=area)

@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 
 from followup.core.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm
 from followup.frameworks.models import QualityIndicator
 from followup.indicators.models import WELLBEING, DataElement, Indicator
+from followup.indicators.scope import visible_elements
 from followup.inspections.models import Recommendation
 from followup.partnerships.models import Area, Partnership
 
@@ -135,9 +135,7 @@ class IndicatorForm(StrictForm):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         self.indicator = indicator
-        elements = DataElement.objects.filter(
-            Q(partnership__isnull=True) | Q(partnership=partnership)
-        )
+        elements = visible_elements(partnership)
         self.fields["numerator"].queryset = elements  # type: ignore[attr-defined]
         self.fields["denominator"].queryset = elements  # type: ignore[attr-defined]
         self.fields["recommendations"].queryset = Recommendation.objects.filter(  # type: ignore[attr-defined]

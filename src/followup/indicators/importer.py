@@ -10,33 +10,38 @@ Two layouts are read, from CSV or XLSX (docs/data-import.md):
 Planning checks every row and reports every problem with its line, column and what was
 expected; it sorts the rest into new values, revisions (a changed figure in a later release),
 confirmations (the same figure in another release) and unchanged rows (already imported from
-this release). Applying writes the plan in one transaction, and only a plan with no problem.
+this release), and lists the derived figures the file changes (worked out on read, never
+written). Applying writes the plan in one transaction, and only a plan with no problem.
+
+Who may write what: without a partnership (the command line, run by an administrator) a file
+gives official statistics, under official releases. A partnership's file gives figures under the
+partnership's own releases, which no other partnership ever reads: for its own data elements, for
+any area, and for official data elements only for the partnership's own area. Every comparison
+with what is stored reads only what the writer may see (``followup.indicators.scope``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 from django.db import connection, transaction
-from django.db.models import Q
 
 from followup.audit.log import record
 from followup.core.types import Actor
+from followup.indicators.checks import check_rules, check_tenancy
 from followup.indicators.models import (
     DataElement,
     DataValue,
     Period,
-    Release,
-    ValidationRule,
-    release_order,
 )
 from followup.indicators.periods import PeriodError, parse_period
+from followup.indicators.plan import Change, ImportPlan, Problem
 from followup.indicators.reading import Table
-from followup.indicators.rules import check, elements_of
+from followup.indicators.scope import elements_by_code, own_releases, visible_values
 from followup.partnerships.models import Area, Partnership
 
 TIDY_REQUIRED = ("area_code", "period", "data_element", "value")
@@ -44,75 +49,6 @@ TIDY_OPTIONAL = ("release", "status", "note")
 SGS_REQUIRED = ("FeatureCode", "DateCode", "Measurement", "Units", "Value")
 SUPPRESSED = {"*", "..", "-", "c", ":", "x", "z", "[c]", "[x]", "[z]"}
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = ", ".join(
-            p
-            for p in (
-                f"line {self.line}" if self.line else "",
-                f"column {self.column}" if self.column else "",
-            )
-            if p
-        )
-        return f"{where}: {self.message}" if where else self.message
-
-
-@dataclass
-class Change:
-    line: int
-    element: str
-    area: str
-    period: str
-    release: str
-    value: float
-    status: str = ""
-    note: str = ""
-    old_value: float | None = None
-    old_release: str | None = None
-
-
-@dataclass
-class ImportPlan:
-    layout: str
-    new: list[Change] = field(default_factory=list)
-    revisions: list[Change] = field(default_factory=list)
-    confirmations: list[Change] = field(default_factory=list)
-    unchanged: list[Change] = field(default_factory=list)
-    ignored: int = 0
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    created_elements: list[str] = field(default_factory=list)
-    releases: list[str] = field(default_factory=list)
-    partnership: Partnership | None = None
-    element_kinds: dict[str, str] = field(default_factory=dict)
-    periods: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def to_write(self) -> list[Change]:
-        return self.new + self.revisions + self.confirmations
-
-    def summary(self) -> str:
-        return (
-            f"{len(self.new)} new, {len(self.revisions)} revised, {len(self.confirmations)} confirmed by "
-            f"another release, {len(self.unchanged)} unchanged"
-            + (f", {self.ignored} not in the mapping" if self.ignored else "")
-            + (
-                f"; data elements to create: {', '.join(self.created_elements)}"
-                if self.created_elements
-                else ""
-            )
-        )
 
 
 def detect_layout(headers: list[str]) -> str:
@@ -260,17 +196,13 @@ def plan_import(
         else _sgs_rows(table, release, mapping or {}, plan)
     )
 
-    scope = (
-        Q(partnership=partnership) | Q(partnership__isnull=True)
-        if partnership
-        else Q(partnership__isnull=True)
-    )
-    elements = {e.code: e for e in DataElement.objects.filter(scope)}
+    elements = elements_by_code(partnership)
     areas = {a.code: a for a in Area.objects.all()}
+    own = partnership.area if partnership is not None else None
+    own_area = areas.get(own.code) if own is not None else None
     release_names = sorted({r.release for r in raws if r.release})
     existing_releases = {
-        r.name: r
-        for r in Release.objects.filter(name__in=release_names).filter(partnership=partnership)
+        r.name: r for r in own_releases(partnership).filter(name__in=release_names)
     }
     plan.releases = release_names
     seen: dict[tuple[str, str, str, str], int] = {}
@@ -300,6 +232,37 @@ def plan_import(
             )
         element = elements.get(raw.element)
         kind = element.period_kind if element else None
+        if element is not None and element.formula:
+            plan.errors.append(
+                Problem(
+                    raw.line,
+                    element_col,
+                    f"{raw.element} is derived ({element.formula}): Followup works it out from "
+                    "its parts, so a file cannot give it; import the parts",
+                )
+            )
+        elif (
+            element is not None
+            and partnership is not None
+            and element.partnership_id is None
+            and raw.area in areas
+            and (own_area is None or raw.area != own_area.code)
+        ):
+            plan.errors.append(
+                Problem(
+                    raw.line,
+                    area_col,
+                    f"{raw.element} is an official data element: {partnership.name} may give "
+                    + (
+                        f"figures for it only for its own area, {own_area.code} ({own_area.name}), "
+                        if own_area
+                        else "no figures for it, having no area of its own, "
+                    )
+                    + "not for "
+                    + f"{raw.area}; official statistics are imported by an administrator. "
+                    "For figures of the partnership's own, use a data element of its own",
+                )
+            )
         if element is None:
             if not raw.element:
                 plan.errors.append(
@@ -381,107 +344,51 @@ def plan_import(
         return plan
     _classify(plan, parsed, elements, existing_releases)
     if plan.ok:
-        _check_rules(plan, partnership)
+        check_rules(plan, elements)
     return plan
-
-
-def implied_rules() -> list[ValidationRule]:
-    """A proportion's numerator can never exceed its denominator: one unsaved rule for each pair
-    of data elements that some indicator divides as a proportion (a count, times 1 or 100)."""
-    from followup.indicators.models import Indicator
-
-    pairs = (
-        Indicator.objects.filter(
-            denominator__isnull=False, factor__in=(1, 100), numerator__is_count=True
-        )
-        .values_list("numerator__code", "denominator__code")
-        .distinct()
-    )
-    return [
-        ValidationRule(
-            name=f"{num} is part of {den}: a numerator cannot be above its denominator",
-            left=num,
-            operator="<=",
-            right=den,
-        )
-        for num, den in pairs
-    ]
-
-
-def _check_rules(plan: ImportPlan, partnership: Partnership | None) -> None:
-    """Validation rules over the latest stored values with this file's values laid on top."""
-    scope = (
-        Q(partnership=partnership) | Q(partnership__isnull=True)
-        if partnership
-        else Q(partnership__isnull=True)
-    )
-    rules = list(ValidationRule.objects.filter(scope)) + implied_rules()
-    if not rules:
-        return
-    needed = set().union(*(elements_of(rule) for rule in rules))
-    incoming = [c for c in plan.to_write + plan.unchanged if c.element in needed]
-    if not incoming:
-        return
-    touched = {(c.area, c.period) for c in incoming}
-    cells: dict[tuple[str, str], dict[str, float]] = {}
-    stored = (
-        DataValue.objects.filter(
-            element__code__in=needed,
-            area__code__in={a for a, _ in touched},
-            period_id__in={p for _, p in touched},
-        )
-        .order_by(*release_order())
-        .values_list("element__code", "area__code", "period_id", "value")
-    )
-    for code, area, period, value in stored:  # oldest release first, so the latest wins
-        cells.setdefault((area, period), {})[code] = value
-    lines: dict[tuple[str, str], list[int]] = {}
-    for change in incoming:
-        cells.setdefault((change.area, change.period), {})[change.element] = change.value
-        lines.setdefault((change.area, change.period), []).append(change.line)
-    for violation in check(rules, cells, only=touched):
-        where = lines.get((violation.area, violation.period), [])
-        problem = Problem(min(where) if where else None, None, str(violation))
-        if violation.rule.severity == ValidationRule.Severity.ERROR:
-            plan.errors.append(problem)
-        else:
-            plan.warnings.append(problem)
 
 
 def _classify(
     plan: ImportPlan,
     parsed: list[tuple[_Raw, str, float]],
     elements: dict[str, DataElement],
-    releases: dict[str, Release],
+    releases: dict[str, Any],
 ) -> None:
-    """Sort the rows into new, revised, confirmed and unchanged against what is stored."""
-    known = [elements[r.element].pk for r, _, _ in parsed if r.element in elements]
-    stored: dict[tuple[str, str, str], list[tuple[Any, str, float, int]]] = {}
+    """Sort the rows into new, revised, confirmed and unchanged against what is stored and the
+    writer may see (never another partnership's figures)."""
+    known = {elements[r.element].pk for r, _, _ in parsed if r.element in elements}
+    stored: dict[tuple[int, str, str], list[tuple[Any, str, float, int]]] = {}
     if known:
-        query = DataValue.objects.filter(element_id__in=set(known)).values_list(
-            "element__code",
-            "area__code",
-            "period_id",
-            "release__name",
-            "release__published_on",
-            "release_id",
-            "value",
+        query = (
+            visible_values(plan.partnership)
+            .filter(element_id__in=known)
+            .values_list(
+                "element_id",
+                "area__code",
+                "period_id",
+                "release__name",
+                "release__published_on",
+                "release_id",
+                "value",
+            )
         )
-        for code, area, period, rel_name, published, rel_id, value in query.iterator(
+        for element_id, area, period, rel_name, published, rel_id, value in query.iterator(
             chunk_size=20_000
         ):
-            stored.setdefault((code, area, period), []).append(
+            stored.setdefault((element_id, area, period), []).append(
                 ((published is None, published, rel_id), rel_name, value, rel_id)
             )
     for raw, period_id, value in parsed:
         change = Change(
             raw.line, raw.element, raw.area, period_id, raw.release, value, raw.status, raw.note
         )
+        element = elements.get(raw.element)
         history = sorted(
-            stored.get((raw.element, raw.area, period_id), []),
+            stored.get((element.pk, raw.area, period_id), []) if element else [],
             key=lambda item: (item[0][0], item[0][1] or 0, item[0][2]),
         )
-        same_release = [h for h in history if h[1] == raw.release]
+        own = releases.get(raw.release)
+        same_release = [h for h in history if own is not None and h[3] == own.pk]
         if same_release:
             if same_release[0][2] == value:
                 plan.unchanged.append(change)
@@ -494,7 +401,7 @@ def _classify(
                     )
                 )
             continue
-        others = [h for h in history if h[1] != raw.release]
+        others = [h for h in history if own is None or h[3] != own.pk]
         if not others:
             plan.new.append(change)
             continue
@@ -512,14 +419,8 @@ def apply_import(
         raise ValueError("the plan has problems; nothing was imported")
     partnership = plan.partnership
     with transaction.atomic():
-        elements = {
-            e.code: e
-            for e in DataElement.objects.filter(
-                Q(partnership=partnership) | Q(partnership__isnull=True)
-                if partnership
-                else Q(partnership__isnull=True)
-            )
-        }
+        elements = elements_by_code(partnership)
+        check_tenancy(plan, elements)
         for code in plan.created_elements:
             elements[code] = DataElement.objects.create(
                 code=code,
@@ -533,7 +434,7 @@ def apply_import(
             )
         releases = {}
         for name in plan.releases:
-            release, _ = Release.objects.get_or_create(
+            release, _ = own_releases(partnership).get_or_create(
                 name=name,
                 partnership=partnership,
                 defaults={

@@ -50,6 +50,15 @@ class DataElement(models.Model):
         help_text="Empty for official statistics shared by all partnerships.",
     )
     source = models.TextField(blank=True)
+    formula = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=(
+            "Only for a derived data element: the data elements it adds up, e.g. "
+            "looked_after_community + looked_after_residential. Its figures are then worked out "
+            "from those parts whenever they are read, and no file may give them."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -66,6 +75,37 @@ class DataElement(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A formula names data elements its owner can see, none of them derived; and an element
+        some formula names cannot become derived itself."""
+        from django.core.exceptions import ValidationError
+
+        from followup.indicators.derived import resolve
+        from followup.indicators.rules import parse_expression
+        from followup.indicators.scope import elements_by_code
+
+        if not self.formula.strip():
+            self.formula = ""
+            return
+        try:
+            resolve(self, elements_by_code(self.partnership_id))
+        except ValueError as error:
+            raise ValidationError({"formula": str(error)}) from None
+        others = DataElement.objects.exclude(formula="").exclude(pk=self.pk)
+        if self.partnership_id is not None:
+            others = others.filter(partnership_id=self.partnership_id)
+        for other in others:
+            try:
+                codes = {code for _, code, _ in parse_expression(other.formula) if code}
+            except ValueError:
+                continue
+            if self.code in codes:
+                raise ValidationError(
+                    {
+                        "formula": f"{other.code} adds up {self.code}, so {self.code} cannot be derived"
+                    }
+                )
 
 
 class Period(models.Model):

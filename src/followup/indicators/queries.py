@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 
 from followup.indicators.charts import EXPLANATIONS, choose_chart, sparkline
 from followup.indicators.funnel import funnel
-from followup.indicators.models import ImportUpload, Indicator
-from followup.indicators.values import Point, latest_by_area, many_series, series
+from followup.indicators.models import ImportUpload, Indicator, Release
+from followup.indicators.values import Point, comparison, many_series, series
 from followup.partnerships.access import AnyUser, partnership_for
 from followup.partnerships.models import Area, Partnership
 from followup.signals import control_chart, describe_chart, describe_mdc, making_data_count
@@ -145,12 +145,16 @@ def analyse(
 
 @dataclass
 class Benchmark:
+    """The indicator beside other areas at one period. It exists only where some other area has
+    a figure: a comparison is stated only when there is something to compare with."""
+
     period: str
     own: Point | None
     country: Point | None
     group_name: str
     group: list[tuple[Area, Point]]
     funnel: Any = None
+    own_latest: str = ""
 
     @property
     def funnel_finding(self) -> str:
@@ -167,21 +171,29 @@ class Benchmark:
 
     @property
     def rank(self) -> int | None:
-        if self.own is None or self.own.value is None:
+        """The own figure's place in its group, only when the group has another figure."""
+        if self.own is None or self.own.value is None or len(self.group) < 2:
             return None
         return 1 + sum(1 for _, p in self.group if p.value is not None and p.value > self.own.value)
 
+    @property
+    def later_own_figures(self) -> bool:
+        """Whether the own series goes on past the compared period (no other area has a figure
+        for its later periods yet)."""
+        return bool(self.own_latest) and self.own_latest != self.period
+
 
 def benchmark(indicator: Indicator) -> Benchmark | None:
-    """The latest period's value beside Scotland's and every area of the own area's groups."""
+    """The value beside Scotland's and every area of the own area's groups, at the latest period
+    of the own series for which one of them has a figure too; None when none ever has."""
     groups = list(indicator.area.groups.all())
     areas = list(Area.objects.filter(groups__in=groups).distinct()) if groups else []
     scotland = Area.objects.filter(code="S92000003").first()
-    ids = [a.pk for a in areas] + ([scotland.pk] if scotland else []) + [indicator.area_id]
-    latest = latest_by_area(indicator, ids)
-    own = latest.get(indicator.area_id)
-    if own is None:
+    ids = [a.pk for a in areas] + ([scotland.pk] if scotland else [])
+    compared = comparison(indicator, ids)
+    if compared is None:
         return None
+    own, latest, own_latest = compared
     ranked = sorted(
         ((a, latest[a.pk]) for a in areas if a.pk in latest), key=lambda item: -(item[1].value or 0)
     )
@@ -197,10 +209,11 @@ def benchmark(indicator: Indicator) -> Benchmark | None:
     return Benchmark(
         period=own.period,
         own=own,
-        country=latest.get(scotland.pk) if scotland else None,
+        country=latest.get(scotland.pk) if scotland and scotland.pk != indicator.area_id else None,
         group_name=", ".join(g.name for g in groups),
         group=ranked,
         funnel=chart,
+        own_latest=own_latest,
     )
 
 
@@ -218,27 +231,25 @@ class RuleReport:
 
 
 def data_quality(partnership: Partnership) -> list[RuleReport]:
-    """Each rule that applies to the partnership, with where the latest figures break it."""
+    """Each rule that applies to the partnership, with where the latest figures it may see
+    break it."""
     from django.db.models import Q
 
-    from followup.indicators.models import DataElement, ValidationRule
+    from followup.indicators.models import ValidationRule
     from followup.indicators.rules import check, elements_of
+    from followup.indicators.scope import elements_by_code
     from followup.indicators.values import observations
 
     rules = list(
         ValidationRule.objects.filter(Q(partnership__isnull=True) | Q(partnership=partnership))
     )
     codes = set().union(*(elements_of(r) for r in rules)) if rules else set()
-    elements = {
-        e.pk: e.code
-        for e in DataElement.objects.filter(code__in=codes).filter(
-            Q(partnership__isnull=True) | Q(partnership=partnership)
-        )
-    }
+    elements = {e.pk: e.code for code, e in elements_by_code(partnership).items() if code in codes}
     areas = {a.pk: a.code for a in Area.objects.all()}
     cells: dict[tuple[str, str], dict[str, float]] = {}
-    for (element, area, period), seen in observations(elements, areas).items():
-        cells.setdefault((areas[area], period), {})[elements[element]] = seen.value
+    seen = observations(elements, areas, partnership=partnership)
+    for (element, area, period), value in seen.items():
+        cells.setdefault((areas[area], period), {})[elements[element]] = value.value
     return [RuleReport(rule, check([rule], cells)) for rule in rules]
 
 
@@ -268,3 +279,20 @@ def dashboard(indicators: list[Indicator]) -> list[Analysis]:
         analyse(i, points=all_points[i.pk], with_chart=False, mdc=charts.get(i.pk))
         for i in indicators
     ]
+
+
+def releases_behind(partnership: Partnership, indicators: list[Indicator]) -> QuerySet[Release]:
+    """The releases the partnership's figures for these indicators come from: official ones and
+    its own, never another partnership's; a derived element's through its parts."""
+    from followup.indicators import derived
+    from followup.indicators.scope import releases_used, visible_elements
+
+    ids = {i.numerator_id for i in indicators} | {
+        i.denominator_id for i in indicators if i.denominator_id
+    }
+    elements = list(visible_elements(partnership).filter(pk__in=ids))
+    formulas = derived.parts(e for e in elements if e.formula)
+    ids = {e.pk for e in elements if not e.formula} | {
+        p.pk for terms in formulas.values() for _, p, _ in terms if p is not None
+    }
+    return releases_used(partnership, ids, {i.area_id for i in indicators})

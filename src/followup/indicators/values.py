@@ -2,6 +2,10 @@
 
 value = numerator ÷ denominator × factor (or numerator × factor without a denominator). A value
 is missing when its numerator is, or when its denominator is missing or zero.
+
+Every read names its reader (the partnership whose page, report or file it is): values come only
+from official releases and the reader's own (``followup.indicators.scope``). A derived data
+element's figures are worked out from its parts here (``followup.indicators.derived``).
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from followup.indicators.models import DataValue, Indicator, release_order
+from followup.indicators import derived
+from followup.indicators.models import Indicator, release_order
+from followup.indicators.scope import Reader, visible_elements, visible_values
 
 
 @dataclass
@@ -38,20 +44,44 @@ class Point:
 
 
 def observations(
-    element_ids: Iterable[int], area_ids: Iterable[int]
+    element_ids: Iterable[int], area_ids: Iterable[int], *, partnership: Reader
 ) -> dict[tuple[int, int, str], Observation]:
-    """The latest observation of each (element, area, period), with earlier releases kept."""
+    """The latest observation of each (element, area, period) the reader may see, with earlier
+    releases kept; a derived element's worked out from its parts, release by release."""
     result: dict[tuple[int, int, str], Observation] = _Observations()
+    elements = list(visible_elements(partnership).filter(pk__in=set(element_ids)))
+    formulas = derived.parts(e for e in elements if e.formula)
+    plain = {e.pk for e in elements if not e.formula}
+    part_ids = {p.pk for terms in formulas.values() for _, p, _ in terms if p is not None}
     query = (
-        DataValue.objects.filter(element_id__in=list(element_ids), area_id__in=list(area_ids))
+        visible_values(partnership)
+        .filter(element_id__in=plain | part_ids, area_id__in=list(area_ids))
         .order_by(*release_order())
-        .values_list("element_id", "area_id", "period_id", "value", "release__name", "status")
+        .values_list(
+            "element_id", "area_id", "period_id", "value", "release_id", "release__name", "status"
+        )
     )
-    for element, area, period, value, release, status in query:
+    events: dict[tuple[int, str], list[tuple[int, int, str, int, float]]] = {}
+    for order, (element, area, period, value, release_id, release, status) in enumerate(query):
         key = (element, area, period)
+        if element in part_ids:
+            events.setdefault((area, period), []).append(
+                (order, release_id, release, element, value)
+            )
+        if element not in plain:
+            continue
         previous = result.get(key)
         earlier = [*previous.earlier, (previous.value, previous.release)] if previous else []
         result[key] = Observation(value, release, status, earlier)
+    for pk, terms in formulas.items():
+        needed = {p.pk for _, p, _ in terms if p is not None}
+        for (area, period), found in events.items():
+            steps = derived.history(terms, [e for e in found if e[3] in needed])
+            if steps:
+                value, release = steps[-1]
+                result[(pk, area, period)] = Observation(
+                    value, release, derived.STATUS, list(steps[:-1])
+                )
     return result
 
 
@@ -85,7 +115,7 @@ def series(
         [indicator.denominator_id] if indicator.denominator_id else []
     )
     if seen is None:
-        seen = observations(elements, [area])
+        seen = observations(elements, [area], partnership=indicator.partnership_id)
     mine = _periods_of(seen).get((indicator.numerator_id, area), set())
     if periods is None:
         periods = {p.id: p for p in Period.objects.filter(id__in=mine)}
@@ -122,35 +152,51 @@ class _Observations(dict[tuple[int, int, str], Observation]):
 
 
 def many_series(indicators: list[Indicator]) -> dict[int, list[Point]]:
-    """Every indicator's own series, read with two queries in all."""
+    """Every indicator's own series, read with two queries for each partnership among them."""
     from followup.indicators.models import Period
 
-    elements = {i.numerator_id for i in indicators} | {
-        i.denominator_id for i in indicators if i.denominator_id
-    }
-    seen = observations(elements, {i.area_id for i in indicators})
-    periods = {p.id: p for p in Period.objects.filter(id__in={p for (_, _, p) in seen})}
-    return {i.pk: series(i, seen=seen, periods=periods) for i in indicators}
+    result: dict[int, list[Point]] = {}
+    by_reader: dict[int, list[Indicator]] = {}
+    for i in indicators:
+        by_reader.setdefault(i.partnership_id, []).append(i)
+    for reader, group in by_reader.items():
+        elements = {i.numerator_id for i in group} | {
+            i.denominator_id for i in group if i.denominator_id
+        }
+        seen = observations(elements, {i.area_id for i in group}, partnership=reader)
+        periods = {p.id: p for p in Period.objects.filter(id__in={p for (_, _, p) in seen})}
+        result.update({i.pk: series(i, seen=seen, periods=periods) for i in group})
+    return result
 
 
-def latest_by_area(indicator: Indicator, area_ids: list[int]) -> dict[int, Point]:
-    """Each area's value at the latest period the indicator's own area has."""
-    own = [p for p in series(indicator) if p.value is not None]
-    if not own:
-        return {}
-    period = own[-1].period
+def comparison(
+    indicator: Indicator, area_ids: list[int]
+) -> tuple[Point, dict[int, Point], str] | None:
+    """The indicator at the latest period of its own series for which another of ``area_ids``
+    has a figure too: its own point there, every area's point (its own included), and the own
+    series' latest period. None when no other area ever has a figure: then there is nothing to
+    compare with."""
     elements = [indicator.numerator_id] + (
         [indicator.denominator_id] if indicator.denominator_id else []
     )
-    seen = observations(elements, area_ids)
-    result = {}
-    for area in area_ids:
-        num = seen.get((indicator.numerator_id, area, period))
-        den = (
-            seen.get((indicator.denominator_id, area, period)) if indicator.denominator_id else None
-        )
-        if num is not None:
-            result[area] = Point(
-                period, own[-1].start, own[-1].end, num, den, compute(indicator, num, den)
+    seen = observations(
+        elements, {*area_ids, indicator.area_id}, partnership=indicator.partnership_id
+    )
+    own = [p for p in series(indicator, seen=seen) if p.value is not None]
+    for point in reversed(own):
+        found = {indicator.area_id: point}
+        for area in area_ids:
+            if area == indicator.area_id:
+                continue
+            num = seen.get((indicator.numerator_id, area, point.period))
+            den = (
+                seen.get((indicator.denominator_id, area, point.period))
+                if indicator.denominator_id
+                else None
             )
-    return result
+            value = compute(indicator, num, den)
+            if value is not None:
+                found[area] = Point(point.period, point.start, point.end, num, den, value)
+        if len(found) > 1:
+            return point, found, own[-1].period
+    return None

@@ -175,9 +175,13 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
 def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     staged = queries.upload_for(request.user, slug, pk)
     require(request.user, staged.partnership, Capability.MANAGE_DATA)
-    if request.method == "POST" and staged.applied_at is None:
+    again = False
+    if request.method == "POST":
         try:
             counts = actions.apply_upload(request.user, staged)
+        except actions.AlreadyImported:
+            again = True
+            staged = queries.upload_for(request.user, slug, pk)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -193,6 +197,7 @@ def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "partnership": staged.partnership,
             "upload": staged,
             "plan": plan,
+            "again": again,
             "caps": capabilities(request.user, staged.partnership),
         },
     )

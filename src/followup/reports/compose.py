@@ -18,8 +18,8 @@ from followup.evidence.forms import RESPONDENT_GROUPS
 from followup.evidence.models import Quote, Source
 from followup.evidence.queries import themes_for
 from followup.indicators.charts import chart_rows
-from followup.indicators.models import DataValue, Indicator, Release
-from followup.indicators.queries import Analysis, analyse
+from followup.indicators.models import Indicator
+from followup.indicators.queries import Analysis, analyse, releases_behind
 from followup.indicators.svgchart import control_chart_svg, legend
 from followup.inspections.models import Inspection, Recommendation
 from followup.reviews.models import ProgressReview
@@ -246,23 +246,14 @@ def _scale(levels: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
     ]
 
 
-def _releases(indicators: list[Indicator]) -> list[tuple[str, str, str]]:
-    element_ids = {i.numerator_id for i in indicators} | {
-        i.denominator_id for i in indicators if i.denominator_id
-    }
-    area_ids = {i.area_id for i in indicators}
-    used = (
-        DataValue.objects.filter(element_id__in=element_ids, area_id__in=area_ids)
-        .values_list("release_id", flat=True)
-        .distinct()
-    )
+def _releases(partnership: Any, indicators: list[Indicator]) -> list[tuple[str, str, str]]:
     return [
         (
             r.name,
             r.published_on.isoformat() if r.published_on else "Not recorded",
             r.source_url or "",
         )
-        for r in Release.objects.filter(pk__in=used).order_by("published_on", "name")
+        for r in releases_behind(partnership, indicators).order_by("published_on", "name")
     ]
 
 
@@ -426,7 +417,7 @@ def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report
         recommendations=sections,
         conclusion=review.overall_conclusion,
         further_review=further,
-        releases=_releases(indicators),
+        releases=_releases(partnership, indicators),
         evaluation_scale=_scale(inspection.scale),
         progress_scale=_scale(review.progress_scale),
         glossary=GLOSSARY,

@@ -1,0 +1,188 @@
+"""What an import plan is checked against: validation rules, the derived figures it changes, and
+who may write what. Every stored value read here is one the writer may see."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from followup.indicators import derived
+from followup.indicators.models import DataElement, ValidationRule, release_order
+from followup.indicators.plan import Change, ImportPlan, Problem
+from followup.indicators.rules import check, elements_of
+from followup.indicators.scope import visible_values
+from followup.partnerships.models import Partnership
+
+
+def implied_rules(partnership: Partnership | None = None) -> list[ValidationRule]:
+    """A proportion's numerator can never exceed its denominator: one unsaved rule for each pair
+    of data elements that some indicator divides as a proportion (a count, times 1 or 100), among
+    the data elements a file of ``partnership`` (None: official) may name."""
+    from followup.indicators.models import Indicator
+
+    visible = Q(numerator__partnership__isnull=True, denominator__partnership__isnull=True)
+    if partnership is not None:
+        visible |= Q(
+            Q(numerator__partnership__isnull=True) | Q(numerator__partnership=partnership),
+            Q(denominator__partnership__isnull=True) | Q(denominator__partnership=partnership),
+        )
+    pairs = (
+        Indicator.objects.filter(
+            visible, denominator__isnull=False, factor__in=(1, 100), numerator__is_count=True
+        )
+        .values_list("numerator__code", "denominator__code")
+        .distinct()
+    )
+    return [
+        ValidationRule(
+            name=f"{num} is part of {den}: a numerator cannot be above its denominator",
+            left=num,
+            operator="<=",
+            right=den,
+        )
+        for num, den in pairs
+    ]
+
+
+Cells = dict[tuple[str, str], dict[int, float]]
+
+
+def check_rules(plan: ImportPlan, elements: dict[str, DataElement]) -> None:
+    """Validation rules over the latest stored values the writer may see with this file's values
+    laid on top; and the derived figures the file changes, worked out the same way."""
+    partnership = plan.partnership
+    scope = (
+        Q(partnership=partnership) | Q(partnership__isnull=True)
+        if partnership
+        else Q(partnership__isnull=True)
+    )
+    rules = list(ValidationRule.objects.filter(scope)) + implied_rules(partnership)
+    formulas = derived.parts(e for e in elements.values() if e.formula)
+
+    def expand(names: set[str]) -> set[int]:
+        """The data elements whose values decide these codes' figures."""
+        ids: set[int] = set()
+        for name in names:
+            element = elements.get(name)
+            if element is None:
+                continue
+            if element.pk in formulas:
+                ids |= {p.pk for _, p, _ in formulas[element.pk] if p is not None}
+            else:
+                ids.add(element.pk)
+        return ids
+
+    incoming = [
+        (elements[c.element].pk, c) for c in plan.to_write + plan.unchanged if c.element in elements
+    ]
+    written = {elements[c.element].pk for c in plan.to_write if c.element in elements}
+    affected = {
+        pk: terms
+        for pk, terms in formulas.items()
+        if any(p is not None and p.pk in written for _, p, _ in terms)
+    }
+    by_rule = [(rule, expand(elements_of(rule))) for rule in rules]
+    relevant = set().union(
+        *(ids for _, ids in by_rule),
+        *({p.pk for _, p, _ in terms if p is not None} for terms in affected.values()),
+    )
+    touched = {(c.area, c.period) for pk, c in incoming if pk in relevant}
+    if not touched:
+        return
+    before: Cells = {}
+    stored = (
+        visible_values(partnership)
+        .filter(
+            element_id__in=relevant,
+            area__code__in={a for a, _ in touched},
+            period_id__in={p for _, p in touched},
+        )
+        .order_by(*release_order())
+        .values_list("element_id", "area__code", "period_id", "value")
+    )
+    for element_id, area, period, value in stored:  # oldest release first, so the latest wins
+        before.setdefault((area, period), {})[element_id] = value
+    after: Cells = {key: dict(cell) for key, cell in before.items()}
+    lines: dict[tuple[str, str], list[int]] = {}
+    for pk, change in incoming:
+        if pk in relevant:
+            after.setdefault((change.area, change.period), {})[pk] = change.value
+            lines.setdefault((change.area, change.period), []).append(change.line)
+    _derived_changes(plan, elements, affected, before, after, incoming)
+    for rule, ids in by_rule:
+        where_rule = {(c.area, c.period) for pk, c in incoming if pk in ids}
+        cells: dict[tuple[str, str], dict[str, float]] = {}
+        for key in where_rule:
+            cell = after.get(key, {})
+            named = cells.setdefault(key, {})
+            for name in elements_of(rule):
+                element = elements.get(name)
+                if element is None:
+                    continue
+                figure = (
+                    derived.evaluate(formulas[element.pk], cell, lambda e: e.pk)
+                    if element.pk in formulas
+                    else cell.get(element.pk)
+                )
+                if figure is not None:
+                    named[name] = figure
+        for violation in check([rule], cells, only=where_rule):
+            where = lines.get((violation.area, violation.period), [])
+            problem = Problem(min(where) if where else None, None, str(violation))
+            if violation.rule.severity == ValidationRule.Severity.ERROR:
+                plan.errors.append(problem)
+            else:
+                plan.warnings.append(problem)
+
+
+def _derived_changes(
+    plan: ImportPlan,
+    elements: dict[str, DataElement],
+    affected: dict[int, list[derived.Part]],
+    before: Cells,
+    after: Cells,
+    incoming: list[tuple[int, Change]],
+) -> None:
+    """List each derived figure whose parts the file changes, with what it was and becomes."""
+    code_of = {e.pk: code for code, e in elements.items()}
+    writing = {id(c) for c in plan.to_write}
+    for pk, terms in affected.items():
+        part_ids = {p.pk for _, p, _ in terms if p is not None}
+        rows: dict[tuple[str, str], list[Change]] = {}
+        for element_id, change in incoming:
+            if element_id in part_ids and id(change) in writing:
+                rows.setdefault((change.area, change.period), []).append(change)
+        for (area, period), changes in sorted(rows.items()):
+            old = derived.evaluate(terms, before.get((area, period), {}), lambda e: e.pk)
+            new = derived.evaluate(terms, after.get((area, period), {}), lambda e: e.pk)
+            if new is None or new == old:
+                continue
+            plan.derived.append(
+                Change(
+                    line=min(c.line for c in changes),
+                    element=code_of[pk],
+                    area=area,
+                    period=period,
+                    release=changes[0].release,
+                    value=new,
+                    status=derived.STATUS,
+                    old_value=old,
+                )
+            )
+
+
+def check_tenancy(plan: ImportPlan, elements: dict[str, DataElement]) -> None:
+    """Refuse, whatever the plan says, a partnership's write of another's or a derived data
+    element, or of an official one for an area not its own."""
+    partnership = plan.partnership
+    own = partnership.area if partnership is not None else None
+    own_area = own.code if own is not None else None
+    for code, area in {(c.element, c.area) for c in plan.to_write}:
+        element = elements.get(code)
+        if element is None:
+            if code in plan.created_elements:
+                continue
+            raise ValueError(f"{code} is not a data element this import may write")
+        if element.formula:
+            raise ValueError(f"{code} is derived: no file gives its figures")
+        if partnership is not None and element.partnership_id is None and area != own_area:
+            raise ValueError(f"{code} is official: {partnership.name} may not write it for {area}")

@@ -1,0 +1,89 @@
+"""An import plan: what a file would change, and every problem it has."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from followup.partnerships.models import Partnership
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            p
+            for p in (
+                f"line {self.line}" if self.line else "",
+                f"column {self.column}" if self.column else "",
+            )
+            if p
+        )
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class Change:
+    line: int
+    element: str
+    area: str
+    period: str
+    release: str
+    value: float
+    status: str = ""
+    note: str = ""
+    old_value: float | None = None
+    old_release: str | None = None
+
+
+@dataclass
+class ImportPlan:
+    layout: str
+    new: list[Change] = field(default_factory=list)
+    revisions: list[Change] = field(default_factory=list)
+    confirmations: list[Change] = field(default_factory=list)
+    unchanged: list[Change] = field(default_factory=list)
+    derived: list[Change] = field(default_factory=list)
+    ignored: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    created_elements: list[str] = field(default_factory=list)
+    releases: list[str] = field(default_factory=list)
+    partnership: Partnership | None = None
+    element_kinds: dict[str, str] = field(default_factory=dict)
+    periods: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def to_write(self) -> list[Change]:
+        return self.new + self.revisions + self.confirmations
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.new)} new, {len(self.revisions)} revised, {len(self.confirmations)} confirmed by "
+            f"another release, {len(self.unchanged)} unchanged"
+            + (f", {self.ignored} not in the mapping" if self.ignored else "")
+            + (
+                f"; data elements to create: {', '.join(self.created_elements)}"
+                if self.created_elements
+                else ""
+            )
+            + (
+                f"; derived figures that change: {len(self.derived)} "
+                f"({', '.join(self.derived_series)})"
+                if self.derived
+                else ""
+            )
+        )
+
+    @property
+    def derived_series(self) -> list[str]:
+        """The derived series the file changes, as "element for area"."""
+        return sorted({f"{c.element} for {c.area}" for c in self.derived})

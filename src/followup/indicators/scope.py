@@ -1,0 +1,82 @@
+"""Whose figures a reader sees: the one place values, releases and data elements are scoped.
+
+Official statistics (a release or a data element with no partnership) are everyone's. A
+partnership's own releases and data elements are its alone: no page, download, preview, rule,
+report or export read for another partnership ever includes them. The reader is the partnership
+whose pages, report or file are being made (``None``: official statistics only, as the
+command line's export without ``--partnership``).
+
+Every read of values, releases and revisions starts here. ``tests/indicators/test_tenancy.py``
+fails if another module reads ``DataValue`` or ``Release`` rows directly.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from followup.indicators.models import DataElement, DataValue, Release
+from followup.partnerships.models import Partnership
+
+Reader = Partnership | int | None
+
+
+def reader_id(reader: Reader) -> int | None:
+    """The reader's partnership id (``None`` for official statistics only)."""
+    return reader.pk if isinstance(reader, Partnership) else reader
+
+
+def _owned(reader: Reader, prefix: str = "") -> Q:
+    """Rows with no partnership (official), or the reader's own."""
+    scope = Q(**{f"{prefix}partnership__isnull": True})
+    pk = reader_id(reader)
+    if pk is not None:
+        scope |= Q(**{f"{prefix}partnership_id": pk})
+    return scope
+
+
+def visible_releases(reader: Reader) -> QuerySet[Release]:
+    """Official releases and the reader's own."""
+    return Release.objects.filter(_owned(reader))
+
+
+def visible_elements(reader: Reader) -> QuerySet[DataElement]:
+    """Official data elements and the reader's own."""
+    return DataElement.objects.filter(_owned(reader))
+
+
+def visible_values(reader: Reader) -> QuerySet[DataValue]:
+    """Values of a visible data element from a visible release: the only values a reader sees.
+
+    A value another partnership imported (even of an official data element, for any area) is
+    never among them.
+    """
+    return DataValue.objects.filter(_owned(reader, "release__"), _owned(reader, "element__"))
+
+
+def elements_by_code(reader: Reader) -> dict[str, DataElement]:
+    """The data elements a file or an expression of the reader may name, by code. A partnership's
+    own data element shadows an official one with the same code."""
+    found: dict[str, DataElement] = {}
+    for element in visible_elements(reader).order_by("code", "partnership_id"):
+        if element.code not in found or element.partnership_id is not None:
+            found[element.code] = element
+    return found
+
+
+def releases_used(reader: Reader, element_ids: set[int], area_ids: set[int]) -> QuerySet[Release]:
+    """The visible releases that hold values of these data elements for these areas."""
+    used = (
+        visible_values(reader)
+        .filter(element_id__in=element_ids, area_id__in=area_ids)
+        .values_list("release_id", flat=True)
+        .distinct()
+    )
+    return visible_releases(reader).filter(pk__in=used)
+
+
+def own_releases(writer: Reader) -> QuerySet[Release]:
+    """The releases a writer imports into: the partnership's own, or (``None``) official ones."""
+    pk = reader_id(writer)
+    if pk is None:
+        return Release.objects.filter(partnership__isnull=True)
+    return Release.objects.filter(partnership_id=pk)

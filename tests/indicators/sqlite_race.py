@@ -1,0 +1,70 @@
+"""Two sessions import one staged upload at once, on a SQLite file (run by test_double_submit).
+
+The in-memory SQLite database of the test run cannot hold two writing sessions, so this runs in
+a process of its own against a fresh file database in FOLLOWUP_DATA_DIR, and prints one line of
+JSON: what each session got, and how many values were written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from typing import Any
+
+
+def main() -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db import connection
+
+    from followup.indicators import actions
+    from followup.indicators.models import DataElement, DataValue, ImportUpload
+    from followup.partnerships.models import Area, Membership, Partnership
+
+    call_command("migrate", verbosity=0)
+    area = Area.objects.create(code="S1HOME", name="Homeshire")
+    partnership = Partnership.objects.create(slug="home", name="Homeshire", area=area)
+    users = [User.objects.create(username=name) for name in ("lead", "editor")]
+    for user in users:
+        Membership.objects.create(user=user, partnership=partnership, role="lead")
+    DataElement.objects.create(
+        code="waiting", name="Waiting", period_kind="year", partnership=partnership
+    )
+    rows = "".join(f"S1HOME,{year},waiting,{year % 50}\n" for year in range(1800, 2300))
+    upload = ImportUpload.objects.create(
+        partnership=partnership,
+        filename="figures.csv",
+        data=("area_code,period,data_element,value\n" + rows).encode(),
+        release="Homeshire return",
+    )
+    copies = [ImportUpload.objects.get(pk=upload.pk) for _ in users]  # both read "not imported"
+    start = threading.Barrier(len(users))
+    outcomes: list[Any] = [None] * len(users)
+
+    def submit(index: int) -> None:
+        try:
+            start.wait()
+            outcomes[index] = actions.apply_upload(users[index], copies[index])["new"]
+        except actions.AlreadyImported:
+            outcomes[index] = "already imported"
+        except Exception as error:  # anything else would be a server error in the web
+            outcomes[index] = f"{type(error).__name__}: {error}"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(len(users))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    json.dump({"outcomes": outcomes, "values": DataValue.objects.count()}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
