@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from followup.indicators.models import DataValue, Indicator, release_order
+from django.db.models import QuerySet
+
+from followup.indicators.models import DataValue, Indicator, Release, release_order
 
 
 @dataclass
@@ -38,14 +40,19 @@ class Point:
 
 
 def observations(
-    element_ids: Iterable[int], area_ids: Iterable[int]
+    element_ids: Iterable[int],
+    area_ids: Iterable[int],
+    *,
+    releases: QuerySet[Release] | None = None,
 ) -> dict[tuple[int, int, str], Observation]:
-    """The latest observation of each (element, area, period), with earlier releases kept."""
+    """The latest observation of each (element, area, period), with earlier releases kept.
+    With ``releases``, only values from those releases count (a report's evidence cut-off)."""
     result: dict[tuple[int, int, str], Observation] = _Observations()
-    query = (
-        DataValue.objects.filter(element_id__in=list(element_ids), area_id__in=list(area_ids))
-        .order_by(*release_order())
-        .values_list("element_id", "area_id", "period_id", "value", "release__name", "status")
+    values = DataValue.objects.filter(element_id__in=list(element_ids), area_id__in=list(area_ids))
+    if releases is not None:
+        values = values.filter(release__in=releases)
+    query = values.order_by(*release_order()).values_list(
+        "element_id", "area_id", "period_id", "value", "release__name", "status"
     )
     for element, area, period, value, release, status in query:
         key = (element, area, period)
@@ -73,10 +80,12 @@ def series(
     *,
     seen: dict[tuple[int, int, str], Observation] | None = None,
     periods: dict[str, Any] | None = None,
+    releases: QuerySet[Release] | None = None,
 ) -> list[Point]:
     """The indicator's values for an area (its own by default), oldest period first.
 
-    ``seen`` and ``periods`` let a page that shows many indicators read everything once.
+    ``seen`` and ``periods`` let a page that shows many indicators read everything once;
+    ``releases`` limits the values to those releases (see ``observations``).
     """
     from followup.indicators.models import Period
 
@@ -85,7 +94,7 @@ def series(
         [indicator.denominator_id] if indicator.denominator_id else []
     )
     if seen is None:
-        seen = observations(elements, [area])
+        seen = observations(elements, [area], releases=releases)
     mine = _periods_of(seen).get((indicator.numerator_id, area), set())
     if periods is None:
         periods = {p.id: p for p in Period.objects.filter(id__in=mine)}
