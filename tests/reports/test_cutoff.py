@@ -176,3 +176,27 @@ def test_the_review_form_sets_the_cut_off(world):
     assert review.evidence_cutoff == CUTOFF
     detail = client.get(reverse("reviews:detail", args=["home", review.pk])).content.decode()
     assert "28 February 2018: evidence dated after it stays out of the report" in detail
+
+
+def test_a_survey_is_imported_with_the_date_it_closed_and_a_bad_date_imports_nothing(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client = world.client_for("contributor")
+    csv = b"respondent,What helps?\nr1,Being asked first\nr2,The same worker\n"
+    staged = client.post(
+        reverse("evidence:survey_upload", args=["home"]),
+        {"title": "Winter survey", "file": SimpleUploadedFile("survey.csv", csv)},
+    )
+    roles = {"role-0": "respondent", "role-1": "question"}
+    page = client.get(staged["Location"]).content.decode()
+    assert 'name="collected_on"' in page and 'type="date"' in page
+    refused = client.post(staged["Location"], {**roles, "collected_on": "2018-02-30"})
+    assert "When the survey closed must be a real date" in refused.content.decode()
+    assert not Source.objects.filter(title__startswith="Winter survey").exists()
+    done = client.post(staged["Location"], {**roles, "collected_on": "2018-01-19"})
+    assert done.status_code == 302
+    dates = Source.objects.filter(title__startswith="Winter survey").values_list(
+        "collected_on", flat=True
+    )
+    assert list(dates) == [day("2018-01-19")] * 2
