@@ -39,10 +39,13 @@ serve: install
 test: install
 	bash scripts/test.sh
 
+# The vulnerability audit asks pip-audit's service about every installed package; where that
+# service cannot be reached it is skipped with the reason printed (scripts/audit.py).
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy src tests bench
+	$(BIN)/python scripts/audit.py
 
 # Benchmarks are never part of make test. The peers they compare with are installed in their
 # own environment, never in the project's.

@@ -1,4 +1,5 @@
-"""Benchmark: the demo's progress review report in each format, median of 5 runs.
+"""Benchmark: the demo's progress review report in each format, median of 5 runs, with its
+evidence cut-off lifted so that every measure is charted.
 
 Goals (issue 6): under 3 s for the PDF and under 1 s for the HTML on 2 cores. Each figure is
 printed beside the time to compose and render the same HTML without charts, measured in the same
@@ -10,6 +11,7 @@ Runs on a fresh SQLite database in a temporary folder, loaded with the demo.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import statistics
 import sys
@@ -51,6 +53,9 @@ def main() -> int:
 
         load_demo("benchmark-password")
         review = ProgressReview.objects.get(inspection__partnership__slug="south-ayrshire")
+        # The demo review's evidence cut-off (February 2018) leaves out every figure: lift it,
+        # unsaved, so that the report has every chart it would have with today's evidence.
+        review.evidence_cutoff = datetime.date.today()
         for fmt in ("html", "pdf", "docx"):  # warm every library and template up before timing
             render.render(review_report(review), fmt)
         bare = median_time(lambda: render.html(review_report(review, with_charts=False)))

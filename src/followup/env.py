@@ -88,6 +88,29 @@ def secret_from_env(name: str) -> str:
     raise ImproperlyConfigured(f"{name} or {name}_FILE must be set (see docs/configuration.md).")
 
 
+def strong_secret(name: str, value: str) -> str:
+    """Refuse a secret key that is short, repetitive or Django's insecure placeholder, by
+    Django's own measure (its deployment check security.W009)."""
+    from django.core.checks.security.base import (
+        SECRET_KEY_INSECURE_PREFIX,
+        SECRET_KEY_MIN_LENGTH,
+        SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+    )
+
+    if (
+        len(value) < SECRET_KEY_MIN_LENGTH
+        or len(set(value)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or value.startswith(SECRET_KEY_INSECURE_PREFIX)
+    ):
+        raise ImproperlyConfigured(
+            f"{name} is too weak: it must be at least {SECRET_KEY_MIN_LENGTH} characters with at "
+            f"least {SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones, and not start with "
+            f'{SECRET_KEY_INSECURE_PREFIX!r}. Make one with: python -c "import secrets; '
+            'print(secrets.token_urlsafe(50))".'
+        )
+    return value
+
+
 def database_from_url(url: str, base_dir: Path) -> dict[str, object]:
     """Turn ``sqlite:///relative/or/absolute.sqlite3`` or ``postgresql://…`` into Django's form.
 

@@ -17,13 +17,16 @@ from followup.env import (
     env_list,
     env_str,
     secret_from_env,
+    strong_secret,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("FOLLOWUP_DATA_DIR", "var")).resolve()
 
-SECRET_KEY = secret_from_env("FOLLOWUP_SECRET_KEY")
 DEBUG = env_bool("FOLLOWUP_DEBUG", False)
+SECRET_KEY = secret_from_env("FOLLOWUP_SECRET_KEY")
+if not DEBUG:  # production mode: a weak key refuses to start
+    strong_secret("FOLLOWUP_SECRET_KEY", SECRET_KEY)
 ALLOWED_HOSTS = env_list("FOLLOWUP_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("FOLLOWUP_CSRF_TRUSTED_ORIGINS", [])
 
@@ -85,6 +88,12 @@ DATABASES = {
     if _DATABASE_URL
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "followup.sqlite3")}
 }
+# Each SQLite transaction takes the write lock when it begins, and waits up to 20 s for it: two
+# writers then take turns, where deferred transactions could deadlock and one fail with
+# "database is locked" (two people publishing the same report at once, for example).
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

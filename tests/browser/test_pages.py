@@ -11,6 +11,7 @@ from followup.indicators.models import Indicator
 from followup.inspections.models import Inspection
 from followup.plans.models import Action
 from followup.reviews.models import ProgressReview
+from tests.browser.conftest import Page
 
 PASSWORD = "browser-test-password"
 
@@ -295,21 +296,68 @@ def test_words_selected_with_the_mouse_are_coded_at_code_point_offsets(page, dem
         page.assert_accessible()
 
 
-def test_the_report_pages_and_the_published_report_are_accessible(page, demo):
+def test_the_report_pages_the_check_page_and_the_published_report_are_accessible(page, demo):
     review = demo["review"]
-    page.sign_in("lead", PASSWORD)
+    page.sign_in("inspector", PASSWORD)
     page.page.wait_for_url(re.compile(r"/p/south-ayrshire/$"))
     page.goto(f"/p/south-ayrshire/reviews/{review.pk}/report/")
+    assert "DRAFT: not published" in page.page.inner_text("main")
     page.assert_accessible()
     page.goto(f"/p/south-ayrshire/inspections/{demo['inspection'].pk}/report/")
     page.assert_accessible()
     page.goto(f"/p/south-ayrshire/reviews/{review.pk}/report/")
     with page.page.expect_navigation():
-        page.page.click("text=Publish the report")
+        page.page.click("text=Check and publish")
+    assert "This will be version 1" in page.page.inner_text("main")
+    page.assert_accessible()
+    with page.page.expect_navigation():
+        page.page.click("text=Publish version 1")  # not confirmed: the page says so
+    assert "Confirm that you have checked the report" in page.page.inner_text("main")
+    page.assert_accessible()
+    # A second tab on the same check page: its confirmation arrives after the first's.
+    other = Page(page.page.context.new_page(), page.base_url)
+    other.goto(f"/p/south-ayrshire/reviews/{review.pk}/publish/")
+    page.page.check("#id_confirm")
+    with page.page.expect_navigation():
+        page.page.click("text=Publish version 1")
     assert "/public/south-ayrshire/" in page.page.url, page.page.inner_text("main")[:500]
     page.assert_accessible()
+    other.page.check("#id_confirm")
+    with other.page.expect_navigation():
+        other.page.click("text=Publish version 1")
+    assert "Version 1 is already published" in other.page.inner_text("main")
+    other.assert_accessible()
+    other.page.close()
     from followup.reports.models import Publication
 
     publication = Publication.objects.get()
     page.goto(f"/public/south-ayrshire/reports/{publication.pk}.html")
     page.assert_accessible()
+
+
+def test_the_django_admin_runs_under_its_content_security_policy(page, demo):
+    """Every admin page a superuser opens works with the policy: the browser reports no
+    script or style it refused (a refusal is a console error, which fails the test)."""
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("superuser", "", PASSWORD)
+    page.goto("/admin/login/")
+    page.page.fill("#id_username", "superuser")
+    page.page.fill("#id_password", PASSWORD)
+    with page.page.expect_navigation():
+        page.page.click("input[type=submit]")
+    review = demo["review"]
+    missing: list[str] = []
+    page.page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    for path in (
+        "/admin/",
+        "/admin/reviews/progressreview/",
+        f"/admin/reviews/progressreview/{review.pk}/change/",
+        "/admin/auth/user/add/",
+    ):
+        page.goto(path)
+        page.page.wait_for_load_state("load")
+        refused = [e for e in page.errors if "Content Security Policy" in e]
+        assert refused == [], f"{path}: {refused}"
+    # The admin has no favicon of its own; nothing else it asks for is missing.
+    assert {url.rsplit("/", 1)[-1] for url in missing} <= {"favicon.ico"}, missing

@@ -187,6 +187,22 @@ def test_check_deploy_fails_loudly_when_https_is_turned_off(tmp_path):
     assert "SESSION_COOKIE_SECURE" in result.stderr or "security.W012" in result.stderr
 
 
+def test_a_short_secret_key_refuses_to_start_in_production_mode(tmp_path):
+    production = {**documented_production_settings(), "FOLLOWUP_DATA_DIR": str(tmp_path / "var")}
+    (tmp_path / "secret").write_text("too-short-a-secret")
+    production["FOLLOWUP_SECRET_KEY_FILE"] = str(tmp_path / "secret")
+    # The key is checked as the settings load, so every command refuses alike.
+    result = run("check", "--deploy", env=production, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "Configuration problem: FOLLOWUP_SECRET_KEY is too weak: it must be at least 50 characters"
+    )
+    # A developer's machine (FOLLOWUP_DEBUG on) may start with any key; check --deploy fails.
+    debug = {**production, "FOLLOWUP_DEBUG": "true"}
+    deploy = run("check", "--deploy", env=debug, cwd=tmp_path)
+    assert deploy.returncode != 0 and "security.W009" in deploy.stderr
+
+
 def test_a_bad_setting_stops_the_command_with_the_variable_named(tmp_path, local):
     result = run("check", env={**local, "FOLLOWUP_DEBUG": "perhaps"}, cwd=tmp_path)
     assert result.returncode == 1

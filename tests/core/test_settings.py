@@ -5,7 +5,14 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from followup.env import database_from_url, env_bool, env_int, env_list, secret_from_env
+from followup.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    secret_from_env,
+    strong_secret,
+)
 
 
 def test_booleans_accept_the_usual_words_and_refuse_anything_else(monkeypatch):
@@ -79,3 +86,11 @@ def test_database_urls_for_sqlite_and_postgresql():
         database_from_url("mysql://x/y", base)
     with pytest.raises(ImproperlyConfigured, match="needs a database name"):
         database_from_url("postgresql://host/", base)
+
+
+def test_a_weak_or_short_secret_key_is_refused():
+    strong = "k3Y-" + "abcdefghij" * 5
+    assert strong_secret("KEY", strong) == strong
+    for weak in ("short", "a" * 80, "ab" * 40, "django-insecure-" + "abcdefghij" * 5, strong[:49]):
+        with pytest.raises(ImproperlyConfigured, match="KEY is too weak: it must be at least 50"):
+            strong_secret("KEY", weak)

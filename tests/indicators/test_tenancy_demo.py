@@ -5,6 +5,7 @@ comparisons. One demo load each: these are the sequences as filed."""
 from __future__ import annotations
 
 import contextlib
+import datetime
 import html as entities
 import io
 import re
@@ -66,11 +67,17 @@ def test_glenmorrans_import_changes_and_reveals_nothing_of_south_ayrshire(demo):
     glenmorran = Partnership.objects.get(slug="glenmorran")
     south_ayrshire = Area.objects.get(code="S12000028")
     residential = DataElement.objects.get(code="looked_after_residential", partnership=None)
-    planted = Release.objects.create(name="Glenmorran private release", partnership=glenmorran)
+    # Both are dated before the demo review's evidence cut-off, so its report would show them.
+    published = datetime.date(2018, 1, 31)
+    planted = Release.objects.create(
+        name="Glenmorran private release", partnership=glenmorran, published_on=published
+    )
     put(planted, residential, south_ayrshire, "2024-07-31", 0)
     # And South Ayrshire has a private figure of its own that Glenmorran must never see.
     sa = Partnership.objects.get(slug="south-ayrshire")
-    own = Release.objects.create(name="South Ayrshire private return", partnership=sa)
+    own = Release.objects.create(
+        name="South Ayrshire private return", partnership=sa, published_on=published
+    )
     put(own, residential, south_ayrshire, "2021-07-31", 31)
 
     lead = signed_in("lead")

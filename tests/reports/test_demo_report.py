@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import shutil
 import subprocess
@@ -10,9 +11,11 @@ import docx
 import pytest
 
 from followup.demo.loader import load_demo
-from followup.evidence.models import Quote
+from followup.evidence.models import Quote, Source
+from followup.plans.models import ActionUpdate
 from followup.reports import render
 from followup.reports.compose import review_report
+from followup.reports.cutoff import cutoff_of
 from followup.reviews.models import ProgressReview
 
 SECTIONS = [
@@ -64,7 +67,32 @@ def test_the_demo_review_renders_as_html_with_every_section_recommendation_and_q
     for item in recommendations + quotes:
         assert item in text, item
     assert len(quotes) == 4 and len(recommendations) == 5
-    assert html.count('<img src="data:image/svg+xml;base64,') == 8  # each measure charted once
+    # The report holds nothing recorded after its evidence cut-off, the end of February 2018:
+    # the surveys and focus groups were gathered in January 2018, and every action update is
+    # dated before the cut-off; the demo's figures come from releases recorded in Followup today
+    # (their publication dates are not recorded), so none of them is in the report.
+    report = review_report(review)
+    cutoff = datetime.date(2018, 2, 28)
+    assert report.evidence_cutoff == cutoff and "Evidence up to" in text
+    sources = Source.objects.filter(partnership__slug="south-ayrshire")
+    assert sources.count() == 30
+    assert all(s.collected_on and s.collected_on <= cutoff for s in sources)
+    assert cutoff_of(review).sources.count() == 30  # every source is inside the cut-off
+    assert not ActionUpdate.objects.filter(
+        action__partnership__slug="south-ayrshire", on__gt=cutoff
+    ).exists()
+    assert report.releases == []
+    assert html.count('<img src="data:image/svg+xml;base64,') == 0
+    for section in report.recommendations:
+        for measure in section.indicators:
+            assert measure.table.rows == [] and "No figures" in measure.finding
+    assert any(
+        "It was gathered between 12 January 2018 and 23 January 2018." in m for m in report.method
+    )
+    # With the cut-off lifted to today, every measure is charted, each once.
+    review.evidence_cutoff = datetime.date.today()
+    lifted = render.html(review_report(review))
+    assert lifted.count('<img src="data:image/svg+xml;base64,') == 8
 
 
 def test_the_demo_review_renders_as_word_with_real_headings_tables_and_pictures(demo_review):
@@ -79,7 +107,7 @@ def test_the_demo_review_renders_as_word_with_real_headings_tables_and_pictures(
     for quote in quotes:
         assert f"“{quote}”" in body
     assert len(document.tables) > 10
-    assert len(document.inline_shapes) == 8
+    assert len(document.inline_shapes) == 0  # no figures were published by the cut-off
     assert document.core_properties.title == review.title
 
 

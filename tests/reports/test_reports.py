@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import re
 import shutil
@@ -123,12 +124,20 @@ def test_the_word_and_pdf_reports_withhold_the_same_counts(small_counts):
         if row.cells[0].text == "Feeling listened to"
     )
     assert theme_row == ["Feeling listened to", "[c]", "[c]", "12", "20"]
+    # A draft says so in the header of every page of the Word file.
+    assert [section.header.paragraphs[0].text for section in document.sections] == [
+        render.DRAFT
+    ] * len(document.sections)
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler's pdftotext is not installed (apt-get install poppler-utils)")
     text = pdftotext(render.pdf(report))
     for value in ("2016", "2018", "2020", "2022"):
         assert re.search(rf"{value}\s+\[c\]", text), value
     assert re.search(r"Feeling listened to\s+\[c\]\s+\[c\]\s+12\s+20", text)
+    # ... and on every page of the PDF (pdftotext ends each page with a form feed).
+    pages = text.split("\f")[:-1]
+    assert len(pages) >= 4
+    assert [n for n, page in enumerate(pages, 1) if "DRAFT: not published" not in page] == []
 
 
 def pdftotext(data: bytes) -> str:
@@ -170,23 +179,43 @@ def test_a_judgement_without_linked_evidence_is_flagged_in_the_preview(world):
     assert "no indicator, theme or approved quote is linked" in html
 
 
-def test_publishing_freezes_the_report_and_a_correction_is_a_new_version(small_counts, world):
-    lead = world.users["lead"]
-    first = actions.publish(lead, review=small_counts)
+def test_publishing_freezes_the_report_without_draft_marks_and_a_correction_is_a_new_version(
+    small_counts, world
+):
+    inspector = world.users["inspector"]
+    first = actions.publish(inspector, review=small_counts)
     anyone = Client()
     url = reverse("reports:public_file", args=["home", first.pk, "pdf"])
     fetched = anyone.get(url).content
     assert fetched == anyone.get(url).content == first.content("pdf")
-    import hashlib
-
-    assert hashlib.sha256(fetched).hexdigest() == first.sha256_pdf
+    for fmt in ("html", "pdf", "docx"):
+        assert hashlib.sha256(first.content(fmt)).hexdigest() == first.digest(fmt)
+    # The published files carry no DRAFT mark: no banner, no page header, no Word header.
+    html = anyone.get(reverse("reports:public_file", args=["home", first.pk, "html"]))
+    assert html["Content-Security-Policy"].startswith(
+        "default-src 'none'; style-src 'unsafe-inline'"
+    )
+    assert "<script" not in html.content.decode() and "<style>" in html.content.decode()
+    assert '<html lang="en-GB">' in html.content.decode()
+    assert "DRAFT" not in html.content.decode()
+    document = docx.Document(io.BytesIO(first.content("docx")))
+    assert "DRAFT" not in " ".join(s.header.paragraphs[0].text for s in document.sections)
+    assert "DRAFT" not in " ".join(p.text for p in document.paragraphs)
+    if shutil.which("pdftotext") is not None:
+        assert "DRAFT" not in pdftotext(first.content("pdf"))
     with pytest.raises(ValidationError):
-        actions.publish(lead, review=small_counts)  # a second version must say what it corrects
-    second = actions.publish(lead, review=small_counts, correction_note="Corrected a figure")
+        actions.publish(
+            inspector, review=small_counts
+        )  # a second version must say what it corrects
+    second = actions.publish(inspector, review=small_counts, correction_note="Corrected a figure")
     assert (second.version, second.replaces) == (2, first)
     assert anyone.get(url).content == fetched  # the first version is unchanged
     listing = anyone.get(reverse("reports:public", args=["home"])).content.decode()
     assert "version 1" in listing and "version 2" in listing and "Corrected a figure" in listing
+    # The public page lists every file's digest, of every version.
+    for publication in (first, second):
+        for fmt in ("html", "pdf", "docx"):
+            assert publication.digest(fmt) in listing
     with pytest.raises(ValueError):
         first.save()
 
@@ -196,22 +225,12 @@ def test_a_viewer_cannot_publish_and_the_public_page_of_an_unpublished_partnersh
 ):
     review = world.home.review
     response = world.client_for("viewer").post(
-        reverse("reports:review_publish", args=["home", review.pk])
+        reverse("reports:review_publish", args=["home", review.pk]),
+        {"version": "1", "confirm": "on"},
     )
     assert response.status_code == 403
     assert not Publication.objects.exists()
     assert Client().get(reverse("reports:public", args=["home"])).status_code == 404
-
-
-def test_the_published_html_is_self_contained_and_runs_nothing(world):
-    publication = actions.publish(world.users["inspector"], review=world.home.review)
-    response = Client().get(reverse("reports:public_file", args=["home", publication.pk, "html"]))
-    assert response["Content-Security-Policy"].startswith(
-        "default-src 'none'; style-src 'unsafe-inline'"
-    )
-    html = response.content.decode()
-    assert "<script" not in html and "<style>" in html
-    assert '<html lang="en-GB">' in html
 
 
 def test_the_inspection_summary_has_evaluations_key_messages_and_recommendations(world):

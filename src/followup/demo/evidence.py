@@ -120,19 +120,26 @@ QUOTES = [
     ),
 ]
 
+# Dated inside the 2018 progress review's evidence gathering, before its fieldwork in February
+# 2018, so that the review's report (evidence cut-off 28 February 2018) takes them in.
 FOCUS_GROUPS = [
     (
         "Focus group: care-experienced young people (illustrative)",
         "focus_group_care_experienced.txt",
-        "2018-05-15",
-        {"Respondent group": "Child or young person", "Age band": "14 to 19", "Date": "2018-05-15"},
+        "2018-01-16",
+        {"Respondent group": "Child or young person", "Age band": "14 to 19", "Date": "2018-01-16"},
     ),
     (
         "Focus group: parents and kinship carers (illustrative)",
         "focus_group_parents_carers.txt",
-        "2018-06-05",
-        {"Respondent group": "Parent or carer", "Date": "2018-06-05"},
+        "2018-01-23",
+        {"Respondent group": "Parent or carer", "Date": "2018-01-23"},
     ),
+]
+# (title, file, the day the survey closed: the date of every answer)
+SURVEYS = [
+    ("Staff survey 2018 (illustrative)", "staff_survey_2018.csv", "2018-01-12"),
+    ("Young people's survey 2018 (illustrative)", "young_peoples_survey_2018.csv", "2018-01-19"),
 ]
 
 
@@ -185,10 +192,7 @@ def _questions() -> set[str]:
 
 
 def _surveys(loader: User, partnership: Partnership) -> None:
-    for title, filename in (
-        ("Staff survey 2018 (illustrative)", "staff_survey_2018.csv"),
-        ("Young people's survey 2018 (illustrative)", "young_peoples_survey_2018.csv"),
-    ):
+    for title, filename, closed in SURVEYS:
         upload = surveys.stage_survey(
             loader,
             partnership,
@@ -202,7 +206,9 @@ def _surveys(loader: User, partnership: Partnership) -> None:
         for header in table.headers[1:]:
             if not header.endswith("?") and not header.endswith("more."):
                 roles[header] = "attribute"
-        surveys.import_survey(loader, upload, roles)
+        surveys.import_survey(
+            loader, upload, roles, collected_on=datetime.date.fromisoformat(closed)
+        )
         # The demo's own label: these answers were written for the demo.
         Source.objects.filter(partnership=partnership, title__startswith=title).update(
             is_illustrative=True

@@ -197,6 +197,8 @@ def _south_ayrshire(loader: User) -> Partnership:
         {
             "title": "Progress review of services for children and young people in South Ayrshire",
             "published_on": _d("2018-05-01"),
+            # The end of the fieldwork month: the exact fieldwork dates were not found.
+            "evidence_cutoff": _d("2018-02-28"),
             "status": "published",
             "overall_conclusion": (
                 "Partners took the findings very seriously, and there was encouraging progress "
@@ -209,7 +211,8 @@ def _south_ayrshire(loader: User) -> Partnership:
             "further_review_note": "Inspectors agreed no further review work is required in relation to the 2016 report.",
             "source_note": (
                 "Fieldwork February 2018 (exact dates not found); published 1 May, the year 2018 "
-                f"inferred. Sources: {overall['source_titles']}."
+                "inferred. Evidence cut-off 28 February 2018, the end of the fieldwork month: a "
+                f"Followup demo choice. Sources: {overall['source_titles']}."
             ),
         },
     )

@@ -145,6 +145,16 @@ class SurveyForm(StrictForm):
         return upload
 
 
+class SurveyDateForm(StrictForm):
+    """When the survey was run: the date of every answer it imports."""
+
+    collected_on = date_field(
+        "When the survey closed",
+        help_text="The date of every answer. A progress review's report leaves out evidence "
+        "gathered after its cut-off, and goes by this date. For example, 19 January 2018",
+    )
+
+
 class QuoteForm(StrictForm):
     redact = forms.CharField(
         required=False,

@@ -105,9 +105,12 @@ class Theme:
     sources: int
 
 
-def themes_for(recommendation: Recommendation) -> list[Theme]:
+def themes_for(
+    recommendation: Recommendation, *, sources: QuerySet[Source] | None = None
+) -> list[Theme]:
     """Codes linked to the recommendation, and QI codes of its quality indicators (with the codes
-    inside them), each with its codings and sources counted by respondent group."""
+    inside them), each with its codings and sources counted by respondent group. With
+    ``sources``, only codings of those sources count (a report's evidence cut-off)."""
     partnership = recommendation.inspection.partnership
     qis = set(recommendation.quality_indicators.values_list("pk", flat=True))
     chosen: dict[int, str] = {}
@@ -128,9 +131,10 @@ def themes_for(recommendation: Recommendation) -> list[Theme]:
                 chosen[child.pk] = f"inside a code for this recommendation ({chosen[parent]})"
                 frontier.append(child.pk)
     codes = {c.pk: c for c in Code.objects.filter(pk__in=chosen)}
-    rows = Coding.objects.filter(code_id__in=chosen).values_list(
-        "code_id", "source_id", "source__case__attributes"
-    )
+    codings = Coding.objects.filter(code_id__in=chosen)
+    if sources is not None:
+        codings = codings.filter(source__in=sources)
+    rows = codings.values_list("code_id", "source_id", "source__case__attributes")
     counts: dict[int, dict[str, list[Any]]] = {}
     for code_id, source_id, attrs in rows:
         group = str((attrs or {}).get("Respondent group") or "") or "Not recorded"

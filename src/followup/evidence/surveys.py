@@ -3,6 +3,7 @@ respondent carrying the attribute columns. All or nothing: any problem imports n
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,9 +100,16 @@ def plan_survey(table: Table, roles: dict[str, str]) -> SurveyPlan:
     return plan
 
 
-def import_survey(user: AnyUser, upload: SurveyUpload, roles: dict[str, str]) -> int:
+def import_survey(
+    user: AnyUser,
+    upload: SurveyUpload,
+    roles: dict[str, str],
+    *,
+    collected_on: datetime.date | None = None,
+) -> int:
     """Create a case and a source for every respondent with an answer; raise ValidationError
-    listing every problem, and import nothing, otherwise."""
+    listing every problem, and import nothing, otherwise. ``collected_on`` is when the survey
+    was run: the date of every answer (a report's evidence cut-off goes by it)."""
     partnership: Partnership = upload.partnership
     require(user, partnership, Capability.CODE_EVIDENCE)
     if upload.imported_at is not None:
@@ -138,6 +146,7 @@ def import_survey(user: AnyUser, upload: SurveyUpload, roles: dict[str, str]) ->
                     title=f"{upload.title}: respondent {respondent}",
                     kind=Source.Kind.SURVEY,
                     text=text,
+                    collected_on=collected_on,
                     case=case,
                     created_by=user if isinstance(user, User) else None,
                 )

@@ -21,6 +21,7 @@ from followup.evidence.forms import (
     QuoteForm,
     SelectionForm,
     SourceForm,
+    SurveyDateForm,
     SurveyForm,
 )
 from followup.evidence.models import Source
@@ -310,10 +311,15 @@ def survey_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     table = surveys.read(upload)
     roles = surveys.guess_roles(table)
     errors: list[str] = []
+    dated = SurveyDateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         roles = surveys.roles_from(request.POST, table.headers)
         try:
-            made = surveys.import_survey(request.user, upload, roles)
+            if not dated.is_valid():
+                raise ValidationError([e for es in dated.errors.values() for e in es])
+            made = surveys.import_survey(
+                request.user, upload, roles, collected_on=dated.cleaned_data["collected_on"]
+            )
         except ValidationError as error:
             errors = error.messages
         else:
@@ -340,6 +346,7 @@ def survey_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "roles": surveys.ROLES,
             "errors": errors,
             "rows": len(table.rows),
+            "form": dated,
         },
     )
 

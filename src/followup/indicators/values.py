@@ -14,8 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
+
 from followup.indicators import derived
-from followup.indicators.models import Indicator, release_order
+from followup.indicators.models import Indicator, Release, release_order
 from followup.indicators.scope import Reader, visible_elements, visible_values
 
 
@@ -44,22 +46,27 @@ class Point:
 
 
 def observations(
-    element_ids: Iterable[int], area_ids: Iterable[int], *, partnership: Reader
+    element_ids: Iterable[int],
+    area_ids: Iterable[int],
+    *,
+    partnership: Reader,
+    releases: QuerySet[Release] | None = None,
 ) -> dict[tuple[int, int, str], Observation]:
     """The latest observation of each (element, area, period) the reader may see, with earlier
-    releases kept; a derived element's worked out from its parts, release by release."""
+    releases kept; a derived element's worked out from its parts, release by release. With
+    ``releases``, only values from those releases count (a report's evidence cut-off)."""
     result: dict[tuple[int, int, str], Observation] = _Observations()
     elements = list(visible_elements(partnership).filter(pk__in=set(element_ids)))
     formulas = derived.parts(e for e in elements if e.formula)
     plain = {e.pk for e in elements if not e.formula}
     part_ids = {p.pk for terms in formulas.values() for _, p, _ in terms if p is not None}
-    query = (
-        visible_values(partnership)
-        .filter(element_id__in=plain | part_ids, area_id__in=list(area_ids))
-        .order_by(*release_order())
-        .values_list(
-            "element_id", "area_id", "period_id", "value", "release_id", "release__name", "status"
-        )
+    values = visible_values(partnership).filter(
+        element_id__in=plain | part_ids, area_id__in=list(area_ids)
+    )
+    if releases is not None:
+        values = values.filter(release__in=releases)
+    query = values.order_by(*release_order()).values_list(
+        "element_id", "area_id", "period_id", "value", "release_id", "release__name", "status"
     )
     events: dict[tuple[int, str], list[tuple[int, int, str, int, float]]] = {}
     for order, (element, area, period, value, release_id, release, status) in enumerate(query):
@@ -103,10 +110,12 @@ def series(
     *,
     seen: dict[tuple[int, int, str], Observation] | None = None,
     periods: dict[str, Any] | None = None,
+    releases: QuerySet[Release] | None = None,
 ) -> list[Point]:
     """The indicator's values for an area (its own by default), oldest period first.
 
-    ``seen`` and ``periods`` let a page that shows many indicators read everything once.
+    ``seen`` and ``periods`` let a page that shows many indicators read everything once;
+    ``releases`` limits the values to those releases (see ``observations``).
     """
     from followup.indicators.models import Period
 
@@ -115,7 +124,9 @@ def series(
         [indicator.denominator_id] if indicator.denominator_id else []
     )
     if seen is None:
-        seen = observations(elements, [area], partnership=indicator.partnership_id)
+        seen = observations(
+            elements, [area], partnership=indicator.partnership_id, releases=releases
+        )
     mine = _periods_of(seen).get((indicator.numerator_id, area), set())
     if periods is None:
         periods = {p.id: p for p in Period.objects.filter(id__in=mine)}

@@ -15,9 +15,12 @@ whose role lacks a capability is refused (403).
 | manage_data      |        |             |   ✓    |  ✓   |           |   ✓   |
 | code_evidence    |        |      ✓      |   ✓    |  ✓   |           |   ✓   |
 | approve_quotes   |        |             |        |  ✓   |     ✓     |   ✓   |
+| publish_reports  |        |             |        |      |     ✓     |   ✓   |
 
 Inspectors read everything of the partnerships assigned to them, and write only
-inspections and progress reviews; the partnership owns its improvement plan.
+inspections and progress reviews; the partnership owns its improvement plan. The inspection
+summary and the progress review report are the inspectorate's documents: only inspectors and
+administrators publish them.
 """
 
 from __future__ import annotations
@@ -71,7 +74,6 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_DATA,
             Capability.CODE_EVIDENCE,
             Capability.APPROVE_QUOTES,
-            Capability.PUBLISH_REPORTS,
         }
     ),
     Role.INSPECTOR: frozenset(

@@ -6,16 +6,42 @@ import hashlib
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from followup.audit.log import record
 from followup.inspections.models import Inspection
 from followup.partnerships.access import AnyUser, Capability, require
-from followup.reports import render
+from followup.reports import queries, render
 from followup.reports.compose import inspection_report, review_report
 from followup.reports.models import Publication
 from followup.reviews.models import ProgressReview
+
+
+class AlreadyPublished(Exception):
+    """The version a request set out to publish is published already: the second of two
+    identical submits, or someone else published first. Nothing more was published."""
+
+    def __init__(self, publication: Publication) -> None:
+        super().__init__(f"Version {publication.version} is already published.")
+        self.publication = publication
+
+
+def _check(latest: Publication | None, version: int | None, correction_note: str) -> None:
+    """Refuse a version already published, a version out of sequence, or a correction that does
+    not say what it corrects."""
+    current = latest.version if latest is not None else 0
+    if version is not None:
+        if latest is not None and version <= current:
+            raise AlreadyPublished(latest)
+        if version != current + 1:
+            raise ValidationError(
+                {"version": f"The next version is {current + 1}: check the report again"}
+            )
+    if latest is not None and not correction_note.strip():
+        raise ValidationError(
+            {"correction_note": "Say what this version corrects: the earlier one stays published"}
+        )
 
 
 def publish(
@@ -24,50 +50,66 @@ def publish(
     review: ProgressReview | None = None,
     inspection: Inspection | None = None,
     correction_note: str = "",
+    version: int | None = None,
 ) -> Publication:
     """Freeze the report as it is now: HTML, PDF and Word with their SHA-256 digests. Publishing
-    again makes a new version that replaces the last, and must say what it corrects."""
+    again makes a new version that replaces the last, and must say what it corrects.
+
+    ``version`` is the version the publisher confirmed on the check page. If it is already
+    published (a double submit), nothing more is published and ``AlreadyPublished`` names it;
+    the database allows one version N of each document, so a race ends the same way.
+    """
     if review is not None:
         inspection = review.inspection
     assert inspection is not None
     partnership = inspection.partnership
     require(user, partnership, Capability.PUBLISH_REPORTS)
     kind = Publication.Kind.REVIEW if review is not None else Publication.Kind.INSPECTION
+    # Checked before the costly rendering, and again under the lock.
+    _check(queries.latest_publication(inspection, review), version, correction_note)
     report = review_report(review) if review is not None else inspection_report(inspection)
+    report.draft = False
     formats = {fmt: render.render(report, fmt) for fmt in ("html", "pdf", "docx")}
-    with transaction.atomic():
-        latest = (
-            Publication.objects.select_for_update()
-            .filter(inspection=inspection, review=review, kind=kind)
-            .order_by("-version")
-            .first()
-        )
-        if latest is not None and not correction_note.strip():
-            raise ValidationError(
-                {
-                    "correction_note": "Say what this version corrects: the earlier one stays published"
-                }
+    digests = {fmt: hashlib.sha256(data).hexdigest() for fmt, data in formats.items()}
+    try:
+        with transaction.atomic():
+            # Publishers of one document take turns: the second waits here, then finds the
+            # first's version. (SQLite locks the whole database for writing instead.)
+            if review is not None:
+                ProgressReview.objects.select_for_update().filter(pk=review.pk).first()
+            else:
+                Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+            latest = queries.latest_publication(inspection, review)
+            _check(latest, version, correction_note)
+            publication = Publication(
+                partnership=partnership,
+                kind=kind,
+                review=review,
+                inspection=inspection,
+                version=(latest.version + 1) if latest else 1,
+                replaces=latest,
+                title=report.title,
+                correction_note=correction_note.strip(),
+                published_at=timezone.now(),
+                published_by=user if isinstance(user, User) else None,
+                **formats,
+                **{f"sha256_{fmt}": digest for fmt, digest in digests.items()},
             )
-        publication = Publication(
-            partnership=partnership,
-            kind=kind,
-            review=review,
-            inspection=inspection,
-            version=(latest.version + 1) if latest else 1,
-            replaces=latest,
-            title=report.title,
-            correction_note=correction_note.strip(),
-            published_at=timezone.now(),
-            published_by=user if isinstance(user, User) else None,
-            **formats,
-            **{f"sha256_{fmt}": hashlib.sha256(data).hexdigest() for fmt, data in formats.items()},
-        )
-        publication.save()
-        record(
-            user,
-            "report.publish",
-            publication,
-            {"version": [None, publication.version], "sha256_pdf": [None, publication.sha256_pdf]},
-            partnership,
-        )
+            publication.save()
+            record(
+                user,
+                "report.publish",
+                publication,
+                {
+                    "version": [None, publication.version],
+                    **{f"sha256_{fmt}": [None, digest] for fmt, digest in digests.items()},
+                },
+                partnership,
+            )
+    except IntegrityError:
+        # Another publication of the same version won a race the lock did not see.
+        latest = queries.latest_publication(inspection, review)
+        if latest is None:
+            raise
+        raise AlreadyPublished(latest) from None
     return publication

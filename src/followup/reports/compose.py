@@ -21,7 +21,9 @@ from followup.indicators.charts import chart_rows
 from followup.indicators.models import Indicator
 from followup.indicators.queries import Analysis, analyse, releases_behind
 from followup.indicators.svgchart import control_chart_svg, legend
+from followup.indicators.values import series
 from followup.inspections.models import Inspection, Recommendation
+from followup.reports.cutoff import Cutoff, actions_by, cutoff_of, left_out
 from followup.reviews.models import ProgressReview
 
 GLOSSARY = [
@@ -133,6 +135,10 @@ class Report:
     glossary: list[tuple[str, str]]
     with_charts: bool = True
     warnings: list[str] = field(default_factory=list)
+    # Evidence dated after this day is left out (a review report; None for an inspection summary).
+    evidence_cutoff: datetime.date | None = None
+    # Every output of a report not yet published says DRAFT; publishing sets this to False.
+    draft: bool = True
 
 
 def _count(value: int) -> str:
@@ -214,8 +220,9 @@ def indicator_section(analysis: Analysis, *, with_chart: bool) -> IndicatorSecti
     )
 
 
-def _themes_table(recommendation: Recommendation) -> Table | None:
-    themes = [t for t in themes_for(recommendation) if t.sources]
+def _themes_table(recommendation: Recommendation, cutoff: Cutoff | None = None) -> Table | None:
+    sources = cutoff.sources if cutoff else None
+    themes = [t for t in themes_for(recommendation, sources=sources) if t.sources]
     if not themes:
         return None
     groups = sorted(
@@ -246,19 +253,28 @@ def _scale(levels: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
     ]
 
 
-def _releases(partnership: Any, indicators: list[Indicator]) -> list[tuple[str, str, str]]:
+def _releases(
+    partnership: Any, indicators: list[Indicator], cutoff: Cutoff | None = None
+) -> list[tuple[str, str, str]]:
     return [
         (
             r.name,
             r.published_on.isoformat() if r.published_on else "Not recorded",
             r.source_url or "",
         )
-        for r in releases_behind(partnership, indicators).order_by("published_on", "name")
+        for r in _behind(partnership, indicators, cutoff).order_by("published_on", "name")
     ]
 
 
-def _heard_from(inspection: Inspection) -> Table | None:
+def _behind(partnership: Any, indicators: list[Indicator], cutoff: Cutoff | None) -> Any:
+    releases = releases_behind(partnership, indicators)
+    return releases.filter(pk__in=cutoff.releases) if cutoff is not None else releases
+
+
+def _heard_from(inspection: Inspection, cutoff: Cutoff | None = None) -> Table | None:
     sources = Source.objects.filter(partnership=inspection.partnership).select_related("case")
+    if cutoff is not None:
+        sources = sources.filter(pk__in=cutoff.sources)
     kinds = dict(Source.Kind.choices)
     counts: dict[str, dict[str, int]] = {}
     for source in sources:
@@ -300,39 +316,37 @@ def _recommendation(
     *,
     with_charts: bool,
     shown: dict[int, int] | None = None,
+    cutoff: Cutoff | None = None,
 ) -> RecommendationSection:
     judgement = review.judgements.filter(recommendation=recommendation).first() if review else None
     level = judgement.level_info if judgement else None
-    actions = [
-        (
-            a.title,
-            a.get_status_display(),
-            a.owner_organisation.name if a.owner_organisation else "",
-            a.due_date.isoformat() if a.due_date else "",
-        )
-        for a in recommendation.actions.select_related("owner_organisation").order_by(
-            "due_date", "title"
-        )
-    ]
+    actions = actions_by(recommendation, cutoff)
     inspection = recommendation.inspection
     indicators = []
     shown = {} if shown is None else shown
     linked = recommendation.indicators.select_related("area", "numerator", "denominator")
     for indicator in linked.order_by("name"):
-        analysis = analyse(indicator, split_on=inspection.published_on)
-        if indicator.pk in shown:  # each measure's chart and figures appear once in a report
-            repeat = indicator_section(analysis, with_chart=False)
-            repeat.shown_under = shown[indicator.pk]
-            indicators.append(repeat)
-            continue
-        shown[indicator.pk] = recommendation.number
-        indicators.append(indicator_section(analysis, with_chart=with_charts))
-    themes = _themes_table(recommendation)
+        points = series(indicator, releases=cutoff.releases) if cutoff else None
+        analysis = analyse(indicator, split_on=inspection.published_on, points=points)
+        repeat = indicator.pk in shown  # each measure's chart and figures appear once
+        section_of = indicator_section(analysis, with_chart=with_charts and not repeat)
+        if repeat:
+            section_of.shown_under = shown[indicator.pk]
+        else:
+            shown[indicator.pk] = recommendation.number
+        if cutoff is not None and not analysis.known:
+            section_of.finding = (
+                "No figures for this measure were published by the evidence cut-off, "
+                f"{cutoff.day:%-d %B %Y}."
+            )
+        indicators.append(section_of)
+    themes = _themes_table(recommendation, cutoff)
+    approved = Quote.objects.filter(recommendations=recommendation, status=Quote.Status.APPROVED)
+    if cutoff is not None:
+        approved = approved.filter(coding__source__in=cutoff.sources)
     quotes = [
         (q.published_text, _attribution(q))
-        for q in Quote.objects.filter(recommendations=recommendation, status=Quote.Status.APPROVED)
-        .select_related("coding__source__case")
-        .order_by("pk")
+        for q in approved.select_related("coding__source__case").order_by("pk")
     ]
     section = RecommendationSection(
         number=recommendation.number,
@@ -371,12 +385,14 @@ def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report
     inspection = review.inspection
     partnership = inspection.partnership
     recommendations = list(inspection.recommendations.order_by("number"))
+    cutoff = cutoff_of(review)
     shown: dict[int, int] = {}
     sections = [
-        _recommendation(r, review, with_charts=with_charts, shown=shown) for r in recommendations
+        _recommendation(r, review, with_charts=with_charts, shown=shown, cutoff=cutoff)
+        for r in recommendations
     ]
     indicators = list(Indicator.objects.filter(recommendations__in=recommendations).distinct())
-    sources = Source.objects.filter(partnership=partnership)
+    sources = cutoff.sources
     dates = [d for d in sources.values_list("collected_on", flat=True) if d]
     method = [
         f"This report follows up the joint inspection “{inspection.title}”"
@@ -389,6 +405,7 @@ def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report
             if dates
             else ""
         ),
+        f"The evidence is what was dated on or before {cutoff.day:%-d %B %Y}, the review's evidence cut-off: survey answers and notes by the date they were gathered, figures by the date their release was published, and the improvement plan by the date of each update. Anything dated later is left out.",
         f"Counts from 1 to {disclosure.threshold()} are withheld and shown as [c]; another count may be withheld with them so that they cannot be worked out from a total.",
     ]
     if sources.filter(is_illustrative=True).exists() or any(i.is_illustrative for i in indicators):
@@ -411,19 +428,22 @@ def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report
         language="en-GB",
         introduction=[partnership.description] if partnership.description else [],
         method=method,
-        heard_from=_heard_from(inspection),
+        heard_from=_heard_from(inspection, cutoff),
         evaluations=_evaluations(inspection),
         key_messages=inspection.key_message_list(),
         recommendations=sections,
         conclusion=review.overall_conclusion,
         further_review=further,
-        releases=_releases(partnership, indicators),
+        releases=_releases(partnership, indicators, cutoff),
         evaluation_scale=_scale(inspection.scale),
         progress_scale=_scale(review.progress_scale),
         glossary=GLOSSARY,
         with_charts=with_charts,
+        evidence_cutoff=cutoff.day,
     )
-    report.warnings = [w for s in sections for w in s.warnings]
+    report.warnings = [w for s in sections for w in s.warnings] + left_out(
+        cutoff, review, indicators
+    )
     return report
 
 

@@ -47,9 +47,29 @@ class Publication(models.Model):
     class Meta:
         ordering = ["-published_at", "-version"]
         constraints = [
+            # One version N of each document. Two constraints, because an inspection summary has
+            # no review, and NULLs never collide in a unique index.
             models.UniqueConstraint(
-                fields=["inspection", "review", "kind", "version"], name="one_version_number"
-            )
+                fields=["review", "version"],
+                condition=models.Q(kind="review"),
+                name="one_version_of_a_review_report",
+            ),
+            models.UniqueConstraint(
+                fields=["inspection", "version"],
+                condition=models.Q(kind="inspection"),
+                name="one_version_of_an_inspection_summary",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="review", review__isnull=False)
+                | models.Q(kind="inspection", review__isnull=True),
+                name="publication_kind_matches_its_review",
+            ),
+            # Version 1 replaces nothing; every later version replaces one.
+            models.CheckConstraint(
+                condition=models.Q(version=1, replaces__isnull=True)
+                | models.Q(version__gt=1, replaces__isnull=False),
+                name="publication_replaces_the_version_before",
+            ),
         ]
 
     def __str__(self) -> str:

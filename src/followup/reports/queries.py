@@ -52,3 +52,13 @@ def publications_of_inspection(inspection: Inspection) -> QuerySet[Publication]:
     return Publication.objects.filter(
         inspection=inspection, kind=Publication.Kind.INSPECTION
     ).defer("html", "pdf", "docx")
+
+
+def latest_publication(inspection: Inspection, review: ProgressReview | None) -> Publication | None:
+    """The latest published version of the review's report, or of the inspection's summary."""
+    versions = (
+        publications_of_review(review)
+        if review is not None
+        else publications_of_inspection(inspection)
+    )
+    return versions.select_related("published_by").order_by("-version").first()

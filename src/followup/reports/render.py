@@ -17,6 +17,8 @@ from django.template.loader import render_to_string
 from followup.core import disclosure
 from followup.reports.compose import Report, Table
 
+DRAFT = "DRAFT: not published"
+
 FORMATS = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
@@ -63,6 +65,8 @@ def docx(report: Report) -> bytes:
     properties.title = report.title
     properties.author = report.author
     properties.language = report.language
+    if report.draft:
+        _draft_header(document)
     document.add_paragraph(report.partnership, style="Subtitle")
     document.add_heading(report.title, level=0)
     document.add_paragraph(f"By {report.author}")
@@ -129,7 +133,8 @@ def docx(report: Report) -> bytes:
             caption = document.add_paragraph()
             caption.add_run(f"{indicator.name}, {indicator.area}. ").bold = True
             caption.add_run(indicator.finding)
-            _table(document, indicator.table)
+            if indicator.table.rows:
+                _table(document, indicator.table)
         if not section.indicators:
             document.add_paragraph(
                 "No measures are linked to this recommendation, so there is no quantitative "
@@ -150,8 +155,15 @@ def docx(report: Report) -> bytes:
         document.add_paragraph(report.conclusion or "The conclusion has not been written yet.")
         document.add_paragraph().add_run(report.further_review).bold = True
     document.add_heading("Appendices", level=1)
-    if report.releases:
+    if report.kind == "review":
         document.add_heading("Data sources and releases", level=2)
+    if report.kind == "review" and not report.releases:
+        cutoff = f", {report.evidence_cutoff:%-d %B %Y}" if report.evidence_cutoff else ""
+        document.add_paragraph(
+            "No data release that the measures use was published by the evidence cut-off"
+            f"{cutoff}, so the report has no figures."
+        )
+    if report.releases:
         _table(
             document,
             Table(
@@ -183,6 +195,21 @@ def docx(report: Report) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _draft_header(document: object) -> None:
+    """DRAFT in the header of every page, and on the cover."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import RGBColor
+
+    for section in document.sections:  # type: ignore[attr-defined]
+        paragraph = section.header.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(DRAFT)
+        run.bold = True
+        run.font.color.rgb = RGBColor(0xD4, 0x35, 0x1C)
+    cover = document.add_paragraph()  # type: ignore[attr-defined]
+    cover.add_run(f"{DRAFT}. This report may still change; do not share it as final.").bold = True
 
 
 def _table(document: object, table: Table) -> None:

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from followup.core import disclosure
 from followup.core.views import apply_errors
@@ -42,7 +42,6 @@ def _preview(
     *,
     inspection: Inspection,
     review: ProgressReview | None,
-    form: PublishForm,
 ) -> HttpResponse:
     caps = capabilities(request.user, inspection.partnership)
     versions = (
@@ -59,7 +58,6 @@ def _preview(
             "review": review,
             "report": report,
             "preview": True,
-            "form": form,
             "caps": caps,
             "versions": versions,
             "disclosure_meaning": disclosure.meaning(),
@@ -76,7 +74,6 @@ def review_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         review_report(review),
         inspection=review.inspection,
         review=review,
-        form=PublishForm(),
     )
 
 
@@ -90,11 +87,11 @@ def review_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpRespo
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def review_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = queries.review_for(request.user, slug, pk)
     require(request.user, review.inspection.partnership, Capability.PUBLISH_REPORTS)
-    return _publish(request, PublishForm(request.POST), review=review, inspection=review.inspection)
+    return _publish(request, review=review, inspection=review.inspection)
 
 
 @login_required
@@ -106,7 +103,6 @@ def inspection_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         inspection_report(inspection),
         inspection=inspection,
         review=None,
-        form=PublishForm(),
     )
 
 
@@ -120,20 +116,25 @@ def inspection_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpR
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def inspection_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     inspection = queries.inspection_for(request.user, slug, pk)
     require(request.user, inspection.partnership, Capability.PUBLISH_REPORTS)
-    return _publish(request, PublishForm(request.POST), review=None, inspection=inspection)
+    return _publish(request, review=None, inspection=inspection)
 
 
 def _publish(
-    request: HttpRequest,
-    form: PublishForm,
-    *,
-    review: ProgressReview | None,
-    inspection: Inspection,
+    request: HttpRequest, *, review: ProgressReview | None, inspection: Inspection
 ) -> HttpResponse:
+    """The check page: what will be published, as which version, replacing what, and the gaps
+    the preview found. Publishing needs the confirmation at its foot; the second of two identical
+    submits is told the version is already published."""
+    latest = queries.latest_publication(inspection, review)
+    next_version = (latest.version + 1) if latest else 1
+    form = PublishForm(
+        request.POST if request.method == "POST" else None, initial={"version": next_version}
+    )
+    context = {"partnership": inspection.partnership, "inspection": inspection, "review": review}
     if form.is_valid():
         try:
             publication = actions.publish(
@@ -141,6 +142,13 @@ def _publish(
                 review=review,
                 inspection=inspection,
                 correction_note=form.cleaned_data["correction_note"],
+                version=form.cleaned_data["version"],
+            )
+        except actions.AlreadyPublished as done:
+            return render(
+                request,
+                "reports/already_published.html",
+                {**context, "publication": done.publication, "asked": form.cleaned_data["version"]},
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -151,9 +159,18 @@ def _publish(
             )
             return redirect("reports:public", inspection.partnership.slug)
     report = review_report(review) if review is not None else inspection_report(inspection)
-    response = _preview(request, report, inspection=inspection, review=review, form=form)
-    response.status_code = 200
-    return response
+    return render(
+        request,
+        "reports/check.html",
+        {
+            **context,
+            "report": report,
+            "kind": Publication.Kind.REVIEW.label if review else Publication.Kind.INSPECTION.label,
+            "latest": latest,
+            "next_version": next_version,
+            "form": form,
+        },
+    )
 
 
 @require_safe

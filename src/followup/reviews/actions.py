@@ -23,6 +23,7 @@ REVIEW_FIELDS = (
     "fieldwork_start",
     "fieldwork_end",
     "published_on",
+    "evidence_cutoff",
     "status",
     "overall_conclusion",
     "further_review_required",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db import models
@@ -37,6 +38,12 @@ class ProgressReview(models.Model):
     fieldwork_start = models.DateField(null=True, blank=True)
     fieldwork_end = models.DateField(null=True, blank=True)
     published_on = models.DateField(null=True, blank=True)
+    evidence_cutoff = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Evidence dated after this day stays out of the report. Blank: the end of the "
+        "fieldwork, or else the review's publication date.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     overall_conclusion = models.TextField(blank=True)
     further_review_required = models.BooleanField(
@@ -53,6 +60,12 @@ class ProgressReview(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def cutoff(self) -> datetime.date | None:
+        """The day after which evidence stays out of the report: the cut-off set on the review,
+        else the end of its fieldwork, else its publication date (None when it has none)."""
+        return self.evidence_cutoff or self.fieldwork_end or self.published_on
 
     def scale_choices(self) -> list[tuple[int, str]]:
         return [(level["value"], level["word"]) for level in self.progress_scale]
