@@ -181,7 +181,9 @@ def families(draw: st.DrawFn) -> tuple[int, list[Counts]]:
             elif top == 0 and draw(st.booleans()):
                 limits.append(0)
             else:
-                limits.append(max(top, t + 1) + (0 if choice == "exact" else draw(st.integers(0, 4))))
+                limits.append(
+                    max(top, t + 1) + (0 if choice == "exact" else draw(st.integers(0, 4)))
+                )
     total_limit = None
     if draw(st.booleans()):
         total_limit = max(max(sum(r) for r in cells), t + 1) + draw(st.integers(0, 4))
@@ -229,9 +231,7 @@ def test_a_withheld_rate_leaves_its_numerator_and_complement_open(t, numerator, 
     documented = 0 < numerator <= t or 0 < denominator - numerator <= t
     assert withheld == documented
     if withheld:
-        possible = [
-            n for n in range(denominator + 1) if 0 < n <= t or 0 < denominator - n <= t
-        ]
+        possible = [n for n in range(denominator + 1) if 0 < n <= t or 0 < denominator - n <= t]
         assert min(possible) < max(possible)
         complements = [denominator - n for n in possible]
         assert min(complements) < max(complements)

@@ -130,9 +130,7 @@ class Shown:
     totals: list[Figure] = field(default_factory=list)
 
 
-def protect(
-    tables: Sequence[Counts], *, exact: bool, limit: int | None = None
-) -> list[Shown]:
+def protect(tables: Sequence[Counts], *, exact: bool, limit: int | None = None) -> list[Shown]:
     """What an audience sees of tables of the same counts (rows are the same things, with the
     same totals, in every table): exactly, small counts marked, for those who may see them;
     protected by the rules above for everyone else."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from followup.core import disclosure
 from followup.evidence.analysis import NOT_RECORDED
+from followup.evidence.disclosed import Evidence, evidence_for
 from followup.evidence.forms import RESPONDENT_GROUPS
 from followup.evidence.models import Quote, Source
 from followup.evidence.queries import themes_for
@@ -50,10 +51,7 @@ GLOSSARY = [
         "A pattern in a measure that usual variation is unlikely to produce: a sign of real change.",
     ),
     ("Theme", "A code of the qualitative evidence: what people said, grouped by meaning."),
-    (
-        "[c]",
-        "A count from 1 to the disclosure threshold, withheld because it could identify people; another count may be withheld with it so that it cannot be worked out from a total.",
-    ),
+    ("[c]", disclosure.GLOSSARY),
 ]
 
 GROUP_ORDER = [value for value, _ in RESPONDENT_GROUPS if value] + [NOT_RECORDED]
@@ -135,23 +133,22 @@ class Report:
     warnings: list[str] = field(default_factory=list)
 
 
-def _count(value: int) -> str:
-    return str(disclosure.shown(value, exact=False))
-
-
-def _table_with_totals(
-    caption: str, columns: list[str], labels: list[str], rows: list[list[int]]
+def _shown_table(
+    caption: str,
+    columns: list[str],
+    labels: list[str],
+    cells: list[list[disclosure.Figure]],
+    totals: list[disclosure.Figure],
 ) -> Table:
-    """A table of counts with a total for each row, protected against disclosure."""
-    masks = disclosure.protect_rows(rows)
-    shown = []
-    for label, row, mask in zip(labels, rows, masks, strict=True):
-        cells = [
-            disclosure.SUPPRESSED if hidden else str(v) for v, hidden in zip(row, mask, strict=True)
-        ]
-        total = disclosure.SUPPRESSED if disclosure.row_total_withheld(row, mask) else str(sum(row))
-        shown.append([label, *cells, total])
-    return Table(caption=caption, header=["", *columns, "All"], rows=shown)
+    """A table of counts with a total for each row, as ``disclosure.protect`` decided it is
+    shown. A column is left out only when every row shows it as 0, so that leaving it out gives
+    away nothing the full table would not."""
+    keep = [j for j in range(len(columns)) if any(row[j].withheld or row[j].value for row in cells)]
+    rows = [
+        [label, *[str(row[j]) for j in keep], str(total)]
+        for label, row, total in zip(labels, cells, totals, strict=True)
+    ]
+    return Table(caption=caption, header=["", *[columns[j] for j in keep], "All"], rows=rows)
 
 
 def _figure(value: float | None) -> str:
@@ -170,7 +167,8 @@ def _point_withheld(indicator: Indicator, point: Any) -> bool:
         return False
     if indicator.denominator_id is not None:
         numerator = point.numerator.value if point.numerator else None
-        return numerator is not None and disclosure.is_disclosive(round(numerator))
+        denominator = point.denominator.value if point.denominator else None
+        return disclosure.rate_withheld(numerator, denominator)
     return (
         _is_count(indicator)
         and float(point.value).is_integer()
@@ -214,23 +212,20 @@ def indicator_section(analysis: Analysis, *, with_chart: bool) -> IndicatorSecti
     )
 
 
-def _themes_table(recommendation: Recommendation) -> Table | None:
-    themes = [t for t in themes_for(recommendation) if t.sources]
+def _themes_table(recommendation: Recommendation, evidence: Evidence) -> Table | None:
+    """The themes' rows of the one protected table of codes by respondent group."""
+    matrix = evidence.groups
+    rows = [(t, matrix.row_for(t.code)) for t in themes_for(recommendation)]
+    themes = [(t, row) for t, row in rows if row is not None and row.total.value]
     if not themes:
         return None
-    groups = sorted(
-        {g for t in themes for g, _, _ in t.by_group},
-        key=_group_key,
-    )
-    rows = []
-    for theme in themes:
-        by = {g: sources for g, _, sources in theme.by_group}
-        rows.append([by.get(g, 0) for g in groups])
-    return _table_with_totals(
+    order = sorted(range(len(matrix.values)), key=lambda j: _group_key(matrix.values[j]))
+    return _shown_table(
         "Themes in what people said: the sources (respondents or groups) that raised each, by respondent group",
-        groups,
-        [t.code.name for t in themes],
-        rows,
+        [matrix.values[j] for j in order],
+        [t.code.name for t, _ in themes],
+        [[row.sources[j] for j in order] for _, row in themes],
+        [row.total for _, row in themes],
     )
 
 
@@ -266,25 +261,18 @@ def _releases(indicators: list[Indicator]) -> list[tuple[str, str, str]]:
     ]
 
 
-def _heard_from(inspection: Inspection) -> Table | None:
-    sources = Source.objects.filter(partnership=inspection.partnership).select_related("case")
-    kinds = dict(Source.Kind.choices)
-    counts: dict[str, dict[str, int]] = {}
-    for source in sources:
-        group = (
-            source.case.attributes.get("Respondent group") if source.case else ""
-        ) or NOT_RECORDED
-        counts.setdefault(group, {}).setdefault(source.kind, 0)
-        counts[group][source.kind] += 1
-    if not counts:
+def _heard_from(evidence: Evidence) -> Table | None:
+    heard = evidence.heard_from
+    if heard is None:
         return None
-    used_kinds = sorted({k for by in counts.values() for k in by})
-    groups = sorted(counts, key=_group_key)
-    return _table_with_totals(
+    kinds = dict(Source.Kind.choices)
+    order = sorted(range(len(heard.groups)), key=lambda i: _group_key(heard.groups[i]))
+    return _shown_table(
         "Who we heard from: sources by respondent group and kind (a survey answer is one respondent; a focus group is one source)",
-        [kinds[k] for k in used_kinds],
-        groups,
-        [[counts[g].get(k, 0) for k in used_kinds] for g in groups],
+        [kinds[k] for k in heard.kinds],
+        [heard.groups[i] for i in order],
+        [heard.cells[i] for i in order],
+        [heard.totals[i] for i in order],
     )
 
 
@@ -309,6 +297,7 @@ def _recommendation(
     *,
     with_charts: bool,
     shown: dict[int, int] | None = None,
+    evidence: Evidence | None = None,
 ) -> RecommendationSection:
     judgement = review.judgements.filter(recommendation=recommendation).first() if review else None
     level = judgement.level_info if judgement else None
@@ -336,7 +325,9 @@ def _recommendation(
             continue
         shown[indicator.pk] = recommendation.number
         indicators.append(indicator_section(analysis, with_chart=with_charts))
-    themes = _themes_table(recommendation)
+    if evidence is None:
+        evidence = evidence_for(inspection.partnership, exact=False)
+    themes = _themes_table(recommendation, evidence)
     quotes = [
         (q.published_text, _attribution(q))
         for q in Quote.objects.filter(recommendations=recommendation, status=Quote.Status.APPROVED)
@@ -381,8 +372,10 @@ def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report
     partnership = inspection.partnership
     recommendations = list(inspection.recommendations.order_by("number"))
     shown: dict[int, int] = {}
+    evidence = evidence_for(partnership, exact=False)
     sections = [
-        _recommendation(r, review, with_charts=with_charts, shown=shown) for r in recommendations
+        _recommendation(r, review, with_charts=with_charts, shown=shown, evidence=evidence)
+        for r in recommendations
     ]
     indicators = list(Indicator.objects.filter(recommendations__in=recommendations).distinct())
     sources = Source.objects.filter(partnership=partnership)
@@ -398,7 +391,7 @@ def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report
             if dates
             else ""
         ),
-        f"Counts from 1 to {disclosure.threshold()} are withheld and shown as [c]; another count may be withheld with them so that they cannot be worked out from a total.",
+        disclosure.meaning(),
     ]
     if sources.filter(is_illustrative=True).exists() or any(i.is_illustrative for i in indicators):
         method.append(
@@ -420,7 +413,7 @@ def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report
         language="en-GB",
         introduction=[partnership.description] if partnership.description else [],
         method=method,
-        heard_from=_heard_from(inspection),
+        heard_from=_heard_from(evidence),
         evaluations=_evaluations(inspection),
         key_messages=inspection.key_message_list(),
         recommendations=sections,
@@ -438,8 +431,9 @@ def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report
 
 def inspection_report(inspection: Inspection) -> Report:
     """The inspection summary: evaluations, key messages and recommendations."""
+    evidence = evidence_for(inspection.partnership, exact=False)
     sections = [
-        _recommendation(r, None, with_charts=False)
+        _recommendation(r, None, with_charts=False, evidence=evidence)
         for r in inspection.recommendations.order_by("number")
     ]
     for section in sections:
