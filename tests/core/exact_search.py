@@ -45,7 +45,9 @@ class System:
     def ranges(self) -> list[tuple[int, int | None]]:
         """(smallest, largest or None when unbounded) of every unknown; raises if no solution."""
         cap = self.cap()
-        start = [(lo, cap if hi is None else hi) for lo, hi in zip(self.lows, self.highs)]
+        start = [
+            (lo, cap if hi is None else hi) for lo, hi in zip(self.lows, self.highs, strict=True)
+        ]
         domains = _propagate(start, self.equations)
         if domains is None or _solve(domains, self.equations) is None:
             raise ValueError("The published figures admit no solution.")

@@ -41,10 +41,8 @@ def read(tables: list[Counts], shown: list[Shown], t: int) -> Reading:
     keys: dict[tuple[int, int, int | None], int] = {}
     truth: dict[int, int] = {}
     with_totals = [k for k, table in enumerate(tables) if table.totals]
-    total_limit = min(
-        (tables[k].total_limit for k in with_totals if tables[k].total_limit is not None),
-        default=None,
-    )
+    total_limits = [tables[k].total_limit for k in with_totals]
+    total_limit = min((n for n in total_limits if n is not None), default=None)
     rows = len(tables[with_totals[0]].rows) if with_totals else 0
     totals: dict[int, int | None] = {}  # row -> known total, or None when withheld everywhere
     total_vars: dict[int, int] = {}
@@ -73,6 +71,7 @@ def read(tables: list[Counts], shown: list[Shown], t: int) -> Reading:
                 if not figure.withheld:
                     rest += value
                     continue
+                high: int | None
                 if not table.totals:
                     low, high = 1, t  # rule: without totals, only counts of 1 to t are withheld
                 elif total_shown:
@@ -170,7 +169,7 @@ def families(draw: st.DrawFn) -> tuple[int, list[Counts]]:
     width = draw(st.integers(1, 4))
     count = st.one_of(st.integers(0, t + 2), st.integers(0, 25))
     cells = [[draw(count) for _ in range(width)] for _ in range(rows)]
-    limits = None
+    limits: list[int | None] | None = None
     if draw(st.booleans()):
         limits = []
         for j in range(width):

@@ -7,8 +7,8 @@ import io
 
 import pytest
 from django.test import override_settings
-from django.utils.html import escape
 from django.urls import reverse
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from followup.core import disclosure

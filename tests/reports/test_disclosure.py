@@ -6,17 +6,19 @@ these are the rules on worked examples.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import override_settings
 
 from followup.core import disclosure
 from followup.core.disclosure import Counts, protect_one
 
 
-def shown(rows: list[list[int]], **kwargs) -> list[list[str]]:
+def shown(rows: list[list[int]], **kwargs: Any) -> list[list[str]]:
     table = protect_one(Counts(rows, **kwargs), exact=False)
     return [
-        [str(f) for f in cells] + ([str(total)] if table.totals else [])
-        for cells, total in zip(table.cells, table.totals or [None] * len(rows), strict=True)
+        [*[str(f) for f in cells], str(total)]
+        for cells, total in zip(table.cells, table.totals, strict=True)
     ]
 
 

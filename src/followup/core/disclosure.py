@@ -261,7 +261,8 @@ def _pinned(row: list[int], mask: list[bool], limits: list[int | None], lows: li
         else:
             others_hi = all_hi - (hi[j] or 0)
             smallest = max(lo[j], rest - others_hi)
-        largest = rest - others_lo if hi[j] is None else min(hi[j], rest - others_lo)
+        own_hi = hi[j]
+        largest = rest - others_lo if own_hi is None else min(own_hi, rest - others_lo)
         if smallest >= largest:
             return True
     return False

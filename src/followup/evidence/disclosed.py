@@ -121,7 +121,7 @@ def evidence_for(
     heard_shown = protect_one(heard[2], exact=exact) if heard else None
     group_size: dict[str, int | None] = {}  # as published, whoever is reading
     if heard:
-        published = heard_shown if not exact else protect_one(heard[2], exact=False)
+        published = protect_one(heard[2], exact=False) if exact or not heard_shown else heard_shown
         for group, total in zip(heard[0], published.totals, strict=True):
             group_size[group] = None if total.withheld else total.value
 

@@ -15,8 +15,8 @@ from django.shortcuts import render
 from followup.core import disclosure
 from followup.core.tables import table_download
 from followup.evidence import analysis, queries
-from followup.evidence.models import Code
 from followup.evidence.disclosed import RESPONDENT_GROUP, evidence_for
+from followup.evidence.models import Code
 from followup.partnerships.access import Capability, can, partnership_for, require
 from followup.partnerships.models import Partnership
 
@@ -70,8 +70,10 @@ def analysis_page(request: HttpRequest, slug: str) -> HttpResponse:
                         zip(table.values, row.sources, row.codings or row.sources, strict=True)
                     ),
                 }
-                for row in (table.rows if table else [])
-            ],
+                for row in table.rows
+            ]
+            if table
+            else [],
             "co_codes": evidence.co_codes,
             "co_rows": list(zip(evidence.co_codes, evidence.co_table, strict=True)),
             "exact": exact,
