@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -45,9 +47,9 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8"))))
 
 
-def _read_xlsx(data: bytes) -> list[list[object]]:
+def _read_xlsx(data: bytes) -> list[list[Any]]:
     book = load_workbook(io.BytesIO(data))
-    found = []
+    found: list[list[Any]] = []
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
@@ -64,7 +66,7 @@ def _is_number(text: str) -> bool:
     return text.strip() == text and text.lower() not in ("nan", "inf", "-inf", "+inf")
 
 
-def _settled(values: list[list[object]]) -> None:
+def _settled(values: Sequence[Sequence[Any]]) -> None:
     """No text cell starts a formula (a number written as text, like -2.5, is a number)."""
     for row in values:
         for value in row:
@@ -91,7 +93,7 @@ def test_no_cell_header_or_note_of_a_download_starts_a_formula(cells, name, note
         )
         if fmt == "csv":
             rows = _read_csv(response.content)
-            _settled(rows)  # type: ignore[arg-type]
+            _settled(rows)
             assert rows[1][-3:] == ["3", "-2.5", ""]  # numbers stay numbers
             assert all(line.startswith('"') for line in response.content.decode().splitlines()[:1])
         else:
@@ -173,8 +175,8 @@ def test_downloads_of_hostile_names_are_neither_formulas_nor_server_errors(world
         )
         if url.split("?")[0].endswith(".csv"):
             rows = _read_csv(response.content)
-            _settled(rows)  # type: ignore[arg-type]
+            _settled(rows)
         else:
-            rows = _read_xlsx(response.content)  # type: ignore[assignment]
-            _settled(rows)  # type: ignore[arg-type]
+            rows = _read_xlsx(response.content)
+            _settled(rows)
         assert any('HYPERLINK("http://x","y")' in str(cell) for row in rows for cell in row), url
