@@ -43,27 +43,62 @@ class System:
         return 2 * known + 10
 
     def ranges(self) -> list[tuple[int, int | None]]:
-        """(smallest, largest or None when unbounded) of every unknown; raises if no solution."""
+        """(smallest, largest or None when unbounded) of every unknown; raises if no solution.
+
+        Unknowns that share no equation are independent, so each connected group of them is
+        searched on its own (exact: a solution of the whole is a solution of each group, and
+        solutions of the groups together solve the whole)."""
         cap = self.cap()
-        start = [
-            (lo, cap if hi is None else hi) for lo, hi in zip(self.lows, self.highs, strict=True)
-        ]
-        domains = _propagate(start, self.equations)
-        if domains is None or _solve(domains, self.equations) is None:
-            raise ValueError("The published figures admit no solution.")
-        found: list[tuple[int, int | None]] = []
-        for i in range(len(self.lows)):
-            lo, hi = domains[i]
-            smallest = next(v for v in range(lo, hi + 1) if self._feasible(domains, i, v))
-            largest = next(v for v in range(hi, smallest - 1, -1) if self._feasible(domains, i, v))
-            found.append((smallest, None if largest >= cap else largest))
+        found: list[tuple[int, int | None]] = [(0, None)] * len(self.lows)
+        for members, equations in self._groups():
+            index = {v: k for k, v in enumerate(members)}
+            local = [([(index[v], c) for v, c in terms], value) for terms, value in equations]
+            start = [
+                (self.lows[v], cap if self.highs[v] is None else self.highs[v]) for v in members
+            ]
+            domains = _propagate(start, local)
+            if domains is None or _solve(domains, local) is None:
+                raise ValueError("The published figures admit no solution.")
+            for k, v in enumerate(members):
+                lo, hi = domains[k]
+                smallest = next(x for x in range(lo, hi + 1) if _feasible(domains, local, k, x))
+                largest = next(
+                    x for x in range(hi, smallest - 1, -1) if _feasible(domains, local, k, x)
+                )
+                found[v] = (smallest, None if largest >= cap else largest)
         return found
 
-    def _feasible(self, domains: list[tuple[int, int]], i: int, value: int) -> bool:
-        fixed = list(domains)
-        fixed[i] = (value, value)
-        narrowed = _propagate(fixed, self.equations)
-        return narrowed is not None and _solve(narrowed, self.equations) is not None
+    def _groups(self) -> list[tuple[list[int], list[tuple[list[Term], int]]]]:
+        parent = list(range(len(self.lows)))
+
+        def root(v: int) -> int:
+            while parent[v] != v:
+                parent[v] = parent[parent[v]]
+                v = parent[v]
+            return v
+
+        for terms, _ in self.equations:
+            for v, _ in terms[1:]:
+                parent[root(v)] = root(terms[0][0])
+        members: dict[int, list[int]] = {}
+        for v in range(len(self.lows)):
+            members.setdefault(root(v), []).append(v)
+        equations: dict[int, list[tuple[list[Term], int]]] = {}
+        for terms, value in self.equations:
+            if terms:
+                equations.setdefault(root(terms[0][0]), []).append((terms, value))
+            elif value != 0:
+                raise ValueError("The published figures admit no solution.")
+        return [(group, equations.get(key, [])) for key, group in members.items()]
+
+
+def _feasible(
+    domains: list[tuple[int, int]], equations: list[tuple[list[Term], int]], i: int, value: int
+) -> bool:
+    fixed = list(domains)
+    fixed[i] = (value, value)
+    narrowed = _propagate(fixed, equations)
+    return narrowed is not None and _solve(narrowed, equations) is not None
 
 
 def _propagate(
