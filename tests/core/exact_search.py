@@ -53,9 +53,7 @@ class System:
         for members, equations in self._groups():
             index = {v: k for k, v in enumerate(members)}
             local = [([(index[v], c) for v, c in terms], value) for terms, value in equations]
-            start = [
-                (self.lows[v], cap if self.highs[v] is None else self.highs[v]) for v in members
-            ]
+            start = [(self.lows[v], _or(self.highs[v], cap)) for v in members]
             domains = _propagate(start, local)
             if domains is None or _solve(domains, local) is None:
                 raise ValueError("The published figures admit no solution.")
@@ -90,6 +88,10 @@ class System:
             elif value != 0:
                 raise ValueError("The published figures admit no solution.")
         return [(group, equations.get(key, [])) for key, group in members.items()]
+
+
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else value
 
 
 def _feasible(

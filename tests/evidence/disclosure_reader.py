@@ -150,8 +150,8 @@ def read(seen: Seen, t: int) -> Reading:
             else:
                 system.equal([*terms, (withheld[total], -1)], -rest)
 
-    for i, row in enumerate(seen.cooccurrence):
-        for j, text in enumerate(row):
+    for i, co_row in enumerate(seen.cooccurrence):
+        for j, text in enumerate(co_row):
             if text == C:
                 withheld[f"co-occurrence {i},{j}"] = system.unknown(1, t, f"co {i},{j}")
     reading = Reading(system, withheld)

@@ -86,8 +86,8 @@ def truth(partnership) -> dict[str, int]:
         found[f"heard: {group}"] = total.value
         for kind, figure in zip(heard.kinds, cells, strict=True):
             found[f"heard: {group}, {KINDS[kind]}"] = figure.value
-    for i, row in enumerate(evidence.co_table):
-        for j, figure in enumerate(row):
+    for i, co_row in enumerate(evidence.co_table):
+        for j, figure in enumerate(co_row):
             found[f"co-occurrence {i},{j}"] = figure.value
     return found
 
