@@ -72,10 +72,10 @@ def rate_withheld(
 ) -> bool:
     """Whether a figure worked out from a count of people must be withheld.
 
-    Withheld when its numerator is a small count, or when the numerator is part of the
-    denominator and the rest of it (denominator minus numerator) is a small count: a rate shown
-    beside a known denominator gives its numerator away, and so 98% of 100 gives away two.
-    A figure without a denominator is its numerator.
+    Withheld when its numerator is a small count, when the numerator is part of the denominator
+    and the rest of it (denominator minus numerator) is a small count (a rate shown beside a
+    known denominator gives its numerator away, and so 98% of 100 gives away two), or when the
+    denominator is a small count. A figure without a denominator is its numerator.
     """
     if numerator is None:
         return False
@@ -84,8 +84,8 @@ def rate_withheld(
         return True
     if denominator is None:
         return False
-    rest = round(denominator) - top
-    return is_disclosive(rest, limit=limit)
+    bottom = round(denominator)
+    return is_disclosive(bottom - top, limit=limit) or is_disclosive(bottom, limit=limit)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from followup.core import disclosure
 from followup.core.views import form_page, save_form
 from followup.evidence.disclosed import themes_shown
 from followup.evidence.queries import approved_quotes_for
+from followup.indicators.disclosed import for_audience
 from followup.indicators.queries import VARIATION_TEXT, analyse
 from followup.inspections import actions, queries
 from followup.inspections.forms import EvaluationForm, InspectionForm, RecommendationForm
@@ -181,7 +182,8 @@ def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespo
             "actions": recommendation.actions.all(),
             "judgements": judgements,
             "indicators": [
-                analyse(i) for i in recommendation.indicators.select_related("area", "numerator")
+                for_audience(analyse(i), exact=Capability.READ_EVIDENCE in caps)
+                for i in recommendation.indicators.select_related("area", "numerator")
             ],
             "quotes": approved_quotes_for(recommendation),
             "themes": themes_shown(recommendation, exact=Capability.READ_EVIDENCE in caps),

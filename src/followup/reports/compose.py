@@ -19,6 +19,7 @@ from followup.evidence.forms import RESPONDENT_GROUPS
 from followup.evidence.models import Quote, Source
 from followup.evidence.queries import themes_for
 from followup.indicators.charts import chart_rows
+from followup.indicators.disclosed import point_withheld
 from followup.indicators.models import DataValue, Indicator, Release
 from followup.indicators.queries import Analysis, analyse
 from followup.indicators.svgchart import control_chart_svg, legend
@@ -158,22 +159,8 @@ def _figure(value: float | None) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def _is_count(indicator: Indicator) -> bool:
-    return indicator.denominator_id is None and indicator.factor == 1
-
-
 def _point_withheld(indicator: Indicator, point: Any) -> bool:
-    if point.value is None:
-        return False
-    if indicator.denominator_id is not None:
-        numerator = point.numerator.value if point.numerator else None
-        denominator = point.denominator.value if point.denominator else None
-        return disclosure.rate_withheld(numerator, denominator)
-    return (
-        _is_count(indicator)
-        and float(point.value).is_integer()
-        and disclosure.is_disclosive(int(point.value))
-    )
+    return point_withheld(indicator, point)
 
 
 def indicator_section(analysis: Analysis, *, with_chart: bool) -> IndicatorSection:
