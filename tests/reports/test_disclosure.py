@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import override_settings
 
 from followup.core import disclosure
@@ -71,3 +72,9 @@ def test_rates_with_a_small_numerator_or_a_small_rest_are_withheld():
 def test_the_threshold_setting_decides_what_is_small():
     assert shown([[3, 2, 30]]) == [["[c]", "[c]", "30", "35"]]
     assert "from 1 to 2" in disclosure.meaning()
+
+
+@override_settings(DISCLOSURE_THRESHOLD=1)
+def test_a_threshold_of_one_is_refused_since_a_withheld_count_could_only_be_one():
+    with pytest.raises(ValueError, match="at least 2"):
+        protect_one(Counts([[1, 5]]), exact=False)
