@@ -58,11 +58,6 @@ def is_disclosive(count: int, *, limit: int | None = None) -> bool:
     return 0 < count <= (threshold() if limit is None else limit)
 
 
-def shown(count: int, *, exact: bool) -> int | str:
-    """A lone count, one that adds up to nothing published, as a reader may see it."""
-    return count if exact or not is_disclosive(count) else SUPPRESSED
-
-
 def meaning() -> str:
     return MEANING.format(threshold=threshold())
 

@@ -169,22 +169,3 @@ def figure(value: Any) -> str:
             value.value,
         )
     return str(value.value)
-
-
-@register.filter
-def disclosed(count: int, exact: bool) -> str:
-    """A count as this reader may see it: small counts marked for those allowed to see them,
-    withheld (the suppression symbol) for everyone else."""
-    from django.utils.html import format_html
-
-    from followup.core import disclosure
-
-    if disclosure.is_disclosive(count):
-        if exact:
-            return format_html(
-                '<span class="followup-small-count">{}<span class="govuk-visually-hidden"> '
-                "(below the disclosure threshold)</span></span>",
-                count,
-            )
-        return disclosure.SUPPRESSED
-    return str(count)
