@@ -24,7 +24,7 @@ def test_member_pages_and_every_download_are_never_stored(world, monkeypatch):
     monkeypatch.setattr(render, "render", lambda report, fmt: f"{fmt} file".encode())
 
     site = world.home
-    client = world.client_for("viewer")
+    client = world.client_for("contributor")  # a viewer may not read excerpts
     urls = [
         "/p/home/",
         reverse("indicators:download_csv", args=["home", site.indicator.pk]),

@@ -8,8 +8,10 @@ import io
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils.html import escape
 from openpyxl import load_workbook
 
+from followup.core import disclosure
 from followup.evidence import analysis
 from followup.evidence.models import Case, Code, Coding, Source
 
@@ -82,7 +84,8 @@ def test_a_coder_sees_small_counts_marked_and_a_viewer_sees_them_withheld(world,
     )
     viewer = world.client_for("viewer").get(url).content.decode()
     assert "followup-small-count" not in viewer
-    assert "[c]" in viewer and "a count from 1 to 4" in viewer
+    assert "[c]" in viewer and escape(disclosure.meaning()) in viewer
+    assert "A count from 1 to 4 could identify people" in disclosure.meaning()
 
 
 def test_the_matrix_downloads_as_csv_with_exact_counts_for_a_coder_and_withheld_for_a_viewer(
@@ -98,9 +101,20 @@ def test_the_matrix_downloads_as_csv_with_exact_counts_for_a_coder_and_withheld_
     ]
     safe = next(r for r in rows if r[0] == "Safe")
     assert safe[2:] == ["5", "5", "1", "1", "0", "0", "6", "6"]
+    # A viewer gets what a report would publish: sources only. The one staff source is small;
+    # the five children's sources go with it, or the total of 6 would give it away; five is all
+    # the children there are, but a complement of 0 tells of no one.
     rows = list(csv.reader(io.StringIO(world.client_for("viewer").get(url).content.decode())))
+    assert rows[0][:4] == [
+        "Code",
+        "Code path",
+        "Child or young person: sources",
+        "Staff: sources",
+    ]
     safe = next(r for r in rows if r[0] == "Safe")
-    assert safe[2:] == ["5", "5", "[c]", "[c]", "0", "0", "6", "6"]
+    assert safe[2:] == ["[c]", "[c]", "0", "6"]
+    heard = next(r for r in rows if r[0] == "Heard")
+    assert heard[2:] == ["[c]", "[c]", "[c]", "[c]"]  # a small total withholds its whole row
 
 
 @override_settings(DISCLOSURE_THRESHOLD=5)
@@ -108,7 +122,10 @@ def test_the_threshold_setting_decides_what_is_withheld(world, counted):
     url = reverse("evidence:matrix_download", args=["home", "csv"]) + "?attribute=Respondent+group"
     rows = list(csv.reader(io.StringIO(world.client_for("viewer").get(url).content.decode())))
     safe = next(r for r in rows if r[0] == "Safe")
-    assert safe[2:] == ["[c]", "[c]", "[c]", "[c]", "0", "0", "6", "6"]
+    assert safe[2:] == ["[c]", "[c]", "0", "6"]
+    rows = list(csv.reader(io.StringIO(world.client_for("lead").get(url).content.decode())))
+    safe = next(r for r in rows if r[0] == "Safe")
+    assert safe[2:] == ["5", "5", "1", "1", "0", "0", "6", "6"]
 
 
 def test_excerpts_download_as_xlsx_with_attributes_and_formulas_made_harmless(world, counted):

@@ -128,11 +128,11 @@ def test_the_eight_wellbeing_indicators_are_added_once_with_their_meanings(world
     assert "Involved in, and heard on, the decisions that affect their life" in html
 
 
-def test_a_viewer_reads_sources_but_cannot_code_or_remove_codings(world):
+def test_a_viewer_cannot_read_a_sources_words_code_it_or_remove_codings(world):
     client = world.client_for("viewer")
     assert (
         client.get(reverse("evidence:source", args=["home", world.home.source.pk])).status_code
-        == 200
+        == 403
     )
     assert (
         client.post(

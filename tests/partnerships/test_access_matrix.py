@@ -41,6 +41,8 @@ APPROVE_QUOTES = expect(("lead", "inspector", "admin"), ok=302)
 CODE_EVIDENCE = expect(("lead", "editor", "contributor", "admin"))
 # The inspection summary and the progress review report are the inspectorate's to publish.
 PUBLISH = expect(("inspector", "admin"))
+# Original words, excerpts, cases and exact small counts: those who code or approve evidence.
+READ_EVIDENCE = expect(("lead", "editor", "contributor", "inspector", "admin"))
 
 Kwargs = Callable[[Site], dict[str, Any]]
 
@@ -114,8 +116,9 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "indicators:upload_preview": (of("upload"), MANAGE_DATA, {**MANAGE_DATA, "lead": 302}),
     "evidence:sources": (slug, READ, None),
     "evidence:source_create": (slug, CODE_EVIDENCE, CODE_EVIDENCE),
-    # Anyone may read a source; only those who code may post the coding form (200: errors shown).
-    "evidence:source": (of("source"), READ, CODE_EVIDENCE),
+    # A source's words are for those who code or approve evidence; only those who code may post
+    # the coding form (200: errors shown).
+    "evidence:source": (of("source"), READ_EVIDENCE, CODE_EVIDENCE),
     # The world's coding is quoted, so removing it is refused with a message (302 back to it).
     "evidence:coding_remove": (
         of("coding"),
@@ -140,7 +143,7 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "evidence:export_qdc": (slug, CODE_EVIDENCE, None),
     "evidence:export_qdpx": (slug, CODE_EVIDENCE, None),
     "evidence:analysis": (slug, READ, None),
-    "evidence:cases": (slug, READ, None),
+    "evidence:cases": (slug, READ_EVIDENCE, None),
     "reports:review": (of("review"), READ, None),
     "reports:review_file": (in_("review", "docx"), READ, None),
     # The check page, and its confirmation: an empty form publishes nothing (200, errors shown).
@@ -174,8 +177,8 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "evidence:coding_edit": (of("coding"), CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:matrix_download": (as_("csv"), READ, None),
     "evidence:cooccurrence_download": (as_("xlsx"), READ, None),
-    "evidence:excerpts": (slug, READ, None),
-    "evidence:excerpts_download": (as_("csv"), READ, None),
+    "evidence:excerpts": (slug, READ_EVIDENCE, None),
+    "evidence:excerpts_download": (as_("csv"), READ_EVIDENCE, None),
     "evidence:code_edit": (of("code"), CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:code_merge": (of("code"), CODE_EVIDENCE, CODE_EVIDENCE),
     # An empty form is a refusal to delete a used code without confirming (200), for everyone who may.

@@ -1,11 +1,28 @@
-"""Disclosure control: small counts are withheld and cannot be worked out from totals."""
+"""Disclosure control: small counts are withheld and cannot be worked out from totals.
+
+The guarantee itself is tested against an exact search in tests/core/test_disclosure_guarantee.py;
+these are the rules on worked examples.
+"""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from typing import Any
+
+import pytest
+from django.test import override_settings
 
 from followup.core import disclosure
+from followup.core.disclosure import Counts, protect_one
+
+
+def shown(rows: list[list[int]], **kwargs: Any) -> list[list[str]]:
+    table = protect_one(Counts(rows, **kwargs), exact=False)
+    if not table.totals:
+        return [[str(f) for f in cells] for cells in table.cells]
+    return [
+        [*[str(f) for f in cells], str(total)]
+        for cells, total in zip(table.cells, table.totals, strict=True)
+    ]
 
 
 def test_counts_from_one_to_the_threshold_are_disclosive_and_zero_is_not():
@@ -18,43 +35,48 @@ def test_counts_from_one_to_the_threshold_are_disclosive_and_zero_is_not():
         False,
         False,
     ]
-    assert disclosure.shown(3, exact=False) == "[c]"
-    assert disclosure.shown(3, exact=True) == 3
-    assert disclosure.shown(0, exact=False) == 0
+    assert shown([[3, 0]], totals=False) == [["[c]", "0"]]  # a table without totals
+    seen = protect_one(Counts([[3, 0]], totals=False), exact=True)
+    assert [(f.shown, f.small) for f in seen.cells[0]] == [(3, True), (0, False)]
 
 
-def test_a_single_withheld_cell_in_a_row_brings_the_smallest_other_cell_with_it():
-    rows = [[12, 3, 9, 20], [7, 8, 9, 10], [2, 0, 15, 5]]
-    masks = disclosure.protect_rows(rows)
-    assert masks == [
-        [False, True, True, False],  # 3 is primary; 9, the smallest other, secondary
-        [False, False, False, False],
-        [True, True, False, False],  # 2 is primary; the zero, the smallest other, secondary
+def test_a_single_withheld_cell_in_a_row_brings_the_smallest_other_nonzero_cell_with_it():
+    assert shown([[12, 3, 9, 20], [7, 8, 9, 10], [2, 0, 15, 5]]) == [
+        ["12", "[c]", "[c]", "20", "44"],  # 3 is small; 9, the smallest other, goes with it
+        ["7", "8", "9", "10", "34"],
+        ["[c]", "0", "15", "[c]", "22"],  # 2 is small; the zero would not hide it, 5 does
     ]
-    totals = [not disclosure.row_total_withheld(r, m) for r, m in zip(rows, masks, strict=True)]
-    assert disclosure.recoverable(rows, masks, totals) == []
 
 
-def test_a_one_cell_row_withholds_its_total():
-    assert disclosure.row_total_withheld([3], [True])
-    assert not disclosure.row_total_withheld([30], [False])
+def test_two_small_counts_that_the_total_pins_bring_a_third_cell_with_them():
+    assert shown([[1, 1, 20]]) == [["[c]", "[c]", "[c]", "22"]]
 
 
-def test_the_recoverability_check_finds_a_lone_withheld_cell():
-    rows = [[12, 3, 9]]
-    lone = [[False, True, False]]
-    assert disclosure.recoverable(rows, lone, [True]) == [(0, 1)]
+def test_a_row_whose_total_is_small_withholds_every_cell_and_the_total():
+    assert shown([[3, 0, 0]]) == [["[c]", "[c]", "[c]", "[c]"]]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(st.integers(0, 30), min_size=1, max_size=6), min_size=1, max_size=6))
-def test_no_withheld_cell_of_any_table_can_be_worked_out_from_its_row_totals(rows):
-    width = len(rows[0])
-    rows = [(row * width)[:width] for row in rows]
-    masks = disclosure.protect_rows(rows)
-    for row, mask in zip(rows, masks, strict=True):
-        for value, hidden in zip(row, mask, strict=True):
-            if disclosure.is_disclosive(value):
-                assert hidden
-    totals = [not disclosure.row_total_withheld(r, m) for r, m in zip(rows, masks, strict=True)]
-    assert disclosure.recoverable(rows, masks, totals) == []
+def test_a_count_close_to_its_groups_published_size_is_withheld():
+    assert shown([[20, 12]], limits=[22, None]) == [["[c]", "[c]", "32"]]
+    assert shown([[22, 12]], limits=[22, None]) == [["22", "12", "34"]]  # all of them: no one left
+
+
+def test_rates_with_a_small_numerator_or_a_small_rest_are_withheld():
+    assert disclosure.rate_withheld(3, 100)
+    assert disclosure.rate_withheld(98, 100)
+    assert not disclosure.rate_withheld(50, 100)
+    assert not disclosure.rate_withheld(100, 100)
+    assert not disclosure.rate_withheld(0, 100)
+    assert disclosure.rate_withheld(4, None)
+
+
+@override_settings(DISCLOSURE_THRESHOLD=2)
+def test_the_threshold_setting_decides_what_is_small():
+    assert shown([[3, 2, 30]]) == [["[c]", "[c]", "30", "35"]]
+    assert "from 1 to 2" in disclosure.meaning()
+
+
+@override_settings(DISCLOSURE_THRESHOLD=1)
+def test_a_threshold_of_one_is_refused_since_a_withheld_count_could_only_be_one():
+    with pytest.raises(ValueError, match="at least 2"):
+        protect_one(Counts([[1, 5]]), exact=False)

@@ -1,91 +1,263 @@
 """Disclosure control: small counts can identify people, so they are never published.
 
-A count from 1 to the threshold (``FOLLOWUP_DISCLOSURE_THRESHOLD``, default 4) is *disclosive*.
-Zero is not: it tells of no one. People who may see exact counts see them marked; everyone else,
-and every published output, sees ``SUPPRESSED`` instead.
+One function, ``protect``, decides what every audience sees of a table of counts: pages,
+downloads and reports all call it, so a viewer's page shows exactly what a published report
+would. Those who code or approve evidence see every count, small ones marked; everyone else sees
+``SUPPRESSED`` where a count is withheld.
+
+The rules (docs/reports.md states them for readers, and the legend ``meaning()`` says the same):
+
+1. A count from 1 to the threshold (``FOLLOWUP_DISCLOSURE_THRESHOLD``, default 4) is withheld.
+   Zero is not: it tells of no one.
+2. Where the size of the group a count is drawn from is published (the number of sources of a
+   respondent group, say), a count 1 to the threshold short of it is withheld too: "all but two
+   of the 22 children" tells of two children.
+3. Where a row's total is published, more counts of the row are withheld (the smallest first, and
+   never a zero) until no withheld count can be worked out from the total, the other counts, the
+   published group sizes and what the legend says a ``[c]`` may be.
+4. A row's total is withheld when it is a small count, 1 to the threshold short of the number it
+   is drawn from, or when rule 3 cannot protect the row with it shown; then every count of the
+   row is withheld too, zeros included, and so is the row's total in every other table of the
+   same counts (the same codes counted by another attribute), so that one cannot undo the other.
+
+The reader the rules are built against knows them, and everything published for their audience:
+a ``[c]`` in a row whose total is shown is a whole number of at least 1 (and at most its group's
+published size); in a row whose total is withheld it may be 0; a withheld total is at least 1.
+For every withheld count, the smallest and largest values consistent with all that differ:
+``tests/core/test_disclosure_guarantee.py`` checks this against an exact integer search over
+thousands of random tables.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
 from django.conf import settings
 
 SUPPRESSED = "[c]"
-MEANING = "[c]: a count from 1 to {threshold}, withheld because it could identify people."
+MEANING = (
+    "[c]: withheld. A count from 1 to {threshold} could identify people, and so could a count "
+    "1 to {threshold} short of a group's published size; other counts are withheld with them "
+    "so that none can be worked out from a total. A [c] in a row whose total is shown is at "
+    "least 1; where a total is withheld, every count in its row is too, 0 included."
+)
+GLOSSARY = (
+    "Withheld: a count from 1 to the disclosure threshold, or 1 to the threshold short of a "
+    "group's published size, which could identify people; other counts, and totals, may be "
+    "withheld with it so that it cannot be worked out. A [c] may be any whole number."
+)
 
 
 def threshold() -> int:
     return int(settings.DISCLOSURE_THRESHOLD)
 
 
-def is_disclosive(count: int) -> bool:
-    return 0 < count <= threshold()
-
-
-def shown(count: int, *, exact: bool) -> int | str:
-    """The count as a reader may see it: exact, or the suppression symbol when disclosive."""
-    return count if exact or not is_disclosive(count) else SUPPRESSED
+def is_disclosive(count: int, *, limit: int | None = None) -> bool:
+    """A count from 1 to the threshold (``limit`` overrides the setting)."""
+    return 0 < count <= (threshold() if limit is None else limit)
 
 
 def meaning() -> str:
     return MEANING.format(threshold=threshold())
 
 
-def protect_rows(rows: list[list[int]]) -> list[list[bool]]:
-    """Which cells of a table to withhold, when each row's total is published beside it.
+def rate_withheld(
+    numerator: float | None, denominator: float | None, *, limit: int | None = None
+) -> bool:
+    """Whether a figure worked out from a count of people must be withheld.
 
-    Primary suppression withholds every disclosive count. Secondary suppression then makes sure no
-    withheld cell can be worked out from its row total: wherever a row has exactly one withheld
-    cell, the smallest other cell of that row (a zero if there is one) is withheld too. A row of
-    one cell withholds its total instead (see ``row_total_withheld``). Columns have no published
-    totals in the tables this serves (a source may count under several themes), so rows suffice;
-    ``recoverable`` checks the result.
+    Withheld when its numerator is a small count, when the numerator is part of the denominator
+    and the rest of it (denominator minus numerator) is a small count (a rate shown beside a
+    known denominator gives its numerator away, and so 98% of 100 gives away two), or when the
+    denominator is a small count. A figure without a denominator is its numerator.
     """
-    masks = [[is_disclosive(value) for value in row] for row in rows]
-    for row, mask in zip(rows, masks, strict=True):
-        if sum(mask) == 1 and len(row) > 1:
-            candidates = [(value, i) for i, value in enumerate(row) if not mask[i]]
-            _, index = min(candidates)
-            mask[index] = True
-    return masks
+    if numerator is None:
+        return False
+    top = round(numerator)
+    if is_disclosive(top, limit=limit):
+        return True
+    if denominator is None:
+        return False
+    bottom = round(denominator)
+    return is_disclosive(bottom - top, limit=limit) or is_disclosive(bottom, limit=limit)
 
 
-def row_total_withheld(row: list[int], mask: list[bool]) -> bool:
-    """A row's total is withheld when it is disclosive itself, or when it would give away the
-    one withheld cell of a one-cell row."""
-    return is_disclosive(sum(row)) or (len(row) == 1 and any(mask))
+@dataclass(frozen=True)
+class Figure:
+    """One count as an audience sees it."""
+
+    value: int
+    withheld: bool = False
+    small: bool = False  # below the threshold: marked for those who see it
+
+    @property
+    def shown(self) -> int | str:
+        return SUPPRESSED if self.withheld else self.value
+
+    def __str__(self) -> str:
+        return str(self.shown)
 
 
-def recoverable(
-    rows: list[list[int]], masks: list[list[bool]], totals: list[bool]
-) -> list[tuple[int, int]]:
-    """Withheld cells a reader could work out exactly from the published row totals.
+@dataclass
+class Counts:
+    """A table of counts as collected, and what a reader knows besides it.
 
-    A withheld cell is recoverable when its unit vector lies in the span of the published
-    equations (each published row total minus its published cells gives the sum of that row's
-    withheld cells): linear algebra over the withheld cells, not a heuristic.
+    ``totals``: each row's total is published beside it. ``limits``: per column, the published
+    size of the group its counts are drawn from (every count of the column is at most it), or
+    None; ``total_limit`` the same for the row totals. ``at_least``: per cell, a lower bound a
+    reader knows from elsewhere (a published quote shows that a group said something at least
+    once).
     """
-    import numpy as np
 
-    hidden = [(r, c) for r, mask in enumerate(masks) for c, h in enumerate(mask) if h]
+    rows: list[list[int]]
+    totals: bool = True
+    limits: list[int | None] | None = None
+    total_limit: int | None = None
+    at_least: list[list[int]] | None = None
+
+
+@dataclass
+class Shown:
+    """A table as one audience sees it: every cell and row total as a ``Figure``."""
+
+    cells: list[list[Figure]]
+    totals: list[Figure] = field(default_factory=list)
+
+
+def protect(tables: Sequence[Counts], *, exact: bool, limit: int | None = None) -> list[Shown]:
+    """What an audience sees of tables of the same counts (rows are the same things, with the
+    same totals, in every table): exactly, small counts marked, for those who may see them;
+    protected by the rules above for everyone else."""
+    t = threshold() if limit is None else limit
+    if t < 2:
+        raise ValueError("The disclosure threshold must be at least 2.")
+    for table in tables:
+        _check(table, t)
+    if exact:
+        return [_exact(table, t) for table in tables]
+    with_totals = [table for table in tables if table.totals]
+    if with_totals:
+        sums = [sum(row) for row in with_totals[0].rows]
+        for table in with_totals[1:]:
+            if [sum(row) for row in table.rows] != sums:
+                raise ValueError("Tables of the same counts must have the same row totals.")
+    total_limits = [table.total_limit for table in with_totals if table.total_limit is not None]
+    total_limit = min(total_limits) if total_limits else None
+    forced = [False] * (len(with_totals[0].rows) if with_totals else 0)
+    for table in with_totals:
+        for i, row in enumerate(table.rows):
+            _, withheld = _protect_row(
+                row, _limits(table, len(row)), _lows(table, i, len(row)), total_limit, t, False
+            )
+            forced[i] = forced[i] or withheld
+    return [
+        _protected(table, t, total_limit, forced) if table.totals else _primary(table, t)
+        for table in tables
+    ]
+
+
+def protect_one(counts: Counts, *, exact: bool, limit: int | None = None) -> Shown:
+    return protect([counts], exact=exact, limit=limit)[0]
+
+
+def _check(table: Counts, t: int) -> None:
+    width = len(table.rows[0]) if table.rows else 0
+    if any(len(row) != width for row in table.rows):
+        raise ValueError("Every row of a table must have the same number of cells.")
+    if any(v < 0 for row in table.rows for v in row):
+        raise ValueError("Counts cannot be negative.")
+    limits = _limits(table, width)
+    for limit in [*limits, table.total_limit]:
+        if limit is not None and 0 < limit <= t:
+            raise ValueError("A published group size cannot be a small count.")
+    for row in table.rows:
+        if any(c is not None and v > c for v, c in zip(row, limits, strict=True)):
+            raise ValueError("A count cannot exceed its group's size.")
+
+
+def _limits(table: Counts, width: int) -> list[int | None]:
+    return list(table.limits) if table.limits is not None else [None] * width
+
+
+def _lows(table: Counts, i: int, width: int) -> list[int]:
+    return list(table.at_least[i]) if table.at_least is not None else [0] * width
+
+
+def _exact(table: Counts, t: int) -> Shown:
+    cells = [[Figure(v, small=0 < v <= t) for v in row] for row in table.rows]
+    totals = [Figure(sum(row), small=0 < sum(row) <= t) for row in table.rows]
+    return Shown(cells, totals if table.totals else [])
+
+
+def _primary(table: Counts, t: int) -> Shown:
+    """A table without totals: only the small counts are withheld."""
+    return Shown([[Figure(v, withheld=0 < v <= t) for v in row] for row in table.rows])
+
+
+def _protected(table: Counts, t: int, total_limit: int | None, forced: list[bool]) -> Shown:
+    cells, totals = [], []
+    for i, row in enumerate(table.rows):
+        mask, withheld = _protect_row(
+            row, _limits(table, len(row)), _lows(table, i, len(row)), total_limit, t, forced[i]
+        )
+        cells.append([Figure(v, withheld=m) for v, m in zip(row, mask, strict=True)])
+        totals.append(Figure(sum(row), withheld=withheld))
+    return Shown(cells, totals)
+
+
+def _complement_small(value: int, size: int | None, t: int) -> bool:
+    return size is not None and 0 < size - value <= t
+
+
+def _protect_row(
+    row: list[int],
+    limits: list[int | None],
+    lows: list[int],
+    total_limit: int | None,
+    t: int,
+    force_total: bool,
+) -> tuple[list[bool], bool]:
+    """Which cells of one row to withhold, and whether to withhold its total."""
+    total = sum(row)
+    everything = [size != 0 for size in limits]  # a count of an empty group is known to be 0
+    if force_total or 0 < total <= t or _complement_small(total, total_limit, t):
+        return everything, True
+    mask = [0 < v <= t or _complement_small(v, limits[j], t) for j, v in enumerate(row)]
+    while _pinned(row, mask, limits, lows):
+        spare = [(v, j) for j, v in enumerate(row) if not mask[j] and v > 0]
+        if not spare:
+            return everything, True
+        mask[min(spare)[1]] = True
+    return mask, False
+
+
+def _pinned(row: list[int], mask: list[bool], limits: list[int | None], lows: list[int]) -> bool:
+    """Whether some withheld cell of a row whose total is shown has only one possible value.
+
+    Each withheld cell lies between its lower bound (at least 1: zeros are shown where the total
+    is) and its group's size; together they add up to the total less the shown cells. Sums of
+    whole-number intervals are whole-number intervals, so each cell's possible values are exactly
+    the interval below.
+    """
+    hidden = [j for j, m in enumerate(mask) if m]
     if not hidden:
-        return []
-    index = {cell: i for i, cell in enumerate(hidden)}
-    equations = []
-    for r, mask in enumerate(masks):
-        if totals[r]:
-            equation = np.zeros(len(hidden))
-            for c, h in enumerate(mask):
-                if h:
-                    equation[index[(r, c)]] = 1.0
-            equations.append(equation)
-    if not equations:
-        return []
-    system = np.array(equations)
-    rank = np.linalg.matrix_rank(system)
-    found = []
-    for cell, i in index.items():
-        unit = np.zeros(len(hidden))
-        unit[i] = 1.0
-        if np.linalg.matrix_rank(np.vstack([system, unit])) == rank:
-            found.append(cell)
-    return found
+        return False
+    lo = {j: max(1, lows[j]) for j in hidden}
+    hi = {j: limits[j] for j in hidden}
+    rest = sum(row[j] for j in hidden)
+    all_lo = sum(lo.values())
+    unbounded = [j for j in hidden if hi[j] is None]
+    all_hi = sum(h for h in hi.values() if h is not None)
+    for j in hidden:
+        others_lo = all_lo - lo[j]
+        if unbounded and unbounded != [j]:
+            smallest = lo[j]
+        else:
+            others_hi = all_hi - (hi[j] or 0)
+            smallest = max(lo[j], rest - others_hi)
+        own_hi = hi[j]
+        largest = rest - others_lo if own_hi is None else min(own_hi, rest - others_lo)
+        if smallest >= largest:
+            return True
+    return False

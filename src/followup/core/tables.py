@@ -1,25 +1,77 @@
-"""Tables as CSV or XLSX downloads, safe to open in a spreadsheet."""
+"""Tables as CSV or XLSX downloads that cannot attack their reader.
+
+Every cell, headers and notes included, is neutralised as OWASP recommends against CSV (formula)
+injection (https://owasp.org/www-community/attacks/CSV_Injection, and ASVS 5.0 1.2.10):
+
+- control characters a spreadsheet cannot hold (nulls among them) are dropped first; then a text
+  cell that starts with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a line feed, or whose first character after any blanks is one of ``= + - @`` or their full-width
+  forms, gets a leading apostrophe, which spreadsheets read as "this is text";
+- every CSV field is wrapped in double quotes, with the double quotes inside it doubled
+  (RFC 4180), so that neither a separator (``,`` or the ``;`` some locales use) nor a quote in a
+  value can start a new cell;
+- in XLSX every text cell is stored as text, never as a formula; sheet names lose the characters
+  Excel forbids.
+
+File names are reduced to letters, digits, ``_``, ``.`` and ``-`` and sent as RFC 6266 and
+RFC 5987 say: an ASCII ``filename`` always, and a UTF-8 ``filename*`` beside it when the name
+has other letters (Django's ``content_disposition_header`` writes both forms).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_FORMULA_AFTER_BLANKS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SHEET_FORBIDDEN = re.compile(r"[\\/*?:\[\]\x00-\x1f]")
+_NAME_FORBIDDEN = re.compile(r"[^\w.-]+")
+_ASCII_FORBIDDEN = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
-def _safe(value: Any) -> Any:
-    """A cell value that a spreadsheet will not run as a formula (CSV injection)."""
+def safe_cell(value: Any) -> Any:
+    """A cell value that no spreadsheet will run as a formula (CSV injection)."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if not isinstance(value, str):
+        return value
+    value = _ILLEGAL.sub("", value)
+    if value.startswith(_FORMULA_START) or value.lstrip().startswith(_FORMULA_AFTER_BLANKS):
         return "'" + value
     return value
+
+
+def _sheet_title(title: str) -> str:
+    cleaned = _SHEET_FORBIDDEN.sub("-", title).strip("' ")[:31].strip("' ")
+    return cleaned or "Data"
+
+
+def file_name(name: str) -> str:
+    """A file name with nothing but letters, digits, ``_``, ``.`` and ``-`` in it."""
+    cleaned = _NAME_FORBIDDEN.sub("-", unicodedata.normalize("NFC", name)).strip(".-")
+    return re.sub(r"-{2,}", "-", cleaned) or "download"
+
+
+def attachment(filename: str, *, inline: bool = False) -> str:
+    """The Content-Disposition header for a file of this name (RFC 6266, RFC 5987)."""
+    name = file_name(filename)
+    header = content_disposition_header(as_attachment=not inline, filename=name)
+    assert header is not None
+    if "filename*=" not in header:
+        return header
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    fallback = re.sub(r"-{2,}", "-", _ASCII_FORBIDDEN.sub("-", ascii_name)).strip(".-")
+    disposition, _, encoded = header.partition("; ")
+    return f'{disposition}; filename="{fallback or "download"}"; {encoded}'
 
 
 def table_download(
@@ -32,28 +84,37 @@ def table_download(
     notes: Sequence[str] = (),
 ) -> HttpResponse:
     """``name.csv`` or ``name.xlsx``; ``notes`` go on a second sheet "About" of the workbook."""
+    header = [safe_cell(h) for h in headers]
     if fmt == "xlsx":
         from openpyxl import Workbook
 
         book = Workbook()
         first = book.active
         assert first is not None
-        first.title = sheet[:31]
-        first.append(list(headers))
+        first.title = _sheet_title(sheet)
+        _append(first, header)
         for row in rows:
-            first.append([_safe(v) for v in row])
+            _append(first, [safe_cell(v) for v in row])
         if notes:
             about = book.create_sheet("About")
             for note in notes:
-                about.append([note])
+                _append(about, [safe_cell(note)])
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     else:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows([_safe(v) for v in row] for row in rows)
+        writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        writer.writerow(header)
+        writer.writerows([safe_cell(v) for v in row] for row in rows)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Content-Disposition"] = attachment(f"{name}.{fmt}")
     return response
+
+
+def _append(sheet: Any, values: list[Any]) -> None:
+    """A row of the sheet, every text cell stored as text (never a formula)."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"

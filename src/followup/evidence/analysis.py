@@ -14,6 +14,7 @@ Definitions (the pages and downloads say the same):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from followup.evidence.models import Case, Code, Coding
@@ -48,11 +49,14 @@ def attributes_of(partnership: Partnership) -> dict[str, list[str]]:
     return {name: sorted(values) for name, values in sorted(found.items())}
 
 
-def _codings(partnership: Partnership) -> list[tuple[int, int, int, int, dict[str, str]]]:
+def _codings(
+    partnership: Partnership, source_ids: Iterable[int] | None = None
+) -> list[tuple[int, int, int, int, dict[str, str]]]:
     """(code, source, start, end, attributes of the source's case) for every coding."""
-    rows = Coding.objects.filter(source__partnership=partnership).values_list(
-        "code_id", "source_id", "start", "end", "source__case__attributes"
-    )
+    query = Coding.objects.filter(source__partnership=partnership)
+    if source_ids is not None:
+        query = query.filter(source_id__in=set(source_ids))
+    rows = query.values_list("code_id", "source_id", "start", "end", "source__case__attributes")
     return [(c, s, a, b, attrs or {}) for c, s, a, b, attrs in rows]
 
 
@@ -77,10 +81,12 @@ def matrix(partnership: Partnership, attribute: str) -> Matrix:
     return result
 
 
-def cooccurrence(partnership: Partnership) -> tuple[list[Code], list[list[int]]]:
+def cooccurrence(
+    partnership: Partnership, *, source_ids: Iterable[int] | None = None
+) -> tuple[list[Code], list[list[int]]]:
     """Codes that are used, and how often each pair's passages overlap."""
     by_source: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for code, source, start, end, _ in _codings(partnership):
+    for code, source, start, end, _ in _codings(partnership, source_ids):
         by_source[source].append((start, end, code))
     pairs: dict[tuple[int, int], int] = defaultdict(int)
     used: set[int] = set()

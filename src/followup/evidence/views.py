@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from followup.core.tables import attachment
 from followup.core.views import form_page, save_form
 from followup.evidence import actions, queries, surveys
 from followup.evidence.forms import (
@@ -29,7 +30,13 @@ from followup.evidence.refi import ExchangeError, codebook_xml, project_qdpx
 from followup.evidence.refi_import import import_summary, read_qdc, read_qdpx
 from followup.evidence.text import sentences
 from followup.frameworks.models import Framework
-from followup.partnerships.access import Capability, capabilities, partnership_for, require
+from followup.partnerships.access import (
+    Capability,
+    can,
+    capabilities,
+    partnership_for,
+    require,
+)
 
 
 @login_required
@@ -41,7 +48,12 @@ def sources(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "partnership": partnership,
             "caps": capabilities(request.user, partnership),
-            "sources": queries.sources_of(partnership),
+            # The list of sources is for those who read evidence; others see the way in only.
+            "sources": (
+                queries.sources_of(partnership)
+                if can(request.user, partnership, Capability.READ_EVIDENCE)
+                else []
+            ),
         },
     )
 
@@ -75,7 +87,9 @@ def source_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A source's words: for those who code or approve evidence (403 for viewers)."""
     source = queries.source_for(request.user, slug, pk)
+    require(request.user, source.partnership, Capability.READ_EVIDENCE)
     caps = capabilities(request.user, source.partnership)
     form = CodingForm(request.POST if request.method == "POST" else None, source=source)
     if request.method == "POST":
@@ -379,7 +393,7 @@ def quote_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def quotes(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     caps = capabilities(request.user, partnership)
-    sees_originals = Capability.CODE_EVIDENCE in caps or Capability.APPROVE_QUOTES in caps
+    sees_originals = Capability.READ_EVIDENCE in caps
     return render(
         request,
         "evidence/quotes.html",
@@ -451,5 +465,5 @@ def export_qdpx(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment(filename)
     return response

@@ -1,5 +1,8 @@
 """Pages that count and gather qualitative evidence: the code-by-attribute matrix, co-occurrence
-and excerpts, each with its CSV and XLSX download."""
+and excerpts, each with its CSV and XLSX download.
+
+Counts come from ``evidence.disclosed.evidence_for``, which decides what each audience sees.
+Excerpts are original words: for those who code or approve evidence (``read_evidence``) only."""
 
 from __future__ import annotations
 
@@ -12,17 +15,17 @@ from django.shortcuts import render
 from followup.core import disclosure
 from followup.core.tables import table_download
 from followup.evidence import analysis, queries
+from followup.evidence.disclosed import RESPONDENT_GROUP, evidence_for
 from followup.evidence.models import Code
-from followup.partnerships.access import Capability, capabilities, partnership_for
+from followup.partnerships.access import Capability, can, partnership_for, require
 from followup.partnerships.models import Partnership
 
 FORMATS = ("csv", "xlsx")
 
 
 def _exact(request: HttpRequest, partnership: Partnership) -> bool:
-    """Who may see small counts: those who code evidence or approve quotes."""
-    caps = capabilities(request.user, partnership)
-    return Capability.CODE_EVIDENCE in caps or Capability.APPROVE_QUOTES in caps
+    """Who may see small counts and passages: those who code or approve evidence."""
+    return can(request.user, partnership, Capability.READ_EVIDENCE)
 
 
 def _attribute(request: HttpRequest, attributes: dict[str, list[str]]) -> str | None:
@@ -49,31 +52,30 @@ def _filters(query: QueryDict, attributes: dict[str, list[str]]) -> dict[str, st
 def analysis_page(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     exact = _exact(request, partnership)
-    attributes = analysis.attributes_of(partnership)
-    attribute = _attribute(request, attributes)
-    table = analysis.matrix(partnership, attribute) if attribute else None
-    values = table.values if table else []
-    rows = [
-        {
-            "code": code,
-            "depth": depth,
-            "cells": list(zip(values, cells, strict=True)),
-            "total": total,
-        }
-        for code, depth, cells, total in (table.rows if table else [])
-    ]
-    codes, pairs = analysis.cooccurrence(partnership)
+    evidence = evidence_for(partnership, exact=exact)
+    attribute = _attribute(request, evidence.attributes)
+    table = evidence.matrices[attribute] if attribute else None
     return render(
         request,
         "evidence/analysis.html",
         {
             "partnership": partnership,
-            "attributes": attributes,
+            "attributes": evidence.attributes,
             "attribute": attribute,
-            "values": values,
-            "rows": rows,
-            "co_codes": codes,
-            "co_rows": list(zip(codes, pairs, strict=True)),
+            "values": table.values if table else [],
+            "rows": [
+                {
+                    "row": row,
+                    "cells": list(
+                        zip(table.values, row.sources, row.codings or row.sources, strict=True)
+                    ),
+                }
+                for row in table.rows
+            ]
+            if table
+            else [],
+            "co_codes": evidence.co_codes,
+            "co_rows": list(zip(evidence.co_codes, evidence.co_table, strict=True)),
             "exact": exact,
             "threshold": disclosure.threshold(),
             "meaning": disclosure.meaning(),
@@ -87,26 +89,28 @@ def matrix_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("No such format.")
     exact = _exact(request, partnership)
-    attributes = analysis.attributes_of(partnership)
-    attribute = _attribute(request, attributes) or "attribute"
-    table = analysis.matrix(partnership, attribute)
+    evidence = evidence_for(partnership, exact=exact)
+    attribute = _attribute(request, evidence.attributes) or RESPONDENT_GROUP
+    table = evidence.matrices[attribute]
     headers = ["Code", "Code path"]
     for value in [*table.values, "All"]:
-        headers += [f"{value}: codings", f"{value}: sources"]
+        headers += [f"{value}: codings", f"{value}: sources"] if exact else [f"{value}: sources"]
     rows = []
     paths: list[str] = []
-    for code, depth, cells, total in table.rows:
-        del paths[depth:]
-        paths.append(code.name)
-        row: list[Any] = [code.name, " / ".join(paths)]
-        for cell in [*cells, total]:
-            row += [
-                disclosure.shown(cell.codings, exact=exact),
-                disclosure.shown(cell.sources, exact=exact),
-            ]
-        rows.append(row)
+    for row in table.rows:
+        del paths[row.depth :]
+        paths.append(row.code.name)
+        line: list[Any] = [row.code.name, " / ".join(paths)]
+        if exact and row.codings is not None and row.total_codings is not None:
+            for codings, sources in zip(
+                [*row.codings, row.total_codings], [*row.sources, row.total], strict=True
+            ):
+                line += [codings.shown, sources.shown]
+        else:
+            line += [figure.shown for figure in [*row.sources, row.total]]
+        rows.append(line)
     return table_download(
-        f"{slug}-codes-by-{attribute.lower().replace(' ', '-')}",
+        f"{slug}-codes-by-{attribute}",
         fmt,
         headers,
         rows,
@@ -123,6 +127,10 @@ def _notes(exact: bool, title: str) -> list[str]:
             "they could identify people and must not be published."
         )
     else:
+        notes.append(
+            "Counts of sources only: the passages (codings) in each are for those who code or "
+            "approve evidence."
+        )
         notes.append(disclosure.meaning())
     return notes
 
@@ -133,15 +141,15 @@ def cooccurrence_download(request: HttpRequest, slug: str, fmt: str) -> HttpResp
     if fmt not in FORMATS:
         raise Http404("No such format.")
     exact = _exact(request, partnership)
-    codes, pairs = analysis.cooccurrence(partnership)
+    evidence = evidence_for(partnership, exact=exact)
     rows = [
-        [code.name, *[disclosure.shown(n, exact=exact) for n in row]]
-        for code, row in zip(codes, pairs, strict=True)
+        [code.name, *[figure.shown for figure in row]]
+        for code, row in zip(evidence.co_codes, evidence.co_table, strict=True)
     ]
     return table_download(
         f"{slug}-code-co-occurrence",
         fmt,
-        ["Code", *[c.name for c in codes]],
+        ["Code", *[c.name for c in evidence.co_codes]],
         rows,
         sheet="Co-occurrence",
         notes=_notes(exact, "Co-occurrence of codes"),
@@ -149,7 +157,9 @@ def cooccurrence_download(request: HttpRequest, slug: str, fmt: str) -> HttpResp
 
 
 def _excerpt_context(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """Excerpts are original words: for those who code or approve evidence only (403 for others)."""
     partnership = partnership_for(request.user, slug)
+    require(request.user, partnership, Capability.READ_EVIDENCE)
     attributes = analysis.attributes_of(partnership)
     code = None
     if request.GET.get("code", "").isdigit():

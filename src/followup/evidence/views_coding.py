@@ -21,7 +21,9 @@ from followup.partnerships.access import Capability, capabilities, partnership_f
 
 @login_required
 def cases(request: HttpRequest, slug: str) -> HttpResponse:
+    """Cases and their attributes describe people: for those who code or approve evidence."""
     partnership = partnership_for(request.user, slug)
+    require(request.user, partnership, Capability.READ_EVIDENCE)
     return render(
         request,
         "evidence/cases.html",

@@ -11,16 +11,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from followup.core import disclosure
+from followup.core.disclosure import SUPPRESSED, is_disclosive
 from followup.core.tables import table_download
 from followup.core.views import apply_errors, form_page, save_form
 from followup.frameworks.models import QualityIndicator
 from followup.indicators import actions, queries
 from followup.indicators.charts import chart_rows, chart_spec, render_svg
+from followup.indicators.disclosed import Shown, for_audience
 from followup.indicators.forms import IndicatorForm, UploadForm
 from followup.indicators.funnel import funnel_spec
 from followup.indicators.models import WELLBEING
 from followup.inspections.queries import inspections_of
-from followup.partnerships.access import Capability, capabilities, partnership_for, require
+from followup.partnerships.access import (
+    Capability,
+    can,
+    capabilities,
+    partnership_for,
+    require,
+)
 
 
 def _number(value: float | None) -> float | None:
@@ -36,7 +45,10 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         indicators = indicators.filter(recommendations__pk=int(chosen["recommendation"]))
     if chosen["qi"].isdigit():
         indicators = indicators.filter(quality_indicators__pk=int(chosen["qi"]))
-    analyses = queries.dashboard(list(indicators.distinct()))
+    exact = can(request.user, partnership, Capability.READ_EVIDENCE)
+    analyses = [
+        for_audience(a, exact=exact) for a in queries.dashboard(list(indicators.distinct()))
+    ]
     if chosen["wellbeing"] in WELLBEING:
         analyses = [a for a in analyses if chosen["wellbeing"] in a.indicator.wellbeing]
     recommendations = [r for i in inspections_of(partnership) for r in i.recommendations.all()]
@@ -69,10 +81,13 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         .first()
     )
     split = request.GET.get("split") == "inspection" and inspection is not None
-    analysis = queries.analyse(
-        indicator, split_on=inspection.published_on if split and inspection else None
+    analysis = for_audience(
+        queries.analyse(
+            indicator, split_on=inspection.published_on if split and inspection else None
+        ),
+        exact=can(request.user, partnership, Capability.READ_EVIDENCE),
     )
-    rows = chart_rows(analysis)
+    rows = [] if analysis.withheld else chart_rows(analysis)
     svg = ""
     if rows:
         phase = rows[analysis.split_after]["date"] if analysis.split_after else None
@@ -80,7 +95,7 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             indicator.name, rows, unit=indicator.unit, target=indicator.target, phase_date=phase
         )
         svg = base64.b64encode(render_svg(spec).encode()).decode()
-    compared = queries.benchmark(indicator)
+    compared = None if analysis.withheld else queries.benchmark(indicator)
     funnel_svg = ""
     if compared is not None and compared.funnel is not None:
         spec = funnel_spec(
@@ -104,6 +119,7 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "funnel_svg": funnel_svg,
             "inspection": inspection,
             "split": split,
+            "disclosure_meaning": disclosure.meaning(),
             "variation_text": queries.VARIATION_TEXT,
             "assurance_text": queries.ASSURANCE_TEXT,
         },
@@ -113,17 +129,23 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 HEADERS = ["period", "value", "numerator", "denominator", "release", "status", "earlier releases"]
 
 
-def _table(analysis: queries.Analysis) -> list[list[Any]]:
+def _table(analysis: Shown) -> list[list[Any]]:
     table = []
     for p in analysis.points:
         num, den = p.numerator, p.denominator
-        earlier = "; ".join(f"{v:g} ({r})" for v, r in (num.earlier if num else []))
+        revisions = analysis.revisions.get(p.period)
+        if revisions is None:
+            revisions = [(f"{v:g}", r) for v, r in (num.earlier if num else [])]
+        earlier = "; ".join(f"{v} ({r})" for v, r in revisions)
+        hidden = p.period in analysis.withheld
         table.append(
             [
                 p.period,
-                p.value,
-                num.value if num else None,
-                den.value if den else None,
+                SUPPRESSED if hidden else p.value,
+                SUPPRESSED if hidden and num else (num.value if num else None),
+                SUPPRESSED
+                if hidden and den and is_disclosive(round(den.value))
+                else (den.value if den else None),
                 num.release if num else "",
                 num.status if num else "",
                 earlier,
@@ -135,7 +157,8 @@ def _table(analysis: queries.Analysis) -> list[list[Any]]:
 @login_required
 def download(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
     indicator = queries.indicator_for(request.user, slug, pk)
-    rows = _table(queries.analyse(indicator))
+    exact = can(request.user, indicator.partnership, Capability.READ_EVIDENCE)
+    rows = _table(for_audience(queries.analyse(indicator), exact=exact))
     name = f"{indicator.code}-{indicator.area.code}"
     return table_download(name, fmt, HEADERS, rows, sheet=indicator.code)
 
@@ -213,6 +236,8 @@ def quality(request: HttpRequest, slug: str) -> HttpResponse:
             "partnership": partnership,
             "reports": queries.data_quality(partnership),
             "caps": capabilities(request.user, partnership),
+            # The figures that break a check may be small counts: for those who may see them.
+            "exact": can(request.user, partnership, Capability.READ_EVIDENCE),
         },
     )
 

@@ -10,7 +10,9 @@ from django.urls import reverse
 from followup.audit.log import history
 from followup.core import disclosure
 from followup.core.views import form_page, save_form
-from followup.evidence.queries import approved_quotes_for, themes_for
+from followup.evidence.disclosed import themes_shown
+from followup.evidence.queries import approved_quotes_for
+from followup.indicators.disclosed import for_audience
 from followup.indicators.queries import VARIATION_TEXT, analyse
 from followup.inspections import actions, queries
 from followup.inspections.forms import EvaluationForm, InspectionForm, RecommendationForm
@@ -180,11 +182,12 @@ def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespo
             "actions": recommendation.actions.all(),
             "judgements": judgements,
             "indicators": [
-                analyse(i) for i in recommendation.indicators.select_related("area", "numerator")
+                for_audience(analyse(i), exact=Capability.READ_EVIDENCE in caps)
+                for i in recommendation.indicators.select_related("area", "numerator")
             ],
             "quotes": approved_quotes_for(recommendation),
-            "themes": themes_for(recommendation),
-            "exact_counts": Capability.CODE_EVIDENCE in caps or Capability.APPROVE_QUOTES in caps,
+            "themes": themes_shown(recommendation, exact=Capability.READ_EVIDENCE in caps),
+            "exact_counts": Capability.READ_EVIDENCE in caps,
             "disclosure_meaning": disclosure.meaning(),
             "variation_text": VARIATION_TEXT,
             "history": history([recommendation])[:50] if Capability.VIEW_HISTORY in caps else None,

@@ -16,6 +16,11 @@ whose role lacks a capability is refused (403).
 | code_evidence    |        |      ✓      |   ✓    |  ✓   |           |   ✓   |
 | approve_quotes   |        |             |        |  ✓   |     ✓     |   ✓   |
 | publish_reports  |        |             |        |      |     ✓     |   ✓   |
+| read_evidence    |        |      ✓      |   ✓    |  ✓   |     ✓     |   ✓   |
+
+``read_evidence`` is for those who code or approve evidence: the original words (sources, excerpts,
+quotes before redaction), the cases and their attributes, and exact small counts. Viewers see
+what a published report would: approved, redacted quotes and protected counts.
 
 Inspectors read everything of the partnerships assigned to them, and write only
 inspections and progress reviews; the partnership owns its improvement plan. The inspection
@@ -48,12 +53,18 @@ class Capability(StrEnum):
     CODE_EVIDENCE = "code_evidence"
     APPROVE_QUOTES = "approve_quotes"
     PUBLISH_REPORTS = "publish_reports"
+    READ_EVIDENCE = "read_evidence"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.VIEWER: frozenset({Capability.VIEW}),
     Role.CONTRIBUTOR: frozenset(
-        {Capability.VIEW, Capability.UPDATE_ACTION, Capability.CODE_EVIDENCE}
+        {
+            Capability.VIEW,
+            Capability.UPDATE_ACTION,
+            Capability.CODE_EVIDENCE,
+            Capability.READ_EVIDENCE,
+        }
     ),
     Role.EDITOR: frozenset(
         {
@@ -63,6 +74,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_HISTORY,
             Capability.MANAGE_DATA,
             Capability.CODE_EVIDENCE,
+            Capability.READ_EVIDENCE,
         }
     ),
     Role.LEAD: frozenset(
@@ -74,6 +86,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_DATA,
             Capability.CODE_EVIDENCE,
             Capability.APPROVE_QUOTES,
+            Capability.READ_EVIDENCE,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -84,6 +97,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_HISTORY,
             Capability.APPROVE_QUOTES,
             Capability.PUBLISH_REPORTS,
+            Capability.READ_EVIDENCE,
         }
     ),
     Role.ADMIN: frozenset(Capability),

@@ -14,10 +14,12 @@ from typing import Any
 
 from followup.core import disclosure
 from followup.evidence.analysis import NOT_RECORDED
+from followup.evidence.disclosed import Evidence, evidence_for
 from followup.evidence.forms import RESPONDENT_GROUPS
 from followup.evidence.models import Quote, Source
 from followup.evidence.queries import themes_for
 from followup.indicators.charts import chart_rows
+from followup.indicators.disclosed import point_withheld
 from followup.indicators.models import Indicator
 from followup.indicators.queries import Analysis, analyse, releases_behind
 from followup.indicators.svgchart import control_chart_svg, legend
@@ -52,10 +54,7 @@ GLOSSARY = [
         "A pattern in a measure that usual variation is unlikely to produce: a sign of real change.",
     ),
     ("Theme", "A code of the qualitative evidence: what people said, grouped by meaning."),
-    (
-        "[c]",
-        "A count from 1 to the disclosure threshold, withheld because it could identify people; another count may be withheld with it so that it cannot be worked out from a total.",
-    ),
+    ("[c]", disclosure.GLOSSARY),
 ]
 
 GROUP_ORDER = [value for value, _ in RESPONDENT_GROUPS if value] + [NOT_RECORDED]
@@ -141,23 +140,22 @@ class Report:
     draft: bool = True
 
 
-def _count(value: int) -> str:
-    return str(disclosure.shown(value, exact=False))
-
-
-def _table_with_totals(
-    caption: str, columns: list[str], labels: list[str], rows: list[list[int]]
+def _shown_table(
+    caption: str,
+    columns: list[str],
+    labels: list[str],
+    cells: list[list[disclosure.Figure]],
+    totals: list[disclosure.Figure],
 ) -> Table:
-    """A table of counts with a total for each row, protected against disclosure."""
-    masks = disclosure.protect_rows(rows)
-    shown = []
-    for label, row, mask in zip(labels, rows, masks, strict=True):
-        cells = [
-            disclosure.SUPPRESSED if hidden else str(v) for v, hidden in zip(row, mask, strict=True)
-        ]
-        total = disclosure.SUPPRESSED if disclosure.row_total_withheld(row, mask) else str(sum(row))
-        shown.append([label, *cells, total])
-    return Table(caption=caption, header=["", *columns, "All"], rows=shown)
+    """A table of counts with a total for each row, as ``disclosure.protect`` decided it is
+    shown. A column is left out only when every row shows it as 0, so that leaving it out gives
+    away nothing the full table would not."""
+    keep = [j for j in range(len(columns)) if any(row[j].withheld or row[j].value for row in cells)]
+    rows = [
+        [label, *[str(row[j]) for j in keep], str(total)]
+        for label, row, total in zip(labels, cells, totals, strict=True)
+    ]
+    return Table(caption=caption, header=["", *[columns[j] for j in keep], "All"], rows=rows)
 
 
 def _figure(value: float | None) -> str:
@@ -167,21 +165,8 @@ def _figure(value: float | None) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def _is_count(indicator: Indicator) -> bool:
-    return indicator.denominator_id is None and indicator.factor == 1
-
-
 def _point_withheld(indicator: Indicator, point: Any) -> bool:
-    if point.value is None:
-        return False
-    if indicator.denominator_id is not None:
-        numerator = point.numerator.value if point.numerator else None
-        return numerator is not None and disclosure.is_disclosive(round(numerator))
-    return (
-        _is_count(indicator)
-        and float(point.value).is_integer()
-        and disclosure.is_disclosive(int(point.value))
-    )
+    return point_withheld(indicator, point)
 
 
 def indicator_section(analysis: Analysis, *, with_chart: bool) -> IndicatorSection:
@@ -220,24 +205,20 @@ def indicator_section(analysis: Analysis, *, with_chart: bool) -> IndicatorSecti
     )
 
 
-def _themes_table(recommendation: Recommendation, cutoff: Cutoff | None = None) -> Table | None:
-    sources = cutoff.sources if cutoff else None
-    themes = [t for t in themes_for(recommendation, sources=sources) if t.sources]
+def _themes_table(recommendation: Recommendation, evidence: Evidence) -> Table | None:
+    """The themes' rows of the one protected table of codes by respondent group."""
+    matrix = evidence.groups
+    rows = [(t, matrix.row_for(t.code)) for t in themes_for(recommendation)]
+    themes = [(t, row) for t, row in rows if row is not None and row.total.value]
     if not themes:
         return None
-    groups = sorted(
-        {g for t in themes for g, _, _ in t.by_group},
-        key=_group_key,
-    )
-    rows = []
-    for theme in themes:
-        by = {g: sources for g, _, sources in theme.by_group}
-        rows.append([by.get(g, 0) for g in groups])
-    return _table_with_totals(
+    order = sorted(range(len(matrix.values)), key=lambda j: _group_key(matrix.values[j]))
+    return _shown_table(
         "Themes in what people said: the sources (respondents or groups) that raised each, by respondent group",
-        groups,
-        [t.code.name for t in themes],
-        rows,
+        [matrix.values[j] for j in order],
+        [t.code.name for t, _ in themes],
+        [[row.sources[j] for j in order] for _, row in themes],
+        [row.total for _, row in themes],
     )
 
 
@@ -271,27 +252,18 @@ def _behind(partnership: Any, indicators: list[Indicator], cutoff: Cutoff | None
     return releases.filter(pk__in=cutoff.releases) if cutoff is not None else releases
 
 
-def _heard_from(inspection: Inspection, cutoff: Cutoff | None = None) -> Table | None:
-    sources = Source.objects.filter(partnership=inspection.partnership).select_related("case")
-    if cutoff is not None:
-        sources = sources.filter(pk__in=cutoff.sources)
-    kinds = dict(Source.Kind.choices)
-    counts: dict[str, dict[str, int]] = {}
-    for source in sources:
-        group = (
-            source.case.attributes.get("Respondent group") if source.case else ""
-        ) or NOT_RECORDED
-        counts.setdefault(group, {}).setdefault(source.kind, 0)
-        counts[group][source.kind] += 1
-    if not counts:
+def _heard_from(evidence: Evidence) -> Table | None:
+    heard = evidence.heard_from
+    if heard is None:
         return None
-    used_kinds = sorted({k for by in counts.values() for k in by})
-    groups = sorted(counts, key=_group_key)
-    return _table_with_totals(
+    kinds = dict(Source.Kind.choices)
+    order = sorted(range(len(heard.groups)), key=lambda i: _group_key(heard.groups[i]))
+    return _shown_table(
         "Who we heard from: sources by respondent group and kind (a survey answer is one respondent; a focus group is one source)",
-        [kinds[k] for k in used_kinds],
-        groups,
-        [[counts[g].get(k, 0) for k in used_kinds] for g in groups],
+        [kinds[k] for k in heard.kinds],
+        [heard.groups[i] for i in order],
+        [heard.cells[i] for i in order],
+        [heard.totals[i] for i in order],
     )
 
 
@@ -317,6 +289,7 @@ def _recommendation(
     with_charts: bool,
     shown: dict[int, int] | None = None,
     cutoff: Cutoff | None = None,
+    evidence: Evidence | None = None,
 ) -> RecommendationSection:
     judgement = review.judgements.filter(recommendation=recommendation).first() if review else None
     level = judgement.level_info if judgement else None
@@ -340,7 +313,9 @@ def _recommendation(
                 f"{cutoff.day:%-d %B %Y}."
             )
         indicators.append(section_of)
-    themes = _themes_table(recommendation, cutoff)
+    if evidence is None:
+        evidence = evidence_for(inspection.partnership, exact=False)
+    themes = _themes_table(recommendation, evidence)
     approved = Quote.objects.filter(recommendations=recommendation, status=Quote.Status.APPROVED)
     if cutoff is not None:
         approved = approved.filter(coding__source__in=cutoff.sources)
@@ -387,8 +362,13 @@ def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report
     recommendations = list(inspection.recommendations.order_by("number"))
     cutoff = cutoff_of(review)
     shown: dict[int, int] = {}
+    evidence = evidence_for(
+        partnership, exact=False, source_ids=cutoff.sources.values_list("pk", flat=True)
+    )
     sections = [
-        _recommendation(r, review, with_charts=with_charts, shown=shown, cutoff=cutoff)
+        _recommendation(
+            r, review, with_charts=with_charts, shown=shown, cutoff=cutoff, evidence=evidence
+        )
         for r in recommendations
     ]
     indicators = list(Indicator.objects.filter(recommendations__in=recommendations).distinct())
@@ -406,7 +386,7 @@ def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report
             else ""
         ),
         f"The evidence is what was dated on or before {cutoff.day:%-d %B %Y}, the review's evidence cut-off: survey answers and notes by the date they were gathered, figures by the date their release was published, and the improvement plan by the date of each update. Anything dated later is left out.",
-        f"Counts from 1 to {disclosure.threshold()} are withheld and shown as [c]; another count may be withheld with them so that they cannot be worked out from a total.",
+        disclosure.meaning(),
     ]
     if sources.filter(is_illustrative=True).exists() or any(i.is_illustrative for i in indicators):
         method.append(
@@ -428,7 +408,7 @@ def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report
         language="en-GB",
         introduction=[partnership.description] if partnership.description else [],
         method=method,
-        heard_from=_heard_from(inspection, cutoff),
+        heard_from=_heard_from(evidence),
         evaluations=_evaluations(inspection),
         key_messages=inspection.key_message_list(),
         recommendations=sections,
@@ -449,8 +429,9 @@ def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report
 
 def inspection_report(inspection: Inspection) -> Report:
     """The inspection summary: evaluations, key messages and recommendations."""
+    evidence = evidence_for(inspection.partnership, exact=False)
     sections = [
-        _recommendation(r, None, with_charts=False)
+        _recommendation(r, None, with_charts=False, evidence=evidence)
         for r in inspection.recommendations.order_by("number")
     ]
     for section in sections:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from followup.core import disclosure
+from followup.core.tables import attachment
 from followup.core.views import apply_errors
 from followup.inspections.models import Inspection
 from followup.partnerships.access import Capability, capabilities, require
@@ -29,8 +30,7 @@ REPORT_POLICY = (
 
 def _file(data: bytes, fmt: str, name: str, *, inline: bool = False) -> HttpResponse:
     response = HttpResponse(data, content_type=formats.FORMATS[fmt])
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{name}.{fmt}"'
+    response["Content-Disposition"] = attachment(f"{name}.{fmt}", inline=inline)
     if fmt == "html":
         response["Content-Security-Policy"] = REPORT_POLICY
     return response

@@ -155,19 +155,17 @@ def ordinal_suffix(number: int) -> str:
 
 
 @register.filter
-def disclosed(count: int, exact: bool) -> str:
-    """A count as this reader may see it: small counts marked for those allowed to see them,
-    withheld (the suppression symbol) for everyone else."""
+def figure(value: Any) -> str:
+    """A ``disclosure.Figure`` as its audience sees it: withheld as the suppression symbol,
+    small counts (shown only to those allowed to see them) marked."""
     from django.utils.html import format_html
 
-    from followup.core import disclosure
-
-    if disclosure.is_disclosive(count):
-        if exact:
-            return format_html(
-                '<span class="followup-small-count">{}<span class="govuk-visually-hidden"> '
-                "(below the disclosure threshold)</span></span>",
-                count,
-            )
-        return disclosure.SUPPRESSED
-    return str(count)
+    if value.withheld:
+        return str(value)
+    if value.small:
+        return format_html(
+            '<span class="followup-small-count">{}<span class="govuk-visually-hidden"> '
+            "(below the disclosure threshold)</span></span>",
+            value.value,
+        )
+    return str(value.value)

@@ -1,0 +1,221 @@
+"""What an audience sees of the counts of qualitative evidence, decided once for every page,
+download and report.
+
+Every count a page, a download or a report shows of the evidence comes from ``evidence_for``,
+which passes all of them through ``followup.core.disclosure.protect`` together, so that no two
+of them can be combined to undo a withheld count:
+
+- **who we heard from**: sources by respondent group and kind, with each group's total;
+- **codes by attribute**: for each case attribute, the sources that raised each code, by value,
+  with each code's total. The tables of every attribute count the same sources, so they are
+  protected as one family: a code's total withheld in one is withheld in all. The respondent
+  group table's columns are the groups of the first table, so a count close to its group's
+  published size is withheld too (rule 2), and approved quotes, which name a group, count as a
+  known "at least one";
+- **co-occurrence** of codes, which has no totals.
+
+Those who code or approve evidence (``exact``) also see the passages (codings) in each cell and
+every small count, marked. Everyone else sees counts of sources only, as a report shows them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from followup.core.disclosure import Counts, Figure, Shown, protect, protect_one, threshold
+from followup.evidence.analysis import NOT_RECORDED, attributes_of, cooccurrence
+from followup.evidence.models import Code, Coding, Quote, Source
+from followup.evidence.queries import Theme, codebook, themes_for
+from followup.inspections.models import Recommendation
+from followup.partnerships.models import Partnership
+
+RESPONDENT_GROUP = "Respondent group"
+
+
+@dataclass
+class Row:
+    """One code's counts by the values of an attribute."""
+
+    code: Code
+    depth: int
+    sources: list[Figure]
+    total: Figure
+    codings: list[Figure] | None = None  # passages: for those who code or approve evidence
+    total_codings: Figure | None = None
+
+
+@dataclass
+class Matrix:
+    attribute: str
+    values: list[str]
+    rows: list[Row] = field(default_factory=list)
+
+    def row_for(self, code: Code) -> Row | None:
+        return next((row for row in self.rows if row.code.pk == code.pk), None)
+
+
+@dataclass
+class HeardFrom:
+    groups: list[str]
+    kinds: list[str]  # Source.Kind values
+    cells: list[list[Figure]]
+    totals: list[Figure]
+
+
+@dataclass
+class Evidence:
+    exact: bool
+    attributes: dict[str, list[str]]
+    matrices: dict[str, Matrix]
+    heard_from: HeardFrom | None
+    co_codes: list[Code]
+    co_table: list[list[Figure]]
+
+    @property
+    def groups(self) -> Matrix:
+        return self.matrices[RESPONDENT_GROUP]
+
+
+def _group(attributes: dict[str, str] | None) -> str:
+    return str((attributes or {}).get(RESPONDENT_GROUP) or "") or NOT_RECORDED
+
+
+def _heard_from(
+    sources: Iterable[tuple[int, str, dict[str, str] | None]], quoted: set[tuple[str, str]]
+) -> tuple[list[str], list[str], Counts] | None:
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for _pk, kind, attributes in sources:
+        counts[_group(attributes)][kind] += 1
+    if not counts:
+        return None
+    groups = sorted(counts, key=lambda g: (g == NOT_RECORDED, g))
+    kinds = [k for k in Source.Kind.values if any(k in by for by in counts.values())]
+    rows = [[counts[g].get(k, 0) for k in kinds] for g in groups]
+    lows = [[int((g, k) in quoted) for k in kinds] for g in groups]
+    return groups, kinds, Counts(rows, at_least=lows)
+
+
+def evidence_for(
+    partnership: Partnership, *, exact: bool, source_ids: Iterable[int] | None = None
+) -> Evidence:
+    """Every count of the partnership's evidence as this audience sees it. ``source_ids``
+    restricts the counts to some sources (a report's evidence up to its cut-off)."""
+    sources_query = Source.objects.filter(partnership=partnership)
+    codings_query = Coding.objects.filter(source__partnership=partnership)
+    if source_ids is not None:
+        chosen = set(source_ids)
+        sources_query = sources_query.filter(pk__in=chosen)
+        codings_query = codings_query.filter(source_id__in=chosen)
+    sources = list(sources_query.values_list("pk", "kind", "case__attributes"))
+    kind_of = {pk: kind for pk, kind, _ in sources}
+    codings = list(codings_query.values_list("code_id", "source_id", "source__case__attributes"))
+    quotes = Quote.objects.filter(
+        coding__source__in=[pk for pk, _, _ in sources], status=Quote.Status.APPROVED
+    ).values_list("coding__code_id", "coding__source_id", "coding__source__case__attributes")
+    quoted_codes = {(code, _group(attrs)) for code, _, attrs in quotes}
+    quoted_kinds = {(_group(attrs), kind_of[source]) for _, source, attrs in quotes}
+
+    heard = _heard_from(sources, quoted_kinds)
+    heard_shown = protect_one(heard[2], exact=exact) if heard else None
+    group_size: dict[str, int | None] = {}  # as published, whoever is reading
+    if heard:
+        published = protect_one(heard[2], exact=False) if exact or not heard_shown else heard_shown
+        for group, total in zip(heard[0], published.totals, strict=True):
+            group_size[group] = None if total.withheld else total.value
+
+    attributes = attributes_of(partnership)
+    names = list(attributes)
+    if RESPONDENT_GROUP not in attributes:
+        names.append(RESPONDENT_GROUP)
+    nodes = codebook(partnership)
+    tables: list[Counts] = []
+    codings_tables: list[list[list[int]]] = []
+    all_values: list[list[str]] = []
+    for name in names:
+        values = [*attributes.get(name, []), NOT_RECORDED]
+        where = {v: j for j, v in enumerate(values)}
+        passages: dict[tuple[int, int], int] = defaultdict(int)
+        distinct: dict[tuple[int, int], set[int]] = defaultdict(set)
+        for code, source, attrs in codings:
+            column = where[str((attrs or {}).get(name) or "") or NOT_RECORDED]
+            passages[(code, column)] += 1
+            distinct[(code, column)].add(source)
+        rows = [[len(distinct[(node.pk, j)]) for j in range(len(values))] for node, _ in nodes]
+        codings_tables.append(
+            [[passages[(node.pk, j)] for j in range(len(values))] for node, _ in nodes]
+        )
+        counts = Counts(rows)
+        if name == RESPONDENT_GROUP:
+            sizes = [group_size.get(v, 0) if heard else None for v in values]
+            counts.limits = sizes
+            sizes_known = [s for s in group_size.values() if s is not None]
+            if heard and len(sizes_known) == len(group_size):
+                counts.total_limit = sum(sizes_known)
+            counts.at_least = [
+                [int((node.pk, v) in quoted_codes) for v in values] for node, _ in nodes
+            ]
+        tables.append(counts)
+        all_values.append(values)
+    shown = protect(tables, exact=exact)
+    t = threshold()
+    matrices = {}
+    for name, values, seen, passages_rows in zip(
+        names, all_values, shown, codings_tables, strict=True
+    ):
+        matrix = Matrix(attribute=name, values=values)
+        for (node, depth), cells, total, passages_row in zip(
+            nodes, seen.cells, seen.totals, passages_rows, strict=True
+        ):
+            row = Row(code=node, depth=depth, sources=cells, total=total)
+            if exact:
+                row.codings = [Figure(n, small=0 < n <= t) for n in passages_row]
+                n = sum(passages_row)
+                row.total_codings = Figure(n, small=0 < n <= t)
+            matrix.rows.append(row)
+        matrices[name] = matrix
+
+    co_codes, co_counts = cooccurrence(partnership, source_ids=source_ids)
+    co_shown: Shown = protect_one(Counts(co_counts, totals=False), exact=exact)
+    return Evidence(
+        exact=exact,
+        attributes=attributes,
+        matrices=matrices,
+        heard_from=(
+            HeardFrom(heard[0], heard[1], heard_shown.cells, heard_shown.totals)
+            if heard and heard_shown
+            else None
+        ),
+        co_codes=co_codes,
+        co_table=co_shown.cells,
+    )
+
+
+@dataclass
+class ThemeShown:
+    """A theme of a recommendation with its counts by respondent group, as an audience sees
+    them: the row of the one protected table of codes by respondent group."""
+
+    theme: Theme
+    row: Row
+    groups: list[tuple[str, Figure, Figure | None]]  # group, sources, codings (exact only)
+
+
+def themes_shown(recommendation: Recommendation, *, exact: bool) -> list[ThemeShown]:
+    """The recommendation's themes (``queries.themes_for``), each with the groups whose count is
+    not a plain 0: a group left out is one its row shows as 0."""
+    evidence = evidence_for(recommendation.inspection.partnership, exact=exact)
+    matrix = evidence.groups
+    found = []
+    for theme in themes_for(recommendation):
+        row = matrix.row_for(theme.code)
+        if row is None:
+            continue
+        groups = [
+            (value, sources, row.codings[j] if row.codings else None)
+            for j, (value, sources) in enumerate(zip(matrix.values, row.sources, strict=True))
+            if sources.withheld or sources.value
+        ]
+        found.append(ThemeShown(theme=theme, row=row, groups=groups))
+    return found
