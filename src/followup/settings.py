@@ -17,6 +17,7 @@ from followup.env import (
     env_list,
     env_str,
     secret_from_env,
+    sqlite_database,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -83,7 +84,7 @@ _DATABASE_URL = env_str("DATABASE_URL", "")
 DATABASES = {
     "default": database_from_url(_DATABASE_URL, Path.cwd())
     if _DATABASE_URL
-    else {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "followup.sqlite3")}
+    else sqlite_database(DATA_DIR / "followup.sqlite3")
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
