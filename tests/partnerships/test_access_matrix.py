@@ -170,10 +170,12 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     ),
     "evidence:case_create": (slug, CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:case_edit": (of("case"), CODE_EVIDENCE, CODE_EVIDENCE),
+    # Every field is optional, so an empty form is valid; without the version an edit form
+    # carries, the save is refused as stale (409) and nothing changes.
     "evidence:source_details": (
         of("source"),
         CODE_EVIDENCE,
-        expect(("lead", "editor", "contributor", "admin"), ok=302),
+        expect(("lead", "editor", "contributor", "admin"), ok=409),
     ),
     "evidence:code_selection": (
         of("source"),
@@ -207,7 +209,8 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
             "recommendation_pk": s.recommendation.pk,
         },
         EDIT_REVIEW,
-        expect(("inspector", "admin"), ok=302),  # every field is optional: an empty judgement saves
+        # Every field is optional: an empty form is valid, but without its version it is refused.
+        expect(("inspector", "admin"), ok=409),
     ),
 }
 

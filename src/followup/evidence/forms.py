@@ -239,8 +239,20 @@ class CaseForm(StrictForm):
             found[name.strip()[:100]] = value.strip()[:200]
         return found
 
+    MODEL_FIELDS = {
+        "respondent_group": "attributes",
+        "organisation": "attributes",
+        "age_band": "attributes",
+        "date": "attributes",
+        "other": "attributes",
+    }
+
     def attributes(self) -> dict[str, str]:
-        data = self.cleaned_data
+        return self.attributes_of(self.cleaned_data)
+
+    @staticmethod
+    def attributes_of(data: dict[str, Any]) -> dict[str, str]:
+        """The case's attributes from the form's cleaned data."""
         standard = {
             "Respondent group": data.get("respondent_group") or "",
             "Organisation": data.get("organisation") or "",

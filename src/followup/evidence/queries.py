@@ -152,3 +152,8 @@ def themes_for(recommendation: Recommendation) -> list[Theme]:
         )
     themes.sort(key=lambda t: (-t.codings, t.code.name))
     return themes
+
+
+def case_for(partnership: Partnership, pk: int) -> Case:
+    """One case of a partnership the caller has already been let into."""
+    return get_object_or_404(Case, partnership=partnership, pk=pk)
