@@ -54,3 +54,26 @@ def test_lead_ticks_two_more_recommendations_on_an_action_and_finds_all_after_sa
     page.page.click("button:has-text('Save')")
     page.page.wait_for_url(re.compile(rf"/actions/{action.pk}/$"))
     assert sorted(action.recommendations.values_list("number", flat=True)) == expected
+
+
+def test_a_stale_save_shows_what_changed_accessibly_and_saves_once_checked(page, action):
+    page.sign_in("editor", PASSWORD)
+    page.page.wait_for_url(re.compile(r"/p/south-ayrshire/$"))
+    page.goto(f"/p/south-ayrshire/actions/{action.pk}/edit/")
+    # The lead changes the title while the editor has the form open.
+    from django.contrib.auth.models import User
+
+    from followup.plans import actions
+
+    actions.update_action(User.objects.get(username="lead"), action, {"title": "Lead's title"})
+    page.page.fill("#id_due_date", "2031-03-31")
+    page.page.click("button:has-text('Save')")
+    assert page.page.locator(".govuk-error-summary").is_visible()
+    assert "Title was changed by lead" in page.page.locator(".govuk-error-summary").inner_text()
+    assert page.page.input_value("#id_title") == "Lead's title"
+    assert page.page.input_value("#id_due_date") == "2031-03-31"
+    page.assert_accessible()
+    page.page.click("button:has-text('Save')")
+    page.page.wait_for_url(re.compile(rf"/actions/{action.pk}/$"))
+    action.refresh_from_db()
+    assert (action.title, action.due_date.isoformat()) == ("Lead's title", "2031-03-31")

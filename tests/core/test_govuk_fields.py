@@ -17,14 +17,14 @@ from followup.core.templatetags.govuk import _kind
 from tests.browserlike import forms_in
 
 
-def _project_forms() -> Iterator[type[forms.BaseForm]]:
+def _project_forms() -> Iterator[type[forms.Form]]:
     for module in pkgutil.iter_modules(followup.__path__):
         try:
             importlib.import_module(f"followup.{module.name}.forms")
         except ModuleNotFoundError:
             continue
 
-    def walk(cls: type[forms.BaseForm]) -> Iterator[type[forms.BaseForm]]:
+    def walk(cls: type[forms.Form]) -> Iterator[type[forms.Form]]:
         for sub in cls.__subclasses__():
             if sub.__module__.startswith("followup."):
                 yield sub

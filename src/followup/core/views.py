@@ -120,7 +120,6 @@ def edit_page(
                 shown,
                 version=writes.version(current, fields),
                 conflict=conflict,
-                status=409,
                 **page,
             )
         except ValidationError as error:

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -68,7 +69,13 @@ def update(
     is refreshed when anything changed, and returned."""
     links = {name: list(values) for name, values in (m2m or {}).items()}
     with transaction.atomic():
-        current = lock(obj)
+        try:
+            current = lock(obj)
+        except ObjectDoesNotExist:
+            raise ValidationError(
+                f"This {obj._meta.verbose_name} was deleted after the form was opened: "
+                "nothing was saved."
+            ) from None
         submitted = {**state_of_values(current, fields), **state_of_values(current, links)}
         if version is not None:
             check(version, current, submitted)

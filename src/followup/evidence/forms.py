@@ -69,7 +69,8 @@ class CodingForm(StrictForm):
         spans = self.fields["spans"]
         assert isinstance(spans, forms.MultipleChoiceField)
         spans.choices = [(f"{s.start}-{s.end}", s.text) for s in sentences(source.text)]
-        self.fields["code"].queryset = Code.objects.filter(partnership=source.partnership)  # type: ignore[attr-defined]
+        codes = Code.objects.filter(partnership=source.partnership).order_by("name", "pk")
+        self.fields["code"].queryset = codes  # type: ignore[attr-defined]
 
     def clean_spans(self) -> list[tuple[int, int]]:
         return [tuple(int(x) for x in value.split("-")) for value in self.cleaned_data["spans"]]  # type: ignore[misc]
@@ -107,7 +108,9 @@ class CodeForm(StrictForm):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Code.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = Code.objects.filter(partnership=partnership).order_by(  # type: ignore[attr-defined]
+            "name", "pk"
+        )
         self.fields["recommendations"].queryset = Recommendation.objects.filter(  # type: ignore[attr-defined]
             inspection__partnership=partnership
         )
@@ -120,7 +123,11 @@ class MergeForm(StrictForm):
 
     def __init__(self, *args: Any, code: Code, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        others = Code.objects.filter(partnership=code.partnership).exclude(pk=code.pk)
+        others = (
+            Code.objects.filter(partnership=code.partnership)
+            .exclude(pk=code.pk)
+            .order_by("name", "pk")
+        )
         self.fields["into"].queryset = others  # type: ignore[attr-defined]
 
 
@@ -171,9 +178,12 @@ class QuoteForm(StrictForm):
         self.fields["recommendations"].queryset = Recommendation.objects.filter(  # type: ignore[attr-defined]
             inspection__partnership=partnership
         )
-        self.fields["quality_indicators"].queryset = QualityIndicator.objects.filter(  # type: ignore[attr-defined]
+        indicators = QualityIndicator.objects.filter(
             framework__inspections__partnership=partnership, assessable=True
-        ).distinct()
+        )
+        self.fields["quality_indicators"].queryset = indicators.distinct().order_by(  # type: ignore[attr-defined]
+            "framework", "order", "pk"
+        )
 
 
 class ExchangeForm(StrictForm):
@@ -307,7 +317,9 @@ class CodingEditForm(StrictForm):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].queryset = Code.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
+        self.fields["code"].queryset = Code.objects.filter(partnership=partnership).order_by(  # type: ignore[attr-defined]
+            "name", "pk"
+        )
 
 
 class SelectionForm(StrictForm):
@@ -321,4 +333,5 @@ class SelectionForm(StrictForm):
 
     def __init__(self, *args: Any, source: Source, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["codes"].queryset = Code.objects.filter(partnership=source.partnership)  # type: ignore[attr-defined]
+        codes = Code.objects.filter(partnership=source.partnership).order_by("name", "pk")
+        self.fields["codes"].queryset = codes  # type: ignore[attr-defined]
