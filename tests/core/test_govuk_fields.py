@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Iterator
 
 import pytest
 from django import forms
+from django.http import QueryDict
 from django.template import Context, Template
+from django.urls import reverse
 
 import followup
 from followup.core.forms import StrictForm
@@ -108,8 +111,32 @@ def test_line_breaks_are_stored_as_the_page_shows_them_whatever_the_browser_send
     class Note(StrictForm):
         note = forms.CharField(widget=forms.Textarea)
 
-    from django.http import QueryDict
-
     form = Note(QueryDict("note=one%0D%0Atwo%0Dthree"))
     assert form.is_valid()
     assert form.cleaned_data["note"] == "one\ntwo\nthree"
+
+
+def test_the_pages_the_issue_names_draw_their_several_choices_as_checkboxes(world):
+    """The action, indicator, recommendation and quote forms, and coding selected words."""
+    home = world.home
+    pages = {
+        reverse("plans:edit", args=["home", home.action.pk]): ["recommendations"],
+        reverse("indicators:edit", args=["home", home.indicator.pk]): [
+            "recommendations",
+            "quality_indicators",
+            "wellbeing",
+        ],
+        reverse("inspections:recommendation_edit", args=["home", home.recommendation.pk]): [
+            "quality_indicators"
+        ],
+        reverse("evidence:quote_create", args=["home", home.coding.pk]): [
+            "recommendations",
+            "quality_indicators",
+        ],
+        reverse("evidence:source", args=["home", home.source.pk]): ["codes"],
+    }
+    for url, names in pages.items():
+        html = world.client_for("admin").get(url).content.decode()
+        for name in names:
+            kinds = re.findall(rf'name="{name}" type="(\w+)"', html)
+            assert kinds and set(kinds) == {"checkbox"}, (url, name, kinds)

@@ -211,7 +211,7 @@ class Change:
     at: datetime.datetime | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class Conflict(Exception):
     """A save refused, with nothing written: the object changed since the form was read
     (``STALE``), or the form's version is missing or not the object's (``UNKNOWN``).
@@ -254,8 +254,28 @@ def check(token: str, current: models.Model | None, submitted: State, model: Any
             for name in differ
         ]
         raise Conflict(Conflict.UNKNOWN, yours=yours)
-    if current is None:
+    if current is not None:
+        _refuse_if_changed(model, current, read, submitted)
+
+
+def check_new(token: str, model: Any, existing: models.Model | None, submitted: State) -> None:
+    """For a form that creates its object or edits it once made (one judgement per
+    recommendation): refuse when the object was made with other values, or changed, since the
+    form was read."""
+    read = read_version(token)
+    if (
+        existing is not None
+        and read is not None
+        and read.pk is None
+        and read.label == model._meta.label_lower
+        and set(submitted) <= set(read.values)
+    ):
+        _refuse_if_changed(model, existing, read, submitted)  # made since the form was read
         return
+    check(token, existing, submitted, model=model)
+
+
+def _refuse_if_changed(model: Any, current: models.Model, read: Version, submitted: State) -> None:
     now = state(current, read.values)
     since = [name for name in read.values if read.values[name] != now[name]]
     if not since:
@@ -271,32 +291,6 @@ def check(token: str, current: models.Model | None, submitted: State, model: Any
         if submitted[name] != read.values.get(name)
     ]
     raise Conflict(Conflict.STALE, changes=changes, yours=yours)
-
-
-def check_new(token: str, model: Any, existing: models.Model | None, submitted: State) -> None:
-    """For a form that creates its object or edits it once made (one judgement per
-    recommendation): refuse when the object was made, or changed, since the form was read."""
-    read = read_version(token)
-    if (
-        existing is not None
-        and read is not None
-        and read.pk is None
-        and read.label == (model._meta.label_lower)
-    ):
-        authors = _authors(existing, read.at)
-        made = state(existing, read.values)
-        changes = [
-            _change(model, name, read.values[name], made[name], *authors.get(name, ("", None)))
-            for name in read.values
-            if read.values[name] != made[name]
-        ]
-        yours = [
-            _change(model, name, read.values[name], submitted[name])
-            for name in submitted
-            if submitted[name] != read.values.get(name)
-        ]
-        raise Conflict(Conflict.STALE, changes=changes, yours=yours)
-    check(token, existing, submitted, model=model)
 
 
 def _absent(model: Any, name: str) -> Any:
