@@ -17,6 +17,7 @@ from followup.env import (
     env_list,
     env_str,
     secret_from_env,
+    sqlite_database,
     strong_secret,
 )
 
@@ -86,7 +87,7 @@ _DATABASE_URL = env_str("DATABASE_URL", "")
 DATABASES = {
     "default": database_from_url(_DATABASE_URL, Path.cwd())
     if _DATABASE_URL
-    else {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "followup.sqlite3")}
+    else sqlite_database(DATA_DIR / "followup.sqlite3")
 }
 # Each SQLite transaction takes the write lock when it begins, and waits up to 20 s for it: two
 # writers then take turns, where deferred transactions could deadlock and one fail with

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from followup.evidence import actions
 from followup.evidence.models import Code, Coding, Source
+from tests.browserlike import edit
 
 
 @pytest.fixture
@@ -38,9 +39,10 @@ def test_renaming_and_moving_a_code_leave_its_codings_on_the_same_words(world, c
     source, _safe, heard, respected = coded
     before = [(s, w) for s, w in words(source) if s == "Heard"]
     client = world.client_for("contributor")
-    response = client.post(
+    response = edit(
+        client,
         reverse("evidence:code_edit", args=["home", heard.pk]),
-        {"name": "Listened to", "parent": respected.pk, "colour": "#00703c", "description": ""},
+        {"name": "Listened to", "parent": str(respected.pk), "colour": "#00703c"},
     )
     assert response.status_code == 302
     heard.refresh_from_db()

@@ -12,6 +12,7 @@ from followup.evidence import actions
 from followup.evidence.models import Case, Code, Coding, Quote, Source
 from followup.evidence.queries import themes_for
 from followup.frameworks.models import QualityIndicator
+from tests.browserlike import edit
 
 
 def test_the_quality_indicators_of_the_inspections_framework_become_nested_linked_codes(world):
@@ -107,9 +108,10 @@ def test_the_recommendation_page_shows_small_counts_to_a_lead_and_withholds_them
 
 def test_a_code_is_linked_to_recommendations_from_its_edit_page(world):
     code = world.home.code
-    world.client_for("contributor").post(
+    edit(
+        world.client_for("contributor"),
         reverse("evidence:code_edit", args=["home", code.pk]),
-        {"name": code.name, "colour": "#1d70b8", "recommendations": [world.home.recommendation.pk]},
+        {"recommendations": [str(world.home.recommendation.pk)]},
     )
     assert list(code.recommendations.all()) == [world.home.recommendation]
 

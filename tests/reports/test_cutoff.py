@@ -15,6 +15,7 @@ from followup.indicators.models import DataValue, Period, Release
 from followup.plans.models import Action, ActionUpdate
 from followup.reports import render
 from followup.reports.compose import review_report
+from tests.browserlike import edit
 
 CUTOFF = datetime.date(2018, 2, 28)
 
@@ -162,15 +163,7 @@ def test_the_review_form_sets_the_cut_off(world):
     client = world.client_for("inspector")
     page = client.get(url).content.decode()
     assert 'name="evidence_cutoff"' in page
-    response = client.post(
-        url,
-        {
-            "title": review.title,
-            "status": "draft",
-            "evidence_cutoff": "2018-02-28",
-            "further_review_required": "",
-        },
-    )
+    response = edit(client, url, {"evidence_cutoff": "2018-02-28"})
     assert response.status_code == 302, response.content.decode()[:2000]
     review.refresh_from_db()
     assert review.evidence_cutoff == CUTOFF

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from followup.reviews import actions
 from followup.reviews.models import ProgressReview
+from tests.browserlike import edit
 
 
 def test_inspector_starts_a_review_with_its_own_copy_of_the_progress_scale(world):
@@ -28,8 +29,8 @@ def test_judging_a_recommendation_twice_changes_the_one_judgement(world):
     review, rec = world.home.review, world.home.recommendation
     url = f"/p/home/reviews/{review.pk}/judgements/{rec.pk}/"
     client = world.client_for("inspector")
-    assert client.post(url, {"level": "2", "narrative": "Little change."}).status_code == 302
-    assert client.post(url, {"level": "5", "narrative": "Much better."}).status_code == 302
+    assert edit(client, url, {"level": "2", "narrative": "Little change."}).status_code == 302
+    assert edit(client, url, {"level": "5", "narrative": "Much better."}).status_code == 302
     assert list(review.judgements.values_list("level", "narrative")) == [(5, "Much better.")]
 
 
@@ -66,11 +67,22 @@ def test_review_page_shows_each_judgement_the_conclusion_and_the_further_review_
 def test_further_review_answer_round_trips_through_the_edit_form(world):
     review = world.home.review
     client = world.client_for("inspector")
-    client.post(
-        f"/p/home/reviews/{review.pk}/edit/",
-        {"title": review.title, "status": "draft", "further_review_required": "no"},
-    )
+    edit(client, f"/p/home/reviews/{review.pk}/edit/", {"further_review_required": "no"})
     review.refresh_from_db()
     assert review.further_review_required is False
     form = client.get(f"/p/home/reviews/{review.pk}/edit/").context["form"]
     assert form.initial["further_review_required"] == "no"
+
+
+def test_the_optional_answers_can_be_cleared_again(world):
+    """An optional radio group offers an empty choice, so an answer can be taken back."""
+    review, rec = world.home.review, world.home.recommendation
+    client = world.client_for("inspector")
+    edit(client, f"/p/home/reviews/{review.pk}/edit/", {"further_review_required": "yes"})
+    edit(client, f"/p/home/reviews/{review.pk}/edit/", {"further_review_required": ""})
+    review.refresh_from_db()
+    assert review.further_review_required is None
+    url = f"/p/home/reviews/{review.pk}/judgements/{rec.pk}/"
+    assert 'name="level" type="radio" value=""' in client.get(url).content.decode()
+    assert edit(client, url, {"level": ""}).status_code == 302
+    assert review.judgements.get().level is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 
 
 class DateInput(forms.DateInput):
@@ -28,10 +29,21 @@ def date_field(label: str, *, required: bool = False, help_text: str = "") -> fo
 
 
 class StrictForm(forms.Form):
-    """Base for Followup forms: text is stripped, and messages name the field."""
+    """Base for Followup forms: text is stripped, line breaks are \\n whatever the browser
+    sent (browsers send CRLF), and messages name the field.
+
+    ``MODEL_FIELDS`` maps a form field to the model field it edits, where their names differ
+    (an edit page uses it to keep a user's own changes when a save is refused as stale)."""
+
+    MODEL_FIELDS: dict[str, str] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.is_bound and isinstance(self.data, QueryDict):
+            data = self.data.copy()
+            for name, values in self.data.lists():
+                data.setlist(name, [_lines(v) if isinstance(v, str) else v for v in values])
+            self.data = data
         for field in self.fields.values():
             label = (field.label or "this field").lower()
             verb = (
@@ -47,6 +59,10 @@ class StrictForm(forms.Form):
                 field.error_messages["invalid_pk_value"] = f"Choose {label} from the list"
             if isinstance(field, forms.ModelMultipleChoiceField):
                 field.error_messages["invalid_list"] = f"Choose {label} from the list"
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def optional_int(value: Any) -> int | None:

@@ -1,16 +1,22 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from followup.core import writes
 from followup.partnerships.access import visible_partnerships
+
+M = TypeVar("M", bound=models.Model)
 
 
 @login_required
@@ -32,8 +38,10 @@ def form_page(
     submit_label: str = "Save",
     status: int = 200,
     multipart: bool = False,
+    version: str = "",
+    conflict: writes.Conflict | None = None,
 ) -> HttpResponse:
-    """Render a form on the standard GOV.UK form page."""
+    """Render a form on the standard GOV.UK form page; an edit form carries its ``version``."""
     return render(
         request,
         "core/form_page.html",
@@ -45,6 +53,9 @@ def form_page(
             "partnership": partnership,
             "submit_label": submit_label,
             "multipart": multipart,
+            "version": version,
+            "version_field": writes.VERSION_FIELD,
+            "conflict": conflict,
         },
         status=status,
     )
@@ -70,6 +81,132 @@ def save_form(
         return None
     messages.success(request, message)
     return redirect(then(result))
+
+
+def edit_page(
+    request: HttpRequest,
+    obj: M,
+    *,
+    reload: Callable[[], M],
+    fields: Sequence[str],
+    form: Callable[[QueryDict | None, M], BaseForm],
+    save: Callable[[dict[str, Any], str], Any],
+    message: str,
+    then: Callable[[Any], str],
+    title: str,
+    back_url: str,
+    partnership: Any,
+    caption: str = "",
+) -> HttpResponse:
+    """The page that edits one object: the form carries the version of ``fields`` it was read
+    at; ``save(cleaned_data, version)`` calls the action. A save refused as stale shows the form
+    again with the current values, the user's own changes kept in it, and what changed since;
+    ``reload`` reads the object again for that."""
+    page = {"title": title, "back_url": back_url, "partnership": partnership, "caption": caption}
+    _prefetch(obj, fields)
+    if request.method != "POST":
+        return form_page(request, form(None, obj), version=writes.version(obj, fields), **page)
+    bound = form(request.POST, obj)
+    token = request.POST.get(writes.VERSION_FIELD, "")
+    if bound.is_valid():
+        try:
+            result = save(dict(bound.cleaned_data), token)
+        except writes.Conflict as conflict:
+            current = reload()
+            _prefetch(current, fields)
+            shown = _merged(request.POST, bound, form(None, current), conflict, form, current)
+            return form_page(
+                request,
+                shown,
+                version=writes.version(current, fields),
+                conflict=conflict,
+                **page,
+            )
+        except ValidationError as error:
+            apply_errors(bound, error)
+        else:
+            messages.success(request, message)
+            return redirect(then(result))
+    return form_page(request, bound, version=token, **page)
+
+
+def _prefetch(obj: models.Model, fields: Sequence[str]) -> None:
+    """Read many-to-many sets once, so the form and its version see the same ones."""
+    names = [n for n in fields if obj._meta.get_field(n).many_to_many]
+    if names and obj.pk is not None:
+        models.prefetch_related_objects([obj], *names)
+
+
+def rendered_data(form: BaseForm) -> QueryDict:
+    """What a browser sends for an unbound form as it renders."""
+    data = QueryDict(mutable=True)
+    for bound in form:
+        widget = bound.field.widget
+        if isinstance(widget, forms.FileInput):
+            continue
+        value = bound.value()
+        if isinstance(widget, forms.CheckboxInput):
+            data.setlist(bound.html_name, ["on"] if widget.check_test(value) else [])
+            continue
+        shown = widget.format_value(value)
+        values = shown if isinstance(shown, list) else ["" if shown is None else shown]
+        data.setlist(bound.html_name, [str(v) for v in values])
+    return data
+
+
+def _merged(
+    posted: QueryDict,
+    bound: BaseForm,
+    fresh: BaseForm,
+    conflict: writes.Conflict,
+    form: Callable[[QueryDict | None, M], BaseForm],
+    current: M,
+) -> BaseForm:
+    """The form as it is now, with the user's own changes kept in it, and each field changed
+    since the form was read marked with who changed it."""
+    mapping: dict[str, str] = getattr(bound, "MODEL_FIELDS", {})
+    yours = {c.name for c in conflict.yours}
+    data = rendered_data(fresh)
+    for name in bound.fields:
+        if mapping.get(name, name) in yours:
+            data.setlist(name, posted.getlist(name))
+    merged = form(data, current)
+    merged.is_valid()
+    placed: set[str] = set()
+    for name in merged.fields:
+        model_name = mapping.get(name, name)
+        if model_name in placed:
+            continue
+        for change in conflict.changes:
+            if change.name == model_name:
+                merged.add_error(name, _changed_text(merged.fields[name].label, change, yours))
+                placed.add(model_name)
+        if conflict.reason == writes.Conflict.UNKNOWN and model_name in yours:
+            label = merged.fields[name].label or name
+            merged.add_error(name, f"{label}: your value is not saved yet")
+            placed.add(model_name)
+    for change in conflict.changes:
+        if change.name not in placed:
+            merged.add_error(None, _changed_text(change.label, change, yours))
+    if conflict.reason == writes.Conflict.UNKNOWN:
+        merged.add_error(
+            None,
+            "Nothing was saved: Followup could not tell when this form was opened. "
+            "Check the values below, then save again.",
+        )
+    return merged
+
+
+def _changed_text(label: Any, change: writes.Change, yours: set[str]) -> str:
+    who = f" by {change.by}" if change.by else ""
+    when = ""
+    if change.at is not None:
+        at = timezone.localtime(change.at)
+        when = f" at {at:%H:%M} on {at.day} {at:%B %Y}"
+    text = f"{label or change.label} was changed{who}{when} since you opened this form"
+    if change.name in yours:
+        return f"{text}, to “{change.now}”: your value is kept below; save to use it"
+    return f"{text}: it now shows the new value"
 
 
 def apply_errors(form: BaseForm, error: ValidationError) -> None:

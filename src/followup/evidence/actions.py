@@ -185,8 +185,17 @@ def _descendants(code: Code) -> set[int]:
     return found
 
 
-def update_code(user: AnyUser, code: Code, data: dict[str, Any]) -> Code:
-    """Rename, describe, recolour or move a code. Its codings stay exactly where they are."""
+CODE_EDITS = ("name", "parent", "description", "colour", "memo", "recommendations")
+CASE_EDITS = ("name", "attributes", "memo")
+SOURCE_EDITS = ("case", "memo")
+CODING_EDITS = ("code", "start", "end", "memo")
+
+
+def update_code(
+    user: AnyUser, code: Code, data: dict[str, Any], *, version: str | None = None
+) -> Code:
+    """Rename, describe, recolour or move a code. Its codings stay exactly where they are.
+    ``version`` is the edit form's (see ``core.writes.update``)."""
     partnership = code.partnership
     require(user, partnership, Capability.CODE_EVIDENCE)
     parent = data.get("parent", code.parent)
@@ -225,7 +234,9 @@ def update_code(user: AnyUser, code: Code, data: dict[str, Any]) -> Code:
             )
         m2m["recommendations"] = recommendations
     with transaction.atomic():
-        return writes.update(user, "code.update", code, partnership, fields, m2m=m2m)
+        return writes.update(
+            user, "code.update", code, partnership, fields, m2m=m2m, version=version
+        )
 
 
 def merge_codes(user: AnyUser, code: Code, into: Code) -> Code:
@@ -497,7 +508,9 @@ def _check_span(source: Source, start: int, end: int) -> None:
         )
 
 
-def update_coding(user: AnyUser, coding: Coding, data: dict[str, Any]) -> Coding:
+def update_coding(
+    user: AnyUser, coding: Coding, data: dict[str, Any], *, version: str | None = None
+) -> Coding:
     """Change a coding's code, its span or its memo. A quoted coding keeps its words."""
     source = coding.source
     partnership = source.partnership
@@ -517,10 +530,12 @@ def update_coding(user: AnyUser, coding: Coding, data: dict[str, Any]) -> Coding
         raise ValidationError({"code": "These words already carry this code"})
     fields = {"code": code, "start": start, "end": end, "memo": data.get("memo", coding.memo)}
     with transaction.atomic():
-        return writes.update(user, "coding.update", coding, partnership, fields)
+        return writes.update(user, "coding.update", coding, partnership, fields, version=version)
 
 
-def update_source_details(user: AnyUser, source: Source, data: dict[str, Any]) -> Source:
+def update_source_details(
+    user: AnyUser, source: Source, data: dict[str, Any], *, version: str | None = None
+) -> Source:
     """Attach a source to a case, or change its memo. Its text never changes."""
     partnership = source.partnership
     require(user, partnership, Capability.CODE_EVIDENCE)
@@ -529,12 +544,22 @@ def update_source_details(user: AnyUser, source: Source, data: dict[str, Any]) -
         raise ValidationError({"case": "Choose a case of this partnership"})
     with transaction.atomic():
         return writes.update(
-            user, "source.update", source, partnership, {"case": case, "memo": data.get("memo", "")}
+            user,
+            "source.update",
+            source,
+            partnership,
+            {"case": case, "memo": data.get("memo", "")},
+            version=version,
         )
 
 
 def save_case(
-    user: AnyUser, partnership: Partnership, case: Case | None, data: dict[str, Any]
+    user: AnyUser,
+    partnership: Partnership,
+    case: Case | None,
+    data: dict[str, Any],
+    *,
+    version: str | None = None,
 ) -> Case:
     """Create a case, or change one's name, attributes and memo."""
     require(user, partnership, Capability.CODE_EVIDENCE)
@@ -550,7 +575,7 @@ def save_case(
             return writes.create(
                 user, "case.create", Case(partnership=partnership, **fields), partnership
             )
-        return writes.update(user, "case.update", case, partnership, fields)
+        return writes.update(user, "case.update", case, partnership, fields, version=version)
 
 
 def add_qi_codes(user: AnyUser, partnership: Partnership, framework: Framework) -> list[Code]:

@@ -69,7 +69,8 @@ class CodingForm(StrictForm):
         spans = self.fields["spans"]
         assert isinstance(spans, forms.MultipleChoiceField)
         spans.choices = [(f"{s.start}-{s.end}", s.text) for s in sentences(source.text)]
-        self.fields["code"].queryset = Code.objects.filter(partnership=source.partnership)  # type: ignore[attr-defined]
+        codes = Code.objects.filter(partnership=source.partnership).order_by("name", "pk")
+        self.fields["code"].queryset = codes  # type: ignore[attr-defined]
 
     def clean_spans(self) -> list[tuple[int, int]]:
         return [tuple(int(x) for x in value.split("-")) for value in self.cleaned_data["spans"]]  # type: ignore[misc]
@@ -107,7 +108,9 @@ class CodeForm(StrictForm):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Code.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = Code.objects.filter(partnership=partnership).order_by(  # type: ignore[attr-defined]
+            "name", "pk"
+        )
         self.fields["recommendations"].queryset = Recommendation.objects.filter(  # type: ignore[attr-defined]
             inspection__partnership=partnership
         )
@@ -120,7 +123,11 @@ class MergeForm(StrictForm):
 
     def __init__(self, *args: Any, code: Code, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        others = Code.objects.filter(partnership=code.partnership).exclude(pk=code.pk)
+        others = (
+            Code.objects.filter(partnership=code.partnership)
+            .exclude(pk=code.pk)
+            .order_by("name", "pk")
+        )
         self.fields["into"].queryset = others  # type: ignore[attr-defined]
 
 
@@ -181,9 +188,12 @@ class QuoteForm(StrictForm):
         self.fields["recommendations"].queryset = Recommendation.objects.filter(  # type: ignore[attr-defined]
             inspection__partnership=partnership
         )
-        self.fields["quality_indicators"].queryset = QualityIndicator.objects.filter(  # type: ignore[attr-defined]
+        indicators = QualityIndicator.objects.filter(
             framework__inspections__partnership=partnership, assessable=True
-        ).distinct()
+        )
+        self.fields["quality_indicators"].queryset = indicators.distinct().order_by(  # type: ignore[attr-defined]
+            "framework", "order", "pk"
+        )
 
 
 class ExchangeForm(StrictForm):
@@ -249,8 +259,20 @@ class CaseForm(StrictForm):
             found[name.strip()[:100]] = value.strip()[:200]
         return found
 
+    MODEL_FIELDS = {
+        "respondent_group": "attributes",
+        "organisation": "attributes",
+        "age_band": "attributes",
+        "date": "attributes",
+        "other": "attributes",
+    }
+
     def attributes(self) -> dict[str, str]:
-        data = self.cleaned_data
+        return self.attributes_of(self.cleaned_data)
+
+    @staticmethod
+    def attributes_of(data: dict[str, Any]) -> dict[str, str]:
+        """The case's attributes from the form's cleaned data."""
         standard = {
             "Respondent group": data.get("respondent_group") or "",
             "Organisation": data.get("organisation") or "",
@@ -305,7 +327,9 @@ class CodingEditForm(StrictForm):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].queryset = Code.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
+        self.fields["code"].queryset = Code.objects.filter(partnership=partnership).order_by(  # type: ignore[attr-defined]
+            "name", "pk"
+        )
 
 
 class SelectionForm(StrictForm):
@@ -319,4 +343,5 @@ class SelectionForm(StrictForm):
 
     def __init__(self, *args: Any, source: Source, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["codes"].queryset = Code.objects.filter(partnership=source.partnership)  # type: ignore[attr-defined]
+        codes = Code.objects.filter(partnership=source.partnership).order_by("name", "pk")
+        self.fields["codes"].queryset = codes  # type: ignore[attr-defined]

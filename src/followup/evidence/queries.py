@@ -156,3 +156,8 @@ def themes_for(
         )
     themes.sort(key=lambda t: (-t.codings, t.code.name))
     return themes
+
+
+def case_for(partnership: Partnership, pk: int) -> Case:
+    """One case of a partnership the caller has already been let into."""
+    return get_object_or_404(Case, partnership=partnership, pk=pk)

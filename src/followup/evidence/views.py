@@ -5,13 +5,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from followup.core.tables import attachment
-from followup.core.views import form_page, save_form
+from followup.core.views import edit_page, form_page, save_form
 from followup.evidence import actions, queries, surveys
 from followup.evidence.forms import (
     CodeForm,
@@ -25,7 +25,7 @@ from followup.evidence.forms import (
     SurveyDateForm,
     SurveyForm,
 )
-from followup.evidence.models import Source
+from followup.evidence.models import Code, Source
 from followup.evidence.refi import ExchangeError, codebook_xml, project_qdpx
 from followup.evidence.refi_import import import_summary, read_qdc, read_qdpx
 from followup.evidence.text import sentences
@@ -190,10 +190,7 @@ def add_qi_codes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("evidence:codebook", slug)
 
 
-@login_required
-def code_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    code = queries.code_for(request.user, slug, pk)
-    require(request.user, code.partnership, Capability.CODE_EVIDENCE)
+def _code_form(data: QueryDict | None, code: Code) -> CodeForm:
     initial = {
         "name": code.name,
         "parent": code.parent,
@@ -202,22 +199,23 @@ def code_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "memo": code.memo,
         "recommendations": list(code.recommendations.all()),
     }
-    form = CodeForm(
-        request.POST if request.method == "POST" else None,
-        partnership=code.partnership,
-        initial=initial,
-    )
+    return CodeForm(data, partnership=code.partnership, initial=initial)
+
+
+@login_required
+def code_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    code = queries.code_for(request.user, slug, pk)
+    require(request.user, code.partnership, Capability.CODE_EVIDENCE)
     back = reverse("evidence:codebook", args=[slug])
-    done = save_form(
+    return edit_page(
         request,
-        form,
-        lambda data: actions.update_code(request.user, code, data),
+        code,
+        reload=lambda: queries.code_for(request.user, slug, pk),
+        fields=actions.CODE_EDITS,
+        form=_code_form,
+        save=lambda data, version: actions.update_code(request.user, code, data, version=version),
         message="Code saved. Its codings are unchanged.",
         then=lambda _: back,
-    )
-    return done or form_page(
-        request,
-        form,
         title=f"Change the code “{code.name}”",
         back_url=back,
         partnership=code.partnership,

@@ -7,15 +7,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from followup.core.views import apply_errors, form_page, save_form
+from followup.core.views import apply_errors, edit_page, form_page, save_form
 from followup.evidence import actions, queries
 from followup.evidence.forms import CaseForm, CodingEditForm, SelectionForm, SourceDetailsForm
-from followup.evidence.models import Case
+from followup.evidence.models import Case, Coding, Source
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
 
 
@@ -35,30 +35,56 @@ def cases(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _case_form(data: QueryDict | None, case: Case) -> CaseForm:
+    return CaseForm(data, initial=CaseForm.initial_for(case))
+
+
 @login_required
 def case_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     require(request.user, partnership, Capability.CODE_EVIDENCE)
-    case = get_object_or_404(Case, partnership=partnership, pk=pk) if pk is not None else None
-    form = CaseForm(
-        request.POST if request.method == "POST" else None,
-        initial=CaseForm.initial_for(case) if case else None,
-    )
     back = reverse("evidence:cases", args=[slug])
-
-    def save(data: dict[str, Any]) -> Case:
-        return actions.save_case(
-            request.user, partnership, case, {**data, "attributes": form.attributes()}
+    page: dict[str, Any] = {
+        "caption": "Qualitative evidence",
+        "back_url": back,
+        "partnership": partnership,
+    }
+    if pk is not None:
+        case = queries.case_for(partnership, pk)
+        return edit_page(
+            request,
+            case,
+            reload=lambda: queries.case_for(partnership, pk),
+            fields=actions.CASE_EDITS,
+            form=_case_form,
+            save=lambda data, version: actions.save_case(
+                request.user,
+                partnership,
+                case,
+                {**data, "attributes": CaseForm.attributes_of(data)},
+                version=version,
+            ),
+            message="Case saved.",
+            then=lambda _: back,
+            title=f"Change the case “{case.name}”",
+            **page,
         )
-
-    done = save_form(request, form, save, message="Case saved.", then=lambda _: back)
-    return done or form_page(
+    form = CaseForm(request.POST if request.method == "POST" else None)
+    done = save_form(
         request,
         form,
-        title=f"Change the case “{case.name}”" if case else "Add a case",
-        caption="Qualitative evidence",
-        back_url=back,
-        partnership=partnership,
+        lambda data: actions.save_case(
+            request.user, partnership, None, {**data, "attributes": form.attributes()}
+        ),
+        message="Case saved.",
+        then=lambda _: back,
+    )
+    return done or form_page(request, form, title="Add a case", **page)
+
+
+def _source_form(data: QueryDict | None, source: Source) -> SourceDetailsForm:
+    return SourceDetailsForm(
+        data, partnership=source.partnership, initial={"case": source.case, "memo": source.memo}
     )
 
 
@@ -66,26 +92,27 @@ def case_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRes
 def source_details(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     source = queries.source_for(request.user, slug, pk)
     require(request.user, source.partnership, Capability.CODE_EVIDENCE)
-    form = SourceDetailsForm(
-        request.POST if request.method == "POST" else None,
-        partnership=source.partnership,
-        initial={"case": source.case, "memo": source.memo},
-    )
     back = reverse("evidence:source", args=[slug, pk])
-    done = save_form(
+    return edit_page(
         request,
-        form,
-        lambda data: actions.update_source_details(request.user, source, data),
+        source,
+        reload=lambda: queries.source_for(request.user, slug, pk),
+        fields=actions.SOURCE_EDITS,
+        form=_source_form,
+        save=lambda data, version: actions.update_source_details(
+            request.user, source, data, version=version
+        ),
         message="Source details saved. Its text is unchanged.",
         then=lambda _: back,
-    )
-    return done or form_page(
-        request,
-        form,
         title=f"Case and memo of “{source.title}”",
         back_url=back,
         partnership=source.partnership,
     )
+
+
+def _coding_form(data: QueryDict | None, coding: Coding) -> CodingEditForm:
+    initial = {"code": coding.code, "start": coding.start, "end": coding.end, "memo": coding.memo}
+    return CodingEditForm(data, partnership=coding.source.partnership, initial=initial)
 
 
 @login_required
@@ -93,27 +120,18 @@ def coding_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     coding = queries.coding_for(request.user, slug, pk)
     partnership = coding.source.partnership
     require(request.user, partnership, Capability.CODE_EVIDENCE)
-    form = CodingEditForm(
-        request.POST if request.method == "POST" else None,
-        partnership=partnership,
-        initial={
-            "code": coding.code,
-            "start": coding.start,
-            "end": coding.end,
-            "memo": coding.memo,
-        },
-    )
     back = reverse("evidence:source", args=[slug, coding.source_id])
-    done = save_form(
+    return edit_page(
         request,
-        form,
-        lambda data: actions.update_coding(request.user, coding, data),
+        coding,
+        reload=lambda: queries.coding_for(request.user, slug, pk),
+        fields=actions.CODING_EDITS,
+        form=_coding_form,
+        save=lambda data, version: actions.update_coding(
+            request.user, coding, data, version=version
+        ),
         message="Coding saved.",
         then=lambda _: back,
-    )
-    return done or form_page(
-        request,
-        form,
         title="Change a coding",
         caption=f"“{coding.excerpt}”",
         back_url=back,

@@ -40,6 +40,8 @@ FIELDS = (
     "wellbeing",
     "is_illustrative",
 )
+# What the edit form changes (the frequency follows the numerator), and so what its version holds.
+EDITS = (*FIELDS[:-1], "recommendations", "quality_indicators")
 
 
 def _check(partnership: Partnership, data: dict[str, Any]) -> list[Any]:
@@ -60,6 +62,9 @@ def _check(partnership: Partnership, data: dict[str, Any]) -> list[Any]:
         )
     if data.get("numerator") is not None:
         data["frequency"] = data["numerator"].period_kind
+    if "wellbeing" in data:
+        chosen = set(data["wellbeing"])
+        data["wellbeing"] = [w for w in WELLBEING if w in chosen]
     return recommendations
 
 
@@ -80,9 +85,20 @@ def create_indicator(user: AnyUser, partnership: Partnership, data: dict[str, An
         )
 
 
-def update_indicator(user: AnyUser, indicator: Indicator, data: dict[str, Any]) -> Indicator:
+def update_indicator(
+    user: AnyUser, indicator: Indicator, data: dict[str, Any], *, version: str | None = None
+) -> Indicator:
+    """Change an indicator; ``version`` is the edit form's (see ``core.writes.update``). The
+    wellbeing list keeps its order when the same ones are chosen."""
     require(user, indicator.partnership, Capability.MANAGE_DATA)
     recommendations = _check(indicator.partnership, data)
+    if "wellbeing" in data and set(data["wellbeing"]) == set(indicator.wellbeing):
+        data["wellbeing"] = list(indicator.wellbeing)
+    m2m: dict[str, list[Any]] = {}
+    if "recommendations" in data:
+        m2m["recommendations"] = recommendations
+    if "quality_indicators" in data:
+        m2m["quality_indicators"] = list(data["quality_indicators"])
     with transaction.atomic():
         return writes.update(
             user,
@@ -90,10 +106,8 @@ def update_indicator(user: AnyUser, indicator: Indicator, data: dict[str, Any]) 
             indicator,
             indicator.partnership,
             {k: data[k] for k in FIELDS if k in data},
-            m2m={
-                "recommendations": recommendations,
-                "quality_indicators": list(data.get("quality_indicators", [])),
-            },
+            m2m=m2m,
+            version=version,
         )
 
 

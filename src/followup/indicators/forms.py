@@ -84,7 +84,7 @@ class IndicatorForm(StrictForm):
         label="Unit",
         help_text="e.g. children, %, per 1,000 children",
     )
-    area = ModelChoiceField(queryset=Area.objects.all(), label="Area")
+    area = ModelChoiceField(queryset=Area.objects.order_by("name", "pk"), label="Area")
     improvement_direction = forms.ChoiceField(
         choices=Indicator.Direction.choices, widget=forms.RadioSelect, label="Which is better"
     )
@@ -135,15 +135,18 @@ class IndicatorForm(StrictForm):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         self.indicator = indicator
-        elements = visible_elements(partnership)
+        elements = visible_elements(partnership).order_by("code", "pk")
         self.fields["numerator"].queryset = elements  # type: ignore[attr-defined]
         self.fields["denominator"].queryset = elements  # type: ignore[attr-defined]
         self.fields["recommendations"].queryset = Recommendation.objects.filter(  # type: ignore[attr-defined]
             inspection__partnership=partnership
         )
-        self.fields["quality_indicators"].queryset = QualityIndicator.objects.filter(  # type: ignore[attr-defined]
+        indicators = QualityIndicator.objects.filter(
             framework__inspections__partnership=partnership, assessable=True
-        ).distinct()
+        )
+        self.fields["quality_indicators"].queryset = indicators.distinct().order_by(  # type: ignore[attr-defined]
+            "framework", "order", "pk"
+        )
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"]

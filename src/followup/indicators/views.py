@@ -7,21 +7,21 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from followup.core import disclosure
 from followup.core.disclosure import SUPPRESSED, is_disclosive
 from followup.core.tables import table_download
-from followup.core.views import apply_errors, form_page, save_form
+from followup.core.views import apply_errors, edit_page, form_page, save_form
 from followup.frameworks.models import QualityIndicator
 from followup.indicators import actions, queries
 from followup.indicators.charts import chart_rows, chart_spec, render_svg
 from followup.indicators.disclosed import Shown, for_audience
 from followup.indicators.forms import IndicatorForm, UploadForm
 from followup.indicators.funnel import funnel_spec
-from followup.indicators.models import WELLBEING
+from followup.indicators.models import WELLBEING, Indicator
 from followup.inspections.queries import inspections_of
 from followup.partnerships.access import (
     Capability,
@@ -283,31 +283,32 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    indicator = queries.indicator_for(request.user, slug, pk)
-    require(request.user, indicator.partnership, Capability.MANAGE_DATA)
+def _indicator_form(data: QueryDict | None, indicator: Indicator) -> IndicatorForm:
     initial = {name: getattr(indicator, name) for name in INITIAL_FIELDS}
     initial["recommendations"] = list(indicator.recommendations.all())
     initial["quality_indicators"] = list(indicator.quality_indicators.all())
     initial["chart"] = indicator.chart or ""
-    form = IndicatorForm(
-        request.POST if request.method == "POST" else None,
-        partnership=indicator.partnership,
-        indicator=indicator,
-        initial=initial,
+    return IndicatorForm(
+        data, partnership=indicator.partnership, indicator=indicator, initial=initial
     )
+
+
+@login_required
+def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    indicator = queries.indicator_for(request.user, slug, pk)
+    require(request.user, indicator.partnership, Capability.MANAGE_DATA)
     back = reverse("indicators:detail", args=[slug, pk])
-    done = save_form(
+    return edit_page(
         request,
-        form,
-        lambda data: actions.update_indicator(request.user, indicator, data),
+        indicator,
+        reload=lambda: queries.indicator_for(request.user, slug, pk),
+        fields=actions.EDITS,
+        form=_indicator_form,
+        save=lambda data, version: actions.update_indicator(
+            request.user, indicator, data, version=version
+        ),
         message="Indicator saved.",
         then=lambda _: back,
-    )
-    return done or form_page(
-        request,
-        form,
         title="Edit indicator",
         caption=indicator.name,
         back_url=back,

@@ -33,6 +33,7 @@ EVALUATION_FIELDS = (
     "source_note",
 )
 RECOMMENDATION_FIELDS = ("number", "text", "detail", "source_note")
+RECOMMENDATION_EDITS = (*RECOMMENDATION_FIELDS, "quality_indicators")
 
 
 def _pick(data: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
@@ -55,7 +56,10 @@ def create_inspection(
         return writes.create(user, "inspection.create", inspection, partnership)
 
 
-def update_inspection(user: AnyUser, inspection: Inspection, data: dict[str, Any]) -> Inspection:
+def update_inspection(
+    user: AnyUser, inspection: Inspection, data: dict[str, Any], *, version: str | None = None
+) -> Inspection:
+    """Change an inspection; ``version`` is the edit form's (see ``core.writes.update``)."""
     require(user, inspection.partnership, Capability.EDIT_INSPECTION)
     with transaction.atomic():
         return writes.update(
@@ -64,6 +68,7 @@ def update_inspection(user: AnyUser, inspection: Inspection, data: dict[str, Any
             inspection,
             inspection.partnership,
             _pick(data, INSPECTION_FIELDS),
+            version=version,
         )
 
 
@@ -90,7 +95,9 @@ def create_evaluation(
         return writes.create(user, "evaluation.create", evaluation, inspection.partnership)
 
 
-def update_evaluation(user: AnyUser, evaluation: Evaluation, data: dict[str, Any]) -> Evaluation:
+def update_evaluation(
+    user: AnyUser, evaluation: Evaluation, data: dict[str, Any], *, version: str | None = None
+) -> Evaluation:
     inspection = evaluation.inspection
     require(user, inspection.partnership, Capability.EDIT_INSPECTION)
     _check_grade(inspection, data.get("grade"))
@@ -101,6 +108,7 @@ def update_evaluation(user: AnyUser, evaluation: Evaluation, data: dict[str, Any
             evaluation,
             inspection.partnership,
             _pick(data, EVALUATION_FIELDS),
+            version=version,
         )
 
 
@@ -132,7 +140,11 @@ def create_recommendation(
 
 
 def update_recommendation(
-    user: AnyUser, recommendation: Recommendation, data: dict[str, Any]
+    user: AnyUser,
+    recommendation: Recommendation,
+    data: dict[str, Any],
+    *,
+    version: str | None = None,
 ) -> Recommendation:
     inspection = recommendation.inspection
     require(user, inspection.partnership, Capability.EDIT_INSPECTION)
@@ -147,4 +159,5 @@ def update_recommendation(
             inspection.partnership,
             _pick(data, RECOMMENDATION_FIELDS),
             m2m=m2m,
+            version=version,
         )

@@ -3,20 +3,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 
 from followup.audit.log import history
 from followup.core import disclosure
-from followup.core.views import form_page, save_form
+from followup.core.views import edit_page, form_page, save_form
 from followup.evidence.disclosed import themes_shown
 from followup.evidence.queries import approved_quotes_for
 from followup.indicators.disclosed import for_audience
 from followup.indicators.queries import VARIATION_TEXT, analyse
 from followup.inspections import actions, queries
 from followup.inspections.forms import EvaluationForm, InspectionForm, RecommendationForm
-from followup.inspections.models import Evaluation
+from followup.inspections.models import Evaluation, Inspection, Recommendation
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
 
 
@@ -78,25 +78,27 @@ def inspection_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _inspection_form(data: QueryDict | None, inspection: Inspection) -> InspectionForm:
+    initial = {name: getattr(inspection, name) for name in actions.INSPECTION_FIELDS}
+    return InspectionForm(data, initial=initial, editing=True)
+
+
 @login_required
 def inspection_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     inspection = queries.inspection_for(request.user, slug, pk)
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
-    initial = {name: getattr(inspection, name) for name in actions.INSPECTION_FIELDS}
-    form = InspectionForm(
-        request.POST if request.method == "POST" else None, initial=initial, editing=True
-    )
     back = reverse("inspections:detail", args=[slug, pk])
-    done = save_form(
+    return edit_page(
         request,
-        form,
-        lambda data: actions.update_inspection(request.user, inspection, data),
+        inspection,
+        reload=lambda: queries.inspection_for(request.user, slug, pk),
+        fields=actions.INSPECTION_FIELDS,
+        form=_inspection_form,
+        save=lambda data, version: actions.update_inspection(
+            request.user, inspection, data, version=version
+        ),
         message="Inspection saved.",
         then=lambda _: back,
-    )
-    return done or form_page(
-        request,
-        form,
         title="Edit inspection",
         caption=inspection.title,
         back_url=back,
@@ -131,29 +133,30 @@ def evaluation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+def _evaluation_form(data: QueryDict | None, evaluation: Evaluation) -> EvaluationForm:
+    initial = {name: getattr(evaluation, name) for name in actions.EVALUATION_FIELDS}
+    return EvaluationForm(
+        data, inspection=evaluation.inspection, evaluation=evaluation, initial=initial
+    )
+
+
 @login_required
 def evaluation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     evaluation = queries.evaluation_for(request.user, slug, pk)
     inspection = evaluation.inspection
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
-    initial = {name: getattr(evaluation, name) for name in actions.EVALUATION_FIELDS}
-    form = EvaluationForm(
-        request.POST if request.method == "POST" else None,
-        inspection=inspection,
-        evaluation=evaluation,
-        initial=initial,
-    )
     back = reverse("inspections:detail", args=[slug, inspection.pk])
-    done = save_form(
+    return edit_page(
         request,
-        form,
-        lambda data: actions.update_evaluation(request.user, evaluation, data),
+        evaluation,
+        reload=lambda: queries.evaluation_for(request.user, slug, pk),
+        fields=actions.EVALUATION_FIELDS,
+        form=_evaluation_form,
+        save=lambda data, version: actions.update_evaluation(
+            request.user, evaluation, data, version=version
+        ),
         message="Evaluation saved.",
         then=lambda _: back,
-    )
-    return done or form_page(
-        request,
-        form,
         title=f"Evaluation: {evaluation.quality_indicator.name}",
         caption=inspection.title,
         back_url=back,
@@ -222,30 +225,33 @@ def recommendation_create(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     )
 
 
+def _recommendation_form(
+    data: QueryDict | None, recommendation: Recommendation
+) -> RecommendationForm:
+    initial = {name: getattr(recommendation, name) for name in actions.RECOMMENDATION_FIELDS}
+    initial["quality_indicators"] = list(recommendation.quality_indicators.all())
+    return RecommendationForm(
+        data, inspection=recommendation.inspection, exclude_pk=recommendation.pk, initial=initial
+    )
+
+
 @login_required
 def recommendation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     recommendation = queries.recommendation_for(request.user, slug, pk)
     inspection = recommendation.inspection
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
-    initial = {name: getattr(recommendation, name) for name in actions.RECOMMENDATION_FIELDS}
-    initial["quality_indicators"] = list(recommendation.quality_indicators.all())
-    form = RecommendationForm(
-        request.POST if request.method == "POST" else None,
-        inspection=inspection,
-        exclude_pk=recommendation.pk,
-        initial=initial,
-    )
     back = reverse("inspections:recommendation", args=[slug, pk])
-    done = save_form(
+    return edit_page(
         request,
-        form,
-        lambda data: actions.update_recommendation(request.user, recommendation, data),
+        recommendation,
+        reload=lambda: queries.recommendation_for(request.user, slug, pk),
+        fields=actions.RECOMMENDATION_EDITS,
+        form=_recommendation_form,
+        save=lambda data, version: actions.update_recommendation(
+            request.user, recommendation, data, version=version
+        ),
         message="Recommendation saved.",
         then=lambda _: back,
-    )
-    return done or form_page(
-        request,
-        form,
         title=f"Edit recommendation {recommendation.number}",
         caption=inspection.title,
         back_url=back,

@@ -25,6 +25,8 @@ ACTION_FIELDS = (
     "status",
     "is_illustrative",
 )
+# What the edit form changes, and so what its version holds.
+ACTION_EDITS = (*ACTION_FIELDS[:-1], "recommendations")
 
 
 def _check(partnership: Partnership, data: dict[str, Any]) -> list[Recommendation]:
@@ -54,7 +56,10 @@ def create_action(user: AnyUser, partnership: Partnership, data: dict[str, Any])
         )
 
 
-def update_action(user: AnyUser, action: Action, data: dict[str, Any]) -> Action:
+def update_action(
+    user: AnyUser, action: Action, data: dict[str, Any], *, version: str | None = None
+) -> Action:
+    """Change an action; ``version`` is the edit form's (see ``core.writes.update``)."""
     require(user, action.partnership, Capability.EDIT_PLAN)
     recommendations = _check(action.partnership, data)
     m2m = {"recommendations": recommendations} if "recommendations" in data else {}
@@ -66,6 +71,7 @@ def update_action(user: AnyUser, action: Action, data: dict[str, Any]) -> Action
             action.partnership,
             {k: data[k] for k in ACTION_FIELDS if k in data},
             m2m=m2m,
+            version=version,
         )
 
 

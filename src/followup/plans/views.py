@@ -3,12 +3,12 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from followup.audit.log import history
-from followup.core.views import form_page, save_form
+from followup.core.views import edit_page, form_page, save_form
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
 from followup.plans import actions, queries
 from followup.plans.forms import ActionForm, ActionUpdateForm
@@ -105,28 +105,28 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _action_form(data: QueryDict | None, action: Action) -> ActionForm:
+    initial = {name: getattr(action, name) for name in actions.ACTION_FIELDS}
+    initial["recommendations"] = list(action.recommendations.all())
+    return ActionForm(data, partnership=action.partnership, initial=initial)
+
+
 @login_required
 def action_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     action = queries.action_for(request.user, slug, pk)
     require(request.user, action.partnership, Capability.EDIT_PLAN)
-    initial = {name: getattr(action, name) for name in actions.ACTION_FIELDS}
-    initial["recommendations"] = list(action.recommendations.all())
-    form = ActionForm(
-        request.POST if request.method == "POST" else None,
-        partnership=action.partnership,
-        initial=initial,
-    )
     back = reverse("plans:detail", args=[slug, pk])
-    done = save_form(
+    return edit_page(
         request,
-        form,
-        lambda data: actions.update_action(request.user, action, data),
+        action,
+        reload=lambda: queries.action_for(request.user, slug, pk),
+        fields=actions.ACTION_EDITS,
+        form=_action_form,
+        save=lambda data, version: actions.update_action(
+            request.user, action, data, version=version
+        ),
         message="Action saved.",
         then=lambda _: back,
-    )
-    return done or form_page(
-        request,
-        form,
         title="Edit action",
         caption=action.title,
         back_url=back,

@@ -46,7 +46,10 @@ def create_review(user: AnyUser, inspection: Inspection, data: dict[str, Any]) -
         return writes.create(user, "review.create", review, inspection.partnership)
 
 
-def update_review(user: AnyUser, review: ProgressReview, data: dict[str, Any]) -> ProgressReview:
+def update_review(
+    user: AnyUser, review: ProgressReview, data: dict[str, Any], *, version: str | None = None
+) -> ProgressReview:
+    """Change a review; ``version`` is the edit form's (see ``core.writes.update``)."""
     partnership = review.inspection.partnership
     require(user, partnership, Capability.EDIT_REVIEW)
     with transaction.atomic():
@@ -56,13 +59,22 @@ def update_review(user: AnyUser, review: ProgressReview, data: dict[str, Any]) -
             review,
             partnership,
             {k: data[k] for k in REVIEW_FIELDS if k in data},
+            version=version,
         )
 
 
 def set_judgement(
-    user: AnyUser, review: ProgressReview, recommendation: Recommendation, data: dict[str, Any]
+    user: AnyUser,
+    review: ProgressReview,
+    recommendation: Recommendation,
+    data: dict[str, Any],
+    *,
+    version: str | None = None,
 ) -> RecommendationProgress:
-    """Record or change the review's judgement of one recommendation."""
+    """Record or change the review's judgement of one recommendation. The review's row is
+    locked while the judgement is read and written, so two first judgements cannot both be
+    made; ``version`` is the form's, refused if the judgement was made or changed since.
+    A first judgement with nothing in it is not recorded."""
     partnership = review.inspection.partnership
     require(user, partnership, Capability.EDIT_REVIEW)
     if recommendation.inspection_id != review.inspection_id:
@@ -72,12 +84,19 @@ def set_judgement(
         raise ValidationError({"level": "Choose a level on the review's progress scale."})
     fields = {k: data[k] for k in JUDGEMENT_FIELDS if k in data}
     with transaction.atomic():
+        writes.lock(review)
         existing = RecommendationProgress.objects.filter(
             review=review, recommendation=recommendation
         ).first()
+        if version is not None:
+            submitted = writes.state_of_values(RecommendationProgress, fields)
+            writes.check_new(version, RecommendationProgress, existing, submitted)
         if existing is None:
+            blank = RecommendationProgress(review=review, recommendation=recommendation)
             judgement = RecommendationProgress(
                 review=review, recommendation=recommendation, **fields
             )
+            if writes.state(judgement, fields) == writes.state(blank, fields):
+                return judgement  # an empty form leaves the recommendation not judged yet
             return writes.create(user, "judgement.create", judgement, partnership)
         return writes.update(user, "judgement.update", existing, partnership, fields)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from followup.inspections.models import Recommendation
 from followup.partnerships.access import AnyUser, partnership_for
 from followup.partnerships.models import Partnership
 from followup.reviews.models import ProgressReview, RecommendationProgress
@@ -32,3 +33,11 @@ def review_for(user: AnyUser, slug: str, pk: int) -> ProgressReview:
 
 def latest_review(partnership: Partnership) -> ProgressReview | None:
     return reviews_of(partnership).first()
+
+
+def judgement_of(review: ProgressReview, recommendation: Recommendation) -> RecommendationProgress:
+    """The review's judgement of the recommendation (both already read through the user's
+    scope), or a new, unsaved one."""
+    return RecommendationProgress.objects.filter(
+        review=review, recommendation=recommendation
+    ).first() or RecommendationProgress(review=review, recommendation=recommendation)

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from followup.audit.log import history
-from followup.core.views import form_page, save_form
+from followup.core.views import edit_page, form_page, save_form
 from followup.inspections.queries import inspection_for
 from followup.partnerships.access import Capability, capabilities, require
 from followup.reviews import actions, queries
 from followup.reviews.forms import JudgementForm, ReviewForm
+from followup.reviews.models import RecommendationProgress
 
 
 @login_required
@@ -66,20 +67,18 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = queries.review_for(request.user, slug, pk)
     partnership = review.inspection.partnership
     require(request.user, partnership, Capability.EDIT_REVIEW)
-    form = ReviewForm(
-        request.POST if request.method == "POST" else None, initial=ReviewForm.initial_for(review)
-    )
     back = reverse("reviews:detail", args=[slug, pk])
-    done = save_form(
+    return edit_page(
         request,
-        form,
-        lambda data: actions.update_review(request.user, review, data),
+        review,
+        reload=lambda: queries.review_for(request.user, slug, pk),
+        fields=actions.REVIEW_FIELDS,
+        form=lambda data, r: ReviewForm(data, initial=ReviewForm.initial_for(r)),
+        save=lambda data, version: actions.update_review(
+            request.user, review, data, version=version
+        ),
         message="Progress review saved.",
         then=lambda _: back,
-    )
-    return done or form_page(
-        request,
-        form,
         title="Edit progress review",
         caption=review.title,
         back_url=back,
@@ -95,24 +94,23 @@ def judgement_edit(
     partnership = review.inspection.partnership
     require(request.user, partnership, Capability.EDIT_REVIEW)
     recommendation = get_object_or_404(review.inspection.recommendations, pk=recommendation_pk)
-    existing = review.judgements.filter(recommendation=recommendation).first()
-    initial = (
-        {name: getattr(existing, name) for name in actions.JUDGEMENT_FIELDS} if existing else {}
-    )
-    form = JudgementForm(
-        request.POST if request.method == "POST" else None, review=review, initial=initial
-    )
     back = reverse("reviews:detail", args=[slug, pk])
-    done = save_form(
+
+    def form(data: QueryDict | None, judgement: RecommendationProgress) -> JudgementForm:
+        initial = {name: getattr(judgement, name) for name in actions.JUDGEMENT_FIELDS}
+        return JudgementForm(data, review=review, initial=initial if judgement.pk else {})
+
+    return edit_page(
         request,
-        form,
-        lambda data: actions.set_judgement(request.user, review, recommendation, data),
+        queries.judgement_of(review, recommendation),
+        reload=lambda: queries.judgement_of(review, recommendation),
+        fields=actions.JUDGEMENT_FIELDS,
+        form=form,
+        save=lambda data, version: actions.set_judgement(
+            request.user, review, recommendation, data, version=version
+        ),
         message=f"Judgement on recommendation {recommendation.number} saved.",
         then=lambda _: back,
-    )
-    return done or form_page(
-        request,
-        form,
         title=f"Progress on recommendation {recommendation.number}",
         caption=recommendation.text[:120],
         back_url=back,

@@ -13,10 +13,11 @@ register = template.Library()
 
 def _kind(field: BoundField) -> str:
     widget = field.field.widget
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    # CheckboxSelectMultiple subclasses RadioSelect (Django 5.x), so it must be tested first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Textarea):
@@ -49,6 +50,12 @@ def govuk_field(field: BoundField, width: str = "") -> dict[str, Any]:
         "describedby": " ".join(described),
         "errors": field.errors,
     }
+    if kind == "radios" and not field.field.required:
+        # An optional radio group can always be cleared: offer "None" when no choice is empty.
+        empty = [o for o in field.subwidgets if o.data["value"] in ("", None)]
+        if not empty:
+            context["clear_id"] = f"{field_id}_none"
+            context["clear_checked"] = field.value() in (None, "", [])
     if kind in {"input", "textarea", "select", "checkbox"}:
         base = (
             "govuk-file-upload"
