@@ -376,6 +376,10 @@ def approve_quote(user: AnyUser, quote: Quote) -> Quote:
         )
 
 
+class AlreadyImported(ExchangeError):
+    """The same file was imported already (a double submit, or the same file again)."""
+
+
 def import_exchange(
     user: AnyUser | None, partnership: Partnership, exchange: Exchange
 ) -> dict[str, int]:
@@ -386,19 +390,28 @@ def import_exchange(
     None for the command line, whose operator already holds the database."""
     if user is not None:
         require(user, partnership, Capability.CODE_EVIDENCE)
-    taken = set(
-        Source.objects.filter(
-            partnership=partnership, guid__in=[s.guid for s in exchange.sources]
-        ).values_list("title", flat=True)
-    )
-    if taken:
-        raise ExchangeError(
-            "These sources were imported before, so nothing was imported: "
-            + ", ".join(f"“{t}”" for t in sorted(taken))
-        )
     counts = {"codes": 0, "sources": 0, "cases": 0, "codings": 0}
     codes: dict[uuid.UUID, Code] = {}
     with transaction.atomic():
+        # One import into a partnership at a time: the second of two identical submits waits
+        # here, then finds the first one's sources and is told so.
+        Partnership.objects.select_for_update().filter(pk=partnership.pk).exists()
+        taken = set(
+            Source.objects.filter(
+                partnership=partnership, guid__in=[s.guid for s in exchange.sources]
+            ).values_list("title", flat=True)
+        )
+        if taken and len(taken) == len(exchange.sources):
+            raise AlreadyImported(
+                f"This project was imported before: its {len(taken)} "
+                f"source{'s are' if len(taken) != 1 else ' is'} already here, so nothing was "
+                "imported again."
+            )
+        if taken:
+            raise ExchangeError(
+                "These sources were imported before, so nothing was imported: "
+                + ", ".join(f"“{t}”" for t in sorted(taken)[:20])
+            )
 
         def place(spec: CodeSpec, parent: Code | None) -> None:
             code = (

@@ -4,12 +4,14 @@ import base64
 import math
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from followup.core.tables import table_download
 from followup.core.views import apply_errors, form_page, save_form
@@ -194,8 +196,23 @@ def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "upload": staged,
             "plan": plan,
             "caps": capabilities(request.user, staged.partnership),
+            "staged_days": settings.STAGED_UPLOAD_DAYS,
         },
     )
+
+
+@login_required
+@require_POST
+def upload_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    require(request.user, partnership_for(request.user, slug), Capability.MANAGE_DATA)
+    staged = queries.upload_for(request.user, slug, pk)
+    try:
+        actions.discard_upload(request.user, staged)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The file {staged.filename} was discarded.")
+    return redirect("indicators:upload", slug)
 
 
 @login_required
