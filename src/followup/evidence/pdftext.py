@@ -30,7 +30,7 @@ def _limit() -> None:
 
 def text_of(data: bytes) -> dict[str, str]:
     from pypdf import PdfReader, apply_configuration
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     limits = {
         "maximum_declared_stream_length": STREAM_BYTES,
@@ -66,6 +66,12 @@ def text_of(data: bytes) -> dict[str, str]:
                     }
                 if text:
                     pages.append(text)
+    except LimitReachedError:
+        return {
+            "error": "The PDF holds more than Followup reads from one file (a part of it unpacks "
+            f"to more than {STREAM_BYTES // (1024 * 1024)} MB). Save it again from the program "
+            "that made it, or paste the text"
+        }
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError,
             RecursionError, ZeroDivisionError, UnicodeError, AssertionError):
         return {"error": "The file could not be read as a PDF"}
