@@ -31,6 +31,59 @@ def guid(n: int) -> str:
     return str(uuid.UUID(int=n + 1)).upper()
 
 
+# ZIP archives written by hand, so that a large hostile one costs the test little: a block
+# repeated after a full flush deflates to the same bytes each time, so it is deflated once.
+
+
+@dataclass
+class Entry:
+    name: str
+    data: bytes  # as stored: raw deflate, or the bytes themselves
+    crc: int
+    size: int
+    method: int = zipfile.ZIP_DEFLATED
+
+
+def deflated(name: str, data: bytes) -> Entry:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return Entry(name, packer.compress(data) + packer.flush(), zlib.crc32(data), len(data))
+
+
+def repeated(name: str, head: bytes, block: bytes, times: int, tail: bytes) -> Entry:
+    """``head + block * times + tail``, deflated without ever being built."""
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    first = packer.compress(head) + packer.flush(zlib.Z_FULL_FLUSH)
+    again = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    last = packer.compress(tail) + packer.flush()
+    crc = zlib.crc32(head)
+    for _ in range(times):
+        crc = zlib.crc32(block, crc)
+    crc = zlib.crc32(tail, crc)
+    size = len(head) + len(block) * times + len(tail)
+    return Entry(name, first + again * times + last, crc, size)
+
+
+def raw_zip(entries: list[Entry]) -> bytes:
+    out = bytearray()
+    directory = bytearray()
+    for entry in entries:
+        name = entry.name.encode()
+        offset = len(out)
+        fields = (20, 0, entry.method, 0, 0x21, entry.crc, len(entry.data), entry.size)
+        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, len(name), 0) + name
+        out += entry.data
+        directory += struct.pack(
+            "<4s6H3L5H2L", b"PK\x01\x02", 20, *fields, len(name), 0, 0, 0, 0, 0, offset
+        )
+        directory += name
+    start = len(out)
+    out += directory
+    out += struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), start, 0
+    )
+    return bytes(out)
+
+
 # REFI-QDA codebooks ---------------------------------------------------------------------------
 
 
@@ -38,6 +91,12 @@ def qdc_quadratic_sets(size: int) -> bytes:
     """What took 13 s at 96 KB: an opened ``<Sets`` never closed, many times over, which the old
     regular expression scanned to the end of the file from each one."""
     return CODEBOOK + b"<Codes/>" + b"<Sets " * (size // 6) + b"</CodeBook>"
+
+
+def qdc_sets_in_comment(size: int) -> bytes:
+    """The same shape inside a comment, so the file is well-formed and read to its end."""
+    code = f'<Code guid="{guid(0)}" name="A" isCodable="true"/>'.encode()
+    return CODEBOOK + b"<Codes>" + code + b"</Codes><!--" + b"<Sets " * (size // 6) + b"--></CodeBook>"
 
 
 def qdc_nested(depth: int) -> bytes:
@@ -106,19 +165,13 @@ def qdpx(entries: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes
 
 def qdpx_memory_bomb(sources: int = 3, megabytes: int = 190) -> bytes:
     """What took 1.8 GB at 624 KB: sources of a few hundred kilobytes that unpack to 190 MB each
-    (within the old 200 MB check of the declared sizes, one at a time)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "project.qde",
-            project_qde([(i, f"internal://{guid(i)}.txt") for i in range(sources)]),
-        )
-        block = b"a" * MB
-        for i in range(sources):
-            with archive.open(f"sources/{guid(i)}.txt", "w") as member:
-                for _ in range(megabytes):
-                    member.write(block)
-    return buffer.getvalue()
+    (within the old 200 MB check of the declared sizes)."""
+    xml = project_qde([(i, f"internal://{guid(i)}.txt") for i in range(sources)])
+    entries = [deflated("project.qde", xml.encode())]
+    entries += [
+        repeated(f"sources/{guid(i)}.txt", b"", b"a" * MB, megabytes, b"") for i in range(sources)
+    ]
+    return raw_zip(entries)
 
 
 def _patched(data: bytes, name: str, change: Callable[[bytearray, int, int], None]) -> bytes:
@@ -206,12 +259,8 @@ def qdpx_null_character() -> bytes:
 
 
 def qdpx_many_entries(count: int = 60_000) -> bytes:
-    """More entries than any project has: each one costs ``zipfile`` an object."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for i in range(count):
-            archive.writestr(zipfile.ZipInfo(f"{i}"), b"")
-    return buffer.getvalue()
+    """More entries than any project has: each one would cost ``zipfile`` an object."""
+    return raw_zip([Entry(f"{i}", b"", 0, 0, zipfile.ZIP_STORED) for i in range(count)])
 
 
 def qdpx_positions(length: int) -> bytes:
@@ -300,11 +349,14 @@ def pdf_with_stream(stream: bytes, *, compressed: bool = False) -> bytes:
     return bytes(out)
 
 
-def pdf_compression_bomb(megabytes: int = 500) -> bytes:
-    """A page whose content stream is a few hundred kilobytes deflated and 500 MB inflated."""
-    packer = zlib.compressobj(9)
+def pdf_compression_bomb(megabytes: int = 200) -> bytes:
+    """A page whose content stream is a few hundred kilobytes deflated and 200 MB inflated."""
     block = b"0 0 Td " * (MB // 7)
-    stream = b"".join(packer.compress(block) for _ in range(megabytes)) + packer.flush()
+    entry = repeated("", b"", block, megabytes, b"")
+    adler = 1
+    for _ in range(megabytes):
+        adler = zlib.adler32(block, adler)
+    stream = b"\x78\x9c" + entry.data + struct.pack(">L", adler)
     return pdf_with_stream(stream, compressed=True)
 
 
@@ -370,16 +422,21 @@ def _row(cells: list[str]) -> bytes:
     return f"<row>{inner}</row>".encode()
 
 
+XLSX_PARTS = (
+    ("[Content_Types].xml", XLSX_TYPES),
+    ("_rels/.rels", XLSX_RELS),
+    ("xl/workbook.xml", XLSX_BOOK),
+    ("xl/_rels/workbook.xml.rels", XLSX_BOOK_RELS),
+)
+
+
 def xlsx_rows(count: int) -> bytes:
     """A survey of ``count`` respondents (a header row, then three cells a row)."""
-
-    def chunks() -> Any:
-        yield _row(["id", "group", "What helps?"])
-        block = _row(["R", "Staff", "Good supervision"])
-        for start in range(0, count, 10_000):
-            yield block * min(10_000, count - start)
-
-    return xlsx_with_sheet(chunks)
+    head = SHEET_OPEN + _row(["id", "group", "What helps?"])
+    block = _row(["R", "Staff", "Good supervision"]) * 1000
+    rest = _row(["R", "Staff", "Good supervision"]) * (count % 1000) + SHEET_CLOSE
+    sheet = repeated("xl/worksheets/sheet1.xml", head, block, count // 1000, rest)
+    return raw_zip([deflated(name, data) for name, data in XLSX_PARTS] + [sheet])
 
 
 def xlsx_million_rows() -> bytes:

@@ -161,6 +161,34 @@ def _too_big(budget: Budget) -> UploadError:
     )
 
 
+class _BudgetedBuilder(ET.TreeBuilder):
+    """Builds the tree, counting elements and depth, and stops the parse when over budget."""
+
+    def __init__(self, what: str, max_depth: int, max_elements: int) -> None:
+        super().__init__()
+        self.what, self.max_depth, self.max_elements = what, max_depth, max_elements
+        self.depth = self.elements = 0
+
+    def start(self, tag: Any, attrs: Any) -> Any:
+        self.depth += 1
+        self.elements += 1
+        if self.depth > self.max_depth:
+            raise UploadError(
+                f"The {self.what} nests elements more than {self.max_depth} levels deep; "
+                "Followup reads files nested less deeply"
+            )
+        if self.elements > self.max_elements:
+            raise UploadError(
+                f"The {self.what} has more than {self.max_elements:,} XML elements; "
+                "Followup reads files up to that size: split it"
+            )
+        return super().start(tag, attrs)
+
+    def end(self, tag: Any) -> Any:
+        self.depth -= 1
+        return super().end(tag)
+
+
 def parse_xml(
     data: bytes,
     what: str,
@@ -169,30 +197,16 @@ def parse_xml(
     max_elements: int = MAX_XML_ELEMENTS,
 ) -> ET.Element:
     """A document's root element, parsed without DTDs or entities, within a budget of nesting
-    depth and elements; ``UploadError`` says what is wrong otherwise."""
-    depth = elements = 0
-    root: ET.Element | None = None
+    depth and elements; ``UploadError`` says what is wrong otherwise.
+
+    The whole document is given to the parser at once: expat before 2.6 scans a token that
+    spans two pieces of input again from its start for each new piece, so feeding a large
+    comment or text in pieces would take time growing with the square of its length."""
+    builder = _BudgetedBuilder(what, max_depth, max_elements)
+    parser = SafeET.DefusedXMLParser(target=builder, forbid_dtd=True)
     try:
-        for event, element in SafeET.iterparse(
-            io.BytesIO(data), events=("start", "end"), forbid_dtd=True
-        ):
-            if event == "end":
-                depth -= 1
-                continue
-            depth += 1
-            elements += 1
-            if root is None:
-                root = element
-            if depth > max_depth:
-                raise UploadError(
-                    f"The {what} nests elements more than {max_depth} levels deep; "
-                    "Followup reads files nested less deeply"
-                )
-            if elements > max_elements:
-                raise UploadError(
-                    f"The {what} has more than {max_elements:,} XML elements; "
-                    "Followup reads files up to that size: split it"
-                )
+        parser.feed(data)
+        root = parser.close()
     except defusedxml.DTDForbidden:
         raise UploadError(
             f"The {what} declares a document type (DTD), which Followup does not read"
@@ -201,7 +215,7 @@ def parse_xml(
         raise UploadError(f"The {what} uses XML entities, which Followup does not read") from None
     except ET.ParseError as error:
         raise UploadError(f"The {what} is not well-formed XML: {error}") from None
-    if root is None:
+    if not isinstance(root, ET.Element):
         raise UploadError(f"The {what} is not well-formed XML: it is empty")
     return root
 
