@@ -96,14 +96,14 @@ def qdc_quadratic_sets(size: int) -> bytes:
 def qdc_sets_in_comment(size: int) -> bytes:
     """The same shape inside a comment, so the file is well-formed and read to its end."""
     code = f'<Code guid="{guid(0)}" name="A" isCodable="true"/>'.encode()
-    return CODEBOOK + b"<Codes>" + code + b"</Codes><!--" + b"<Sets " * (size // 6) + b"--></CodeBook>"
+    return (
+        CODEBOOK + b"<Codes>" + code + b"</Codes><!--" + b"<Sets " * (size // 6) + b"--></CodeBook>"
+    )
 
 
 def qdc_nested(depth: int) -> bytes:
     """Codes nested ``depth`` levels deep (480 to 950 gave a server error)."""
-    opening = "".join(
-        f'<Code guid="{guid(i)}" name="C{i}" isCodable="true">' for i in range(depth)
-    )
+    opening = "".join(f'<Code guid="{guid(i)}" name="C{i}" isCodable="true">' for i in range(depth))
     return CODEBOOK + f"<Codes>{opening}{'</Code>' * depth}</Codes></CodeBook>".encode()
 
 
@@ -333,7 +333,12 @@ def pdf_with_stream(stream: bytes, *, compressed: bool = False) -> bytes:
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + extra + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Length "
+        + str(len(stream)).encode()
+        + extra
+        + b" >>\nstream\n"
+        + stream
+        + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = bytearray(b"%PDF-1.4\n")
@@ -345,7 +350,9 @@ def pdf_with_stream(stream: bytes, *, compressed: bool = False) -> bytes:
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     for offset in offsets:
         out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
     return bytes(out)
 
 

@@ -214,9 +214,7 @@ def run(*argv: str) -> int:
 COMMANDS = {".qdc": "import-qdc", ".qdpx": "import-qdpx"}
 
 
-@pytest.mark.parametrize(
-    "name", sorted(n for n in FILES if n.startswith(("qdc", "qdpx", "xlsx")))
-)
+@pytest.mark.parametrize("name", sorted(n for n in FILES if n.startswith(("qdc", "qdpx", "xlsx"))))
 def test_each_hostile_file_is_refused_on_the_command_line_with_the_reason(
     world, name, tmp_path, capsys
 ):
@@ -272,5 +270,8 @@ def test_an_old_staged_data_file_that_cannot_be_read_shows_why_and_can_be_discar
     assert page.status_code == 200
     assert "not a readable XLSX workbook" in html.unescape(page.content.decode())
     assert client.post(url).status_code == 200
-    assert client.post(reverse("indicators:upload_discard", args=["home", staged.pk])).status_code == 302
+    assert (
+        client.post(reverse("indicators:upload_discard", args=["home", staged.pk])).status_code
+        == 302
+    )
     assert not ImportUpload.objects.filter(pk=staged.pk).exists()

@@ -112,6 +112,7 @@ def fields_by_url_name(world: Any) -> dict[str, dict[str, str]]:
             except Resolver404:
                 continue
             key = f"{target.namespace}:{target.url_name}" if target.namespace else target.url_name
+            key = key or ""
             _FIELDS.setdefault(key, {}).update(fields)
     return _FIELDS
 

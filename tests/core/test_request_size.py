@@ -150,4 +150,3 @@ def test_followup_serve_still_takes_a_small_post(server: int):
         )
         answer = _response(connection)
         assert answer.split(b"\r\n")[0] in (b"HTTP/1.1 403 Forbidden", b"HTTP/1.1 200 OK")
-

@@ -116,4 +116,3 @@ def test_the_security_page_states_the_numbers_the_code_uses():
     ]
     for number in numbers:
         assert number in section, number
-

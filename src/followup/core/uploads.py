@@ -93,8 +93,7 @@ def _directory(data: bytes, budget: Budget) -> None:
         entries, size = fields[7], fields[8]
     if entries > budget.entries:
         raise UploadError(
-            f"The {budget.kind} holds {entries:,} files; Followup reads at most "
-            f"{budget.entries:,}"
+            f"The {budget.kind} holds {entries:,} files; Followup reads at most {budget.entries:,}"
         )
     if size > budget.entries * _DIRECTORY_BYTES_PER_ENTRY or size > len(data):
         raise UploadError(f"The {budget.kind} is damaged: its directory is too large")
@@ -255,8 +254,7 @@ class RequestSizeMiddleware:
             length = 0
         if length > settings.MAX_REQUEST_BYTES:
             response = HttpResponse(
-                f"The request is too large: Followup accepts files up to "
-                f"{upload_limit_text()}.\n",
+                f"The request is too large: Followup accepts files up to {upload_limit_text()}.\n",
                 status=413,
                 content_type="text/plain; charset=utf-8",
             )

@@ -14,6 +14,7 @@ import io
 import json
 import resource
 import sys
+from typing import Any
 
 CPU_SECONDS = 2
 MEMORY_BYTES = 512 * 1024 * 1024
@@ -32,7 +33,7 @@ def text_of(data: bytes) -> dict[str, str]:
     from pypdf import PdfReader, apply_configuration
     from pypdf.errors import LimitReachedError, PyPdfError
 
-    limits = {
+    limits: dict[str, Any] = {
         "maximum_declared_stream_length": STREAM_BYTES,
         "array_based_stream_maximum_output_length": STREAM_BYTES,
         "lzw_maximum_output_length": STREAM_BYTES,
@@ -72,8 +73,19 @@ def text_of(data: bytes) -> dict[str, str]:
             f"to more than {STREAM_BYTES // (1024 * 1024)} MB). Save it again from the program "
             "that made it, or paste the text"
         }
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError,
-            RecursionError, ZeroDivisionError, UnicodeError, AssertionError):
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        OSError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        ZeroDivisionError,
+        UnicodeError,
+        AssertionError,
+    ):
         return {"error": "The file could not be read as a PDF"}
     text = "\n\n".join(pages)
     if not text.strip():

@@ -79,7 +79,10 @@ def schema_problems(xml: bytes | str | ET.Element, name: str, limit: int = 5) ->
 
 _NAMESPACES = ("{urn:QDA-XML:codebook:1.0}", "{urn:QDA-XML:project:1.0}")
 _PATTERNS = (
-    ("value doesn't match any pattern of ['([0-9a-fA-F]{8}", "is not a GUID (32 hexadecimal digits in groups of 8-4-4-4-12)"),
+    (
+        "value doesn't match any pattern of ['([0-9a-fA-F]{8}",
+        "is not a GUID (32 hexadecimal digits in groups of 8-4-4-4-12)",
+    ),
     ("value doesn't match any pattern of ['#", "is not a colour such as #1d70b8"),
 )
 

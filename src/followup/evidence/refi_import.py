@@ -115,7 +115,9 @@ def _checked(xml: bytes, schema_name: str) -> ET.Element:
     try:
         xml.decode("utf-8")
     except UnicodeDecodeError:
-        raise ExchangeError(refused + "The file is not well-formed XML: it is not UTF-8 text") from None
+        raise ExchangeError(
+            refused + "The file is not well-formed XML: it is not UTF-8 text"
+        ) from None
     try:
         root = parse_xml(xml, "file")
     except UploadError as error:
@@ -132,7 +134,11 @@ def _drop_empty_sets(root: ET.Element) -> None:
     for parent in root.iter():
         for child in list(parent):
             tag = child.tag if isinstance(child.tag, str) else ""
-            if tag.rpartition("}")[2] == "Sets" and len(child) == 0 and not (child.text or "").strip():
+            if (
+                tag.rpartition("}")[2] == "Sets"
+                and len(child) == 0
+                and not (child.text or "").strip()
+            ):
                 parent.remove(child)
 
 

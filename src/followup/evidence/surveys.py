@@ -32,6 +32,7 @@ from followup.partnerships.models import Partnership
 class AlreadyImported(Exception):
     """The survey was imported already (the second of two submits, say)."""
 
+
 ROLES = (
     ("respondent", "Respondent id"),
     ("attribute", "Attribute (e.g. respondent group, age band)"),
@@ -203,7 +204,11 @@ def discard_survey(user: AnyUser, upload: SurveyUpload) -> None:
         if locked.imported_at is not None:
             raise ValidationError("This survey has been imported, so there is nothing to discard")
         record(
-            user, "survey.discard", locked, {"filename": [locked.filename, None]}, locked.partnership
+            user,
+            "survey.discard",
+            locked,
+            {"filename": [locked.filename, None]},
+            locked.partnership,
         )
         locked.delete()
 

@@ -171,7 +171,11 @@ def discard_upload(user: AnyUser, upload: ImportUpload) -> None:
         if locked.applied_at is not None:
             raise ValidationError("This file has been imported, so there is nothing to discard.")
         record(
-            user, "upload.discard", locked, {"filename": [locked.filename, None]}, locked.partnership
+            user,
+            "upload.discard",
+            locked,
+            {"filename": [locked.filename, None]},
+            locked.partnership,
         )
         locked.delete()
 

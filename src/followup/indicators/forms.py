@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
-from followup.core.uploads import UploadError, check_size
 from followup.core.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm
+from followup.core.uploads import UploadError, check_size
 from followup.frameworks.models import QualityIndicator
 from followup.indicators.models import WELLBEING, DataElement, Indicator
 from followup.inspections.models import Recommendation

@@ -190,7 +190,12 @@ def staged_table(data: bytes, filename: str) -> Table:
         body = json.loads(data[len(_STAGED) :].decode("utf-8"))
         return Table(
             [str(h) for h in body["headers"]],
-            [(int(line), {str(k): str(v) for k, v in cells.items()}) for line, cells in body["rows"]],
+            [
+                (int(line), {str(k): str(v) for k, v in cells.items()})
+                for line, cells in body["rows"]
+            ],
         )
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise TableError("the staged file is damaged; discard it and upload the file again") from None
+        raise TableError(
+            "the staged file is damaged; discard it and upload the file again"
+        ) from None
