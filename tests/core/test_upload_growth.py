@@ -110,3 +110,35 @@ def test_a_pdf_with_four_times_the_text_takes_less_than_eight_times_as_long():
     small = work(4_000)
     large = work(16_000)
     assert large < RATIO * small, (small, large)
+
+
+def test_writing_four_times_the_codes_or_respondents_takes_less_than_eight_times_as_long(world):
+    """What a file writes costs in proportion too: a codebook's codes, a survey's respondents."""
+    from followup.evidence import actions, surveys
+    from tests.factories import PartnershipFactory
+
+    lead = world.users["lead"]
+    runs = iter(range(100))
+
+    def codebook(n: int) -> Callable[[], Any]:
+        found = read_qdc(hostile.qdc_codes(n))
+        return lambda: actions.import_exchange(
+            None, PartnershipFactory(slug=f"growth-{next(runs)}"), found
+        )
+
+    def survey(n: int) -> Callable[[], Any]:
+        data = "id,group,What helps?\n" + "".join(f"{i},Staff,Supervision\n" for i in range(n))
+
+        def work() -> Any:
+            title = f"Survey {next(runs)}"
+            upload = surveys.stage_survey(
+                lead, world.home.partnership, title=title, filename="s.csv", data=data.encode()
+            )
+            roles = {"id": "respondent", "group": "attribute", "What helps?": "question"}
+            return surveys.import_survey(lead, upload, roles)
+
+        return work
+
+    for make, n in ((codebook, 300), (survey, 300)):
+        small, large = cpu(make(n)), cpu(make(4 * n))
+        assert large < RATIO * max(small, 0.005), (make.__name__, small, large)

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from followup.audit.log import record, record_many
+from followup.audit.log import diff, record, record_many, snapshot
 from followup.core import writes
 from followup.evidence.models import WELLBEING_MEANINGS, Case, Code, Coding, Quote, Source
 from followup.evidence.refi import ExchangeError
@@ -396,15 +396,19 @@ def import_exchange(
         # One import into a partnership at a time: the second of two identical submits waits
         # here, then finds the first one's sources and is told so.
         Partnership.objects.select_for_update().filter(pk=partnership.pk).exists()
-        taken = set(
-            Source.objects.filter(
-                partnership=partnership, guid__in=[s.guid for s in exchange.sources]
-            ).values_list("title", flat=True)
-        )
-        if taken and len(taken) == len(exchange.sources):
+        wanted = {spec.guid for spec in exchange.sources}
+        here = {
+            guid: title
+            for guid, title in Source.objects.filter(partnership=partnership).values_list(
+                "guid", "title"
+            )
+            if guid in wanted
+        }
+        taken = set(here.values())
+        if here and len(here) == len(wanted):
             raise AlreadyImported(
-                f"This project was imported before: its {len(taken)} "
-                f"source{'s are' if len(taken) != 1 else ' is'} already here, so nothing was "
+                f"This project was imported before: its {len(here)} "
+                f"source{'s are' if len(here) != 1 else ' is'} already here, so nothing was "
                 "imported again."
             )
         if taken:
@@ -412,38 +416,14 @@ def import_exchange(
                 "These sources were imported before, so nothing was imported: "
                 + ", ".join(f"“{t}”" for t in sorted(taken)[:20])
             )
-
-        def place(spec: CodeSpec, parent: Code | None) -> None:
-            code = (
-                Code.objects.filter(partnership=partnership, guid=spec.guid).first()
-                or Code.objects.filter(
-                    partnership=partnership, parent=parent, name=spec.name
-                ).first()
-            )
-            if code is None:
-                code = Code(
-                    partnership=partnership,
-                    parent=parent,
-                    name=spec.name,
-                    description=spec.description,
-                    colour=spec.colour,
-                    memo=spec.memo,
-                    guid=spec.guid,
-                )
-                writes.create(user, "code.create", code, partnership)
-                counts["codes"] += 1
-            codes[spec.guid] = code
-            for child in spec.children:
-                place(child, code)
-
-        for spec in exchange.codes:
-            place(spec, None)
+        counts["codes"] = _place_codes(user, partnership, exchange.codes, codes)
         case_of: dict[uuid.UUID, Case] = {}
+        cases = list(Case.objects.filter(partnership=partnership))
+        case_by_guid = {case.guid: case for case in cases}
+        case_by_name = {case.name: case for case in cases}
+        new_cases: list[Case] = []
         for case_spec in exchange.cases:
-            case = (
-                Case.objects.filter(partnership=partnership, guid=case_spec.guid).first()
-                or Case.objects.filter(partnership=partnership, name=case_spec.name).first()
-            )
+            case = case_by_guid.get(case_spec.guid) or case_by_name.get(case_spec.name)
             if case is None:
                 case = Case(
                     partnership=partnership,
@@ -452,9 +432,9 @@ def import_exchange(
                     memo=case_spec.memo,
                     guid=case_spec.guid,
                 )
-                writes.create(user, "case.create", case, partnership)
-                counts["cases"] += 1
-            elif set(case_spec.attributes) - set(case.attributes):
+                new_cases.append(case)
+                case_by_guid[case.guid], case_by_name[case.name] = case, case
+            elif case.pk is not None and set(case_spec.attributes) - set(case.attributes):
                 writes.update(
                     user,
                     "case.update",
@@ -464,8 +444,10 @@ def import_exchange(
                 )
             for guid in case_spec.sources:
                 case_of[guid] = case
-        for source_spec in exchange.sources:
-            source = Source(
+        _create_all(user, "case.create", new_cases, partnership)
+        counts["cases"] = len(new_cases)
+        sources = [
+            Source(
                 partnership=partnership,
                 title=source_spec.name,
                 kind=Source.Kind.DOCUMENT,
@@ -475,15 +457,21 @@ def import_exchange(
                 case=case_of.get(source_spec.guid),
                 created_by=_user(user) if user is not None else None,
             )
-            writes.create(user, "source.import", source, partnership)
-            counts["sources"] += 1
+            for source_spec in exchange.sources
+        ]
+        _create_all(user, "source.import", sources, partnership)
+        counts["sources"] = len(sources)
+        rows = []
+        imported: list[tuple[Source, dict[str, list[Any]]]] = []
+        for source, source_spec in zip(sources, exchange.sources, strict=True):
             seen: set[tuple[int, int, int]] = set()
-            rows = []
+            made = 0
             for c in source_spec.codings:
                 code = codes[c.code]
                 if (code.pk, c.start, c.end) in seen:
                     continue
                 seen.add((code.pk, c.start, c.end))
+                made += 1
                 rows.append(
                     Coding(
                         source=source,
@@ -495,11 +483,65 @@ def import_exchange(
                         created_by=_user(user) if user is not None else None,
                     )
                 )
-            Coding.objects.bulk_create(rows)
-            counts["codings"] += len(rows)
-            if rows:
-                record(user, "coding.import", source, {"codings": [None, len(rows)]}, partnership)
+            if made:
+                imported.append((source, {"codings": [None, made]}))
+        Coding.objects.bulk_create(rows, batch_size=2000)
+        counts["codings"] = len(rows)
+        record_many(user, "coding.import", imported, partnership)
     return counts
+
+
+def _create_all(
+    user: AnyUser | None, verb: str, objects: list[Any], partnership: Partnership
+) -> None:
+    """Create rows an import has already checked, in a few statements, each with its audit
+    entry: a large file costs time in proportion to its size, not a round of checks per row."""
+    if not objects:
+        return
+    after = [snapshot(obj) for obj in objects]
+    type(objects[0]).objects.bulk_create(objects, batch_size=2000)
+    record_many(
+        user, verb, [(obj, diff({}, a)) for obj, a in zip(objects, after, strict=True)], partnership
+    )
+
+
+def _place_codes(
+    user: AnyUser | None,
+    partnership: Partnership,
+    specs: list[CodeSpec],
+    codes: dict[uuid.UUID, Code],
+) -> int:
+    """Reuse codes already in the codebook (by GUID, or by name under the same parent) and
+    create the others, one level of the tree at a time; return how many were created."""
+    existing = list(Code.objects.filter(partnership=partnership))
+    by_guid = {code.guid: code for code in existing}
+    by_name = {(code.parent_id, code.name): code for code in existing}
+    level: list[tuple[CodeSpec, Code | None]] = [(spec, None) for spec in specs]
+    created = 0
+    while level:
+        new: list[Code] = []
+        following: list[tuple[CodeSpec, Code | None]] = []
+        for spec, parent in level:
+            key = (parent.pk if parent is not None else None, spec.name)
+            code = by_guid.get(spec.guid) or by_name.get(key)
+            if code is None:
+                code = Code(
+                    partnership=partnership,
+                    parent=parent,
+                    name=spec.name,
+                    description=spec.description,
+                    colour=spec.colour,
+                    memo=spec.memo,
+                    guid=spec.guid,
+                )
+                new.append(code)
+                by_guid[spec.guid], by_name[key] = code, code
+            codes[spec.guid] = code
+            following.extend((child, code) for child in spec.children)
+        _create_all(user, "code.create", new, partnership)
+        created += len(new)
+        level = following
+    return created
 
 
 def _check_span(source: Source, start: int, end: int) -> None:

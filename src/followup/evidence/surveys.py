@@ -130,7 +130,6 @@ def import_survey(user: AnyUser, upload: SurveyUpload, roles: dict[str, str]) ->
         raise ValidationError(str(error)) from None
     if plan.errors:
         raise ValidationError(plan.errors)
-    made = 0
     with transaction.atomic():
         # The second of two submits waits here for the first, then finds the survey imported.
         locked = SurveyUpload.objects.select_for_update().filter(pk=upload.pk).first()
@@ -144,21 +143,33 @@ def import_survey(user: AnyUser, upload: SurveyUpload, roles: dict[str, str]) ->
         )
         if taken:
             raise ValidationError([f"Respondent {sorted(taken)[0]!r} is already imported"])
-        for _, respondent, attributes, text in plan.respondents:
-            if not text.strip():
-                continue
-            case = Case.objects.create(
-                partnership=partnership, name=f"{upload.title}: {respondent}", attributes=attributes
-            )
-            Source.objects.create(
-                partnership=partnership,
-                title=f"{upload.title}: respondent {respondent}",
-                kind=Source.Kind.SURVEY,
-                text=text,
-                case=case,
-                created_by=user if isinstance(user, User) else None,
-            )
-            made += 1
+        answered = [r for r in plan.respondents if r[3].strip()]
+        cases = Case.objects.bulk_create(
+            [
+                Case(
+                    partnership=partnership,
+                    name=f"{upload.title}: {respondent}",
+                    attributes=attributes,
+                )
+                for _, respondent, attributes, _ in answered
+            ],
+            batch_size=2000,
+        )
+        Source.objects.bulk_create(
+            [
+                Source(
+                    partnership=partnership,
+                    title=f"{upload.title}: respondent {respondent}",
+                    kind=Source.Kind.SURVEY,
+                    text=text,
+                    case=case,
+                    created_by=user if isinstance(user, User) else None,
+                )
+                for (_, respondent, _, text), case in zip(answered, cases, strict=True)
+            ],
+            batch_size=2000,
+        )
+        made = len(answered)
         locked.imported_at = timezone.now()
         locked.data = b""
         locked.save(update_fields=["imported_at", "data"])
