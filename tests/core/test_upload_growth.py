@@ -122,9 +122,12 @@ def test_writing_four_times_the_codes_or_respondents_takes_less_than_eight_times
 
     def codebook(n: int) -> Callable[[], Any]:
         found = read_qdc(hostile.qdc_codes(n))
-        return lambda: actions.import_exchange(
-            None, PartnershipFactory(slug=f"growth-{next(runs)}"), found
-        )
+
+        def work() -> Any:
+            partnership: Any = PartnershipFactory(slug=f"growth-{next(runs)}")
+            return actions.import_exchange(None, partnership, found)
+
+        return work
 
     def survey(n: int) -> Callable[[], Any]:
         data = "id,group,What helps?\n" + "".join(f"{i},Staff,Supervision\n" for i in range(n))
