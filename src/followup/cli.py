@@ -101,12 +101,36 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     import waitress
+    from django.conf import settings
 
     from followup.wsgi import application
 
     print(f"Followup is at http://{args.host}:{args.port}/  (press Ctrl+C to stop)", flush=True)
+    # A request body larger than FOLLOWUP_MAX_UPLOAD_MB allows is refused with 413 as soon as
+    # its Content-Length is read (a chunked one as soon as it passes the limit), never read.
     waitress.serve(
-        application, host=args.host, port=args.port, threads=args.threads, ident="Followup"
+        application,
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        ident="Followup",
+        max_request_body_size=settings.MAX_REQUEST_BYTES,
+    )
+    return 0
+
+
+def cmd_purge_uploads(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    from followup.evidence.surveys import purge_expired_surveys
+    from followup.indicators.actions import purge_expired_uploads
+
+    operator = _operator()
+    surveys, files = purge_expired_surveys(operator), purge_expired_uploads(operator)
+    print(
+        f"Purged {surveys} survey file{'s' if surveys != 1 else ''} and {files} data "
+        f"file{'s' if files != 1 else ''} staged more than {settings.STAGED_UPLOAD_DAYS} "
+        f"day{'s' if settings.STAGED_UPLOAD_DAYS != 1 else ''} ago and never imported."
     )
     return 0
 
@@ -223,7 +247,7 @@ def cmd_import_data(args: argparse.Namespace) -> int:
         mapping = (
             load_mapping(Path(args.mapping).read_text(encoding="utf-8")) if args.mapping else None
         )
-        table = read_table(data, args.file)
+        table = read_table(data, args.file, command_line=True)
     except OSError as error:
         return _fail(f"import-data: cannot read {error.filename}: {error.strerror}.")
     except (TableError, ValueError) as error:
@@ -316,18 +340,23 @@ def cmd_export_refi(args: argparse.Namespace) -> int:
 
 
 def cmd_import_refi(args: argparse.Namespace) -> int:
-    from followup.evidence.actions import import_exchange
+    from followup.core.uploads import UploadError, check_size
+    from followup.evidence.actions import AlreadyImported, import_exchange
     from followup.evidence.refi import ExchangeError
     from followup.evidence.refi_import import import_summary, read_qdc, read_qdpx
 
     partnership = _partnership(args.command, args.partnership)
     try:
+        check_size(Path(args.file).stat().st_size)
         data = Path(args.file).read_bytes()
         found = read_qdpx(data) if args.command == "import-qdpx" else read_qdc(data)
         counts = import_exchange(_operator(), partnership, found)
     except OSError as error:
         return _fail(f"{args.command}: cannot read {error.filename}: {error.strerror}.")
-    except ExchangeError as error:
+    except AlreadyImported as error:
+        print(f"{args.file}: {error}")
+        return 0
+    except (ExchangeError, UploadError) as error:
         return _fail(f"{args.command}: {args.file}: {error}")
     print(import_summary(counts, found.warnings))
     return 0
@@ -450,6 +479,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     add("migrate", cmd_migrate, "Create or update the database tables.")
+    add(
+        "purge-uploads",
+        cmd_purge_uploads,
+        "Delete survey and data files staged for import more than FOLLOWUP_STAGED_UPLOAD_DAYS "
+        "days ago and never imported (each new upload does this too). Run it daily from cron "
+        "or a systemd timer.",
+    )
     create = add(
         "createuser",
         cmd_createuser,

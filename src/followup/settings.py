@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from followup.env import (
     database_from_url,
     env_bool,
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "followup.core.uploads.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "followup.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -96,6 +99,19 @@ SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Uploads (docs/configuration.md, docs/security.md): the one setting is the largest file; the
+# largest request is that and a little room for the form's other fields. `followup serve` gives
+# waitress MAX_REQUEST_BYTES, and core.uploads.RequestSizeMiddleware refuses a larger body before
+# it is read under any other server.
+MAX_UPLOAD_MB = env_int("FOLLOWUP_MAX_UPLOAD_MB", 20, minimum=1)
+if MAX_UPLOAD_MB > 100:
+    raise ImproperlyConfigured(f"FOLLOWUP_MAX_UPLOAD_MB must be at most 100; got {MAX_UPLOAD_MB}.")
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+# Days a staged upload (a survey or data file awaiting its import) is kept before it is purged.
+STAGED_UPLOAD_DAYS = env_int("FOLLOWUP_STAGED_UPLOAD_DAYS", 7, minimum=1)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -38,6 +38,7 @@ WRITING = {
     "migrate": "records the migrations it applied (test_migration.py)",
     "manage": "records the Django command run",
     "demo": "records who loaded it; its own writes are the demo loader's",
+    "purge-uploads": "checked row by row",
 }
 READ_ONLY = {
     "serve": "serves the web pages, whose writes go through audited actions",
@@ -137,6 +138,25 @@ def test_import_data_records_the_release_it_imports_by_the_operator(
     assert run("import-data", str(path), "--release", "Official 2025") == 0
     (entry,) = assert_recorded(ledger, OPERATOR, "import-data")
     assert (entry.verb, entry.object_repr) == ("data.import", "Official 2025")
+
+
+def test_purge_uploads_records_each_staged_file_it_deletes_by_the_operator(
+    world: World, run: Any
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from followup.evidence.models import SurveyUpload
+    from followup.indicators.models import ImportUpload
+
+    long_ago = timezone.now() - datetime.timedelta(days=365)
+    ImportUpload.objects.filter(pk=world.home.upload.pk).update(created_at=long_ago)
+    SurveyUpload.objects.filter(pk=world.away.survey.pk).update(created_at=long_ago)
+    ledger = Ledger()
+    assert run("purge-uploads") == 0
+    entries = assert_recorded(ledger, OPERATOR, "purge-uploads")
+    assert sorted(e.verb for e in entries) == ["survey.purge", "upload.purge"]
 
 
 @pytest.mark.parametrize(

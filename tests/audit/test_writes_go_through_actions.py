@@ -1,5 +1,6 @@
-"""Every database write in Followup's code is in an ``actions.py``, a migration, the demo loader,
-or one of the few modules listed below with the reason it may write.
+"""Every database write in Followup's code is in an ``actions.py`` (or an ``actions_*.py`` split
+from one), a migration, the demo loader, or one of the few modules listed below with the reason it
+may write.
 
 The scan reads each module's syntax tree and reports calls of ``.save()``, ``.create()``,
 ``.update()``, ``.delete()``, ``.get_or_create()``, ``.update_or_create()``, ``bulk_*``, a
@@ -77,6 +78,7 @@ def _allowed(relative: str) -> bool:
     parts = relative.split("/")
     return (
         parts[-1] == "actions.py"
+        or (parts[-1].startswith("actions_") and parts[-1].endswith(".py"))
         or "migrations" in parts
         or parts[0] == "demo"
         or relative in ALLOWED

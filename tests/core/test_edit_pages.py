@@ -107,6 +107,8 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "core:home": READ,
     "accounts:login": "signs in",
     "accounts:logout": "signs out",
+    "evidence:survey_discard": "a button that forgets a staged survey",
+    "indicators:upload_discard": "a button that forgets a staged data file",
     "partnerships:home": READ,
     "inspections:create": CREATE,
     "inspections:detail": READ,

@@ -1,10 +1,24 @@
-"""No input gives a server error: every form, posted hostile values, answers below 500."""
+"""No input gives a server error: every field of every form, posted hostile values, answers
+below 500.
+
+The fields come from the pages themselves: every page is read as the admin, and every
+``<form method="post">`` on it is collected with the URL it posts to and the names of its
+fields (hidden ones too), so a form on one page that posts to another (the mouse-selection
+coding form on a source page, the publish buttons on a report) is reached as well as the page's
+own form. A test checks that every page that takes a POST was found with its fields, and file
+fields are sent hostile files as well as hostile values.
+"""
 
 from __future__ import annotations
 
-import pytest
-from django.urls import reverse
+from html.parser import HTMLParser
+from typing import Any
 
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import Resolver404, resolve, reverse
+
+from tests import hostile
 from tests.partnerships.test_access_matrix import MATRIX
 
 HOSTILE = [
@@ -23,31 +37,129 @@ HOSTILE = [
     "x" * 20000,
 ]
 
-# Publishing renders a whole report in three formats, so its one field gets the values that
-# matter for free text only (an empty note, a null character, any script, a very long note).
+# Publishing renders a whole report in three formats, so its fields get the values that matter
+# for free text only (an empty note, a null character, any script, a very long note).
 SLOW = {"reports:review_publish", "reports:inspection_publish"}
 SLOW_VALUES = ["", "\x00", "Ceòl agus òrain 🎻 قصيدة", "x" * 20000]
+
+# Hostile files for file fields: small ones (the large ones are in test_hostile_uploads.py).
+HOSTILE_FILES = [
+    ("empty.csv", b""),
+    ("garbage.csv", b"\xff\xfe\x00\x00garbage\x00\x01"),
+    ("nul.txt", b"a\x00b"),
+    ("broken.xlsx", b"PK\x03\x04 not a workbook"),
+    ("entity.xlsx", hostile.xlsx_undefined_entity()),
+    ("laughs.qdc", hostile.qdc_billion_laughs()),
+    ("deep.qdc", hostile.qdc_nested(500)),
+    ("crc.qdpx", hostile.qdpx_bad_crc()),
+    ("broken.docx", b"PK\x03\x04 not a document"),
+    ("broken.pdf", b"%PDF-1.4 nonsense"),
+    ("no-extension", b"a,b\n1,2\n"),
+]
 
 FORM_URLS = sorted(
     name for name, row in MATRIX.items() if row[2] is not None and name.split(":")[0] != "accounts"
 )
 
 
+class _Forms(HTMLParser):
+    """The POST forms of a page: (action, {field name: input type})."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, dict[str, str]]] = []
+        self._current: dict[str, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        if tag == "form" and found.get("method", "get").lower() == "post":
+            self._current = {}
+            self.forms.append((found.get("action", ""), self._current))
+        elif tag in ("input", "select", "textarea") and self._current is not None:
+            name = found.get("name")
+            kind = found.get("type", tag).lower()
+            if name and name != "csrfmiddlewaretoken" and kind not in ("submit", "button"):
+                self._current[name] = kind
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._current = None
+
+
+def _url(world: Any, name: str) -> str:
+    kwargs = MATRIX[name][0]
+    return reverse(name, kwargs=kwargs(world.home) if kwargs else None)
+
+
+_FIELDS: dict[str, dict[str, str]] = {}
+
+
+def fields_by_url_name(world: Any) -> dict[str, dict[str, str]]:
+    """Every POST form's fields, by the URL name it posts to, read from every page once."""
+    if _FIELDS:
+        return _FIELDS
+    client = world.client_for("admin")
+    for name in sorted(MATRIX):
+        url = _url(world, name)
+        page = client.get(url)
+        if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
+            continue
+        parser = _Forms()
+        parser.feed(page.content.decode())
+        for action, fields in parser.forms:
+            try:
+                target = resolve(action or url)
+            except Resolver404:
+                continue
+            key = f"{target.namespace}:{target.url_name}" if target.namespace else target.url_name
+            key = key or ""
+            _FIELDS.setdefault(key, {}).update(fields)
+    return _FIELDS
+
+
+# Pages that take a POST with no field at all (a button), or whose form no page shows in the
+# test world: every other POST page must be found with its fields.
+BUTTONS = {
+    "evidence:add_qi_codes",
+    "evidence:add_wellbeing",
+    "evidence:coding_remove",
+    "evidence:quote_approve",
+    "evidence:survey_discard",
+    "indicators:upload_discard",
+    "indicators:upload_preview",
+}
+
+
+def test_every_page_that_takes_a_post_is_found_in_a_page_with_its_fields(world):
+    """The fields the pages show are what the hostile test posts, so a new form cannot be left
+    out: a POST page found without fields must be a button, named here."""
+    found = fields_by_url_name(world)
+    assert {name for name in FORM_URLS if not found.get(name)} == BUTTONS
+
+
 @pytest.mark.parametrize("name", FORM_URLS)
 def test_hostile_values_in_every_field_never_give_a_server_error(world, name):
+    fields = fields_by_url_name(world).get(name, {})
     client = world.client_for("admin")
-    kwargs = MATRIX[name][0]
-    url = reverse(name, kwargs=kwargs(world.home) if kwargs else None)
+    url = _url(world, name)
     page = client.get(url)
     form = page.context["form"] if page.context and "form" in page.context else None
-    fields = list(form.fields) if form is not None else ["on", "status", "rating", "note"]
-    if name in SLOW:
-        fields.append("correction_note")
+    names = {field: "text" for field in (form.fields if form is not None else [])}
+    names |= fields
+    if name in SLOW:  # shown only once a first version is published
+        names["correction_note"] = "textarea"
+    files = [field for field, kind in names.items() if kind == "file"]
+    values = [field for field in names if field not in files]
     for value in SLOW_VALUES if name in SLOW else HOSTILE:
-        response = client.post(url, {field: value for field in fields})
+        response = client.post(url, {field: value for field in values})
         assert response.status_code < 500, (name, value[:20])
-        many = client.post(url, {field: [value, value] for field in fields})
+        many = client.post(url, {field: [value, value] for field in values})
         assert many.status_code < 500, (name, value[:20])
+    for filename, content in HOSTILE_FILES if files else []:
+        data: dict[str, Any] = {field: "x" for field in values}
+        data |= {field: SimpleUploadedFile(filename, content) for field in files}
+        response = client.post(url, data)
+        assert response.status_code < 500, (name, filename)
 
 
 def test_sign_in_with_hostile_values_never_gives_a_server_error(world):

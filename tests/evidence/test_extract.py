@@ -77,7 +77,8 @@ def test_a_pdfs_text_layer_comes_across():
         ("scan.pdf", pdf_file([]), "The PDF has no text to take"),
         ("broken.pdf", b"%PDF-1.4 nonsense", "could not be read as a PDF"),
         ("broken.docx", b"PK\x03\x04 nonsense", "could not be read as a Word (.docx) document"),
-        ("big.txt", b"a" * (10 * 1024 * 1024 + 1), "smaller than 10 MB"),
+        ("big.txt", b"a" * (20 * 1024 * 1024 + 1), "smaller than 20 MB"),
+        ("long.txt", b"a" * 1_000_001, "more than 1,000,000 characters"),
     ],
 )
 def test_unreadable_files_are_refused_with_the_reason(name, data, reason):

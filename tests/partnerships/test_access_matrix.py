@@ -114,6 +114,12 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "indicators:upload": (slug, MANAGE_DATA, MANAGE_DATA),
     # The lead posts first and imports the file (302); later posts see it already imported (200).
     "indicators:upload_preview": (of("upload"), MANAGE_DATA, {**MANAGE_DATA, "lead": 302}),
+    # The lead discards the staged file (302); those who may then find it gone (404).
+    "indicators:upload_discard": (
+        of("upload"),
+        {**{w: 405 for w in WHO}, None: 302},
+        {**expect(("lead", "editor", "admin"), ok=404), "lead": 302},
+    ),
     "evidence:sources": (slug, READ, None),
     "evidence:source_create": (slug, CODE_EVIDENCE, CODE_EVIDENCE),
     # A source's words are for those who code or approve evidence; only those who code may post
@@ -131,6 +137,12 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "evidence:survey_upload": (slug, CODE_EVIDENCE, CODE_EVIDENCE),
     # An empty POST chooses no roles: every column is left out, so nothing imports (200, errors).
     "evidence:survey_preview": (of("survey"), CODE_EVIDENCE, CODE_EVIDENCE),
+    # The lead discards the staged survey (302); those who may then find it gone (404).
+    "evidence:survey_discard": (
+        of("survey"),
+        {**{w: 405 for w in WHO}, None: 302},
+        {**expect(("lead", "editor", "contributor", "admin"), ok=404), "lead": 302},
+    ),
     "evidence:quote_create": (
         of("coding"),
         CODE_EVIDENCE,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import uuid
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -13,10 +12,9 @@ from django.db import transaction
 
 from followup.audit.log import record, record_many
 from followup.core import writes
-from followup.core.types import Actor, CommandLine
+from followup.evidence.actions_exchange import AlreadyImported as AlreadyImported
+from followup.evidence.actions_exchange import import_exchange as import_exchange
 from followup.evidence.models import WELLBEING_MEANINGS, Case, Code, Coding, Quote, Source
-from followup.evidence.refi import ExchangeError
-from followup.evidence.refi_import import CodeSpec, Exchange
 from followup.evidence.text import normalise
 from followup.frameworks.models import Framework
 from followup.partnerships.access import AnyUser, Capability, require
@@ -386,117 +384,6 @@ def approve_quote(user: AnyUser, quote: Quote) -> Quote:
                 "approved_at": timezone.now(),
             },
         )
-
-
-def import_exchange(user: Actor, partnership: Partnership, exchange: Exchange) -> dict[str, int]:
-    """Write a checked REFI-QDA file's codes, cases, sources and codings, all or nothing.
-
-    A code whose GUID, or whose name under the same parent, is already in the codebook is reused,
-    so a codebook can be imported again safely; a source already imported is refused. ``user`` is
-    the command line's operator, who already holds the database, or a member who may code."""
-    if not isinstance(user, CommandLine):
-        require(user, partnership, Capability.CODE_EVIDENCE)
-    taken = set(
-        Source.objects.filter(
-            partnership=partnership, guid__in=[s.guid for s in exchange.sources]
-        ).values_list("title", flat=True)
-    )
-    if taken:
-        raise ExchangeError(
-            "These sources were imported before, so nothing was imported: "
-            + ", ".join(f"“{t}”" for t in sorted(taken))
-        )
-    counts = {"codes": 0, "sources": 0, "cases": 0, "codings": 0}
-    codes: dict[uuid.UUID, Code] = {}
-    with transaction.atomic():
-
-        def place(spec: CodeSpec, parent: Code | None) -> None:
-            code = (
-                Code.objects.filter(partnership=partnership, guid=spec.guid).first()
-                or Code.objects.filter(
-                    partnership=partnership, parent=parent, name=spec.name
-                ).first()
-            )
-            if code is None:
-                code = Code(
-                    partnership=partnership,
-                    parent=parent,
-                    name=spec.name,
-                    description=spec.description,
-                    colour=spec.colour,
-                    memo=spec.memo,
-                    guid=spec.guid,
-                )
-                writes.create(user, "code.create", code, partnership)
-                counts["codes"] += 1
-            codes[spec.guid] = code
-            for child in spec.children:
-                place(child, code)
-
-        for spec in exchange.codes:
-            place(spec, None)
-        case_of: dict[uuid.UUID, Case] = {}
-        for case_spec in exchange.cases:
-            case = (
-                Case.objects.filter(partnership=partnership, guid=case_spec.guid).first()
-                or Case.objects.filter(partnership=partnership, name=case_spec.name).first()
-            )
-            if case is None:
-                case = Case(
-                    partnership=partnership,
-                    name=case_spec.name,
-                    attributes=case_spec.attributes,
-                    memo=case_spec.memo,
-                    guid=case_spec.guid,
-                )
-                writes.create(user, "case.create", case, partnership)
-                counts["cases"] += 1
-            elif set(case_spec.attributes) - set(case.attributes):
-                writes.update(
-                    user,
-                    "case.update",
-                    case,
-                    partnership,
-                    {"attributes": case_spec.attributes | case.attributes},
-                )
-            for guid in case_spec.sources:
-                case_of[guid] = case
-        for source_spec in exchange.sources:
-            source = Source(
-                partnership=partnership,
-                title=source_spec.name,
-                kind=Source.Kind.DOCUMENT,
-                text=source_spec.text,
-                memo=source_spec.memo,
-                guid=source_spec.guid,
-                case=case_of.get(source_spec.guid),
-                created_by=user if isinstance(user, User) else None,
-            )
-            writes.create(user, "source.import", source, partnership)
-            counts["sources"] += 1
-            seen: set[tuple[int, int, int]] = set()
-            rows = []
-            for c in source_spec.codings:
-                code = codes[c.code]
-                if (code.pk, c.start, c.end) in seen:
-                    continue
-                seen.add((code.pk, c.start, c.end))
-                rows.append(
-                    Coding(
-                        source=source,
-                        code=code,
-                        start=c.start,
-                        end=c.end,
-                        memo=c.memo,
-                        guid=c.guid,
-                        created_by=user if isinstance(user, User) else None,
-                    )
-                )
-            Coding.objects.bulk_create(rows)
-            counts["codings"] += len(rows)
-            if rows:
-                record(user, "coding.import", source, {"codings": [None, len(rows)]}, partnership)
-    return counts
 
 
 def _check_span(source: Source, start: int, end: int) -> None:

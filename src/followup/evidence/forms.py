@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 
 from followup.core.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm, date_field
-from followup.evidence.extract import MAX_BYTES, ExtractError, extract_text
+from followup.core.uploads import MAX_TEXT_CHARS, UploadError, check_size
+from followup.evidence.extract import ExtractError, extract_text
 from followup.evidence.models import Case, Code, Source
 from followup.evidence.text import sentences
 from followup.frameworks.models import QualityIndicator
@@ -34,15 +35,23 @@ class SourceForm(StrictForm):
     )
     collected_on = date_field("When it was collected")
 
+    def clean_text(self) -> str:
+        text = str(self.cleaned_data.get("text") or "")
+        if len(text) > MAX_TEXT_CHARS:
+            raise forms.ValidationError(
+                f"The text must be at most {MAX_TEXT_CHARS:,} characters; split it into smaller "
+                "sources"
+            )
+        return text
+
     def clean_file(self) -> str:
         upload = self.cleaned_data.get("file")
         if not upload:
             return ""
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError("The file must be smaller than 10 MB")
         try:
+            check_size(upload.size)
             return extract_text(upload.name, bytes(upload.read()))
-        except ExtractError as error:
+        except (ExtractError, UploadError) as error:
             raise forms.ValidationError(str(error)) from None
 
     def clean(self) -> dict[str, Any]:
@@ -149,6 +158,10 @@ class SurveyForm(StrictForm):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError("The survey file must be a CSV or XLSX file")
+        try:
+            check_size(upload.size)
+        except UploadError as error:
+            raise forms.ValidationError(str(error)) from None
         return upload
 
 
@@ -206,8 +219,10 @@ class ExchangeForm(StrictForm):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".qdc", ".qdpx")):
             raise forms.ValidationError("The file must be a .qdc or .qdpx file")
-        if upload.size > 50 * 1024 * 1024:
-            raise forms.ValidationError("The file must be smaller than 50 MB")
+        try:
+            check_size(upload.size)
+        except UploadError as error:
+            raise forms.ValidationError(str(error)) from None
         return upload
 
 

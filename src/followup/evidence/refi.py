@@ -18,7 +18,6 @@ gives cases no notes); case attributes are text ``Variable``s.
 from __future__ import annotations
 
 import io
-import re
 import uuid
 import zipfile
 from collections import defaultdict
@@ -30,6 +29,7 @@ from xml.etree import ElementTree as ET
 
 import xmlschema
 
+from followup.core.uploads import UploadError, parse_xml
 from followup.evidence.models import Case, Code, Coding, Source
 from followup.partnerships.models import Partnership
 
@@ -52,41 +52,58 @@ def schema(name: str) -> xmlschema.XMLSchema:
     return xmlschema.XMLSchema(str(files("followup.evidence") / "schemas" / filename))
 
 
-def schema_problems(xml: bytes | str, name: str, limit: int = 5) -> list[str]:
-    """What the schema says is wrong with the document, in plain words (empty when valid)."""
-    try:
-        text = xml.decode("utf-8") if isinstance(xml, bytes) else xml
-    except UnicodeDecodeError:
-        return ["The file is not well-formed XML: it is not UTF-8 text"]
-    try:
-        resource = xmlschema.XMLResource(text, defuse="always")
-    except (xmlschema.XMLResourceError, ET.ParseError, ValueError) as problem:
-        return [f"The file is not well-formed XML: {problem}"]
+def schema_problems(xml: bytes | str | ET.Element, name: str, limit: int = 5) -> list[str]:
+    """What the schema says is wrong with the document, in plain words (empty when valid).
+
+    ``xml`` is the file's bytes or text (parsed here without DTDs or entities, within the budget
+    of ``core.uploads.parse_xml``), or a root element already parsed that way."""
+    if isinstance(xml, ET.Element):
+        root = xml
+    else:
+        data = xml.encode("utf-8") if isinstance(xml, str) else xml
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return ["The file is not well-formed XML: it is not UTF-8 text"]
+        try:
+            root = parse_xml(data, "file")
+        except UploadError as problem:
+            return [str(problem)]
     problems = []
-    for error in schema(name).iter_errors(resource):
+    for error in schema(name).iter_errors(root):
         problems.append(_plain(error))
         if len(problems) >= limit:
             break
     return problems
 
 
-def _plain(error: Any) -> str:
-    reason = re.sub(r"\{urn:QDA-XML:\w+:1\.0\}", "", str(error.reason or error.message))
-    reason = re.sub(
-        r"value doesn't match any pattern of \['\(\[0-9a-fA-F\]\{8\}.*",
+_NAMESPACES = ("{urn:QDA-XML:codebook:1.0}", "{urn:QDA-XML:project:1.0}")
+_PATTERNS = (
+    (
+        "value doesn't match any pattern of ['([0-9a-fA-F]{8}",
         "is not a GUID (32 hexadecimal digits in groups of 8-4-4-4-12)",
-        reason,
-    )
-    reason = re.sub(
-        r"value doesn't match any pattern of \['#.*",
-        "is not a colour such as #1d70b8",
-        reason,
-    )
+    ),
+    ("value doesn't match any pattern of ['#", "is not a colour such as #1d70b8"),
+)
+
+
+def _plain(error: Any) -> str:
+    """The schema's complaint in plain words. Plain string operations only: the complaint quotes
+    the file, so no regular expression runs over it."""
+    reason = str(error.reason or error.message)[:500]
+    for namespace in _NAMESPACES:
+        reason = reason.replace(namespace, "")
+    for pattern, plain in _PATTERNS:
+        at = reason.find(pattern)
+        if at >= 0:
+            reason = reason[:at] + plain
     element = getattr(error, "elem", None)
     name = element.get("name") if element is not None and hasattr(element, "get") else None
     where = str(error.path or "the document")
+    for namespace in _NAMESPACES:
+        where = where.replace(namespace, "")
     if name:
-        where += f" (name “{name}”)"
+        where += f" (name “{name[:100]}”)"
     return f"At {where}: {reason}"
 
 

@@ -11,22 +11,32 @@ each position is carried over to the same place in the normalised text.
 
 Known departures from the schema that other tools write, and which are accepted:
 - an empty ``<Sets/>`` (Taguette 1.5 writes one into every codebook; the schema wants a ``Set``).
+
+What a file may cost is bounded (``core.uploads``): the archive is unpacked once within a budget,
+the XML is parsed without DTDs or entities and within a budget of depth and elements, each
+source's text and the project's text in all are capped, and no step takes time growing faster
+than the file (no regular expression runs over it; positions are mapped in one pass).
 """
 
 from __future__ import annotations
 
-import io
-import re
 import uuid
 import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
+from followup.core.uploads import (
+    MAX_TEXT_CHARS,
+    QDPX,
+    UploadError,
+    open_archive,
+    parse_xml,
+)
 from followup.evidence.refi import CODEBOOK_NS, PROJECT_NS, ExchangeError, schema_problems
-from followup.evidence.text import normalise
+from followup.evidence.text import normalise, normalised_offsets
 
-MAX_ARCHIVE = 200 * 1024 * 1024
-_EMPTY_SETS = re.compile(rb"<(?:\w+:)?Sets\s*/>|<((?:\w+:)?Sets)(\s[^>]*)?>\s*</\1>")
+# The text of all the sources and notes of one project, in characters.
+MAX_PROJECT_CHARS = 20_000_000
 
 
 @dataclass
@@ -77,11 +87,11 @@ class Exchange:
 
     def all_codes(self) -> list[CodeSpec]:
         found: list[CodeSpec] = []
-        stack = list(self.codes)
+        stack = list(reversed(self.codes))
         while stack:
-            code = stack.pop(0)
+            code = stack.pop()
             found.append(code)
-            stack[0:0] = code.children
+            stack.extend(reversed(code.children))
         return found
 
 
@@ -98,17 +108,38 @@ def _colour(value: str | None) -> str:
 
 
 def _checked(xml: bytes, schema_name: str) -> ET.Element:
+    kind = "codebook" if schema_name == "Codebook" else "project"
+    refused = f"This is not a valid REFI-QDA {kind} file, so nothing was imported. "
     if xml.startswith(b"\xef\xbb\xbf"):
         xml = xml[3:]
-    xml = _EMPTY_SETS.sub(b"", xml)
-    problems = schema_problems(xml, schema_name)
-    if problems:
-        kind = "codebook" if schema_name == "Codebook" else "project"
+    try:
+        xml.decode("utf-8")
+    except UnicodeDecodeError:
         raise ExchangeError(
-            f"This is not a valid REFI-QDA {kind} file, so nothing was imported. "
-            + " ".join(problems)
-        )
-    return ET.fromstring(xml)
+            refused + "The file is not well-formed XML: it is not UTF-8 text"
+        ) from None
+    try:
+        root = parse_xml(xml, "file")
+    except UploadError as error:
+        raise ExchangeError(refused + str(error)) from None
+    _drop_empty_sets(root)
+    problems = schema_problems(root, schema_name)
+    if problems:
+        raise ExchangeError(refused + " ".join(problems))
+    return root
+
+
+def _drop_empty_sets(root: ET.Element) -> None:
+    """Taguette's empty ``<Sets/>``: removed before the schema sees it."""
+    for parent in root.iter():
+        for child in list(parent):
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if (
+                tag.rpartition("}")[2] == "Sets"
+                and len(child) == 0
+                and not (child.text or "").strip()
+            ):
+                parent.remove(child)
 
 
 def _memo(element: ET.Element, ns: str, notes: dict[str, str]) -> str:
@@ -137,6 +168,11 @@ def _codes(parent: ET.Element, ns: str, notes: dict[str, str]) -> list[CodeSpec]
 
 def read_qdc(data: bytes) -> Exchange:
     """A ``.qdc`` codebook, checked against the Codebook schema."""
+    if data[:4] == b"PK\x03\x04":
+        raise ExchangeError(
+            "This is not a valid REFI-QDA codebook file, so nothing was imported. "
+            "The file is not well-formed XML: it is a ZIP archive (a .qdpx project?)"
+        )
     root = _checked(data, "Codebook")
     codebook = root.find(f"{{{CODEBOOK_NS}}}Codes")
     exchange = Exchange(codes=_codes(codebook, CODEBOOK_NS, {}) if codebook is not None else [])
@@ -168,34 +204,73 @@ def _check_codes(exchange: Exchange) -> None:
     siblings(exchange.codes, "at the top level")
 
 
-def _position_map(raw: str, positions: set[int]) -> dict[int, int]:
-    """Where each position of the raw text lands in the normalised text."""
-    if normalise(raw) == raw:
-        return {position: position for position in positions}
-    return {position: len(normalise(raw[:position])) for position in positions}
+class _Reader:
+    """The archive's entries, and the text read from them so far against the project's cap."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+        self.names = {info.filename: info for info in archive.infolist()}
+        self.chars = 0
+
+    def text(self, text: str, label: str) -> str:
+        """Text of a source or note, within the caps, without null characters."""
+        if len(text) > MAX_TEXT_CHARS:
+            raise self.too_long(label)
+        self.chars += len(text)
+        if self.chars > MAX_PROJECT_CHARS:
+            raise ExchangeError(
+                f"The project holds more than {MAX_PROJECT_CHARS:,} characters of text; "
+                "export it in parts. Nothing was imported"
+            )
+        if "\x00" in text:
+            raise ExchangeError(f"{label} contains a null character; nothing was imported")
+        return text
+
+    @staticmethod
+    def too_long(label: str) -> ExchangeError:
+        return ExchangeError(
+            f"{label} holds more than {MAX_TEXT_CHARS:,} characters of text; split it into "
+            "smaller sources. Nothing was imported"
+        )
+
+    def read(self, path: str, label: str) -> str:
+        if not path.startswith("internal://"):
+            raise ExchangeError(
+                f"{label}: its text is at {path[:200]}, outside the archive; export the project "
+                "with the sources inside it (internal://)"
+            )
+        inner = "sources/" + path.removeprefix("internal://")
+        info = self.names.get(inner)
+        if info is None:
+            raise ExchangeError(f"{label}: the archive has no file {inner[:200]}")
+        if info.file_size > 4 * MAX_TEXT_CHARS:  # more bytes than the longest text may have
+            raise self.too_long(label)
+        try:
+            return self.text(self.archive.read(inner).decode("utf-8-sig"), label)
+        except UnicodeDecodeError:
+            raise ExchangeError(f"{label}: {inner[:200]} is not UTF-8 text") from None
 
 
 def read_qdpx(data: bytes) -> Exchange:
     """A ``.qdpx`` project, checked against the Project schema and its own references."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ExchangeError("This is not a .qdpx file: a .qdpx file is a ZIP archive") from None
-    if sum(info.file_size for info in archive.infolist()) > MAX_ARCHIVE:
-        raise ExchangeError("The archive unpacks to more than 200 MB; split the project")
-    names = {info.filename: info for info in archive.infolist()}
-    if "project.qde" not in names:
+        archive = open_archive(data, QDPX)
+    except UploadError as error:
+        raise ExchangeError(f"{error}. Nothing was imported.") from None
+    reader = _Reader(archive)
+    if "project.qde" not in reader.names:
         raise ExchangeError("The archive has no project.qde file at its top level")
     root = _checked(archive.read("project.qde"), "Project")
     p = PROJECT_NS
     warnings: list[str] = []
     notes = {}
     for note in root.iterfind(f"{{{p}}}Notes/{{{p}}}Note"):
+        label = f"The note “{(note.get('name') or '')[:100]}”"
         text = note.findtext(f"{{{p}}}PlainTextContent")
         path = note.get("plainTextPath")
         if text is None and path:
-            text = _read_source(archive, names, path, note.get("name") or "a note")
-        notes[note.get("guid", "").upper()] = normalise(text or "")
+            text = reader.read(path, label)
+        notes[note.get("guid", "").upper()] = normalise(reader.text(text or "", label))
     codebook = root.find(f"{{{p}}}CodeBook/{{{p}}}Codes")
     exchange = Exchange(codes=_codes(codebook, p, notes) if codebook is not None else [])
     _check_codes(exchange)
@@ -207,9 +282,16 @@ def read_qdpx(data: bytes) -> Exchange:
                 f"{count} {kind.removesuffix('Source').lower()} source{'s' if count != 1 else ''} "
                 "left out: Followup holds text sources only"
             )
+    source_guids: set[uuid.UUID] = set()
     for element in root.iterfind(f"{{{p}}}Sources/{{{p}}}TextSource"):
-        exchange.sources.append(_text_source(element, archive, names, notes, code_guids, warnings))
-    source_guids = {source.guid for source in exchange.sources}
+        source = _text_source(element, reader, notes, code_guids, warnings)
+        if source.guid in source_guids:
+            raise ExchangeError(
+                f"Two sources share the GUID {source.guid}, so nothing was imported. "
+                f"The second is “{source.name}”."
+            )
+        source_guids.add(source.guid)
+        exchange.sources.append(source)
     variables = {
         variable.get("guid", "").upper(): variable.get("name", "")
         for variable in root.iterfind(f"{{{p}}}Variables/{{{p}}}Variable")
@@ -258,39 +340,24 @@ def _variable_values(element: ET.Element, variables: dict[str, str]) -> dict[str
     return attributes
 
 
-def _read_source(
-    archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], path: str, label: str
-) -> str:
-    if not path.startswith("internal://"):
-        raise ExchangeError(
-            f"{label}: its text is at {path}, outside the archive; export the project with the "
-            "sources inside it (internal://)"
-        )
-    inner = "sources/" + path.removeprefix("internal://")
-    if inner not in names:
-        raise ExchangeError(f"{label}: the archive has no file {inner}")
-    try:
-        return archive.read(inner).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ExchangeError(f"{label}: {inner} is not UTF-8 text") from None
-
-
 def _text_source(
     element: ET.Element,
-    archive: zipfile.ZipFile,
-    names: dict[str, zipfile.ZipInfo],
+    reader: _Reader,
     notes: dict[str, str],
     code_guids: set[uuid.UUID],
     warnings: list[str],
 ) -> SourceSpec:
     p = PROJECT_NS
     name = (element.get("name") or "").strip()[:300] or f"Source {element.get('guid')}"
+    label = f"The source “{name}”"
     raw = element.findtext(f"{{{p}}}PlainTextContent")
     if raw is None:
         path = element.get("plainTextPath")
         if not path:
-            raise ExchangeError(f"The source “{name}” has neither text nor a plainTextPath")
-        raw = _read_source(archive, names, path, f"The source “{name}”")
+            raise ExchangeError(f"{label} has neither text nor a plainTextPath")
+        raw = reader.read(path, label)
+    else:
+        raw = reader.text(raw, label)
     raw = raw.lstrip("\ufeff")
     selections = element.findall(f"{{{p}}}PlainTextSelection")
     positions: set[int] = set()
@@ -302,7 +369,10 @@ def _text_source(
                 f"of {len(raw)} characters; nothing was imported"
             )
         positions.update((start, end))
-    where = _position_map(raw, positions)
+    try:
+        where = normalised_offsets(raw, positions)
+    except ValueError as error:
+        raise ExchangeError(f"{label}: {error}; nothing was imported") from None
     spec = SourceSpec(guid=_uuid(element.get("guid", "")), name=name, text=normalise(raw))
     spec.memo = _memo(element, p, notes)
     empty = 0

@@ -1,5 +1,12 @@
 """Survey import: one source per respondent, each answer a titled section, and a case per
-respondent carrying the attribute columns. All or nothing: any problem imports nothing."""
+respondent carrying the attribute columns. All or nothing: any problem imports nothing.
+
+The file is read once, when it is staged; the upload then keeps the table (``staged_bytes``), so
+the preview never reads the file again. A staged survey can be discarded, and one never imported
+is purged ``FOLLOWUP_STAGED_UPLOAD_DAYS`` days after it was staged (at each new survey upload, and
+by ``followup purge-uploads``). Two identical import submits are harmless: the second waits for
+the first, under a lock on the upload, and is told the survey is already imported.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +14,25 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from followup.audit.log import diff, record, record_many, snapshot
+from followup.core.types import Actor
+from followup.core.uploads import UploadError, check_size
 from followup.evidence.models import Case, Source, SurveyUpload
 from followup.evidence.text import normalise
-from followup.indicators.reading import Table, TableError, read_table
+from followup.indicators.reading import Table, TableError, read_table, staged_bytes, staged_table
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.partnerships.models import Partnership
+
+
+class AlreadyImported(Exception):
+    """The survey was imported already (the second of two submits, say)."""
+
 
 ROLES = (
     ("respondent", "Respondent id"),
@@ -35,7 +51,8 @@ class SurveyPlan:
 
 
 def read(upload: SurveyUpload) -> Table:
-    return read_table(bytes(upload.data), upload.filename)
+    """The staged table, read from the file once when it was staged."""
+    return staged_table(bytes(upload.data), upload.filename)
 
 
 def guess_roles(table: Table) -> dict[str, str]:
@@ -109,39 +126,47 @@ def import_survey(
 ) -> int:
     """Create a case and a source for every respondent with an answer; raise ValidationError
     listing every problem, and import nothing, otherwise. ``collected_on`` is when the survey
-    was run: the date of every answer (a report's evidence cut-off goes by it)."""
+    was run: the date of every answer (a report's evidence cut-off goes by it). Raise
+    ``AlreadyImported`` if the survey was imported already, even by a submit running at the same
+    moment."""
     partnership: Partnership = upload.partnership
     require(user, partnership, Capability.CODE_EVIDENCE)
     if upload.imported_at is not None:
-        raise ValidationError("This survey has already been imported")
+        raise AlreadyImported
     try:
         plan = plan_survey(read(upload), roles)
     except TableError as error:
         raise ValidationError(str(error)) from None
     if plan.errors:
         raise ValidationError(plan.errors)
-    names = {name for _, name, _, _ in plan.respondents}
-    taken = set(
-        Case.objects.filter(
-            partnership=partnership, name__in={f"{upload.title}: {n}" for n in names}
-        ).values_list("name", flat=True)
-    )
-    if taken:
-        raise ValidationError([f"Respondent {sorted(taken)[0]!r} is already imported"])
-    from django.utils import timezone
-
-    cases: list[Case] = []
-    sources: list[Source] = []
     with transaction.atomic():
-        for _, respondent, attributes, text in plan.respondents:
-            if not text.strip():
-                continue
-            case = Case.objects.create(
-                partnership=partnership, name=f"{upload.title}: {respondent}", attributes=attributes
+        # The second of two submits waits here for the first, then finds the survey imported.
+        locked = SurveyUpload.objects.select_for_update().filter(pk=upload.pk).first()
+        if locked is None or locked.imported_at is not None:
+            raise AlreadyImported
+        names = {f"{upload.title}: {name}" for _, name, _, _ in plan.respondents}
+        taken = set(
+            Case.objects.filter(partnership=partnership, name__in=names).values_list(
+                "name", flat=True
             )
-            cases.append(case)
-            sources.append(
-                Source.objects.create(
+        )
+        if taken:
+            raise ValidationError([f"Respondent {sorted(taken)[0]!r} is already imported"])
+        answered = [r for r in plan.respondents if r[3].strip()]
+        cases = Case.objects.bulk_create(
+            [
+                Case(
+                    partnership=partnership,
+                    name=f"{upload.title}: {respondent}",
+                    attributes=attributes,
+                )
+                for _, respondent, attributes, _ in answered
+            ],
+            batch_size=2000,
+        )
+        sources = Source.objects.bulk_create(
+            [
+                Source(
                     partnership=partnership,
                     title=f"{upload.title}: respondent {respondent}",
                     kind=Source.Kind.SURVEY,
@@ -150,11 +175,15 @@ def import_survey(
                     case=case,
                     created_by=user if isinstance(user, User) else None,
                 )
-            )
-        upload.imported_at = timezone.now()
-        upload.data = b""
-        upload.save(update_fields=["imported_at", "data"])
-        made = len(sources)
+                for (_, respondent, _, text), case in zip(answered, cases, strict=True)
+            ],
+            batch_size=2000,
+        )
+        made = len(answered)
+        locked.imported_at = timezone.now()
+        locked.data = b""
+        locked.save(update_fields=["imported_at", "data"])
+        upload.imported_at, upload.data = locked.imported_at, b""
         record(user, "survey.import", upload, {"respondents": [None, made]}, partnership)
         record_many(user, "case.import", [(c, diff({}, snapshot(c))) for c in cases], partnership)
         record_many(
@@ -166,11 +195,14 @@ def import_survey(
 def stage_survey(
     user: AnyUser, partnership: Partnership, *, title: str, filename: str, data: bytes
 ) -> SurveyUpload:
+    """Read the file once and keep its table for the preview (never the file itself)."""
     require(user, partnership, Capability.CODE_EVIDENCE)
-    if len(data) > 20 * 1024 * 1024:
-        raise ValidationError({"file": "The file must be smaller than 20 MB"})
+    purge_expired_surveys(user)
     try:
+        check_size(len(data))
         table = read_table(data, filename)
+    except UploadError as error:
+        raise ValidationError({"file": str(error)}) from None
     except TableError as error:
         raise ValidationError({"file": f"The file cannot be read: {error}"}) from None
     if not table.rows:
@@ -181,10 +213,53 @@ def stage_survey(
             created_by=user if isinstance(user, User) else None,
             title=title,
             filename=filename[:255],
-            data=data,
+            data=staged_bytes(table),
         )
         record(user, "survey.upload", upload, {"filename": [None, upload.filename]}, partnership)
         return upload
+
+
+def discard_survey(user: AnyUser, upload: SurveyUpload) -> None:
+    """Forget a staged survey that will not be imported."""
+    require(user, upload.partnership, Capability.CODE_EVIDENCE)
+    with transaction.atomic():
+        locked = SurveyUpload.objects.select_for_update().filter(pk=upload.pk).first()
+        if locked is None:
+            return  # discarded already
+        if locked.imported_at is not None:
+            raise ValidationError("This survey has been imported, so there is nothing to discard")
+        record(
+            user,
+            "survey.discard",
+            locked,
+            {"filename": [locked.filename, None]},
+            locked.partnership,
+        )
+        locked.delete()
+
+
+def purge_expired_surveys(actor: Actor, now: datetime.datetime | None = None) -> int:
+    """Delete staged surveys never imported and older than ``FOLLOWUP_STAGED_UPLOAD_DAYS``. The
+    actor is whoever's upload or command set the purge going."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.STAGED_UPLOAD_DAYS)
+    with transaction.atomic():
+        expired = list(
+            SurveyUpload.objects.filter(imported_at__isnull=True, created_at__lt=cutoff)
+            .select_related("partnership")
+            .defer("data")
+        )
+        for upload in expired:
+            record(
+                actor,
+                "survey.purge",
+                upload,
+                {"filename": [upload.filename, None]},
+                upload.partnership,
+            )
+        SurveyUpload.objects.filter(
+            pk__in=[u.pk for u in expired], imported_at__isnull=True
+        ).delete()
+    return len(expired)
 
 
 def roles_from(post: Any, headers: list[str]) -> dict[str, str]:

@@ -10,6 +10,11 @@ urlpatterns = [
     path("p/<slug:slug>/evidence/surveys/new/", views.survey_upload, name="survey_upload"),
     path("p/<slug:slug>/evidence/surveys/<int:pk>/", views.survey_preview, name="survey_preview"),
     path(
+        "p/<slug:slug>/evidence/surveys/<int:pk>/discard/",
+        views.survey_discard,
+        name="survey_discard",
+    ),
+    path(
         "p/<slug:slug>/evidence/codings/<int:pk>/remove/", views.coding_remove, name="coding_remove"
     ),
     path("p/<slug:slug>/evidence/codings/<int:pk>/quote/", views.quote_create, name="quote_create"),

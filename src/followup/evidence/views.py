@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -30,6 +31,7 @@ from followup.evidence.refi import ExchangeError, codebook_xml, project_qdpx
 from followup.evidence.refi_import import import_summary, read_qdc, read_qdpx
 from followup.evidence.text import sentences
 from followup.frameworks.models import Framework
+from followup.indicators.reading import TableError
 from followup.partnerships.access import (
     Capability,
     can,
@@ -320,7 +322,20 @@ def survey_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if upload.imported_at is not None:
         messages.success(request, "This survey has been imported.")
         return redirect("evidence:sources", slug)
-    table = surveys.read(upload)
+    try:
+        table = surveys.read(upload)
+    except TableError as error:
+        # Only an upload staged before tables were kept read once can get here.
+        return render(
+            request,
+            "evidence/survey_preview.html",
+            {
+                "partnership": upload.partnership,
+                "upload": upload,
+                "unreadable": str(error),
+                "staged_days": settings.STAGED_UPLOAD_DAYS,
+            },
+        )
     roles = surveys.guess_roles(table)
     errors: list[str] = []
     dated = SurveyDateForm(request.POST if request.method == "POST" else None)
@@ -332,6 +347,9 @@ def survey_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             made = surveys.import_survey(
                 request.user, upload, roles, collected_on=dated.cleaned_data["collected_on"]
             )
+        except surveys.AlreadyImported:
+            messages.success(request, "This survey has already been imported; nothing was added.")
+            return redirect("evidence:sources", slug)
         except ValidationError as error:
             errors = error.messages
         else:
@@ -359,8 +377,23 @@ def survey_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "errors": errors,
             "rows": len(table.rows),
             "form": dated,
+            "staged_days": settings.STAGED_UPLOAD_DAYS,
         },
     )
+
+
+@login_required
+@require_POST
+def survey_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    require(request.user, partnership_for(request.user, slug), Capability.CODE_EVIDENCE)
+    upload = queries.survey_for(request.user, slug, pk)
+    try:
+        surveys.discard_survey(request.user, upload)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The survey file {upload.filename} was discarded.")
+    return redirect("evidence:sources", slug)
 
 
 @login_required
@@ -428,6 +461,9 @@ def exchange(request: HttpRequest, slug: str) -> HttpResponse:
             reader = read_qdc if upload.name.lower().endswith(".qdc") else read_qdpx
             found = reader(data)
             counts = actions.import_exchange(request.user, partnership, found)
+        except actions.AlreadyImported as error:
+            messages.info(request, str(error))
+            return redirect("evidence:exchange", slug)
         except ExchangeError as error:
             form.add_error("file", str(error))
         else:

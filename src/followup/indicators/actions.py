@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
@@ -11,6 +13,8 @@ from django.utils import timezone
 
 from followup.audit.log import record
 from followup.core import writes
+from followup.core.types import Actor
+from followup.core.uploads import UploadError, check_size
 from followup.indicators.importer import (
     ImportPlan,
     Problem,
@@ -19,7 +23,7 @@ from followup.indicators.importer import (
     plan_import,
 )
 from followup.indicators.models import WELLBEING, ImportUpload, Indicator
-from followup.indicators.reading import TableError, read_table
+from followup.indicators.reading import TableError, read_table, staged_bytes, staged_table
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.partnerships.models import Partnership
 
@@ -111,9 +115,6 @@ def update_indicator(
         )
 
 
-MAX_UPLOAD = 20 * 1024 * 1024
-
-
 def stage_upload(
     user: AnyUser,
     partnership: Partnership,
@@ -124,16 +125,25 @@ def stage_upload(
     create_elements: bool,
     mapping: str = "",
 ) -> ImportUpload:
-    """Keep an uploaded file for its preview. The partnership's own data only."""
+    """Read an uploaded file once and keep its table for the preview (never the file itself).
+    The partnership's own data only. Staged uploads never imported are purged after
+    ``FOLLOWUP_STAGED_UPLOAD_DAYS`` days, here at each new upload and by ``followup
+    purge-uploads``."""
     require(user, partnership, Capability.MANAGE_DATA)
-    if len(data) > MAX_UPLOAD:
-        raise ValidationError({"file": "The file must be smaller than 20 MB"})
+    purge_expired_uploads(user)
+    try:
+        check_size(len(data))
+        table = read_table(data, filename)
+    except UploadError as error:
+        raise ValidationError({"file": str(error)}) from None
+    except TableError as error:
+        raise ValidationError({"file": f"The file cannot be read: {error}"}) from None
     with transaction.atomic():
         upload = ImportUpload(
             partnership=partnership,
             created_by=user if isinstance(user, User) else None,
             filename=filename[:255],
-            data=data,
+            data=staged_bytes(table),
             release=release,
             create_elements=create_elements,
             mapping=mapping,
@@ -154,7 +164,7 @@ def preview_upload(user: AnyUser, upload: ImportUpload) -> ImportPlan:
     require(user, upload.partnership, Capability.MANAGE_DATA)
     try:
         mapping = load_mapping(upload.mapping) if upload.mapping else None
-        table = read_table(bytes(upload.data), upload.filename)
+        table = staged_table(bytes(upload.data), upload.filename)
     except (TableError, ValueError) as error:
         return ImportPlan(layout="unknown", errors=[Problem(None, None, str(error))])
     return plan_import(
@@ -171,6 +181,49 @@ class AlreadyImported(ValidationError):
 
     def __init__(self) -> None:
         super().__init__("This file has already been imported; nothing more was imported.")
+
+
+def discard_upload(user: AnyUser, upload: ImportUpload) -> None:
+    """Forget a staged upload that will not be imported."""
+    require(user, upload.partnership, Capability.MANAGE_DATA)
+    with transaction.atomic():
+        locked = ImportUpload.objects.select_for_update().filter(pk=upload.pk).first()
+        if locked is None:
+            return  # discarded already
+        if locked.applied_at is not None:
+            raise ValidationError("This file has been imported, so there is nothing to discard.")
+        record(
+            user,
+            "upload.discard",
+            locked,
+            {"filename": [locked.filename, None]},
+            locked.partnership,
+        )
+        locked.delete()
+
+
+def purge_expired_uploads(actor: Actor, now: datetime.datetime | None = None) -> int:
+    """Delete staged uploads never imported and older than ``FOLLOWUP_STAGED_UPLOAD_DAYS``. The
+    actor is whoever's upload or command set the purge going."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.STAGED_UPLOAD_DAYS)
+    with transaction.atomic():
+        expired = list(
+            ImportUpload.objects.filter(applied_at__isnull=True, created_at__lt=cutoff)
+            .select_related("partnership")
+            .defer("data")
+        )
+        for upload in expired:
+            record(
+                actor,
+                "upload.purge",
+                upload,
+                {"filename": [upload.filename, None]},
+                upload.partnership,
+            )
+        ImportUpload.objects.filter(
+            pk__in=[u.pk for u in expired], applied_at__isnull=True
+        ).delete()
+    return len(expired)
 
 
 def apply_upload(user: AnyUser, upload: ImportUpload) -> dict[str, int]:

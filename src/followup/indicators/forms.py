@@ -5,11 +5,15 @@ from typing import Any
 from django import forms
 
 from followup.core.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm
+from followup.core.uploads import UploadError, check_size
 from followup.frameworks.models import QualityIndicator
 from followup.indicators.models import WELLBEING, DataElement, Indicator
 from followup.indicators.scope import visible_elements
 from followup.inspections.models import Recommendation
 from followup.partnerships.models import Area, Partnership
+
+# A mapping is a few lines of YAML; a large one would only cost time to parse.
+MAX_MAPPING_BYTES = 256 * 1024
 
 
 class UploadForm(StrictForm):
@@ -36,12 +40,20 @@ class UploadForm(StrictForm):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError("The data file must be a CSV or XLSX file")
+        try:
+            check_size(upload.size)
+        except UploadError as error:
+            raise forms.ValidationError(str(error)) from None
         return upload
 
     def clean_mapping(self) -> str:
         upload = self.cleaned_data.get("mapping")
         if not upload:
             return ""
+        if upload.size > MAX_MAPPING_BYTES:
+            raise forms.ValidationError(
+                f"The mapping must be smaller than {MAX_MAPPING_BYTES // 1024} KB"
+            )
         try:
             return bytes(upload.read()).decode("utf-8")
         except UnicodeDecodeError:

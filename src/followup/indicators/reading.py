@@ -1,12 +1,36 @@
-"""Reading tables from CSV and XLSX files into header names and numbered rows."""
+"""Reading tables from CSV and XLSX files into header names and numbered rows.
+
+What a table may cost is bounded (``core.uploads``): at most ``MAX_TABLE_CELLS`` cells from a CSV
+file and ``MAX_XLSX_CELLS`` from a workbook (openpyxl reads a cell some twenty times more slowly
+than the csv module), larger caps on the command line, whose operator chooses the file; a workbook
+is unpacked once within the archive budget before openpyxl reads it, with ``defusedxml`` (openpyxl
+uses it whenever it is installed, and a workbook is refused if it is not).
+
+A staged upload keeps the table read once, as ``staged_bytes`` (JSON with a marker line), so a
+preview never reads the file again: ``staged_table`` reads it back.
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime
 import io
+import json
 from dataclasses import dataclass
 from typing import Any
+
+from followup.core.uploads import (
+    MAX_TABLE_CELLS,
+    MAX_XLSX_CELLS,
+    XLSX,
+    UploadError,
+    open_archive,
+)
+
+# The command line reads the operator's own files: larger caps, the same archive budget.
+COMMAND_LINE_CELLS = 20_000_000
+COMMAND_LINE_XLSX_CELLS = 2_000_000
+_STAGED = b"followup-table/1\n"
 
 
 class TableError(ValueError):
@@ -31,17 +55,22 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def read_table(data: bytes, filename: str) -> Table:
+def read_table(data: bytes, filename: str, *, command_line: bool = False) -> Table:
     """A table from a CSV (UTF-8, with or without a byte-order mark) or the first sheet of an XLSX."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        return _read_xlsx(data)
+        return _read_xlsx(data, COMMAND_LINE_XLSX_CELLS if command_line else MAX_XLSX_CELLS)
     if name.endswith((".csv", ".txt")) or not name:
-        return _read_csv(data)
+        return _read_csv(data, COMMAND_LINE_CELLS if command_line else MAX_TABLE_CELLS)
     raise TableError(f"{filename}: expected a .csv or .xlsx file")
 
 
-def _read_csv(data: bytes) -> Table:
+def _too_many(limit: int, kind: str) -> TableError:
+    advice = "split it" if kind == "CSV file" else "save the sheet as CSV, or split it"
+    return TableError(f"the {kind} has more than {limit:,} cells; {advice}")
+
+
+def _read_csv(data: bytes, limit: int) -> Table:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -57,8 +86,12 @@ def _read_csv(data: bytes) -> Table:
         raise TableError(f"line 1: {error}") from None
     rows = []
     width = len(headers)
+    cells_read = width
     try:
         for record in reader:
+            cells_read += len(record)
+            if cells_read > limit:
+                raise _too_many(limit, "CSV file")
             if len(record) > width:
                 rows.append((reader.line_num, _cells(headers, record)))
                 continue
@@ -79,9 +112,19 @@ def _cells(headers: list[str], record: list[Any]) -> dict[str, str]:
     return cells
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes, limit: int) -> Table:
+    import openpyxl.xml
     from openpyxl import load_workbook
 
+    if not openpyxl.xml.DEFUSEDXML:
+        raise TableError(
+            "this server cannot read XLSX files safely (openpyxl is not using defusedxml); "
+            "save the sheet as CSV"
+        )
+    try:
+        open_archive(data, XLSX)
+    except UploadError as error:
+        raise TableError(str(error)) from None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -89,25 +132,70 @@ def _read_xlsx(data: bytes) -> Table:
             f"the file is not a readable XLSX workbook ({type(error).__name__})"
         ) from None
     try:
-        sheet = book.worksheets[0]
-        rows_iter = sheet.iter_rows(values_only=True)
-        headers: list[str] = []
-        line = 0
-        for values in rows_iter:
-            line += 1
-            if any(v is not None and str(v).strip() for v in values):
-                headers = [_cell(v) for v in values]
-                break
-        if not headers:
-            raise TableError("the first sheet is empty")
-        while headers and not headers[-1]:
-            headers.pop()
-        rows = []
-        for values in rows_iter:
-            line += 1
-            if not any(v is not None and str(v).strip() for v in values):
-                continue
-            rows.append((line, _cells(headers, list(values))))
-        return Table(headers, rows)
+        return _sheet_rows(book, limit)
+    except TableError:
+        raise
+    except Exception as error:  # a damaged or hostile sheet: XML errors, entities, bad values
+        raise TableError(
+            f"the first sheet of the workbook cannot be read ({type(error).__name__})"
+        ) from None
     finally:
         book.close()
+
+
+def _sheet_rows(book: Any, limit: int) -> Table:
+    if not book.worksheets:
+        raise TableError("the workbook has no sheet")
+    rows_iter = book.worksheets[0].iter_rows(values_only=True)
+    headers: list[str] = []
+    line = cells_read = 0
+    for values in rows_iter:
+        line += 1
+        cells_read += len(values)
+        if cells_read > limit:
+            raise _too_many(limit, "workbook")
+        if any(v is not None and str(v).strip() for v in values):
+            headers = [_cell(v) for v in values]
+            break
+    if not headers:
+        raise TableError("the first sheet is empty")
+    while headers and not headers[-1]:
+        headers.pop()
+    rows = []
+    for values in rows_iter:
+        line += 1
+        cells_read += len(values)
+        if cells_read > limit:
+            raise _too_many(limit, "workbook")
+        if not any(v is not None and str(v).strip() for v in values):
+            continue
+        rows.append((line, _cells(headers, list(values))))
+    return Table(headers, rows)
+
+
+def staged_bytes(table: Table) -> bytes:
+    """The table as a staged upload keeps it: read once, never parsed from the file again."""
+    body = json.dumps(
+        {"headers": table.headers, "rows": table.rows}, ensure_ascii=False, separators=(",", ":")
+    )
+    return _STAGED + body.encode("utf-8")
+
+
+def staged_table(data: bytes, filename: str) -> Table:
+    """The table a staged upload holds. An upload staged before tables were kept this way holds
+    the file itself, which is read now (within the same caps)."""
+    if not data.startswith(_STAGED):
+        return read_table(data, filename)
+    try:
+        body = json.loads(data[len(_STAGED) :].decode("utf-8"))
+        return Table(
+            [str(h) for h in body["headers"]],
+            [
+                (int(line), {str(k): str(v) for k, v in cells.items()})
+                for line, cells in body["rows"]
+            ],
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise TableError(
+            "the staged file is damaged; discard it and upload the file again"
+        ) from None

@@ -23,4 +23,9 @@ urlpatterns = [
     path("p/<slug:slug>/data/quality/", views.quality, name="quality"),
     path("p/<slug:slug>/data/upload/", views.upload, name="upload"),
     path("p/<slug:slug>/data/uploads/<int:pk>/", views.upload_preview, name="upload_preview"),
+    path(
+        "p/<slug:slug>/data/uploads/<int:pk>/discard/",
+        views.upload_discard,
+        name="upload_discard",
+    ),
 ]

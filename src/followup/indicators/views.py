@@ -4,12 +4,14 @@ import base64
 import math
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from followup.core import disclosure
 from followup.core.disclosure import SUPPRESSED, is_disclosive
@@ -222,8 +224,23 @@ def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "plan": plan,
             "again": again,
             "caps": capabilities(request.user, staged.partnership),
+            "staged_days": settings.STAGED_UPLOAD_DAYS,
         },
     )
+
+
+@login_required
+@require_POST
+def upload_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    require(request.user, partnership_for(request.user, slug), Capability.MANAGE_DATA)
+    staged = queries.upload_for(request.user, slug, pk)
+    try:
+        actions.discard_upload(request.user, staged)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The file {staged.filename} was discarded.")
+    return redirect("indicators:upload", slug)
 
 
 @login_required

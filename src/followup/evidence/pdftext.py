@@ -1,0 +1,111 @@
+"""Take the text of a PDF given on standard input, within limits; print JSON on standard output.
+
+Run by ``extract._pdf`` as ``python -m followup.evidence.pdftext``, in a process of its own: the
+operating system stops it after ``PDF_CPU_SECONDS`` of processor time or ``PDF_MEMORY_MB`` of
+memory, whatever the PDF does, and pypdf's own limits on streams are lowered too. It imports pypdf
+only (never Django), so it starts quickly.
+
+Output: ``{"text": "..."}`` or ``{"error": "the reason in plain words"}``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import resource
+import sys
+from typing import Any
+
+CPU_SECONDS = 2
+MEMORY_BYTES = 512 * 1024 * 1024
+MAX_PAGES = 2_000
+MAX_TEXT_CHARS = 1_000_000  # as core.uploads.MAX_TEXT_CHARS (a test checks they agree)
+# pypdf's limits, lowered from its defaults (75 MB a stream) to what one page of text needs.
+STREAM_BYTES = 10 * 1024 * 1024
+
+
+def _limit() -> None:
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+
+
+def text_of(data: bytes) -> dict[str, str]:
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError, PyPdfError
+
+    limits: dict[str, Any] = {
+        "maximum_declared_stream_length": STREAM_BYTES,
+        "array_based_stream_maximum_output_length": STREAM_BYTES,
+        "lzw_maximum_output_length": STREAM_BYTES,
+        "run_length_maximum_output_length": STREAM_BYTES,
+        "zlib_maximum_output_length": STREAM_BYTES,
+        "image_maximum_buffer_size": STREAM_BYTES,
+        "jbig2_maximum_output_length": STREAM_BYTES,
+        "stream_parsing_work_maximum_count": 500_000,
+        "xform_maximum_invocations_per_extraction": 200,
+        "jbig2dec_binary": None,
+    }
+    try:
+        with apply_configuration(**limits):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                return {"error": "The PDF is protected by a password; save an unprotected copy"}
+            if len(reader.pages) > MAX_PAGES:
+                return {
+                    "error": f"The PDF has more than {MAX_PAGES:,} pages; split it into "
+                    "smaller sources"
+                }
+            pages: list[str] = []
+            chars = 0
+            for page in reader.pages:
+                text = (page.extract_text() or "").strip()
+                chars += len(text) + 2
+                if chars > MAX_TEXT_CHARS + 2:
+                    return {
+                        "error": f"The PDF holds more than {MAX_TEXT_CHARS:,} characters of "
+                        "text; split it into smaller sources"
+                    }
+                if text:
+                    pages.append(text)
+    except LimitReachedError:
+        return {
+            "error": "The PDF holds more than Followup reads from one file (a part of it unpacks "
+            f"to more than {STREAM_BYTES // (1024 * 1024)} MB). Save it again from the program "
+            "that made it, or paste the text"
+        }
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        OSError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        ZeroDivisionError,
+        UnicodeError,
+        AssertionError,
+    ):
+        return {"error": "The file could not be read as a PDF"}
+    text = "\n\n".join(pages)
+    if not text.strip():
+        return {
+            "error": "The PDF has no text to take: it may be a scan. Run it through text "
+            "recognition, or paste the text"
+        }
+    return {"text": text}
+
+
+def main() -> int:
+    _limit()
+    data = sys.stdin.buffer.read()
+    try:
+        answer = text_of(data)
+    except MemoryError:
+        return 3
+    sys.stdout.write(json.dumps(answer))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,277 @@
+"""Every hostile file of issue #11, made by a generator in tests/hostile.py: refused with a clear
+message, never a server error, on the web and on the command line, within 2 seconds of processor
+time and 200 MB of memory.
+
+Time and memory are measured where they are spent, in the reader each path calls, run in a
+forked child (``hostile.measure``): processor time (the reader's and its children's, such as the
+PDF worker's) rather than wall time, so a loaded machine does not make the test flaky, and the
+kernel's high-water mark of memory, so memory that C libraries allocate counts too.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from followup.cli import build_parser
+from followup.evidence.extract import extract_text
+from followup.evidence.models import Code, Source, SurveyUpload
+from followup.evidence.refi_import import read_qdc, read_qdpx
+from followup.indicators.models import ImportUpload
+from followup.indicators.reading import read_table
+from tests import hostile
+
+SECONDS = 2.0
+MEGABYTES = 200.0
+
+
+def _qdc(data: bytes) -> Any:
+    return read_qdc(data)
+
+
+def _qdpx(data: bytes) -> Any:
+    return read_qdpx(data)
+
+
+def _docx(data: bytes) -> Any:
+    return extract_text("hostile.docx", data)
+
+
+def _pdf(data: bytes) -> Any:
+    return extract_text("hostile.pdf", data)
+
+
+def _xlsx(data: bytes) -> Any:
+    return read_table(data, "hostile.xlsx")
+
+
+# name: (generator, file name, reader, words the refusal must contain)
+FILES: dict[str, tuple[Callable[[], bytes], str, Callable[[bytes], Any], str]] = {
+    "qdc-quadratic-regex-96kb": (
+        lambda: hostile.qdc_quadratic_sets(96_000),
+        "codebook.qdc",
+        _qdc,
+        "not well-formed XML",
+    ),
+    "qdc-quadratic-regex-1mb": (
+        lambda: hostile.qdc_quadratic_sets(1_000_000),
+        "codebook.qdc",
+        _qdc,
+        "not well-formed XML",
+    ),
+    "qdc-nested-480": (lambda: hostile.qdc_nested(480), "codebook.qdc", _qdc, "64 levels deep"),
+    "qdc-nested-950": (lambda: hostile.qdc_nested(950), "codebook.qdc", _qdc, "64 levels deep"),
+    "qdc-billion-laughs": (hostile.qdc_billion_laughs, "codebook.qdc", _qdc, "document type"),
+    "qdpx-memory-bomb": (
+        hostile.qdpx_memory_bomb,
+        "project.qdpx",
+        _qdpx,
+        "unpacks to more than Followup reads",
+    ),
+    "qdpx-bad-crc": (hostile.qdpx_bad_crc, "project.qdpx", _qdpx, "Bad CRC-32"),
+    "qdpx-lying-size": (hostile.qdpx_lying_size, "project.qdpx", _qdpx, "is damaged"),
+    "qdpx-lying-big-size": (
+        hostile.qdpx_lying_big_size,
+        "project.qdpx",
+        _qdpx,
+        "unpacks to more than Followup reads",
+    ),
+    "qdpx-deflate64": (hostile.qdpx_deflate64, "project.qdpx", _qdpx, "compression method"),
+    "qdpx-encrypted": (hostile.qdpx_encrypted, "project.qdpx", _qdpx, "encrypted"),
+    "qdpx-two-sources-one-guid": (
+        hostile.qdpx_two_sources_one_guid,
+        "project.qdpx",
+        _qdpx,
+        "Two sources share the GUID",
+    ),
+    "qdpx-null-character": (
+        hostile.qdpx_null_character,
+        "project.qdpx",
+        _qdpx,
+        "contains a null character",
+    ),
+    "qdpx-60000-entries": (hostile.qdpx_many_entries, "project.qdpx", _qdpx, "holds 60,000 files"),
+    "docx-31-million-characters": (
+        hostile.docx_huge_paragraph,
+        "notes.docx",
+        _docx,
+        "unpacks to more than Followup reads",
+    ),
+    "pdf-compression-bomb": (
+        hostile.pdf_compression_bomb,
+        "notes.pdf",
+        _pdf,
+        "unpacks to more than 10 MB",
+    ),
+    "xlsx-million-rows": (
+        hostile.xlsx_million_rows,
+        "survey.xlsx",
+        _xlsx,
+        "unpacks to more than Followup reads",
+    ),
+    "xlsx-undefined-entity": (
+        hostile.xlsx_undefined_entity,
+        "survey.xlsx",
+        _xlsx,
+        "not a readable XLSX workbook",
+    ),
+    "xlsx-billion-laughs": (
+        hostile.xlsx_billion_laughs,
+        "survey.xlsx",
+        _xlsx,
+        "not a readable XLSX workbook",
+    ),
+}
+
+_made: dict[str, bytes] = {}
+
+
+def made(name: str) -> bytes:
+    """Each hostile file, made once per test process."""
+    if name not in _made:
+        _made[name] = FILES[name][0]()
+    return _made[name]
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_each_hostile_file_is_refused_by_its_reader_within_2_seconds_and_200_mb(name):
+    _, _, reader, words = FILES[name]
+    data = made(name)
+    cost = hostile.measure(lambda: reader(data))
+    assert words in cost.outcome, cost.outcome
+    assert cost.outcome.split(":")[0] in {"ExchangeError", "ExtractError", "TableError"}
+    assert cost.cpu < SECONDS, cost
+    assert cost.memory < MEGABYTES, cost
+    assert cost.child_memory < MEGABYTES, cost
+
+
+def _upload(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(FILES[name][1], made(name))
+
+
+def _post(client: Any, url: str, data: dict[str, Any]) -> tuple[Any, float]:
+    start = time.process_time()
+    response = client.post(url, data)
+    return response, time.process_time() - start
+
+
+def _refused_on_the_page(response: Any, name: str, spent: float) -> None:
+    assert response.status_code == 200, (name, response.status_code)
+    assert FILES[name][3] in html.unescape(response.content.decode()), name
+    assert spent < SECONDS, (name, spent)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in FILES if n.startswith(("qdc", "qdpx"))))
+def test_each_hostile_refi_qda_file_is_refused_on_the_exchange_page(world, name):
+    url = reverse("evidence:exchange", args=["home"])
+    codes, sources = Code.objects.count(), Source.objects.count()
+    response, spent = _post(world.client_for("contributor"), url, {"file": _upload(name)})
+    _refused_on_the_page(response, name, spent)
+    assert (Code.objects.count(), Source.objects.count()) == (codes, sources)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in FILES if n.startswith(("docx", "pdf"))))
+def test_each_hostile_document_is_refused_on_the_add_a_source_page(world, name):
+    url = reverse("evidence:source_create", args=["home"])
+    data = {"title": "Hostile", "kind": "document", "file": _upload(name)}
+    sources = Source.objects.count()
+    response, spent = _post(world.client_for("contributor"), url, data)
+    _refused_on_the_page(response, name, spent)
+    assert Source.objects.count() == sources
+
+
+@pytest.mark.parametrize("name", sorted(n for n in FILES if n.startswith("xlsx")))
+def test_each_hostile_workbook_is_refused_on_both_upload_pages_and_nothing_is_staged(world, name):
+    surveys, uploads = SurveyUpload.objects.count(), ImportUpload.objects.count()
+    client = world.client_for("lead")
+    response, spent = _post(
+        client,
+        reverse("evidence:survey_upload", args=["home"]),
+        {"title": "Hostile", "file": _upload(name)},
+    )
+    _refused_on_the_page(response, name, spent)
+    response, spent = _post(
+        client,
+        reverse("indicators:upload", args=["home"]),
+        {"release": "Hostile", "file": _upload(name)},
+    )
+    _refused_on_the_page(response, name, spent)
+    assert (SurveyUpload.objects.count(), ImportUpload.objects.count()) == (surveys, uploads)
+
+
+def run(*argv: str) -> int:
+    """A command as ``followup`` runs it, without its setup (the test database is ready)."""
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+COMMANDS = {".qdc": "import-qdc", ".qdpx": "import-qdpx"}
+
+
+@pytest.mark.parametrize("name", sorted(n for n in FILES if n.startswith(("qdc", "qdpx", "xlsx"))))
+def test_each_hostile_file_is_refused_on_the_command_line_with_the_reason(
+    world, name, tmp_path, capsys
+):
+    path = tmp_path / FILES[name][1]
+    path.write_bytes(made(name))
+    suffix = path.suffix
+    start = time.process_time()
+    if suffix == ".xlsx":
+        status = run("import-data", str(path), "--release", "Hostile")
+    else:
+        status = run(COMMANDS[suffix], str(path), "--partnership", "home")
+    spent = time.process_time() - start
+    err = capsys.readouterr().err
+    assert status == 1
+    assert FILES[name][3] in err, err
+    assert "Traceback" not in err
+    assert spent < SECONDS, spent
+
+
+def test_a_staged_upload_whose_file_cannot_be_read_shows_why_and_can_be_discarded(world):
+    """An upload staged before files were read once (it holds the file itself) that turns out to
+    be hostile: its preview says why, and the discard button forgets it."""
+    staged = SurveyUpload.objects.create(
+        partnership=world.home.partnership,
+        title="Old survey",
+        filename="survey.xlsx",
+        data=made("xlsx-undefined-entity"),
+    )
+    client = world.client_for("contributor")
+    url = reverse("evidence:survey_preview", args=["home", staged.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    text = html.unescape(page.content.decode())
+    assert "This file cannot be imported" in text and "not a readable XLSX workbook" in text
+    assert client.post(url, {"role-0": "respondent"}).status_code == 200
+    discard = reverse("evidence:survey_discard", args=["home", staged.pk])
+    assert f'action="{discard}"' in text
+    assert client.post(discard).status_code == 302
+    assert not SurveyUpload.objects.filter(pk=staged.pk).exists()
+    assert client.get(url).status_code == 404
+
+
+def test_an_old_staged_data_file_that_cannot_be_read_shows_why_and_can_be_discarded(world):
+    staged = ImportUpload.objects.create(
+        partnership=world.home.partnership,
+        filename="figures.xlsx",
+        data=made("xlsx-undefined-entity"),
+        release="Old",
+    )
+    client = world.client_for("editor")
+    url = reverse("indicators:upload_preview", args=["home", staged.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "not a readable XLSX workbook" in html.unescape(page.content.decode())
+    assert client.post(url).status_code == 200
+    assert (
+        client.post(reverse("indicators:upload_discard", args=["home", staged.pk])).status_code
+        == 302
+    )
+    assert not ImportUpload.objects.filter(pk=staged.pk).exists()
