@@ -492,7 +492,7 @@ class Cost:
     cpu: float  # seconds of processor time, the reader's process and its children
     wall: float
     memory: float  # megabytes held above what the process held before (high-water mark)
-    child_memory: float  # megabytes, the largest child process (the PDF reader)
+    child_memory: float  # megabytes: ru_maxrss of children, which counts the parent's memory too
     outcome: str  # "ok" or the exception's class and message
 
 

@@ -6,14 +6,22 @@ Run ``followup --help`` for the commands, and ``followup COMMAND --help`` for ea
 from __future__ import annotations
 
 import argparse
-import datetime
 import getpass
 import os
 import secrets
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+
+from followup.cli_data import (
+    cmd_export_data,
+    cmd_export_refi,
+    cmd_import_data,
+    cmd_import_refi,
+    cmd_report,
+)
+from followup.clitools import fail as _fail
+from followup.clitools import operator as _operator
 
 LOCAL_NOTE = (
     "No FOLLOWUP_SECRET_KEY is set, so Followup runs in local mode: a secret key kept in "
@@ -49,13 +57,6 @@ def _setup() -> None:
     django.setup()
     # The folder collectstatic fills; WhiteNoise also serves straight from the app folders.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-
-
-def _operator() -> Any:
-    """The person running this command, as the audit log names them (cli:OS-USER)."""
-    from followup.core.types import CommandLine
-
-    return CommandLine.current()
 
 
 def _migrate(quiet: bool = False) -> None:
@@ -209,204 +210,6 @@ def cmd_load_framework(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress(done: int, total: int) -> None:
-    """A progress bar on standard error, drawn only for a person at a terminal."""
-    if not sys.stderr.isatty() or total < 10_000:
-        return
-    width = 30
-    filled = int(width * done / total)
-    print(
-        f"\r  checking [{'#' * filled}{' ' * (width - filled)}] {done:,} of {total:,} rows",
-        end="",
-        file=sys.stderr,
-    )
-    if done == total:
-        print(file=sys.stderr)
-
-
-def cmd_import_data(args: argparse.Namespace) -> int:
-    from followup.indicators.importer import apply_import, load_mapping, plan_import
-    from followup.indicators.reading import TableError, read_table
-    from followup.partnerships.models import Partnership
-
-    partnership = None
-    if args.partnership:
-        partnership = Partnership.objects.filter(slug=args.partnership).first()
-        if partnership is None:
-            return _fail(f"import-data: no partnership has the slug {args.partnership!r}.")
-    published = None
-    if args.published_on:
-        try:
-            published = datetime.date.fromisoformat(args.published_on)
-        except ValueError:
-            return _fail(
-                f"import-data: --published-on must be a date such as 2024-03-26, not {args.published_on!r}."
-            )
-    try:
-        data = Path(args.file).read_bytes()
-        mapping = (
-            load_mapping(Path(args.mapping).read_text(encoding="utf-8")) if args.mapping else None
-        )
-        table = read_table(data, args.file, command_line=True)
-    except OSError as error:
-        return _fail(f"import-data: cannot read {error.filename}: {error.strerror}.")
-    except (TableError, ValueError) as error:
-        return _fail(f"import-data: {args.file}: {error}")
-    plan = plan_import(
-        table,
-        release=args.release,
-        partnership=partnership,
-        create_elements=args.create_elements,
-        mapping=mapping,
-        progress=_progress,
-    )
-    for warning in plan.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if not plan.ok:
-        for problem in plan.errors:
-            print(f"{args.file}: {problem}", file=sys.stderr)
-        count = len(plan.errors)
-        print(
-            f"Nothing was imported ({count} problem{'s' if count != 1 else ''}).", file=sys.stderr
-        )
-        return 1
-    print(f"{args.file} ({plan.layout} layout): {plan.summary()}.")
-    for change in plan.revisions:
-        print(
-            f"  revision: {change.element} {change.area} {change.period}: {change.old_value:g} "
-            f"({change.old_release}) -> {change.value:g} ({change.release})"
-        )
-    for change in plan.derived:
-        was = "no figure" if change.old_value is None else f"{change.old_value:g}"
-        print(
-            f"  derived: {change.element} {change.area} {change.period}: {was} -> {change.value:g}"
-        )
-    if args.dry_run:
-        print("Dry run: nothing was imported.")
-        return 0
-    apply_import(plan, actor=_operator(), published_on=published, source_url=args.source_url or "")
-    print(f"Imported {len(plan.to_write)} value{'s' if len(plan.to_write) != 1 else ''}.")
-    return 0
-
-
-def cmd_export_data(args: argparse.Namespace) -> int:
-    from followup.indicators.export import values_for_export, write_tidy
-    from followup.partnerships.models import Partnership
-
-    partnership = None
-    if args.partnership:
-        partnership = Partnership.objects.filter(slug=args.partnership).first()
-        if partnership is None:
-            return _fail(f"export-data: no partnership has the slug {args.partnership!r}.")
-    values = values_for_export(
-        partnership=partnership,
-        area=args.area,
-        element=args.element,
-        all_releases=args.all_releases,
-    )
-    write_tidy(sys.stdout, values)
-    return 0
-
-
-def _partnership(command: str, slug: str) -> Any:
-    from django.core.management.base import CommandError
-
-    from followup.partnerships.models import Partnership
-
-    partnership = Partnership.objects.filter(slug=slug).first()
-    if partnership is None:
-        raise CommandError(f"{command}: no partnership has the slug {slug!r}.")
-    return partnership
-
-
-def cmd_export_refi(args: argparse.Namespace) -> int:
-    from followup.evidence.refi import ExchangeError, codebook_xml, project_qdpx
-
-    partnership = _partnership(args.command, args.partnership)
-    try:
-        data = (
-            project_qdpx(partnership)
-            if args.command == "export-qdpx"
-            else codebook_xml(partnership)
-        )
-    except ExchangeError as error:
-        return _fail(f"{args.command}: {error}")
-    if args.output == "-":
-        sys.stdout.buffer.write(data)
-    else:
-        Path(args.output).write_bytes(data)
-        print(f"Wrote {args.output} ({len(data):,} bytes).")
-    return 0
-
-
-def cmd_import_refi(args: argparse.Namespace) -> int:
-    from followup.core.uploads import UploadError, check_size
-    from followup.evidence.actions import AlreadyImported, import_exchange
-    from followup.evidence.refi import ExchangeError
-    from followup.evidence.refi_import import import_summary, read_qdc, read_qdpx
-
-    partnership = _partnership(args.command, args.partnership)
-    try:
-        check_size(Path(args.file).stat().st_size)
-        data = Path(args.file).read_bytes()
-        found = read_qdpx(data) if args.command == "import-qdpx" else read_qdc(data)
-        counts = import_exchange(_operator(), partnership, found)
-    except OSError as error:
-        return _fail(f"{args.command}: cannot read {error.filename}: {error.strerror}.")
-    except AlreadyImported as error:
-        print(f"{args.file}: {error}")
-        return 0
-    except (ExchangeError, UploadError) as error:
-        return _fail(f"{args.command}: {args.file}: {error}")
-    print(import_summary(counts, found.warnings))
-    return 0
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    import logging
-
-    from followup.inspections.models import Inspection
-    from followup.reports import render
-    from followup.reports.compose import inspection_report, review_report
-    from followup.reviews.models import ProgressReview
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    target = args.target
-    if target.startswith("inspection:") and target.removeprefix("inspection:").isdigit():
-        inspection = Inspection.objects.filter(pk=int(target.removeprefix("inspection:"))).first()
-        if inspection is None:
-            return _fail(f"report: no inspection has the id {target.removeprefix('inspection:')}.")
-        report = inspection_report(inspection)
-    else:
-        if target.isdigit():
-            review = ProgressReview.objects.filter(pk=int(target)).first()
-        elif target.endswith(":latest"):
-            review = (
-                ProgressReview.objects.filter(
-                    inspection__partnership__slug=target.removesuffix(":latest")
-                )
-                .order_by("-published_on", "-fieldwork_start", "-pk")
-                .first()
-            )
-        else:
-            return _fail(
-                f"report: give a review's id, SLUG:latest or inspection:ID, not {target!r}."
-            )
-        if review is None:
-            return _fail(f"report: no progress review matches {target!r}.")
-        report = review_report(review)
-    data = render.render(report, args.format)
-    if args.output == "-":
-        sys.stdout.buffer.write(data)
-    else:
-        Path(args.output).write_bytes(data)
-        print(f"Wrote {args.output} ({len(data):,} bytes, {args.format.upper()}).")
-    for warning in report.warnings:
-        print(f"note: {warning}", file=sys.stderr)
-    return 0
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
@@ -442,11 +245,6 @@ def cmd_manage(args: argparse.Namespace) -> int:
                     f"note: the audit log could not record this command: {error}", file=sys.stderr
                 )
     return 0
-
-
-def _fail(message: str) -> int:
-    print(message, file=sys.stderr)
-    return 1
 
 
 def build_parser() -> argparse.ArgumentParser:

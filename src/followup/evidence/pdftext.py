@@ -5,7 +5,9 @@ operating system stops it after ``PDF_CPU_SECONDS`` of processor time or ``PDF_M
 memory, whatever the PDF does, and pypdf's own limits on streams are lowered too. It imports pypdf
 only (never Django), so it starts quickly.
 
-Output: ``{"text": "..."}`` or ``{"error": "the reason in plain words"}``.
+Output: ``{"text": "...", "peak_mb": N}`` or ``{"error": "the reason in plain words", "peak_mb":
+N}``, where ``peak_mb`` is the process's own high-water mark of memory (``VmHWM``: the address
+space exec gave it, so not the memory of the process that started it).
 """
 
 from __future__ import annotations
@@ -96,13 +98,26 @@ def text_of(data: bytes) -> dict[str, str]:
     return {"text": text}
 
 
+def peak_mb() -> float:
+    """This process's high-water mark of resident memory, in megabytes (0 where unknown)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def main() -> int:
     _limit()
     data = sys.stdin.buffer.read()
     try:
-        answer = text_of(data)
+        answer: dict[str, Any] = dict(text_of(data))
     except MemoryError:
         return 3
+    answer["peak_mb"] = round(peak_mb(), 1)
     sys.stdout.write(json.dumps(answer))
     return 0
 
