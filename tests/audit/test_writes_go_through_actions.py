@@ -42,6 +42,8 @@ ALLOWED = {
     "recorded per release (data.import) with the actor passed in",
     "evidence/surveys.py": "the survey importer: records the upload, each case and each source",
     "frameworks/library.py": "the framework library loader: records each scale and framework",
+    "core/admin.py": "the Django admin's changes: only the fields the administrator changed, "
+    "recorded in the same transaction (AuditedAdminMixin.save_related)",
     "accounts/throttle.py": "failed sign-ins: security bookkeeping written before anyone is "
     "signed in, so there is no actor to record; logged to followup.security instead, and "
     "cleared on success (the audit log is never cleared)",

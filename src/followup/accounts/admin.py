@@ -19,6 +19,10 @@ class LoginFailureAdmin(AuditedAdmin):
 
     list_display = ["username", "ip_address", "at"]
     readonly_fields = ["username", "ip_address", "at"]
+    refusal = (
+        "Failed sign-ins are recorded only by the sign-in throttle, and are not changed. You "
+        "can delete one to let someone try again before the waiting time ends."
+    )
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

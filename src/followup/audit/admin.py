@@ -1,20 +1,16 @@
 from django.contrib import admin
 
 from followup.audit.models import AuditEntry
+from followup.core.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_name", "verb", "object_repr", "partnership_name"]
     list_filter = ["verb", "partnership_name"]
     search_fields = ["object_repr", "actor_name"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
+    refusal = (
+        "The audit log is the record of every write: Followup adds an entry with each write it "
+        "makes, and no one adds, changes or deletes an entry, here or anywhere else."
+    )

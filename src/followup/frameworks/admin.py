@@ -1,32 +1,29 @@
 from django.contrib import admin
 
+from followup.core.admin import ReadOnlyAdmin
 from followup.frameworks.models import Framework, QualityIndicator, Scale
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Frameworks change only by loading a new version of a library file."""
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
+LIBRARY = (
+    "Frameworks, their quality indicators and scales change only by loading a new version of a "
+    "library file (followup load-framework), so that a past inspection keeps the version it "
+    "was made under."
+)
 
 
 @admin.register(Scale)
 class ScaleAdmin(ReadOnlyAdmin):
     list_display = ["name", "urn", "version"]
+    refusal = LIBRARY
 
 
 @admin.register(Framework)
 class FrameworkAdmin(ReadOnlyAdmin):
     list_display = ["name", "urn", "version", "provider"]
+    refusal = LIBRARY
 
 
 @admin.register(QualityIndicator)
 class QualityIndicatorAdmin(ReadOnlyAdmin):
     list_display = ["ref_id", "name", "framework", "assessable"]
     list_filter = ["framework"]
+    refusal = LIBRARY

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from followup.core.admin import AuditedAdmin
+from followup.core.admin import AuditedAdmin, ReadOnlyAdmin
 from followup.indicators.models import DataElement, DataValue, Indicator, Release, ValidationRule
 
 
@@ -29,17 +29,13 @@ class ValidationRuleAdmin(AuditedAdmin):
 
 
 @admin.register(DataValue)
-class DataValueAdmin(admin.ModelAdmin):
+class DataValueAdmin(ReadOnlyAdmin):
     """Values change only by importing a release: the admin shows them and changes none."""
 
     list_display = ["element", "area", "period", "value", "release"]
     list_filter = ["release"]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
+    refusal = (
+        "Values are written only by importing a release (a partnership’s data upload page, or "
+        "followup import-data for official statistics): a revision is a new value from a later "
+        "release, never an overwrite. Deleting a release deletes its values."
+    )

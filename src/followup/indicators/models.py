@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from followup.frameworks.models import QualityIndicator
@@ -233,6 +234,22 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The numerator and denominator are data elements the indicator's partnership can see:
+        official ones or its own (the web's actions and the admin both call this)."""
+        errors: dict[str, str] = {}
+        for name in ("numerator", "denominator"):
+            element_id = getattr(self, f"{name}_id")
+            if element_id is None or self.partnership_id is None:
+                continue
+            owner = DataElement.objects.filter(pk=element_id).values_list(
+                "partnership_id", flat=True
+            )
+            if owner.first() not in (None, self.partnership_id):
+                errors[name] = "Choose a data element that is official or this partnership’s own."
+        if errors:
+            raise ValidationError(errors)
 
 
 class ValidationRule(models.Model):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from followup.core.admin import AuditedAdmin
+from followup.core.admin import AuditedAdmin, ReadOnlyAdmin
 from followup.plans.models import Action, ActionUpdate
 
 
@@ -11,17 +11,12 @@ class ActionAdmin(AuditedAdmin):
 
 
 @admin.register(ActionUpdate)
-class ActionUpdateAdmin(admin.ModelAdmin):
+class ActionUpdateAdmin(ReadOnlyAdmin):
     """Updates are append-only and written only by the update form, which sets the author and
     the time: the admin shows them and adds, changes and deletes none."""
 
     list_display = ["action", "on", "status", "rating", "author_name"]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
+    refusal = (
+        "Action updates are append-only: each is written by the update form on its action’s "
+        "page, which records who wrote it and when, and no update is ever changed or deleted."
+    )
