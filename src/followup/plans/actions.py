@@ -85,7 +85,7 @@ def add_update(user: AnyUser, action: Action, data: dict[str, Any]) -> ActionUpd
             status=data["status"],
             rating=data["rating"],
             note=data["note"],
-            author=user if isinstance(user, User) else None,
+            author_id=user.pk if isinstance(user, User) else None,
             author_name=user.get_username() if isinstance(user, User) else "",
         )
         writes.create(user, "action_update.create", update, action.partnership)

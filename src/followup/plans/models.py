@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 
 from followup.inspections.models import Recommendation
@@ -72,10 +71,13 @@ class ActionUpdate(models.Model):
     status = models.CharField(max_length=20, choices=ActionStatus.choices)
     rating = models.CharField(max_length=20, choices=Rating.choices)
     note = models.TextField()
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    # Who wrote it, as plain values: deleting the user changes no update.
+    author_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The author's user id when they wrote it."
     )
-    author_name = models.CharField(max_length=150, blank=True)
+    author_name = models.CharField(
+        max_length=150, blank=True, help_text="The author's username when they wrote it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
