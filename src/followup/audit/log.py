@@ -138,15 +138,17 @@ def record_command(
     command: str,
     arguments: Iterable[str] = (),
     changes: dict[str, list[Any]] | None = None,
+    verb: str = "",
 ) -> AuditEntry:
     """Record a command that writes without naming its rows (``followup migrate``, ``followup
-    manage ...``): the log cannot list what it changed row by row, but says who ran what, when."""
+    manage ...``): the log cannot list what it changed row by row, but says who ran what, when.
+    ``verb`` defaults to ``command.COMMAND``."""
     actor_id, actor_name = _who(actor)
     line = " ".join(["followup", command, *arguments])
     entry = AuditEntry(
         actor_id=actor_id,
         actor_name=actor_name[:150],
-        verb=f"command.{command}"[:60],
+        verb=(verb or f"command.{command}")[:60],
         object_type="cli.command",
         object_id=command[:64],
         object_repr=line[:300],
