@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from followup.core import writes
+from followup.core import submissions, writes
 from followup.partnerships.access import visible_partnerships
 
 M = TypeVar("M", bound=models.Model)
@@ -69,18 +69,39 @@ def save_form(
     message: str,
     then: Callable[[Any], str],
 ) -> HttpResponse | None:
-    """The write path of a form view: on a valid POST, call the action with the cleaned data;
-    on success flash ``message`` and redirect to ``then(result)``. An action's ValidationError
-    goes onto the form at the field it names. None means: show the form (again)."""
-    if request.method != "POST" or not form.is_valid():
+    """The write path of a create form (drawn with ``{% submission_key %}``): on a valid POST,
+    call the action with the cleaned data; on success flash ``message`` and redirect to
+    ``then(result)``. The form's one-time key makes a second submit of the same form harmless:
+    it is told the first was saved and sent where the first led (``core.submissions``). An
+    action's ValidationError goes onto the form at the field it names. None means: show the
+    form (again)."""
+    if request.method != "POST":
         return None
     try:
-        result = save(dict(form.cleaned_data))
+        key = submissions.check(request)
+    except submissions.AlreadyDone as done:
+        return _already_done(request, done)
+    except submissions.UnknownKey:
+        form.is_valid()
+        form.add_error(None, submissions.UNKNOWN)
+        return None
+    if not form.is_valid():
+        return None
+    data = dict(form.cleaned_data)
+    try:
+        url = submissions.once(request, key, lambda: then(save(data)))
+    except submissions.AlreadyDone as done:
+        return _already_done(request, done)
     except ValidationError as error:
         apply_errors(form, error)
         return None
     messages.success(request, message)
-    return redirect(then(result))
+    return redirect(url)
+
+
+def _already_done(request: HttpRequest, done: submissions.AlreadyDone) -> HttpResponse:
+    messages.info(request, str(done))
+    return redirect(done.submission.done_url or "/")
 
 
 def edit_page(
