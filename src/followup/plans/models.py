@@ -67,10 +67,10 @@ class ActionUpdate(models.Model):
         OFF_TRACK = "off_track", "Off track"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
-    on = models.DateField(help_text="The date the update describes.")
+    on = models.DateField("date of the update", help_text="The date the update describes.")
     status = models.CharField(max_length=20, choices=ActionStatus.choices)
-    rating = models.CharField(max_length=20, choices=Rating.choices)
-    note = models.TextField()
+    rating = models.CharField("progress against plan", max_length=20, choices=Rating.choices)
+    note = models.TextField("what has happened")
     # Who wrote it, as plain values: deleting the user changes no update.
     author_id = models.BigIntegerField(
         null=True, blank=True, help_text="The author's user id when they wrote it."

@@ -1,4 +1,5 @@
-"""Keep an action update's author as plain values (id and username), not a foreign key.
+"""Keep an action update's author as plain values (id and username), not a foreign key; and
+name an update's fields as its form does, for the history.
 
 With a foreign key (``on_delete=SET_NULL``), deleting a user rewrote every update they wrote,
 though updates are never changed. The column keeps its name (``author_id``) and its values;
@@ -60,4 +61,30 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(migrations.RunPython.noop, forget_missing_authors),
+        # The names the history shows, as the update form names them.
+        migrations.AlterField(
+            model_name="actionupdate",
+            name="note",
+            field=models.TextField(verbose_name="what has happened"),
+        ),
+        migrations.AlterField(
+            model_name="actionupdate",
+            name="on",
+            field=models.DateField(
+                help_text="The date the update describes.", verbose_name="date of the update"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="actionupdate",
+            name="rating",
+            field=models.CharField(
+                choices=[
+                    ("on_track", "On track"),
+                    ("at_risk", "At risk"),
+                    ("off_track", "Off track"),
+                ],
+                max_length=20,
+                verbose_name="progress against plan",
+            ),
+        ),
     ]
