@@ -91,8 +91,10 @@ def govuk_error_summary(form: forms.BaseForm) -> dict[str, Any]:
         if name == "__all__":
             continue
         bound = form[name]
+        # A hidden field has nothing to go to: its error is told without a link.
+        href = "" if bound.is_hidden else f"#{anchor_id(bound)}"
         for error in errors:
-            items.append({"text": str(error), "href": f"#{anchor_id(bound)}"})
+            items.append({"text": str(error), "href": href})
     return {"items": items}
 
 
