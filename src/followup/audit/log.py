@@ -168,3 +168,20 @@ def history(objects: Iterable[models.Model]) -> models.QuerySet[AuditEntry]:
     for obj in objects:
         query |= models.Q(object_type=obj._meta.label_lower, object_id=str(obj.pk))
     return AuditEntry.objects.filter(query)
+
+
+def last_deletion(
+    model: type[models.Model], pk: Any, partnership: models.Model
+) -> AuditEntry | None:
+    """The entry that recorded the deletion (or merge) of the partnership's object of this
+    model and id, or None. Access to the partnership is checked by the caller."""
+    return (
+        AuditEntry.objects.filter(
+            object_type=model._meta.label_lower,
+            object_id=str(pk),
+            partnership_id=partnership.pk,
+            verb__endswith=".delete",
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
