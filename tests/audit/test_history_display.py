@@ -49,6 +49,7 @@ def test_field_names_choices_dates_and_empty_values_are_said_as_a_reader_would(
         lead, action, {"lead_person": "Head of Children's Services", "status": "on_hold"}
     )
     actions.update_action(lead, action, {"due_date": None})
+    # Fields in the form's order, whatever order the database keeps the entry's keys in.
     assert history_of(world)[:3] == [
         "Due date: 1 January 2030 → (empty)",
         "Lead person: (empty) → Head of Children's Services",
@@ -94,6 +95,6 @@ def test_links_removed_by_a_deletion_and_fields_no_model_has_are_still_readable(
         Line(label="Wellbeing", added=["Nurtured"], is_list=True)
     ]
     assert lines("plans.action", {"is_illustrative": [False, True], "title": ["", "New"]}) == [
-        Line(label="Is illustrative", old="No", new="Yes"),
         Line(label="Title", old="(empty)", new="New"),
+        Line(label="Is illustrative", old="No", new="Yes"),
     ]

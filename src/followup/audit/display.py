@@ -1,6 +1,6 @@
 """An audit entry's changes as a reader would say them, for the history on each page.
 
-Fields are named as their forms name them (the model field's verbose name: "Lead person", not
+Fields are listed in the model's order and named as their forms name them (the model field's verbose name: "Lead person", not
 ``lead_person``); a choice shows its label ("On hold", not ``on_hold``); an empty value shows
 "(empty)"; and a change to a list (many-to-many links, or a list of wellbeing indicators) shows
 what was added and what was removed rather than two long lists side by side.
@@ -40,7 +40,7 @@ def lines(object_type: str, changes: Any) -> list[Line]:
         return [Line(label="Changes", old="", new=str(changes))]
     model = _model(object_type)
     result = []
-    for name, values in changes.items():
+    for name, values in sorted(changes.items(), key=lambda item: _position(model, item[0])):
         model_field = _field(model, name)
         label = (
             capfirst(str(model_field.verbose_name))
@@ -71,6 +71,13 @@ def _model(object_type: str) -> type[models.Model] | None:
         return apps.get_model(object_type)
     except (LookupError, ValueError):
         return None
+
+
+def _position(model: type[models.Model] | None, name: str) -> tuple[int, str]:
+    """Fields in the model's order (as its forms list them; PostgreSQL keeps a JSON object's
+    keys in an order of its own), then the names no field has, alphabetically."""
+    names = [f.name for f in model._meta.get_fields()] if model is not None else []
+    return (names.index(name) if name in names else len(names), name)
 
 
 def _field(model: type[models.Model] | None, name: str) -> Any:
