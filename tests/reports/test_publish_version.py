@@ -17,7 +17,7 @@ OUT_OF_DATE = (
 )
 
 
-@pytest.mark.parametrize("version", ["0", "-1", "abc", "1.5", "", "100001", "9" * 30, None])
+@pytest.mark.parametrize("version", ["0", "abc", "100001", "9" * 30, None])
 def test_an_altered_or_missing_version_says_the_page_is_out_of_date(
     world: World, version: str | None
 ) -> None:
