@@ -20,6 +20,7 @@ from followup.cli_data import (
     cmd_import_refi,
     cmd_report,
 )
+from followup.cli_manage import cmd_manage
 from followup.clitools import fail as _fail
 from followup.clitools import operator as _operator
 
@@ -81,13 +82,24 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from followup.audit.log import record_command
     from followup.demo.loader import load_demo
+    from followup.demo.replace import DemoRefused
 
     _migrate(quiet=True)
-    password, sign_ins = load_demo(os.environ.get("FOLLOWUP_DEMO_PASSWORD") or None)
-    # The demo's own writes are recorded as its loader's; this says who loaded it.
-    record_command(_operator(), "demo")
+    try:
+        # The demo's own writes are recorded as its loader's; the operator is recorded as
+        # having loaded it, with what the reload removed.
+        password, sign_ins = load_demo(
+            os.environ.get("FOLLOWUP_DEMO_PASSWORD") or None, operator=_operator()
+        )
+    except DemoRefused as refused:
+        for problem in refused.problems:
+            print(f"demo: {problem}.", file=sys.stderr)
+        return _fail(
+            "demo: refused, and nothing was changed: loading the demo replaces the demo "
+            "partnerships and users with everything in them, and would have touched what is "
+            "not the demo's. Load the demo into a database of its own."
+        )
     print("Demo loaded: South Ayrshire's 2016 inspection and 2018 progress review (public facts),")
     print("with an illustrative improvement plan, and the fictional Glenmorran partnership.")
     print()
@@ -218,35 +230,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-# Django commands that only read or print; any other ``followup manage`` command is recorded.
-READ_ONLY_MANAGE = frozenset(
-    {"", "help", "--help", "-h", "version", "--version", "check", "diffsettings", "showmigrations"}
-    | {"sqlmigrate", "sqlflush", "sqlsequencereset", "inspectdb"}
-)
-
-
-def cmd_manage(args: argparse.Namespace) -> int:
-    """Run a Django command. Its row-by-row writes cannot be audited (``manage shell`` can do
-    anything), so the log records who ran which command, after it has run."""
-    from django.core.management import execute_from_command_line
-    from django.db import DatabaseError
-
-    from followup.audit.log import record_command
-
-    command = args.arguments[0] if args.arguments else ""
-    try:
-        execute_from_command_line(["followup manage", *args.arguments])
-    finally:
-        if command not in READ_ONLY_MANAGE:
-            try:
-                record_command(_operator(), "manage", args.arguments)
-            except DatabaseError as error:  # e.g. the database is not created yet
-                print(
-                    f"note: the audit log could not record this command: {error}", file=sys.stderr
-                )
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="followup",
@@ -268,7 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
     add(
         "demo",
         cmd_demo,
-        "Create or update the database, then load (or reload) the demo partnerships and users, and print the sign-ins. The password is FOLLOWUP_DEMO_PASSWORD if set, otherwise generated.",
+        "Create or update the database, then load the demo partnerships and users, and print the "
+        "sign-ins. Run again, it REPLACES the demo partnerships and users with everything in "
+        "them (what anyone added there too), and touches nothing else. The password is "
+        "FOLLOWUP_DEMO_PASSWORD if set, otherwise generated.",
     )
     serve = add("serve", cmd_serve, "Serve Followup with the waitress WSGI server.")
     serve.add_argument(
@@ -431,7 +417,11 @@ def build_parser() -> argparse.ArgumentParser:
         "file", nargs="?", help="the request file; '-' or nothing for standard input"
     )
     manage = add(
-        "manage", cmd_manage, "Run a Django management command, e.g. 'followup manage shell'."
+        "manage",
+        cmd_manage,
+        "Run a Django management command, e.g. 'followup manage shell'. The audit log records "
+        "who ran it, with its arguments, before it runs, and how it ended. Commands that would "
+        "erase or bypass the record (flush, loaddata, dbshell, migrating backwards) are refused.",
     )
     manage.add_argument("arguments", nargs=argparse.REMAINDER, help="the command and its arguments")
     return parser

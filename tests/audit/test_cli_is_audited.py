@@ -36,8 +36,8 @@ WRITING = {
     "import-qdpx": "checked row by row",
     "import-qdc": "checked row by row",
     "migrate": "records the migrations it applied (test_migration.py)",
-    "manage": "records the Django command run",
-    "demo": "records who loaded it; its own writes are the demo loader's",
+    "manage": "records the Django command before it runs, and how it ended",
+    "demo": "records who loaded it and what the reload removed; its own writes are the loader's",
     "purge-uploads": "checked row by row",
 }
 READ_ONLY = {
@@ -190,24 +190,127 @@ def test_manage_records_who_ran_which_django_command(
     assert entry.object_repr == (
         "followup manage createsuperuser --noinput --username boss --email b@x.org"
     )
+    (end,) = AuditEntry.objects.filter(verb="command.manage.end")
+    assert end.actor_name == OPERATOR and end.object_repr == entry.object_repr
+    assert end.changes == {"outcome": [None, "completed"], "started_entry": [None, entry.pk]}
+
+
+@pytest.fixture
+def django_command(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Stand in for Django's command runner: the entries already on the record when it
+    started, and what it was asked to run."""
+    calls: list[Any] = []
+
+    def execute(argv: list[str]) -> None:
+        calls.append(list(AuditEntry.objects.order_by("id").values_list("verb", "object_repr")))
+        calls.append(argv)
+
+    monkeypatch.setattr("django.core.management.execute_from_command_line", execute)
+    return calls
+
+
+def test_manage_records_the_command_before_it_runs(
+    world: World, run: Any, django_command: list[Any]
+) -> None:
+    """A command that never returns (``os._exit`` in ``manage shell``, a killed process) is
+    on the record all the same."""
+    code = (
+        "a = Action.objects.first(); a.title = 'unaudited edit'; a.save(); import os; os._exit(0)"
+    )
+    assert run("manage", "shell", "-c", code) == 0
+    on_record_when_it_ran, argv = django_command
+    line = f"followup manage shell -c {code}"
+    assert on_record_when_it_ran[-1:] == [("command.manage", line)]
+    assert argv == ["followup manage", "shell", "-c", code]
+    assert list(AuditEntry.objects.order_by("id").values_list("verb", "actor_name"))[-2:] == [
+        ("command.manage", OPERATOR),
+        ("command.manage.end", OPERATOR),
+    ]
+
+
+def test_manage_records_how_a_failing_command_ended(
+    world: World, run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fails(argv: list[str]) -> None:
+        raise SystemExit(3)
+
+    monkeypatch.setattr("django.core.management.execute_from_command_line", fails)
+    with pytest.raises(SystemExit):
+        run("manage", "shell", "-c", "raise SystemExit(3)")
+    end = AuditEntry.objects.get(verb="command.manage.end")
+    assert end.changes["outcome"] == [None, "exit status 3"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "reason"),
+    [
+        (
+            ["flush", "--noinput"],
+            "it would delete every row of every table, the audit log included",
+        ),
+        (["loaddata", "fixture.json"], "it writes rows directly, past the audit log"),
+        (["dbshell"], "SQL typed there changes rows with no audit entry"),
+        (["migrate", "audit", "zero"], "it would unapply migrations"),
+        (["migrate", "plans", "0001"], "it would unapply migrations"),
+    ],
+)
+def test_manage_refuses_commands_that_would_erase_or_bypass_the_record(
+    world: World,
+    run: Any,
+    django_command: list[Any],
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    reason: str,
+) -> None:
+    entries = AuditEntry.objects.count()
+    assert run("manage", *argv) == 1
+    assert django_command == []
+    assert AuditEntry.objects.count() == entries
+    assert capsys.readouterr().err.startswith(f"manage {argv[0]}: refused: {reason}")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["sqlflush"], ["migrate"], ["migrate", "plans"], ["migrate", "audit", "zero", "--plan"]],
+)
+def test_manage_runs_commands_that_only_print_or_migrate_forwards(
+    world: World, run: Any, django_command: list[Any], argv: list[str]
+) -> None:
+    assert run("manage", *argv) == 0
+    assert django_command[-1] == ["followup manage", *argv]
 
 
 def test_manage_records_nothing_for_a_command_that_only_reads(world: World, run: Any) -> None:
     assert run("manage", "showmigrations", "audit") == 0
-    assert not AuditEntry.objects.filter(verb="command.manage").exists()
+    assert not AuditEntry.objects.filter(verb__startswith="command.manage").exists()
 
 
-def test_demo_records_who_loaded_it(
+def test_demo_is_loaded_as_the_operator(
     world: World, run: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    loaded: list[str | None] = []
+    """The loader records the operator, with what the reload removed (tests/demo)."""
+    loaded: list[Any] = []
 
-    def load_demo(password: str | None) -> tuple[str, list[Any]]:
-        loaded.append(password)
+    def load_demo(password: str | None, operator: Any) -> tuple[str, list[Any]]:
+        loaded.append((password, operator.name))
         return "pw", []
 
     monkeypatch.setattr("followup.demo.loader.load_demo", load_demo)
     assert run("demo") == 0
-    assert loaded == [None]
-    (entry,) = AuditEntry.objects.filter(verb="command.demo")
-    assert (entry.actor_name, entry.object_repr) == (OPERATOR, "followup demo")
+    assert loaded == [(None, OPERATOR)]
+
+
+def test_demo_refuses_to_replace_a_partnership_it_did_not_make(
+    world: World, run: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    PartnershipFactory(slug="glenmorran", name="The real Glenmorran")
+    entries = AuditEntry.objects.count()
+    assert run("demo") == 1
+    err = capsys.readouterr().err
+    assert (
+        "demo: a partnership with the demo's slug 'glenmorran' (The real Glenmorran) was not "
+        "made by the demo." in err
+    )
+    assert "demo: refused, and nothing was changed" in err
+    assert AuditEntry.objects.count() == entries
+    assert not User.objects.filter(username="demo-loader").exists()

@@ -38,6 +38,8 @@ WRITES = {
 ALLOWED = {
     "audit/log.py": "writes the audit entries themselves",
     "core/writes.py": "the shared save-and-record steps that action functions call",
+    "core/submissions.py": "create forms' one-time keys: bookkeeping written in the same "
+    "transaction as the audited write it guards, so a second submit is told it was done",
     "indicators/importer.py": "the data importer: one statement for a checked file's values, "
     "recorded per release (data.import) with the actor passed in",
     "evidence/surveys.py": "the survey importer: records the upload, each case and each source",

@@ -156,6 +156,34 @@ def test_demo_prints_the_sign_ins_and_the_password_from_the_environment(tmp_path
         assert f"  {username} " in result.stdout
 
 
+def _audit_rows(local: dict[str, str]) -> list[tuple[str, str]]:
+    import sqlite3
+
+    database = Path(local["FOLLOWUP_DATA_DIR"]) / "followup.sqlite3"
+    with sqlite3.connect(database) as connection:
+        return connection.execute(
+            "SELECT verb, object_repr FROM audit_auditentry ORDER BY id"
+        ).fetchall()
+
+
+def test_manage_is_on_the_record_before_it_runs_and_never_erases_the_record(tmp_path, local):
+    # A new database has no audit log until the command makes it: it is recorded after.
+    made = run("manage", "migrate", "--verbosity", "0", env=local, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert _audit_rows(local) == [
+        ("command.manage", "followup manage migrate --verbosity 0"),
+    ]
+    code = "from followup.audit.models import AuditEntry; import os; os._exit(0)"
+    assert run("manage", "shell", "-c", code, env=local, cwd=tmp_path).returncode == 0
+    assert _audit_rows(local)[-1] == ("command.manage", f"followup manage shell -c {code}")
+    flush = run("manage", "flush", "--noinput", env=local, cwd=tmp_path)
+    assert flush.returncode == 1
+    assert flush.stderr.startswith(
+        "manage flush: refused: it would delete every row of every table, the audit log included."
+    )
+    assert len(_audit_rows(local)) == 2
+
+
 def documented_production_settings() -> dict[str, str]:
     text = (Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text()
     block = text.split("## Production settings", 1)[1].split("```env", 1)[1].split("```", 1)[0]

@@ -205,7 +205,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
         transaction.set_rollback(True)
 
 
-_VOLATILE = re.compile(r'(name="(?:csrfmiddlewaretoken|version)" value=")[^"]*(")')
+_VOLATILE = re.compile(r'(name="(?:csrfmiddlewaretoken|version|submission)" value=")[^"]*(")')
 
 
 def _page(client: Client, url: str) -> str:

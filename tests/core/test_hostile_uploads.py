@@ -30,6 +30,7 @@ from followup.evidence.refi_import import read_qdc, read_qdpx
 from followup.indicators.models import ImportUpload
 from followup.indicators.reading import read_table
 from tests import hostile
+from tests.submissions import key
 
 SECONDS = 2.0
 MEGABYTES = 200.0
@@ -209,7 +210,7 @@ def test_each_hostile_workbook_is_refused_on_both_upload_pages_and_nothing_is_st
     response, spent = _post(
         client,
         reverse("evidence:survey_upload", args=["home"]),
-        {"title": "Hostile", "file": _upload(name)},
+        {**key(client), "title": "Hostile", "file": _upload(name)},
     )
     _refused_on_the_page(response, name, spent)
     response, spent = _post(

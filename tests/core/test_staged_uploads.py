@@ -20,6 +20,7 @@ from followup.evidence.models import SurveyUpload
 from followup.indicators import actions
 from followup.indicators.models import ImportUpload
 from followup.indicators.reading import read_table
+from tests.submissions import key
 
 SURVEY = b"id,group,What helps?\n1,Staff,Good supervision\n2,Parent,Being listened to\n"
 FIGURES = b"area_code,period,data_element,value\nS1HOME,2023,children_looked_after,40\n"
@@ -43,7 +44,7 @@ def test_a_staged_survey_is_read_from_its_file_once_however_often_it_is_previewe
     client = world.client_for("lead")
     response = client.post(
         reverse("evidence:survey_upload", args=["home"]),
-        {"title": "Spring", "file": SimpleUploadedFile("s.csv", SURVEY)},
+        {**key(client), "title": "Spring", "file": SimpleUploadedFile("s.csv", SURVEY)},
     )
     assert response.status_code == 302
     for _ in range(3):

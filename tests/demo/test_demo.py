@@ -218,16 +218,71 @@ def test_a_recommendation_page_shows_the_demos_themes_and_approved_quotes(demo):
 
 
 def test_the_demo_loads_again_after_its_review_was_published(demo, monkeypatch):
+    """Loading it again replaces the demo partnerships with everything in them, says so in the
+    audit log, model by model, and leaves another partnership exactly as it was."""
     from django.contrib.auth.models import User
 
+    from followup.audit.models import AuditEntry
+    from followup.core.types import CommandLine
+    from followup.indicators.models import Release
     from followup.reports import render
     from followup.reports.actions import publish
     from followup.reports.models import Publication
+    from tests import factories as f
 
     monkeypatch.setattr(render, "render", lambda report, fmt: fmt.encode())  # files not tested here
     inspector = User.objects.get(username="inspector")
     review = ProgressReview.objects.get(inspection__partnership__slug="south-ayrshire")
     publish(inspector, review=review)
-    load_demo("demo-password-for-tests")
+    south = Partnership.objects.get(slug="south-ayrshire")
+    Release.objects.create(partnership=south, name="South Ayrshire's own return")
+    other = f.PartnershipFactory(slug="fresh", name="Freshshire")
+    kept_action = f.ActionFactory(partnership=other, title="Freshshire's own action")
+    Release.objects.create(partnership=other, name="Freshshire's own return")
+    f.MembershipFactory(user=f.UserFactory(username="fresh-lead"), partnership=other, role="lead")
+    before = {
+        "actions": list(Action.objects.filter(partnership=other).values()),
+        "releases": list(Release.objects.filter(partnership=other).values()),
+        "partnership": list(Partnership.objects.filter(pk=other.pk).values()),
+        "users": list(User.objects.filter(username="fresh-lead").values()),
+    }
+
+    load_demo("demo-password-for-tests", operator=CommandLine("alice"))
+
     assert not Publication.objects.exists()
     assert Partnership.objects.filter(slug="south-ayrshire").count() == 1
+    assert not Release.objects.filter(name="South Ayrshire's own return").exists()
+    assert before == {
+        "actions": list(Action.objects.filter(partnership=other).values()),
+        "releases": list(Release.objects.filter(partnership=other).values()),
+        "partnership": list(Partnership.objects.filter(pk=other.pk).values()),
+        "users": list(User.objects.filter(username="fresh-lead").values()),
+    }
+    assert Action.objects.get(pk=kept_action.pk).title == "Freshshire's own action"
+    entry = AuditEntry.objects.get(verb="command.demo")
+    assert entry.actor_name == "cli:alice"
+    assert entry.changes["replaced_partnerships"] == [["glenmorran", "south-ayrshire"], None]
+    assert entry.changes["replaced_users"] == [
+        ["contributor", "editor", "inspector", "lead", "outsider", "viewer"],
+        None,
+    ]
+    deleted, nothing = entry.changes["deleted"]
+    assert nothing is None
+    assert {
+        label: deleted[label]
+        for label in (
+            "reports.publication",
+            "indicators.release",
+            "partnerships.partnership",
+            "plans.action",
+            "plans.actionupdate",
+            "auth.user",
+        )
+    } == {
+        "reports.publication": 1,
+        "indicators.release": 1,
+        "partnerships.partnership": 2,
+        "plans.action": 13,
+        "plans.actionupdate": 23,
+        "auth.user": 6,
+    }

@@ -6,12 +6,14 @@ from django.urls import reverse
 
 from followup.evidence.models import Case, Code, Coding, Source
 from tests.browserlike import edit
+from tests.submissions import key
 
 
 def test_a_contributor_adds_a_case_with_the_standard_and_the_partnerships_own_attributes(world):
     response = world.client_for("contributor").post(
         reverse("evidence:case_create", args=["home"]),
         {
+            **key(world.users["contributor"]),
             "name": "Respondent 12",
             "respondent_group": "Parent or carer",
             "organisation": "Homeshire Council",
@@ -61,7 +63,10 @@ def test_editing_a_case_shows_its_attributes_in_their_boxes_and_keeps_them(world
 def test_two_cases_cannot_share_a_name(world):
     html = (
         world.client_for("lead")
-        .post(reverse("evidence:case_create", args=["home"]), {"name": world.home.case.name})
+        .post(
+            reverse("evidence:case_create", args=["home"]),
+            {**key(world.users["lead"]), "name": world.home.case.name},
+        )
         .content.decode()
     )
     assert "A case with this name is already there" in html

@@ -9,6 +9,7 @@ from django.urls import reverse
 from followup.evidence import actions
 from followup.evidence.models import Code, Coding, Source
 from tests.browserlike import edit
+from tests.submissions import key
 
 
 @pytest.fixture
@@ -64,7 +65,8 @@ def test_merging_moves_every_coding_to_the_other_code_and_keeps_one_where_both_c
 ):
     source, _safe, heard, respected = coded
     response = world.client_for("editor").post(
-        reverse("evidence:code_merge", args=["home", heard.pk]), {"into": respected.pk}
+        reverse("evidence:code_merge", args=["home", heard.pk]),
+        {**key(world.users["editor"]), "into": respected.pk},
     )
     assert response.status_code == 302
     assert not Code.objects.filter(pk=heard.pk).exists()
@@ -79,10 +81,10 @@ def test_deleting_a_used_code_asks_first_then_removes_its_codings(world, coded):
     source, safe, _, _ = coded
     url = reverse("evidence:code_delete", args=["home", safe.pk])
     client = world.client_for("lead")
-    html = client.post(url, {}).content.decode()
+    html = client.post(url, key(client)).content.decode()
     assert "This code is used 1 time: confirm that its codings go too" in html
     assert Code.objects.filter(pk=safe.pk).exists()
-    assert client.post(url, {"confirm": "on"}).status_code == 302
+    assert client.post(url, {**key(client), "confirm": "on"}).status_code == 302
     assert not Code.objects.filter(pk=safe.pk).exists()
     assert all(name != "Safe" for name, _ in words(source))
 

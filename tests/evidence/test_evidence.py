@@ -8,6 +8,7 @@ from django.urls import reverse
 from followup.evidence import actions
 from followup.evidence.models import Code, Coding, Source
 from followup.evidence.text import normalise, sentences
+from tests.submissions import key
 
 
 def test_text_is_normalised_once_to_nfc_with_newline_endings_and_no_byte_order_mark():
@@ -32,6 +33,7 @@ def test_a_contributor_pastes_a_source_and_codes_a_sentence_from_the_keyboard(wo
     response = client.post(
         reverse("evidence:source_create", args=["home"]),
         {
+            **key(client),
             "title": "Focus group, young people",
             "kind": "focus_group",
             "text": "We feel listened to.\r\nThe bus is late. 🚌",
@@ -41,7 +43,9 @@ def test_a_contributor_pastes_a_source_and_codes_a_sentence_from_the_keyboard(wo
     source = Source.objects.get(title="Focus group, young people")
     assert source.text == "We feel listened to.\nThe bus is late. 🚌"
     code = world.home.code
-    response = client.post(response["Location"], {"spans": ["21-37"], "code": code.pk})
+    response = client.post(
+        response["Location"], {**key(client), "spans": ["21-37"], "code": code.pk}
+    )
     assert response.status_code == 302
     coding = Coding.objects.get(source=source)
     assert (coding.start, coding.end, coding.excerpt) == (21, 37, "The bus is late.")
@@ -54,6 +58,7 @@ def test_a_text_file_source_keeps_every_character(world):
     response = world.client_for("editor").post(
         reverse("evidence:source_create", args=["home"]),
         {
+            **key(world.users["editor"]),
             "title": "Notes",
             "kind": "interview",
             "file": SimpleUploadedFile("notes.txt", ("\ufeff" + content).encode()),

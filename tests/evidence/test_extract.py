@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from followup.evidence.extract import ExtractError, extract_text
 from followup.evidence.models import Source
+from tests.submissions import key
 
 
 def word_file() -> bytes:
@@ -90,6 +91,7 @@ def test_a_contributor_adds_a_source_from_a_word_document(world):
     response = world.client_for("contributor").post(
         reverse("evidence:source_create", args=["home"]),
         {
+            **key(world.users["contributor"]),
             "title": "Focus group",
             "kind": "focus_group",
             "file": SimpleUploadedFile("focus.docx", word_file()),

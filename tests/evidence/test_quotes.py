@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from followup.evidence import actions
 from followup.evidence.models import Quote
+from tests.submissions import key
 
 
 def test_the_published_text_hides_the_redacted_words_and_the_original_is_kept(world):
@@ -20,7 +21,11 @@ def test_a_contributor_proposes_a_quote_hiding_every_occurrence_of_a_name(world)
     coding = world.home.coding
     response = world.client_for("contributor").post(
         reverse("evidence:quote_create", args=["home", coding.pk]),
-        {"redact": "Homeshire | area", "recommendations": [world.home.recommendation.pk]},
+        {
+            **key(world.users["contributor"]),
+            "redact": "Homeshire | area",
+            "recommendations": [world.home.recommendation.pk],
+        },
     )
     assert response.status_code == 302
     quote = Quote.objects.exclude(pk=world.home.quote.pk).get(coding=coding)
@@ -31,7 +36,7 @@ def test_a_contributor_proposes_a_quote_hiding_every_occurrence_of_a_name(world)
 def test_words_that_are_not_in_the_excerpt_are_refused_at_the_field(world):
     response = world.client_for("contributor").post(
         reverse("evidence:quote_create", args=["home", world.home.coding.pk]),
-        {"redact": "Mrs Smith | name"},
+        {**key(world.users["contributor"]), "redact": "Mrs Smith | name"},
     )
     assert (
         '<a href="#id_redact">Line 1: “Mrs Smith” is not in the excerpt</a>'

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from followup.evidence.models import Case, Source
 from followup.evidence.text import normalise
+from tests.submissions import key
 
 ANSWERS = [
     ("r1", "Staff", "16-24", "My manager listens.\nShe acts on it, too.", "Ùine: tha i goirid."),
@@ -32,7 +33,7 @@ def survey_csv() -> bytes:
 def upload(client, content: bytes, name: str = "survey.csv"):
     return client.post(
         reverse("evidence:survey_upload", args=["home"]),
-        {"title": "Wellbeing survey", "file": SimpleUploadedFile(name, content)},
+        {**key(client), "title": "Wellbeing survey", "file": SimpleUploadedFile(name, content)},
     )
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from followup.audit.models import AuditEntry
 from followup.indicators.models import DataElement, Indicator
 from tests.browserlike import edit
+from tests.submissions import key
 
 
 def test_an_editor_adds_an_indicator_linked_to_a_recommendation_and_wellbeing(world):
@@ -12,6 +13,7 @@ def test_an_editor_adds_an_indicator_linked_to_a_recommendation_and_wellbeing(wo
     response = world.client_for("editor").post(
         reverse("indicators:create", args=["home"]),
         {
+            **key(world.users["editor"]),
             "name": "Children looked after (home)",
             "code": "looked-after-home",
             "numerator": element.pk,

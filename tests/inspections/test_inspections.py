@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from followup.frameworks.models import Framework
 from followup.inspections import actions
 from followup.inspections.models import Inspection
+from tests.submissions import key
 
 
 def test_inspector_records_an_inspection_and_the_scale_is_copied_into_it(world):
@@ -13,6 +14,7 @@ def test_inspector_records_an_inspection_and_the_scale_is_copied_into_it(world):
     response = world.client_for("inspector").post(
         "/p/home/inspections/new/",
         {
+            **key(world.users["inspector"]),
             "title": "Second inspection",
             "framework": framework.pk,
             "status": "draft",

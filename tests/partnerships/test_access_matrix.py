@@ -143,11 +143,8 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
         {**{w: 405 for w in WHO}, None: 302},
         {**expect(("lead", "editor", "contributor", "admin"), ok=404), "lead": 302},
     ),
-    "evidence:quote_create": (
-        of("coding"),
-        CODE_EVIDENCE,
-        expect(("lead", "editor", "contributor", "admin"), ok=302),
-    ),
+    # An empty form carries no one-time key (core.submissions): shown again, nothing proposed.
+    "evidence:quote_create": (of("coding"), CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:quotes": (slug, READ, None),
     "evidence:quote_approve": (of("quote"), {**{w: 405 for w in WHO}, None: 302}, APPROVE_QUOTES),
     "evidence:codebook": (slug, READ, CODE_EVIDENCE),

@@ -10,6 +10,7 @@ from followup.plans import actions
 from followup.plans.models import ActionUpdate
 from followup.plans.queries import plan_summary
 from tests import factories as f
+from tests.submissions import key
 
 
 def test_contributor_adds_an_update_from_the_action_page_and_it_joins_the_timeline(world):
@@ -17,6 +18,7 @@ def test_contributor_adds_an_update_from_the_action_page_and_it_joins_the_timeli
     response = world.client_for("contributor").post(
         url,
         {
+            **key(world.users["contributor"]),
             "on": "2024-02-29",
             "status": "complete",
             "rating": "on_track",

@@ -16,6 +16,7 @@ from followup.plans.models import Action, ActionUpdate
 from followup.reports import render
 from followup.reports.compose import review_report
 from tests.browserlike import edit
+from tests.submissions import key
 
 CUTOFF = datetime.date(2018, 2, 28)
 
@@ -179,7 +180,7 @@ def test_a_survey_is_imported_with_the_date_it_closed_and_a_bad_date_imports_not
     csv = b"respondent,What helps?\nr1,Being asked first\nr2,The same worker\n"
     staged = client.post(
         reverse("evidence:survey_upload", args=["home"]),
-        {"title": "Winter survey", "file": SimpleUploadedFile("survey.csv", csv)},
+        {**key(client), "title": "Winter survey", "file": SimpleUploadedFile("survey.csv", csv)},
     )
     roles = {"role-0": "respondent", "role-1": "question"}
     page = client.get(staged["Location"]).content.decode()

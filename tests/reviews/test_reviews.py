@@ -6,12 +6,18 @@ from django.core.exceptions import ValidationError
 from followup.reviews import actions
 from followup.reviews.models import ProgressReview
 from tests.browserlike import edit
+from tests.submissions import key
 
 
 def test_inspector_starts_a_review_with_its_own_copy_of_the_progress_scale(world):
     response = world.client_for("inspector").post(
         f"/p/home/inspections/{world.home.inspection.pk}/reviews/new/",
-        {"title": "Second review", "status": "draft", "further_review_required": ""},
+        {
+            **key(world.users["inspector"]),
+            "title": "Second review",
+            "status": "draft",
+            "further_review_required": "",
+        },
     )
     assert response.status_code == 302
     review = ProgressReview.objects.get(title="Second review")

@@ -138,15 +138,17 @@ def record_command(
     command: str,
     arguments: Iterable[str] = (),
     changes: dict[str, list[Any]] | None = None,
+    verb: str = "",
 ) -> AuditEntry:
     """Record a command that writes without naming its rows (``followup migrate``, ``followup
-    manage ...``): the log cannot list what it changed row by row, but says who ran what, when."""
+    manage ...``): the log cannot list what it changed row by row, but says who ran what, when.
+    ``verb`` defaults to ``command.COMMAND``."""
     actor_id, actor_name = _who(actor)
     line = " ".join(["followup", command, *arguments])
     entry = AuditEntry(
         actor_id=actor_id,
         actor_name=actor_name[:150],
-        verb=f"command.{command}"[:60],
+        verb=(verb or f"command.{command}")[:60],
         object_type="cli.command",
         object_id=command[:64],
         object_repr=line[:300],
@@ -166,3 +168,20 @@ def history(objects: Iterable[models.Model]) -> models.QuerySet[AuditEntry]:
     for obj in objects:
         query |= models.Q(object_type=obj._meta.label_lower, object_id=str(obj.pk))
     return AuditEntry.objects.filter(query)
+
+
+def last_deletion(
+    model: type[models.Model], pk: Any, partnership: models.Model
+) -> AuditEntry | None:
+    """The entry that recorded the deletion (or merge) of the partnership's object of this
+    model and id, or None. Access to the partnership is checked by the caller."""
+    return (
+        AuditEntry.objects.filter(
+            object_type=model._meta.label_lower,
+            object_id=str(pk),
+            partnership_id=partnership.pk,
+            verb__endswith=".delete",
+        )
+        .order_by("-at", "-id")
+        .first()
+    )

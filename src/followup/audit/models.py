@@ -65,3 +65,9 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Audit entries are never deleted.")
+
+    def lines(self) -> list[Any]:
+        """The changes as a reader would say them (``audit.display``)."""
+        from followup.audit.display import lines
+
+        return lines(self.object_type, self.changes)

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from followup.core import writes
+from followup.core import submissions, writes
 from followup.partnerships.access import visible_partnerships
 
 M = TypeVar("M", bound=models.Model)
@@ -69,18 +69,39 @@ def save_form(
     message: str,
     then: Callable[[Any], str],
 ) -> HttpResponse | None:
-    """The write path of a form view: on a valid POST, call the action with the cleaned data;
-    on success flash ``message`` and redirect to ``then(result)``. An action's ValidationError
-    goes onto the form at the field it names. None means: show the form (again)."""
-    if request.method != "POST" or not form.is_valid():
+    """The write path of a create form (drawn with ``{% submission_key %}``): on a valid POST,
+    call the action with the cleaned data; on success flash ``message`` and redirect to
+    ``then(result)``. The form's one-time key makes a second submit of the same form harmless:
+    it is told the first was saved and sent where the first led (``core.submissions``). An
+    action's ValidationError goes onto the form at the field it names. None means: show the
+    form (again)."""
+    if request.method != "POST":
         return None
     try:
-        result = save(dict(form.cleaned_data))
+        key = submissions.check(request)
+    except submissions.AlreadyDone as done:
+        return _already_done(request, done)
+    except submissions.UnknownKey:
+        form.is_valid()
+        form.add_error(None, submissions.UNKNOWN)
+        return None
+    if not form.is_valid():
+        return None
+    data = dict(form.cleaned_data)
+    try:
+        url = submissions.once(request, key, lambda: then(save(data)))
+    except submissions.AlreadyDone as done:
+        return _already_done(request, done)
     except ValidationError as error:
         apply_errors(form, error)
         return None
     messages.success(request, message)
-    return redirect(then(result))
+    return redirect(url)
+
+
+def _already_done(request: HttpRequest, done: submissions.AlreadyDone) -> HttpResponse:
+    messages.info(request, str(done))
+    return redirect(done.submission.done_url or "/")
 
 
 def edit_page(
@@ -216,6 +237,70 @@ def apply_errors(form: BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def gone_page(
+    request: HttpRequest,
+    entry: Any,
+    *,
+    what: str,
+    partnership: Any,
+    back_url: str,
+    back_label: str,
+    typed: BaseForm | None = None,
+    merged_into: tuple[str, str] | None = None,
+) -> HttpResponse:
+    """The page for an object deleted, or merged into another, since the page that links to it
+    was opened: what happened, by whom and when (from the audit ``entry``), and the values the
+    user typed into ``typed`` (a bound form), shown so they can be applied elsewhere. 410 Gone.
+    ``merged_into`` is the (name, address) of the object it was merged into, if still there."""
+    changes = entry.changes or {}
+    into_name = (changes.get("merged_into") or [None, None])[1]
+    return render(
+        request,
+        "core/gone.html",
+        {
+            "entry": entry,
+            "what": what,
+            "into_name": into_name,
+            "merged_into": merged_into,
+            "partnership": partnership,
+            "back_url": back_url,
+            "back_label": back_label,
+            "typed": typed_values(typed) if typed is not None else [],
+        },
+        status=410,
+    )
+
+
+def typed_values(form: BaseForm) -> list[tuple[str, str]]:
+    """Each field of a bound form as the user filled it in: its label and what they typed or
+    chose (choices by their labels), "(empty)" when nothing."""
+    shown = []
+    for bound in form:
+        if bound.is_hidden:
+            continue
+        value = bound.data
+        values = [str(v) for v in value] if isinstance(value, list | tuple) else [value]
+        values = [v for v in values if v not in (None, "")]
+        field = bound.field
+        if values and isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+            labels = {str(k): str(v) for k, v in _choices(field)}
+            values = [labels.get(str(v), str(v)) for v in values]
+        if isinstance(field, forms.BooleanField):
+            values = ["Yes" if bound.data else "No"]
+        shown.append((str(field.label or bound.name), "; ".join(map(str, values)) or "(empty)"))
+    return shown
+
+
+def _choices(field: Any) -> list[tuple[Any, Any]]:
+    found = []
+    for key, label in field.choices:
+        if isinstance(label, list | tuple):  # a group
+            found += list(label)
+        else:
+            found.append((getattr(key, "value", key), label))
+    return found
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -5,7 +5,9 @@ holding the values of the fields the form edits and the time they were read. ``u
 the row under a lock (``select_for_update``, where the database has row locks), and refuses the
 save with ``Conflict`` when any of those fields has changed since: the form's page then shows
 what changed, by whom, and keeps the user's own changes to re-apply. Otherwise it writes only
-the fields whose values differ from the row's, and the audit entry lists exactly those.
+the fields whose values differ from the row's, and the audit entry lists exactly those. A save
+whose values the row already holds (the second of two submits of one form) is not refused: it
+writes nothing.
 
 A missing, tampered or foreign token is refused in the same way (``Conflict.reason == UNKNOWN``):
 nothing is saved, and the page shows where the submitted values differ from the saved ones.
@@ -279,6 +281,10 @@ def _refuse_if_changed(model: Any, current: models.Model, read: Version, submitt
     now = state(current, read.values)
     since = [name for name in read.values if read.values[name] != now[name]]
     if not since:
+        return
+    if state(current, submitted) == submitted:
+        # The row already holds exactly what was submitted (the second of two submits of one
+        # form, or the same change made by someone else): nothing would be overwritten.
         return
     authors = _authors(current, read.at)
     changes = [

@@ -1,8 +1,9 @@
 """Load the demo: South Ayrshire's real 2016-2018 cycle and the fictional Glenmorran partnership.
 
-Runs in one transaction and can be run again: it removes the demo partnerships and users first.
-Writes go through the same action functions as the web pages, as a system actor, so the demo
-also fills the audit log.
+Runs in one transaction and can be run again: it replaces the demo partnerships and users, with
+everything in them, and touches nothing else (``followup.demo.replace``). Writes go through the
+same action functions as the web pages, as the demo loader's user, so the demo also fills the
+audit log.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from followup.audit.log import record_command, record_create
+from followup.core.types import CommandLine
 from followup.demo.evidence import load_evidence
 from followup.demo.indicators import create_demo_indicators
 from followup.demo.plan import ORGANISATIONS, PLAN
+from followup.demo.replace import DEMO_LOADER, remove_previous_demo
 from followup.demo.statistics import load_statistics
 from followup.frameworks.library import load_library
 from followup.frameworks.models import Framework, QualityIndicator
@@ -27,7 +31,6 @@ from followup.inspections import actions as inspection_actions
 from followup.inspections.models import Inspection
 from followup.partnerships.models import Area, Membership, Organisation, Partnership, Role
 from followup.plans import actions as plan_actions
-from followup.reports.models import Publication
 from followup.reviews import actions as review_actions
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -79,15 +82,25 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def load_demo(password: str | None = None) -> tuple[str, list[DemoSignIn]]:
-    """Load the demo; return the password and the sign-ins."""
+def load_demo(
+    password: str | None = None, operator: CommandLine | None = None
+) -> tuple[str, list[DemoSignIn]]:
+    """Load the demo, replacing the previous one; return the password and the sign-ins.
+    ``operator`` (the command line's) is recorded as having loaded it, with what the reload
+    removed. Raises ``DemoRefused``, having changed nothing, if replacing the previous demo
+    would touch anything that is not the demo's."""
     password = password or secrets.token_urlsafe(12)
     with transaction.atomic():
-        # Reports published from the demo are demo data too: they go with it.
-        Publication.objects.filter(partnership__slug__in=DEMO_SLUGS).delete()
-        Partnership.objects.filter(slug__in=DEMO_SLUGS).delete()
-        User.objects.filter(username__in=[c[0] for c in CAST] + ["demo-loader"]).delete()
-        loader = User.objects.create_user("demo-loader", password=None, is_active=True)
+        removed = remove_previous_demo(DEMO_SLUGS, [c[0] for c in CAST])
+        if operator is not None:
+            record_command(
+                operator, "demo", changes={"command": [None, "followup demo"], **removed.changes()}
+            )
+        loader = User.objects.filter(username=DEMO_LOADER).first() or User.objects.create_user(
+            DEMO_LOADER, password=None
+        )
+        loader.is_active = True
+        loader.save(update_fields=["is_active"])
         load_library(loader)
         load_statistics(loader)
         south = _south_ayrshire(loader)
@@ -110,10 +123,11 @@ def _admin_of(user: User, partnership: Partnership) -> None:
 
 
 def _south_ayrshire(loader: User) -> Partnership:
-    area, _ = Area.objects.update_or_create(
+    # Areas are shared: one already there (another partnership's, say) is used as it is.
+    area, _ = Area.objects.get_or_create(
         code="S12000028", defaults={"name": "South Ayrshire", "kind": Area.Kind.COUNCIL}
     )
-    Area.objects.update_or_create(
+    Area.objects.get_or_create(
         code="S92000003", defaults={"name": "Scotland", "kind": Area.Kind.COUNTRY}
     )
     partnership = Partnership.objects.create(
@@ -125,6 +139,7 @@ def _south_ayrshire(loader: User) -> Partnership:
             "The improvement plan shown here is illustrative."
         ),
     )
+    record_create(loader, "partnership.create", partnership, partnership)
     _admin_of(loader, partnership)
     organisations = {
         kind: Organisation.objects.create(partnership=partnership, name=name, kind=kind)
@@ -273,6 +288,7 @@ def _glenmorran(loader: User) -> Partnership:
         is_fictional=True,
         description="A fictional partnership for demonstrations and tests. Nothing here is real.",
     )
+    record_create(loader, "partnership.create", partnership, partnership)
     _admin_of(loader, partnership)
     council = Organisation.objects.create(
         partnership=partnership, name="Glenmorran Council (fictional)", kind="council"

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from followup.audit.log import record, record_many
+from followup.audit.log import record, record_many, snapshot
 from followup.core import writes
 from followup.evidence.actions_exchange import AlreadyImported as AlreadyImported
 from followup.evidence.actions_exchange import import_exchange as import_exchange
@@ -237,9 +237,20 @@ def update_code(
         )
 
 
+def _as_deleted(code: Code) -> dict[str, list[Any]]:
+    """A code's entry when it goes: every value it held, its links (recommendations, quality
+    indicator, parent) included, old value to nothing."""
+    return {
+        name: [value, None]
+        for name, value in snapshot(code).items()
+        if value not in (None, "", [], {}) and name != "partnership"
+    }
+
+
 def merge_codes(user: AnyUser, code: Code, into: Code) -> Code:
     """Move every coding and child of ``code`` to ``into``, then delete ``code``. A span coded
-    with both keeps one coding; every coded span keeps its exact words."""
+    with both keeps one coding; every coded span keeps its exact words. Each coding moved or
+    removed, each quote and child code moved, and the code's own values and links are recorded."""
     partnership = code.partnership
     require(user, partnership, Capability.CODE_EVIDENCE)
     if into.partnership_id != partnership.pk or into.pk == code.pk or into.pk in _descendants(code):
@@ -247,18 +258,34 @@ def merge_codes(user: AnyUser, code: Code, into: Code) -> Code:
             {"into": "Choose another code of this codebook, not one inside this code"}
         )
     with transaction.atomic():
-        moved = 0
-        for coding in list(Coding.objects.filter(code=code)):
+        moved: list[tuple[Coding, dict[str, list[Any]]]] = []
+        requoted: list[tuple[Quote, dict[str, list[Any]]]] = []
+        for coding in list(Coding.objects.filter(code=code).select_related("source")):
             same = Coding.objects.filter(
                 source_id=coding.source_id, code=into, start=coding.start, end=coding.end
             ).first()
             if same is not None:
-                coding.quotes.update(coding=same)  # a quote stays on the same words
+                for quote in coding.quotes.all():  # a quote stays on the same words
+                    requoted.append((quote, {"coding": [str(coding), str(same)]}))
+                coding.quotes.update(coding=same)
+                record(
+                    user,
+                    "coding.delete",
+                    coding,
+                    {
+                        "code": [code.name, None],
+                        "excerpt": [coding.excerpt, None],
+                        "kept_as": [None, f"coding {same.pk} ({into.name})"],
+                    },
+                    partnership,
+                )
                 coding.delete()
             else:
                 coding.code = into
                 coding.save(update_fields=["code"])
-                moved += 1
+                moved.append((coding, {"code": [code.name, into.name]}))
+        record_many(user, "coding.update", moved, partnership)
+        record_many(user, "quote.update", requoted, partnership)
         for child in list(Code.objects.filter(parent=code)):
             if Code.objects.filter(partnership=partnership, parent=into, name=child.name).exists():
                 merge_codes(
@@ -269,20 +296,32 @@ def merge_codes(user: AnyUser, code: Code, into: Code) -> Code:
             else:
                 child.parent = into
                 child.save(update_fields=["parent"])
+                record(user, "code.update", child, {"parent": [code.name, into.name]}, partnership)
         record(
             user,
             "code.merge",
             into,
-            {"merged": [code.name, into.name], "codings_moved": [None, moved]},
+            {"merged": [code.name, into.name], "codings_moved": [None, len(moved)]},
             partnership,
         )
-        record(user, "code.delete", code, {"name": [code.name, None]}, partnership)
+        record(
+            user,
+            "code.delete",
+            code,
+            {
+                **_as_deleted(code),
+                "merged_into": [None, into.name],
+                "merged_into_id": [None, into.pk],
+            },
+            partnership,
+        )
         code.delete()
         return into
 
 
 def delete_code(user: AnyUser, code: Code, *, confirmed: bool) -> None:
-    """Delete a code and its codings; one that is used or has codes inside it needs confirming."""
+    """Delete a code and its codings; one that is used or has codes inside it needs confirming.
+    Each coding removed, and the code's own values and links, are recorded."""
     partnership = code.partnership
     require(user, partnership, Capability.CODE_EVIDENCE)
     if Code.objects.filter(parent=code).exists():
@@ -299,11 +338,18 @@ def delete_code(user: AnyUser, code: Code, *, confirmed: bool) -> None:
             }
         )
     with transaction.atomic():
+        codings = list(Coding.objects.filter(code=code).select_related("source").order_by("pk"))
+        record_many(
+            user,
+            "coding.delete",
+            ((c, {"code": [code.name, None], "excerpt": [c.excerpt, None]}) for c in codings),
+            partnership,
+        )
         record(
             user,
             "code.delete",
             code,
-            {"name": [code.name, None], "codings_removed": [used, None]},
+            {**_as_deleted(code), "codings_removed": [used, None]},
             partnership,
         )
         Coding.objects.filter(code=code).delete()

@@ -6,13 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from followup.audit.log import last_deletion
 from followup.core.tables import attachment
-from followup.core.views import edit_page, form_page, save_form
+from followup.core.views import edit_page, form_page, gone_page, save_form
 from followup.evidence import actions, queries, surveys
 from followup.evidence.forms import (
     CodeForm,
@@ -204,9 +205,43 @@ def _code_form(data: QueryDict | None, code: Code) -> CodeForm:
     return CodeForm(data, partnership=code.partnership, initial=initial)
 
 
+def _code_or_gone(
+    request: HttpRequest, slug: str, pk: int, typed: type[CodeForm] | None = None
+) -> Code | HttpResponse:
+    """The code, or, when it was deleted or merged since the page was opened, a page saying so
+    (by whom, when, into what) with the values the user typed into ``typed``'s form."""
+    try:
+        return queries.code_for(request.user, slug, pk)
+    except Http404:
+        partnership = partnership_for(request.user, slug)
+        require(request.user, partnership, Capability.CODE_EVIDENCE)
+        entry = last_deletion(Code, pk, partnership)
+        if entry is None:
+            raise
+    into_id = (entry.changes.get("merged_into_id") or [None, None])[1]
+    into = Code.objects.filter(partnership=partnership, pk=into_id).first() if into_id else None
+    form = None
+    if typed is not None and request.method == "POST":
+        form = typed(request.POST, partnership=partnership)
+    return gone_page(
+        request,
+        entry,
+        what="code",
+        partnership=partnership,
+        back_url=reverse("evidence:codebook", args=[slug]),
+        back_label="Back to the codebook",
+        typed=form,
+        merged_into=(into.name, reverse("evidence:code_edit", args=[slug, into.pk]))
+        if into is not None
+        else None,
+    )
+
+
 @login_required
 def code_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    code = queries.code_for(request.user, slug, pk)
+    code = _code_or_gone(request, slug, pk, typed=CodeForm)
+    if isinstance(code, HttpResponse):
+        return code
     require(request.user, code.partnership, Capability.CODE_EVIDENCE)
     back = reverse("evidence:codebook", args=[slug])
     return edit_page(
@@ -226,7 +261,9 @@ def code_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def code_merge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    code = queries.code_for(request.user, slug, pk)
+    code = _code_or_gone(request, slug, pk)
+    if isinstance(code, HttpResponse):
+        return code
     require(request.user, code.partnership, Capability.CODE_EVIDENCE)
     form = MergeForm(request.POST if request.method == "POST" else None, code=code)
     back = reverse("evidence:codebook", args=[slug])
@@ -249,7 +286,9 @@ def code_merge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def code_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    code = queries.code_for(request.user, slug, pk)
+    code = _code_or_gone(request, slug, pk)
+    if isinstance(code, HttpResponse):
+        return code
     require(request.user, code.partnership, Capability.CODE_EVIDENCE)
     form = DeleteCodeForm(request.POST if request.method == "POST" else None)
     back = reverse("evidence:codebook", args=[slug])

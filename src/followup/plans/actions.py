@@ -76,29 +76,33 @@ def update_action(
 
 
 def add_update(user: AnyUser, action: Action, data: dict[str, Any]) -> ActionUpdate:
-    """Append an update; the action takes the update's status. Updates are never edited."""
+    """Append an update; the action takes the update's status. Updates are never edited.
+    The action's row is read under lock, so two updates added at once record its status
+    change once, in the order they were written."""
     require(user, action.partnership, Capability.UPDATE_ACTION)
     with transaction.atomic():
+        current = writes.lock(action)
         update = ActionUpdate(
-            action=action,
+            action=current,
             on=data["on"],
             status=data["status"],
             rating=data["rating"],
             note=data["note"],
-            author=user if isinstance(user, User) else None,
+            author_id=user.pk if isinstance(user, User) else None,
             author_name=user.get_username() if isinstance(user, User) else "",
         )
         writes.create(user, "action_update.create", update, action.partnership)
-        latest = action.updates.order_by("-on", "-id").first()
-        if latest is not None and latest.pk == update.pk and action.status != update.status:
-            before = snapshot(action, ["status"])
-            action.status = update.status
-            action.save(update_fields=["status"])
+        latest = current.updates.order_by("-on", "-id").first()
+        if latest is not None and latest.pk == update.pk and current.status != update.status:
+            before = snapshot(current, ["status"])
+            current.status = update.status
+            current.save(update_fields=["status"])
             record(
                 user,
                 "action.update",
-                action,
-                diff(before, snapshot(action, ["status"])),
+                current,
+                diff(before, snapshot(current, ["status"])),
                 action.partnership,
             )
+        action.status = current.status
         return update

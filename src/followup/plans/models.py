@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 
 from followup.inspections.models import Recommendation
@@ -68,14 +67,17 @@ class ActionUpdate(models.Model):
         OFF_TRACK = "off_track", "Off track"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
-    on = models.DateField(help_text="The date the update describes.")
+    on = models.DateField("date of the update", help_text="The date the update describes.")
     status = models.CharField(max_length=20, choices=ActionStatus.choices)
-    rating = models.CharField(max_length=20, choices=Rating.choices)
-    note = models.TextField()
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    rating = models.CharField("progress against plan", max_length=20, choices=Rating.choices)
+    note = models.TextField("what has happened")
+    # Who wrote it, as plain values: deleting the user changes no update.
+    author_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The author's user id when they wrote it."
     )
-    author_name = models.CharField(max_length=150, blank=True)
+    author_name = models.CharField(
+        max_length=150, blank=True, help_text="The author's username when they wrote it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

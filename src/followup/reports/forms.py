@@ -4,6 +4,10 @@ from django import forms
 
 from followup.core.forms import StrictForm
 
+OUT_OF_DATE = (
+    "This page is out of date: open the publish page again, check the report, then publish"
+)
+
 
 class PublishForm(StrictForm):
     """The check page's confirmation: the version checked, what it corrects, and a yes."""
@@ -27,6 +31,14 @@ class PublishForm(StrictForm):
         self.fields["confirm"].error_messages["required"] = (
             "Confirm that you have checked the report before publishing it"
         )
-        self.fields["version"].error_messages["required"] = (
-            "The version to publish is missing: open the check page again"
-        )
+        # The version is a hidden field: any problem with it means the page is out of date
+        # (or was altered), and is shown at the top of the page, not at a field no one sees.
+        for problem in ("required", "invalid", "min_value", "max_value"):
+            self.fields["version"].error_messages[problem] = OUT_OF_DATE
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if "version" in self.errors:
+            del self.errors["version"]
+            self.add_error(None, OUT_OF_DATE)
+        return data

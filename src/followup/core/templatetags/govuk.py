@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -90,8 +91,10 @@ def govuk_error_summary(form: forms.BaseForm) -> dict[str, Any]:
         if name == "__all__":
             continue
         bound = form[name]
+        # A hidden field has nothing to go to: its error is told without a link.
+        href = "" if bound.is_hidden else f"#{anchor_id(bound)}"
         for error in errors:
-            items.append({"text": str(error), "href": f"#{anchor_id(bound)}"})
+            items.append({"text": str(error), "href": href})
     return {"items": items}
 
 
@@ -131,6 +134,17 @@ def has_cap(capabilities: Any, name: str) -> bool:
     return name in capabilities
 
 
+@register.simple_tag(takes_context=True)
+def submission_key(context: Any) -> SafeString:
+    """A create form's one-time key (``core.submissions``): put it inside the form, like
+    ``{% csrf_token %}``."""
+    from followup.core.submissions import FIELD, new_key
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_key(user))
+
+
 @register.simple_tag
 def page_title(*parts: str) -> SafeString:
     from django.utils.html import escape
@@ -165,8 +179,6 @@ def ordinal_suffix(number: int) -> str:
 def figure(value: Any) -> str:
     """A ``disclosure.Figure`` as its audience sees it: withheld as the suppression symbol,
     small counts (shown only to those allowed to see them) marked."""
-    from django.utils.html import format_html
-
     if value.withheld:
         return str(value)
     if value.small:
