@@ -12,6 +12,7 @@ fails if another module reads ``DataValue`` or ``Release`` rows directly.
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from followup.indicators.models import DataElement, DataValue, Release
@@ -80,3 +81,62 @@ def own_releases(writer: Reader) -> QuerySet[Release]:
     if pk is None:
         return Release.objects.filter(partnership__isnull=True)
     return Release.objects.filter(partnership_id=pk)
+
+
+def partnership_release_owners(names: set[str]) -> dict[str, list[str]]:
+    """The partnerships whose own releases have these names, by name: an official release may
+    not take a name a partnership's release has, or the two could not be told apart. Only the
+    official-statistics path (the service's administrator) asks."""
+    owners: dict[str, list[str]] = {}
+    if not names:
+        return owners
+    rows = (
+        Release.objects.filter(partnership__isnull=False, name__in=names)
+        .order_by("partnership__name")
+        .values_list("name", "partnership__name")
+    )
+    for name, owner in rows:
+        owners.setdefault(name, []).append(owner)
+    return owners
+
+
+def release_name_clash(name: str, partnership_id: int | None) -> str:
+    """Why a release of this name cannot belong to this owner (``None``: official), or "": a
+    partnership's own release never takes an official release's name, nor the converse, so that
+    pages, revisions and exported files can tell the two apart."""
+    if partnership_id is not None:
+        if own_releases(None).filter(name=name).exists():
+            return (
+                "An official release has this name: a partnership's own release needs a name of "
+                "its own, so that its figures can be told from the official ones"
+            )
+        return ""
+    owners = partnership_release_owners({name}).get(name)
+    if owners:
+        return (
+            f"A release of {', '.join(owners)} has this name: an official release needs a name "
+            "no partnership's own release has, so that the two can be told apart"
+        )
+    return ""
+
+
+# pg_advisory_xact_lock's first key: "FI" (Followup imports); the second is the partnership's id,
+# or 0 for official statistics.
+_IMPORT_LOCK = 0x4649
+
+
+def lock_imports(writer: Reader) -> None:
+    """Make imports into the same scope (one partnership's releases, or the official ones) take
+    turns, until the calling transaction ends: a second import waits here, then plans against
+    what the first wrote. PostgreSQL takes a transaction-level advisory lock, which no other
+    write waits for; each SQLite transaction takes the database's write lock when it begins
+    (``SQLITE_OPTIONS``), so imports there take turns already."""
+    if not connection.in_atomic_block:
+        raise RuntimeError(
+            "lock_imports() holds its lock until the transaction ends: call it in one"
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK, reader_id(writer) or 0]
+            )
