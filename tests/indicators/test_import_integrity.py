@@ -16,8 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from followup.cli import build_parser, cmd_export_data, cmd_import_data
-from followup.core.types import CommandLine
-from followup.indicators.importer import apply_import, plan_import
+from followup.indicators.importer import plan_import
 from followup.indicators.models import DataElement, DataValue, Release, ValidationRule
 from followup.indicators.reading import read_table
 from followup.partnerships.models import Area

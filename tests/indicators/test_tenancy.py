@@ -222,7 +222,7 @@ def test_the_benchmark_compares_only_figures_the_partnership_may_see(world, figu
     ]
     assert compared.rank == 1
     page = text(response.content.decode())
-    assert "1st highest of 3 in The test councils" in page
+    assert "the highest of the 3 areas in ‘The test councils’ with a figure for 2023" in page
     assert (
         "No other area has a figure for 2024 yet, so this compares 2023, the latest period with "
         "figures to compare." in page

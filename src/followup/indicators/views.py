@@ -105,6 +105,7 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             compared.funnel,
             indicator.area.code,
             indicator.unit,
+            compared.own_label[:1].upper() + compared.own_label[1:],
         )
         funnel_svg = base64.b64encode(render_svg(spec).encode()).decode()
     return render(
