@@ -4,6 +4,7 @@ that a series too short to judge is too short, not "no signal"."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -79,13 +80,14 @@ def funnel_of(own: str) -> Benchmark:
     )
 
 
-def test_the_funnel_names_the_indicators_area_unless_it_is_the_partnerships_own():
+def test_the_funnel_names_the_indicators_area_unless_it_is_the_partnerships_own() -> None:
     assert funnel_of("Awayshire").funnel_finding.startswith("Awayshire lies within the funnel")
     assert funnel_of("this partnership").funnel_finding.startswith(
         "This partnership lies within the funnel"
     )
     spec = funnel_spec("t", funnel_of("Awayshire").funnel, "S1AWAY", "%", "Awayshire")
-    layer: dict = spec["layer"][-1]  # type: ignore[index]
+    layers: Any = spec["layer"]
+    layer = layers[-1]
     assert [p["which"] for p in layer["data"]["values"]] == ["Awayshire", "Other areas"]
     assert layer["encoding"]["color"]["scale"]["domain"] == ["Awayshire", "Other areas"]
 

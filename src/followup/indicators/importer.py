@@ -21,7 +21,7 @@ release's name, nor an official release a partnership's. A partnership's row und
 release (as in its own export) is a figure the official release already holds, so it is counted
 unchanged; anything else under an official release's name is refused.
 
-Imports into the same scope take turns (``scope.lock_imports``): plan and apply in one
+Imports into the same scope take turns (``lock_imports``): plan and apply in one
 transaction that takes the lock first, and a second import plans against what the first wrote.
 """
 
@@ -59,10 +59,11 @@ from followup.indicators.periods import PeriodError, parse_period
 from followup.indicators.plan import Change, ImportPlan, Problem
 from followup.indicators.reading import Table
 from followup.indicators.scope import (
+    Reader,
     elements_by_code,
-    lock_imports,
     own_releases,
     partnership_release_owners,
+    reader_id,
     visible_values,
 )
 from followup.partnerships.models import Area, Partnership
@@ -80,6 +81,28 @@ __all__ = [
     "lock_imports",
     "plan_import",
 ]
+
+# pg_advisory_xact_lock's first key: "FI" (Followup imports); the second is the partnership's id,
+# or 0 for official statistics.
+_IMPORT_LOCK = 0x4649
+
+
+def lock_imports(writer: Reader) -> None:
+    """Make imports into the same scope (one partnership's releases, or the official ones) take
+    turns, until the calling transaction ends: a second import waits here, then plans against
+    what the first wrote. PostgreSQL takes a transaction-level advisory lock, which no other
+    write waits for; each SQLite transaction takes the database's write lock when it begins
+    (``SQLITE_OPTIONS``), so imports there take turns already."""
+    if not connection.in_atomic_block:
+        raise RuntimeError(
+            "lock_imports() holds its lock until the transaction ends: call it in one"
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK, reader_id(writer) or 0]
+            )
+
 
 SUPPRESSED = {"*", "..", "-", "c", ":", "x", "z", "[c]", "[x]", "[z]"}
 Progress = Callable[[int, int], None]

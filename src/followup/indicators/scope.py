@@ -12,7 +12,6 @@ fails if another module reads ``DataValue`` or ``Release`` rows directly.
 
 from __future__ import annotations
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 
 from followup.indicators.models import DataElement, DataValue, Release
@@ -118,25 +117,3 @@ def release_name_clash(name: str, partnership_id: int | None) -> str:
             "no partnership's own release has, so that the two can be told apart"
         )
     return ""
-
-
-# pg_advisory_xact_lock's first key: "FI" (Followup imports); the second is the partnership's id,
-# or 0 for official statistics.
-_IMPORT_LOCK = 0x4649
-
-
-def lock_imports(writer: Reader) -> None:
-    """Make imports into the same scope (one partnership's releases, or the official ones) take
-    turns, until the calling transaction ends: a second import waits here, then plans against
-    what the first wrote. PostgreSQL takes a transaction-level advisory lock, which no other
-    write waits for; each SQLite transaction takes the database's write lock when it begins
-    (``SQLITE_OPTIONS``), so imports there take turns already."""
-    if not connection.in_atomic_block:
-        raise RuntimeError(
-            "lock_imports() holds its lock until the transaction ends: call it in one"
-        )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK, reader_id(writer) or 0]
-            )
