@@ -280,3 +280,16 @@ def test_the_upload_form_refuses_a_mapping_that_cannot_be_used(world):
         response.content.decode()
     )
     assert not ImportUpload.objects.filter(release="SGS").exists()
+
+
+def test_the_problems_the_docs_quote_are_the_ones_the_importer_gives():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "data-import.md").read_text()
+    quoted = [
+        line
+        for line in docs.splitlines()
+        if line.startswith(("line 2, column release:", "line 2, column status:"))
+    ]
+    assert len(quoted) == 2
+    assert set(quoted) <= {problem for _, _, _, problem in CASES}

@@ -16,6 +16,7 @@ from followup.indicators.values import Point, comparison, many_series, series
 from followup.partnerships.access import AnyUser, partnership_for
 from followup.partnerships.models import Area, Partnership
 from followup.signals import control_chart, describe_chart, describe_mdc, making_data_count
+from followup.signals.describe import NO_SIGNAL
 from followup.signals.mdc import MakingDataCount, making_data_count_rows
 from followup.signals.qic import ControlChart
 
@@ -40,8 +41,10 @@ ASSURANCE_TEXT = {
 # (n − 1)²/n > 2.66, from 5 figures (and their runs, shifts and trends need 6 or 7). A run
 # chart's Anhøj rules first fire at 10 figures: fewer than 2 crossings of the median in 10
 # (docs/signals.md). A P, U or C chart's limits come from the counts, so 2 figures can differ by
-# more than chance; Laney's P′ and U′ limits also scale with the figures' moving ranges, from 3.
-FEWEST_FIGURES = {"run": 10, "i": 5, "mr": 5, "c": 2, "p": 2, "u": 2, "pp": 3, "up": 3}
+# more than chance; Laney's P′ and U′ limits also scale with the figures' moving ranges: none
+# was found to signal with fewer than 4. A finding is called too few only where the rules found
+# nothing, so a signal is never hidden.
+FEWEST_FIGURES = {"run": 10, "i": 5, "mr": 5, "c": 2, "p": 2, "u": 2, "pp": 4, "up": 4}
 MDC_FEWEST_FIGURES = 5
 
 
@@ -146,7 +149,7 @@ def analyse(
             chart, measure="figure", improvement_direction=indicator.improvement_direction
         )
         needed = FEWEST_FIGURES.get(chart_type, 2)
-        if len(known) < needed:
+        if len(known) < needed and finding == NO_SIGNAL:
             finding = too_few(len(known), needed)
     if mdc is None and known:
         mdc = making_data_count(
@@ -158,7 +161,7 @@ def analyse(
     mdc_finding = describe_mdc(mdc, measure="figure") if mdc else "No data yet."
     variation = mdc.variation_icon if mdc else None
     assurance = mdc.assurance_icon if mdc else None
-    if mdc is not None and len(known) < MDC_FEWEST_FIGURES:
+    if mdc is not None and len(known) < MDC_FEWEST_FIGURES and variation == "common_cause":
         mdc_finding = too_few(len(known), MDC_FEWEST_FIGURES, "its rules")
         variation, assurance = "too_few", None
     return Analysis(
