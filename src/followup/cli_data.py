@@ -29,7 +29,12 @@ def _progress(done: int, total: int) -> None:
 
 
 def cmd_import_data(args: argparse.Namespace) -> int:
-    from followup.indicators.importer import apply_import, load_mapping, plan_import
+    """Check the file and import it, all or nothing. Imports into the same scope take turns: the
+    file is checked once the lock is held, so a second run at the same moment checks it against
+    what the first imported (and finds those figures unchanged)."""
+    from django.db import transaction
+
+    from followup.indicators.importer import load_mapping, lock_imports, plan_import
     from followup.indicators.reading import TableError, read_table
     from followup.partnerships.models import Partnership
 
@@ -46,6 +51,11 @@ def cmd_import_data(args: argparse.Namespace) -> int:
             return _fail(
                 f"import-data: --published-on must be a date such as 2024-03-26, not {args.published_on!r}."
             )
+    source_url = args.source_url or ""
+    if source_url:
+        wrong = _url_problem(source_url)
+        if wrong:
+            return _fail(f"import-data: --source-url {wrong}.")
     try:
         data = Path(args.file).read_bytes()
         mapping = (
@@ -54,27 +64,61 @@ def cmd_import_data(args: argparse.Namespace) -> int:
         table = read_table(data, args.file, command_line=True)
     except OSError as error:
         return _fail(f"import-data: cannot read {error.filename}: {error.strerror}.")
+    except UnicodeDecodeError:
+        return _fail(f"import-data: {args.mapping}: the mapping must be a UTF-8 text file.")
     except (TableError, ValueError) as error:
         return _fail(f"import-data: {args.file}: {error}")
-    plan = plan_import(
-        table,
-        release=args.release,
-        partnership=partnership,
-        create_elements=args.create_elements,
-        mapping=mapping,
-        progress=_progress,
-    )
+
+    def plan() -> Any:
+        return plan_import(
+            table,
+            release=args.release,
+            partnership=partnership,
+            create_elements=args.create_elements,
+            mapping=mapping,
+            progress=_progress,
+        )
+
+    if args.dry_run:
+        return _report(args.file, plan(), dry_run=True)
+    with transaction.atomic():
+        lock_imports(partnership)
+        checked = plan()
+        status = _report(args.file, checked, dry_run=False)
+        if status or not checked.to_write:
+            return status
+        return _apply(args.file, checked, published, source_url)
+
+
+def _url_problem(url: str) -> str:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    from followup.indicators.models import Release
+
+    limit = Release._meta.get_field("source_url").max_length or 500
+    if len(url) > limit:
+        return f"must be at most {limit} characters, not {len(url):,}"
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return f"must be a web address such as https://www.gov.scot/..., not {url[:60]!r}"
+    return ""
+
+
+def _report(file: str, plan: Any, *, dry_run: bool) -> int:
+    """Print the plan: its problems (exit status 1), or what it changes."""
     for warning in plan.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not plan.ok:
         for problem in plan.errors:
-            print(f"{args.file}: {problem}", file=sys.stderr)
+            print(f"{file}: {problem}", file=sys.stderr)
         count = len(plan.errors)
         print(
             f"Nothing was imported ({count} problem{'s' if count != 1 else ''}).", file=sys.stderr
         )
         return 1
-    print(f"{args.file} ({plan.layout} layout): {plan.summary()}.")
+    print(f"{file} ({plan.layout} layout): {plan.summary()}.")
     for change in plan.revisions:
         print(
             f"  revision: {change.element} {change.area} {change.period}: {change.old_value:g} "
@@ -85,11 +129,22 @@ def cmd_import_data(args: argparse.Namespace) -> int:
         print(
             f"  derived: {change.element} {change.area} {change.period}: {was} -> {change.value:g}"
         )
-    if args.dry_run:
+    if dry_run:
         print("Dry run: nothing was imported.")
-        return 0
-    apply_import(plan, actor=_operator(), published_on=published, source_url=args.source_url or "")
-    print(f"Imported {len(plan.to_write)} value{'s' if len(plan.to_write) != 1 else ''}.")
+    elif not plan.to_write:
+        print("Nothing was imported: every figure in the file is held already.")
+    return 0
+
+
+def _apply(file: str, plan: Any, published: Any, source_url: str) -> int:
+    from followup.indicators.importer import apply_import
+
+    try:
+        apply_import(plan, actor=_operator(), published_on=published, source_url=source_url)
+    except ValueError as error:  # apply_import's own checks, made again as it writes
+        return _fail(f"import-data: {file}: {error}.")
+    count = len(plan.to_write)
+    print(f"Imported {count} value{'s' if count != 1 else ''}.")
     return 0
 
 

@@ -1,8 +1,9 @@
-"""Two sessions import one staged upload at once, on a SQLite file (run by test_double_submit).
+"""Two sessions import at once, on a SQLite file (run by test_double_submit): first one staged
+upload twice, then two different uploads of the same rows.
 
 The in-memory SQLite database of the test run cannot hold two writing sessions, so this runs in
 a process of its own against a fresh file database in FOLLOWUP_DATA_DIR, and prints one line of
-JSON: what each session got, and how many values were written.
+JSON: what each session got in each race, and how many values were written.
 """
 
 from __future__ import annotations
@@ -34,36 +35,57 @@ def main() -> None:
     for user in users:
         Membership.objects.create(user=user, partnership=partnership, role="lead")
     DataElement.objects.create(
-        code="waiting", name="Waiting", period_kind="year", partnership=partnership
+        code="waiting", name="Waiting", period_kind="month", partnership=partnership
     )
-    rows = "".join(f"S1HOME,{year},waiting,{year % 50}\n" for year in range(1800, 2300))
-    upload = ImportUpload.objects.create(
-        partnership=partnership,
-        filename="figures.csv",
-        data=("area_code,period,data_element,value\n" + rows).encode(),
-        release="Homeshire return",
+
+    def stage(release: str, months: range) -> Any:
+        rows = "".join(
+            f"S1HOME,{1950 + m // 12}-{m % 12 + 1:02d},waiting,{m % 50}\n" for m in months
+        )
+        return ImportUpload.objects.create(
+            partnership=partnership,
+            filename="figures.csv",
+            data=("area_code,period,data_element,value\n" + rows).encode(),
+            release=release,
+        )
+
+    def race(copies: list[Any]) -> list[Any]:
+        start = threading.Barrier(len(users))
+        outcomes: list[Any] = [None] * len(users)
+
+        def submit(index: int) -> None:
+            try:
+                start.wait()
+                counts = actions.apply_upload(users[index], copies[index])
+                outcomes[index] = f"{counts['new']} new, {counts['unchanged']} unchanged"
+            except actions.AlreadyImported:
+                outcomes[index] = "already imported"
+            except Exception as error:  # anything else would be a server error in the web
+                outcomes[index] = f"{type(error).__name__}: {error}"
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=submit, args=(i,)) for i in range(len(users))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return outcomes
+
+    upload = stage("Homeshire return", range(500))
+    same = race([ImportUpload.objects.get(pk=upload.pk) for _ in users])  # both: "not imported"
+    values = DataValue.objects.count()
+    later = range(500, 1000)
+    twins = race([stage("Homeshire later return", later), stage("Homeshire later return", later)])
+    json.dump(
+        {
+            "outcomes": same,
+            "values": values,
+            "twins": twins,
+            "twin_values": DataValue.objects.count() - values,
+        },
+        sys.stdout,
     )
-    copies = [ImportUpload.objects.get(pk=upload.pk) for _ in users]  # both read "not imported"
-    start = threading.Barrier(len(users))
-    outcomes: list[Any] = [None] * len(users)
-
-    def submit(index: int) -> None:
-        try:
-            start.wait()
-            outcomes[index] = actions.apply_upload(users[index], copies[index])["new"]
-        except actions.AlreadyImported:
-            outcomes[index] = "already imported"
-        except Exception as error:  # anything else would be a server error in the web
-            outcomes[index] = f"{type(error).__name__}: {error}"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(i,)) for i in range(len(users))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    json.dump({"outcomes": outcomes, "values": DataValue.objects.count()}, sys.stdout)
 
 
 if __name__ == "__main__":

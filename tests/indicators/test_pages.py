@@ -53,8 +53,8 @@ def test_an_indicator_page_shows_the_chart_finding_benchmark_and_figures(demo):
     assert "No signal: the variation is what this process usually shows." in html
     assert "An I chart (individuals and moving ranges)" in html
     assert (
-        "South Ayrshire: <strong>90.33</strong>; Scotland: <strong>90.07</strong>; 13th highest of 32"
-        in html
+        "South Ayrshire: <strong>90.33</strong>; Scotland: <strong>90.07</strong>; the 13th highest "
+        "of the 32 areas in ‘All 32 Scottish councils’ with a figure for 2020-07-31." in html
     )
     assert html.count("Local Government Benchmarking Framework data file") >= 10
 

@@ -82,18 +82,19 @@ def test_a_partnership_gives_official_figures_for_its_own_area_under_its_own_rel
     world, figures
 ):
     away = world.away.partnership
-    plan = plan_import(
-        read_table(
-            b"area_code,period,data_element,value\nS1AWAY,2025,children_looked_after,18\n", "f.csv"
-        ),
-        release=OFFICIAL,
-        partnership=away,
-    )
+    own_row = b"area_code,period,data_element,value\nS1AWAY,2025,children_looked_after,18\n"
+    refused = plan_import(read_table(own_row, "f.csv"), release=OFFICIAL, partnership=away)
+    assert [str(p) for p in refused.errors] == [
+        f"line 2: {OFFICIAL!r} is an official release, which holds no figure here: a "
+        "partnership's own figures go under a release of its own, named unlike any official "
+        "release"
+    ]
+    plan = plan_import(read_table(own_row, "f.csv"), release="Awayshire 2025", partnership=away)
     assert plan.ok, plan.errors
     apply_import(plan, actor=CommandLine("tests"))
     written = DataValue.objects.get(period_id="2025")
-    assert (written.release.name, written.release.partnership) == (OFFICIAL, away)
-    assert Release.objects.filter(name=OFFICIAL).count() == 2  # the official one is untouched
+    assert (written.release.name, written.release.partnership) == ("Awayshire 2025", away)
+    assert Release.objects.filter(name=OFFICIAL).count() == 1  # the official one is untouched
     indicator = world.away.indicator
     assert [p.value for p in series(indicator)] == [22, 20, 19, 18]
     twin = world.home.indicator
@@ -221,7 +222,7 @@ def test_the_benchmark_compares_only_figures_the_partnership_may_see(world, figu
     ]
     assert compared.rank == 1
     page = text(response.content.decode())
-    assert "1st highest of 3 in The test councils" in page
+    assert "the highest of the 3 areas in ‘The test councils’ with a figure for 2023" in page
     assert (
         "No other area has a figure for 2024 yet, so this compares 2023, the latest period with "
         "figures to compare." in page

@@ -148,5 +148,6 @@ def test_south_ayrshires_new_parts_carry_its_derived_total_and_comparisons_on(de
     assert "No other area has a figure for 2021-07-31 yet, so this compares 2020-07-31" in text
     assert (
         "Compared with Scotland and other councils, 2020-07-31 South Ayrshire: 29 ; "
-        "Scotland: 1436 ; 19th highest of 32 in All 32 Scottish councils." in text
+        "Scotland: 1436 ; the 19th highest of the 32 areas in ‘All 32 Scottish councils’ with a "
+        "figure for 2020-07-31." in text
     )

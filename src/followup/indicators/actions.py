@@ -16,10 +16,12 @@ from followup.core import writes
 from followup.core.types import Actor
 from followup.core.uploads import UploadError, check_size
 from followup.indicators.importer import (
+    ImportConflict,
     ImportPlan,
     Problem,
     apply_import,
     load_mapping,
+    lock_imports,
     plan_import,
 )
 from followup.indicators.models import WELLBEING, ImportUpload, Indicator
@@ -231,7 +233,10 @@ def apply_upload(user: AnyUser, upload: ImportUpload) -> dict[str, int]:
 
     The upload is claimed first, by one conditional update at the start of the transaction: of
     two submits, however close, one imports and the other raises ``AlreadyImported`` (it waits
-    for the first to finish where the database locks rows, and always finds it claimed).
+    for the first to finish where the database locks rows, and always finds it claimed). Then
+    the partnership's imports take turns (``lock_imports``) and the file is checked again: two
+    different uploads of the same rows imported at once give the second "unchanged" figures, on
+    SQLite and PostgreSQL alike.
     """
     require(user, upload.partnership, Capability.MANAGE_DATA)
     if upload.applied_at is not None:
@@ -243,16 +248,19 @@ def apply_upload(user: AnyUser, upload: ImportUpload) -> dict[str, int]:
             )
             if not claimed:
                 raise AlreadyImported()
+            lock_imports(upload.partnership)
             plan = preview_upload(user, upload)
             if not plan.ok:
                 raise ValidationError("The file has problems; nothing was imported.")
             counts = apply_import(plan, actor=user)
             ImportUpload.objects.filter(pk=upload.pk).update(data=b"")
-    except IntegrityError:
+    except (IntegrityError, ImportConflict):
         raise ValidationError(
             "Another import changed these figures while this one ran, so nothing was imported. "
             "Check the preview again."
         ) from None
+    except ValueError as error:  # a check of apply_import's own, made again as it writes
+        raise ValidationError(f"Nothing was imported: {error}.") from None
     except OperationalError as error:
         if "locked" not in str(error):
             raise

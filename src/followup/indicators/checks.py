@@ -48,8 +48,20 @@ Cells = dict[tuple[str, str], dict[int, float]]
 
 def check_rules(plan: ImportPlan, elements: dict[str, DataElement]) -> None:
     """Validation rules over the latest stored values the writer may see with this file's values
-    laid on top; and the derived figures the file changes, worked out the same way."""
+    laid on top; and the derived figures the file changes, worked out the same way. A data
+    element the file creates is checked like any other (it has no stored values yet)."""
     partnership = plan.partnership
+    elements = dict(elements)
+    for number, code in enumerate(plan.created_elements, start=1):
+        elements.setdefault(
+            code,
+            DataElement(
+                pk=-number,  # unsaved: an id no stored value has
+                code=code,
+                partnership=partnership,
+                period_kind=plan.element_kinds.get(code, "year"),
+            ),
+        )
     scope = (
         Q(partnership=partnership) | Q(partnership__isnull=True)
         if partnership
@@ -72,7 +84,9 @@ def check_rules(plan: ImportPlan, elements: dict[str, DataElement]) -> None:
         return ids
 
     incoming = [
-        (elements[c.element].pk, c) for c in plan.to_write + plan.unchanged if c.element in elements
+        (elements[c.element].pk, c)
+        for c in plan.to_write + plan.unchanged
+        if c.element in elements and not c.official
     ]
     written = {elements[c.element].pk for c in plan.to_write if c.element in elements}
     affected = {

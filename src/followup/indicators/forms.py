@@ -7,6 +7,8 @@ from django import forms
 from followup.core.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm
 from followup.core.uploads import UploadError, check_size
 from followup.frameworks.models import QualityIndicator
+from followup.indicators.cells import control_problem
+from followup.indicators.layouts import load_mapping
 from followup.indicators.models import WELLBEING, DataElement, Indicator
 from followup.indicators.scope import visible_elements
 from followup.inspections.models import Recommendation
@@ -55,9 +57,29 @@ class UploadForm(StrictForm):
                 f"The mapping must be smaller than {MAX_MAPPING_BYTES // 1024} KB"
             )
         try:
-            return bytes(upload.read()).decode("utf-8")
+            text = bytes(upload.read()).decode("utf-8")
         except UnicodeDecodeError:
             raise forms.ValidationError("The mapping must be a UTF-8 text file") from None
+        try:
+            load_mapping(text)
+        except ValueError as error:
+            raise forms.ValidationError(f"The mapping cannot be used: {error}") from None
+        return text
+
+    def clean_release(self) -> str:
+        release: str = self.cleaned_data["release"]
+        if control_problem(None, None, release) is not None:
+            raise forms.ValidationError(
+                "Enter a release name without control characters (such as tabs or line breaks)"
+            )
+        return release
+
+
+def element_label(element: DataElement) -> str:
+    """A data element as a choice: its code and name, and whose it is, so that an official data
+    element and the partnership's own of the same code can be told apart."""
+    whose = "official" if element.partnership_id is None else "this partnership's"
+    return f"{element.code} — {element.name} ({whose})"
 
 
 class IndicatorForm(StrictForm):
@@ -147,9 +169,11 @@ class IndicatorForm(StrictForm):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         self.indicator = indicator
-        elements = visible_elements(partnership).order_by("code", "pk")
-        self.fields["numerator"].queryset = elements  # type: ignore[attr-defined]
-        self.fields["denominator"].queryset = elements  # type: ignore[attr-defined]
+        elements = visible_elements(partnership).order_by("code", "partnership_id", "pk")
+        for name in ("numerator", "denominator"):
+            field: Any = self.fields[name]
+            field.queryset = elements
+            field.label_from_instance = element_label
         self.fields["recommendations"].queryset = Recommendation.objects.filter(  # type: ignore[attr-defined]
             inspection__partnership=partnership
         )

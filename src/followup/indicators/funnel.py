@@ -87,14 +87,17 @@ def funnel(
     return Funnel(centre=theta * factor, areas=areas, curve=curve)
 
 
-def funnel_spec(title: str, result: Funnel, own_code: str, unit: str) -> dict[str, object]:
-    """Vega-Lite: the limits as lines, the centre, and every area as a point (this one marked)."""
+def funnel_spec(
+    title: str, result: Funnel, own_code: str, unit: str, own_label: str = "This partnership"
+) -> dict[str, object]:
+    """Vega-Lite: the limits as lines, the centre, and every area as a point (the indicator's
+    own marked, and named ``own_label`` in the legend)."""
     points = [
         {
             "n": a.denominator,
             "value": a.value,
             "area": a.name,
-            "which": "This partnership" if a.code == own_code else "Other areas",
+            "which": own_label if a.code == own_code else "Other areas",
         }
         for a in result.areas
     ]
@@ -140,7 +143,7 @@ def funnel_spec(title: str, result: Funnel, own_code: str, unit: str) -> dict[st
                         "field": "which",
                         "type": "nominal",
                         "scale": {
-                            "domain": ["This partnership", "Other areas"],
+                            "domain": [own_label, "Other areas"],
                             "range": ["#d4351c", "#1d70b8"],
                         },
                         "title": None,
@@ -149,7 +152,7 @@ def funnel_spec(title: str, result: Funnel, own_code: str, unit: str) -> dict[st
                         "field": "which",
                         "type": "nominal",
                         "scale": {
-                            "domain": ["This partnership", "Other areas"],
+                            "domain": [own_label, "Other areas"],
                             "range": ["diamond", "circle"],
                         },
                         "title": None,

@@ -1,14 +1,11 @@
 """Importing performance data: plan (a dry run), then apply all or nothing.
 
-Two layouts are read, from CSV or XLSX (docs/data-import.md):
-
-- **tidy**: ``area_code, period, data_element, value`` and optionally ``release, status, note``;
-- **statistics.gov.scot**: a download with ``FeatureCode, DateCode, Measurement, Units, Value``,
-  its dimension columns and optionally ``DataMarker``; a mapping file says which combination of
-  measurement, units and dimension values is which data element, and how to read DateCode.
+Two layouts are read, from CSV or XLSX (``followup.indicators.layouts``, docs/data-import.md): a
+tidy table, and a statistics.gov.scot download with a mapping.
 
 Planning checks every row and reports every problem with its line, column and what was
-expected; it sorts the rest into new values, revisions (a changed figure in a later release),
+expected (``followup.indicators.cells`` checks what a cell may hold before anything is looked
+up); it sorts the rest into new values, revisions (a changed figure in a later release),
 confirmations (the same figure in another release) and unchanged rows (already imported from
 this release), and lists the derived figures the file changes (worked out on read, never
 written). Applying writes the plan in one transaction, and only a plan with no problem.
@@ -18,143 +15,103 @@ gives official statistics, under official releases. A partnership's file gives f
 partnership's own releases, which no other partnership ever reads: for its own data elements, for
 any area, and for official data elements only for the partnership's own area. Every comparison
 with what is stored reads only what the writer may see (``followup.indicators.scope``).
+
+Release names tell releases apart: a partnership's own release never takes an official
+release's name, nor an official release a partnership's. A partnership's row under an official
+release (as in its own export) is a figure the official release already holds, so it is counted
+unchanged; anything else under an official release's name is refused.
+
+Imports into the same scope take turns (``lock_imports``): plan and apply in one
+transaction that takes the lock first, and a second import plans against what the first wrote.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
-import yaml
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from followup.audit.log import record
 from followup.core.types import Actor
-from followup.indicators.checks import check_rules, check_tenancy
-from followup.indicators.models import (
-    DataElement,
-    DataValue,
-    Period,
+from followup.indicators.cells import (
+    code_problem,
+    header_problems,
+    release_problem,
+    row_problems,
+    shown,
+    status_problem,
 )
+from followup.indicators.checks import check_rules, check_tenancy
+from followup.indicators.layouts import (
+    SGS_REQUIRED,
+    TIDY_OPTIONAL,
+    TIDY_REQUIRED,
+    Raw,
+    detect_layout,
+    load_mapping,
+    sgs_rows,
+    tidy_rows,
+)
+from followup.indicators.models import DataElement, DataValue, Period, Release
 from followup.indicators.periods import PeriodError, parse_period
 from followup.indicators.plan import Change, ImportPlan, Problem
 from followup.indicators.reading import Table
-from followup.indicators.scope import elements_by_code, own_releases, visible_values
+from followup.indicators.scope import (
+    Reader,
+    elements_by_code,
+    own_releases,
+    partnership_release_owners,
+    reader_id,
+    visible_values,
+)
 from followup.partnerships.models import Area, Partnership
 
-TIDY_REQUIRED = ("area_code", "period", "data_element", "value")
-TIDY_OPTIONAL = ("release", "status", "note")
-SGS_REQUIRED = ("FeatureCode", "DateCode", "Measurement", "Units", "Value")
+__all__ = [
+    "SGS_REQUIRED",
+    "TIDY_OPTIONAL",
+    "TIDY_REQUIRED",
+    "ImportConflict",
+    "ImportPlan",
+    "Problem",
+    "apply_import",
+    "detect_layout",
+    "load_mapping",
+    "lock_imports",
+    "plan_import",
+]
+
+# pg_advisory_xact_lock's first key: "FI" (Followup imports); the second is the partnership's id,
+# or 0 for official statistics.
+_IMPORT_LOCK = 0x4649
+
+
+def lock_imports(writer: Reader) -> None:
+    """Make imports into the same scope (one partnership's releases, or the official ones) take
+    turns, until the calling transaction ends: a second import waits here, then plans against
+    what the first wrote. PostgreSQL takes a transaction-level advisory lock, which no other
+    write waits for; each SQLite transaction takes the database's write lock when it begins
+    (``SQLITE_OPTIONS``), so imports there take turns already."""
+    if not connection.in_atomic_block:
+        raise RuntimeError(
+            "lock_imports() holds its lock until the transaction ends: call it in one"
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK, reader_id(writer) or 0]
+            )
+
+
 SUPPRESSED = {"*", "..", "-", "c", ":", "x", "z", "[c]", "[x]", "[z]"}
 Progress = Callable[[int, int], None]
+Parsed = tuple[Raw, str, float, DataElement | None, bool]  # row, period, value, element, official
 
 
-def detect_layout(headers: list[str]) -> str:
-    if all(h in headers for h in TIDY_REQUIRED):
-        return "tidy"
-    if all(h in headers for h in SGS_REQUIRED):
-        return "statistics.gov.scot"
-    raise ValueError(
-        "the header row matches neither layout: expected the columns "
-        f"{', '.join(TIDY_REQUIRED)} (tidy) or {', '.join(SGS_REQUIRED)} (statistics.gov.scot)"
-    )
-
-
-@dataclass
-class _Raw:
-    line: int
-    area: str
-    period: str
-    element: str
-    value: str
-    release: str
-    status: str
-    note: str
-    period_rule: dict[str, Any] | None = None
-    columns: tuple[str, str, str, str] = ("area_code", "period", "data_element", "value")
-
-
-def _tidy_rows(table: Table, release: str | None) -> Iterable[_Raw]:
-    for line, cells in table.rows:
-        yield _Raw(
-            line=line,
-            area=cells.get("area_code", ""),
-            period=cells.get("period", ""),
-            element=cells.get("data_element", ""),
-            value=cells.get("value", ""),
-            release=cells.get("release", "") or (release or ""),
-            status=cells.get("status", ""),
-            note=cells.get("note", ""),
-        )
-
-
-def load_mapping(text: str) -> dict[str, Any]:
-    """Read and check a statistics.gov.scot mapping (YAML); raise ValueError naming the problem."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ValueError(f"the mapping is not valid YAML: {error}") from None
-    if (
-        not isinstance(data, dict)
-        or not isinstance(data.get("elements"), list)
-        or not data["elements"]
-    ):
-        raise ValueError("the mapping needs a list 'elements' of {element, match} entries")
-    for i, entry in enumerate(data["elements"], start=1):
-        if (
-            not isinstance(entry, dict)
-            or not isinstance(entry.get("element"), str)
-            or not isinstance(entry.get("match"), dict)
-        ):
-            raise ValueError(
-                f"mapping entry {i}: expected 'element' (a code) and 'match' (column: value pairs)"
-            )
-        rule = entry.get("period")
-        if rule is not None and not (isinstance(rule, dict) and set(rule) <= {"snapshot", "kind"}):
-            raise ValueError(f"mapping entry {i}: 'period' may hold 'snapshot' (MM-DD) or 'kind'")
-    return data
-
-
-def _sgs_rows(
-    table: Table, release: str | None, mapping: dict[str, Any], plan: ImportPlan
-) -> Iterable[_Raw]:
-    entries = mapping["elements"]
-    for line, cells in table.rows:
-        matches = [
-            e
-            for e in entries
-            if all(
-                cells.get(col, "").strip().lower() == str(val).strip().lower()
-                for col, val in e["match"].items()
-            )
-        ]
-        if not matches:
-            plan.ignored += 1
-            continue
-        if len(matches) > 1:
-            plan.errors.append(
-                Problem(
-                    line,
-                    None,
-                    f"matches {len(matches)} mapping entries ({', '.join(m['element'] for m in matches)}); make the matches exclusive",
-                )
-            )
-            continue
-        marker = cells.get("DataMarker", "")
-        yield _Raw(
-            line=line,
-            area=cells.get("FeatureCode", ""),
-            period=cells.get("DateCode", ""),
-            element=matches[0]["element"],
-            value=cells.get("Value", ""),
-            release=release or "",
-            status=marker,
-            note="",
-            period_rule=matches[0].get("period"),
-            columns=("FeatureCode", "DateCode", "Measurement", "Value"),
-        )
+class ImportConflict(ValueError):
+    """Another import wrote the same figures, data elements or releases after this plan was made
+    (a plan made outside ``lock_imports``): nothing was written."""
 
 
 def _parse_value(text: str) -> float | None:
@@ -178,40 +135,72 @@ def plan_import(
     try:
         layout = detect_layout(table.headers)
     except ValueError as error:
-        return ImportPlan(layout="unknown", errors=[Problem(1, None, str(error))])
+        return ImportPlan(
+            layout="unknown",
+            errors=[Problem(1, None, str(error)), *header_problems(table.headers)],
+        )
     plan = ImportPlan(layout=layout, partnership=partnership)
+    plan.errors.extend(header_problems(table.headers))
     if layout == "statistics.gov.scot" and mapping is None:
         plan.errors.append(
             Problem(None, None, "a statistics.gov.scot download needs a mapping file (--mapping)")
         )
         return plan
+    file_release = release_problem(None, None, release) if release else None
+    if file_release is not None:
+        plan.errors.append(
+            Problem(None, None, f"the release given for the whole file: {file_release.message}")
+        )
     extra = [line for line, cells in table.rows if "\0extra" in cells]
     for line in extra[:50]:
         plan.errors.append(
             Problem(line, None, "the row has more cells than the header row has columns")
         )
+    bad_lines: set[int] = set()
+    for line, cells in table.rows:
+        found = row_problems(line, cells)
+        if found:
+            plan.errors.extend(found)
+            bad_lines.add(line)
+    if bad_lines:
+        table = Table(table.headers, [row for row in table.rows if row[0] not in bad_lines])
     raws = list(
-        _tidy_rows(table, release)
+        tidy_rows(table, release)
         if layout == "tidy"
-        else _sgs_rows(table, release, mapping or {}, plan)
+        else sgs_rows(table, release, mapping or {}, plan)
     )
-
+    names = _release_names(plan, raws, file_release is None)
+    own_area = partnership.area if partnership is not None else None
+    existing = {r.name: r for r in own_releases(partnership).filter(name__in=names)}
+    official: dict[str, Release] = {}
+    if partnership is not None:
+        official = {
+            r.name: r for r in own_releases(None).filter(name__in=set(names) - set(existing))
+        }
+    else:
+        for name, owners in partnership_release_owners(set(names)).items():
+            line, column = names[name]
+            plan.errors.append(
+                Problem(
+                    line,
+                    column,
+                    f"{shown(name)} is the name of a release of {', '.join(owners)}: an official "
+                    "release needs a name no partnership's own release has, so that the two can "
+                    "be told apart; choose another name",
+                )
+            )
     elements = elements_by_code(partnership)
+    official_elements = elements_by_code(None) if official else {}
     areas = {a.code: a for a in Area.objects.all()}
-    own = partnership.area if partnership is not None else None
-    own_area = areas.get(own.code) if own is not None else None
-    release_names = sorted({r.release for r in raws if r.release})
-    existing_releases = {
-        r.name: r for r in own_releases(partnership).filter(name__in=release_names)
-    }
-    plan.releases = release_names
     seen: dict[tuple[str, str, str, str], int] = {}
-    parsed: list[tuple[_Raw, str, float]] = []
+    parsed: list[Parsed] = []
     period_cache: dict[tuple[str, str | None, str | None], Any] = {}
     total = len(raws)
     for index, raw in enumerate(raws, start=1):
         if progress is not None and (index % 10_000 == 0 or index == total):
             progress(index, total)
+        if raw.release and raw.release not in names:
+            continue  # its release name is refused (reported once)
         area_col, period_col, element_col, value_col = raw.columns
         problems_before = len(plan.errors)
         if not raw.release:
@@ -227,10 +216,13 @@ def plan_import(
                 Problem(
                     raw.line,
                     area_col,
-                    f"unknown area code {raw.area!r}" if raw.area else "an area code is required",
+                    f"unknown area code {shown(raw.area)}"
+                    if raw.area
+                    else "an area code is required",
                 )
             )
-        element = elements.get(raw.element)
+        is_official = raw.release in official
+        element = (official_elements if is_official else elements).get(raw.element)
         kind = element.period_kind if element else None
         if element is not None and element.formula:
             plan.errors.append(
@@ -244,6 +236,7 @@ def plan_import(
         elif (
             element is not None
             and partnership is not None
+            and not is_official
             and element.partnership_id is None
             and raw.area in areas
             and (own_area is None or raw.area != own_area.code)
@@ -264,20 +257,10 @@ def plan_import(
                 )
             )
         if element is None:
-            if not raw.element:
-                plan.errors.append(
-                    Problem(raw.line, element_col, "a data element code is required")
-                )
-            elif not create_elements:
-                plan.errors.append(
-                    Problem(
-                        raw.line,
-                        element_col,
-                        f"unknown data element {raw.element!r} (create it first, or allow creating data elements)",
-                    )
-                )
-            elif raw.element not in plan.created_elements:
-                plan.created_elements.append(raw.element)
+            _unknown_element(plan, raw, element_col, create_elements, is_official)
+        wrong_status = status_problem(raw.line, raw.status_column, raw.status)
+        if wrong_status is not None:
+            plan.errors.append(wrong_status)
         rule = raw.period_rule or {}
         hint = rule.get("kind") or kind or plan.element_kinds.get(raw.element)
         cache_key = (raw.period, hint, rule.get("snapshot"))
@@ -315,7 +298,9 @@ def plan_import(
                 Problem(
                     raw.line,
                     value_col,
-                    f"expected a number, got {raw.value!r}" if raw.value else "a value is required",
+                    f"expected a number, got {shown(raw.value)}"
+                    if raw.value
+                    else "a value is required",
                 )
             )
         elif element is not None and element.is_count and (value < 0 or not value.is_integer()):
@@ -339,24 +324,89 @@ def plan_import(
             )
             continue
         seen[key] = raw.line
-        parsed.append((raw, period.id, value))
+        parsed.append((raw, period.id, value, element, is_official))
+    used = {raw.release for raw, *_ in parsed}
+    plan.releases = sorted(n for n in names if n not in official)
+    plan.new_releases = [n for n in plan.releases if n not in existing]
+    plan.official_releases = sorted(n for n in official if n in used)
     if plan.errors:
         return plan
-    _classify(plan, parsed, elements, existing_releases)
+    _classify(plan, parsed, existing, official)
     if plan.ok:
         check_rules(plan, elements)
     return plan
 
 
+def _release_names(plan: ImportPlan, raws: list[Raw], file_release_ok: bool) -> dict[str, Any]:
+    """The release names the rows give, each with the line and column where it first appears;
+    a name that is too long or holds a control character is reported (once for the whole
+    file's, at each row for a cell's) and left out."""
+    names: dict[str, Any] = {}
+    refused: set[str] = set()
+    for raw in raws:
+        name = raw.release
+        if not name or name in names or name in refused:
+            continue
+        if raw.release_column is None:
+            if not file_release_ok:
+                refused.add(name)
+                continue
+        else:
+            problem = release_problem(raw.line, raw.release_column, name)
+            if problem is not None:
+                plan.errors.append(problem)
+                continue
+        names[name] = (raw.line, raw.release_column)
+    return names
+
+
+def _unknown_element(
+    plan: ImportPlan, raw: Raw, column: str, create: bool, is_official: bool
+) -> None:
+    """A row naming no data element the writer may write: created when asked and the code is a
+    good one, refused otherwise."""
+    if not raw.element:
+        plan.errors.append(Problem(raw.line, column, "a data element code is required"))
+        return
+    if is_official:
+        plan.errors.append(
+            Problem(
+                raw.line,
+                column,
+                f"{shown(raw.element)} is no official data element, so the official release "
+                f"{shown(raw.release)} holds no figure for it",
+            )
+        )
+        return
+    if raw.element in plan.created_elements:
+        return
+    if create:
+        wrong = code_problem(raw.element)
+        if wrong is None:
+            plan.created_elements.append(raw.element)
+        else:
+            plan.errors.append(Problem(raw.line, column, f"{wrong}; rename it in the file"))
+        return
+    plan.errors.append(
+        Problem(
+            raw.line,
+            column,
+            f"unknown data element {shown(raw.element)} (create it first, or allow creating "
+            "data elements)",
+        )
+    )
+
+
 def _classify(
     plan: ImportPlan,
-    parsed: list[tuple[_Raw, str, float]],
-    elements: dict[str, DataElement],
-    releases: dict[str, Any],
+    parsed: list[Parsed],
+    releases: dict[str, Release],
+    official: dict[str, Release],
 ) -> None:
     """Sort the rows into new, revised, confirmed and unchanged against what is stored and the
-    writer may see (never another partnership's figures)."""
-    known = {elements[r.element].pk for r, _, _ in parsed if r.element in elements}
+    writer may see (never another partnership's figures). A partnership's rows under an official
+    release are unchanged when that release holds the same figure, and refused otherwise."""
+    known = {element.pk for _, _, _, element, _ in parsed if element is not None}
     stored: dict[tuple[int, str, str], list[tuple[Any, str, float, int]]] = {}
     if known:
         query = (
@@ -378,17 +428,32 @@ def _classify(
             stored.setdefault((element_id, area, period), []).append(
                 ((published is None, published, rel_id), rel_name, value, rel_id)
             )
-    for raw, period_id, value in parsed:
+    refused: dict[str, list[tuple[Raw, float | None]]] = {}
+    for raw, period_id, value, element, is_official in parsed:
         change = Change(
-            raw.line, raw.element, raw.area, period_id, raw.release, value, raw.status, raw.note
+            raw.line,
+            raw.element,
+            raw.area,
+            period_id,
+            raw.release,
+            value,
+            raw.status,
+            raw.note,
+            official=is_official,
         )
-        element = elements.get(raw.element)
         history = sorted(
             stored.get((element.pk, raw.area, period_id), []) if element else [],
             key=lambda item: (item[0][0], item[0][1] or 0, item[0][2]),
         )
-        own = releases.get(raw.release)
+        own = (official if is_official else releases).get(raw.release)
         same_release = [h for h in history if own is not None and h[3] == own.pk]
+        if is_official:
+            if same_release and same_release[0][2] == value:
+                plan.unchanged.append(change)
+            else:
+                held = same_release[0][2] if same_release else None
+                refused.setdefault(raw.release, []).append((raw, held))
+            continue
         if same_release:
             if same_release[0][2] == value:
                 plan.unchanged.append(change)
@@ -408,17 +473,44 @@ def _classify(
         latest = others[-1]
         change.old_value, change.old_release = latest[2], latest[1]
         (plan.confirmations if latest[2] == value else plan.revisions).append(change)
+    for name, rows in refused.items():
+        raw, held = rows[0]
+        more = len(rows) - 1
+        plan.errors.append(
+            Problem(
+                raw.line,
+                raw.release_column,
+                f"{shown(name)} is an official release, which "
+                + ("holds no figure here" if held is None else f"holds {held:g} here")
+                + ": a partnership's own figures go under a release of its own, named unlike "
+                "any official release"
+                + (f" ({more} more row{'s' if more != 1 else ''} like this one)" if more else ""),
+            )
+        )
 
 
 def apply_import(
     plan: ImportPlan, *, actor: Actor, published_on: Any = None, source_url: str = ""
 ) -> dict[str, int]:
     """Write a plan with no problems, in one transaction, as the actor (a member on the web, the
-    operator on the command line); return counts. Raises ValueError otherwise."""
+    operator on the command line); return counts. Raises ValueError otherwise, and
+    ``ImportConflict`` when another import wrote the same rows after the plan was made (plan
+    inside ``lock_imports`` to take turns instead)."""
     if not plan.ok:
         raise ValueError("the plan has problems; nothing was imported")
+    try:
+        return _apply(plan, actor, published_on, source_url)
+    except IntegrityError:
+        raise ImportConflict(
+            "another import wrote some of these figures, data elements or releases while this "
+            "one was being checked, so nothing was imported; check the file again"
+        ) from None
+
+
+def _apply(plan: ImportPlan, actor: Actor, published_on: Any, source_url: str) -> dict[str, int]:
     partnership = plan.partnership
     with transaction.atomic():
+        lock_imports(partnership)
         elements = elements_by_code(partnership)
         check_tenancy(plan, elements)
         for code in plan.created_elements:

@@ -84,8 +84,19 @@ class DataElement(models.Model):
 
         from followup.indicators.derived import resolve
         from followup.indicators.rules import parse_expression
-        from followup.indicators.scope import elements_by_code
+        from followup.indicators.scope import elements_by_code, visible_elements
 
+        if (
+            self.partnership_id is not None
+            and visible_elements(None).filter(code=self.code).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError(
+                {
+                    "code": f"An official data element has the code {self.code}: give the "
+                    "partnership's own a code of its own, so that files and exports can tell "
+                    "the two apart"
+                }
+            )
         if not self.formula.strip():
             self.formula = ""
             return
@@ -152,6 +163,17 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Release names tell releases apart: a partnership's own release never shares a name
+        with an official one (docs/data-import.md)."""
+        from django.core.exceptions import ValidationError
+
+        from followup.indicators.scope import release_name_clash
+
+        clash = release_name_clash(self.name, self.partnership_id)
+        if clash:
+            raise ValidationError({"name": clash})
 
 
 def release_order(prefix: str = "release__") -> list[Any]:
@@ -279,6 +301,34 @@ class ValidationRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.left} {self.operator} {self.right}"
+
+    def clean(self) -> None:
+        """Each side reads, and names only data elements the rule's owner can see (official
+        ones for an official rule): a rule naming none that exists would never be checked."""
+        from django.core.exceptions import ValidationError
+
+        from followup.indicators.rules import parse_expression
+        from followup.indicators.scope import elements_by_code
+
+        known = elements_by_code(self.partnership_id)
+        errors: dict[str, str] = {}
+        for side in ("left", "right"):
+            try:
+                terms = parse_expression(getattr(self, side))
+            except ValueError as error:
+                errors[side] = f"The expression cannot be read: {error}"
+                continue
+            unknown = sorted({code for _, code, _ in terms if code and code not in known})
+            if unknown:
+                seen = "official ones" + (
+                    "" if self.partnership_id is None else ", and the partnership's own"
+                )
+                errors[side] = (
+                    f"{', '.join(unknown)} {'is not a data element' if len(unknown) == 1 else 'are not data elements'} "
+                    f"this rule can see ({seen})"
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ImportUpload(models.Model):

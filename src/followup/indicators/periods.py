@@ -12,6 +12,9 @@
 "2010-11" reads as November 2010 or as the financial year 2010-11. A data element says which
 kind of period it has, and its periods are read as that kind; with no kind given, a second part
 equal to the next year's last two digits reads as a financial year.
+
+Years run from 1900 to 2100 (``FIRST_YEAR`` to ``LAST_YEAR``): a period outside them is refused,
+as a typing slip (``0001-07-31``, ``9999``) rather than a figure.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 KINDS = ("day", "month", "quarter", "financial_year", "year", "statistical_year")
 KIND_LABELS = {
     "day": "a day (YYYY-MM-DD)",
@@ -35,6 +39,7 @@ _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _PAIR = re.compile(r"^(\d{4})[-/](\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})[- ]?Q([1-4])$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})$")
+_LEADING_YEAR = re.compile(r"^(?:SY)?(\d{4})(?!\d)", re.IGNORECASE)
 _STAT = re.compile(r"^(?:SY)?(\d{4})[-/](\d{2})$", re.IGNORECASE)
 
 
@@ -54,9 +59,24 @@ def _month_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def _shown(raw: str) -> str:
+    """The text as a message quotes it: long text cut short."""
+    return repr(raw) if len(raw) <= 40 else f"{raw[:40]!r}… ({len(raw):,} characters)"
+
+
 def parse_period(text: str, kind: str | None = None) -> ParsedPeriod:
     """Read a period id, as the given kind when there is one; raise PeriodError otherwise."""
     raw = (text or "").strip()
+    year = _LEADING_YEAR.match(raw)
+    if year and not FIRST_YEAR <= int(year[1]) <= LAST_YEAR:
+        raise PeriodError(
+            f"{_shown(raw)} is in the year {int(year[1])}: expected a year from "
+            f"{FIRST_YEAR} to {LAST_YEAR}"
+        )
+    return _parse(raw, kind)
+
+
+def _parse(raw: str, kind: str | None) -> ParsedPeriod:
     expected = (
         KIND_LABELS[kind]
         if kind
@@ -66,7 +86,7 @@ def parse_period(text: str, kind: str | None = None) -> ParsedPeriod:
         try:
             day = datetime.date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
-            raise PeriodError(f"{raw!r} is not a real date") from None
+            raise PeriodError(f"{_shown(raw)} is not a real date") from None
         return ParsedPeriod(day.isoformat(), "day", day, day)
     if (match := _QUARTER.match(raw)) and kind in (None, "quarter"):
         year, quarter = int(match[1]), int(match[2])
@@ -83,7 +103,7 @@ def parse_period(text: str, kind: str | None = None) -> ParsedPeriod:
         year, second = int(match[1]), int(match[2])
         if second != (year + 1) % 100:
             raise PeriodError(
-                f"{raw!r} is not a statistical year: the second year must follow the first"
+                f"{_shown(raw)} is not a statistical year: the second year must follow the first"
             )
         return ParsedPeriod(
             f"SY{year}-{second:02d}",
@@ -97,7 +117,7 @@ def parse_period(text: str, kind: str | None = None) -> ParsedPeriod:
         if kind == "financial_year" or (kind is None and is_fy_shape):
             if not is_fy_shape:
                 raise PeriodError(
-                    f"{raw!r} is not a financial year: the second year must follow the first"
+                    f"{_shown(raw)} is not a financial year: the second year must follow the first"
                 )
             return ParsedPeriod(
                 f"{year}-{second:02d}",
@@ -112,4 +132,4 @@ def parse_period(text: str, kind: str | None = None) -> ParsedPeriod:
                 datetime.date(year, second, 1),
                 _month_end(year, second),
             )
-    raise PeriodError(f"cannot read {raw!r} as {expected}")
+    raise PeriodError(f"cannot read {_shown(raw)} as {expected}")

@@ -38,6 +38,9 @@ class Change:
     note: str = ""
     old_value: float | None = None
     old_release: str | None = None
+    # A partnership's row under an official release: a figure the official release already
+    # holds, repeated (as in the partnership's own export), never written.
+    official: bool = False
 
 
 @dataclass
@@ -52,7 +55,11 @@ class ImportPlan:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     created_elements: list[str] = field(default_factory=list)
+    # The releases the rows go to (the writer's own, or official ones for an official import),
+    # those of them the import creates, and the official releases a partnership's file repeats.
     releases: list[str] = field(default_factory=list)
+    new_releases: list[str] = field(default_factory=list)
+    official_releases: list[str] = field(default_factory=list)
     partnership: Partnership | None = None
     element_kinds: dict[str, str] = field(default_factory=dict)
     periods: dict[str, Any] = field(default_factory=dict)
@@ -82,6 +89,12 @@ class ImportPlan:
                 else ""
             )
         )
+
+    @property
+    def release_labels(self) -> list[str]:
+        """The releases the rows go to, as a preview names them ("(new)" for those it creates)."""
+        new = set(self.new_releases)
+        return [f"{name} (new release)" if name in new else name for name in self.releases]
 
     @property
     def derived_series(self) -> list[str]:

@@ -16,6 +16,7 @@ from followup.indicators.values import Point, comparison, many_series, series
 from followup.partnerships.access import AnyUser, partnership_for
 from followup.partnerships.models import Area, Partnership
 from followup.signals import control_chart, describe_chart, describe_mdc, making_data_count
+from followup.signals.describe import NO_SIGNAL
 from followup.signals.mdc import MakingDataCount, making_data_count_rows
 from followup.signals.qic import ControlChart
 
@@ -26,11 +27,38 @@ VARIATION_TEXT = {
     "special_cause_neutral_high": "Special cause: higher than usual",
     "special_cause_neutral_low": "Special cause: lower than usual",
 }
+VARIATION_TEXT["too_few"] = "Too few figures to judge"
 ASSURANCE_TEXT = {
     "consistent_pass": "Will consistently meet the target",
     "consistent_fail": "Will consistently miss the target",
     "inconsistent": "Will sometimes meet and sometimes miss the target",
 }
+
+
+# The fewest figures with which each chart's rules can show a change: with fewer, a finding says
+# there are too few to judge, never "no signal". I charts and Making Data Count's XmR charts: a
+# point can fall outside limits of mean ± 2.66 × the average moving range only when
+# (n − 1)²/n > 2.66, from 5 figures (and their runs, shifts and trends need 6 or 7). A run
+# chart's Anhøj rules first fire at 10 figures: fewer than 2 crossings of the median in 10
+# (docs/signals.md). A P, U or C chart's limits come from the counts, so 2 figures can differ by
+# more than chance; Laney's P′ and U′ limits also scale with the figures' moving ranges: none
+# was found to signal with fewer than 4. A finding is called too few only where the rules found
+# nothing, so a signal is never hidden.
+FEWEST_FIGURES = {"run": 10, "i": 5, "mr": 5, "c": 2, "p": 2, "u": 2, "pp": 4, "up": 4}
+MDC_FEWEST_FIGURES = 5
+
+
+def too_few(count: int, needed: int, rules: str = "this chart's rules") -> str:
+    """The finding for a series shorter than its rules need."""
+    have = (
+        "there is only one figure so far"
+        if count == 1
+        else f"there are only {count} figures so far"
+    )
+    return (
+        f"Too few figures to judge: {have}, and {rules} can show a change only from {needed} "
+        "figures on."
+    )
 
 
 def indicators_of(partnership: Partnership) -> QuerySet[Indicator]:
@@ -120,6 +148,9 @@ def analyse(
         finding = describe_chart(
             chart, measure="figure", improvement_direction=indicator.improvement_direction
         )
+        needed = FEWEST_FIGURES.get(chart_type, 2)
+        if len(known) < needed and finding == NO_SIGNAL:
+            finding = too_few(len(known), needed)
     if mdc is None and known:
         mdc = making_data_count(
             values,
@@ -127,6 +158,12 @@ def analyse(
             improvement_direction=indicator.improvement_direction,
             target=indicator.target,
         )
+    mdc_finding = describe_mdc(mdc, measure="figure") if mdc else "No data yet."
+    variation = mdc.variation_icon if mdc else None
+    assurance = mdc.assurance_icon if mdc else None
+    if mdc is not None and len(known) < MDC_FEWEST_FIGURES and variation == "common_cause":
+        mdc_finding = too_few(len(known), MDC_FEWEST_FIGURES, "its rules")
+        variation, assurance = "too_few", None
     return Analysis(
         indicator=indicator,
         points=points,
@@ -135,9 +172,9 @@ def analyse(
         chart=chart,
         finding=finding or "No data yet.",
         mdc=mdc,
-        mdc_finding=describe_mdc(mdc, measure="figure") if mdc else "No data yet.",
-        variation=mdc.variation_icon if mdc else None,
-        assurance=mdc.assurance_icon if mdc else None,
+        mdc_finding=mdc_finding,
+        variation=variation,
+        assurance=assurance,
         split_after=split_after,
         known=known,
     )
@@ -155,6 +192,9 @@ class Benchmark:
     group: list[tuple[Area, Point]]
     funnel: Any = None
     own_latest: str = ""
+    # What the pages call the indicator's area: "this partnership" when it is the partnership's
+    # own area, otherwise the area's name (an indicator may follow another area).
+    own_label: str = "this partnership"
 
     @property
     def funnel_finding(self) -> str:
@@ -163,10 +203,11 @@ class Benchmark:
         mine = next((a for a in self.funnel.areas if a.value == self.own.value), None)
         if mine is None:
             return ""
+        who = self.own_label[:1].upper() + self.own_label[1:]
         return {
-            "within": "This partnership lies within the funnel: its difference from the other areas is what chance would give for its size.",
-            "above": "This partnership lies above the funnel's upper limit: higher than the other areas by more than chance would give for its size.",
-            "below": "This partnership lies below the funnel's lower limit: lower than the other areas by more than chance would give for its size.",
+            "within": f"{who} lies within the funnel: its difference from the other areas is what chance would give for its size.",
+            "above": f"{who} lies above the funnel's upper limit: higher than the other areas by more than chance would give for its size.",
+            "below": f"{who} lies below the funnel's lower limit: lower than the other areas by more than chance would give for its size.",
         }[mine.position]
 
     @property
@@ -175,6 +216,28 @@ class Benchmark:
         if self.own is None or self.own.value is None or len(self.group) < 2:
             return None
         return 1 + sum(1 for _, p in self.group if p.value is not None and p.value > self.own.value)
+
+    @property
+    def rank_text(self) -> str:
+        """The own figure's place among the areas of its group that have a figure for the
+        period, in words: "the 13th highest of the 32 areas in ‘All 32 Scottish councils’ with
+        a figure for 2020-07-31"."""
+        rank = self.rank
+        if rank is None:
+            return ""
+        count = len(self.group)
+        if rank == 1:
+            place = "the highest"
+        elif rank == count:
+            place = "the lowest"
+        else:
+            suffix = (
+                "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+            )
+            place = f"the {rank}{suffix} highest"
+        return (
+            f"{place} of the {count} areas in ‘{self.group_name}’ with a figure for {self.period}"
+        )
 
     @property
     def later_own_figures(self) -> bool:
@@ -214,6 +277,9 @@ def benchmark(indicator: Indicator) -> Benchmark | None:
         group=ranked,
         funnel=chart,
         own_latest=own_latest,
+        own_label="this partnership"
+        if indicator.area_id == indicator.partnership.area_id
+        else indicator.area.name,
     )
 
 

@@ -80,3 +80,40 @@ def own_releases(writer: Reader) -> QuerySet[Release]:
     if pk is None:
         return Release.objects.filter(partnership__isnull=True)
     return Release.objects.filter(partnership_id=pk)
+
+
+def partnership_release_owners(names: set[str]) -> dict[str, list[str]]:
+    """The partnerships whose own releases have these names, by name: an official release may
+    not take a name a partnership's release has, or the two could not be told apart. Only the
+    official-statistics path (the service's administrator) asks."""
+    owners: dict[str, list[str]] = {}
+    if not names:
+        return owners
+    rows = (
+        Release.objects.filter(partnership__isnull=False, name__in=names)
+        .order_by("partnership__name")
+        .values_list("name", "partnership__name")
+    )
+    for name, owner in rows:
+        owners.setdefault(name, []).append(owner)
+    return owners
+
+
+def release_name_clash(name: str, partnership_id: int | None) -> str:
+    """Why a release of this name cannot belong to this owner (``None``: official), or "": a
+    partnership's own release never takes an official release's name, nor the converse, so that
+    pages, revisions and exported files can tell the two apart."""
+    if partnership_id is not None:
+        if own_releases(None).filter(name=name).exists():
+            return (
+                "An official release has this name: a partnership's own release needs a name of "
+                "its own, so that its figures can be told from the official ones"
+            )
+        return ""
+    owners = partnership_release_owners({name}).get(name)
+    if owners:
+        return (
+            f"A release of {', '.join(owners)} has this name: an official release needs a name "
+            "no partnership's own release has, so that the two can be told apart"
+        )
+    return ""

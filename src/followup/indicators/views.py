@@ -105,6 +105,7 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             compared.funnel,
             indicator.area.code,
             indicator.unit,
+            compared.own_label[:1].upper() + compared.own_label[1:],
         )
         funnel_svg = base64.b64encode(render_svg(spec).encode()).decode()
     return render(
@@ -196,6 +197,20 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _imported(counts: dict[str, int], filename: str) -> str:
+    """What an import did, in words: also when another import had brought the same figures in
+    first (the two took turns, and this one found them held)."""
+    total = counts["new"] + counts["revised"] + counts["confirmed"]
+    if total:
+        return f"Imported {total} figure{'' if total == 1 else 's'} from {filename}."
+    held = counts["unchanged"]
+    return (
+        f"Nothing was imported from {filename}: "
+        + ("its figure was" if held == 1 else f"all {held} of its figures were")
+        + " already imported from the same release."
+    )
+
+
 @login_required
 def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     staged = queries.upload_for(request.user, slug, pk)
@@ -210,9 +225,7 @@ def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            total = counts["new"] + counts["revised"] + counts["confirmed"]
-            plural = "" if total == 1 else "s"
-            messages.success(request, f"Imported {total} figure{plural} from {staged.filename}.")
+            messages.success(request, _imported(counts, staged.filename))
             return redirect("indicators:dashboard", slug)
     plan = actions.preview_upload(request.user, staged) if staged.applied_at is None else None
     return render(

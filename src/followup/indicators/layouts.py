@@ -1,0 +1,162 @@
+"""The two layouts the importer reads, as rows of raw cells (docs/data-import.md).
+
+- **tidy**: ``area_code, period, data_element, value`` and optionally ``release, status, note``;
+- **statistics.gov.scot**: a download with ``FeatureCode, DateCode, Measurement, Units, Value``,
+  its dimension columns and optionally ``DataMarker``; a mapping file says which combination of
+  measurement, units and dimension values is which data element, and how to read DateCode.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from followup.indicators.cells import code_problem
+from followup.indicators.periods import KINDS
+from followup.indicators.plan import ImportPlan, Problem
+from followup.indicators.reading import Table
+
+TIDY_REQUIRED = ("area_code", "period", "data_element", "value")
+TIDY_OPTIONAL = ("release", "status", "note")
+SGS_REQUIRED = ("FeatureCode", "DateCode", "Measurement", "Units", "Value")
+_SNAPSHOT = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+
+def detect_layout(headers: list[str]) -> str:
+    if all(h in headers for h in TIDY_REQUIRED):
+        return "tidy"
+    if all(h in headers for h in SGS_REQUIRED):
+        return "statistics.gov.scot"
+    raise ValueError(
+        "the header row matches neither layout: expected the columns "
+        f"{', '.join(TIDY_REQUIRED)} (tidy) or {', '.join(SGS_REQUIRED)} (statistics.gov.scot)"
+    )
+
+
+@dataclass
+class Raw:
+    """One row's cells, named for what they are, with the columns they came from."""
+
+    line: int
+    area: str
+    period: str
+    element: str
+    value: str
+    release: str
+    status: str
+    note: str
+    period_rule: dict[str, Any] | None = None
+    columns: tuple[str, str, str, str] = ("area_code", "period", "data_element", "value")
+    # The release's column, or None when the release was given for the whole file.
+    release_column: str | None = "release"
+    status_column: str = "status"
+
+
+def tidy_rows(table: Table, release: str | None) -> Iterable[Raw]:
+    for line, cells in table.rows:
+        own = cells.get("release", "")
+        yield Raw(
+            line=line,
+            area=cells.get("area_code", ""),
+            period=cells.get("period", ""),
+            element=cells.get("data_element", ""),
+            value=cells.get("value", ""),
+            release=own or (release or ""),
+            status=cells.get("status", ""),
+            note=cells.get("note", ""),
+            release_column="release" if own else None,
+        )
+
+
+def load_mapping(text: str) -> dict[str, Any]:
+    """Read and check a statistics.gov.scot mapping (YAML); raise ValueError naming the problem."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ValueError(f"the mapping is not valid YAML: {error}") from None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("elements"), list)
+        or not data["elements"]
+    ):
+        raise ValueError("the mapping needs a list 'elements' of {element, match} entries")
+    for i, entry in enumerate(data["elements"], start=1):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("element"), str)
+            or not isinstance(entry.get("match"), dict)
+            or not entry["match"]
+        ):
+            raise ValueError(
+                f"mapping entry {i}: expected 'element' (a code) and 'match' (column: value pairs)"
+            )
+        wrong = code_problem(entry["element"])
+        if wrong is not None:
+            raise ValueError(f"mapping entry {i}: 'element': {wrong}")
+        if not all(
+            isinstance(k, str) and isinstance(v, str | int | float) and not isinstance(v, bool)
+            for k, v in entry["match"].items()
+        ):
+            raise ValueError(
+                f"mapping entry {i}: 'match' pairs a column name with a text or a number"
+            )
+        rule = entry.get("period")
+        if rule is None:
+            continue
+        if not (isinstance(rule, dict) and rule and set(rule) <= {"snapshot", "kind"}):
+            raise ValueError(f"mapping entry {i}: 'period' may hold 'snapshot' (MM-DD) or 'kind'")
+        if "snapshot" in rule and not (
+            isinstance(rule["snapshot"], str) and _SNAPSHOT.match(rule["snapshot"])
+        ):
+            raise ValueError(
+                f"mapping entry {i}: 'snapshot' is a day of the year written MM-DD, such as "
+                '"07-31" (in quotes)'
+            )
+        if "kind" in rule and rule["kind"] not in KINDS:
+            raise ValueError(f"mapping entry {i}: 'kind' is one of {', '.join(KINDS)}")
+    return data
+
+
+def sgs_rows(
+    table: Table, release: str | None, mapping: dict[str, Any], plan: ImportPlan
+) -> Iterable[Raw]:
+    entries = mapping["elements"]
+    for line, cells in table.rows:
+        matches = [
+            e
+            for e in entries
+            if all(
+                cells.get(col, "").strip().lower() == str(val).strip().lower()
+                for col, val in e["match"].items()
+            )
+        ]
+        if not matches:
+            plan.ignored += 1
+            continue
+        if len(matches) > 1:
+            plan.errors.append(
+                Problem(
+                    line,
+                    None,
+                    f"matches {len(matches)} mapping entries ({', '.join(m['element'] for m in matches)}); make the matches exclusive",
+                )
+            )
+            continue
+        yield Raw(
+            line=line,
+            area=cells.get("FeatureCode", ""),
+            period=cells.get("DateCode", ""),
+            element=matches[0]["element"],
+            value=cells.get("Value", ""),
+            release=release or "",
+            status=cells.get("DataMarker", ""),
+            note="",
+            period_rule=matches[0].get("period"),
+            columns=("FeatureCode", "DateCode", "Measurement", "Value"),
+            release_column=None,
+            status_column="DataMarker",
+        )
