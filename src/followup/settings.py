@@ -149,6 +149,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 HTTPS = env_bool("FOLLOWUP_HTTPS", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+# A form refused for its missing or stale CSRF token gets a page that says what to do.
+CSRF_FAILURE_VIEW = "followup.core.views.csrf_failure"
 SECURE_SSL_REDIRECT = HTTPS and env_bool("FOLLOWUP_SSL_REDIRECT", True)
 # Counts from 1 to this number are never published (docs/configuration.md, disclosure control).
 DISCLOSURE_THRESHOLD = env_int("FOLLOWUP_DISCLOSURE_THRESHOLD", 4, minimum=2)
@@ -176,9 +178,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # A refusal (403) is one line saying who was refused what, without Django's traceback.
+    "filters": {"refusals": {"()": "followup.core.logfilters.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["refusals"]},
+    },
 }
 
 EMAIL_BACKEND = env_str("FOLLOWUP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
