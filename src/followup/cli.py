@@ -35,9 +35,11 @@ def _local_defaults() -> bool:
 
     A deployment sets FOLLOWUP_SECRET_KEY (or FOLLOWUP_SECRET_KEY_FILE); without either we are
     on a developer's or evaluator's machine, so we keep a generated key under the data folder
-    and serve plain HTTP on the loopback address.
+    and serve plain HTTP on the loopback address. A variable that is set, even to nothing, means
+    a deployment: an empty one then stops Followup with the variable named (followup.env), never
+    falls back to local mode.
     """
-    if os.environ.get("FOLLOWUP_SECRET_KEY") or os.environ.get("FOLLOWUP_SECRET_KEY_FILE"):
+    if "FOLLOWUP_SECRET_KEY" in os.environ or "FOLLOWUP_SECRET_KEY_FILE" in os.environ:
         return False
     data_dir = Path(os.environ.get("FOLLOWUP_DATA_DIR") or "var").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ expected, rather than falling back silently to a default.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -68,14 +69,41 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
-def secret_from_env(name: str) -> str:
-    """Read a secret from NAME, or from the file named by NAME_FILE."""
+@dataclass(frozen=True)
+class Secret:
+    """A secret, and where it came from: the variable NAME, or the file NAME_FILE names."""
+
+    value: str
+    variable: str
+    path: Path | None = None
+
+    @property
+    def source(self) -> str:
+        """Where the secret came from, as a message names it."""
+        if self.path is None:
+            return self.variable
+        return f"The key in {self.variable} ({self.path})"
+
+
+def read_secret(name: str) -> Secret:
+    """Read a secret from NAME, or from the file named by NAME_FILE. A variable that is set but
+    empty is a mistake (a template left unfilled, say), never a reason to carry on without it."""
     direct = os.environ.get(name)
     file_name = os.environ.get(f"{name}_FILE")
+    if direct is not None and not direct.strip():
+        raise ImproperlyConfigured(
+            f"{name} is set but empty: set it to the secret key, or unset it "
+            "(see docs/configuration.md)."
+        )
+    if file_name is not None and not file_name.strip():
+        raise ImproperlyConfigured(
+            f"{name}_FILE is set but empty: set it to the path of the file that holds the secret "
+            "key, or unset it (see docs/configuration.md)."
+        )
     if direct and file_name:
         raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
     if direct:
-        return direct
+        return Secret(direct, name)
     if file_name:
         path = Path(file_name)
         try:
@@ -84,29 +112,78 @@ def secret_from_env(name: str) -> str:
             raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {error}.") from None
         if not text:
             raise ImproperlyConfigured(f"{name}_FILE: {path} is empty.")
-        return text
+        return Secret(text, f"{name}_FILE", path)
     raise ImproperlyConfigured(f"{name} or {name}_FILE must be set (see docs/configuration.md).")
 
 
-def strong_secret(name: str, value: str) -> str:
-    """Refuse a secret key that is short, repetitive or Django's insecure placeholder, by
-    Django's own measure (its deployment check security.W009)."""
+def secret_from_env(name: str) -> str:
+    """Read a secret from NAME, or from the file named by NAME_FILE."""
+    return read_secret(name).value
+
+
+# A random key of 50 characters or more (Django's or ``secrets.token_urlsafe(50)``) has some 30
+# to 40 different characters; one with fewer than this was typed, or made from a pattern.
+SECRET_KEY_MIN_DIFFERENT = 20
+MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+
+
+def shortest_repeat(text: str) -> int:
+    """The length of the shortest string whose repeats make ``text`` (the last repeat may be cut
+    short): 8 for ``"password" * 8``, ``len(text)`` for a text that repeats nothing. Knuth,
+    Morris and Pratt's failure function, in one pass."""
+    if not text:
+        return 0
+    border = [0] * len(text)
+    matched = 0
+    for i in range(1, len(text)):
+        while matched and text[i] != text[matched]:
+            matched = border[matched - 1]
+        if text[i] == text[matched]:
+            matched += 1
+        border[i] = matched
+    return len(text) - border[-1]
+
+
+def weakness(value: str) -> str | None:
+    """Why a secret key is weak, or None. Django's own measure (its deployment check
+    security.W009: 50 characters, 5 different ones, no ``django-insecure-`` prefix) passes
+    ``"password" * 8``; this also refuses a shorter pattern repeated, and too few different
+    characters for a random key."""
     from django.core.checks.security.base import (
         SECRET_KEY_INSECURE_PREFIX,
         SECRET_KEY_MIN_LENGTH,
-        SECRET_KEY_MIN_UNIQUE_CHARACTERS,
     )
 
-    if (
-        len(value) < SECRET_KEY_MIN_LENGTH
-        or len(set(value)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
-        or value.startswith(SECRET_KEY_INSECURE_PREFIX)
-    ):
+    if value.startswith(SECRET_KEY_INSECURE_PREFIX):
+        return f"it starts with {SECRET_KEY_INSECURE_PREFIX!r}, Django's placeholder"
+    if len(value) < SECRET_KEY_MIN_LENGTH:
+        return f"it has {len(value)} characters, fewer than {SECRET_KEY_MIN_LENGTH}"
+    repeat = shortest_repeat(value)
+    if repeat == 1:
+        return "it is one character repeated"
+    if repeat <= len(value) // 2:
+        return f"it is a pattern of {repeat} characters repeated"
+    different = len(set(value))
+    if different < SECRET_KEY_MIN_DIFFERENT:
+        return (
+            f"it has only {different} different characters, where a random key has "
+            f"{SECRET_KEY_MIN_DIFFERENT} or more"
+        )
+    return None
+
+
+def strong_secret(source: str, value: str) -> str:
+    """Refuse a secret key that is short, a pattern repeated, made of too few different
+    characters, or Django's insecure placeholder. ``source`` names where it came from."""
+    from django.core.checks.security.base import SECRET_KEY_MIN_LENGTH
+
+    why = weakness(value)
+    if why is not None:
         raise ImproperlyConfigured(
-            f"{name} is too weak: it must be at least {SECRET_KEY_MIN_LENGTH} characters with at "
-            f"least {SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones, and not start with "
-            f'{SECRET_KEY_INSECURE_PREFIX!r}. Make one with: python -c "import secrets; '
-            'print(secrets.token_urlsafe(50))".'
+            f"{source} is too weak: {why}. A secret key must be at least "
+            f"{SECRET_KEY_MIN_LENGTH} random characters, with at least "
+            f"{SECRET_KEY_MIN_DIFFERENT} different ones, not a shorter pattern repeated. "
+            f"Make one with: {MAKE_A_KEY}."
         )
     return value
 

@@ -18,7 +18,7 @@ from followup.env import (
     env_int,
     env_list,
     env_str,
-    secret_from_env,
+    read_secret,
     sqlite_database,
     strong_secret,
 )
@@ -27,9 +27,13 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("FOLLOWUP_DATA_DIR", "var")).resolve()
 
 DEBUG = env_bool("FOLLOWUP_DEBUG", False)
-SECRET_KEY = secret_from_env("FOLLOWUP_SECRET_KEY")
+_SECRET = read_secret("FOLLOWUP_SECRET_KEY")  # set but empty stops here, naming the variable
+SECRET_KEY = _SECRET.value
 if not DEBUG:  # production mode: a weak key refuses to start
-    strong_secret("FOLLOWUP_SECRET_KEY", SECRET_KEY)
+    strong_secret(_SECRET.source, SECRET_KEY)
+# The file the key was read from, if any: `followup check --deploy` warns when others can read it
+# (followup.core.checks, followup.W001).
+SECRET_KEY_FILE = str(_SECRET.path) if _SECRET.path else ""
 ALLOWED_HOSTS = env_list("FOLLOWUP_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("FOLLOWUP_CSRF_TRUSTED_ORIGINS", [])
 
@@ -145,6 +149,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 HTTPS = env_bool("FOLLOWUP_HTTPS", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+# A form refused for its missing or stale CSRF token gets a page that says what to do.
+CSRF_FAILURE_VIEW = "followup.core.views.csrf_failure"
 SECURE_SSL_REDIRECT = HTTPS and env_bool("FOLLOWUP_SSL_REDIRECT", True)
 # Counts from 1 to this number are never published (docs/configuration.md, disclosure control).
 DISCLOSURE_THRESHOLD = env_int("FOLLOWUP_DISCLOSURE_THRESHOLD", 4, minimum=2)
@@ -172,9 +178,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # A refusal (403) is one line saying who was refused what, without Django's traceback.
+    "filters": {"refusals": {"()": "followup.core.logfilters.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["refusals"]},
+    },
 }
 
 EMAIL_BACKEND = env_str("FOLLOWUP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

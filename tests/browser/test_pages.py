@@ -332,6 +332,17 @@ def test_the_report_pages_the_check_page_and_the_published_report_are_accessible
 
     publication = Publication.objects.get()
     page.goto(f"/public/south-ayrshire/reports/{publication.pk}.html")
+    assert "Version 1, published on" in page.page.inner_text("main")
+    page.assert_accessible()
+    # A refusal is a GOV.UK page that says who can: an inspector does not edit the plan.
+    refused = page.page.goto(page.base_url + "/p/south-ayrshire/actions/new/")
+    assert refused is not None and refused.status == 403
+    assert "Only editors, lead officers and administrators can change the improvement plan." in (
+        page.page.inner_text("main")
+    )
+    page.errors.remove(
+        "Failed to load resource: the server responded with a status of 403 (Forbidden)"
+    )
     page.assert_accessible()
 
 

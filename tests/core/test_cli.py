@@ -14,7 +14,11 @@ COMMANDS = ["demo", "serve", "migrate", "createuser", "load-framework", "check",
 
 
 def run(
-    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, cwd: Path | None = None
+    *args: str,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    cwd: Path | None = None,
+    timeout: int = 120,
 ):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("FOLLOWUP_", "DJANGO_"))}
     base.pop("DATABASE_URL", None)
@@ -25,7 +29,7 @@ def run(
         env={**base, **(env or {})},
         input=stdin,
         cwd=cwd,
-        timeout=120,
+        timeout=timeout,
     )
 
 
@@ -194,14 +198,38 @@ def test_check_deploy_passes_with_the_documented_production_settings(tmp_path):
     production = documented_production_settings()
     assert production["FOLLOWUP_HSTS_PRELOAD"] == "true"
     # The operator's own paths, here made in a temporary folder.
-    (tmp_path / "secret").write_text(
-        "a-production-secret-key-that-is-long-and-random-0123456789abcdefXYZ"
-    )
-    production["FOLLOWUP_SECRET_KEY_FILE"] = str(tmp_path / "secret")
+    key = tmp_path / "secret"
+    key.write_text("a-production-secret-key-that-is-long-and-random-0123456789abcdefXYZ")
+    key.chmod(0o600)  # readable by Followup's user only, as the documentation says
+    production["FOLLOWUP_SECRET_KEY_FILE"] = str(key)
     production["FOLLOWUP_DATA_DIR"] = str(tmp_path / "var")
     result = run("check", "--deploy", env=production, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No problems found. (deployment checks included)" in result.stdout
+    # The same file readable by everyone (mode 644) fails the deployment checks.
+    key.chmod(0o644)
+    shared = run("check", "--deploy", env=production, cwd=tmp_path)
+    assert shared.returncode == 1
+    assert f"(followup.W001) FOLLOWUP_SECRET_KEY_FILE ({key}) is open to users" in shared.stderr
+    assert f"chmod 600 {key}" in shared.stderr
+
+
+@pytest.mark.parametrize("variable", ["FOLLOWUP_SECRET_KEY", "FOLLOWUP_SECRET_KEY_FILE"])
+def test_a_secret_key_variable_set_but_empty_stops_followup_instead_of_local_mode(
+    tmp_path, variable
+):
+    env = {variable: "", "FOLLOWUP_DATA_DIR": str(tmp_path / "var")}
+    for command in (["serve", "--port", "0"], ["check", "--deploy"]):
+        try:
+            result = run(*command, env=env, cwd=tmp_path, timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"followup {command[0]} started instead of stopping")
+        assert result.returncode == 1, command
+        assert result.stderr.startswith(
+            f"Configuration problem: {variable} is set but empty: set it to the"
+        ), command
+        assert "local mode" not in result.stderr and "Followup is at" not in result.stdout
+    assert not (tmp_path / "var" / "secret_key").exists()  # no key was made for local mode
 
 
 def test_check_deploy_fails_loudly_when_https_is_turned_off(tmp_path):
@@ -219,11 +247,21 @@ def test_a_short_secret_key_refuses_to_start_in_production_mode(tmp_path):
     production = {**documented_production_settings(), "FOLLOWUP_DATA_DIR": str(tmp_path / "var")}
     (tmp_path / "secret").write_text("too-short-a-secret")
     production["FOLLOWUP_SECRET_KEY_FILE"] = str(tmp_path / "secret")
-    # The key is checked as the settings load, so every command refuses alike.
+    # The key is checked as the settings load, so every command refuses alike, naming the file.
     result = run("check", "--deploy", env=production, cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith(
-        "Configuration problem: FOLLOWUP_SECRET_KEY is too weak: it must be at least 50 characters"
+        f"Configuration problem: The key in FOLLOWUP_SECRET_KEY_FILE ({tmp_path / 'secret'}) "
+        "is too weak: it has 18 characters, fewer than 50."
+    )
+    given = run(
+        "check",
+        env={"FOLLOWUP_SECRET_KEY": "password" * 8, "FOLLOWUP_DATA_DIR": "var"},
+        cwd=tmp_path,
+    )
+    assert given.stderr.startswith(
+        "Configuration problem: FOLLOWUP_SECRET_KEY is too weak: it is a pattern of 8 characters "
+        "repeated."
     )
     # A developer's machine (FOLLOWUP_DEBUG on) may start with any key; check --deploy fails.
     debug = {**production, "FOLLOWUP_DEBUG": "true"}

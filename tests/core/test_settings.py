@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ from followup.env import (
     env_bool,
     env_int,
     env_list,
+    read_secret,
     secret_from_env,
+    shortest_repeat,
     strong_secret,
 )
 
@@ -88,9 +91,111 @@ def test_database_urls_for_sqlite_and_postgresql():
         database_from_url("postgresql://host/", base)
 
 
-def test_a_weak_or_short_secret_key_is_refused():
-    strong = "k3Y-" + "abcdefghij" * 5
+def test_a_weak_or_short_secret_key_is_refused_and_the_message_says_why_and_how_to_make_one():
+    strong = "k3Y-Zq8pW2vN7xR1tB5mC9hF4jL6sD0gA-yU" + "eIoKaQwXbVnMcTrE"
     assert strong_secret("KEY", strong) == strong
-    for weak in ("short", "a" * 80, "ab" * 40, "django-insecure-" + "abcdefghij" * 5, strong[:49]):
-        with pytest.raises(ImproperlyConfigured, match="KEY is too weak: it must be at least 50"):
-            strong_secret("KEY", weak)
+    weak = {
+        "a-Key": "it has 5 characters, fewer than 50",
+        strong[:49]: "it has 49 characters, fewer than 50",
+        "django-insecure-" + strong: "it starts with 'django-insecure-', Django's placeholder",
+        "a" * 80: "it is one character repeated",
+        # Django's own check (50 characters, 5 different ones) lets these three through.
+        "password" * 8: "it is a pattern of 8 characters repeated",
+        "0123456789" * 6: "it is a pattern of 10 characters repeated",
+        "abcde" * 12: "it is a pattern of 5 characters repeated",
+        # 26 different characters, but a pattern repeated (and cut short at the end).
+        "abcdefghijklmnopqrstuvwxyz" * 2 + "abc": "it is a pattern of 26 characters repeated",
+        # No pattern repeated, but 19 different characters: no random key of 50 has so few.
+        "abcdefghijklmnopqrs" + "srqponmlkjihgfedcbaabcdefghijklmnopq": (
+            "it has only 19 different characters, where a random key has 20 or more"
+        ),
+    }
+    for key, why in weak.items():
+        with pytest.raises(ImproperlyConfigured) as refused:
+            strong_secret("KEY", key)
+        message = str(refused.value)
+        assert message.startswith(f"KEY is too weak: {why}. A secret key must be at least 50"), key
+        assert 'python -c "import secrets; print(secrets.token_urlsafe(50))"' in message
+        assert key not in message  # the message never shows the key
+
+
+def test_the_keys_django_and_python_make_are_strong():
+    from django.core.management.utils import get_random_secret_key
+
+    for _ in range(200):
+        for key in (get_random_secret_key(), secrets.token_urlsafe(50)):
+            assert strong_secret("KEY", key) == key
+
+
+def test_the_shortest_repeat_of_a_text():
+    assert [shortest_repeat(t) for t in ("", "a", "abab", "ababa", "abcab", "abcd")] == [
+        0,
+        1,
+        2,
+        2,
+        3,
+        4,
+    ]
+
+
+def test_a_secret_key_variable_set_but_empty_stops_with_the_variable_named(monkeypatch, tmp_path):
+    monkeypatch.delenv("KEY_FILE", raising=False)
+    for empty in ("", "   "):
+        monkeypatch.setenv("KEY", empty)
+        with pytest.raises(ImproperlyConfigured, match=r"^KEY is set but empty: set it to the"):
+            read_secret("KEY")
+    monkeypatch.delenv("KEY")
+    monkeypatch.setenv("KEY_FILE", "")
+    with pytest.raises(ImproperlyConfigured, match=r"^KEY_FILE is set but empty: set it to the"):
+        read_secret("KEY")
+
+
+def test_a_weak_key_from_a_file_is_reported_as_the_files(monkeypatch, tmp_path):
+    key_file = tmp_path / "key"
+    key_file.write_text("password" * 8 + "\n")
+    monkeypatch.delenv("FOLLOWUP_SECRET_KEY", raising=False)
+    monkeypatch.setenv("FOLLOWUP_SECRET_KEY_FILE", str(key_file))
+    secret = read_secret("FOLLOWUP_SECRET_KEY")
+    assert (secret.value, secret.variable, secret.path) == (
+        "password" * 8,
+        "FOLLOWUP_SECRET_KEY_FILE",
+        key_file,
+    )
+    with pytest.raises(ImproperlyConfigured) as refused:
+        strong_secret(secret.source, secret.value)
+    assert str(refused.value).startswith(
+        f"The key in FOLLOWUP_SECRET_KEY_FILE ({key_file}) is too weak: it is a pattern of 8 "
+        "characters repeated."
+    )
+
+
+@pytest.mark.parametrize(
+    ("mode", "warned"),
+    [(0o600, False), (0o400, False), (0o640, True), (0o644, True), (0o604, True)],
+)
+def test_check_deploy_warns_of_a_key_file_others_can_read(tmp_path, settings, mode, warned):
+    from followup.core.checks import secret_key_file_is_private
+
+    key_file = tmp_path / "key"
+    key_file.write_text("a key")
+    key_file.chmod(mode)
+    settings.SECRET_KEY_FILE = str(key_file)
+    found = secret_key_file_is_private()
+    assert [m.id for m in found] == (["followup.W001"] if warned else [])
+    if warned:
+        assert found[0].msg.startswith(
+            f"FOLLOWUP_SECRET_KEY_FILE ({key_file}) is open to users other than its owner "
+            f"(mode 0{mode:o})"
+        )
+        assert f"chmod 600 {key_file}" in str(found[0].hint)
+    settings.SECRET_KEY_FILE = ""  # the key given in FOLLOWUP_SECRET_KEY: no file to check
+    assert secret_key_file_is_private() == []
+
+
+def test_the_key_file_check_runs_with_the_deployment_checks_only():
+    from django.core.checks import registry
+
+    assert "secret_key_file_is_private" in {c.__name__ for c in registry.registry.get_checks(True)}
+    assert "secret_key_file_is_private" not in {
+        c.__name__ for c in registry.registry.get_checks(False)
+    }

@@ -8,6 +8,8 @@ Rendering a PDF costs seconds, so these tests publish with the formats replaced 
 from __future__ import annotations
 
 import datetime
+import html
+import re
 import threading
 
 import pytest
@@ -25,7 +27,9 @@ def cheap_files(monkeypatch):
     """Every format rendered as a few bytes that still differ by report and format."""
 
     def fake(report, fmt):
-        return f"{fmt}:{report.title}:{report.draft}".encode()
+        edition = report.edition
+        version = f"v{edition.version} of {edition.published_on}" if edition else "no version"
+        return f"{fmt}:{report.title}:{report.draft}:{report.date}:{version}".encode()
 
     monkeypatch.setattr(render, "render", fake)
 
@@ -53,6 +57,9 @@ def test_a_lead_officer_cannot_publish_the_inspectorates_documents(world, cheap_
         assert client.get(publish_url(world, kind)).status_code == 403
         posted = client.post(publish_url(world, kind), {"version": "1", "confirm": "on"})
         assert posted.status_code == 403
+    refused = client.get(publish_url(world, "review")).content.decode()
+    assert "Only inspectors and administrators can publish reports." in refused
+    assert "lead officer" not in refused
     preview = client.get(reverse("reports:review", args=["home", world.home.review.pk]))
     assert "an inspector or an administrator publishes it" in preview.content.decode()
     assert "Check and publish" not in preview.content.decode()
@@ -91,6 +98,58 @@ def test_the_check_page_lists_the_document_its_version_what_it_replaces_and_the_
     assert "This will be version 2" in again
     assert "Version 1, published on" in again and f"by {who}" in again
     assert 'name="correction_note"' in again
+
+
+def date_on_the_report(page: str) -> str:
+    row = re.search(r"Date on the report</dt><dd[^>]*>(.*?)</dd>", page, re.S)
+    assert row is not None
+    return html.unescape(row.group(1))
+
+
+def test_a_report_with_no_date_of_its_own_is_published_dated_and_the_check_page_says_so(
+    world, cheap_files
+):
+    review = world.home.review
+    assert review.published_on is None
+    today = timezone.localdate()
+    day = f"{today.day} {today:%B %Y}"
+    client = world.client_for("inspector")
+    url = publish_url(world, "review")
+    assert date_on_the_report(client.get(url).content.decode()) == (
+        f"{day}: today, the day it is published, because the review has no publication date "
+        "of its own. To date it otherwise, set the publication date on the review's page first."
+    )
+    assert client.post(url, {"version": "1", "confirm": "on"}).status_code == 302
+    first = Publication.objects.get(review=review, version=1)
+    assert first.content("html") == f"html:{review.title}:False:{today}:v1 of {today}".encode()
+    # A correction keeps the date of the version it corrects, and says when it was published.
+    Publication.objects.filter(pk=first.pk).update(
+        published_at=first.published_at - datetime.timedelta(days=3)
+    )
+    earlier = timezone.localdate(first.published_at - datetime.timedelta(days=3))
+    assert date_on_the_report(client.get(url).content.decode()) == (
+        f"{earlier.day} {earlier:%B %Y}, the day version 1 was published: the review has no "
+        "publication date of its own, and a correction keeps the date of the report it corrects."
+    )
+    form = {"version": "2", "confirm": "on", "correction_note": "A figure"}
+    assert client.post(url, form).status_code == 302
+    second = Publication.objects.get(review=review, version=2)
+    assert second.content("pdf") == f"pdf:{review.title}:False:{earlier}:v2 of {today}".encode()
+
+
+def test_a_report_with_a_date_of_its_own_is_published_with_it(world, cheap_files):
+    inspection = world.home.inspection
+    assert inspection.published_on == datetime.date(2016, 10, 4)
+    client = world.client_for("admin")
+    url = publish_url(world, "inspection")
+    assert date_on_the_report(client.get(url).content.decode()) == (
+        "4 October 2016, the inspection's publication date."
+    )
+    assert client.post(url, {"version": "1", "confirm": "on"}).status_code == 302
+    today = timezone.localdate()
+    assert Publication.objects.get().content("docx") == (
+        f"docx:{inspection.title}:False:2016-10-04:v1 of {today}".encode()
+    )
 
 
 def test_publishing_needs_the_confirmation_and_a_correction_says_what_it_corrects(
@@ -185,6 +244,30 @@ def test_a_version_that_loses_a_race_at_the_constraint_is_told_it_is_already_don
         actions.publish(inspector, inspection=world.home.inspection, version=1)
     assert lost.value.publication == winner
     assert Publication.objects.count() == 1
+
+
+def test_a_version_published_while_another_was_rendered_is_not_published_twice(
+    world, cheap_files, monkeypatch
+):
+    """Each file names its version: a publisher whose files were rendered as version 1 while
+    someone else published version 1 publishes nothing, and is told which version won."""
+    inspector = world.users["inspector"]
+    inspection = world.home.inspection
+    cheap = render.render
+    meanwhile: list[Publication] = []
+
+    def render_while_another_publishes(report, fmt):
+        if not meanwhile:
+            meanwhile.append(Publication(pk=0))  # only once: the other publisher renders too
+            monkeypatch.setattr(render, "render", cheap)
+            meanwhile[0] = actions.publish(inspector, inspection=inspection)
+        return cheap(report, fmt)
+
+    monkeypatch.setattr(render, "render", render_while_another_publishes)
+    with pytest.raises(actions.AlreadyPublished) as lost:
+        actions.publish(inspector, inspection=inspection)
+    assert lost.value.publication == meanwhile[0]
+    assert list(Publication.objects.values_list("version", flat=True)) == [1]
 
 
 @pytest.mark.django_db(transaction=True)

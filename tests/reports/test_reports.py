@@ -14,6 +14,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
 
 from followup.evidence.models import Case, Code, Coding, Quote, Source
 from followup.indicators.models import DataValue, Period, Release
@@ -186,9 +188,16 @@ def test_a_judgement_without_linked_evidence_is_flagged_in_the_preview(world):
     assert "no indicator, theme or approved quote is linked" in html
 
 
-def test_publishing_freezes_the_report_without_draft_marks_and_a_correction_is_a_new_version(
+def test_publishing_freezes_a_dated_report_without_draft_marks_and_each_version_names_itself(
     small_counts, world
 ):
+    """Two versions of a review with no date of its own, in all three formats (two PDF
+    renders in all): dated the day version 1 was published, no draft wording, and every file of
+    each version saying which version it is, when it was published and, for the correction,
+    what it replaces and corrects, as the public page says."""
+    assert small_counts.published_on is None
+    today = timezone.localdate()
+    day = f"{today.day} {today:%B %Y}"
     inspector = world.users["inspector"]
     first = actions.publish(inspector, review=small_counts)
     anyone = Client()
@@ -204,12 +213,6 @@ def test_publishing_freezes_the_report_without_draft_marks_and_a_correction_is_a
     )
     assert "<script" not in html.content.decode() and "<style>" in html.content.decode()
     assert '<html lang="en-GB">' in html.content.decode()
-    assert "DRAFT" not in html.content.decode()
-    document = docx.Document(io.BytesIO(first.content("docx")))
-    assert "DRAFT" not in " ".join(s.header.paragraphs[0].text for s in document.sections)
-    assert "DRAFT" not in " ".join(p.text for p in document.paragraphs)
-    if shutil.which("pdftotext") is not None:
-        assert "DRAFT" not in pdftotext(first.content("pdf"))
     with pytest.raises(ValidationError):
         actions.publish(
             inspector, review=small_counts
@@ -217,8 +220,46 @@ def test_publishing_freezes_the_report_without_draft_marks_and_a_correction_is_a
     second = actions.publish(inspector, review=small_counts, correction_note="Corrected a figure")
     assert (second.version, second.replaces) == (2, first)
     assert anyone.get(url).content == fetched  # the first version is unchanged
+    # Every file differs from the version it corrects.
+    for fmt in ("html", "pdf", "docx"):
+        assert first.digest(fmt) != second.digest(fmt), fmt
+    first_says = f"Version 1, published on {day}."
+    second_says = (
+        f"Version 2, published on {day}. This version corrects version 1, published on "
+        f"{day}, which it replaces."
+    )
+    for publication, says in ((first, first_says), (second, second_says)):
+        text = {
+            "html": re.sub(
+                r"\s+", " ", re.sub(r"<[^>]+>", " ", publication.content("html").decode())
+            ),
+            "docx": " ".join(
+                p.text for p in docx.Document(io.BytesIO(publication.content("docx"))).paragraphs
+            ),
+        }
+        if shutil.which("pdftotext") is not None:
+            text["pdf"] = re.sub(r"\s+", " ", pdftotext(publication.content("pdf")))
+        for fmt, words in text.items():
+            assert "DRAFT" not in words and "Draft" not in words, fmt
+            assert "not yet dated" not in words, fmt
+            assert day in words, fmt  # dated: the day version 1 was published
+            assert says in words, fmt
+            correction = "What this version corrects: Corrected a figure"
+            assert (correction in words) == (publication == second), fmt
+        document = docx.Document(io.BytesIO(publication.content("docx")))
+        assert "DRAFT" not in " ".join(s.header.paragraphs[0].text for s in document.sections)
+        assert document.core_properties.revision == publication.version
+        metadata = PdfReader(io.BytesIO(publication.content("pdf"))).metadata
+        assert metadata is not None and metadata.modification_date is not None
+        assert metadata.modification_date.date() == today
+    # The public page says what the files say.
     listing = anyone.get(reverse("reports:public", args=["home"])).content.decode()
-    assert "version 1" in listing and "version 2" in listing and "Corrected a figure" in listing
+    listing = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", listing))
+    assert f"{small_counts.title}, version 1" in listing
+    assert f"{small_counts.title}, version 2" in listing
+    assert f"Published {day}" in listing
+    assert f"Replaces Version 1, published on {day}" in listing
+    assert "What it corrects Corrected a figure" in listing
     # The public page lists every file's digest, of every version.
     for publication in (first, second):
         for fmt in ("html", "pdf", "docx"):

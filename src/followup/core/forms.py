@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import Any
 
 from django import forms
@@ -17,13 +19,73 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+# "27 March 2024", "27 Mar 2024", "1 Sept. 2018", "1st February, 2018": spaces, not slashes.
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)\.?,? (\d{4})")
+
+
+def _month(word: str) -> int | None:
+    """A month's number from its English name, in full or cut short to three letters or more
+    ("mar", "sept"), whatever the process's locale."""
+    if len(word) < 3:
+        return None
+    for number, name in enumerate(MONTHS, 1):
+        if name.startswith(word):
+            return number
+    return None
+
+
+def day_month_year(text: str) -> datetime.date | None:
+    """A date written as people write it, "27 March 2024" or "27 Mar 2024"; None if it is not
+    one (a real date or not)."""
+    if len(text) > 40:  # no date is longer; keep the work small whatever is posted
+        return None
+    match = _DAY_MONTH_YEAR.fullmatch(" ".join(text.lower().split()))
+    if match is None:
+        return None
+    month = _month(match.group(2))
+    if month is None:
+        return None
+    try:
+        return datetime.date(int(match.group(3)), month, int(match.group(1)))
+    except ValueError:
+        return None
+
+
+class DayField(forms.DateField):
+    """A date typed as the hint shows it (27 March 2024, 27 Mar 2024), as a date picker sends
+    it (2024-03-27), or as 27/03/2024."""
+
+    input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if isinstance(value, str):
+            day = day_month_year(value.strip())
+            if day is not None:
+                return day
+        result: datetime.date | None = super().to_python(value)
+        return result
+
+
 def date_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
+    return DayField(
         label=label,
         required=required,
         help_text=help_text or "For example, 27 March 2024",
         widget=DateInput(),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"invalid": f"{label} must be a real date, for example 27 March 2024"},
     )
 

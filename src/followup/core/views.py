@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import BaseForm
@@ -14,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from followup.core import submissions, writes
-from followup.partnerships.access import visible_partnerships
+from followup.partnerships.access import Refused, visible_partnerships
 
 M = TypeVar("M", bound=models.Model)
 
@@ -308,7 +309,21 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    """A refusal says who can do what was asked, and what to do; other 403s say less."""
+    refusal = exception if isinstance(exception, Refused) else None
+    return render(request, "403.html", {"refusal": refusal}, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted without its CSRF token, or with a stale one (a sign-in page left open for
+    hours, say, or cookies blocked): say what to do. The page shows nothing of the person, not
+    even who is signed in, nor what was posted."""
+    return render(
+        request,
+        "403_csrf.html",
+        {"user": AnonymousUser(), "messages": []},
+        status=403,
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -39,7 +39,16 @@ from django.http import Http404
 from followup.core.types import AnyUser
 from followup.partnerships.models import Membership, Partnership, Role
 
-__all__ = ["AnyUser", "Capability", "can", "capabilities", "partnership_for", "require"]
+__all__ = [
+    "AnyUser",
+    "Capability",
+    "Refused",
+    "can",
+    "capabilities",
+    "partnership_for",
+    "require",
+    "who_can",
+]
 
 
 class Capability(StrEnum):
@@ -104,6 +113,68 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 
+# What each capability lets a member do, as a refusal says it ("Only ... can <this>.").
+DOES: dict[Capability, str] = {
+    Capability.VIEW: "see this partnership",
+    Capability.UPDATE_ACTION: "add updates to the improvement plan's actions",
+    Capability.EDIT_PLAN: "change the improvement plan",
+    Capability.EDIT_INSPECTION: "record inspections, their evaluations and recommendations",
+    Capability.EDIT_REVIEW: "record progress reviews and their judgements",
+    Capability.VIEW_HISTORY: "see the history of changes",
+    Capability.MANAGE_DATA: "define indicators and import the partnership's data",
+    Capability.CODE_EVIDENCE: "add and code qualitative evidence",
+    Capability.APPROVE_QUOTES: "approve quotes for publication",
+    Capability.PUBLISH_REPORTS: "publish reports",
+    Capability.READ_EVIDENCE: (
+        "read the evidence itself: people's original words, cases and exact small counts"
+    ),
+}
+# What a refused member can do about it. Roles are given by the partnership's administrators,
+# except where the work belongs to someone else.
+NEXT_STEP: dict[Capability, str] = {
+    Capability.PUBLISH_REPORTS: (
+        "The inspection summary and the progress review report are the inspectorate's "
+        "documents: the inspector assigned to this partnership publishes them. You can read the "
+        "draft and download it."
+    ),
+    Capability.EDIT_INSPECTION: (
+        "Inspections are the inspectorate's record: ask the inspector assigned to this "
+        "partnership to change them."
+    ),
+    Capability.EDIT_REVIEW: (
+        "Progress reviews are the inspectorate's record: ask the inspector assigned to this "
+        "partnership to change them."
+    ),
+}
+ASK_AN_ADMINISTRATOR = (
+    "If your work needs it, ask an administrator of this partnership to change your role."
+)
+PLURAL = {
+    Role.VIEWER: "viewers",
+    Role.CONTRIBUTOR: "contributors",
+    Role.EDITOR: "editors",
+    Role.LEAD: "lead officers",
+    Role.INSPECTOR: "inspectors",
+    Role.ADMIN: "administrators",
+}
+
+
+def who_can(capability: Capability) -> str:
+    """The roles that hold a capability, as words: "inspectors and administrators"."""
+    names = [PLURAL[Role(role)] for role, held in ROLE_CAPABILITIES.items() if capability in held]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+class Refused(PermissionDenied):
+    """A member whose role lacks a capability: the 403 page says who can, and what to do."""
+
+    def __init__(self, capability: Capability) -> None:
+        self.capability = capability
+        self.message = f"Only {who_can(capability)} can {DOES[capability]}."
+        self.next_step = NEXT_STEP.get(capability, ASK_AN_ADMINISTRATOR)
+        super().__init__(self.message)
+
+
 def membership_of(user: AnyUser, partnership: Partnership) -> Membership | None:
     """The user's membership of the partnership, or None."""
     if not user.is_authenticated or not user.is_active:
@@ -134,7 +205,7 @@ def require(user: AnyUser, partnership: Partnership, capability: Capability) -> 
     if not held:
         raise Http404("No such page.")
     if capability not in held:
-        raise PermissionDenied(f"Your role does not allow this ({capability}).")
+        raise Refused(capability)
 
 
 def visible_partnerships(user: AnyUser) -> QuerySet[Partnership]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+from typing import NamedTuple
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -13,7 +15,7 @@ from followup.audit.log import record
 from followup.inspections.models import Inspection
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.reports import queries, render
-from followup.reports.compose import inspection_report, review_report
+from followup.reports.compose import Edition, inspection_report, review_report
 from followup.reports.models import Publication
 from followup.reviews.models import ProgressReview
 
@@ -44,6 +46,42 @@ def _check(latest: Publication | None, version: int | None, correction_note: str
         )
 
 
+class Dated(NamedTuple):
+    """The date a published report carries, and why: ``own`` (the review's or inspection's
+    publication date), ``first`` (the day its version 1 was published) or ``today`` (the day
+    this, its first version, is published)."""
+
+    day: datetime.date
+    why: str
+
+
+def _pk(publication: Publication | None) -> int | None:
+    return publication.pk if publication is not None else None
+
+
+def dated(own: datetime.date | None, first: Publication | None, today: datetime.date) -> Dated:
+    """A published report is always dated: by its own date, or else by the day it was first
+    published (so that a correction keeps the date of the version it corrects)."""
+    if own is not None:
+        return Dated(own, "own")
+    if first is not None:
+        return Dated(timezone.localdate(first.published_at), "first")
+    return Dated(today, "today")
+
+
+def edition(latest: Publication | None, correction_note: str, now: datetime.datetime) -> Edition:
+    """What the next version says about itself."""
+    if latest is None:
+        return Edition(version=1, published_on=timezone.localdate(now))
+    return Edition(
+        version=latest.version + 1,
+        published_on=timezone.localdate(now),
+        replaces=latest.version,
+        replaces_published_on=timezone.localdate(latest.published_at),
+        correction_note=correction_note.strip(),
+    )
+
+
 def publish(
     user: AnyUser,
     *,
@@ -57,7 +95,9 @@ def publish(
 
     ``version`` is the version the publisher confirmed on the check page. If it is already
     published (a double submit), nothing more is published and ``AlreadyPublished`` names it;
-    the database allows one version N of each document, so a race ends the same way.
+    the database allows one version N of each document, so a race ends the same way. Each file
+    names its version, so a version published by someone else while this one was rendered
+    also ends with ``AlreadyPublished``.
     """
     if review is not None:
         inspection = review.inspection
@@ -66,9 +106,17 @@ def publish(
     require(user, partnership, Capability.PUBLISH_REPORTS)
     kind = Publication.Kind.REVIEW if review is not None else Publication.Kind.INSPECTION
     # Checked before the costly rendering, and again under the lock.
-    _check(queries.latest_publication(inspection, review), version, correction_note)
+    before = queries.latest_publication(inspection, review)
+    _check(before, version, correction_note)
     report = review_report(review) if review is not None else inspection_report(inspection)
-    report.draft = False
+    # Every file says which version it is, when it was published and what it corrects, so no
+    # two versions' files are alike; and a published report always carries a date.
+    now = timezone.now()
+    first = queries.first_publication(inspection, review)
+    report.publish_as(
+        edition(before, correction_note, now),
+        dated(report.date, first, timezone.localdate(now)).day,
+    )
     formats = {fmt: render.render(report, fmt) for fmt in ("html", "pdf", "docx")}
     digests = {fmt: hashlib.sha256(data).hexdigest() for fmt, data in formats.items()}
     try:
@@ -80,6 +128,14 @@ def publish(
             else:
                 Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
             latest = queries.latest_publication(inspection, review)
+            if _pk(latest) != _pk(before):
+                # Someone published while this version was rendered: its files would name the
+                # wrong version, so nothing is published, and the publisher is told.
+                if latest is None:
+                    raise ValidationError(
+                        {"version": "The published versions changed: check the report again"}
+                    )
+                raise AlreadyPublished(latest)
             _check(latest, version, correction_note)
             publication = Publication(
                 partnership=partnership,
@@ -90,7 +146,7 @@ def publish(
                 replaces=latest,
                 title=report.title,
                 correction_note=correction_note.strip(),
-                published_at=timezone.now(),
+                published_at=now,
                 published_by=user if isinstance(user, User) else None,
                 **formats,
                 **{f"sha256_{fmt}": digest for fmt, digest in digests.items()},

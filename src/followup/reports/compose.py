@@ -113,6 +113,33 @@ class RecommendationSection:
 
 
 @dataclass
+class Edition:
+    """What a published version says about itself, on its cover: which version it is, the day
+    it was published, and, for a correction, the version it replaces and what it corrects."""
+
+    version: int
+    published_on: datetime.date
+    replaces: int | None = None
+    replaces_published_on: datetime.date | None = None
+    correction_note: str = ""
+
+    @property
+    def notice(self) -> str:
+        """The cover's one paragraph about this version."""
+        text = f"Version {self.version}, published on {_day(self.published_on)}."
+        if self.replaces is not None and self.replaces_published_on is not None:
+            text += (
+                f" This version corrects version {self.replaces}, published on "
+                f"{_day(self.replaces_published_on)}, which it replaces."
+            )
+        return text
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+@dataclass
 class Report:
     kind: str  # "review" or "inspection"
     title: str
@@ -138,6 +165,16 @@ class Report:
     evidence_cutoff: datetime.date | None = None
     # Every output of a report not yet published says DRAFT; publishing sets this to False.
     draft: bool = True
+    # Set by publishing: the version, when it was published and what it corrects.
+    edition: Edition | None = None
+
+    def publish_as(self, edition: Edition, dated: datetime.date) -> None:
+        """Make this the published version ``edition``: no DRAFT marks, the version on the
+        cover, and a date, ``dated`` when the review or inspection has none of its own."""
+        self.draft = False
+        self.edition = edition
+        if self.date is None:
+            self.date = dated
 
 
 def _shown_table(

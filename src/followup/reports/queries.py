@@ -62,3 +62,13 @@ def latest_publication(inspection: Inspection, review: ProgressReview | None) ->
         else publications_of_inspection(inspection)
     )
     return versions.select_related("published_by").order_by("-version").first()
+
+
+def first_publication(inspection: Inspection, review: ProgressReview | None) -> Publication | None:
+    """Version 1 of the review's report, or of the inspection's summary, if published."""
+    versions = (
+        publications_of_review(review)
+        if review is not None
+        else publications_of_inspection(inspection)
+    )
+    return versions.filter(version=1).first()

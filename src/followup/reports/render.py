@@ -15,7 +15,7 @@ from importlib.resources import files
 from django.template.loader import render_to_string
 
 from followup.core import disclosure
-from followup.reports.compose import Report, Table
+from followup.reports.compose import Edition, Report, Table
 
 DRAFT = "DRAFT: not published"
 
@@ -70,9 +70,12 @@ def docx(report: Report) -> bytes:
     document.add_paragraph(report.partnership, style="Subtitle")
     document.add_heading(report.title, level=0)
     document.add_paragraph(f"By {report.author}")
-    document.add_paragraph(
-        report.date.strftime("%-d %B %Y") if report.date else "Draft, not yet dated"
-    )
+    if report.date or report.draft:
+        document.add_paragraph(
+            report.date.strftime("%-d %B %Y") if report.date else "Draft, not yet dated"
+        )
+    if report.edition:
+        _edition(document, report.edition)
     document.add_page_break()
 
     document.add_heading("Introduction and method", level=1)
@@ -195,6 +198,25 @@ def docx(report: Report) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _edition(document: object, edition: Edition) -> None:
+    """The published version's notice on the cover, and in the file's properties."""
+    import datetime
+
+    from docx.shared import Pt
+
+    properties = document.core_properties  # type: ignore[attr-defined]
+    properties.revision = edition.version
+    properties.version = str(edition.version)
+    published = datetime.datetime.combine(edition.published_on, datetime.time())
+    properties.created = properties.modified = published
+    document.add_paragraph(edition.notice)  # type: ignore[attr-defined]
+    if edition.replaces is not None:
+        corrects = document.add_paragraph()  # type: ignore[attr-defined]
+        corrects.add_run("What this version corrects: ").bold = True
+        corrects.add_run(edition.correction_note)
+        corrects.paragraph_format.left_indent = Pt(12)
 
 
 def _draft_header(document: object) -> None:

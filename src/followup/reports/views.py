@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from followup.core import disclosure
@@ -168,6 +169,11 @@ def _publish(
             "kind": Publication.Kind.REVIEW.label if review else Publication.Kind.INSPECTION.label,
             "latest": latest,
             "next_version": next_version,
+            "dated": actions.dated(
+                report.date,
+                queries.first_publication(inspection, review),
+                timezone.localdate(),
+            ),
             "form": form,
         },
     )
