@@ -7,6 +7,7 @@ expected, rather than falling back silently to a default.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,9 +122,10 @@ def secret_from_env(name: str) -> str:
     return read_secret(name).value
 
 
-# A random key of 50 characters or more (Django's or ``secrets.token_urlsafe(50)``) has some 30
-# to 40 different characters; one with fewer than this was typed, or made from a pattern.
-SECRET_KEY_MIN_DIFFERENT = 20
+# A key's variety, estimated as length x log2(different characters): about 250 bits for Django's
+# keys and for 64 hexadecimal digits, 350 for ``secrets.token_urlsafe(50)``. A key with less was
+# typed, or made from a pattern; 192 bits still admits 50 hexadecimal digits.
+SECRET_KEY_MIN_BITS = 192
 MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(50))"'
 
 
@@ -148,7 +150,8 @@ def weakness(value: str) -> str | None:
     """Why a secret key is weak, or None. Django's own measure (its deployment check
     security.W009: 50 characters, 5 different ones, no ``django-insecure-`` prefix) passes
     ``"password" * 8``; this also refuses a shorter pattern repeated, and too few different
-    characters for a random key."""
+    characters for a random key (too little variety: length x log2(different characters) under
+    ``SECRET_KEY_MIN_BITS``)."""
     from django.core.checks.security.base import (
         SECRET_KEY_INSECURE_PREFIX,
         SECRET_KEY_MIN_LENGTH,
@@ -164,10 +167,11 @@ def weakness(value: str) -> str | None:
     if repeat <= len(value) // 2:
         return f"it is a pattern of {repeat} characters repeated"
     different = len(set(value))
-    if different < SECRET_KEY_MIN_DIFFERENT:
+    bits = len(value) * math.log2(different)
+    if bits < SECRET_KEY_MIN_BITS:
         return (
-            f"it has only {different} different characters, where a random key has "
-            f"{SECRET_KEY_MIN_DIFFERENT} or more"
+            f"its {len(value)} characters are drawn from only {different} different ones, about "
+            f"{bits:.0f} bits where a random key has {SECRET_KEY_MIN_BITS} or more"
         )
     return None
 
@@ -181,8 +185,8 @@ def strong_secret(source: str, value: str) -> str:
     if why is not None:
         raise ImproperlyConfigured(
             f"{source} is too weak: {why}. A secret key must be at least "
-            f"{SECRET_KEY_MIN_LENGTH} random characters, with at least "
-            f"{SECRET_KEY_MIN_DIFFERENT} different ones, not a shorter pattern repeated. "
+            f"{SECRET_KEY_MIN_LENGTH} random characters, varied enough for "
+            f"{SECRET_KEY_MIN_BITS} bits, not a shorter pattern repeated. "
             f"Make one with: {MAKE_A_KEY}."
         )
     return value

@@ -105,9 +105,10 @@ def test_a_weak_or_short_secret_key_is_refused_and_the_message_says_why_and_how_
         "abcde" * 12: "it is a pattern of 5 characters repeated",
         # 26 different characters, but a pattern repeated (and cut short at the end).
         "abcdefghijklmnopqrstuvwxyz" * 2 + "abc": "it is a pattern of 26 characters repeated",
-        # No pattern repeated, but 19 different characters: no random key of 50 has so few.
-        "abcdefghijklmnopqrs" + "srqponmlkjihgfedcbaabcdefghijklmnopq": (
-            "it has only 19 different characters, where a random key has 20 or more"
+        # No pattern repeated, but 54 characters from 10 different ones: about 179 bits.
+        "0123456789" + "9876543210" + "0246813579" + "1357924680" + "5061728394" + "0918": (
+            "its 54 characters are drawn from only 10 different ones, about 179 bits where a "
+            "random key has 192 or more"
         ),
     }
     for key, why in weak.items():
@@ -119,11 +120,13 @@ def test_a_weak_or_short_secret_key_is_refused_and_the_message_says_why_and_how_
         assert key not in message  # the message never shows the key
 
 
-def test_the_keys_django_and_python_make_are_strong():
+def test_the_keys_django_python_and_openssl_make_are_strong():
     from django.core.management.utils import get_random_secret_key
 
     for _ in range(200):
-        for key in (get_random_secret_key(), secrets.token_urlsafe(50)):
+        # Django's, Python's, and openssl rand -hex 32's (64 hexadecimal digits, often fewer
+        # than 16 different ones).
+        for key in (get_random_secret_key(), secrets.token_urlsafe(50), secrets.token_hex(32)):
             assert strong_secret("KEY", key) == key
 
 
