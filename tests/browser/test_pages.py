@@ -38,7 +38,8 @@ def test_sign_in_page_and_its_error_state_are_accessible(page, demo):
     page.page.fill("#id_username", "lead")
     page.page.fill("#id_password", "wrong password")
     page.page.click("button[type=submit]")
-    assert page.page.locator(".govuk-error-summary").is_visible()
+    # The form posts and a new page loads: wait for it rather than look at the page before.
+    page.page.locator(".govuk-error-summary").wait_for(state="visible", timeout=15_000)
     assert page.page.title().startswith("Error: ")
     page.assert_accessible()
 
@@ -64,7 +65,8 @@ def test_contributor_adds_an_action_update_after_correcting_an_error(page, demo)
     before = page.page.locator(".followup-timeline__item").count()
     page.page.fill("#id_note", "")
     page.page.click("text=Add update")
-    assert page.page.locator(".govuk-error-summary").is_visible()
+    # The form posts and a new page loads: wait for it rather than look at the page before.
+    page.page.locator(".govuk-error-summary").wait_for(state="visible", timeout=15_000)
     assert "Enter what has happened" in page.page.locator(".govuk-error-summary").inner_text()
     page.assert_accessible()
     page.page.fill("#id_on", "2018-03-01")
