@@ -85,3 +85,110 @@ def test_a_rate_whose_denominator_is_missing_or_zero_still_withholds_its_small_n
     assert viewer["2024"][2] == "[c]"
     lead = _csv(world.client_for("lead").get(url))
     assert lead["2023"][2] == "2.0"
+
+
+def _reader(world, indicators, period: str) -> dict[str, str]:
+    """Every figure a viewer's downloads show for one period, by data element code: each
+    indicator's numerator and denominator columns (the same figure wherever it is shown)."""
+    seen: dict[str, str] = {}
+    client = world.client_for("viewer")
+    for indicator in indicators:
+        url = reverse("indicators:download_csv", args=["home", indicator.pk])
+        row = _csv(client.get(url)).get(period)
+        if row is None:
+            continue
+        pairs = [(indicator.numerator.code, row[2])]
+        if indicator.denominator is not None:
+            pairs.append((indicator.denominator.code, row[3]))
+        for code, figure in pairs:
+            assert seen.setdefault(code, figure) == figure, (code, seen[code], figure)
+    return seen
+
+
+def _pinned(shown: dict[str, str], truth: dict[str, int], formulas, in_formulas, t=4):
+    """The withheld figures an exact integer search over everything shown can pin: a reader who
+    knows the rules (docs/reports.md) knows a withheld count of a data element in no formula is
+    1 to ``t``, one in a formula at least 0, and a withheld result of a formula only what the
+    formula says."""
+    from tests.core.exact_search import System
+
+    system = System()
+    unknown: dict[str, int] = {}
+    derived = {total for total, _ in formulas}
+    floor = -sum(truth.values()) - 10
+    for code, figure in shown.items():
+        if figure != "[c]":
+            continue
+        if code in derived:
+            unknown[code] = system.unknown(floor, None, code)
+        elif code in in_formulas:
+            unknown[code] = system.unknown(0, None, code)
+        else:
+            unknown[code] = system.unknown(1, t, code)
+        assert system.lows[unknown[code]] <= truth[code], code
+    for total, parts in formulas:
+        terms = []
+        rest = 0
+        for sign, code in [(-1, total), *parts]:
+            if code in unknown:
+                terms.append((unknown[code], sign))
+            else:
+                rest += sign * int(float(shown[code]))
+        if terms:
+            system.equal(terms, -rest)
+    ranges = system.ranges()
+    return {
+        code: ranges[var]
+        for code, var in unknown.items()
+        if code not in derived and ranges[var][1] is not None and ranges[var][0] == ranges[var][1]
+    }
+
+
+def test_a_formula_and_its_shown_parts_pin_no_withheld_count_for_a_viewer(world, release):
+    """looked_after = at_home + in_foster with in_foster shown gave at_home away; and a
+    difference moved = placed - in_foster of 2 (a small count) was given away by its parts.
+    Every figure a viewer's downloads show for the period, searched exactly, pins none."""
+    site = world.home
+    area = site.indicator.area
+    codes = {"at_home": 3, "in_foster": 20, "placed": 22}
+    elements = {
+        code: DataElement.objects.create(code=code, name=code, partnership=site.partnership)
+        for code in codes
+    }
+    formulas = [
+        ("looked_after", [(1, "at_home"), (1, "in_foster")]),
+        ("moved", [(1, "placed"), (-1, "in_foster")]),
+    ]
+    for code, parts in formulas:
+        elements[code] = DataElement.objects.create(
+            code=code,
+            name=code,
+            partnership=site.partnership,
+            formula=" ".join(f"{'+' if s > 0 else '-'} {c}" for s, c in parts).lstrip("+ "),
+        )
+    for code, value in codes.items():
+        _value(elements[code], area, 2024, value, release)
+    indicators = [
+        f.IndicatorFactory(partnership=site.partnership, area=area, numerator=element)
+        for element in elements.values()
+    ]
+    indicators.append(
+        f.IndicatorFactory(
+            partnership=site.partnership,
+            area=area,
+            numerator=elements["at_home"],
+            denominator=elements["looked_after"],
+            factor=100,
+        )
+    )
+    shown = _reader(world, indicators, "2024")
+    truth = {**codes, "looked_after": 23, "moved": 2}
+    assert shown["at_home"] == "[c]" and shown["moved"] == "[c]"
+    assert shown["looked_after"] == "[c]"  # worked out from a withheld count
+    assert shown["in_foster"] == "[c]"  # else moved = placed - in_foster gives 2 away
+    assert shown["placed"] == "22.0"
+    in_formulas = {c for _, parts in formulas for _, c in parts}
+    assert _pinned(shown, truth, formulas, in_formulas) == {}
+    lead = world.client_for("lead")
+    url = reverse("indicators:download_csv", args=["home", indicators[0].pk])
+    assert _csv(lead.get(url))["2024"][2] == "3.0"
