@@ -192,3 +192,39 @@ def test_a_formula_and_its_shown_parts_pin_no_withheld_count_for_a_viewer(world,
     lead = world.client_for("lead")
     url = reverse("indicators:download_csv", args=["home", indicators[0].pk])
     assert _csv(lead.get(url))["2024"][2] == "3.0"
+
+
+def test_other_councils_small_counts_are_withheld_from_a_viewer_and_left_out_of_the_comparison(
+    world, release
+):
+    """The comparison listed every council's figure, small ones too, ranked them, and showed
+    Scotland's total, from which the others give a small one back."""
+    from followup.partnerships.models import Area, AreaGroup
+
+    site = world.home
+    count = site.indicator
+    group = AreaGroup.objects.create(code="family", name="Family group")
+    others = {
+        name: Area.objects.create(code=f"S12{n:06d}", name=name)
+        for n, name in enumerate(["Eastshire", "Northshire", "Westshire"])
+    }
+    group.areas.set([count.area, *others.values()])
+    scotland = Area.objects.create(code="S92000003", name="Scotland", kind="country")
+    figures = {count.area: 30, others["Eastshire"]: 2, others["Northshire"]: 41}
+    figures |= {others["Westshire"]: 57, scotland: 130}
+    for area, value in figures.items():
+        _value(count.numerator, area, 2024, value, release)
+    url = reverse("indicators:detail", args=["home", count.pk])
+    response = world.client_for("viewer").get(url)
+    html = response.content.decode()
+    compared = response.context["benchmark"]
+    assert [a.name for a, _ in compared.group] == ["Westshire", "Northshire", "Homeshire"]
+    assert [a.name for a in compared.withheld] == ["Eastshire"]
+    assert compared.country_withheld
+    assert "Scotland: <strong>[c]</strong>" in html
+    assert '>Eastshire</th><td class="govuk-table__cell govuk-table__cell--numeric">[c]<' in html
+    assert ">2<" not in html and ">130<" not in html
+    assert "the lowest of the 3 areas in ‘Family group’ with a figure" in html
+    lead = world.client_for("lead").get(url)
+    assert [a.name for a in lead.context["benchmark"].withheld] == []
+    assert "Scotland: <strong>130</strong>" in lead.content.decode()
