@@ -220,15 +220,15 @@ def _together(
     codes = [node for node, _ in nodes if node.pk in used]
     both: dict[tuple[int, int], int] = defaultdict(int)
     for found in raised.values():
-        for a in found:
-            for b in found:
-                if a != b:
-                    both[(a, b)] += 1
+        for one in found:
+            for other in found:
+                if one != other:
+                    both[(one, other)] += 1
     counts = [[both[(a.pk, b.pk)] for b in codes] for a in codes]
     shown = protect_one(Counts(counts, totals=False), exact=False)
-    for i, a in enumerate(codes):
-        for j, b in enumerate(codes):
-            if i != j and not {a.pk, b.pk} <= open_totals:
+    for i, row_code in enumerate(codes):
+        for j, column_code in enumerate(codes):
+            if i != j and not {row_code.pk, column_code.pk} <= open_totals:
                 shown.cells[i][j] = Figure(counts[i][j], withheld=True)
     return codes, shown
 
