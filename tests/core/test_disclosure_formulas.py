@@ -31,7 +31,7 @@ def check(values: dict[str, int], formulas: list[Formula], t: int) -> dict[str, 
     parts = {key for f in formulas for _, key in f.parts}
     for key, value in values.items():
         if key not in withheld:
-            assert not 0 < value <= t or key in results and value < 0, (key, value)
+            assert not 0 < value <= t or (key in results and value < 0), (key, value)
     system = System()
     unknown: dict[str, int] = {}
     floor = -sum(abs(v) for v in values.values()) - 10
@@ -46,11 +46,11 @@ def check(values: dict[str, int], formulas: list[Formula], t: int) -> dict[str, 
         assert system.lows[unknown[key]] <= values[key] and (high is None or values[key] <= high)
     for formula in formulas:
         terms, rest = [], 0
-        for sign, key in [(-1, formula.total), *formula.parts]:
-            if key in unknown:
-                terms.append((unknown[key], sign))
+        for sign, part in [(-1, formula.total), *formula.parts]:
+            if str(part) in unknown:
+                terms.append((unknown[str(part)], sign))
             else:
-                rest += sign * values[key]
+                rest += sign * values[str(part)]
         if terms:
             system.equal(terms, -rest)
         else:
