@@ -228,3 +228,36 @@ def test_other_councils_small_counts_are_withheld_from_a_viewer_and_left_out_of_
     lead = world.client_for("lead").get(url)
     assert [a.name for a in lead.context["benchmark"].withheld] == []
     assert "Scotland: <strong>130</strong>" in lead.content.decode()
+
+
+def test_earlier_releases_of_a_formulas_figures_are_withheld_from_a_viewer(world):
+    """A total of 13 as first released, beside its shown part of 10, gave back the other part's
+    first figure of 3, though that was withheld."""
+    site = world.home
+    area = site.indicator.area
+    first = Release.objects.create(name="Return 2023", published_on=datetime.date(2023, 6, 1))
+    later = Release.objects.create(name="Return 2024", published_on=datetime.date(2024, 6, 1))
+    own = {"partnership": site.partnership}
+    at_home = DataElement.objects.create(code="at_home", name="At home", **own)
+    in_foster = DataElement.objects.create(code="in_foster", name="In foster care", **own)
+    total = DataElement.objects.create(
+        code="looked_after", name="Looked after", formula="at_home + in_foster", **own
+    )
+    _value(at_home, area, 2023, 10, first)
+    _value(in_foster, area, 2023, 3, first)
+    _value(in_foster, area, 2023, 20, later)
+    made = {
+        e.code: f.IndicatorFactory(partnership=site.partnership, area=area, numerator=e)
+        for e in (at_home, in_foster, total)
+    }
+    viewer = world.client_for("viewer")
+
+    def row(code, who=viewer):
+        url = reverse("indicators:download_csv", args=["home", made[code].pk])
+        return _csv(who.get(url))["2023"]
+
+    assert row("looked_after")[1:3] == ["30.0", "30.0"]
+    assert row("looked_after")[-1] == "[c] (Return 2023)"  # 13, once: 13 - 10 gives 3
+    assert row("in_foster")[-1] == "[c] (Return 2023)"
+    assert row("at_home")[2] == "10.0"
+    assert row("looked_after", world.client_for("lead"))[-1] == "13 (Return 2023)"
