@@ -1,12 +1,17 @@
 """What an audience sees of an indicator's figures: the rule published reports use, on pages and
 downloads too.
 
-A figure is withheld (``[c]``) when it is a small count, or a rate whose numerator is a small
-count or whose numerator falls 1 to the threshold short of its denominator
-(``followup.core.disclosure.rate_withheld``). A measure with any withheld figure has no chart,
-no statistical finding, no Making Data Count result, no change and no comparison with other
-areas for those who may not see small counts, since its centre line, limits and neighbours could
-give the figure away. Earlier releases' figures are withheld by the same rule.
+What is withheld (``[c]``) is decided once for all of a partnership's figures, by
+``withheld_figures``: every data element, area and period its measures show, for its own area
+and the areas they are compared with, through ``followup.core.disclosure.protect_figures``. A
+small count is withheld whatever the measure's factor or denominator; so is a rate's numerator
+1 to the threshold short of its denominator; so is what a formula (a derived data element) would
+give back; and so is a figure a published report withheld, wherever the same figure is shown. A
+measure with any withheld figure has no chart, no statistical finding, no Making Data Count
+result, no change and no comparison with other areas for those who may not see small counts,
+since its centre line, limits and neighbours could give the figure away. Earlier releases'
+figures are withheld by the rule for one figure, and altogether for the data elements of a
+formula.
 """
 
 from __future__ import annotations
@@ -104,12 +109,14 @@ def withheld_figures(
     areas = compared_areas(indicators)
     seen = observations(every, areas, partnership=partnership, releases=releases)
     values = {key: o.value for key, o in seen.items()}
+    by_element: dict[int, list[tuple[int, str]]] = {}
+    for element, area, period in seen:
+        by_element.setdefault(element, []).append((area, period))
     rates = {
         ((i.numerator_id, area, period), (i.denominator_id, area, period))
         for i in indicators
         if i.denominator_id is not None
-        for (element, area, period) in seen
-        if element == i.numerator_id
+        for area, period in by_element.get(i.numerator_id, [])
     }
     linked = [
         disclosure.Formula(
@@ -117,8 +124,7 @@ def withheld_figures(
             tuple((int(sign), (p.pk, area, period)) for sign, p, _ in terms if p is not None),
         )
         for pk, terms in formulas.items()
-        for (element, area, period) in seen
-        if element == pk
+        for area, period in by_element.get(pk, [])
     ]
     also: set[Key] = set()
     if published:
