@@ -39,7 +39,7 @@ class System:
 
     def cap(self) -> int:
         known = sum(abs(v) for _, v in self.equations)
-        known += sum(h for h in self.highs if h is not None) + sum(self.lows)
+        known += sum(abs(h) for h in self.highs if h is not None) + sum(abs(v) for v in self.lows)
         return 2 * known + 10
 
     def ranges(self) -> list[tuple[int, int | None]]:

@@ -41,6 +41,7 @@ class Seen:
     )  # attr -> code -> col -> fig
     heard: dict[str, dict[str, str]] = field(default_factory=dict)  # group -> kind or "All" -> fig
     cooccurrence: list[list[str]] = field(default_factory=list)
+    co_codes: list[str] = field(default_factory=list)
     quoted: set[tuple[str, str]] = field(default_factory=set)  # (code name, group)
 
 
@@ -65,6 +66,7 @@ def gather(client: Client, partnership: Partnership, report: Report | None) -> S
         }
     rows = _csv(client, reverse("evidence:cooccurrence_download", args=[slug, "csv"]))
     seen.cooccurrence = [row[1:] for row in rows[1:]]
+    seen.co_codes = [row[0] for row in rows[1:]]
     if report is not None and report.heard_from is not None:
         header = report.heard_from.header
         for row in report.heard_from.rows:
@@ -150,10 +152,34 @@ def read(seen: Seen, t: int) -> Reading:
             else:
                 system.equal([*terms, (withheld[total], -1)], -rest)
 
+    # Codes used together: the sources that raised both codes of a pair, so at most each
+    # code's total, the same figure either way round; a [c] is 1 to t where both codes' totals
+    # are shown, and may be any count where either is withheld.
     for i, co_row in enumerate(seen.cooccurrence):
         for j, text in enumerate(co_row):
+            if i == j:
+                continue
+            pair = [totals[seen.co_codes[i]], totals[seen.co_codes[j]]]
+            name = f"co-occurrence {i},{j}"
             if text == C:
-                withheld[f"co-occurrence {i},{j}"] = system.unknown(1, t, f"co {i},{j}")
+                small = all(isinstance(total, int) for total in pair)
+                withheld[name] = system.unknown(1 if small else 0, t if small else None, name)
+                if (twin := withheld.get(f"co-occurrence {j},{i}")) is not None:
+                    system.equal([(withheld[name], 1), (twin, -1)], 0)
+            for total in pair:
+                if isinstance(total, int) and text != C:
+                    continue
+                slack = system.unknown(0, None, f"{name} short of {total}")
+                terms = [(slack, 1)]
+                rest = 0
+                if text == C:
+                    terms.append((withheld[name], 1))
+                else:
+                    rest = int(text)
+                if isinstance(total, int):
+                    system.equal(terms, total - rest)
+                else:
+                    system.equal([*terms, (withheld[total], -1)], -rest)
     reading = Reading(system, withheld)
     found = system.ranges()
     reading.ranges = {name: found[var] for name, var in withheld.items()}

@@ -86,9 +86,21 @@ def truth(partnership) -> dict[str, int]:
         found[f"heard: {group}"] = total.value
         for kind, figure in zip(heard.kinds, cells, strict=True):
             found[f"heard: {group}, {KINDS[kind]}"] = figure.value
-    for i, co_row in enumerate(evidence.co_table):
-        for j, figure in enumerate(co_row):
-            found[f"co-occurrence {i},{j}"] = figure.value
+    # Codes used together, as a viewer's table counts them: the sources that raised both.
+    raised: dict[int, set[str]] = {}
+    for name, source in Coding.objects.filter(source__partnership=partnership).values_list(
+        "code__name", "source_id"
+    ):
+        raised.setdefault(source, set()).add(name)
+    used = [
+        row.code.name
+        for row in evidence.groups.rows
+        if any(row.code.name in codes for codes in raised.values())
+    ]
+    for i, a in enumerate(used):
+        for j, b in enumerate(used):
+            both = sum(1 for codes in raised.values() if {a, b} <= codes)
+            found[f"co-occurrence {i},{j}"] = both if i != j else 0
     return found
 
 
@@ -137,3 +149,32 @@ def test_the_recommendation_page_shows_a_viewer_the_same_figures_as_the_download
         for group, text in seen.matrices[GROUP][code].items():
             if group != "All" and text != "0":
                 assert f"{group}: {text}" in page, (code, group)
+
+
+def test_a_viewers_codes_used_together_count_sources_like_every_other_table(world, survey):
+    """Co-occurrence counted overlapping passages, so a viewer comparing it with the tables of
+    sources learnt more than either says: a viewer now sees the sources that raised both codes,
+    protected like the rest, and a code whose total is withheld keeps its pairs withheld."""
+    partnership = survey.partnership
+    bus = Code.objects.get(partnership=partnership, name="Bus")
+    third = Source.objects.get(partnership=partnership, title="S3")
+    for start in range(1, 6):  # five more passages about the bus, all beside "Safe"
+        Coding.objects.create(source=third, code=bus, start=start, end=start + 10)
+    seen = gather(world.client_for("viewer"), partnership, None)
+    co = {
+        (a, b): seen.cooccurrence[i][j]
+        for i, a in enumerate(seen.co_codes)
+        for j, b in enumerate(seen.co_codes)
+    }
+    assert co[("Bus", "Safe")] == co[("Safe", "Bus")] == "10"  # ten sources, not 15 passages
+    assert co[("Heard", "Listened to")] == "[c]"  # two sources: small
+    assert co[("Tired", "Safe")] == "[c]"  # six, but the total of "Tired" is withheld
+    assert co[("Lonely", "Tired")] == "[c]"  # 0, withheld with the total of "Tired"
+    page = world.client_for("viewer").get(reverse("evidence:analysis", args=["home"]))
+    assert "Sources that raised both codes, by pair of codes" in page.content.decode()
+    reading = read(seen, 4)
+    for name, (smallest, largest) in reading.ranges.items():
+        assert largest is None or smallest < largest, (name, smallest, largest)
+    lead = evidence_for(partnership, exact=True)
+    names = [c.name for c in lead.co_codes]
+    assert lead.co_table[names.index("Bus")][names.index("Safe")].value == 15

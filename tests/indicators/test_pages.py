@@ -132,11 +132,14 @@ def test_a_proportion_gets_a_p_chart_and_a_funnel_plot_against_the_other_council
     html = response.content.decode()
     assert response.context["analysis"].chart_type == "p"
     assert "A P chart: this is a proportion" in html
-    funnel = response.context["benchmark"].funnel
-    assert len(funnel.areas) == 32
+    compared = response.context["benchmark"]
+    funnel = compared.funnel
+    # A council with a small residential count is withheld from a viewer, and left out.
+    assert [a.name for a in compared.withheld] == ["Shetland Islands"]
+    assert len(funnel.areas) == 31
     assert "Funnel plot, 2020-07-31" in html
     assert "This partnership lies" in html
-    # The centre is all councils pooled: residential over community plus residential (the
+    # The centre is the shown councils pooled: residential over community plus residential (the
     # derived total, worked out from its two parts).
     from followup.indicators.models import DataValue
 
@@ -144,6 +147,7 @@ def test_a_proportion_gets_a_p_chart_and_a_funnel_plot_against_the_other_council
         return sum(
             DataValue.objects.filter(element__code=code, period_id="2020-07-31")
             .exclude(area__code="S92000003")
+            .exclude(area__in=compared.withheld)
             .values_list("value", flat=True)
         )
 

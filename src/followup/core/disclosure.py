@@ -26,15 +26,29 @@ published size); in a row whose total is withheld it may be 0; a withheld total 
 For every withheld count, the smallest and largest values consistent with all that differ:
 ``tests/core/test_disclosure_guarantee.py`` checks this against an exact integer search over
 thousands of random tables.
+
+Figures that are not a table of counts (an indicator's figures, and the data elements behind
+them) are decided by ``protect_figures``, by the same rules read for figures linked by formulas:
+
+5. A count from 1 to the threshold is withheld, and so is a rate's numerator where
+   ``rate_withheld`` says so (its complement to a shown denominator is small, or the
+   denominator is); withheld figures are withheld wherever the same figure is shown.
+6. A figure worked out by a formula (a derived data element: a sum or difference of others) is
+   withheld when any figure it is worked out from is withheld; and where it is withheld while
+   every figure it is worked out from is shown, the smallest non-zero of those is withheld too,
+   so that the formula cannot give it back. This repeats until nothing changes, so every
+   formula either shows all its figures or withholds its result and at least one part.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.conf import settings
 
+K = TypeVar("K", bound=Hashable)
 SUPPRESSED = "[c]"
 MEANING = (
     "[c]: withheld. A count from 1 to {threshold} could identify people, and so could a count "
@@ -261,3 +275,57 @@ def _pinned(row: list[int], mask: list[bool], limits: list[int | None], lows: li
         if smallest >= largest:
             return True
     return False
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A figure worked out from others: ``total`` is the sum of ``parts``, each signed +1 or -1
+    (plus a constant, which tells a reader nothing)."""
+
+    total: Hashable
+    parts: tuple[tuple[int, Hashable], ...]
+
+
+def protect_figures(
+    values: Mapping[K, float],
+    *,
+    counts: Iterable[K] = (),
+    rates: Iterable[tuple[K, K]] = (),
+    formulas: Iterable[Formula] = (),
+    also: Iterable[K] = (),
+    limit: int | None = None,
+) -> set[K]:
+    """Which of ``values`` an audience that may not see small counts is not shown (rules 5 and
+    6): ``counts`` are the figures that count people, ``rates`` pairs of (numerator,
+    denominator) shown as a rate, ``formulas`` the figures worked out from others, and ``also``
+    figures withheld elsewhere (a published report withheld the same figure)."""
+    t = threshold() if limit is None else limit
+    withheld: set[Any] = {key for key in also if key in values}
+    for key in counts:
+        value = values.get(key)
+        if value is not None and float(value).is_integer() and is_disclosive(int(value), limit=t):
+            withheld.add(key)
+    for top, bottom in rates:
+        if top not in values or bottom not in values:
+            continue
+        if rate_withheld(values[top], values[bottom], limit=t):
+            withheld.add(top)
+        if is_disclosive(round(values[bottom]), limit=t):
+            withheld.add(bottom)
+    known: Mapping[Any, float] = values
+    linked = [f for f in formulas if f.total in known and all(k in known for _, k in f.parts)]
+    changed = True
+    while changed:
+        changed = False
+        for formula in linked:
+            hidden = [key for _, key in formula.parts if key in withheld]
+            if hidden and formula.total not in withheld:
+                withheld.add(formula.total)
+                changed = True
+            elif formula.total in withheld and not hidden:
+                _, first = min(
+                    formula.parts, key=lambda part: (known[part[1]] == 0, abs(known[part[1]]))
+                )
+                withheld.add(first)
+                changed = True
+    return withheld

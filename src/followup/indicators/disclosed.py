@@ -1,12 +1,17 @@
 """What an audience sees of an indicator's figures: the rule published reports use, on pages and
 downloads too.
 
-A figure is withheld (``[c]``) when it is a small count, or a rate whose numerator is a small
-count or whose numerator falls 1 to the threshold short of its denominator
-(``followup.core.disclosure.rate_withheld``). A measure with any withheld figure has no chart,
-no statistical finding, no Making Data Count result, no change and no comparison with other
-areas for those who may not see small counts, since its centre line, limits and neighbours could
-give the figure away. Earlier releases' figures are withheld by the same rule.
+What is withheld (``[c]``) is decided once for all of a partnership's figures, by
+``withheld_figures``: every data element, area and period its measures show, for its own area
+and the areas they are compared with, through ``followup.core.disclosure.protect_figures``. A
+small count is withheld whatever the measure's factor or denominator; so is a rate's numerator
+1 to the threshold short of its denominator; so is what a formula (a derived data element) would
+give back; and so is a figure a published report withheld, wherever the same figure is shown. A
+measure with any withheld figure has no chart, no statistical finding, no Making Data Count
+result, no change and no comparison with other areas for those who may not see small counts,
+since its centre line, limits and neighbours could give the figure away. Earlier releases'
+figures are withheld by the rule for one figure, and altogether for the data elements of a
+formula.
 """
 
 from __future__ import annotations
@@ -14,12 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.template.defaultfilters import floatformat
 
 from followup.core import disclosure
-from followup.indicators.models import Indicator
-from followup.indicators.queries import Analysis
-from followup.indicators.values import Point
+from followup.indicators import derived
+from followup.indicators.models import Indicator, Release
+from followup.indicators.queries import SCOTLAND, Analysis
+from followup.indicators.values import Observation, Point, observations
+from followup.partnerships.models import Area, Partnership
 
 WITHHELD_FINDING = (
     "Some figures are small counts and are withheld ([c]), so no chart or statistical finding "
@@ -27,29 +35,137 @@ WITHHELD_FINDING = (
 )
 
 
-def is_count(indicator: Indicator) -> bool:
-    return indicator.denominator_id is None and indicator.factor == 1
+Key = tuple[int, int, str]  # data element, area, period
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """What a partnership's viewers are not shown of the data behind its indicators, decided
+    once for every page, download and report (``withheld_figures``): the (data element, area,
+    period) figures withheld, and the data elements linked by a formula, whose earlier releases
+    are withheld too."""
+
+    figures: frozenset[Key] = frozenset()
+    linked: frozenset[int] = frozenset()
+
+    def point(self, indicator: Indicator, point: Point, area_id: int | None = None) -> bool:
+        """Whether an indicator's figure for a period is withheld: its numerator or its
+        denominator is."""
+        area = indicator.area_id if area_id is None else area_id
+        keys = [(indicator.numerator_id, area, point.period)]
+        if indicator.denominator_id is not None:
+            keys.append((indicator.denominator_id, area, point.period))
+        return any(key in self.figures for key in keys) and point.numerator is not None
+
+    def point_of(self, indicator: Indicator, area_id: int, point: Point) -> bool:
+        return self.point(indicator, point, area_id)
+
+    def denominator(self, indicator: Indicator, point: Point, area_id: int | None = None) -> bool:
+        area = indicator.area_id if area_id is None else area_id
+        return (indicator.denominator_id, area, point.period) in self.figures
 
 
 def value_withheld(indicator: Indicator, value: float | None, denominator: float | None) -> bool:
-    """Whether a figure (a count's value, or a rate's numerator with its denominator) is withheld."""
+    """Whether a numerator's figure (with the denominator beside it, if any) is withheld by the
+    rule for one figure alone: a small count, whatever the indicator's factor."""
     if value is None:
         return False
-    if indicator.denominator_id is not None:
+    if indicator.denominator_id is not None and denominator is not None:
         return disclosure.rate_withheld(value, denominator)
-    return (
-        is_count(indicator) and float(value).is_integer() and disclosure.is_disclosive(int(value))
+    return float(value).is_integer() and disclosure.is_disclosive(int(value))
+
+
+def compared_areas(indicators: list[Indicator]) -> set[int]:
+    """The areas the indicators' pages show figures for: their own, the areas of their own
+    area's groups and Scotland."""
+    own = {i.area_id for i in indicators}
+    others = Area.objects.filter(Q(groups__areas__in=own) | Q(code=SCOTLAND))
+    return own | set(others.values_list("pk", flat=True))
+
+
+def withheld_figures(
+    partnership: Partnership,
+    *,
+    releases: QuerySet[Release] | None = None,
+    published: bool = True,
+) -> Withheld:
+    """What viewers are not shown of the partnership's indicators' figures, for every area they
+    are shown for, by ``disclosure.protect_figures``: small counts and rates, and what formulas
+    would give back. ``releases`` limits the figures to those releases (a report's cut-off).
+    With ``published``, a figure a published report withheld is withheld wherever the same
+    figure (from the same release) is shown, so that the report and the pages together give
+    nothing away that either withholds."""
+    indicators = list(
+        Indicator.objects.filter(partnership=partnership).select_related("numerator", "denominator")
+    )
+    if not indicators:
+        return Withheld()
+    elements = {i.numerator for i in indicators} | {
+        i.denominator for i in indicators if i.denominator
+    }
+    formulas = derived.parts(e for e in elements if e.formula)
+    parts = {p for terms in formulas.values() for _, p, _ in terms if p is not None}
+    every = {e.pk: e for e in elements | parts}
+    areas = compared_areas(indicators)
+    seen = observations(every, areas, partnership=partnership, releases=releases)
+    values = {key: o.value for key, o in seen.items()}
+    by_element: dict[int, list[tuple[int, str]]] = {}
+    for element, area, period in seen:
+        by_element.setdefault(element, []).append((area, period))
+    rates = {
+        ((i.numerator_id, area, period), (i.denominator_id, area, period))
+        for i in indicators
+        if i.denominator_id is not None
+        for area, period in by_element.get(i.numerator_id, [])
+    }
+    linked = [
+        disclosure.Formula(
+            (pk, area, period),
+            tuple((int(sign), (p.pk, area, period)) for sign, p, _ in terms if p is not None),
+        )
+        for pk, terms in formulas.items()
+        for area, period in by_element.get(pk, [])
+    ]
+    also: set[Key] = set()
+    if published:
+        also = _withheld_in_reports(partnership, seen)
+    figures = disclosure.protect_figures(
+        values,
+        counts=[key for key in values if every[key[0]].is_count],
+        rates=rates,
+        formulas=linked,
+        also=also,
+    )
+    return Withheld(
+        frozenset(figures),
+        frozenset(formulas) | frozenset(p.pk for p in parts),
     )
 
 
-def point_withheld(indicator: Indicator, point: Point) -> bool:
-    if point.value is None:
-        return False
-    if indicator.denominator_id is not None:
-        numerator = point.numerator.value if point.numerator else None
-        denominator = point.denominator.value if point.denominator else None
-        return value_withheld(indicator, numerator, denominator)
-    return value_withheld(indicator, point.value, None)
+def _withheld_in_reports(partnership: Partnership, seen: dict[Key, Observation]) -> set[Key]:
+    """The figures a published progress review report withheld that are shown again, the same
+    figure from the same release, in ``seen``."""
+    from followup.reports.cutoff import published_cutoffs
+
+    found: set[Key] = set()
+    for releases in published_cutoffs(partnership):
+        then = withheld_figures(partnership, releases=releases, published=False)
+        earlier = _observed(partnership, then.figures, releases)
+        for key in then.figures:
+            now, before = seen.get(key), earlier.get(key)
+            if now and before and (now.value, now.release) == (before.value, before.release):
+                found.add(key)
+    return found
+
+
+def _observed(
+    partnership: Partnership, keys: frozenset[Key], releases: QuerySet[Release]
+) -> dict[Key, Observation]:
+    if not keys:
+        return {}
+    elements = {e for e, _, _ in keys}
+    areas = {a for _, a, _ in keys}
+    return observations(elements, areas, partnership=partnership, releases=releases)
 
 
 @dataclass
@@ -58,6 +174,7 @@ class Shown(Analysis):
     ``revisions`` each period's earlier releases as (figure as shown, release)."""
 
     withheld: set[str] = field(default_factory=set)
+    hidden_denominators: set[str] = field(default_factory=set)
     revisions: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     @property
@@ -73,25 +190,35 @@ def _figure(value: float) -> str:
     return str(floatformat(value, -2))
 
 
-def for_audience(analysis: Analysis, *, exact: bool) -> Shown:
+def for_audience(analysis: Analysis, *, exact: bool, withheld: Withheld | None = None) -> Shown:
+    """The analysis as an audience sees it. ``withheld`` is ``withheld_figures`` of the
+    indicator's partnership (worked out here when not given)."""
     indicator = analysis.indicator
     copied: dict[str, Any] = {f.name: getattr(analysis, f.name) for f in fields(Analysis)}
     shown = Shown(**copied)
-    for point in analysis.known:
+    if not exact and withheld is None:
+        withheld = withheld_figures(indicator.partnership)
+    linked = withheld is not None and bool(
+        {indicator.numerator_id, indicator.denominator_id} & withheld.linked
+    )
+    for point in analysis.points:
         denominator = point.denominator.value if point.denominator else None
         earlier = point.numerator.earlier if point.numerator else []
         shown.revisions[point.period] = [
             (
                 disclosure.SUPPRESSED
-                if not exact and value_withheld(indicator, old, denominator)
+                if not exact and (linked or value_withheld(indicator, old, denominator))
                 else _figure(old),
                 release,
             )
             for old, release in earlier
         ]
-    if exact:
+    if exact or withheld is None:
         return shown
-    shown.withheld = {p.period for p in analysis.known if point_withheld(indicator, p)}
+    shown.withheld = {p.period for p in analysis.points if withheld.point(indicator, p)}
+    shown.hidden_denominators = {
+        p.period for p in analysis.points if withheld.denominator(indicator, p)
+    }
     if shown.withheld:
         shown.finding = WITHHELD_FINDING
         shown.chart = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from followup.signals.describe import NO_SIGNAL
 from followup.signals.mdc import MakingDataCount, making_data_count_rows
 from followup.signals.qic import ControlChart
 
+SCOTLAND = "S92000003"
 VARIATION_TEXT = {
     "common_cause": "Common cause: no significant change",
     "special_cause_improvement": "Special cause: improvement",
@@ -195,6 +197,13 @@ class Benchmark:
     # What the pages call the indicator's area: "this partnership" when it is the partnership's
     # own area, otherwise the area's name (an indicator may follow another area).
     own_label: str = "this partnership"
+    # Areas whose figure the audience may not see: listed as withheld ([c]), never ranked.
+    withheld: list[Area] = field(default_factory=list)
+    country_withheld: bool = False
+
+    @property
+    def listed(self) -> int:
+        return len(self.group) + len(self.withheld)
 
     @property
     def funnel_finding(self) -> str:
@@ -246,19 +255,27 @@ class Benchmark:
         return bool(self.own_latest) and self.own_latest != self.period
 
 
-def benchmark(indicator: Indicator) -> Benchmark | None:
+def benchmark(
+    indicator: Indicator, *, withheld: Callable[[int, Point], bool] | None = None
+) -> Benchmark | None:
     """The value beside Scotland's and every area of the own area's groups, at the latest period
-    of the own series for which one of them has a figure too; None when none ever has."""
+    of the own series for which one of them has a figure too; None when none ever has.
+
+    ``withheld(area, point)`` says which areas' figures an audience may not see (viewers': see
+    ``indicators.disclosed``): those are listed as withheld, not ranked and left out of the
+    funnel; and Scotland's figure, the sum of its councils', is withheld with any of them."""
     groups = list(indicator.area.groups.all())
     areas = list(Area.objects.filter(groups__in=groups).distinct()) if groups else []
-    scotland = Area.objects.filter(code="S92000003").first()
+    scotland = Area.objects.filter(code=SCOTLAND).first()
     ids = [a.pk for a in areas] + ([scotland.pk] if scotland else [])
     compared = comparison(indicator, ids)
     if compared is None:
         return None
     own, latest, own_latest = compared
+    hidden = {pk for pk, point in latest.items() if withheld is not None and withheld(pk, point)}
     ranked = sorted(
-        ((a, latest[a.pk]) for a in areas if a.pk in latest), key=lambda item: -(item[1].value or 0)
+        ((a, latest[a.pk]) for a in areas if a.pk in latest and a.pk not in hidden),
+        key=lambda item: -(item[1].value or 0),
     )
     chart = None
     if indicator.denominator_id:
@@ -269,10 +286,11 @@ def benchmark(indicator: Indicator) -> Benchmark | None:
         ]
         proportion = indicator.factor in (1, 100) and indicator.numerator.is_count
         chart = funnel(rows, factor=indicator.factor, proportion=proportion)
+    country = latest.get(scotland.pk) if scotland and scotland.pk != indicator.area_id else None
     return Benchmark(
         period=own.period,
         own=own,
-        country=latest.get(scotland.pk) if scotland and scotland.pk != indicator.area_id else None,
+        country=country,
         group_name=", ".join(g.name for g in groups),
         group=ranked,
         funnel=chart,
@@ -280,6 +298,8 @@ def benchmark(indicator: Indicator) -> Benchmark | None:
         own_label="this partnership"
         if indicator.area_id == indicator.partnership.area_id
         else indicator.area.name,
+        withheld=sorted((a for a in areas if a.pk in hidden), key=lambda a: a.name),
+        country_withheld=country is not None and bool(hidden),
     )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import math
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -14,13 +15,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from followup.core import disclosure
-from followup.core.disclosure import SUPPRESSED, is_disclosive
+from followup.core.disclosure import SUPPRESSED
 from followup.core.tables import table_download
 from followup.core.views import apply_errors, edit_page, form_page, save_form
 from followup.frameworks.models import QualityIndicator
 from followup.indicators import actions, queries
 from followup.indicators.charts import chart_rows, chart_spec, render_svg
-from followup.indicators.disclosed import Shown, for_audience
+from followup.indicators.disclosed import Shown, for_audience, withheld_figures
 from followup.indicators.forms import IndicatorForm, UploadForm
 from followup.indicators.funnel import funnel_spec
 from followup.indicators.models import WELLBEING, Indicator
@@ -48,8 +49,10 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     if chosen["qi"].isdigit():
         indicators = indicators.filter(quality_indicators__pk=int(chosen["qi"]))
     exact = can(request.user, partnership, Capability.READ_EVIDENCE)
+    withheld = None if exact else withheld_figures(partnership)
     analyses = [
-        for_audience(a, exact=exact) for a in queries.dashboard(list(indicators.distinct()))
+        for_audience(a, exact=exact, withheld=withheld)
+        for a in queries.dashboard(list(indicators.distinct()))
     ]
     if chosen["wellbeing"] in WELLBEING:
         analyses = [a for a in analyses if chosen["wellbeing"] in a.indicator.wellbeing]
@@ -83,11 +86,14 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         .first()
     )
     split = request.GET.get("split") == "inspection" and inspection is not None
+    exact = can(request.user, partnership, Capability.READ_EVIDENCE)
+    withheld = None if exact else withheld_figures(partnership)
     analysis = for_audience(
         queries.analyse(
             indicator, split_on=inspection.published_on if split and inspection else None
         ),
-        exact=can(request.user, partnership, Capability.READ_EVIDENCE),
+        exact=exact,
+        withheld=withheld,
     )
     rows = [] if analysis.withheld else chart_rows(analysis)
     svg = ""
@@ -97,7 +103,14 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             indicator.name, rows, unit=indicator.unit, target=indicator.target, phase_date=phase
         )
         svg = base64.b64encode(render_svg(spec).encode()).decode()
-    compared = None if analysis.withheld else queries.benchmark(indicator)
+    compared = (
+        None
+        if analysis.withheld
+        else queries.benchmark(
+            indicator,
+            withheld=None if withheld is None else partial(withheld.point_of, indicator),
+        )
+    )
     funnel_svg = ""
     if compared is not None and compared.funnel is not None:
         spec = funnel_spec(
@@ -147,7 +160,7 @@ def _table(analysis: Shown) -> list[list[Any]]:
                 SUPPRESSED if hidden else p.value,
                 SUPPRESSED if hidden and num else (num.value if num else None),
                 SUPPRESSED
-                if hidden and den and is_disclosive(round(den.value))
+                if den and p.period in analysis.hidden_denominators
                 else (den.value if den else None),
                 num.release if num else "",
                 num.status if num else "",
@@ -161,7 +174,8 @@ def _table(analysis: Shown) -> list[list[Any]]:
 def download(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
     indicator = queries.indicator_for(request.user, slug, pk)
     exact = can(request.user, indicator.partnership, Capability.READ_EVIDENCE)
-    rows = _table(for_audience(queries.analyse(indicator), exact=exact))
+    withheld = None if exact else withheld_figures(indicator.partnership)
+    rows = _table(for_audience(queries.analyse(indicator), exact=exact, withheld=withheld))
     name = f"{indicator.code}-{indicator.area.code}"
     return table_download(name, fmt, HEADERS, rows, sheet=indicator.code)
 

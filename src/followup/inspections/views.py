@@ -12,7 +12,7 @@ from followup.core import disclosure
 from followup.core.views import edit_page, form_page, save_form
 from followup.evidence.disclosed import themes_shown
 from followup.evidence.queries import approved_quotes_for
-from followup.indicators.disclosed import for_audience
+from followup.indicators.disclosed import for_audience, withheld_figures
 from followup.indicators.queries import VARIATION_TEXT, analyse
 from followup.inspections import actions, queries
 from followup.inspections.forms import EvaluationForm, InspectionForm, RecommendationForm
@@ -168,6 +168,9 @@ def evaluation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     recommendation = queries.recommendation_for(request.user, slug, pk)
     caps = capabilities(request.user, recommendation.partnership)
+    withheld = (
+        None if Capability.READ_EVIDENCE in caps else withheld_figures(recommendation.partnership)
+    )
     judgements = sorted(
         recommendation.progress_judgements.all(),
         key=lambda j: (
@@ -185,7 +188,7 @@ def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespo
             "actions": recommendation.actions.all(),
             "judgements": judgements,
             "indicators": [
-                for_audience(analyse(i), exact=Capability.READ_EVIDENCE in caps)
+                for_audience(analyse(i), exact=Capability.READ_EVIDENCE in caps, withheld=withheld)
                 for i in recommendation.indicators.select_related("area", "numerator")
             ],
             "quotes": approved_quotes_for(recommendation),

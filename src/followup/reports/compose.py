@@ -19,7 +19,7 @@ from followup.evidence.forms import RESPONDENT_GROUPS
 from followup.evidence.models import Quote, Source
 from followup.evidence.queries import themes_for
 from followup.indicators.charts import chart_rows
-from followup.indicators.disclosed import point_withheld
+from followup.indicators.disclosed import Withheld, withheld_figures
 from followup.indicators.models import Indicator
 from followup.indicators.queries import Analysis, analyse, releases_behind
 from followup.indicators.svgchart import control_chart_svg, legend
@@ -202,16 +202,18 @@ def _figure(value: float | None) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def _point_withheld(indicator: Indicator, point: Any) -> bool:
-    return point_withheld(indicator, point)
-
-
-def indicator_section(analysis: Analysis, *, with_chart: bool) -> IndicatorSection:
+def indicator_section(
+    analysis: Analysis, *, with_chart: bool, hidden: Withheld | None = None
+) -> IndicatorSection:
+    """The measure as the report shows it; ``hidden`` is ``withheld_figures`` of the
+    partnership at the report's cut-off (worked out here when not given)."""
     indicator = analysis.indicator
-    withheld = any(_point_withheld(indicator, p) for p in analysis.known)
+    if hidden is None:
+        hidden = withheld_figures(indicator.partnership)
+    withheld = any(hidden.point(indicator, p) for p in analysis.known)
     rows = []
     for point in analysis.known:
-        value = disclosure.SUPPRESSED if _point_withheld(indicator, point) else _figure(point.value)
+        value = disclosure.SUPPRESSED if hidden.point(indicator, point) else _figure(point.value)
         rows.append([point.period, value])
     chart = None
     finding = analysis.finding
@@ -327,6 +329,7 @@ def _recommendation(
     shown: dict[int, int] | None = None,
     cutoff: Cutoff | None = None,
     evidence: Evidence | None = None,
+    hidden: Withheld | None = None,
 ) -> RecommendationSection:
     judgement = review.judgements.filter(recommendation=recommendation).first() if review else None
     level = judgement.level_info if judgement else None
@@ -339,7 +342,9 @@ def _recommendation(
         points = series(indicator, releases=cutoff.releases) if cutoff else None
         analysis = analyse(indicator, split_on=inspection.published_on, points=points)
         repeat = indicator.pk in shown  # each measure's chart and figures appear once
-        section_of = indicator_section(analysis, with_chart=with_charts and not repeat)
+        section_of = indicator_section(
+            analysis, with_chart=with_charts and not repeat, hidden=hidden
+        )
         if repeat:
             section_of.shown_under = shown[indicator.pk]
         else:
@@ -402,9 +407,16 @@ def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report
     evidence = evidence_for(
         partnership, exact=False, source_ids=cutoff.sources.values_list("pk", flat=True)
     )
+    hidden = withheld_figures(partnership, releases=cutoff.releases)
     sections = [
         _recommendation(
-            r, review, with_charts=with_charts, shown=shown, cutoff=cutoff, evidence=evidence
+            r,
+            review,
+            with_charts=with_charts,
+            shown=shown,
+            cutoff=cutoff,
+            evidence=evidence,
+            hidden=hidden,
         )
         for r in recommendations
     ]
@@ -467,8 +479,9 @@ def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report
 def inspection_report(inspection: Inspection) -> Report:
     """The inspection summary: evaluations, key messages and recommendations."""
     evidence = evidence_for(inspection.partnership, exact=False)
+    hidden = withheld_figures(inspection.partnership)
     sections = [
-        _recommendation(r, None, with_charts=False, evidence=evidence)
+        _recommendation(r, None, with_charts=False, evidence=evidence, hidden=hidden)
         for r in inspection.recommendations.order_by("number")
     ]
     for section in sections:

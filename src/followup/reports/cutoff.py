@@ -18,6 +18,7 @@ from followup.evidence.models import Source
 from followup.indicators.models import Indicator, Release
 from followup.indicators.scope import visible_releases, visible_values
 from followup.inspections.models import Recommendation
+from followup.partnerships.models import Partnership
 from followup.plans.models import ActionUpdate
 from followup.reviews.models import ProgressReview
 
@@ -47,6 +48,21 @@ def cutoff_of(review: ProgressReview) -> Cutoff:
         sources=sources.filter(dated__lte=day),
         releases=releases.filter(dated__lte=day),
     )
+
+
+def published_cutoffs(partnership: Partnership) -> list[QuerySet[Release]]:
+    """The releases behind each published progress review report of the partnership: those
+    dated on or before its cut-off (the day it was published, for a review with none)."""
+    from followup.reports.models import Publication
+
+    published = Publication.objects.filter(partnership=partnership, kind="review")
+    days = {
+        p.review.cutoff or timezone.localdate(p.published_at)
+        for p in published.select_related("review")
+        if p.review is not None
+    }
+    releases = visible_releases(partnership).alias(dated=_day_of("published_on"))
+    return [releases.filter(dated__lte=day) for day in sorted(days)]
 
 
 def left_out(cutoff: Cutoff, review: ProgressReview, indicators: list[Indicator]) -> list[str]:
