@@ -2,9 +2,8 @@
 
 - The request body is capped before it is read: ``FOLLOWUP_MAX_UPLOAD_MB`` sets the largest file
   (``settings.MAX_UPLOAD_BYTES``) and, with a little room for the form's other fields, the largest
-  request (``settings.MAX_REQUEST_BYTES``), which ``followup serve`` gives waitress as its
-  ``max_request_body_size`` and ``RequestSizeMiddleware`` checks against ``Content-Length`` under
-  any other server.
+  request (``settings.MAX_REQUEST_BYTES``); every request but a signed-in person's to a page that
+  takes a file is held to ``settings.MAX_FORM_BYTES`` (``core/requestsize.py``).
 - Every archive (``.qdpx``, ``.docx`` and ``.xlsx`` files are all ZIP archives) is opened with
   :func:`open_archive`: the archive's own directory is checked before Python's ``zipfile`` reads
   it, then every entry is unpacked once, counting the bytes it really gives (the sizes an archive
@@ -34,7 +33,6 @@ from xml.etree import ElementTree as ET
 import defusedxml
 import defusedxml.ElementTree as SafeET
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
 
 
 class UploadError(ValueError):
@@ -238,25 +236,3 @@ def check_size(size: int) -> None:
     """Refuse a file larger than ``FOLLOWUP_MAX_UPLOAD_MB``."""
     if size > settings.MAX_UPLOAD_BYTES:
         raise UploadError(f"The file must be smaller than {upload_limit_text()}")
-
-
-class RequestSizeMiddleware:
-    """Refuse a request whose declared body is larger than ``MAX_REQUEST_BYTES`` before anything
-    reads it (waitress, under ``followup serve``, refuses it even earlier)."""
-
-    def __init__(self, get_response: Any) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > settings.MAX_REQUEST_BYTES:
-            response = HttpResponse(
-                f"The request is too large: Followup accepts files up to {upload_limit_text()}.\n",
-                status=413,
-                content_type="text/plain; charset=utf-8",
-            )
-            return response
-        return self.get_response(request)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from followup.audit.log import last_deletion
+from followup.core.requestsize import takes_files
 from followup.core.tables import attachment
 from followup.core.views import edit_page, form_page, gone_page, save_form
 from followup.evidence import actions, queries, surveys
@@ -61,6 +62,7 @@ def sources(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@takes_files
 @login_required
 def source_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
@@ -316,6 +318,7 @@ def code_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+@takes_files
 @login_required
 def survey_upload(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
@@ -485,6 +488,7 @@ def quote_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("evidence:quotes", slug)
 
 
+@takes_files
 @login_required
 def exchange(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)

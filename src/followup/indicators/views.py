@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from followup.core import disclosure
 from followup.core.disclosure import SUPPRESSED, is_disclosive
+from followup.core.requestsize import takes_files
 from followup.core.tables import table_download
 from followup.core.views import apply_errors, edit_page, form_page, save_form
 from followup.frameworks.models import QualityIndicator
@@ -166,6 +167,7 @@ def download(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse
     return table_download(name, fmt, HEADERS, rows, sheet=indicator.code)
 
 
+@takes_files
 @login_required
 def upload(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
