@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import time
-
 from typing import Any
 
 import pytest
@@ -45,13 +44,8 @@ class Unreadable:
 
 
 def _declared(client: Client, url: str, size: int, content_type: str) -> Any:
-    return client.generic(
-        "POST",
-        url,
-        CONTENT_LENGTH=str(size),
-        CONTENT_TYPE=content_type,
-        **{"wsgi.input": Unreadable()},
-    )
+    body: dict[str, Any] = {"wsgi.input": Unreadable()}
+    return client.generic("POST", url, CONTENT_LENGTH=str(size), CONTENT_TYPE=content_type, **body)
 
 
 def _refused_as_too_large(response: Any, words: str) -> None:
@@ -77,9 +71,7 @@ def test_a_signed_out_post_of_a_file_to_an_upload_page_is_refused_before_it_is_r
 
 def test_a_signed_in_post_of_3_mb_to_a_page_that_takes_no_file_is_refused_unread(world):
     url = reverse("evidence:case_create", args=["home"])
-    response = _declared(
-        world.client_for("lead"), url, 3 * MB, "application/x-www-form-urlencoded"
-    )
+    response = _declared(world.client_for("lead"), url, 3 * MB, "application/x-www-form-urlencoded")
     _refused_as_too_large(response, "Followup accepts a form of up to 2.5 MB")
 
 
