@@ -28,6 +28,7 @@ from followup.core.uploads import (
 )
 
 # The command line reads the operator's own files: larger caps, the same archive budget.
+COMMAND_LINE_BYTES = 100 * 1024 * 1024
 COMMAND_LINE_CELLS = 20_000_000
 COMMAND_LINE_XLSX_CELLS = 2_000_000
 _STAGED = b"followup-table/1\n"
