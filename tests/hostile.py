@@ -484,6 +484,25 @@ def xlsx_billion_laughs() -> bytes:
     return xlsx_with_sheet(chunks, prolog=prolog)
 
 
+def zip_of_text(name: str) -> bytes:
+    """A sound ZIP archive holding one text file: not a workbook, nor a Word document."""
+    return raw_zip([deflated(name, b"hello")])
+
+
+def xlsx_not_a_workbook() -> bytes:
+    return zip_of_text("hello.txt")
+
+
+def docx_not_a_document() -> bytes:
+    return zip_of_text("word/hello.txt")
+
+
+def xlsx_cut_short() -> bytes:
+    """A workbook cut off half-way: its directory is gone."""
+    data = xlsx_rows(10)
+    return data[: len(data) // 2]
+
+
 # Measuring ------------------------------------------------------------------------------------
 
 

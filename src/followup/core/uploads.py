@@ -78,7 +78,8 @@ def _directory(data: bytes, budget: Budget) -> None:
     """Check the end-of-archive record before ``zipfile`` builds an object for every entry."""
     start = data.rfind(b"PK\x05\x06", max(0, len(data) - _EOCD.size - 65535))
     if start < 0 or start + _EOCD.size > len(data):
-        raise UploadError(f"The file is not a {budget.kind}: it is not a ZIP archive")
+        article = "an" if budget.kind[0] in "AEIOUX" else "a"
+        raise UploadError(f"The file is not {article} {budget.kind}: it is not a ZIP archive")
     _, _, _, _, entries, size, offset, _ = _EOCD.unpack_from(data, start)
     if entries == 0xFFFF or size == 0xFFFFFFFF or offset == 0xFFFFFFFF:
         locator = start - _ZIP64_LOCATOR.size
@@ -105,8 +106,10 @@ def open_archive(data: bytes, budget: Budget) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
-        raise UploadError(f"The file is not a readable {kind}: {error}") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        raise UploadError(
+            f"The file is not a readable {kind}: it is not a ZIP archive, or it is damaged"
+        ) from None
     except (struct.error, UnicodeDecodeError, OverflowError, IndexError):
         raise UploadError(f"The {kind} is damaged: its directory cannot be read") from None
     if len(infos) > budget.entries:
@@ -141,12 +144,18 @@ def open_archive(data: bytes, budget: Budget) -> zipfile.ZipFile:
         except UploadError:
             raise
         except (zipfile.BadZipFile, EOFError, zlib.error, OSError, ValueError) as error:
+            why = (
+                "its checksum does not match its contents"
+                if "CRC" in str(error)
+                else "its compressed data is cut short or corrupt"
+            )
             raise UploadError(
-                f"The {kind} is damaged: {info.filename[:100]} cannot be unpacked ({error})"
+                f"The {kind} is damaged: {info.filename[:100]} cannot be unpacked ({why})"
             ) from None
-        except (NotImplementedError, RuntimeError, struct.error, OverflowError) as error:
+        except (NotImplementedError, RuntimeError, struct.error, OverflowError):
             raise UploadError(
-                f"The {kind} cannot be read: {info.filename[:100]} ({error})"
+                f"The {kind} cannot be read: {info.filename[:100]} uses a ZIP feature Followup "
+                "does not read; save it again with ordinary ZIP compression"
             ) from None
     return archive
 

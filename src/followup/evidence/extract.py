@@ -64,7 +64,7 @@ def _docx(data: bytes) -> str:
     from docx.text.paragraph import Paragraph
 
     if data[:4] != b"PK\x03\x04":
-        raise ExtractError("The file could not be read as a Word (.docx) document")
+        raise ExtractError(_DAMAGED)
     try:
         open_archive(data, DOCX)
     except UploadError as error:
@@ -74,11 +74,9 @@ def _docx(data: bytes) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError):
-        raise ExtractError("The file could not be read as a Word (.docx) document") from None
-    except Exception as error:  # python-docx raises its own PackageNotFoundError and lxml errors
-        raise ExtractError(
-            f"The file could not be read as a Word (.docx) document ({type(error).__name__})"
-        ) from None
+        raise ExtractError(_DAMAGED) from None
+    except Exception:  # python-docx raises its own PackageNotFoundError and lxml errors
+        raise ExtractError(_DAMAGED) from None
     lines: list[str] = []
     blocks = chars = 0
 
@@ -109,10 +107,8 @@ def _docx(data: bytes) -> str:
                     take("\t".join(cells))
     except (ExtractError, UploadError):
         raise
-    except Exception as error:  # lxml or python-docx on a damaged part
-        raise ExtractError(
-            f"The file could not be read as a Word (.docx) document ({type(error).__name__})"
-        ) from None
+    except Exception:  # lxml or python-docx on a damaged part
+        raise ExtractError(_DAMAGED) from None
     text = "\n".join(lines).strip("\n")
     if not text.strip():
         raise ExtractError("The Word document has no text")
@@ -143,6 +139,10 @@ def _pdf(data: bytes) -> str:
     return str(answer["text"])
 
 
+_DAMAGED = (
+    "The file could not be read as a Word (.docx) document: it is damaged, or not a document "
+    "saved by a word processor. Save it again from Word, or paste the text"
+)
 _TOO_COSTLY = (
     "The PDF takes more work to read than Followup spends on one file (it may be damaged, or "
     "built to be expensive). Save it again from the program that made it, or paste the text"

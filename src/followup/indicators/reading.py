@@ -32,6 +32,10 @@ COMMAND_LINE_BYTES = 100 * 1024 * 1024
 COMMAND_LINE_CELLS = 20_000_000
 COMMAND_LINE_XLSX_CELLS = 2_000_000
 _STAGED = b"followup-table/1\n"
+# What the csv module refuses: a cell longer than its field limit (131,072 characters).
+_CSV_PROBLEM = (
+    f"a cell is longer than {csv.field_size_limit():,} characters, or its quotes are unbalanced"
+)
 
 
 class TableError(ValueError):
@@ -83,8 +87,8 @@ def _read_csv(data: bytes, limit: int) -> Table:
         headers = [h.strip() for h in next(reader)]
     except StopIteration:
         raise TableError("the file is empty") from None
-    except csv.Error as error:
-        raise TableError(f"line 1: {error}") from None
+    except csv.Error:
+        raise TableError(f"line 1: {_CSV_PROBLEM}") from None
     rows = []
     width = len(headers)
     cells_read = width
@@ -99,8 +103,8 @@ def _read_csv(data: bytes, limit: int) -> Table:
             cells = {h: v.strip() for h, v in zip(headers, record, strict=False)}
             if any(cells.values()):
                 rows.append((reader.line_num, cells))
-    except csv.Error as error:
-        raise TableError(f"line {reader.line_num}: {error}") from None
+    except csv.Error:
+        raise TableError(f"line {reader.line_num}: {_CSV_PROBLEM}") from None
     return Table(headers, rows)
 
 
@@ -128,17 +132,19 @@ def _read_xlsx(data: bytes, limit: int) -> Table:
         raise TableError(str(error)) from None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
+    except Exception:  # openpyxl raises many kinds for a damaged file
         raise TableError(
-            f"the file is not a readable XLSX workbook ({type(error).__name__})"
+            "the file is not a readable XLSX workbook: it is damaged, or not a workbook saved "
+            "by a spreadsheet program; save it again, or save the sheet as CSV"
         ) from None
     try:
         return _sheet_rows(book, limit)
     except TableError:
         raise
-    except Exception as error:  # a damaged or hostile sheet: XML errors, entities, bad values
+    except Exception:  # a damaged or hostile sheet: XML errors, entities, bad values
         raise TableError(
-            f"the first sheet of the workbook cannot be read ({type(error).__name__})"
+            "the first sheet of the workbook cannot be read: it is damaged, or holds something "
+            "other than cells of text, numbers and dates; save the sheet as CSV"
         ) from None
     finally:
         book.close()
