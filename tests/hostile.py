@@ -258,6 +258,13 @@ def qdpx_null_character() -> bytes:
     )
 
 
+def qdpx_long_source_name(characters: int = 15_000_000) -> bytes:
+    """A source named with 15 million characters (once cut short to 300 in silence)."""
+    xml = project_qde([(1, "")], inline="Staff listen.")
+    xml = xml.replace('name="Source 1"', f'name="{"n" * characters}"')
+    return qdpx({"project.qde": xml.encode()})
+
+
 def qdpx_many_entries(count: int = 60_000) -> bytes:
     """More entries than any project has: each one would cost ``zipfile`` an object."""
     return raw_zip([Entry(f"{i}", b"", 0, 0, zipfile.ZIP_STORED) for i in range(count)])

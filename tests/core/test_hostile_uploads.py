@@ -107,6 +107,12 @@ FILES: dict[str, tuple[Callable[[], bytes], str, Callable[[bytes], Any], str]] =
         _qdpx,
         "contains a null character",
     ),
+    "qdpx-15-mb-source-name": (
+        hostile.qdpx_long_source_name,
+        "project.qdpx",
+        _qdpx,
+        "is 15,000,000 characters long; Followup keeps at most 300",
+    ),
     "qdpx-60000-entries": (hostile.qdpx_many_entries, "project.qdpx", _qdpx, "holds 60,000 files"),
     "docx-31-million-characters": (
         hostile.docx_huge_paragraph,
