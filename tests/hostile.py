@@ -325,6 +325,18 @@ def docx_huge_paragraph(characters: int = 31_000_000) -> bytes:
     return docx_with_body(chunks)
 
 
+def docx_runs(count: int, tail: bytes = b"</w:p>") -> bytes:
+    """One paragraph of ``count`` empty runs: many elements, no text (``tail`` ends it)."""
+
+    def chunks() -> Any:
+        yield b"<w:p>"
+        for _ in range(count // 10_000):
+            yield b"<w:r/>" * 10_000
+        yield tail
+
+    return docx_with_body(chunks)
+
+
 def docx_paragraphs(count: int) -> bytes:
     def chunks() -> Any:
         yield b"<w:p><w:r><w:t>Staff feel supported.</w:t></w:r></w:p>" * count

@@ -150,6 +150,12 @@ FILES: dict[str, tuple[Callable[[], bytes], str, Callable[[bytes], Any], str]] =
         _xlsx,
         "The file is not an XLSX workbook: it is not a ZIP archive",
     ),
+    "docx-600000-runs": (
+        lambda: hostile.docx_runs(600_000),
+        "notes.docx",
+        _docx,
+        "The Word document has more than 500,000 XML elements",
+    ),
     "docx-not-a-document": (
         hostile.docx_not_a_document,
         "notes.docx",
