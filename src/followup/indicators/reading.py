@@ -21,6 +21,7 @@ from typing import Any
 
 from followup.core.uploads import (
     MAX_TABLE_CELLS,
+    MAX_TABLE_COLUMNS,
     MAX_XLSX_CELLS,
     XLSX,
     UploadError,
@@ -70,6 +71,21 @@ def read_table(data: bytes, filename: str, *, command_line: bool = False) -> Tab
     raise TableError(f"{filename}: expected a .csv or .xlsx file")
 
 
+def _too_wide(line: int, columns: int) -> TableError:
+    return TableError(
+        f"line {line} has {columns:,} columns; Followup reads at most {MAX_TABLE_COLUMNS:,}: "
+        "leave out the columns not needed, or split the table"
+    )
+
+
+def _width(values: Any) -> int:
+    """How many columns a row really fills: up to its last cell with a value."""
+    width = len(values)
+    while width and (values[width - 1] is None or values[width - 1] == ""):
+        width -= 1
+    return width
+
+
 def _too_many(limit: int, kind: str) -> TableError:
     advice = "split it" if kind == "CSV file" else "save the sheet as CSV, or split it"
     return TableError(f"the {kind} has more than {limit:,} cells; {advice}")
@@ -84,7 +100,10 @@ def _read_csv(data: bytes, limit: int) -> Table:
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        headers = [h.strip() for h in next(reader)]
+        first = next(reader)
+        if len(first) > MAX_TABLE_COLUMNS:
+            raise _too_wide(1, _width(first))
+        headers = [h.strip() for h in first]
     except StopIteration:
         raise TableError("the file is empty") from None
     except csv.Error:
@@ -97,6 +116,8 @@ def _read_csv(data: bytes, limit: int) -> Table:
             cells_read += len(record)
             if cells_read > limit:
                 raise _too_many(limit, "CSV file")
+            if len(record) > MAX_TABLE_COLUMNS and _width(record) > MAX_TABLE_COLUMNS:
+                raise _too_wide(reader.line_num, _width(record))
             if len(record) > width:
                 rows.append((reader.line_num, _cells(headers, record)))
                 continue
@@ -153,7 +174,11 @@ def _read_xlsx(data: bytes, limit: int) -> Table:
 def _sheet_rows(book: Any, limit: int) -> Table:
     if not book.worksheets:
         raise TableError("the workbook has no sheet")
-    rows_iter = book.worksheets[0].iter_rows(values_only=True)
+    sheet = book.worksheets[0]
+    # The extent the sheet declares can lie: too small, and rows past it would be lost; too
+    # large, and every row would be padded out to it. Read the cells that are really there.
+    sheet.reset_dimensions()
+    rows_iter = sheet.iter_rows(values_only=True)
     headers: list[str] = []
     line = cells_read = 0
     for values in rows_iter:
@@ -161,6 +186,8 @@ def _sheet_rows(book: Any, limit: int) -> Table:
         cells_read += len(values)
         if cells_read > limit:
             raise _too_many(limit, "workbook")
+        if _width(values) > MAX_TABLE_COLUMNS:
+            raise _too_wide(line, _width(values))
         if any(v is not None and str(v).strip() for v in values):
             headers = [_cell(v) for v in values]
             break
@@ -174,6 +201,8 @@ def _sheet_rows(book: Any, limit: int) -> Table:
         cells_read += len(values)
         if cells_read > limit:
             raise _too_many(limit, "workbook")
+        if _width(values) > MAX_TABLE_COLUMNS:
+            raise _too_wide(line, _width(values))
         if not any(v is not None and str(v).strip() for v in values):
             continue
         rows.append((line, _cells(headers, list(values))))
