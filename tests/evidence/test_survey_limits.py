@@ -88,3 +88,30 @@ def test_a_respondent_id_too_long_for_a_case_name_is_refused_not_cut_short(world
         "with the survey's title it may be at most 182"
     ) in page
     assert not Case.objects.filter(name__startswith="Wellbeing survey").exists()
+
+
+def test_the_survey_preview_lists_the_first_100_problems_and_says_how_many_more(world):
+    client = world.client_for("lead")
+    rows = [["", "Staff", "16-24", f"Answer {n}", "x"] for n in range(150)]
+    response = upload(client, _csv(["r0", "Staff", "16-24", "Fine", "Fine"], *rows))
+    page = _page(client.post(response["Location"], ROLES))
+    assert page.count("a respondent id is required") == 100
+    assert "And 50 more problems, not listed here." in page
+
+
+def test_a_survey_staged_before_the_check_with_a_null_byte_is_not_shown_back(world):
+    from followup.indicators.reading import Table, staged_bytes
+
+    table = Table(["id", "answer"], [(2, {"id": "r1", "answer": "Fi\x00ne"})])
+    staged = SurveyUpload.objects.create(
+        partnership=world.home.partnership,
+        title="Old survey",
+        filename="survey.csv",
+        data=staged_bytes(table),
+    )
+    from django.urls import reverse
+
+    client = world.client_for("lead")
+    page = _page(client.get(reverse("evidence:survey_preview", args=["home", staged.pk])))
+    assert "Line 2, column 2 (answer): the cell contains a control character" in page
+    assert "\x00" not in page

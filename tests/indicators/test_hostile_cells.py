@@ -293,3 +293,14 @@ def test_the_problems_the_docs_quote_are_the_ones_the_importer_gives():
     ]
     assert len(quoted) == 2
     assert set(quoted) <= {problem for _, _, _, problem in CASES}
+
+
+def test_the_preview_lists_the_first_100_problems_and_says_how_many_more_there_are(world):
+    client = world.client_for("lead")
+    rows = "\n".join(f"S1HOME,9999,children_looked_after,{n},Return,," for n in range(250))
+    response = post(client, f"{HEADER}\n{rows}\n".encode(), create=False)
+    page = html.unescape(client.get(response["Location"]).content.decode())
+    assert "Correct 250 problems in the file, then upload it again." in page
+    assert "The first 100 problems, by row" in page
+    assert page.count("is in the year 9999") == 100
+    assert "And 150 more problems, not listed here." in page

@@ -46,6 +46,8 @@ MAX_TEXT_CHARS = 1_000_000
 # Cells of one table (a survey or a data file): CSV, and the slower XLSX.
 MAX_TABLE_CELLS = 1_000_000
 MAX_XLSX_CELLS = 60_000
+# Problems a preview lists (the first ones; it says how many more there are).
+SHOWN_PROBLEMS = 100
 # Columns of one table, counted to the last cell with a value.
 MAX_TABLE_COLUMNS = 1_000
 # XML that Followup parses itself (REFI-QDA files): nesting and elements.

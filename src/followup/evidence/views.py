@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from followup.audit.log import last_deletion
 from followup.core.requestsize import takes_files
 from followup.core.tables import attachment
+from followup.core.uploads import SHOWN_PROBLEMS
 from followup.core.views import edit_page, form_page, gone_page, save_form
 from followup.evidence import actions, queries, surveys
 from followup.evidence.forms import (
@@ -366,6 +367,10 @@ def survey_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect("evidence:sources", slug)
     try:
         table = surveys.read(upload)
+        # Only an upload staged before these checks can hold a control character.
+        control = surveys.control_character(table)
+        if control:
+            raise TableError(control)
     except TableError as error:
         # Only an upload staged before tables were kept read once can get here.
         return render(
@@ -416,7 +421,8 @@ def survey_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "upload": upload,
             "columns": columns,
             "roles": surveys.ROLES,
-            "errors": errors,
+            "errors": errors[:SHOWN_PROBLEMS],
+            "more_errors": max(0, len(errors) - SHOWN_PROBLEMS),
             "rows": len(table.rows),
             "form": dated,
             "staged_days": settings.STAGED_UPLOAD_DAYS,

@@ -17,6 +17,7 @@ from followup.core import disclosure
 from followup.core.disclosure import SUPPRESSED, is_disclosive
 from followup.core.requestsize import takes_files
 from followup.core.tables import table_download
+from followup.core.uploads import SHOWN_PROBLEMS
 from followup.core.views import apply_errors, edit_page, form_page, save_form
 from followup.frameworks.models import QualityIndicator
 from followup.indicators import actions, queries
@@ -237,6 +238,8 @@ def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "partnership": staged.partnership,
             "upload": staged,
             "plan": plan,
+            "problems": plan.errors[:SHOWN_PROBLEMS] if plan else [],
+            "more_problems": max(0, len(plan.errors) - SHOWN_PROBLEMS) if plan else 0,
             "again": again,
             "caps": capabilities(request.user, staged.partnership),
             "staged_days": settings.STAGED_UPLOAD_DAYS,
