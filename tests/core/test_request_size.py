@@ -142,10 +142,11 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     process.wait(timeout=20)
 
 
-def _response(connection: socket.socket) -> bytes:
+def _response(connection: socket.socket, *, whole: bool = False) -> bytes:
+    """The response's head (or, ``whole``, everything until the server closes)."""
     connection.settimeout(10)
     answer = b""
-    while b"\r\n\r\n" not in answer:
+    while whole or b"\r\n\r\n" not in answer:
         chunk = connection.recv(65536)
         if not chunk:
             break
@@ -213,3 +214,20 @@ def test_followup_serve_still_takes_a_small_post(server: int):
         )
         answer = _response(connection)
         assert answer.split(b"\r\n")[0] in (b"HTTP/1.1 403 Forbidden", b"HTTP/1.1 200 OK")
+
+
+def test_followup_serve_answers_a_signed_out_3_mb_form_with_the_too_large_page(server: int):
+    body = b"username=a&password=" + b"b" * (3 * MB)
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as connection:
+        connection.sendall(
+            b"POST /sign-in/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+        )
+        try:
+            connection.sendall(body)
+        except OSError:
+            pass  # the server may answer and close before the body is all sent
+        answer = _response(connection, whole=True)
+        assert answer.split(b"\r\n")[0].startswith(b"HTTP/1.1 413 ")
+        assert b"Followup accepts a form of up to 2.5 MB" in answer
