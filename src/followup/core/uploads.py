@@ -12,8 +12,9 @@
 - XML that Followup parses itself goes through :func:`parse_xml`: ``defusedxml`` with no DTD at
   all (so no entity is ever expanded and nothing outside the file is fetched), and a budget of
   nesting depth and elements; a Word file's words are read in one pass by ``defusedxml`` within a
-  budget counted as it parses (``evidence/docxtext.py``). Workbooks are parsed by openpyxl, which uses ``defusedxml`` whenever it is installed (it is a
-  dependency; ``reading.py`` refuses to read a workbook if openpyxl ever reports otherwise).
+  budget counted as it parses (``evidence/docxtext.py``). Workbooks are parsed by openpyxl,
+  which uses ``defusedxml`` whenever it is installed (it is a dependency; ``reading.py`` refuses
+  to read a workbook if openpyxl ever reports otherwise).
 - Extracted text and table cells and columns are capped (``MAX_TEXT_CHARS``,
   ``MAX_TABLE_CELLS``, ``MAX_XLSX_CELLS``, ``MAX_TABLE_COLUMNS``), each with a message saying
   what to do instead.
