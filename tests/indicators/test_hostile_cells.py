@@ -255,6 +255,11 @@ def test_a_statistics_gov_scot_download_is_held_to_the_same_rules(official):
             "mapping entry 1: 'snapshot' is a day of the year written MM-DD",
         ),
         ("elements:\n  - {element: x, match: {}}\n", "mapping entry 1: expected 'element'"),
+        (
+            "elements:\n  - {element: x\n",
+            "the mapping is not valid YAML at line 3, column 1: check its indentation, colons "
+            "and quotes",
+        ),
     ],
 )
 def test_a_mapping_that_cannot_be_used_is_refused_naming_its_entry(mapping, message):
