@@ -59,9 +59,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "followup.core.requestsize.RequestSizeMiddleware",
+    # Neither reads the body: they answer first so that every refusal carries their headers.
     "django.middleware.security.SecurityMiddleware",
     "followup.core.middleware.SecurityHeadersMiddleware",
+    "followup.core.requestsize.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -24,7 +24,11 @@ MB = 1024 * 1024
 def test_every_request_size_limit_comes_from_the_one_upload_setting():
     assert settings.MAX_UPLOAD_BYTES == settings.MAX_UPLOAD_MB * MB == 20 * MB
     assert settings.MAX_REQUEST_BYTES == settings.MAX_UPLOAD_BYTES + 256 * 1024
-    assert settings.MIDDLEWARE[0] == "followup.core.requestsize.RequestSizeMiddleware"
+    assert settings.MIDDLEWARE[:3] == [
+        "django.middleware.security.SecurityMiddleware",
+        "followup.core.middleware.SecurityHeadersMiddleware",
+        "followup.core.requestsize.RequestSizeMiddleware",
+    ]
 
 
 def test_form_data_other_than_files_is_held_to_djangos_default_of_2_5_mb():
@@ -51,6 +55,7 @@ def _declared(client: Client, url: str, size: int, content_type: str) -> Any:
 
 def _refused_as_too_large(response: Any, words: str) -> None:
     assert response.status_code == 413
+    assert response["Content-Security-Policy"].startswith("default-src 'self';")
     page = response.content.decode()
     assert "<title>Sorry, what you sent is too large – Followup</title>" in page
     assert "govuk-heading-l" in page

@@ -1,10 +1,11 @@
 """How large a request body may be, decided before anything reads it.
 
-Three limits, all from settings (``docs/configuration.md``):
+Two limits, both from settings (``docs/configuration.md``):
 
 - ``MAX_REQUEST_BYTES`` (``FOLLOWUP_MAX_UPLOAD_MB`` and 256 KB for the form's other fields): no
   request is larger. ``followup serve`` gives it to waitress as ``max_request_body_size``, and
-  :class:`RequestSizeMiddleware`, the first middleware, refuses a larger ``Content-Length`` under
+  :class:`RequestSizeMiddleware`, the first middleware to touch the request after the two that
+  add security headers (neither reads the body), refuses a larger ``Content-Length`` under
   any other server.
 - ``MAX_FORM_BYTES`` (Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE``, 2.5 MB): every request except a
   signed-in person's post to a page that takes a file (a view marked :func:`takes_files`).
