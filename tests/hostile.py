@@ -258,6 +258,13 @@ def qdpx_null_character() -> bytes:
     )
 
 
+def qdpx_long_source_name(characters: int = 15_000_000) -> bytes:
+    """A source named with 15 million characters (once cut short to 300 in silence)."""
+    xml = project_qde([(1, "")], inline="Staff listen.")
+    xml = xml.replace('name="Source 1"', f'name="{"n" * characters}"')
+    return qdpx({"project.qde": xml.encode()})
+
+
 def qdpx_many_entries(count: int = 60_000) -> bytes:
     """More entries than any project has: each one would cost ``zipfile`` an object."""
     return raw_zip([Entry(f"{i}", b"", 0, 0, zipfile.ZIP_STORED) for i in range(count)])
@@ -314,6 +321,18 @@ def docx_huge_paragraph(characters: int = 31_000_000) -> bytes:
         for _ in range(characters // MB):
             yield block
         yield b"</w:t></w:r></w:p>"
+
+    return docx_with_body(chunks)
+
+
+def docx_runs(count: int, tail: bytes = b"</w:p>") -> bytes:
+    """One paragraph of ``count`` empty runs: many elements, no text (``tail`` ends it)."""
+
+    def chunks() -> Any:
+        yield b"<w:p>"
+        for _ in range(count // 10_000):
+            yield b"<w:r/>" * 10_000
+        yield tail
 
     return docx_with_body(chunks)
 
@@ -482,6 +501,25 @@ def xlsx_billion_laughs() -> bytes:
         yield b'<row><c t="inlineStr"><is><t>&j;</t></is></c></row>'
 
     return xlsx_with_sheet(chunks, prolog=prolog)
+
+
+def zip_of_text(name: str) -> bytes:
+    """A sound ZIP archive holding one text file: not a workbook, nor a Word document."""
+    return raw_zip([deflated(name, b"hello")])
+
+
+def xlsx_not_a_workbook() -> bytes:
+    return zip_of_text("hello.txt")
+
+
+def docx_not_a_document() -> bytes:
+    return zip_of_text("word/hello.txt")
+
+
+def xlsx_cut_short() -> bytes:
+    """A workbook cut off half-way: its directory is gone."""
+    data = xlsx_rows(10)
+    return data[: len(data) // 2]
 
 
 # Measuring ------------------------------------------------------------------------------------

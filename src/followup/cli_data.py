@@ -11,6 +11,7 @@ from typing import Any
 
 from followup.clitools import fail as _fail
 from followup.clitools import operator as _operator
+from followup.clitools import read_bounded
 
 
 def _progress(done: int, total: int) -> None:
@@ -34,8 +35,10 @@ def cmd_import_data(args: argparse.Namespace) -> int:
     what the first imported (and finds those figures unchanged)."""
     from django.db import transaction
 
+    from followup.core.uploads import UploadError
+    from followup.indicators.forms import MAX_MAPPING_BYTES
     from followup.indicators.importer import load_mapping, lock_imports, plan_import
-    from followup.indicators.reading import TableError, read_table
+    from followup.indicators.reading import COMMAND_LINE_BYTES, TableError, read_table
     from followup.partnerships.models import Partnership
 
     partnership = None
@@ -57,15 +60,25 @@ def cmd_import_data(args: argparse.Namespace) -> int:
         if wrong:
             return _fail(f"import-data: --source-url {wrong}.")
     try:
-        data = Path(args.file).read_bytes()
+        data = read_bounded(args.file, COMMAND_LINE_BYTES)
+    except OSError as error:
+        return _fail(f"import-data: cannot read {error.filename}: {error.strerror}.")
+    except UploadError as error:
+        return _fail(f"import-data: {args.file}: {error}.")
+    try:
         mapping = (
-            load_mapping(Path(args.mapping).read_text(encoding="utf-8")) if args.mapping else None
+            load_mapping(read_bounded(args.mapping, MAX_MAPPING_BYTES).decode("utf-8"))
+            if args.mapping
+            else None
         )
-        table = read_table(data, args.file, command_line=True)
     except OSError as error:
         return _fail(f"import-data: cannot read {error.filename}: {error.strerror}.")
     except UnicodeDecodeError:
         return _fail(f"import-data: {args.mapping}: the mapping must be a UTF-8 text file.")
+    except (UploadError, ValueError) as error:
+        return _fail(f"import-data: {args.mapping}: {error}")
+    try:
+        table = read_table(data, args.file, command_line=True)
     except (TableError, ValueError) as error:
         return _fail(f"import-data: {args.file}: {error}")
 
@@ -199,6 +212,8 @@ def cmd_export_refi(args: argparse.Namespace) -> int:
 
 
 def cmd_import_refi(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
     from followup.core.uploads import UploadError, check_size
     from followup.evidence.actions import AlreadyImported, import_exchange
     from followup.evidence.refi import ExchangeError
@@ -206,8 +221,8 @@ def cmd_import_refi(args: argparse.Namespace) -> int:
 
     partnership = _partnership(args.command, args.partnership)
     try:
-        check_size(Path(args.file).stat().st_size)
-        data = Path(args.file).read_bytes()
+        data = read_bounded(args.file, settings.MAX_UPLOAD_BYTES)
+        check_size(len(data))
         found = read_qdpx(data) if args.command == "import-qdpx" else read_qdc(data)
         counts = import_exchange(_operator(), partnership, found)
     except OSError as error:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+MB = 1024 * 1024
+
 
 def operator() -> Any:
     """The person running this command, as the audit log names them (cli:OS-USER)."""
@@ -17,3 +19,25 @@ def fail(message: str) -> int:
     """Say what went wrong on standard error; the command's exit status is 1."""
     print(message, file=sys.stderr)
     return 1
+
+
+def read_bounded(path: str, limit: int) -> bytes:
+    """The file's bytes, reading at most ``limit`` and one more: a file larger than ``limit``
+    (or one with no end, such as /dev/zero) raises ``UploadError`` naming the limit. Its
+    declared size is never trusted, so a special file or one still growing costs no more."""
+    from followup.core.uploads import UploadError
+
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise UploadError(
+            f"the file is larger than {size_text(limit)}, the most this command reads; split it"
+        )
+    return data
+
+
+def size_text(size: int) -> str:
+    """A size in words: "20 MB", "256 KB"."""
+    if size >= MB:
+        return f"{size / MB:.1f}".removesuffix(".0") + " MB"
+    return f"{size // 1024} KB"

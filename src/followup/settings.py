@@ -59,14 +59,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "followup.core.uploads.RequestSizeMiddleware",
+    # Neither reads the body: they answer first so that every refusal carries their headers.
     "django.middleware.security.SecurityMiddleware",
     "followup.core.middleware.SecurityHeadersMiddleware",
+    "followup.core.requestsize.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "followup.core.requestsize.FormSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -106,14 +108,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Uploads (docs/configuration.md, docs/security.md): the one setting is the largest file; the
 # largest request is that and a little room for the form's other fields. `followup serve` gives
-# waitress MAX_REQUEST_BYTES, and core.uploads.RequestSizeMiddleware refuses a larger body before
-# it is read under any other server.
+# waitress MAX_REQUEST_BYTES, and core.requestsize.RequestSizeMiddleware refuses a larger body
+# before it is read under any other server. Every other request (a signed-out person's, or one to
+# a page that takes no file) is held to MAX_FORM_BYTES, Django's default for form data.
 MAX_UPLOAD_MB = env_int("FOLLOWUP_MAX_UPLOAD_MB", 20, minimum=1)
 if MAX_UPLOAD_MB > 100:
     raise ImproperlyConfigured(f"FOLLOWUP_MAX_UPLOAD_MB must be at most 100; got {MAX_UPLOAD_MB}.")
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+MAX_FORM_BYTES = 2_621_440  # 2.5 MB
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_FORM_BYTES
 # Days a staged upload (a survey or data file awaiting its import) is kept before it is purged.
 STAGED_UPLOAD_DAYS = env_int("FOLLOWUP_STAGED_UPLOAD_DAYS", 7, minimum=1)
 

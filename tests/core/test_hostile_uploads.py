@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import subprocess
 import sys
 import time
@@ -79,7 +80,12 @@ FILES: dict[str, tuple[Callable[[], bytes], str, Callable[[bytes], Any], str]] =
         _qdpx,
         "unpacks to more than Followup reads",
     ),
-    "qdpx-bad-crc": (hostile.qdpx_bad_crc, "project.qdpx", _qdpx, "Bad CRC-32"),
+    "qdpx-bad-crc": (
+        hostile.qdpx_bad_crc,
+        "project.qdpx",
+        _qdpx,
+        "its checksum does not match its contents",
+    ),
     "qdpx-lying-size": (hostile.qdpx_lying_size, "project.qdpx", _qdpx, "is damaged"),
     "qdpx-lying-big-size": (
         hostile.qdpx_lying_big_size,
@@ -100,6 +106,12 @@ FILES: dict[str, tuple[Callable[[], bytes], str, Callable[[bytes], Any], str]] =
         "project.qdpx",
         _qdpx,
         "contains a null character",
+    ),
+    "qdpx-15-mb-source-name": (
+        hostile.qdpx_long_source_name,
+        "project.qdpx",
+        _qdpx,
+        "is 15,000,000 characters long; Followup keeps at most 300",
     ),
     "qdpx-60000-entries": (hostile.qdpx_many_entries, "project.qdpx", _qdpx, "holds 60,000 files"),
     "docx-31-million-characters": (
@@ -125,6 +137,30 @@ FILES: dict[str, tuple[Callable[[], bytes], str, Callable[[bytes], Any], str]] =
         "survey.xlsx",
         _xlsx,
         "not a readable XLSX workbook",
+    ),
+    "xlsx-not-a-workbook": (
+        hostile.xlsx_not_a_workbook,
+        "survey.xlsx",
+        _xlsx,
+        "not a readable XLSX workbook: it is damaged, or not a workbook",
+    ),
+    "xlsx-cut-short": (
+        hostile.xlsx_cut_short,
+        "survey.xlsx",
+        _xlsx,
+        "The file is not an XLSX workbook: it is not a ZIP archive",
+    ),
+    "docx-600000-runs": (
+        lambda: hostile.docx_runs(600_000),
+        "notes.docx",
+        _docx,
+        "The Word document has more than 500,000 XML elements",
+    ),
+    "docx-not-a-document": (
+        hostile.docx_not_a_document,
+        "notes.docx",
+        _docx,
+        "could not be read as a Word (.docx) document: it is damaged",
     ),
     "xlsx-billion-laughs": (
         hostile.xlsx_billion_laughs,
@@ -166,6 +202,21 @@ def test_each_hostile_file_is_refused_by_its_reader_within_2_seconds_and_200_mb(
         )
         assert worker.returncode == 0, worker
         assert json.loads(worker.stdout)["peak_mb"] < MEGABYTES, worker.stdout[:200]
+
+
+# Python's names for what went wrong, which no message may show: a person reading one learns
+# nothing from "BadZipFile" or "KeyError".
+PYTHON_WORDS = re.compile(
+    r"\b(\w*Error|\w*Exception|BadZipFile|StopIteration|Traceback|errno|codec)\b"
+)
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_no_refusal_names_a_python_exception_or_quotes_its_message(name):
+    _, _, reader, _ = FILES[name]
+    with pytest.raises(ValueError) as refused:
+        reader(made(name))
+    assert PYTHON_WORDS.findall(str(refused.value)) == []
 
 
 def _upload(name: str) -> SimpleUploadedFile:

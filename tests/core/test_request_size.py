@@ -4,14 +4,17 @@ middleware under any other server. Every limit comes from the one setting."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -21,26 +24,92 @@ MB = 1024 * 1024
 def test_every_request_size_limit_comes_from_the_one_upload_setting():
     assert settings.MAX_UPLOAD_BYTES == settings.MAX_UPLOAD_MB * MB == 20 * MB
     assert settings.MAX_REQUEST_BYTES == settings.MAX_UPLOAD_BYTES + 256 * 1024
-    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == settings.MAX_UPLOAD_BYTES
-    assert settings.MIDDLEWARE[0] == "followup.core.uploads.RequestSizeMiddleware"
+    assert settings.MIDDLEWARE[:3] == [
+        "django.middleware.security.SecurityMiddleware",
+        "followup.core.middleware.SecurityHeadersMiddleware",
+        "followup.core.requestsize.RequestSizeMiddleware",
+    ]
+
+
+def test_form_data_other_than_files_is_held_to_djangos_default_of_2_5_mb():
+    assert settings.MAX_FORM_BYTES == settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 2_621_440
+    order = settings.MIDDLEWARE
+    form_size = order.index("followup.core.requestsize.FormSizeMiddleware")
+    assert order.index("django.contrib.auth.middleware.AuthenticationMiddleware") < form_size
+    assert form_size > order.index("django.middleware.csrf.CsrfViewMiddleware")
+
+
+class Unreadable:
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args: object) -> bytes:
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+def _declared(client: Client, url: str, size: int, content_type: str) -> Any:
+    body: dict[str, Any] = {"wsgi.input": Unreadable()}
+    return client.generic("POST", url, CONTENT_LENGTH=str(size), CONTENT_TYPE=content_type, **body)
+
+
+def _refused_as_too_large(response: Any, words: str) -> None:
+    assert response.status_code == 413
+    assert response["Content-Security-Policy"].startswith("default-src 'self';")
+    page = response.content.decode()
+    assert "<title>Sorry, what you sent is too large – Followup</title>" in page
+    assert "govuk-heading-l" in page
+    assert words in page
+
+
+def test_a_20_mb_form_posted_to_the_sign_in_page_is_refused_before_it_is_read(db):
+    response = _declared(
+        Client(), reverse("accounts:login"), 20 * MB, "application/x-www-form-urlencoded"
+    )
+    _refused_as_too_large(response, "Followup accepts a form of up to 2.5 MB")
+
+
+def test_a_signed_out_post_of_a_file_to_an_upload_page_is_refused_before_it_is_read(db):
+    url = reverse("evidence:survey_upload", args=["home"])
+    response = _declared(Client(), url, 5 * MB, "multipart/form-data; boundary=x")
+    _refused_as_too_large(response, "a file of up to 20 MB only on a page for uploading files")
+
+
+def test_a_signed_in_post_of_3_mb_to_a_page_that_takes_no_file_is_refused_unread(world):
+    url = reverse("evidence:case_create", args=["home"])
+    response = _declared(world.client_for("lead"), url, 3 * MB, "application/x-www-form-urlencoded")
+    _refused_as_too_large(response, "Followup accepts a form of up to 2.5 MB")
+
+
+def test_a_signed_in_post_of_a_5_mb_file_to_an_upload_page_is_read(world):
+    url = reverse("evidence:exchange", args=["home"])
+    upload = SimpleUploadedFile("codebook.qdc", b"<" + b"a" * (5 * MB))
+    response = world.client_for("contributor").post(url, {"file": upload})
+    assert response.status_code == 200
+    assert "not well-formed XML" in response.content.decode()
+
+
+def test_a_form_field_past_2_5_mb_beside_a_file_gets_the_too_large_page_not_a_400(world):
+    """Django finds this only as it reads the body: the fields beside a file are form data."""
+    url = reverse("evidence:source_create", args=["home"])
+    data = {"title": "Long", "kind": "document", "text": "a" * (3 * MB)}
+    response = world.client_for("contributor").post(url, data)
+    _refused_as_too_large(response, "Followup accepts a form of up to 2.5 MB")
+
+
+def test_a_real_3_mb_form_posted_to_the_sign_in_page_gets_the_too_large_page(db):
+    body = b"username=a&password=" + b"b" * (3 * MB)
+    response = Client().generic(
+        "POST", reverse("accounts:login"), body, "application/x-www-form-urlencoded"
+    )
+    _refused_as_too_large(response, "Followup accepts a form of up to 2.5 MB")
 
 
 def test_the_middleware_refuses_a_body_declared_too_large_before_reading_it(db):
-    class Unreadable:
-        def read(self, *args: object) -> bytes:
-            raise AssertionError("the body was read")
-
-        readline = read
-
-    response = Client().generic(
-        "POST",
-        reverse("accounts:login"),
-        CONTENT_LENGTH=str(100 * MB),
-        CONTENT_TYPE="application/x-www-form-urlencoded",
-        **{"wsgi.input": Unreadable()},
+    response = _declared(
+        Client(), reverse("accounts:login"), 100 * MB, "application/x-www-form-urlencoded"
     )
-    assert response.status_code == 413
-    assert "Followup accepts files up to 20 MB" in response.content.decode()
+    _refused_as_too_large(response, "Followup accepts a file of up to 20 MB")
 
 
 def _free_port() -> int:
@@ -79,10 +148,11 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     process.wait(timeout=20)
 
 
-def _response(connection: socket.socket) -> bytes:
+def _response(connection: socket.socket, *, whole: bool = False) -> bytes:
+    """The response's head (or, ``whole``, everything until the server closes)."""
     connection.settimeout(10)
     answer = b""
-    while b"\r\n\r\n" not in answer:
+    while whole or b"\r\n\r\n" not in answer:
         chunk = connection.recv(65536)
         if not chunk:
             break
@@ -150,3 +220,19 @@ def test_followup_serve_still_takes_a_small_post(server: int):
         )
         answer = _response(connection)
         assert answer.split(b"\r\n")[0] in (b"HTTP/1.1 403 Forbidden", b"HTTP/1.1 200 OK")
+
+
+def test_followup_serve_answers_a_signed_out_3_mb_form_with_the_too_large_page(server: int):
+    body = b"username=a&password=" + b"b" * (3 * MB)
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as connection:
+        connection.sendall(
+            b"POST /sign-in/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+        )
+        # The server may answer and close before the body is all sent.
+        with contextlib.suppress(OSError):
+            connection.sendall(body)
+        answer = _response(connection, whole=True)
+        assert answer.split(b"\r\n")[0].startswith(b"HTTP/1.1 413 ")
+        assert b"Followup accepts a form of up to 2.5 MB" in answer

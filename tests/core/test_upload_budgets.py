@@ -11,7 +11,7 @@ import pytest
 
 from followup.core import uploads
 from followup.core.uploads import Budget, UploadError, open_archive, parse_xml
-from followup.evidence import pdftext
+from followup.evidence import docxtext, limits, pdftext
 from followup.evidence.extract import MAX_DOCX_BLOCKS, PDF_CPU_SECONDS, PDF_MEMORY_MB
 from followup.evidence.refi_import import MAX_PROJECT_CHARS
 from followup.indicators import reading
@@ -46,7 +46,7 @@ def test_an_archive_over_its_budget_is_refused_with_the_reason(entries, reason):
 
 def test_an_archive_that_lies_about_its_sizes_is_refused_by_the_bytes_it_really_gives():
     budget = Budget("test archive", entries=10, unpacked=10**6, entry=10**6)
-    with pytest.raises(UploadError, match="Bad CRC-32"):
+    with pytest.raises(UploadError, match="its checksum does not match its contents"):
         open_archive(hostile.qdpx_lying_size(), budget)
 
 
@@ -109,6 +109,13 @@ def test_the_security_page_states_the_numbers_the_code_uses():
         f"{uploads.MAX_XLSX_CELLS:,} from a workbook",
         f"allows {reading.COMMAND_LINE_CELLS:,} and {reading.COMMAND_LINE_XLSX_CELLS:,}",
         f"{MAX_DOCX_BLOCKS:,} paragraphs and table cells",
+        f"{docxtext.MAX_DOCX_ELEMENTS:,} XML elements, {docxtext.MAX_DOCX_DEPTH} levels",
+        f"{uploads.MAX_TABLE_COLUMNS:,} columns",
+        f"the first {uploads.SHOWN_PROBLEMS} problems",
+        f"a code's or a case's name {limits.CODE_NAME_CHARS} characters",
+        f"a source's {limits.SOURCE_NAME_CHARS}",
+        f"an attribute's name {limits.ATTRIBUTE_NAME_CHARS} and its value "
+        f"{limits.ATTRIBUTE_VALUE_CHARS}",
         f"{PDF_CPU_SECONDS} seconds of processor time or {PDF_MEMORY_MB} MB of memory",
         f"limits lowered to {pdftext.STREAM_BYTES // uploads.MB} MB",
         f"{pdftext.MAX_PAGES:,} pages",

@@ -165,3 +165,19 @@ def test_a_code_memo_is_saved_with_the_code(world):
     )
     code.refresh_from_db()
     assert code.memo == "Use for support from managers"
+
+
+def test_a_case_forms_attribute_value_longer_than_200_characters_is_refused_not_cut_short(world):
+    html = (
+        world.client_for("contributor")
+        .post(
+            reverse("evidence:case_create", args=["home"]),
+            {"name": "R14", "other": f"Locality: Carrick\nNotes: {'n' * 201}"},
+        )
+        .content.decode()
+    )
+    assert (
+        "Line 2: the value is 201 characters long; Followup keeps at most 200. "
+        "Shorten it and try again"
+    ) in html
+    assert not Case.objects.filter(name="R14").exists()

@@ -100,3 +100,28 @@ def test_a_contributor_adds_a_source_from_a_word_document(world):
     assert response.status_code == 302
     source = Source.objects.get(title="Focus group")
     assert source.text.endswith("Pupil\tأشعر بالأمان\nLast line.")
+
+
+def test_a_word_document_is_measured_while_it_is_parsed_so_the_budget_stops_the_parse():
+    """Past 500,000 elements the parse stops: the damage after them is never reached."""
+    from tests import hostile
+
+    data = hostile.docx_runs(510_000, tail=b"<w:p><broken")
+    with pytest.raises(ExtractError) as refused:
+        extract_text("long.docx", data)
+    assert str(refused.value) == (
+        "The Word document has more than 500,000 XML elements; split it, or save it as plain text"
+    )
+
+
+def test_a_word_documents_line_breaks_tabs_and_hyperlinks_come_across_and_deleted_text_does_not():
+    from tests import hostile
+
+    def chunks():
+        yield (
+            b"<w:p><w:r><w:t>One</w:t><w:tab/><w:t>two</w:t><w:br/><w:t>three</w:t></w:r>"
+            b'<w:hyperlink><w:r><w:t xml:space="preserve"> linked</w:t></w:r></w:hyperlink>'
+            b"<w:del><w:r><w:delText>gone</w:delText></w:r></w:del></w:p>"
+        )
+
+    assert extract_text("runs.docx", hostile.docx_with_body(chunks)) == "One\ttwo\nthree linked"

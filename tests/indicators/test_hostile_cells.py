@@ -255,6 +255,11 @@ def test_a_statistics_gov_scot_download_is_held_to_the_same_rules(official):
             "mapping entry 1: 'snapshot' is a day of the year written MM-DD",
         ),
         ("elements:\n  - {element: x, match: {}}\n", "mapping entry 1: expected 'element'"),
+        (
+            "elements:\n  - {element: x\n",
+            "the mapping is not valid YAML at line 3, column 1: check its indentation, colons "
+            "and quotes",
+        ),
     ],
 )
 def test_a_mapping_that_cannot_be_used_is_refused_naming_its_entry(mapping, message):
@@ -293,3 +298,14 @@ def test_the_problems_the_docs_quote_are_the_ones_the_importer_gives():
     ]
     assert len(quoted) == 2
     assert set(quoted) <= {problem for _, _, _, problem in CASES}
+
+
+def test_the_preview_lists_the_first_100_problems_and_says_how_many_more_there_are(world):
+    client = world.client_for("lead")
+    rows = "\n".join(f"S1HOME,9999,children_looked_after,{n},Return,," for n in range(250))
+    response = post(client, f"{HEADER}\n{rows}\n".encode(), create=False)
+    page = html.unescape(client.get(response["Location"]).content.decode())
+    assert "Correct 250 problems in the file, then upload it again." in page
+    assert "The first 100 problems, by row" in page
+    assert page.count("is in the year 9999") == 100
+    assert "And 150 more problems, not listed here." in page

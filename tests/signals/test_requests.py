@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -129,3 +130,22 @@ def test_a_missing_file_is_reported_plainly():
     assert (
         err.getvalue() == "signals: cannot read /no/such/request.json: No such file or directory\n"
     )
+
+
+def test_a_request_with_no_end_is_refused_after_its_limit_is_read(tmp_path):
+    if not Path("/dev/zero").exists():
+        pytest.skip("this system has no /dev/zero")
+    err = io.StringIO()
+    assert main("/dev/zero", stdout=io.StringIO(), stderr=err) == 2
+    assert err.getvalue() == (
+        "signals: the request is longer than 10,000,000 characters, the most this command reads; "
+        "split it\n"
+    )
+
+
+def test_a_request_that_is_not_utf_8_is_refused_in_plain_words(tmp_path):
+    path = tmp_path / "request.json"
+    path.write_bytes(b'{"chart": "\xff"}')
+    err = io.StringIO()
+    assert main(str(path), stdout=io.StringIO(), stderr=err) == 2
+    assert err.getvalue() == f"signals: {path} is not UTF-8 text; save the request as UTF-8\n"

@@ -2,9 +2,8 @@
 
 - The request body is capped before it is read: ``FOLLOWUP_MAX_UPLOAD_MB`` sets the largest file
   (``settings.MAX_UPLOAD_BYTES``) and, with a little room for the form's other fields, the largest
-  request (``settings.MAX_REQUEST_BYTES``), which ``followup serve`` gives waitress as its
-  ``max_request_body_size`` and ``RequestSizeMiddleware`` checks against ``Content-Length`` under
-  any other server.
+  request (``settings.MAX_REQUEST_BYTES``); every request but a signed-in person's to a page that
+  takes a file is held to ``settings.MAX_FORM_BYTES`` (``core/requestsize.py``).
 - Every archive (``.qdpx``, ``.docx`` and ``.xlsx`` files are all ZIP archives) is opened with
   :func:`open_archive`: the archive's own directory is checked before Python's ``zipfile`` reads
   it, then every entry is unpacked once, counting the bytes it really gives (the sizes an archive
@@ -12,11 +11,13 @@
   archive inside an archive is never opened.
 - XML that Followup parses itself goes through :func:`parse_xml`: ``defusedxml`` with no DTD at
   all (so no entity is ever expanded and nothing outside the file is fetched), and a budget of
-  nesting depth and elements. Word files are parsed by python-docx (lxml, entities not resolved)
-  and workbooks by openpyxl, which uses ``defusedxml`` whenever it is installed (it is a
-  dependency; ``reading.py`` refuses to read a workbook if openpyxl ever reports otherwise).
-- Extracted text and table cells are capped (``MAX_TEXT_CHARS``, ``MAX_TABLE_CELLS``,
-  ``MAX_XLSX_CELLS``), each with a message saying what to do instead.
+  nesting depth and elements; a Word file's words are read in one pass by ``defusedxml`` within a
+  budget counted as it parses (``evidence/docxtext.py``). Workbooks are parsed by openpyxl,
+  which uses ``defusedxml`` whenever it is installed (it is a dependency; ``reading.py`` refuses
+  to read a workbook if openpyxl ever reports otherwise).
+- Extracted text and table cells and columns are capped (``MAX_TEXT_CHARS``,
+  ``MAX_TABLE_CELLS``, ``MAX_XLSX_CELLS``, ``MAX_TABLE_COLUMNS``), each with a message saying
+  what to do instead.
 
 The numbers are documented in ``docs/security.md`` (a test checks the two agree).
 """
@@ -34,7 +35,6 @@ from xml.etree import ElementTree as ET
 import defusedxml
 import defusedxml.ElementTree as SafeET
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
 
 
 class UploadError(ValueError):
@@ -48,6 +48,10 @@ MAX_TEXT_CHARS = 1_000_000
 # Cells of one table (a survey or a data file): CSV, and the slower XLSX.
 MAX_TABLE_CELLS = 1_000_000
 MAX_XLSX_CELLS = 60_000
+# Problems a preview lists (the first ones; it says how many more there are).
+SHOWN_PROBLEMS = 100
+# Columns of one table, counted to the last cell with a value.
+MAX_TABLE_COLUMNS = 1_000
 # XML that Followup parses itself (REFI-QDA files): nesting and elements.
 MAX_XML_DEPTH = 64
 MAX_XML_ELEMENTS = 50_000
@@ -80,7 +84,8 @@ def _directory(data: bytes, budget: Budget) -> None:
     """Check the end-of-archive record before ``zipfile`` builds an object for every entry."""
     start = data.rfind(b"PK\x05\x06", max(0, len(data) - _EOCD.size - 65535))
     if start < 0 or start + _EOCD.size > len(data):
-        raise UploadError(f"The file is not a {budget.kind}: it is not a ZIP archive")
+        article = "an" if budget.kind[0] in "AEIOUX" else "a"
+        raise UploadError(f"The file is not {article} {budget.kind}: it is not a ZIP archive")
     _, _, _, _, entries, size, offset, _ = _EOCD.unpack_from(data, start)
     if entries == 0xFFFF or size == 0xFFFFFFFF or offset == 0xFFFFFFFF:
         locator = start - _ZIP64_LOCATOR.size
@@ -107,8 +112,10 @@ def open_archive(data: bytes, budget: Budget) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
-        raise UploadError(f"The file is not a readable {kind}: {error}") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        raise UploadError(
+            f"The file is not a readable {kind}: it is not a ZIP archive, or it is damaged"
+        ) from None
     except (struct.error, UnicodeDecodeError, OverflowError, IndexError):
         raise UploadError(f"The {kind} is damaged: its directory cannot be read") from None
     if len(infos) > budget.entries:
@@ -143,12 +150,18 @@ def open_archive(data: bytes, budget: Budget) -> zipfile.ZipFile:
         except UploadError:
             raise
         except (zipfile.BadZipFile, EOFError, zlib.error, OSError, ValueError) as error:
+            why = (
+                "its checksum does not match its contents"
+                if "CRC" in str(error)
+                else "its compressed data is cut short or corrupt"
+            )
             raise UploadError(
-                f"The {kind} is damaged: {info.filename[:100]} cannot be unpacked ({error})"
+                f"The {kind} is damaged: {info.filename[:100]} cannot be unpacked ({why})"
             ) from None
-        except (NotImplementedError, RuntimeError, struct.error, OverflowError) as error:
+        except (NotImplementedError, RuntimeError, struct.error, OverflowError):
             raise UploadError(
-                f"The {kind} cannot be read: {info.filename[:100]} ({error})"
+                f"The {kind} cannot be read: {info.filename[:100]} uses a ZIP feature Followup "
+                "does not read; save it again with ordinary ZIP compression"
             ) from None
     return archive
 
@@ -238,25 +251,3 @@ def check_size(size: int) -> None:
     """Refuse a file larger than ``FOLLOWUP_MAX_UPLOAD_MB``."""
     if size > settings.MAX_UPLOAD_BYTES:
         raise UploadError(f"The file must be smaller than {upload_limit_text()}")
-
-
-class RequestSizeMiddleware:
-    """Refuse a request whose declared body is larger than ``MAX_REQUEST_BYTES`` before anything
-    reads it (waitress, under ``followup serve``, refuses it even earlier)."""
-
-    def __init__(self, get_response: Any) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > settings.MAX_REQUEST_BYTES:
-            response = HttpResponse(
-                f"The request is too large: Followup accepts files up to {upload_limit_text()}.\n",
-                status=413,
-                content_type="text/plain; charset=utf-8",
-            )
-            return response
-        return self.get_response(request)

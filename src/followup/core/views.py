@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import models
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from followup.core import submissions, writes
+from followup.core.requestsize import too_large
 from followup.partnerships.access import Refused, visible_partnerships
 
 M = TypeVar("M", bound=models.Model)
@@ -331,4 +332,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A malformed request; form data past ``MAX_FORM_BYTES`` (which Django finds only as it
+    reads a body of no declared length, or a file upload's other fields) is told so, with 413."""
+    if isinstance(exception, RequestDataTooBig):
+        return too_large(request, files=False)
     return render(request, "400.html", status=400)

@@ -5,32 +5,24 @@ Only the words come across: paragraphs become lines, a Word table's cells are re
 has no text to take; it must be run through text recognition first.
 
 Each kind has a known, small cost (``core.uploads``): the file is at most
-``FOLLOWUP_MAX_UPLOAD_MB``; a Word file is unpacked once within the archive budget before
-python-docx (lxml, entities never resolved) reads it, and at most ``MAX_DOCX_BLOCKS`` paragraphs
-and table cells are read; a PDF is read by pypdf in a separate process limited to
+``FOLLOWUP_MAX_UPLOAD_MB``; a Word file is unpacked once within the archive budget, then its
+words are read in one pass by ``defusedxml`` within a budget of elements, nesting, paragraphs and
+characters (``evidence/docxtext.py``); a PDF is read by pypdf in a separate process limited to
 ``PDF_CPU_SECONDS`` of processor time and ``PDF_MEMORY_MB`` of memory (``evidence/pdftext.py``);
 and the text taken is at most ``MAX_TEXT_CHARS`` characters.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
-import zipfile
 
-from followup.core.uploads import (
-    DOCX,
-    MAX_TEXT_CHARS,
-    UploadError,
-    capped_text,
-    check_size,
-    open_archive,
-)
+from followup.core.uploads import UploadError, capped_text, check_size
+from followup.evidence.docxtext import MAX_DOCX_BLOCKS, docx_text
 
 KINDS = (".txt", ".docx", ".pdf")
-MAX_DOCX_BLOCKS = 50_000
+__all__ = ["KINDS", "MAX_DOCX_BLOCKS", "ExtractError", "extract_text"]
 PDF_CPU_SECONDS = 2
 PDF_MEMORY_MB = 512
 PDF_WALL_SECONDS = 10
@@ -59,61 +51,7 @@ def extract_text(name: str, data: bytes) -> str:
 
 
 def _docx(data: bytes) -> str:
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    if data[:4] != b"PK\x03\x04":
-        raise ExtractError("The file could not be read as a Word (.docx) document")
-    try:
-        open_archive(data, DOCX)
-    except UploadError as error:
-        raise ExtractError(
-            f"The file could not be read as a Word (.docx) document. {error}"
-        ) from None
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError):
-        raise ExtractError("The file could not be read as a Word (.docx) document") from None
-    except Exception as error:  # python-docx raises its own PackageNotFoundError and lxml errors
-        raise ExtractError(
-            f"The file could not be read as a Word (.docx) document ({type(error).__name__})"
-        ) from None
-    lines: list[str] = []
-    blocks = chars = 0
-
-    def take(text: str) -> None:
-        nonlocal blocks, chars
-        blocks += 1
-        chars += len(text) + 1
-        if blocks > MAX_DOCX_BLOCKS:
-            raise ExtractError(
-                f"The Word document has more than {MAX_DOCX_BLOCKS:,} paragraphs and table "
-                "cells; split it, or save it as plain text"
-            )
-        if chars > MAX_TEXT_CHARS + 1:
-            raise ExtractError(
-                f"The Word document holds more than {MAX_TEXT_CHARS:,} characters of text; "
-                "split it into smaller sources"
-            )
-        lines.append(text)
-
-    try:
-        for block in document.iter_inner_content():
-            if isinstance(block, Paragraph):
-                take(block.text)
-            elif isinstance(block, Table):
-                for row in block.rows:
-                    cells = [cell.text for cell in row.cells]
-                    blocks += len(cells)
-                    take("\t".join(cells))
-    except (ExtractError, UploadError):
-        raise
-    except Exception as error:  # lxml or python-docx on a damaged part
-        raise ExtractError(
-            f"The file could not be read as a Word (.docx) document ({type(error).__name__})"
-        ) from None
-    text = "\n".join(lines).strip("\n")
+    text = docx_text(data)
     if not text.strip():
         raise ExtractError("The Word document has no text")
     return text

@@ -9,6 +9,7 @@ from django import forms
 from followup.core.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm, date_field
 from followup.core.uploads import MAX_TEXT_CHARS, UploadError, check_size
 from followup.evidence.extract import ExtractError, extract_text
+from followup.evidence.limits import ATTRIBUTE_NAME_CHARS, ATTRIBUTE_VALUE_CHARS, too_long
 from followup.evidence.models import Case, Code, Source
 from followup.evidence.text import sentences
 from followup.frameworks.models import QualityIndicator
@@ -271,7 +272,16 @@ class CaseForm(StrictForm):
                 )
             if name.strip() in STANDARD_ATTRIBUTES:
                 raise forms.ValidationError(f"Line {number}: {name.strip()} has its own box above")
-            found[name.strip()[:100]] = value.strip()[:200]
+            name, value = name.strip(), value.strip()
+            if len(name) > ATTRIBUTE_NAME_CHARS:
+                raise forms.ValidationError(
+                    f"Line {number}: {too_long('the name', name, ATTRIBUTE_NAME_CHARS)}"
+                )
+            if len(value) > ATTRIBUTE_VALUE_CHARS:
+                raise forms.ValidationError(
+                    f"Line {number}: {too_long('the value', value, ATTRIBUTE_VALUE_CHARS)}"
+                )
+            found[name] = value
         return found
 
     MODEL_FIELDS = {

@@ -32,6 +32,15 @@ from followup.core.uploads import (
     open_archive,
     parse_xml,
 )
+from followup.evidence.limits import (
+    ATTRIBUTE_NAME_CHARS,
+    ATTRIBUTE_VALUE_CHARS,
+    CASE_NAME_CHARS,
+    CODE_NAME_CHARS,
+    SOURCE_NAME_CHARS,
+    shown,
+    too_long,
+)
 from followup.evidence.refi import CODEBOOK_NS, PROJECT_NS, ExchangeError, schema_problems
 from followup.evidence.text import normalise, normalised_offsets
 
@@ -156,7 +165,7 @@ def _codes(parent: ET.Element, ns: str, notes: dict[str, str]) -> list[CodeSpec]
         found.append(
             CodeSpec(
                 guid=_uuid(element.get("guid", "")),
-                name=element.get("name", "").strip()[:200] or "Unnamed code",
+                name=_name(element, "code", CODE_NAME_CHARS) or "Unnamed code",
                 colour=_colour(element.get("color")),
                 description=description,
                 memo=memo,
@@ -298,8 +307,8 @@ def read_qdpx(data: bytes) -> Exchange:
     }
     claimed: dict[uuid.UUID, str] = {}
     for element in root.iterfind(f"{{{p}}}Cases/{{{p}}}Case"):
-        name = (element.get("name") or "").strip()[:200] or f"Case {element.get('guid')}"
-        attributes = _variable_values(element, variables)
+        name = _name(element, "case", CASE_NAME_CHARS) or f"Case {element.get('guid')}"
+        attributes = _variable_values(element, variables, name)
         members = []
         for ref in element.findall(f"{{{p}}}SourceRef"):
             target = _uuid(ref.get("targetGUID", ""))
@@ -326,7 +335,7 @@ def read_qdpx(data: bytes) -> Exchange:
     return exchange
 
 
-def _variable_values(element: ET.Element, variables: dict[str, str]) -> dict[str, str]:
+def _variable_values(element: ET.Element, variables: dict[str, str], case: str) -> dict[str, str]:
     p = PROJECT_NS
     attributes = {}
     for value in element.findall(f"{{{p}}}VariableValue"):
@@ -334,10 +343,44 @@ def _variable_values(element: ET.Element, variables: dict[str, str]) -> dict[str
         name = variables.get((ref.get("targetGUID", "") if ref is not None else "").upper())
         if not name:
             continue
+        if len(name) > ATTRIBUTE_NAME_CHARS:
+            raise ExchangeError(
+                too_long(
+                    f"The case “{shown(case)}” has an attribute whose name",
+                    name,
+                    ATTRIBUTE_NAME_CHARS,
+                )
+                + ". Nothing was imported."
+            )
         for child in value:
             if child.tag != f"{{{p}}}VariableRef" and child.text is not None:
-                attributes[name] = child.text.strip()
+                text = child.text.strip()
+                if len(text) > ATTRIBUTE_VALUE_CHARS:
+                    raise ExchangeError(
+                        too_long(
+                            f"The case “{shown(case)}”, attribute “{shown(name)}”: its value",
+                            text,
+                            ATTRIBUTE_VALUE_CHARS,
+                        )
+                        + ". Nothing was imported."
+                    )
+                attributes[name] = text
     return attributes
+
+
+def _name(element: ET.Element, kind: str, limit: int) -> str:
+    """An item's name, refused (never cut short) if it is longer than Followup keeps."""
+    name = (element.get("name") or "").strip()
+    if len(name) > limit:
+        raise ExchangeError(
+            too_long(
+                f"The name of the {kind} “{shown(name)}” (GUID {element.get('guid', '')[:40]})",
+                name,
+                limit,
+            )
+            + ". Nothing was imported."
+        )
+    return name
 
 
 def _text_source(
@@ -348,7 +391,7 @@ def _text_source(
     warnings: list[str],
 ) -> SourceSpec:
     p = PROJECT_NS
-    name = (element.get("name") or "").strip()[:300] or f"Source {element.get('guid')}"
+    name = _name(element, "source", SOURCE_NAME_CHARS) or f"Source {element.get('guid')}"
     label = f"The source “{name}”"
     raw = element.findtext(f"{{{p}}}PlainTextContent")
     if raw is None:

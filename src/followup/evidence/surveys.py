@@ -23,6 +23,15 @@ from django.utils import timezone
 from followup.audit.log import diff, record, record_many, snapshot
 from followup.core.types import Actor
 from followup.core.uploads import UploadError, check_size
+from followup.evidence.limits import (
+    ATTRIBUTE_NAME_CHARS,
+    ATTRIBUTE_VALUE_CHARS,
+    CASE_NAME_CHARS,
+    SOURCE_NAME_CHARS,
+    has_control,
+    shown,
+    too_long,
+)
 from followup.evidence.models import Case, Source, SurveyUpload
 from followup.evidence.text import normalise
 from followup.indicators.reading import Table, TableError, read_table, staged_bytes, staged_table
@@ -80,7 +89,34 @@ def section(question: str, answer: str) -> str:
     return f"{question}\n{answer}"
 
 
-def plan_survey(table: Table, roles: dict[str, str]) -> SurveyPlan:
+def control_character(table: Table) -> str:
+    """Where the table holds a control character (a null byte, say), which no page shows back:
+    the first line and column, in words; empty if none does."""
+    for number, header in enumerate(table.headers, start=1):
+        if has_control(header):
+            return (
+                f"Line 1, column {number}: the heading contains a control character (a null "
+                "byte, say), which Followup does not accept; remove it and upload the file again"
+            )
+    for line, cells in table.rows:
+        for number, header in enumerate(table.headers, start=1):
+            if has_control(cells.get(header, "")):
+                return (
+                    f"Line {line}, column {number} ({shown(header)}): the cell contains a "
+                    "control character (a null byte, say), which Followup does not accept; "
+                    "remove it and upload the file again"
+                )
+        if has_control(cells.get("\0extra", "")):
+            return (
+                f"Line {line}: a cell past the last heading contains a control character; "
+                "remove it and upload the file again"
+            )
+    return ""
+
+
+def plan_survey(table: Table, roles: dict[str, str], title: str = "") -> SurveyPlan:
+    """What importing the table would create, with ``roles`` for its columns; ``title`` is the
+    survey's, which begins each case's and source's name."""
     plan = SurveyPlan()
     ids = [h for h in table.headers if roles.get(h) == "respondent"]
     questions = [h for h in table.headers if roles.get(h) == "question"]
@@ -89,8 +125,21 @@ def plan_survey(table: Table, roles: dict[str, str]) -> SurveyPlan:
         plan.errors.append("Choose exactly one column as the respondent id")
     if not questions:
         plan.errors.append("Choose at least one column as a free-text question")
+    for header in attributes:
+        if len(header) > ATTRIBUTE_NAME_CHARS:
+            plan.errors.append(
+                too_long(
+                    f"The attribute column “{shown(header)}”: its name",
+                    header,
+                    ATTRIBUTE_NAME_CHARS,
+                )
+            )
     if plan.errors:
         return plan
+    # A case is named "title: id" and a source "title: respondent id".
+    longest_id = min(
+        CASE_NAME_CHARS - len(f"{title}: "), SOURCE_NAME_CHARS - len(f"{title}: respondent ")
+    )
     seen: dict[str, int] = {}
     for line, cells in table.rows:
         if "\0extra" in cells:
@@ -108,6 +157,22 @@ def plan_survey(table: Table, roles: dict[str, str]) -> SurveyPlan:
             )
             continue
         seen[respondent] = line
+        if len(respondent) > longest_id:
+            plan.errors.append(
+                f"line {line}, column {ids[0]}: the respondent id “{shown(respondent)}” is "
+                f"{len(respondent):,} characters long; with the survey's title it may be at "
+                f"most {max(longest_id, 0):,}"
+            )
+            continue
+        long_value = next(
+            (a for a in attributes if len(cells.get(a, "")) > ATTRIBUTE_VALUE_CHARS), None
+        )
+        if long_value is not None:
+            plan.errors.append(
+                f"line {line}, column {shown(long_value)}: "
+                + too_long("the attribute value", cells[long_value], ATTRIBUTE_VALUE_CHARS)
+            )
+            continue
         answers = [(q, normalise(cells.get(q, ""))) for q in questions]
         text = "\n\n".join(section(q, a) for q, a in answers if a.strip())
         if "\x00" in text:
@@ -134,7 +199,7 @@ def import_survey(
     if upload.imported_at is not None:
         raise AlreadyImported
     try:
-        plan = plan_survey(read(upload), roles)
+        plan = plan_survey(read(upload), roles, upload.title)
     except TableError as error:
         raise ValidationError(str(error)) from None
     if plan.errors:
@@ -207,6 +272,9 @@ def stage_survey(
         raise ValidationError({"file": f"The file cannot be read: {error}"}) from None
     if not table.rows:
         raise ValidationError({"file": "The file has a header row but no answers"})
+    control = control_character(table)
+    if control:
+        raise ValidationError({"file": control})
     with transaction.atomic():
         upload = SurveyUpload.objects.create(
             partnership=partnership,

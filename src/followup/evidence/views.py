@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from followup.audit.log import last_deletion
+from followup.core.requestsize import takes_files
 from followup.core.tables import attachment
+from followup.core.uploads import SHOWN_PROBLEMS
 from followup.core.views import edit_page, form_page, gone_page, save_form
 from followup.evidence import actions, queries, surveys
 from followup.evidence.forms import (
@@ -61,6 +63,7 @@ def sources(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@takes_files
 @login_required
 def source_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
@@ -316,6 +319,7 @@ def code_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+@takes_files
 @login_required
 def survey_upload(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
@@ -363,6 +367,10 @@ def survey_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect("evidence:sources", slug)
     try:
         table = surveys.read(upload)
+        # Only an upload staged before these checks can hold a control character.
+        control = surveys.control_character(table)
+        if control:
+            raise TableError(control)
     except TableError as error:
         # Only an upload staged before tables were kept read once can get here.
         return render(
@@ -413,7 +421,8 @@ def survey_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "upload": upload,
             "columns": columns,
             "roles": surveys.ROLES,
-            "errors": errors,
+            "errors": errors[:SHOWN_PROBLEMS],
+            "more_errors": max(0, len(errors) - SHOWN_PROBLEMS),
             "rows": len(table.rows),
             "form": dated,
             "staged_days": settings.STAGED_UPLOAD_DAYS,
@@ -485,6 +494,7 @@ def quote_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("evidence:quotes", slug)
 
 
+@takes_files
 @login_required
 def exchange(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)

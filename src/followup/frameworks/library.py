@@ -171,14 +171,32 @@ def _digest(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
+MB = 1024 * 1024
+# A framework library file: the largest bundled one is well under 1 MB.
+MAX_LIBRARY_BYTES = 10 * MB
+
+
 def parse_file(path: Path | str) -> dict[str, Any]:
     """Read and validate a library file; raise LibraryFileError listing every problem."""
     path = Path(path)
     name = path.name
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise LibraryFileError(name, [f"{name}: cannot read the file ({error})."]) from None
+        with path.open("rb") as handle:
+            data = handle.read(MAX_LIBRARY_BYTES + 1)
+    except OSError as error:
+        raise LibraryFileError(
+            name, [f"{name}: cannot read the file ({error.strerror})."]
+        ) from None
+    if len(data) > MAX_LIBRARY_BYTES:
+        raise LibraryFileError(
+            name, [f"{name}: the file is larger than {MAX_LIBRARY_BYTES // MB} MB; split it."]
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise LibraryFileError(
+            name, [f"{name}: the file must be UTF-8 text (byte {error.start + 1} is not)."]
+        ) from None
     return parse_text(text, name)
 
 

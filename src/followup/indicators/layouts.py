@@ -77,7 +77,12 @@ def load_mapping(text: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ValueError(f"the mapping is not valid YAML: {error}") from None
+        # In plain words: what the reader found wrong, and where; never its own wording.
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ValueError(
+            f"the mapping is not valid YAML{where}: check its indentation, colons and quotes"
+        ) from None
     if (
         not isinstance(data, dict)
         or not isinstance(data.get("elements"), list)

@@ -21,6 +21,7 @@ from typing import Any
 
 from followup.core.uploads import (
     MAX_TABLE_CELLS,
+    MAX_TABLE_COLUMNS,
     MAX_XLSX_CELLS,
     XLSX,
     UploadError,
@@ -28,9 +29,14 @@ from followup.core.uploads import (
 )
 
 # The command line reads the operator's own files: larger caps, the same archive budget.
+COMMAND_LINE_BYTES = 100 * 1024 * 1024
 COMMAND_LINE_CELLS = 20_000_000
 COMMAND_LINE_XLSX_CELLS = 2_000_000
 _STAGED = b"followup-table/1\n"
+# What the csv module refuses: a cell longer than its field limit (131,072 characters).
+_CSV_PROBLEM = (
+    f"a cell is longer than {csv.field_size_limit():,} characters, or its quotes are unbalanced"
+)
 
 
 class TableError(ValueError):
@@ -65,6 +71,21 @@ def read_table(data: bytes, filename: str, *, command_line: bool = False) -> Tab
     raise TableError(f"{filename}: expected a .csv or .xlsx file")
 
 
+def _too_wide(line: int, columns: int) -> TableError:
+    return TableError(
+        f"line {line} has {columns:,} columns; Followup reads at most {MAX_TABLE_COLUMNS:,}: "
+        "leave out the columns not needed, or split the table"
+    )
+
+
+def _width(values: Any) -> int:
+    """How many columns a row really fills: up to its last cell with a value."""
+    width = len(values)
+    while width and (values[width - 1] is None or values[width - 1] == ""):
+        width -= 1
+    return width
+
+
 def _too_many(limit: int, kind: str) -> TableError:
     advice = "split it" if kind == "CSV file" else "save the sheet as CSV, or split it"
     return TableError(f"the {kind} has more than {limit:,} cells; {advice}")
@@ -79,11 +100,14 @@ def _read_csv(data: bytes, limit: int) -> Table:
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        headers = [h.strip() for h in next(reader)]
+        first = next(reader)
+        if len(first) > MAX_TABLE_COLUMNS:
+            raise _too_wide(1, _width(first))
+        headers = [h.strip() for h in first]
     except StopIteration:
         raise TableError("the file is empty") from None
-    except csv.Error as error:
-        raise TableError(f"line 1: {error}") from None
+    except csv.Error:
+        raise TableError(f"line 1: {_CSV_PROBLEM}") from None
     rows = []
     width = len(headers)
     cells_read = width
@@ -92,14 +116,16 @@ def _read_csv(data: bytes, limit: int) -> Table:
             cells_read += len(record)
             if cells_read > limit:
                 raise _too_many(limit, "CSV file")
+            if len(record) > MAX_TABLE_COLUMNS and _width(record) > MAX_TABLE_COLUMNS:
+                raise _too_wide(reader.line_num, _width(record))
             if len(record) > width:
                 rows.append((reader.line_num, _cells(headers, record)))
                 continue
             cells = {h: v.strip() for h, v in zip(headers, record, strict=False)}
             if any(cells.values()):
                 rows.append((reader.line_num, cells))
-    except csv.Error as error:
-        raise TableError(f"line {reader.line_num}: {error}") from None
+    except csv.Error:
+        raise TableError(f"line {reader.line_num}: {_CSV_PROBLEM}") from None
     return Table(headers, rows)
 
 
@@ -127,17 +153,19 @@ def _read_xlsx(data: bytes, limit: int) -> Table:
         raise TableError(str(error)) from None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
+    except Exception:  # openpyxl raises many kinds for a damaged file
         raise TableError(
-            f"the file is not a readable XLSX workbook ({type(error).__name__})"
+            "the file is not a readable XLSX workbook: it is damaged, or not a workbook saved "
+            "by a spreadsheet program; save it again, or save the sheet as CSV"
         ) from None
     try:
         return _sheet_rows(book, limit)
     except TableError:
         raise
-    except Exception as error:  # a damaged or hostile sheet: XML errors, entities, bad values
+    except Exception:  # a damaged or hostile sheet: XML errors, entities, bad values
         raise TableError(
-            f"the first sheet of the workbook cannot be read ({type(error).__name__})"
+            "the first sheet of the workbook cannot be read: it is damaged, or holds something "
+            "other than cells of text, numbers and dates; save the sheet as CSV"
         ) from None
     finally:
         book.close()
@@ -146,7 +174,11 @@ def _read_xlsx(data: bytes, limit: int) -> Table:
 def _sheet_rows(book: Any, limit: int) -> Table:
     if not book.worksheets:
         raise TableError("the workbook has no sheet")
-    rows_iter = book.worksheets[0].iter_rows(values_only=True)
+    sheet = book.worksheets[0]
+    # The extent the sheet declares can lie: too small, and rows past it would be lost; too
+    # large, and every row would be padded out to it. Read the cells that are really there.
+    sheet.reset_dimensions()
+    rows_iter = sheet.iter_rows(values_only=True)
     headers: list[str] = []
     line = cells_read = 0
     for values in rows_iter:
@@ -154,6 +186,8 @@ def _sheet_rows(book: Any, limit: int) -> Table:
         cells_read += len(values)
         if cells_read > limit:
             raise _too_many(limit, "workbook")
+        if _width(values) > MAX_TABLE_COLUMNS:
+            raise _too_wide(line, _width(values))
         if any(v is not None and str(v).strip() for v in values):
             headers = [_cell(v) for v in values]
             break
@@ -167,6 +201,8 @@ def _sheet_rows(book: Any, limit: int) -> Table:
         cells_read += len(values)
         if cells_read > limit:
             raise _too_many(limit, "workbook")
+        if _width(values) > MAX_TABLE_COLUMNS:
+            raise _too_wide(line, _width(values))
         if not any(v is not None and str(v).strip() for v in values):
             continue
         rows.append((line, _cells(headers, list(values))))

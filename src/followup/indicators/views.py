@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from followup.core import disclosure
 from followup.core.disclosure import SUPPRESSED
+from followup.core.requestsize import takes_files
 from followup.core.tables import table_download
+from followup.core.uploads import SHOWN_PROBLEMS
 from followup.core.views import apply_errors, edit_page, form_page, save_form
 from followup.frameworks.models import QualityIndicator
 from followup.indicators import actions, queries
@@ -180,6 +182,7 @@ def download(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse
     return table_download(name, fmt, HEADERS, rows, sheet=indicator.code)
 
 
+@takes_files
 @login_required
 def upload(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
@@ -249,6 +252,8 @@ def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "partnership": staged.partnership,
             "upload": staged,
             "plan": plan,
+            "problems": plan.errors[:SHOWN_PROBLEMS] if plan else [],
+            "more_problems": max(0, len(plan.errors) - SHOWN_PROBLEMS) if plan else 0,
             "again": again,
             "caps": capabilities(request.user, staged.partnership),
             "staged_days": settings.STAGED_UPLOAD_DAYS,

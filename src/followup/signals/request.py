@@ -123,6 +123,10 @@ def _length(values: Any) -> int:
     return len(values) if isinstance(values, list) else -1
 
 
+# The longest request read: the file (or standard input) is read only this far and one more.
+MAX_REQUEST_CHARS = 10_000_000
+
+
 def main(
     path: str | None,
     stdin: TextIO = sys.stdin,
@@ -132,12 +136,22 @@ def main(
     """Read a request from ``path`` (or standard input when None or '-') and print the result."""
     try:
         if path in (None, "-"):
-            text = stdin.read()
+            text = stdin.read(MAX_REQUEST_CHARS + 1)
         else:
             with open(str(path), encoding="utf-8") as handle:
-                text = handle.read()
+                text = handle.read(MAX_REQUEST_CHARS + 1)
     except OSError as error:
         print(f"signals: cannot read {path}: {error.strerror}", file=stderr)
+        return 2
+    except UnicodeDecodeError:
+        print(f"signals: {path} is not UTF-8 text; save the request as UTF-8", file=stderr)
+        return 2
+    if len(text) > MAX_REQUEST_CHARS:
+        print(
+            f"signals: the request is longer than {MAX_REQUEST_CHARS:,} characters, the most "
+            "this command reads; split it",
+            file=stderr,
+        )
         return 2
     try:
         request = json.loads(text, parse_constant=_refuse_constant)
