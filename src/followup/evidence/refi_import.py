@@ -32,6 +32,7 @@ from followup.core.uploads import (
     open_archive,
     parse_xml,
 )
+from followup.evidence.limits import check_project
 from followup.evidence.refi import CODEBOOK_NS, PROJECT_NS, ExchangeError, schema_problems
 from followup.evidence.text import normalise, normalised_offsets
 
@@ -123,6 +124,8 @@ def _checked(xml: bytes, schema_name: str) -> ET.Element:
     except UploadError as error:
         raise ExchangeError(refused + str(error)) from None
     _drop_empty_sets(root)
+    if schema_name == "Project":
+        check_project(root)
     problems = schema_problems(root, schema_name)
     if problems:
         raise ExchangeError(refused + " ".join(problems))
