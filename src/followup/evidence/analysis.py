@@ -13,6 +13,7 @@ Definitions (the pages and downloads say the same):
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -81,6 +82,33 @@ def matrix(partnership: Partnership, attribute: str) -> Matrix:
     return result
 
 
+def overlaps(spans: list[tuple[int, int, int]]) -> dict[tuple[int, int], int]:
+    """For one source's codings, as (start, end, code): how many pairs of codings of two
+    different codes overlap, keyed both ways round ((a, b) and (b, a) hold the same count).
+
+    A sweep over the codings in order of start, keeping how many of each code are still open: a
+    coding meets every open coding of another code, so its pairs are counted in one step per
+    code open rather than one per coding. It costs time in proportion to the codings times the
+    codes open at once, never the square of the codings (16,000 codings of one passage took
+    minutes pairwise)."""
+    open_ends: list[tuple[int, int]] = []  # (end, code) of the codings still open: a heap
+    open_codes: dict[int, int] = {}  # code: how many of its codings are open
+    pairs: dict[tuple[int, int], int] = defaultdict(int)
+    for start, end, code in sorted(spans):
+        while open_ends and open_ends[0][0] <= start:
+            _, closed = heapq.heappop(open_ends)
+            open_codes[closed] -= 1
+            if not open_codes[closed]:
+                del open_codes[closed]
+        for other, count in open_codes.items():
+            if other != code:
+                pairs[(code, other)] += count
+                pairs[(other, code)] += count
+        heapq.heappush(open_ends, (end, code))
+        open_codes[code] = open_codes.get(code, 0) + 1
+    return pairs
+
+
 def cooccurrence(
     partnership: Partnership, *, source_ids: Iterable[int] | None = None
 ) -> tuple[list[Code], list[list[int]]]:
@@ -91,15 +119,9 @@ def cooccurrence(
     pairs: dict[tuple[int, int], int] = defaultdict(int)
     used: set[int] = set()
     for spans in by_source.values():
-        spans.sort()
-        for i, (start, end, code) in enumerate(spans):
-            used.add(code)
-            for other_start, other_end, other in spans[i + 1 :]:
-                if other_start >= end:
-                    break
-                if other != code and other_end > start:
-                    pairs[(code, other)] += 1
-                    pairs[(other, code)] += 1
+        used.update(code for _, _, code in spans)
+        for pair, count in overlaps(spans).items():
+            pairs[pair] += count
     codes = [code for code, _ in codebook(partnership) if code.pk in used]
     table = [[pairs[(a.pk, b.pk)] if a.pk != b.pk else 0 for b in codes] for a in codes]
     return codes, table
