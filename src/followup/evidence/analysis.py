@@ -17,8 +17,12 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from followup.evidence.models import Case, Code, Coding
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Least, Substr
+
+from followup.evidence.models import Case, Code, Coding, Source
 from followup.evidence.queries import codebook
 from followup.partnerships.models import Partnership
 
@@ -127,17 +131,38 @@ def cooccurrence(
     return codes, table
 
 
-def excerpts(partnership: Partnership, code: Code | None, filters: dict[str, str]) -> list[Coding]:
+def excerpts(
+    partnership: Partnership,
+    code: Code | None,
+    filters: dict[str, str],
+    *,
+    longest: int | None = None,
+) -> QuerySet[Coding]:
     """The passages coded with ``code`` (every code when None) in sources whose case has every
-    attribute value in ``filters`` (``NOT_RECORDED`` matches a missing value)."""
-    query = Coding.objects.filter(source__partnership=partnership).select_related(
-        "source__case", "code"
-    )
+    attribute value in ``filters`` (``NOT_RECORDED`` matches a missing value), in order of source
+    and place. Each carries its words as ``words`` (their first ``longest`` characters when
+    given), cut from the source's text by the database: no source's whole text is read, however
+    many passages it has, so a page or a streamed download of them costs what it shows."""
+    query = Coding.objects.filter(source__partnership=partnership)
+    if filters:
+        matching = [
+            source
+            for source, attrs in Source.objects.filter(partnership=partnership).values_list(
+                "pk", "case__attributes"
+            )
+            if all(
+                (str((attrs or {}).get(k) or "") or NOT_RECORDED) == v for k, v in filters.items()
+            )
+        ]
+        query = query.filter(source_id__in=matching)
     if code is not None:
         query = query.filter(code=code)
-    found = []
-    for coding in query.order_by("source__title", "start", "end"):
-        attrs = coding.source.case.attributes if coding.source.case else {}
-        if all((str(attrs.get(k) or "") or NOT_RECORDED) == v for k, v in filters.items()):
-            found.append(coding)
-    return found
+    length: Any = F("end") - F("start")
+    if longest is not None:
+        length = Least(length, Value(longest))
+    return (
+        query.select_related("source__case", "code")
+        .defer("source__text")
+        .annotate(words=Substr("source__text", F("start") + 1, length))
+        .order_by("source__title", "start", "end", "pk")
+    )
