@@ -4,7 +4,9 @@ its codings now stays under ``BOUND`` bytes, and its links reach every page, the
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
 from collections.abc import Callable
 from typing import Any
@@ -179,3 +181,45 @@ def test_four_times_the_sentences_take_less_than_eight_times_as_long_to_find():
 
     small, large = cpu(work(150_000)), cpu(work(600_000))
     assert large < RATIO * max(small, 0.005), (small, large)
+
+
+def test_every_page_of_excerpts_is_small_and_reaches_the_last(world, long_source):
+    client = world.client_for("lead")
+    code = long_source.partnership.codes.get(name="Theme 1")
+    url = reverse("evidence:excerpts", args=["home"]) + f"?code={code.pk}"
+    first = get(client, url)
+    assert "4000 excerpts: page 1 of 20, 1 to 200." in first
+    assert first.count('<blockquote class="followup-excerpt govuk-body">') == 200
+    assert "(the first 1000 characters: the whole passage is on its source" in first
+    pages = links(first, "Pages of excerpts")
+    assert sorted(pages) == ["Next", "Page 1", "Page 2", "Page 20"]
+    assert pages["Page 20"] == f"?code={code.pk}&page=20"
+    last = get(client, reverse("evidence:excerpts", args=["home"]) + pages["Page 20"])
+    assert "4000 excerpts: page 20 of 20, 3801 to 4000." in last
+    assert last.count('<blockquote class="followup-excerpt govuk-body">') == 200
+    # The download links carry the filter, not the page.
+    assert f'excerpts.csv?code={code.pk}"' in last
+
+
+def test_the_excerpts_download_streams_every_passage_whole(world):
+    lead = world.users["lead"]
+    partnership = world.home.partnership
+    words = "Support came late but it came. " * 200  # 6,200 characters
+    source = actions.create_source(
+        lead, partnership, {"title": "Whole", "kind": "document", "text": words}
+    )
+    code = actions.create_code(lead, partnership, {"name": "Late support"})
+    actions.code_spans(lead, source, code, [(0, 6_199), (31, 61)])
+    client = world.client_for("lead")
+    page = get(client, reverse("evidence:excerpts", args=["home"]) + f"?code={code.pk}")
+    assert "2 excerpts. " in page
+    assert "(the first 1000 characters" in page
+    response = client.get(
+        reverse("evidence:excerpts_download", args=["home", "csv"]) + f"?code={code.pk}"
+    )
+    assert response.streaming
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
+    assert [(row[0], row[1], row[-3], row[-2], row[-1]) for row in rows[1:]] == [
+        ("Late support", "Whole", "0", "6199", words[:6199]),
+        ("Late support", "Whole", "31", "61", "Support came late but it came."),
+    ]
