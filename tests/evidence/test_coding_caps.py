@@ -175,3 +175,35 @@ def test_coding_words_already_coded_at_the_limit_is_not_refused(source, settings
     settings.MAX_CODINGS_PER_SOURCE = 1
     actions.code_spans(lead, made, code, [(0, 4)])
     assert actions.code_spans(lead, made, code, [(0, 4)]) == []
+
+
+def test_the_documentation_states_the_limits_the_code_uses():
+    from pathlib import Path
+
+    from django.conf import settings as configured
+
+    from followup.evidence import views_analysis, views_source
+    from followup.evidence.text import PAGE_CHARACTERS, PAGE_SENTENCES
+
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    security = (docs / "security.md").read_text()
+    uploads = security.split("## Uploads", 1)[1].split("\n## ", 1)[0]
+    row = next(line for line in uploads.splitlines() if line.startswith("| Codings |"))
+    assert f"{configured.MAX_CODINGS_PER_SOURCE:,} in one source" in row
+    assert f"{configured.MAX_CODINGS_PER_IMPORT:,} in one REFI-QDA import" in row
+    pages = security.split("## Large evidence", 1)[1].split("\n## ", 1)[0]
+    for number in (
+        f"at most {PAGE_CHARACTERS:,} characters of its text in at most {PAGE_SENTENCES}",
+        f"at most\n{views_source.CODINGS_PER_PAGE} at a time",
+        f"first {views_source.EXCERPT_SHOWN} characters",
+        f"at most {views_analysis.EXCERPTS_PER_PAGE}\nexcerpts",
+        f"first {views_analysis.EXCERPT_SHOWN:,} characters",
+    ):
+        assert number in pages, number
+    configuration = (docs / "configuration.md").read_text()
+    assert f"| `FOLLOWUP_MAX_CODINGS_PER_SOURCE` | `{configured.MAX_CODINGS_PER_SOURCE}` |" in (
+        configuration
+    )
+    assert f"| `FOLLOWUP_MAX_CODINGS_PER_IMPORT` | `{configured.MAX_CODINGS_PER_IMPORT}` |" in (
+        configuration
+    )
