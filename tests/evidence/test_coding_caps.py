@@ -207,3 +207,13 @@ def test_the_documentation_states_the_limits_the_code_uses():
     assert f"| `FOLLOWUP_MAX_CODINGS_PER_IMPORT` | `{configured.MAX_CODINGS_PER_IMPORT}` |" in (
         configuration
     )
+
+
+def test_reading_the_16000_codings_project_is_refused_within_2_seconds_and_200_mb():
+    from followup.evidence.refi_import import read_qdpx
+
+    data = qdpx_overlapping(16_000)
+    cost = hostile.measure(lambda: read_qdpx(data))
+    assert cost.outcome == f"ExchangeError: {PER_SOURCE}"
+    assert cost.cpu < 2.0, cost
+    assert cost.memory < 200.0, cost
