@@ -223,3 +223,15 @@ def test_the_excerpts_download_streams_every_passage_whole(world):
         ("Late support", "Whole", "0", "6199", words[:6199]),
         ("Late support", "Whole", "31", "61", "Support came late but it came."),
     ]
+
+
+def test_the_pages_of_one_long_coding_show_its_first_thousand_characters(world, long_source):
+    client = world.client_for("lead")
+    coding = Coding.objects.filter(source=long_source).order_by("pk").first()
+    assert coding is not None
+    for url in (
+        reverse("evidence:coding_edit", args=["home", coding.pk]),
+        reverse("evidence:quote_create", args=["home", coding.pk]),
+    ):
+        page = get(client, url)
+        assert f"“{TEXT[:1000]}…”" in page

@@ -413,7 +413,7 @@ def quote_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         form,
         title="Propose a quote",
-        caption=f"“{coding.excerpt}”",
+        caption=f"“{coding.preview}”",
         back_url=reverse("evidence:source", args=[slug, coding.source_id]),
         partnership=partnership,
         submit_label="Propose the quote",

@@ -134,7 +134,7 @@ def coding_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         message="Coding saved.",
         then=lambda _: back,
         title="Change a coding",
-        caption=f"“{coding.excerpt}”",
+        caption=f"“{coding.preview}”",
         back_url=back,
         partnership=partnership,
     )
