@@ -190,14 +190,18 @@ def excerpts_page(request: HttpRequest, slug: str) -> HttpResponse:
     page, pages = paging.page_of(request, found, "page", EXCERPTS_PER_PAGE, "Pages of excerpts")
     download = request.GET.copy()
     download.pop("page", None)
-    context.update(
-        excerpts=page,
-        total=page.paginator.count,
-        pages=pages,
-        shown=EXCERPT_SHOWN,
-        query=download.urlencode(),
+    return render(
+        request,
+        "evidence/excerpts.html",
+        {
+            **context,
+            "excerpts": page,
+            "total": page.paginator.count,
+            "pages": pages,
+            "shown": EXCERPT_SHOWN,
+            "query": download.urlencode(),
+        },
     )
-    return render(request, "evidence/excerpts.html", context)
 
 
 @login_required
