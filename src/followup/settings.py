@@ -120,6 +120,9 @@ MAX_FORM_BYTES = 2_621_440  # 2.5 MB
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_FORM_BYTES
 # Days a staged upload (a survey or data file awaiting its import) is kept before it is purged.
 STAGED_UPLOAD_DAYS = env_int("FOLLOWUP_STAGED_UPLOAD_DAYS", 7, minimum=1)
+# What one source and one REFI-QDA import may hold: codings beyond these are refused, whole file.
+MAX_CODINGS_PER_SOURCE = env_int("FOLLOWUP_MAX_CODINGS_PER_SOURCE", 2_000, minimum=1)
+MAX_CODINGS_PER_IMPORT = env_int("FOLLOWUP_MAX_CODINGS_PER_IMPORT", 20_000, minimum=1)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

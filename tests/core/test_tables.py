@@ -92,7 +92,7 @@ def test_no_cell_header_or_note_of_a_download_starts_a_formula(cells, name, note
             name, fmt, [name, *cells], [[*cells, 3, -2.5, None]], sheet=name, notes=[note]
         )
         if fmt == "csv":
-            rows = _read_csv(response.content)
+            rows = _read_csv(response.getvalue())
             _settled(rows)
             assert rows[1][-3:] == ["3", "-2.5", ""]  # numbers stay numbers
             assert all(line.startswith('"') for line in response.content.decode().splitlines()[:1])
@@ -174,9 +174,9 @@ def test_downloads_of_hostile_names_are_neither_formulas_nor_server_errors(world
             and "\r" not in response["Content-Disposition"]
         )
         if url.split("?")[0].endswith(".csv"):
-            rows = _read_csv(response.content)
+            rows = _read_csv(response.getvalue())
             _settled(rows)
         else:
-            rows = _read_xlsx(response.content)
+            rows = _read_xlsx(response.getvalue())
             _settled(rows)
         assert any('HYPERLINK("http://x","y")' in str(cell) for row in rows for cell in row), url

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,12 +85,43 @@ def table_download(
     notes: Sequence[str] = (),
 ) -> HttpResponse:
     """``name.csv`` or ``name.xlsx``; ``notes`` go on a second sheet "About" of the workbook."""
+    response = _download(name, fmt, headers, rows, sheet=sheet, notes=notes, stream=False)
+    assert isinstance(response, HttpResponse)
+    return response
+
+
+def streamed_table_download(
+    name: str,
+    fmt: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet: str = "Data",
+    notes: Sequence[str] = (),
+) -> HttpResponseBase:
+    """``table_download`` for a table that may be long (every excerpt of a partnership): the CSV
+    is sent row by row as ``rows`` yields them, and the workbook is written in openpyxl's
+    write-only mode, which keeps its rows in a temporary file rather than in memory."""
+    return _download(name, fmt, headers, rows, sheet=sheet, notes=notes, stream=True)
+
+
+def _download(
+    name: str,
+    fmt: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet: str,
+    notes: Sequence[str],
+    stream: bool,
+) -> HttpResponseBase:
     header = [safe_cell(h) for h in headers]
+    response: HttpResponse | StreamingHttpResponse
     if fmt == "xlsx":
         from openpyxl import Workbook
 
-        book = Workbook()
-        first = book.active
+        book = Workbook(write_only=stream)
+        first = book.create_sheet() if stream else book.active
         assert first is not None
         first.title = _sheet_title(sheet)
         _append(first, header)
@@ -102,6 +134,10 @@ def table_download(
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    elif stream:
+        response = StreamingHttpResponse(
+            _csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+        )
     else:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
@@ -112,8 +148,31 @@ def table_download(
     return response
 
 
+def _csv_lines(header: list[Any], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """The CSV a line at a time, written as ``table_download`` writes it whole."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in itertools.chain([header], ([safe_cell(v) for v in row] for row in rows)):
+        writer.writerow(row)
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+
+
 def _append(sheet: Any, values: list[Any]) -> None:
     """A row of the sheet, every text cell stored as text (never a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+    if isinstance(sheet, WriteOnlyWorksheet):
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+        return
     sheet.append(values)
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):

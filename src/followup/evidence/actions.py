@@ -6,6 +6,7 @@ import itertools
 import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -138,13 +139,18 @@ def code_spans(
     user_or_none = _user(user)
     with transaction.atomic():
         taken = set(Coding.objects.filter(source=source, code=code).values_list("start", "end"))
-        made = Coding.objects.bulk_create(
-            [
-                Coding(source=source, code=code, start=start, end=end, created_by=user_or_none)
-                for start, end in dict.fromkeys(spans)
-                if (start, end) not in taken
-            ]
-        )
+        new = [
+            Coding(source=source, code=code, start=start, end=end, created_by=user_or_none)
+            for start, end in dict.fromkeys(spans)
+            if (start, end) not in taken
+        ]
+        cap = settings.MAX_CODINGS_PER_SOURCE
+        if new and Coding.objects.filter(source=source).count() + len(new) > cap:
+            raise ValidationError(
+                f"This source would have more than {cap:,} codings, the most a source may have "
+                "(FOLLOWUP_MAX_CODINGS_PER_SOURCE): nothing was coded."
+            )
+        made = Coding.objects.bulk_create(new)
         record_many(
             user,
             "coding.create",

@@ -17,6 +17,7 @@ from django.db import transaction
 from followup.audit.log import diff, record_many, snapshot
 from followup.core import writes
 from followup.core.types import Actor, CommandLine
+from followup.evidence.coding_caps import check_codings
 from followup.evidence.models import Case, Code, Coding, Source
 from followup.evidence.refi import ExchangeError
 from followup.evidence.refi_import import CodeSpec, Exchange
@@ -40,6 +41,7 @@ def import_exchange(user: Actor, partnership: Partnership, exchange: Exchange) -
     the command line's operator, who already holds the database, or a member who may code."""
     if not isinstance(user, CommandLine):
         require(user, partnership, Capability.CODE_EVIDENCE)
+    check_codings((source.name, len(source.codings)) for source in exchange.sources)
     counts = {"codes": 0, "sources": 0, "cases": 0, "codings": 0}
     codes: dict[uuid.UUID, Code] = {}
     with transaction.atomic():

@@ -13,11 +13,16 @@ Definitions (the pages and downloads say the same):
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from followup.evidence.models import Case, Code, Coding
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Least, Substr
+
+from followup.evidence.models import Case, Code, Coding, Source
 from followup.evidence.queries import codebook
 from followup.partnerships.models import Partnership
 
@@ -81,6 +86,33 @@ def matrix(partnership: Partnership, attribute: str) -> Matrix:
     return result
 
 
+def overlaps(spans: list[tuple[int, int, int]]) -> dict[tuple[int, int], int]:
+    """For one source's codings, as (start, end, code): how many pairs of codings of two
+    different codes overlap, keyed both ways round ((a, b) and (b, a) hold the same count).
+
+    A sweep over the codings in order of start, keeping how many of each code are still open: a
+    coding meets every open coding of another code, so its pairs are counted in one step per
+    code open rather than one per coding. It costs time in proportion to the codings times the
+    codes open at once, never the square of the codings (16,000 codings of one passage took
+    minutes pairwise)."""
+    open_ends: list[tuple[int, int]] = []  # (end, code) of the codings still open: a heap
+    open_codes: dict[int, int] = {}  # code: how many of its codings are open
+    pairs: dict[tuple[int, int], int] = defaultdict(int)
+    for start, end, code in sorted(spans):
+        while open_ends and open_ends[0][0] <= start:
+            _, closed = heapq.heappop(open_ends)
+            open_codes[closed] -= 1
+            if not open_codes[closed]:
+                del open_codes[closed]
+        for other, count in open_codes.items():
+            if other != code:
+                pairs[(code, other)] += count
+                pairs[(other, code)] += count
+        heapq.heappush(open_ends, (end, code))
+        open_codes[code] = open_codes.get(code, 0) + 1
+    return pairs
+
+
 def cooccurrence(
     partnership: Partnership, *, source_ids: Iterable[int] | None = None
 ) -> tuple[list[Code], list[list[int]]]:
@@ -91,31 +123,46 @@ def cooccurrence(
     pairs: dict[tuple[int, int], int] = defaultdict(int)
     used: set[int] = set()
     for spans in by_source.values():
-        spans.sort()
-        for i, (start, end, code) in enumerate(spans):
-            used.add(code)
-            for other_start, other_end, other in spans[i + 1 :]:
-                if other_start >= end:
-                    break
-                if other != code and other_end > start:
-                    pairs[(code, other)] += 1
-                    pairs[(other, code)] += 1
+        used.update(code for _, _, code in spans)
+        for pair, count in overlaps(spans).items():
+            pairs[pair] += count
     codes = [code for code, _ in codebook(partnership) if code.pk in used]
     table = [[pairs[(a.pk, b.pk)] if a.pk != b.pk else 0 for b in codes] for a in codes]
     return codes, table
 
 
-def excerpts(partnership: Partnership, code: Code | None, filters: dict[str, str]) -> list[Coding]:
+def excerpts(
+    partnership: Partnership,
+    code: Code | None,
+    filters: dict[str, str],
+    *,
+    longest: int | None = None,
+) -> QuerySet[Coding]:
     """The passages coded with ``code`` (every code when None) in sources whose case has every
-    attribute value in ``filters`` (``NOT_RECORDED`` matches a missing value)."""
-    query = Coding.objects.filter(source__partnership=partnership).select_related(
-        "source__case", "code"
-    )
+    attribute value in ``filters`` (``NOT_RECORDED`` matches a missing value), in order of source
+    and place. Each carries its words as ``words`` (their first ``longest`` characters when
+    given), cut from the source's text by the database: no source's whole text is read, however
+    many passages it has, so a page or a streamed download of them costs what it shows."""
+    query = Coding.objects.filter(source__partnership=partnership)
+    if filters:
+        matching = [
+            source
+            for source, attrs in Source.objects.filter(partnership=partnership).values_list(
+                "pk", "case__attributes"
+            )
+            if all(
+                (str((attrs or {}).get(k) or "") or NOT_RECORDED) == v for k, v in filters.items()
+            )
+        ]
+        query = query.filter(source_id__in=matching)
     if code is not None:
         query = query.filter(code=code)
-    found = []
-    for coding in query.order_by("source__title", "start", "end"):
-        attrs = coding.source.case.attributes if coding.source.case else {}
-        if all((str(attrs.get(k) or "") or NOT_RECORDED) == v for k, v in filters.items()):
-            found.append(coding)
-    return found
+    length: Any = F("end") - F("start")
+    if longest is not None:
+        length = Least(length, Value(longest))
+    return (
+        query.select_related("source__case", "code")
+        .defer("source__text")
+        .annotate(words=Substr("source__text", F("start") + 1, length))
+        .order_by("source__title", "start", "end", "pk")
+    )

@@ -11,7 +11,7 @@ from followup.core.uploads import MAX_TEXT_CHARS, UploadError, check_size
 from followup.evidence.extract import ExtractError, extract_text
 from followup.evidence.limits import ATTRIBUTE_NAME_CHARS, ATTRIBUTE_VALUE_CHARS, too_long
 from followup.evidence.models import Case, Code, Source
-from followup.evidence.text import sentences
+from followup.evidence.text import Span
 from followup.frameworks.models import QualityIndicator
 from followup.inspections.models import Recommendation
 from followup.partnerships.models import Partnership
@@ -74,11 +74,13 @@ class CodingForm(StrictForm):
     )
     code = ModelChoiceField(queryset=Code.objects.none(), label="Code", empty_label="Choose a code")
 
-    def __init__(self, *args: Any, source: Source, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, source: Source, shown: list[Span], **kwargs: Any) -> None:
+        """``shown``: the sentences on the page the form is on (a long text is shown a page at a
+        time), the only ones it accepts."""
         super().__init__(*args, **kwargs)
         spans = self.fields["spans"]
         assert isinstance(spans, forms.MultipleChoiceField)
-        spans.choices = [(f"{s.start}-{s.end}", s.text) for s in sentences(source.text)]
+        spans.choices = [(f"{s.start}-{s.end}", s.text) for s in shown]
         codes = Code.objects.filter(partnership=source.partnership).order_by("name", "pk")
         self.fields["code"].queryset = codes  # type: ignore[attr-defined]
 

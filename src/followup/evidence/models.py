@@ -187,6 +187,13 @@ class Coding(models.Model):
     def excerpt(self) -> str:
         return self.source.text[self.start : self.end]
 
+    @property
+    def preview(self) -> str:
+        """The first 1,000 characters of the excerpt, with "…" when there are more: a coding may
+        span the whole of a long text, too much for the caption of a page."""
+        end = min(self.end, self.start + 1_000)
+        return self.source.text[self.start : end] + ("…" if end < self.end else "")
+
 
 class Quote(models.Model):
     """An excerpt proposed for publication, redacted, and approved before any report may use it.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from followup.evidence.models import Case, Code, Coding, Quote, Source, SurveyUpload
@@ -20,12 +20,26 @@ def sources_of(partnership: Partnership) -> QuerySet[Source]:
 
 def source_for(user: AnyUser, slug: str, pk: int) -> Source:
     partnership = partnership_for(user, slug)
-    return get_object_or_404(
-        Source.objects.filter(partnership=partnership).prefetch_related(
-            Prefetch("codings", queryset=Coding.objects.select_related("code"))
-        ),
-        pk=pk,
-    )
+    return get_object_or_404(Source.objects.filter(partnership=partnership), pk=pk)
+
+
+def codings_within(source: Source, start: int, end: int) -> QuerySet[Coding]:
+    """The source's codings that share a character with ``text[start:end]``, in order of place
+    (of every coding when the text is empty)."""
+    query = source.codings.select_related("code").order_by("start", "end", "code__name", "pk")
+    return query.filter(start__lt=end, end__gt=start) if end > start else query
+
+
+def names_on_spans(source: Source, start: int, end: int) -> dict[tuple[int, int], list[str]]:
+    """The names of the codes on each span lying wholly inside ``text[start:end]``."""
+    found: dict[tuple[int, int], list[str]] = {}
+    for a, b, name in (
+        source.codings.filter(start__gte=start, end__lte=end)
+        .order_by("start", "end", "code__name")
+        .values_list("start", "end", "code__name")
+    ):
+        found.setdefault((a, b), []).append(name)
+    return found
 
 
 def coding_for(user: AnyUser, slug: str, pk: int) -> Coding:

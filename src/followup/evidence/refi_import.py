@@ -32,6 +32,7 @@ from followup.core.uploads import (
     open_archive,
     parse_xml,
 )
+from followup.evidence.coding_caps import check_project
 from followup.evidence.limits import (
     ATTRIBUTE_NAME_CHARS,
     ATTRIBUTE_VALUE_CHARS,
@@ -132,6 +133,8 @@ def _checked(xml: bytes, schema_name: str) -> ET.Element:
     except UploadError as error:
         raise ExchangeError(refused + str(error)) from None
     _drop_empty_sets(root)
+    if schema_name == "Project":
+        check_project(root)
     problems = schema_problems(root, schema_name)
     if problems:
         raise ExchangeError(refused + " ".join(problems))

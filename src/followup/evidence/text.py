@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")
@@ -29,21 +30,89 @@ class Span:
 
 def sentences(text: str) -> list[Span]:
     """The text cut into sentences (and lines): spans without their surrounding whitespace."""
-    spans: list[Span] = []
+    return [Span(start, end, text[start:end]) for start, end in _bounds(text)]
+
+
+def _bounds(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence, as ``sentences`` finds them, without copying the words."""
     position = 0
     for boundary in _SENTENCE_END.finditer(text):
-        spans.extend(_trimmed(text, position, boundary.start()))
+        yield from _trimmed(text, position, boundary.start())
         position = boundary.end()
-    spans.extend(_trimmed(text, position, len(text)))
-    return spans
+    yield from _trimmed(text, position, len(text))
 
 
-def _trimmed(text: str, start: int, end: int) -> list[Span]:
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return [Span(start, end, text[start:end])] if end > start else []
+    if end > start:
+        yield start, end
+
+
+def _pieces(text: str, longest: int) -> Iterator[tuple[int, int]]:
+    """The sentences, with one longer than ``longest`` cut into pieces (at a space in the second
+    half of each piece where there is one, else at ``longest``)."""
+    for start, end in _bounds(text):
+        while end - start > longest:
+            cut = text.rfind(" ", start + longest // 2, start + longest)
+            cut = cut if cut > start else start + longest
+            yield from _trimmed(text, start, cut)
+            start = cut
+            while start < end and text[start].isspace():
+                start += 1
+        yield from _trimmed(text, start, end)
+
+
+# A page of a source's text: at most this many characters, and this many sentences.
+PAGE_CHARACTERS = 10_000
+PAGE_SENTENCES = 200
+
+
+@dataclass(frozen=True)
+class TextPage:
+    number: int  # from 1, at most ``count``
+    count: int
+    start: int  # the page's window of the text: text[start:end]
+    end: int
+    sentences: list[Span]
+
+
+def text_page(
+    text: str,
+    number: int,
+    *,
+    characters: int = PAGE_CHARACTERS,
+    most: int = PAGE_SENTENCES,
+) -> TextPage:
+    """Page ``number`` (the last if there are fewer) of the text cut into pages of whole
+    sentences, at most ``characters`` characters and ``most`` sentences each; a longer sentence
+    is cut into pieces. Found in one pass over the text, keeping only that page's sentences, so
+    a long text costs time in proportion to its length and memory in proportion to a page."""
+    count, pieces, first = 1, 0, -1  # the current page: its number, pieces, first start
+    window_start, window_end = 0, len(text)  # the wanted page's window
+    found: list[tuple[int, int]] = []
+    for start, stop in _pieces(text, characters):
+        if pieces and (pieces >= most or stop - first > characters):
+            if count == number:
+                window_end = start
+            count, pieces = count + 1, 0
+            if count <= number:
+                window_start, found = start, []
+        if not pieces:
+            first = start
+        pieces += 1
+        if count <= number:
+            found.append((start, stop))
+    number = max(1, min(number, count))
+    return TextPage(
+        number=number,
+        count=count,
+        start=window_start,
+        end=window_end,
+        sentences=[Span(a, b, text[a:b]) for a, b in found],
+    )
 
 
 # A run of this many characters with no safe place to cut is refused when positions are mapped.

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from followup.evidence import views, views_analysis, views_coding
+from followup.evidence import views, views_analysis, views_coding, views_source
 
 app_name = "evidence"
 urlpatterns = [
     path("p/<slug:slug>/evidence/", views.sources, name="sources"),
     path("p/<slug:slug>/evidence/sources/new/", views.source_create, name="source_create"),
-    path("p/<slug:slug>/evidence/sources/<int:pk>/", views.source_detail, name="source"),
+    path("p/<slug:slug>/evidence/sources/<int:pk>/", views_source.source_detail, name="source"),
     path("p/<slug:slug>/evidence/surveys/new/", views.survey_upload, name="survey_upload"),
     path("p/<slug:slug>/evidence/surveys/<int:pk>/", views.survey_preview, name="survey_preview"),
     path(

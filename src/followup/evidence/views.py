@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from followup.audit.log import last_deletion
+from followup.core import paging
 from followup.core.requestsize import takes_files
 from followup.core.tables import attachment
 from followup.core.uploads import SHOWN_PROBLEMS
@@ -19,12 +20,10 @@ from followup.core.views import edit_page, form_page, gone_page, save_form
 from followup.evidence import actions, queries, surveys
 from followup.evidence.forms import (
     CodeForm,
-    CodingForm,
     DeleteCodeForm,
     ExchangeForm,
     MergeForm,
     QuoteForm,
-    SelectionForm,
     SourceForm,
     SurveyDateForm,
     SurveyForm,
@@ -32,7 +31,6 @@ from followup.evidence.forms import (
 from followup.evidence.models import Code, Source
 from followup.evidence.refi import ExchangeError, codebook_xml, project_qdpx
 from followup.evidence.refi_import import import_summary, read_qdc, read_qdpx
-from followup.evidence.text import sentences
 from followup.frameworks.models import Framework
 from followup.indicators.reading import TableError
 from followup.partnerships.access import (
@@ -92,43 +90,6 @@ def source_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """A source's words: for those who code or approve evidence (403 for viewers)."""
-    source = queries.source_for(request.user, slug, pk)
-    require(request.user, source.partnership, Capability.READ_EVIDENCE)
-    caps = capabilities(request.user, source.partnership)
-    form = CodingForm(request.POST if request.method == "POST" else None, source=source)
-    if request.method == "POST":
-        require(request.user, source.partnership, Capability.CODE_EVIDENCE)
-        done = save_form(
-            request,
-            form,
-            lambda data: actions.code_spans(request.user, source, data["code"], data["spans"]),
-            message="Coded.",
-            then=lambda _: reverse("evidence:source", args=[slug, pk]),
-        )
-        if done is not None:
-            return done
-    codings = list(source.codings.all())
-    by_span: dict[tuple[int, int], list[str]] = {}
-    for coding in codings:
-        by_span.setdefault((coding.start, coding.end), []).append(coding.code.name)
-    return render(
-        request,
-        "evidence/source_detail.html",
-        {
-            "partnership": source.partnership,
-            "caps": caps,
-            "source": source,
-            "form": form,
-            "codings": codings,
-            "sentences": [(s, by_span.get((s.start, s.end), [])) for s in sentences(source.text)],
-            "selection_form": SelectionForm(source=source),
-        },
-    )
-
-
-@login_required
 @require_POST
 def coding_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     coding = queries.coding_for(request.user, slug, pk)
@@ -139,7 +100,7 @@ def coding_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Coding removed.")
-    return redirect("evidence:source", slug, source.pk)
+    return redirect(paging.on_page(request, reverse("evidence:source", args=[slug, source.pk])))
 
 
 @login_required
@@ -461,7 +422,7 @@ def quote_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         form,
         title="Propose a quote",
-        caption=f"“{coding.excerpt}”",
+        caption=f"“{coding.preview}”",
         back_url=reverse("evidence:source", args=[slug, coding.source_id]),
         partnership=partnership,
         submit_label="Propose the quote",

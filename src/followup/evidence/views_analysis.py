@@ -6,14 +6,15 @@ Excerpts are original words: for those who code or approve evidence (``read_evid
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import render
 
-from followup.core import disclosure
-from followup.core.tables import table_download
+from followup.core import disclosure, paging
+from followup.core.tables import streamed_table_download, table_download
 from followup.evidence import analysis, queries
 from followup.evidence.disclosed import RESPONDENT_GROUP, evidence_for
 from followup.evidence.models import Code
@@ -171,43 +172,67 @@ def _excerpt_context(request: HttpRequest, slug: str) -> dict[str, Any]:
         "codes": queries.codebook(partnership),
         "code": code,
         "filters": filters,
-        "excerpts": analysis.excerpts(partnership, code, filters),
         "not_recorded": analysis.NOT_RECORDED,
     }
+
+
+# A page of excerpts: this many, each shown to this many characters (the downloads hold them all).
+EXCERPTS_PER_PAGE = 200
+EXCERPT_SHOWN = 1_000
 
 
 @login_required
 def excerpts_page(request: HttpRequest, slug: str) -> HttpResponse:
     context = _excerpt_context(request, slug)
-    context["query"] = request.GET.urlencode()
-    return render(request, "evidence/excerpts.html", context)
+    found = analysis.excerpts(
+        context["partnership"], context["code"], context["filters"], longest=EXCERPT_SHOWN
+    )
+    page, pages = paging.page_of(request, found, "page", EXCERPTS_PER_PAGE, "Pages of excerpts")
+    download = request.GET.copy()
+    download.pop("page", None)
+    return render(
+        request,
+        "evidence/excerpts.html",
+        {
+            **context,
+            "excerpts": page,
+            "total": page.paginator.count,
+            "pages": pages,
+            "shown": EXCERPT_SHOWN,
+            "query": download.urlencode(),
+        },
+    )
 
 
 @login_required
-def excerpts_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+def excerpts_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponseBase:
+    """Every matching excerpt, whole: rows are read from the database a batch at a time and the
+    CSV is streamed as it is written, so the server holds a batch, not the table."""
     if fmt not in FORMATS:
         raise Http404("No such format.")
     context = _excerpt_context(request, slug)
     names = list(context["attributes"])
-    rows = []
-    for coding in context["excerpts"]:
-        attrs = coding.source.case.attributes if coding.source.case else {}
-        rows.append(
-            [
+    found = analysis.excerpts(context["partnership"], context["code"], context["filters"])
+
+    def rows() -> Iterator[list[Any]]:
+        for coding in found.iterator(chunk_size=200):
+            case = coding.source.case
+            attrs = case.attributes if case else {}
+            yield [
                 coding.code.name,
                 coding.source.title,
-                coding.source.case.name if coding.source.case else "",
+                case.name if case else "",
                 *[attrs.get(name, "") for name in names],
                 coding.start,
                 coding.end,
-                coding.excerpt,
+                coding.words,  # type: ignore[attr-defined]
             ]
-        )
-    return table_download(
+
+    return streamed_table_download(
         f"{slug}-excerpts",
         fmt,
         ["Code", "Source", "Case", *names, "Start", "End", "Excerpt"],
-        rows,
+        rows(),
         sheet="Excerpts",
         notes=[
             "Excerpts: original words, for analysis only. Publish only approved, redacted quotes.",

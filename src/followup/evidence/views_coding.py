@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from followup.core import paging
 from followup.core.views import apply_errors, edit_page, form_page, save_form
 from followup.evidence import actions, queries
 from followup.evidence.forms import CaseForm, CodingEditForm, SelectionForm, SourceDetailsForm
@@ -133,7 +134,7 @@ def coding_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         message="Coding saved.",
         then=lambda _: back,
         title="Change a coding",
-        caption=f"“{coding.excerpt}”",
+        caption=f"“{coding.preview}”",
         back_url=back,
         partnership=partnership,
     )
@@ -161,7 +162,7 @@ def code_selection(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 request,
                 f"Coded the selected words with {len(data['codes'])} code{'s' if len(data['codes']) != 1 else ''}.",
             )
-            return redirect("evidence:source", slug, pk)
+            return redirect(paging.on_page(request, reverse("evidence:source", args=[slug, pk])))
     problems = [str(e) for errors in form.errors.values() for e in errors]
     messages.error(request, "Nothing was coded: " + " ".join(problems))
-    return redirect("evidence:source", slug, pk)
+    return redirect(paging.on_page(request, reverse("evidence:source", args=[slug, pk])))

@@ -1,8 +1,10 @@
 // Code any words: turn the reader's selection in the source text into code-point offsets.
-// The text element holds the source's text exactly, so counting code points (not UTF-16 units)
-// from its start gives the offsets Followup stores. Without JavaScript the form stays hidden and
-// sentences are coded from the list instead.
+// The text element holds the source's text, or a page of it, exactly, so counting code points
+// (not UTF-16 units) from its start gives the offsets Followup stores. Without JavaScript the
+// form stays hidden and sentences are coded from the list instead.
 const text = document.querySelector("[data-source-text]");
+// A long text is shown a page at a time: its element holds the page, which starts at data-offset.
+const base = text ? Number(text.dataset.offset || "0") : 0;
 const form = document.querySelector("[data-selection-form]");
 
 function codePoints(value) {
@@ -13,7 +15,7 @@ function offsetOf(node, offset) {
   const range = document.createRange();
   range.setStart(text, 0);
   range.setEnd(node, offset);
-  return codePoints(range.toString());
+  return base + codePoints(range.toString());
 }
 
 if (text && form) {
