@@ -102,3 +102,18 @@ def test_scotlands_totals_and_the_other_councils_do_not_give_shetlands_residenti
     pinned = {system.names[v]: ranges[v] for v in unknown.values() if ranges[v][0] == ranges[v][1]}
     assert pinned == {}
     assert ranges[unknown[RESIDENTIAL, "Shetland Islands"]][0] == 0
+
+
+def test_a_published_percentage_is_withheld_where_a_count_from_its_source_is(viewer):
+    """CHN9, the LGBF's share looked after in the community, is 85.71 for Shetland: with its
+    community count 24 it gave back the residential count 4 the residential measure withholds.
+    Followup cannot know CHN9 is a ratio, so it withholds it wherever a count from the same
+    source is."""
+    figures = _compared(viewer, "balance-of-care")
+    assert figures["Shetland Islands"] is None
+    assert figures["Scotland"] is None  # Scotland's residential count is withheld with Shetland's
+    assert figures["South Ayrshire"] == 90.33
+    lead = Client()
+    assert lead.login(username="lead", password="demo-password-for-tests")
+    compared = lead.get(_url("detail", "balance-of-care")).context["benchmark"]
+    assert {a.name: p.value for a, p in compared.group}["Shetland Islands"] == 85.71

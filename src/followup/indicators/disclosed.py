@@ -141,6 +141,7 @@ def withheld_figures(
         formulas=linked,
         also=also,
     )
+    figures |= relations.published_shares(values, every, figures)
     return Withheld(
         frozenset(figures),
         frozenset(formulas) | frozenset(p.pk for p in parts) | frozenset(by_rules),

@@ -13,6 +13,9 @@
   reader may guess (Scotland's total looked after, from one publication, is the community and
   residential counts of another), whether or not Followup was told of it.
 
+Besides, ``published_shares``: a figure that is not a count (a published percentage) is withheld
+where a count from the same source is, for the same area and period.
+
 Each is a ``disclosure.Formula`` (rule 7 of ``followup.core.disclosure``): Scotland's sum by rule
 6, like a derived element's; the others so that none shows all its figures but one.
 """
@@ -146,3 +149,25 @@ def coincidences(values: Mapping[Key, float], counts: Iterable[Key]) -> list[dis
                     keys = tuple((1, (e, area, period)) for e in parts)
                     formulas.append(disclosure.Formula((total, area, period), keys, known=False))
     return formulas
+
+
+def published_shares(
+    values: Mapping[Key, float], elements: Mapping[int, DataElement], withheld: Iterable[Key]
+) -> set[Key]:
+    """Figures imported as published that are not counts (a percentage such as the LGBF's
+    share looked after in the community) of an area and period where a count from the same
+    source is withheld: Followup cannot know that the figure is a ratio of those counts, so it
+    assumes it may be."""
+    hidden = {
+        (elements[e].source, area, period)
+        for e, area, period in withheld
+        if elements[e].is_count and elements[e].source
+    }
+    return {
+        (e, area, period)
+        for e, area, period in values
+        if not elements[e].is_count
+        and not elements[e].formula
+        and elements[e].source
+        and (elements[e].source, area, period) in hidden
+    }
