@@ -6,7 +6,10 @@ What is withheld (``[c]``) is decided once for all of a partnership's figures, b
 and the areas they are compared with, through ``followup.core.disclosure.protect_figures``. A
 small count is withheld whatever the measure's factor or denominator; so is a rate's numerator
 1 to the threshold short of its denominator; so is what a formula (a derived data element) would
-give back; and so is a figure a published report withheld, wherever the same figure is shown. A
+give back, or the other sums of ``followup.indicators.relations`` (Scotland as the sum of its
+councils, validation rules ``a + b == c``, counts that add up, and published percentages beside
+a withheld count of their source); and so is a figure a published report withheld, wherever the
+same figure is shown. A
 measure with any withheld figure has no chart, no statistical finding, no Making Data Count
 result, no change and no comparison with other areas for those who may not see small counts,
 since its centre line, limits and neighbours could give the figure away. Earlier releases'
