@@ -1,8 +1,8 @@
 """A viewer who gathers every count of a partnership's evidence they can reach, and works out
 what they can about each withheld one.
 
-The viewer downloads the codes-by-attribute table for every attribute (CSV) and the
-co-occurrence table, reads who we heard from and the themes in the progress review report, and
+The viewer downloads the codes-by-attribute table for every attribute (CSV) (a viewer has no
+table of codes used together: it is refused, as a published report has none), reads who we heard from and the themes in the progress review report, and
 reads the approved quotes (each names its code on the quotes page and its respondent group in the
 report). They know the rules as docs/reports.md states them. The unknowns, equations and bounds
 below are written from those rules and the meaning of the tables (every source has one value of
@@ -40,8 +40,6 @@ class Seen:
         default_factory=dict
     )  # attr -> code -> col -> fig
     heard: dict[str, dict[str, str]] = field(default_factory=dict)  # group -> kind or "All" -> fig
-    cooccurrence: list[list[str]] = field(default_factory=list)
-    co_codes: list[str] = field(default_factory=list)
     quoted: set[tuple[str, str]] = field(default_factory=set)  # (code name, group)
 
 
@@ -64,9 +62,9 @@ def gather(client: Client, partnership: Partnership, report: Report | None) -> S
         seen.matrices[name] = {
             row[0]: dict(zip(header[2:], row[2:], strict=True)) for row in rows[1:]
         }
-    rows = _csv(client, reverse("evidence:cooccurrence_download", args=[slug, "csv"]))
-    seen.cooccurrence = [row[1:] for row in rows[1:]]
-    seen.co_codes = [row[0] for row in rows[1:]]
+    assert (
+        client.get(reverse("evidence:cooccurrence_download", args=[slug, "csv"])).status_code == 403
+    )
     if report is not None and report.heard_from is not None:
         header = report.heard_from.header
         for row in report.heard_from.rows:
@@ -152,34 +150,6 @@ def read(seen: Seen, t: int) -> Reading:
             else:
                 system.equal([*terms, (withheld[total], -1)], -rest)
 
-    # Codes used together: the sources that raised both codes of a pair, so at most each
-    # code's total, the same figure either way round; a [c] is 1 to t where both codes' totals
-    # are shown, and may be any count where either is withheld.
-    for i, co_row in enumerate(seen.cooccurrence):
-        for j, text in enumerate(co_row):
-            if i == j:
-                continue
-            pair = [totals[seen.co_codes[i]], totals[seen.co_codes[j]]]
-            name = f"co-occurrence {i},{j}"
-            if text == C:
-                small = all(isinstance(total, int) for total in pair)
-                withheld[name] = system.unknown(1 if small else 0, t if small else None, name)
-                if (twin := withheld.get(f"co-occurrence {j},{i}")) is not None:
-                    system.equal([(withheld[name], 1), (twin, -1)], 0)
-            for total in pair:
-                if isinstance(total, int) and text != C:
-                    continue
-                slack = system.unknown(0, None, f"{name} short of {total}")
-                terms = [(slack, 1)]
-                rest = 0
-                if text == C:
-                    terms.append((withheld[name], 1))
-                else:
-                    rest = int(text)
-                if isinstance(total, int):
-                    system.equal(terms, total - rest)
-                else:
-                    system.equal([*terms, (withheld[total], -1)], -rest)
     reading = Reading(system, withheld)
     found = system.ranges()
     reading.ranges = {name: found[var] for name, var in withheld.items()}

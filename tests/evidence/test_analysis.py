@@ -147,12 +147,16 @@ def test_excerpts_download_as_xlsx_with_attributes_and_formulas_made_harmless(wo
     assert len(rows) == 7
 
 
-def test_the_co_occurrence_table_downloads_as_csv(world, counted):
+def test_the_co_occurrence_table_downloads_as_csv_with_a_dash_for_a_code_with_itself(
+    world, counted
+):
     url = reverse("evidence:cooccurrence_download", args=["home", "csv"])
     rows = list(csv.reader(io.StringIO(world.client_for("lead").get(url).content.decode())))
     assert rows[0][0] == "Code"
     heard = next(r for r in rows if r[0] == "Heard")
     assert heard[rows[0].index("Safe")] == "2"
+    assert heard[rows[0].index("Heard")] == "–"
+    assert [row[i] for i, row in enumerate(rows) if i > 0] == ["–"] * (len(rows) - 1)
 
 
 def test_an_unknown_download_format_is_not_found(world, counted):

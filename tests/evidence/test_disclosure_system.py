@@ -86,21 +86,6 @@ def truth(partnership) -> dict[str, int]:
         found[f"heard: {group}"] = total.value
         for kind, figure in zip(heard.kinds, cells, strict=True):
             found[f"heard: {group}, {KINDS[kind]}"] = figure.value
-    # Codes used together, as a viewer's table counts them: the sources that raised both.
-    raised: dict[int, set[str]] = {}
-    for name, source in Coding.objects.filter(source__partnership=partnership).values_list(
-        "code__name", "source_id"
-    ):
-        raised.setdefault(source, set()).add(name)
-    used = [
-        row.code.name
-        for row in evidence.groups.rows
-        if any(row.code.name in codes for codes in raised.values())
-    ]
-    for i, a in enumerate(used):
-        for j, b in enumerate(used):
-            both = sum(1 for codes in raised.values() if {a, b} <= codes)
-            found[f"co-occurrence {i},{j}"] = both if i != j else 0
     return found
 
 
@@ -151,30 +136,24 @@ def test_the_recommendation_page_shows_a_viewer_the_same_figures_as_the_download
                 assert f"{group}: {text}" in page, (code, group)
 
 
-def test_a_viewers_codes_used_together_count_sources_like_every_other_table(world, survey):
-    """Co-occurrence counted overlapping passages, so a viewer comparing it with the tables of
-    sources learnt more than either says: a viewer now sees the sources that raised both codes,
-    protected like the rest, and a code whose total is withheld keeps its pairs withheld."""
+def test_a_viewer_gets_no_table_of_codes_used_together_on_the_page_or_as_a_download(world, survey):
+    """Sources that raised both codes, beside a 0 in a table by attribute, bounded a withheld
+    count; a published report has no such table, so a viewer has none either. Those who read
+    evidence still have it, overlapping passages counted."""
     partnership = survey.partnership
-    bus = Code.objects.get(partnership=partnership, name="Bus")
-    third = Source.objects.get(partnership=partnership, title="S3")
-    for start in range(1, 6):  # five more passages about the bus, all beside "Safe"
-        Coding.objects.create(source=third, code=bus, start=start, end=start + 10)
-    seen = gather(world.client_for("viewer"), partnership, None)
-    co = {
-        (a, b): seen.cooccurrence[i][j]
-        for i, a in enumerate(seen.co_codes)
-        for j, b in enumerate(seen.co_codes)
-    }
-    assert co[("Bus", "Safe")] == co[("Safe", "Bus")] == "10"  # ten sources, not 15 passages
-    assert co[("Heard", "Listened to")] == "[c]"  # two sources: small
-    assert co[("Tired", "Safe")] == "[c]"  # six, but the total of "Tired" is withheld
-    assert co[("Lonely", "Tired")] == "[c]"  # 0, withheld with the total of "Tired"
-    page = world.client_for("viewer").get(reverse("evidence:analysis", args=["home"]))
-    assert "Sources that raised both codes, by pair of codes" in page.content.decode()
-    reading = read(seen, 4)
-    for name, (smallest, largest) in reading.ranges.items():
-        assert largest is None or smallest < largest, (name, smallest, largest)
-    lead = evidence_for(partnership, exact=True)
-    names = [c.name for c in lead.co_codes]
-    assert lead.co_table[names.index("Bus")][names.index("Safe")].value == 15
+    viewer = world.client_for("viewer")
+    page = viewer.get(reverse("evidence:analysis", args=["home"])).content.decode()
+    assert "Codes used together" not in page
+    assert "co-occurrence." not in page
+    for fmt in ("csv", "xlsx"):
+        url = reverse("evidence:cooccurrence_download", args=["home", fmt])
+        refused = viewer.get(url)
+        assert refused.status_code == 403
+        assert "Codes" not in refused.content.decode()
+    assert evidence_for(partnership, exact=False).co_codes == []
+    lead = world.client_for("lead")
+    page = lead.get(reverse("evidence:analysis", args=["home"])).content.decode()
+    assert "Overlapping codings, by pair of codes" in page
+    lead_table = evidence_for(partnership, exact=True)
+    names = [c.name for c in lead_table.co_codes]
+    assert lead_table.co_table[names.index("Heard")][names.index("Listened to")].value == 2

@@ -183,7 +183,7 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     ),
     "evidence:coding_edit": (of("coding"), CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:matrix_download": (as_("csv"), READ, None),
-    "evidence:cooccurrence_download": (as_("xlsx"), READ, None),
+    "evidence:cooccurrence_download": (as_("xlsx"), READ_EVIDENCE, None),
     "evidence:excerpts": (slug, READ_EVIDENCE, None),
     "evidence:excerpts_download": (as_("csv"), READ_EVIDENCE, None),
     "evidence:code_edit": (of("code"), CODE_EVIDENCE, CODE_EVIDENCE),

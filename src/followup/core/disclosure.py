@@ -38,6 +38,11 @@ them) are decided by ``protect_figures``, by the same rules read for figures lin
    every figure it is worked out from is shown, the smallest non-zero of those is withheld too,
    so that the formula cannot give it back. This repeats until nothing changes, so every
    formula either shows all its figures or withholds its result and at least one part.
+7. Other sums a reader knows or may guess are read as formulas too: Scotland's count is its
+   councils' sum (by rule 6), and, more lightly, a validation rule ``a + b == c`` and one count
+   of an area and period equal to another or to the sum of two others: where exactly one of
+   their figures is withheld, the sum is withheld too (or, if that is the one, its smallest
+   non-zero part), so that no such sum shows all its figures but one.
 """
 
 from __future__ import annotations
@@ -284,6 +289,7 @@ class Formula:
 
     total: Hashable
     parts: tuple[tuple[int, Hashable], ...]
+    known: bool = True  # False: a sum a reader may guess or check, not one Followup works out
 
 
 def protect_figures(
@@ -314,11 +320,28 @@ def protect_figures(
             withheld.add(bottom)
     known: Mapping[Any, float] = values
     linked = [f for f in formulas if f.total in known and all(k in known for _, k in f.parts)]
+    # Known formulas first, to their fixpoint; then a guessed sum only where that leaves it
+    # one figure short, so that it withholds no more than it must.
+    while _settle([f for f in linked if f.known], withheld, known) | _settle(
+        [f for f in linked if not f.known], withheld, known, once=True
+    ):
+        pass
+    return withheld
+
+
+def _settle(
+    formulas: list[Formula], withheld: set[Any], known: Mapping[Any, float], *, once: bool = False
+) -> bool:
+    """Apply rules 6 and 7 to ``formulas`` until nothing changes (``once``: one pass); whether
+    anything did."""
+    any_change = False
     changed = True
     while changed:
         changed = False
-        for formula in linked:
+        for formula in formulas:
             hidden = [key for _, key in formula.parts if key in withheld]
+            if not formula.known and len(hidden) + (formula.total in withheld) != 1:
+                continue
             if hidden and formula.total not in withheld:
                 withheld.add(formula.total)
                 changed = True
@@ -328,4 +351,7 @@ def protect_figures(
                 )
                 withheld.add(first)
                 changed = True
-    return withheld
+        any_change = any_change or changed
+        if once:
+            break
+    return any_change

@@ -4,8 +4,11 @@ Every cell, headers and notes included, is neutralised as OWASP recommends again
 injection (https://owasp.org/www-community/attacks/CSV_Injection, and ASVS 5.0 1.2.10):
 
 - control characters a spreadsheet cannot hold (nulls among them) are dropped first; then a text
-  cell that starts with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a line feed, or whose first character after any blanks is one of ``= + - @`` or their full-width
-  forms, gets a leading apostrophe, which spreadsheets read as "this is text";
+  cell that starts with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a line feed, or
+  whose first character after any blanks, control characters and invisible format characters
+  (Unicode category Cf: a zero-width space, a byte order mark, a direction mark) is one of
+  ``= + - @`` or their full-width forms, gets a leading apostrophe, which spreadsheets read as
+  "this is text";
 - every CSV field is wrapped in double quotes, with the double quotes inside it doubled
   (RFC 4180), so that neither a separator (``,`` or the ``;`` some locales use) nor a quote in a
   value can start a new cell;
@@ -46,9 +49,18 @@ def safe_cell(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     value = _ILLEGAL.sub("", value)
-    if value.startswith(_FORMULA_START) or value.lstrip().startswith(_FORMULA_AFTER_BLANKS):
+    if value.startswith(_FORMULA_START) or _first_seen(value) in _FORMULA_AFTER_BLANKS:
         return "'" + value
     return value
+
+
+def _first_seen(value: str) -> str:
+    """The first character of a text that is not a blank, a control or a format character; ""
+    if none."""
+    for char in value:
+        if not (char.isspace() or unicodedata.category(char) in ("Cc", "Cf")):
+            return char
+    return ""
 
 
 def _sheet_title(title: str) -> str:

@@ -12,9 +12,10 @@ of them can be combined to undo a withheld count:
   group table's columns are the groups of the first table, so a count close to its group's
   published size is withheld too (rule 2), and approved quotes, which name a group, count as a
   known "at least one";
-- **co-occurrence** of codes, which has no totals: for everyone but those who code or approve
-  evidence, the sources that raised both codes of each pair (so it counts what the other tables
-  count), with the row and column of a code whose total is withheld withheld too.
+- **co-occurrence** of codes (overlapping passages of each pair of codes): for those who code or
+  approve evidence only. A published report has no such table, so a viewer, who sees what a
+  report would, has none either: a count of the sources that raised both codes, beside zeros of
+  the tables by attribute, could bound a withheld count.
 
 Those who code or approve evidence (``exact``) also see the passages (codings) in each cell, the
 overlapping passages of each pair of codes, and every small count, marked. Everyone else sees
@@ -183,12 +184,7 @@ def evidence_for(
         co_codes, co_counts = cooccurrence(partnership, source_ids=source_ids)
         co_shown: Shown = protect_one(Counts(co_counts, totals=False), exact=True)
     else:
-        open_totals = {
-            node.pk
-            for (node, _), total in zip(nodes, shown[0].totals, strict=True)
-            if not total.withheld
-        }
-        co_codes, co_shown = _together(codings, nodes, open_totals)
+        co_codes, co_shown = [], Shown([])
     return Evidence(
         exact=exact,
         attributes=attributes,
@@ -201,36 +197,6 @@ def evidence_for(
         co_codes=co_codes,
         co_table=co_shown.cells,
     )
-
-
-def _together(
-    codings: list[tuple[int, int, dict[str, str] | None]],
-    nodes: list[tuple[Code, int]],
-    open_totals: set[int],
-) -> tuple[list[Code], Shown]:
-    """Codes used together, as everyone but those who code or approve evidence sees them: for
-    each pair of codes, the sources that raised both, so that the table counts what every other
-    table counts. Protected like a table without totals; and a code whose total is withheld in
-    the tables of codes by attribute has every count of its row and column withheld, 0
-    included, so that its sources raised with another code cannot bound its total."""
-    raised: dict[int, set[int]] = defaultdict(set)
-    for code, source, _ in codings:
-        raised[source].add(code)
-    used = {code for codes in raised.values() for code in codes}
-    codes = [node for node, _ in nodes if node.pk in used]
-    both: dict[tuple[int, int], int] = defaultdict(int)
-    for found in raised.values():
-        for one in found:
-            for other in found:
-                if one != other:
-                    both[(one, other)] += 1
-    counts = [[both[(a.pk, b.pk)] for b in codes] for a in codes]
-    shown = protect_one(Counts(counts, totals=False), exact=False)
-    for i, row_code in enumerate(codes):
-        for j, column_code in enumerate(codes):
-            if i != j and not {row_code.pk, column_code.pk} <= open_totals:
-                shown.cells[i][j] = Figure(counts[i][j], withheld=True)
-    return codes, shown
 
 
 @dataclass

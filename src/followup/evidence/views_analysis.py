@@ -1,5 +1,5 @@
 """Pages that count and gather qualitative evidence: the code-by-attribute matrix, co-occurrence
-and excerpts, each with its CSV and XLSX download.
+(for those who code or approve evidence) and excerpts, each with its CSV and XLSX download.
 
 Counts come from ``evidence.disclosed.evidence_for``, which decides what each audience sees.
 Excerpts are original words: for those who code or approve evidence (``read_evidence``) only."""
@@ -22,6 +22,7 @@ from followup.partnerships.access import Capability, can, partnership_for, requi
 from followup.partnerships.models import Partnership
 
 FORMATS = ("csv", "xlsx")
+SAME = "–"  # a code with itself, in the table of codes used together
 
 
 def _exact(request: HttpRequest, partnership: Partnership) -> bool:
@@ -138,14 +139,17 @@ def _notes(exact: bool, title: str) -> list[str]:
 
 @login_required
 def cooccurrence_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """Codes used together: for those who code or approve evidence only (403 for others, as a
+    published report has no such table). A code with itself is "–", as on the page."""
     partnership = partnership_for(request.user, slug)
     if fmt not in FORMATS:
         raise Http404("No such format.")
-    exact = _exact(request, partnership)
+    require(request.user, partnership, Capability.READ_EVIDENCE)
+    exact = True
     evidence = evidence_for(partnership, exact=exact)
     rows = [
-        [code.name, *[figure.shown for figure in row]]
-        for code, row in zip(evidence.co_codes, evidence.co_table, strict=True)
+        [code.name, *[SAME if i == j else figure.shown for j, figure in enumerate(row)]]
+        for i, (code, row) in enumerate(zip(evidence.co_codes, evidence.co_table, strict=True))
     ]
     return table_download(
         f"{slug}-code-co-occurrence",

@@ -6,7 +6,10 @@ What is withheld (``[c]``) is decided once for all of a partnership's figures, b
 and the areas they are compared with, through ``followup.core.disclosure.protect_figures``. A
 small count is withheld whatever the measure's factor or denominator; so is a rate's numerator
 1 to the threshold short of its denominator; so is what a formula (a derived data element) would
-give back; and so is a figure a published report withheld, wherever the same figure is shown. A
+give back, or the other sums of ``followup.indicators.relations`` (Scotland as the sum of its
+councils, validation rules ``a + b == c``, counts that add up, and published percentages beside
+a withheld count of their source); and so is a figure a published report withheld, wherever the
+same figure is shown. A
 measure with any withheld figure has no chart, no statistical finding, no Making Data Count
 result, no change and no comparison with other areas for those who may not see small counts,
 since its centre line, limits and neighbours could give the figure away. Earlier releases'
@@ -23,7 +26,7 @@ from django.db.models import Q, QuerySet
 from django.template.defaultfilters import floatformat
 
 from followup.core import disclosure
-from followup.indicators import derived
+from followup.indicators import derived, relations
 from followup.indicators.models import Indicator, Release
 from followup.indicators.queries import SCOTLAND, Analysis
 from followup.indicators.values import Observation, Point, observations
@@ -108,7 +111,8 @@ def withheld_figures(
     every = {e.pk: e for e in elements | parts}
     areas = compared_areas(indicators)
     seen = observations(every, areas, partnership=partnership, releases=releases)
-    values = {key: o.value for key, o in seen.items()}
+    councils, sums = relations.councils_of_scotland(partnership, every, seen, releases)
+    values = {key: o.value for key, o in {**seen, **councils}.items()}
     by_element: dict[int, list[tuple[int, str]]] = {}
     for element, area, period in seen:
         by_element.setdefault(element, []).append((area, period))
@@ -126,19 +130,24 @@ def withheld_figures(
         for pk, terms in formulas.items()
         for area, period in by_element.get(pk, [])
     ]
+    ruled, by_rules = relations.rule_sums(partnership, every.values(), seen)
+    linked += sums + ruled
     also: set[Key] = set()
     if published:
         also = _withheld_in_reports(partnership, seen)
+    counts = [key for key in values if every[key[0]].is_count]
+    linked += relations.coincidences(values, counts)
     figures = disclosure.protect_figures(
         values,
-        counts=[key for key in values if every[key[0]].is_count],
+        counts=counts,
         rates=rates,
         formulas=linked,
         also=also,
     )
+    figures |= relations.published_shares(values, every, figures)
     return Withheld(
         frozenset(figures),
-        frozenset(formulas) | frozenset(p.pk for p in parts),
+        frozenset(formulas) | frozenset(p.pk for p in parts) | frozenset(by_rules),
     )
 
 
