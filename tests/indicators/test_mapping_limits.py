@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from followup.cli import build_parser
 from followup.core.yamlfiles import MAX_YAML_DEPTH, MAX_YAML_NODES
+from followup.indicators import layouts
 from followup.indicators.importer import load_mapping, plan_import
 from followup.indicators.layouts import sgs_rows
 from followup.indicators.models import DataElement, DataValue, ImportUpload
@@ -249,3 +250,21 @@ def test_a_row_matching_two_entries_names_both_in_the_order_of_the_mapping(offic
         "matches 3 mapping entries (looked_after_total, other, looked_after_total); make the "
         "matches exclusive"
     ]
+
+
+def test_the_docs_state_the_limits_the_code_uses():
+    root = Path(__file__).resolve().parents[2] / "docs"
+    security = (root / "security.md").read_text().split("## Uploads", 1)[1]
+    mapping = next(line for line in security.splitlines() if line.startswith("| Mapping"))
+    yaml_row = next(line for line in security.splitlines() if line.startswith("| YAML"))
+    guide = " ".join((root / "data-import.md").read_text().split())
+    assert [
+        f"{layouts.MAX_MAPPING_ENTRIES} entries" in mapping,
+        f"at most {layouts.MAX_MATCH_KEYS} columns, {layouts.MAX_MATCH_KEYS} columns in all"
+        in mapping,
+        f"{layouts.MAX_MATCH_SHAPES} different sets of columns" in mapping,
+        f"more than {MAX_YAML_NODES:,} values or nesting deeper than {MAX_YAML_DEPTH}" in yaml_row,
+        f"at most {layouts.MAX_MAPPING_ENTRIES} entries, each matching on at most "
+        f"{layouts.MAX_MATCH_KEYS} columns" in guide,
+        ALIASES in guide,
+    ] == [True] * 6
