@@ -202,6 +202,7 @@ def cmd_createuser(args: argparse.Namespace) -> int:
 
 
 def cmd_load_framework(args: argparse.Namespace) -> int:
+    from followup.core.uploads import SHOWN_PROBLEMS
     from followup.frameworks.library import LibraryFileError, load_file, load_library
 
     if not args.file and not args.library:
@@ -210,10 +211,13 @@ def cmd_load_framework(args: argparse.Namespace) -> int:
         operator = _operator()
         results = load_library(operator) if args.library else load_file(args.file, operator)
     except LibraryFileError as error:
-        for line in error.errors:
+        for line in error.errors[:SHOWN_PROBLEMS]:
             print(line, file=sys.stderr)
+        more = len(error.errors) - SHOWN_PROBLEMS
+        if more > 0:
+            print(f"And {more:,} more.", file=sys.stderr)
         print(
-            f"Nothing was loaded ({len(error.errors)} problem{'s' if len(error.errors) != 1 else ''}).",
+            f"Nothing was loaded ({len(error.errors):,} problem{'s' if len(error.errors) != 1 else ''}).",
             file=sys.stderr,
         )
         return 1

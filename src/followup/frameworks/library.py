@@ -18,6 +18,8 @@ from django.db import transaction
 
 from followup.audit.log import record
 from followup.core.types import Actor
+from followup.core.uploads import UploadError
+from followup.core.yamlfiles import compose_untrusted
 from followup.frameworks.models import Framework, QualityIndicator, Scale
 
 LIBRARY_DIR = Path(__file__).resolve().parent / "library"
@@ -203,12 +205,18 @@ def parse_file(path: Path | str) -> dict[str, Any]:
 def parse_text(text: str, name: str = "<text>") -> dict[str, Any]:
     checker = _Validator(name)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_untrusted(text, "the file", "quality indicator")
+    except UploadError as error:
+        raise LibraryFileError(name, [f"{name}: {error}."]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line = f"line {mark.line + 1}" if mark is not None else "file"
         raise LibraryFileError(
             name, [f"{name}, {line}: not valid YAML: {error.problem}."]
+        ) from None
+    except yaml.YAMLError:
+        raise LibraryFileError(
+            name, [f"{name}: not valid YAML: it holds a character YAML does not allow."]
         ) from None
     if root is None:
         raise LibraryFileError(name, [f"{name}: the file is empty."])

@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 import yaml
 
+from followup.core.yamlfiles import load_untrusted
 from followup.indicators.cells import code_problem
 from followup.indicators.periods import KINDS
 from followup.indicators.plan import ImportPlan, Problem
@@ -23,6 +25,12 @@ from followup.indicators.reading import Table
 TIDY_REQUIRED = ("area_code", "period", "data_element", "value")
 TIDY_OPTIONAL = ("release", "status", "note")
 SGS_REQUIRED = ("FeatureCode", "DateCode", "Measurement", "Units", "Value")
+# A mapping names the data elements of one download: a few, or some dozens, each told apart by
+# the values of a few columns (docs/data-import.md).
+MAX_MAPPING_ENTRIES = 500
+MAX_MATCH_KEYS = 20
+# Sets of columns the entries match on: each row is looked up once for each.
+MAX_MATCH_SHAPES = 20
 _SNAPSHOT = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
@@ -75,7 +83,7 @@ def tidy_rows(table: Table, release: str | None) -> Iterable[Raw]:
 def load_mapping(text: str) -> dict[str, Any]:
     """Read and check a statistics.gov.scot mapping (YAML); raise ValueError naming the problem."""
     try:
-        data = yaml.safe_load(text)
+        data = load_untrusted(text, "the mapping", "entry")
     except yaml.YAMLError as error:
         # In plain words: what the reader found wrong, and where; never its own wording.
         mark = getattr(error, "problem_mark", None)
@@ -89,6 +97,13 @@ def load_mapping(text: str) -> dict[str, Any]:
         or not data["elements"]
     ):
         raise ValueError("the mapping needs a list 'elements' of {element, match} entries")
+    if len(data["elements"]) > MAX_MAPPING_ENTRIES:
+        raise ValueError(
+            f"the mapping has {len(data['elements']):,} entries; Followup reads at most "
+            f"{MAX_MAPPING_ENTRIES}: split it into mappings for fewer data elements"
+        )
+    columns: set[str] = set()
+    shapes: set[frozenset[str]] = set()
     for i, entry in enumerate(data["elements"], start=1):
         if (
             not isinstance(entry, dict)
@@ -99,6 +114,11 @@ def load_mapping(text: str) -> dict[str, Any]:
             raise ValueError(
                 f"mapping entry {i}: expected 'element' (a code) and 'match' (column: value pairs)"
             )
+        if len(entry["match"]) > MAX_MATCH_KEYS:
+            raise ValueError(
+                f"mapping entry {i}: 'match' has {len(entry['match']):,} column: value pairs; "
+                f"Followup reads at most {MAX_MATCH_KEYS}"
+            )
         wrong = code_problem(entry["element"])
         if wrong is not None:
             raise ValueError(f"mapping entry {i}: 'element': {wrong}")
@@ -108,6 +128,19 @@ def load_mapping(text: str) -> dict[str, Any]:
         ):
             raise ValueError(
                 f"mapping entry {i}: 'match' pairs a column name with a text or a number"
+            )
+        columns.update(entry["match"])
+        shapes.add(frozenset(entry["match"]))
+        if len(shapes) > MAX_MATCH_SHAPES:
+            raise ValueError(
+                f"mapping entry {i}: the entries match on more than {MAX_MATCH_SHAPES} different "
+                f"sets of columns; Followup reads at most {MAX_MATCH_SHAPES}: match on the same "
+                "columns in most entries"
+            )
+        if len(columns) > MAX_MATCH_KEYS:
+            raise ValueError(
+                f"mapping entry {i}: the entries match on more than {MAX_MATCH_KEYS} columns in "
+                f"all; Followup reads at most {MAX_MATCH_KEYS}"
             )
         rule = entry.get("period")
         if rule is None:
@@ -126,19 +159,37 @@ def load_mapping(text: str) -> dict[str, Any]:
     return data
 
 
+class _Index:
+    """A mapping's entries by the values they match: each row is looked up once for each set of
+    columns the entries match on, so matching costs rows × columns, not rows × entries."""
+
+    def __init__(self, entries: list[dict[str, Any]]) -> None:
+        self.columns = sorted({column for entry in entries for column in entry["match"]})
+        # For each set of columns: the values (one text, or a tuple of them, as itemgetter gives
+        # them) -> the numbers of the entries that match those values.
+        shapes: dict[tuple[str, ...], dict[Any, list[int]]] = {}
+        for number, entry in enumerate(entries):
+            shape = tuple(sorted(entry["match"]))
+            values = tuple(str(entry["match"][column]).strip().lower() for column in shape)
+            key: Any = values[0] if len(values) == 1 else values
+            shapes.setdefault(shape, {}).setdefault(key, []).append(number)
+        self.lookups = [(itemgetter(*shape), table) for shape, table in shapes.items()]
+
+    def matches(self, cells: dict[str, str]) -> list[int]:
+        seen = {column: cells.get(column, "").strip().lower() for column in self.columns}
+        found: list[int] = []
+        for values, table in self.lookups:
+            found.extend(table.get(values(seen), ()))
+        return sorted(found)
+
+
 def sgs_rows(
     table: Table, release: str | None, mapping: dict[str, Any], plan: ImportPlan
 ) -> Iterable[Raw]:
     entries = mapping["elements"]
+    index = _Index(entries)
     for line, cells in table.rows:
-        matches = [
-            e
-            for e in entries
-            if all(
-                cells.get(col, "").strip().lower() == str(val).strip().lower()
-                for col, val in e["match"].items()
-            )
-        ]
+        matches = [entries[number] for number in index.matches(cells)]
         if not matches:
             plan.ignored += 1
             continue
