@@ -17,7 +17,7 @@ from django.db import transaction
 from followup.audit.log import diff, record_many, snapshot
 from followup.core import writes
 from followup.core.types import Actor, CommandLine
-from followup.evidence.coding_caps import check_codings
+from followup.evidence.coding_caps import check_code_count, check_codings
 from followup.evidence.models import Case, Code, Coding, Source
 from followup.evidence.refi import ExchangeError
 from followup.evidence.refi_import import CodeSpec, Exchange
@@ -188,6 +188,8 @@ def _place_codes(
                 by_guid[spec.guid], by_name[key] = code, code
             codes[spec.guid] = code
             following.extend((child, code) for child in spec.children)
+        if new:
+            check_code_count(created + len(new), len(existing))
         _create_all(user, "code.create", new, partnership)
         created += len(new)
         level = following
