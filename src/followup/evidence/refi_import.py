@@ -344,7 +344,24 @@ def read_qdpx(data: bytes) -> Exchange:
             )
         )
     exchange.warnings = warnings
+    _check_guids(exchange)
     return exchange
+
+
+def _check_guids(exchange: Exchange) -> None:
+    """Refuse a GUID that two items share, whatever their kinds: a code and a source, say."""
+    items = [("code", code.name, code.guid) for code in exchange.all_codes()]
+    items += [("source", source.name, source.guid) for source in exchange.sources]
+    items += [("case", case.name, case.guid) for case in exchange.cases]
+    seen: dict[uuid.UUID, str] = {}
+    for kind, name, guid in items:
+        item = f"the {kind} “{shown(name)}”"
+        if guid in seen:
+            raise ExchangeError(
+                f"The GUID {str(guid).upper()} is used twice, by {seen[guid]} and {item}; each "
+                "item needs a GUID of its own. Nothing was imported."
+            )
+        seen[guid] = item
 
 
 def _variable_values(element: ET.Element, variables: dict[str, str], case: str) -> dict[str, str]:
