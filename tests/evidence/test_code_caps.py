@@ -97,8 +97,9 @@ def test_an_import_that_would_take_the_codebook_past_the_limit_is_refused_whole(
     settings.MAX_CODES = held + 2
     page, _ = post(world, "codes.qdc", hostile.qdc_codes(3))
     assert (
-        f"Too many codes, so nothing was imported: this file has 3, and the codebook has {held:,} "
-        f"already, and a partnership's codebook may have at most {held + 2:,} (FOLLOWUP_MAX_CODES)."
+        f"Too many codes, so nothing was imported: this file would add 3 codes to the {held:,} in "
+        f"the codebook, and a partnership's codebook may have at most {held + 2:,} "
+        "(FOLLOWUP_MAX_CODES)."
     ) in page
     assert Code.objects.filter(partnership=partnership).count() == held
     page, _ = post(world, "codes.qdc", hostile.qdc_codes(2))

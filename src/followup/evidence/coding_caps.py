@@ -46,10 +46,14 @@ def check_code_count(count: int, existing: int = 0) -> None:
     partnership's codebook past ``MAX_CODES``."""
     limit = settings.MAX_CODES
     if existing + count > limit:
-        held = f", and the codebook has {existing:,} already" if existing else ""
+        held = (
+            f"would add {count:,} codes to the {existing:,} in the codebook"
+            if existing
+            else f"has {count:,}"
+        )
         raise ExchangeError(
-            f"Too many codes, so nothing was imported: this file has {count:,}{held}, and a "
-            f"partnership's codebook may have at most {limit:,} (FOLLOWUP_MAX_CODES)."
+            f"Too many codes, so nothing was imported: this file {held}, and a partnership's "
+            f"codebook may have at most {limit:,} (FOLLOWUP_MAX_CODES)."
         )
 
 
