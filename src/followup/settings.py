@@ -118,11 +118,16 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
 MAX_FORM_BYTES = 2_621_440  # 2.5 MB
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_FORM_BYTES
+# A survey's column-roles form carries one field per column: core.uploads.MAX_TABLE_COLUMNS
+# (1,000) of them, and room for the form's own (its token, its key, its button).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000 + 100
 # Days a staged upload (a survey or data file awaiting its import) is kept before it is purged.
 STAGED_UPLOAD_DAYS = env_int("FOLLOWUP_STAGED_UPLOAD_DAYS", 7, minimum=1)
 # What one source and one REFI-QDA import may hold: codings beyond these are refused, whole file.
 MAX_CODINGS_PER_SOURCE = env_int("FOLLOWUP_MAX_CODINGS_PER_SOURCE", 2_000, minimum=1)
 MAX_CODINGS_PER_IMPORT = env_int("FOLLOWUP_MAX_CODINGS_PER_IMPORT", 20_000, minimum=1)
+# Codes in one partnership's codebook: an import or a new code beyond this is refused whole.
+MAX_CODES = env_int("FOLLOWUP_MAX_CODES", 1_000, minimum=1)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

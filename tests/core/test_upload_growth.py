@@ -61,7 +61,7 @@ READERS: dict[str, tuple[Callable[[int], Callable[[], Any]], int]] = {
     ),
     "qdc: a valid codebook of n codes": (
         lambda n: (lambda data: lambda: read_qdc(data))(hostile.qdc_codes(n)),
-        400,
+        250,
     ),
     "qdpx: CRLF and decomposed text with a selection every 10 characters": (
         lambda n: (lambda data: lambda: read_qdpx(data))(hostile.qdpx_positions(n)),
@@ -143,6 +143,6 @@ def test_writing_four_times_the_codes_or_respondents_takes_less_than_eight_times
 
         return work
 
-    for make, n in ((codebook, 300), (survey, 300)):
+    for make, n in ((codebook, 250), (survey, 300)):
         small, large = cpu(make(n)), cpu(make(4 * n))
         assert large < RATIO * max(small, 0.005), (make.__name__, small, large)

@@ -22,9 +22,10 @@ from tests import hostile
 def qdpx_overlapping(codings: int, sources: int = 1, length: int = 2_000) -> bytes:
     """A project of ``sources`` text sources of ``length`` characters, each with ``codings``
     codings of four codes, every one overlapping every other (the hostile reviewer's file had
-    16,000 in one source)."""
+    16,000 in one source). Codes, sources, selections and codings have GUIDs of their own."""
     codes = "".join(
-        f'<Code guid="{hostile.guid(c)}" name="Code {c}" isCodable="true"/>' for c in range(4)
+        f'<Code guid="{hostile.guid(5_000_000 + c)}" name="Code {c}" isCodable="true"/>'
+        for c in range(4)
     )
     half = length // 2
     parts = []
@@ -33,7 +34,7 @@ def qdpx_overlapping(codings: int, sources: int = 1, length: int = 2_000) -> byt
             f'<PlainTextSelection guid="{hostile.guid(10_000_000 + number * 100_000 + k)}" '
             f'startPosition="{k % half}" endPosition="{k % half + half}"><Coding guid="'
             f'{hostile.guid(20_000_000 + number * 100_000 + k)}"><CodeRef targetGUID="'
-            f'{hostile.guid(k % 4)}"/></Coding></PlainTextSelection>'
+            f'{hostile.guid(5_000_000 + k % 4)}"/></Coding></PlainTextSelection>'
             for k in range(codings)
         )
         parts.append(

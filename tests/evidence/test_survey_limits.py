@@ -115,3 +115,54 @@ def test_a_survey_staged_before_the_check_with_a_null_byte_is_not_shown_back(wor
     page = _page(client.get(reverse("evidence:survey_preview", args=["home", staged.pk])))
     assert "Line 2, column 2 (answer): the cell contains a control character" in page
     assert "\x00" not in page
+
+
+def test_columns_headed_alike_are_refused_naming_both_columns_and_nothing_is_staged(world):
+    client = world.client_for("lead")
+    staged = SurveyUpload.objects.count()
+    page = _page(upload(client, b"id,Q,Q,A\r\nr1,one,two,x\r\n"))
+    assert "Columns 2 and 3 are both headed “Q”: give each column its own heading" in page
+    assert SurveyUpload.objects.count() == staged
+
+
+def test_three_columns_headed_alike_are_all_named(world):
+    client = world.client_for("lead")
+    page = _page(upload(client, b"id,Q,A,Q,Q\r\nr1,one,x,two,three\r\n"))
+    assert "Columns 2, 4 and 5 are all headed “Q”: give each column its own heading" in page
+
+
+def test_a_column_without_a_heading_is_refused_by_number(world):
+    client = world.client_for("lead")
+    staged = SurveyUpload.objects.count()
+    page = _page(upload(client, b"id,Q,A,,B\r\nr1,one,x,lost,y\r\n"))
+    assert "Column 4 has no heading: give each column its own heading" in page
+    assert SurveyUpload.objects.count() == staged
+
+
+def test_the_reviewers_file_names_the_repeated_and_the_blank_headings(world):
+    client = world.client_for("lead")
+    page = _page(upload(client, b"id,Q,Q,,\r\nr1,a,b,c,d\r\n"))
+    assert "Columns 2 and 3 are both headed “Q”: give each column its own heading" in page
+    assert "Columns 4 and 5 have no heading: give each column its own heading" in page
+
+
+def test_a_survey_with_the_most_columns_allowed_imports_through_its_form_as_rendered(world):
+    from django.conf import settings
+
+    from followup.core.uploads import MAX_TABLE_COLUMNS
+    from tests.browserlike import post_forms, submit
+
+    client = world.client_for("lead")
+    headers = ["respondent"] + [f"Question {n}?" for n in range(1, MAX_TABLE_COLUMNS)]
+    rows = [headers] + [
+        [f"r{r}"] + [f"answer {r}.{n}" for n in range(1, MAX_TABLE_COLUMNS)] for r in (1, 2)
+    ]
+    data = "\r\n".join(",".join(row) for row in rows).encode()
+    response = upload(client, data)
+    assert response.status_code == 302
+    url = response["Location"]
+    (form,) = [f for f in post_forms(client.get(url).content.decode()) if "role-0" in f.names()]
+    assert len(form.pairs) + len(form.buttons) <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    assert len([name for name, _ in form.pairs if name.startswith("role-")]) == MAX_TABLE_COLUMNS
+    assert submit(client, url, form).status_code == 302
+    assert Source.objects.filter(kind="survey", title__startswith="Wellbeing survey").count() == 2

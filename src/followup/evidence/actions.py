@@ -15,6 +15,7 @@ from followup.audit.log import record, record_many, snapshot
 from followup.core import writes
 from followup.evidence.actions_exchange import AlreadyImported as AlreadyImported
 from followup.evidence.actions_exchange import import_exchange as import_exchange
+from followup.evidence.limits import CODE_TEXT_CHARS, too_long
 from followup.evidence.models import WELLBEING_MEANINGS, Case, Code, Coding, Quote, Source
 from followup.evidence.text import normalise
 from followup.frameworks.models import Framework
@@ -69,6 +70,12 @@ def create_code(user: AnyUser, partnership: Partnership, data: dict[str, Any]) -
         )
     if Code.objects.filter(partnership=partnership, parent=parent, name=data["name"]).exists():
         raise ValidationError({"name": "A code with this name is already there"})
+    if Code.objects.filter(partnership=partnership).count() >= settings.MAX_CODES:
+        raise ValidationError(
+            f"The codebook has {settings.MAX_CODES:,} codes, as many as a partnership's codebook "
+            "may have (FOLLOWUP_MAX_CODES): remove a code before adding another"
+        )
+    _check_code_text(data)
     with transaction.atomic():
         code = Code(
             partnership=partnership,
@@ -81,6 +88,13 @@ def create_code(user: AnyUser, partnership: Partnership, data: dict[str, Any]) -
             memo=data.get("memo", ""),
         )
         return writes.create(user, "code.create", code, partnership)
+
+
+def _check_code_text(data: dict[str, Any]) -> None:
+    for field in ("description", "memo"):
+        text = data.get(field) or ""
+        if len(text) > CODE_TEXT_CHARS:
+            raise ValidationError({field: too_long(f"The {field}", text, CODE_TEXT_CHARS)})
 
 
 def add_wellbeing_codes(user: AnyUser, partnership: Partnership) -> list[Code]:
@@ -211,6 +225,7 @@ def update_code(
                 {"parent": "A code cannot go inside itself or one of its own codes"}
             )
     name = data.get("name", code.name)
+    _check_code_text(data)
     if (
         Code.objects.filter(partnership=partnership, parent=parent, name=name)
         .exclude(pk=code.pk)

@@ -17,7 +17,7 @@ from django.db import transaction
 from followup.audit.log import diff, record_many, snapshot
 from followup.core import writes
 from followup.core.types import Actor, CommandLine
-from followup.evidence.coding_caps import check_codings
+from followup.evidence.coding_caps import check_code_count, check_codings
 from followup.evidence.models import Case, Code, Coding, Source
 from followup.evidence.refi import ExchangeError
 from followup.evidence.refi_import import CodeSpec, Exchange
@@ -37,7 +37,9 @@ def import_exchange(user: Actor, partnership: Partnership, exchange: Exchange) -
     """Write a checked REFI-QDA file's codes, cases, sources and codings, all or nothing.
 
     A code whose GUID, or whose name under the same parent, is already in the codebook is reused,
-    so a codebook can be imported again safely; a source already imported is refused. ``user`` is
+    so a codebook can be imported again safely: the file's memo is given to such a code that has
+    none, and otherwise left out with a note added to ``exchange.warnings`` for the summary. A
+    source already imported is refused. ``user`` is
     the command line's operator, who already holds the database, or a member who may code."""
     if not isinstance(user, CommandLine):
         require(user, partnership, Capability.CODE_EVIDENCE)
@@ -68,7 +70,7 @@ def import_exchange(user: Actor, partnership: Partnership, exchange: Exchange) -
                 "These sources were imported before, so nothing was imported: "
                 + ", ".join(f"“{t}”" for t in sorted(taken)[:20])
             )
-        counts["codes"] = _place_codes(user, partnership, exchange.codes, codes)
+        counts["codes"] = _place_codes(user, partnership, exchange, codes)
         case_of: dict[uuid.UUID, Case] = {}
         cases = list(Case.objects.filter(partnership=partnership))
         case_by_guid = {case.guid: case for case in cases}
@@ -155,15 +157,31 @@ def _create_all(user: Actor, verb: str, objects: list[Any], partnership: Partner
     )
 
 
+def _reuse_memo(
+    user: Actor, partnership: Partnership, exchange: Exchange, code: Code, memo: str
+) -> None:
+    """A code already in the codebook takes the file's memo if it has none; else it keeps its
+    own, and the summary says so."""
+    if not code.memo:
+        writes.update(user, "code.update", code, partnership, {"memo": memo})
+        return
+    exchange.warnings.append(
+        f"the code “{code.name[:100]}” was in the codebook already with a memo of its own, so "
+        "it was kept as it was and the file's memo for it left out"
+    )
+
+
 def _place_codes(
     user: Actor,
     partnership: Partnership,
-    specs: list[CodeSpec],
+    exchange: Exchange,
     codes: dict[uuid.UUID, Code],
 ) -> int:
     """Reuse codes already in the codebook (by GUID, or by name under the same parent) and
     create the others, one level of the tree at a time; return how many were created."""
+    specs = exchange.codes
     existing = list(Code.objects.filter(partnership=partnership))
+    before = {code.pk for code in existing}
     by_guid = {code.guid: code for code in existing}
     by_name = {(code.parent_id, code.name): code for code in existing}
     level: list[tuple[CodeSpec, Code | None]] = [(spec, None) for spec in specs]
@@ -186,8 +204,12 @@ def _place_codes(
                 )
                 new.append(code)
                 by_guid[spec.guid], by_name[key] = code, code
+            elif code.pk in before and spec.memo and spec.memo != code.memo:
+                _reuse_memo(user, partnership, exchange, code, spec.memo)
             codes[spec.guid] = code
             following.extend((child, code) for child in spec.children)
+        if new:
+            check_code_count(created + len(new), len(existing))
         _create_all(user, "code.create", new, partnership)
         created += len(new)
         level = following

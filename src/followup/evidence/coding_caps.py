@@ -41,6 +41,27 @@ def check_codings(sources: Iterable[tuple[str, int]]) -> None:
         )
 
 
+def check_code_count(count: int, existing: int = 0) -> None:
+    """Raise ``ExchangeError`` when ``count`` codes more than the ``existing`` ones would take a
+    partnership's codebook past ``MAX_CODES``."""
+    limit = settings.MAX_CODES
+    if existing + count > limit:
+        held = (
+            f"would add {count:,} codes to the {existing:,} in the codebook"
+            if existing
+            else f"has {count:,}"
+        )
+        raise ExchangeError(
+            f"Too many codes, so nothing was imported: this file {held}, and a partnership's "
+            f"codebook may have at most {limit:,} (FOLLOWUP_MAX_CODES)."
+        )
+
+
+def count_codes(root: ET.Element, ns: str) -> None:
+    """``check_code_count`` on a parsed file's codes, before its schema is checked."""
+    check_code_count(sum(1 for _ in root.iter(f"{{{ns}}}Code")))
+
+
 def check_project(root: ET.Element) -> None:
     """``check_codings`` on a parsed project's text sources, before its schema is checked."""
     p = PROJECT_NS

@@ -9,7 +9,12 @@ from django import forms
 from followup.core.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm, date_field
 from followup.core.uploads import MAX_TEXT_CHARS, UploadError, check_size
 from followup.evidence.extract import ExtractError, extract_text
-from followup.evidence.limits import ATTRIBUTE_NAME_CHARS, ATTRIBUTE_VALUE_CHARS, too_long
+from followup.evidence.limits import (
+    ATTRIBUTE_NAME_CHARS,
+    ATTRIBUTE_VALUE_CHARS,
+    CODE_TEXT_CHARS,
+    too_long,
+)
 from followup.evidence.models import Case, Code, Source
 from followup.evidence.text import Span
 from followup.frameworks.models import QualityIndicator
@@ -94,7 +99,10 @@ class CodeForm(StrictForm):
         queryset=Code.objects.none(), required=False, label="Inside", empty_label="At the top level"
     )
     description = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What it means"
+        required=False,
+        max_length=CODE_TEXT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What it means",
     )
     colour = forms.RegexField(
         regex=r"^#[0-9a-fA-F]{6}$",
@@ -106,6 +114,7 @@ class CodeForm(StrictForm):
 
     memo = forms.CharField(
         required=False,
+        max_length=CODE_TEXT_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Memo",
         help_text="Your notes on how the code is used.",

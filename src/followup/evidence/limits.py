@@ -14,6 +14,7 @@ CASE_NAME_CHARS = 200  # Case.name
 SOURCE_NAME_CHARS = 300  # Source.title
 ATTRIBUTE_NAME_CHARS = 100
 ATTRIBUTE_VALUE_CHARS = 200
+CODE_TEXT_CHARS = 10_000  # a code's description and its memo
 
 # Control characters a cell may not hold: all but tab, line feed and carriage return.
 CONTROL = frozenset(chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), 127])

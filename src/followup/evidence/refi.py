@@ -87,10 +87,34 @@ _PATTERNS = (
 )
 
 
+# The schema library's wording, by how it begins, and a plain sentence to put before it.
+_SENTENCES = (
+    (
+        "Unexpected child",
+        "an element is there that the REFI-QDA format does not allow in that place",
+    ),
+    ("missing required attribute", "a required attribute is missing"),
+    ("The content of element", "an element is missing a part the REFI-QDA format requires"),
+    ("attribute ", "an attribute has a value the REFI-QDA format does not allow"),
+    ("invalid value", "a value is not one the REFI-QDA format allows"),
+)
+QUOTED_CHARS = 40  # the longest value a complaint echoes back from the file
+
+
+def _short_quotes(text: str) -> str:
+    """The complaint with each value it quotes from the file ('…') cut to ``QUOTED_CHARS``."""
+    parts = text.split("'")
+    for index in range(1, len(parts), 2):
+        if len(parts[index]) > QUOTED_CHARS:
+            parts[index] = parts[index][:QUOTED_CHARS] + "…"
+    return "'".join(parts)
+
+
 def _plain(error: Any) -> str:
-    """The schema's complaint in plain words. Plain string operations only: the complaint quotes
-    the file, so no regular expression runs over it."""
-    reason = str(error.reason or error.message)[:500]
+    """The schema's complaint in plain words: a sentence of Followup's, then the schema check's
+    own detail with any value it quotes cut short. Plain string operations only: the complaint
+    quotes the file, so no regular expression runs over it."""
+    reason = _short_quotes(str(error.reason or error.message))[:500]
     for namespace in _NAMESPACES:
         reason = reason.replace(namespace, "")
     for pattern, plain in _PATTERNS:
@@ -104,7 +128,11 @@ def _plain(error: Any) -> str:
         where = where.replace(namespace, "")
     if name:
         where += f" (name “{name[:100]}”)"
-    return f"At {where}: {reason}"
+    sentence = next(
+        (plain for start, plain in _SENTENCES if reason.startswith(start)),
+        "part of the file does not follow the REFI-QDA format",
+    )
+    return f"At {where}, {sentence}. The schema check says: {reason}"
 
 
 def _guid(value: uuid.UUID) -> str:

@@ -32,12 +32,13 @@ from followup.core.uploads import (
     open_archive,
     parse_xml,
 )
-from followup.evidence.coding_caps import check_project
+from followup.evidence.coding_caps import check_project, count_codes
 from followup.evidence.limits import (
     ATTRIBUTE_NAME_CHARS,
     ATTRIBUTE_VALUE_CHARS,
     CASE_NAME_CHARS,
     CODE_NAME_CHARS,
+    CODE_TEXT_CHARS,
     SOURCE_NAME_CHARS,
     shown,
     too_long,
@@ -133,6 +134,7 @@ def _checked(xml: bytes, schema_name: str) -> ET.Element:
     except UploadError as error:
         raise ExchangeError(refused + str(error)) from None
     _drop_empty_sets(root)
+    count_codes(root, CODEBOOK_NS if schema_name == "Codebook" else PROJECT_NS)
     if schema_name == "Project":
         check_project(root)
     problems = schema_problems(root, schema_name)
@@ -163,12 +165,19 @@ def _memo(element: ET.Element, ns: str, notes: dict[str, str]) -> str:
 def _codes(parent: ET.Element, ns: str, notes: dict[str, str]) -> list[CodeSpec]:
     found = []
     for element in parent.findall(f"{{{ns}}}Code"):
+        name = _name(element, "code", CODE_NAME_CHARS) or "Unnamed code"
         description = element.findtext(f"{{{ns}}}Description") or ""
         memo = _memo(element, ns, notes)
+        for what, text in (("description", description), ("memo", memo)):
+            if len(text) > CODE_TEXT_CHARS:
+                raise ExchangeError(
+                    too_long(f"The {what} of the code “{shown(name)}”", text, CODE_TEXT_CHARS)
+                    + ". Nothing was imported."
+                )
         found.append(
             CodeSpec(
                 guid=_uuid(element.get("guid", "")),
-                name=_name(element, "code", CODE_NAME_CHARS) or "Unnamed code",
+                name=name,
                 colour=_colour(element.get("color")),
                 description=description,
                 memo=memo,
@@ -335,7 +344,24 @@ def read_qdpx(data: bytes) -> Exchange:
             )
         )
     exchange.warnings = warnings
+    _check_guids(exchange)
     return exchange
+
+
+def _check_guids(exchange: Exchange) -> None:
+    """Refuse a GUID that two items share, whatever their kinds: a code and a source, say."""
+    items = [("code", code.name, code.guid) for code in exchange.all_codes()]
+    items += [("source", source.name, source.guid) for source in exchange.sources]
+    items += [("case", case.name, case.guid) for case in exchange.cases]
+    seen: dict[uuid.UUID, str] = {}
+    for kind, name, guid in items:
+        item = f"the {kind} “{shown(name)}”"
+        if guid in seen:
+            raise ExchangeError(
+                f"The GUID {str(guid).upper()} is used twice, by {seen[guid]} and {item}; each "
+                "item needs a GUID of its own. Nothing was imported."
+            )
+        seen[guid] = item
 
 
 def _variable_values(element: ET.Element, variables: dict[str, str], case: str) -> dict[str, str]:

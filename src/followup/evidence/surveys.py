@@ -89,6 +89,38 @@ def section(question: str, answer: str) -> str:
     return f"{question}\n{answer}"
 
 
+def _numbers(numbers: list[int]) -> str:
+    """Column numbers in words: "4", "2 and 3", "2, 3 and 5"."""
+    words = [str(n) for n in numbers[:10]]
+    if len(numbers) > 10:
+        words.append(f"{len(numbers) - 10:,} more")
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def heading_problems(table: Table) -> list[str]:
+    """Columns headed alike or not headed at all, in words: the table keeps one value per
+    heading, so such columns would lose answers in silence. Empty if every heading differs."""
+    at: dict[str, list[int]] = {}
+    for number, header in enumerate(table.headers, start=1):
+        at.setdefault(header, []).append(number)
+    problems = []
+    blank = at.pop("", [])
+    for header, numbers in at.items():
+        if len(numbers) > 1:
+            alike = "both" if len(numbers) == 2 else "all"
+            problems.append(
+                f"Columns {_numbers(numbers)} are {alike} headed “{shown(header)}”: give each "
+                "column its own heading"
+            )
+    if blank:
+        has = "has" if len(blank) == 1 else "have"
+        problems.append(
+            f"Column{'s' if len(blank) > 1 else ''} {_numbers(blank)} {has} no heading: "
+            "give each column its own heading"
+        )
+    return problems[:5]
+
+
 def control_character(table: Table) -> str:
     """Where the table holds a control character (a null byte, say), which no page shows back:
     the first line and column, in words; empty if none does."""
@@ -275,6 +307,9 @@ def stage_survey(
     control = control_character(table)
     if control:
         raise ValidationError({"file": control})
+    headings = heading_problems(table)
+    if headings:
+        raise ValidationError({"file": headings})
     with transaction.atomic():
         upload = SurveyUpload.objects.create(
             partnership=partnership,

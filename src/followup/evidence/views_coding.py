@@ -19,19 +19,30 @@ from followup.evidence.forms import CaseForm, CodingEditForm, SelectionForm, Sou
 from followup.evidence.models import Case, Coding, Source
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
 
+CASES_PER_PAGE = 200
+
 
 @login_required
 def cases(request: HttpRequest, slug: str) -> HttpResponse:
     """Cases and their attributes describe people: for those who code or approve evidence."""
     partnership = partnership_for(request.user, slug)
     require(request.user, partnership, Capability.READ_EVIDENCE)
+    page, pages = paging.page_of(
+        request,
+        queries.cases_of(partnership).order_by("name", "pk"),
+        "page",
+        CASES_PER_PAGE,
+        "Pages of cases",
+    )
     return render(
         request,
         "evidence/cases.html",
         {
             "partnership": partnership,
             "caps": capabilities(request.user, partnership),
-            "cases": queries.cases_of(partnership),
+            "cases": page,
+            "total": page.paginator.count,
+            "pages": pages,
         },
     )
 
