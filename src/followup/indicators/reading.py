@@ -27,6 +27,7 @@ from followup.core.uploads import (
     UploadError,
     open_archive,
 )
+from followup.indicators.xlsxparts import check_parts
 
 # The command line reads the operator's own files: larger caps, the same archive budget.
 COMMAND_LINE_BYTES = 100 * 1024 * 1024
@@ -148,7 +149,7 @@ def _read_xlsx(data: bytes, limit: int) -> Table:
             "save the sheet as CSV"
         )
     try:
-        open_archive(data, XLSX)
+        check_parts(open_archive(data, XLSX), limit)
     except UploadError as error:
         raise TableError(str(error)) from None
     try:
