@@ -391,6 +391,19 @@ def pdf_text_operators(count: int) -> bytes:
     return pdf_with_stream(body)
 
 
+# CSV ------------------------------------------------------------------------------------------
+
+
+def csv_one_line(megabytes: int = 18) -> bytes:
+    """An 18 MB CSV file with no line break: it held 219 MB when decoded whole, then copied."""
+    return b"a," * (megabytes * MB // 2)
+
+
+def csv_unclosed_quote(megabytes: int = 18) -> bytes:
+    """A quote opened on the second line and never closed, for 18 MB."""
+    return b'area_code,period,data_element,value\nS1,2020,x,"' + b"a" * (megabytes * MB)
+
+
 # Workbooks ------------------------------------------------------------------------------------
 
 XLSX_TYPES = (

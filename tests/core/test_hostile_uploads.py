@@ -57,6 +57,10 @@ def _xlsx(data: bytes) -> Any:
     return read_table(data, "hostile.xlsx")
 
 
+def _csv(data: bytes) -> Any:
+    return read_table(data, "hostile.csv")
+
+
 # name: (generator, file name, reader, words the refusal must contain)
 FILES: dict[str, tuple[Callable[[], bytes], str, Callable[[bytes], Any], str]] = {
     "qdc-quadratic-regex-96kb": (
@@ -175,6 +179,18 @@ FILES: dict[str, tuple[Callable[[], bytes], str, Callable[[bytes], Any], str]] =
         _xlsx,
         "the workbook's shared strings part holds more than 240,000 entries; save the sheet as CSV",
     ),
+    "csv-18-mb-one-line": (
+        hostile.csv_one_line,
+        "survey.csv",
+        _csv,
+        "line 1 has 9,437,184 columns; Followup reads at most 1,000",
+    ),
+    "csv-18-mb-unclosed-quote": (
+        hostile.csv_unclosed_quote,
+        "survey.csv",
+        _csv,
+        "line 2: a cell is longer than 131,072 characters, or its quotes are unbalanced",
+    ),
     "xlsx-billion-laughs": (
         hostile.xlsx_billion_laughs,
         "survey.xlsx",
@@ -267,7 +283,7 @@ def test_each_hostile_document_is_refused_on_the_add_a_source_page(world, name):
     assert Source.objects.count() == sources
 
 
-@pytest.mark.parametrize("name", sorted(n for n in FILES if n.startswith("xlsx")))
+@pytest.mark.parametrize("name", sorted(n for n in FILES if n.startswith(("xlsx", "csv"))))
 def test_each_hostile_workbook_is_refused_on_both_upload_pages_and_nothing_is_staged(world, name):
     surveys, uploads = SurveyUpload.objects.count(), ImportUpload.objects.count()
     client = world.client_for("lead")
@@ -298,7 +314,8 @@ WEB_ONLY = {"xlsx-800000-shared-strings"}
 
 
 @pytest.mark.parametrize(
-    "name", sorted(n for n in FILES if n.startswith(("qdc", "qdpx", "xlsx")) and n not in WEB_ONLY)
+    "name",
+    sorted(n for n in FILES if n.startswith(("qdc", "qdpx", "xlsx", "csv")) and n not in WEB_ONLY),
 )
 def test_each_hostile_file_is_refused_on_the_command_line_with_the_reason(
     world, name, tmp_path, capsys
@@ -307,7 +324,7 @@ def test_each_hostile_file_is_refused_on_the_command_line_with_the_reason(
     path.write_bytes(made(name))
     suffix = path.suffix
     start = time.process_time()
-    if suffix == ".xlsx":
+    if suffix in {".xlsx", ".csv"}:
         status = run("import-data", str(path), "--release", "Hostile")
     else:
         status = run(COMMANDS[suffix], str(path), "--partnership", "home")
