@@ -30,7 +30,7 @@ from followup.evidence.models import Code, Source, SurveyUpload
 from followup.evidence.refi_import import read_qdc, read_qdpx
 from followup.indicators.models import ImportUpload
 from followup.indicators.reading import read_table
-from tests import hostile
+from tests import hostile, hostile_tables
 from tests.submissions import key
 
 SECONDS = 2.0
@@ -167,26 +167,26 @@ FILES: dict[str, tuple[Callable[[], bytes], str, Callable[[bytes], Any], str]] =
         "could not be read as a Word (.docx) document: it is damaged",
     ),
     "xlsx-300000-fonts": (
-        hostile.xlsx_styles_bomb,
+        hostile_tables.xlsx_styles_bomb,
         "survey.xlsx",
         _xlsx,
         "the workbook's styles part holds more than 50,000 entries; save the sheet as CSV, or "
         "remove unused styles",
     ),
     "xlsx-800000-shared-strings": (
-        hostile.xlsx_shared_strings_bomb,
+        hostile_tables.xlsx_shared_strings_bomb,
         "survey.xlsx",
         _xlsx,
         "the workbook's shared strings part holds more than 240,000 entries; save the sheet as CSV",
     ),
     "csv-18-mb-one-line": (
-        hostile.csv_one_line,
+        hostile_tables.csv_one_line,
         "survey.csv",
         _csv,
         "line 1 has 9,437,184 columns; Followup reads at most 1,000",
     ),
     "csv-18-mb-unclosed-quote": (
-        hostile.csv_unclosed_quote,
+        hostile_tables.csv_unclosed_quote,
         "survey.csv",
         _csv,
         "line 2: a cell is longer than 131,072 characters, or its quotes are unbalanced",
