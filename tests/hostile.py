@@ -420,6 +420,7 @@ XLSX_BOOK_RELS = (
     b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
     b"</Relationships>"
 )
+SPREADSHEET_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHEET_OPEN = (
     b'<?xml version="1.0" encoding="UTF-8"?>'
     b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'

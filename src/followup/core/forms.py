@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
+from followup.core.paging import whole_number
+
 
 class DateInput(forms.DateInput):
     """A native date input: works without JavaScript and reads ISO dates."""
@@ -136,8 +138,7 @@ MAX_ID = 2**63 - 1
 
 def _check_id(field: forms.ModelChoiceField, value: Any) -> None:
     """Refuse ids that are not whole numbers in the database's range before any query."""
-    text = str(value).strip()
-    if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+    if not whole_number(str(value).strip(), MAX_ID):
         raise forms.ValidationError(
             field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
         )

@@ -29,11 +29,30 @@ class Pages:
     links: list[Link] = field(default_factory=list)
 
 
+# Page numbers past this are past any last page: a longer string of digits is never converted
+# (int() of thousands of digits is refused by Python, and slow before that).
+PAST_THE_END = 10**9
+
+
+def whole_number(value: str, most: int) -> int | None:
+    """``value`` as a whole number from 0 to ``most`` when it is ASCII digits only (not "²" or
+    Arabic-Indic digits, which str.isdigit() accepts), otherwise None; converts no more digits
+    than ``most`` has, so a query value of thousands of digits costs nothing."""
+    if not value or not value.isascii() or not value.isdigit() or len(value) > len(str(most)):
+        return None
+    number = int(value)
+    return number if number <= most else None
+
+
 def asked(request: HttpRequest, name: str) -> int:
     """The page number asked for in the query parameter ``name``: 1 unless a positive whole
-    number (a number past the last page is the caller's to bring back)."""
+    number in ASCII digits; a number too long to be any page's asks for the last page (a number
+    past the last page is the caller's to bring back)."""
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and 0 < int(value) < 10**9 else 1
+    if value.isascii() and value.isdigit() and len(value) > len(str(PAST_THE_END)):
+        return PAST_THE_END
+    number = whole_number(value, PAST_THE_END)
+    return number if number else 1
 
 
 def on_page(request: HttpRequest, url: str, name: str = "page") -> str:

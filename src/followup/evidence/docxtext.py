@@ -9,7 +9,9 @@ document costs at most its budget however it is built: no tree of the document i
 What comes across is what python-docx's ``paragraph.text`` gives: the text of the runs of each
 paragraph of the body (directly or in a hyperlink), a tab and a line break as ``\\t`` and
 ``\\n``; a table's rows one line each, its cells separated by a tab, the paragraphs of a cell by
-a line break. Deleted text, field codes and text boxes stay out.
+a line break. Deleted text, field codes and hidden text (a run formatted as hidden, as Word
+does not show it) stay out. A text box or an embedded document (altChunk) is refused with a
+message: their words are not in the body's runs, and would otherwise be lost without a word.
 """
 
 from __future__ import annotations
@@ -30,6 +32,14 @@ MAX_DOCX_DEPTH = 128  # nesting of XML elements
 
 _BODY, _P, _TBL, _TR, _TC = W + "body", W + "p", W + "tbl", W + "tr", W + "tc"
 _R, _LINK, _T = W + "r", W + "hyperlink", W + "t"
+_RPR, _VANISH = W + "rPr", W + "vanish"
+_OFF = {"0", "false", "off"}
+REFUSED = {
+    W + "altChunk": "The Word document has an embedded document (altChunk) whose words "
+    "Followup cannot read: paste its text into the document",
+    W + "txbxContent": "The Word document has a text box whose words Followup cannot read: "
+    "move its text into the document, or paste the text",
+}
 _IN_RUN = {W + "tab": "\t", W + "ptab": "\t", W + "cr": "\n", W + "noBreakHyphen": "-"}
 
 DAMAGED = (
@@ -51,6 +61,7 @@ class _Words:
         self.cell: list[str] | None = None
         self.row: list[str] | None = None
         self.text = False  # inside a w:t of a run of the paragraph
+        self.hidden = False  # the run being read is formatted as hidden (w:vanish)
 
     def _in_run(self) -> bool:
         """Whether the element on top of the stack is a run's child, of the paragraph."""
@@ -74,6 +85,8 @@ class _Words:
         parent = self.stack[-1] if self.stack else ""
         depth = len(self.stack)
         self.stack.append(tag)
+        if tag in REFUSED and self.body >= 0:
+            raise UploadError(REFUSED[tag])
         if tag == _BODY and self.body < 0:
             self.body = depth
         elif self.body < 0:
@@ -86,16 +99,20 @@ class _Words:
             self.row = []
         elif tag == _TC and parent == _TR and self.row is not None and depth == self.body + 3:
             self.cell = []
+        elif tag == _R:
+            self.hidden = False
+        elif tag == _VANISH and parent == _RPR and depth >= 2 and self.stack[-3] == _R:
+            self.hidden = attrs.get(W + "val", "true").lower() not in _OFF
         elif tag == _T:
             self.text = self._in_run()
-        elif tag in _IN_RUN and self._in_run():
+        elif tag in _IN_RUN and self._in_run() and not self.hidden:
             self._add(_IN_RUN[tag])
-        elif tag == W + "br" and self._in_run():
+        elif tag == W + "br" and self._in_run() and not self.hidden:
             kind = attrs.get(W + "type", "textWrapping")
             self._add("\n" if kind == "textWrapping" else "")
 
     def data(self, text: str) -> None:
-        if self.text:
+        if self.text and not self.hidden:
             self._add(text)
 
     def _add(self, text: str) -> None:
@@ -113,6 +130,8 @@ class _Words:
         self.stack.pop()
         if tag == _T:
             self.text = False
+        elif tag == _R:
+            self.hidden = False
         elif tag == _P and self.para is not None and depth == self.para_depth:
             text = "".join(self.para)
             self.para, self.para_depth = None, -1

@@ -24,6 +24,23 @@ MAX_PAGES = 2_000
 MAX_TEXT_CHARS = 1_000_000  # as core.uploads.MAX_TEXT_CHARS (a test checks they agree)
 # pypdf's limits, lowered from its defaults (75 MB a stream) to what one page of text needs.
 STREAM_BYTES = 10 * 1024 * 1024
+STREAM_TOKENS = 500_000  # words and numbers of one content stream (one page's drawing)
+XFORM_INVOCATIONS = 200  # forms (reused parts) one page's text draws; past it they are skipped
+AGAIN = "Save it again from the program that made it, or paste the text"
+
+
+def _exceeded(error: Exception) -> str:
+    """What pypdf's limit ``error`` says was passed, in plain words: each limit is its own."""
+    said = str(error).lower()
+    if "token" in said:
+        what = f"a page's content holds more than {STREAM_TOKENS:,} words and numbers to read"
+    elif "cycl" in said or "loop" in said:
+        what = "its parts refer to each other in a loop"
+    elif "element" in said or "entries" in said:
+        what = "a part of it lists more items than Followup reads"
+    else:
+        what = f"a part of it unpacks to more than {STREAM_BYTES // (1024 * 1024)} MB"
+    return f"The PDF holds more than Followup reads from one file ({what}). {AGAIN}"
 
 
 def _limit() -> None:
@@ -43,8 +60,8 @@ def text_of(data: bytes) -> dict[str, str]:
         "zlib_maximum_output_length": STREAM_BYTES,
         "image_maximum_buffer_size": STREAM_BYTES,
         "jbig2_maximum_output_length": STREAM_BYTES,
-        "stream_parsing_work_maximum_count": 500_000,
-        "xform_maximum_invocations_per_extraction": 200,
+        "stream_parsing_work_maximum_count": STREAM_TOKENS,
+        "xform_maximum_invocations_per_extraction": XFORM_INVOCATIONS,
         "jbig2dec_binary": None,
     }
     try:
@@ -69,12 +86,8 @@ def text_of(data: bytes) -> dict[str, str]:
                     }
                 if text:
                     pages.append(text)
-    except LimitReachedError:
-        return {
-            "error": "The PDF holds more than Followup reads from one file (a part of it unpacks "
-            f"to more than {STREAM_BYTES // (1024 * 1024)} MB). Save it again from the program "
-            "that made it, or paste the text"
-        }
+    except LimitReachedError as error:
+        return {"error": _exceeded(error)}
     except (
         PyPdfError,
         ValueError,

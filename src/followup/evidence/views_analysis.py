@@ -14,6 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Qu
 from django.shortcuts import render
 
 from followup.core import disclosure, paging
+from followup.core.forms import MAX_ID
+from followup.core.paging import whole_number
 from followup.core.tables import streamed_table_download, table_download
 from followup.evidence import analysis, queries
 from followup.evidence.disclosed import RESPONDENT_GROUP, evidence_for
@@ -167,8 +169,9 @@ def _excerpt_context(request: HttpRequest, slug: str) -> dict[str, Any]:
     require(request.user, partnership, Capability.READ_EVIDENCE)
     attributes = analysis.attributes_of(partnership)
     code = None
-    if request.GET.get("code", "").isdigit():
-        code = Code.objects.filter(partnership=partnership, pk=int(request.GET["code"])).first()
+    pk = whole_number(request.GET.get("code", ""), MAX_ID)
+    if pk:
+        code = Code.objects.filter(partnership=partnership, pk=pk).first()
     filters = _filters(request.GET, attributes)
     return {
         "partnership": partnership,

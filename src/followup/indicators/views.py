@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from followup.core import disclosure
 from followup.core.disclosure import SUPPRESSED
+from followup.core.forms import MAX_ID
+from followup.core.paging import whole_number
 from followup.core.requestsize import takes_files
 from followup.core.tables import table_download
 from followup.core.uploads import SHOWN_PROBLEMS
@@ -46,10 +48,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     indicators = queries.indicators_of(partnership)
     chosen = {key: request.GET.get(key, "") for key in ("recommendation", "qi", "wellbeing")}
-    if chosen["recommendation"].isdigit():
-        indicators = indicators.filter(recommendations__pk=int(chosen["recommendation"]))
-    if chosen["qi"].isdigit():
-        indicators = indicators.filter(quality_indicators__pk=int(chosen["qi"]))
+    recommendation = whole_number(chosen["recommendation"], MAX_ID)
+    if recommendation is not None:
+        indicators = indicators.filter(recommendations__pk=recommendation)
+    qi = whole_number(chosen["qi"], MAX_ID)
+    if qi is not None:
+        indicators = indicators.filter(quality_indicators__pk=qi)
     exact = can(request.user, partnership, Capability.READ_EVIDENCE)
     withheld = None if exact else withheld_figures(partnership)
     analyses = [
