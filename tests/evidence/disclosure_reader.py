@@ -57,6 +57,8 @@ def gather(client: Client, partnership: Partnership, report: Report | None) -> S
         names.append(GROUP)
     for name in names:
         url = reverse("evidence:matrix_download", args=[slug, "csv"])
+        if client.get(f"{url}?{urlencode({'attribute': name})}").status_code == 404:
+            continue  # a table this audience does not have
         rows = _csv(client, f"{url}?{urlencode({'attribute': name})}")
         header = [h.removesuffix(": sources") for h in rows[0]]
         seen.matrices[name] = {

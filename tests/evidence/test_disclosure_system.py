@@ -157,3 +157,26 @@ def test_a_viewer_gets_no_table_of_codes_used_together_on_the_page_or_as_a_downl
     lead_table = evidence_for(partnership, exact=True)
     names = [c.name for c in lead_table.co_codes]
     assert lead_table.co_table[names.index("Heard")][names.index("Listened to")].value == 2
+
+
+def test_a_viewer_gets_codes_by_respondent_group_only_as_a_published_report_has(world, survey):
+    """Tables by other attributes gave withheld counts away to a reader who knew which groups
+    an attribute is recorded for (age bands for children, organisations for staff): the third
+    review pinned 74 cells of the demo that way. A viewer gets the report's one table; those
+    who read evidence keep every attribute."""
+    viewer = world.client_for("viewer")
+    page = viewer.get(reverse("evidence:analysis", args=["home"]) + "?attribute=School")
+    text = page.content.decode()
+    assert "School" not in text and "Age band" not in text
+    assert evidence_for(survey.partnership, exact=False).attributes == {
+        GROUP: ["Child or young person", "Parent or carer", "Staff"]
+    }
+    url = reverse("evidence:matrix_download", args=["home", "csv"])
+    assert viewer.get(url + "?attribute=Age+band").status_code == 404
+    download = viewer.get(url)
+    assert download.status_code == 200
+    header = download.getvalue().decode().splitlines()[0]
+    assert "Adult" not in header and "Child or young person: sources" in header
+    lead = world.client_for("lead")
+    text = lead.get(reverse("evidence:analysis", args=["home"])).content.decode()
+    assert "School" in text and "Age band" in text

@@ -130,6 +130,11 @@ def evidence_for(
             group_size[group] = None if total.withheld else total.value
 
     attributes = attributes_of(partnership)
+    if not exact:
+        # What a published report holds: codes by respondent group only. Tables by other
+        # attributes gave withheld counts away to a reader who knows which groups an attribute
+        # is recorded for (age bands for children, organisations for staff).
+        attributes = {RESPONDENT_GROUP: attributes.get(RESPONDENT_GROUP, [])}
     names = list(attributes)
     if RESPONDENT_GROUP not in attributes:
         names.append(RESPONDENT_GROUP)

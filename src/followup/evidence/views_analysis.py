@@ -94,6 +94,10 @@ def matrix_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         raise Http404("No such format.")
     exact = _exact(request, partnership)
     evidence = evidence_for(partnership, exact=exact)
+    asked = request.GET.get("attribute")
+    if asked is not None and asked not in evidence.attributes:
+        # Not a table this audience has (a viewer has codes by respondent group only).
+        raise Http404("No table of codes by that attribute.")
     attribute = _attribute(request, evidence.attributes) or RESPONDENT_GROUP
     table = evidence.matrices[attribute]
     headers = ["Code", "Code path"]
