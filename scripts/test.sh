@@ -17,10 +17,10 @@ pg_url="${DATABASE_URL:-}"
 if [ -n "$pg_url" ]; then
   echo "== Test suite on SQLite =="
   env -u DATABASE_URL "$BIN/pytest" -p no:cacheprovider "${WORKERS[@]}" "$@"
-  # followup.signals is a numpy-only library that never touches a database: its 570 tests ran
+  # followup.spc is a numpy-only library that never touches a database: its 570 tests ran
   # above and are not repeated on PostgreSQL.
-  echo "== Test suite on PostgreSQL ($pg_url), without the database-free tests/signals =="
-  DATABASE_URL="$pg_url" "$BIN/pytest" -p no:cacheprovider "${WORKERS[@]}" --ignore=tests/signals "$@"
+  echo "== Test suite on PostgreSQL ($pg_url), without the database-free tests/spc =="
+  DATABASE_URL="$pg_url" "$BIN/pytest" -p no:cacheprovider "${WORKERS[@]}" --ignore=tests/spc "$@"
 else
   echo "== Test suite on SQLite (set DATABASE_URL to run it on PostgreSQL too) =="
   "$BIN/pytest" -p no:cacheprovider "${WORKERS[@]}" "$@"

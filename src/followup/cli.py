@@ -236,6 +236,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+SPC_TEXT = (
+    "Compute a run chart, control chart or Making Data Count chart. Reads one JSON request "
+    '({"chart": ..., "options": {...}, "input": {...}}) from FILE or standard input and writes '
+    "the JSON result to standard output. A malformed request exits with status 2 and one line "
+    "on standard error naming the field."
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="followup",
@@ -411,17 +419,14 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         help="the file to write; '-' for standard output",
     )
-    signals = add(
-        "signals",
-        cmd_manage,
-        "Compute a run chart, control chart or Making Data Count chart. Reads one JSON request "
-        '({"chart": ..., "options": {...}, "input": {...}}) from FILE or standard input and writes '
-        "the JSON result to standard output. A malformed request exits with status 2 and one line "
-        "on standard error naming the field.",
+    spc = commands.add_parser(
+        "spc",
+        aliases=["signals"],
+        help=SPC_TEXT,
+        description=SPC_TEXT + " 'followup signals', the name before 0.2, still works for now.",
     )
-    signals.add_argument(
-        "file", nargs="?", help="the request file; '-' or nothing for standard input"
-    )
+    spc.set_defaults(handler=cmd_manage)
+    spc.add_argument("file", nargs="?", help="the request file; '-' or nothing for standard input")
     manage = add(
         "manage",
         cmd_manage,
@@ -438,11 +443,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from django.core.management.base import CommandError
 
     args = build_parser().parse_args(argv)
-    if args.command == "signals":
+    if args.command in {"spc", "signals"}:
         # The statistics library needs no settings and no database.
-        from followup.signals.request import main as signals_main
+        from followup.spc.request import main as spc_main
 
-        return signals_main(args.file)
+        if args.command == "signals":
+            print(
+                "followup: 'signals' is now 'spc'; the old name will go in a later release.",
+                file=sys.stderr,
+            )
+        return spc_main(args.file)
     local = _local_defaults()
     if local and args.command in {"demo", "serve"}:
         data = os.environ.get("FOLLOWUP_DATA_DIR") or "var"

@@ -47,7 +47,8 @@ READ_ONLY = {
     "export-qdpx": "writes a file",
     "export-qdc": "writes a file",
     "report": "writes a file",
-    "signals": "needs no database",
+    "spc": "needs no database",
+    "signals": "the name of spc before 0.2",
 }
 
 TINY_FRAMEWORK = textwrap.dedent(

@@ -18,7 +18,7 @@ from followup.indicators.queries import (
     analyse,
 )
 from followup.indicators.values import Observation, Point
-from followup.signals.describe import NO_SIGNAL
+from followup.spc.describe import NO_SIGNAL
 from tests.indicators.figures import lay_figures, put
 from tests.indicators.test_tenancy import text
 

@@ -16,10 +16,10 @@ from followup.indicators.models import ImportUpload, Indicator, Release
 from followup.indicators.values import Point, comparison, many_series, series
 from followup.partnerships.access import AnyUser, partnership_for
 from followup.partnerships.models import Area, Partnership
-from followup.signals import control_chart, describe_chart, describe_mdc, making_data_count
-from followup.signals.describe import NO_SIGNAL
-from followup.signals.mdc import MakingDataCount, making_data_count_rows
-from followup.signals.qic import ControlChart
+from followup.spc import control_chart, describe_chart, describe_mdc, making_data_count
+from followup.spc.describe import NO_SIGNAL
+from followup.spc.mdc import MakingDataCount, making_data_count_rows
+from followup.spc.qic import ControlChart
 
 SCOTLAND = "S92000003"
 VARIATION_TEXT = {
@@ -42,7 +42,7 @@ ASSURANCE_TEXT = {
 # point can fall outside limits of mean ± 2.66 × the average moving range only when
 # (n − 1)²/n > 2.66, from 5 figures (and their runs, shifts and trends need 6 or 7). A run
 # chart's Anhøj rules first fire at 10 figures: fewer than 2 crossings of the median in 10
-# (docs/signals.md). A P, U or C chart's limits come from the counts, so 2 figures can differ by
+# (docs/spc.md). A P, U or C chart's limits come from the counts, so 2 figures can differ by
 # more than chance; Laney's P′ and U′ limits also scale with the figures' moving ranges: none
 # was found to signal with fewer than 4. A finding is called too few only where the rules found
 # nothing, so a signal is never hidden.
@@ -123,7 +123,7 @@ def analyse(
     with_chart: bool = True,
     mdc: MakingDataCount | None = None,
 ) -> Analysis:
-    """The indicator's series, its chart from followup.signals, and the plain-language findings.
+    """The indicator's series, its chart from followup.spc, and the plain-language findings.
 
     Without ``with_chart`` only the Making Data Count summary is computed (what the dashboard shows).
     """

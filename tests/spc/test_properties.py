@@ -10,9 +10,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup.signals import control_chart, control_charts, making_data_count
-from followup.signals.anhoej import longest_run_max, n_crossings_min, runs_analysis
-from followup.signals.serialise import chart_to_dict
+from followup.spc import control_chart, control_charts, making_data_count
+from followup.spc.anhoej import longest_run_max, n_crossings_min, runs_analysis
+from followup.spc.serialise import chart_to_dict
 
 values = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 series = st.lists(st.one_of(values, st.none()), min_size=0, max_size=500)

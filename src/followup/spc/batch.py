@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from followup.signals.anhoej import FloatArray
-from followup.signals.errors import SignalInputError
-from followup.signals.mdc import MakingDataCount, making_data_count_rows
-from followup.signals.qic import CHARTS, ControlChart, compute, prepare, to_floats
+from followup.spc.anhoej import FloatArray
+from followup.spc.errors import SignalInputError
+from followup.spc.mdc import MakingDataCount, making_data_count_rows
+from followup.spc.qic import CHARTS, ControlChart, compute, prepare, to_floats
 
 
 def _matrix(series: Any, name: str) -> list[FloatArray]:

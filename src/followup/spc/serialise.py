@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from followup.signals.mdc import MakingDataCount
-from followup.signals.qic import ControlChart
+from followup.spc.mdc import MakingDataCount
+from followup.spc.qic import ControlChart
 
 
 def _plain(value: Any) -> Any:

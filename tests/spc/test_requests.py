@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from followup.signals.request import main
+from followup.spc.request import main
 
 BAD = [
     (
@@ -97,13 +97,13 @@ def test_a_malformed_request_names_the_field_and_writes_nothing_to_standard_outp
     status = main("-", stdin=io.StringIO(json.dumps(request_)), stdout=out, stderr=err)
     assert status == 2
     assert out.getvalue() == ""
-    assert err.getvalue() == f"signals: {message}\n"
+    assert err.getvalue() == f"spc: {message}\n"
 
 
 def test_text_that_is_not_json_is_refused_with_its_position():
     out, err = io.StringIO(), io.StringIO()
     assert main("-", stdin=io.StringIO('{"chart": "i",'), stdout=out, stderr=err) == 2
-    assert err.getvalue().startswith("signals: the request is not valid JSON (line 1, column 15")
+    assert err.getvalue().startswith("spc: the request is not valid JSON (line 1, column 15")
     assert out.getvalue() == ""
 
 
@@ -120,7 +120,7 @@ def test_nan_and_infinity_are_refused_in_favour_of_null():
     )
     assert (
         err.getvalue()
-        == "signals: request: NaN is not a number JSON allows; use null for a missing value\n"
+        == "spc: request: NaN is not a number JSON allows; use null for a missing value\n"
     )
 
 
@@ -128,7 +128,7 @@ def test_a_missing_file_is_reported_plainly():
     err = io.StringIO()
     assert main("/no/such/request.json", stdout=io.StringIO(), stderr=err) == 2
     assert (
-        err.getvalue() == "signals: cannot read /no/such/request.json: No such file or directory\n"
+        err.getvalue() == "spc: cannot read /no/such/request.json: No such file or directory\n"
     )
 
 
@@ -138,7 +138,7 @@ def test_a_request_with_no_end_is_refused_after_its_limit_is_read(tmp_path):
     err = io.StringIO()
     assert main("/dev/zero", stdout=io.StringIO(), stderr=err) == 2
     assert err.getvalue() == (
-        "signals: the request is longer than 10,000,000 characters, the most this command reads; "
+        "spc: the request is longer than 10,000,000 characters, the most this command reads; "
         "split it\n"
     )
 
@@ -148,4 +148,4 @@ def test_a_request_that_is_not_utf_8_is_refused_in_plain_words(tmp_path):
     path.write_bytes(b'{"chart": "\xff"}')
     err = io.StringIO()
     assert main(str(path), stdout=io.StringIO(), stderr=err) == 2
-    assert err.getvalue() == f"signals: {path} is not UTF-8 text; save the request as UTF-8\n"
+    assert err.getvalue() == f"spc: {path} is not UTF-8 text; save the request as UTF-8\n"

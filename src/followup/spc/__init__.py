@@ -1,4 +1,4 @@
-"""followup.signals: run charts, Shewhart control charts and Making Data Count.
+"""followup.spc: run charts, Shewhart control charts and Making Data Count.
 
 A library of numpy and the standard library only; it never imports Django. It agrees with the
 R reference implementations, qicharts2 0.8.1 (Anhøj rules; run, I, MR, P, P′, U, U′ and C
@@ -10,15 +10,15 @@ relative tolerance of 1e-9. Each module documents the formulas it implements:
 - ``mdc``: ``making_data_count``, its rules and icons;
 - ``batch``: many series at once;
 - ``describe``: plain-language findings;
-- ``request``: the JSON request and result of ``followup signals``.
+- ``request``: the JSON request and result of ``followup spc``.
 """
 
-from followup.signals.batch import control_charts, making_data_counts
-from followup.signals.describe import describe_chart, describe_mdc
-from followup.signals.errors import SignalInputError
-from followup.signals.mdc import MakingDataCount, making_data_count
-from followup.signals.qic import ChartPart, ChartPoints, ControlChart, control_chart
-from followup.signals.serialise import chart_to_dict, mdc_to_dict
+from followup.spc.batch import control_charts, making_data_counts
+from followup.spc.describe import describe_chart, describe_mdc
+from followup.spc.errors import SignalInputError
+from followup.spc.mdc import MakingDataCount, making_data_count
+from followup.spc.qic import ChartPart, ChartPoints, ControlChart, control_chart
+from followup.spc.serialise import chart_to_dict, mdc_to_dict
 
 __all__ = [
     "ChartPart",

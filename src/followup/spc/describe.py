@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 
-from followup.signals.mdc import MakingDataCount
-from followup.signals.qic import ControlChart
+from followup.spc.mdc import MakingDataCount
+from followup.spc.qic import ControlChart
 
 NO_SIGNAL = "No signal: the variation is what this process usually shows."
 

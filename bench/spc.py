@@ -1,7 +1,7 @@
-"""Benchmark: followup.signals against controlchartspy and pyqicharts, measured in one run.
+"""Benchmark: followup.spc against controlchartspy and pyqicharts, measured in one run.
 
 10,000 synthetic series of 60 points (seeded) go through every chart type with
-``followup.signals``' batch form. The peers compute the same charts on a sample of the same
+``followup.spc``' batch form. The peers compute the same charts on a sample of the same
 series (they take milliseconds a series, so all 10,000 would take minutes); each figure is
 series per second. Goals: at least 10x the faster peer for every chart type a peer supports,
 and all 10,000 series through every chart type in under 5 seconds.
@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from followup.signals import control_charts, making_data_counts
+from followup.spc import control_charts, making_data_counts
 
 CHARTS = ["run", "i", "mr", "p", "pp", "u", "up", "c", "xmr_mdc"]
 RATE = {"p", "pp", "u", "up"}
@@ -150,7 +150,7 @@ def main() -> int:
     followup_run("i", data, slice(0, 10))  # warm up imports and tables
 
     print(
-        f"followup.signals benchmark: {args.series:,} series of {args.points} points; "
+        f"followup.spc benchmark: {args.series:,} series of {args.points} points; "
         f"peers on the first {sample.stop} of the same series; median of {args.repeats} runs."
     )
     print()

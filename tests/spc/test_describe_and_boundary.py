@@ -5,9 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from followup.signals import control_chart, describe_chart, describe_mdc, making_data_count
+from followup.spc import control_chart, describe_chart, describe_mdc, making_data_count
 
-SIGNALS = Path(__file__).resolve().parents[2] / "src" / "followup" / "signals"
+SIGNALS = Path(__file__).resolve().parents[2] / "src" / "followup" / "spc"
 
 
 def test_a_stable_process_has_no_signal():
@@ -81,10 +81,10 @@ def test_the_library_imports_only_numpy_and_the_standard_library():
                 top = name.split(".")[0]
                 assert top in allowed, f"{path.name} imports {name}"
                 if top == "followup":
-                    assert name.startswith("followup.signals"), f"{path.name} imports {name}"
+                    assert name.startswith("followup.spc"), f"{path.name} imports {name}"
 
 
 def test_importing_the_library_loads_no_django():
-    code = "import sys, followup.signals; print(sorted(m for m in sys.modules if m.startswith('django')))"
+    code = "import sys, followup.spc; print(sorted(m for m in sys.modules if m.startswith('django')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -23,7 +23,7 @@ Limits that are not finite (a part without usable data, a zero denominator) are 
 
 Missing values follow qicharts2: with denominators, a point missing either value is missing in
 both; its denominator counts as 0, so it adds nothing to the centre line and has no limits. The
-runs analysis (``followup.signals.anhoej``) covers every included point of a part against the
+runs analysis (``followup.spc.anhoej``) covers every included point of a part against the
 part's centre line; MR charts get no runs signal.
 """
 
@@ -35,9 +35,9 @@ from typing import Any
 
 import numpy as np
 
-from followup.signals.anhoej import FloatArray, runs_rows
-from followup.signals.errors import SignalInputError
-from followup.signals.rstats import r_mean_rows, r_median_rows, r_sum_rows
+from followup.spc.anhoej import FloatArray, runs_rows
+from followup.spc.errors import SignalInputError
+from followup.spc.rstats import r_mean_rows, r_median_rows, r_sum_rows
 
 CHARTS = ("run", "i", "mr", "p", "pp", "u", "up", "c")
 NEEDS_DENOMINATOR = frozenset({"p", "pp", "u", "up"})

@@ -1,8 +1,8 @@
-# Generates reference cases for followup.signals by running the R reference implementations:
+# Generates reference cases for followup.spc by running the R reference implementations:
 # qicharts2 0.8.1 and NHSRplotthedots 0.2.2 (patched only as ../shared/spc/README.md describes).
 # The packages' code is never committed; only this script and the JSON it writes.
 #
-#   Rscript tests/signals/reference/generate_cases.R tests/signals/reference
+#   Rscript tests/spc/reference/generate_cases.R tests/spc/reference
 #
 # Writes qicharts2_cases.json and nhsrplotthedots_cases.json: lists of cases in the schema of
 # ../shared/spc/README.md. Series are random (fixed seed) with shifts, trends, outliers, ties,

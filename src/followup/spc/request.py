@@ -1,4 +1,4 @@
-"""One JSON request in, one JSON result out: the engine behind ``followup signals``.
+"""One JSON request in, one JSON result out: the engine behind ``followup spc``.
 
 A request has the shape of a reference case without ``expected``::
 
@@ -14,10 +14,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from followup.signals.errors import SignalInputError
-from followup.signals.mdc import making_data_count
-from followup.signals.qic import CHARTS, control_chart
-from followup.signals.serialise import chart_to_dict, mdc_to_dict
+from followup.spc.errors import SignalInputError
+from followup.spc.mdc import making_data_count
+from followup.spc.qic import CHARTS, control_chart
+from followup.spc.serialise import chart_to_dict, mdc_to_dict
 
 QIC_OPTIONS = {"freeze", "part", "exclude", "screened_mr", "method"}
 MDC_OPTIONS = {
@@ -141,14 +141,14 @@ def main(
             with open(str(path), encoding="utf-8") as handle:
                 text = handle.read(MAX_REQUEST_CHARS + 1)
     except OSError as error:
-        print(f"signals: cannot read {path}: {error.strerror}", file=stderr)
+        print(f"spc: cannot read {path}: {error.strerror}", file=stderr)
         return 2
     except UnicodeDecodeError:
-        print(f"signals: {path} is not UTF-8 text; save the request as UTF-8", file=stderr)
+        print(f"spc: {path} is not UTF-8 text; save the request as UTF-8", file=stderr)
         return 2
     if len(text) > MAX_REQUEST_CHARS:
         print(
-            f"signals: the request is longer than {MAX_REQUEST_CHARS:,} characters, the most "
+            f"spc: the request is longer than {MAX_REQUEST_CHARS:,} characters, the most "
             "this command reads; split it",
             file=stderr,
         )
@@ -157,17 +157,17 @@ def main(
         request = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         print(
-            f"signals: the request is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})",
+            f"spc: the request is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})",
             file=stderr,
         )
         return 2
     except SignalInputError as error:
-        print(f"signals: {error}", file=stderr)
+        print(f"spc: {error}", file=stderr)
         return 2
     try:
         result = run_request(request)
     except SignalInputError as error:
-        print(f"signals: {error}", file=stderr)
+        print(f"spc: {error}", file=stderr)
         return 2
     json.dump(result, stdout, allow_nan=False)
     stdout.write("\n")

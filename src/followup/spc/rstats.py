@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from followup.signals.anhoej import FloatArray
+from followup.spc.anhoej import FloatArray
 
 LONG = np.longdouble
 

@@ -36,10 +36,10 @@ from typing import Any
 
 import numpy as np
 
-from followup.signals.anhoej import FloatArray
-from followup.signals.errors import SignalInputError
-from followup.signals.qic import to_floats
-from followup.signals.rstats import r_mean_rows
+from followup.spc.anhoej import FloatArray
+from followup.spc.errors import SignalInputError
+from followup.spc.qic import to_floats
+from followup.spc.rstats import r_mean_rows
 
 LIMIT = 2.66
 NEAR = 2 * (LIMIT / 3)
