@@ -45,6 +45,7 @@ lint: install
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy src tests bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/audit.py
 
 # Benchmarks are never part of make test. The peers they compare with are installed in their

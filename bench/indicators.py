@@ -61,10 +61,10 @@ def make_rows(count: int) -> tuple[bytes, list[str], list[str]]:
 def bench_import(count: int, label: str) -> tuple[float, float]:
     from django.db import connection, transaction
 
-    from followup.core.types import CommandLine
     from followup.indicators.importer import apply_import, plan_import
     from followup.indicators.models import DataElement, DataValue
-    from followup.indicators.reading import read_table
+    from followup.lib.tabular import read_table
+    from followup.lib.types import CommandLine
     from followup.partnerships.models import Area
 
     data, areas, elements = make_rows(count)

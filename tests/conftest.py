@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from followup.core.types import CommandLine
 from followup.evidence.models import Case, Code, Coding, Quote, Source, SurveyUpload
 from followup.frameworks.library import load_library
 from followup.indicators.models import DataElement, ImportUpload, Indicator
 from followup.inspections.models import Evaluation, Inspection, Recommendation
+from followup.lib.types import CommandLine
 from followup.partnerships.models import Organisation, Partnership
 from followup.plans.models import Action, ActionUpdate
 from followup.reviews.models import ProgressReview, RecommendationProgress

@@ -1,4 +1,4 @@
-"""The one-time key a create form carries (``followup.core.submissions``), for a test that posts
+"""The one-time key a create form carries (``followup.web.submissions``), for a test that posts
 a create form's fields itself rather than the form as rendered (``tests.browserlike``)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.test import Client
 
-from followup.core.submissions import FIELD, new_key
+from followup.web.submissions import FIELD, new_key
 
 
 def key(who: User | Client) -> dict[str, str]:

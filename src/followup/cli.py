@@ -202,8 +202,8 @@ def cmd_createuser(args: argparse.Namespace) -> int:
 
 
 def cmd_load_framework(args: argparse.Namespace) -> int:
-    from followup.core.uploads import SHOWN_PROBLEMS
     from followup.frameworks.library import LibraryFileError, load_file, load_library
+    from followup.lib.uploads import SHOWN_PROBLEMS
 
     if not args.file and not args.library:
         return _fail("load-framework: give a FILE, or --library for the bundled library.")

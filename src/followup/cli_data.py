@@ -35,10 +35,10 @@ def cmd_import_data(args: argparse.Namespace) -> int:
     what the first imported (and finds those figures unchanged)."""
     from django.db import transaction
 
-    from followup.core.uploads import UploadError
     from followup.indicators.forms import MAX_MAPPING_BYTES
     from followup.indicators.importer import load_mapping, lock_imports, plan_import
-    from followup.indicators.reading import COMMAND_LINE_BYTES, TableError, read_table
+    from followup.lib.tabular import COMMAND_LINE_BYTES, TableError, read_table
+    from followup.lib.uploads import UploadError
     from followup.partnerships.models import Partnership
 
     partnership = None
@@ -214,10 +214,10 @@ def cmd_export_refi(args: argparse.Namespace) -> int:
 def cmd_import_refi(args: argparse.Namespace) -> int:
     from django.conf import settings
 
-    from followup.core.uploads import UploadError, check_size
     from followup.evidence.actions import AlreadyImported, import_exchange
     from followup.evidence.refi import ExchangeError
     from followup.evidence.refi_import import import_summary, read_qdc, read_qdpx
+    from followup.lib.uploads import UploadError, check_size
 
     partnership = _partnership(args.command, args.partnership)
     try:

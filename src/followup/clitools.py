@@ -10,7 +10,7 @@ MB = 1024 * 1024
 
 def operator() -> Any:
     """The person running this command, as the audit log names them (cli:OS-USER)."""
-    from followup.core.types import CommandLine
+    from followup.lib.types import CommandLine
 
     return CommandLine.current()
 
@@ -25,7 +25,7 @@ def read_bounded(path: str, limit: int) -> bytes:
     """The file's bytes, reading at most ``limit`` and one more: a file larger than ``limit``
     (or one with no end, such as /dev/zero) raises ``UploadError`` naming the limit. Its
     declared size is never trusted, so a special file or one still growing costs no more."""
-    from followup.core.uploads import UploadError
+    from followup.lib.uploads import UploadError
 
     with open(path, "rb") as handle:
         data = handle.read(limit + 1)

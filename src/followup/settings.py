@@ -32,7 +32,7 @@ SECRET_KEY = _SECRET.value
 if not DEBUG:  # production mode: a weak key refuses to start
     strong_secret(_SECRET.source, SECRET_KEY)
 # The file the key was read from, if any: `followup check --deploy` warns when others can read it
-# (followup.core.checks, followup.W001).
+# (followup.web.checks, followup.W001).
 SECRET_KEY_FILE = str(_SECRET.path) if _SECRET.path else ""
 ALLOWED_HOSTS = env_list("FOLLOWUP_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("FOLLOWUP_CSRF_TRUSTED_ORIGINS", [])
@@ -44,7 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "followup.core",
+    "followup.web",
+    "followup.front",
     "followup.accounts",
     "followup.audit",
     "followup.partnerships",
@@ -61,14 +62,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Neither reads the body: they answer first so that every refusal carries their headers.
     "django.middleware.security.SecurityMiddleware",
-    "followup.core.middleware.SecurityHeadersMiddleware",
-    "followup.core.requestsize.RequestSizeMiddleware",
+    "followup.web.middleware.SecurityHeadersMiddleware",
+    "followup.web.requestsize.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "followup.core.requestsize.FormSizeMiddleware",
+    "followup.web.requestsize.FormSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -87,7 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["followup.core.templatetags.govuk"],
+            "builtins": ["followup.web.templatetags.govuk"],
         },
     }
 ]
@@ -108,7 +109,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Uploads (docs/configuration.md, docs/security.md): the one setting is the largest file; the
 # largest request is that and a little room for the form's other fields. `followup serve` gives
-# waitress MAX_REQUEST_BYTES, and core.requestsize.RequestSizeMiddleware refuses a larger body
+# waitress MAX_REQUEST_BYTES, and web.requestsize.RequestSizeMiddleware refuses a larger body
 # before it is read under any other server. Every other request (a signed-out person's, or one to
 # a page that takes no file) is held to MAX_FORM_BYTES, Django's default for form data.
 MAX_UPLOAD_MB = env_int("FOLLOWUP_MAX_UPLOAD_MB", 20, minimum=1)
@@ -118,7 +119,7 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
 MAX_FORM_BYTES = 2_621_440  # 2.5 MB
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_FORM_BYTES
-# A survey's column-roles form carries one field per column: core.uploads.MAX_TABLE_COLUMNS
+# A survey's column-roles form carries one field per column: lib.uploads.MAX_TABLE_COLUMNS
 # (1,000) of them, and room for the form's own (its token, its key, its button).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000 + 100
 # Days a staged upload (a survey or data file awaiting its import) is kept before it is purged.
@@ -143,7 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "front:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "en-gb"
@@ -162,7 +163,7 @@ HTTPS = env_bool("FOLLOWUP_HTTPS", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 # A form refused for its missing or stale CSRF token gets a page that says what to do.
-CSRF_FAILURE_VIEW = "followup.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "followup.web.errors.csrf_failure"
 SECURE_SSL_REDIRECT = HTTPS and env_bool("FOLLOWUP_SSL_REDIRECT", True)
 # Counts from 1 to this number are never published (docs/configuration.md, disclosure control).
 DISCLOSURE_THRESHOLD = env_int("FOLLOWUP_DISCLOSURE_THRESHOLD", 4, minimum=2)
@@ -191,7 +192,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # A refusal (403) is one line saying who was refused what, without Django's traceback.
-    "filters": {"refusals": {"()": "followup.core.logfilters.OneLineRefusals"}},
+    "filters": {"refusals": {"()": "followup.web.logfilters.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

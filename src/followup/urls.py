@@ -1,15 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from followup.core import views as core_views
+from followup.web import errors
 
 admin.site.site_header = "Followup administration"
 admin.site.site_title = "Followup administration"
 
 urlpatterns = [
-    path("", include("followup.core.urls")),
+    path("", include("followup.front.urls")),
     path("", include("followup.accounts.urls")),
-    path("", include("followup.partnerships.urls")),
     path("", include("followup.inspections.urls")),
     path("", include("followup.plans.urls")),
     path("", include("followup.reviews.urls")),
@@ -19,7 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = core_views.bad_request
-handler403 = core_views.forbidden
-handler404 = core_views.not_found
-handler500 = core_views.server_error
+handler400 = errors.bad_request
+handler403 = errors.forbidden
+handler404 = errors.not_found
+handler500 = errors.server_error

@@ -126,7 +126,7 @@ def test_an_entry_needs_a_real_actor(world):
 
 def test_the_command_line_is_recorded_as_such_with_the_operating_system_user(world, monkeypatch):
     from followup.audit.log import record
-    from followup.core.types import CommandLine
+    from followup.lib.types import CommandLine
 
     monkeypatch.setattr("getpass.getuser", lambda: "alice")
     entry = record(CommandLine.current(), "action.update", world.home.action, {})

@@ -37,14 +37,14 @@ WRITES = {
 # Modules that write outside an actions.py, and why they may.
 ALLOWED = {
     "audit/log.py": "writes the audit entries themselves",
-    "core/writes.py": "the shared save-and-record steps that action functions call",
-    "core/submissions.py": "create forms' one-time keys: bookkeeping written in the same "
+    "audit/writes.py": "the shared save-and-record steps that action functions call",
+    "web/submissions.py": "create forms' one-time keys: bookkeeping written in the same "
     "transaction as the audited write it guards, so a second submit is told it was done",
     "indicators/importer.py": "the data importer: one statement for a checked file's values, "
     "recorded per release (data.import) with the actor passed in",
     "evidence/surveys.py": "the survey importer: records the upload, each case and each source",
     "frameworks/library.py": "the framework library loader: records each scale and framework",
-    "core/admin.py": "the Django admin's changes: only the fields the administrator changed, "
+    "audit/adminbase.py": "the Django admin's changes: only the fields the administrator changed, "
     "recorded in the same transaction (AuditedAdminMixin.save_related)",
     "accounts/throttle.py": "failed sign-ins: security bookkeeping written before anyone is "
     "signed in, so there is no actor to record; logged to followup.security instead, and "

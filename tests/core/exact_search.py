@@ -1,6 +1,6 @@
 """What a reader can work out from published figures, found by exhaustive integer search.
 
-Written for the tests and independently of ``followup.core.disclosure``: it shares no code and
+Written for the tests and independently of ``followup.lib.disclosure``: it shares no code and
 no reasoning with the suppression rules. A ``System`` holds unknowns (whole numbers between a
 lower and an optional upper bound) and equations (a sum of unknowns, each counted +1 or -1,
 plus known numbers, equals a known number). ``ranges()`` returns, for every unknown, the smallest

@@ -11,8 +11,8 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
 
+from followup.audit.adminbase import ReadOnlyAdmin
 from followup.audit.models import AuditEntry
-from followup.core.admin import ReadOnlyAdmin
 from followup.partnerships.models import Membership
 from tests.audit.ledger import Ledger
 from tests.audit.test_admin_is_audited import MAKE, READ_ONLY

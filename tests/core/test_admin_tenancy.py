@@ -201,7 +201,7 @@ def test_the_admin_refuses_another_partnerships_organisation_or_recommendations_
     # Home's recommendation page lists no action of the outsider's, and the outsider's action
     # page shows none of home's recommendations.
     page = world.client_for("lead").get(
-        reverse("inspections:recommendation", args=["home", world.home.recommendation.pk])
+        reverse("front:recommendation", args=["home", world.home.recommendation.pk])
     )
     assert page.status_code == 200 and theirs.title not in page.content.decode()
     page = world.client_for("outsider").get(reverse("plans:detail", args=["away", theirs.pk]))

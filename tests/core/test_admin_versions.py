@@ -17,9 +17,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from followup.audit import writes
+from followup.audit.adminforms import VERSION_FIELD
 from followup.audit.models import AuditEntry
-from followup.core import writes
-from followup.core.adminforms import VERSION_FIELD
 from followup.plans.models import Action
 from tests import factories as f
 from tests.audit.ledger import Ledger

@@ -9,9 +9,9 @@ import re
 import pytest
 from django import forms
 
-from followup.core.forms import DayField, date_field
 from followup.evidence.forms import CaseForm, SourceForm, SurveyDateForm
 from followup.evidence.models import Case, Source
+from followup.web.forms import DayField, date_field
 from tests.browserlike import change, page_form, submit
 from tests.core.test_govuk_fields import _project_forms
 

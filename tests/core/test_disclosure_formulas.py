@@ -1,4 +1,4 @@
-"""The guarantee for figures linked by formulas (rules 5 and 6 of ``followup.core.disclosure``),
+"""The guarantee for figures linked by formulas (rules 5 and 6 of ``followup.lib.disclosure``),
 tested against a reader who knows the rules.
 
 A derived data element is a sum or difference of others, so a shown result and all but one of
@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup.core.disclosure import Formula, protect_figures
+from followup.lib.disclosure import Formula, protect_figures
 from tests.core.exact_search import System
 
 pytestmark = pytest.mark.skipif(

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup.core.disclosure import Counts, Shown, protect, rate_withheld
+from followup.lib.disclosure import Counts, Shown, protect, rate_withheld
 from tests.core.exact_search import System
 
 # Database-free: run once, with the SQLite pass of the suite, not again on PostgreSQL.

@@ -2,7 +2,7 @@
 what the first made, never a second copy and never a server error; an edit sent twice saves
 once and is not refused as a conflict with itself.
 
-Every create form carries a one-time key (``core.submissions``). The forms are submitted as the
+Every create form carries a one-time key (``web.submissions``). The forms are submitted as the
 browser renders them (tests/browserlike.py), on SQLite and PostgreSQL; on PostgreSQL two submits
 also run at once in two threads, the first held inside its transaction until the second is seen
 waiting for it.
@@ -22,13 +22,13 @@ from django.test import Client
 from django.urls import reverse
 
 from followup.audit.models import AuditEntry
-from followup.core import submissions
 from followup.evidence.models import Case, Code, Quote, Source
 from followup.indicators.models import Indicator
 from followup.inspections.models import Inspection, Recommendation
 from followup.plans import actions as plan_actions
 from followup.plans.models import Action, ActionUpdate
 from followup.reviews.models import ProgressReview
+from followup.web import submissions
 from tests.browserlike import Form, change, forms_in, submit
 from tests.conftest import World
 

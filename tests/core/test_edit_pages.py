@@ -104,17 +104,17 @@ CREATE = "creates an object: nothing to keep"
 READ = "a page or download with no form that edits an object"
 POST_ONLY = "a button that does one thing (no fields to keep), tested in its app"
 NOT_EDIT_PAGES: dict[str, str] = {
-    "core:home": READ,
+    "front:home": READ,
     "accounts:login": "signs in",
     "accounts:logout": "signs out",
     "evidence:survey_discard": "a button that forgets a staged survey",
     "indicators:upload_discard": "a button that forgets a staged data file",
-    "partnerships:home": READ,
+    "front:partnership": READ,
     "inspections:create": CREATE,
     "inspections:detail": READ,
     "inspections:evaluation_create": CREATE,
     "inspections:recommendation_create": CREATE,
-    "inspections:recommendation": READ,
+    "front:recommendation": READ,
     "plans:list": READ,
     "plans:create": CREATE,
     "plans:detail": "its form adds an update (append-only): creates",

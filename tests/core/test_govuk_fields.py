@@ -15,8 +15,8 @@ from django.template import Context, Template
 from django.urls import reverse
 
 import followup
-from followup.core.forms import StrictForm
-from followup.core.templatetags.govuk import _kind
+from followup.web.forms import StrictForm
+from followup.web.templatetags.govuk import _kind
 from tests.browserlike import forms_in
 
 

@@ -29,7 +29,7 @@ from followup.evidence.extract import extract_text
 from followup.evidence.models import Code, Source, SurveyUpload
 from followup.evidence.refi_import import read_qdc, read_qdpx
 from followup.indicators.models import ImportUpload
-from followup.indicators.reading import read_table
+from followup.lib.tabular import read_table
 from tests import hostile, hostile_tables
 from tests.submissions import key
 

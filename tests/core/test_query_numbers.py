@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from followup.core.paging import PAST_THE_END, whole_number
 from followup.evidence import actions
+from followup.web.paging import PAST_THE_END, whole_number
 
 LONG = "7" * 5_000
 

@@ -108,7 +108,7 @@ def test_a_refusal_is_logged_as_one_line_saying_who_was_refused_what_without_a_t
 def test_a_refused_path_cannot_write_a_line_of_its_own_into_the_log(world, caplog):
     from django.core.exceptions import PermissionDenied
 
-    from followup.core.logfilters import OneLineRefusals
+    from followup.web.logfilters import OneLineRefusals
 
     class Request:
         method = "GET"
@@ -124,7 +124,7 @@ def test_a_refused_path_cannot_write_a_line_of_its_own_into_the_log(world, caplo
 
 
 def test_other_server_problems_keep_their_traceback(caplog):
-    from followup.core.logfilters import OneLineRefusals
+    from followup.web.logfilters import OneLineRefusals
 
     try:
         raise ValueError("a real fault")

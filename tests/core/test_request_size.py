@@ -26,15 +26,15 @@ def test_every_request_size_limit_comes_from_the_one_upload_setting():
     assert settings.MAX_REQUEST_BYTES == settings.MAX_UPLOAD_BYTES + 256 * 1024
     assert settings.MIDDLEWARE[:3] == [
         "django.middleware.security.SecurityMiddleware",
-        "followup.core.middleware.SecurityHeadersMiddleware",
-        "followup.core.requestsize.RequestSizeMiddleware",
+        "followup.web.middleware.SecurityHeadersMiddleware",
+        "followup.web.requestsize.RequestSizeMiddleware",
     ]
 
 
 def test_form_data_other_than_files_is_held_to_djangos_default_of_2_5_mb():
     assert settings.MAX_FORM_BYTES == settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 2_621_440
     order = settings.MIDDLEWARE
-    form_size = order.index("followup.core.requestsize.FormSizeMiddleware")
+    form_size = order.index("followup.web.requestsize.FormSizeMiddleware")
     assert order.index("django.contrib.auth.middleware.AuthenticationMiddleware") < form_size
     assert form_size > order.index("django.middleware.csrf.CsrfViewMiddleware")
 

@@ -1,6 +1,6 @@
 from django.test import Client
 
-from followup.core.middleware import POLICY
+from followup.web.middleware import POLICY
 
 
 def test_pages_carry_a_strict_content_security_policy(world):
@@ -50,7 +50,7 @@ def test_the_admin_carries_a_content_security_policy_that_allows_only_its_own_in
     import re
     from importlib.resources import files
 
-    from followup.core.middleware import ADMIN_POLICY
+    from followup.web.middleware import ADMIN_POLICY
 
     admin = world.users["admin"]
     admin.is_staff = admin.is_superuser = True

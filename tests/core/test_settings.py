@@ -177,7 +177,7 @@ def test_a_weak_key_from_a_file_is_reported_as_the_files(monkeypatch, tmp_path):
     [(0o600, False), (0o400, False), (0o640, True), (0o644, True), (0o604, True)],
 )
 def test_check_deploy_warns_of_a_key_file_others_can_read(tmp_path, settings, mode, warned):
-    from followup.core.checks import secret_key_file_is_private
+    from followup.web.checks import secret_key_file_is_private
 
     key_file = tmp_path / "key"
     key_file.write_text("a key")

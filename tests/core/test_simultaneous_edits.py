@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from followup.core import writes
+from followup.audit import writes
 from followup.plans import actions
 from followup.plans.models import Action
 from tests import factories as f

@@ -19,7 +19,7 @@ from followup.evidence import surveys
 from followup.evidence.models import SurveyUpload
 from followup.indicators import actions
 from followup.indicators.models import ImportUpload
-from followup.indicators.reading import read_table
+from followup.lib.tabular import read_table
 from tests.submissions import key
 
 SURVEY = b"id,group,What helps?\n1,Staff,Good supervision\n2,Parent,Being listened to\n"

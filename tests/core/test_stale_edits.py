@@ -13,8 +13,8 @@ from django.core import signing
 from django.db import models
 from django.urls import reverse
 
+from followup.audit import writes
 from followup.audit.models import AuditEntry
-from followup.core import writes
 from followup.reviews.models import RecommendationProgress
 from tests import factories as f
 from tests.browserlike import Form, change, page_form, submit

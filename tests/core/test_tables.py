@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from followup.core.tables import attachment, file_name, safe_cell, table_download
 from followup.evidence.models import Case, Code, Coding, Source
+from followup.lib.tables import attachment, file_name, safe_cell, table_download
 
 DANGER = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 HOSTILE = [

@@ -1,4 +1,4 @@
-"""The budgets of core/uploads.py: each refuses with its reason, and the documentation states
+"""The budgets of lib/uploads.py: each refuses with its reason, and the documentation states
 the numbers the code uses."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from pathlib import Path
 import openpyxl.xml
 import pytest
 
-from followup.core import uploads
-from followup.core.uploads import Budget, UploadError, open_archive, parse_xml
 from followup.evidence import docxtext, limits, pdftext
 from followup.evidence.extract import MAX_DOCX_BLOCKS, PDF_CPU_SECONDS, PDF_MEMORY_MB
 from followup.evidence.refi_import import MAX_PROJECT_CHARS
-from followup.indicators import reading
 from followup.indicators.forms import MAX_MAPPING_BYTES
+from followup.lib import tabular as reading
+from followup.lib import uploads
+from followup.lib.uploads import Budget, UploadError, open_archive, parse_xml
 from tests import hostile
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from followup.core.types import CommandLine
 from followup.evidence.extract import extract_text
 from followup.evidence.refi_import import read_qdc, read_qdpx
 from followup.evidence.surveys import guess_roles, plan_survey
 from followup.evidence.text import normalised_offsets, sentences
-from followup.indicators.reading import read_table
+from followup.lib.tabular import read_table
+from followup.lib.types import CommandLine
 from tests import hostile
 
 RATIO = 8.0

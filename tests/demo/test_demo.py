@@ -93,10 +93,10 @@ def test_every_page_showing_the_plan_says_it_is_illustrative(demo):
     action = Action.objects.filter(partnership__slug="south-ayrshire").first()
     recommendation = inspection.recommendations.first()
     for url in [
-        reverse("partnerships:home", args=["south-ayrshire"]),
+        reverse("front:partnership", args=["south-ayrshire"]),
         reverse("plans:list", args=["south-ayrshire"]),
         reverse("plans:detail", args=["south-ayrshire", action.pk]),
-        reverse("inspections:recommendation", args=["south-ayrshire", recommendation.pk]),
+        reverse("front:recommendation", args=["south-ayrshire", recommendation.pk]),
     ]:
         assert "Illustrative:" in client.get(url).content.decode(), url
 
@@ -161,10 +161,10 @@ def test_outsider_gets_404_for_every_south_ayrshire_object_url(demo):
     recommendation = inspection.recommendations.first()
     evaluation = inspection.evaluations.first()
     for url in [
-        reverse("partnerships:home", args=["south-ayrshire"]),
+        reverse("front:partnership", args=["south-ayrshire"]),
         reverse("plans:list", args=["south-ayrshire"]),
         reverse("inspections:detail", args=["south-ayrshire", inspection.pk]),
-        reverse("inspections:recommendation", args=["south-ayrshire", recommendation.pk]),
+        reverse("front:recommendation", args=["south-ayrshire", recommendation.pk]),
         reverse("inspections:evaluation_edit", args=["south-ayrshire", evaluation.pk]),
         reverse("plans:detail", args=["south-ayrshire", action.pk]),
         reverse("reviews:detail", args=["south-ayrshire", review.pk]),
@@ -209,7 +209,7 @@ def test_a_recommendation_page_shows_the_demos_themes_and_approved_quotes(demo):
     recommendation = Inspection.objects.get(partnership=partnership).recommendations.get(number=4)
     html = (
         signed_in("viewer")
-        .get(reverse("inspections:recommendation", args=["south-ayrshire", recommendation.pk]))
+        .get(reverse("front:recommendation", args=["south-ayrshire", recommendation.pk]))
         .content.decode()
     )
     assert "Waiting for support" in html
@@ -223,8 +223,8 @@ def test_the_demo_loads_again_after_its_review_was_published(demo, monkeypatch):
     from django.contrib.auth.models import User
 
     from followup.audit.models import AuditEntry
-    from followup.core.types import CommandLine
     from followup.indicators.models import Release
+    from followup.lib.types import CommandLine
     from followup.reports import render
     from followup.reports.actions import publish
     from followup.reports.models import Publication

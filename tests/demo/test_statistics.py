@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 
-from followup.core.types import CommandLine
 from followup.demo.statistics import LGBF_RELEASE, _rows, load_statistics
 from followup.indicators.export import values_for_export, write_tidy
 from followup.indicators.models import DataElement, DataValue, Release
 from followup.indicators.values import observations
+from followup.lib.types import CommandLine
 from followup.partnerships.models import Area
 
 OPERATOR = CommandLine("tests")

@@ -21,9 +21,9 @@ from urllib.parse import urlencode
 from django.test import Client
 from django.urls import reverse
 
-from followup.core import disclosure
 from followup.evidence.analysis import NOT_RECORDED, attributes_of
 from followup.evidence.models import Quote
+from followup.lib import disclosure
 from followup.partnerships.models import Partnership
 from followup.reports.compose import Report
 from tests.core.exact_search import System

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.html import escape
 from openpyxl import load_workbook
 
-from followup.core import disclosure
 from followup.evidence import analysis
 from followup.evidence.models import Case, Code, Coding, Source
+from followup.lib import disclosure
 
 
 @pytest.fixture

@@ -128,7 +128,7 @@ def test_a_viewer_combining_every_page_download_and_the_report_pins_no_withheld_
 
 def test_the_recommendation_page_shows_a_viewer_the_same_figures_as_the_downloads(world, survey):
     seen = gather(world.client_for("viewer"), survey.partnership, None)
-    url = reverse("inspections:recommendation", args=["home", survey.recommendation.pk])
+    url = reverse("front:recommendation", args=["home", survey.recommendation.pk])
     page = world.client_for("viewer").get(url).content.decode()
     for code in ("Safe", "Heard", "Listened to"):
         for group, text in seen.matrices[GROUP][code].items():

@@ -20,10 +20,10 @@ import pytest
 from django.db import connection, connections, transaction
 from django.urls import reverse
 
-from followup.core.types import CommandLine
 from followup.evidence import surveys, views
 from followup.evidence.models import Case, Source, SurveyUpload
 from followup.evidence.refi_import import read_qdpx
+from followup.lib.types import CommandLine
 from tests import hostile
 
 FILES = Path(__file__).parent / "files"

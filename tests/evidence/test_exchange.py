@@ -15,7 +15,6 @@ import pytest
 from django.urls import reverse
 
 from followup.cli import build_parser
-from followup.core.types import CommandLine
 from followup.evidence import actions
 from followup.evidence.models import Case, Code, Coding, Source
 from followup.evidence.refi import (
@@ -27,6 +26,7 @@ from followup.evidence.refi import (
     schema_problems,
 )
 from followup.evidence.refi_import import read_qdc, read_qdpx
+from followup.lib.types import CommandLine
 from tests.factories import PartnershipFactory
 
 OPERATOR = CommandLine("tests")

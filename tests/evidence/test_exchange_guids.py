@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from followup.core.types import CommandLine
 from followup.evidence import actions
 from followup.evidence.models import Code
 from followup.evidence.refi import ExchangeError
 from followup.evidence.refi_import import import_summary, read_qdpx
+from followup.lib.types import CommandLine
 from tests import hostile
 from tests.hostile import guid
 

@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 
-from followup.core import disclosure
 from followup.evidence import actions
 from followup.evidence.models import Case, Code, Coding, Quote, Source
 from followup.evidence.queries import themes_for
 from followup.frameworks.models import QualityIndicator
+from followup.lib import disclosure
 from tests.browserlike import edit
 
 
@@ -92,7 +92,7 @@ def test_a_qi_code_is_a_theme_of_every_recommendation_on_that_qi(world):
 def test_the_recommendation_page_shows_small_counts_to_a_lead_and_withholds_them_from_a_viewer(
     world, themed
 ):
-    url = reverse("inspections:recommendation", args=["home", world.home.recommendation.pk])
+    url = reverse("front:recommendation", args=["home", world.home.recommendation.pk])
     lead = world.client_for("lead").get(url).content.decode()
     assert "Child or young person: 5 (5)" in lead
     assert 'Staff: <span class="followup-small-count">2<' in lead

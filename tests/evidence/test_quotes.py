@@ -51,7 +51,7 @@ def test_only_a_lead_or_an_inspector_approves_and_only_approved_quotes_reach_the
 ):
     quote = world.home.quote
     quote.recommendations.add(world.home.recommendation)
-    page = reverse("inspections:recommendation", args=["home", world.home.recommendation.pk])
+    page = reverse("front:recommendation", args=["home", world.home.recommendation.pk])
     assert (
         "Staff in [place] feel supported."
         not in world.client_for("viewer").get(page).content.decode()

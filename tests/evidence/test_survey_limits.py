@@ -100,7 +100,7 @@ def test_the_survey_preview_lists_the_first_100_problems_and_says_how_many_more(
 
 
 def test_a_survey_staged_before_the_check_with_a_null_byte_is_not_shown_back(world):
-    from followup.indicators.reading import Table, staged_bytes
+    from followup.lib.tabular import Table, staged_bytes
 
     table = Table(["id", "answer"], [(2, {"id": "r1", "answer": "Fi\x00ne"})])
     staged = SurveyUpload.objects.create(
@@ -149,7 +149,7 @@ def test_the_reviewers_file_names_the_repeated_and_the_blank_headings(world):
 def test_a_survey_with_the_most_columns_allowed_imports_through_its_form_as_rendered(world):
     from django.conf import settings
 
-    from followup.core.uploads import MAX_TABLE_COLUMNS
+    from followup.lib.uploads import MAX_TABLE_COLUMNS
     from tests.browserlike import post_forms, submit
 
     client = world.client_for("lead")

@@ -128,7 +128,7 @@ def test_outsider_gets_404_for_another_partnerships_survey(world):
 
 def test_the_first_guess_of_column_roles_reads_questions_from_their_question_marks():
     from followup.evidence.surveys import guess_roles
-    from followup.indicators.reading import read_table
+    from followup.lib.tabular import read_table
 
     table = read_table(survey_csv(), "survey.csv")
     assert guess_roles(table) == {

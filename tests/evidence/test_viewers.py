@@ -87,7 +87,7 @@ def test_a_viewer_reads_the_approved_redacted_quote_and_no_original_word_anywher
         for secret in SECRETS:
             assert secret not in body, (url, secret)
         assert "We walked to" not in body, url  # the unapproved quote's words
-    for name in ("evidence:analysis", "evidence:quotes", "inspections:recommendation"):
+    for name in ("evidence:analysis", "evidence:quotes", "front:recommendation"):
         assert _url(world, name) in reached
     assert len(reached) >= 20
 

@@ -14,9 +14,9 @@ from collections.abc import Callable
 import pytest
 
 from followup.cli import build_parser
-from followup.core.yamlfiles import MAX_YAML_NODES
 from followup.frameworks.library import LIBRARY_DIR, LibraryFileError, parse_file, parse_text
 from followup.frameworks.models import Framework, QualityIndicator
+from followup.lib.yamlfiles import MAX_YAML_NODES
 from tests import hostile
 
 SECONDS = 2.0

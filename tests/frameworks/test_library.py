@@ -4,7 +4,6 @@ import textwrap
 
 import pytest
 
-from followup.core.types import CommandLine
 from followup.frameworks.library import (
     LIBRARY_DIR,
     LibraryFileError,
@@ -13,6 +12,7 @@ from followup.frameworks.library import (
     parse_text,
 )
 from followup.frameworks.models import Framework, QualityIndicator, Scale
+from followup.lib.types import CommandLine
 
 OPERATOR = CommandLine("tests")
 

@@ -22,11 +22,11 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from followup.cli import build_parser, cmd_import_data
-from followup.core.types import CommandLine
 from followup.indicators import actions
 from followup.indicators.importer import apply_import, lock_imports, plan_import
 from followup.indicators.models import DataElement, DataValue, ImportUpload
-from followup.indicators.reading import read_table
+from followup.lib.tabular import read_table
+from followup.lib.types import CommandLine
 from followup.partnerships.models import Area, Partnership
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -14,11 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from followup.cli import build_parser, cmd_export_data, cmd_import_data
-from followup.core.types import CommandLine
 from followup.indicators.importer import apply_import, plan_import
 from followup.indicators.models import DataElement, DataValue, Indicator, ValidationRule
-from followup.indicators.reading import read_table
 from followup.indicators.values import observations, series
+from followup.lib.tabular import read_table
+from followup.lib.types import CommandLine
 from followup.partnerships.models import Area, Partnership
 
 PARTS = textwrap.dedent(

@@ -261,3 +261,22 @@ def test_earlier_releases_of_a_formulas_figures_are_withheld_from_a_viewer(world
     assert row("in_foster")[-1] == "[c] (Return 2023)"
     assert row("at_home")[2] == "10.0"
     assert row("looked_after", world.client_for("lead"))[-1] == "13 (Return 2023)"
+
+
+@pytest.mark.django_db
+def test_withheld_figures_refuse_to_answer_until_reports_say_what_published_reports_took(
+    world, monkeypatch
+):
+    """indicators sits below reports, so reports hands it the published cut-offs when Django is
+    ready; without them a viewer's figures are not worked out at all."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from followup.indicators import disclosed
+    from followup.reports.cutoff import published_cutoffs
+
+    assert disclosed._published_cutoffs is published_cutoffs
+    monkeypatch.setattr(disclosed, "_published_cutoffs", None)
+    partnership = world.home.indicator.partnership
+    with pytest.raises(ImproperlyConfigured, match=r"followup\.reports must be installed"):
+        disclosed.withheld_figures(partnership)
+    assert isinstance(disclosed.withheld_figures(partnership, published=False), disclosed.Withheld)

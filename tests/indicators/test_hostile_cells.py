@@ -14,7 +14,7 @@ from django.urls import reverse
 from followup.cli import build_parser, cmd_import_data
 from followup.indicators.importer import load_mapping, plan_import
 from followup.indicators.models import DataElement, DataValue, ImportUpload, Release
-from followup.indicators.reading import read_table
+from followup.lib.tabular import read_table
 from followup.partnerships.models import Area
 
 HEADER = "area_code,period,data_element,value,release,status,note"

@@ -7,11 +7,11 @@ import textwrap
 
 import pytest
 
-from followup.core.types import CommandLine
 from followup.indicators.export import values_for_export, write_tidy
 from followup.indicators.importer import apply_import, load_mapping, plan_import
 from followup.indicators.models import DataElement, DataValue, Release
-from followup.indicators.reading import read_table
+from followup.lib.tabular import read_table
+from followup.lib.types import CommandLine
 from followup.partnerships.models import Area
 
 OPERATOR = CommandLine("tests")

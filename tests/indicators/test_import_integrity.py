@@ -18,7 +18,7 @@ from django.urls import reverse
 from followup.cli import build_parser, cmd_export_data, cmd_import_data
 from followup.indicators.importer import plan_import
 from followup.indicators.models import DataElement, DataValue, Release, ValidationRule
-from followup.indicators.reading import read_table
+from followup.lib.tabular import read_table
 from followup.partnerships.models import Area
 from tests.indicators.figures import HOME_OWN, OFFICIAL, lay_figures, put
 

@@ -21,13 +21,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from followup.cli import build_parser
-from followup.core.yamlfiles import MAX_YAML_DEPTH, MAX_YAML_NODES
 from followup.indicators import layouts
 from followup.indicators.importer import load_mapping, plan_import
 from followup.indicators.layouts import sgs_rows
 from followup.indicators.models import DataElement, DataValue, ImportUpload
 from followup.indicators.plan import ImportPlan
-from followup.indicators.reading import read_table
+from followup.lib.tabular import read_table
+from followup.lib.yamlfiles import MAX_YAML_DEPTH, MAX_YAML_NODES
 from followup.partnerships.models import Area
 from tests import hostile
 from tests.core.test_upload_growth import RATIO, cpu

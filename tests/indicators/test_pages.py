@@ -114,7 +114,7 @@ def test_the_figures_download_as_csv_and_xlsx(demo):
 def test_the_recommendation_page_shows_its_indicators_with_their_findings(demo):
     third = Recommendation.objects.get(inspection__partnership__slug="south-ayrshire", number=3)
     html = demo.get(
-        reverse("inspections:recommendation", args=["south-ayrshire", third.pk])
+        reverse("front:recommendation", args=["south-ayrshire", third.pk])
     ).content.decode()
     assert "Children looked after in residential care" in html
     assert "No signal: the variation is what this process usually shows." in html

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from followup.indicators.reading import TableError, read_table
+from followup.lib.tabular import TableError, read_table
 from tests import hostile
 from tests.hostile import SHEET_OPEN, _row
 

@@ -14,12 +14,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from followup.cli import build_parser, cmd_export_data, cmd_import_data
-from followup.core.types import CommandLine
 from followup.indicators.importer import apply_import, plan_import
 from followup.indicators.models import DataElement, DataValue, Release, ValidationRule
 from followup.indicators.plan import Change, ImportPlan
-from followup.indicators.reading import read_table
 from followup.indicators.values import series
+from followup.lib.tabular import read_table
+from followup.lib.types import CommandLine
 from followup.partnerships.models import Area, Partnership
 from tests.indicators.figures import AWAY_OWN, HOME_OWN, OFFICIAL, lay_figures, put
 
@@ -259,7 +259,7 @@ def test_the_recommendation_page_shows_only_the_partnerships_figures(world, figu
     recommendation = world.home.recommendation
     html = (
         world.client_for("viewer")
-        .get(reverse("inspections:recommendation", args=["home", recommendation.pk]))
+        .get(reverse("front:recommendation", args=["home", recommendation.pk]))
         .content.decode()
     )
     assert "Looked after in Homeshire" in html

@@ -83,17 +83,17 @@ framework_of.slug_only = True  # type: ignore[attr-defined]
 
 # name: (kwargs, expected GET status, expected POST status of an empty form, or None to skip)
 MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, int] | None]] = {
-    "core:home": (None, {w: 302 for w in WHO}, None),
+    "front:home": (None, {w: 302 for w in WHO}, None),
     "accounts:login": (None, {w: 200 for w in WHO}, {w: 200 for w in WHO}),
     "accounts:logout": (None, {w: 405 for w in WHO}, {w: 302 for w in WHO}),
-    "partnerships:home": (slug, READ, None),
+    "front:partnership": (slug, READ, None),
     "inspections:create": (slug, EDIT_INSPECTION, EDIT_INSPECTION),
     "inspections:detail": (of("inspection"), READ, None),
     "inspections:edit": (of("inspection"), EDIT_INSPECTION, EDIT_INSPECTION),
     "inspections:evaluation_create": (of("inspection"), EDIT_INSPECTION, EDIT_INSPECTION),
     "inspections:evaluation_edit": (of("evaluation"), EDIT_INSPECTION, EDIT_INSPECTION),
     "inspections:recommendation_create": (of("inspection"), EDIT_INSPECTION, EDIT_INSPECTION),
-    "inspections:recommendation": (of("recommendation"), READ, None),
+    "front:recommendation": (of("recommendation"), READ, None),
     "inspections:recommendation_edit": (of("recommendation"), EDIT_INSPECTION, EDIT_INSPECTION),
     "plans:list": (slug, READ, None),
     "plans:create": (slug, EDIT_PLAN, EDIT_PLAN),
@@ -143,7 +143,7 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
         {**{w: 405 for w in WHO}, None: 302},
         {**expect(("lead", "editor", "contributor", "admin"), ok=404), "lead": 302},
     ),
-    # An empty form carries no one-time key (core.submissions): shown again, nothing proposed.
+    # An empty form carries no one-time key (web.submissions): shown again, nothing proposed.
     "evidence:quote_create": (of("coding"), CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:quotes": (slug, READ, None),
     "evidence:quote_approve": (of("quote"), {**{w: 405 for w in WHO}, None: 302}, APPROVE_QUOTES),
@@ -279,7 +279,7 @@ def test_member_gets_404_for_another_partnerships_object_under_their_own_partner
 
 def test_inspector_gets_404_for_a_partnership_they_are_not_assigned_to(world):
     client = world.client_for("inspector")
-    assert client.get(reverse("partnerships:home", args=["away"])).status_code == 404
+    assert client.get(reverse("front:partnership", args=["away"])).status_code == 404
     url = reverse("inspections:detail", args=["away", world.away.inspection.pk])
     assert client.get(url).status_code == 404
 

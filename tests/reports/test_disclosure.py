@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from followup.core import disclosure
-from followup.core.disclosure import Counts, protect_one
+from followup.lib import disclosure
+from followup.lib.disclosure import Counts, protect_one
 
 
 def shown(rows: list[list[int]], **kwargs: Any) -> list[list[str]]:

@@ -85,6 +85,8 @@ def test_the_library_imports_only_numpy_and_the_standard_library():
 
 
 def test_importing_the_library_loads_no_django():
-    code = "import sys, followup.spc; print(sorted(m for m in sys.modules if m.startswith('django')))"
+    code = (
+        "import sys, followup.spc; print(sorted(m for m in sys.modules if m.startswith('django')))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

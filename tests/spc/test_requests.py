@@ -127,9 +127,7 @@ def test_nan_and_infinity_are_refused_in_favour_of_null():
 def test_a_missing_file_is_reported_plainly():
     err = io.StringIO()
     assert main("/no/such/request.json", stdout=io.StringIO(), stderr=err) == 2
-    assert (
-        err.getvalue() == "spc: cannot read /no/such/request.json: No such file or directory\n"
-    )
+    assert err.getvalue() == "spc: cannot read /no/such/request.json: No such file or directory\n"
 
 
 def test_a_request_with_no_end_is_refused_after_its_limit_is_read(tmp_path):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 
 from followup.accounts.models import LoginFailure
-from followup.core.admin import AuditedAdmin, AuditedGroupAdmin, AuditedUserAdmin
+from followup.audit.adminbase import AuditedAdmin, AuditedGroupAdmin, AuditedUserAdmin
 
 # Django's own user and group pages, replaced by audited ones: making someone staff or
 # superuser, changing their groups or permissions, or deleting them is on the record.

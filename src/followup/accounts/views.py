@@ -16,7 +16,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and form.user is not None:
         login(request, form.user)
-        return redirect(next_url or "core:home")
+        return redirect(next_url or "front:home")
     return render(request, "accounts/sign_in.html", {"form": form, "next": next_url})
 
 

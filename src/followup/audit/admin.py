@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from followup.audit.adminbase import ReadOnlyAdmin
 from followup.audit.models import AuditEntry
-from followup.core.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.db import models
 
 from followup.audit.models import AuditEntry
-from followup.core.types import Actor, CommandLine
+from followup.lib.types import Actor, CommandLine
 
 Snapshot = dict[str, Any]
 

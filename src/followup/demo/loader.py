@@ -19,7 +19,6 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from followup.audit.log import record_command, record_create
-from followup.core.types import CommandLine
 from followup.demo.evidence import load_evidence
 from followup.demo.indicators import create_demo_indicators
 from followup.demo.plan import ORGANISATIONS, PLAN
@@ -29,6 +28,7 @@ from followup.frameworks.library import load_library
 from followup.frameworks.models import Framework, QualityIndicator
 from followup.inspections import actions as inspection_actions
 from followup.inspections.models import Inspection
+from followup.lib.types import CommandLine
 from followup.partnerships.models import Area, Membership, Organisation, Partnership, Role
 from followup.plans import actions as plan_actions
 from followup.reviews import actions as review_actions

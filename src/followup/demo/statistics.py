@@ -12,10 +12,10 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from followup.core.types import Actor
 from followup.indicators.importer import apply_import, plan_import
 from followup.indicators.models import DataElement, ValidationRule
-from followup.indicators.reading import Table
+from followup.lib.tabular import Table
+from followup.lib.types import Actor
 from followup.partnerships.models import Area, AreaGroup
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -11,8 +11,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from followup.audit import writes
 from followup.audit.log import record, record_many, snapshot
-from followup.core import writes
 from followup.evidence.actions_exchange import AlreadyImported as AlreadyImported
 from followup.evidence.actions_exchange import import_exchange as import_exchange
 from followup.evidence.limits import CODE_TEXT_CHARS, too_long
@@ -213,7 +213,7 @@ def update_code(
     user: AnyUser, code: Code, data: dict[str, Any], *, version: str | None = None
 ) -> Code:
     """Rename, describe, recolour or move a code. Its codings stay exactly where they are.
-    ``version`` is the edit form's (see ``core.writes.update``)."""
+    ``version`` is the edit form's (see ``audit.writes.update``)."""
     partnership = code.partnership
     require(user, partnership, Capability.CODE_EVIDENCE)
     parent = data.get("parent", code.parent)

@@ -14,13 +14,13 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from followup.audit import writes
 from followup.audit.log import diff, record_many, snapshot
-from followup.core import writes
-from followup.core.types import Actor, CommandLine
 from followup.evidence.coding_caps import check_code_count, check_codings
 from followup.evidence.models import Case, Code, Coding, Source
 from followup.evidence.refi import ExchangeError
 from followup.evidence.refi_import import CodeSpec, Exchange
+from followup.lib.types import Actor, CommandLine
 from followup.partnerships.access import Capability, require
 from followup.partnerships.models import Partnership
 

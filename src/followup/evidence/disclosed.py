@@ -2,7 +2,7 @@
 download and report.
 
 Every count a page, a download or a report shows of the evidence comes from ``evidence_for``,
-which passes all of them through ``followup.core.disclosure.protect`` together, so that no two
+which passes all of them through ``followup.lib.disclosure.protect`` together, so that no two
 of them can be combined to undo a withheld count:
 
 - **who we heard from**: sources by respondent group and kind, with each group's total;
@@ -28,11 +28,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from followup.core.disclosure import Counts, Figure, Shown, protect, protect_one, threshold
 from followup.evidence.analysis import NOT_RECORDED, attributes_of, cooccurrence
 from followup.evidence.models import Code, Coding, Quote, Source
 from followup.evidence.queries import Theme, codebook, themes_for
 from followup.inspections.models import Recommendation
+from followup.lib.disclosure import Counts, Figure, Shown, protect, protect_one, threshold
 from followup.partnerships.models import Partnership
 
 RESPONDENT_GROUP = "Respondent group"

@@ -1,6 +1,6 @@
 """The words of a Word (.docx) file, read in one pass within a budget.
 
-The archive is unpacked once within its budget (``core.uploads.open_archive``); then the main
+The archive is unpacked once within its budget (``lib.uploads.open_archive``); then the main
 document part is parsed once, whole, by ``defusedxml`` (no DTD, no entities), with a target
 that keeps only the words and counts as it goes: elements, nesting, paragraphs and table cells,
 and characters. The parse stops at the first budget passed, with a message saying which, so a
@@ -24,7 +24,7 @@ from typing import Any
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from followup.core.uploads import DOCX, MAX_TEXT_CHARS, UploadError, open_archive, parse_xml
+from followup.lib.uploads import DOCX, MAX_TEXT_CHARS, UploadError, open_archive, parse_xml
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 OFFICE_DOCUMENT = "/officeDocument"

@@ -4,7 +4,7 @@ Only the words come across: paragraphs become lines, a Word table's cells are re
 (cells separated by a tab), and a PDF's pages are separated by a blank line. A PDF that is a scan
 has no text to take; it must be run through text recognition first.
 
-Each kind has a known, small cost (``core.uploads``): the file is at most
+Each kind has a known, small cost (``lib.uploads``): the file is at most
 ``FOLLOWUP_MAX_UPLOAD_MB``; a Word file is unpacked once within the archive budget, then its
 words are read in one pass by ``defusedxml`` within a budget of elements, nesting, paragraphs and
 characters (``evidence/docxtext.py``); a PDF is read by pypdf in a separate process limited to
@@ -18,8 +18,8 @@ import json
 import subprocess
 import sys
 
-from followup.core.uploads import UploadError, capped_text, check_size
 from followup.evidence.docxtext import MAX_DOCX_BLOCKS, docx_text
+from followup.lib.uploads import UploadError, capped_text, check_size
 
 KINDS = (".txt", ".docx", ".pdf")
 __all__ = ["KINDS", "MAX_DOCX_BLOCKS", "ExtractError", "extract_text"]

@@ -6,8 +6,6 @@ from typing import Any
 
 from django import forms
 
-from followup.core.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm, date_field
-from followup.core.uploads import MAX_TEXT_CHARS, UploadError, check_size
 from followup.evidence.extract import ExtractError, extract_text
 from followup.evidence.limits import (
     ATTRIBUTE_NAME_CHARS,
@@ -19,7 +17,9 @@ from followup.evidence.models import Case, Code, Source
 from followup.evidence.text import Span
 from followup.frameworks.models import QualityIndicator
 from followup.inspections.models import Recommendation
+from followup.lib.uploads import MAX_TEXT_CHARS, UploadError, check_size
 from followup.partnerships.models import Partnership
+from followup.web.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm, date_field
 
 
 class SourceForm(StrictForm):

@@ -21,7 +21,7 @@ from typing import Any
 CPU_SECONDS = 2
 MEMORY_BYTES = 512 * 1024 * 1024
 MAX_PAGES = 2_000
-MAX_TEXT_CHARS = 1_000_000  # as core.uploads.MAX_TEXT_CHARS (a test checks they agree)
+MAX_TEXT_CHARS = 1_000_000  # as lib.uploads.MAX_TEXT_CHARS (a test checks they agree)
 # pypdf's limits, lowered from its defaults (75 MB a stream) to what one page of text needs.
 STREAM_BYTES = 10 * 1024 * 1024
 STREAM_TOKENS = 500_000  # words and numbers of one content stream (one page's drawing)

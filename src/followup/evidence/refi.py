@@ -29,8 +29,8 @@ from xml.etree import ElementTree as ET
 
 import xmlschema
 
-from followup.core.uploads import UploadError, parse_xml
 from followup.evidence.models import Case, Code, Coding, Source
+from followup.lib.uploads import UploadError, parse_xml
 from followup.partnerships.models import Partnership
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -56,7 +56,7 @@ def schema_problems(xml: bytes | str | ET.Element, name: str, limit: int = 5) ->
     """What the schema says is wrong with the document, in plain words (empty when valid).
 
     ``xml`` is the file's bytes or text (parsed here without DTDs or entities, within the budget
-    of ``core.uploads.parse_xml``), or a root element already parsed that way."""
+    of ``lib.uploads.parse_xml``), or a root element already parsed that way."""
     if isinstance(xml, ET.Element):
         root = xml
     else:

@@ -12,7 +12,7 @@ each position is carried over to the same place in the normalised text.
 Known departures from the schema that other tools write, and which are accepted:
 - an empty ``<Sets/>`` (Taguette 1.5 writes one into every codebook; the schema wants a ``Set``).
 
-What a file may cost is bounded (``core.uploads``): the archive is unpacked once within a budget,
+What a file may cost is bounded (``lib.uploads``): the archive is unpacked once within a budget,
 the XML is parsed without DTDs or entities and within a budget of depth and elements, each
 source's text and the project's text in all are capped, and no step takes time growing faster
 than the file (no regular expression runs over it; positions are mapped in one pass).
@@ -25,13 +25,6 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
-from followup.core.uploads import (
-    MAX_TEXT_CHARS,
-    QDPX,
-    UploadError,
-    open_archive,
-    parse_xml,
-)
 from followup.evidence.coding_caps import check_project, count_codes
 from followup.evidence.limits import (
     ATTRIBUTE_NAME_CHARS,
@@ -45,6 +38,13 @@ from followup.evidence.limits import (
 )
 from followup.evidence.refi import CODEBOOK_NS, PROJECT_NS, ExchangeError, schema_problems
 from followup.evidence.text import normalise, normalised_offsets
+from followup.lib.uploads import (
+    MAX_TEXT_CHARS,
+    QDPX,
+    UploadError,
+    open_archive,
+    parse_xml,
+)
 
 # The text of all the sources and notes of one project, in characters.
 MAX_PROJECT_CHARS = 20_000_000

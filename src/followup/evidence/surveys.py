@@ -21,8 +21,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from followup.audit.log import diff, record, record_many, snapshot
-from followup.core.types import Actor
-from followup.core.uploads import UploadError, check_size
 from followup.evidence.limits import (
     ATTRIBUTE_NAME_CHARS,
     ATTRIBUTE_VALUE_CHARS,
@@ -34,7 +32,9 @@ from followup.evidence.limits import (
 )
 from followup.evidence.models import Case, Source, SurveyUpload
 from followup.evidence.text import normalise
-from followup.indicators.reading import Table, TableError, read_table, staged_bytes, staged_table
+from followup.lib.tabular import Table, TableError, read_table, staged_bytes, staged_table
+from followup.lib.types import Actor
+from followup.lib.uploads import UploadError, check_size
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.partnerships.models import Partnership
 

@@ -12,11 +12,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from followup.audit.log import last_deletion
-from followup.core import paging
-from followup.core.requestsize import takes_files
-from followup.core.tables import attachment
-from followup.core.uploads import SHOWN_PROBLEMS
-from followup.core.views import edit_page, form_page, gone_page, save_form
 from followup.evidence import actions, queries, surveys
 from followup.evidence.forms import (
     CodeForm,
@@ -32,7 +27,9 @@ from followup.evidence.models import Code, Source
 from followup.evidence.refi import ExchangeError, codebook_xml, project_qdpx
 from followup.evidence.refi_import import import_summary, read_qdc, read_qdpx
 from followup.frameworks.models import Framework
-from followup.indicators.reading import TableError
+from followup.lib.tables import attachment
+from followup.lib.tabular import TableError
+from followup.lib.uploads import SHOWN_PROBLEMS
 from followup.partnerships.access import (
     Capability,
     can,
@@ -40,6 +37,9 @@ from followup.partnerships.access import (
     partnership_for,
     require,
 )
+from followup.web import paging
+from followup.web.pages import edit_page, form_page, gone_page, save_form
+from followup.web.requestsize import takes_files
 
 
 @login_required

@@ -13,15 +13,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import render
 
-from followup.core import disclosure, paging
-from followup.core.forms import MAX_ID
-from followup.core.paging import whole_number
-from followup.core.tables import streamed_table_download, table_download
 from followup.evidence import analysis, queries
 from followup.evidence.disclosed import RESPONDENT_GROUP, evidence_for
 from followup.evidence.models import Code
+from followup.lib import disclosure
+from followup.lib.tables import streamed_table_download, table_download
 from followup.partnerships.access import Capability, can, partnership_for, require
 from followup.partnerships.models import Partnership
+from followup.web import paging
+from followup.web.forms import MAX_ID
+from followup.web.paging import whole_number
 
 FORMATS = ("csv", "xlsx")
 SAME = "–"  # a code with itself, in the table of codes used together

@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from followup.core import paging
-from followup.core.views import apply_errors, edit_page, form_page, save_form
 from followup.evidence import actions, queries
 from followup.evidence.forms import CaseForm, CodingEditForm, SelectionForm, SourceDetailsForm
 from followup.evidence.models import Case, Coding, Source
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
+from followup.web import paging
+from followup.web.pages import apply_errors, edit_page, form_page, save_form
 
 CASES_PER_PAGE = 200
 

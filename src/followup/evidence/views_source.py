@@ -12,12 +12,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from followup.core import paging
-from followup.core.views import save_form
 from followup.evidence import actions, queries
 from followup.evidence.forms import CodingForm, SelectionForm
 from followup.evidence.text import text_page
 from followup.partnerships.access import Capability, capabilities, require
+from followup.web import paging
+from followup.web.pages import save_form
 
 CODINGS_PER_PAGE = 100
 EXCERPT_SHOWN = 300

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from followup.core.admin import ReadOnlyAdmin
+from followup.audit.adminbase import ReadOnlyAdmin
 from followup.frameworks.models import Framework, QualityIndicator, Scale
 
 LIBRARY = (

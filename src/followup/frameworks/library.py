@@ -17,10 +17,10 @@ import yaml
 from django.db import transaction
 
 from followup.audit.log import record
-from followup.core.types import Actor
-from followup.core.uploads import UploadError
-from followup.core.yamlfiles import compose_untrusted
 from followup.frameworks.models import Framework, QualityIndicator, Scale
+from followup.lib.types import Actor
+from followup.lib.uploads import UploadError
+from followup.lib.yamlfiles import compose_untrusted
 
 LIBRARY_DIR = Path(__file__).resolve().parent / "library"
 

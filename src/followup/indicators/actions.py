@@ -11,10 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from followup.audit import writes
 from followup.audit.log import record
-from followup.core import writes
-from followup.core.types import Actor
-from followup.core.uploads import UploadError, check_size
 from followup.indicators.importer import (
     ImportConflict,
     ImportPlan,
@@ -25,7 +23,9 @@ from followup.indicators.importer import (
     plan_import,
 )
 from followup.indicators.models import WELLBEING, ImportUpload, Indicator
-from followup.indicators.reading import TableError, read_table, staged_bytes, staged_table
+from followup.lib.tabular import TableError, read_table, staged_bytes, staged_table
+from followup.lib.types import Actor
+from followup.lib.uploads import UploadError, check_size
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.partnerships.models import Partnership
 
@@ -94,7 +94,7 @@ def create_indicator(user: AnyUser, partnership: Partnership, data: dict[str, An
 def update_indicator(
     user: AnyUser, indicator: Indicator, data: dict[str, Any], *, version: str | None = None
 ) -> Indicator:
-    """Change an indicator; ``version`` is the edit form's (see ``core.writes.update``). The
+    """Change an indicator; ``version`` is the edit form's (see ``audit.writes.update``). The
     wellbeing list keeps its order when the same ones are chosen."""
     require(user, indicator.partnership, Capability.MANAGE_DATA)
     recommendations = _check(indicator.partnership, data)

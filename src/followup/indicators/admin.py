@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from followup.core.admin import AuditedAdmin, ReadOnlyAdmin
+from followup.audit.adminbase import AuditedAdmin, ReadOnlyAdmin
 from followup.indicators.models import DataElement, DataValue, Indicator, Release, ValidationRule
 
 

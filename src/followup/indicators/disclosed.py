@@ -3,7 +3,7 @@ downloads too.
 
 What is withheld (``[c]``) is decided once for all of a partnership's figures, by
 ``withheld_figures``: every data element, area and period its measures show, for its own area
-and the areas they are compared with, through ``followup.core.disclosure.protect_figures``. A
+and the areas they are compared with, through ``followup.lib.disclosure.protect_figures``. A
 small count is withheld whatever the measure's factor or denominator; so is a rate's numerator
 1 to the threshold short of its denominator; so is what a formula (a derived data element) would
 give back, or the other sums of ``followup.indicators.relations`` (Scotland as the sum of its
@@ -19,17 +19,19 @@ formula.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.template.defaultfilters import floatformat
 
-from followup.core import disclosure
 from followup.indicators import derived, relations
 from followup.indicators.models import Indicator, Release
 from followup.indicators.queries import SCOTLAND, Analysis
 from followup.indicators.values import Observation, Point, observations
+from followup.lib import disclosure
 from followup.partnerships.models import Area, Partnership
 
 WITHHELD_FINDING = (
@@ -84,6 +86,22 @@ def compared_areas(indicators: list[Indicator]) -> set[int]:
     own = {i.area_id for i in indicators}
     others = Area.objects.filter(Q(groups__areas__in=own) | Q(code=SCOTLAND))
     return own | set(others.values_list("pk", flat=True))
+
+
+PublishedCutoffs = Callable[[Partnership], list[QuerySet[Release]]]
+_published_cutoffs: PublishedCutoffs | None = None
+
+
+def published_reports_from(cutoffs: PublishedCutoffs) -> None:
+    """Say how to find the releases behind each published report of a partnership.
+
+    Reports sit above this app (they compose indicators, evidence, plans and reviews), so this
+    app cannot import them; ``reports`` calls this when Django is ready
+    (``reports.apps.ReportsConfig.ready``) with ``reports.cutoff.published_cutoffs``. Until it
+    has, ``withheld_figures(published=True)`` refuses to answer rather than answer without the
+    published reports."""
+    global _published_cutoffs
+    _published_cutoffs = cutoffs
 
 
 def withheld_figures(
@@ -154,10 +172,13 @@ def withheld_figures(
 def _withheld_in_reports(partnership: Partnership, seen: dict[Key, Observation]) -> set[Key]:
     """The figures a published progress review report withheld that are shown again, the same
     figure from the same release, in ``seen``."""
-    from followup.reports.cutoff import published_cutoffs
-
+    if _published_cutoffs is None:
+        raise ImproperlyConfigured(
+            "Nothing has told indicators.disclosed which releases published reports took: "
+            "followup.reports must be installed (it calls published_reports_from when ready)."
+        )
     found: set[Key] = set()
-    for releases in published_cutoffs(partnership):
+    for releases in _published_cutoffs(partnership):
         then = withheld_figures(partnership, releases=releases, published=False)
         earlier = _observed(partnership, then.figures, releases)
         for key in then.figures:

@@ -4,15 +4,15 @@ from typing import Any
 
 from django import forms
 
-from followup.core.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm
-from followup.core.uploads import UploadError, check_size
 from followup.frameworks.models import QualityIndicator
 from followup.indicators.cells import control_problem
 from followup.indicators.layouts import load_mapping
 from followup.indicators.models import WELLBEING, DataElement, Indicator
 from followup.indicators.scope import visible_elements
 from followup.inspections.models import Recommendation
+from followup.lib.uploads import UploadError, check_size
 from followup.partnerships.models import Area, Partnership
+from followup.web.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm
 
 # A mapping is a few lines of YAML; a large one would only cost time to parse.
 MAX_MAPPING_BYTES = 256 * 1024

@@ -34,7 +34,6 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 
 from followup.audit.log import record
-from followup.core.types import Actor
 from followup.indicators.cells import (
     code_problem,
     header_problems,
@@ -57,7 +56,6 @@ from followup.indicators.layouts import (
 from followup.indicators.models import DataElement, DataValue, Period, Release
 from followup.indicators.periods import PeriodError, parse_period
 from followup.indicators.plan import Change, ImportPlan, Problem
-from followup.indicators.reading import Table
 from followup.indicators.scope import (
     Reader,
     elements_by_code,
@@ -66,6 +64,8 @@ from followup.indicators.scope import (
     reader_id,
     visible_values,
 )
+from followup.lib.tabular import Table
+from followup.lib.types import Actor
 from followup.partnerships.models import Area, Partnership
 
 __all__ = [

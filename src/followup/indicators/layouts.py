@@ -16,11 +16,11 @@ from typing import Any
 
 import yaml
 
-from followup.core.yamlfiles import load_untrusted
 from followup.indicators.cells import code_problem
 from followup.indicators.periods import KINDS
 from followup.indicators.plan import ImportPlan, Problem
-from followup.indicators.reading import Table
+from followup.lib.tabular import Table
+from followup.lib.yamlfiles import load_untrusted
 
 TIDY_REQUIRED = ("area_code", "period", "data_element", "value")
 TIDY_OPTIONAL = ("release", "status", "note")

@@ -1,6 +1,6 @@
 """The sums Followup knows between a partnership's figures, beyond derived data elements, for
 ``disclosed.withheld_figures`` to protect together with formulas (rule 6 of
-``followup.core.disclosure``).
+``followup.lib.disclosure``).
 
 - Scotland's count is the sum of its councils': for every count data element and period shown
   for Scotland, Scotland's figure is a sum over the 32 councils' figures. Councils a partnership
@@ -16,7 +16,7 @@
 Besides, ``published_shares``: a figure that is not a count (a published percentage) is withheld
 where a count from the same source is, for the same area and period.
 
-Each is a ``disclosure.Formula`` (rule 7 of ``followup.core.disclosure``): Scotland's sum by rule
+Each is a ``disclosure.Formula`` (rule 7 of ``followup.lib.disclosure``): Scotland's sum by rule
 6, like a derived element's; the others so that none shows all its figures but one.
 """
 
@@ -26,12 +26,12 @@ from collections.abc import Iterable, Mapping
 
 from django.db.models import Q, QuerySet
 
-from followup.core import disclosure
 from followup.indicators.models import DataElement, Release, ValidationRule
 from followup.indicators.queries import SCOTLAND
 from followup.indicators.rules import parse_expression
 from followup.indicators.scope import elements_by_code
 from followup.indicators.values import Observation, observations
+from followup.lib import disclosure
 from followup.partnerships.models import Area, Partnership
 
 Key = tuple[int, int, str]  # data element, area, period

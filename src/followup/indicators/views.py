@@ -14,14 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from followup.core import disclosure
-from followup.core.disclosure import SUPPRESSED
-from followup.core.forms import MAX_ID
-from followup.core.paging import whole_number
-from followup.core.requestsize import takes_files
-from followup.core.tables import table_download
-from followup.core.uploads import SHOWN_PROBLEMS
-from followup.core.views import apply_errors, edit_page, form_page, save_form
 from followup.frameworks.models import QualityIndicator
 from followup.indicators import actions, queries
 from followup.indicators.charts import chart_rows, chart_spec, render_svg
@@ -30,6 +22,10 @@ from followup.indicators.forms import IndicatorForm, UploadForm
 from followup.indicators.funnel import funnel_spec
 from followup.indicators.models import WELLBEING, Indicator
 from followup.inspections.queries import inspections_of
+from followup.lib import disclosure
+from followup.lib.disclosure import SUPPRESSED
+from followup.lib.tables import table_download
+from followup.lib.uploads import SHOWN_PROBLEMS
 from followup.partnerships.access import (
     Capability,
     can,
@@ -37,6 +33,10 @@ from followup.partnerships.access import (
     partnership_for,
     require,
 )
+from followup.web.forms import MAX_ID
+from followup.web.pages import apply_errors, edit_page, form_page, save_form
+from followup.web.paging import whole_number
+from followup.web.requestsize import takes_files
 
 
 def _number(value: float | None) -> float | None:

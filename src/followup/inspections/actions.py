@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from followup.core import writes
+from followup.audit import writes
 from followup.frameworks.models import Framework, QualityIndicator
 from followup.inspections.models import Evaluation, Inspection, Recommendation
 from followup.partnerships.access import AnyUser, Capability, require
@@ -59,7 +59,7 @@ def create_inspection(
 def update_inspection(
     user: AnyUser, inspection: Inspection, data: dict[str, Any], *, version: str | None = None
 ) -> Inspection:
-    """Change an inspection; ``version`` is the edit form's (see ``core.writes.update``)."""
+    """Change an inspection; ``version`` is the edit form's (see ``audit.writes.update``)."""
     require(user, inspection.partnership, Capability.EDIT_INSPECTION)
     with transaction.atomic():
         return writes.update(

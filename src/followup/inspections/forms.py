@@ -4,15 +4,15 @@ from typing import Any
 
 from django import forms
 
-from followup.core.forms import (
+from followup.frameworks.models import Framework, QualityIndicator
+from followup.inspections.models import Evaluation, Inspection
+from followup.web.forms import (
     ModelChoiceField,
     ModelMultipleChoiceField,
     StrictForm,
     date_field,
     optional_int,
 )
-from followup.frameworks.models import Framework, QualityIndicator
-from followup.inspections.models import Evaluation, Inspection
 
 
 class InspectionForm(StrictForm):

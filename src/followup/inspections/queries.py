@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404
 from followup.inspections.models import Evaluation, Inspection, Recommendation
 from followup.partnerships.access import AnyUser, partnership_for
 from followup.partnerships.models import Partnership
-from followup.plans.models import ActionUpdate
 
 
 def inspections_of(partnership: Partnership) -> QuerySet[Inspection]:
@@ -46,13 +45,7 @@ def recommendation_for(user: AnyUser, slug: str, pk: int) -> Recommendation:
     partnership = partnership_for(user, slug)
     return get_object_or_404(
         Recommendation.objects.select_related("inspection__partnership").prefetch_related(
-            "quality_indicators",
-            Prefetch(
-                "actions__updates",
-                queryset=ActionUpdate.objects.order_by("-on", "-id"),
-            ),
-            "actions__owner_organisation",
-            "progress_judgements__review",
+            "quality_indicators"
         ),
         pk=pk,
         inspection__partnership=partnership,

@@ -19,11 +19,6 @@ urlpatterns = [
         name="recommendation_create",
     ),
     path(
-        "p/<slug:slug>/recommendations/<int:pk>/",
-        views.recommendation_detail,
-        name="recommendation",
-    ),
-    path(
         "p/<slug:slug>/recommendations/<int:pk>/edit/",
         views.recommendation_edit,
         name="recommendation_edit",

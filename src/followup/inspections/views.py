@@ -8,16 +8,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from followup.audit.log import history
-from followup.core import disclosure
-from followup.core.views import edit_page, form_page, save_form
-from followup.evidence.disclosed import themes_shown
-from followup.evidence.queries import approved_quotes_for
-from followup.indicators.disclosed import for_audience, withheld_figures
-from followup.indicators.queries import VARIATION_TEXT, analyse
 from followup.inspections import actions, queries
 from followup.inspections.forms import EvaluationForm, InspectionForm, RecommendationForm
 from followup.inspections.models import Evaluation, Inspection, Recommendation
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
+from followup.web.pages import edit_page, form_page, save_form
 
 
 @login_required
@@ -73,7 +68,7 @@ def inspection_create(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         form,
         title="New inspection",
-        back_url=reverse("partnerships:home", args=[slug]),
+        back_url=reverse("front:partnership", args=[slug]),
         partnership=partnership,
     )
 
@@ -165,43 +160,6 @@ def evaluation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    recommendation = queries.recommendation_for(request.user, slug, pk)
-    caps = capabilities(request.user, recommendation.partnership)
-    withheld = (
-        None if Capability.READ_EVIDENCE in caps else withheld_figures(recommendation.partnership)
-    )
-    judgements = sorted(
-        recommendation.progress_judgements.all(),
-        key=lambda j: (
-            j.review.published_on or j.review.fieldwork_start or j.review.created_at.date()
-        ),
-    )
-    return render(
-        request,
-        "inspections/recommendation_detail.html",
-        {
-            "recommendation": recommendation,
-            "inspection": recommendation.inspection,
-            "partnership": recommendation.partnership,
-            "caps": caps,
-            "actions": recommendation.actions.all(),
-            "judgements": judgements,
-            "indicators": [
-                for_audience(analyse(i), exact=Capability.READ_EVIDENCE in caps, withheld=withheld)
-                for i in recommendation.indicators.select_related("area", "numerator")
-            ],
-            "quotes": approved_quotes_for(recommendation),
-            "themes": themes_shown(recommendation, exact=Capability.READ_EVIDENCE in caps),
-            "exact_counts": Capability.READ_EVIDENCE in caps,
-            "disclosure_meaning": disclosure.meaning(),
-            "variation_text": VARIATION_TEXT,
-            "history": history([recommendation])[:50] if Capability.VIEW_HISTORY in caps else None,
-        },
-    )
-
-
-@login_required
 def recommendation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     inspection = queries.inspection_for(request.user, slug, pk)
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
@@ -216,7 +174,7 @@ def recommendation_create(request: HttpRequest, slug: str, pk: int) -> HttpRespo
         form,
         lambda data: actions.create_recommendation(request.user, inspection, data),
         message="Recommendation added.",
-        then=lambda r: reverse("inspections:recommendation", args=[slug, r.pk]),
+        then=lambda r: reverse("front:recommendation", args=[slug, r.pk]),
     )
     return done or form_page(
         request,
@@ -243,7 +201,7 @@ def recommendation_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     recommendation = queries.recommendation_for(request.user, slug, pk)
     inspection = recommendation.inspection
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
-    back = reverse("inspections:recommendation", args=[slug, pk])
+    back = reverse("front:recommendation", args=[slug, pk])
     return edit_page(
         request,
         recommendation,

@@ -36,7 +36,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from followup.core.types import AnyUser
+from followup.lib.types import AnyUser
 from followup.partnerships.models import Membership, Partnership, Role
 
 __all__ = [

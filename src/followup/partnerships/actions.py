@@ -1,4 +1,4 @@
-"""Every write to memberships made outside Django's admin (which is audited in core/admin.py)."""
+"""Every write to memberships made outside Django's admin (which is audited in audit/adminbase.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from followup.audit.log import diff, record, snapshot
-from followup.core.types import Actor, CommandLine
+from followup.lib.types import Actor, CommandLine
 from followup.partnerships.models import Membership, Partnership, Role
 
 

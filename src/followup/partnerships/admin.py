@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from followup.core.admin import AuditedAdmin
+from followup.audit.adminbase import AuditedAdmin
 from followup.partnerships.models import Area, Membership, Organisation, Partnership
 
 

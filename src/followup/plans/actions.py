@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from followup.audit import writes
 from followup.audit.log import diff, record, snapshot
-from followup.core import writes
 from followup.inspections.models import Recommendation
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.partnerships.models import Partnership
@@ -59,7 +59,7 @@ def create_action(user: AnyUser, partnership: Partnership, data: dict[str, Any])
 def update_action(
     user: AnyUser, action: Action, data: dict[str, Any], *, version: str | None = None
 ) -> Action:
-    """Change an action; ``version`` is the edit form's (see ``core.writes.update``)."""
+    """Change an action; ``version`` is the edit form's (see ``audit.writes.update``)."""
     require(user, action.partnership, Capability.EDIT_PLAN)
     recommendations = _check(action.partnership, data)
     m2m = {"recommendations": recommendations} if "recommendations" in data else {}

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from followup.core.admin import AuditedAdmin, ReadOnlyAdmin
+from followup.audit.adminbase import AuditedAdmin, ReadOnlyAdmin
 from followup.plans.models import Action, ActionUpdate
 
 

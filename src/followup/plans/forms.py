@@ -5,10 +5,10 @@ from typing import Any
 
 from django import forms
 
-from followup.core.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm, date_field
 from followup.inspections.models import Recommendation
 from followup.partnerships.models import Organisation, Partnership
 from followup.plans.models import ActionStatus, ActionUpdate
+from followup.web.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm, date_field
 
 
 class RecommendationChoice(ModelMultipleChoiceField):

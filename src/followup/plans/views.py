@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from followup.audit.log import history
-from followup.core.views import edit_page, form_page, save_form
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
 from followup.plans import actions, queries
 from followup.plans.forms import ActionForm, ActionUpdateForm
 from followup.plans.models import Action
+from followup.web.pages import edit_page, form_page, save_form
 
 
 @login_required

@@ -1,7 +1,7 @@
 """What a report says, gathered once from Followup and shared by the HTML, PDF and Word writers.
 
 Everything here is what may be published: counts of people, sources and passages have already
-passed through ``followup.core.disclosure`` (withheld cells carry the symbol ``[c]``), quotes are
+passed through ``followup.lib.disclosure`` (withheld cells carry the symbol ``[c]``), quotes are
 approved and redacted, and no user name, case name or source title reaches it. ``warnings`` are
 for the draft preview only.
 """
@@ -12,7 +12,6 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from followup.core import disclosure
 from followup.evidence.analysis import NOT_RECORDED
 from followup.evidence.disclosed import Evidence, evidence_for
 from followup.evidence.forms import RESPONDENT_GROUPS
@@ -25,6 +24,7 @@ from followup.indicators.queries import Analysis, analyse, releases_behind
 from followup.indicators.svgchart import control_chart_svg, legend
 from followup.indicators.values import series
 from followup.inspections.models import Inspection, Recommendation
+from followup.lib import disclosure
 from followup.reports.cutoff import Cutoff, actions_by, cutoff_of, left_out
 from followup.reviews.models import ProgressReview
 

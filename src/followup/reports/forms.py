@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from followup.core.forms import StrictForm
+from followup.web.forms import StrictForm
 
 OUT_OF_DATE = (
     "This page is out of date: open the publish page again, check the report, then publish"

@@ -14,7 +14,7 @@ from importlib.resources import files
 
 from django.template.loader import render_to_string
 
-from followup.core import disclosure
+from followup.lib import disclosure
 from followup.reports.compose import Edition, Report, Table
 
 DRAFT = "DRAFT: not published"

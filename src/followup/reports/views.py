@@ -10,10 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from followup.core import disclosure
-from followup.core.tables import attachment
-from followup.core.views import apply_errors
 from followup.inspections.models import Inspection
+from followup.lib import disclosure
+from followup.lib.tables import attachment
 from followup.partnerships.access import Capability, capabilities, require
 from followup.reports import actions, queries
 from followup.reports import render as formats
@@ -21,6 +20,7 @@ from followup.reports.compose import Report, inspection_report, review_report
 from followup.reports.forms import PublishForm
 from followup.reports.models import Publication
 from followup.reviews.models import ProgressReview
+from followup.web.pages import apply_errors
 
 # A published HTML report carries its own styles and pictures, and runs nothing.
 REPORT_POLICY = (

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from followup.core import writes
+from followup.audit import writes
 from followup.inspections.models import Inspection, Recommendation
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.reviews.models import (
@@ -49,7 +49,7 @@ def create_review(user: AnyUser, inspection: Inspection, data: dict[str, Any]) -
 def update_review(
     user: AnyUser, review: ProgressReview, data: dict[str, Any], *, version: str | None = None
 ) -> ProgressReview:
-    """Change a review; ``version`` is the edit form's (see ``core.writes.update``)."""
+    """Change a review; ``version`` is the edit form's (see ``audit.writes.update``)."""
     partnership = review.inspection.partnership
     require(user, partnership, Capability.EDIT_REVIEW)
     with transaction.atomic():

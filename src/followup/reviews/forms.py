@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
-from followup.core.forms import StrictForm, date_field, optional_int
 from followup.reviews.models import ProgressReview
+from followup.web.forms import StrictForm, date_field, optional_int
 
 FURTHER_REVIEW_CHOICES = [("", "Not decided yet"), ("yes", "Yes"), ("no", "No")]
 

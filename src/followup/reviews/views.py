@@ -6,12 +6,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from followup.audit.log import history
-from followup.core.views import edit_page, form_page, save_form
 from followup.inspections.queries import inspection_for
 from followup.partnerships.access import Capability, capabilities, require
 from followup.reviews import actions, queries
 from followup.reviews.forms import JudgementForm, ReviewForm
 from followup.reviews.models import RecommendationProgress
+from followup.web.pages import edit_page, form_page, save_form
 
 
 @login_required

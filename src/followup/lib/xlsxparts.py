@@ -16,7 +16,7 @@ from typing import Any
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from followup.core.uploads import UploadError, parse_xml
+from followup.lib.uploads import UploadError, parse_xml
 
 MAX_STYLE_ENTRIES = 50_000  # XML elements of the styles part (fonts, fills, borders, formats)
 MAX_WORKBOOK_ENTRIES = 50_000  # of the workbook part (sheets, defined names) and properties

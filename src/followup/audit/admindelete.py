@@ -16,8 +16,8 @@ from django.contrib.admin.utils import NestedObjects
 from django.db import models, router
 from django.utils.text import capfirst
 
+from followup.audit.adminforms import partnership_of
 from followup.audit.log import diff, record, snapshot
-from followup.core.adminforms import partnership_of
 
 
 def _fields(obj: models.Model) -> Any:

@@ -7,7 +7,7 @@ Each is recorded in the admin view's own transaction, so a write and its entry s
 together.
 
 A change form carries the version it was read at, and a save writes only the fields the
-administrator changed (``core/adminforms.py``). A row's partnership is read-only once it is
+administrator changed (``audit/adminforms.py``). A row's partnership is read-only once it is
 made, and a choice of another partnership's row is refused. A deletion's confirmation page lists
 what it empties as well as what it deletes; a refusal says why, in the admin's own terms.
 """
@@ -25,9 +25,9 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from followup.audit.admindelete import emptied, record_deletion
+from followup.audit.adminforms import VERSION_FIELD, AdminFormMixin, partnership_of
 from followup.audit.log import diff, record, snapshot
-from followup.core.admindelete import emptied, record_deletion
-from followup.core.adminforms import VERSION_FIELD, AdminFormMixin, partnership_of
 
 __all__ = [
     "AuditedAdmin",

@@ -136,9 +136,9 @@ def has_cap(capabilities: Any, name: str) -> bool:
 
 @register.simple_tag(takes_context=True)
 def submission_key(context: Any) -> SafeString:
-    """A create form's one-time key (``core.submissions``): put it inside the form, like
+    """A create form's one-time key (``web.submissions``): put it inside the form, like
     ``{% csrf_token %}``."""
-    from followup.core.submissions import FIELD, new_key
+    from followup.web.submissions import FIELD, new_key
 
     request = context.get("request")
     user = getattr(request, "user", None)

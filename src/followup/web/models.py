@@ -1,4 +1,4 @@
-"""What the core keeps itself: the one-time keys of create forms (``core.submissions``)."""
+"""What the web helpers keep themselves: the one-time keys of create forms (``web.submissions``)."""
 
 from __future__ import annotations
 

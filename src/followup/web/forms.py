@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
-from followup.core.paging import whole_number
+from followup.web.paging import whole_number
 
 
 class DateInput(forms.DateInput):

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from followup.core.uploads import UploadError
+from followup.lib.uploads import UploadError
 
 try:  # libyaml's parser when PyYAML was built with it: the same events, quicker
     from yaml import CSafeLoader as Loader

@@ -3,7 +3,7 @@
 - The request body is capped before it is read: ``FOLLOWUP_MAX_UPLOAD_MB`` sets the largest file
   (``settings.MAX_UPLOAD_BYTES``) and, with a little room for the form's other fields, the largest
   request (``settings.MAX_REQUEST_BYTES``); every request but a signed-in person's to a page that
-  takes a file is held to ``settings.MAX_FORM_BYTES`` (``core/requestsize.py``).
+  takes a file is held to ``settings.MAX_FORM_BYTES`` (``web/requestsize.py``).
 - Every archive (``.qdpx``, ``.docx`` and ``.xlsx`` files are all ZIP archives) is opened with
   :func:`open_archive`: the archive's own directory is checked before Python's ``zipfile`` reads
   it, then every entry is unpacked once, counting the bytes it really gives (the sizes an archive

@@ -35,7 +35,7 @@ from followup.audit.models import AuditEntry
 M = TypeVar("M", bound=models.Model)
 
 VERSION_FIELD = "version"
-_SALT = "followup.core.writes.version"
+_SALT = "followup.audit.writes.version"
 
 State = dict[str, Any]
 

@@ -1,7 +1,7 @@
 """What every audited admin form adds to Django's: versions, unchanged fields kept, tenancy.
 
 - **Versions.** A change form carries the version of the fields it shows, read when it was
-  opened (``core.writes.version``, the token the web edit pages carry). Saving re-reads the row
+  opened (``audit.writes.version``, the token the web edit pages carry). Saving re-reads the row
   under a lock; if any of those fields changed since, nothing is saved and the form says what
   changed, by whom and when, shows the current values, and keeps the administrator's own
   changes to save again.
@@ -24,8 +24,7 @@ from django.db import models
 from django.http import QueryDict
 from django.utils import timezone
 
-from followup.core import writes
-from followup.partnerships.models import Partnership
+from followup.audit import writes
 
 VERSION_FIELD = "followup_version"
 """The hidden field of an admin change form that carries its version (a name no model uses)."""
@@ -63,8 +62,11 @@ def partnership_of(obj: Any) -> Any:
 
 
 def owner_of(obj: Any) -> Any:
-    """The partnership whose choice ``obj`` is: a partnership is its own."""
-    return obj if isinstance(obj, Partnership) else partnership_of(obj)
+    """The partnership whose choice ``obj`` is: a partnership is its own. (The audit app sits
+    below ``partnerships`` and does not import it, so a partnership is known by its label.)"""
+    if getattr(getattr(obj, "_meta", None), "label", None) == "partnerships.Partnership":
+        return obj
+    return partnership_of(obj)
 
 
 def _lines(text: str) -> str:

@@ -1,6 +1,6 @@
 """Reading tables from CSV and XLSX files into header names and numbered rows.
 
-What a table may cost is bounded (``core.uploads``): at most ``MAX_TABLE_CELLS`` cells from a CSV
+What a table may cost is bounded (``lib.uploads``): at most ``MAX_TABLE_CELLS`` cells from a CSV
 file and ``MAX_XLSX_CELLS`` from a workbook (openpyxl reads a cell some twenty times more slowly
 than the csv module), larger caps on the command line, whose operator chooses the file; a workbook
 is unpacked once within the archive budget before openpyxl reads it, with ``defusedxml`` (openpyxl
@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from followup.core.uploads import (
+from followup.lib.uploads import (
     MAX_TABLE_CELLS,
     MAX_TABLE_COLUMNS,
     MAX_XLSX_CELLS,
@@ -28,7 +28,7 @@ from followup.core.uploads import (
     UploadError,
     open_archive,
 )
-from followup.indicators.xlsxparts import check_parts
+from followup.lib.xlsxparts import check_parts
 
 # The command line reads the operator's own files: larger caps, the same archive budget.
 COMMAND_LINE_BYTES = 100 * 1024 * 1024

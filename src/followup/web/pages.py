@@ -1,3 +1,7 @@
+"""The GOV.UK form pages every app's create and edit views are built from: a form shown with
+its errors, a create form's one-time key, an edit form's version, and the page that says an edit
+came too late."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -5,28 +9,17 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from followup.core import submissions, writes
-from followup.core.requestsize import too_large
-from followup.partnerships.access import Refused, visible_partnerships
+from followup.audit import writes
+from followup.web import submissions
 
 M = TypeVar("M", bound=models.Model)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    partnerships = list(visible_partnerships(request.user))
-    if len(partnerships) == 1:
-        return redirect("partnerships:home", partnerships[0].slug)
-    return render(request, "core/home.html", {"partnerships": partnerships})
 
 
 def form_page(
@@ -46,7 +39,7 @@ def form_page(
     """Render a form on the standard GOV.UK form page; an edit form carries its ``version``."""
     return render(
         request,
-        "core/form_page.html",
+        "web/form_page.html",
         {
             "form": form,
             "title": title,
@@ -74,7 +67,7 @@ def save_form(
     """The write path of a create form (drawn with ``{% submission_key %}``): on a valid POST,
     call the action with the cleaned data; on success flash ``message`` and redirect to
     ``then(result)``. The form's one-time key makes a second submit of the same form harmless:
-    it is told the first was saved and sent where the first led (``core.submissions``). An
+    it is told the first was saved and sent where the first led (``web.submissions``). An
     action's ValidationError goes onto the form at the field it names. None means: show the
     form (again)."""
     if request.method != "POST":
@@ -260,7 +253,7 @@ def gone_page(
     into_name = (changes.get("merged_into") or [None, None])[1]
     return render(
         request,
-        "core/gone.html",
+        "web/gone.html",
         {
             "entry": entry,
             "what": what,
@@ -303,37 +296,3 @@ def _choices(field: Any) -> list[tuple[Any, Any]]:
         else:
             found.append((getattr(key, "value", key), label))
     return found
-
-
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
-
-
-def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """A refusal says who can do what was asked, and what to do; other 403s say less."""
-    refusal = exception if isinstance(exception, Refused) else None
-    return render(request, "403.html", {"refusal": refusal}, status=403)
-
-
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A form posted without its CSRF token, or with a stale one (a sign-in page left open for
-    hours, say, or cookies blocked): say what to do. The page shows nothing of the person, not
-    even who is signed in, nor what was posted."""
-    return render(
-        request,
-        "403_csrf.html",
-        {"user": AnonymousUser(), "messages": []},
-        status=403,
-    )
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
-
-
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """A malformed request; form data past ``MAX_FORM_BYTES`` (which Django finds only as it
-    reads a body of no declared length, or a file upload's other fields) is told so, with 413."""
-    if isinstance(exception, RequestDataTooBig):
-        return too_large(request, files=False)
-    return render(request, "400.html", status=400)

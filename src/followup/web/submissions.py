@@ -23,10 +23,10 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
-from followup.core.models import Submission
+from followup.web.models import Submission
 
 FIELD = "submission"
-_SALT = "followup.core.submissions"
+_SALT = "followup.web.submissions"
 
 ALREADY_DONE = (
     "This was already saved: the form was sent twice, and the second time changed nothing."

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from followup.front import views
+
+app_name = "front"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("p/<slug:slug>/", views.partnership, name="partnership"),
+    path("p/<slug:slug>/recommendations/<int:pk>/", views.recommendation, name="recommendation"),
+]

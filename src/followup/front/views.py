@@ -1,0 +1,72 @@
+"""The composed pages: the partnerships a person can see, a partnership's home page, and a
+recommendation with its actions, figures, quotes and judgements."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from followup.audit.log import history
+from followup.evidence.disclosed import themes_shown
+from followup.evidence.queries import approved_quotes_for
+from followup.front import queries
+from followup.indicators.disclosed import for_audience, withheld_figures
+from followup.indicators.queries import VARIATION_TEXT, analyse
+from followup.lib import disclosure
+from followup.partnerships.access import Capability, capabilities, visible_partnerships
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    partnerships = list(visible_partnerships(request.user))
+    if len(partnerships) == 1:
+        return redirect("front:partnership", partnerships[0].slug)
+    return render(request, "front/home.html", {"partnerships": partnerships})
+
+
+@login_required
+def partnership(request: HttpRequest, slug: str) -> HttpResponse:
+    page = queries.partnership_home(request.user, slug)
+    return render(
+        request,
+        "front/partnership.html",
+        {"page": page, "partnership": page.partnership, "caps": page.capabilities},
+    )
+
+
+@login_required
+def recommendation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    recommendation = queries.recommendation_page(request.user, slug, pk)
+    caps = capabilities(request.user, recommendation.partnership)
+    withheld = (
+        None if Capability.READ_EVIDENCE in caps else withheld_figures(recommendation.partnership)
+    )
+    judgements = sorted(
+        recommendation.progress_judgements.all(),
+        key=lambda j: (
+            j.review.published_on or j.review.fieldwork_start or j.review.created_at.date()
+        ),
+    )
+    return render(
+        request,
+        "front/recommendation.html",
+        {
+            "recommendation": recommendation,
+            "inspection": recommendation.inspection,
+            "partnership": recommendation.partnership,
+            "caps": caps,
+            "actions": recommendation.actions.all(),
+            "judgements": judgements,
+            "indicators": [
+                for_audience(analyse(i), exact=Capability.READ_EVIDENCE in caps, withheld=withheld)
+                for i in recommendation.indicators.select_related("area", "numerator")
+            ],
+            "quotes": approved_quotes_for(recommendation),
+            "themes": themes_shown(recommendation, exact=Capability.READ_EVIDENCE in caps),
+            "exact_counts": Capability.READ_EVIDENCE in caps,
+            "disclosure_meaning": disclosure.meaning(),
+            "variation_text": VARIATION_TEXT,
+            "history": history([recommendation])[:50] if Capability.VIEW_HISTORY in caps else None,
+        },
+    )
