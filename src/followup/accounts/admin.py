@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
+from django.http import HttpRequest
 
 from followup.accounts.models import LoginFailure
 from followup.audit.adminbase import AuditedAdmin, AuditedGroupAdmin, AuditedUserAdmin
@@ -24,8 +27,8 @@ class LoginFailureAdmin(AuditedAdmin):
         "can delete one to let someone try again before the waiting time ends."
     )
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -41,8 +41,12 @@ _BEFORE = "_followup_audit_before"
 
 if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin[Any]
+    _BaseModelAdmin = admin.ModelAdmin[Any]
+    _BaseUserAdmin = UserAdmin[Any]
 else:
     _ModelAdmin = object
+    _BaseModelAdmin = admin.ModelAdmin
+    _BaseUserAdmin = UserAdmin
 
 
 class ExplainsRefusals(_ModelAdmin):
@@ -229,11 +233,11 @@ def _delete_selected(modeladmin: Any, request: HttpRequest, queryset: Any) -> An
     return response
 
 
-class AuditedAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class AuditedAdmin(AuditedAdminMixin, _BaseModelAdmin):
     """A model admin whose every write is audited."""
 
 
-class ReadOnlyAdmin(ExplainsRefusals, admin.ModelAdmin):
+class ReadOnlyAdmin(ExplainsRefusals, _BaseModelAdmin):
     """A model the admin shows and never writes; ``refusal`` says why, and where it is
     written instead."""
 
@@ -247,7 +251,7 @@ class ReadOnlyAdmin(ExplainsRefusals, admin.ModelAdmin):
         return False
 
 
-class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
+class AuditedUserAdmin(AuditedAdminMixin, _BaseUserAdmin):
     """Django's user admin, audited: staff and superuser flags, groups, permissions, deletion
     and password changes (recorded as set or changed, never the hash). The last sign-in is
     the sign-in's to record, so it is shown, not edited."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.admin.utils import NestedObjects
 from django.db import models, router
@@ -62,7 +62,8 @@ def _emptied(collector: NestedObjects) -> list[Emptied]:
     deleted = {(type(o), o.pk) for items in collector.data.values() for o in items}
     found: list[Emptied] = []
     for (field, value), groups in collector.field_updates.items():
-        every: list[Any] = [row for group in groups for row in group]  # type: ignore[attr-defined]
+        # Django 5.2 keeps a list of querysets here; django-stubs says a list of rows.
+        every: list[Any] = [row for group in cast(list[Any], groups) for row in group]
         found += [Emptied(row, field, value) for row in every if (type(row), row.pk) not in deleted]
     return found
 

@@ -144,8 +144,8 @@ def state(obj: models.Model, names: Iterable[str]) -> State:
             values[name] = (
                 sorted(item.pk for item in getattr(obj, name).all()) if obj.pk is not None else []
             )
-        elif model_field.is_relation:
-            values[name] = getattr(obj, model_field.attname)  # type: ignore[union-attr]
+        elif isinstance(model_field, models.Field) and model_field.is_relation:
+            values[name] = getattr(obj, model_field.attname)
         else:
             values[name] = _plain(getattr(obj, name))
     return _normal(values)

@@ -29,6 +29,7 @@ from followup.frameworks.models import Framework, QualityIndicator
 from followup.inspections import actions as inspection_actions
 from followup.inspections.models import Inspection
 from followup.lib.types import CommandLine
+from followup.partnerships.access import forget_memberships
 from followup.partnerships.models import Area, Membership, Organisation, Partnership, Role
 from followup.plans import actions as plan_actions
 from followup.reviews import actions as review_actions
@@ -119,7 +120,7 @@ def load_demo(
 
 def _admin_of(user: User, partnership: Partnership) -> None:
     Membership.objects.create(user=user, partnership=partnership, role=Role.ADMIN)
-    user._followup_memberships = {}  # type: ignore[attr-defined]
+    forget_memberships(user)
 
 
 def _south_ayrshire(loader: User) -> Partnership:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.models import User
@@ -130,7 +130,8 @@ def _remove(objects: list[models.Model], demo_ids: set[int], removed: Removed) -
                     f"it would delete the {model._meta.verbose_name} “{item}” of {_names(foreign)}"
                 )
     for (model_field, _value), groups in collector.field_updates.items():
-        for row in (row for group in groups for row in group):  # type: ignore[attr-defined]
+        # Django 5.2 keeps a list of querysets here; django-stubs says a list of rows.
+        for row in (row for group in cast(list[Any], groups) for row in group):
             if (type(row), row.pk) in deleted:
                 continue  # goes anyway
             foreign = owners.of(row) - demo_ids

@@ -131,6 +131,12 @@ def cooccurrence(
     return codes, table
 
 
+def words_of(coding: Coding) -> str:
+    """The words ``excerpts`` cut for a passage."""
+    words: str = getattr(coding, "words")  # noqa: B009 - annotated by the query, not a field
+    return words
+
+
 def excerpts(
     partnership: Partnership,
     code: Code | None,

@@ -19,7 +19,13 @@ from followup.frameworks.models import QualityIndicator
 from followup.inspections.models import Recommendation
 from followup.lib.uploads import MAX_TEXT_CHARS, UploadError, check_size
 from followup.partnerships.models import Partnership
-from followup.web.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm, date_field
+from followup.web.forms import (
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    StrictForm,
+    date_field,
+    limit_choices,
+)
 
 
 class SourceForm(StrictForm):
@@ -87,10 +93,14 @@ class CodingForm(StrictForm):
         assert isinstance(spans, forms.MultipleChoiceField)
         spans.choices = [(f"{s.start}-{s.end}", s.text) for s in shown]
         codes = Code.objects.filter(partnership=source.partnership).order_by("name", "pk")
-        self.fields["code"].queryset = codes  # type: ignore[attr-defined]
+        limit_choices(self, "code", codes)
 
     def clean_spans(self) -> list[tuple[int, int]]:
-        return [tuple(int(x) for x in value.split("-")) for value in self.cleaned_data["spans"]]  # type: ignore[misc]
+        spans = []
+        for value in self.cleaned_data["spans"]:
+            start, end = value.split("-")
+            spans.append((int(start), int(end)))
+        return spans
 
 
 class CodeForm(StrictForm):
@@ -129,11 +139,13 @@ class CodeForm(StrictForm):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Code.objects.filter(partnership=partnership).order_by(  # type: ignore[attr-defined]
-            "name", "pk"
+        limit_choices(
+            self, "parent", Code.objects.filter(partnership=partnership).order_by("name", "pk")
         )
-        self.fields["recommendations"].queryset = Recommendation.objects.filter(  # type: ignore[attr-defined]
-            inspection__partnership=partnership
+        limit_choices(
+            self,
+            "recommendations",
+            Recommendation.objects.filter(inspection__partnership=partnership),
         )
 
 
@@ -149,7 +161,7 @@ class MergeForm(StrictForm):
             .exclude(pk=code.pk)
             .order_by("name", "pk")
         )
-        self.fields["into"].queryset = others  # type: ignore[attr-defined]
+        limit_choices(self, "into", others)
 
 
 class DeleteCodeForm(StrictForm):
@@ -210,14 +222,16 @@ class QuoteForm(StrictForm):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recommendations"].queryset = Recommendation.objects.filter(  # type: ignore[attr-defined]
-            inspection__partnership=partnership
+        limit_choices(
+            self,
+            "recommendations",
+            Recommendation.objects.filter(inspection__partnership=partnership),
         )
         indicators = QualityIndicator.objects.filter(
             framework__inspections__partnership=partnership, assessable=True
         )
-        self.fields["quality_indicators"].queryset = indicators.distinct().order_by(  # type: ignore[attr-defined]
-            "framework", "order", "pk"
+        limit_choices(
+            self, "quality_indicators", indicators.distinct().order_by("framework", "order", "pk")
         )
 
 
@@ -315,7 +329,8 @@ class CaseForm(StrictForm):
             "Age band": data.get("age_band") or "",
             "Date": data["date"].isoformat() if data.get("date") else "",
         }
-        return {k: v for k, v in standard.items() if v} | data.get("other", {})
+        other: dict[str, str] = data.get("other", {})
+        return {k: v for k, v in standard.items() if v} | other
 
     @staticmethod
     def initial_for(case: Any) -> dict[str, Any]:
@@ -352,7 +367,7 @@ class SourceDetailsForm(StrictForm):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["case"].queryset = Case.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
+        limit_choices(self, "case", Case.objects.filter(partnership=partnership))
 
 
 class CodingEditForm(StrictForm):
@@ -363,8 +378,8 @@ class CodingEditForm(StrictForm):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].queryset = Code.objects.filter(partnership=partnership).order_by(  # type: ignore[attr-defined]
-            "name", "pk"
+        limit_choices(
+            self, "code", Code.objects.filter(partnership=partnership).order_by("name", "pk")
         )
 
 
@@ -380,4 +395,4 @@ class SelectionForm(StrictForm):
     def __init__(self, *args: Any, source: Source, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         codes = Code.objects.filter(partnership=source.partnership).order_by("name", "pk")
-        self.fields["codes"].queryset = codes  # type: ignore[attr-defined]
+        limit_choices(self, "codes", codes)

@@ -237,7 +237,7 @@ def excerpts_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse
                 *[attrs.get(name, "") for name in names],
                 coding.start,
                 coding.end,
-                coding.words,  # type: ignore[attr-defined]
+                analysis.words_of(coding),
             ]
 
     return streamed_table_download(

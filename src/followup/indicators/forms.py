@@ -12,7 +12,7 @@ from followup.indicators.scope import visible_elements
 from followup.inspections.models import Recommendation
 from followup.lib.uploads import UploadError, check_size
 from followup.partnerships.models import Area, Partnership
-from followup.web.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm
+from followup.web.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm, limit_choices
 
 # A mapping is a few lines of YAML; a large one would only cost time to parse.
 MAX_MAPPING_BYTES = 256 * 1024
@@ -174,14 +174,16 @@ class IndicatorForm(StrictForm):
             field: Any = self.fields[name]
             field.queryset = elements
             field.label_from_instance = element_label
-        self.fields["recommendations"].queryset = Recommendation.objects.filter(  # type: ignore[attr-defined]
-            inspection__partnership=partnership
+        limit_choices(
+            self,
+            "recommendations",
+            Recommendation.objects.filter(inspection__partnership=partnership),
         )
         indicators = QualityIndicator.objects.filter(
             framework__inspections__partnership=partnership, assessable=True
         )
-        self.fields["quality_indicators"].queryset = indicators.distinct().order_by(  # type: ignore[attr-defined]
-            "framework", "order", "pk"
+        limit_choices(
+            self, "quality_indicators", indicators.distinct().order_by("framework", "order", "pk")
         )
 
     def clean_code(self) -> str:

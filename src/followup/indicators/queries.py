@@ -156,7 +156,7 @@ def analyse(
     if mdc is None and known:
         mdc = making_data_count(
             values,
-            [p.start.isoformat() for p in known],  # type: ignore[attr-defined]
+            [p.start.isoformat() for p in known],
             improvement_direction=indicator.improvement_direction,
             target=indicator.target,
         )

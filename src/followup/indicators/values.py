@@ -10,6 +10,7 @@ element's figures are worked out from its parts here (``followup.indicators.deri
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,8 +39,8 @@ class Observation:
 @dataclass
 class Point:
     period: str
-    start: object
-    end: object
+    start: datetime.date
+    end: datetime.date
     numerator: Observation | None
     denominator: Observation | None
     value: float | None

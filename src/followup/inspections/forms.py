@@ -11,7 +11,9 @@ from followup.web.forms import (
     ModelMultipleChoiceField,
     StrictForm,
     date_field,
+    limit_choices,
     optional_int,
+    set_choices,
 )
 
 
@@ -87,13 +89,15 @@ class EvaluationForm(StrictForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grade"].choices = [("", "Not graded"), *inspection.scale_choices()]  # type: ignore[attr-defined]
+        set_choices(self, "grade", [("", "Not graded"), *inspection.scale_choices()])
         if evaluation is not None:
             del self.fields["quality_indicator"]
         else:
             taken = inspection.evaluations.values_list("quality_indicator_id", flat=True)
-            self.fields["quality_indicator"].queryset = (  # type: ignore[attr-defined]
-                inspection.framework.assessable_indicators().exclude(pk__in=list(taken))
+            limit_choices(
+                self,
+                "quality_indicator",
+                (inspection.framework.assessable_indicators().exclude(pk__in=list(taken))),
             )
 
     def clean_grade(self) -> int | None:
@@ -122,7 +126,7 @@ class RecommendationForm(StrictForm):
         super().__init__(*args, **kwargs)
         self.inspection = inspection
         self.exclude_pk = exclude_pk
-        self.fields["quality_indicators"].queryset = inspection.framework.assessable_indicators()  # type: ignore[attr-defined]
+        limit_choices(self, "quality_indicators", inspection.framework.assessable_indicators())
 
     def clean_number(self) -> int:
         number: int = self.cleaned_data["number"]

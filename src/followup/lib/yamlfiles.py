@@ -15,10 +15,10 @@ import yaml
 
 from followup.lib.uploads import UploadError
 
-try:  # libyaml's parser when PyYAML was built with it: the same events, quicker
-    from yaml import CSafeLoader as Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as Loader  # type: ignore[assignment]
+# libyaml's parser when PyYAML was built with it (the same events, quicker), else PyYAML's own.
+Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)
 
 # Values (texts, numbers, lists and mappings, each counted once) and nesting of lists and mappings.
 MAX_YAML_NODES = 50_000

@@ -175,6 +175,11 @@ class Refused(PermissionDenied):
         super().__init__(self.message)
 
 
+def forget_memberships(user: AnyUser) -> None:
+    """Forget the memberships ``membership_of`` has cached on ``user``, after they change."""
+    setattr(user, "_followup_memberships", {})  # noqa: B010 - the cache membership_of keeps
+
+
 def membership_of(user: AnyUser, partnership: Partnership) -> Membership | None:
     """The user's membership of the partnership, or None."""
     if not user.is_authenticated or not user.is_active:

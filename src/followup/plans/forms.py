@@ -8,7 +8,13 @@ from django import forms
 from followup.inspections.models import Recommendation
 from followup.partnerships.models import Organisation, Partnership
 from followup.plans.models import ActionStatus, ActionUpdate
-from followup.web.forms import ModelChoiceField, ModelMultipleChoiceField, StrictForm, date_field
+from followup.web.forms import (
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    StrictForm,
+    date_field,
+    limit_choices,
+)
 
 
 class RecommendationChoice(ModelMultipleChoiceField):
@@ -41,10 +47,14 @@ class ActionForm(StrictForm):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_organisation"].queryset = partnership.organisations.all()  # type: ignore[attr-defined]
-        self.fields["recommendations"].queryset = Recommendation.objects.filter(  # type: ignore[attr-defined]
-            inspection__partnership=partnership
-        ).select_related("inspection")
+        limit_choices(self, "owner_organisation", partnership.organisations.all())
+        limit_choices(
+            self,
+            "recommendations",
+            Recommendation.objects.filter(inspection__partnership=partnership).select_related(
+                "inspection"
+            ),
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

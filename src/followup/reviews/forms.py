@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from followup.reviews.models import ProgressReview
-from followup.web.forms import StrictForm, date_field, optional_int
+from followup.web.forms import StrictForm, date_field, optional_int, set_choices
 
 FURTHER_REVIEW_CHOICES = [("", "Not decided yet"), ("yes", "Yes"), ("no", "No")]
 
@@ -89,7 +89,7 @@ class JudgementForm(StrictForm):
 
     def __init__(self, *args: Any, review: ProgressReview, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = [("", "Not judged yet"), *review.scale_choices()]  # type: ignore[attr-defined]
+        set_choices(self, "level", [("", "Not judged yet"), *review.scale_choices()])
 
     def clean_level(self) -> int | None:
         return optional_int(self.cleaned_data.get("level"))

@@ -79,4 +79,5 @@ def r_median_rows(matrix: FloatArray) -> FloatArray:
 
 
 def r_sum_rows(matrix: FloatArray) -> FloatArray:
-    return np.where(np.isnan(matrix), 0, matrix.astype(LONG)).sum(axis=1).astype(np.float64)
+    sums: FloatArray = np.where(np.isnan(matrix), 0, matrix.astype(LONG)).sum(axis=1)
+    return sums.astype(np.float64)

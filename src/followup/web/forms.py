@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import QueryDict
 
 from followup.web.paging import whole_number
@@ -135,8 +136,15 @@ def optional_int(value: Any) -> int | None:
 
 MAX_ID = 2**63 - 1
 
+if TYPE_CHECKING:  # generic for the type checker only: Django's own classes take no parameters
+    _ModelChoiceField = forms.ModelChoiceField[Any]
+    _ModelMultipleChoiceField = forms.ModelMultipleChoiceField[Any]
+else:
+    _ModelChoiceField = forms.ModelChoiceField
+    _ModelMultipleChoiceField = forms.ModelMultipleChoiceField
 
-def _check_id(field: forms.ModelChoiceField, value: Any) -> None:
+
+def _check_id(field: forms.ModelChoiceField[Any], value: Any) -> None:
     """Refuse ids that are not whole numbers in the database's range before any query."""
     if not whole_number(str(value).strip(), MAX_ID):
         raise forms.ValidationError(
@@ -144,16 +152,30 @@ def _check_id(field: forms.ModelChoiceField, value: Any) -> None:
         )
 
 
-class ModelChoiceField(forms.ModelChoiceField):
+class ModelChoiceField(_ModelChoiceField):
     def to_python(self, value: Any) -> Any:
         if value not in self.empty_values:
             _check_id(self, value)
         return super().to_python(value)
 
 
-class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+class ModelMultipleChoiceField(_ModelMultipleChoiceField):
     def clean(self, value: Any) -> Any:
         if isinstance(value, list | tuple):
             for item in value:
                 _check_id(self, item)
         return super().clean(value)
+
+
+def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
+    """Offer ``name`` only the rows of ``queryset`` (a model choice field's choices)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField), f"{name} is not a model choice field"
+    field.queryset = queryset
+
+
+def set_choices(form: forms.BaseForm, name: str, choices: list[tuple[Any, Any]]) -> None:
+    """Offer ``name`` these ``choices`` (a choice field's)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), f"{name} is not a choice field"
+    field.choices = choices

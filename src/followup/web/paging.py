@@ -6,6 +6,7 @@ two lists on one page (a source's text and its codings) page independently."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -99,8 +100,8 @@ def pages(
 
 
 def page_of(
-    request: HttpRequest, query: QuerySet, name: str, size: int, label: str
-) -> tuple[Page, Pages | None]:
+    request: HttpRequest, query: QuerySet[Any], name: str, size: int, label: str
+) -> tuple[Page[Any], Pages | None]:
     """One page of ``size`` rows of ``query`` (the last page for a number past it), and its links."""
     page = Paginator(query, size).get_page(asked(request, name))
     return page, pages(request, name, page.number, page.paginator.num_pages, label)
