@@ -21,6 +21,7 @@ from django.db import models
 from django.test import Client
 
 from followup.accounts import throttle
+from followup.accounts.models import LoginFailure
 from followup.audit.models import AuditEntry
 from followup.frameworks.models import QualityIndicator
 from followup.indicators.models import DataElement, DataValue, Period, Release, ValidationRule
@@ -321,7 +322,7 @@ def test_a_failed_sign_in_can_only_be_deleted_in_the_admin_and_that_is_recorded(
     site: Admin,
 ) -> None:
     throttle.note_failure("viewer", "192.0.2.1")
-    failure = throttle.LoginFailure.objects.get()
+    failure = LoginFailure.objects.get()
     label = "accounts.loginfailure"
     assert site.client.get(site.url(label, "add")).status_code == 403
     assert site.client.post(site.url(label, "change", failure.pk), {}).status_code == 403

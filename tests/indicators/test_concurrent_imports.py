@@ -21,7 +21,8 @@ from django.contrib.messages import get_messages
 from django.db import connection, transaction
 from django.urls import reverse
 
-from followup.cli import build_parser, cmd_import_data
+from followup.cli import build_parser
+from followup.cli_data import cmd_import_data
 from followup.indicators import actions
 from followup.indicators.importer import apply_import, lock_imports, plan_import
 from followup.indicators.models import DataElement, DataValue, ImportUpload

@@ -11,7 +11,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from followup.cli import build_parser, cmd_import_data
+from followup.cli import build_parser
+from followup.cli_data import cmd_import_data
 from followup.indicators.importer import load_mapping, plan_import
 from followup.indicators.models import DataElement, DataValue, ImportUpload, Release
 from followup.lib.tabular import read_table

@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from followup.cli import build_parser, cmd_export_data, cmd_import_data
+from followup.cli import build_parser
+from followup.cli_data import cmd_export_data, cmd_import_data
 from followup.indicators.importer import plan_import
 from followup.indicators.models import DataElement, DataValue, Release, ValidationRule
 from followup.lib.tabular import read_table

@@ -13,7 +13,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from followup.cli import build_parser, cmd_export_data, cmd_import_data
+from followup.cli import build_parser
+from followup.cli_data import cmd_export_data, cmd_import_data
 from followup.indicators.importer import apply_import, plan_import
 from followup.indicators.models import DataElement, DataValue, Release, ValidationRule
 from followup.indicators.plan import Change, ImportPlan

@@ -15,7 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from followup.cli import build_parser, cmd_export_data
+from followup.cli import build_parser
+from followup.cli_data import cmd_export_data
 from followup.demo.loader import load_demo
 from followup.indicators.models import DataElement, DataValue, Indicator, Release
 from followup.partnerships.models import Area, Partnership

@@ -68,7 +68,7 @@ def funnel_of(own: str) -> Benchmark:
         FunnelArea("S1AWAY", "Awayshire", 20, 100, 20.0, "within"),
         FunnelArea("S1HOME", "Homeshire", 50, 100, 50.0, "above"),
     ]
-    point = Point("2023", None, None, None, None, 20.0)
+    point = Point("2023", datetime.date(2023, 1, 1), datetime.date(2023, 12, 31), None, None, 20.0)
     return Benchmark(
         period="2023",
         own=point,
