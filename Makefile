@@ -22,7 +22,7 @@ $(INSTALLED): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	$(BIN)/python -m pip check
+	$(BIN)/python -m pip check || { echo "If pyproject.toml changed, run make lock, then make install."; exit 1; }
 	touch $@
 
 $(NODE_INSTALLED): package.json package-lock.json
