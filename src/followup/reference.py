@@ -91,7 +91,9 @@ def _in_table(action: argparse.Action) -> str:
 
 def command_part(name: str, command: argparse.ArgumentParser) -> str:
     """The usage line, description, and a table of every argument and option with its help."""
-    usage = " ".join([f"followup {name}", *(_in_usage(a) for a in _arguments(command))])
+    # Options first, then positional arguments, as argparse's usage line has them.
+    ordered = sorted(_arguments(command), key=lambda action: not action.option_strings)
+    usage = " ".join([f"followup {name}", *(_in_usage(action) for action in ordered)])
     lines = ["```text", usage, "```", "", command.description or "", ""]
     arguments = _arguments(command)
     if arguments:
