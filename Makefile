@@ -5,19 +5,24 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+LOCK := requirements/lock.txt
 NODE_INSTALLED := node_modules/.installed
 ASSETS := src/followup/static/govuk/followup.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test lint bench clean
+.PHONY: install demo serve test lint docs lock lock-upgrade bench clean
 
 install: $(INSTALLED) $(ASSETS)
 
-$(INSTALLED): pyproject.toml
+# Exactly the versions in the lock, each checked against its hashes; then Followup itself, whose
+# dependencies the lock already holds. pip check fails when the lock lacks one that pyproject.toml
+# asks for (a dependency added without `make lock`).
+$(INSTALLED): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check || { echo "If pyproject.toml changed, run make lock, then make install."; exit 1; }
 	touch $@
 
 $(NODE_INSTALLED): package.json package-lock.json
@@ -48,6 +53,35 @@ lint: install
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/audit.py
 
+# The generated parts of docs/cli.md and docs/configuration.md, from the command's parser and the
+# settings registry (followup/reference.py); the docs tests fail while they are out of date.
+docs: install
+	$(BIN)/python -m followup.reference
+
+# The lock pins every package that Followup and its development tools need, with their hashes,
+# for Python 3.11 on Linux. `make lock` keeps the pins that still satisfy pyproject.toml and
+# resolves only what changed; `make lock-upgrade` moves every pin to the newest allowed release.
+# pip-tools runs in its own environment, never in the project's; it reads pip's own configuration
+# (index, certificates), and leaves the index out of the lock.
+LOCK_VENV := .venv-lock
+LOCK_TOOL := pip-tools==7.6.2
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet \
+	--extra dev --all-build-deps --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+	--output-file $(LOCK) pyproject.toml
+$(LOCK_VENV)/.installed:
+	test -x $(LOCK_VENV)/bin/python || $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet $(LOCK_TOOL)
+	touch $@
+
+lock: $(LOCK_VENV)/.installed
+	mkdir -p $(dir $(LOCK))
+	$(PIP_COMPILE)
+
+lock-upgrade: $(LOCK_VENV)/.installed
+	mkdir -p $(dir $(LOCK))
+	$(PIP_COMPILE) --upgrade
+
 # Benchmarks are never part of make test. The peers they compare with are installed in their
 # own environment, never in the project's.
 BENCH_VENV := .venv-bench
@@ -61,4 +95,4 @@ bench: install
 	$(BIN)/python bench/reports.py
 
 clean:
-	rm -rf $(VENV) .venv-bench node_modules src/followup/static/govuk .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-bench $(LOCK_VENV) node_modules src/followup/static/govuk .pytest_cache .mypy_cache .ruff_cache

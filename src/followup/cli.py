@@ -12,6 +12,7 @@ import secrets
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeAlias
 
 from followup.cli_data import (
     cmd_export_data,
@@ -23,6 +24,7 @@ from followup.cli_data import (
 from followup.cli_manage import cmd_manage
 from followup.clitools import fail as _fail
 from followup.clitools import operator as _operator
+from followup.settings_registry import setting_text
 
 LOCAL_NOTE = (
     "No FOLLOWUP_SECRET_KEY is set, so Followup runs in local mode: a secret key kept in "
@@ -41,7 +43,7 @@ def _local_defaults() -> bool:
     """
     if "FOLLOWUP_SECRET_KEY" in os.environ or "FOLLOWUP_SECRET_KEY_FILE" in os.environ:
         return False
-    data_dir = Path(os.environ.get("FOLLOWUP_DATA_DIR") or "var").resolve()
+    data_dir = Path(setting_text("FOLLOWUP_DATA_DIR")).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     key_file = data_dir / "secret_key"
     if not key_file.exists():
@@ -92,7 +94,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         # The demo's own writes are recorded as its loader's; the operator is recorded as
         # having loaded it, with what the reload removed.
         password, sign_ins = load_demo(
-            os.environ.get("FOLLOWUP_DEMO_PASSWORD") or None, operator=_operator()
+            setting_text("FOLLOWUP_DEMO_PASSWORD") or None, operator=_operator()
         )
     except DemoRefused as refused:
         for problem in refused.problems:
@@ -109,7 +111,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for sign_in in sign_ins:
         print(f"  {sign_in.username:<12} {sign_in.role:<13} {sign_in.partnership}")
     print(f"Password for all of them: {password}")
-    if not os.environ.get("FOLLOWUP_DEMO_PASSWORD"):
+    if not setting_text("FOLLOWUP_DEMO_PASSWORD"):
         print("(generated now; set FOLLOWUP_DEMO_PASSWORD to choose your own)")
     return 0
 
@@ -236,15 +238,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-SPC_TEXT = (
-    "Compute a run chart, control chart or Making Data Count chart. Reads one JSON request "
-    '({"chart": ..., "options": {...}, "input": {...}}) from FILE or standard input and writes '
-    "the JSON result to standard output. A malformed request exits with status 2 and one line "
-    "on standard error naming the field."
-)
+Handler: TypeAlias = Callable[[argparse.Namespace], int]
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``followup`` command's parser: one function below adds each group of commands, in the
+    order ``followup --help`` lists them. docs/cli.md is generated from it (``make docs``)."""
     parser = argparse.ArgumentParser(
         prog="followup",
         description=(
@@ -254,15 +254,28 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_running_commands(commands)
+    _add_administration_commands(commands)
+    _add_data_commands(commands)
+    _add_evidence_commands(commands)
+    _add_report_command(commands)
+    _add_statistics_command(commands)
+    _add_manage_command(commands)
+    return parser
 
-    def add(
-        name: str, handler: Callable[[argparse.Namespace], int], text: str
-    ) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=text, description=text)
-        sub.set_defaults(handler=handler)
-        return sub
 
-    add(
+def _command(commands: Commands, name: str, handler: Handler, text: str) -> argparse.ArgumentParser:
+    """Add the command ``name``, run by ``handler``; ``text`` is both its line in the list of
+    commands and its description."""
+    sub = commands.add_parser(name, help=text, description=text)
+    sub.set_defaults(handler=handler)
+    return sub
+
+
+def _add_running_commands(commands: Commands) -> None:
+    """The demo, the server, and what keeps a database in order."""
+    _command(
+        commands,
         "demo",
         cmd_demo,
         "Create or update the database, then load the demo partnerships and users, and print the "
@@ -270,26 +283,32 @@ def build_parser() -> argparse.ArgumentParser:
         "them (what anyone added there too), and touches nothing else. The password is "
         "FOLLOWUP_DEMO_PASSWORD if set, otherwise generated.",
     )
-    serve = add("serve", cmd_serve, "Serve Followup with the waitress WSGI server.")
+    serve = _command(commands, "serve", cmd_serve, "Serve Followup with the waitress WSGI server.")
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
-    add("migrate", cmd_migrate, "Create or update the database tables.")
-    add(
+    _command(commands, "migrate", cmd_migrate, "Create or update the database tables.")
+    _command(
+        commands,
         "purge-uploads",
         cmd_purge_uploads,
         "Delete survey and data files staged for import more than FOLLOWUP_STAGED_UPLOAD_DAYS "
         "days ago and never imported (each new upload does this too). Run it daily from cron "
         "or a systemd timer.",
     )
-    create = add(
+
+
+def _add_administration_commands(commands: Commands) -> None:
+    """Users, the framework library, and the configuration check."""
+    create = _command(
+        commands,
         "createuser",
         cmd_createuser,
         "Create a user, optionally with a role in a partnership. The password is asked for, or read from standard input with --password-stdin.",
     )
-    create.add_argument("username")
+    create.add_argument("username", help="the new user's username")
     create.add_argument("--email", help="email address")
     create.add_argument("--partnership", metavar="SLUG", help="partnership to add the user to")
     create.add_argument(
@@ -303,7 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read the password from the first line of standard input",
     )
-    load = add(
+    load = _command(
+        commands,
         "load-framework",
         cmd_load_framework,
         "Validate a framework or scale library file (YAML) and load it. A file with any problem is reported with line numbers and nothing is loaded.",
@@ -312,7 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--library", action="store_true", help="load every file of the bundled library instead"
     )
-    check = add(
+    check = _command(
+        commands,
         "check",
         cmd_check,
         "Check the configuration for problems; with --deploy, also for what production needs.",
@@ -322,7 +343,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="include Django's deployment checks (use with production settings)",
     )
-    importer = add(
+
+
+def _add_data_commands(commands: Commands) -> None:
+    """Performance data in and out, in the tidy layout."""
+    importer = _command(
+        commands,
         "import-data",
         cmd_import_data,
         "Import performance data from a CSV or XLSX file in the tidy layout or a statistics.gov.scot "
@@ -361,7 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "--source-url", metavar="URL", help="where the release is published, for a new release"
     )
-    exporter = add(
+    exporter = _command(
+        commands,
         "export-data",
         cmd_export_data,
         "Write values in the tidy layout to standard output: the latest release of each value unless --all-releases.",
@@ -376,14 +403,21 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="every release of every value, revisions included",
     )
-    for kind, what in (("qdpx", "the whole project"), ("qdc", "the codebook")):
-        export = add(
+
+
+def _add_evidence_commands(commands: Commands) -> None:
+    """Qualitative evidence in and out as REFI-QDA projects (.qdpx) and codebooks (.qdc)."""
+    for kind, what in (("qdpx", "whole project"), ("qdc", "codebook")):
+        export = _command(
+            commands,
             f"export-{kind}",
             cmd_export_refi,
             f"Write a partnership's {what} as a REFI-QDA .{kind} file (docs/evidence.md), for NVivo, "
             "ATLAS.ti, MAXQDA, QualCoder or Taguette.",
         )
-        export.add_argument("--partnership", metavar="SLUG", required=True)
+        export.add_argument(
+            "--partnership", metavar="SLUG", required=True, help="the partnership to export"
+        )
         export.add_argument(
             "-o",
             "--output",
@@ -391,15 +425,22 @@ def build_parser() -> argparse.ArgumentParser:
             required=True,
             help="the file to write; '-' for standard output",
         )
-        load = add(
+        load = _command(
+            commands,
             f"import-{kind}",
             cmd_import_refi,
-            f"Import a REFI-QDA .{kind} file ({what}) into a partnership. The file is checked against "
+            f"Import a REFI-QDA .{kind} file (a {what}) into a partnership. The file is checked against "
             "the REFI-QDA schema first; a file with any problem imports nothing and the problem is named.",
         )
         load.add_argument("file", help=f"the .{kind} file")
-        load.add_argument("--partnership", metavar="SLUG", required=True)
-    report = add(
+        load.add_argument(
+            "--partnership", metavar="SLUG", required=True, help="the partnership to import into"
+        )
+
+
+def _add_report_command(commands: Commands) -> None:
+    report = _command(
+        commands,
         "report",
         cmd_report,
         "Write a progress review report (or an inspection summary) as HTML, PDF or Word, exactly "
@@ -411,7 +452,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="REVIEW",
         help="a review's id, SLUG:latest, or inspection:ID for an inspection summary",
     )
-    report.add_argument("--format", choices=["html", "pdf", "docx"], default="pdf")
+    report.add_argument(
+        "--format",
+        choices=["html", "pdf", "docx"],
+        default="pdf",
+        help="the file's format (default pdf)",
+    )
     report.add_argument(
         "-o",
         "--output",
@@ -419,15 +465,25 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         help="the file to write; '-' for standard output",
     )
-    spc = commands.add_parser(
-        "spc",
-        aliases=["signals"],
-        help=SPC_TEXT,
-        description=SPC_TEXT + " 'followup signals', the name before 0.2, still works for now.",
+
+
+def _add_statistics_command(commands: Commands) -> None:
+    """Charts from JSON: main() runs it before any settings are read (it needs none)."""
+    text = (
+        "Compute a run chart, control chart or Making Data Count chart. Reads one JSON request "
+        '({"chart": ..., "options": {...}, "input": {...}}) from FILE or standard input and writes '
+        "the JSON result to standard output. A malformed request exits with status 2 and one line "
+        "on standard error naming the field."
     )
+    # 'signals' is the command's name before 0.2: it still works, with a note, for a release.
+    spc = commands.add_parser("spc", aliases=["signals"], help=text, description=text)
     spc.set_defaults(handler=cmd_manage)
     spc.add_argument("file", nargs="?", help="the request file; '-' or nothing for standard input")
-    manage = add(
+
+
+def _add_manage_command(commands: Commands) -> None:
+    manage = _command(
+        commands,
         "manage",
         cmd_manage,
         "Run a Django management command, e.g. 'followup manage shell'. The audit log records "
@@ -435,7 +491,6 @@ def build_parser() -> argparse.ArgumentParser:
         "erase or bypass the record (flush, loaddata, dbshell, migrating backwards) are refused.",
     )
     manage.add_argument("arguments", nargs=argparse.REMAINDER, help="the command and its arguments")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -455,7 +510,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return spc_main(args.file)
     local = _local_defaults()
     if local and args.command in {"demo", "serve"}:
-        data = os.environ.get("FOLLOWUP_DATA_DIR") or "var"
+        data = setting_text("FOLLOWUP_DATA_DIR")
         print(
             LOCAL_NOTE.format(path=os.environ["FOLLOWUP_SECRET_KEY_FILE"], data=data),
             file=sys.stderr,

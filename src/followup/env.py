@@ -1,6 +1,7 @@
 """Strict helpers that read settings from the environment.
 
-Every setting Followup reads is documented in ``docs/configuration.md``. A value that
+Every setting Followup reads is in the registry, ``followup.settings_registry``, which reads it
+through these helpers and generates the table in ``docs/configuration.md``. A value that
 cannot be understood stops the process with a message naming the variable and what was
 expected, rather than falling back silently to a default.
 """
@@ -43,7 +44,9 @@ def env_bool(name: str, default: bool) -> bool:
     )
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+def env_int(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
@@ -53,6 +56,8 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number; got {value!r}.") from None
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {number}.")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}; got {number}.")
     return number
 
 

@@ -1,41 +1,38 @@
 """Followup's one settings module. Every value comes from the environment.
 
-See ``docs/configuration.md`` for each variable. Nothing here is insecure by default:
-``DEBUG`` is off unless ``FOLLOWUP_DEBUG`` asks for it, HTTPS protections are on unless
-``FOLLOWUP_HTTPS`` turns them off, and there is no default secret key.
+Each variable is declared once in ``followup.settings_registry``, with its default and limits, and
+read by name through its ``setting_*`` functions; ``docs/configuration.md`` lists them. Nothing
+here is insecure by default: ``DEBUG`` is off unless ``FOLLOWUP_DEBUG`` asks for it, HTTPS
+protections are on unless ``FOLLOWUP_HTTPS`` turns them off, and there is no default secret key.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
-from followup.env import (
-    database_from_url,
-    env_bool,
-    env_choice,
-    env_int,
-    env_list,
-    env_str,
-    read_secret,
-    sqlite_database,
-    strong_secret,
+from followup.env import database_from_url, sqlite_database, strong_secret
+from followup.settings_registry import (
+    setting_bool,
+    setting_choice,
+    setting_int,
+    setting_list,
+    setting_secret,
+    setting_text,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env_str("FOLLOWUP_DATA_DIR", "var")).resolve()
+DATA_DIR = Path(setting_text("FOLLOWUP_DATA_DIR")).resolve()
 
-DEBUG = env_bool("FOLLOWUP_DEBUG", False)
-_SECRET = read_secret("FOLLOWUP_SECRET_KEY")  # set but empty stops here, naming the variable
+DEBUG = setting_bool("FOLLOWUP_DEBUG")
+_SECRET = setting_secret("FOLLOWUP_SECRET_KEY")  # set but empty stops here, naming the variable
 SECRET_KEY = _SECRET.value
 if not DEBUG:  # production mode: a weak key refuses to start
     strong_secret(_SECRET.source, SECRET_KEY)
 # The file the key was read from, if any: `followup check --deploy` warns when others can read it
 # (followup.web.checks, followup.W001).
 SECRET_KEY_FILE = str(_SECRET.path) if _SECRET.path else ""
-ALLOWED_HOSTS = env_list("FOLLOWUP_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env_list("FOLLOWUP_CSRF_TRUSTED_ORIGINS", [])
+ALLOWED_HOSTS = setting_list("FOLLOWUP_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = setting_list("FOLLOWUP_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -93,7 +90,7 @@ TEMPLATES = [
     }
 ]
 
-_DATABASE_URL = env_str("DATABASE_URL", "")
+_DATABASE_URL = setting_text("DATABASE_URL")
 DATABASES = {
     "default": database_from_url(_DATABASE_URL, Path.cwd())
     if _DATABASE_URL
@@ -112,9 +109,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # waitress MAX_REQUEST_BYTES, and web.requestsize.RequestSizeMiddleware refuses a larger body
 # before it is read under any other server. Every other request (a signed-out person's, or one to
 # a page that takes no file) is held to MAX_FORM_BYTES, Django's default for form data.
-MAX_UPLOAD_MB = env_int("FOLLOWUP_MAX_UPLOAD_MB", 20, minimum=1)
-if MAX_UPLOAD_MB > 100:
-    raise ImproperlyConfigured(f"FOLLOWUP_MAX_UPLOAD_MB must be at most 100; got {MAX_UPLOAD_MB}.")
+MAX_UPLOAD_MB = setting_int("FOLLOWUP_MAX_UPLOAD_MB")
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
 MAX_FORM_BYTES = 2_621_440  # 2.5 MB
@@ -123,12 +118,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_FORM_BYTES
 # (1,000) of them, and room for the form's own (its token, its key, its button).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000 + 100
 # Days a staged upload (a survey or data file awaiting its import) is kept before it is purged.
-STAGED_UPLOAD_DAYS = env_int("FOLLOWUP_STAGED_UPLOAD_DAYS", 7, minimum=1)
+STAGED_UPLOAD_DAYS = setting_int("FOLLOWUP_STAGED_UPLOAD_DAYS")
 # What one source and one REFI-QDA import may hold: codings beyond these are refused, whole file.
-MAX_CODINGS_PER_SOURCE = env_int("FOLLOWUP_MAX_CODINGS_PER_SOURCE", 2_000, minimum=1)
-MAX_CODINGS_PER_IMPORT = env_int("FOLLOWUP_MAX_CODINGS_PER_IMPORT", 20_000, minimum=1)
+MAX_CODINGS_PER_SOURCE = setting_int("FOLLOWUP_MAX_CODINGS_PER_SOURCE")
+MAX_CODINGS_PER_IMPORT = setting_int("FOLLOWUP_MAX_CODINGS_PER_IMPORT")
 # Codes in one partnership's codebook: an import or a new code beyond this is refused whole.
-MAX_CODES = env_int("FOLLOWUP_MAX_CODES", 1_000, minimum=1)
+MAX_CODES = setting_int("FOLLOWUP_MAX_CODES")
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -138,7 +133,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": env_int("FOLLOWUP_PASSWORD_MIN_LENGTH", 12, minimum=8)},
+        "OPTIONS": {"min_length": setting_int("FOLLOWUP_PASSWORD_MIN_LENGTH")},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -148,7 +143,7 @@ LOGIN_REDIRECT_URL = "front:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = env_str("FOLLOWUP_TIME_ZONE", "Europe/London")
+TIME_ZONE = setting_text("FOLLOWUP_TIME_ZONE")
 USE_I18N = True
 USE_TZ = True
 
@@ -159,34 +154,32 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # HTTPS: on by default. Turn off only for a server reached on this machine (the demo).
-HTTPS = env_bool("FOLLOWUP_HTTPS", True)
+HTTPS = setting_bool("FOLLOWUP_HTTPS")
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 # A form refused for its missing or stale CSRF token gets a page that says what to do.
 CSRF_FAILURE_VIEW = "followup.web.errors.csrf_failure"
-SECURE_SSL_REDIRECT = HTTPS and env_bool("FOLLOWUP_SSL_REDIRECT", True)
+SECURE_SSL_REDIRECT = HTTPS and setting_bool("FOLLOWUP_SSL_REDIRECT")
 # Counts from 1 to this number are never published (docs/configuration.md, disclosure control).
-DISCLOSURE_THRESHOLD = env_int("FOLLOWUP_DISCLOSURE_THRESHOLD", 4, minimum=2)
+DISCLOSURE_THRESHOLD = setting_int("FOLLOWUP_DISCLOSURE_THRESHOLD")
 
-SECURE_HSTS_SECONDS = env_int("FOLLOWUP_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("FOLLOWUP_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("FOLLOWUP_HSTS_PRELOAD", False)
-if env_bool("FOLLOWUP_BEHIND_PROXY", False):
+SECURE_HSTS_SECONDS = setting_int("FOLLOWUP_HSTS_SECONDS", default=None if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = setting_bool("FOLLOWUP_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = setting_bool("FOLLOWUP_HSTS_PRELOAD")
+if setting_bool("FOLLOWUP_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("FOLLOWUP_SESSION_AGE", 8 * 60 * 60, minimum=300)
+SESSION_COOKIE_AGE = setting_int("FOLLOWUP_SESSION_AGE")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Login throttling: failed sign-ins per (username, address) pair within the window.
-LOGIN_FAILURE_LIMIT = env_int("FOLLOWUP_LOGIN_FAILURE_LIMIT", 5, minimum=1)
-LOGIN_FAILURE_WINDOW = env_int("FOLLOWUP_LOGIN_FAILURE_WINDOW", 15 * 60, minimum=60)
+LOGIN_FAILURE_LIMIT = setting_int("FOLLOWUP_LOGIN_FAILURE_LIMIT")
+LOGIN_FAILURE_WINDOW = setting_int("FOLLOWUP_LOGIN_FAILURE_WINDOW")
 
-LOG_LEVEL = env_choice(
-    "FOLLOWUP_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-)
+LOG_LEVEL = setting_choice("FOLLOWUP_LOG_LEVEL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -201,5 +194,5 @@ LOGGING = {
     },
 }
 
-EMAIL_BACKEND = env_str("FOLLOWUP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env_str("FOLLOWUP_FROM_EMAIL", "followup@localhost")
+EMAIL_BACKEND = setting_text("FOLLOWUP_EMAIL_BACKEND")
+DEFAULT_FROM_EMAIL = setting_text("FOLLOWUP_FROM_EMAIL")

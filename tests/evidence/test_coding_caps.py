@@ -201,13 +201,14 @@ def test_the_documentation_states_the_limits_the_code_uses():
         f"first {views_analysis.EXCERPT_SHOWN:,} characters",
     ):
         assert number in pages, number
-    configuration = (docs / "configuration.md").read_text()
-    assert f"| `FOLLOWUP_MAX_CODINGS_PER_SOURCE` | `{configured.MAX_CODINGS_PER_SOURCE}` |" in (
-        configuration
-    )
-    assert f"| `FOLLOWUP_MAX_CODINGS_PER_IMPORT` | `{configured.MAX_CODINGS_PER_IMPORT}` |" in (
-        configuration
-    )
+    # The settings table is generated from the registry (make docs): its default column.
+    configuration = (docs / "configuration.md").read_text().splitlines()
+    for variable, value in (
+        ("FOLLOWUP_MAX_CODINGS_PER_SOURCE", configured.MAX_CODINGS_PER_SOURCE),
+        ("FOLLOWUP_MAX_CODINGS_PER_IMPORT", configured.MAX_CODINGS_PER_IMPORT),
+    ):
+        row = next(line for line in configuration if line.startswith(f"| `{variable}` |"))
+        assert row.split(" | ")[2] == f"`{value}`", row
 
 
 def test_reading_the_16000_codings_project_is_refused_within_2_seconds_and_200_mb():

@@ -1,0 +1,349 @@
+"""The one registry of the environment variables Followup reads.
+
+Each variable is declared here once, with its type, default, limits and meaning. ``settings.py``
+(and the ``followup`` command, for the few it reads itself) reads a variable by its name through
+the ``setting_*`` functions below, which take the default and limits from here and read through the
+strict helpers of ``followup.env``. The table in ``docs/configuration.md`` is generated from
+``SETTINGS`` (``make docs``), and the docs tests fail when the table is out of date or when the
+code reads a variable that is not declared here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from followup.env import (
+    MAKE_A_KEY,
+    SECRET_KEY_MIN_BITS,
+    Secret,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    read_secret,
+)
+
+Kind = Literal["text", "path", "url", "secret", "bool", "int", "list", "choice"]
+Default = str | bool | int | tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable. ``default`` None means there is none; ``shown_default`` is how
+    the docs show it when the value alone would mislead; ``production`` says what a production
+    server needs of it (empty: nothing)."""
+
+    name: str
+    kind: Kind
+    default: Default
+    meaning: str
+    shown_default: str = ""
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+    production: str = ""
+
+
+REQUIRED = "required"
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "FOLLOWUP_SECRET_KEY",
+        "secret",
+        None,
+        "Django's secret key: long and random, kept secret. Used to sign sessions and tokens. "
+        f"Make one with `{MAKE_A_KEY}`. Set but empty, it stops the process. Unless "
+        "`FOLLOWUP_DEBUG` is on, a weak key stops the process too, with the reason: shorter than "
+        "50 characters, a shorter pattern repeated (`password` eight times), too little variety "
+        "for a random key (its length times log2 of the number of different characters under "
+        f"{SECRET_KEY_MIN_BITS} bits: Django's keys have about 250, 64 hexadecimal digits from "
+        "`openssl rand -hex 32` about 256), or starting `django-insecure-`.",
+        production="required: this or `FOLLOWUP_SECRET_KEY_FILE`",
+    ),
+    Setting(
+        "FOLLOWUP_SECRET_KEY_FILE",
+        "path",
+        None,
+        "A file holding the secret key instead (for container or systemd secrets), held to the "
+        "same rules; a weak key in it is reported with this variable and the file named. Set "
+        "this or `FOLLOWUP_SECRET_KEY`, not both; set but empty, it stops the process. The file "
+        "must be readable by Followup's user only: `followup check --deploy` warns "
+        "(`followup.W001`) when its group or others may read it.",
+        production="required: this or `FOLLOWUP_SECRET_KEY`",
+    ),
+    Setting(
+        "FOLLOWUP_DEBUG",
+        "bool",
+        False,
+        "Django's debug pages. Never on a shared server: they show settings and data.",
+        production="off",
+    ),
+    Setting(
+        "FOLLOWUP_ALLOWED_HOSTS",
+        "list",
+        ("localhost", "127.0.0.1", "[::1]"),
+        "Host names the server answers to.",
+        production=REQUIRED,
+    ),
+    Setting(
+        "FOLLOWUP_CSRF_TRUSTED_ORIGINS",
+        "list",
+        (),
+        "Origins (`https://host`) trusted for form posts, needed behind some proxies.",
+    ),
+    Setting(
+        "FOLLOWUP_DATA_DIR",
+        "path",
+        "var",
+        "Where local files live: the SQLite database, the local-mode secret key, collected "
+        "static files.",
+        shown_default="`var` (relative to the working folder)",
+    ),
+    Setting(
+        "DATABASE_URL",
+        "url",
+        "",
+        "`sqlite:///relative/path.sqlite3`, `sqlite:////absolute/path.sqlite3`, or "
+        "`postgresql://user:password@host:port/name?sslmode=require`. On SQLite each "
+        "transaction takes the write lock when it begins and waits up to 20 seconds for it, so "
+        "that two writers take turns.",
+        shown_default="SQLite at `FOLLOWUP_DATA_DIR/followup.sqlite3`",
+        production="PostgreSQL",
+    ),
+    Setting(
+        "FOLLOWUP_HTTPS",
+        "bool",
+        True,
+        "Secure cookies, redirect to HTTPS and HSTS. Turn off only for a server reached on this "
+        "machine.",
+        production="on",
+    ),
+    Setting(
+        "FOLLOWUP_SSL_REDIRECT",
+        "bool",
+        True,
+        "Redirect plain HTTP to HTTPS (when `FOLLOWUP_HTTPS` is on). Turn off if the proxy "
+        "already does it.",
+    ),
+    Setting(
+        "FOLLOWUP_BEHIND_PROXY",
+        "bool",
+        False,
+        "Trust the proxy's `X-Forwarded-Proto: https` header. Only behind a proxy that sets it "
+        "and strips it from clients.",
+    ),
+    Setting(
+        "FOLLOWUP_HSTS_SECONDS",
+        "int",
+        31536000,
+        "How long browsers must use HTTPS only.",
+        shown_default="`31536000` with HTTPS, else `0`",
+        minimum=0,
+    ),
+    Setting(
+        "FOLLOWUP_HSTS_INCLUDE_SUBDOMAINS",
+        "bool",
+        True,
+        "HSTS applies to subdomains too.",
+    ),
+    Setting(
+        "FOLLOWUP_HSTS_PRELOAD",
+        "bool",
+        False,
+        "Adds the `preload` directive. Turn on once the domain is ready for browsers' preload "
+        "lists.",
+    ),
+    Setting(
+        "FOLLOWUP_SESSION_AGE",
+        "int",
+        8 * 60 * 60,
+        "Seconds before a sign-in expires. Sessions also end when the browser closes.",
+        shown_default="`28800` (8 hours)",
+        minimum=300,
+    ),
+    Setting(
+        "FOLLOWUP_PASSWORD_MIN_LENGTH",
+        "int",
+        12,
+        "Shortest password accepted. Common and all-numeric passwords are refused too.",
+        minimum=8,
+    ),
+    Setting(
+        "FOLLOWUP_LOGIN_FAILURE_LIMIT",
+        "int",
+        5,
+        "Failed sign-ins allowed for one username from one address before that pair is locked.",
+        minimum=1,
+    ),
+    Setting(
+        "FOLLOWUP_LOGIN_FAILURE_WINDOW",
+        "int",
+        15 * 60,
+        "Seconds over which failures are counted; the lock lifts as old failures leave the window.",
+        shown_default="`900` (15 minutes)",
+        minimum=60,
+    ),
+    Setting(
+        "FOLLOWUP_MAX_UPLOAD_MB",
+        "int",
+        20,
+        "The largest file accepted, in megabytes: a survey, a data file, a source's Word, PDF or "
+        "text file, a REFI-QDA file. It sets every request-size limit at once: `followup serve` "
+        "refuses a request body larger than this and 256 KB (room for the form's other fields) "
+        "with `413` before reading it (its waitress `max_request_body_size`), and any other "
+        "server is refused the same by Followup before the body is read. Only a signed-in "
+        "person's post to a page that takes a file may be this large: every other request "
+        "(anything from a signed-out person, the sign-in page included, and every form without "
+        "a file) is held to 2.5 MB (`MAX_FORM_BYTES` in `settings.py`, Django's default for form "
+        "data and its `DATA_UPLOAD_MAX_MEMORY_SIZE`), and refused before it is read with a `413` "
+        "page saying so. The fields beside a file, text pasted into the add-a-source form among "
+        "them, are held to 2.5 MB too. What is inside a file has its own budgets "
+        "([security](security.md#uploads)).",
+        minimum=1,
+        maximum=100,
+    ),
+    Setting(
+        "FOLLOWUP_STAGED_UPLOAD_DAYS",
+        "int",
+        7,
+        "Days a survey or data file uploaded for import is kept while it waits to be imported. "
+        "One never imported is deleted after this, at the next upload of its kind or by "
+        "`followup purge-uploads` (run it daily); its preview page also lets it be discarded at "
+        "once. An imported file is emptied at once.",
+        minimum=1,
+    ),
+    Setting(
+        "FOLLOWUP_MAX_CODINGS_PER_SOURCE",
+        "int",
+        2_000,
+        "The most codings one source may have. A REFI-QDA file with a source holding more is "
+        "refused whole, naming the source and this limit; coding on a source's page stops here "
+        "too. Raising it makes pages of the source no larger (they show codings a page at a "
+        "time), but makes analysis of the partnership slower.",
+        minimum=1,
+    ),
+    Setting(
+        "FOLLOWUP_MAX_CODINGS_PER_IMPORT",
+        "int",
+        20_000,
+        "The most codings one `.qdpx` import may bring, all its sources together. A larger "
+        "project is refused whole with this limit named; import its sources in smaller files.",
+        minimum=1,
+    ),
+    Setting(
+        "FOLLOWUP_MAX_CODES",
+        "int",
+        1_000,
+        "The most codes one partnership's codebook may hold. A `.qdc` or `.qdpx` file with more "
+        "codes, or whose new codes would take the codebook past it, is refused whole with this "
+        "limit named; adding a code on the codebook page stops here too. The codebook, analysis "
+        "and source pages list every code, so raising it makes them larger and slower.",
+        minimum=1,
+    ),
+    Setting(
+        "FOLLOWUP_TIME_ZONE",
+        "text",
+        "Europe/London",
+        "Time zone for dates shown on pages. Times are stored in UTC.",
+    ),
+    Setting(
+        "FOLLOWUP_LOG_LEVEL",
+        "choice",
+        "INFO",
+        "How much is logged. Logs go to standard error.",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+    ),
+    Setting(
+        "FOLLOWUP_EMAIL_BACKEND",
+        "text",
+        "django.core.mail.backends.console.EmailBackend",
+        "Django email backend (dotted path).",
+        shown_default="console backend",
+    ),
+    Setting(
+        "FOLLOWUP_FROM_EMAIL",
+        "text",
+        "followup@localhost",
+        "Sender address of emails.",
+    ),
+    Setting(
+        "FOLLOWUP_DISCLOSURE_THRESHOLD",
+        "int",
+        4,
+        "Counts from 1 to this number are small enough to identify people: they are marked for "
+        "those who code or approve evidence, withheld from viewers, and never published "
+        "([reports](reports.md#disclosure-control)). At least 2: with 1, a withheld count could "
+        "only be 1.",
+        minimum=2,
+    ),
+    Setting(
+        "FOLLOWUP_DEMO_PASSWORD",
+        "secret",
+        "",
+        "Password of the demo users, read by `followup demo` only.",
+        shown_default="generated",
+    ),
+)
+
+BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
+
+
+def registered(name: str, *kinds: Kind) -> Setting:
+    """The declared setting ``name``, which must be of one of ``kinds``."""
+    try:
+        setting = BY_NAME[name]
+    except KeyError:
+        raise LookupError(
+            f"{name} is not in followup.settings_registry: declare it there first."
+        ) from None
+    if setting.kind not in kinds:
+        raise TypeError(f"{name} is declared as {setting.kind}, not read as {', '.join(kinds)}.")
+    return setting
+
+
+def setting_text(name: str) -> str:
+    """A text, path, URL or secret setting, or its default (empty when it has none)."""
+    setting = registered(name, "text", "path", "url", "secret")
+    default = setting.default
+    assert default is None or isinstance(default, str)
+    return env_str(name, default if default is not None else "")
+
+
+def setting_bool(name: str) -> bool:
+    setting = registered(name, "bool")
+    assert isinstance(setting.default, bool)
+    return env_bool(name, setting.default)
+
+
+def setting_int(name: str, *, default: int | None = None) -> int:
+    """A whole number within its declared limits. ``default`` replaces the declared one where it
+    depends on another setting (the registry's ``shown_default`` says how)."""
+    setting = registered(name, "int")
+    assert isinstance(setting.default, int)
+    return env_int(
+        name,
+        setting.default if default is None else default,
+        minimum=setting.minimum,
+        maximum=setting.maximum,
+    )
+
+
+def setting_list(name: str) -> list[str]:
+    setting = registered(name, "list")
+    assert isinstance(setting.default, tuple)
+    return env_list(name, list(setting.default))
+
+
+def setting_choice(name: str) -> str:
+    setting = registered(name, "choice")
+    assert isinstance(setting.default, str)
+    return env_choice(name, setting.default, setting.choices)
+
+
+def setting_secret(name: str) -> Secret:
+    """A secret read from NAME or from the file NAME_FILE names: both must be declared."""
+    registered(name, "secret")
+    registered(f"{name}_FILE", "path")
+    return read_secret(name)
