@@ -57,6 +57,7 @@ lint: install
 # settings registry (followup/reference.py); the docs tests fail while they are out of date.
 docs: install
 	$(BIN)/python -m followup.reference
+	$(BIN)/python scripts/architecture.py --write
 
 # The lock pins every package that Followup and its development tools need, with their hashes,
 # for Python 3.11 on Linux. `make lock` keeps the pins that still satisfy pyproject.toml and

@@ -97,4 +97,4 @@ def test_the_picture_in_the_architecture_page_is_drawn_from_the_contracts():
     spec.loader.exec_module(architecture)
     text = architecture.DOC.read_text()
     assert architecture.picture() in text
-    assert architecture.written(text) == text, "run: python scripts/architecture.py --write"
+    assert architecture.written(text) == text, "run: make docs"
