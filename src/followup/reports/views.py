@@ -20,7 +20,7 @@ from followup.reports.compose import Report, inspection_report, review_report
 from followup.reports.forms import PublishForm
 from followup.reports.models import Publication
 from followup.reviews.models import ProgressReview
-from followup.web.pages import apply_errors
+from followup.web.pages import apply_errors, posted
 
 # A published HTML report carries its own styles and pictures, and runs nothing.
 REPORT_POLICY = (
@@ -132,9 +132,7 @@ def _publish(
     submits is told the version is already published."""
     latest = queries.latest_publication(inspection, review)
     next_version = (latest.version + 1) if latest else 1
-    form = PublishForm(
-        request.POST if request.method == "POST" else None, initial={"version": next_version}
-    )
+    form = PublishForm(posted(request), initial={"version": next_version})
     context = {"partnership": inspection.partnership, "inspection": inspection, "review": review}
     if form.is_valid():
         try:
