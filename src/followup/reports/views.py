@@ -69,7 +69,7 @@ def _preview(
 @login_required
 @require_safe
 def review_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    review = queries.review_for(request.user, slug, pk)
+    review = queries.report_review_for(request.user, slug, pk)
     return _preview(
         request,
         review_report(review),
@@ -81,7 +81,7 @@ def review_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def review_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
-    review = queries.review_for(request.user, slug, pk)
+    review = queries.report_review_for(request.user, slug, pk)
     if fmt not in formats.FORMATS:
         raise Http404("No such format.")
     return _file(formats.render(review_report(review), fmt), fmt, f"draft-progress-review-{pk}")
@@ -90,7 +90,7 @@ def review_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def review_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    review = queries.review_for(request.user, slug, pk)
+    review = queries.report_review_for(request.user, slug, pk)
     require(request.user, review.inspection.partnership, Capability.PUBLISH_REPORTS)
     return _publish(request, review=review, inspection=review.inspection)
 
@@ -98,7 +98,7 @@ def review_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def inspection_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = queries.inspection_for(request.user, slug, pk)
+    inspection = queries.report_inspection_for(request.user, slug, pk)
     return _preview(
         request,
         inspection_report(inspection),
@@ -110,7 +110,7 @@ def inspection_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 @login_required
 @require_safe
 def inspection_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
-    inspection = queries.inspection_for(request.user, slug, pk)
+    inspection = queries.report_inspection_for(request.user, slug, pk)
     if fmt not in formats.FORMATS:
         raise Http404("No such format.")
     return _file(formats.render(inspection_report(inspection), fmt), fmt, f"draft-inspection-{pk}")
@@ -119,7 +119,7 @@ def inspection_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpR
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def inspection_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = queries.inspection_for(request.user, slug, pk)
+    inspection = queries.report_inspection_for(request.user, slug, pk)
     require(request.user, inspection.partnership, Capability.PUBLISH_REPORTS)
     return _publish(request, review=None, inspection=inspection)
 
