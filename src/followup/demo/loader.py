@@ -27,7 +27,7 @@ from followup.demo.statistics import load_statistics
 from followup.frameworks.library import load_library
 from followup.frameworks.models import Framework, QualityIndicator
 from followup.inspections import actions as inspection_actions
-from followup.inspections.models import Inspection
+from followup.inspections.models import Inspection, Recommendation
 from followup.lib.types import CommandLine
 from followup.partnerships.access import forget_memberships
 from followup.partnerships.models import Area, Membership, Organisation, Partnership, Role
@@ -148,6 +148,18 @@ def _south_ayrshire(loader: User) -> Partnership:
     }
     framework = Framework.objects.filter(urn=FRAMEWORK_2012).order_by("-version").first()
     assert framework is not None
+    inspection, recommendations = _south_ayrshire_inspection(loader, partnership, framework)
+    _plan(loader, partnership, organisations, recommendations)
+    create_demo_indicators(loader, partnership, recommendations)
+    load_evidence(loader, partnership, framework, recommendations)
+    _south_ayrshire_review(loader, inspection, recommendations)
+    return partnership
+
+
+def _south_ayrshire_inspection(
+    loader: User, partnership: Partnership, framework: Framework
+) -> tuple[Inspection, dict[int, Recommendation]]:
+    """The 2016 joint inspection, its evaluations and its areas for improvement."""
     inspection = inspection_actions.create_inspection(
         loader,
         partnership,
@@ -203,9 +215,14 @@ def _south_ayrshire(loader: User) -> Partnership:
                 "quality_indicators": [by_suffix[s] for s in DEMO_QI_LINKS[row["area_id"]]],
             },
         )
-    _plan(loader, partnership, organisations, recommendations)
-    create_demo_indicators(loader, partnership, recommendations)
-    load_evidence(loader, partnership, framework, recommendations)
+    return inspection, recommendations
+
+
+def _south_ayrshire_review(
+    loader: User, inspection: Inspection, recommendations: dict[int, Recommendation]
+) -> None:
+    """The 2018 progress review and its judgement of each area for improvement."""
+    rows = _rows("south_ayrshire_areas_for_improvement.csv")
     overall = next(row for row in rows if row["area_id"] == "overall")
     review = review_actions.create_review(
         loader,
@@ -252,7 +269,6 @@ def _south_ayrshire(loader: User) -> Partnership:
                 "source_note": f"{level_note} Sources: {row['source_titles']}.",
             },
         )
-    return partnership
 
 
 def _plan(

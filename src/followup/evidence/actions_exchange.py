@@ -50,99 +50,138 @@ def import_exchange(user: Actor, partnership: Partnership, exchange: Exchange) -
         # One import into a partnership at a time: the second of two identical submits waits
         # here, then finds the first one's sources and is told so.
         Partnership.objects.select_for_update().filter(pk=partnership.pk).exists()
-        wanted = {spec.guid for spec in exchange.sources}
-        here = {
-            guid: title
-            for guid, title in Source.objects.filter(partnership=partnership).values_list(
-                "guid", "title"
-            )
-            if guid in wanted
-        }
-        taken = set(here.values())
-        if here and len(here) == len(wanted):
-            raise AlreadyImported(
-                f"This project was imported before: its {len(here)} "
-                f"source{'s are' if len(here) != 1 else ' is'} already here, so nothing was "
-                "imported again."
-            )
-        if taken:
-            raise ExchangeError(
-                "These sources were imported before, so nothing was imported: "
-                + ", ".join(f"“{t}”" for t in sorted(taken)[:20])
-            )
+        _refuse_sources_here(partnership, exchange)
         counts["codes"] = _place_codes(user, partnership, exchange, codes)
-        case_of: dict[uuid.UUID, Case] = {}
-        cases = list(Case.objects.filter(partnership=partnership))
-        case_by_guid = {case.guid: case for case in cases}
-        case_by_name = {case.name: case for case in cases}
-        new_cases: list[Case] = []
-        for case_spec in exchange.cases:
-            case = case_by_guid.get(case_spec.guid) or case_by_name.get(case_spec.name)
-            if case is None:
-                case = Case(
-                    partnership=partnership,
-                    name=case_spec.name,
-                    attributes=case_spec.attributes,
-                    memo=case_spec.memo,
-                    guid=case_spec.guid,
-                )
-                new_cases.append(case)
-                case_by_guid[case.guid], case_by_name[case.name] = case, case
-            elif case.pk is not None and set(case_spec.attributes) - set(case.attributes):
-                writes.update(
-                    user,
-                    "case.update",
-                    case,
-                    partnership,
-                    {"attributes": case_spec.attributes | case.attributes},
-                )
-            for guid in case_spec.sources:
-                case_of[guid] = case
-        _create_all(user, "case.create", new_cases, partnership)
-        counts["cases"] = len(new_cases)
-        sources = [
-            Source(
-                partnership=partnership,
-                title=source_spec.name,
-                kind=Source.Kind.DOCUMENT,
-                text=source_spec.text,
-                memo=source_spec.memo,
-                guid=source_spec.guid,
-                case=case_of.get(source_spec.guid),
-                created_by=_user(user),
-            )
-            for source_spec in exchange.sources
-        ]
-        _create_all(user, "source.import", sources, partnership)
+        case_of, counts["cases"] = _place_cases(user, partnership, exchange)
+        sources = _create_sources(user, partnership, exchange, case_of)
         counts["sources"] = len(sources)
-        rows = []
-        imported: list[tuple[Source, dict[str, list[Any]]]] = []
-        for source, source_spec in zip(sources, exchange.sources, strict=True):
-            seen: set[tuple[int, int, int]] = set()
-            made = 0
-            for c in source_spec.codings:
-                code = codes[c.code]
-                if (code.pk, c.start, c.end) in seen:
-                    continue
-                seen.add((code.pk, c.start, c.end))
-                made += 1
-                rows.append(
-                    Coding(
-                        source=source,
-                        code=code,
-                        start=c.start,
-                        end=c.end,
-                        memo=c.memo,
-                        guid=c.guid,
-                        created_by=_user(user),
-                    )
-                )
-            if made:
-                imported.append((source, {"codings": [None, made]}))
-        Coding.objects.bulk_create(rows, batch_size=2000)
-        counts["codings"] = len(rows)
-        record_many(user, "coding.import", imported, partnership)
+        counts["codings"] = _create_codings(user, partnership, exchange, sources, codes)
     return counts
+
+
+def _refuse_sources_here(partnership: Partnership, exchange: Exchange) -> None:
+    """Refuse the file if any of its sources is in the partnership already: as
+    ``AlreadyImported`` when all of them are (the same file again), naming them otherwise."""
+    wanted = {spec.guid for spec in exchange.sources}
+    here = {
+        guid: title
+        for guid, title in Source.objects.filter(partnership=partnership).values_list(
+            "guid", "title"
+        )
+        if guid in wanted
+    }
+    taken = set(here.values())
+    if here and len(here) == len(wanted):
+        raise AlreadyImported(
+            f"This project was imported before: its {len(here)} "
+            f"source{'s are' if len(here) != 1 else ' is'} already here, so nothing was "
+            "imported again."
+        )
+    if taken:
+        raise ExchangeError(
+            "These sources were imported before, so nothing was imported: "
+            + ", ".join(f"“{t}”" for t in sorted(taken)[:20])
+        )
+
+
+def _place_cases(
+    user: Actor, partnership: Partnership, exchange: Exchange
+) -> tuple[dict[uuid.UUID, Case], int]:
+    """Each of the file's cases found in the partnership (by GUID, then by name) or created; a
+    case found gains the file's attributes it lacks. Gives the case of each source GUID, and how
+    many cases were created."""
+    case_of: dict[uuid.UUID, Case] = {}
+    cases = list(Case.objects.filter(partnership=partnership))
+    case_by_guid = {case.guid: case for case in cases}
+    case_by_name = {case.name: case for case in cases}
+    new_cases: list[Case] = []
+    for case_spec in exchange.cases:
+        case = case_by_guid.get(case_spec.guid) or case_by_name.get(case_spec.name)
+        if case is None:
+            case = Case(
+                partnership=partnership,
+                name=case_spec.name,
+                attributes=case_spec.attributes,
+                memo=case_spec.memo,
+                guid=case_spec.guid,
+            )
+            new_cases.append(case)
+            case_by_guid[case.guid], case_by_name[case.name] = case, case
+        elif case.pk is not None and set(case_spec.attributes) - set(case.attributes):
+            writes.update(
+                user,
+                "case.update",
+                case,
+                partnership,
+                {"attributes": case_spec.attributes | case.attributes},
+            )
+        for guid in case_spec.sources:
+            case_of[guid] = case
+    _create_all(user, "case.create", new_cases, partnership)
+    return case_of, len(new_cases)
+
+
+def _create_sources(
+    user: Actor,
+    partnership: Partnership,
+    exchange: Exchange,
+    case_of: dict[uuid.UUID, Case],
+) -> list[Source]:
+    """The file's sources, created in its order, each with its case."""
+    sources = [
+        Source(
+            partnership=partnership,
+            title=source_spec.name,
+            kind=Source.Kind.DOCUMENT,
+            text=source_spec.text,
+            memo=source_spec.memo,
+            guid=source_spec.guid,
+            case=case_of.get(source_spec.guid),
+            created_by=_user(user),
+        )
+        for source_spec in exchange.sources
+    ]
+    _create_all(user, "source.import", sources, partnership)
+    return sources
+
+
+def _create_codings(
+    user: Actor,
+    partnership: Partnership,
+    exchange: Exchange,
+    sources: list[Source],
+    codes: dict[uuid.UUID, Code],
+) -> int:
+    """Each source's codings, created with one audit entry a source that gained any; a coding
+    repeating an earlier one of the same code and words in the same source is left out. Gives
+    how many were created."""
+    rows = []
+    imported: list[tuple[Source, dict[str, list[Any]]]] = []
+    for source, source_spec in zip(sources, exchange.sources, strict=True):
+        seen: set[tuple[int, int, int]] = set()
+        made = 0
+        for c in source_spec.codings:
+            code = codes[c.code]
+            if (code.pk, c.start, c.end) in seen:
+                continue
+            seen.add((code.pk, c.start, c.end))
+            made += 1
+            rows.append(
+                Coding(
+                    source=source,
+                    code=code,
+                    start=c.start,
+                    end=c.end,
+                    memo=c.memo,
+                    guid=c.guid,
+                    created_by=_user(user),
+                )
+            )
+        if made:
+            imported.append((source, {"codings": [None, made]}))
+    Coding.objects.bulk_create(rows, batch_size=2000)
+    record_many(user, "coding.import", imported, partnership)
+    return len(rows)
 
 
 def _create_all(user: Actor, verb: str, objects: list[Any], partnership: Partnership) -> None:

@@ -105,7 +105,12 @@ def evidence_for(
     partnership: Partnership, *, exact: bool, source_ids: Iterable[int] | None = None
 ) -> Evidence:
     """Every count of the partnership's evidence as this audience sees it. ``source_ids``
-    restricts the counts to some sources (a report's evidence up to its cut-off)."""
+    restricts the counts to some sources (a report's evidence up to its cut-off).
+
+    The steps: read the sources, codings and approved quotes; who we heard from, and each
+    group's size as published; for each attribute shown, the codes' counts of sources (and of
+    passages) by its values, the respondent groups' bounded by their sizes and quotes; all of
+    them protected together; then, for those who see exact counts, the co-occurrence table."""
     sources_query = Source.objects.filter(partnership=partnership)
     codings_query = Coding.objects.filter(source__partnership=partnership)
     if source_ids is not None:
@@ -129,12 +134,7 @@ def evidence_for(
         for group, total in zip(heard[0], published.totals, strict=True):
             group_size[group] = None if total.withheld else total.value
 
-    attributes = attributes_of(partnership)
-    if not exact:
-        # What a published report holds: codes by respondent group only. Tables by other
-        # attributes gave withheld counts away to a reader who knows which groups an attribute
-        # is recorded for (age bands for children, organisations for staff).
-        attributes = {RESPONDENT_GROUP: attributes.get(RESPONDENT_GROUP, [])}
+    attributes = _attributes_shown(partnership, exact)
     names = list(attributes)
     if RESPONDENT_GROUP not in attributes:
         names.append(RESPONDENT_GROUP)
@@ -144,46 +144,20 @@ def evidence_for(
     all_values: list[list[str]] = []
     for name in names:
         values = [*attributes.get(name, []), NOT_RECORDED]
-        where = {v: j for j, v in enumerate(values)}
-        passages: dict[tuple[int, int], int] = defaultdict(int)
-        distinct: dict[tuple[int, int], set[int]] = defaultdict(set)
-        for code, source, attrs in codings:
-            column = where[str((attrs or {}).get(name) or "") or NOT_RECORDED]
-            passages[(code, column)] += 1
-            distinct[(code, column)].add(source)
-        rows = [[len(distinct[(node.pk, j)]) for j in range(len(values))] for node, _ in nodes]
-        codings_tables.append(
-            [[passages[(node.pk, j)] for j in range(len(values))] for node, _ in nodes]
-        )
-        counts = Counts(rows)
+        counts, passages = _by_attribute(name, values, codings, nodes)
         if name == RESPONDENT_GROUP:
-            sizes = [group_size.get(v, 0) if heard else None for v in values]
-            counts.limits = sizes
-            sizes_known = [s for s in group_size.values() if s is not None]
-            if heard and len(sizes_known) == len(group_size):
-                counts.total_limit = sum(sizes_known)
-            counts.at_least = [
-                [int((node.pk, v) in quoted_codes) for v in values] for node, _ in nodes
-            ]
+            _bound_by_groups(counts, values, nodes, group_size if heard else None, quoted_codes)
         tables.append(counts)
+        codings_tables.append(passages)
         all_values.append(values)
     shown = protect(tables, exact=exact)
     t = threshold()
-    matrices = {}
-    for name, values, seen, passages_rows in zip(
-        names, all_values, shown, codings_tables, strict=True
-    ):
-        matrix = Matrix(attribute=name, values=values)
-        for (node, depth), cells, total, passages_row in zip(
-            nodes, seen.cells, seen.totals, passages_rows, strict=True
-        ):
-            row = Row(code=node, depth=depth, sources=cells, total=total)
-            if exact:
-                row.codings = [Figure(n, small=0 < n <= t) for n in passages_row]
-                n = sum(passages_row)
-                row.total_codings = Figure(n, small=0 < n <= t)
-            matrix.rows.append(row)
-        matrices[name] = matrix
+    matrices = {
+        name: _matrix(name, values, nodes, seen, passages_rows, exact=exact, threshold=t)
+        for name, values, seen, passages_rows in zip(
+            names, all_values, shown, codings_tables, strict=True
+        )
+    }
 
     if exact:
         co_codes, co_counts = cooccurrence(partnership, source_ids=source_ids)
@@ -202,6 +176,83 @@ def evidence_for(
         co_codes=co_codes,
         co_table=co_shown.cells,
     )
+
+
+def _attributes_shown(partnership: Partnership, exact: bool) -> dict[str, list[str]]:
+    """The case attributes whose tables this audience sees, each with its values."""
+    attributes = attributes_of(partnership)
+    if not exact:
+        # What a published report holds: codes by respondent group only. Tables by other
+        # attributes gave withheld counts away to a reader who knows which groups an attribute
+        # is recorded for (age bands for children, organisations for staff).
+        attributes = {RESPONDENT_GROUP: attributes.get(RESPONDENT_GROUP, [])}
+    return attributes
+
+
+Nodes = list[tuple[Code, int]]
+
+
+def _by_attribute(
+    name: str,
+    values: list[str],
+    codings: list[tuple[int, int, dict[str, str] | None]],
+    nodes: Nodes,
+) -> tuple[Counts, list[list[int]]]:
+    """Each code's count of the sources that raised it, by the attribute's values (not yet
+    protected), and its count of passages (codings) likewise."""
+    where = {v: j for j, v in enumerate(values)}
+    passages: dict[tuple[int, int], int] = defaultdict(int)
+    distinct: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for code, source, attrs in codings:
+        column = where[str((attrs or {}).get(name) or "") or NOT_RECORDED]
+        passages[(code, column)] += 1
+        distinct[(code, column)].add(source)
+    rows = [[len(distinct[(node.pk, j)]) for j in range(len(values))] for node, _ in nodes]
+    passage_rows = [[passages[(node.pk, j)] for j in range(len(values))] for node, _ in nodes]
+    return Counts(rows), passage_rows
+
+
+def _bound_by_groups(
+    counts: Counts,
+    values: list[str],
+    nodes: Nodes,
+    group_size: dict[str, int | None] | None,
+    quoted_codes: set[tuple[int, str]],
+) -> None:
+    """What a reader knows of the table by respondent group: each group's published size (None
+    when nobody was heard from), their sum when every size is published, and at least one
+    source for each code an approved quote of the group shows."""
+    counts.limits = [group_size.get(v, 0) if group_size is not None else None for v in values]
+    if group_size is not None:
+        sizes_known = [s for s in group_size.values() if s is not None]
+        if len(sizes_known) == len(group_size):
+            counts.total_limit = sum(sizes_known)
+    counts.at_least = [[int((node.pk, v) in quoted_codes) for v in values] for node, _ in nodes]
+
+
+def _matrix(
+    name: str,
+    values: list[str],
+    nodes: Nodes,
+    seen: Shown,
+    passages_rows: list[list[int]],
+    *,
+    exact: bool,
+    threshold: int,
+) -> Matrix:
+    """One attribute's protected table, a row a code; with its passages for those who see
+    exact counts, each small count marked."""
+    matrix = Matrix(attribute=name, values=values)
+    for (node, depth), cells, total, passages_row in zip(
+        nodes, seen.cells, seen.totals, passages_rows, strict=True
+    ):
+        row = Row(code=node, depth=depth, sources=cells, total=total)
+        if exact:
+            row.codings = [Figure(n, small=0 < n <= threshold) for n in passages_row]
+            n = sum(passages_row)
+            row.total_codings = Figure(n, small=0 < n <= threshold)
+        matrix.rows.append(row)
+    return matrix
 
 
 @dataclass

@@ -34,7 +34,7 @@ urlpatterns = [
     path("p/<slug:slug>/evidence/codes/<int:pk>/delete/", views.code_delete, name="code_delete"),
     path("p/<slug:slug>/evidence/exchange/", views.exchange, name="exchange"),
     path("p/<slug:slug>/evidence/cases/", views_coding.cases, name="cases"),
-    path("p/<slug:slug>/evidence/cases/new/", views_coding.case_edit, name="case_create"),
+    path("p/<slug:slug>/evidence/cases/new/", views_coding.case_create, name="case_create"),
     path("p/<slug:slug>/evidence/cases/<int:pk>/", views_coding.case_edit, name="case_edit"),
     path(
         "p/<slug:slug>/evidence/sources/<int:pk>/details/",

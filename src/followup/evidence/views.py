@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -38,7 +39,14 @@ from followup.partnerships.access import (
     require,
 )
 from followup.web import paging
-from followup.web.pages import edit_page, form_page, gone_page, save_form
+from followup.web.pages import (
+    create_page,
+    edit_page,
+    gone_page,
+    posted,
+    posted_files,
+    save_form,
+)
 from followup.web.requestsize import takes_files
 
 
@@ -66,21 +74,12 @@ def sources(request: HttpRequest, slug: str) -> HttpResponse:
 def source_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     require(request.user, partnership, Capability.CODE_EVIDENCE)
-    form = SourceForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        initial={"kind": Source.Kind.DOCUMENT},
-    )
-    done = save_form(
+    return create_page(
         request,
-        form,
-        lambda data: actions.create_source(request.user, partnership, data),
+        SourceForm(posted(request), posted_files(request), initial={"kind": Source.Kind.DOCUMENT}),
+        save=partial(actions.create_source, request.user, partnership),
         message="Source added.",
         then=lambda s: reverse("evidence:source", args=[slug, s.pk]),
-    )
-    return done or form_page(
-        request,
-        form,
         title="Add a source",
         caption="Qualitative evidence",
         back_url=reverse("evidence:sources", args=[slug]),
@@ -107,13 +106,13 @@ def coding_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def codebook(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     caps = capabilities(request.user, partnership)
-    form = CodeForm(request.POST if request.method == "POST" else None, partnership=partnership)
+    form = CodeForm(posted(request), partnership=partnership)
     if request.method == "POST":
         require(request.user, partnership, Capability.CODE_EVIDENCE)
         done = save_form(
             request,
             form,
-            lambda data: actions.create_code(request.user, partnership, data),
+            partial(actions.create_code, request.user, partnership),
             message="Code added.",
             then=lambda _: reverse("evidence:codebook", args=[slug]),
         )
@@ -207,18 +206,16 @@ def code_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if isinstance(code, HttpResponse):
         return code
     require(request.user, code.partnership, Capability.CODE_EVIDENCE)
-    back = reverse("evidence:codebook", args=[slug])
     return edit_page(
         request,
         code,
         reload=lambda: queries.code_for(request.user, slug, pk),
         fields=actions.CODE_EDITS,
         form=_code_form,
-        save=lambda data, version: actions.update_code(request.user, code, data, version=version),
+        save=partial(actions.update_code, request.user, code),
         message="Code saved. Its codings are unchanged.",
-        then=lambda _: back,
         title=f"Change the code “{code.name}”",
-        back_url=back,
+        back_url=reverse("evidence:codebook", args=[slug]),
         partnership=code.partnership,
     )
 
@@ -229,23 +226,21 @@ def code_merge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if isinstance(code, HttpResponse):
         return code
     require(request.user, code.partnership, Capability.CODE_EVIDENCE)
-    form = MergeForm(request.POST if request.method == "POST" else None, code=code)
-    back = reverse("evidence:codebook", args=[slug])
-    done = save_form(
+    return create_page(
         request,
-        form,
-        lambda data: actions.merge_codes(request.user, code, data["into"]),
+        MergeForm(posted(request), code=code),
+        save=lambda data: actions.merge_codes(request.user, code, data["into"]),
         message=f"“{code.name}” merged: its codings now carry the code you chose.",
-        then=lambda _: back,
-    )
-    return done or form_page(
-        request,
-        form,
         title=f"Merge the code “{code.name}”",
-        back_url=back,
+        back_url=reverse("evidence:codebook", args=[slug]),
         partnership=code.partnership,
         submit_label="Merge",
     )
+
+
+def _used(code: Code) -> str:
+    used = code.codings.count()
+    return f"It is used {used} time{'s' if used != 1 else ''}." if used else "It is not used yet."
 
 
 @login_required
@@ -254,27 +249,14 @@ def code_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if isinstance(code, HttpResponse):
         return code
     require(request.user, code.partnership, Capability.CODE_EVIDENCE)
-    form = DeleteCodeForm(request.POST if request.method == "POST" else None)
-    back = reverse("evidence:codebook", args=[slug])
-    done = save_form(
+    return create_page(
         request,
-        form,
-        lambda data: actions.delete_code(request.user, code, confirmed=data["confirm"]),
+        DeleteCodeForm(posted(request)),
+        save=lambda data: actions.delete_code(request.user, code, confirmed=data["confirm"]),
         message=f"The code “{code.name}” was deleted.",
-        then=lambda _: back,
-    )
-    if done is not None:
-        return done
-    used = code.codings.count()
-    caption = (
-        f"It is used {used} time{'s' if used != 1 else ''}." if used else "It is not used yet."
-    )
-    return form_page(
-        request,
-        form,
         title=f"Delete the code “{code.name}”",
-        caption=caption,
-        back_url=back,
+        caption=_used(code),
+        back_url=reverse("evidence:codebook", args=[slug]),
         partnership=code.partnership,
         submit_label="Delete",
     )
@@ -285,10 +267,6 @@ def code_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def survey_upload(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     require(request.user, partnership, Capability.CODE_EVIDENCE)
-    form = SurveyForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-    )
 
     def stage(data: dict[str, Any]) -> Any:
         upload = data["file"]
@@ -300,16 +278,12 @@ def survey_upload(request: HttpRequest, slug: str) -> HttpResponse:
             data=upload.read(),
         )
 
-    done = save_form(
+    return create_page(
         request,
-        form,
-        stage,
+        SurveyForm(posted(request), posted_files(request)),
+        save=stage,
         message="Now say what each column holds.",
         then=lambda u: reverse("evidence:survey_preview", args=[slug, u.pk]),
-    )
-    return done or form_page(
-        request,
-        form,
         title="Import a survey",
         caption="Qualitative evidence",
         back_url=reverse("evidence:sources", args=[slug]),
@@ -346,7 +320,7 @@ def survey_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
     roles = surveys.guess_roles(table)
     errors: list[str] = []
-    dated = SurveyDateForm(request.POST if request.method == "POST" else None)
+    dated = SurveyDateForm(posted(request))
     if request.method == "POST":
         roles = surveys.roles_from(request.POST, table.headers)
         try:
@@ -410,17 +384,12 @@ def quote_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     coding = queries.coding_for(request.user, slug, pk)
     partnership = coding.source.partnership
     require(request.user, partnership, Capability.CODE_EVIDENCE)
-    form = QuoteForm(request.POST if request.method == "POST" else None, partnership=partnership)
-    done = save_form(
+    return create_page(
         request,
-        form,
-        lambda data: actions.propose_quote(request.user, coding, data),
+        QuoteForm(posted(request), partnership=partnership),
+        save=partial(actions.propose_quote, request.user, coding),
         message="Quote proposed. A lead officer or inspector approves it before it can be published.",
         then=lambda _: reverse("evidence:quotes", args=[slug]),
-    )
-    return done or form_page(
-        request,
-        form,
         title="Propose a quote",
         caption=f"“{coding.preview}”",
         back_url=reverse("evidence:source", args=[slug, coding.source_id]),
@@ -461,8 +430,8 @@ def exchange(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     require(request.user, partnership, Capability.CODE_EVIDENCE)
     form = ExchangeForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
+        posted(request),
+        posted_files(request),
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from followup.evidence.forms import CaseForm, CodingEditForm, SelectionForm, Sou
 from followup.evidence.models import Case, Coding, Source
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
 from followup.web import paging
-from followup.web.pages import apply_errors, edit_page, form_page, save_form
+from followup.web.pages import apply_errors, create_page, edit_page, posted
 
 CASES_PER_PAGE = 200
 
@@ -52,46 +53,49 @@ def _case_form(data: QueryDict | None, case: Case) -> CaseForm:
 
 
 @login_required
-def case_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+def case_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     require(request.user, partnership, Capability.CODE_EVIDENCE)
-    back = reverse("evidence:cases", args=[slug])
-    page: dict[str, Any] = {
-        "caption": "Qualitative evidence",
-        "back_url": back,
-        "partnership": partnership,
-    }
-    if pk is not None:
-        case = queries.case_for(partnership, pk)
-        return edit_page(
-            request,
-            case,
-            reload=lambda: queries.case_for(partnership, pk),
-            fields=actions.CASE_EDITS,
-            form=_case_form,
-            save=lambda data, version: actions.save_case(
-                request.user,
-                partnership,
-                case,
-                {**data, "attributes": CaseForm.attributes_of(data)},
-                version=version,
-            ),
-            message="Case saved.",
-            then=lambda _: back,
-            title=f"Change the case “{case.name}”",
-            **page,
-        )
-    form = CaseForm(request.POST if request.method == "POST" else None)
-    done = save_form(
+    form = CaseForm(posted(request))
+    return create_page(
         request,
         form,
-        lambda data: actions.save_case(
+        save=lambda data: actions.save_case(
             request.user, partnership, None, {**data, "attributes": form.attributes()}
         ),
         message="Case saved.",
-        then=lambda _: back,
+        title="Add a case",
+        caption="Qualitative evidence",
+        back_url=reverse("evidence:cases", args=[slug]),
+        partnership=partnership,
     )
-    return done or form_page(request, form, title="Add a case", **page)
+
+
+@login_required
+def case_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    require(request.user, partnership, Capability.CODE_EVIDENCE)
+    case = queries.case_for(partnership, pk)
+
+    def save(data: dict[str, Any], *, version: str) -> Case:
+        attributes = CaseForm.attributes_of(data)
+        return actions.save_case(
+            request.user, partnership, case, {**data, "attributes": attributes}, version=version
+        )
+
+    return edit_page(
+        request,
+        case,
+        reload=lambda: queries.case_for(partnership, pk),
+        fields=actions.CASE_EDITS,
+        form=_case_form,
+        save=save,
+        message="Case saved.",
+        title=f"Change the case “{case.name}”",
+        caption="Qualitative evidence",
+        back_url=reverse("evidence:cases", args=[slug]),
+        partnership=partnership,
+    )
 
 
 def _source_form(data: QueryDict | None, source: Source) -> SourceDetailsForm:
@@ -104,20 +108,16 @@ def _source_form(data: QueryDict | None, source: Source) -> SourceDetailsForm:
 def source_details(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     source = queries.source_for(request.user, slug, pk)
     require(request.user, source.partnership, Capability.CODE_EVIDENCE)
-    back = reverse("evidence:source", args=[slug, pk])
     return edit_page(
         request,
         source,
         reload=lambda: queries.source_for(request.user, slug, pk),
         fields=actions.SOURCE_EDITS,
         form=_source_form,
-        save=lambda data, version: actions.update_source_details(
-            request.user, source, data, version=version
-        ),
+        save=partial(actions.update_source_details, request.user, source),
         message="Source details saved. Its text is unchanged.",
-        then=lambda _: back,
         title=f"Case and memo of “{source.title}”",
-        back_url=back,
+        back_url=reverse("evidence:source", args=[slug, pk]),
         partnership=source.partnership,
     )
 
@@ -132,21 +132,17 @@ def coding_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     coding = queries.coding_for(request.user, slug, pk)
     partnership = coding.source.partnership
     require(request.user, partnership, Capability.CODE_EVIDENCE)
-    back = reverse("evidence:source", args=[slug, coding.source_id])
     return edit_page(
         request,
         coding,
         reload=lambda: queries.coding_for(request.user, slug, pk),
         fields=actions.CODING_EDITS,
         form=_coding_form,
-        save=lambda data, version: actions.update_coding(
-            request.user, coding, data, version=version
-        ),
+        save=partial(actions.update_coding, request.user, coding),
         message="Coding saved.",
-        then=lambda _: back,
         title="Change a coding",
         caption=f"“{coding.preview}”",
-        back_url=back,
+        back_url=reverse("evidence:source", args=[slug, coding.source_id]),
         partnership=partnership,
     )
 

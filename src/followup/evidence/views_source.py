@@ -17,7 +17,7 @@ from followup.evidence.forms import CodingForm, SelectionForm
 from followup.evidence.text import text_page
 from followup.partnerships.access import Capability, capabilities, require
 from followup.web import paging
-from followup.web.pages import save_form
+from followup.web.pages import posted, save_form
 
 CODINGS_PER_PAGE = 100
 EXCERPT_SHOWN = 300
@@ -40,9 +40,7 @@ def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     here = reverse("evidence:source", args=[slug, pk])
     if page.number > 1:
         here += f"?page={page.number}"
-    form = CodingForm(
-        request.POST if request.method == "POST" else None, source=source, shown=page.sentences
-    )
+    form = CodingForm(posted(request), source=source, shown=page.sentences)
     if request.method == "POST":
         require(request.user, source.partnership, Capability.CODE_EVIDENCE)
         done = save_form(

@@ -49,19 +49,14 @@ Cells = dict[tuple[str, str], dict[int, float]]
 def check_rules(plan: ImportPlan, elements: dict[str, DataElement]) -> None:
     """Validation rules over the latest stored values the writer may see with this file's values
     laid on top; and the derived figures the file changes, worked out the same way. A data
-    element the file creates is checked like any other (it has no stored values yet)."""
+    element the file creates is checked like any other (it has no stored values yet).
+
+    The steps: the data elements and rules that apply; the file's figures each rule or changed
+    derived figure depends on; the stored cells (area and period) those figures fall in, before
+    and after the file; then the derived figures that change, and each rule on the cells the file
+    touches for it."""
     partnership = plan.partnership
-    elements = dict(elements)
-    for number, code in enumerate(plan.created_elements, start=1):
-        elements.setdefault(
-            code,
-            DataElement(
-                pk=-number,  # unsaved: an id no stored value has
-                code=code,
-                partnership=partnership,
-                period_kind=plan.element_kinds.get(code, "year"),
-            ),
-        )
+    elements = _with_created(plan, elements)
     scope = (
         Q(partnership=partnership) | Q(partnership__isnull=True)
         if partnership
@@ -69,20 +64,6 @@ def check_rules(plan: ImportPlan, elements: dict[str, DataElement]) -> None:
     )
     rules = list(ValidationRule.objects.filter(scope)) + implied_rules(partnership)
     formulas = derived.parts(e for e in elements.values() if e.formula)
-
-    def expand(names: set[str]) -> set[int]:
-        """The data elements whose values decide these codes' figures."""
-        ids: set[int] = set()
-        for name in names:
-            element = elements.get(name)
-            if element is None:
-                continue
-            if element.pk in formulas:
-                ids |= {p.pk for _, p, _ in formulas[element.pk] if p is not None}
-            else:
-                ids.add(element.pk)
-        return ids
-
     incoming = [
         (elements[c.element].pk, c)
         for c in plan.to_write + plan.unchanged
@@ -94,14 +75,74 @@ def check_rules(plan: ImportPlan, elements: dict[str, DataElement]) -> None:
         for pk, terms in formulas.items()
         if any(p is not None and p.pk in written for _, p, _ in terms)
     }
-    by_rule = [(rule, expand(elements_of(rule))) for rule in rules]
+    by_rule = [(rule, _deciding(elements, formulas, elements_of(rule))) for rule in rules]
     relevant = set().union(
         *(ids for _, ids in by_rule),
         *({p.pk for _, p, _ in terms if p is not None} for terms in affected.values()),
     )
-    touched = {(c.area, c.period) for pk, c in incoming if pk in relevant}
-    if not touched:
+    incoming_relevant = [(pk, c) for pk, c in incoming if pk in relevant]
+    if not incoming_relevant:
         return
+    before = _stored_cells(
+        partnership, relevant, {(c.area, c.period) for _, c in incoming_relevant}
+    )
+    after: Cells = {key: dict(cell) for key, cell in before.items()}
+    lines: dict[tuple[str, str], list[int]] = {}
+    for pk, change in incoming_relevant:
+        after.setdefault((change.area, change.period), {})[pk] = change.value
+        lines.setdefault((change.area, change.period), []).append(change.line)
+    _derived_changes(plan, elements, affected, before, after, incoming)
+    for rule, ids in by_rule:
+        where_rule = {(c.area, c.period) for pk, c in incoming if pk in ids}
+        cells = _rule_cells(rule, where_rule, after, elements, formulas)
+        for violation in check([rule], cells, only=where_rule):
+            where = lines.get((violation.area, violation.period), [])
+            problem = Problem(min(where) if where else None, None, str(violation))
+            if violation.rule.severity == ValidationRule.Severity.ERROR:
+                plan.errors.append(problem)
+            else:
+                plan.warnings.append(problem)
+
+
+def _with_created(plan: ImportPlan, elements: dict[str, DataElement]) -> dict[str, DataElement]:
+    """The data elements by code, with an unsaved one for each the file creates."""
+    elements = dict(elements)
+    for number, code in enumerate(plan.created_elements, start=1):
+        elements.setdefault(
+            code,
+            DataElement(
+                pk=-number,  # unsaved: an id no stored value has
+                code=code,
+                partnership=plan.partnership,
+                period_kind=plan.element_kinds.get(code, "year"),
+            ),
+        )
+    return elements
+
+
+def _deciding(
+    elements: dict[str, DataElement],
+    formulas: dict[int, list[derived.Part]],
+    names: set[str],
+) -> set[int]:
+    """The data elements whose values decide these codes' figures: a derived one's parts."""
+    ids: set[int] = set()
+    for name in names:
+        element = elements.get(name)
+        if element is None:
+            continue
+        if element.pk in formulas:
+            ids |= {p.pk for _, p, _ in formulas[element.pk] if p is not None}
+        else:
+            ids.add(element.pk)
+    return ids
+
+
+def _stored_cells(
+    partnership: Partnership | None, relevant: set[int], touched: set[tuple[str, str]]
+) -> Cells:
+    """The latest stored value the writer may see of each relevant data element, by area and
+    period, in the cells the file touches."""
     before: Cells = {}
     stored = (
         visible_values(partnership)
@@ -115,37 +156,34 @@ def check_rules(plan: ImportPlan, elements: dict[str, DataElement]) -> None:
     )
     for element_id, area, period, value in stored:  # oldest release first, so the latest wins
         before.setdefault((area, period), {})[element_id] = value
-    after: Cells = {key: dict(cell) for key, cell in before.items()}
-    lines: dict[tuple[str, str], list[int]] = {}
-    for pk, change in incoming:
-        if pk in relevant:
-            after.setdefault((change.area, change.period), {})[pk] = change.value
-            lines.setdefault((change.area, change.period), []).append(change.line)
-    _derived_changes(plan, elements, affected, before, after, incoming)
-    for rule, ids in by_rule:
-        where_rule = {(c.area, c.period) for pk, c in incoming if pk in ids}
-        cells: dict[tuple[str, str], dict[str, float]] = {}
-        for key in where_rule:
-            cell = after.get(key, {})
-            named = cells.setdefault(key, {})
-            for name in elements_of(rule):
-                element = elements.get(name)
-                if element is None:
-                    continue
-                figure = (
-                    derived.evaluate(formulas[element.pk], cell, lambda e: e.pk)
-                    if element.pk in formulas
-                    else cell.get(element.pk)
-                )
-                if figure is not None:
-                    named[name] = figure
-        for violation in check([rule], cells, only=where_rule):
-            where = lines.get((violation.area, violation.period), [])
-            problem = Problem(min(where) if where else None, None, str(violation))
-            if violation.rule.severity == ValidationRule.Severity.ERROR:
-                plan.errors.append(problem)
-            else:
-                plan.warnings.append(problem)
+    return before
+
+
+def _rule_cells(
+    rule: ValidationRule,
+    where: set[tuple[str, str]],
+    after: Cells,
+    elements: dict[str, DataElement],
+    formulas: dict[int, list[derived.Part]],
+) -> dict[tuple[str, str], dict[str, float]]:
+    """The figures a rule names, by code, in each of the cells it is checked in (a derived
+    figure worked out from its parts)."""
+    cells: dict[tuple[str, str], dict[str, float]] = {}
+    for key in where:
+        cell = after.get(key, {})
+        named = cells.setdefault(key, {})
+        for name in elements_of(rule):
+            element = elements.get(name)
+            if element is None:
+                continue
+            figure = (
+                derived.evaluate(formulas[element.pk], cell, lambda e: e.pk)
+                if element.pk in formulas
+                else cell.get(element.pk)
+            )
+            if figure is not None:
+                named[name] = figure
+    return cells
 
 
 def _derived_changes(

@@ -8,7 +8,8 @@ expected (``followup.indicators.cells`` checks what a cell may hold before anyth
 up); it sorts the rest into new values, revisions (a changed figure in a later release),
 confirmations (the same figure in another release) and unchanged rows (already imported from
 this release), and lists the derived figures the file changes (worked out on read, never
-written). Applying writes the plan in one transaction, and only a plan with no problem.
+written; the rows are checked in ``followup.indicators.importrows``). Applying writes the plan
+in one transaction, and only a plan with no problem.
 
 Who may write what: without a partnership (the command line, run by an administrator) a file
 gives official statistics, under official releases. A partnership's file gives figures under the
@@ -27,22 +28,25 @@ transaction that takes the lock first, and a second import plans against what th
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
 from followup.audit.log import record
 from followup.indicators.cells import (
-    code_problem,
     header_problems,
     release_problem,
     row_problems,
     shown,
-    status_problem,
 )
 from followup.indicators.checks import check_rules, check_tenancy
+from followup.indicators.importrows import (
+    Parsed,
+    Progress,
+    known_for,
+    parse_rows,
+    release_names,
+)
 from followup.indicators.layouts import (
     SGS_REQUIRED,
     TIDY_OPTIONAL,
@@ -54,13 +58,11 @@ from followup.indicators.layouts import (
     tidy_rows,
 )
 from followup.indicators.models import DataElement, DataValue, Period, Release
-from followup.indicators.periods import PeriodError, parse_period
 from followup.indicators.plan import Change, ImportPlan, Problem
 from followup.indicators.scope import (
     Reader,
     elements_by_code,
     own_releases,
-    partnership_release_owners,
     reader_id,
     visible_values,
 )
@@ -104,22 +106,9 @@ def lock_imports(writer: Reader) -> None:
             )
 
 
-SUPPRESSED = {"*", "..", "-", "c", ":", "x", "z", "[c]", "[x]", "[z]"}
-Progress = Callable[[int, int], None]
-Parsed = tuple[Raw, str, float, DataElement | None, bool]  # row, period, value, element, official
-
-
 class ImportConflict(ValueError):
     """Another import wrote the same figures, data elements or releases after this plan was made
     (a plan made outside ``lock_imports``): nothing was written."""
-
-
-def _parse_value(text: str) -> float | None:
-    try:
-        number = float(text.replace(",", ""))
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
 
 
 def plan_import(
@@ -131,7 +120,13 @@ def plan_import(
     mapping: dict[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> ImportPlan:
-    """Check a table and work out what importing it would change. Writes nothing."""
+    """Check a table and work out what importing it would change. Writes nothing.
+
+    The steps: find the layout; report what is wrong with the file as a whole and with single
+    rows' cells (those rows go no further); gather the release names the rows give; check each
+    row against the areas, data elements, releases and periods it names; and only if nothing is
+    wrong, sort the figures into new, revised, confirmed and unchanged, and check the data
+    elements' rules."""
     try:
         layout = detect_layout(table.headers)
     except ValueError as error:
@@ -146,11 +141,42 @@ def plan_import(
             Problem(None, None, "a statistics.gov.scot download needs a mapping file (--mapping)")
         )
         return plan
-    file_release = release_problem(None, None, release) if release else None
-    if file_release is not None:
+    file_release_ok = _file_release_ok(plan, release)
+    table = _without_bad_rows(plan, table)
+    raws = list(
+        tidy_rows(table, release)
+        if layout == "tidy"
+        else sgs_rows(table, release, mapping or {}, plan)
+    )
+    names = release_names(plan, raws, file_release_ok)
+    existing = {r.name: r for r in own_releases(partnership).filter(name__in=names)}
+    known = known_for(plan, layout, names, existing, create_elements)
+    parsed = parse_rows(plan, raws, known, progress)
+    used = {raw.release for raw, *_ in parsed}
+    plan.releases = sorted(n for n in names if n not in known.official)
+    plan.new_releases = [n for n in plan.releases if n not in existing]
+    plan.official_releases = sorted(n for n in known.official if n in used)
+    if plan.errors:
+        return plan
+    _classify(plan, parsed, existing, known.official)
+    if plan.ok:
+        check_rules(plan, known.elements)
+    return plan
+
+
+def _file_release_ok(plan: ImportPlan, release: str | None) -> bool:
+    """Whether the release given for the whole file (if any) is a good name; reported if not."""
+    problem = release_problem(None, None, release) if release else None
+    if problem is not None:
         plan.errors.append(
-            Problem(None, None, f"the release given for the whole file: {file_release.message}")
+            Problem(None, None, f"the release given for the whole file: {problem.message}")
         )
+    return problem is None
+
+
+def _without_bad_rows(plan: ImportPlan, table: Table) -> Table:
+    """The table without the rows whose cells are wrong whatever they name (each reported),
+    and with rows that have more cells than the header row reported (the first 50)."""
     extra = [line for line, cells in table.rows if "\0extra" in cells]
     for line in extra[:50]:
         plan.errors.append(
@@ -162,239 +188,12 @@ def plan_import(
         if found:
             plan.errors.extend(found)
             bad_lines.add(line)
-    if bad_lines:
-        table = Table(table.headers, [row for row in table.rows if row[0] not in bad_lines])
-    raws = list(
-        tidy_rows(table, release)
-        if layout == "tidy"
-        else sgs_rows(table, release, mapping or {}, plan)
-    )
-    names = _release_names(plan, raws, file_release is None)
-    own_area = partnership.area if partnership is not None else None
-    existing = {r.name: r for r in own_releases(partnership).filter(name__in=names)}
-    official: dict[str, Release] = {}
-    if partnership is not None:
-        official = {
-            r.name: r for r in own_releases(None).filter(name__in=set(names) - set(existing))
-        }
-    else:
-        for name, owners in partnership_release_owners(set(names)).items():
-            line, column = names[name]
-            plan.errors.append(
-                Problem(
-                    line,
-                    column,
-                    f"{shown(name)} is the name of a release of {', '.join(owners)}: an official "
-                    "release needs a name no partnership's own release has, so that the two can "
-                    "be told apart; choose another name",
-                )
-            )
-    elements = elements_by_code(partnership)
-    official_elements = elements_by_code(None) if official else {}
-    areas = {a.code: a for a in Area.objects.all()}
-    seen: dict[tuple[str, str, str, str], int] = {}
-    parsed: list[Parsed] = []
-    period_cache: dict[tuple[str, str | None, str | None], Any] = {}
-    total = len(raws)
-    for index, raw in enumerate(raws, start=1):
-        if progress is not None and (index % 10_000 == 0 or index == total):
-            progress(index, total)
-        if raw.release and raw.release not in names:
-            continue  # its release name is refused (reported once)
-        area_col, period_col, element_col, value_col = raw.columns
-        problems_before = len(plan.errors)
-        if not raw.release:
-            plan.errors.append(
-                Problem(
-                    raw.line,
-                    "release",
-                    "no release given: add a release column or give one for the whole file",
-                )
-            )
-        if raw.area not in areas:
-            plan.errors.append(
-                Problem(
-                    raw.line,
-                    area_col,
-                    f"unknown area code {shown(raw.area)}"
-                    if raw.area
-                    else "an area code is required",
-                )
-            )
-        is_official = raw.release in official
-        element = (official_elements if is_official else elements).get(raw.element)
-        kind = element.period_kind if element else None
-        if element is not None and element.formula:
-            plan.errors.append(
-                Problem(
-                    raw.line,
-                    element_col,
-                    f"{raw.element} is derived ({element.formula}): Followup works it out from "
-                    "its parts, so a file cannot give it; import the parts",
-                )
-            )
-        elif (
-            element is not None
-            and partnership is not None
-            and not is_official
-            and element.partnership_id is None
-            and raw.area in areas
-            and (own_area is None or raw.area != own_area.code)
-        ):
-            plan.errors.append(
-                Problem(
-                    raw.line,
-                    area_col,
-                    f"{raw.element} is an official data element: {partnership.name} may give "
-                    + (
-                        f"figures for it only for its own area, {own_area.code} ({own_area.name}), "
-                        if own_area
-                        else "no figures for it, having no area of its own, "
-                    )
-                    + "not for "
-                    + f"{raw.area}; official statistics are imported by an administrator. "
-                    "For figures of the partnership's own, use a data element of its own",
-                )
-            )
-        if element is None:
-            _unknown_element(plan, raw, element_col, create_elements, is_official)
-        wrong_status = status_problem(raw.line, raw.status_column, raw.status)
-        if wrong_status is not None:
-            plan.errors.append(wrong_status)
-        rule = raw.period_rule or {}
-        hint = rule.get("kind") or kind or plan.element_kinds.get(raw.element)
-        cache_key = (raw.period, hint, rule.get("snapshot"))
-        try:
-            period = period_cache.get(cache_key)
-            if period is None:
-                if rule.get("snapshot"):
-                    year = parse_period(raw.period, "year")
-                    period = parse_period(f"{year.id}-{rule['snapshot']}", "day")
-                else:
-                    period = parse_period(raw.period, hint)
-                period_cache[cache_key] = period
-                plan.periods[period.id] = period
-            plan.element_kinds.setdefault(raw.element, period.kind)
-            if element is not None and period.kind != element.period_kind:
-                raise PeriodError(
-                    f"{raw.element} has periods of kind {element.period_kind}, not {period.kind}"
-                )
-        except PeriodError as error:
-            plan.errors.append(Problem(raw.line, period_col, str(error)))
-            period = None
-        value = _parse_value(raw.value)
-        if value is None:
-            if raw.value.strip().lower() in SUPPRESSED and layout == "statistics.gov.scot":
-                plan.warnings.append(
-                    Problem(
-                        raw.line,
-                        value_col,
-                        f"value {raw.value!r} is not available (suppressed); row skipped",
-                    )
-                )
-                plan.ignored += 1
-                continue
-            plan.errors.append(
-                Problem(
-                    raw.line,
-                    value_col,
-                    f"expected a number, got {shown(raw.value)}"
-                    if raw.value
-                    else "a value is required",
-                )
-            )
-        elif element is not None and element.is_count and (value < 0 or not value.is_integer()):
-            plan.errors.append(
-                Problem(
-                    raw.line,
-                    value_col,
-                    f"{raw.element} is a count: expected a whole number of 0 or more, got {raw.value}",
-                )
-            )
-        if len(plan.errors) > problems_before or period is None or value is None:
-            continue
-        key = (raw.element, raw.area, period.id, raw.release)
-        if key in seen:
-            plan.errors.append(
-                Problem(
-                    raw.line,
-                    None,
-                    f"repeats line {seen[key]} (same data element, area, period and release)",
-                )
-            )
-            continue
-        seen[key] = raw.line
-        parsed.append((raw, period.id, value, element, is_official))
-    used = {raw.release for raw, *_ in parsed}
-    plan.releases = sorted(n for n in names if n not in official)
-    plan.new_releases = [n for n in plan.releases if n not in existing]
-    plan.official_releases = sorted(n for n in official if n in used)
-    if plan.errors:
-        return plan
-    _classify(plan, parsed, existing, official)
-    if plan.ok:
-        check_rules(plan, elements)
-    return plan
+    if not bad_lines:
+        return table
+    return Table(table.headers, [row for row in table.rows if row[0] not in bad_lines])
 
 
-def _release_names(plan: ImportPlan, raws: list[Raw], file_release_ok: bool) -> dict[str, Any]:
-    """The release names the rows give, each with the line and column where it first appears;
-    a name that is too long or holds a control character is reported (once for the whole
-    file's, at each row for a cell's) and left out."""
-    names: dict[str, Any] = {}
-    refused: set[str] = set()
-    for raw in raws:
-        name = raw.release
-        if not name or name in names or name in refused:
-            continue
-        if raw.release_column is None:
-            if not file_release_ok:
-                refused.add(name)
-                continue
-        else:
-            problem = release_problem(raw.line, raw.release_column, name)
-            if problem is not None:
-                plan.errors.append(problem)
-                continue
-        names[name] = (raw.line, raw.release_column)
-    return names
-
-
-def _unknown_element(
-    plan: ImportPlan, raw: Raw, column: str, create: bool, is_official: bool
-) -> None:
-    """A row naming no data element the writer may write: created when asked and the code is a
-    good one, refused otherwise."""
-    if not raw.element:
-        plan.errors.append(Problem(raw.line, column, "a data element code is required"))
-        return
-    if is_official:
-        plan.errors.append(
-            Problem(
-                raw.line,
-                column,
-                f"{shown(raw.element)} is no official data element, so the official release "
-                f"{shown(raw.release)} holds no figure for it",
-            )
-        )
-        return
-    if raw.element in plan.created_elements:
-        return
-    if create:
-        wrong = code_problem(raw.element)
-        if wrong is None:
-            plan.created_elements.append(raw.element)
-        else:
-            plan.errors.append(Problem(raw.line, column, f"{wrong}; rename it in the file"))
-        return
-    plan.errors.append(
-        Problem(
-            raw.line,
-            column,
-            f"unknown data element {shown(raw.element)} (create it first, or allow creating "
-            "data elements)",
-        )
-    )
+History = dict[tuple[int, str, str], list[tuple[Any, str, float, int]]]
 
 
 def _classify(
@@ -406,28 +205,7 @@ def _classify(
     """Sort the rows into new, revised, confirmed and unchanged against what is stored and the
     writer may see (never another partnership's figures). A partnership's rows under an official
     release are unchanged when that release holds the same figure, and refused otherwise."""
-    known = {element.pk for _, _, _, element, _ in parsed if element is not None}
-    stored: dict[tuple[int, str, str], list[tuple[Any, str, float, int]]] = {}
-    if known:
-        query = (
-            visible_values(plan.partnership)
-            .filter(element_id__in=known)
-            .values_list(
-                "element_id",
-                "area__code",
-                "period_id",
-                "release__name",
-                "release__published_on",
-                "release_id",
-                "value",
-            )
-        )
-        for element_id, area, period, rel_name, published, rel_id, value in query.iterator(
-            chunk_size=20_000
-        ):
-            stored.setdefault((element_id, area, period), []).append(
-                ((published is None, published, rel_id), rel_name, value, rel_id)
-            )
+    stored = _stored_history(plan, parsed)
     refused: dict[str, list[tuple[Raw, float | None]]] = {}
     for raw, period_id, value, element, is_official in parsed:
         change = Change(
@@ -473,6 +251,43 @@ def _classify(
         latest = others[-1]
         change.old_value, change.old_release = latest[2], latest[1]
         (plan.confirmations if latest[2] == value else plan.revisions).append(change)
+    _refuse_under_official(plan, refused)
+
+
+def _stored_history(plan: ImportPlan, parsed: list[Parsed]) -> History:
+    """Every stored figure the writer may see of the file's data elements, by data element,
+    area and period: each with its release's order (unpublished last), name and id."""
+    known = {element.pk for _, _, _, element, _ in parsed if element is not None}
+    stored: History = {}
+    if not known:
+        return stored
+    query = (
+        visible_values(plan.partnership)
+        .filter(element_id__in=known)
+        .values_list(
+            "element_id",
+            "area__code",
+            "period_id",
+            "release__name",
+            "release__published_on",
+            "release_id",
+            "value",
+        )
+    )
+    for element_id, area, period, rel_name, published, rel_id, value in query.iterator(
+        chunk_size=20_000
+    ):
+        stored.setdefault((element_id, area, period), []).append(
+            ((published is None, published, rel_id), rel_name, value, rel_id)
+        )
+    return stored
+
+
+def _refuse_under_official(
+    plan: ImportPlan, refused: dict[str, list[tuple[Raw, float | None]]]
+) -> None:
+    """Report, once for each official release, a partnership's rows under its name that it
+    does not hold the same figure for."""
     for name, rows in refused.items():
         raw, held = rows[0]
         more = len(rows) - 1

@@ -40,19 +40,11 @@ def _finite(value: Any) -> float | None:
     return None if math.isnan(number) or math.isinf(number) else number
 
 
-def control_chart_svg(
-    title: str,
-    rows: list[dict[str, Any]],
-    *,
-    unit: str = "",
-    target: float | None = None,
-    width: int = 640,
-    height: int = 260,
-) -> str:
-    """The chart of ``rows`` (as ``indicators.charts.chart_rows`` gives them) as an SVG document."""
-    left, right, top, bottom = 64, 16, 30, 46
-    plot_w, plot_h = width - left - right, height - top - bottom
-    values = [_finite(r["value"]) for r in rows]
+def _value_range(
+    rows: list[dict[str, Any]], target: float | None
+) -> tuple[float, float, list[float]]:
+    """The lowest and highest value the chart shows (the values, centre lines, limits and
+    target, widened to the round ticks), and the ticks."""
     every = [
         v
         for r in rows
@@ -66,7 +58,23 @@ def control_chart_svg(
     ] + ([target] if target is not None else [])
     low, high = (min(every), max(every)) if every else (0.0, 1.0)
     ticks = _nice_ticks(low, high)
-    low, high = min(ticks[0], low), max(ticks[-1], high)
+    return min(ticks[0], low), max(ticks[-1], high), ticks
+
+
+def control_chart_svg(
+    title: str,
+    rows: list[dict[str, Any]],
+    *,
+    unit: str = "",
+    target: float | None = None,
+    width: int = 640,
+    height: int = 260,
+) -> str:
+    """The chart of ``rows`` (as ``indicators.charts.chart_rows`` gives them) as an SVG document."""
+    left, right, top, bottom = 64, 16, 30, 46
+    plot_w, plot_h = width - left - right, height - top - bottom
+    values = [_finite(r["value"]) for r in rows]
+    low, high, ticks = _value_range(rows, target)
     span = (high - low) or 1.0
 
     def x(i: int) -> float:

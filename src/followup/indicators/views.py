@@ -34,7 +34,7 @@ from followup.partnerships.access import (
     require,
 )
 from followup.web.forms import MAX_ID
-from followup.web.pages import apply_errors, edit_page, form_page, save_form
+from followup.web.pages import apply_errors, create_page, edit_page, posted, posted_files
 from followup.web.paging import whole_number
 from followup.web.requestsize import takes_files
 
@@ -192,8 +192,8 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     require(request.user, partnership, Capability.MANAGE_DATA)
     form = UploadForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
+        posted(request),
+        posted_files(request),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -317,19 +317,12 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     require(request.user, partnership, Capability.MANAGE_DATA)
     initial = {"factor": 1, "improvement_direction": "neutral", "area": partnership.area_id}
-    form = IndicatorForm(
-        request.POST if request.method == "POST" else None, partnership=partnership, initial=initial
-    )
-    done = save_form(
+    return create_page(
         request,
-        form,
-        lambda data: actions.create_indicator(request.user, partnership, data),
+        IndicatorForm(posted(request), partnership=partnership, initial=initial),
+        save=partial(actions.create_indicator, request.user, partnership),
         message="Indicator added.",
         then=lambda i: reverse("indicators:detail", args=[slug, i.pk]),
-    )
-    return done or form_page(
-        request,
-        form,
         title="New indicator",
         back_url=reverse("indicators:dashboard", args=[slug]),
         partnership=partnership,
@@ -350,20 +343,16 @@ def _indicator_form(data: QueryDict | None, indicator: Indicator) -> IndicatorFo
 def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     indicator = queries.indicator_for(request.user, slug, pk)
     require(request.user, indicator.partnership, Capability.MANAGE_DATA)
-    back = reverse("indicators:detail", args=[slug, pk])
     return edit_page(
         request,
         indicator,
         reload=lambda: queries.indicator_for(request.user, slug, pk),
         fields=actions.EDITS,
         form=_indicator_form,
-        save=lambda data, version: actions.update_indicator(
-            request.user, indicator, data, version=version
-        ),
+        save=partial(actions.update_indicator, request.user, indicator),
         message="Indicator saved.",
-        then=lambda _: back,
         title="Edit indicator",
         caption=indicator.name,
-        back_url=back,
+        back_url=reverse("indicators:detail", args=[slug, pk]),
         partnership=indicator.partnership,
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,7 @@ from followup.inspections import actions, queries
 from followup.inspections.forms import EvaluationForm, InspectionForm, RecommendationForm
 from followup.inspections.models import Evaluation, Inspection, Recommendation
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
-from followup.web.pages import edit_page, form_page, save_form
+from followup.web.pages import create_page, edit_page, posted
 
 
 @login_required
@@ -50,23 +51,16 @@ def _grade_counts(
 def inspection_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     require(request.user, partnership, Capability.EDIT_INSPECTION)
-    form = InspectionForm(
-        request.POST if request.method == "POST" else None, initial={"status": "draft"}
-    )
 
-    def save(data: dict[str, Any]) -> Any:
+    def save(data: dict[str, Any]) -> Inspection:
         return actions.create_inspection(request.user, partnership, data.pop("framework"), data)
 
-    done = save_form(
+    return create_page(
         request,
-        form,
-        save,
+        InspectionForm(posted(request), initial={"status": "draft"}),
+        save=save,
         message="Inspection created.",
         then=lambda i: reverse("inspections:detail", args=[slug, i.pk]),
-    )
-    return done or form_page(
-        request,
-        form,
         title="New inspection",
         back_url=reverse("front:partnership", args=[slug]),
         partnership=partnership,
@@ -82,21 +76,17 @@ def _inspection_form(data: QueryDict | None, inspection: Inspection) -> Inspecti
 def inspection_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     inspection = queries.inspection_for(request.user, slug, pk)
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
-    back = reverse("inspections:detail", args=[slug, pk])
     return edit_page(
         request,
         inspection,
         reload=lambda: queries.inspection_for(request.user, slug, pk),
         fields=actions.INSPECTION_FIELDS,
         form=_inspection_form,
-        save=lambda data, version: actions.update_inspection(
-            request.user, inspection, data, version=version
-        ),
+        save=partial(actions.update_inspection, request.user, inspection),
         message="Inspection saved.",
-        then=lambda _: back,
         title="Edit inspection",
         caption=inspection.title,
-        back_url=back,
+        back_url=reverse("inspections:detail", args=[slug, pk]),
         partnership=inspection.partnership,
     )
 
@@ -105,25 +95,20 @@ def inspection_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def evaluation_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     inspection = queries.inspection_for(request.user, slug, pk)
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
-    form = EvaluationForm(
-        request.POST if request.method == "POST" else None,
-        inspection=inspection,
-        initial={"basis": "stated"},
-    )
-    back = reverse("inspections:detail", args=[slug, pk])
 
-    def save(data: dict[str, Any]) -> Any:
+    def save(data: dict[str, Any]) -> Evaluation:
         return actions.create_evaluation(
             request.user, inspection, data.pop("quality_indicator"), data
         )
 
-    done = save_form(request, form, save, message="Evaluation added.", then=lambda _: back)
-    return done or form_page(
+    return create_page(
         request,
-        form,
+        EvaluationForm(posted(request), inspection=inspection, initial={"basis": "stated"}),
+        save=save,
+        message="Evaluation added.",
         title="Add an evaluation",
         caption=inspection.title,
-        back_url=back,
+        back_url=reverse("inspections:detail", args=[slug, pk]),
         partnership=inspection.partnership,
     )
 
@@ -140,21 +125,17 @@ def evaluation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     evaluation = queries.evaluation_for(request.user, slug, pk)
     inspection = evaluation.inspection
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
-    back = reverse("inspections:detail", args=[slug, inspection.pk])
     return edit_page(
         request,
         evaluation,
         reload=lambda: queries.evaluation_for(request.user, slug, pk),
         fields=actions.EVALUATION_FIELDS,
         form=_evaluation_form,
-        save=lambda data, version: actions.update_evaluation(
-            request.user, evaluation, data, version=version
-        ),
+        save=partial(actions.update_evaluation, request.user, evaluation),
         message="Evaluation saved.",
-        then=lambda _: back,
         title=f"Evaluation: {evaluation.quality_indicator.name}",
         caption=inspection.title,
-        back_url=back,
+        back_url=reverse("inspections:detail", args=[slug, inspection.pk]),
         partnership=inspection.partnership,
     )
 
@@ -164,21 +145,12 @@ def recommendation_create(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     inspection = queries.inspection_for(request.user, slug, pk)
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
     next_number = max((r.number for r in inspection.recommendations.all()), default=0) + 1
-    form = RecommendationForm(
-        request.POST if request.method == "POST" else None,
-        inspection=inspection,
-        initial={"number": next_number},
-    )
-    done = save_form(
+    return create_page(
         request,
-        form,
-        lambda data: actions.create_recommendation(request.user, inspection, data),
+        RecommendationForm(posted(request), inspection=inspection, initial={"number": next_number}),
+        save=partial(actions.create_recommendation, request.user, inspection),
         message="Recommendation added.",
         then=lambda r: reverse("front:recommendation", args=[slug, r.pk]),
-    )
-    return done or form_page(
-        request,
-        form,
         title="Add a recommendation",
         caption=inspection.title,
         back_url=reverse("inspections:detail", args=[slug, pk]),
@@ -201,20 +173,16 @@ def recommendation_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     recommendation = queries.recommendation_for(request.user, slug, pk)
     inspection = recommendation.inspection
     require(request.user, inspection.partnership, Capability.EDIT_INSPECTION)
-    back = reverse("front:recommendation", args=[slug, pk])
     return edit_page(
         request,
         recommendation,
         reload=lambda: queries.recommendation_for(request.user, slug, pk),
         fields=actions.RECOMMENDATION_EDITS,
         form=_recommendation_form,
-        save=lambda data, version: actions.update_recommendation(
-            request.user, recommendation, data, version=version
-        ),
+        save=partial(actions.update_recommendation, request.user, recommendation),
         message="Recommendation saved.",
-        then=lambda _: back,
         title=f"Edit recommendation {recommendation.number}",
         caption=inspection.title,
-        back_url=back,
+        back_url=reverse("front:recommendation", args=[slug, pk]),
         partnership=inspection.partnership,
     )

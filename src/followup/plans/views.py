@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -12,7 +13,7 @@ from followup.partnerships.access import Capability, capabilities, partnership_f
 from followup.plans import actions, queries
 from followup.plans.forms import ActionForm, ActionUpdateForm
 from followup.plans.models import Action
-from followup.web.pages import edit_page, form_page, save_form
+from followup.web.pages import create_page, edit_page, posted, save_form
 
 
 @login_required
@@ -71,7 +72,7 @@ def update_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     done = save_form(
         request,
         form,
-        lambda data: actions.add_update(request.user, action, data),
+        partial(actions.add_update, request.user, action),
         message="Update added.",
         then=lambda _: reverse("plans:detail", args=[slug, pk]),
     )
@@ -85,19 +86,12 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
     initial: dict[str, object] = {"status": "not_started"}
     if "recommendation" in request.GET:
         initial["recommendations"] = request.GET.getlist("recommendation")
-    form = ActionForm(
-        request.POST if request.method == "POST" else None, partnership=partnership, initial=initial
-    )
-    done = save_form(
+    return create_page(
         request,
-        form,
-        lambda data: actions.create_action(request.user, partnership, data),
+        ActionForm(posted(request), partnership=partnership, initial=initial),
+        save=partial(actions.create_action, request.user, partnership),
         message="Action added to the improvement plan.",
         then=lambda a: reverse("plans:detail", args=[slug, a.pk]),
-    )
-    return done or form_page(
-        request,
-        form,
         title="New action",
         caption="Improvement plan",
         back_url=reverse("plans:list", args=[slug]),
@@ -115,20 +109,16 @@ def _action_form(data: QueryDict | None, action: Action) -> ActionForm:
 def action_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     action = queries.action_for(request.user, slug, pk)
     require(request.user, action.partnership, Capability.EDIT_PLAN)
-    back = reverse("plans:detail", args=[slug, pk])
     return edit_page(
         request,
         action,
         reload=lambda: queries.action_for(request.user, slug, pk),
         fields=actions.ACTION_EDITS,
         form=_action_form,
-        save=lambda data, version: actions.update_action(
-            request.user, action, data, version=version
-        ),
+        save=partial(actions.update_action, request.user, action),
         message="Action saved.",
-        then=lambda _: back,
         title="Edit action",
         caption=action.title,
-        back_url=back,
+        back_url=reverse("plans:detail", args=[slug, pk]),
         partnership=action.partnership,
     )

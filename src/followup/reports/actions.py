@@ -15,7 +15,7 @@ from followup.audit.log import record
 from followup.inspections.models import Inspection
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.reports import queries, render
-from followup.reports.compose import Edition, inspection_report, review_report
+from followup.reports.compose import Edition, Report, inspection_report, review_report
 from followup.reports.models import Publication
 from followup.reviews.models import ProgressReview
 
@@ -102,65 +102,17 @@ def publish(
     if review is not None:
         inspection = review.inspection
     assert inspection is not None
-    partnership = inspection.partnership
-    require(user, partnership, Capability.PUBLISH_REPORTS)
-    kind = Publication.Kind.REVIEW if review is not None else Publication.Kind.INSPECTION
+    require(user, inspection.partnership, Capability.PUBLISH_REPORTS)
     # Checked before the costly rendering, and again under the lock.
     before = queries.latest_publication(inspection, review)
     _check(before, version, correction_note)
-    report = review_report(review) if review is not None else inspection_report(inspection)
-    # Every file says which version it is, when it was published and what it corrects, so no
-    # two versions' files are alike; and a published report always carries a date.
-    now = timezone.now()
-    first = queries.first_publication(inspection, review)
-    report.publish_as(
-        edition(before, correction_note, now),
-        dated(report.date, first, timezone.localdate(now)).day,
-    )
-    formats = {fmt: render.render(report, fmt) for fmt in ("html", "pdf", "docx")}
-    digests = {fmt: hashlib.sha256(data).hexdigest() for fmt, data in formats.items()}
+    report, formats, now = _rendered(inspection, review, before, correction_note)
     try:
         with transaction.atomic():
-            # Publishers of one document take turns: the second waits here, then finds the
-            # first's version. (SQLite locks the whole database for writing instead.)
-            if review is not None:
-                ProgressReview.objects.select_for_update().filter(pk=review.pk).first()
-            else:
-                Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
-            latest = queries.latest_publication(inspection, review)
-            if _pk(latest) != _pk(before):
-                # Someone published while this version was rendered: its files would name the
-                # wrong version, so nothing is published, and the publisher is told.
-                if latest is None:
-                    raise ValidationError(
-                        {"version": "The published versions changed: check the report again"}
-                    )
-                raise AlreadyPublished(latest)
+            latest = _latest_in_turn(inspection, review, before)
             _check(latest, version, correction_note)
-            publication = Publication(
-                partnership=partnership,
-                kind=kind,
-                review=review,
-                inspection=inspection,
-                version=(latest.version + 1) if latest else 1,
-                replaces=latest,
-                title=report.title,
-                correction_note=correction_note.strip(),
-                published_at=now,
-                published_by=user if isinstance(user, User) else None,
-                **formats,
-                **{f"sha256_{fmt}": digest for fmt, digest in digests.items()},
-            )
-            publication.save()
-            record(
-                user,
-                "report.publish",
-                publication,
-                {
-                    "version": [None, publication.version],
-                    **{f"sha256_{fmt}": [None, digest] for fmt, digest in digests.items()},
-                },
-                partnership,
+            publication = _save(
+                user, inspection, review, report, formats, latest, correction_note, now
             )
     except IntegrityError:
         # Another publication of the same version won a race the lock did not see.
@@ -168,4 +120,84 @@ def publish(
         if latest is None:
             raise
         raise AlreadyPublished(latest) from None
+    return publication
+
+
+def _rendered(
+    inspection: Inspection,
+    review: ProgressReview | None,
+    before: Publication | None,
+    correction_note: str,
+) -> tuple[Report, dict[str, bytes], datetime.datetime]:
+    """The report as it is now, its files in each format, and the time it is published at.
+    Every file says which version it is, when it was published and what it corrects, so no two
+    versions' files are alike; and a published report always carries a date."""
+    report = review_report(review) if review is not None else inspection_report(inspection)
+    now = timezone.now()
+    first = queries.first_publication(inspection, review)
+    report.publish_as(
+        edition(before, correction_note, now),
+        dated(report.date, first, timezone.localdate(now)).day,
+    )
+    return report, {fmt: render.render(report, fmt) for fmt in ("html", "pdf", "docx")}, now
+
+
+def _latest_in_turn(
+    inspection: Inspection, review: ProgressReview | None, before: Publication | None
+) -> Publication | None:
+    """The latest version, read once this publisher's turn has come: publishers of one
+    document take turns, the second waiting here (SQLite locks the whole database for writing
+    instead). If someone published while this version was rendered, its files would name the
+    wrong version, so nothing is published, and the publisher is told."""
+    if review is not None:
+        ProgressReview.objects.select_for_update().filter(pk=review.pk).first()
+    else:
+        Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+    latest = queries.latest_publication(inspection, review)
+    if _pk(latest) != _pk(before):
+        if latest is None:
+            raise ValidationError(
+                {"version": "The published versions changed: check the report again"}
+            )
+        raise AlreadyPublished(latest)
+    return latest
+
+
+def _save(
+    user: AnyUser,
+    inspection: Inspection,
+    review: ProgressReview | None,
+    report: Report,
+    formats: dict[str, bytes],
+    latest: Publication | None,
+    correction_note: str,
+    now: datetime.datetime,
+) -> Publication:
+    """Store the next version with its files and their SHA-256 digests, and its audit entry."""
+    digests = {fmt: hashlib.sha256(data).hexdigest() for fmt, data in formats.items()}
+    publication = Publication(
+        partnership=inspection.partnership,
+        kind=Publication.Kind.REVIEW if review is not None else Publication.Kind.INSPECTION,
+        review=review,
+        inspection=inspection,
+        version=(latest.version + 1) if latest else 1,
+        replaces=latest,
+        title=report.title,
+        correction_note=correction_note.strip(),
+        published_at=now,
+        published_by=user if isinstance(user, User) else None,
+        **formats,
+        **{f"sha256_{fmt}": digest for fmt, digest in digests.items()},
+    )
+    publication.save()
+    record(
+        user,
+        "report.publish",
+        publication,
+        {
+            "version": [None, publication.version],
+            **{f"sha256_{fmt}": [None, digest] for fmt, digest in digests.items()},
+        },
+        inspection.partnership,
+    )
     return publication

@@ -13,7 +13,9 @@ from followup.reports.models import Publication
 from followup.reviews.models import ProgressReview
 
 
-def review_for(user: AnyUser, slug: str, pk: int) -> ProgressReview:
+def report_review_for(user: AnyUser, slug: str, pk: int) -> ProgressReview:
+    """A review to report on, if the user may see it: the review with its inspection,
+    partnership and framework only, for the report reads the rest as at its own cut-off."""
     partnership = partnership_for(user, slug)
     return get_object_or_404(
         ProgressReview.objects.select_related("inspection__partnership", "inspection__framework"),
@@ -22,7 +24,9 @@ def review_for(user: AnyUser, slug: str, pk: int) -> ProgressReview:
     )
 
 
-def inspection_for(user: AnyUser, slug: str, pk: int) -> Inspection:
+def report_inspection_for(user: AnyUser, slug: str, pk: int) -> Inspection:
+    """An inspection to report on, if the user may see it: the inspection with its partnership
+    and framework only, for the report reads the rest itself."""
     partnership = partnership_for(user, slug)
     return get_object_or_404(
         Inspection.objects.select_related("partnership", "framework"),

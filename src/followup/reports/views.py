@@ -20,7 +20,7 @@ from followup.reports.compose import Report, inspection_report, review_report
 from followup.reports.forms import PublishForm
 from followup.reports.models import Publication
 from followup.reviews.models import ProgressReview
-from followup.web.pages import apply_errors
+from followup.web.pages import apply_errors, posted
 
 # A published HTML report carries its own styles and pictures, and runs nothing.
 REPORT_POLICY = (
@@ -69,7 +69,7 @@ def _preview(
 @login_required
 @require_safe
 def review_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    review = queries.review_for(request.user, slug, pk)
+    review = queries.report_review_for(request.user, slug, pk)
     return _preview(
         request,
         review_report(review),
@@ -81,7 +81,7 @@ def review_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def review_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
-    review = queries.review_for(request.user, slug, pk)
+    review = queries.report_review_for(request.user, slug, pk)
     if fmt not in formats.FORMATS:
         raise Http404("No such format.")
     return _file(formats.render(review_report(review), fmt), fmt, f"draft-progress-review-{pk}")
@@ -90,7 +90,7 @@ def review_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def review_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    review = queries.review_for(request.user, slug, pk)
+    review = queries.report_review_for(request.user, slug, pk)
     require(request.user, review.inspection.partnership, Capability.PUBLISH_REPORTS)
     return _publish(request, review=review, inspection=review.inspection)
 
@@ -98,7 +98,7 @@ def review_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def inspection_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = queries.inspection_for(request.user, slug, pk)
+    inspection = queries.report_inspection_for(request.user, slug, pk)
     return _preview(
         request,
         inspection_report(inspection),
@@ -110,7 +110,7 @@ def inspection_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 @login_required
 @require_safe
 def inspection_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
-    inspection = queries.inspection_for(request.user, slug, pk)
+    inspection = queries.report_inspection_for(request.user, slug, pk)
     if fmt not in formats.FORMATS:
         raise Http404("No such format.")
     return _file(formats.render(inspection_report(inspection), fmt), fmt, f"draft-inspection-{pk}")
@@ -119,7 +119,7 @@ def inspection_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpR
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def inspection_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    inspection = queries.inspection_for(request.user, slug, pk)
+    inspection = queries.report_inspection_for(request.user, slug, pk)
     require(request.user, inspection.partnership, Capability.PUBLISH_REPORTS)
     return _publish(request, review=None, inspection=inspection)
 
@@ -132,9 +132,7 @@ def _publish(
     submits is told the version is already published."""
     latest = queries.latest_publication(inspection, review)
     next_version = (latest.version + 1) if latest else 1
-    form = PublishForm(
-        request.POST if request.method == "POST" else None, initial={"version": next_version}
-    )
+    form = PublishForm(posted(request), initial={"version": next_version})
     context = {"partnership": inspection.partnership, "inspection": inspection, "review": review}
     if form.is_valid():
         try:

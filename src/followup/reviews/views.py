@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -10,8 +12,8 @@ from followup.inspections.queries import inspection_for
 from followup.partnerships.access import Capability, capabilities, require
 from followup.reviews import actions, queries
 from followup.reviews.forms import JudgementForm, ReviewForm
-from followup.reviews.models import RecommendationProgress
-from followup.web.pages import edit_page, form_page, save_form
+from followup.reviews.models import ProgressReview, RecommendationProgress
+from followup.web.pages import create_page, edit_page, posted
 
 
 @login_required
@@ -41,20 +43,13 @@ def review_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def review_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     inspection = inspection_for(request.user, slug, pk)
     require(request.user, inspection.partnership, Capability.EDIT_REVIEW)
-    form = ReviewForm(
-        request.POST if request.method == "POST" else None,
-        initial={"status": "draft", "title": f"Progress review: {inspection.title}"},
-    )
-    done = save_form(
+    initial = {"status": "draft", "title": f"Progress review: {inspection.title}"}
+    return create_page(
         request,
-        form,
-        lambda data: actions.create_review(request.user, inspection, data),
+        ReviewForm(posted(request), initial=initial),
+        save=partial(actions.create_review, request.user, inspection),
         message="Progress review created.",
         then=lambda r: reverse("reviews:detail", args=[slug, r.pk]),
-    )
-    return done or form_page(
-        request,
-        form,
         title="New progress review",
         caption=inspection.title,
         back_url=reverse("inspections:detail", args=[slug, pk]),
@@ -62,26 +57,26 @@ def review_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+def _review_form(data: QueryDict | None, review: ProgressReview) -> ReviewForm:
+    return ReviewForm(data, initial=ReviewForm.initial_for(review))
+
+
 @login_required
 def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     review = queries.review_for(request.user, slug, pk)
     partnership = review.inspection.partnership
     require(request.user, partnership, Capability.EDIT_REVIEW)
-    back = reverse("reviews:detail", args=[slug, pk])
     return edit_page(
         request,
         review,
         reload=lambda: queries.review_for(request.user, slug, pk),
         fields=actions.REVIEW_FIELDS,
-        form=lambda data, r: ReviewForm(data, initial=ReviewForm.initial_for(r)),
-        save=lambda data, version: actions.update_review(
-            request.user, review, data, version=version
-        ),
+        form=_review_form,
+        save=partial(actions.update_review, request.user, review),
         message="Progress review saved.",
-        then=lambda _: back,
         title="Edit progress review",
         caption=review.title,
-        back_url=back,
+        back_url=reverse("reviews:detail", args=[slug, pk]),
         partnership=partnership,
     )
 
@@ -94,7 +89,6 @@ def judgement_edit(
     partnership = review.inspection.partnership
     require(request.user, partnership, Capability.EDIT_REVIEW)
     recommendation = get_object_or_404(review.inspection.recommendations, pk=recommendation_pk)
-    back = reverse("reviews:detail", args=[slug, pk])
 
     def form(data: QueryDict | None, judgement: RecommendationProgress) -> JudgementForm:
         initial = {name: getattr(judgement, name) for name in actions.JUDGEMENT_FIELDS}
@@ -106,13 +100,10 @@ def judgement_edit(
         reload=lambda: queries.judgement_of(review, recommendation),
         fields=actions.JUDGEMENT_FIELDS,
         form=form,
-        save=lambda data, version: actions.set_judgement(
-            request.user, review, recommendation, data, version=version
-        ),
+        save=partial(actions.set_judgement, request.user, review, recommendation),
         message=f"Judgement on recommendation {recommendation.number} saved.",
-        then=lambda _: back,
         title=f"Progress on recommendation {recommendation.number}",
         caption=recommendation.text[:120],
-        back_url=back,
+        back_url=reverse("reviews:detail", args=[slug, pk]),
         partnership=partnership,
     )

@@ -296,15 +296,77 @@ def making_data_count_rows(
     target: float | None = None,
     screen_outliers: bool = True,
 ) -> list[MakingDataCount]:
-    """Making Data Count for every row of a matrix; the rows share dates and options."""
+    """Making Data Count for every row of a matrix; the rows share dates and options.
+
+    The steps: put the columns in date order and number the rebase groups; work out every
+    row's limits and point codes, group by group; then each row's points, groups and icons."""
     _check_options(improvement_direction, fix_after_n_points, target)
     rows, size = values.shape
     if np.isinf(values).any():
         c = int(np.argwhere(np.isinf(values))[0][1])
         raise SignalInputError(f"y[{c + 1}]", "expected a finite number")
     order, labels, group = _order(size, dates, rebase_dates)
-    values = values[:, order]
-    direction = DIRECTIONS[improvement_direction]
+    found = _limits(values[:, order], group, fix_after_n_points, screen_outliers)
+    found.kinds = _types(found.codes, DIRECTIONS[improvement_direction])
+    present_count = (~found.missing).sum(axis=1)
+    if size:
+        last = np.where(
+            present_count > 0, size - 1 - np.argmax(~found.missing[:, ::-1], axis=1), -1
+        )
+    else:
+        last = np.full(rows, -1)
+    short_points = [e - s < SHORT_GROUP for _, s, e in found.spans for _ in range(e - s)]
+    results = []
+    for row in range(rows):
+        at = int(last[row])
+        icon = (
+            assurance(
+                target, improvement_direction, float(found.lpl[row, at]), float(found.upl[row, at])
+            )
+            if at >= 0
+            else None
+        )
+        groups = _groups(found, row)
+        if target is not None and groups:
+            groups[-1].assurance_type = icon
+        row_kinds = found.kinds[row]
+        results.append(
+            MakingDataCount(
+                per_point=_points(found, row, labels, group, short_points),
+                groups=groups,
+                variation_icon=row_kinds[at] if at >= 0 else None,
+                assurance_icon=icon,
+                improvement_direction=improvement_direction,
+                target=target,
+            )
+        )
+    return results
+
+
+@dataclass
+class _Limits:
+    """Every row's limits and point flags and codes (rows are series, columns dates in order),
+    and the rebase groups' (group, first column, column after the last)."""
+
+    mean: FloatArray
+    lpl: FloatArray
+    upl: FloatArray
+    outside: BoolArray
+    rtm: FloatArray
+    close: BoolArray
+    codes: Any
+    missing: BoolArray
+    spans: list[tuple[int, int, int]]
+    kinds: Any = None  # each point's type, once the direction is applied
+
+
+def _limits(
+    values: FloatArray, group: Any, fix_after_n_points: int | None, screen_outliers: bool
+) -> _Limits:
+    """The limits of each rebase group, from its mean and its average moving range (the first
+    ``fix_after_n_points`` points only, when fixed; moving ranges over ``MR_SCREEN`` times the
+    average left out, when screened), and each point's flags and codes within them."""
+    rows, size = values.shape
     mean, lpl, upl = (np.full((rows, size), np.nan) for _ in range(3))
     outside = np.zeros((rows, size), dtype=bool)
     rtm = np.zeros((rows, size))
@@ -330,72 +392,53 @@ def making_data_count_rows(
         upl[:, s:e] = (m + LIMIT * amr)[:, None]
         outside[:, s:e], rtm[:, s:e], close[:, s:e], codes[:, s:e] = _codes(gy, m, amr)
         spans.append((g, s, e))
-    missing = codes == MISSING
-    kinds = _types(codes, direction)
-    texts = LABEL_TEXT[codes]
-    present_count = (~missing).sum(axis=1)
-    if size:
-        last = np.where(present_count > 0, size - 1 - np.argmax(~missing[:, ::-1], axis=1), -1)
-    else:
-        last = np.full(rows, -1)
-    results = []
-    short_points = [e - s < SHORT_GROUP for _, s, e in spans for _ in range(e - s)]
-    for row in range(rows):
-        miss = missing[row]
-        row_kinds = kinds[row]
-        at = int(last[row])
-        icon = (
-            assurance(target, improvement_direction, float(lpl[row, at]), float(upl[row, at]))
-            if at >= 0
-            else None
-        )
-        groups = []
-        for g, s, e in spans:
-            seg_kinds = row_kinds[s:e]
-            present = seg_kinds[~miss[s:e]]
-            groups.append(
-                MdcGroup(
-                    rebase_group=int(g),
-                    n=int(present.size),
-                    mean=float(mean[row, s]),
-                    lpl=float(lpl[row, s]),
-                    upl=float(upl[row, s]),
-                    common_cause=int(np.count_nonzero(codes[row, s:e] == COMMON)),
-                    special_cause_improvement=int(
-                        np.count_nonzero(present == "special_cause_improvement")
-                    ),
-                    special_cause_concern=int(np.count_nonzero(present == "special_cause_concern")),
-                    variation_type=present[-1] if present.size else None,
-                )
-            )
-        if target is not None and groups:
-            groups[-1].assurance_type = icon
-        flags = ~miss
-        points = MdcPoints(
-            date=labels,
-            rebase_group=group.tolist(),
-            short_group_warning=short_points,
-            mean=mean[row],
-            lpl=lpl[row],
-            upl=upl[row],
-            outside_limits=_masked(outside[row], flags),
-            relative_to_mean=_masked(rtm[row].astype(int), flags),
-            close_to_limits=_masked(close[row], flags),
-            special_cause_type=texts[row].tolist(),
-            special_cause_flag=_masked(codes[row] != COMMON, flags),
-            point_type=row_kinds.tolist(),
-        )
-        results.append(
-            MakingDataCount(
-                per_point=points,
-                groups=groups,
-                variation_icon=row_kinds[at] if at >= 0 else None,
-                assurance_icon=icon,
-                improvement_direction=improvement_direction,
-                target=target,
+    return _Limits(mean, lpl, upl, outside, rtm, close, codes, codes == MISSING, spans)
+
+
+def _groups(found: _Limits, row: int) -> list[MdcGroup]:
+    """One row's summary of each rebase group: its limits and how many points of each kind."""
+    miss = found.missing[row]
+    row_kinds = found.kinds[row]
+    groups = []
+    for g, s, e in found.spans:
+        present = row_kinds[s:e][~miss[s:e]]
+        groups.append(
+            MdcGroup(
+                rebase_group=int(g),
+                n=int(present.size),
+                mean=float(found.mean[row, s]),
+                lpl=float(found.lpl[row, s]),
+                upl=float(found.upl[row, s]),
+                common_cause=int(np.count_nonzero(found.codes[row, s:e] == COMMON)),
+                special_cause_improvement=int(
+                    np.count_nonzero(present == "special_cause_improvement")
+                ),
+                special_cause_concern=int(np.count_nonzero(present == "special_cause_concern")),
+                variation_type=present[-1] if present.size else None,
             )
         )
-    return results
+    return groups
+
+
+def _points(
+    found: _Limits, row: int, labels: list[str], group: Any, short_points: list[bool]
+) -> MdcPoints:
+    """One row's points: their limits, flags and types (None where a point is missing)."""
+    flags = ~found.missing[row]
+    return MdcPoints(
+        date=labels,
+        rebase_group=group.tolist(),
+        short_group_warning=short_points,
+        mean=found.mean[row],
+        lpl=found.lpl[row],
+        upl=found.upl[row],
+        outside_limits=_masked(found.outside[row], flags),
+        relative_to_mean=_masked(found.rtm[row].astype(int), flags),
+        close_to_limits=_masked(found.close[row], flags),
+        special_cause_type=LABEL_TEXT[found.codes[row]].tolist(),
+        special_cause_flag=_masked(found.codes[row] != COMMON, flags),
+        point_type=found.kinds[row].tolist(),
+    )
 
 
 def making_data_count(

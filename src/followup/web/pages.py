@@ -1,11 +1,17 @@
 """The GOV.UK form pages every app's create and edit views are built from: a form shown with
 its errors, a create form's one-time key, an edit form's version, and the page that says an edit
-came too late."""
+came too late.
+
+A view finds its object through the app's queries, requires the capability through
+``partnerships.access``, then hands the rest to one call: ``create_page`` for a form whose write
+must happen once (creating, merging, deleting), ``edit_page`` for a form that changes an object
+that others may change too. ``save_form`` is the write path alone, for a create form drawn inside
+a page of its own."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -15,11 +21,28 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 
 from followup.audit import writes
 from followup.web import submissions
 
 M = TypeVar("M", bound=models.Model)
+
+
+class Edit(Protocol):
+    """An update action with its user and object given: ``save(cleaned_data, version=token)``."""
+
+    def __call__(self, data: dict[str, Any], *, version: str) -> Any: ...
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The fields sent with a POST, None otherwise: a form is bound only when it was sent."""
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request: HttpRequest) -> MultiValueDict[str, Any] | None:
+    """The files sent with a POST, None otherwise (for a form that takes files)."""
+    return request.FILES if request.method == "POST" else None
 
 
 def form_page(
@@ -99,6 +122,38 @@ def _already_done(request: HttpRequest, done: submissions.AlreadyDone) -> HttpRe
     return redirect(done.submission.done_url or "/")
 
 
+def create_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    message: str,
+    title: str,
+    back_url: str,
+    partnership: Any,
+    then: Callable[[Any], str] | None = None,
+    caption: str = "",
+    submit_label: str = "Save",
+    multipart: bool = False,
+) -> HttpResponse:
+    """The page of a form whose write must happen once (it carries a one-time key): shown on
+    GET; on a valid POST ``save(cleaned_data)`` calls the action, ``message`` is flashed and the
+    browser sent to ``then(result)``, or back to ``back_url`` when ``then`` is not given. A
+    second submit of the same form, an unknown key or an action's ValidationError are dealt with
+    as ``save_form`` says; otherwise the form is shown again with its errors."""
+    done = save_form(request, form, save, message=message, then=then or (lambda _: back_url))
+    return done or form_page(
+        request,
+        form,
+        title=title,
+        caption=caption,
+        back_url=back_url,
+        partnership=partnership,
+        submit_label=submit_label,
+        multipart=multipart,
+    )
+
+
 def edit_page(
     request: HttpRequest,
     obj: M,
@@ -106,18 +161,19 @@ def edit_page(
     reload: Callable[[], M],
     fields: Sequence[str],
     form: Callable[[QueryDict | None, M], BaseForm],
-    save: Callable[[dict[str, Any], str], Any],
+    save: Edit,
     message: str,
-    then: Callable[[Any], str],
     title: str,
     back_url: str,
     partnership: Any,
     caption: str = "",
 ) -> HttpResponse:
     """The page that edits one object: the form carries the version of ``fields`` it was read
-    at; ``save(cleaned_data, version)`` calls the action. A save refused as stale shows the form
-    again with the current values, the user's own changes kept in it, and what changed since;
-    ``reload`` reads the object again for that."""
+    at; ``save(cleaned_data, version=token)`` calls the action (most often
+    ``partial(actions.update_thing, request.user, thing)``), and the browser is sent back to
+    ``back_url``. A save refused as stale shows the form again with the current values, the
+    user's own changes kept in it, and what changed since; ``reload`` reads the object again for
+    that."""
     page = {"title": title, "back_url": back_url, "partnership": partnership, "caption": caption}
     _prefetch(obj, fields)
     if request.method != "POST":
@@ -126,7 +182,7 @@ def edit_page(
     token = request.POST.get(writes.VERSION_FIELD, "")
     if bound.is_valid():
         try:
-            result = save(dict(bound.cleaned_data), token)
+            save(dict(bound.cleaned_data), version=token)
         except writes.Conflict as conflict:
             current = reload()
             _prefetch(current, fields)
@@ -142,7 +198,7 @@ def edit_page(
             apply_errors(bound, error)
         else:
             messages.success(request, message)
-            return redirect(then(result))
+            return redirect(back_url)
     return form_page(request, bound, version=token, **page)
 
 
