@@ -14,7 +14,6 @@ LONGEST = 80
 
 # (module under src/followup, function): why it may be longer.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("cli.py", "build_parser"): "the command line's every option in one place; being split (#12)",
     ("reports/render.py", "docx"): "the Word writer, being split into its parts (#12)",
     ("indicators/charts.py", "chart_spec"): (
         "one Vega-Lite spec written out as a literal: read top to bottom, it is the chart"
