@@ -44,17 +44,13 @@ def test_a_chart_is_an_image_named_by_its_title_and_described_by_its_finding_and
     )
 
 
-def test_a_flagged_figure_differs_by_shape_as_well_as_colour_and_the_key_says_so():
-    svg = draw(a_chart())
-    root = ET.fromstring(svg)
+def test_a_flagged_figure_differs_by_shape_as_well_as_colour():
+    root = ET.fromstring(draw(a_chart()))
     fills = {p.get("fill"): p.get("d") for p in root.iter(f"{SVG}path") if p.get("d")}
-    assert "a3.5,3.5" in fills["#1d70b8"]  # usual figures: circles
-    assert "l6,6l-6,6l-6,-6z" in fills["#d4351c"]  # flagged figures: diamonds
-    texts = [t.text for t in root.iter(f"{SVG}text")]
-    assert {"Usual variation", "Signal", "Centre line", "Control limits"} <= set(texts)
-    assert texts.count("Control limits") == 1  # each kind of line is in the key once
+    assert fills["#1d70b8"].count("a3.5,3.5") == 4  # two usual figures: circles
+    assert fills["#d4351c"].count("l6,6l-6,6l-6,-6z") == 1  # one flagged figure: a diamond
     unflagged = draw(a_chart(marks=(Mark(0, 10.0, "2021"), Mark(1, 12.0, "2022"))))
-    assert "Signal" not in unflagged and "#d4351c" not in unflagged
+    assert "#d4351c" not in unflagged
 
 
 def test_the_same_description_draws_the_same_svg():
@@ -95,5 +91,22 @@ def test_the_png_for_word_is_drawn_from_the_svg_at_twice_its_size_by_default():
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width = int.from_bytes(data[16:20], "big")
     height = int.from_bytes(data[20:24], "big")
-    assert (width, height) == (1280, 600)
+    assert (width, height) == (1280, 520)
     assert int.from_bytes(png(draw(a_chart()), scale=1)[16:20], "big") == 640
+
+
+def test_the_chart_tag_shows_the_svg_inline_or_as_an_image_with_its_caption_and_table():
+    from django.template import Context, Template
+
+    chart = a_chart()
+    template = "{% load charts %}{% chart chart finding=True table=True image=image %}"
+    inline = Template(template).render(Context({"chart": chart, "image": False}))
+    assert draw(chart) in inline
+    assert "A signal of change" in inline.split("<figcaption")[1]
+    assert (
+        '<th scope="row" class="govuk-table__header govuk-!-font-weight-regular">2023</th>'
+        in inline
+    )
+    image = Template(template).render(Context({"chart": chart, "image": True}))
+    assert "<svg" not in image
+    assert 'src="data:image/svg+xml;base64,' in image and "The data table with the chart" in image

@@ -91,10 +91,11 @@ def test_the_funnel_names_the_indicators_area_unless_it_is_the_partnerships_own(
         "%",
         finding="",
         caption="",
-        own_label="Awayshire",
     )
-    assert [m.flagged for m in chart.marks] == [True, False]
-    assert (chart.flagged_name, chart.usual_name) == ("Awayshire", "Other areas")
+    assert [(m.label, m.flagged) for m in chart.marks] == [
+        ("Awayshire", True),
+        ("Homeshire", False),
+    ]
 
 
 def test_a_one_figure_series_is_too_short_to_judge_not_common_cause(world, figures):

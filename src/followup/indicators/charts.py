@@ -101,15 +101,13 @@ def _figure(value: float | None) -> str:
 
 def key_in_words(*, run: bool, limits: bool, target: bool, split: bool) -> str:
     """The chart's key in words, for its caption and its text alternative."""
-    centre = "the median" if run else "the centre line"
-    parts = [f"The blue line joins the figures; the dashed line is {centre}"]
+    parts = ["Blue line: the figures", f"dashed: the {'median' if run else 'centre line'}"]
     if limits:
-        parts.append("the dotted lines are the control limits")
-        parts.append("red diamonds mark figures outside them, signals of change")
+        parts.append("dotted: the control limits; red diamonds: figures outside them")
     if target:
-        parts.append("the green long-dashed line is the target")
+        parts.append("green long dashes: the target")
     if split:
-        parts.append("the solid upright line splits the chart at the inspection's publication")
+        parts.append("upright line: the split at the inspection's publication")
     return "; ".join(parts) + "."
 
 
@@ -147,8 +145,7 @@ def indicator_chart(
         lines.append(Line("Target", "target", ((-0.5, target), (len(rows) - 0.5, target))))
     shown = tuple(item for item in lines if item is not None)
     limits = any(item.style == "limit" for item in shown)
-    span = f"Figures from {rows[0]['period']} to {rows[-1]['period']}. " if rows else ""
-    caption = span + key_in_words(
+    caption = key_in_words(
         run=run, limits=limits, target=indicator.target is not None, split=split is not None
     )
     if explain and analysis.explanation:

@@ -97,12 +97,11 @@ def funnel_chart(
     *,
     finding: str,
     caption: str,
-    own_label: str = "This partnership",
     key: str = "funnel",
 ) -> Chart:
     """The funnel plot for the one renderer: every area a mark against the number it counts (log
-    scale), the indicator's own area flagged and named ``own_label``, the centre and the 95% and
-    99.8% limits as lines."""
+    scale), the indicator's own area flagged, and all areas together and the 95% and 99.8% limits
+    as lines."""
     curve = result.curve
     xs = [c["n"] for c in curve]
 
@@ -122,7 +121,7 @@ def funnel_chart(
             for a in result.areas
         ),
         lines=(
-            Line("Centre", "centre", ((xs[0], result.centre), (xs[-1], result.centre))),
+            Line("All areas", "overall", ((xs[0], result.centre), (xs[-1], result.centre))),
             line("95% limits", "inner", "upper95"),
             line("95% limits", "inner", "lower95"),
             line("99.8% limits", "limit", "upper998"),
@@ -132,8 +131,6 @@ def funnel_chart(
         else (),
         joined=False,
         log_x=True,
-        flagged_name=own_label,
-        usual_name="Other areas",
         header=("Area", unit or "Figure", "Number counted"),
         rows=tuple((a.name, f"{a.value:,.2f}", f"{a.denominator:,.0f}") for a in ordered),
     )

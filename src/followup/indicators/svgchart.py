@@ -10,8 +10,9 @@ CairoSVG in the Word file (``png``).
 The SVG is an image to assistive technology (``role="img"``), named by its ``<title>`` and
 described by its ``<desc>`` (the finding and the key in words) through ``aria-labelledby``.
 Flagged marks are red diamonds and the others blue circles, so a flag never rests on colour
-alone; lines differ by dash as well as colour. Every chart is shown with its caption, finding and
-data table (``templates/includes/chart.html``). Drawing is plain string work with few elements
+alone; lines differ by dash as well as colour. The key is in words, in the caption under the chart
+and in the description, and every chart is shown with its caption, finding and data table
+(``templates/includes/chart.html``). Drawing is plain string work with few elements
 and few labels: WeasyPrint lays out every SVG text with its full text engine, so each label costs
 time in the PDF.
 """
@@ -31,12 +32,13 @@ TEXT, SECONDARY, BLUE, RED, GREEN, GRID = (
     "#00703c",
     "#e0e2e3",
 )
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 70, 40, 16, 74
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 70, 40, 16, 46
 
 # How each kind of line is drawn: colour, width and dash (an empty dash is a solid line).
 LINE_STYLES = {
     "centre": (TEXT, 1.5, "6 3"),
+    "overall": (TEXT, 1.5, ""),
     "limit": (SECONDARY, 1.5, "2 3"),
     "inner": (SECONDARY, 1, "6 3"),
     "target": (GREEN, 2, "10 4"),
@@ -77,8 +79,6 @@ class Chart:
     joined: bool = True  # the marks are a series over time, joined in order
     log_x: bool = False
     x_ticks: tuple[tuple[float, str], ...] = ()  # (x, label); worked out when empty
-    flagged_name: str = "Signal"
-    usual_name: str = "Usual variation"
     split_at: float | None = None  # a vertical rule between two phases
     header: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
@@ -132,7 +132,7 @@ def draw(chart: Chart) -> str:
         y for line in chart.lines for _, y in line.points if y is not None
     ]
     ticks = _nice_ticks(min(ys), max(ys)) if ys else [0.0, 1.0]
-    ticks = ticks[:: max(1, math.ceil(len(ticks) / 6))]
+    ticks = ticks[:: max(1, math.ceil(len(ticks) / 5))]
     low, high = min([ticks[0], *ys]), max([ticks[-1], *ys])
     span = (high - low) or 1.0
     if chart.log_x:
@@ -216,41 +216,7 @@ def draw(chart: Chart) -> str:
         parts.append(f'<path d="{usual}" fill="{BLUE}"/>')
     if flagged:
         parts.append(f'<path d="{flagged}" fill="{RED}" stroke="{TEXT}" stroke-width="0.75"/>')
-    parts.append(_legend(chart))
     parts.append("</svg>")
-    return "".join(parts)
-
-
-def _legend(chart: Chart) -> str:
-    """A one-row key below the plot: the shapes of the marks, then each kind of line."""
-    y = HEIGHT - 14
-    entries = [(_mark(0, 0, False), BLUE, chart.usual_name)]
-    if any(m.flagged for m in chart.marks):
-        entries.append((_mark(0, 0, True), RED, chart.flagged_name))
-    seen = []
-    for line in chart.lines:
-        if line.name not in seen:
-            seen.append(line.name)
-    parts = ['<g font-size="11">']
-    x = float(LEFT)
-    for path, colour, name in entries:
-        parts.append(
-            f'<path transform="translate({x + 4:.0f} {y - 4})" d="{path}" fill="{colour}"/>'
-        )
-        parts.append(f'<text x="{x + 14:.0f}" y="{y}" fill="{TEXT}">{escape(name)}</text>')
-        x += 22 + 6 * len(name)
-    for line in chart.lines:
-        if line.name not in seen:
-            continue
-        seen.remove(line.name)
-        colour, width, dash = LINE_STYLES[line.style]
-        dashes = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(
-            f'<path d="M{x:.0f},{y - 4}h20" stroke="{colour}" stroke-width="{width}"{dashes}/>'
-        )
-        parts.append(f'<text x="{x + 24:.0f}" y="{y}" fill="{TEXT}">{escape(line.name)}</text>')
-        x += 32 + 6 * len(line.name)
-    parts.append("</g>")
     return "".join(parts)
 
 

@@ -112,7 +112,6 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     funnel = None
     if compared is not None and compared.funnel is not None:
-        own = compared.own_label[:1].upper() + compared.own_label[1:]
         funnel = funnel_chart(
             f"{indicator.name}, {compared.period}: every area",
             compared.funnel,
@@ -122,11 +121,10 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             caption=(
                 f"Funnel plot, {compared.period}: each area's figure against the number it "
                 f"counts (log scale), {compared.own_label} marked as a red diamond and the "
-                f"others as blue circles; the centre line is all areas together "
+                f"others as blue circles; the solid line is all areas together "
                 f"({compared.funnel.centre:,.2f}), the dashed lines 95% limits and the dotted "
                 "lines 99.8% limits for an area of that size."
             ),
-            own_label=own,
             key=f"funnel-{indicator.pk}",
         )
     return render(
