@@ -1,11 +1,11 @@
 """Every chart in Followup, described once and drawn by one renderer to accessible SVG.
 
 A ``Chart`` says what a chart shows: its marks (a figure per period, or per area), the lines
-drawn with them (centre line, limits, target), which marks are flagged and what that means, the
-axis labels, title, caption, one-line finding and the rows of its data table. ``draw`` turns it
-into one SVG document, and that same document is what every format shows: inline in the indicator
-pages and the report's HTML, laid out by WeasyPrint in the PDF, and as a PNG made from it by
-CairoSVG in the Word file (``png``).
+drawn with them (centre line, limits, target), which marks are flagged, the axis labels, title,
+caption (with the key in words), one-line finding and the rows of its data table. ``draw`` turns
+it into one SVG document, and that same document is what every format shows: inline in the
+indicator pages, as an image with the description as its alternative text in the report's HTML
+and PDF (WeasyPrint), and in the Word file, beside a PNG of it made by CairoSVG (``png``).
 
 The SVG is an image to assistive technology (``role="img"``), named by its ``<title>`` and
 described by its ``<desc>`` (the finding and the key in words) through ``aria-labelledby``.
