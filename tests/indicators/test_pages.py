@@ -51,7 +51,7 @@ def test_the_dashboard_filters_by_recommendation_and_wellbeing_indicator(demo):
 def test_an_indicator_page_shows_the_chart_finding_benchmark_and_figures(demo):
     chn9 = indicator("balance-of-care")
     html = demo.get(reverse("indicators:detail", args=["south-ayrshire", chn9.pk])).content.decode()
-    assert '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="300"' in html
+    assert '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="260"' in html
     assert f'role="img" aria-labelledby="chart-{chn9.pk}-title chart-{chn9.pk}-desc"' in html
     assert "No signal: the variation is what this process usually shows." in html
     assert "An I chart (individuals and moving ranges)" in html
