@@ -89,8 +89,9 @@ BENCH_VENV := .venv-bench
 bench: install
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(BENCH_VENV)/bin/python -m pip install --quiet -e . controlchartspy==0.1.3 pyqicharts==2.0.0
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e . controlchartspy==0.1.3 pyqicharts==2.0.0 vl-convert-python==1.9.0.post1
 	$(BENCH_VENV)/bin/python bench/spc.py
+	$(BENCH_VENV)/bin/python bench/charts.py
 	$(BIN)/python bench/indicators.py --database sqlite
 	$(BIN)/python bench/indicators.py --database postgresql
 	$(BIN)/python bench/reports.py

@@ -51,7 +51,8 @@ def test_the_dashboard_filters_by_recommendation_and_wellbeing_indicator(demo):
 def test_an_indicator_page_shows_the_chart_finding_benchmark_and_figures(demo):
     chn9 = indicator("balance-of-care")
     html = demo.get(reverse("indicators:detail", args=["south-ayrshire", chn9.pk])).content.decode()
-    assert 'src="data:image/svg+xml;base64,' in html
+    assert '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="260"' in html
+    assert f'role="img" aria-labelledby="chart-{chn9.pk}-title chart-{chn9.pk}-desc"' in html
     assert "No signal: the variation is what this process usually shows." in html
     assert "An I chart (individuals and moving ranges)" in html
     # Shetland's CHN9 and Scotland's are withheld: a residential count from the same source is.
@@ -184,3 +185,41 @@ def test_funnel_limits_follow_the_binomial_formula():
     expected = 100 * (theta + Z998 * np.sqrt(theta * (1 - theta) / point["n"]))
     assert abs(point["upper998"] - expected) < 1e-9
     assert [a.position for a in result.areas] == ["within", "within", "within"]
+
+
+def test_the_indicator_page_and_the_report_draw_a_measure_with_the_same_renderer(demo):
+    import base64
+    import datetime
+    import re
+
+    from followup.indicators import queries
+    from followup.indicators.charts import indicator_chart
+    from followup.indicators.svgchart import draw
+    from followup.reports import render
+    from followup.reports.compose import review_report
+    from followup.reviews.models import ProgressReview
+
+    chn9 = indicator("balance-of-care")
+    page = demo.get(reverse("indicators:detail", args=["south-ayrshire", chn9.pk])).content.decode()
+    drawn = draw(indicator_chart(queries.analyse(chn9)))
+    assert drawn in page  # inline, so that screen readers read its title and description
+    review = ProgressReview.objects.get(inspection__partnership__slug="south-ayrshire")
+    review.evidence_cutoff = datetime.date.today()
+    report = review_report(review)
+    charts = [m.chart for s in report.recommendations for m in s.indicators if m.name == chn9.name]
+    charts = [c for c in charts if c is not None]  # charted once, referred to after
+    assert len(charts) == 1
+    html = render.html(report)
+    images = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]*)"', html)
+    assert (base64.b64encode(draw(charts[0]).encode()).decode(), charts[0].description) in [
+        (data, alt.replace("&#x27;", "'")) for data, alt in images
+    ]
+    # One description of the measure's chart: the report's is split at the inspection, and
+    # leaves the kind of chart to its glossary.
+    paged = indicator_chart(queries.analyse(chn9))
+    assert (paged.key, paged.title, paged.header) == (
+        charts[0].key,
+        charts[0].title,
+        charts[0].header,
+    )
+    assert "An I chart" in paged.caption and "An I chart" not in charts[0].caption

@@ -4,12 +4,11 @@ that a series too short to judge is too short, not "no signal"."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import pytest
 from django.urls import reverse
 
-from followup.indicators.funnel import Funnel, FunnelArea, funnel_spec
+from followup.indicators.funnel import Funnel, FunnelArea, funnel_chart
 from followup.indicators.models import DataElement, Indicator
 from followup.indicators.queries import (
     FEWEST_FIGURES,
@@ -85,11 +84,18 @@ def test_the_funnel_names_the_indicators_area_unless_it_is_the_partnerships_own(
     assert funnel_of("this partnership").funnel_finding.startswith(
         "This partnership lies within the funnel"
     )
-    spec = funnel_spec("t", funnel_of("Awayshire").funnel, "S1AWAY", "%", "Awayshire")
-    layers: Any = spec["layer"]
-    layer = layers[-1]
-    assert [p["which"] for p in layer["data"]["values"]] == ["Awayshire", "Other areas"]
-    assert layer["encoding"]["color"]["scale"]["domain"] == ["Awayshire", "Other areas"]
+    chart = funnel_chart(
+        "t",
+        funnel_of("Awayshire").funnel,
+        "S1AWAY",
+        "%",
+        finding="",
+        caption="",
+    )
+    assert [(m.label, m.flagged) for m in chart.marks] == [
+        ("Awayshire", True),
+        ("Homeshire", False),
+    ]
 
 
 def test_a_one_figure_series_is_too_short_to_judge_not_common_cause(world, figures):

@@ -129,3 +129,30 @@ def test_the_demo_review_pdf_is_tagged_and_poppler_reads_it_without_warnings(dem
     for item in recommendations + quotes:
         assert flat(item) in body, item
     assert "Page 2" in body
+
+
+def test_every_chart_in_the_word_file_is_the_reports_svg_with_a_png_and_its_description(
+    demo_review,
+):
+    import zipfile
+
+    from followup.indicators.svgchart import draw
+
+    review, _, _ = demo_review
+    review.evidence_cutoff = datetime.date.today()
+    report = review_report(review)
+    charts = [m.chart for s in report.recommendations for m in s.indicators if m.chart]
+    data = render.docx(report)
+    document = docx.Document(io.BytesIO(data))
+    assert len(document.inline_shapes) == len(charts) == 7
+    package = zipfile.ZipFile(io.BytesIO(data))
+    svgs = sorted(n for n in package.namelist() if n.endswith(".svg"))
+    assert len(svgs) == 7
+    assert {package.read(n).decode() for n in svgs} == {draw(c) for c in charts}
+    assert sum(n.endswith(".png") for n in package.namelist()) == 7  # for readers without SVG
+    assert package.read("word/document.xml").decode().count("svgBlip") == 7
+    assert "image/svg+xml" in package.read("[Content_Types].xml").decode()
+    described = [
+        (s._inline.docPr.get("title"), s._inline.docPr.get("descr")) for s in document.inline_shapes
+    ]
+    assert described == [(c.title, c.description) for c in charts]

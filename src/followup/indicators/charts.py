@@ -1,4 +1,4 @@
-"""Choosing a chart for an indicator, and drawing it: Vega-Lite rendered to SVG on the server.
+"""Choosing a chart for an indicator, and describing it for the one renderer, ``svgchart``.
 
 The chart type follows the data, and is explained in one sentence:
 
@@ -9,16 +9,17 @@ The chart type follows the data, and is explained in one sentence:
   too narrow for the real variation between periods);
 - a rate (denominator, per 1,000 and the like): a U chart, or U′ with large denominators.
 
-An indicator's ``chart`` field overrides the choice.
+An indicator's ``chart`` field overrides the choice. ``indicator_chart`` describes the chart of an
+analysis once, for the indicator page and the reports alike; ``svgchart.draw`` draws it.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import Any
 
 from followup.indicators.models import Indicator
+from followup.indicators.svgchart import Chart, Line, Mark
 from followup.indicators.values import Point
 
 LARGE = 1000
@@ -47,111 +48,6 @@ def choose_chart(indicator: Indicator, points: list[Point]) -> str:
     if proportion:
         return "pp" if large else "p"
     return "up" if large else "u"
-
-
-def _fmt(value: float | None) -> str:
-    return "" if value is None else f"{value:,.4g}"
-
-
-def chart_spec(
-    title: str,
-    rows: list[dict[str, Any]],
-    *,
-    unit: str,
-    target: float | None = None,
-    phase_date: str | None = None,
-) -> dict[str, Any]:
-    """A Vega-Lite spec: values, centre line, limits, signals marked, optional target and phase."""
-    layers: list[dict[str, Any]] = [
-        {
-            "mark": {"type": "line", "color": "#1d3557", "strokeDash": [6, 3]},
-            "encoding": {"y": {"field": "cl", "type": "quantitative"}},
-        },
-        {
-            "mark": {"type": "line", "color": "#6f777b", "strokeDash": [2, 2]},
-            "encoding": {"y": {"field": "ucl", "type": "quantitative"}},
-        },
-        {
-            "mark": {"type": "line", "color": "#6f777b", "strokeDash": [2, 2]},
-            "encoding": {"y": {"field": "lcl", "type": "quantitative"}},
-        },
-        {
-            "mark": {"type": "line", "color": "#1d70b8", "strokeWidth": 2},
-            "encoding": {
-                "y": {
-                    "field": "value",
-                    "type": "quantitative",
-                    "title": unit,
-                    "scale": {"zero": False},
-                }
-            },
-        },
-        {
-            "mark": {"type": "point", "filled": True, "size": 70},
-            "encoding": {
-                "y": {"field": "value", "type": "quantitative"},
-                "shape": {
-                    "field": "marker",
-                    "type": "nominal",
-                    "scale": {
-                        "domain": ["Usual variation", "Signal"],
-                        "range": ["circle", "diamond"],
-                    },
-                    "title": None,
-                },
-                "color": {
-                    "field": "marker",
-                    "type": "nominal",
-                    "scale": {
-                        "domain": ["Usual variation", "Signal"],
-                        "range": ["#1d70b8", "#d4351c"],
-                    },
-                    "title": None,
-                },
-            },
-        },
-    ]
-    if target is not None:
-        layers.append(
-            {
-                "mark": {"type": "rule", "color": "#00703c", "strokeWidth": 2},
-                "encoding": {"y": {"datum": target}},
-            }
-        )
-    if phase_date:
-        layers.append(
-            {
-                "mark": {"type": "rule", "color": "#0b0c0c"},
-                "encoding": {"x": {"datum": phase_date, "type": "temporal"}},
-            }
-        )
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": title,
-        "width": 640,
-        "height": 260,
-        "data": {"values": rows},
-        "encoding": {"x": {"field": "date", "type": "temporal", "title": None}},
-        "layer": layers,
-        "config": {
-            "font": "Arial",
-            "axis": {"labelFontSize": 12, "titleFontSize": 12},
-            "legend": {"orient": "bottom"},
-        },
-    }
-
-
-@functools.lru_cache(maxsize=1)
-def _converter() -> Any:
-    import vl_convert
-
-    return vl_convert
-
-
-def render_svg(spec: dict[str, Any]) -> str:
-    """The chart as an SVG document, drawn on the server (the same chart serves page and PDF)."""
-    svg: str = _converter().vegalite_to_svg(spec)
-    return svg
 
 
 def sparkline(values: list[float | None], width: int = 120, height: int = 28) -> str:
@@ -197,3 +93,82 @@ def chart_rows(analysis: Any) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _figure(value: float | None) -> str:
+    return "" if value is None else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def key_in_words(*, run: bool, limits: bool, target: bool, split: bool) -> str:
+    """The chart's key in words, for its caption and its text alternative."""
+    parts = ["Blue line: the figures", f"dashed: the {'median' if run else 'centre line'}"]
+    if limits:
+        parts.append("dotted: the control limits; red diamonds: figures outside them")
+    if target:
+        parts.append("green long dashes: the target")
+    if split:
+        parts.append("upright line: the split at the inspection's publication")
+    return "; ".join(parts) + "."
+
+
+def indicator_chart(
+    analysis: Any, rows: list[dict[str, Any]] | None = None, *, explain: bool = True
+) -> Chart:
+    """The chart of an analysis over time, as the indicator page and the reports show it.
+
+    ``rows`` are ``chart_rows(analysis)`` when the caller has them already.
+    """
+    indicator = analysis.indicator
+    rows = chart_rows(analysis) if rows is None else rows
+    run = analysis.chart_type == "run"
+    split = analysis.split_after or None
+    marks = tuple(
+        Mark(x=i, y=float(r["value"]), label=r["period"], flagged=r["marker"] == "Signal")
+        for i, r in enumerate(rows)
+    )
+
+    def line(name: str, style: str, field: str) -> Line | None:
+        points: list[tuple[float, float | None]] = []
+        for i, r in enumerate(rows):
+            if split is not None and i == split:
+                points.append((i - 0.5, None))  # each phase has its own line
+            points.append((i, r[field]))
+        return Line(name, style, tuple(points)) if any(r[field] is not None for r in rows) else None
+
+    lines = [
+        line("Median" if run else "Centre line", "centre", "cl"),
+        line("Control limits", "limit", "ucl"),
+        line("Control limits", "limit", "lcl"),
+    ]
+    if indicator.target is not None and rows:
+        target = float(indicator.target)
+        lines.append(Line("Target", "target", ((-0.5, target), (len(rows) - 0.5, target))))
+    shown = tuple(item for item in lines if item is not None)
+    limits = any(item.style == "limit" for item in shown)
+    caption = key_in_words(
+        run=run, limits=limits, target=indicator.target is not None, split=split is not None
+    )
+    if explain and analysis.explanation:
+        caption += " " + analysis.explanation
+    return Chart(
+        key=f"chart-{indicator.pk}",
+        title=f"{indicator.name}, {indicator.area.name}",
+        caption=caption,
+        finding=analysis.finding,
+        x_label="",
+        y_label=indicator.unit,
+        marks=marks,
+        lines=shown,
+        split_at=None if split is None else split - 0.5,
+        header=("Period", indicator.unit or "Figure", "Centre line", "Limits", "Signal"),
+        rows=tuple(
+            (
+                r["period"],
+                _figure(r["value"]),
+                _figure(r["cl"]),
+                f"{_figure(r['lcl'])} to {_figure(r['ucl'])}" if r["lcl"] is not None else "",
+                "Signal" if r["marker"] == "Signal" else "",
+            )
+            for r in rows
+        ),
+    )

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from followup.indicators.svgchart import Chart, Line, Mark
+
 Z95, Z998 = 1.96, 3.09
 
 
@@ -87,78 +89,48 @@ def funnel(
     return Funnel(centre=theta * factor, areas=areas, curve=curve)
 
 
-def funnel_spec(
-    title: str, result: Funnel, own_code: str, unit: str, own_label: str = "This partnership"
-) -> dict[str, object]:
-    """Vega-Lite: the limits as lines, the centre, and every area as a point (the indicator's
-    own marked, and named ``own_label`` in the legend)."""
-    points = [
-        {
-            "n": a.denominator,
-            "value": a.value,
-            "area": a.name,
-            "which": own_label if a.code == own_code else "Other areas",
-        }
-        for a in result.areas
-    ]
-    line = lambda field, dash: {  # noqa: E731
-        "data": {"values": result.curve},
-        "mark": {"type": "line", "color": "#6f777b", "strokeDash": dash},
-        "encoding": {
-            "x": {
-                "field": "n",
-                "type": "quantitative",
-                "scale": {"type": "log"},
-                "title": "Number counted (log scale)",
-            },
-            "y": {"field": field, "type": "quantitative"},
-        },
-    }
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": title,
-        "width": 640,
-        "height": 300,
-        "layer": [
-            line("upper998", [2, 2]),
-            line("lower998", [2, 2]),
-            line("upper95", [6, 3]),
-            line("lower95", [6, 3]),
-            {
-                "mark": {"type": "rule", "color": "#1d3557"},
-                "encoding": {"y": {"datum": result.centre}},
-            },
-            {
-                "data": {"values": points},
-                "mark": {"type": "point", "filled": True, "size": 60},
-                "encoding": {
-                    "x": {"field": "n", "type": "quantitative", "scale": {"type": "log"}},
-                    "y": {
-                        "field": "value",
-                        "type": "quantitative",
-                        "title": unit,
-                        "scale": {"zero": False},
-                    },
-                    "color": {
-                        "field": "which",
-                        "type": "nominal",
-                        "scale": {
-                            "domain": [own_label, "Other areas"],
-                            "range": ["#d4351c", "#1d70b8"],
-                        },
-                        "title": None,
-                    },
-                    "shape": {
-                        "field": "which",
-                        "type": "nominal",
-                        "scale": {
-                            "domain": [own_label, "Other areas"],
-                            "range": ["diamond", "circle"],
-                        },
-                        "title": None,
-                    },
-                },
-            },
-        ],
-        "config": {"font": "Arial", "legend": {"orient": "bottom"}},
-    }
+def funnel_chart(
+    title: str,
+    result: Funnel,
+    own_code: str,
+    unit: str,
+    *,
+    finding: str,
+    caption: str,
+    key: str = "funnel",
+) -> Chart:
+    """The funnel plot for the one renderer: every area a mark against the number it counts (log
+    scale), the indicator's own area flagged, and all areas together and the 95% and 99.8% limits
+    as lines."""
+    curve = result.curve
+    xs = [c["n"] for c in curve]
+
+    def line(name: str, style: str, field: str) -> Line:
+        return Line(name, style, tuple((x, c[field]) for x, c in zip(xs, curve, strict=True)))
+
+    ordered = sorted(result.areas, key=lambda a: -a.value)
+    return Chart(
+        key=key,
+        title=title,
+        caption=caption,
+        finding=finding,
+        x_label="Number counted (log scale)",
+        y_label=unit,
+        marks=tuple(
+            Mark(x=a.denominator, y=a.value, label=a.name, flagged=a.code == own_code)
+            for a in result.areas
+        ),
+        lines=(
+            Line("All areas", "overall", ((xs[0], result.centre), (xs[-1], result.centre))),
+            line("95% limits", "inner", "upper95"),
+            line("95% limits", "inner", "lower95"),
+            line("99.8% limits", "limit", "upper998"),
+            line("99.8% limits", "limit", "lower998"),
+        )
+        if curve
+        else (),
+        joined=False,
+        log_x=True,
+        header=("Area", unit or "Figure", "Number counted"),
+        rows=tuple((a.name, f"{a.value:,.2f}", f"{a.denominator:,.0f}") for a in ordered),
+    )

@@ -1,17 +1,92 @@
-"""A control chart drawn straight to SVG, for reports: small, fast and the same in page and PDF.
+"""Every chart in Followup, described once and drawn by one renderer to accessible SVG.
 
-It draws what the indicator page's chart draws (values joined by a line, the centre line, the
-control limits, an optional target) with signals marked by a square as well as by colour, so the
-chart does not rely on colour alone. Every chart in a report also has its finding and data table.
+A ``Chart`` says what a chart shows: its marks (a figure per period, or per area), the lines
+drawn with them (centre line, limits, target), which marks are flagged, the axis labels, title,
+caption (with the key in words), one-line finding and the rows of its data table. ``draw`` turns
+it into one SVG document, and that same document is what every format shows: inline in the
+indicator pages, as an image with the description as its alternative text in the report's HTML
+and PDF (WeasyPrint), and in the Word file, beside a PNG of it made by CairoSVG (``png``).
+
+The SVG is an image to assistive technology (``role="img"``), named by its ``<title>`` and
+described by its ``<desc>`` (the finding and the key in words) through ``aria-labelledby``.
+Flagged marks are red diamonds and the others blue circles, so a flag never rests on colour
+alone; lines differ by dash as well as colour. The key is in words, in the caption under the chart
+and in the description, and every chart is shown with its caption, finding and data table
+(``templates/includes/chart.html``). Drawing is plain string work with few elements
+and few labels: WeasyPrint lays out every SVG text with its full text engine, so each label costs
+time in the PDF.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from html import escape
-from typing import Any
 
-INK, GREY, SIGNAL, TARGET, GRID = "#1d3557", "#6f777b", "#d4351c", "#00703c", "#e6e6e6"
+# GOV.UK colours: text and secondary text, blue, red, green, and a light grid (decorative).
+TEXT, SECONDARY, BLUE, RED, GREEN, GRID = (
+    "#0b0c0c",
+    "#505a5f",
+    "#1d70b8",
+    "#d4351c",
+    "#00703c",
+    "#e0e2e3",
+)
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 70, 40, 16, 46
+
+# How each kind of line is drawn: colour, width and dash (an empty dash is a solid line).
+LINE_STYLES = {
+    "centre": (TEXT, 1.5, "6 3"),
+    "overall": (TEXT, 1.5, ""),
+    "limit": (SECONDARY, 1.5, "2 3"),
+    "inner": (SECONDARY, 1, "6 3"),
+    "target": (GREEN, 2, "10 4"),
+}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One figure: where it is (x in data units; a period's position on a chart over time)."""
+
+    x: float
+    y: float
+    label: str
+    flagged: bool = False
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line drawn with the marks; ``None`` for y leaves a gap (between phases, say)."""
+
+    name: str
+    style: str  # a key of LINE_STYLES
+    points: tuple[tuple[float, float | None], ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What a chart shows, whichever format draws it."""
+
+    key: str  # unique on a page: the ids of the title and description start with it
+    title: str
+    caption: str  # the key in words, and what kind of chart it is
+    finding: str  # the one-line finding
+    x_label: str
+    y_label: str
+    marks: tuple[Mark, ...]
+    lines: tuple[Line, ...] = ()
+    joined: bool = True  # the marks are a series over time, joined in order
+    log_x: bool = False
+    x_ticks: tuple[tuple[float, str], ...] = ()  # (x, label); worked out when empty
+    split_at: float | None = None  # a vertical rule between two phases
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def description(self) -> str:
+        """The text alternative: the finding, the key in words, and where the figures are."""
+        return f"{self.finding} {self.caption} The data table with the chart gives every figure."
 
 
 def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -33,114 +108,159 @@ def _label(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
 
 
-def _finite(value: Any) -> float | None:
-    if value is None:
-        return None
-    number = float(value)
-    return None if math.isnan(number) or math.isinf(number) else number
+def _log_ticks(low: float, high: float) -> list[tuple[float, str]]:
+    ticks = []
+    for power in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
+        for m in (1, 2, 5):
+            value = m * 10.0**power
+            if low <= value <= high:
+                ticks.append((value, _label(value)))
+    return ticks if len(ticks) <= 7 else [t for t in ticks if t[1].lstrip("-")[0] == "1"]
 
 
-def _value_range(
-    rows: list[dict[str, Any]], target: float | None
-) -> tuple[float, float, list[float]]:
-    """The lowest and highest value the chart shows (the values, centre lines, limits and
-    target, widened to the round ticks), and the ticks."""
-    every = [
-        v
-        for r in rows
-        for v in (
-            _finite(r["value"]),
-            _finite(r.get("cl")),
-            _finite(r.get("ucl")),
-            _finite(r.get("lcl")),
-        )
-        if v is not None
-    ] + ([target] if target is not None else [])
-    low, high = (min(every), max(every)) if every else (0.0, 1.0)
-    ticks = _nice_ticks(low, high)
-    return min(ticks[0], low), max(ticks[-1], high), ticks
+def _mark(x: float, y: float, flagged: bool) -> str:
+    if flagged:
+        return f"M{x:.1f},{y - 6:.1f}l6,6l-6,6l-6,-6z"
+    return f"M{x - 3.5:.1f},{y:.1f}a3.5,3.5 0 1,0 7,0a3.5,3.5 0 1,0 -7,0"
 
 
-def control_chart_svg(
-    title: str,
-    rows: list[dict[str, Any]],
-    *,
-    unit: str = "",
-    target: float | None = None,
-    width: int = 640,
-    height: int = 260,
-) -> str:
-    """The chart of ``rows`` (as ``indicators.charts.chart_rows`` gives them) as an SVG document."""
-    left, right, top, bottom = 64, 16, 30, 46
-    plot_w, plot_h = width - left - right, height - top - bottom
-    values = [_finite(r["value"]) for r in rows]
-    low, high, ticks = _value_range(rows, target)
-    span = (high - low) or 1.0
+@dataclass(frozen=True)
+class _Frame:
+    """Where values fall on the drawing: the value axis from ``low`` to ``high`` (with its
+    ticks), the x axis from ``x_low`` to ``x_high`` (log10 of them on a log scale), padded by
+    ``x_pad`` on each side."""
 
-    def x(i: int) -> float:
-        return left + (plot_w * (i + 0.5) / max(len(rows), 1))
+    ticks: list[float]
+    low: float
+    high: float
+    x_low: float
+    x_high: float
+    x_pad: float
+    log_x: bool
 
-    def y(v: float) -> float:
-        return top + plot_h * (1 - (v - low) / span)
+    def px(self, value: float) -> float:
+        value = math.log10(value) if self.log_x else value
+        span = (self.x_high - self.x_low + 2 * self.x_pad) or 1.0
+        return LEFT + (WIDTH - LEFT - RIGHT) * (value - self.x_low + self.x_pad) / span
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" font-family="sans-serif" font-size="11">',
-        f"<title>{escape(title)}</title>",
+    def py(self, value: float) -> float:
+        span = (self.high - self.low) or 1.0
+        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (value - self.low) / span)
+
+
+def _frame(chart: Chart, xs: list[float]) -> _Frame:
+    ys = [m.y for m in chart.marks] + [
+        y for line in chart.lines for _, y in line.points if y is not None
     ]
-    # Few elements and few labels: a PDF lays out every SVG text with the full text engine.
+    ticks = _nice_ticks(min(ys), max(ys)) if ys else [0.0, 1.0]
     ticks = ticks[:: max(1, math.ceil(len(ticks) / 5))]
-    grid = " ".join(f"M{left},{y(t):.1f}H{width - right}" for t in ticks)
-    parts.append(f'<path d="{grid}" stroke="{GRID}" fill="none"/>')
-    parts.append(f'<g fill="{GREY}" text-anchor="end">')
-    parts += [f'<text x="{left - 6}" y="{y(t) + 4:.1f}">{_label(t)}</text>' for t in ticks]
-    parts.append(f'</g><g fill="{GREY}" text-anchor="middle">')
-    step = max(1, math.ceil(len(rows) / 6))
-    shown = [i for i in range(len(rows)) if i % step == 0]
-    parts += [
-        f'<text x="{x(i):.1f}" y="{height - bottom + 16}">{escape(str(rows[i]["period"]))}</text>'
-        for i in shown
+    low, high = min([ticks[0], *ys]), max([ticks[-1], *ys])
+    if chart.log_x:
+        return _Frame(ticks, low, high, math.log10(min(xs)), math.log10(max(xs)), 0.0, True)
+    x_low, x_high = (min(xs), max(xs)) if xs else (0.0, 1.0)
+    return _Frame(ticks, low, high, x_low, x_high, 0.5, False)
+
+
+def draw(chart: Chart) -> str:
+    """The chart as one SVG document, the same for every format."""
+    xs = [m.x for m in chart.marks] + [x for line in chart.lines for x, _ in line.points]
+    frame = _frame(chart, xs)
+    key = escape(chart.key)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{key}-title {key}-desc" '
+        f'class="followup-chart" font-family="Arial, sans-serif" font-size="12">',
+        f'<title id="{key}-title">{escape(chart.title)}</title>',
+        f'<desc id="{key}-desc">{escape(chart.description)}</desc>',
     ]
-    parts.append("</g>")
-    for key, dash in (("cl", "6 3"), ("ucl", "2 3"), ("lcl", "2 3")):
-        points = [(x(i), _finite(r.get(key))) for i, r in enumerate(rows)]
-        path = " ".join(f"{px:.1f},{y(py):.1f}" for px, py in points if py is not None)
-        if path:
-            colour = INK if key == "cl" else GREY
-            parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-dasharray="{dash}"/>'
-            )
-    if target is not None:
-        parts.append(
-            f'<path d="M{left},{y(target):.1f}H{width - right}" stroke="{TARGET}" stroke-dasharray="8 4"/>'
-        )
-    line = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values) if v is not None)
-    if line:
-        parts.append(f'<polyline points="{line}" fill="none" stroke="{INK}" stroke-width="2"/>')
-    dots, squares = [], []
-    for i, (row, value) in enumerate(zip(rows, values, strict=True)):
-        if value is None:
-            continue
-        if row.get("marker") == "Signal":
-            squares.append(f"M{x(i) - 5:.1f},{y(value) - 5:.1f}h10v10h-10z")
-        else:
-            dots.append(f"M{x(i) - 3.5:.1f},{y(value):.1f}a3.5,3.5 0 1,0 7,0a3.5,3.5 0 1,0 -7,0")
-    if dots:
-        parts.append(f'<path d="{"".join(dots)}" fill="{INK}"/>')
-    if squares:
-        parts.append(f'<path d="{"".join(squares)}" fill="{SIGNAL}"/>')
+    parts += _axes(chart, frame, xs)
+    parts += _lines(chart, frame)
+    parts += _marks(chart, frame)
     parts.append("</svg>")
     return "".join(parts)
 
 
-LEGEND = (
-    "Dots are the values; red squares mark signals of change; the dashed line is the centre line, "
-    "the dotted lines the control limits{target}."
-)
-
-
-def legend(target: float | None) -> str:
-    """The chart's key in words, for the caption beside it."""
-    return LEGEND.format(
-        target=", and the green dashed line the target" if target is not None else ""
+def _axes(chart: Chart, frame: _Frame, xs: list[float]) -> list[str]:
+    """The grid, the tick labels, the axis labels, the axes and the line at the inspection."""
+    px, py = frame.px, frame.py
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    grid = " ".join(f"M{LEFT},{py(t):.1f}H{WIDTH - RIGHT}" for t in frame.ticks)
+    parts = [f'<path d="{grid}" stroke="{GRID}" fill="none"/>']
+    parts.append(f'<g fill="{SECONDARY}" text-anchor="end">')
+    parts += [f'<text x="{LEFT - 6}" y="{py(t) + 4:.1f}">{_label(t)}</text>' for t in frame.ticks]
+    parts.append(f'</g><g fill="{SECONDARY}" text-anchor="middle">')
+    x_ticks = list(chart.x_ticks)
+    if not x_ticks and chart.log_x and xs:
+        x_ticks = _log_ticks(min(xs), max(xs))
+    elif not x_ticks:
+        step = max(1, math.ceil(len(chart.marks) / 6))
+        x_ticks = [(m.x, m.label) for i, m in enumerate(chart.marks) if i % step == 0]
+    base = HEIGHT - BOTTOM
+    parts += [
+        f'<text x="{px(x):.1f}" y="{base + 16}">{escape(label)}</text>' for x, label in x_ticks
+    ]
+    if chart.x_label:
+        parts.append(
+            f'<text x="{LEFT + plot_w / 2:.1f}" y="{base + 32}">{escape(chart.x_label)}</text>'
+        )
+    if chart.y_label:
+        parts.append(
+            f'<text transform="translate(14 {TOP + plot_h / 2:.1f}) rotate(-90)">'
+            f"{escape(chart.y_label)}</text>"
+        )
+    parts.append("</g>")
+    parts.append(
+        f'<path d="M{LEFT},{TOP}V{base}H{WIDTH - RIGHT}" stroke="{SECONDARY}" fill="none"/>'
     )
+    if chart.split_at is not None:
+        x = px(chart.split_at)
+        parts.append(f'<path d="M{x:.1f},{TOP}V{base}" stroke="{TEXT}" stroke-width="1.5"/>')
+    return parts
+
+
+def _lines(chart: Chart, frame: _Frame) -> list[str]:
+    """Each line in its style, broken where a point is missing."""
+    parts = []
+    for line in chart.lines:
+        colour, width, dash = LINE_STYLES[line.style]
+        runs: list[list[str]] = []
+        run: list[str] = []
+        for x, y in line.points:
+            if y is None:
+                runs.append(run)
+                run = []
+            else:
+                run.append(f"{frame.px(x):.1f},{frame.py(y):.1f}")
+        runs.append(run)
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        for run in runs:
+            if len(run) > 1:
+                parts.append(
+                    f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" '
+                    f'stroke-width="{width}"{dashes}/>'
+                )
+    return parts
+
+
+def _marks(chart: Chart, frame: _Frame) -> list[str]:
+    """The points: blue circles, and flagged ones as red diamonds (shape as well as colour)."""
+    px, py = frame.px, frame.py
+    parts = []
+    if chart.joined and len(chart.marks) > 1:
+        joined = " ".join(f"{px(m.x):.1f},{py(m.y):.1f}" for m in chart.marks)
+        parts.append(f'<polyline points="{joined}" fill="none" stroke="{BLUE}" stroke-width="2"/>')
+    usual = "".join(_mark(px(m.x), py(m.y), False) for m in chart.marks if not m.flagged)
+    flagged = "".join(_mark(px(m.x), py(m.y), True) for m in chart.marks if m.flagged)
+    if usual:
+        parts.append(f'<path d="{usual}" fill="{BLUE}"/>')
+    if flagged:
+        parts.append(f'<path d="{flagged}" fill="{RED}" stroke="{TEXT}" stroke-width="0.75"/>')
+    return parts
+
+
+def png(svg: str, *, scale: float = 2) -> bytes:
+    """The SVG as a PNG (for the Word file), drawn by CairoSVG at ``scale`` times its size."""
+    import cairosvg
+
+    data: bytes = cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale)
+    return data

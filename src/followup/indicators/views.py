@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import base64
 import math
 from functools import partial
 from typing import Any
@@ -16,10 +15,10 @@ from django.views.decorators.http import require_POST
 
 from followup.frameworks.models import QualityIndicator
 from followup.indicators import actions, queries
-from followup.indicators.charts import chart_rows, chart_spec, render_svg
+from followup.indicators.charts import chart_rows, indicator_chart
 from followup.indicators.disclosed import Shown, for_audience, withheld_figures
 from followup.indicators.forms import IndicatorForm, UploadForm
-from followup.indicators.funnel import funnel_spec
+from followup.indicators.funnel import funnel_chart
 from followup.indicators.models import WELLBEING, Indicator
 from followup.inspections.queries import inspections_of
 from followup.lib import disclosure
@@ -102,13 +101,7 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         withheld=withheld,
     )
     rows = [] if analysis.withheld else chart_rows(analysis)
-    svg = ""
-    if rows:
-        phase = rows[analysis.split_after]["date"] if analysis.split_after else None
-        spec = chart_spec(
-            indicator.name, rows, unit=indicator.unit, target=indicator.target, phase_date=phase
-        )
-        svg = base64.b64encode(render_svg(spec).encode()).decode()
+    chart = indicator_chart(analysis, rows) if rows else None
     compared = (
         None
         if analysis.withheld
@@ -117,16 +110,23 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             withheld=None if withheld is None else partial(withheld.point_of, indicator),
         )
     )
-    funnel_svg = ""
+    funnel = None
     if compared is not None and compared.funnel is not None:
-        spec = funnel_spec(
-            f"{indicator.name}, {compared.period}",
+        funnel = funnel_chart(
+            f"{indicator.name}, {compared.period}: every area",
             compared.funnel,
             indicator.area.code,
             indicator.unit,
-            compared.own_label[:1].upper() + compared.own_label[1:],
+            finding=compared.funnel_finding,
+            caption=(
+                f"Funnel plot, {compared.period}: each area's figure against the number it "
+                f"counts (log scale), {compared.own_label} marked as a red diamond and the "
+                f"others as blue circles; the solid line is all areas together "
+                f"({compared.funnel.centre:,.2f}), the dashed lines 95% limits and the dotted "
+                "lines 99.8% limits for an area of that size."
+            ),
+            key=f"funnel-{indicator.pk}",
         )
-        funnel_svg = base64.b64encode(render_svg(spec).encode()).decode()
     return render(
         request,
         "indicators/detail.html",
@@ -136,9 +136,9 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "indicator": indicator,
             "analysis": analysis,
             "rows": rows,
-            "svg": svg,
+            "chart": chart,
             "benchmark": compared,
-            "funnel_svg": funnel_svg,
+            "funnel": funnel,
             "inspection": inspection,
             "split": split,
             "disclosure_meaning": disclosure.meaning(),

@@ -17,11 +17,11 @@ from followup.evidence.disclosed import Evidence, evidence_for
 from followup.evidence.forms import RESPONDENT_GROUPS
 from followup.evidence.models import Quote, Source
 from followup.evidence.queries import themes_for
-from followup.indicators.charts import chart_rows
+from followup.indicators.charts import indicator_chart
 from followup.indicators.disclosed import Withheld, withheld_figures
 from followup.indicators.models import Indicator
 from followup.indicators.queries import Analysis, analyse, releases_behind
-from followup.indicators.svgchart import control_chart_svg, legend
+from followup.indicators.svgchart import Chart
 from followup.indicators.values import series
 from followup.inspections.models import Inspection, Recommendation
 from followup.lib import disclosure
@@ -81,18 +81,11 @@ class IndicatorSection:
     unit: str
     finding: str
     table: Table
-    chart: dict[str, Any] | None  # control_chart_svg's arguments (None when withheld or no data)
+    chart: Chart | None  # None when withheld, without data, or left out
     withheld: bool
     shown_under: int | None = (
         None  # set when the chart and figures are under an earlier recommendation
     )
-
-    def svg(self) -> str:
-        return control_chart_svg(**self.chart) if self.chart else ""
-
-    @property
-    def legend(self) -> str:
-        return legend(self.chart["target"]) if self.chart else ""
 
 
 @dataclass
@@ -223,12 +216,7 @@ def indicator_section(
             "finding is given for this measure."
         )
     elif with_chart and analysis.chart is not None:
-        chart = {
-            "title": f"{indicator.name}, {indicator.area.name}",
-            "rows": chart_rows(analysis),
-            "unit": indicator.unit,
-            "target": indicator.target,
-        }
+        chart = indicator_chart(analysis, explain=False)  # the glossary explains the charts
     return IndicatorSection(
         name=indicator.name,
         area=indicator.area.name,

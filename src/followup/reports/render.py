@@ -3,7 +3,9 @@
 The PDF is WeasyPrint's rendering of the standalone HTML with the print stylesheet: tagged for
 screen readers, with the document's language and title, charts as SVG, page numbers and a contents
 page whose entries link to their sections. The Word file is built from the same ``Report`` with
-python-docx: real headings, tables and pictures, so that it can be edited.
+python-docx: real headings, tables and pictures, so that it can be edited. Every chart is drawn
+once, by ``indicators.svgchart``: the same SVG is the picture in the HTML and the PDF, and in the
+Word file, where a PNG that CairoSVG makes from it stands in for readers without SVG.
 """
 
 from __future__ import annotations
@@ -11,11 +13,18 @@ from __future__ import annotations
 import io
 from functools import cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 
+from followup.indicators.svgchart import Chart, draw, png
 from followup.lib import disclosure
-from followup.reports.compose import Edition, Report, Table
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
+    from docx.table import _Row as WordRow
+
+from followup.reports.compose import Edition, IndicatorSection, RecommendationSection, Report, Table
 
 DRAFT = "DRAFT: not published"
 
@@ -57,10 +66,26 @@ def pdf(report: Report) -> bytes:
 
 
 def docx(report: Report) -> bytes:
+    """The report as a Word file: a cover, the sections in the report's order, and appendices."""
     import docx as python_docx
-    from docx.shared import Cm
 
     document = python_docx.Document()
+    _cover(document, report)
+    _introduction(document, report)
+    for section in report.recommendations:
+        _recommendation(document, section, review=report.kind == "review")
+    if report.kind == "review":
+        document.add_heading("Conclusion", level=1)
+        document.add_paragraph(report.conclusion or "The conclusion has not been written yet.")
+        document.add_paragraph().add_run(report.further_review).bold = True
+    _appendices(document, report)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _cover(document: WordDocument, report: Report) -> None:
+    """The file's properties, any DRAFT header, and the cover page."""
     properties = document.core_properties
     properties.title = report.title
     properties.author = report.author
@@ -76,8 +101,11 @@ def docx(report: Report) -> bytes:
         )
     if report.edition:
         _edition(document, report.edition)
-    document.add_page_break()
+    document.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
 
+
+def _introduction(document: WordDocument, report: Report) -> None:
+    """Introduction and method, the evaluations and the key messages."""
     document.add_heading("Introduction and method", level=1)
     for text in [*report.introduction, *report.method]:
         document.add_paragraph(text)
@@ -90,73 +118,117 @@ def docx(report: Report) -> bytes:
         document.add_heading("Key messages", level=1)
         for message in report.key_messages:
             document.add_paragraph(message, style="List Bullet")
-    for section in report.recommendations:
-        document.add_heading(f"Recommendation {section.number}: {section.text}", level=1)
-        document.add_heading("The original finding", level=2)
-        document.add_paragraph(
-            section.detail
-            or f"The inspection asked the partnership to: {section.text}. No further wording of "
-            "the finding is recorded."
+
+
+def _recommendation(
+    document: WordDocument, section: RecommendationSection, *, review: bool
+) -> None:
+    """A recommendation's section: its finding, and in a review the progress made on it."""
+    document.add_heading(f"Recommendation {section.number}: {section.text}", level=1)
+    document.add_heading("The original finding", level=2)
+    document.add_paragraph(
+        section.detail
+        or f"The inspection asked the partnership to: {section.text}. No further wording of "
+        "the finding is recorded."
+    )
+    if not review:
+        return
+    document.add_heading("Progress", level=2)
+    judged = document.add_paragraph()
+    judged.add_run(section.level).bold = True
+    if section.level_meaning:
+        judged.add_run(f": {section.level_meaning}")
+    for text in (section.narrative, f"Evidence: {section.evidence}" if section.evidence else ""):
+        if text:
+            document.add_paragraph(text)
+    document.add_heading("Actions", level=2)
+    if section.actions:
+        _table(
+            document,
+            Table(
+                caption=f"Actions in the improvement plan for recommendation {section.number}",
+                header=["Action", "Status", "Led by", "Due"],
+                rows=[list(action) for action in section.actions],
+            ),
         )
-        if report.kind != "review":
-            continue
-        document.add_heading("Progress", level=2)
-        judged = document.add_paragraph()
-        judged.add_run(section.level).bold = True
-        if section.level_meaning:
-            judged.add_run(f": {section.level_meaning}")
-        for text in (
-            section.narrative,
-            f"Evidence: {section.evidence}" if section.evidence else "",
-        ):
-            if text:
-                document.add_paragraph(text)
-        document.add_heading("Actions", level=2)
-        if section.actions:
-            _table(
-                document,
-                Table(
-                    caption=f"Actions in the improvement plan for recommendation {section.number}",
-                    header=["Action", "Status", "Led by", "Due"],
-                    rows=[list(action) for action in section.actions],
-                ),
-            )
-        else:
-            document.add_paragraph("No actions in the improvement plan answer this recommendation.")
-        document.add_heading("What the figures show", level=2)
-        for indicator in section.indicators:
-            if indicator.shown_under:
-                document.add_paragraph(
-                    f"{indicator.name}, {indicator.area}. {indicator.finding} Its chart and "
-                    f"figures are under recommendation {indicator.shown_under}."
-                )
-                continue
-            if indicator.chart is not None:
-                document.add_picture(io.BytesIO(_png(indicator.svg())), width=Cm(16))
-            caption = document.add_paragraph()
-            caption.add_run(f"{indicator.name}, {indicator.area}. ").bold = True
-            caption.add_run(indicator.finding)
-            if indicator.table.rows:
-                _table(document, indicator.table)
-        if not section.indicators:
-            document.add_paragraph(
-                "No measures are linked to this recommendation, so there is no quantitative "
-                "evidence for it in this report."
-            )
-        document.add_heading("What people said", level=2)
-        if section.themes:
-            _table(document, section.themes)
-        for text, attribution in section.quotes:
-            document.add_paragraph(f"“{text}”", style="Quote")
-            document.add_paragraph(attribution)
-        if not section.themes and not section.quotes:
-            document.add_paragraph("No qualitative evidence is linked to this recommendation.")
-        document.add_heading("What must happen next", level=2)
-        document.add_paragraph(section.next_steps or "Not set out in this review.")
-    if report.kind == "review":
-        document.add_heading("Conclusion", level=1)
-        document.add_paragraph(report.conclusion or "The conclusion has not been written yet.")
-        document.add_paragraph().add_run(report.further_review).bold = True
+    else:
+        document.add_paragraph("No actions in the improvement plan answer this recommendation.")
+    document.add_heading("What the figures show", level=2)
+    for indicator in section.indicators:
+        _figure(document, indicator)
+    if not section.indicators:
+        document.add_paragraph(
+            "No measures are linked to this recommendation, so there is no quantitative "
+            "evidence for it in this report."
+        )
+    document.add_heading("What people said", level=2)
+    if section.themes:
+        _table(document, section.themes)
+    for text, attribution in section.quotes:
+        document.add_paragraph(f"“{text}”", style="Quote")
+        document.add_paragraph(attribution)
+    if not section.themes and not section.quotes:
+        document.add_paragraph("No qualitative evidence is linked to this recommendation.")
+    document.add_heading("What must happen next", level=2)
+    document.add_paragraph(section.next_steps or "Not set out in this review.")
+
+
+def _figure(document: WordDocument, indicator: IndicatorSection) -> None:
+    """A measure: its chart as a picture with the chart's text alternative, then the caption
+    (name, finding and the key in words) and the data table."""
+    from docx.shared import Cm
+
+    if indicator.shown_under:
+        document.add_paragraph(
+            f"{indicator.name}, {indicator.area}. {indicator.finding} Its chart and "
+            f"figures are under recommendation {indicator.shown_under}."
+        )
+        return
+    chart = indicator.chart
+    if chart is not None:
+        _picture(document, chart, width=Cm(16))
+    caption = document.add_paragraph()
+    caption.add_run(f"{indicator.name}, {indicator.area}. ").bold = True
+    caption.add_run(indicator.finding)
+    if chart is not None:
+        caption.add_run(f" {chart.caption}")
+    if indicator.table.rows:
+        _table(document, indicator.table)
+
+
+# Office's extension for an SVG picture beside its PNG (Word 2016 and later, LibreOffice).
+SVG_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+SVG_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+
+
+def _picture(document: WordDocument, chart: Chart, *, width: int) -> None:
+    """The chart's SVG as the picture, with a PNG of it for readers without SVG, and the chart's
+    title and text alternative as the picture's title and description."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.part import Part
+    from docx.oxml.ns import nsdecls
+    from docx.oxml.parser import parse_xml
+
+    svg = draw(chart)
+    picture = document.add_picture(io.BytesIO(png(svg, scale=1)), width=width)
+    properties = picture._inline.docPr
+    properties.set("title", chart.title)
+    properties.set("descr", chart.description)
+    main = document.part
+    name = main.package.next_partname("/word/media/chart%d.svg")
+    vector = main.relate_to(
+        Part(name, "image/svg+xml", svg.encode("utf-8"), main.package), RELATIONSHIP_TYPE.IMAGE
+    )
+    picture._inline.graphic.graphicData.pic.blipFill.blip.append(
+        parse_xml(
+            f'<a:extLst {nsdecls("a", "r")}><a:ext uri="{SVG_EXTENSION}">'
+            f'<asvg:svgBlip xmlns:asvg="{SVG_NAMESPACE}" r:embed="{vector}"/></a:ext></a:extLst>'
+        )
+    )
+
+
+def _appendices(document: WordDocument, report: Report) -> None:
+    """Data sources and releases, the scales, the glossary and what [c] means."""
     document.add_heading("Appendices", level=1)
     if report.kind == "review":
         document.add_heading("Data sources and releases", level=2)
@@ -195,49 +267,46 @@ def docx(report: Report) -> bytes:
         paragraph.add_run(f"{term}: ").bold = True
         paragraph.add_run(meaning)
     document.add_paragraph(disclosure.meaning())
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
-def _edition(document: object, edition: Edition) -> None:
+def _edition(document: WordDocument, edition: Edition) -> None:
     """The published version's notice on the cover, and in the file's properties."""
     import datetime
 
     from docx.shared import Pt
 
-    properties = document.core_properties  # type: ignore[attr-defined]
+    properties = document.core_properties
     properties.revision = edition.version
     properties.version = str(edition.version)
     published = datetime.datetime.combine(edition.published_on, datetime.time())
     properties.created = properties.modified = published
-    document.add_paragraph(edition.notice)  # type: ignore[attr-defined]
+    document.add_paragraph(edition.notice)
     if edition.replaces is not None:
-        corrects = document.add_paragraph()  # type: ignore[attr-defined]
+        corrects = document.add_paragraph()
         corrects.add_run("What this version corrects: ").bold = True
         corrects.add_run(edition.correction_note)
         corrects.paragraph_format.left_indent = Pt(12)
 
 
-def _draft_header(document: object) -> None:
+def _draft_header(document: WordDocument) -> None:
     """DRAFT in the header of every page, and on the cover."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import RGBColor
 
-    for section in document.sections:  # type: ignore[attr-defined]
+    for section in document.sections:
         paragraph = section.header.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run(DRAFT)
         run.bold = True
         run.font.color.rgb = RGBColor(0xD4, 0x35, 0x1C)
-    cover = document.add_paragraph()  # type: ignore[attr-defined]
+    cover = document.add_paragraph()
     cover.add_run(f"{DRAFT}. This report may still change; do not share it as final.").bold = True
 
 
-def _table(document: object, table: Table) -> None:
-    caption = document.add_paragraph(table.caption, style="Caption")  # type: ignore[attr-defined]
+def _table(document: WordDocument, table: Table) -> None:
+    caption = document.add_paragraph(table.caption, style="Caption")
     caption.paragraph_format.keep_with_next = True
-    grid = document.add_table(rows=1, cols=len(table.header))  # type: ignore[attr-defined]
+    grid = document.add_table(rows=1, cols=len(table.header))
     grid.style = "Table Grid"
     for cell, heading in zip(grid.rows[0].cells, table.header, strict=True):
         cell.text = heading
@@ -250,22 +319,15 @@ def _table(document: object, table: Table) -> None:
             cell.text = str(value)
 
 
-def _repeat_header(row: object) -> None:
+def _repeat_header(row: WordRow) -> None:
     """Mark a table's first row as its header row (Word repeats it and screen readers use it)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    properties = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)
-
-
-def _png(svg: str) -> bytes:
-    import vl_convert
-
-    png: bytes = vl_convert.svg_to_png(svg, scale=2)
-    return png
 
 
 def render(report: Report, fmt: str) -> bytes:
