@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL is set.
+# The whole suite on SQLite with branch coverage, then again on PostgreSQL when DATABASE_URL is
+# set; each run's duration is printed, and the critical modules' coverage checked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -13,15 +14,46 @@ fi
 # Two workers: the suite's half of the time on a 2-core machine (pytest-xdist).
 WORKERS=(-n "${TEST_WORKERS:-2}" --dist worksteal)
 
+durations=()
+timed() {
+  # timed LABEL COMMAND...: run the command, print and remember how long it took.
+  local label=$1 start=$SECONDS status=0
+  shift
+  "$@" || status=$?
+  local took=$((SECONDS - start))
+  durations+=("$label suite: $((took / 60))m$(printf '%02d' $((took % 60)))s")
+  echo "${durations[-1]}"
+  return "$status"
+}
+
+# Coverage is measured on the SQLite run, which is the whole suite: the PostgreSQL run repeats
+# the same tests less the database-free ones, so it is not measured twice.
+rm -f .coverage .coverage.*
+COVERAGE=(--cov --cov-report=)
+
 pg_url="${DATABASE_URL:-}"
 if [ -n "$pg_url" ]; then
-  echo "== Test suite on SQLite =="
-  env -u DATABASE_URL "$BIN/pytest" -p no:cacheprovider "${WORKERS[@]}" "$@"
+  echo "== Test suite on SQLite, with branch coverage =="
+  timed SQLite env -u DATABASE_URL "$BIN/pytest" -p no:cacheprovider "${WORKERS[@]}" "${COVERAGE[@]}" "$@"
+else
+  echo "== Test suite on SQLite, with branch coverage (set DATABASE_URL to run it on PostgreSQL too) =="
+  timed SQLite "$BIN/pytest" -p no:cacheprovider "${WORKERS[@]}" "${COVERAGE[@]}" "$@"
+fi
+
+echo "== Branch coverage =="
+"$BIN/coverage" json -q -o coverage.json
+if [ $# -eq 0 ]; then
+  "$BIN/python" scripts/coverage_check.py coverage.json
+else
+  # Part of the suite (arguments were given) covers part of the code: report, do not judge.
+  "$BIN/python" scripts/coverage_check.py coverage.json || echo "(a partial run: not a failure)"
+fi
+
+if [ -n "$pg_url" ]; then
   # followup.spc is a numpy-only library that never touches a database: its 570 tests ran
   # above and are not repeated on PostgreSQL.
   echo "== Test suite on PostgreSQL ($pg_url), without the database-free tests/spc =="
-  DATABASE_URL="$pg_url" "$BIN/pytest" -p no:cacheprovider "${WORKERS[@]}" --ignore=tests/spc "$@"
-else
-  echo "== Test suite on SQLite (set DATABASE_URL to run it on PostgreSQL too) =="
-  "$BIN/pytest" -p no:cacheprovider "${WORKERS[@]}" "$@"
+  timed PostgreSQL env DATABASE_URL="$pg_url" "$BIN/pytest" -p no:cacheprovider "${WORKERS[@]}" --ignore=tests/spc "$@"
 fi
+
+printf '%s\n' "${durations[@]}"

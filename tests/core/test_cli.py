@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -54,6 +55,34 @@ def local(tmp_path):
     return {"FOLLOWUP_DATA_DIR": str(tmp_path / "var")}
 
 
+@pytest.fixture(scope="module")
+def migrated_once(tmp_path_factory):
+    """A local-mode data folder migrated once for the module (migrating takes seconds)."""
+    folder = tmp_path_factory.mktemp("migrated")
+    local = {"FOLLOWUP_DATA_DIR": str(folder / "var")}
+    done = run("migrate", env=local, cwd=folder)
+    assert done.returncode == 0, done.stderr
+    return folder / "var"
+
+
+@pytest.fixture
+def migrated(tmp_path, local, migrated_once):
+    """A copy of the migrated data folder of its own for the test."""
+    shutil.copytree(migrated_once, local["FOLLOWUP_DATA_DIR"])
+    return local
+
+
+@pytest.fixture(scope="module")
+def demo_once(tmp_path_factory):
+    """``followup demo`` run once for the module in a fresh folder: the folder and the result."""
+    folder = tmp_path_factory.mktemp("demo")
+    local = {"FOLLOWUP_DATA_DIR": str(folder / "var")}
+    result = run(
+        "demo", env={**local, "FOLLOWUP_DEMO_PASSWORD": "a-long-demo-password"}, cwd=folder
+    )
+    return folder, local, result
+
+
 def test_local_mode_keeps_a_generated_secret_key_private_in_the_data_folder(tmp_path, local):
     assert run("migrate", env=local, cwd=tmp_path).returncode == 0
     key = Path(local["FOLLOWUP_DATA_DIR"]) / "secret_key"
@@ -62,7 +91,10 @@ def test_local_mode_keeps_a_generated_secret_key_private_in_the_data_folder(tmp_
     assert (Path(local["FOLLOWUP_DATA_DIR"]) / "followup.sqlite3").exists()
 
 
-def test_load_framework_reports_line_numbered_errors_on_stderr_and_exits_non_zero(tmp_path, local):
+def test_load_framework_reports_line_numbered_errors_on_stderr_and_exits_non_zero(
+    tmp_path, migrated
+):
+    local = migrated
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         textwrap.dedent("""\
@@ -75,7 +107,6 @@ def test_load_framework_reports_line_numbered_errors_on_stderr_and_exits_non_zer
           - urn: urn:test:x:1
         """)
     )
-    run("migrate", env=local, cwd=tmp_path)
     result = run("load-framework", str(bad), env=local, cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout == ""
@@ -85,10 +116,10 @@ def test_load_framework_reports_line_numbered_errors_on_stderr_and_exits_non_zer
     ]
 
 
-def test_load_framework_loads_a_good_file_and_says_what_it_loaded(tmp_path, local):
+def test_load_framework_loads_a_good_file_and_says_what_it_loaded(tmp_path, migrated):
     from followup.frameworks.library import LIBRARY_DIR
 
-    run("migrate", env=local, cwd=tmp_path)
+    local = migrated
     result = run(
         "load-framework", str(LIBRARY_DIR / "ci-children-2012.yaml"), env=local, cwd=tmp_path
     )
@@ -101,8 +132,8 @@ def test_load_framework_loads_a_good_file_and_says_what_it_loaded(tmp_path, loca
     ]
 
 
-def test_createuser_adds_a_member_with_a_role_and_refuses_weak_passwords(tmp_path, local):
-    run("demo", env={**local, "FOLLOWUP_DEMO_PASSWORD": "a-long-demo-password"}, cwd=tmp_path)
+def test_createuser_adds_a_member_with_a_role_and_refuses_weak_passwords(demo_once):
+    tmp_path, local, _ = demo_once
     weak = run(
         "createuser",
         "newbie",
@@ -150,10 +181,8 @@ def test_createuser_adds_a_member_with_a_role_and_refuses_weak_passwords(tmp_pat
     assert "no partnership has the slug 'nowhere'" in unknown.stderr
 
 
-def test_demo_prints_the_sign_ins_and_the_password_from_the_environment(tmp_path, local):
-    result = run(
-        "demo", env={**local, "FOLLOWUP_DEMO_PASSWORD": "a-long-demo-password"}, cwd=tmp_path
-    )
+def test_demo_prints_the_sign_ins_and_the_password_from_the_environment(demo_once):
+    _, _, result = demo_once
     assert result.returncode == 0, result.stderr
     assert "Password for all of them: a-long-demo-password" in result.stdout
     for username in ("lead", "editor", "contributor", "viewer", "inspector", "outsider"):

@@ -202,3 +202,15 @@ def test_the_key_file_check_runs_with_the_deployment_checks_only():
     assert "secret_key_file_is_private" not in {
         c.__name__ for c in registry.registry.get_checks(False)
     }
+
+
+def test_production_hashes_passwords_with_argon2_and_only_the_tests_use_a_fast_hasher():
+    """tests/settings.py swaps in MD5 so that the suite's sign-ins cost nothing; the settings a
+    deployment runs with keep Argon2 first, so every new password is hashed with it."""
+    from django.conf import settings
+
+    import followup.settings as production
+
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert "django.contrib.auth.hashers.MD5PasswordHasher" not in production.PASSWORD_HASHERS
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]

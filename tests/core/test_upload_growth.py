@@ -29,11 +29,12 @@ RATIO = 8.0
 
 def cpu(work: Callable[[], Any]) -> float:
     best = float("inf")
-    for _ in range(2):
-        start = time.process_time()
-        with contextlib.suppress(ValueError):  # a refusal is an answer too: its cost counts
-            work()
-        best = min(best, time.process_time() - start)
+    with hostile.untraced():
+        for _ in range(2):
+            start = time.process_time()
+            with contextlib.suppress(ValueError):  # a refusal is an answer too: its cost counts
+                work()
+            best = min(best, time.process_time() - start)
     return best
 
 

@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from followup.demo.loader import load_demo
 from followup.indicators.models import Indicator
+from tests.conftest import DEMO_PASSWORD
 from tests.core.exact_search import System
 
 PERIOD = "2020-07-31"
@@ -21,10 +21,9 @@ BOTH, TOTAL = "looked_after_community_and_residential", "looked_after_total"
 
 
 @pytest.fixture
-def viewer(db) -> Client:
-    load_demo("demo-password-for-tests")
+def viewer(demo_for_module, db) -> Client:
     client = Client()
-    assert client.login(username="viewer", password="demo-password-for-tests")
+    assert client.login(username="viewer", password=DEMO_PASSWORD)
     return client
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from followup.audit.models import AuditEntry
 from followup.demo.loader import load_demo
@@ -15,6 +16,12 @@ from followup.demo.replace import DemoRefused
 from followup.evidence.models import Source
 from followup.partnerships.models import Membership, Partnership
 from tests import factories as f
+
+
+def test_demo_without_a_password_generates_one(db):
+    password, _ = load_demo(None)
+    assert len(password) >= 16
+    assert Client().login(username="viewer", password=password)
 
 
 def snapshot() -> dict[str, Any]:

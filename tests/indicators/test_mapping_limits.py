@@ -162,7 +162,7 @@ def test_each_hostile_mapping_is_refused_on_the_upload_page_and_nothing_is_stage
     spent = time.process_time() - start
     assert response.status_code == 200
     assert f"The mapping cannot be used: {message}" in html.unescape(response.content.decode())
-    assert spent < SECONDS, spent
+    assert spent < hostile.budget(SECONDS), spent
     assert not ImportUpload.objects.filter(release="SGS").exists()
 
 
@@ -181,7 +181,7 @@ def test_each_hostile_mapping_is_refused_on_the_command_line_with_the_reason(
     spent = time.process_time() - start
     assert status == 1
     assert capsys.readouterr().err == f"import-data: {mapping}: {HOSTILE[name][1]}\n"
-    assert spent < SECONDS, spent
+    assert spent < hostile.budget(SECONDS), spent
     assert DataValue.objects.count() == 0
 
 
@@ -190,7 +190,8 @@ def test_the_largest_mapping_matches_a_4000_row_download_within_2_seconds(offici
     mapping = load_mapping(plain(500, 20))
     start = time.process_time()
     rows = list(sgs_rows(table, "SGS", mapping, plan := ImportPlan(layout="statistics.gov.scot")))
-    assert (len(rows), plan.ignored, time.process_time() - start < SECONDS) == (0, 4_000, True)
+    spent = time.process_time() - start
+    assert (len(rows), plan.ignored, spent < hostile.budget(SECONDS)) == (0, 4_000, True)
 
 
 def matching(size: int) -> Callable[[], Any]:

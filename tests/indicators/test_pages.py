@@ -9,16 +9,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from followup.demo.loader import load_demo
 from followup.indicators.models import Indicator
 from followup.inspections.models import Recommendation
+from tests.conftest import DEMO_PASSWORD
 
 
 @pytest.fixture
-def demo(db):
-    load_demo("demo-password-for-tests")
+def demo(demo_for_module, db):
     client = Client()
-    assert client.login(username="viewer", password="demo-password-for-tests")
+    assert client.login(username="viewer", password=DEMO_PASSWORD)
     return client
 
 

@@ -17,7 +17,6 @@ from django.urls import reverse
 
 from followup.cli import build_parser
 from followup.cli_data import cmd_export_data
-from followup.demo.loader import load_demo
 from followup.indicators.models import DataElement, DataValue, Indicator, Release
 from followup.partnerships.models import Area, Partnership
 from followup.reviews.models import ProgressReview
@@ -28,8 +27,8 @@ ATTACK = b"area_code,period,data_element,value\nS12000028,2024-07-31,looked_afte
 
 
 @pytest.fixture
-def demo(db) -> None:
-    load_demo(PASSWORD)
+def demo(demo_for_module, db) -> None:
+    """The demo as loaded (once for the module); each test's changes are rolled back."""
 
 
 def signed_in(username: str) -> Client:

@@ -10,7 +10,6 @@ import subprocess
 import docx
 import pytest
 
-from followup.demo.loader import load_demo
 from followup.evidence.models import Quote, Source
 from followup.plans.models import ActionUpdate
 from followup.reports import render
@@ -39,8 +38,7 @@ SECTIONS = [
 
 
 @pytest.fixture
-def demo_review(db):
-    load_demo("demo-password-for-tests")
+def demo_review(demo_for_module, db):
     review = ProgressReview.objects.get(inspection__partnership__slug="south-ayrshire")
     quotes = [
         q.published_text

@@ -34,8 +34,11 @@ def test_library_agrees_with_the_r_reference(case):
 
 
 def test_every_case_agrees_through_the_command_line_too(tmp_path):
-    """One process per case would be slow; the CLI is run on each shared case and a sample."""
-    sample = shared_cases() + CASES[12::25]
+    """One process per case would be slow; the CLI is run on each shared case and on the first
+    generated case of each chart (the library agrees on every case above)."""
+    first_of_each_chart = {case["chart"]: case for case in reversed(CASES[12:])}
+    sample = shared_cases() + sorted(first_of_each_chart.values(), key=lambda case: case["id"])
+    assert {case["chart"] for case in sample} == {case["chart"] for case in CASES}
     for case in sample:
         path = tmp_path / "request.json"
         path.write_text(json.dumps(request_of(case)))
