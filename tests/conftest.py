@@ -15,7 +15,6 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from followup.lib.types import CommandLine
 from followup.demo.loader import DemoSignIn, load_demo
 from followup.evidence.models import Case, Code, Coding, Quote, Source, SurveyUpload
 from followup.frameworks.library import load_library
