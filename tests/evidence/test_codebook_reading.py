@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from followup.evidence.refi_import import ExchangeError, read_qdc
+from followup.evidence.refi import ExchangeError
+from followup.evidence.refi_import import read_qdc
 
 A = "11111111-1111-1111-1111-111111111111"
 B = "22222222-2222-2222-2222-222222222222"
