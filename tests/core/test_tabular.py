@@ -48,7 +48,7 @@ def test_a_workbooks_dates_times_and_whole_numbers_are_read_as_people_wrote_them
 
 
 def test_a_workbook_whose_first_sheet_is_blank_is_told_so():
-    with pytest.raises(TableError, match="^the first sheet is empty$"):
+    with pytest.raises(TableError, match=r"^the first sheet is empty$"):
         read_table(workbook((None, "  "), ()), "blank.xlsx")
 
 
@@ -58,7 +58,7 @@ def test_a_file_that_is_neither_csv_nor_xlsx_is_refused_by_name():
 
 
 def test_an_empty_csv_and_one_too_wide_are_told_what_is_wrong():
-    with pytest.raises(TableError, match="^the file is empty$"):
+    with pytest.raises(TableError, match=r"^the file is empty$"):
         read_table(b"", "empty.csv")
     wide = ",".join(f"c{i}" for i in range(MAX_TABLE_COLUMNS + 5)).encode()
     with pytest.raises(TableError, match=f"^line 1 has {MAX_TABLE_COLUMNS + 5:,} columns"):
@@ -73,7 +73,7 @@ def test_a_csv_that_is_not_utf8_names_the_byte_counting_from_after_a_byte_order_
 
 
 def test_a_staged_table_reads_back_as_it_was_and_a_damaged_one_is_refused():
-    table = read_table("code,value\nA,1\nB,2\n".encode(), "t.csv")
+    table = read_table(b"code,value\nA,1\nB,2\n", "t.csv")
     assert staged_table(staged_bytes(table), "t.csv") == table
     assert staged_table(b"code,value\nA,1\n", "t.csv").rows == [(2, {"code": "A", "value": "1"})]
     damaged = staged_bytes(table)[:-5]
