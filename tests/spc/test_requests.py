@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,3 +149,45 @@ def test_a_request_that_is_not_utf_8_is_refused_in_plain_words(tmp_path):
     err = io.StringIO()
     assert main(str(path), stdout=io.StringIO(), stderr=err) == 2
     assert err.getvalue() == f"spc: {path} is not UTF-8 text; save the request as UTF-8\n"
+
+
+def test_a_request_nested_too_deeply_is_refused_in_one_line():
+    out, err = io.StringIO(), io.StringIO()
+    assert main("-", stdin=io.StringIO("[" * 100_000), stdout=out, stderr=err) == 2
+    assert err.getvalue() == "spc: the request nests lists or objects too deeply to read\n"
+    assert out.getvalue() == ""
+
+
+def test_a_series_longer_than_a_chart_takes_is_refused_with_the_limit():
+    request_ = {"chart": "i", "input": {"y": [1] * 100_001}}
+    out, err = io.StringIO(), io.StringIO()
+    assert main("-", stdin=io.StringIO(json.dumps(request_)), stdout=out, stderr=err) == 2
+    assert err.getvalue() == (
+        "spc: input.y: has 100,001 values; a request charts at most 100,000\n"
+    )
+
+
+def test_the_runs_limits_are_worked_out_only_for_the_lengths_that_occur():
+    """Anhøj's crossing limit for n points costs time growing with n²; a 20,000-point series
+    once worked it out for every length up to 20,000 (minutes). Counting the calls keeps that
+    from coming back without a timed assertion."""
+    from followup.spc import anhoej, control_chart
+
+    anhoej.n_crossings_min.cache_clear()
+    control_chart([float(i % 7) for i in range(5_000)], None, chart="i")
+    assert anhoej.n_crossings_min.cache_info().currsize == 1
+
+
+def test_output_cut_short_by_the_reader_ends_quietly():
+    case = [sys.executable, "-m", "followup.cli", "spc"]
+    request_ = json.dumps({"chart": "i", "input": {"y": list(range(20_000))}})
+    done = subprocess.run(
+        f"{' '.join(case)} | head -c 10",
+        shell=True,
+        input=request_,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout == '{"per_poin'
+    assert done.stderr == ""

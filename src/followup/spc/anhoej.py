@@ -39,9 +39,12 @@ def n_crossings_min(n_useful: int) -> int:
     """
     m = max(n_useful - 1, 0)
     total = 1 << m
+    term = 1  # C(m, k), from C(m, k − 1) · (m − k + 1) / k: exact, and cheaper than comb anew
     cumulative = 0
     for k in range(m + 1):
-        cumulative += math.comb(m, k)
+        if k:
+            term = term * (m - k + 1) // k
+        cumulative += term
         if 20 * cumulative >= total:
             return k
     return m  # pragma: no cover - the loop always returns
@@ -78,9 +81,13 @@ def runs_rows(y: FloatArray, cl: FloatArray) -> dict[str, Any]:
     run_id = np.cumsum(useful & ~same, axis=1) - 1 + (np.arange(rows) * max(size, 1))[:, None]
     counts = np.bincount(run_id[useful], minlength=rows * max(size, 1)).reshape(rows, max(size, 1))
     longest = counts.max(axis=1)
-    table_max = np.array([0] + [longest_run_max(k) for k in range(1, size + 1)])
-    table_min = np.array([0] + [n_crossings_min(k) for k in range(1, size + 1)])
-    run_max, cross_min = table_max[n_useful], table_min[n_useful]
+    # The limits for each number of useful points that occurs (not for every number up to the
+    # series' length: each costs time in proportion to the square of that number).
+    run_max = np.zeros_like(n_useful)
+    cross_min = np.zeros_like(n_useful)
+    for k in np.unique(n_useful[n_useful > 0]):
+        run_max[n_useful == k] = longest_run_max(int(k))
+        cross_min[n_useful == k] = n_crossings_min(int(k))
     return {
         "n_useful": n_useful,
         "longest_run": longest,

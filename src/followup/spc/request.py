@@ -10,6 +10,7 @@ A request has the shape of a reference case without ``expected``::
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -81,6 +82,10 @@ def _answer(request: Any) -> dict[str, Any]:
     data = _mapping(request.get("input"), "input")
     if "y" not in data:
         raise SignalInputError("input.y", "is required")
+    if _length(data["y"]) > MAX_POINTS:
+        raise SignalInputError(
+            "input.y", f"has {_length(data['y']):,} values; a request charts at most {MAX_POINTS:,}"
+        )
     if chart == "xmr_mdc":
         _check_keys(options, MDC_OPTIONS, "options")
         _check_keys(data, {"y", "date", "x"}, "input")
@@ -125,6 +130,8 @@ def _length(values: Any) -> int:
 
 # The longest request read: the file (or standard input) is read only this far and one more.
 MAX_REQUEST_CHARS = 10_000_000
+# The most values one chart takes: a monthly series of 8,000 years, charted in about 3 seconds.
+MAX_POINTS = 100_000
 
 
 def main(
@@ -161,6 +168,9 @@ def main(
             file=stderr,
         )
         return 2
+    except RecursionError:
+        print("spc: the request nests lists or objects too deeply to read", file=stderr)
+        return 2
     except SignalInputError as error:
         print(f"spc: {error}", file=stderr)
         return 2
@@ -169,8 +179,16 @@ def main(
     except SignalInputError as error:
         print(f"spc: {error}", file=stderr)
         return 2
-    json.dump(result, stdout, allow_nan=False)
-    stdout.write("\n")
+    try:
+        json.dump(result, stdout, allow_nan=False)
+        stdout.write("\n")
+        stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped reading (``| head``): nothing more to say, and no traceback when
+        # Python flushes standard output on the way out.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout.fileno())
+        return 0
     return 0
 
 
