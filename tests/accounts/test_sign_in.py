@@ -7,7 +7,9 @@ from tests.conftest import PASSWORD
 
 def test_member_signs_in_and_lands_on_their_partnership(world):
     client = Client()
-    response = client.post("/sign-in/", {"username": "viewer", "password": PASSWORD}, follow=True)
+    response = client.post(
+        "/accounts/login/", {"login": "viewer", "password": PASSWORD}, follow=True
+    )
     assert response.redirect_chain[-1][0] == "/p/home/"
     assert "Homeshire" in response.content.decode()
 
@@ -15,42 +17,48 @@ def test_member_signs_in_and_lands_on_their_partnership(world):
 def test_sign_in_returns_to_the_page_asked_for_but_never_to_another_site(world):
     client = Client()
     response = client.post(
-        "/sign-in/", {"username": "viewer", "password": PASSWORD, "next": "/p/home/plan/"}
+        "/accounts/login/", {"login": "viewer", "password": PASSWORD, "next": "/p/home/plan/"}
     )
     assert response["Location"] == "/p/home/plan/"
     client = Client()
     response = client.post(
-        "/sign-in/", {"username": "viewer", "password": PASSWORD, "next": "https://evil.example/"}
+        "/accounts/login/",
+        {"login": "viewer", "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response["Location"] == "/"
 
 
 def test_a_wrong_password_is_refused_with_a_message_that_does_not_say_which_part_was_wrong(world):
-    response = Client().post("/sign-in/", {"username": "viewer", "password": "nope"})
+    response = Client().post("/accounts/login/", {"login": "viewer", "password": "nope"})
     assert response.status_code == 200
-    assert "Enter a correct username and password." in response.content.decode()
+    assert "Enter a correct username (or email address) and password." in response.content.decode()
 
 
 @override_settings(LOGIN_FAILURE_LIMIT=3)
 def test_repeated_failures_lock_the_username_and_address_pair_only(world):
     client = Client()
     for _ in range(3):
-        client.post("/sign-in/", {"username": "viewer", "password": "wrong"})
-    locked = client.post("/sign-in/", {"username": "viewer", "password": PASSWORD})
+        client.post("/accounts/login/", {"login": "viewer", "password": "wrong"})
+    locked = client.post("/accounts/login/", {"login": "viewer", "password": PASSWORD})
     assert "Too many failed attempts" in locked.content.decode()
     assert "_auth_user_id" not in client.session
     other = Client(REMOTE_ADDR="10.0.0.9")
-    assert other.post("/sign-in/", {"username": "viewer", "password": PASSWORD}).status_code == 302
-    assert client.post("/sign-in/", {"username": "lead", "password": PASSWORD}).status_code == 302
+    assert (
+        other.post("/accounts/login/", {"login": "viewer", "password": PASSWORD}).status_code == 302
+    )
+    assert (
+        client.post("/accounts/login/", {"login": "lead", "password": PASSWORD}).status_code == 302
+    )
 
 
 def test_sign_out_is_a_post_and_ends_the_session(world):
     client = world.client_for("viewer")
-    assert client.get("/sign-out/").status_code == 405
-    assert client.post("/sign-out/").status_code == 302
+    assert client.get("/accounts/logout/").status_code == 200  # asks, does not sign out
+    assert client.get("/p/home/").status_code == 200
+    assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/p/home/").status_code == 302
 
 
 def test_pages_ask_anonymous_visitors_to_sign_in(world):
     response = Client().get("/p/home/")
-    assert response["Location"] == "/sign-in/?next=/p/home/"
+    assert response["Location"] == "/accounts/login/?next=/p/home/"

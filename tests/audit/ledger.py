@@ -22,6 +22,7 @@ NOT_AUDITED = {
     "audit.auditentry": "the audit log itself",
     "admin.logentry": "Django admin's own change messages, written beside our entries",
     "sessions.session": "sign-in sessions",
+    "usersessions.usersession": "sign-in sessions as allauth lists them (sign-ins are audited)",
 }
 
 # Rows written in bulk, accounted for by one entry about the object they belong to.

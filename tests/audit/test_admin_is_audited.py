@@ -18,7 +18,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
 from django.db import models
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from followup.accounts import throttle
 from followup.accounts.models import LoginFailure
@@ -321,7 +321,7 @@ def test_an_action_update_cannot_be_added_in_the_admin_with_a_forged_author_and_
 def test_a_failed_sign_in_can_only_be_deleted_in_the_admin_and_that_is_recorded(
     site: Admin,
 ) -> None:
-    throttle.note_failure("viewer", "192.0.2.1")
+    throttle.begin(RequestFactory().post("/", REMOTE_ADDR="192.0.2.1"), "viewer").failed()
     failure = LoginFailure.objects.get()
     label = "accounts.loginfailure"
     assert site.client.get(site.url(label, "add")).status_code == 403

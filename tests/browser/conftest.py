@@ -67,8 +67,8 @@ class Page:
         assert response is not None and response.status < 400, path
 
     def sign_in(self, username: str, password: str) -> None:
-        self.goto("/sign-in/")
-        self.page.fill("#id_username", username)
+        self.goto("/accounts/login/")
+        self.page.fill("#id_login", username)
         self.page.fill("#id_password", password)
         self.page.click("button[type=submit]")
 

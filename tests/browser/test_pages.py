@@ -33,7 +33,7 @@ def demo(transactional_db):
 
 
 def test_sign_in_page_and_its_error_state_are_accessible(page, demo):
-    page.goto("/sign-in/")
+    page.goto("/accounts/login/")
     page.assert_accessible()
     page.page.fill("#id_username", "lead")
     page.page.fill("#id_password", "wrong password")

@@ -105,8 +105,8 @@ READ = "a page or download with no form that edits an object"
 POST_ONLY = "a button that does one thing (no fields to keep), tested in its app"
 NOT_EDIT_PAGES: dict[str, str] = {
     "front:home": READ,
-    "accounts:login": "signs in",
-    "accounts:logout": "signs out",
+    "account_login": "signs in",
+    "account_logout": "signs out",
     "evidence:survey_discard": "a button that forgets a staged survey",
     "indicators:upload_discard": "a button that forgets a staged data file",
     "front:partnership": READ,

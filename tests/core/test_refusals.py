@@ -141,7 +141,7 @@ def test_other_server_problems_keep_their_traceback(caplog):
 def test_a_sign_in_posted_without_its_csrf_token_gets_a_page_that_says_to_reload(world):
     browser = Client(enforce_csrf_checks=True)
     response = browser.post(
-        reverse("accounts:login"),
+        reverse("account_login"),
         {"username": "morag.quintinshill", "password": "Her-secret-passphrase-1"},
     )
     assert response.status_code == 403

@@ -64,7 +64,7 @@ def _refused_as_too_large(response: Any, words: str) -> None:
 
 def test_a_20_mb_form_posted_to_the_sign_in_page_is_refused_before_it_is_read(db):
     response = _declared(
-        Client(), reverse("accounts:login"), 20 * MB, "application/x-www-form-urlencoded"
+        Client(), reverse("account_login"), 20 * MB, "application/x-www-form-urlencoded"
     )
     _refused_as_too_large(response, "Followup accepts a form of up to 2.5 MB")
 
@@ -100,14 +100,14 @@ def test_a_form_field_past_2_5_mb_beside_a_file_gets_the_too_large_page_not_a_40
 def test_a_real_3_mb_form_posted_to_the_sign_in_page_gets_the_too_large_page(db):
     body = b"username=a&password=" + b"b" * (3 * MB)
     response = Client().generic(
-        "POST", reverse("accounts:login"), body, "application/x-www-form-urlencoded"
+        "POST", reverse("account_login"), body, "application/x-www-form-urlencoded"
     )
     _refused_as_too_large(response, "Followup accepts a form of up to 2.5 MB")
 
 
 def test_the_middleware_refuses_a_body_declared_too_large_before_reading_it(db):
     response = _declared(
-        Client(), reverse("accounts:login"), 100 * MB, "application/x-www-form-urlencoded"
+        Client(), reverse("account_login"), 100 * MB, "application/x-www-form-urlencoded"
     )
     _refused_as_too_large(response, "Followup accepts a file of up to 20 MB")
 
@@ -165,7 +165,7 @@ def test_followup_serve_refuses_an_anonymous_100_mb_post_before_reading_it(serve
     refusal arrives while 99 MB are still unsent, and the server closes the connection."""
     with socket.create_connection(("127.0.0.1", server), timeout=10) as connection:
         connection.sendall(
-            b"POST /sign-in/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"POST /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: application/x-www-form-urlencoded\r\n"
             + f"Content-Length: {100 * MB}\r\n\r\n".encode()
         )
@@ -193,7 +193,7 @@ def test_followup_serve_refuses_an_anonymous_100_mb_post_before_reading_it(serve
 def test_followup_serve_refuses_a_chunked_body_as_it_passes_the_limit(server: int):
     with socket.create_connection(("127.0.0.1", server), timeout=10) as connection:
         connection.sendall(
-            b"POST /sign-in/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"POST /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: application/x-www-form-urlencoded\r\n"
             b"Transfer-Encoding: chunked\r\n\r\n"
         )
@@ -214,7 +214,7 @@ def test_followup_serve_refuses_a_chunked_body_as_it_passes_the_limit(server: in
 def test_followup_serve_still_takes_a_small_post(server: int):
     with socket.create_connection(("127.0.0.1", server), timeout=10) as connection:
         connection.sendall(
-            b"POST /sign-in/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"POST /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: application/x-www-form-urlencoded\r\n"
             b"Content-Length: 5\r\nConnection: close\r\n\r\na=b&c"
         )
@@ -226,7 +226,7 @@ def test_followup_serve_answers_a_signed_out_3_mb_form_with_the_too_large_page(s
     body = b"username=a&password=" + b"b" * (3 * MB)
     with socket.create_connection(("127.0.0.1", server), timeout=10) as connection:
         connection.sendall(
-            b"POST /sign-in/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"POST /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: application/x-www-form-urlencoded\r\n"
             + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
         )

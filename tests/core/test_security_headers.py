@@ -13,7 +13,7 @@ def test_pages_carry_a_strict_content_security_policy(world):
 
 
 def test_the_sign_in_page_is_covered_too(db):
-    assert Client().get("/sign-in/")["Content-Security-Policy"] == POLICY
+    assert Client().get("/accounts/login/")["Content-Security-Policy"] == POLICY
 
 
 def test_member_pages_and_every_download_are_never_stored(world, monkeypatch):
@@ -39,7 +39,7 @@ def test_member_pages_and_every_download_are_never_stored(world, monkeypatch):
     publication = actions.publish(world.users["inspector"], inspection=site.inspection)
     public = Client().get(reverse("reports:public_file", args=["home", publication.pk, "docx"]))
     assert "no-store" in public["Cache-Control"]
-    assert "no-store" in Client().get("/sign-in/")["Cache-Control"]
+    assert "no-store" in Client().get("/accounts/login/")["Cache-Control"]
 
 
 def test_the_admin_carries_a_content_security_policy_that_allows_only_its_own_inline_style(
@@ -76,4 +76,4 @@ def test_trace_and_other_methods_are_refused(world):
             assert response.status_code == 405, method
             assert response["Allow"] == "GET, HEAD, POST"
             assert response["Content-Security-Policy"] == POLICY
-        assert client.generic("TRACE", "/sign-in/", "secret=1").content == b""
+        assert client.generic("TRACE", "/accounts/login/", "secret=1").content == b""

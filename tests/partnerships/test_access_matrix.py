@@ -84,8 +84,8 @@ framework_of.slug_only = True  # type: ignore[attr-defined]
 # name: (kwargs, expected GET status, expected POST status of an empty form, or None to skip)
 MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, int] | None]] = {
     "front:home": (None, {w: 302 for w in WHO}, None),
-    "accounts:login": (None, {w: 200 for w in WHO}, {w: 200 for w in WHO}),
-    "accounts:logout": (None, {w: 405 for w in WHO}, {w: 302 for w in WHO}),
+    "account_login": (None, {w: 200 for w in WHO}, {w: 200 for w in WHO}),
+    "account_logout": (None, {w: 405 for w in WHO}, {w: 302 for w in WHO}),
     "front:partnership": (slug, READ, None),
     "inspections:create": (slug, EDIT_INSPECTION, EDIT_INSPECTION),
     "inspections:detail": (of("inspection"), READ, None),

@@ -1,5 +1,8 @@
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.http import HttpRequest
@@ -13,6 +16,11 @@ admin.site.unregister(User)
 admin.site.unregister(Group)
 admin.site.register(User, AuditedUserAdmin)
 admin.site.register(Group, AuditedGroupAdmin)
+# django-allauth's email addresses, second factors and sessions are managed on Followup's own
+# pages, through audited actions, never in the admin.
+for _model in (EmailAddress, Authenticator, UserSession):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(LoginFailure)

@@ -1,23 +1,32 @@
-"""Login throttling by (username, address) pair.
+"""Sign-in throttling (interface; the counting is being rebuilt under issue #13).
 
-By address alone would lock out a whole council behind one address; by username alone would
-let anyone lock out a named inspector. After ``LOGIN_FAILURE_LIMIT`` failures for the pair
-within ``LOGIN_FAILURE_WINDOW`` seconds, further attempts for it are refused until the oldest
-failure leaves the window. A successful sign-in clears the pair's failures.
+``begin(request, login)`` is called before a password is checked. It raises ``Throttled``, whose
+``message`` says what to do and when, if the attempt may not be evaluated; otherwise it returns an
+``Attempt``, on which the caller reports ``failed()`` or ``succeeded(user)``.
+
+For now failures are counted per (username, address) pair, as before.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 from django.utils import timezone
 
 from followup.accounts.models import LoginFailure
 
 log = logging.getLogger("followup.security")
+
+
+class Throttled(Exception):
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -31,16 +40,22 @@ def _recent(username: str, ip: str) -> int:
     ).count()
 
 
-def is_locked(username: str, ip: str) -> bool:
-    return _recent(username, ip) >= settings.LOGIN_FAILURE_LIMIT
+@dataclass
+class Attempt:
+    login: str
+    ip: str
+
+    def failed(self) -> None:
+        LoginFailure.objects.create(username=self.login.lower()[:150], ip_address=self.ip)
+        log.warning("sign-in failed for %r from %s", self.login, self.ip)
+
+    def succeeded(self, user: AbstractBaseUser) -> None:
+        LoginFailure.objects.filter(username=self.login.lower(), ip_address=self.ip).delete()
 
 
-def note_failure(username: str, ip: str) -> None:
-    LoginFailure.objects.create(username=username.lower()[:150], ip_address=ip)
-    log.warning("sign-in failed for %r from %s", username, ip)
-    if is_locked(username, ip):
-        log.warning("sign-in locked for %r from %s", username, ip)
-
-
-def clear(username: str, ip: str) -> None:
-    LoginFailure.objects.filter(username=username.lower(), ip_address=ip).delete()
+def begin(request: HttpRequest, login: str) -> Attempt:
+    ip = client_ip(request)
+    if _recent(login, ip) >= settings.LOGIN_FAILURE_LIMIT:
+        minutes = settings.LOGIN_FAILURE_WINDOW // 60
+        raise Throttled(f"Too many failed attempts. Wait {minutes} minutes, then try again.")
+    return Attempt(login, ip)

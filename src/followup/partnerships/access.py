@@ -45,6 +45,7 @@ __all__ = [
     "Refused",
     "can",
     "capabilities",
+    "mfa_required",
     "partnership_for",
     "require",
     "who_can",
@@ -226,3 +227,17 @@ def partnership_for(user: AnyUser, slug: str) -> Partnership:
     if partnership is None:
         raise Http404("No such page.")
     return partnership
+
+
+# Roles whose holders must use a second factor wherever they hold them (ASVS 5.0 6.3.3: privileged
+# users): an inspector's judgements and publications, an administrator's powers.
+MFA_ROLES = frozenset({Role.INSPECTOR, Role.ADMIN})
+
+
+def mfa_required(user: AnyUser) -> bool:
+    """Whether the user must enrol a second factor before reaching any other page."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return Membership.objects.filter(user_id=user.pk, role__in=MFA_ROLES).exists()

@@ -1,0 +1,58 @@
+"""How django-allauth behaves in Followup.
+
+Nobody signs up: people join a partnership by invitation (``followup.accounts.invitations``).
+Every password check goes through ``followup.accounts.throttle``, which counts failures per account
+and per client address in the database, so that parallel guesses cannot pass its limits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpRequest
+
+from followup.accounts import throttle
+
+WRONG_PASSWORD = (
+    "Enter a correct username (or email address) and password. Both are case-sensitive."
+)
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "username_password_mismatch": WRONG_PASSWORD,
+        "email_password_mismatch": WRONG_PASSWORD,
+    }
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # The connecting address, which `followup serve` sets from a trusted proxy's header and
+        # never from a header the client wrote (docs/deploy.md).
+        return throttle.client_ip(request)
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        """Check a password, if the throttle lets this attempt be evaluated at all."""
+        from allauth.account.auth_backends import AuthenticationBackend
+
+        login = str(credentials.get("username") or credentials.get("email") or "")
+        try:
+            attempt = throttle.begin(request, login)
+        except throttle.Throttled as refused:
+            raise forms.ValidationError(
+                refused.message, code="too_many_login_attempts"
+            ) from refused
+        AuthenticationBackend.unstash_authenticated_user()
+        user: AbstractBaseUser | None = authenticate(request, **credentials)
+        user = user or AuthenticationBackend.unstash_authenticated_user()
+        if user is None:
+            attempt.failed()
+        else:
+            attempt.succeeded(user)
+        return user
