@@ -26,6 +26,8 @@ from followup.plans.models import Action, ActionUpdate
 from followup.reviews.models import ProgressReview, RecommendationProgress
 from tests import factories as f
 
+pytest_plugins = ["tests.mailserver"]
+
 CAST = ("lead", "editor", "contributor", "viewer", "inspector", "admin", "outsider")
 PASSWORD = "correct horse battery staple"
 DEMO_PASSWORD = "demo-password-for-tests"

@@ -241,3 +241,9 @@ def mfa_required(user: AnyUser) -> bool:
     if user.is_superuser or user.is_staff:
         return True
     return Membership.objects.filter(user_id=user.pk, role__in=MFA_ROLES).exists()
+
+
+def is_service_admin(user: AnyUser) -> bool:
+    """An administrator of the whole service (the inspectorate's): creates partnerships, assigns
+    inspectors, resets a person's lost second factor. Django's superuser flag marks them."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
