@@ -9,7 +9,7 @@ import threading
 from typing import Any
 
 import pytest
-from django.http import HttpResponse
+from django.contrib import auth
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -28,18 +28,18 @@ def browser() -> Client:
     return Client(enforce_csrf_checks=True)
 
 
-def post_form(client: Client, url: str, data: dict[str, str], address: str) -> HttpResponse:
+def post_form(client: Client, url: str, data: dict[str, str], address: str) -> Any:
     """Open the page and post its form with these fields and the page's CSRF token."""
     page = client.get(url, REMOTE_ADDR=address).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert token, f"the page at {url} has no CSRF token"
-    response: HttpResponse = client.post(
+    response = client.post(
         url, {**data, "csrfmiddlewaretoken": token.group(1)}, REMOTE_ADDR=address
     )
     return response
 
 
-def sign_in(client: Client, login: str, password: str, address: str = ATTACKER) -> HttpResponse:
+def sign_in(client: Client, login: str, password: str, address: str = ATTACKER) -> Any:
     """Post the sign-in page's form (fields login, password, csrfmiddlewaretoken)."""
     return post_form(
         client, reverse("account_login"), {"login": login, "password": password}, address
@@ -50,7 +50,7 @@ def sign_out(client: Client, address: str) -> None:
     assert post_form(client, reverse("account_logout"), {}, address).status_code == 302
 
 
-def signed_in(response: HttpResponse) -> bool:
+def signed_in(response: Any) -> bool:
     return response.status_code == 302 and "/accounts/" not in response["Location"]
 
 
@@ -73,7 +73,7 @@ class Checked:
 @pytest.fixture
 def checked(monkeypatch: pytest.MonkeyPatch) -> Checked:
     counter = Checked()
-    monkeypatch.setattr(adapter, "authenticate", counter.wrap(adapter.authenticate))
+    monkeypatch.setattr(adapter, "authenticate", counter.wrap(auth.authenticate))
     return counter
 
 
