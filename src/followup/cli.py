@@ -120,8 +120,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import waitress
     from django.conf import settings
 
+    from followup.web.checks import https_is_seen_behind_the_proxy
     from followup.wsgi import application
 
+    settings.TRUSTED_PROXY = args.trusted_proxy
+    settings.TRUSTED_PROXY_HEADERS = args.trusted_proxy_headers.split()
+    problems = https_is_seen_behind_the_proxy()
+    for problem in problems:
+        print(f"serve: {problem.msg}\n  {problem.hint}", file=sys.stderr)
+    if any(problem.is_serious() for problem in problems):
+        return _fail("serve: refused to start with this configuration.")
+    proxy: dict[str, object] = {"clear_untrusted_proxy_headers": True}
+    if args.trusted_proxy:
+        # The scheme, host and client address come from the proxy's headers; the client address
+        # is the rightmost one in X-Forwarded-For, the one the proxy itself added.
+        proxy.update(
+            trusted_proxy=args.trusted_proxy,
+            trusted_proxy_count=1,
+            trusted_proxy_headers=" ".join(settings.TRUSTED_PROXY_HEADERS),
+        )
     print(f"Followup is at http://{args.host}:{args.port}/  (press Ctrl+C to stop)", flush=True)
     # A request body larger than FOLLOWUP_MAX_UPLOAD_MB allows is refused with 413 as soon as
     # its Content-Length is read (a chunked one as soon as it passes the limit), never read.
@@ -132,6 +149,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         threads=args.threads,
         ident="Followup",
         max_request_body_size=settings.MAX_REQUEST_BYTES,
+        **proxy,
     )
     return 0
 
@@ -289,6 +307,20 @@ def _add_running_commands(commands: Commands) -> None:
     )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument(
+        "--trusted-proxy",
+        metavar="ADDRESS",
+        default=setting_text("FOLLOWUP_TRUSTED_PROXY"),
+        help="the reverse proxy's address, whose X-Forwarded-* headers are trusted (default "
+        "FOLLOWUP_TRUSTED_PROXY; see docs/deploy.md)",
+    )
+    serve.add_argument(
+        "--trusted-proxy-headers",
+        metavar="HEADERS",
+        default=setting_text("FOLLOWUP_TRUSTED_PROXY_HEADERS"),
+        help="the headers taken from the trusted proxy, separated by spaces (default "
+        "FOLLOWUP_TRUSTED_PROXY_HEADERS)",
+    )
     _command(commands, "migrate", cmd_migrate, "Create or update the database tables.")
     _command(
         commands,

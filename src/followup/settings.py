@@ -166,10 +166,12 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Followup: "
-# allauth's "login_failed" limit no longer sees passwords (the adapter checks them without it), but
-# it still limits second-factor codes: 10 a minute from one address, 5 in 5 minutes for one account.
-# It counts in Django's cache, which one `followup serve` process shares between its threads.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# followup.accounts.throttle counts sign-in attempts in the database, across processes, and its
+# messages say how long to wait; allauth's own limit on the sign-in page is off. allauth's
+# "login_failed" limit no longer sees passwords (the adapter checks them without it), but it still
+# limits second-factor codes: 10 a minute from one address, 5 in 5 minutes for one account. It
+# counts in Django's cache, which one `followup serve` process shares between its threads.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "login": None}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Followup"
 MFA_PASSKEY_LOGIN_ENABLED = False
@@ -199,6 +201,10 @@ DISCLOSURE_THRESHOLD = setting_int("FOLLOWUP_DISCLOSURE_THRESHOLD")
 SECURE_HSTS_SECONDS = setting_int("FOLLOWUP_HSTS_SECONDS", default=None if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = setting_bool("FOLLOWUP_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = setting_bool("FOLLOWUP_HSTS_PRELOAD")
+# Behind a reverse proxy (docs/deploy.md): `followup serve` takes the scheme, host and client
+# address from the trusted proxy's headers; another WSGI server is told by FOLLOWUP_BEHIND_PROXY.
+TRUSTED_PROXY = setting_text("FOLLOWUP_TRUSTED_PROXY")
+TRUSTED_PROXY_HEADERS = setting_text("FOLLOWUP_TRUSTED_PROXY_HEADERS").split()
 if setting_bool("FOLLOWUP_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
@@ -208,9 +214,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = setting_int("FOLLOWUP_SESSION_AGE")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Login throttling: failed sign-ins per (username, address) pair within the window.
+# Sign-in throttling (followup.accounts.throttle): failed sign-ins per account and per address.
 LOGIN_FAILURE_LIMIT = setting_int("FOLLOWUP_LOGIN_FAILURE_LIMIT")
 LOGIN_FAILURE_WINDOW = setting_int("FOLLOWUP_LOGIN_FAILURE_WINDOW")
+LOGIN_ADDRESS_LIMIT = setting_int("FOLLOWUP_LOGIN_ADDRESS_LIMIT")
+LOGIN_DELAY_CAP = setting_int("FOLLOWUP_LOGIN_DELAY_CAP")
+KNOWN_DEVICE_DAYS = setting_int("FOLLOWUP_KNOWN_DEVICE_DAYS")
 
 LOG_LEVEL = setting_choice("FOLLOWUP_LOG_LEVEL")
 LOGGING = {

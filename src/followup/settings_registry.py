@@ -128,11 +128,30 @@ SETTINGS: tuple[Setting, ...] = (
         "already does it.",
     ),
     Setting(
+        "FOLLOWUP_TRUSTED_PROXY",
+        "text",
+        "",
+        "The address of the reverse proxy in front of `followup serve` (one address, as waitress "
+        "sees it connect, such as `127.0.0.1`). Requests from it have their scheme, host and "
+        "client address taken from the headers in `FOLLOWUP_TRUSTED_PROXY_HEADERS`: the client "
+        "address is the one the proxy added last to `X-Forwarded-For`, never one a client wrote. "
+        "Those headers from anyone else are removed. See docs/deploy.md.",
+        production="required with `followup serve`: the proxy's address",
+    ),
+    Setting(
+        "FOLLOWUP_TRUSTED_PROXY_HEADERS",
+        "text",
+        "x-forwarded-for x-forwarded-proto x-forwarded-host",
+        "The headers `followup serve` takes from the trusted proxy, separated by spaces.",
+    ),
+    Setting(
         "FOLLOWUP_BEHIND_PROXY",
         "bool",
         False,
-        "Trust the proxy's `X-Forwarded-Proto: https` header. Only behind a proxy that sets it "
-        "and strips it from clients.",
+        "Only for a WSGI server other than `followup serve`: trust `X-Forwarded-Proto: https` "
+        "from every client (Django's `SECURE_PROXY_SSL_HEADER`). Only behind a proxy that sets "
+        "it and strips it from clients, and that server must set `REMOTE_ADDR` to the client's "
+        "address itself. With `followup serve`, set `FOLLOWUP_TRUSTED_PROXY` instead.",
     ),
     Setting(
         "FOLLOWUP_HSTS_SECONDS",
@@ -174,16 +193,44 @@ SETTINGS: tuple[Setting, ...] = (
         "FOLLOWUP_LOGIN_FAILURE_LIMIT",
         "int",
         5,
-        "Failed sign-ins allowed for one username from one address before that pair is locked.",
+        "Failed sign-ins to one account (from any address) within the window before each further "
+        "attempt must wait: 30 seconds, then twice as long after each further failure, up to "
+        "`FOLLOWUP_LOGIN_DELAY_CAP`, and the account's owner is emailed once. A device the owner "
+        "signed in from before is not held back, but gets this many failures of its own. A name "
+        "that is no account is counted and answered the same way.",
         minimum=1,
     ),
     Setting(
         "FOLLOWUP_LOGIN_FAILURE_WINDOW",
         "int",
         15 * 60,
-        "Seconds over which failures are counted; the lock lifts as old failures leave the window.",
+        "Seconds over which failed sign-ins are counted; older ones are deleted as people sign in.",
         shown_default="`900` (15 minutes)",
         minimum=60,
+    ),
+    Setting(
+        "FOLLOWUP_LOGIN_ADDRESS_LIMIT",
+        "int",
+        20,
+        "Failed sign-ins from one client address (to any accounts) within the window before that "
+        "address is refused until the window has passed. Known devices are not refused.",
+        minimum=1,
+    ),
+    Setting(
+        "FOLLOWUP_LOGIN_DELAY_CAP",
+        "int",
+        15 * 60,
+        "The longest wait, in seconds, between attempts to sign in to an account under attack.",
+        shown_default="`900` (15 minutes)",
+        minimum=30,
+    ),
+    Setting(
+        "FOLLOWUP_KNOWN_DEVICE_DAYS",
+        "int",
+        90,
+        "Days a browser stays a known device of an account after signing in to it (a signed, "
+        "HttpOnly cookie): its attempts are not held back when the account is under attack.",
+        minimum=1,
     ),
     Setting(
         "FOLLOWUP_MAX_UPLOAD_MB",

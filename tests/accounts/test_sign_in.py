@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.test import Client, override_settings
+from django.test import Client
 
 from tests.conftest import PASSWORD
 
@@ -32,23 +32,6 @@ def test_a_wrong_password_is_refused_with_a_message_that_does_not_say_which_part
     response = Client().post("/accounts/login/", {"login": "viewer", "password": "nope"})
     assert response.status_code == 200
     assert "Enter a correct username (or email address) and password." in response.content.decode()
-
-
-@override_settings(LOGIN_FAILURE_LIMIT=3)
-def test_repeated_failures_lock_the_username_and_address_pair_only(world):
-    client = Client()
-    for _ in range(3):
-        client.post("/accounts/login/", {"login": "viewer", "password": "wrong"})
-    locked = client.post("/accounts/login/", {"login": "viewer", "password": PASSWORD})
-    assert "Too many failed attempts" in locked.content.decode()
-    assert "_auth_user_id" not in client.session
-    other = Client(REMOTE_ADDR="10.0.0.9")
-    assert (
-        other.post("/accounts/login/", {"login": "viewer", "password": PASSWORD}).status_code == 302
-    )
-    assert (
-        client.post("/accounts/login/", {"login": "lead", "password": PASSWORD}).status_code == 302
-    )
 
 
 def test_sign_out_is_a_post_and_ends_the_session(world):

@@ -13,7 +13,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from followup.accounts import throttle
 
@@ -56,3 +56,11 @@ class AccountAdapter(DefaultAccountAdapter):
         else:
             attempt.succeeded(user)
         return user
+
+    def post_login(
+        self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any
+    ) -> HttpResponse:
+        """Signed in (every step done): this client becomes a known device of the account."""
+        response: HttpResponse = super().post_login(request, user, **kwargs)
+        throttle.remember_device(request, response, user)
+        return response

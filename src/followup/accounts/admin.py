@@ -25,15 +25,22 @@ for _model in (EmailAddress, Authenticator, UserSession):
 
 @admin.register(LoginFailure)
 class LoginFailureAdmin(AuditedAdmin):
-    """Failed sign-ins are written only by the throttle. An administrator may delete them to
-    let someone try again before the window ends; that deletion is audited."""
+    """Failed and refused sign-ins are written only by the throttle. An administrator may delete
+    them to let someone try again before the window ends; that deletion is audited."""
 
-    list_display = ["username", "ip_address", "at"]
-    readonly_fields = ["username", "ip_address", "at"]
+    list_display = ["username", "account", "ip_address", "known_device", "outcome", "at"]
+    list_filter = ["outcome"]
+    readonly_fields = ["username", "account", "ip_address", "known_device", "outcome", "at"]
+    exclude = ["device"]
+    search_fields = ["username", "ip_address"]
     refusal = (
         "Failed sign-ins are recorded only by the sign-in throttle, and are not changed. You "
         "can delete one to let someone try again before the waiting time ends."
     )
+
+    @admin.display(boolean=True, description="From a known device")
+    def known_device(self, obj: LoginFailure) -> bool:
+        return bool(obj.device)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,6 +1,20 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
     name = "followup.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from allauth.account.signals import password_reset
+
+        password_reset.connect(_clear_failures, dispatch_uid="followup.accounts.clear_failures")
+
+
+def _clear_failures(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """A completed password reset clears the account's failed sign-ins."""
+    from followup.accounts import throttle
+
+    throttle.clear_failures(user)

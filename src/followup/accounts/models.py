@@ -1,17 +1,59 @@
-"""Failed sign-in attempts, kept in the database so throttling works across processes."""
+"""Sign-in attempts the throttle keeps in the database, so that throttling works across processes
+and threads (``followup.accounts.throttle``)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending", "being checked"
+    FAILED = "failed", "wrong password"
+    REFUSED = "refused", "refused by the throttle, not checked"
+    CLEARED = "cleared", "wrong password, cleared by a password reset"
+
+
+# Attempts that count against the limits: a password being checked counts before its result.
+COUNTED = (Outcome.PENDING, Outcome.FAILED)
 
 
 class LoginFailure(models.Model):
+    """One sign-in attempt that did not succeed (or is being checked): a successful one is
+    removed as it succeeds. ``username`` is what was typed, normalised; ``account`` the account it
+    names, if any; ``device`` is set when the attempt came from a device the account signed in
+    from before (its known-device cookie)."""
+
     username = models.CharField(max_length=150, db_index=True)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     ip_address = models.CharField(max_length=45)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    device = models.CharField(max_length=64, blank=True, default="")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["account", "at"], name="loginfailure_account_at"),
+            models.Index(fields=["ip_address", "at"], name="loginfailure_address_at"),
+            models.Index(fields=["device", "at"], name="loginfailure_device_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.username} from {self.ip_address} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ThrottleKey(models.Model):
+    """A row per account, typed name, address or device being counted: the throttle locks it
+    while it counts and reserves an attempt, so parallel attempts take turns."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    touched = models.DateTimeField(db_index=True)
+    # When the account's owner was told of repeated failures, in the current episode.
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, register
+from django.core.checks import Error as CheckError
 from django.core.checks import Warning as CheckWarning
 
 SECRET_KEY_FILE_READABLE = "followup.W001"
@@ -35,3 +36,58 @@ def secret_key_file_is_private(app_configs: Any = None, **kwargs: Any) -> list[C
             id=SECRET_KEY_FILE_READABLE,
         )
     ]
+
+
+HTTPS_UNSEEN = "followup.E101"
+NO_HSTS = "followup.E102"
+ANY_PROXY = "followup.W103"
+DEPLOY_DOC = "See docs/deploy.md."
+
+
+@register(Tags.security, deploy=True)
+def https_is_seen_behind_the_proxy(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """With HTTPS on, Followup must be able to tell that a request came over HTTPS, or every
+    request redirects to itself (FOLLOWUP_SSL_REDIRECT) and HSTS is never sent."""
+    if not settings.HTTPS:
+        return []
+    problems: list[CheckMessage] = []
+    proxy = settings.TRUSTED_PROXY
+    told = getattr(settings, "SECURE_PROXY_SSL_HEADER", None) is not None
+    forwards_scheme = "x-forwarded-proto" in [h.lower() for h in settings.TRUSTED_PROXY_HEADERS]
+    if not told and not (proxy and forwards_scheme):
+        effect = (
+            "every request would redirect to itself (FOLLOWUP_SSL_REDIRECT is on)"
+            if settings.SECURE_SSL_REDIRECT
+            else "no HSTS header would be sent"
+        )
+        problems.append(
+            CheckError(
+                "FOLLOWUP_HTTPS is on, but Followup cannot tell that a request came over HTTPS, "
+                f"so {effect}.",
+                hint="Behind a reverse proxy that terminates HTTPS, set FOLLOWUP_TRUSTED_PROXY "
+                "to the proxy's address for `followup serve` (with x-forwarded-proto in "
+                "FOLLOWUP_TRUSTED_PROXY_HEADERS), or FOLLOWUP_BEHIND_PROXY=true for another "
+                f"server. {DEPLOY_DOC}",
+                id=HTTPS_UNSEEN,
+            )
+        )
+    if not settings.SECURE_HSTS_SECONDS:
+        problems.append(
+            CheckError(
+                "FOLLOWUP_HTTPS is on but FOLLOWUP_HSTS_SECONDS is 0, so no HSTS header is sent "
+                "and browsers may be sent to the plain HTTP address.",
+                hint=f"Set FOLLOWUP_HSTS_SECONDS to 31536000 (one year), or leave it unset. "
+                f"{DEPLOY_DOC}",
+                id=NO_HSTS,
+            )
+        )
+    if proxy == "*":
+        problems.append(
+            CheckWarning(
+                "FOLLOWUP_TRUSTED_PROXY is '*': any client can write its own address and scheme, "
+                "and so evade the sign-in throttle's limit on its address.",
+                hint=f"Set FOLLOWUP_TRUSTED_PROXY to the proxy's own address. {DEPLOY_DOC}",
+                id=ANY_PROXY,
+            )
+        )
+    return problems
