@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth.mfa's list of passkeys loads it
     # Sign-in, password reset, email addresses, second factors and sessions: django-allauth
     # (docs/security.md says why), with Followup's own pages in its templates' place.
     "allauth",
@@ -139,15 +140,15 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# A password long enough, and hard to guess as the NCSC advises (not which kinds of character it
+# holds): zxcvbn knows common passwords, words, names, dates, keyboard patterns and repeats, and
+# the person's username and email address, so Django's similarity, common-password and numeric
+# validators would only repeat its refusals.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": setting_int("FOLLOWUP_PASSWORD_MIN_LENGTH")},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    # How guessable a password is, as the NCSC advises, not which kinds of character it holds.
     {
         "NAME": "followup.accounts.passwords.GuessabilityValidator",
         "OPTIONS": {"min_score": setting_int("FOLLOWUP_PASSWORD_MIN_SCORE")},

@@ -167,7 +167,8 @@ SETTINGS: tuple[Setting, ...] = (
         "FOLLOWUP_PASSWORD_MIN_LENGTH",
         "int",
         12,
-        "Shortest password accepted. Common and all-numeric passwords are refused too.",
+        "Shortest password accepted. Passwords that are easy to guess are refused too "
+        "(`FOLLOWUP_PASSWORD_MIN_SCORE`).",
         minimum=8,
     ),
     Setting(

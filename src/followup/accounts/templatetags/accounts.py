@@ -13,9 +13,9 @@ register = template.Library()
 
 
 @register.simple_tag
-def reset_minutes() -> int:
+def reset_minutes() -> str:
     """How long a password reset link works (FOLLOWUP_PASSWORD_RESET_MINUTES)."""
-    return int(settings.PASSWORD_RESET_TIMEOUT) // 60
+    return str(int(settings.PASSWORD_RESET_TIMEOUT) // 60)
 
 
 @register.simple_tag
