@@ -21,9 +21,9 @@ def test_console_writes_each_message_to_standard_output():
 
 
 def test_plain_smtp_takes_user_password_host_and_port_percent_decoded():
-    assert email_from_url("V", "smtp://mail%40example.org:p%3Ass%2Fw%40rd@smtp.example.org:2525") == (
-        Email(SMTP, "smtp.example.org", 2525, "mail@example.org", "p:ss/w@rd", False, False)
-    )
+    assert email_from_url(
+        "V", "smtp://mail%40example.org:p%3Ass%2Fw%40rd@smtp.example.org:2525"
+    ) == (Email(SMTP, "smtp.example.org", 2525, "mail@example.org", "p:ss/w@rd", False, False))
     assert email_from_url("V", "smtp://relay.internal") == Email(SMTP, "relay.internal", 25)
 
 

@@ -59,7 +59,9 @@ class AddEmailForm(allauth.AddEmailForm):
         super().__init__(*args, **kwargs)
         plain(self)
         self.fields["email"].label = "New email address"
-        self.fields["email"].help_text = (
+        self.fields[
+            "email"
+        ].help_text = (
             "We will send a link to this address. Your current address stays until you follow it."
         )
 

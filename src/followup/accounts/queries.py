@@ -51,4 +51,7 @@ def memberships(user: User) -> QuerySet[Membership]:
 
 def email_addresses(user: User) -> QuerySet[EmailAddress]:
     """The person's own email addresses, the primary one first."""
-    return EmailAddress.objects.filter(user_id=user.pk).order_by("-primary", "email")
+    addresses: QuerySet[EmailAddress] = EmailAddress.objects.filter(user_id=user.pk).order_by(
+        "-primary", "email"
+    )
+    return addresses
