@@ -113,6 +113,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Password for all of them: {password}")
     if not setting_text("FOLLOWUP_DEMO_PASSWORD"):
         print("(generated now; set FOLLOWUP_DEMO_PASSWORD to choose your own)")
+    print("Each has the email address USERNAME@example.org (lead@example.org, ...).")
+    from django.conf import settings
+
+    if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+        print("Emails (password reset links, address checks) are written to this console.")
     return 0
 
 

@@ -242,3 +242,72 @@ def database_from_url(url: str, base_dir: Path) -> dict[str, object]:
     raise ImproperlyConfigured(
         f"DATABASE_URL must start with sqlite:// or postgresql://; got {parsed.scheme or url!r}."
     )
+
+
+EMAIL_SCHEMES = ("smtp", "smtp+tls", "smtps", "console")
+
+
+@dataclass(frozen=True)
+class Email:
+    """Django's email settings, as an email URL gives them."""
+
+    backend: str
+    host: str = ""
+    port: int = 0
+    user: str = ""
+    password: str = ""
+    use_tls: bool = False
+    use_ssl: bool = False
+
+
+def email_from_url(name: str, url: str) -> Email:
+    """Turn an email URL into Django's email settings, or stop naming the variable ``name``.
+
+    ``smtp://user:password@host:port`` (plain, or STARTTLS with ``?tls=true``),
+    ``smtp+tls://…`` (STARTTLS), ``smtps://…`` (TLS from the start) or ``console://`` (each
+    message written to standard output). The user name and password are percent-decoded, so a
+    password may hold ``@`` or ``:`` written as ``%40`` and ``%3A``.
+    """
+    parsed = urlparse(url)
+    scheme = parsed.scheme.lower()
+    if scheme not in EMAIL_SCHEMES:
+        raise ImproperlyConfigured(
+            f"{name} must start with {', '.join(s + '://' for s in EMAIL_SCHEMES)}; "
+            f"got {parsed.scheme + '://' if parsed.scheme else repr(url)}."
+        )
+    if scheme == "console":
+        if parsed.netloc or parsed.path or parsed.query:
+            raise ImproperlyConfigured(f"{name}: console:// takes nothing after it.")
+        return Email("django.core.mail.backends.console.EmailBackend")
+    if parsed.path not in ("", "/") or parsed.params or parsed.fragment:
+        raise ImproperlyConfigured(
+            f"{name}: an SMTP URL is smtp://user:password@host:port, with no path."
+        )
+    try:
+        port = parsed.port
+    except ValueError:
+        port = 0
+    if port == 0 or (port is None and parsed.netloc.endswith(":")):
+        raise ImproperlyConfigured(f"{name}: the port must be a number from 1 to 65535.")
+    if not parsed.hostname:
+        raise ImproperlyConfigured(f"{name}: an SMTP URL needs a host name.")
+    tls = scheme == "smtp+tls"
+    for key, values in parse_qs(parsed.query, keep_blank_values=True).items():
+        if key != "tls" or len(values) != 1 or values[0].lower() not in _TRUE | _FALSE:
+            raise ImproperlyConfigured(
+                f"{name}: the only option an SMTP URL takes is ?tls=true or ?tls=false; "
+                f"got {parsed.query!r}."
+            )
+        tls = tls or values[0].lower() in _TRUE
+    if scheme == "smtps" and tls:
+        raise ImproperlyConfigured(f"{name}: smtps:// is TLS already; ?tls=true adds STARTTLS.")
+    default_port = {"smtp": 25, "smtp+tls": 587, "smtps": 465}[scheme]
+    return Email(
+        "django.core.mail.backends.smtp.EmailBackend",
+        host=parsed.hostname,
+        port=port or (587 if tls and scheme == "smtp" else default_port),
+        user=unquote(parsed.username or ""),
+        password=unquote(parsed.password or ""),
+        use_tls=tls,
+        use_ssl=scheme == "smtps",
+    )

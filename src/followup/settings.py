@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from followup.env import database_from_url, sqlite_database, strong_secret
+from django.core.exceptions import ImproperlyConfigured
+
+from followup.env import database_from_url, email_from_url, sqlite_database, strong_secret
 from followup.settings_registry import (
     setting_bool,
     setting_choice,
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth.mfa's list of passkeys loads it
     # Sign-in, password reset, email addresses, second factors and sessions: django-allauth
     # (docs/security.md says why), with Followup's own pages in its templates' place.
     "allauth",
@@ -137,15 +140,23 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# A password long enough, and hard to guess as the NCSC advises (not which kinds of character it
+# holds): zxcvbn knows common passwords, words, names, dates, keyboard patterns and repeats, and
+# the person's username and email address, so Django's similarity, common-password and numeric
+# validators would only repeat its refusals.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": setting_int("FOLLOWUP_PASSWORD_MIN_LENGTH")},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "followup.accounts.passwords.GuessabilityValidator",
+        "OPTIONS": {"min_score": setting_int("FOLLOWUP_PASSWORD_MIN_SCORE")},
+    },
 ]
+# A password reset link works once (Django's tokens change with the password and the last
+# sign-in) and for this long.
+PASSWORD_RESET_TIMEOUT = setting_int("FOLLOWUP_PASSWORD_RESET_MINUTES") * 60
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "front:home"
 LOGOUT_REDIRECT_URL = "account_login"
@@ -155,6 +166,14 @@ AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"
 # are invited (followup.accounts.adapter); failed sign-ins are throttled by followup.accounts.throttle
 # in the database, so allauth's own cache-based limit on them is off.
 ACCOUNT_ADAPTER = "followup.accounts.adapter.AccountAdapter"
+# allauth's forms with GOV.UK labels and hints (followup.accounts.forms).
+ACCOUNT_FORMS = {
+    "add_email": "followup.accounts.forms.AddEmailForm",
+    "change_password": "followup.accounts.forms.ChangePasswordForm",
+    "reset_password": "followup.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "followup.accounts.forms.ResetPasswordKeyForm",
+    "reauthenticate": "followup.accounts.forms.ReauthenticateForm",
+}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
@@ -236,5 +255,20 @@ LOGGING = {
     },
 }
 
-EMAIL_BACKEND = setting_text("FOLLOWUP_EMAIL_BACKEND")
+# Email, from one URL. On a server reached on this machine (FOLLOWUP_HTTPS off, as `make demo`
+# runs it) messages are written to the console, so that reset and invitation links can be read.
+_EMAIL_URL = setting_text("FOLLOWUP_EMAIL_URL", default=None if HTTPS else "console://")
+if not _EMAIL_URL:
+    raise ImproperlyConfigured(
+        "FOLLOWUP_EMAIL_URL must be set when FOLLOWUP_HTTPS is on: smtp://user:password@host:port, "
+        "smtp+tls://, smtps:// or console:// (see docs/configuration.md)."
+    )
+_EMAIL = email_from_url("FOLLOWUP_EMAIL_URL", _EMAIL_URL)
+EMAIL_BACKEND = _EMAIL.backend
+EMAIL_HOST = _EMAIL.host
+EMAIL_PORT = _EMAIL.port
+EMAIL_HOST_USER = _EMAIL.user
+EMAIL_HOST_PASSWORD = _EMAIL.password
+EMAIL_USE_TLS = _EMAIL.use_tls
+EMAIL_USE_SSL = _EMAIL.use_ssl
 DEFAULT_FROM_EMAIL = setting_text("FOLLOWUP_FROM_EMAIL")

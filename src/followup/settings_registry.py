@@ -186,8 +186,30 @@ SETTINGS: tuple[Setting, ...] = (
         "FOLLOWUP_PASSWORD_MIN_LENGTH",
         "int",
         12,
-        "Shortest password accepted. Common and all-numeric passwords are refused too.",
+        "Shortest password accepted. Passwords that are easy to guess are refused too "
+        "(`FOLLOWUP_PASSWORD_MIN_SCORE`).",
         minimum=8,
+    ),
+    Setting(
+        "FOLLOWUP_PASSWORD_MIN_SCORE",
+        "int",
+        3,
+        "How hard to guess a password must be, on zxcvbn's scale from 0 (among the most common "
+        "passwords, or a pattern such as `aaaaaaaaaaaa`) to 4 (very hard to guess). The check "
+        "looks for common passwords, words, names, dates, keyboard patterns, repeats and the "
+        "person's username and email address, as the NCSC advises, instead of asking for "
+        "capitals, digits or symbols. A passphrase of three or four random words passes.",
+        minimum=1,
+        maximum=4,
+    ),
+    Setting(
+        "FOLLOWUP_PASSWORD_RESET_MINUTES",
+        "int",
+        60,
+        "Minutes a password reset link works for. A link works once: setting the password, or "
+        "signing in, ends it.",
+        minimum=5,
+        maximum=7 * 24 * 60,
     ),
     Setting(
         "FOLLOWUP_LOGIN_FAILURE_LIMIT",
@@ -303,11 +325,18 @@ SETTINGS: tuple[Setting, ...] = (
         choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
     ),
     Setting(
-        "FOLLOWUP_EMAIL_BACKEND",
-        "text",
-        "django.core.mail.backends.console.EmailBackend",
-        "Django email backend (dotted path).",
-        shown_default="console backend",
+        "FOLLOWUP_EMAIL_URL",
+        "url",
+        None,
+        "How email is sent (password reset links, email address checks, invitations). "
+        "`smtp://user:password@host:port` (plain; add `?tls=true` for STARTTLS), "
+        "`smtp+tls://user:password@host:port` (STARTTLS, port 587 if none is given), "
+        "`smtps://user:password@host:port` (TLS from the start, port 465) or `console://` "
+        "(each message written to standard output, for a server on this machine). Write `@`, "
+        "`:` or `/` in the user name or password as `%40`, `%3A` and `%2F`. Anything else stops "
+        "the process, naming this variable.",
+        shown_default="`console://` when `FOLLOWUP_HTTPS` is off; otherwise none",
+        production=REQUIRED,
     ),
     Setting(
         "FOLLOWUP_FROM_EMAIL",
@@ -350,12 +379,13 @@ def registered(name: str, *kinds: Kind) -> Setting:
     return setting
 
 
-def setting_text(name: str) -> str:
-    """A text, path, URL or secret setting, or its default (empty when it has none)."""
+def setting_text(name: str, *, default: str | None = None) -> str:
+    """A text, path, URL or secret setting, or its default (empty when it has none).
+    ``default`` replaces the declared one where it depends on another setting."""
     setting = registered(name, "text", "path", "url", "secret")
-    default = setting.default
-    assert default is None or isinstance(default, str)
-    return env_str(name, default if default is not None else "")
+    declared = setting.default if default is None else default
+    assert declared is None or isinstance(declared, str)
+    return env_str(name, declared if declared is not None else "")
 
 
 def setting_bool(name: str) -> bool:

@@ -47,6 +47,27 @@ READ_EVIDENCE = expect(("lead", "editor", "contributor", "inspector", "admin"))
 Kwargs = Callable[[Site], dict[str, Any]]
 
 
+def own(ok: int = 200, signed_out: int = 302) -> dict[str | None, int]:
+    """A page of the person's own account: every member of the cast, the outsider included,
+    gets ``ok``; a signed-out visitor ``signed_out`` (the sign-in page, unless it says else)."""
+    return {who: ok if who is not None else signed_out for who in WHO}
+
+
+def anyone(status: int) -> dict[str | None, int]:
+    """The same for everyone, signed in or not (sign-in and password reset pages)."""
+    return {who: status for who in WHO}
+
+
+def fixed(**values: Any) -> Kwargs:
+    """A link of the person's own account (an emailed key): no partnership's object to swap."""
+
+    def kwargs(site: Site) -> dict[str, Any]:
+        return dict(values)
+
+    kwargs.slug_only = True  # type: ignore[attr-defined]
+    return kwargs
+
+
 def slug(site: Site) -> dict[str, Any]:
     return {"slug": site.partnership.slug}
 
@@ -84,8 +105,50 @@ framework_of.slug_only = True  # type: ignore[attr-defined]
 # name: (kwargs, expected GET status, expected POST status of an empty form, or None to skip)
 MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, int] | None]] = {
     "front:home": (None, {w: 302 for w in WHO}, None),
-    "account_login": (None, {w: 200 for w in WHO}, {w: 200 for w in WHO}),
-    "account_logout": (None, {w: 405 for w in WHO}, {w: 302 for w in WHO}),
+    # Signed in already, the sign-in page sends one on; signed out, it is shown (again).
+    "account_login": (None, own(302, signed_out=200), own(302, signed_out=200)),
+    # GET asks "Sign out?"; only the POST signs out. Signed out, there is nothing to ask.
+    "account_logout": (None, own(200), anyone(302)),
+    # One's own account (django-allauth's pages, tests/accounts): the outsider too has one.
+    "accounts:account": (None, own(), own(405)),
+    "account_change_password": (None, own(), own()),
+    "account_email": (None, own(), own(302)),
+    "account_reauthenticate": (None, own(), own()),
+    "account_confirm_email": (fixed(key="not-a-key"), anyone(200), anyone(404)),
+    "account_email_verification_sent": (None, anyone(200), anyone(405)),
+    "account_inactive": (None, anyone(200), anyone(405)),
+    "account_reset_password": (None, anyone(200), anyone(200)),
+    "account_reset_password_done": (None, anyone(200), anyone(405)),
+    "account_reset_password_from_key": (
+        fixed(uidb36="1", key="not-a-key"),
+        anyone(200),
+        anyone(200),
+    ),
+    "account_reset_password_from_key_done": (None, anyone(200), anyone(405)),
+    # Every account has a password: setting a first one sends to changing it.
+    "account_set_password": (None, anyone(302), anyone(302)),
+    # Nobody signs up: signed out, the page says so; signed in, it sends one on.
+    "account_signup": (None, own(302, signed_out=200), own(302, signed_out=200)),
+    # Signing in or confirming by emailed code is off: these send one away.
+    "account_confirm_login_code": (None, anyone(302), anyone(302)),
+    "account_request_reauthentication_code": (None, anyone(302), anyone(302)),
+    "account_confirm_reauthentication_code": (None, anyone(302), anyone(302)),
+    # Second factors and sessions (django-allauth): changing a factor asks for the password
+    # again first (302); a factor one has not got is 404.
+    "mfa_index": (None, own(), own(405)),
+    "mfa_list_webauthn": (None, own(), own(405)),
+    "mfa_activate_totp": (None, anyone(302), anyone(302)),
+    "mfa_add_webauthn": (None, anyone(302), anyone(302)),
+    "mfa_generate_recovery_codes": (None, anyone(302), anyone(302)),
+    "mfa_reauthenticate": (None, anyone(302), anyone(302)),
+    "mfa_reauthenticate_webauthn": (None, anyone(302), anyone(302)),
+    "mfa_authenticate": (None, anyone(302), anyone(302)),
+    "mfa_deactivate_totp": (None, own(404), own(404)),
+    "mfa_download_recovery_codes": (None, own(404), own(404)),
+    "mfa_view_recovery_codes": (None, own(404), own(405)),
+    "mfa_edit_webauthn": (fixed(pk=999999), anyone(302), anyone(302)),
+    "mfa_remove_webauthn": (fixed(pk=999999), anyone(302), anyone(302)),
+    "usersessions_list": (None, own(), own(302)),
     "front:partnership": (slug, READ, None),
     "inspections:create": (slug, EDIT_INSPECTION, EDIT_INSPECTION),
     "inspections:detail": (of("inspection"), READ, None),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -14,7 +15,9 @@ def create_user(
     actor: Actor, *, username: str, email: str, password: str, superuser: bool = False
 ) -> User:
     """Create a user (a superuser may use the Django admin). Only the command line's operator or
-    a superuser may; the password is validated by the caller and never recorded."""
+    a superuser may; the password is validated by the caller and never recorded. An email
+    address is recorded as the account's primary address, not yet confirmed: a password reset
+    link can be sent to it, and its owner confirms it from their account page."""
     if not isinstance(actor, CommandLine) and not (
         isinstance(actor, User) and actor.is_active and actor.is_superuser
     ):
@@ -24,5 +27,7 @@ def create_user(
             user = User.objects.create_superuser(username, email, password)
         else:
             user = User.objects.create_user(username, email, password)
+        if email:
+            EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
         record(actor, "user.create", user, diff({}, snapshot(user)))
     return user

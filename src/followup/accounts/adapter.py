@@ -32,6 +32,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
+    def send_password_reset_mail(self, user: Any, email: str, context: dict[str, Any]) -> None:
+        """Send a reset link, on the record (allauth sends no signal for it)."""
+        from followup.accounts import events
+
+        events.password_reset_requested(self.request, user)
+        super().send_password_reset_mail(user, email, context)
+
     def get_client_ip(self, request: HttpRequest) -> str:
         # The connecting address, which `followup serve` sets from a trusted proxy's header and
         # never from a header the client wrote (docs/deploy.md).

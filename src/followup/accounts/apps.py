@@ -10,6 +10,9 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account.signals import password_reset
 
+        from followup.accounts import events
+
+        events.connect()
         password_reset.connect(_clear_failures, dispatch_uid="followup.accounts.clear_failures")
 
 

@@ -185,3 +185,26 @@ def last_deletion(
         .order_by("-at", "-id")
         .first()
     )
+
+
+NOT_SIGNED_IN = "(not signed in)"
+"""The actor's name on an entry about something done by someone not signed in."""
+
+
+def record_visitor(
+    verb: str, obj: models.Model | None, changes: dict[str, list[Any]], object_type: str = ""
+) -> AuditEntry:
+    """Record what someone who is not signed in did or tried (a failed sign-in, a password reset
+    asked for): there is no actor to name. ``obj`` is the account concerned, or None when there
+    is none (then ``object_type`` says what kind of thing was asked for)."""
+    entry = AuditEntry(
+        actor_id=None,
+        actor_name=NOT_SIGNED_IN,
+        verb=verb,
+        object_type=obj._meta.label_lower if obj is not None else object_type,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "no such account",
+        changes=_scrub(changes),
+    )
+    entry.save()
+    return entry

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
 from django.db import transaction
 
@@ -109,7 +110,11 @@ def load_demo(
         partnerships = {"south-ayrshire": south, "glenmorran": glen}
         sign_ins = []
         for username, slug, role in CAST:
-            user = User.objects.create_user(username, password=password)
+            # A confirmed address on a domain reserved for examples, so that a tester can try
+            # the password reset from the console of `make demo`.
+            address = f"{username}@example.org"
+            user = User.objects.create_user(username, email=address, password=password)
+            EmailAddress.objects.create(user=user, email=address, primary=True, verified=True)
             Membership.objects.create(user=user, partnership=partnerships[slug], role=role)
             sign_ins.append(DemoSignIn(username, partnerships[slug].name, Role(role).label))
         Membership.objects.filter(user=loader).delete()

@@ -1,0 +1,57 @@
+"""What the signed-in person may read about their own account: nobody else's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+
+from followup.accounts.events import SIGN_IN, SIGN_INS
+from followup.audit.models import AuditEntry
+from followup.partnerships.models import Membership
+
+RECENT_SIGN_INS = 20
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """One attempt to sign in to the account, from the audit log."""
+
+    at: object
+    succeeded: bool
+    address: str
+    browser: str
+
+
+def _new(entry: AuditEntry, name: str) -> str:
+    value = entry.changes.get(name) if isinstance(entry.changes, dict) else None
+    return str(value[1]) if isinstance(value, list) and len(value) == 2 and value[1] else ""
+
+
+def recent_sign_ins(user: User, limit: int = RECENT_SIGN_INS) -> list[SignIn]:
+    """The account's latest sign-ins and failed attempts, newest first."""
+    entries = AuditEntry.objects.filter(
+        object_type="auth.user", object_id=str(user.pk), verb__in=SIGN_INS
+    ).order_by("-at", "-id")[:limit]
+    return [
+        SignIn(e.at, e.verb == SIGN_IN, _new(e, "address"), _new(e, "browser")) for e in entries
+    ]
+
+
+def memberships(user: User) -> QuerySet[Membership]:
+    """The person's own memberships, by partnership name."""
+    return (
+        Membership.objects.filter(user_id=user.pk, user__is_active=True)
+        .select_related("partnership")
+        .order_by("partnership__name")
+    )
+
+
+def email_addresses(user: User) -> QuerySet[EmailAddress]:
+    """The person's own email addresses, the primary one first."""
+    addresses: QuerySet[EmailAddress] = EmailAddress.objects.filter(user_id=user.pk).order_by(
+        "-primary", "email"
+    )
+    return addresses

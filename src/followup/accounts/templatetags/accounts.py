@@ -1,0 +1,27 @@
+"""What the account pages and the header say about the person signed in."""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+
+from followup.lib.types import AnyUser
+from followup.partnerships.access import membership_of
+from followup.partnerships.models import Partnership
+
+register = template.Library()
+
+
+@register.simple_tag
+def reset_minutes() -> str:
+    """How long a password reset link works (FOLLOWUP_PASSWORD_RESET_MINUTES)."""
+    return str(int(settings.PASSWORD_RESET_TIMEOUT) // 60)
+
+
+@register.simple_tag
+def role_in(user: AnyUser, partnership: Partnership | None) -> str:
+    """The person's role in the partnership on screen ("Lead officer"), or nothing."""
+    if partnership is None or not isinstance(partnership, Partnership):
+        return ""
+    membership = membership_of(user, partnership)
+    return membership.get_role_display() if membership is not None else ""
