@@ -12,6 +12,8 @@ from django.test import override_settings
 from followup.accounts.passwords import GuessabilityValidator
 from tests.conftest import DEMO_PASSWORD, PASSWORD
 
+pytestmark = pytest.mark.django_db  # the service's own words include every partnership's name
+
 PERSON = User(username="morag.campbell", email="morag.campbell@example.org")
 
 

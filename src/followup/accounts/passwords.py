@@ -14,14 +14,47 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from zxcvbn import zxcvbn
 
+# zxcvbn reads at most this many characters; a longer password is judged by its first 72, which
+# a guesser would have to find first (passwords of any length up to Django's own are accepted).
+ZXCVBN_MAX = 72
+# Words of this service and its field that a guesser would try first (ASVS 5.0 6.1.2 and 6.2.11):
+# with the names and slugs of every partnership and area, and the person's own names and address.
+CONTEXT_WORDS = (
+    "followup",
+    "follow-up",
+    "inspection",
+    "inspector",
+    "inspectorate",
+    "care inspectorate",
+    "partnership",
+    "children",
+    "childrens services",
+    "child protection",
+    "improvement plan",
+    "progress review",
+    "council",
+    "scotland",
+    "nhs",
+    "police scotland",
+)
 ADVICE = "Use three or four random words, such as a short phrase only you would think of."
 # zxcvbn's words, in the service's plain British English where they differ.
 WORDING = {"Capitalization doesn't help very much.": "Capital letters do not help much."}
 
 
+def _context_words() -> list[str]:
+    from followup.partnerships.models import Area, Partnership
+
+    words = list(CONTEXT_WORDS)
+    for name, slug in Partnership.objects.values_list("name", "slug"):
+        words += [name, slug, *name.split(), *slug.split("-")]
+    words += list(Area.objects.values_list("name", flat=True))
+    return [word.lower() for word in words if len(word) > 2]
+
+
 def _user_inputs(user: Any) -> list[str]:
-    """Words of the person's own that a guesser would try first."""
-    inputs: list[str] = []
+    """Words of the person's own and of the service that a guesser would try first."""
+    inputs: list[str] = _context_words()
     for name in ("username", "email", "first_name", "last_name"):
         value = str(getattr(user, name, "") or "")
         if value:
@@ -39,7 +72,7 @@ class GuessabilityValidator:
         self.min_score = min_score
 
     def validate(self, password: str, user: Any = None) -> None:
-        result = zxcvbn(password, user_inputs=_user_inputs(user))
+        result = zxcvbn(password[:ZXCVBN_MAX], user_inputs=_user_inputs(user))
         if result["score"] >= self.min_score:
             return
         feedback = result["feedback"]
