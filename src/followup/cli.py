@@ -135,15 +135,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"serve: {problem.msg}\n  {problem.hint}", file=sys.stderr)
     if any(problem.is_serious() for problem in problems):
         return _fail("serve: refused to start with this configuration.")
-    proxy: dict[str, object] = {"clear_untrusted_proxy_headers": True}
-    if args.trusted_proxy:
-        # The scheme, host and client address come from the proxy's headers; the client address
-        # is the rightmost one in X-Forwarded-For, the one the proxy itself added.
-        proxy.update(
-            trusted_proxy=args.trusted_proxy,
-            trusted_proxy_count=1,
-            trusted_proxy_headers=" ".join(settings.TRUSTED_PROXY_HEADERS),
-        )
+    # The scheme, host and client address come from the trusted proxy's headers; the client
+    # address is the rightmost one in X-Forwarded-For, the one the proxy itself added.
+    trusted = {
+        "trusted_proxy": args.trusted_proxy,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": " ".join(settings.TRUSTED_PROXY_HEADERS),
+    }
+    proxy: dict[str, object] = {
+        "clear_untrusted_proxy_headers": True,
+        **(trusted if args.trusted_proxy else {}),
+    }
     print(f"Followup is at http://{args.host}:{args.port}/  (press Ctrl+C to stop)", flush=True)
     # A request body larger than FOLLOWUP_MAX_UPLOAD_MB allows is refused with 413 as soon as
     # its Content-Length is read (a chunked one as soon as it passes the limit), never read.

@@ -97,7 +97,7 @@ def test_the_waits_double_after_each_further_failure_up_to_the_cap(
 
 
 def test_thirty_wrong_passwords_from_six_addresses_count_together_by_username_and_email(
-    world: Any, checked: Checked
+    world: Any, checked: Checked, clock: Clock
 ) -> None:
     device = _own_device(world)
     checked.count = 0
@@ -107,6 +107,8 @@ def test_thirty_wrong_passwords_from_six_addresses_count_together_by_username_an
     assert checked.count == 5
     assert LoginFailure.objects.filter(outcome=Outcome.FAILED).count() == 5
     assert signed_in(sign_in(device, "inspector", PASSWORD, OWN_ADDRESS))
+    clock.forward(30)
+    assert signed_in(sign_in(browser(), "inspector", PASSWORD, "192.0.2.44"))
 
 
 def test_a_name_that_is_no_account_gets_the_same_answers_as_one_that_is(
@@ -256,15 +258,22 @@ def _guess_in_parallel(guesses: int) -> list[str]:
     "parallel against a served SQLite database",
 )
 def test_thirty_parallel_guesses_have_no_more_than_five_checked(
-    transactional_db: Any, checked: Checked
+    transactional_db: Any, checked: Checked, clock: Clock
 ) -> None:
     f.UserFactory(username="inspector", email="inspector@example.org")
+    device = browser()
+    assert signed_in(sign_in(device, "inspector", PASSWORD, OWN_ADDRESS))
+    sign_out(device, OWN_ADDRESS)
+    checked.count = 0
     pages = _guess_in_parallel(30)
     assert len(pages) == 30
     assert checked.count == 5
     assert sum(WRONG in page for page in pages) == 5
     assert sum(ACCOUNT_WAIT in page for page in pages) == 25
     assert LoginFailure.objects.filter(outcome=Outcome.FAILED).count() == 5
+    assert signed_in(sign_in(device, "inspector", PASSWORD, OWN_ADDRESS))
+    clock.forward(30)
+    assert signed_in(sign_in(browser(), "inspector", PASSWORD, "192.0.2.44"))
 
 
 def test_a_pending_attempt_counts_before_its_password_is_checked(world: Any, clock: Clock) -> None:

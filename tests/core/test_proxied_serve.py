@@ -192,6 +192,9 @@ def test_forged_forwarded_addresses_neither_evade_the_address_limit_nor_lock_out
 
 def test_thirty_parallel_guesses_through_the_proxy_have_no_more_than_five_checked(served):
     _clear(served)
+    own_device = ThroughTheProxy(served.port, "198.51.100.7")
+    assert own_device.sign_in("inspector", PASSWORD)[0].status == 302
+    own_device.cookies.pop("sessionid", None)  # signed out: the device cookie stays
     start = threading.Barrier(30)
     pages: list[str] = []
 
@@ -214,6 +217,11 @@ def test_thirty_parallel_guesses_through_the_proxy_have_no_more_than_five_checke
     assert sum(ACCOUNT_WAIT in page for page in pages) == 25
     outcomes = [outcome for _, _, outcome in _failures(served)]
     assert (outcomes.count("failed"), outcomes.count("refused")) == (5, 25)
+    # The inspector's own browser signs in at once; any other waits 30 seconds.
+    assert (
+        ACCOUNT_WAIT in ThroughTheProxy(served.port, "192.0.2.9").sign_in("inspector", PASSWORD)[1]
+    )
+    assert own_device.sign_in("inspector", PASSWORD)[0].status == 302
 
 
 def test_serve_refuses_to_start_with_https_on_and_no_trusted_proxy(tmp_path):
