@@ -43,6 +43,9 @@ def test_a_new_address_gets_a_link_and_the_old_one_stays_until_it_is_followed(
     assert viewer.email == "viewer@example.org"
     waiting = client.get("/accounts/email/").content.decode()
     assert "Not confirmed yet" in waiting
+    assert "We have sent a link to viewer.new@example.org. Follow it to confirm the address." in (
+        waiting
+    )
     path = confirmation_path(smtp_server, "viewer.new@example.org")
     confirm = client.get(path)
     assert "Confirm your email address" in confirm.content.decode()
