@@ -22,7 +22,7 @@ WRONG_PASSWORD = (
 )
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no type information
     error_messages = {
         **DefaultAccountAdapter.error_messages,
         "username_password_mismatch": WRONG_PASSWORD,

@@ -36,25 +36,25 @@ def plain(form: forms.BaseForm) -> None:
             field.help_text = hint or ""
 
 
-class ResetPasswordForm(allauth.ResetPasswordForm):
+class ResetPasswordForm(allauth.ResetPasswordForm):  # type: ignore[misc]  # allauth ships no type information
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         plain(self)
 
 
-class ResetPasswordKeyForm(allauth.ResetPasswordKeyForm):
+class ResetPasswordKeyForm(allauth.ResetPasswordKeyForm):  # type: ignore[misc]  # allauth ships no type information
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         plain(self)
 
 
-class ChangePasswordForm(allauth.ChangePasswordForm):
+class ChangePasswordForm(allauth.ChangePasswordForm):  # type: ignore[misc]  # allauth ships no type information
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         plain(self)
 
 
-class AddEmailForm(allauth.AddEmailForm):
+class AddEmailForm(allauth.AddEmailForm):  # type: ignore[misc]  # allauth ships no type information
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         plain(self)
@@ -66,7 +66,7 @@ class AddEmailForm(allauth.AddEmailForm):
         )
 
 
-class ReauthenticateForm(allauth.ReauthenticateForm):
+class ReauthenticateForm(allauth.ReauthenticateForm):  # type: ignore[misc]  # allauth ships no type information
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         plain(self)
