@@ -12,6 +12,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("", include("followup.front.urls")),
     path("accounts/", include("allauth.urls")),
+    path("accounts/", include("followup.accounts.urls")),
     path("", include("followup.inspections.urls")),
     path("", include("followup.plans.urls")),
     path("", include("followup.reviews.urls")),

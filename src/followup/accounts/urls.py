@@ -1,0 +1,13 @@
+from django.urls import path
+
+from followup.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path(
+        "people/<int:pk>/second-factors/reset/",
+        views.reset_second_factors,
+        name="reset_second_factors",
+    ),
+]

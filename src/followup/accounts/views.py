@@ -1,0 +1,40 @@
+"""Followup's own account pages (allauth draws the rest): a service administrator resets the
+second factors of someone who has lost theirs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from followup.accounts import actions, queries
+from followup.accounts.signals import kind
+from followup.partnerships import access
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def reset_second_factors(request: HttpRequest, pk: int) -> HttpResponse:
+    person = queries.person_for(request.user, pk)
+    if request.method == "POST":
+        removed = actions.reset_second_factors(request.user, person)
+        if removed:
+            messages.success(
+                request,
+                f"{person.get_username()}'s second factors were removed and they were signed out "
+                "everywhere.",
+            )
+        return redirect("accounts:reset_second_factors", pk=person.pk)
+    factors = queries.second_factors(person)
+    return render(
+        request,
+        "accounts/reset_second_factors.html",
+        {
+            "person": person,
+            "factors": [kind(f) for f in factors],
+            "must_enrol": access.mfa_required(person),
+            "self": person.pk == request.user.pk,
+        },
+    )
