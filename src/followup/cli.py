@@ -113,6 +113,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Password for all of them: {password}")
     if not setting_text("FOLLOWUP_DEMO_PASSWORD"):
         print("(generated now; set FOLLOWUP_DEMO_PASSWORD to choose your own)")
+    for sign_in in sign_ins:
+        if sign_in.totp_secret:
+            print()
+            print(
+                f"{sign_in.username} signs in with a code too. Add this key to an authenticator app"
+            )
+            print(f"(time-based, 6 digits): {sign_in.totp_secret}")
+            print(f"or open this link on the phone that has the app: {sign_in.totp_uri}")
+    print()
+    print("inspector must set up a second factor at first sign-in: scan the QR code it shows.")
     return 0
 
 
