@@ -123,6 +123,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"or open this link on the phone that has the app: {sign_in.totp_uri}")
     print()
     print("inspector must set up a second factor at first sign-in: scan the QR code it shows.")
+    print("Security keys and passkeys work at http://localhost:<port>/, not at 127.0.0.1.")
     return 0
 
 

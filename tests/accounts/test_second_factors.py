@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -220,3 +221,16 @@ def test_nobody_renames_or_removes_another_persons_security_key(world):
         assert client.post(url, {"name": "Mine now"}).status_code == 404
     key.refresh_from_db()
     assert key.data == {"name": "Admin's key"}
+
+
+def test_passkeys_are_allowed_on_plain_http_only_in_local_mode_and_not_at_a_numeric_address(
+    world,
+):
+    assert settings.HTTPS is False and settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN is True
+    client = signed_in_with_code("inspector")
+    numeric = client.get("/accounts/2fa/webauthn/add/").content.decode()
+    assert "not a number such as 127.0.0.1" not in numeric  # the test client's host is testserver
+    page = client.get("/accounts/2fa/webauthn/add/", HTTP_HOST="127.0.0.1:8000").content.decode()
+    assert "not a number such as 127.0.0.1:8000" in page
+    assert 'href="http://localhost:80/accounts/2fa/webauthn/add/"' in page
+    assert 'data-allauth-onload="allauth.webauthn.forms.addForm"' in page

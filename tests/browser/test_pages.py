@@ -356,11 +356,11 @@ def test_the_django_admin_runs_under_its_content_security_policy(page, demo):
     script or style it refused (a refusal is a console error, which fails the test)."""
 
     f.superuser("superuser", PASSWORD)
-    page.goto("/admin/login/")
-    page.page.fill("#id_username", "superuser")
+    page.goto("/admin/login/")  # sent to Followup's own sign-in page, then a code
+    page.page.fill("#id_login", "superuser")
     page.page.fill("#id_password", PASSWORD)
     with page.page.expect_navigation():
-        page.page.click("input[type=submit]")
+        page.page.click("main button[type=submit]")
     page.enter_code_if_asked()
     review = demo["review"]
     missing: list[str] = []

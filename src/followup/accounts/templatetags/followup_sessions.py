@@ -1,7 +1,9 @@
-"""A browser's user-agent string, said the way people name their browser."""
+"""A browser's user-agent string, said the way people name their browser; whether a host is an
+IP address."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from django import template
@@ -37,3 +39,15 @@ def browser_name(user_agent: str) -> str:
     if browser and system:
         return f"{browser} on {system}"
     return browser or system or "Unknown browser"
+
+
+@register.filter
+def numeric_host(host: str) -> bool:
+    """Whether a request's host (with any port) is an IP address, where browsers refuse
+    security keys and passkeys: WebAuthn needs a domain name, "localhost" included."""
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    try:
+        ipaddress.ip_address(name.strip("[]").split("]")[0])
+    except ValueError:
+        return False
+    return True
