@@ -109,7 +109,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print()
     print("Sign in with any of these usernames:")
     for sign_in in sign_ins:
-        print(f"  {sign_in.username:<12} {sign_in.role:<13} {sign_in.partnership}")
+        print(f"  {sign_in.username:<12} {sign_in.role:<21} {sign_in.partnership}")
     print(f"Password for all of them: {password}")
     if not setting_text("FOLLOWUP_DEMO_PASSWORD"):
         print("(generated now; set FOLLOWUP_DEMO_PASSWORD to choose your own)")
