@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client
 
@@ -172,7 +173,15 @@ def world(db: Any) -> World:
     for name in ("lead", "editor", "contributor", "viewer", "inspector", "admin"):
         f.MembershipFactory(user=users[name], partnership=home.partnership, role=name)
     f.MembershipFactory(user=users["outsider"], partnership=away.partnership, role="lead")
+    for name in ("inspector", "admin"):  # they must have a second factor (accounts.middleware)
+        f.totp_authenticator(users[name])
     return World(home=home, away=away, users=users)
+
+
+def enrol_demo_inspector() -> None:
+    """Give the demo's inspector the second factor they would set up on first signing in
+    (factories.TOTP_SECRET), so that tests may act as them."""
+    f.totp_authenticator(User.objects.get(username="inspector"))
 
 
 @pytest.fixture(scope="module")
@@ -183,5 +192,6 @@ def demo_for_module(django_db_setup: Any, django_db_blocker: Any) -> Iterator[li
     so a module of ten tests saves nine loads."""
     with django_db_blocker.unblock(), transaction.atomic():
         _, sign_ins = load_demo(DEMO_PASSWORD)
+        enrol_demo_inspector()
         yield sign_ins
         transaction.set_rollback(True)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
+import hmac
+import struct
+import time
+from typing import Any
 
 import factory
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 
 from followup.frameworks.models import Framework
@@ -151,3 +159,29 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"indicator-{n}")
     name = factory.Sequence(lambda n: f"Indicator {n}")
     improvement_direction = "decrease"
+
+
+# A second factor with a known secret, for the cast's inspector and admin (who must have one) and
+# for tests that sign in with a code: totp_code(TOTP_SECRET) is the code an app would show now.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_authenticator(user: Any, secret: str = TOTP_SECRET) -> Authenticator:
+    return TOTP.activate(user, secret).instance
+
+
+def totp_code(secret: str = TOTP_SECRET, at: float | None = None) -> str:
+    """The code for ``secret`` at time ``at`` (now), made as RFC 6238 says (HMAC-SHA1, 30 s, 6
+    digits), independently of allauth's own code."""
+    counter = int(time.time() if at is None else at) // 30
+    digest = hmac.new(base64.b32decode(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def superuser(username: str, password: str = "correct horse battery staple") -> Any:
+    """A superuser (who may use the Django admin), with the second factor they must have."""
+    user = get_user_model().objects.create_superuser(username, "", password)
+    totp_authenticator(user)
+    return user

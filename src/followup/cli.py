@@ -109,7 +109,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print()
     print("Sign in with any of these usernames:")
     for sign_in in sign_ins:
-        print(f"  {sign_in.username:<12} {sign_in.role:<13} {sign_in.partnership}")
+        print(f"  {sign_in.username:<12} {sign_in.role:<21} {sign_in.partnership}")
     print(f"Password for all of them: {password}")
     if not setting_text("FOLLOWUP_DEMO_PASSWORD"):
         print("(generated now; set FOLLOWUP_DEMO_PASSWORD to choose your own)")
@@ -118,6 +118,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
         print("Emails (password reset links, address checks) are written to this console.")
+    for sign_in in sign_ins:
+        if sign_in.totp_secret:
+            print()
+            print(
+                f"{sign_in.username} signs in with a code too. Add this key to an authenticator app"
+            )
+            print(f"(time-based, 6 digits): {sign_in.totp_secret}")
+            print(f"or open this link on the phone that has the app: {sign_in.totp_uri}")
+    print()
+    print("inspector must set up a second factor at first sign-in: scan the QR code it shows.")
+    print("Security keys and passkeys work at http://localhost:<port>/, not at 127.0.0.1.")
     return 0
 
 

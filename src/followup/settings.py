@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "followup.web.requestsize.FormSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages, so that each can say why it signed someone out or sent them elsewhere.
+    "followup.accounts.middleware.SessionTimeoutMiddleware",
+    "followup.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -186,14 +189,32 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Followup: "
 # followup.accounts.throttle counts sign-in attempts in the database, across processes, and its
-# messages say how long to wait; allauth's own limit on the sign-in page is off. allauth's
-# "login_failed" limit no longer sees passwords (the adapter checks them without it), but it still
-# limits second-factor codes: 10 a minute from one address, 5 in 5 minutes for one account. It
-# counts in Django's cache, which one `followup serve` process shares between its threads.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "login": None}
+# messages say how long to wait; allauth's own limits on the sign-in page and on failed sign-ins
+# are off (the adapter checks passwords without them). Wrong second-factor codes are limited by
+# followup.accounts.mfa, per account.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": None,
+    "login": None,
+    "mfa_code": "5/5m/key",  # wrong second-factor codes, per account (followup.accounts.mfa)
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Followup"
 MFA_PASSKEY_LOGIN_ENABLED = False
+# Followup's own forms for the code asked for at sign-in and on reauthenticating: they limit wrong
+# codes per account (the "mfa_code" rate above), which allauth's own "login_failed" limit, off
+# above, would otherwise have done (followup.accounts.mfa).
+MFA_ADAPTER = "followup.accounts.mfa.MFAAdapter"
+# allauth refuses a second factor to an account with an unverified address, lest someone sign up
+# with another's address and lock its owner out. Nobody signs up here: people are given accounts
+# or invited to the address, and inspectors must be able to enrol before anything else.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_FORMS = {
+    "authenticate": "followup.accounts.mfa.AuthenticateForm",
+    "reauthenticate": "followup.accounts.mfa.ReauthenticateForm",
+}
+# Passkeys need a secure origin; http://127.0.0.1 counts as one in browsers, and allauth allows it
+# only when told to: in local mode, where HTTPS is off.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not setting_bool("FOLLOWUP_HTTPS")
 USERSESSIONS_TRACK_ACTIVITY = True
 
 LANGUAGE_CODE = "en-gb"
@@ -230,7 +251,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = setting_int("FOLLOWUP_SESSION_AGE")
+# Time-outs (followup.accounts.sessions): signed out after this long without a request, and this
+# long after signing in however active. The cookie lasts no longer than the absolute limit.
+SESSION_IDLE_SECONDS = setting_int("FOLLOWUP_SESSION_IDLE_MINUTES") * 60
+SESSION_ABSOLUTE_SECONDS = setting_int("FOLLOWUP_SESSION_ABSOLUTE_HOURS") * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Sign-in throttling (followup.accounts.throttle): failed sign-ins per account and per address.

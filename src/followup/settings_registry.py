@@ -175,12 +175,21 @@ SETTINGS: tuple[Setting, ...] = (
         "lists.",
     ),
     Setting(
-        "FOLLOWUP_SESSION_AGE",
+        "FOLLOWUP_SESSION_IDLE_MINUTES",
         "int",
-        8 * 60 * 60,
-        "Seconds before a sign-in expires. Sessions also end when the browser closes.",
-        shown_default="`28800` (8 hours)",
-        minimum=300,
+        30,
+        "Minutes without a request after which a signed-in person is signed out, and told why.",
+        minimum=5,
+        maximum=24 * 60,
+    ),
+    Setting(
+        "FOLLOWUP_SESSION_ABSOLUTE_HOURS",
+        "int",
+        12,
+        "Hours after signing in after which a person is signed out however active they are, and "
+        "told why. Sessions also end when the browser closes.",
+        minimum=1,
+        maximum=7 * 24,
     ),
     Setting(
         "FOLLOWUP_PASSWORD_MIN_LENGTH",

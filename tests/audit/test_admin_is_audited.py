@@ -216,7 +216,7 @@ def _model(label: str) -> type[models.Model]:
 
 @pytest.fixture
 def site(world: World) -> Admin:
-    root = User.objects.create_superuser(ROOT, "", PASSWORD)
+    root = f.superuser(ROOT)
     client = Client()
     client.force_login(root)
     inspection = world.home.inspection

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
+
+from tests.factories import TOTP_SECRET, totp_code
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -70,7 +73,16 @@ class Page:
         self.goto("/accounts/login/")
         self.page.fill("#id_login", username)
         self.page.fill("#id_password", password)
-        self.page.click("button[type=submit]")
+        with self.page.expect_navigation():
+            self.page.click("button[type=submit]")
+        self.enter_code_if_asked()
+
+    def enter_code_if_asked(self, secret: str = TOTP_SECRET) -> None:
+        """At the "Enter your code" stage, the code an authenticator app with ``secret`` shows."""
+        if "/accounts/2fa/authenticate/" in self.page.url:
+            self.page.fill("#id_code", totp_code(secret))
+            with self.page.expect_navigation():
+                self.page.click("main button[type=submit]")
 
     def assert_accessible(self) -> None:
         # Evaluated through Playwright rather than added as a <script>: the pages' Content
@@ -90,6 +102,7 @@ class Page:
 
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Page]:
+    cache.clear()  # codes used and rate limits counted by earlier tests
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     yield Page(context.new_page(), live_server.url)
     context.close()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from followup.audit.adminbase import ReadOnlyAdmin
 from followup.audit.models import AuditEntry
 from followup.partnerships.models import Membership
+from tests import factories as f
 from tests.audit.ledger import Ledger
 from tests.audit.test_admin_is_audited import MAKE, READ_ONLY
 from tests.conftest import PASSWORD, World
@@ -24,7 +25,7 @@ ROLE_PAGE = "Your role in this partnership does not allow it"
 @pytest.fixture
 def root(world: World) -> Client:
     client = Client()
-    client.force_login(User.objects.create_superuser("root", "", PASSWORD))
+    client.force_login(f.superuser("root"))
     return client
 
 
@@ -83,6 +84,7 @@ def test_deleting_an_action_with_updates_is_refused_naming_the_updates_it_would_
 
 def test_a_staff_member_without_a_permission_is_told_which_one_they_lack(world: World) -> None:
     staff = User.objects.create_user("clerk", "", PASSWORD, is_staff=True)
+    f.totp_authenticator(staff)
     staff.user_permissions.add(Permission.objects.get(codename="view_action"))
     client = Client()
     client.force_login(staff)

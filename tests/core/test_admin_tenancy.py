@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -30,13 +29,13 @@ from followup.plans.models import Action
 from tests import factories as f
 from tests.audit.ledger import Ledger
 from tests.browserlike import Form, change, forms_in, submit
-from tests.conftest import PASSWORD, World
+from tests.conftest import World
 
 
 @pytest.fixture
 def root(world: World) -> Client:
     client = Client()
-    client.force_login(User.objects.create_superuser("root", "", PASSWORD))
+    client.force_login(f.superuser("root"))
     return client
 
 

@@ -19,10 +19,11 @@ from django.urls import reverse
 
 from followup.audit.models import AuditEntry
 from followup.indicators.models import Release, ValidationRule
+from tests import factories as f
 from tests.audit.ledger import Ledger
 from tests.audit.test_admin_is_audited import RECIPES
 from tests.browserlike import Form, change, forms_in, submit
-from tests.conftest import PASSWORD, World
+from tests.conftest import World
 
 TWO_LINES = "First line\nSecond line\n\nAfter a blank line"
 WHEN = datetime.datetime(2024, 5, 1, 10, 5, 5, 441387, tzinfo=datetime.UTC)
@@ -31,7 +32,7 @@ WHEN = datetime.datetime(2024, 5, 1, 10, 5, 5, 441387, tzinfo=datetime.UTC)
 @pytest.fixture
 def root(world: World) -> Client:
     client = Client()
-    client.force_login(User.objects.create_superuser("root", "", PASSWORD))
+    client.force_login(f.superuser("root"))
     return client
 
 

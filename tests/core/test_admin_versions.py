@@ -11,7 +11,6 @@ import time
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -24,14 +23,14 @@ from followup.plans.models import Action
 from tests import factories as f
 from tests.audit.ledger import Ledger
 from tests.browserlike import Form, change, edit, forms_in, submit
-from tests.conftest import PASSWORD, World
+from tests.conftest import World
 from tests.core.test_simultaneous_edits import _waiting_for_a_lock
 
 
 @pytest.fixture
 def root(world: World) -> Client:
     client = Client()
-    client.force_login(User.objects.create_superuser("root", "", PASSWORD))
+    client.force_login(f.superuser("root"))
     return client
 
 
@@ -211,7 +210,7 @@ def test_two_simultaneous_admin_saves_of_one_version_one_saves_and_the_other_is_
     clients = {}
     for name in ("first", "second"):
         clients[name] = Client()
-        clients[name].force_login(User.objects.create_superuser(name, "", PASSWORD))
+        clients[name].force_login(f.superuser(name))
     opened = open_admin(clients["first"], admin_url(action))
     held, release = threading.Event(), threading.Event()
     lock = writes.lock

@@ -28,7 +28,9 @@ from followup.inspections.models import Evaluation, Inspection, Recommendation
 from followup.partnerships.models import Membership, Partnership, Role
 from followup.plans.models import Action
 from followup.reviews.models import ProgressReview, RecommendationProgress
+from tests import factories as f
 from tests.browserlike import back_link, page_form, submit
+from tests.conftest import enrol_demo_inspector
 from tests.partnerships.test_access_matrix import project_url_names
 
 PASSWORD = "edit-pages-test-password"
@@ -139,6 +141,7 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "mfa_edit_webauthn": OWN_ACCOUNT,
     "mfa_remove_webauthn": OWN_ACCOUNT,
     "usersessions_list": "signs out other sessions: no object versions",
+    "accounts:reset_second_factors": POST_ONLY,
     "evidence:survey_discard": "a button that forgets a staged survey",
     "indicators:upload_discard": "a button that forgets a staged data file",
     "front:partnership": READ,
@@ -230,7 +233,9 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     each partnership (the demo has none, and nobody else may edit Glenmorran's inspection)."""
     with django_db_blocker.unblock(), transaction.atomic():
         load_demo(PASSWORD)
+        enrol_demo_inspector()
         admin = User.objects.create_user("edit-pages-admin")
+        f.totp_authenticator(admin)  # an administrator must have a second factor
         for partnership in Partnership.objects.filter(slug__in=DEMO_SLUGS):
             Membership.objects.create(user=admin, partnership=partnership, role=Role.ADMIN)
         yield

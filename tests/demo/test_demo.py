@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from followup.demo.loader import load_demo
+from followup.demo.loader import CAST, load_demo
 from followup.inspections.models import Inspection
 from followup.partnerships.models import Partnership
 from followup.plans.models import Action
 from followup.reviews.models import ProgressReview
+from tests import factories as f
 from tests.conftest import DEMO_PASSWORD
 
 
@@ -27,7 +30,7 @@ def signed_in(username: str) -> Client:
     return client
 
 
-def test_demo_prints_the_six_sign_ins_with_the_given_password(demo):
+def test_demo_prints_the_seven_sign_ins_with_the_given_password(demo):
     password, sign_ins = demo
     assert password == "demo-password-for-tests"
     assert [(s.username, s.role) for s in sign_ins] == [
@@ -37,7 +40,35 @@ def test_demo_prints_the_six_sign_ins_with_the_given_password(demo):
         ("viewer", "Viewer"),
         ("inspector", "Inspector"),
         ("outsider", "Lead officer"),
+        ("admin", "Service administrator"),
     ]
+
+
+def test_the_demo_admin_is_a_superuser_with_an_authenticator_app_whose_key_the_demo_prints(demo):
+    _, sign_ins = demo
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.email == "admin@example.org"
+    printed = sign_ins[-1]
+    assert printed.totp_uri.startswith("otpauth://totp/admin%40example.org?")
+    assert printed.totp_uri.endswith("&issuer=Followup")
+    assert f"secret={printed.totp_secret}" in printed.totp_uri
+    client = Client()
+    client.post("/accounts/login/", {"login": "admin", "password": DEMO_PASSWORD})
+    code = f.totp_code(printed.totp_secret)
+    assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_only_the_demo_admin_has_a_second_factor_and_the_demo_inspector_must_set_one_up(demo):
+    factors = Authenticator.objects.filter(user__username__in=[c[0] for c in CAST])
+    assert sorted(factors.values_list("user__username", flat=True)) == ["inspector"]  # the tests'
+    factors.delete()
+    client = Client()
+    client.post("/accounts/login/", {"login": "inspector", "password": DEMO_PASSWORD})
+    assert client.get("/")["Location"] == "/accounts/2fa/totp/activate/"
+    lead = Client()
+    lead.post("/accounts/login/", {"login": "lead", "password": DEMO_PASSWORD})
+    assert lead.get("/p/south-ayrshire/").status_code == 200
 
 
 def test_loading_the_demo_twice_gives_the_same_demo(demo):
@@ -257,7 +288,7 @@ def test_the_demo_loads_again_after_its_review_was_published(demo, monkeypatch):
     assert entry.actor_name == "cli:alice"
     assert entry.changes["replaced_partnerships"] == [["glenmorran", "south-ayrshire"], None]
     assert entry.changes["replaced_users"] == [
-        ["contributor", "editor", "inspector", "lead", "outsider", "viewer"],
+        ["admin", "contributor", "editor", "inspector", "lead", "outsider", "viewer"],
         None,
     ]
     deleted, nothing = entry.changes["deleted"]
@@ -271,6 +302,7 @@ def test_the_demo_loads_again_after_its_review_was_published(demo, monkeypatch):
             "plans.action",
             "plans.actionupdate",
             "auth.user",
+            "mfa.authenticator",
         )
     } == {
         "reports.publication": 1,
@@ -278,5 +310,6 @@ def test_the_demo_loads_again_after_its_review_was_published(demo, monkeypatch):
         "partnerships.partnership": 2,
         "plans.action": 13,
         "plans.actionupdate": 23,
-        "auth.user": 6,
+        "auth.user": 7,  # the service administrator too, with its authenticator app
+        "mfa.authenticator": 2,  # and the inspector's (tests.conftest.enrol_demo_inspector)
     }

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import User
 from django.test import Client
 
 from followup.audit.models import AuditEntry
@@ -83,3 +85,20 @@ def test_a_demo_user_who_wrote_in_another_partnership_refuses_the_reload(db):
     elsewhere = f.PartnershipFactory(slug="fresh", name="Freshshire")
     Source.objects.create(partnership=elsewhere, title="Notes", text="Words.", created_by=editor)
     refused("it would change the source “Notes” of Freshshire (its created by would be emptied)")
+
+
+def test_reloading_replaces_the_demo_admin_with_its_second_factor_and_sessions(db):
+    load_demo("demo-password-for-tests")
+    first = User.objects.get(username="admin")
+    assert Authenticator.objects.filter(user=first).count() == 1
+    load_demo("demo-password-for-tests")
+    second = User.objects.get(username="admin")
+    assert second.pk != first.pk
+    assert not Authenticator.objects.filter(user_id=first.pk).exists()
+    assert Authenticator.objects.filter(user=second).count() == 1
+
+
+def test_a_superuser_called_admin_that_the_demo_did_not_make_refuses_the_reload(db):
+    a_previous_demo_partnership("glenmorran")
+    f.superuser("admin")
+    refused("the user 'admin' has the demo's username but is staff")

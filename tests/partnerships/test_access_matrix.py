@@ -102,6 +102,48 @@ def framework_of(site: Site) -> dict[str, Any]:
 framework_of.slug_only = True  # type: ignore[attr-defined]
 
 
+def any_pk(site: Site) -> dict[str, Any]:
+    """One's own second factor, or a person's account: not a partnership's, nothing to swap."""
+    return {"pk": 1}
+
+
+any_pk.slug_only = True  # type: ignore[attr-defined]
+SIGNED_IN = {**{w: 200 for w in WHO}, None: 302}
+# Every change of second factor asks for the password again first (allauth's reauthentication).
+REAUTHENTICATE = {w: 302 for w in WHO}
+# Second factors: each person's own (accounts.middleware sends un-enrolled inspectors and
+# administrators to set one up; tests/accounts/test_second_factors.py). Only those who have one
+# may confirm with a code; codes and recovery codes are shown only to those who have them.
+MFA_ROWS: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, int] | None]] = {
+    "mfa_index": (None, SIGNED_IN, None),
+    "mfa_authenticate": (None, REAUTHENTICATE, None),  # only between password and code
+    "mfa_reauthenticate": (None, {**REAUTHENTICATE, "inspector": 200, "admin": 200}, None),
+    "mfa_activate_totp": (None, REAUTHENTICATE, None),
+    "mfa_deactivate_totp": (
+        None,
+        {**{w: 404 for w in WHO}, "inspector": 302, "admin": 302, None: 302},
+        None,
+    ),
+    "mfa_view_recovery_codes": (None, {**{w: 404 for w in WHO}, None: 302}, None),
+    "mfa_generate_recovery_codes": (None, REAUTHENTICATE, None),
+    "mfa_download_recovery_codes": (None, {**{w: 404 for w in WHO}, None: 302}, None),
+    "mfa_list_webauthn": (None, SIGNED_IN, None),
+    "mfa_add_webauthn": (None, REAUTHENTICATE, None),
+    "mfa_remove_webauthn": (any_pk, REAUTHENTICATE, None),
+    "mfa_edit_webauthn": (any_pk, REAUTHENTICATE, None),
+    "mfa_reauthenticate_webauthn": (None, REAUTHENTICATE, None),
+    # Sign out of other sessions: tests/accounts/test_sessions.py.
+    "usersessions_list": (None, SIGNED_IN, None),
+    # Only a service administrator (a superuser, of whom the cast has none) resets another's
+    # second factors; the page does not exist for anyone else.
+    "accounts:reset_second_factors": (
+        any_pk,
+        {**{w: 404 for w in WHO}, None: 302},
+        {**{w: 404 for w in WHO}, None: 302},
+    ),
+}
+
+
 # name: (kwargs, expected GET status, expected POST status of an empty form, or None to skip)
 MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, int] | None]] = {
     "front:home": (None, {w: 302 for w in WHO}, None),
@@ -275,6 +317,7 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
         # refused and shown again (200).
         EDIT_REVIEW,
     ),
+    **MFA_ROWS,
 }
 
 

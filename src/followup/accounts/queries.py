@@ -1,15 +1,20 @@
-"""What the signed-in person may read about their own account: nobody else's."""
+"""Reads of people's accounts: the signed-in person's own, and, for a service administrator, a
+person whose second factors they reset."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.http import Http404
 
 from followup.accounts.events import SIGN_IN, SIGN_INS
 from followup.audit.models import AuditEntry
+from followup.lib.types import AnyUser
+from followup.partnerships import access
 from followup.partnerships.models import Membership
 
 RECENT_SIGN_INS = 20
@@ -55,3 +60,17 @@ def email_addresses(user: User) -> QuerySet[EmailAddress]:
         "-primary", "email"
     )
     return addresses
+
+
+def person_for(actor: AnyUser, pk: int) -> User:
+    """A person's account, for a service administrator; anyone else is told there is none."""
+    if not access.is_service_admin(actor):
+        raise Http404("No such page.")
+    person = User.objects.filter(pk=pk).first()
+    if person is None:
+        raise Http404("No such page.")
+    return person
+
+
+def second_factors(person: User) -> list[Authenticator]:
+    return list(Authenticator.objects.filter(user=person).order_by("type", "created_at"))

@@ -6,4 +6,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.account, name="account"),
+    path(
+        "people/<int:pk>/second-factors/reset/",
+        views.reset_second_factors,
+        name="reset_second_factors",
+    ),
 ]

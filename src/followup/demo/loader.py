@@ -8,6 +8,7 @@ audit log.
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime
 import secrets
@@ -16,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from followup.audit.log import record_command, record_create
+from followup.audit.log import diff, record, record_command, record_create, snapshot
 from followup.demo.evidence import load_evidence
 from followup.demo.indicators import create_demo_indicators
 from followup.demo.plan import ORGANISATIONS, PLAN
@@ -68,11 +71,18 @@ Agencies had not yet shown that outcome gaps were narrowing.
 Partners recognised they needed to strengthen their strategic overview of services for children."""
 
 
+# The inspectorate's service administrator: a superuser, with an authenticator app whose secret
+# `followup demo` prints, so that a tester can add it to their own app and sign in with a code.
+DEMO_ADMIN = "admin"
+
+
 @dataclass
 class DemoSignIn:
     username: str
     partnership: str
     role: str
+    totp_secret: str = ""
+    totp_uri: str = ""
 
 
 def _d(text: str) -> datetime.date:
@@ -93,7 +103,7 @@ def load_demo(
     would touch anything that is not the demo's."""
     password = password or secrets.token_urlsafe(12)
     with transaction.atomic():
-        removed = remove_previous_demo(DEMO_SLUGS, [c[0] for c in CAST])
+        removed = remove_previous_demo(DEMO_SLUGS, [c[0] for c in CAST] + [DEMO_ADMIN])
         if operator is not None:
             record_command(
                 operator, "demo", changes={"command": [None, "followup demo"], **removed.changes()}
@@ -117,10 +127,22 @@ def load_demo(
             EmailAddress.objects.create(user=user, email=address, primary=True, verified=True)
             Membership.objects.create(user=user, partnership=partnerships[slug], role=role)
             sign_ins.append(DemoSignIn(username, partnerships[slug].name, Role(role).label))
+        sign_ins.append(_service_admin(loader, password))
         Membership.objects.filter(user=loader).delete()
         loader.is_active = False
         loader.save(update_fields=["is_active"])
     return password, sign_ins
+
+
+def _service_admin(loader: User, password: str) -> DemoSignIn:
+    """The demo's service administrator, recorded as made by the loader (so that the next load
+    may replace it), with a TOTP authenticator made from a new secret."""
+    admin = User.objects.create_superuser(DEMO_ADMIN, f"{DEMO_ADMIN}@example.org", password)
+    record(loader, "user.create", admin, diff({}, snapshot(admin)))
+    secret = base64.b32encode(secrets.token_bytes(20)).decode()
+    TOTP.activate(admin, secret)
+    uri = get_mfa_adapter().build_totp_url(admin, secret)
+    return DemoSignIn(DEMO_ADMIN, "every partnership", "Service administrator", secret, uri)
 
 
 def _admin_of(user: User, partnership: Partnership) -> None:

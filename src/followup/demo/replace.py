@@ -5,7 +5,8 @@ users, with everything in them: whatever anyone added there since (actions, upda
 releases and data elements, sources, published reports...) goes too, and the command's audit
 entry counts what went, model by model.
 
-Nothing else is touched. A partnership with a demo slug that the demo did not make (its first
+The demo's service administrator (``admin``, a superuser) goes with its second factors and
+sessions, if the demo loader made it. Nothing else is touched. A partnership with a demo slug that the demo did not make (its first
 audit entry is not the demo loader's), a demo username held by a staff user or by someone who
 is not a member of a demo partnership, or a row of another partnership that the removal would
 delete or change: each refuses the reload, with nothing changed.
@@ -72,6 +73,18 @@ def made_by_the_demo(partnership: Partnership) -> bool:
     return first == DEMO_LOADER
 
 
+def made_by_the_demo_loader(user: User) -> bool:
+    """Whether the demo loader made this user: its first audit entry is the loader's creation
+    of it (the loader records the service administrator it makes; see demo.loader)."""
+    first = (
+        AuditEntry.objects.filter(object_type="auth.user", object_id=str(user.pk))
+        .order_by("id")
+        .values_list("actor_name", "verb")
+        .first()
+    )
+    return first == (DEMO_LOADER, "user.create")
+
+
 def remove_previous_demo(slugs: Iterable[str], usernames: Iterable[str]) -> Removed:
     """Delete the demo partnerships and the demo's users, with everything in them; refuse
     (``DemoRefused``, nothing deleted once the caller's transaction rolls back) if that would
@@ -86,6 +99,8 @@ def remove_previous_demo(slugs: Iterable[str], usernames: Iterable[str]) -> Remo
     ]
     demo_ids = {p.pk for p in partnerships}
     for user in users:
+        if made_by_the_demo_loader(user):
+            continue  # the demo's service administrator: staff, and a member of nothing
         if user.is_staff or user.is_superuser:
             problems.append(f"the user {user.username!r} has the demo's username but is staff")
         elif not user.memberships.filter(partnership_id__in=demo_ids):
