@@ -27,7 +27,7 @@ CODE_HINT = "The 6-digit code from your authenticator app, or one of your recove
 FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
-class MFAAdapter(DefaultMFAAdapter):
+class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth ships no type information
     error_messages = {
         **DefaultMFAAdapter.error_messages,
         "incorrect_code": (
@@ -69,7 +69,7 @@ class _Limited:
         return code
 
 
-class AuthenticateForm(_Limited, BaseAuthenticate):
+class AuthenticateForm(_Limited, BaseAuthenticate):  # type: ignore[misc]  # allauth ships no type information
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _code_field(self.fields["code"])
@@ -78,7 +78,7 @@ class AuthenticateForm(_Limited, BaseAuthenticate):
         return self._limited_clean(super().clean_code)
 
 
-class ReauthenticateForm(_Limited, BaseReauthenticate):
+class ReauthenticateForm(_Limited, BaseReauthenticate):  # type: ignore[misc]  # allauth ships no type information
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _code_field(self.fields["code"])
