@@ -81,3 +81,15 @@ def test_the_validator_is_configured_from_followup_password_min_score():
 )
 def test_a_lower_minimum_lets_a_weaker_password_through():
     validate_password("tuesday walk", PERSON)
+
+
+def test_a_password_shorter_than_the_minimum_is_refused_and_the_minimum_is_never_under_8(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from followup.settings_registry import setting_int
+
+    with pytest.raises(ValidationError, match="at least 12 characters"):
+        validate_password("k7#Qz!pW2x", PERSON)  # ten characters, hard to guess
+    monkeypatch.setenv("FOLLOWUP_PASSWORD_MIN_LENGTH", "7")
+    with pytest.raises(Exception, match="FOLLOWUP_PASSWORD_MIN_LENGTH"):
+        setting_int("FOLLOWUP_PASSWORD_MIN_LENGTH")
