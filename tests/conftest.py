@@ -172,6 +172,10 @@ def world(db: Any) -> World:
     for name in ("lead", "editor", "contributor", "viewer", "inspector", "admin"):
         f.MembershipFactory(user=users[name], partnership=home.partnership, role=name)
     f.MembershipFactory(user=users["outsider"], partnership=away.partnership, role="lead")
+    # A service administrator (the inspectorate's): a superuser who is a member of nothing.
+    users["service_admin"] = f.UserFactory(
+        username="service_admin", is_superuser=True, is_staff=True
+    )
     return World(home=home, away=away, users=users)
 
 
