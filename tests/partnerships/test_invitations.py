@@ -174,7 +174,7 @@ def test_resending_sends_a_new_link_and_the_old_one_stops_working(world, smtp_se
     invitation = Invitation.objects.get()
     url = reverse("members:invitation_resend", args=["home", invitation.pk])
     assert world.client_for("admin").post(url).status_code == 302
-    first, second = smtp_server.to("newcomer@example.org")
+    _first, second = smtp_server.to("newcomer@example.org")
     (new_link,) = smtp_server.links(second)
     new = urlsplit(new_link).path
     assert new != old
