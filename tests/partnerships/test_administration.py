@@ -10,7 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from followup.accounts.actions import create_user
 from followup.audit.models import AuditEntry
+from followup.lib.types import CommandLine
 from followup.partnerships import access, actions
 from followup.partnerships.models import Area, Membership, Organisation, Partnership, Role
 from tests import factories as f
@@ -287,3 +289,17 @@ def test_unarchiving_gives_the_members_their_capabilities_back_on_the_record(wor
         "partnership.archive",
         "partnership.unarchive",
     ]
+
+
+def test_the_first_service_admin_is_made_as_createuser_superuser_makes_one(db):
+    """``followup createuser NAME --superuser`` calls this action (tests/core/test_cli.py runs
+    the command itself)."""
+    chief = create_user(
+        CommandLine("tests"),
+        username="chief",
+        email="chief@example.org",
+        password="lantern orchard velvet compass",
+        superuser=True,
+    )
+    assert access.is_service_admin(chief)
+    assert list(access.visible_partnerships(chief)) == []

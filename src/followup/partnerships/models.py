@@ -39,6 +39,7 @@ class Partnership(models.Model):
     require_mfa = models.BooleanField(
         "Require a second factor of all members",
         default=False,
+        db_default=False,
         help_text="Every member must set up a second factor before reaching any page.",
     )
     archived_at = models.DateTimeField(

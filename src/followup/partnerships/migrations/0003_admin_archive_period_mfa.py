@@ -47,6 +47,7 @@ class Migration(migrations.Migration):
             model_name="partnership",
             name="require_mfa",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 help_text="Every member must set up a second factor before reaching any page.",
                 verbose_name="Require a second factor of all members",
