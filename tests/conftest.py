@@ -173,7 +173,15 @@ def world(db: Any) -> World:
     for name in ("lead", "editor", "contributor", "viewer", "inspector", "admin"):
         f.MembershipFactory(user=users[name], partnership=home.partnership, role=name)
     f.MembershipFactory(user=users["outsider"], partnership=away.partnership, role="lead")
-    for name in ("inspector", "admin"):  # they must have a second factor (accounts.middleware)
+    # A service administrator (the inspectorate's): a superuser who is a member of nothing.
+    users["service_admin"] = f.UserFactory(
+        username="service_admin", is_superuser=True, is_staff=True
+    )
+    for name in (
+        "inspector",
+        "admin",
+        "service_admin",
+    ):  # they must have a second factor (accounts.middleware)
         f.totp_authenticator(users[name])
     return World(home=home, away=away, users=users)
 

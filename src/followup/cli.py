@@ -366,7 +366,11 @@ def _add_administration_commands(commands: Commands) -> None:
         choices=["viewer", "contributor", "editor", "lead", "inspector", "admin"],
         help="role in that partnership",
     )
-    create.add_argument("--superuser", action="store_true", help="may use the Django admin")
+    create.add_argument(
+        "--superuser",
+        action="store_true",
+        help="a service administrator: manages partnerships at /manage/ and may use the Django admin",
+    )
     create.add_argument(
         "--password-stdin",
         action="store_true",

@@ -136,6 +136,8 @@ STAGED_UPLOAD_DAYS = setting_int("FOLLOWUP_STAGED_UPLOAD_DAYS")
 # What one source and one REFI-QDA import may hold: codings beyond these are refused, whole file.
 MAX_CODINGS_PER_SOURCE = setting_int("FOLLOWUP_MAX_CODINGS_PER_SOURCE")
 MAX_CODINGS_PER_IMPORT = setting_int("FOLLOWUP_MAX_CODINGS_PER_IMPORT")
+# Days an invitation to join a partnership may be accepted (followup.accounts.invitations).
+INVITATION_DAYS = setting_int("FOLLOWUP_INVITATION_DAYS")
 # Codes in one partnership's codebook: an import or a new code beyond this is refused whole.
 MAX_CODES = setting_int("FOLLOWUP_MAX_CODES")
 

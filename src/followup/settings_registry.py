@@ -264,6 +264,16 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=1,
     ),
     Setting(
+        "FOLLOWUP_INVITATION_DAYS",
+        "int",
+        7,
+        "Days an invitation link to join a partnership works. It works once, and only for the "
+        "address it was sent to; resending an invitation sends a new link for this many days "
+        "and the old link stops working.",
+        minimum=1,
+        maximum=90,
+    ),
+    Setting(
         "FOLLOWUP_MAX_UPLOAD_MB",
         "int",
         20,

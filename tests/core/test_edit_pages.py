@@ -25,7 +25,7 @@ from followup.demo.loader import DEMO_SLUGS, load_demo
 from followup.evidence.models import Case, Code, Coding, Source
 from followup.indicators.models import Indicator
 from followup.inspections.models import Evaluation, Inspection, Recommendation
-from followup.partnerships.models import Membership, Partnership, Role
+from followup.partnerships.models import Membership, Organisation, Partnership, Role
 from followup.plans.models import Action
 from followup.reviews.models import ProgressReview, RecommendationProgress
 from tests import factories as f
@@ -86,6 +86,22 @@ def judgements() -> list[Page]:
     return found
 
 
+def partnerships() -> list[Page]:
+    """Each partnership's own page (its slug is all the URL needs)."""
+    reader = each(Partnership, lambda o: o.slug)
+    return [({}, slug, read) for _, slug, read in reader()]
+
+
+def members() -> list[Page]:
+    """The memberships a lead or a partnership's administrator may change: not a lead's, an
+    inspector's or an administrator's."""
+    changeable = {Role.VIEWER, Role.CONTRIBUTOR, Role.EDITOR}
+    reader = each(Membership, lambda o: o.partnership.slug)
+    return [
+        page for page in reader() if Membership.objects.get(pk=page[0]["pk"]).role in changeable
+    ]
+
+
 EDIT_PAGES: dict[str, Callable[[], list[Page]]] = {
     "inspections:edit": each(Inspection, lambda o: o.partnership.slug),
     "inspections:evaluation_edit": each(Evaluation, lambda o: o.inspection.partnership.slug),
@@ -100,6 +116,10 @@ EDIT_PAGES: dict[str, Callable[[], list[Page]]] = {
     "evidence:case_edit": each(Case, lambda o: o.partnership.slug),
     "evidence:source_details": each(Source, lambda o: o.partnership.slug),
     "evidence:coding_edit": each(Coding, lambda o: o.source.partnership.slug),
+    "members:role_edit": members,
+    "members:second_factor": partnerships,
+    "manage:partnership_edit": partnerships,
+    "manage:organisation_edit": each(Organisation, lambda o: o.partnership.slug),
 }
 
 CREATE = "creates an object: nothing to keep"
@@ -197,6 +217,20 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "reports:inspection_publish": "publishes a new version: creates",
     "reports:public": READ,
     "reports:public_file": READ,
+    "members:list": READ,
+    "members:invite": CREATE,
+    "members:deactivate": POST_ONLY,
+    "members:reactivate": POST_ONLY,
+    "members:invitation_revoke": POST_ONLY,
+    "members:invitation_resend": POST_ONLY,
+    "members:accept": "accepts an invitation: creates an account or a membership",
+    "manage:partnerships": READ,
+    "manage:partnership": READ,
+    "manage:partnership_create": CREATE,
+    "manage:partnership_archive": POST_ONLY,
+    "manage:organisation_create": CREATE,
+    "manage:organisation_remove": POST_ONLY,
+    "manage:inspector_assign": "assigns an inspector: creates a membership",
 }
 
 
@@ -230,11 +264,12 @@ def test_every_view_built_on_the_edit_page_helper_is_covered_and_only_those():
 @pytest.fixture(scope="module")
 def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     """The demo, loaded once for the module and rolled back after it, with an administrator of
-    each partnership (the demo has none, and nobody else may edit Glenmorran's inspection)."""
+    each partnership (the demo has none, and nobody else may edit Glenmorran's inspection), who
+    is a service administrator too (for the administration pages)."""
     with django_db_blocker.unblock(), transaction.atomic():
         load_demo(PASSWORD)
         enrol_demo_inspector()
-        admin = User.objects.create_user("edit-pages-admin")
+        admin = User.objects.create_superuser("edit-pages-admin")
         f.totp_authenticator(admin)  # an administrator must have a second factor
         for partnership in Partnership.objects.filter(slug__in=DEMO_SLUGS):
             Membership.objects.create(user=admin, partnership=partnership, role=Role.ADMIN)

@@ -6,24 +6,41 @@ adding a page means deciding, here, who may see it and who may write through it.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from followup.accounts.invitations import token_hash
+from followup.accounts.models import Invitation
+from followup.partnerships.models import Membership
+from tests import factories as f
 from tests.conftest import Site, World
 
-WHO = ("lead", "editor", "contributor", "viewer", "inspector", "admin", "outsider", None)
+WHO = (
+    "lead",
+    "editor",
+    "contributor",
+    "viewer",
+    "inspector",
+    "admin",
+    "outsider",
+    "service_admin",
+    None,
+)
 
 
 def expect(allowed: tuple[str, ...], ok: int = 200, denied: int = 403) -> dict[str | None, int]:
-    """Members with the capability get ``ok``; other members ``denied``; the outsider 404."""
+    """Members with the capability get ``ok``; other members ``denied``; the outsider 404, and so
+    does a service administrator who is not a member."""
     result: dict[str | None, int] = {}
     for who in WHO:
         if who is None:
             result[who] = 302  # to the sign-in page
-        elif who == "outsider":
+        elif who in ("outsider", "service_admin"):
             result[who] = 404
         else:
             result[who] = ok if who in allowed else denied
@@ -43,6 +60,14 @@ CODE_EVIDENCE = expect(("lead", "editor", "contributor", "admin"))
 PUBLISH = expect(("inspector", "admin"))
 # Original words, excerpts, cases and exact small counts: those who code or approve evidence.
 READ_EVIDENCE = expect(("lead", "editor", "contributor", "inspector", "admin"))
+
+# The members pages: lead officers and the partnership's administrators, and service
+# administrators (who see no other page of a partnership they are not a member of).
+MANAGE_MEMBERS = {**expect(("lead", "admin")), "service_admin": 200}
+# The administration pages are for service administrators; anyone else is told they do not
+# exist (404), so that nothing is disclosed.
+SERVICE_ADMIN = {**{w: 404 for w in WHO}, "service_admin": 200, None: 302}
+POST_ONLY = {**{w: 405 for w in WHO}, None: 302}
 
 Kwargs = Callable[[Site], dict[str, Any]]
 
@@ -144,9 +169,60 @@ MFA_ROWS: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None,
 }
 
 
+def member_of(site: Site) -> dict[str, Any]:
+    """A viewer of the partnership who is none of the cast, so the cast can change them."""
+    user = f.UserFactory(username=f"member-of-{site.partnership.slug}")
+    membership, _ = Membership.objects.get_or_create(
+        user=user, partnership=site.partnership, defaults={"role": "viewer"}
+    )
+    return {"slug": site.partnership.slug, "pk": membership.pk}
+
+
+def invitation_of(site: Site) -> dict[str, Any]:
+    """A pending invitation to the partnership."""
+    invitation, _ = Invitation.objects.get_or_create(
+        token_hash=f"matrix-{site.partnership.slug}",
+        defaults={
+            "partnership": site.partnership,
+            "email": f"invited-to-{site.partnership.slug}@example.org",
+            "role": "viewer",
+            "expires_at": timezone.now() + datetime.timedelta(days=7),
+        },
+    )
+    return {"slug": site.partnership.slug, "pk": invitation.pk}
+
+
+def invitation_link(site: Site) -> dict[str, Any]:
+    """The link of an invitation to someone with no account: the page is the same for every
+    partnership, so there is nothing of another's to swap."""
+    token = f"matrix-token-{site.partnership.slug}"
+    Invitation.objects.get_or_create(
+        token_hash=token_hash(token),
+        defaults={
+            "partnership": site.partnership,
+            "email": f"new-person-{site.partnership.slug}@example.org",
+            "role": "viewer",
+            "expires_at": timezone.now() + datetime.timedelta(days=7),
+        },
+    )
+    return {"token": token}
+
+
+invitation_link.slug_only = True  # type: ignore[attr-defined]
+
+
+def administered(site: Site) -> dict[str, Any]:
+    return {"slug": site.partnership.slug}
+
+
+administered.slug_only = True  # type: ignore[attr-defined]
+
+
 # name: (kwargs, expected GET status, expected POST status of an empty form, or None to skip)
 MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, int] | None]] = {
-    "front:home": (None, {w: 302 for w in WHO}, None),
+    # A member of one partnership is sent to it; a service administrator sees the list, with
+    # the administration link, even when a member of one.
+    "front:home": (None, {**{w: 302 for w in WHO}, "service_admin": 200}, None),
     # Signed in already, the sign-in page sends one on; signed out, it is shown (again).
     "account_login": (None, own(302, signed_out=200), own(302, signed_out=200)),
     # GET asks "Sign out?"; only the POST signs out. Signed out, there is nothing to ask.
@@ -318,6 +394,57 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
         EDIT_REVIEW,
     ),
     **MFA_ROWS,
+    # Members: an empty role form is refused and shown again (200); a button's POST returns to
+    # the members page (302), however often it is pressed.
+    "members:list": (slug, MANAGE_MEMBERS, None),
+    "members:invite": (slug, MANAGE_MEMBERS, MANAGE_MEMBERS),
+    "members:second_factor": (slug, MANAGE_MEMBERS, MANAGE_MEMBERS),
+    "members:role_edit": (member_of, MANAGE_MEMBERS, MANAGE_MEMBERS),
+    "members:deactivate": (
+        member_of,
+        POST_ONLY,
+        {**MANAGE_MEMBERS, "lead": 302, "admin": 302, "service_admin": 302},
+    ),
+    "members:reactivate": (
+        member_of,
+        POST_ONLY,
+        {**MANAGE_MEMBERS, "lead": 302, "admin": 302, "service_admin": 302},
+    ),
+    "members:invitation_revoke": (
+        invitation_of,
+        POST_ONLY,
+        {**MANAGE_MEMBERS, "lead": 302, "admin": 302, "service_admin": 302},
+    ),
+    "members:invitation_resend": (
+        invitation_of,
+        POST_ONLY,
+        {**MANAGE_MEMBERS, "lead": 302, "admin": 302, "service_admin": 302},
+    ),
+    # The invitation's page: for the person it was sent to, who has no account yet; anyone
+    # signed in is refused, their account lacking the address.
+    "members:accept": (
+        invitation_link,
+        {**{w: 403 for w in WHO}, None: 200},
+        {**{w: 403 for w in WHO}, None: 200},
+    ),
+    # Administration: an empty form is refused and shown again (200).
+    "manage:partnerships": (None, SERVICE_ADMIN, None),
+    "manage:partnership_create": (None, SERVICE_ADMIN, SERVICE_ADMIN),
+    "manage:partnership": (administered, SERVICE_ADMIN, None),
+    "manage:partnership_edit": (administered, SERVICE_ADMIN, SERVICE_ADMIN),
+    "manage:partnership_archive": (
+        administered,
+        POST_ONLY,
+        {**SERVICE_ADMIN, "service_admin": 302},
+    ),
+    "manage:organisation_create": (administered, SERVICE_ADMIN, SERVICE_ADMIN),
+    "manage:organisation_edit": (of("organisation"), SERVICE_ADMIN, SERVICE_ADMIN),
+    "manage:organisation_remove": (
+        of("organisation"),
+        POST_ONLY,
+        {**SERVICE_ADMIN, "service_admin": 302},
+    ),
+    "manage:inspector_assign": (administered, SERVICE_ADMIN, SERVICE_ADMIN),
 }
 
 

@@ -1,18 +1,27 @@
-"""Every write to user accounts made outside Django's admin (which is audited in audit/adminbase.py)."""
+"""Every write to user accounts and invitations made outside Django's admin (which is audited in
+audit/adminbase.py)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from followup.accounts import invitations
+from followup.accounts.models import Invitation
 from followup.accounts.signals import kind
+from followup.audit import writes
 from followup.audit.log import diff, record, snapshot
 from followup.lib.types import Actor, CommandLine
 from followup.partnerships import access
+from followup.partnerships.actions import require_manage_members
+from followup.partnerships.models import Membership, Partnership
 
 
 def create_user(
@@ -54,3 +63,152 @@ def reset_second_factors(actor: Actor, user: User) -> list[str]:
             session.end()
         record(actor, "mfa.reset", user, {"second_factors": [removed, []]})
     return removed
+
+
+# Invitations -----------------------------------------------------------------------------------
+
+INVITATION_AUDITED = ("partnership", "email", "role", "organisation", "expires_at")
+
+
+def _invitation_state(invitation: Invitation) -> dict[str, Any]:
+    """What the audit log keeps of an invitation: never its token's hash."""
+    return snapshot(invitation, INVITATION_AUDITED)
+
+
+def invite(
+    actor: Actor, partnership: Partnership, data: dict[str, Any], link: invitations.Link
+) -> Invitation:
+    """Invite someone by email to the partnership in a role, and send them the link."""
+    require_manage_members(actor, partnership)
+    role = data["role"]
+    if not isinstance(actor, CommandLine) and role not in access.assignable_roles(actor):
+        raise ValidationError({"role": "Choose one of the roles you can give."})
+    organisation = data.get("organisation")
+    if organisation is not None and organisation.partnership_id != partnership.pk:
+        raise ValidationError({"organisation": "Choose one of this partnership's organisations."})
+    email = data["email"].strip()
+    existing = invitations.account_for(email)
+    if existing is not None and (
+        Membership.objects.filter(user=existing, partnership=partnership)
+        .filter(deactivated_at__isnull=True)
+        .exists()
+    ):
+        raise ValidationError({"email": "The person with this address is already a member."})
+    token, hashed = invitations.new_token()
+    with transaction.atomic():
+        invitation = Invitation(
+            partnership=partnership,
+            email=email,
+            role=role,
+            organisation=organisation,
+            token_hash=hashed,
+            invited_by=actor if isinstance(actor, User) else None,
+            expires_at=invitations.expiry(),
+        )
+        invitation.full_clean()
+        invitation.save()
+        record(
+            actor,
+            "invitation.create",
+            invitation,
+            diff({}, _invitation_state(invitation)),
+            partnership,
+        )
+        invitations.send(invitation, token, link)
+    return invitation
+
+
+def _pending(invitation: Invitation) -> Invitation:
+    current = writes.lock(invitation)
+    if not current.is_pending:
+        raise ValidationError("This invitation was already accepted or revoked.")
+    return current
+
+
+def resend_invitation(actor: Actor, invitation: Invitation, link: invitations.Link) -> Invitation:
+    """Send a new link, valid for the full time again; the old link stops working."""
+    require_manage_members(actor, invitation.partnership)
+    token, hashed = invitations.new_token()
+    with transaction.atomic():
+        current = _pending(invitation)
+        before = _invitation_state(current)
+        current.token_hash = hashed
+        current.expires_at = invitations.expiry()
+        current.save(update_fields=["token_hash", "expires_at"])
+        changes = diff(before, _invitation_state(current))
+        record(actor, "invitation.resend", current, changes, current.partnership)
+        invitations.send(current, token, link)
+    return current
+
+
+def revoke_invitation(actor: Actor, invitation: Invitation) -> Invitation:
+    """Withdraw a pending invitation: its link stops working."""
+    require_manage_members(actor, invitation.partnership)
+    with transaction.atomic():
+        current = _pending(invitation)
+        current.revoked_at = timezone.now()
+        current.save(update_fields=["revoked_at"])
+        changes = {"revoked_at": [None, current.revoked_at.isoformat()]}
+        record(actor, "invitation.revoke", current, changes, current.partnership)
+    return current
+
+
+def _usable(token: str) -> Invitation:
+    """The invitation of this token, locked, if its link may be used; ValidationError otherwise."""
+    found = invitations.find(token)
+    if found is not None:
+        found = writes.lock(found)
+    reason = invitations.why_unusable(found)
+    if reason or found is None:
+        raise ValidationError(reason)
+    return found
+
+
+def _join(user: User, invitation: Invitation) -> Membership:
+    """Give the user the invitation's membership (bringing back a deactivated one)."""
+    partnership = invitation.partnership
+    membership = Membership.objects.filter(user=user, partnership=partnership).first()
+    values = {"role": invitation.role, "organisation": invitation.organisation}
+    if membership is None:
+        membership = Membership(user=user, partnership=partnership, **values)
+        writes.create(user, "membership.create", membership, partnership)
+    else:
+        values["deactivated_at"] = None
+        writes.update(user, "membership.update", membership, partnership, values)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    changes = {"accepted_by": [None, user.get_username()]}
+    record(user, "invitation.accept", invitation, changes, partnership)
+    access.forget_memberships(user)
+    return membership
+
+
+def accept_invitation(user: User, token: str) -> Membership:
+    """A signed-in person accepts an invitation sent to one of their addresses."""
+    with transaction.atomic():
+        invitation = _usable(token)
+        if not (user.is_authenticated and user.is_active):
+            raise PermissionDenied("Sign in to accept this invitation.")
+        if not invitations.has_address(user, invitation.email):
+            raise PermissionDenied(
+                "This invitation was sent to another email address than your account's."
+            )
+        return _join(user, invitation)
+
+
+def accept_invitation_with_new_account(token: str, username: str, password: str) -> User:
+    """Create the account the invitation's address will sign in to (the address recorded as
+    verified: the link reached it), and give it the membership. The password is validated by
+    the caller and never recorded."""
+    with transaction.atomic():
+        invitation = _usable(token)
+        if invitations.account_for(invitation.email) is not None:
+            raise ValidationError("An account already has this address: sign in to it instead.")
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError({"username": "That username is taken. Choose another."})
+        user = User.objects.create_user(username, invitation.email, password)
+        EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
+        record(user, "user.create", user, diff({}, snapshot(user)))
+        _join(user, invitation)
+    return user

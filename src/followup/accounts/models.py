@@ -1,11 +1,15 @@
 """Sign-in attempts the throttle keeps in the database, so that throttling works across processes
-and threads (``followup.accounts.throttle``)."""
+and threads (``followup.accounts.throttle``); and invitations to join a partnership."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from followup.partnerships.models import Role
 
 
 class Outcome(models.TextChoices):
@@ -57,3 +61,46 @@ class ThrottleKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Invitation(models.Model):
+    """An invitation by email to join a partnership in a role. Its link carries a random token
+    of which only a hash is kept; the link works once, until it expires, for the address it was
+    sent to (``followup.accounts.invitations``)."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        "partnerships.Organisation", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.partnership}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    def status(self, now: datetime.datetime) -> str:
+        if self.accepted_at is not None:
+            return "Accepted"
+        if self.revoked_at is not None:
+            return "Revoked"
+        return "Expired" if self.expires_at <= now else "Pending"

@@ -1,5 +1,6 @@
 """Reads of people's accounts: the signed-in person's own, and, for a service administrator, a
-person whose second factors they reset."""
+person whose second factors they reset; and invitations, for those who may manage the
+partnership's members."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from followup.accounts.events import SIGN_IN, SIGN_INS
+from followup.accounts.models import Invitation
 from followup.audit.models import AuditEntry
 from followup.lib.types import AnyUser
 from followup.partnerships import access
-from followup.partnerships.models import Membership
+from followup.partnerships.access import members_partnership
+from followup.partnerships.models import Membership, Partnership
 
 RECENT_SIGN_INS = 20
 
@@ -74,3 +77,23 @@ def person_for(actor: AnyUser, pk: int) -> User:
 
 def second_factors(person: User) -> list[Authenticator]:
     return list(Authenticator.objects.filter(user=person).order_by("type", "created_at"))
+
+
+def invitations_of(user: AnyUser, partnership: Partnership) -> QuerySet[Invitation]:
+    """The partnership's invitations not yet accepted or revoked, newest first."""
+    members_partnership(user, partnership.slug)
+    return Invitation.objects.filter(
+        partnership=partnership, accepted_at__isnull=True, revoked_at__isnull=True
+    ).select_related("invited_by", "organisation")
+
+
+def invitation_for(user: AnyUser, slug: str, pk: int) -> Invitation:
+    partnership = members_partnership(user, slug)
+    invitation = (
+        Invitation.objects.filter(partnership=partnership, pk=pk)
+        .select_related("partnership")
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No such page.")
+    return invitation

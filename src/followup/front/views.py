@@ -14,15 +14,25 @@ from followup.front import queries
 from followup.indicators.disclosed import for_audience, withheld_figures
 from followup.indicators.queries import VARIATION_TEXT, analyse
 from followup.lib import disclosure
-from followup.partnerships.access import Capability, capabilities, visible_partnerships
+from followup.partnerships.access import (
+    Capability,
+    capabilities,
+    is_service_admin,
+    visible_partnerships,
+)
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     partnerships = list(visible_partnerships(request.user))
-    if len(partnerships) == 1:
+    service_admin = is_service_admin(request.user)
+    if len(partnerships) == 1 and not service_admin:
         return redirect("front:partnership", partnerships[0].slug)
-    return render(request, "front/home.html", {"partnerships": partnerships})
+    return render(
+        request,
+        "front/home.html",
+        {"partnerships": partnerships, "service_admin": service_admin},
+    )
 
 
 @login_required

@@ -17,6 +17,7 @@ whose role lacks a capability is refused (403).
 | approve_quotes   |        |             |        |  ✓   |     ✓     |   ✓   |
 | publish_reports  |        |             |        |      |     ✓     |   ✓   |
 | read_evidence    |        |      ✓      |   ✓    |  ✓   |     ✓     |   ✓   |
+| manage_members   |        |             |        |  ✓   |           |   ✓   |
 
 ``read_evidence`` is for those who code or approve evidence: the original words (sources, excerpts,
 quotes before redaction), the cases and their attributes, and exact small counts. Viewers see
@@ -26,15 +27,36 @@ Inspectors read everything of the partnerships assigned to them, and write only
 inspections and progress reviews; the partnership owns its improvement plan. The inspection
 summary and the progress review report are the inspectorate's documents: only inspectors and
 administrators publish them.
+
+``manage_members``: the members page, invitations, roles and deactivation, and the setting that
+requires a second factor of every member. A lead or administrator invites and gives the roles
+viewer, contributor, editor and lead; only a service administrator gives the administrator role,
+and inspectors are assigned only by a service administrator, for a period.
+
+A membership counts only while it is active: not deactivated, and inside its period
+(``starts_on`` to ``ends_on``, either open) if it has one. Outside it, it grants nothing.
+
+An archived partnership is read-only: its members keep only the reading capabilities (``view``,
+``view_history``, ``read_evidence``), and a page that writes refuses them (403) saying it is
+archived.
+
+Service administrators (``is_service_admin``: active superusers) run the service, not a
+partnership. On the administration pages (``/manage/``) they create and edit partnerships, their
+areas and organisations, assign inspectors and archive. They reach a partnership's members page
+and its invitations, but no other page of a partnership they are not a member of: they see its
+inspection data only as a member. Anyone else gets 404 from every administration page, so that
+the pages' existence tells nothing.
 """
 
 from __future__ import annotations
 
+import datetime
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from followup.lib.types import AnyUser
 from followup.partnerships.models import Membership, Partnership, Role
@@ -64,6 +86,11 @@ class Capability(StrEnum):
     APPROVE_QUOTES = "approve_quotes"
     PUBLISH_REPORTS = "publish_reports"
     READ_EVIDENCE = "read_evidence"
+    MANAGE_MEMBERS = "manage_members"
+
+
+# What an archived partnership's members keep.
+READING = frozenset({Capability.VIEW, Capability.VIEW_HISTORY, Capability.READ_EVIDENCE})
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -97,6 +124,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.CODE_EVIDENCE,
             Capability.APPROVE_QUOTES,
             Capability.READ_EVIDENCE,
+            Capability.MANAGE_MEMBERS,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -129,6 +157,7 @@ DOES: dict[Capability, str] = {
     Capability.READ_EVIDENCE: (
         "read the evidence itself: people's original words, cases and exact small counts"
     ),
+    Capability.MANAGE_MEMBERS: "manage the partnership's members and invitations",
 }
 # What a refused member can do about it. Roles are given by the partnership's administrators,
 # except where the work belongs to someone else.
@@ -169,11 +198,30 @@ def who_can(capability: Capability) -> str:
 class Refused(PermissionDenied):
     """A member whose role lacks a capability: the 403 page says who can, and what to do."""
 
-    def __init__(self, capability: Capability) -> None:
+    def __init__(self, capability: Capability, message: str = "", next_step: str = "") -> None:
         self.capability = capability
-        self.message = f"Only {who_can(capability)} can {DOES[capability]}."
-        self.next_step = NEXT_STEP.get(capability, ASK_AN_ADMINISTRATOR)
+        self.message = message or f"Only {who_can(capability)} can {DOES[capability]}."
+        self.next_step = next_step or NEXT_STEP.get(capability, ASK_AN_ADMINISTRATOR)
         super().__init__(self.message)
+
+
+def archived(capability: Capability) -> Refused:
+    """The refusal of a write to an archived partnership."""
+    return Refused(
+        capability,
+        "This partnership is archived: it is kept, read-only, and nothing in it can be changed.",
+        "If it should be changed again, ask a service administrator to unarchive it.",
+    )
+
+
+def active(today: datetime.date | None = None) -> Q:
+    """Memberships that count today: not deactivated, and inside their period if they have one."""
+    today = today or timezone.localdate()
+    return (
+        Q(deactivated_at__isnull=True)
+        & (Q(starts_on__isnull=True) | Q(starts_on__lte=today))
+        & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    )
 
 
 def forget_memberships(user: AnyUser) -> None:
@@ -182,13 +230,13 @@ def forget_memberships(user: AnyUser) -> None:
 
 
 def membership_of(user: AnyUser, partnership: Partnership) -> Membership | None:
-    """The user's membership of the partnership, or None."""
+    """The user's membership of the partnership if it counts today (``active``), or None."""
     if not user.is_authenticated or not user.is_active:
         return None
     cache: dict[int, Membership | None] = getattr(user, "_followup_memberships", {})
     if partnership.pk not in cache:
         cache[partnership.pk] = Membership.objects.filter(
-            user_id=user.pk, partnership=partnership
+            active(), user_id=user.pk, partnership=partnership
         ).first()
         setattr(user, "_followup_memberships", cache)  # noqa: B010 - cached for this request
     return cache[partnership.pk]
@@ -198,7 +246,8 @@ def capabilities(user: AnyUser, partnership: Partnership) -> frozenset[Capabilit
     membership = membership_of(user, partnership)
     if membership is None:
         return frozenset()
-    return ROLE_CAPABILITIES.get(membership.role, frozenset())
+    held = ROLE_CAPABILITIES.get(membership.role, frozenset())
+    return held & READING if partnership.is_archived else held
 
 
 def can(user: AnyUser, partnership: Partnership, capability: Capability) -> bool:
@@ -211,14 +260,17 @@ def require(user: AnyUser, partnership: Partnership, capability: Capability) -> 
     if not held:
         raise Http404("No such page.")
     if capability not in held:
-        raise Refused(capability)
+        membership = membership_of(user, partnership)
+        role_holds = membership is not None and capability in ROLE_CAPABILITIES[membership.role]
+        raise archived(capability) if role_holds else Refused(capability)
 
 
 def visible_partnerships(user: AnyUser) -> QuerySet[Partnership]:
-    """Partnerships the user is a member of (assigned to, for an inspector)."""
+    """Partnerships the user is a member of (assigned to, for an inspector) today."""
     if not user.is_authenticated or not user.is_active:
         return Partnership.objects.none()
-    return Partnership.objects.filter(memberships__user_id=user.pk).distinct()
+    counted = Membership.objects.filter(active(), user_id=user.pk).values("partnership_id")
+    return Partnership.objects.filter(pk__in=counted)
 
 
 def partnership_for(user: AnyUser, slug: str) -> Partnership:
@@ -235,15 +287,82 @@ MFA_ROLES = frozenset({Role.INSPECTOR, Role.ADMIN})
 
 
 def mfa_required(user: AnyUser) -> bool:
-    """Whether the user must enrol a second factor before reaching any other page."""
+    """Whether the user must enrol a second factor before reaching any other page: privileged
+    users, and every member of a partnership that requires it of all its members."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser or user.is_staff:
         return True
-    return Membership.objects.filter(user_id=user.pk, role__in=MFA_ROLES).exists()
+    return (
+        Membership.objects.filter(active(), user_id=user.pk)
+        .filter(Q(role__in=MFA_ROLES) | Q(partnership__require_mfa=True))
+        .exists()
+    )
 
 
 def is_service_admin(user: AnyUser) -> bool:
     """An administrator of the whole service (the inspectorate's): creates partnerships, assigns
     inspectors, resets a person's lost second factor. Django's superuser flag marks them."""
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def require_service_admin(user: AnyUser) -> None:
+    """The administration pages exist only for service administrators: 404 for anyone else."""
+    if not is_service_admin(user):
+        raise Http404("No such page.")
+
+
+def partnership_to_administer(user: AnyUser, slug: str) -> Partnership:
+    """Any partnership, archived or not, for a service administrator; 404 for anyone else."""
+    require_service_admin(user)
+    partnership = Partnership.objects.filter(slug=slug).first()
+    if partnership is None:
+        raise Http404("No such page.")
+    return partnership
+
+
+def members_partnership(user: AnyUser, slug: str, *, write: bool = False) -> Partnership:
+    """The partnership whose members page this is: for those who may manage its members (404
+    for a non-member, 403 for a member without ``manage_members``) and for service
+    administrators. A write to an archived partnership is refused (403), whoever asks."""
+    if is_service_admin(user):
+        partnership = partnership_to_administer(user, slug)
+        if write and partnership.is_archived:
+            raise archived(Capability.MANAGE_MEMBERS)
+        return partnership
+    partnership = partnership_for(user, slug)
+    if write:
+        require(user, partnership, Capability.MANAGE_MEMBERS)  # says so if archived
+        return partnership
+    membership = membership_of(user, partnership)
+    if membership is None or Capability.MANAGE_MEMBERS not in ROLE_CAPABILITIES[membership.role]:
+        raise Refused(Capability.MANAGE_MEMBERS)
+    return partnership
+
+
+# The roles a lead or a partnership's administrator gives; a service administrator also gives
+# the administrator role. Inspectors are assigned, never invited.
+MEMBER_ROLES = (Role.VIEWER, Role.CONTRIBUTOR, Role.EDITOR, Role.LEAD)
+
+
+def assignable_roles(user: AnyUser) -> tuple[Role, ...]:
+    """The roles the user may invite people to, or give a member."""
+    return (*MEMBER_ROLES, Role.ADMIN) if is_service_admin(user) else MEMBER_ROLES
+
+
+def may_change_member(user: AnyUser, membership: Membership) -> bool:
+    """Whether the user may change this member's role or deactivate them: a role they may give,
+    never their own membership (another lead or a service administrator does that)."""
+    if membership.user_id == user.pk:
+        return False
+    return membership.role in assignable_roles(user)
+
+
+def require_change_member(user: AnyUser, membership: Membership) -> None:
+    if not may_change_member(user, membership):
+        raise Refused(
+            Capability.MANAGE_MEMBERS,
+            "You cannot change this membership: your own, an inspector's (assigned by a service "
+            "administrator) or an administrator's.",
+            "Ask a service administrator.",
+        )

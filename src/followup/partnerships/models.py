@@ -36,6 +36,15 @@ class Partnership(models.Model):
     is_fictional = models.BooleanField(
         default=False, help_text="A made-up partnership used for demonstrations and tests."
     )
+    require_mfa = models.BooleanField(
+        "Require a second factor of all members",
+        default=False,
+        db_default=False,
+        help_text="Every member must set up a second factor before reaching any page.",
+    )
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="An archived partnership is kept, read-only."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -43,6 +52,10 @@ class Partnership(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Organisation(models.Model):
@@ -91,6 +104,15 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)
+    starts_on = models.DateField(
+        null=True, blank=True, help_text="The first day the membership counts (an assignment)."
+    )
+    ends_on = models.DateField(
+        null=True, blank=True, help_text="The last day the membership counts (an assignment)."
+    )
+    deactivated_at = models.DateTimeField(
+        null=True, blank=True, help_text="A deactivated membership is kept, and grants nothing."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
