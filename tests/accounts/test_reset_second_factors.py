@@ -9,6 +9,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from django.urls import reverse
 
 from followup.accounts.actions import reset_second_factors
 from followup.audit.models import AuditEntry
@@ -25,7 +26,7 @@ def boss(world: Any) -> Any:
 
 
 def url(user: Any) -> str:
-    return f"/accounts/people/{user.pk}/second-factors/reset/"
+    return reverse("accounts:reset_second_factors", kwargs={"pk": user.pk})
 
 
 def test_a_service_administrator_resets_an_inspectors_lost_factor_and_they_must_enrol_again(

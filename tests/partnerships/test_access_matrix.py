@@ -142,11 +142,15 @@ REAUTHENTICATE = {w: 302 for w in WHO}
 MFA_ROWS: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, int] | None]] = {
     "mfa_index": (None, SIGNED_IN, None),
     "mfa_authenticate": (None, REAUTHENTICATE, None),  # only between password and code
-    "mfa_reauthenticate": (None, {**REAUTHENTICATE, "inspector": 200, "admin": 200}, None),
+    "mfa_reauthenticate": (
+        None,
+        {**REAUTHENTICATE, "inspector": 200, "admin": 200, "service_admin": 200},
+        None,
+    ),
     "mfa_activate_totp": (None, REAUTHENTICATE, None),
     "mfa_deactivate_totp": (
         None,
-        {**{w: 404 for w in WHO}, "inspector": 302, "admin": 302, None: 302},
+        {**{w: 404 for w in WHO}, "inspector": 302, "admin": 302, "service_admin": 302, None: 302},
         None,
     ),
     "mfa_view_recovery_codes": (None, {**{w: 404 for w in WHO}, None: 302}, None),
@@ -159,12 +163,12 @@ MFA_ROWS: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None,
     "mfa_reauthenticate_webauthn": (None, REAUTHENTICATE, None),
     # Sign out of other sessions: tests/accounts/test_sessions.py.
     "usersessions_list": (None, SIGNED_IN, None),
-    # Only a service administrator (a superuser, of whom the cast has none) resets another's
-    # second factors; the page does not exist for anyone else.
+    # Only a service administrator resets another's second factors; the page does not exist
+    # for anyone else.
     "accounts:reset_second_factors": (
         any_pk,
-        {**{w: 404 for w in WHO}, None: 302},
-        {**{w: 404 for w in WHO}, None: 302},
+        {**{w: 404 for w in WHO}, "service_admin": 200, None: 302},
+        {**{w: 404 for w in WHO}, "service_admin": 302, None: 302},
     ),
 }
 
