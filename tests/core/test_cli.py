@@ -57,9 +57,11 @@ def local(tmp_path):
 
 @pytest.fixture(scope="module")
 def migrated_once(tmp_path_factory):
-    """A local-mode data folder migrated once for the module (migrating takes seconds)."""
+    """A local-mode data folder migrated once for the module (migrating takes seconds), from a
+    folder that did not exist before."""
     folder = tmp_path_factory.mktemp("migrated")
     local = {"FOLLOWUP_DATA_DIR": str(folder / "var")}
+    assert not (folder / "var").exists()
     done = run("migrate", env=local, cwd=folder)
     assert done.returncode == 0, done.stderr
     return folder / "var"
@@ -83,12 +85,12 @@ def demo_once(tmp_path_factory):
     return folder, local, result
 
 
-def test_local_mode_keeps_a_generated_secret_key_private_in_the_data_folder(tmp_path, local):
-    assert run("migrate", env=local, cwd=tmp_path).returncode == 0
-    key = Path(local["FOLLOWUP_DATA_DIR"]) / "secret_key"
+def test_local_mode_keeps_a_generated_secret_key_private_in_the_data_folder(migrated_once):
+    # migrated_once is ``followup migrate`` run in local mode with no data folder yet.
+    key = migrated_once / "secret_key"
     assert len(key.read_text()) >= 50
     assert oct(key.stat().st_mode & 0o777) == "0o600"
-    assert (Path(local["FOLLOWUP_DATA_DIR"]) / "followup.sqlite3").exists()
+    assert (migrated_once / "followup.sqlite3").exists()
 
 
 def test_load_framework_reports_line_numbered_errors_on_stderr_and_exits_non_zero(

@@ -4,6 +4,7 @@ its codings now stays under ``BOUND`` bytes, and its links reach every page, the
 
 from __future__ import annotations
 
+import copy
 import csv
 import gc
 import html
@@ -26,21 +27,30 @@ BOUND = 600_000  # bytes of HTML in any page of a source
 TEXT = "A. " * 333_333  # 999,999 characters, 333,333 sentences
 
 
-@pytest.fixture
-def long_source(world):
-    lead = world.users["lead"]
-    partnership = world.home.partnership
-    source = actions.create_source(
-        lead, partnership, {"title": "Long", "kind": "document", "text": TEXT}
-    )
-    codes = [actions.create_code(lead, partnership, {"name": f"Theme {n}"}) for n in range(4)]
-    # Made directly: an import now refuses this many (``test_coding_caps``), but a source may
-    # hold them from before the limits, and the page must stay small all the same.
-    Coding.objects.bulk_create(
-        Coding(source=source, code=codes[k % 4], start=k % 600, end=600_000 + k)
-        for k in range(16_000)
-    )
+@pytest.fixture(scope="module")
+def long_source_for_module(world_for_module, django_db_blocker):
+    """Made once for the module, in the world's transaction (rolled back after the module's last
+    test); a test's own writes are rolled back to a savepoint, as for the world itself."""
+    assert world_for_module is not None
+    lead = world_for_module.users["lead"]
+    partnership = world_for_module.home.partnership
+    with django_db_blocker.unblock():
+        source = actions.create_source(
+            lead, partnership, {"title": "Long", "kind": "document", "text": TEXT}
+        )
+        codes = [actions.create_code(lead, partnership, {"name": f"Theme {n}"}) for n in range(4)]
+        # Made directly: an import now refuses this many (``test_coding_caps``), but a source may
+        # hold them from before the limits, and the page must stay small all the same.
+        Coding.objects.bulk_create(
+            Coding(source=source, code=codes[k % 4], start=k % 600, end=600_000 + k)
+            for k in range(16_000)
+        )
     return source
+
+
+@pytest.fixture
+def long_source(long_source_for_module, world):
+    return copy.deepcopy(long_source_for_module)
 
 
 def links(page: str, label: str) -> dict[str, str]:
