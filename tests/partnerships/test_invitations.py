@@ -152,11 +152,11 @@ def test_a_weak_password_is_refused_by_the_password_validators(world, smtp_serve
     path = _invite(world, smtp_server, "newcomer@example.org")
     form = change(
         page_form(Client().get(path).content.decode()),
-        {"username": "newcomer", "password1": "password", "password2": "password"},
+        {"username": "newcomer", "password1": "Password1234", "password2": "Password1234"},
     )
     response = submit(Client(), path, form)
     assert response.status_code == 200
-    assert "This password is too common." in response.content.decode()
+    assert "This password would be easy to guess" in response.content.decode()
     assert not User.objects.filter(username="newcomer").exists()
 
 
@@ -238,3 +238,10 @@ def test_inviting_someone_already_a_member_is_refused(world):
             {"email": "VIEWER@example.org", "role": "editor"},
             lambda token: token,
         )
+
+
+def test_a_service_admin_invites_an_inspector_who_must_then_set_up_a_second_factor(
+    world, smtp_server
+):
+    _invite(world, smtp_server, "new.inspector@example.org", role="inspector", who="service_admin")
+    assert Invitation.objects.get().role == "inspector"

@@ -58,6 +58,10 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth sh
         AuthenticationBackend.unstash_authenticated_user()
         user: AbstractBaseUser | None = authenticate(request, **credentials)
         user = user or AuthenticationBackend.unstash_authenticated_user()
+        if user is not None and not user.is_active:
+            # A deactivated account is answered as a wrong password is: allauth's own "account
+            # inactive" page would tell a guesser that the password was right.
+            user = None
         if user is None:
             attempt.failed()
         else:

@@ -346,8 +346,11 @@ MEMBER_ROLES = (Role.VIEWER, Role.CONTRIBUTOR, Role.EDITOR, Role.LEAD)
 
 
 def assignable_roles(user: AnyUser) -> tuple[Role, ...]:
-    """The roles the user may invite people to, or give a member."""
-    return (*MEMBER_ROLES, Role.ADMIN) if is_service_admin(user) else MEMBER_ROLES
+    """The roles the user may invite people to, or give a member: a service administrator may
+    also invite inspectors (whom they assign) and administrators."""
+    if is_service_admin(user):
+        return (*MEMBER_ROLES, Role.INSPECTOR, Role.ADMIN)
+    return MEMBER_ROLES
 
 
 def may_change_member(user: AnyUser, membership: Membership) -> bool:
