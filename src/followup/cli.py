@@ -127,7 +127,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"(time-based, 6 digits): {sign_in.totp_secret}")
             print(f"or open this link on the phone that has the app: {sign_in.totp_uri}")
     print()
-    print("inspector must set up a second factor at first sign-in: scan the QR code it shows.")
+    if settings.REQUIRE_MFA_FOR_PRIVILEGED:
+        print("inspector must set up a second factor at first sign-in: scan the QR code it shows.")
+    else:
+        print("No other demo user needs a second factor: `make demo` turns the requirement off.")
+        print("FOLLOWUP_REQUIRE_MFA_FOR_PRIVILEGED=true make demo makes the inspector set one up.")
     print("Security keys and passkeys work at http://localhost:<port>/, not at 127.0.0.1.")
     return 0
 

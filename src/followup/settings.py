@@ -199,6 +199,8 @@ ACCOUNT_RATE_LIMITS = {
     "login": None,
     "mfa_code": "5/5m/key",  # wrong second-factor codes, per account (followup.accounts.mfa)
 }
+# Second factors required of inspectors, administrators and superusers (partnerships.access).
+REQUIRE_MFA_FOR_PRIVILEGED = setting_bool("FOLLOWUP_REQUIRE_MFA_FOR_PRIVILEGED")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Followup"
 MFA_PASSKEY_LOGIN_ENABLED = False

@@ -121,6 +121,18 @@ SETTINGS: tuple[Setting, ...] = (
         production="on",
     ),
     Setting(
+        "FOLLOWUP_REQUIRE_MFA_FOR_PRIVILEGED",
+        "bool",
+        True,
+        "Inspectors, administrators and superusers must set up a second factor (an authenticator "
+        "app or a security key) before they can reach any other page. `make demo` turns it off "
+        "so that the demo's inspector can sign in with the password alone; "
+        "`FOLLOWUP_REQUIRE_MFA_FOR_PRIVILEGED=true make demo` shows the requirement. A "
+        "partnership can still require a second factor of all its members, and anyone who has "
+        "set one up is asked for it. `followup check --deploy` fails when it is off.",
+        production="on",
+    ),
+    Setting(
         "FOLLOWUP_SSL_REDIRECT",
         "bool",
         True,

@@ -234,3 +234,26 @@ def test_passkeys_are_allowed_on_plain_http_only_in_local_mode_and_not_at_a_nume
     assert "not a number such as 127.0.0.1:8000" in page
     assert 'href="http://localhost:80/accounts/2fa/webauthn/add/"' in page
     assert 'data-allauth-onload="allauth.webauthn.forms.addForm"' in page
+
+
+def test_with_the_demos_setting_an_inspector_need_not_set_up_a_second_factor_but_a_partnership_can_ask(
+    world, settings
+):
+    from followup.partnerships import access
+
+    inspector = world.users["inspector"]
+    assert access.mfa_required(inspector)
+    settings.REQUIRE_MFA_FOR_PRIVILEGED = False
+    assert not access.mfa_required(inspector)
+    assert not access.mfa_required(world.users["service_admin"])
+    world.home.partnership.require_mfa = True
+    world.home.partnership.save(update_fields=["require_mfa"])
+    assert access.mfa_required(inspector)
+
+
+def test_check_deploy_fails_when_privileged_people_need_no_second_factor(settings):
+    from followup.web.checks import NO_MFA, privileged_people_use_a_second_factor
+
+    assert privileged_people_use_a_second_factor() == []
+    settings.REQUIRE_MFA_FOR_PRIVILEGED = False
+    assert [m.id for m in privileged_people_use_a_second_factor()] == [NO_MFA]

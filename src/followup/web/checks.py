@@ -41,6 +41,7 @@ def secret_key_file_is_private(app_configs: Any = None, **kwargs: Any) -> list[C
 HTTPS_UNSEEN = "followup.E101"
 NO_HSTS = "followup.E102"
 ANY_PROXY = "followup.W103"
+NO_MFA = "followup.E104"
 DEPLOY_DOC = "See docs/deploy.md."
 
 
@@ -91,3 +92,22 @@ def https_is_seen_behind_the_proxy(app_configs: Any = None, **kwargs: Any) -> li
             )
         )
     return problems
+
+
+@register(Tags.security, deploy=True)
+def privileged_people_use_a_second_factor(
+    app_configs: Any = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """Inspectors, administrators and superusers must use a second factor in production (OWASP
+    ASVS 5.0 6.3.3); only the demo turns the requirement off."""
+    if settings.REQUIRE_MFA_FOR_PRIVILEGED:
+        return []
+    return [
+        CheckError(
+            "FOLLOWUP_REQUIRE_MFA_FOR_PRIVILEGED is off: inspectors, administrators and "
+            "superusers could sign in with a password alone.",
+            hint="Leave FOLLOWUP_REQUIRE_MFA_FOR_PRIVILEGED unset (it is on by default); only "
+            "`make demo` turns it off.",
+            id=NO_MFA,
+        )
+    ]
