@@ -150,6 +150,8 @@ PASSWORD_HASHERS = [
 # the person's username and email address, so Django's similarity, common-password and numeric
 # validators would only repeat its refusals.
 AUTH_PASSWORD_VALIDATORS = [
+    # A password close to the username, names or email address (zxcvbn lets "viewer-example" pass).
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": setting_int("FOLLOWUP_PASSWORD_MIN_LENGTH")},
@@ -174,7 +176,8 @@ ACCOUNT_ADAPTER = "followup.accounts.adapter.AccountAdapter"
 # allauth's forms with GOV.UK labels and hints (followup.accounts.forms).
 ACCOUNT_FORMS = {
     "add_email": "followup.accounts.forms.AddEmailForm",
-    "change_password": "followup.accounts.forms.ChangePasswordForm",
+    "change_password": "followup.accounts.forms.CurrentPasswordForm",
+    "login": "followup.accounts.forms.LoginForm",
     "reset_password": "followup.accounts.forms.ResetPasswordForm",
     "reset_password_from_key": "followup.accounts.forms.ResetPasswordKeyForm",
     "reauthenticate": "followup.accounts.forms.ReauthenticateForm",
@@ -190,6 +193,8 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Followup: "
+# Confirming it is you: by password or second factor, never by a code sent by email.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 # followup.accounts.throttle counts sign-in attempts in the database, across processes, and its
 # messages say how long to wait; allauth's own limits on the sign-in page and on failed sign-ins
 # are off (the adapter checks passwords without them). Wrong second-factor codes are limited by

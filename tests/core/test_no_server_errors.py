@@ -159,20 +159,6 @@ ALLAUTH_UNSEEN = {
     "account_reset_password_from_key_done",
     "account_set_password",
     "account_signup",
-    "mfa_activate_totp",
-    "mfa_add_webauthn",
-    "mfa_authenticate",
-    "mfa_deactivate_totp",
-    "mfa_download_recovery_codes",
-    "mfa_edit_webauthn",
-    "mfa_generate_recovery_codes",
-    "mfa_index",
-    "mfa_list_webauthn",
-    "mfa_reauthenticate",
-    "mfa_reauthenticate_webauthn",
-    "mfa_remove_webauthn",
-    "mfa_view_recovery_codes",
-    "usersessions_list",
 }
 
 

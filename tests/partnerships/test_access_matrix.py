@@ -253,8 +253,9 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "account_signup": (None, own(302, signed_out=200), own(302, signed_out=200)),
     # Signing in or confirming by emailed code is off: these send one away.
     "account_confirm_login_code": (None, anyone(302), anyone(302)),
-    "account_request_reauthentication_code": (None, anyone(302), anyone(302)),
-    "account_confirm_reauthentication_code": (None, anyone(302), anyone(302)),
+    # Confirming it is you by an emailed code is off (password or second factor only): refused.
+    "account_request_reauthentication_code": (None, own(403), own(403)),
+    "account_confirm_reauthentication_code": (None, own(403), own(403)),
     # Second factors and sessions (django-allauth): changing a factor asks for the password
     # again first (302); a factor one has not got is 404.
     "mfa_index": (None, own(), own(405)),

@@ -164,6 +164,7 @@ def test_service_admin_sees_every_partnership_and_home_links_to_the_list(world):
 def test_an_inspectors_assignment_grants_nothing_before_it_starts_or_after_it_ends(world):
     today = datetime.date.today()
     inspector = f.UserFactory(username="visiting")
+    f.totp_authenticator(inspector)  # an inspector must have a second factor
     admin = world.users["service_admin"]
     membership = actions.assign_inspector(
         admin,

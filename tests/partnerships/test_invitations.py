@@ -245,3 +245,15 @@ def test_a_service_admin_invites_an_inspector_who_must_then_set_up_a_second_fact
 ):
     _invite(world, smtp_server, "new.inspector@example.org", role="inspector", who="service_admin")
     assert Invitation.objects.get().role == "inspector"
+
+
+def test_inviting_an_address_with_a_pending_invitation_again_is_refused(world, smtp_server):
+    _invite(world, smtp_server, "twice@example.org")
+    with pytest.raises(ValidationError, match="has an invitation already"):
+        actions.invite(
+            world.users["lead"],
+            world.home.partnership,
+            {"email": "Twice@example.org", "role": "viewer"},
+            lambda token: token,
+        )
+    assert Invitation.objects.filter(email__iexact="twice@example.org").count() == 1

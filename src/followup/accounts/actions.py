@@ -94,6 +94,14 @@ def invite(
         .exists()
     ):
         raise ValidationError({"email": "The person with this address is already a member."})
+    if (
+        Invitation.objects.filter(partnership=partnership, email__iexact=email)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .exists()
+    ):
+        raise ValidationError(
+            {"email": "This address has an invitation already: send it again from the list."}
+        )
     token, hashed = invitations.new_token()
     with transaction.atomic():
         invitation = Invitation(

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from followup.accounts import throttle
 
 WRONG_PASSWORD = (
-    "Enter a correct username (or email address) and password. Both are case-sensitive."
+    "Enter a correct username (or email address) and password. The password is case-sensitive."
 )
 
 

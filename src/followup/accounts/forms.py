@@ -70,3 +70,25 @@ class ReauthenticateForm(allauth.ReauthenticateForm):  # type: ignore[misc]  # a
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         plain(self)
+
+
+class LoginForm(allauth.LoginForm):  # type: ignore[misc]  # allauth ships no type information
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain(self)
+        self.fields["login"].label = "Username or email address"
+        self.fields["login"].widget.attrs["autocomplete"] = "username"
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class CurrentPasswordForm(ChangePasswordForm):
+    """Changing the password: a wrong current password is told as such."""
+
+    def clean_oldpassword(self) -> str:
+        try:
+            return str(super().clean_oldpassword())
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                "Your current password is not right: enter the password you sign in with.",
+                code="wrong_current_password",
+            ) from None

@@ -25,6 +25,10 @@ ENROL = (
     "Inspectors and administrators must set up a second way to prove it's you before they can use "
     "Followup."
 )
+ENROL_FOR_PARTNERSHIP = (
+    "Your partnership asks every member to set up a second way to prove it's you before they can "
+    "use Followup."
+)
 # The pages someone who must enrol may still reach: the enrolment pages, confirming their password
 # before enrolling, signing out, and the admin's own sign-in redirect.
 ENROLMENT_PAGES = frozenset(
@@ -101,5 +105,7 @@ class SecondFactorRequiredMiddleware:
             return None
         if not access.mfa_required(request.user) or has_second_factor(request.user):
             return None
-        messages.warning(request, ENROL)
+        messages.warning(
+            request, ENROL if access.mfa_required_by_role(request.user) else ENROL_FOR_PARTNERSHIP
+        )
         return HttpResponseRedirect(reverse("mfa_activate_totp"))

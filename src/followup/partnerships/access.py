@@ -301,6 +301,16 @@ def mfa_required(user: AnyUser) -> bool:
     return Membership.objects.filter(active(), user_id=user.pk).filter(required).exists()
 
 
+def mfa_required_by_role(user: AnyUser) -> bool:
+    """Whether the user must use a second factor for a role they hold (not only because a
+    partnership of theirs asks it of all its members)."""
+    if not user.is_authenticated or not user.is_active or not settings.REQUIRE_MFA_FOR_PRIVILEGED:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return Membership.objects.filter(active(), user_id=user.pk, role__in=MFA_ROLES).exists()
+
+
 def is_service_admin(user: AnyUser) -> bool:
     """An administrator of the whole service (the inspectorate's): creates partnerships, assigns
     inspectors, resets a person's lost second factor. Django's superuser flag marks them."""

@@ -25,3 +25,15 @@ def role_in(user: AnyUser, partnership: Partnership | None) -> str:
         return ""
     membership = membership_of(user, partnership)
     return membership.get_role_display() if membership is not None else ""
+
+
+@register.simple_tag
+def session_time_outs() -> str:
+    """When a signed-in person is signed out (FOLLOWUP_SESSION_IDLE_MINUTES and
+    FOLLOWUP_SESSION_ABSOLUTE_HOURS), as the sign-in page says it."""
+    idle = settings.SESSION_IDLE_SECONDS // 60
+    absolute = settings.SESSION_ABSOLUTE_SECONDS // 3600
+    return (
+        f"For your security, you are signed out after {idle} minutes without using Followup, "
+        f"and {absolute} hours after signing in."
+    )
