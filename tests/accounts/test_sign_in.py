@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
 from tests.conftest import PASSWORD
@@ -45,3 +46,24 @@ def test_sign_out_is_a_post_and_ends_the_session(world):
 def test_pages_ask_anonymous_visitors_to_sign_in(world):
     response = Client().get("/p/home/")
     assert response["Location"] == "/accounts/login/?next=/p/home/"
+
+
+def test_the_sign_in_page_states_the_configured_time_outs(db, settings):
+    settings.SESSION_IDLE_SECONDS = 20 * 60
+    settings.SESSION_ABSOLUTE_SECONDS = 10 * 3600
+    page = Client().get("/accounts/login/").content.decode()
+    assert "signed out after 20 minutes without using Followup, and 10 hours after signing in" in (
+        page
+    )
+    assert 'placeholder="' not in page
+    assert "Username or email address" in page
+
+
+def test_a_password_made_of_the_username_and_email_is_refused(world):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    viewer = world.users["viewer"]
+    viewer.email = "viewer@example.org"
+    with pytest.raises(ValidationError):
+        validate_password("viewer-example", viewer)
