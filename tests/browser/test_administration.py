@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from followup.partnerships.models import Membership, Partnership
+from tests.factories import totp_authenticator
 
 PASSWORD = "browser-admin-password"
 LEAD_PASSWORD = "granite meadow lantern fjord"
@@ -18,7 +19,9 @@ LEAD_PASSWORD = "granite meadow lantern fjord"
 
 @pytest.fixture
 def chief(transactional_db):
-    return User.objects.create_superuser("chief", "chief@example.org", PASSWORD)
+    user = User.objects.create_superuser("chief", "chief@example.org", PASSWORD)
+    totp_authenticator(user)  # a service administrator must have a second factor
+    return user
 
 
 def test_service_admin_creates_a_partnership_and_its_invited_lead_invites_a_colleague(

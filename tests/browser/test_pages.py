@@ -38,7 +38,7 @@ def demo(transactional_db):
 def test_sign_in_page_and_its_error_state_are_accessible(page, demo):
     page.goto("/accounts/login/")
     page.assert_accessible()
-    page.page.fill("#id_username", "lead")
+    page.page.fill("#id_login", "lead")
     page.page.fill("#id_password", "wrong password")
     page.page.click("button[type=submit]")
     # The form posts and a new page loads: wait for it rather than look at the page before.
