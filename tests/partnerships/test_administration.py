@@ -304,3 +304,15 @@ def test_the_first_service_admin_is_made_as_createuser_superuser_makes_one(db):
     )
     assert access.is_service_admin(chief)
     assert list(access.visible_partnerships(chief)) == []
+
+
+def test_a_member_of_a_partnership_in_another_role_cannot_be_assigned_as_an_inspector(world):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="is a member of Homeshire as Viewer, so cannot"):
+        actions.assign_inspector(
+            world.users["service_admin"],
+            world.away.partnership,
+            {"user": world.users["viewer"], "starts_on": None, "ends_on": None},
+        )
+    assert not world.users["viewer"].memberships.filter(partnership=world.away.partnership)

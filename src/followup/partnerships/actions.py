@@ -129,6 +129,22 @@ def assign_inspector(actor: Actor, partnership: Partnership, data: dict[str, Any
     starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
     if starts_on and ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": "The end must be on or after the start."})
+    other = (
+        Membership.objects.filter(user=user, deactivated_at__isnull=True)
+        .exclude(role=Role.INSPECTOR)
+        .exclude(partnership=partnership)
+        .select_related("partnership")
+        .first()
+    )
+    if other is not None:
+        # An inspector is the inspectorate's: someone who works for a partnership is not one.
+        raise ValidationError(
+            {
+                "user": f"{user.get_username()} is a member of {other.partnership.name} as "
+                f"{other.get_role_display()}, so cannot inspect. Choose an inspector, or invite "
+                "one by email with the role Inspector."
+            }
+        )
     with transaction.atomic():
         existing = Membership.objects.filter(user=user, partnership=partnership).first()
         if existing is None:

@@ -6,6 +6,7 @@ document.addEventListener("allauth.error", function (event) {
   if (summary) {
     event.preventDefault();
     summary.hidden = false;
+    summary.classList.remove("govuk-!-display-none"); // GOV.UK's summary is display: block
     summary.focus();
   }
 });
