@@ -257,3 +257,12 @@ def test_check_deploy_fails_when_privileged_people_need_no_second_factor(setting
     assert privileged_people_use_a_second_factor() == []
     settings.REQUIRE_MFA_FOR_PRIVILEGED = False
     assert [m.id for m in privileged_people_use_a_second_factor()] == [NO_MFA]
+
+
+def test_a_wrong_code_shows_one_error_summary_and_the_security_key_one_stays_hidden(world):
+    client, _ = sign_in("inspector")
+    page = client.post(AUTHENTICATE, {"code": "000000"}).content.decode()
+    # GOV.UK's summary is display: block, which beats the hidden attribute: the security key's
+    # summary carries the class that hides it until its script shows it.
+    assert page.count('class="govuk-error-summary"') == 1  # the code's, shown
+    assert 'class="govuk-error-summary" id="webauthn-error"' not in page
