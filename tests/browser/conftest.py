@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.factories import TOTP_SECRET, totp_code
 
@@ -20,6 +23,33 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Playwright's sync API runs an event loop in the test thread; the test's own database work is
 # synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server answers one request at a time. On SQLite its threads share the test's one
+    in-memory connection, and every signed-in request now writes (the session's last activity,
+    allauth's session list): a browser's parallel requests then met "cannot start a transaction
+    within a transaction". A real server has a connection per thread."""
+
+    lock = threading.Lock()
+
+    def set_app(self, application: Any) -> None:
+        lock = self.lock
+
+        def one_at_a_time(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    return list(result)
+                finally:
+                    close = getattr(result, "close", None)
+                    if close is not None:
+                        close()
+
+        super().set_app(one_at_a_time)
+
+
+setattr(LiveServerThread, "server_class", OneRequestAtATime)  # noqa: B010 - django-stubs lacks it
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

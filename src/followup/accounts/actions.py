@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from followup.accounts import invitations
 from followup.accounts.models import Invitation
-from followup.accounts.signals import kind
+from followup.accounts.receivers import kind
 from followup.audit import writes
 from followup.audit.log import diff, record, snapshot
 from followup.lib.types import Actor, CommandLine

@@ -10,10 +10,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account.signals import password_reset
 
-        from followup.accounts import events, signals
+        from followup.accounts import events, receivers
 
         events.connect()  # sign-ins, passwords and addresses on the record
-        assert signals  # its receivers: the session's clock, second-factor events
+        assert receivers  # its receivers: the session's clock, second-factor events
         password_reset.connect(_clear_failures, dispatch_uid="followup.accounts.clear_failures")
 
 

@@ -47,7 +47,7 @@ ENROLMENT_PAGES = frozenset(
 
 
 def start_session(request: HttpRequest) -> None:
-    """Note when the person signed in (called on every sign-in: followup.accounts.signals)."""
+    """Note when the person signed in (called on every sign-in: followup.accounts.receivers)."""
     now = timezone.now().timestamp()
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN_AT] = now

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from followup.accounts import actions, queries
-from followup.accounts.signals import kind
+from followup.accounts.receivers import kind
 from followup.partnerships import access
 
 
