@@ -15,7 +15,8 @@ def fill_dates(apps: Any, schema_editor: Any) -> None:
     from followup.partnerships.geography import read_register
 
     Area = apps.get_model("partnerships", "Area")
-    areas = {area.code: area for area in Area.objects.all()}
+    alias = schema_editor.connection.alias
+    areas = {area.code: area for area in Area.objects.using(alias)}
     for entry in read_register():
         area = areas.get(entry.code)
         if area is None:
@@ -23,7 +24,7 @@ def fill_dates(apps: Any, schema_editor: Any) -> None:
         area.valid_from, area.valid_to = entry.valid_from, entry.valid_to
         successor = areas.get(entry.successor)
         area.successor_id = successor.pk if successor else None
-        area.save(update_fields=["valid_from", "valid_to", "successor"])
+        area.save(using=alias, update_fields=["valid_from", "valid_to", "successor"])
 
 
 class Migration(migrations.Migration):
