@@ -131,3 +131,19 @@ def test_a_register_without_its_columns_is_refused(tmp_path):
     path.write_text("# nothing\ncode,name\n", encoding="utf-8")
     with pytest.raises(RegisterError, match="expected the columns code,name,kind"):
         read_register(path)
+
+
+@pytest.mark.django_db
+def test_the_partnership_form_offers_areas_in_use_and_a_partnership_keeps_its_replaced_one():
+    from followup.accounts.manage_forms import PartnershipForm, partnership_form
+
+    bring_areas_up_to_date(OPERATOR)
+    offered = {area.code for area in PartnershipForm().fields["area"].queryset}
+    assert {"S12000047", "S92000003", "S08000029"} <= offered
+    assert not {"S12000015", "S08000018"} & offered
+    assert len(offered) == 47
+    old = Partnership.objects.create(
+        slug="fife", name="Fife", area=Area.objects.get(code="S12000015")
+    )
+    kept = {area.code for area in partnership_form(None, old).fields["area"].queryset}
+    assert kept == offered | {"S12000015"}
