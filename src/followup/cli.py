@@ -22,6 +22,7 @@ from followup.cli_data import (
     cmd_report,
 )
 from followup.cli_manage import cmd_manage
+from followup.cli_setup import add_setup_commands
 from followup.clitools import fail as _fail
 from followup.clitools import operator as _operator
 from followup.settings_registry import setting_text
@@ -296,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_running_commands(commands)
     _add_administration_commands(commands)
+    add_setup_commands(commands)
     _add_data_commands(commands)
     _add_evidence_commands(commands)
     _add_report_command(commands)

@@ -39,6 +39,8 @@ WRITING = {
     "manage": "records the Django command before it runs, and how it ended",
     "demo": "records who loaded it and what the reload removed; its own writes are the loader's",
     "purge-uploads": "checked row by row",
+    "setup": "checked row by row; records the migrations it applied as migrate does",
+    "create-partnership": "checked row by row",
 }
 READ_ONLY = {
     "serve": "serves the web pages, whose writes go through audited actions",
@@ -49,6 +51,7 @@ READ_ONLY = {
     "report": "writes a file",
     "spc": "needs no database",
     "signals": "the name of spc before 0.2",
+    "chart": "writes to standard output",
 }
 
 TINY_FRAMEWORK = textwrap.dedent(
@@ -139,6 +142,27 @@ def test_import_data_records_the_release_it_imports_by_the_operator(
     assert run("import-data", str(path), "--release", "Official 2025") == 0
     (entry,) = assert_recorded(ledger, OPERATOR, "import-data")
     assert (entry.verb, entry.object_repr) == ("data.import", "Official 2025")
+
+
+def test_setup_records_every_area_and_the_administrator_it_creates_by_the_operator(
+    world: World, run: Any
+) -> None:
+    ledger = Ledger()
+    assert run("setup", "--admin", "chief", "--password-stdin", stdin=PASSWORD + "\n") == 0
+    entries = assert_recorded(ledger, OPERATOR, "setup")
+    verbs = [e.verb for e in entries]
+    assert verbs.count("area.create") == 55
+    assert verbs[-1] == "user.create" and entries[-1].object_repr == "chief"
+    again = Ledger()
+    assert run("setup") == 0
+    assert again.writes() == []
+
+
+def test_create_partnership_records_the_partnership_by_the_operator(world: World, run: Any) -> None:
+    ledger = Ledger()
+    assert run("create-partnership", "fresh", "--name", "Freshshire", "--area", "S1HOME") == 0
+    (entry,) = assert_recorded(ledger, OPERATOR, "create-partnership")
+    assert (entry.verb, entry.partnership_name) == ("partnership.create", "Freshshire")
 
 
 def test_purge_uploads_records_each_staged_file_it_deletes_by_the_operator(

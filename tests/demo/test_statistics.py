@@ -74,3 +74,17 @@ def test_revised_register_figures_show_their_latest_publication(db):
     assert latest["2016-07-31"] == "2715"  # revised in the 2016-17 release
     assert latest["2022-07-31"] == "2019"  # revised in the 2022-23 release
     assert Release.objects.filter(partnership__isnull=True).count() >= 15
+
+
+def test_the_demo_takes_its_areas_from_the_register_every_installation_loads(db):
+    from followup.audit.models import AuditEntry
+    from followup.partnerships.actions_geography import bring_areas_up_to_date
+    from followup.partnerships.models import AreaGroup
+
+    load_statistics(OPERATOR)
+    assert Area.objects.count() == 55
+    assert Area.objects.get(code="S12000036").name == "City of Edinburgh"
+    assert AreaGroup.objects.get(code="scottish-councils").areas.count() == 32
+    entries = AuditEntry.objects.count()
+    assert not bring_areas_up_to_date(OPERATOR).changed  # followup setup after the demo
+    assert AuditEntry.objects.count() == entries

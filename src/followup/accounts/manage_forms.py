@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from followup.partnerships.models import Area, Organisation, Partnership, Role
 from followup.web.forms import ModelChoiceField, StrictForm, date_field, limit_choices, set_choices
@@ -49,9 +50,11 @@ class PartnershipForm(StrictForm):
         required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Description"
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, current_area: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit_choices(self, "area", Area.objects.all())
+        # Areas whose code was replaced are not offered, but a partnership keeps its own.
+        in_use = Q(successor__isnull=True) | Q(pk=current_area)
+        limit_choices(self, "area", Area.objects.filter(in_use))
 
     def clean_new_area_code(self) -> str:
         code = str(self.cleaned_data.get("new_area_code") or "").upper()
@@ -83,7 +86,7 @@ def partnership_form(data: Any, partnership: Partnership) -> PartnershipForm:
         "area": partnership.area,
         "description": partnership.description,
     }
-    return PartnershipForm(data, initial=initial)
+    return PartnershipForm(data, initial=initial, current_area=partnership.area_id)
 
 
 class OrganisationForm(StrictForm):

@@ -151,13 +151,8 @@ def _admin_of(user: User, partnership: Partnership) -> None:
 
 
 def _south_ayrshire(loader: User) -> Partnership:
-    # Areas are shared: one already there (another partnership's, say) is used as it is.
-    area, _ = Area.objects.get_or_create(
-        code="S12000028", defaults={"name": "South Ayrshire", "kind": Area.Kind.COUNCIL}
-    )
-    Area.objects.get_or_create(
-        code="S92000003", defaults={"name": "Scotland", "kind": Area.Kind.COUNTRY}
-    )
+    # Areas are shared, and official: load_statistics brought them up to date from the register.
+    area = Area.objects.get(code="S12000028")
     partnership = Partnership.objects.create(
         slug="south-ayrshire",
         name="South Ayrshire children's services partnership",

@@ -16,6 +16,7 @@ from followup.indicators.importer import apply_import, plan_import
 from followup.indicators.models import DataElement, ValidationRule
 from followup.lib.tabular import Table
 from followup.lib.types import Actor
+from followup.partnerships.actions_geography import bring_areas_up_to_date
 from followup.partnerships.models import Area, AreaGroup
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -217,15 +218,9 @@ def _import(
 
 def load_statistics(actor: Actor) -> dict[str, Any]:
     """Areas, data elements, rules and every public release, imported as the actor. Idempotent."""
-    names = {row["area_code"]: row["area_name"] for row in _rows("council_looked_after.csv")}
-    for code, name in names.items():
-        Area.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "kind": Area.Kind.COUNTRY if code == "S92000003" else Area.Kind.COUNCIL,
-            },
-        )
+    # The official areas come from the register every installation loads (followup setup).
+    bring_areas_up_to_date(actor)
+    names = {row["area_code"] for row in _rows("council_looked_after.csv")}
     councils, _ = AreaGroup.objects.update_or_create(
         code="scottish-councils",
         defaults={

@@ -6,8 +6,10 @@ from followup.partnerships.models import Area, Membership, Organisation, Partner
 
 @admin.register(Area)
 class AreaAdmin(AuditedAdmin):
-    list_display = ["name", "code", "kind"]
+    list_display = ["name", "code", "kind", "valid_from", "valid_to", "successor"]
+    list_filter = ["kind"]
     search_fields = ["name", "code"]
+    raw_id_fields = ["successor"]
 
 
 @admin.register(Partnership)

@@ -18,6 +18,20 @@ class Area(models.Model):
     code = models.CharField(max_length=20, unique=True, help_text="Official code, e.g. S12000028")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COUNCIL)
+    valid_from = models.DateField(
+        null=True, blank=True, help_text="The first day the code is in use (blank: not recorded)."
+    )
+    valid_to = models.DateField(
+        null=True, blank=True, help_text="The last day the code is in use (blank: still in use)."
+    )
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+        help_text="The area whose code replaced this one, the day after its last.",
+    )
 
     class Meta:
         ordering = ["name"]
