@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
@@ -23,6 +24,7 @@ from followup.evidence.models import SurveyUpload
 from followup.indicators import actions as indicators
 from followup.indicators.models import DataValue, ImportUpload
 from followup.lib import storedfiles
+from followup.partnerships.models import Partnership
 from followup.reports import actions, render
 from followup.reports.models import Publication
 
@@ -173,3 +175,33 @@ def test_a_stored_file_is_never_overwritten_not_even_by_a_publication_of_its_ver
     assert store.read(left) == b"left behind"
     assert publication.pdf.name != left
     assert _sha(store.read(publication.pdf.name)) == publication.digest("pdf")
+
+
+def test_a_partnership_s_staged_files_go_from_the_storage_with_it(
+    world: Any, store: Store, django_capture_on_commit_callbacks: Any
+) -> None:
+    staged = _staged(world, world.away)
+    home = _staged(world, world.home)
+    names = {item.data.name for item in staged}
+    assert names <= store.names()
+    with django_capture_on_commit_callbacks(execute=True):
+        Partnership.objects.filter(pk=world.away.partnership.pk).delete()
+    assert not names & store.names()
+    assert {item.data.name for item in home} <= store.names()
+
+
+def test_a_report_that_is_not_published_after_all_leaves_no_file(
+    world: Any, store: Store, monkeypatch: Any
+) -> None:
+    cheap_render(monkeypatch)
+    inspection = world.home.inspection
+    before = store.names()
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the audit entry could not be written")
+
+    monkeypatch.setattr(actions, "record", refused)
+    with pytest.raises(RuntimeError):
+        actions.publish(world.users["inspector"], inspection=inspection)
+    assert not Publication.objects.filter(inspection=inspection).exists()
+    assert store.names() == before

@@ -19,6 +19,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.test import override_settings
+from django.views.debug import SafeExceptionReporterFilter
 
 from followup.env import object_storage
 from followup.lib import storedfiles
@@ -214,3 +215,9 @@ def test_an_endpoint_that_is_not_a_web_address_stops_the_process(
         object_storage(
             bucket=BUCKET, region=REGION, endpoint_url="s3.example.org", prefix="", **KEYS
         )
+
+
+def test_django_s_error_reports_never_show_the_bucket_s_keys() -> None:
+    shown = SafeExceptionReporterFilter().get_safe_settings()["STORAGES"]["default"]["OPTIONS"]
+    assert shown["access_key"] == shown["secret_key"] == "********************"
+    assert KEYS["secret_key"] not in repr(SafeExceptionReporterFilter().get_safe_settings())

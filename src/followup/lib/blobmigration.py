@@ -1,5 +1,5 @@
 """Moving files kept as blobs in database columns into the storage, and back: used by the
-migrations that gave staged uploads and published reports their stored files (0.3). Keep what
+migrations that gave staged uploads and published reports their stored files (#14). Keep what
 these functions do unchanged, for those migrations run them.
 
 A blob becomes a file named by the field's ``upload_to``, written through ``storages["default"]``,

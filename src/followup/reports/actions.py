@@ -195,17 +195,17 @@ def _save(
         for fmt, data in formats.items():
             written.append(storedfiles.save_new(publication.file(fmt), f"report.{fmt}", data))
         publication.save()
-    except BaseException:
+        record(
+            user,
+            "report.publish",
+            publication,
+            {
+                "version": [None, publication.version],
+                **{f"sha256_{fmt}": [None, digest] for fmt, digest in digests.items()},
+            },
+            inspection.partnership,
+        )
+    except BaseException:  # nothing is published, so no file is kept
         storedfiles.delete_now(storedfiles.default(), written)
         raise
-    record(
-        user,
-        "report.publish",
-        publication,
-        {
-            "version": [None, publication.version],
-            **{f"sha256_{fmt}": [None, digest] for fmt, digest in digests.items()},
-        },
-        inspection.partnership,
-    )
     return publication
