@@ -205,3 +205,35 @@ def test_a_report_that_is_not_published_after_all_leaves_no_file(
         actions.publish(world.users["inspector"], inspection=inspection)
     assert not Publication.objects.filter(inspection=inspection).exists()
     assert store.names() == before
+
+
+def test_an_imported_survey_s_stored_file_is_deleted_once_the_import_commits(
+    world: Any, store: Store, django_capture_on_commit_callbacks: Any
+) -> None:
+    _, survey = _staged(world, world.home)
+    name = survey.data.name
+    assert name.startswith(f"uploads/surveys/partnership-{world.home.partnership.pk}/")
+    assert name in store.names()
+    roles = {"id": "respondent", "group": "attribute", "What helps?": "question"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert surveys.import_survey(world.users["lead"], survey, roles) == 1
+    assert SurveyUpload.objects.get(pk=survey.pk).data.name == ""
+    assert name not in store.names()
+
+
+def test_a_staged_file_missing_from_the_storage_is_a_problem_to_upload_again_not_an_error(
+    world: Any, store: Store
+) -> None:
+    upload, survey = _staged(world, world.home)
+    storage = storedfiles.default()
+    storage.delete(upload.data.name)
+    storage.delete(survey.data.name)
+    again = "The staged file is no longer in Followup&#x27;s storage: upload the file again"
+    page = world.client_for("lead").get(
+        reverse("indicators:upload_preview", args=["home", upload.pk])
+    )
+    assert page.status_code == 200 and again in page.content.decode()
+    page = world.client_for("lead").get(
+        reverse("evidence:survey_preview", args=["home", survey.pk])
+    )
+    assert page.status_code == 200 and again in page.content.decode()

@@ -39,6 +39,8 @@ from followup.lib.uploads import UploadError, check_size
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.partnerships.models import Partnership
 
+MISSING = "The staged file is no longer in Followup's storage: upload the file again"
+
 
 class AlreadyImported(Exception):
     """The survey was imported already (the second of two submits, say)."""
@@ -61,8 +63,12 @@ class SurveyPlan:
 
 
 def read(upload: SurveyUpload) -> Table:
-    """The staged table, read from the file once when it was staged."""
-    return staged_table(storedfiles.read_bytes(upload.data), upload.filename)
+    """The staged table, read from the file once when it was staged, and kept in the storage."""
+    try:
+        data = storedfiles.read_bytes(upload.data)
+    except FileNotFoundError:
+        raise TableError(MISSING) from None
+    return staged_table(data, upload.filename)
 
 
 def guess_roles(table: Table) -> dict[str, str]:

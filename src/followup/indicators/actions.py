@@ -172,6 +172,9 @@ def preview_upload(user: AnyUser, upload: ImportUpload) -> ImportPlan:
     try:
         mapping = load_mapping(upload.mapping) if upload.mapping else None
         table = staged_table(storedfiles.read_bytes(upload.data), upload.filename)
+    except FileNotFoundError:
+        message = "The staged file is no longer in Followup's storage: upload the file again"
+        return ImportPlan(layout="unknown", errors=[Problem(None, None, message)])
     except (TableError, ValueError) as error:
         return ImportPlan(layout="unknown", errors=[Problem(None, None, str(error))])
     return plan_import(
