@@ -4,8 +4,9 @@
 Every stored file is in that one storage, so that a backup that walks it finds them all. Names
 never come from what a person typed: each model's ``upload_to`` builds them from ids, versions and
 random tokens. A file is never overwritten: the storage gives a taken name a new suffix instead
-(``allow_overwrite``/``file_overwrite`` off). A file is deleted only once the transaction that forgot it has committed, so
-that a rolled-back change never points at a missing file.
+(``allow_overwrite``/``file_overwrite`` off). A file is deleted only once the transaction that
+forgot it has committed, so that a rolled-back change never points at a missing file; a file
+written for a change that is then rolled back is deleted by the action that wrote it.
 """
 
 from __future__ import annotations
