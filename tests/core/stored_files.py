@@ -27,6 +27,7 @@ from followup.lib import storedfiles
 from followup.partnerships.models import Partnership
 from followup.reports import actions, render
 from followup.reports.models import Publication
+from tests.factories import PartnershipFactory
 
 SURVEY = b"id,group,What helps?\n1,Staff,Good supervision\n"
 FIGURES = b"area_code,period,data_element,value\nS1HOME,2023,children_looked_after,40\n"
@@ -180,14 +181,22 @@ def test_a_stored_file_is_never_overwritten_not_even_by_a_publication_of_its_ver
 def test_a_partnership_s_staged_files_go_from_the_storage_with_it(
     world: Any, store: Store, django_capture_on_commit_callbacks: Any
 ) -> None:
-    staged = _staged(world, world.away)
-    home = _staged(world, world.home)
+    leaving: Any = PartnershipFactory(slug="leaving")
+    staged: list[Any] = [
+        ImportUpload.objects.create(
+            partnership=leaving, filename="f.csv", data=ContentFile(FIGURES, "f.csv"), release="R"
+        ),
+        SurveyUpload.objects.create(
+            partnership=leaving, title="S", filename="s.csv", data=ContentFile(SURVEY, "s.csv")
+        ),
+    ]
     names = {item.data.name for item in staged}
     assert names <= store.names()
+    others = store.names() - names
     with django_capture_on_commit_callbacks(execute=True):
-        Partnership.objects.filter(pk=world.away.partnership.pk).delete()
+        Partnership.objects.filter(pk=leaving.pk).delete()
     assert not names & store.names()
-    assert {item.data.name for item in home} <= store.names()
+    assert others <= store.names()
 
 
 def test_a_report_that_is_not_published_after_all_leaves_no_file(
