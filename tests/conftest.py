@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 
 from followup.demo.loader import DemoSignIn, load_demo
+from followup.env import folder_storage
 from followup.evidence.models import Case, Code, Coding, Quote, Source, SurveyUpload
 from followup.frameworks.library import load_library
 from followup.indicators.models import DataElement, ImportUpload, Indicator
@@ -117,7 +120,10 @@ def build_site(slug: str, name: str) -> Site:
     upload = ImportUpload.objects.create(
         partnership=partnership,
         filename="figures.csv",
-        data=f"area_code,period,data_element,value\n{area.code},2024,children_looked_after,12\n".encode(),
+        data=ContentFile(
+            f"area_code,period,data_element,value\n{area.code},2024,children_looked_after,12\n".encode(),
+            name="figures.csv",
+        ),
         release=f"{name} return",
     )
     source = Source.objects.create(
@@ -133,7 +139,7 @@ def build_site(slug: str, name: str) -> Site:
         partnership=partnership,
         title=f"{name} survey",
         filename="survey.csv",
-        data=b"id,group,What helps?\n1,Staff,Good supervision\n",
+        data=ContentFile(b"id,group,What helps?\n1,Staff,Good supervision\n", name="survey.csv"),
     )
     quote = Quote.objects.create(coding=coding, redactions=[[9, 9 + len(name), "place"]])
     case = Case.objects.create(
@@ -228,6 +234,18 @@ def world(world_for_module: World | None, db: Any) -> World:
     if world_for_module is None:
         return build_world()
     return copy.deepcopy(world_for_module)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stored_files_in_a_folder_of_the_module(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """Each test module keeps its stored files (staged uploads, published reports) in a
+    temporary folder of its own, never in the repository or a folder another module shares. A
+    module builds its world once, files and all, so the folder lasts as long as the module."""
+    folder = tmp_path_factory.mktemp("files")
+    with override_settings(STORAGES={**settings.STORAGES, "default": folder_storage(folder)}):
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

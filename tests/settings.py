@@ -1,16 +1,29 @@
 """Test settings: the one settings module, with a test environment set first."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault(
     "FOLLOWUP_SECRET_KEY", "test-only-secret-key-not-for-any-real-deployment-0123456789"
 )
 os.environ.setdefault("FOLLOWUP_HTTPS", "false")
+_REPOSITORY_DATA_DIR = "FOLLOWUP_DATA_DIR" not in os.environ
 os.environ.setdefault(
     "FOLLOWUP_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test")
 )
 
-from followup.settings import *  # noqa: F403
+from followup.env import folder_storage  # noqa: E402
+from followup.settings import *  # noqa: E402, F403
+
+# Stored files: each test module has a folder of its own (tests/conftest.py). Anything stored
+# outside a module's tests goes to a temporary folder of this process, never into the repository
+# (a subprocess given its own FOLLOWUP_DATA_DIR keeps them in it, under files/).
+if _REPOSITORY_DATA_DIR and not os.environ.get("FOLLOWUP_FILES_DIR"):
+    STORAGES = {
+        **STORAGES,  # noqa: F405
+        "default": folder_storage(Path(tempfile.gettempdir()) / f"followup-test-{os.getpid()}"),
+    }
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
 STATIC_ROOT = None  # type: ignore[assignment]  # served from the app folders; nothing is collected in tests

@@ -21,6 +21,7 @@ from followup.cli_data import (
     cmd_import_refi,
     cmd_report,
 )
+from followup.cli_files import _add_files_commands
 from followup.cli_manage import cmd_manage
 from followup.cli_setup import add_setup_commands
 from followup.clitools import fail as _fail
@@ -303,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_command(commands)
     _add_statistics_command(commands)
     _add_manage_command(commands)
+    _add_files_commands(commands)
     return parser
 
 

@@ -247,6 +247,73 @@ def database_from_url(url: str, base_dir: Path) -> dict[str, object]:
 EMAIL_SCHEMES = ("smtp", "smtp+tls", "smtps", "console")
 
 
+# Stored files (docs/deploy.md, "Files and object storage"): readable and writable by Followup's
+# own user only, in a folder only it may enter.
+FILE_PERMISSIONS = 0o600
+DIRECTORY_PERMISSIONS = 0o700
+
+
+def folder_storage(location: Path) -> dict[str, object]:
+    """``STORAGES["default"]`` for a folder on this machine. Files are never overwritten and
+    never served from a URL of their own: Followup's views read them."""
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(location),
+            "file_permissions_mode": FILE_PERMISSIONS,
+            "directory_permissions_mode": DIRECTORY_PERMISSIONS,
+            "allow_overwrite": False,
+        },
+    }
+
+
+def object_storage(
+    *,
+    bucket: str,
+    region: str,
+    endpoint_url: str,
+    prefix: str,
+    access_key: str,
+    secret_key: str,
+) -> dict[str, object]:
+    """``STORAGES["default"]`` for an S3-compatible bucket (django-storages). Objects are
+    private: no ACL is set on them (the bucket's, which must not be public, applies), links to
+    them are signed and expire, and a name that is taken is never overwritten."""
+    missing = [
+        name
+        for name, value in (("FOLLOWUP_S3_BUCKET", bucket), ("FOLLOWUP_S3_REGION", region))
+        if not value.strip()
+    ]
+    if missing:
+        raise ImproperlyConfigured(
+            f"FOLLOWUP_STORAGE is s3, so {' and '.join(missing)} must be set "
+            "(see docs/configuration.md)."
+        )
+    if endpoint_url:
+        parsed = urlparse(endpoint_url)
+        if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+            raise ImproperlyConfigured(
+                "FOLLOWUP_S3_ENDPOINT_URL must be an http:// or https:// URL with a host, such "
+                f"as https://s3.example.org; got {endpoint_url!r}."
+            )
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket.strip(),
+            "region_name": region.strip(),
+            "endpoint_url": endpoint_url or None,
+            "location": prefix.strip("/"),
+            "access_key": access_key,
+            "secret_key": secret_key,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
+    }
+
+
 @dataclass(frozen=True)
 class Email:
     """Django's email settings, as an email URL gives them."""

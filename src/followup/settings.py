@@ -19,6 +19,7 @@ from followup.settings_registry import (
     setting_int,
     setting_list,
     setting_secret,
+    setting_storage,
     setting_text,
 )
 
@@ -230,6 +231,14 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = setting_text("FOLLOWUP_TIME_ZONE")
 USE_I18N = True
 USE_TZ = True
+
+# Stored files (docs/deploy.md, "Files and object storage"): staged uploads and published
+# reports, in a folder under FOLLOWUP_DATA_DIR or an S3-compatible bucket; every stored file is in
+# "default", which `followup backup` walks. Static files are whitenoise's, as before.
+STORAGES = {
+    "default": setting_storage(DATA_DIR),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

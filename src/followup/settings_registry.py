@@ -11,6 +11,7 @@ code reads a variable that is not declared here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from followup.env import (
@@ -22,6 +23,8 @@ from followup.env import (
     env_int,
     env_list,
     env_str,
+    folder_storage,
+    object_storage,
     read_secret,
 )
 
@@ -385,6 +388,81 @@ SETTINGS: tuple[Setting, ...] = (
         "only be 1.",
         minimum=2,
     ),
+    # Stored files: uploads awaiting import and published reports (docs/deploy.md, "Files and
+    # object storage"), read by setting_storage below.
+    Setting(
+        "FOLLOWUP_STORAGE",
+        "choice",
+        "files",
+        "Where uploaded and published files are kept: `files`, a folder on this machine "
+        "(`FOLLOWUP_FILES_DIR`), or `s3`, an S3-compatible object store (the `FOLLOWUP_S3_` "
+        "settings; a missing one stops the process, naming it). Files are never overwritten and "
+        "never public: Followup's pages read them.",
+        choices=("files", "s3"),
+    ),
+    Setting(
+        "FOLLOWUP_FILES_DIR",
+        "path",
+        "",
+        "The folder of stored files when `FOLLOWUP_STORAGE` is `files`. Followup makes it, and "
+        "the folders in it readable by its own user only (files 0600, folders 0700). Back it up "
+        "with the database.",
+        shown_default="`FOLLOWUP_DATA_DIR/files`",
+    ),
+    Setting(
+        "FOLLOWUP_S3_BUCKET",
+        "text",
+        "",
+        "The bucket of stored files when `FOLLOWUP_STORAGE` is `s3`. It must not be public.",
+        production="required with `FOLLOWUP_STORAGE=s3`",
+    ),
+    Setting(
+        "FOLLOWUP_S3_REGION",
+        "text",
+        "",
+        "The bucket's region (`eu-west-2`, say; any name the store accepts elsewhere).",
+        production="required with `FOLLOWUP_STORAGE=s3`",
+    ),
+    Setting(
+        "FOLLOWUP_S3_ENDPOINT_URL",
+        "url",
+        "",
+        "The object store's address, for a store other than Amazon S3 "
+        "(`https://s3.example.org`); empty for Amazon S3 itself.",
+    ),
+    Setting(
+        "FOLLOWUP_S3_PREFIX",
+        "text",
+        "",
+        "A folder within the bucket for Followup's files (`followup/`, say), when the bucket is "
+        "shared; empty for the whole bucket.",
+    ),
+    Setting(
+        "FOLLOWUP_S3_ACCESS_KEY_ID",
+        "secret",
+        None,
+        "The access key id for the bucket when `FOLLOWUP_STORAGE` is `s3`. Never logged.",
+        production="required with `FOLLOWUP_STORAGE=s3`: this or its `_FILE`",
+    ),
+    Setting(
+        "FOLLOWUP_S3_ACCESS_KEY_ID_FILE",
+        "path",
+        None,
+        "A file holding the access key id instead (for container or systemd secrets).",
+    ),
+    Setting(
+        "FOLLOWUP_S3_SECRET_ACCESS_KEY",
+        "secret",
+        None,
+        "The secret access key for the bucket when `FOLLOWUP_STORAGE` is `s3`. Never logged.",
+        production="required with `FOLLOWUP_STORAGE=s3`: this or its `_FILE`",
+    ),
+    Setting(
+        "FOLLOWUP_S3_SECRET_ACCESS_KEY_FILE",
+        "path",
+        None,
+        "A file holding the secret access key instead (for container or systemd secrets).",
+    ),
     Setting(
         "FOLLOWUP_DEMO_PASSWORD",
         "secret",
@@ -455,3 +533,19 @@ def setting_secret(name: str) -> Secret:
     registered(name, "secret")
     registered(f"{name}_FILE", "path")
     return read_secret(name)
+
+
+def setting_storage(data_dir: Path) -> dict[str, object]:
+    """``STORAGES["default"]``: a folder (``FOLLOWUP_FILES_DIR``, under ``data_dir`` unless set)
+    or an S3-compatible bucket (the ``FOLLOWUP_S3_`` settings, each required one checked)."""
+    if setting_choice("FOLLOWUP_STORAGE") == "files":
+        folder = setting_text("FOLLOWUP_FILES_DIR")
+        return folder_storage(Path(folder).resolve() if folder else data_dir / "files")
+    return object_storage(
+        bucket=setting_text("FOLLOWUP_S3_BUCKET"),
+        region=setting_text("FOLLOWUP_S3_REGION"),
+        endpoint_url=setting_text("FOLLOWUP_S3_ENDPOINT_URL"),
+        prefix=setting_text("FOLLOWUP_S3_PREFIX"),
+        access_key=setting_secret("FOLLOWUP_S3_ACCESS_KEY_ID").value,
+        secret_key=setting_secret("FOLLOWUP_S3_SECRET_ACCESS_KEY").value,
+    )

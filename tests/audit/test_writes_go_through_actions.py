@@ -46,6 +46,10 @@ ALLOWED = {
     "frameworks/library.py": "the framework library loader: records each scale and framework",
     "audit/adminbase.py": "the Django admin's changes: only the fields the administrator changed, "
     "recorded in the same transaction (AuditedAdminMixin.save_related)",
+    "lib/storedfiles.py": "deletes stored files (not rows) once the change that forgot them, "
+    "made and recorded by an action, has committed",
+    "lib/blobmigration.py": "run by the migrations that moved files out of database columns "
+    "(#14): it only gives each row its stored file's name, as a migration does",
     "accounts/throttle.py": "failed sign-ins: security bookkeeping written before anyone is "
     "signed in, so there is no actor to record; logged to followup.security instead, and "
     "cleared on success (the audit log is never cleared)",

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -343,7 +344,7 @@ def test_a_staged_upload_whose_file_cannot_be_read_shows_why_and_can_be_discarde
         partnership=world.home.partnership,
         title="Old survey",
         filename="survey.xlsx",
-        data=made("xlsx-undefined-entity"),
+        data=ContentFile(made("xlsx-undefined-entity"), name="survey.xlsx"),
     )
     client = world.client_for("contributor")
     url = reverse("evidence:survey_preview", args=["home", staged.pk])
@@ -363,7 +364,7 @@ def test_an_old_staged_data_file_that_cannot_be_read_shows_why_and_can_be_discar
     staged = ImportUpload.objects.create(
         partnership=world.home.partnership,
         filename="figures.xlsx",
-        data=made("xlsx-undefined-entity"),
+        data=ContentFile(made("xlsx-undefined-entity"), name="figures.xlsx"),
         release="Old",
     )
     client = world.client_for("editor")

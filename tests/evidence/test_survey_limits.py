@@ -100,6 +100,8 @@ def test_the_survey_preview_lists_the_first_100_problems_and_says_how_many_more(
 
 
 def test_a_survey_staged_before_the_check_with_a_null_byte_is_not_shown_back(world):
+    from django.core.files.base import ContentFile
+
     from followup.lib.tabular import Table, staged_bytes
 
     table = Table(["id", "answer"], [(2, {"id": "r1", "answer": "Fi\x00ne"})])
@@ -107,7 +109,7 @@ def test_a_survey_staged_before_the_check_with_a_null_byte_is_not_shown_back(wor
         partnership=world.home.partnership,
         title="Old survey",
         filename="survey.csv",
-        data=staged_bytes(table),
+        data=ContentFile(staged_bytes(table), name="survey.csv"),
     )
     from django.urls import reverse
 

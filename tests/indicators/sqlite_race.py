@@ -21,6 +21,7 @@ def main() -> None:
 
     django.setup()
     from django.contrib.auth.models import User
+    from django.core.files.base import ContentFile
     from django.core.management import call_command
     from django.db import connection
 
@@ -45,7 +46,7 @@ def main() -> None:
         return ImportUpload.objects.create(
             partnership=partnership,
             filename="figures.csv",
-            data=("area_code,period,data_element,value\n" + rows).encode(),
+            data=ContentFile(("area_code,period,data_element,value\n" + rows).encode(), "f.csv"),
             release=release,
         )
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.urls import reverse
 
@@ -117,7 +118,7 @@ def test_two_uploads_of_the_same_rows_imported_at_once_give_the_second_unchanged
     twin = ImportUpload.objects.create(
         partnership=world.home.partnership,
         filename="twin.csv",
-        data=rows,
+        data=ContentFile(rows, name="twin.csv"),
         release=world.home.upload.release,
     )
     client = world.client_for("editor")

@@ -55,7 +55,7 @@ def test_a_staged_upload_is_discarded_once_on_the_record_and_an_imported_one_is_
     imported = ImportUpload.objects.create(
         partnership=world.home.partnership,
         filename="done.csv",
-        data=b"",
+        data="",
         release="Done",
         applied_at=timezone.now(),
     )

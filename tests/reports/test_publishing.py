@@ -215,9 +215,9 @@ def test_the_database_refuses_two_version_ones_of_a_document(world, kind):
         "inspection": site.inspection,
         "review": site.review if kind == "review" else None,
         "title": "A report",
-        "html": b"",
-        "pdf": b"",
-        "docx": b"",
+        "html": "",
+        "pdf": "",
+        "docx": "",
         "published_at": timezone.now(),
     }
     Publication.objects.create(version=1, **fields)

@@ -202,8 +202,8 @@ def test_publishing_freezes_a_dated_report_without_draft_marks_and_each_version_
     first = actions.publish(inspector, review=small_counts)
     anyone = Client()
     url = reverse("reports:public_file", args=["home", first.pk, "pdf"])
-    fetched = anyone.get(url).content
-    assert fetched == anyone.get(url).content == first.content("pdf")
+    fetched = anyone.get(url).getvalue()
+    assert fetched == anyone.get(url).getvalue() == first.content("pdf")
     for fmt in ("html", "pdf", "docx"):
         assert hashlib.sha256(first.content(fmt)).hexdigest() == first.digest(fmt)
     # The published files carry no DRAFT mark: no banner, no page header, no Word header.
@@ -211,15 +211,16 @@ def test_publishing_freezes_a_dated_report_without_draft_marks_and_each_version_
     assert html["Content-Security-Policy"].startswith(
         "default-src 'none'; style-src 'unsafe-inline'"
     )
-    assert "<script" not in html.content.decode() and "<style>" in html.content.decode()
-    assert '<html lang="en-GB">' in html.content.decode()
+    page = html.getvalue().decode()
+    assert "<script" not in page and "<style>" in page
+    assert '<html lang="en-GB">' in page
     with pytest.raises(ValidationError):
         actions.publish(
             inspector, review=small_counts
         )  # a second version must say what it corrects
     second = actions.publish(inspector, review=small_counts, correction_note="Corrected a figure")
     assert (second.version, second.replaces) == (2, first)
-    assert anyone.get(url).content == fetched  # the first version is unchanged
+    assert anyone.get(url).getvalue() == fetched  # the first version is unchanged
     # Every file differs from the version it corrects.
     for fmt in ("html", "pdf", "docx"):
         assert first.digest(fmt) != second.digest(fmt), fmt

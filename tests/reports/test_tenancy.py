@@ -31,12 +31,13 @@ def test_the_draft_report_lists_only_official_and_own_releases_and_figures(world
 def test_the_published_and_public_report_hold_no_other_partnerships_figures(world):
     lay_figures(world)
     publication = actions.publish(world.users["inspector"], review=world.home.review)
-    frozen = bytes(publication.html).decode()
+    frozen = publication.content("html").decode()
     assert HOME_OWN in frozen and AWAY_OWN not in frozen and "999" not in frozen
     public = (
         Client()
         .get(reverse("reports:public_file", args=["home", publication.pk, "html"]))
-        .content.decode()
+        .getvalue()
+        .decode()
     )
     assert AWAY_OWN not in public and "999" not in public
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from followup.lib import storedfiles
 from followup.partnerships.models import Partnership
 
 WELLBEING_MEANINGS = {
@@ -45,8 +46,15 @@ class Case(models.Model):
         return self.name
 
 
+def staged_survey_file(instance: SurveyUpload, filename: str) -> str:
+    """Where a staged survey's table is stored: ``uploads/surveys/partnership-7/<random>``.
+    Never the uploaded file's own name, which is kept in ``filename`` only."""
+    return f"uploads/surveys/partnership-{instance.partnership_id}/{storedfiles.token()}.table"
+
+
 class SurveyUpload(models.Model):
-    """A survey file held between its preview and its import (then emptied)."""
+    """A survey file held between its preview and its import (then emptied). Its table is kept
+    in the storage (``followup.lib.storedfiles``); ``data`` names it."""
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="survey_uploads"
@@ -55,7 +63,7 @@ class SurveyUpload(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     title = models.CharField(max_length=300)
     filename = models.CharField(max_length=255)
-    data = models.BinaryField()
+    data = models.FileField(upload_to=staged_survey_file, max_length=300, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

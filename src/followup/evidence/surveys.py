@@ -32,11 +32,14 @@ from followup.evidence.limits import (
 )
 from followup.evidence.models import Case, Source, SurveyUpload
 from followup.evidence.text import normalise
+from followup.lib import storedfiles
 from followup.lib.tabular import Table, TableError, read_table, staged_bytes, staged_table
 from followup.lib.types import Actor
 from followup.lib.uploads import UploadError, check_size
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.partnerships.models import Partnership
+
+MISSING = "The staged file is no longer in Followup's storage: upload the file again"
 
 
 class AlreadyImported(Exception):
@@ -60,8 +63,12 @@ class SurveyPlan:
 
 
 def read(upload: SurveyUpload) -> Table:
-    """The staged table, read from the file once when it was staged."""
-    return staged_table(bytes(upload.data), upload.filename)
+    """The staged table, read from the file once when it was staged, and kept in the storage."""
+    try:
+        data = storedfiles.read_bytes(upload.data)
+    except FileNotFoundError:
+        raise TableError(MISSING) from None
+    return staged_table(data, upload.filename)
 
 
 def guess_roles(table: Table) -> dict[str, str]:
@@ -278,9 +285,10 @@ def import_survey(
         )
         made = len(answered)
         locked.imported_at = timezone.now()
-        locked.data = b""
+        storedfiles.delete_on_commit(locked.data.storage, [locked.data.name or ""])
+        locked.data = ""  # the file is deleted once this commits
         locked.save(update_fields=["imported_at", "data"])
-        upload.imported_at, upload.data = locked.imported_at, b""
+        upload.imported_at, upload.data = locked.imported_at, locked.data
         record(user, "survey.import", upload, {"respondents": [None, made]}, partnership)
         record_many(user, "case.import", [(c, diff({}, snapshot(c))) for c in cases], partnership)
         record_many(
@@ -310,16 +318,23 @@ def stage_survey(
     headings = heading_problems(table)
     if headings:
         raise ValidationError({"file": headings})
-    with transaction.atomic():
-        upload = SurveyUpload.objects.create(
-            partnership=partnership,
-            created_by=user if isinstance(user, User) else None,
-            title=title,
-            filename=filename[:255],
-            data=staged_bytes(table),
-        )
-        record(user, "survey.upload", upload, {"filename": [None, upload.filename]}, partnership)
-        return upload
+    upload = SurveyUpload(
+        partnership=partnership,
+        created_by=user if isinstance(user, User) else None,
+        title=title,
+        filename=filename[:255],
+    )
+    stored = storedfiles.stage(upload.data, staged_bytes(table))
+    try:
+        with transaction.atomic():
+            upload.save()
+            record(
+                user, "survey.upload", upload, {"filename": [None, upload.filename]}, partnership
+            )
+    except BaseException:
+        storedfiles.delete_now(upload.data.storage, [stored])
+        raise
+    return upload
 
 
 def discard_survey(user: AnyUser, upload: SurveyUpload) -> None:

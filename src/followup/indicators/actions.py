@@ -23,6 +23,7 @@ from followup.indicators.importer import (
     plan_import,
 )
 from followup.indicators.models import WELLBEING, ImportUpload, Indicator
+from followup.lib import storedfiles
 from followup.lib.tabular import TableError, read_table, staged_bytes, staged_table
 from followup.lib.types import Actor
 from followup.lib.uploads import UploadError, check_size
@@ -140,25 +141,29 @@ def stage_upload(
         raise ValidationError({"file": str(error)}) from None
     except TableError as error:
         raise ValidationError({"file": f"The file cannot be read: {error}"}) from None
-    with transaction.atomic():
-        upload = ImportUpload(
-            partnership=partnership,
-            created_by=user if isinstance(user, User) else None,
-            filename=filename[:255],
-            data=staged_bytes(table),
-            release=release,
-            create_elements=create_elements,
-            mapping=mapping,
-        )
-        upload.save()
-        record(
-            user,
-            "upload.create",
-            upload,
-            {"filename": [None, upload.filename], "release": [None, release]},
-            partnership,
-        )
-        return upload
+    upload = ImportUpload(
+        partnership=partnership,
+        created_by=user if isinstance(user, User) else None,
+        filename=filename[:255],
+        release=release,
+        create_elements=create_elements,
+        mapping=mapping,
+    )
+    stored = storedfiles.stage(upload.data, staged_bytes(table))
+    try:
+        with transaction.atomic():
+            upload.save()
+            record(
+                user,
+                "upload.create",
+                upload,
+                {"filename": [None, upload.filename], "release": [None, release]},
+                partnership,
+            )
+    except BaseException:
+        storedfiles.delete_now(upload.data.storage, [stored])
+        raise
+    return upload
 
 
 def preview_upload(user: AnyUser, upload: ImportUpload) -> ImportPlan:
@@ -166,7 +171,10 @@ def preview_upload(user: AnyUser, upload: ImportUpload) -> ImportPlan:
     require(user, upload.partnership, Capability.MANAGE_DATA)
     try:
         mapping = load_mapping(upload.mapping) if upload.mapping else None
-        table = staged_table(bytes(upload.data), upload.filename)
+        table = staged_table(storedfiles.read_bytes(upload.data), upload.filename)
+    except FileNotFoundError:
+        message = "The staged file is no longer in Followup's storage: upload the file again"
+        return ImportPlan(layout="unknown", errors=[Problem(None, None, message)])
     except (TableError, ValueError) as error:
         return ImportPlan(layout="unknown", errors=[Problem(None, None, str(error))])
     return plan_import(
@@ -253,7 +261,8 @@ def apply_upload(user: AnyUser, upload: ImportUpload) -> dict[str, int]:
             if not plan.ok:
                 raise ValidationError("The file has problems; nothing was imported.")
             counts = apply_import(plan, actor=user)
-            ImportUpload.objects.filter(pk=upload.pk).update(data=b"")
+            ImportUpload.objects.filter(pk=upload.pk).update(data="")
+            storedfiles.delete_on_commit(upload.data.storage, [upload.data.name or ""])
     except (IntegrityError, ImportConflict):
         raise ValidationError(
             "Another import changed these figures while this one ran, so nothing was imported. "

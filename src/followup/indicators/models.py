@@ -16,6 +16,7 @@ from django.db import models
 from followup.frameworks.models import QualityIndicator
 from followup.indicators.periods import KINDS
 from followup.inspections.models import Recommendation
+from followup.lib import storedfiles
 from followup.partnerships.models import Area, Partnership
 
 WELLBEING = (
@@ -331,14 +332,21 @@ class ValidationRule(models.Model):
             raise ValidationError(errors)
 
 
+def staged_upload_file(instance: ImportUpload, filename: str) -> str:
+    """Where a staged data file's table is stored: ``uploads/indicators/partnership-7/<random>``.
+    Never the uploaded file's own name, which is kept in ``filename`` only."""
+    return f"uploads/indicators/partnership-{instance.partnership_id}/{storedfiles.token()}.table"
+
+
 class ImportUpload(models.Model):
-    """A file uploaded in the web, held between its preview and its import (then emptied)."""
+    """A file uploaded in the web, held between its preview and its import (then emptied). Its
+    table is kept in the storage (``followup.lib.storedfiles``); ``data`` names it."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="uploads")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(max_length=255)
-    data = models.BinaryField()
+    data = models.FileField(upload_to=staged_upload_file, max_length=300, blank=True)
     release = models.CharField(max_length=300)
     create_elements = models.BooleanField(default=False)
     mapping = models.TextField(blank=True)

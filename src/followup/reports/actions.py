@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from followup.audit.log import record
 from followup.inspections.models import Inspection
+from followup.lib import storedfiles
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.reports import queries, render
 from followup.reports.compose import Edition, Report, inspection_report, review_report
@@ -173,7 +174,8 @@ def _save(
     correction_note: str,
     now: datetime.datetime,
 ) -> Publication:
-    """Store the next version with its files and their SHA-256 digests, and its audit entry."""
+    """Store the next version with its files and their SHA-256 digests, and its audit entry.
+    The files go to the storage first; if the version is then not saved, they are deleted."""
     digests = {fmt: hashlib.sha256(data).hexdigest() for fmt, data in formats.items()}
     publication = Publication(
         partnership=inspection.partnership,
@@ -186,18 +188,24 @@ def _save(
         correction_note=correction_note.strip(),
         published_at=now,
         published_by=user if isinstance(user, User) else None,
-        **formats,
         **{f"sha256_{fmt}": digest for fmt, digest in digests.items()},
     )
-    publication.save()
-    record(
-        user,
-        "report.publish",
-        publication,
-        {
-            "version": [None, publication.version],
-            **{f"sha256_{fmt}": [None, digest] for fmt, digest in digests.items()},
-        },
-        inspection.partnership,
-    )
+    written: list[str] = []
+    try:
+        for fmt, data in formats.items():
+            written.append(storedfiles.save_new(publication.file(fmt), f"report.{fmt}", data))
+        publication.save()
+        record(
+            user,
+            "report.publish",
+            publication,
+            {
+                "version": [None, publication.version],
+                **{f"sha256_{fmt}": [None, digest] for fmt, digest in digests.items()},
+            },
+            inspection.partnership,
+        )
+    except BaseException:  # nothing is published, so no file is kept
+        storedfiles.delete_now(storedfiles.default(), written)
+        raise
     return publication

@@ -4,14 +4,33 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from followup.inspections.models import Inspection
+from followup.lib import storedfiles
 from followup.partnerships.models import Partnership
 from followup.reviews.models import ProgressReview
 
+FORMATS = ("html", "pdf", "docx")
+
+
+def publication_file(instance: Publication, filename: str) -> str:
+    """Where a published file is stored: ``reports/partnership-7/review-12/v2/report.pdf`` (an
+    inspection summary's under ``inspection-N``). One name per version and format, never reused:
+    the storage refuses to overwrite a published file."""
+    document = (
+        f"review-{instance.review_id}"
+        if instance.review_id is not None
+        else f"inspection-{instance.inspection_id}"
+    )
+    return (
+        f"reports/partnership-{instance.partnership_id}/{document}/v{instance.version}/{filename}"
+    )
+
 
 class Publication(models.Model):
-    """One published version of a report, in its three formats, with their SHA-256 digests."""
+    """One published version of a report, in its three formats, with their SHA-256 digests.
+    The files are kept in the storage (``followup.lib.storedfiles``), the digests here."""
 
     class Kind(models.TextChoices):
         REVIEW = "review", "Progress review report"
@@ -33,9 +52,9 @@ class Publication(models.Model):
     )
     title = models.CharField(max_length=300)
     correction_note = models.TextField(blank=True, help_text="What this version corrects.")
-    html = models.BinaryField()
-    pdf = models.BinaryField()
-    docx = models.BinaryField()
+    html = models.FileField(upload_to=publication_file, max_length=300)
+    pdf = models.FileField(upload_to=publication_file, max_length=300)
+    docx = models.FileField(upload_to=publication_file, max_length=300)
     sha256_html = models.CharField(max_length=64)
     sha256_pdf = models.CharField(max_length=64)
     sha256_docx = models.CharField(max_length=64)
@@ -83,5 +102,13 @@ class Publication(models.Model):
     def digest(self, fmt: str) -> str:
         return str(getattr(self, f"sha256_{fmt}"))
 
+    def file(self, fmt: str) -> FieldFile:
+        """The stored file of one format."""
+        if fmt not in FORMATS:
+            raise ValueError(f"A publication has no {fmt!r} file: only {', '.join(FORMATS)}.")
+        file: FieldFile = getattr(self, fmt)
+        return file
+
     def content(self, fmt: str) -> bytes:
-        return bytes(getattr(self, fmt))
+        """The whole of one format's file, read from the storage."""
+        return storedfiles.read_bytes(self.file(fmt))

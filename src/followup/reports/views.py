@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -188,16 +188,21 @@ def public_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-def public_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
+def public_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> FileResponse:
     if fmt not in formats.FORMATS:
         raise Http404("No such format.")
     publication: Publication = queries.publication(slug, pk)
-    response = _file(
-        publication.content(fmt),
-        fmt,
-        f"{slug}-report-{pk}-v{publication.version}",
-        inline=fmt != "docx",
+    stored = publication.file(fmt)
+    # Streamed from the storage, a piece at a time; the digest is the one recorded at publishing
+    # (and checked when the files moved into the storage), which the public page shows.
+    response = FileResponse(
+        stored.storage.open(str(stored.name), "rb"), content_type=formats.FORMATS[fmt]
     )
+    response["Content-Disposition"] = attachment(
+        f"{slug}-report-{pk}-v{publication.version}.{fmt}", inline=fmt != "docx"
+    )
+    if fmt == "html":
+        response["Content-Security-Policy"] = REPORT_POLICY
     response["ETag"] = f'"{publication.digest(fmt)}"'
     response["X-Content-SHA256"] = publication.digest(fmt)
     return response

@@ -1,0 +1,73 @@
+"""``followup check-files``: every file Followup keeps is in the storage, and every published file
+still has the SHA-256 digest recorded when it was published (docs/deploy.md, "Files and object
+storage"). Run it after moving the files to another storage, or after a restore."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+
+CHECK_FILES = (
+    "Check the stored files: every published report's HTML, PDF and Word files and every staged "
+    "upload's file are in the storage, and each published file has the SHA-256 digest recorded "
+    "when it was published. Lists each problem, and ends with status 1 if there is one. Only "
+    "reads."
+)
+
+
+def _add_files_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = commands.add_parser("check-files", help=CHECK_FILES, description=CHECK_FILES)
+    sub.set_defaults(handler=cmd_check_files)
+
+
+def _progress(done: int, total: int) -> None:
+    """How far the check has gone, on standard error, for a person at a terminal."""
+    if sys.stderr.isatty() and total:
+        end = "\n" if done == total else ""
+        print(f"\rChecked {done:,} of {total:,} published reports", end=end, file=sys.stderr)
+
+
+def problems() -> Iterator[str]:
+    """Each stored file that is missing, or published and not the file its digest names."""
+    from followup.evidence.models import SurveyUpload
+    from followup.indicators.models import ImportUpload
+    from followup.lib import storedfiles
+    from followup.reports.models import FORMATS, Publication
+
+    storage = storedfiles.default()
+    publications = Publication.objects.order_by("pk")
+    total = publications.count()
+    for done, publication in enumerate(publications.iterator(), start=1):
+        described = (
+            f"Publication {publication.pk} (version {publication.version} of “{publication.title}”)"
+        )
+        for fmt in FORMATS:
+            name = str(publication.file(fmt).name)
+            try:
+                stored = storedfiles.sha256(storage, name)
+            except FileNotFoundError:
+                yield f"{described}: its {fmt} file {name} is not in the storage"
+                continue
+            if stored != publication.digest(fmt):
+                yield (
+                    f"{described}: its {fmt} file {name} has the SHA-256 digest {stored}, not "
+                    f"the {publication.digest(fmt)} recorded when it was published"
+                )
+        _progress(done, total)
+    for model, kind in ((ImportUpload, "Staged data file"), (SurveyUpload, "Staged survey")):
+        for pk, name in model.objects.exclude(data="").order_by("pk").values_list("pk", "data"):
+            if not storage.exists(name):
+                yield f"{kind} {pk}: its file {name} is not in the storage"
+
+
+def cmd_check_files(args: argparse.Namespace) -> int:
+    found = 0
+    for problem in problems():
+        print(problem)
+        found += 1
+    if found:
+        print(f"{found} problem{'s' if found != 1 else ''} with stored files.", file=sys.stderr)
+        return 1
+    print("Every stored file is in the storage, and every published file has its digest.")
+    return 0

@@ -1,0 +1,45 @@
+"""Move staged data files out of the database into the storage.
+
+Each staged upload's table, kept until now in its row, is written to ``storages["default"]``
+(``uploads/indicators/partnership-N/<random>.table``); an upload emptied by its import gets
+no file. The next migration drops the blob column. Reversible.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import migrations, models
+
+import followup.indicators.models
+from followup.lib.blobmigration import Move, blobs_to_files, files_to_blobs
+
+MOVES = (Move("data_blob", "data", "staged"),)
+
+
+def forwards(apps: Any, schema_editor: Any) -> None:
+    blobs_to_files(apps.get_model("indicators", "importupload"), MOVES)
+
+
+def backwards(apps: Any, schema_editor: Any) -> None:
+    files_to_blobs(apps.get_model("indicators", "importupload"), MOVES)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("indicators", "0007_rename_partnership_releases_named_like_official")]
+
+    operations = [
+        migrations.RenameField(model_name="importupload", old_name="data", new_name="data_blob"),
+        migrations.AddField(
+            model_name="importupload",
+            name="data",
+            field=models.FileField(
+                blank=True,
+                default="",
+                max_length=300,
+                upload_to=followup.indicators.models.staged_upload_file,
+            ),
+            preserve_default=False,
+        ),
+        migrations.RunPython(forwards, backwards),
+    ]
