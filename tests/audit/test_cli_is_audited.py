@@ -52,6 +52,7 @@ READ_ONLY = {
     "spc": "needs no database",
     "signals": "the name of spc before 0.2",
     "chart": "writes to standard output",
+    "check-files": "reads the stored files back and prints what is missing or different",
 }
 
 TINY_FRAMEWORK = textwrap.dedent(

@@ -44,15 +44,16 @@ def _described(row: Any) -> str:
     return words
 
 
-def blobs_to_files(model: Any, moves: tuple[Move, ...]) -> int:
+def blobs_to_files(model: Any, moves: tuple[Move, ...], using: str = "default") -> int:
     """Write every row's blobs to the storage, one row at a time, and give the rows their
     files' names; return the number of files written. Raise ``DigestMismatch`` naming the row
-    if a written file's SHA-256 is not the one recorded, having deleted every file written."""
+    if a written file's SHA-256 is not the one recorded, having deleted every file written.
+    ``using`` is the migration's own database (``schema_editor.connection.alias``)."""
     storage = storedfiles.default()
     written: list[str] = []
     try:
-        for pk in model.objects.order_by("pk").values_list("pk", flat=True):
-            row = model.objects.get(pk=pk)
+        for pk in model.objects.using(using).order_by("pk").values_list("pk", flat=True):
+            row = model.objects.using(using).get(pk=pk)
             names: dict[str, str] = {}
             for move in moves:
                 data = bytes(getattr(row, move.blob) or b"")
@@ -73,18 +74,18 @@ def blobs_to_files(model: Any, moves: tuple[Move, ...]) -> int:
                             "find out why the stored bytes differ before migrating again."
                         )
                 names[move.file] = str(file.name)
-            model.objects.filter(pk=pk).update(**names)
+            model.objects.using(using).filter(pk=pk).update(**names)
     except BaseException:
         storedfiles.delete_now(storage, written)
         raise
     return len(written)
 
 
-def files_to_blobs(model: Any, moves: tuple[Move, ...]) -> None:
+def files_to_blobs(model: Any, moves: tuple[Move, ...], using: str = "default") -> None:
     """The reverse: read each row's files back into its blob columns. The files stay in the
     storage (delete them by hand once the reversed installation is known to be good)."""
-    for pk in model.objects.order_by("pk").values_list("pk", flat=True):
-        row = model.objects.get(pk=pk)
-        model.objects.filter(pk=pk).update(
+    for pk in model.objects.using(using).order_by("pk").values_list("pk", flat=True):
+        row = model.objects.using(using).get(pk=pk)
+        model.objects.using(using).filter(pk=pk).update(
             **{move.blob: storedfiles.read_bytes(getattr(row, move.file)) for move in moves}
         )

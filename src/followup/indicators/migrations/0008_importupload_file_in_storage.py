@@ -18,11 +18,15 @@ MOVES = (Move("data_blob", "data", "staged"),)
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
-    blobs_to_files(apps.get_model("indicators", "importupload"), MOVES)
+    blobs_to_files(
+        apps.get_model("indicators", "importupload"), MOVES, schema_editor.connection.alias
+    )
 
 
 def backwards(apps: Any, schema_editor: Any) -> None:
-    files_to_blobs(apps.get_model("indicators", "importupload"), MOVES)
+    files_to_blobs(
+        apps.get_model("indicators", "importupload"), MOVES, schema_editor.connection.alias
+    )
 
 
 class Migration(migrations.Migration):

@@ -25,11 +25,11 @@ MOVES = (
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
-    blobs_to_files(apps.get_model("reports", "publication"), MOVES)
+    blobs_to_files(apps.get_model("reports", "publication"), MOVES, schema_editor.connection.alias)
 
 
 def backwards(apps: Any, schema_editor: Any) -> None:
-    files_to_blobs(apps.get_model("reports", "publication"), MOVES)
+    files_to_blobs(apps.get_model("reports", "publication"), MOVES, schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
