@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeAlias
 
+from followup.cli_backup import add_backup_commands
 from followup.cli_data import (
     cmd_export_data,
     cmd_export_refi,
@@ -301,6 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_command(commands)
     _add_statistics_command(commands)
     _add_manage_command(commands)
+    add_backup_commands(commands)
     return parser
 
 

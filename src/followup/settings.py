@@ -118,6 +118,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Stored files (Django's storage API): the default storage is a folder under the data folder.
+# `followup backup` copies every file in it and `followup restore` writes them back
+# (followup.backup); the storage settings may replace this with an object store.
+MEDIA_ROOT = DATA_DIR / "files"
+
 # Uploads (docs/configuration.md, docs/security.md): the one setting is the largest file; the
 # largest request is that and a little room for the form's other fields. `followup serve` gives
 # waitress MAX_REQUEST_BYTES, and web.requestsize.RequestSizeMiddleware refuses a larger body
