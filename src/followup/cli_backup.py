@@ -133,4 +133,4 @@ def add_backup_commands(commands: Commands) -> None:
         "stored files), all or nothing. A damaged archive, one from another database schema, or "
         "an installation that is not empty is refused with the reason, and nothing is changed.",
     )
-    restore.add_argument("file", help="the archive 'followup backup' wrote")
+    restore.add_argument("file", metavar="FILE", help="the archive 'followup backup' wrote")

@@ -126,8 +126,7 @@ def write_rows(model: Model, rows: Iterable[models.Model], write: Any) -> None:
 def read_rows(model: Model, lines: Iterable[str], using: str) -> Iterator[models.Model]:
     """The rows of ``model`` in ``lines`` (JSON Lines), as unsaved objects. A line that is not a
     row of this model, or names a field it does not have, raises ``DeserializationError``."""
-    # Django reads any iterable of lines; its stub says a file.
-    rows = JSONLDeserializer(lines, using=using)  # type: ignore[arg-type]
+    rows = JSONLDeserializer(lines, using=using)  # type: ignore[arg-type]  # stub: a file only
     for number, item in enumerate(rows, start=1):
         obj = item.object
         if type(obj) is not model:
