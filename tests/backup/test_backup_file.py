@@ -66,3 +66,21 @@ def test_a_stored_file_with_a_name_a_restore_would_refuse_stops_the_backup(
     with pytest.raises(make.BackupError, match="which a restore would refuse; rename it"):
         make.write_backup(str(tmp_path / "backup.zip"), make.CommandLine("tests"))
     assert not (tmp_path / "backup.zip").exists()
+
+
+def test_the_progress_bar_is_drawn_for_a_person_at_a_terminal_only(monkeypatch, capsys):
+    import sys
+
+    from followup.cli_backup import ProgressBar
+
+    ProgressBar({"tables": "reading tables"})("tables", 5, 10)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    bar = ProgressBar({"tables": "reading tables", "files": "copying files"})
+    bar("tables", 5, 10)
+    bar("files", 2048, 4096)
+    bar.close()
+    assert capsys.readouterr().err == (
+        "\r  reading tables [###############               ] 5 of 10 rows   \n"
+        "\r  copying files  [###############               ] 2 KB of 4 KB   \n"
+    )

@@ -19,6 +19,7 @@ import pytest
 from django.apps import apps
 
 from followup.audit.models import AuditEntry
+from followup.backup import restore as restore_module
 from followup.backup.make import stored_files, write_backup
 from followup.backup.restore import restore_backup
 from followup.cli_backup import cmd_backup, cmd_restore
@@ -294,3 +295,32 @@ def test_the_restore_function_returns_what_it_replaced(good):
     assert restored.replaced["auth.permission"] > 0
     assert "audit.auditentry" not in restored.replaced
     assert restored.manifest.files == sorted(STORED)
+
+
+def test_a_database_never_migrated_is_told_to_migrate_first(good, monkeypatch, capsys):
+    monkeypatch.setattr(restore_module, "applied_migrations", lambda using: [])
+    before = state()
+    status, said = restore(good, capsys)
+    assert status == 1
+    assert said == (
+        "restore: refused: the database has no tables yet: run 'followup migrate' first, then "
+        "restore. Nothing was changed.\n"
+    )
+    assert state() == before
+
+
+def test_someone_writing_during_the_restore_stops_it_and_the_files_go(good, monkeypatch, capsys):
+    """A person added between the checks and the load: the load finds them, and stops."""
+    real = restore_module._write_files
+
+    def write_then_someone_arrives(*args, **kwargs):
+        real(*args, **kwargs)
+        f.UserFactory(username="early-bird")
+
+    monkeypatch.setattr(restore_module, "_write_files", write_then_someone_arrives)
+    status, said = restore(good, capsys)
+    assert status == 1
+    assert said.startswith(
+        "restore: refused: this installation stopped being empty: it has 1 user account."
+    )
+    assert state()["files"] == []

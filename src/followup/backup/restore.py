@@ -79,8 +79,9 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count:,} {one if count == 1 else many}"
 
 
-def emptiness_problems(using: str = DEFAULT_DB_ALIAS) -> list[str]:
-    """What makes the installation not empty (nothing when it is)."""
+def emptiness_problems(using: str = DEFAULT_DB_ALIAS, *, files: bool = True) -> list[str]:
+    """What makes the installation not empty (nothing when it is); the stored files are counted
+    unless not ``files``."""
     problems = []
     users = get_user_model()._base_manager.using(using).count()
     if users:
@@ -95,9 +96,9 @@ def emptiness_problems(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     )
     if people:
         problems.append(_plural(people, "audit entry", "audit entries") + " of what people did")
-    files = len(stored_files(storages["default"]))
-    if files:
-        problems.append(_plural(files, "stored file", "stored files"))
+    stored = len(stored_files(storages["default"])) if files else 0
+    if stored:
+        problems.append(_plural(stored, "stored file", "stored files"))
     return problems
 
 
@@ -245,6 +246,11 @@ def _load(
     step = _counter(progress, "tables", manifest.rows)
     with transaction.atomic(using=using):
         restored = Restored(manifest)
+        problems = emptiness_problems(using, files=False)  # again, now the files are written
+        if problems:
+            raise RestoreError(
+                f"this installation stopped being empty: it has {', '.join(problems)}"
+            )
         kept = list(AuditEntry.objects.using(using).order_by("at", "id"))
         restored.kept_entries = len(kept)
         restored.replaced = _delete_everything(models_here, using)
