@@ -13,8 +13,9 @@ exact).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, Any, cast
+import io
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from django.apps import apps
 from django.core.serializers.base import DeserializationError
@@ -102,25 +103,14 @@ def serialized_fields(model: Model) -> list[str]:
     return [field.name for field in model._meta.local_concrete_fields]
 
 
-class _Writer:
-    """A text stream the serializer writes to, passed on as UTF-8."""
-
-    def __init__(self, write: Any) -> None:
-        self._write = write
-
-    def write(self, text: str) -> int:
-        self._write(text.encode("utf-8"))
-        return len(text)
-
-
-def write_rows(model: Model, rows: Iterable[models.Model], write: Any) -> None:
-    """Write the rows as JSON Lines, one row a line, through ``write(bytes)``."""
+def write_rows(model: Model, rows: Iterable[models.Model], write: Callable[[bytes], Any]) -> None:
+    """Write the rows as JSON Lines, one row a line, through ``write(bytes)``: once for all the
+    rows (the JSON encoder writes a token at a time, which costs more than the rows)."""
+    text = io.StringIO()
     JSONLSerializer().serialize(
-        rows,
-        stream=cast(IO[str], _Writer(write)),  # it calls write() only
-        fields=serialized_fields(model),
-        cls=ExactEncoder,
+        rows, stream=text, fields=serialized_fields(model), cls=ExactEncoder
     )
+    write(text.getvalue().encode("utf-8"))
 
 
 def read_rows(model: Model, lines: Iterable[str], using: str) -> Iterator[models.Model]:
