@@ -39,6 +39,8 @@ WRITING = {
     "manage": "records the Django command before it runs, and how it ended",
     "demo": "records who loaded it and what the reload removed; its own writes are the loader's",
     "purge-uploads": "checked row by row",
+    "backup": "records who wrote which archive, before reading (tests/backup/test_refusals.py)",
+    "restore": "records the backup it loaded and what it replaced (tests/backup/test_refusals.py)",
 }
 READ_ONLY = {
     "serve": "serves the web pages, whose writes go through audited actions",

@@ -229,6 +229,27 @@ def test_the_good_archive_restores_into_the_empty_test_database(good, capsys):
         "command.restore",
     ]
     assert after["entries"][1][0] > after["entries"][0][0]
+    backup, _, restored = AuditEntry.objects.order_by("pk")
+    assert (backup.actor_id, backup.actor_name) == (None, "cli:tests")
+    assert backup.object_repr == f"followup backup -o {good}"
+    assert restored.actor_id is None and restored.actor_name.startswith("cli:")
+    assert restored.object_repr == f"followup restore {good}"
+    manifest = json.loads(zipfile.ZipFile(good).read("manifest.json"))
+    assert restored.changes["backup"] == [
+        None,
+        {
+            "created": manifest["created"],
+            "followup_version": manifest["followup_version"],
+            "database": manifest["database"]["vendor"],
+            "rows": sum(table["rows"] for table in manifest["tables"]),
+            "files": 2,
+        },
+    ]
+    assert restored.changes["replaced"][1] == {
+        name: count
+        for name, count in before["counts"].items()
+        if count and name != "audit.auditentry"
+    }
 
 
 def test_an_installation_with_people_or_partnerships_is_refused(good, capsys):
