@@ -96,6 +96,8 @@ def enrich() -> None:
         created_at=when,
         last_seen_at=when,
     )
+    # A user who left: their id was given and must never be given again after a restore.
+    User.objects.create(username="departed").delete()
     root = Path(settings.MEDIA_ROOT)
     for name, data in FILES.items():
         path = root / name

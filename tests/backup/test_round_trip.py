@@ -26,6 +26,7 @@ from tests.backup.installations import (
     sqlite_installation,
 )
 
+PASSPHRASE = "a long passphrase of several words"
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = POSTGRES_URL.startswith(("postgres://", "postgresql://"))
 
@@ -103,6 +104,18 @@ def assert_restored(original: dict[str, Any], restored: dict[str, Any], kept: li
     assert verbs(restored)[len(log["rows"]) :] == [*kept, "command.restore"]
 
 
+def assert_new_ids_are_fresh(installation: Installation, restored: dict[str, Any]) -> None:
+    """A new row's id is past every id the original ever gave: its users' (one of whom was
+    deleted after being given the highest) and its audit log's."""
+    users = restored["tables"]["auth.user"]["rows"]
+    installation.ok("createuser", "newcomer", "--password-stdin", stdin=PASSPHRASE)
+    after = installation.contents()
+    assert after["tables"]["auth.user"]["rows"][:-1] == users
+    assert after["tables"]["auth.user"]["rows"][-1][0] == max(row[0] for row in users) + 2
+    entries = restored["tables"]["audit.auditentry"]["rows"]
+    assert after["tables"]["audit.auditentry"]["rows"][-1][0] > max(r[0] for r in entries)
+
+
 def test_the_source_fills_every_kind_of_table_and_the_archive_lists_it(source):
     tables = source["contents"]["tables"]
     assert [name for name in FILLED if not tables[name]["rows"]] == []
@@ -132,6 +145,7 @@ def test_a_backup_restores_into_an_empty_sqlite_installation_exactly_and_only_on
     assert again.stderr.startswith("restore: refused: this installation is not empty: it has 8 ")
     assert again.stderr.rstrip().endswith("Nothing was changed.")
     assert target.contents() == restored
+    assert_new_ids_are_fresh(target, restored)
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs DATABASE_URL naming a PostgreSQL server")
@@ -158,15 +172,6 @@ def test_a_sqlite_backup_restores_into_postgresql_and_on_into_postgresql_again_e
         again = second.contents()
         assert_restored(backed_up, again, kept)
 
-        # Sequences are past the restored ids: a new row gets a fresh one.
-        users = again["tables"]["auth.user"]["rows"]
-        second.ok(
-            "createuser", "newcomer", "--password-stdin", stdin="a long passphrase of several words"
-        )
-        after = second.contents()
-        assert after["tables"]["auth.user"]["rows"][:-1] == users
-        assert after["tables"]["auth.user"]["rows"][-1][0] == max(row[0] for row in users) + 1
-        entries = again["tables"]["audit.auditentry"]["rows"]
-        assert after["tables"]["audit.auditentry"]["rows"][-1][0] > max(r[0] for r in entries)
+        assert_new_ids_are_fresh(second, again)
     finally:
         server.drop_all()

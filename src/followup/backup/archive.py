@@ -76,6 +76,8 @@ class Manifest:
     migrations: list[str]
     tables: list[Table] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # {db_table: the highest id it had ever given} (backup.sequences)
+    highest_ids: dict[str, int] = field(default_factory=dict)
     members: dict[str, Member] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
 
@@ -86,7 +88,11 @@ class Manifest:
                 "format_version": self.format_version,
                 "followup_version": self.followup_version,
                 "created": self.created,
-                "database": {"vendor": self.vendor, "migrations": self.migrations},
+                "database": {
+                    "vendor": self.vendor,
+                    "migrations": self.migrations,
+                    "highest_ids": self.highest_ids,
+                },
                 "tables": [
                     {"model": t.model, "table": t.table, "rows": t.rows, "member": t.member}
                     for t in self.tables
@@ -269,6 +275,14 @@ def parse_manifest(data: Any) -> Manifest:
         isinstance(migrations, list) and all(isinstance(m, str) for m in migrations),
         "'database.migrations' must be a list of names",
     )
+    highest = database.get("highest_ids", {})
+    _need(
+        isinstance(highest, dict)
+        and all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in highest.values()
+        ),
+        "'database.highest_ids' must map tables to whole numbers",
+    )
     tables_data = data.get("tables")
     _need(isinstance(tables_data, list), "'tables' must be a list")
     tables = []
@@ -302,6 +316,7 @@ def parse_manifest(data: Any) -> Manifest:
         migrations=list(migrations),
         tables=tables,
         files=list(files),
+        highest_ids=dict(highest),
         members=members,
         format_version=version,
     )

@@ -35,6 +35,7 @@ from followup.backup.archive import (
     file_member,
     name_problem,
 )
+from followup.backup.sequences import highest_ids
 from followup.backup.tables import backed_up_models, label, rows_in_pk_order, write_rows
 from followup.lib.types import CommandLine
 
@@ -161,6 +162,7 @@ def _write_members(archive: zipfile.ZipFile, progress: Progress, using: str) -> 
             migrations=applied_migrations(using),
         )
         models = backed_up_models()
+        manifest.highest_ids = highest_ids(connection, models)
         total = sum(model._base_manager.using(using).count() for model in models)
         done = 0
         for number, model in enumerate(models, start=1):

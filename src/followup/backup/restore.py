@@ -36,7 +36,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage, storages
-from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 
@@ -52,6 +51,7 @@ from followup.backup.archive import (
     verify,
 )
 from followup.backup.make import applied_migrations, stored_files
+from followup.backup.sequences import restore_highest_ids
 from followup.backup.tables import backed_up_models, batch_rows, insert_rows, label, read_rows
 from followup.lib.types import CommandLine
 from followup.partnerships.models import Partnership
@@ -262,9 +262,12 @@ def _load(
             raise RestoreError(
                 f"the backup's rows break the database's constraints ({error})"
             ) from None
-        with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), models_here):
-                cursor.execute(statement)
+        try:
+            restore_highest_ids(connection, models_here, manifest.highest_ids)
+        except DatabaseError as error:
+            raise RestoreError(
+                f"the tables' ids could not be set past the backup's ({error})"
+            ) from None
         for entry in kept:
             entry.pk = None
         insert_rows(AuditEntry, kept, connection, keys=False)
