@@ -51,6 +51,8 @@ class ProgressBar:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from django.db import DatabaseError
+
     from followup.backup.make import BackupError, write_backup
 
     bar = ProgressBar({"tables": "reading tables", "files": "copying files"})
@@ -62,6 +64,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
     except OSError as error:
         bar.close()
         return fail(f"backup: cannot write {args.output}: {error.strerror or error}.")
+    except DatabaseError as error:
+        bar.close()
+        return fail(f"backup: the database could not be read ({error}); no backup was written.")
     bar.close()
     print(
         f"Backed up {manifest.rows:,} rows of {len(manifest.tables)} tables and "
@@ -72,6 +77,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from django.db import DatabaseError
+
     from followup.backup.restore import RestoreError, restore_backup
 
     bar = ProgressBar(
@@ -82,6 +89,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     except RestoreError as error:
         bar.close()
         return fail(f"restore: refused: {error}. Nothing was changed.")
+    except DatabaseError as error:
+        bar.close()
+        return fail(f"restore: the database failed ({error}). Nothing was changed.")
     bar.close()
     manifest = restored.manifest
     print(
@@ -96,7 +106,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"Replaced what the installation held before: {replaced}.")
     if restored.kept_entries:
         print(
-            f"Kept the installation's own {restored.kept_entries:,} audit entries, after the backup's."
+            f"Kept the installation's own {restored.kept_entries:,} audit "
+            f"{'entry' if restored.kept_entries == 1 else 'entries'}, after the backup's."
         )
     return 0
 

@@ -126,6 +126,14 @@ def wrong_size(manifest: dict[str, Any]) -> None:
     manifest["members"]["files/naïve.txt"]["size"] = 5
 
 
+def not_an_object(manifest: dict[str, Any]) -> None:
+    manifest.clear()
+
+
+def bad_digest_field(manifest: dict[str, Any]) -> None:
+    manifest["members"]["files/naïve.txt"]["sha256"] = "not hex"
+
+
 DAMAGE: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "a changed byte": (
         lambda g, b: copy(g, b, replace={"files/naïve.txt": b"cafe\xcc\n"}),
@@ -184,6 +192,15 @@ DAMAGE: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "a size unlike the manifest's": (
         lambda g, b: copy(g, b, manifest=wrong_size),
         "the member 'files/naïve.txt' declares 6 bytes, and the manifest 5",
+    ),
+    "a manifest of nothing": (
+        lambda g, b: copy(g, b, manifest=not_an_object),
+        "its manifest.json is not a Followup backup's: 'format' must be 'followup-backup'",
+    ),
+    "a manifest with a malformed digest": (
+        lambda g, b: copy(g, b, manifest=bad_digest_field),
+        "its manifest.json is not a Followup backup's: members['files/naïve.txt'].sha256 must "
+        "be 64 hex digits",
     ),
     "a newer format": (
         lambda g, b: copy(g, b, manifest=newer_format),

@@ -2,7 +2,10 @@
 
 Layout::
 
-    manifest.json                          what the archive holds (``Manifest``)
+    manifest.json                          what the archive holds (``Manifest``): the format,
+                                           Followup's version, the database, its migrations and
+                                           the highest id each table has given, each table's
+                                           rows, each member's size and SHA-256
     database/001-contenttypes.contenttype.jsonl   one member a table, JSON Lines, one row a line
     ...
     files/<name in the storage>            one member a stored file, its bytes as they are
