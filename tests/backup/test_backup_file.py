@@ -84,3 +84,18 @@ def test_the_progress_bar_is_drawn_for_a_person_at_a_terminal_only(monkeypatch, 
         "\r  reading tables [###############               ] 5 of 10 rows   \n"
         "\r  copying files  [###############               ] 2 KB of 4 KB   \n"
     )
+
+
+def test_a_database_that_cannot_be_read_is_one_line_and_no_file(db, tmp_path, monkeypatch, capsys):
+    from django.db import OperationalError
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(make, "_write_members", locked)
+    status = cmd_backup(argparse.Namespace(output=str(tmp_path / "backup.zip")))
+    assert status == 1
+    assert capsys.readouterr().err == (
+        "backup: the database could not be read (database is locked); no backup was written.\n"
+    )
+    assert list(tmp_path.iterdir()) == []
