@@ -99,3 +99,15 @@ def test_a_database_that_cannot_be_read_is_one_line_and_no_file(db, tmp_path, mo
         "backup: the database could not be read (database is locked); no backup was written.\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_backup_is_never_written_into_the_folder_it_copies(db, settings, tmp_path, capsys):
+    settings.MEDIA_ROOT = tmp_path / "files"
+    (tmp_path / "files").mkdir()
+    status = cmd_backup(argparse.Namespace(output=str(tmp_path / "files" / "backup.zip")))
+    assert status == 1
+    assert capsys.readouterr().err == (
+        f"backup: {tmp_path / 'files' / 'backup.zip'} is inside the storage's folder "
+        f"({tmp_path / 'files'}), whose files the backup copies; write it elsewhere.\n"
+    )
+    assert list((tmp_path / "files").iterdir()) == []

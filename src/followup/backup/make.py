@@ -120,6 +120,12 @@ def write_backup(
         raise BackupError(f"{path} exists already; a backup never overwrites a file")
     if not target.parent.is_dir():
         raise BackupError(f"there is no folder {target.parent} to write {target.name} in")
+    folder = getattr(storages["default"], "location", None)
+    if folder and target.resolve().is_relative_to(Path(folder).resolve()):
+        raise BackupError(
+            f"{path} is inside the storage's folder ({folder}), whose files the backup copies; "
+            "write it elsewhere"
+        )
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     record_command(actor, "backup", ["-o", str(path)])
     try:
