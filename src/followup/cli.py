@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeAlias
 
+from followup.cli_backup import add_backup_commands
 from followup.cli_data import (
     cmd_export_data,
     cmd_export_refi,
@@ -305,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_statistics_command(commands)
     _add_manage_command(commands)
     _add_files_commands(commands)
+    add_backup_commands(commands)
     return parser
 
 

@@ -41,7 +41,8 @@ REFUSED = {
     "loaddata": (
         "it writes rows directly, past the audit log, and can replace existing rows, audit "
         "entries included. Load data with 'followup import-data', 'import-qdpx', 'import-qdc' "
-        "or 'load-framework', or in the application, which record every row."
+        "or 'load-framework', or in the application, which record every row; a whole backup "
+        "with 'followup restore', into an empty installation."
     ),
     "dbshell": (
         "SQL typed there changes rows with no audit entry and past every check Followup makes. "

@@ -41,6 +41,8 @@ WRITING = {
     "purge-uploads": "checked row by row",
     "setup": "checked row by row; records the migrations it applied as migrate does",
     "create-partnership": "checked row by row",
+    "backup": "records who wrote which archive, before reading (tests/backup/test_refusals.py)",
+    "restore": "records the backup it loaded and what it replaced (tests/backup/test_refusals.py)",
 }
 READ_ONLY = {
     "serve": "serves the web pages, whose writes go through audited actions",
