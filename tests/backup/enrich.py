@@ -13,7 +13,8 @@ import datetime
 import hashlib
 import os
 import random
-from pathlib import Path
+
+from tests.backup.folders import stored_files_folder
 
 EVERY_BYTE = bytes(range(256)) * 40
 FILES = {
@@ -26,11 +27,11 @@ FILES = {
 
 def enrich() -> None:
     from allauth.usersessions.models import UserSession
-    from django.conf import settings
     from django.contrib.admin.models import ADDITION, LogEntry
     from django.contrib.auth.models import Group, Permission, User
     from django.contrib.contenttypes.models import ContentType
     from django.contrib.sessions.backends.db import SessionStore
+    from django.core.files.base import ContentFile
 
     from followup.audit.models import AuditEntry
     from followup.indicators.models import ImportUpload
@@ -48,9 +49,9 @@ def enrich() -> None:
         inspection=inspection,
         version=1,
         title="Inspection summary – ‘quoted’",
-        html=b"<p>\xc2\xa3 summary</p>",
-        pdf=EVERY_BYTE,
-        docx=b"PK\x03\x04" + EVERY_BYTE[:1000],
+        html=ContentFile(b"<p>\xc2\xa3 summary</p>", name="report.html"),
+        pdf=ContentFile(EVERY_BYTE, name="report.pdf"),
+        docx=ContentFile(b"PK\x03\x04" + EVERY_BYTE[:1000], name="report.docx"),
         sha256_html=digest,
         sha256_pdf=digest,
         sha256_docx=digest,
@@ -75,7 +76,7 @@ def enrich() -> None:
     ImportUpload.objects.create(
         partnership=inspection.partnership,
         filename="figures.xlsx",
-        data=EVERY_BYTE,
+        data=ContentFile(EVERY_BYTE, name="staged.table"),
         release="Return ‘2024’",
     )
     AuditEntry(
@@ -98,7 +99,7 @@ def enrich() -> None:
     )
     # A user who left: their id was given and must never be given again after a restore.
     User.objects.create(username="departed").delete()
-    root = Path(settings.MEDIA_ROOT)
+    root = stored_files_folder()
     for name, data in FILES.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)

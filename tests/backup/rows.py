@@ -19,6 +19,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from tests.backup.folders import stored_files_folder
+
 
 def canonical(value: Any) -> Any:
     """A value as JSON can hold it, the same whichever database it came from."""
@@ -66,11 +68,10 @@ def files(root: Path) -> dict[str, str]:
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     import django
-    from django.conf import settings
 
     django.setup()
     json.dump(
-        {"tables": tables(), "files": files(Path(settings.MEDIA_ROOT))},
+        {"tables": tables(), "files": files(stored_files_folder())},
         sys.stdout,
         sort_keys=True,
     )

@@ -11,12 +11,13 @@ from django.contrib.auth.models import Permission
 
 from followup.backup import make, tables
 from followup.cli_backup import cmd_backup
+from tests.backup.folders import store_files_in
 
 
 def test_a_backup_is_readable_by_its_owner_only_and_says_what_it_holds(
     db, settings, tmp_path, capsys
 ):
-    settings.MEDIA_ROOT = tmp_path / "files"
+    store_files_in(settings, tmp_path / "files")
     (tmp_path / "files").mkdir()
     (tmp_path / "files" / "one.txt").write_bytes(b"one")
     archive = tmp_path / "backup.zip"
@@ -34,7 +35,7 @@ def test_a_backup_is_readable_by_its_owner_only_and_says_what_it_holds(
 
 
 def test_a_backup_that_fails_leaves_no_file_behind(db, settings, tmp_path, monkeypatch, capsys):
-    settings.MEDIA_ROOT = tmp_path / "files"
+    store_files_in(settings, tmp_path / "files")
 
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
@@ -61,7 +62,7 @@ def test_tables_are_read_in_primary_key_order_a_batch_at_a_time(db, monkeypatch)
 def test_a_stored_file_with_a_name_a_restore_would_refuse_stops_the_backup(
     name, db, settings, tmp_path, monkeypatch
 ):
-    settings.MEDIA_ROOT = tmp_path / "files"
+    store_files_in(settings, tmp_path / "files")
     monkeypatch.setattr(make, "stored_files", lambda storage: [name])
     with pytest.raises(make.BackupError, match="which a restore would refuse; rename it"):
         make.write_backup(str(tmp_path / "backup.zip"), make.CommandLine("tests"))
@@ -102,7 +103,7 @@ def test_a_database_that_cannot_be_read_is_one_line_and_no_file(db, tmp_path, mo
 
 
 def test_a_backup_is_never_written_into_the_folder_it_copies(db, settings, tmp_path, capsys):
-    settings.MEDIA_ROOT = tmp_path / "files"
+    store_files_in(settings, tmp_path / "files")
     (tmp_path / "files").mkdir()
     status = cmd_backup(argparse.Namespace(output=str(tmp_path / "files" / "backup.zip")))
     assert status == 1

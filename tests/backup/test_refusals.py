@@ -25,6 +25,7 @@ from followup.backup.restore import restore_backup
 from followup.cli_backup import cmd_backup, cmd_restore
 from followup.lib.types import CommandLine
 from tests import factories as f
+from tests.backup.folders import store_files_in, stored_files_folder
 
 STORED = {"reports/one.pdf": b"%PDF-1.7 " + bytes(range(256)), "naïve.txt": b"caf\xc3\xa9\n"}
 
@@ -45,14 +46,14 @@ def state() -> dict[str, Any]:
 @pytest.fixture
 def good(db: Any, settings: Any, tmp_path: Path) -> Path:
     """A backup of the empty test database and two stored files; then an empty storage."""
-    settings.MEDIA_ROOT = tmp_path / "source-files"
+    store_files_in(settings, tmp_path / "source-files")
     for name, data in STORED.items():
-        path = settings.MEDIA_ROOT / name
+        path = stored_files_folder() / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     archive = tmp_path / "good.zip"
     write_backup(str(archive), CommandLine("tests"))
-    settings.MEDIA_ROOT = tmp_path / "files"
+    store_files_in(settings, tmp_path / "files")
     return archive
 
 
@@ -286,8 +287,8 @@ def test_an_installation_with_people_or_partnerships_is_refused(good, capsys):
 
 
 def test_an_installation_with_a_stored_file_is_refused(good, settings, capsys):
-    (settings.MEDIA_ROOT / "left").mkdir(parents=True)
-    (settings.MEDIA_ROOT / "left" / "over.txt").write_bytes(b"x")
+    (stored_files_folder() / "left").mkdir(parents=True)
+    (stored_files_folder() / "left" / "over.txt").write_bytes(b"x")
     before = state()
     status, said = restore(good, capsys)
     assert status == 1

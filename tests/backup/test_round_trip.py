@@ -119,10 +119,17 @@ def assert_new_ids_are_fresh(installation: Installation, restored: dict[str, Any
 def test_the_source_fills_every_kind_of_table_and_the_archive_lists_it(source):
     tables = source["contents"]["tables"]
     assert [name for name in FILLED if not tables[name]["rows"]] == []
-    assert source["contents"]["files"].keys() == FILES.keys()
+    stored = source["contents"]["files"].keys()
+    # The files written by hand, the published summary's three files and the staged upload.
+    reports = {
+        f"reports/partnership-1/inspection-1/v1/report.{kind}" for kind in ("html", "pdf", "docx")
+    }
+    assert FILES.keys() | reports <= stored
+    assert len([name for name in stored if name.startswith("uploads/indicators/")]) == 1
+    assert len(stored) == len(FILES) + 4
     with zipfile.ZipFile(source["archive"]) as archive:
         names = set(archive.namelist())
-    assert {f"files/{name}" for name in FILES} <= names
+    assert {f"files/{name}" for name in stored} <= names
     assert len([n for n in names if n.startswith("database/")]) == len(tables)
     assert source["said"].startswith(
         f"Backed up {sum(len(t['rows']) for t in tables.values()):,} rows"
