@@ -41,6 +41,7 @@ from followup.frameworks.library import load_library
 from followup.frameworks.models import Framework
 from followup.indicators.models import DataElement, DataValue, Indicator, Period, Release
 from followup.indicators.periods import parse_period
+from followup.indicators.scope import own_releases, visible_values
 from followup.inspections.models import Evaluation, Recommendation
 from followup.lib.types import CommandLine
 from followup.partnerships.models import Area, AreaGroup, Membership, Organisation, Partnership
@@ -205,10 +206,11 @@ def remove(progress: Progress | None = None) -> None:
     """Remove every synthetic partnership, user, release and data element this module made."""
     progress = progress or _quiet
     with transaction.atomic():
-        releases = Release.objects.filter(partnership__isnull=True, name__startswith=RELEASE_PREFIX)
+        releases = own_releases(None).filter(name__startswith=RELEASE_PREFIX)
         progress("removing", 0, 1)
         # Django's delete without collecting the million rows first: nothing points at a value.
-        DataValue.objects.filter(release__in=releases)._raw_delete(DataValue.objects.db)
+        values = visible_values(None).filter(release__in=releases)
+        values._raw_delete(values.db)
         Partnership.objects.filter(slug__startswith=SLUG_PREFIX, is_fictional=True).delete()
         releases.delete()
         DataElement.objects.filter(
@@ -380,7 +382,7 @@ def _values(
     again (confirmed, or one in five revised), for every council area and Scotland (the sum of
     its councils' counts, the mean of their rates)."""
     years = list(_years(scale))
-    releases = Release.objects.bulk_create(
+    releases = own_releases(None).bulk_create(
         Release(
             name=f"{RELEASE_PREFIX} {year} (fictional)",
             published_on=datetime.date(year + 1, 3, 31),
@@ -557,7 +559,8 @@ def fingerprint() -> str:
         )
     )
     add(
-        DataValue.objects.filter(release__name__startswith=RELEASE_PREFIX)
+        visible_values(None)
+        .filter(release__name__startswith=RELEASE_PREFIX)
         .order_by("element__code", "area__code", "period_id", "release__name")
         .values_list("element__code", "area__code", "period_id", "release__name", "value", "status")
         .iterator(chunk_size=20_000)
