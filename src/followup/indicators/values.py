@@ -20,7 +20,12 @@ from django.db.models import F, QuerySet
 
 from followup.indicators import derived
 from followup.indicators.models import Indicator, Release, release_order
-from followup.indicators.scope import Reader, visible_elements, visible_values
+from followup.indicators.scope import (
+    Reader,
+    visible_elements,
+    visible_releases,
+    visible_values,
+)
 from followup.lib.gcpause import collector_paused
 
 
@@ -56,6 +61,25 @@ def observations(
     releases: QuerySet[Release] | None = None,
     latest_only: bool = False,
 ) -> dict[tuple[int, int, str], Observation]:
+    """See ``_observations``; read with the garbage collector paused (``lib.gcpause``)."""
+    with collector_paused():
+        return _observations(
+            element_ids,
+            area_ids,
+            partnership=partnership,
+            releases=releases,
+            latest_only=latest_only,
+        )
+
+
+def _observations(
+    element_ids: Iterable[int],
+    area_ids: Iterable[int],
+    *,
+    partnership: Reader,
+    releases: QuerySet[Release] | None = None,
+    latest_only: bool = False,
+) -> dict[tuple[int, int, str], Observation]:
     """The latest observation of each (element, area, period) the reader may see, with earlier
     releases kept; a derived element's worked out from its parts, release by release. With
     ``releases``, only values from those releases count (a report's evidence cut-off).
@@ -80,7 +104,15 @@ def observations(
         # of release_order (dated releases by date, undated ones after them, each by id).
         key = ("element_id", "area_id", "period_id")
         latest = [F("release__published_on").desc(nulls_first=True), F("release_id").desc()]
-        query = values.order_by(*key, *latest).distinct(*key).values_list(*columns, "status")
+        latest_rows = values.order_by(*key, *latest).distinct(*key)
+        names: dict[int, str] = {}
+        for element, area, period, value, release_id, status in latest_rows.values_list(
+            *key, "value", "release_id", "status"
+        ):
+            if release_id not in names:  # the few releases' names, read once
+                names = dict(visible_releases(partnership).values_list("pk", "name"))
+            result[(element, area, period)] = Observation(value, names[release_id], status, [])
+        return result
     else:
         query = values.order_by(*release_order()).values_list(*columns, "status")
     events: dict[tuple[int, str], list[tuple[int, int, str, int, float]]] = {}
@@ -193,11 +225,11 @@ def many_series(
         elements = {i.numerator_id for i in group} | {
             i.denominator_id for i in group if i.denominator_id
         }
+        seen = observations(
+            elements, {i.area_id for i in group}, partnership=reader, latest_only=latest_only
+        )
+        periods = {p.id: p for p in Period.objects.filter(id__in={p for (_, _, p) in seen})}
         with collector_paused():
-            seen = observations(
-                elements, {i.area_id for i in group}, partnership=reader, latest_only=latest_only
-            )
-            periods = {p.id: p for p in Period.objects.filter(id__in={p for (_, _, p) in seen})}
             result.update({i.pk: series(i, seen=seen, periods=periods) for i in group})
     return result
 
@@ -213,7 +245,10 @@ def comparison(
         [indicator.denominator_id] if indicator.denominator_id else []
     )
     seen = observations(
-        elements, {*area_ids, indicator.area_id}, partnership=indicator.partnership_id
+        elements,
+        {*area_ids, indicator.area_id},
+        partnership=indicator.partnership_id,
+        latest_only=True,  # compared at one period: no earlier releases are shown
     )
     own = [p for p in series(indicator, seen=seen) if p.value is not None]
     for point in reversed(own):
