@@ -13,6 +13,7 @@ from followup.evidence.queries import approved_quotes_for
 from followup.front import queries
 from followup.indicators.disclosed import for_audience, withheld_figures
 from followup.indicators.queries import VARIATION_TEXT, analyse
+from followup.indicators.values import many_series
 from followup.lib import disclosure
 from followup.partnerships.access import (
     Capability,
@@ -58,6 +59,8 @@ def recommendation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             j.review.published_on or j.review.fieldwork_start or j.review.created_at.date()
         ),
     )
+    linked = list(recommendation.indicators.select_related("area", "numerator"))
+    points = many_series(linked)  # the figures of all of them in one read
     return render(
         request,
         "front/recommendation.html",
@@ -69,8 +72,12 @@ def recommendation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "actions": recommendation.actions.all(),
             "judgements": judgements,
             "indicators": [
-                for_audience(analyse(i), exact=Capability.READ_EVIDENCE in caps, withheld=withheld)
-                for i in recommendation.indicators.select_related("area", "numerator")
+                for_audience(
+                    analyse(i, points=points[i.pk]),
+                    exact=Capability.READ_EVIDENCE in caps,
+                    withheld=withheld,
+                )
+                for i in linked
             ],
             "quotes": approved_quotes_for(recommendation),
             "themes": themes_shown(recommendation, exact=Capability.READ_EVIDENCE in caps),

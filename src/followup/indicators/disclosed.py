@@ -19,7 +19,7 @@ formula.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -198,6 +198,44 @@ def _observed(
     return observations(elements, areas, partnership=partnership, releases=releases)
 
 
+class Revisions(Mapping[str, list[tuple[str, str]]]):
+    """Each period's earlier releases as (figure as shown, release), worked out for a period
+    when it is first asked for: the indicator's page shows them, and the dashboard, which shows
+    many indicators, none."""
+
+    def __init__(
+        self, indicator: Indicator, points: list[Point], *, exact: bool, linked: bool
+    ) -> None:
+        self._indicator = indicator
+        self._points = {p.period: p for p in points}
+        self._exact = exact
+        self._linked = linked
+        self._shown: dict[str, list[tuple[str, str]]] = {}
+
+    def __getitem__(self, period: str) -> list[tuple[str, str]]:
+        if period not in self._shown:
+            point = self._points[period]
+            denominator = point.denominator.value if point.denominator else None
+            earlier = point.numerator.earlier if point.numerator else []
+            self._shown[period] = [
+                (
+                    disclosure.SUPPRESSED
+                    if not self._exact
+                    and (self._linked or value_withheld(self._indicator, old, denominator))
+                    else _figure(old),
+                    release,
+                )
+                for old, release in earlier
+            ]
+        return self._shown[period]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._points)
+
+    def __len__(self) -> int:
+        return len(self._points)
+
+
 @dataclass
 class Shown(Analysis):
     """An analysis as one audience sees it: ``withheld`` holds the periods shown as ``[c]``,
@@ -205,7 +243,7 @@ class Shown(Analysis):
 
     withheld: set[str] = field(default_factory=set)
     hidden_denominators: set[str] = field(default_factory=set)
-    revisions: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    revisions: Mapping[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     @property
     def change(self) -> float | None:
@@ -231,18 +269,7 @@ def for_audience(analysis: Analysis, *, exact: bool, withheld: Withheld | None =
     linked = withheld is not None and bool(
         {indicator.numerator_id, indicator.denominator_id} & withheld.linked
     )
-    for point in analysis.points:
-        denominator = point.denominator.value if point.denominator else None
-        earlier = point.numerator.earlier if point.numerator else []
-        shown.revisions[point.period] = [
-            (
-                disclosure.SUPPRESSED
-                if not exact and (linked or value_withheld(indicator, old, denominator))
-                else _figure(old),
-                release,
-            )
-            for old, release in earlier
-        ]
+    shown.revisions = Revisions(indicator, analysis.points, exact=exact, linked=linked)
     if exact or withheld is None:
         return shown
     shown.withheld = {p.period for p in analysis.points if withheld.point(indicator, p)}

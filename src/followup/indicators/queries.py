@@ -340,11 +340,12 @@ def data_quality(partnership: Partnership) -> list[RuleReport]:
 
 
 def dashboard(indicators: list[Indicator]) -> list[Analysis]:
-    """What the dashboard shows for every indicator: latest figure, change, Making Data Count.
+    """What the dashboard shows for every indicator: latest figure, change, Making Data Count
+    (from each figure's latest release: the dashboard shows no earlier ones).
 
     Indicators that share their periods and options are charted together, in one batch.
     """
-    all_points = many_series(indicators)
+    all_points = many_series(indicators, latest_only=True)
     groups: dict[tuple[Any, ...], list[Indicator]] = {}
     for i in indicators:
         known = [p for p in all_points[i.pk] if p.value is not None]

@@ -15,14 +15,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import F, QuerySet
 
 from followup.indicators import derived
 from followup.indicators.models import Indicator, Release, release_order
-from followup.indicators.scope import Reader, visible_elements, visible_values
+from followup.indicators.scope import (
+    Reader,
+    visible_elements,
+    visible_releases,
+    visible_values,
+)
+from followup.lib.gcpause import collector_paused
 
 
-@dataclass
+@dataclass(slots=True)
 class Observation:
     """One data value as pages show it: the latest release, and the releases before it."""
 
@@ -36,7 +43,7 @@ class Observation:
         return any(old != self.value for old, _ in self.earlier)
 
 
-@dataclass
+@dataclass(slots=True)
 class Point:
     period: str
     start: datetime.date
@@ -52,10 +59,35 @@ def observations(
     *,
     partnership: Reader,
     releases: QuerySet[Release] | None = None,
+    latest_only: bool = False,
+) -> dict[tuple[int, int, str], Observation]:
+    """See ``_observations``; read with the garbage collector paused (``lib.gcpause``)."""
+    with collector_paused():
+        return _observations(
+            element_ids,
+            area_ids,
+            partnership=partnership,
+            releases=releases,
+            latest_only=latest_only,
+        )
+
+
+def _observations(
+    element_ids: Iterable[int],
+    area_ids: Iterable[int],
+    *,
+    partnership: Reader,
+    releases: QuerySet[Release] | None = None,
+    latest_only: bool = False,
 ) -> dict[tuple[int, int, str], Observation]:
     """The latest observation of each (element, area, period) the reader may see, with earlier
     releases kept; a derived element's worked out from its parts, release by release. With
-    ``releases``, only values from those releases count (a report's evidence cut-off)."""
+    ``releases``, only values from those releases count (a report's evidence cut-off).
+
+    With ``latest_only``, for a page that shows no earlier releases (the dashboard), PostgreSQL
+    reads only each figure's latest release, and the observations' ``earlier`` is left empty;
+    their values, releases and statuses are the same. Derived elements always read every
+    release (their history is worked out from their parts')."""
     result: dict[tuple[int, int, str], Observation] = _Observations()
     elements = list(visible_elements(partnership).filter(pk__in=set(element_ids)))
     formulas = derived.parts(e for e in elements if e.formula)
@@ -66,21 +98,36 @@ def observations(
     )
     if releases is not None:
         values = values.filter(release__in=releases)
-    query = values.order_by(*release_order()).values_list(
-        "element_id", "area_id", "period_id", "value", "release_id", "release__name", "status"
-    )
+    columns = ("element_id", "area_id", "period_id", "value", "release_id", "release__name")
+    if latest_only and not part_ids and connection.vendor == "postgresql":
+        # DISTINCT ON keeps the first row of each figure: its latest release, in the reverse
+        # of release_order (dated releases by date, undated ones after them, each by id).
+        key = ("element_id", "area_id", "period_id")
+        latest = [F("release__published_on").desc(nulls_first=True), F("release_id").desc()]
+        latest_rows = values.order_by(*key, *latest).distinct(*key)
+        names: dict[int, str] = {}
+        for element, area, period, value, release_id, status in latest_rows.values_list(
+            *key, "value", "release_id", "status"
+        ):
+            if release_id not in names:  # the few releases' names, read once
+                names = dict(visible_releases(partnership).values_list("pk", "name"))
+            result[(element, area, period)] = Observation(value, names[release_id], status, [])
+        return result
+    else:
+        query = values.order_by(*release_order()).values_list(*columns, "status")
     events: dict[tuple[int, str], list[tuple[int, int, str, int, float]]] = {}
+    # Each figure's releases in order; its observation is made once, from the last of them.
+    chains: dict[tuple[int, int, str], list[tuple[float, str, str]]] = {}
     for order, (element, area, period, value, release_id, release, status) in enumerate(query):
-        key = (element, area, period)
         if element in part_ids:
             events.setdefault((area, period), []).append(
                 (order, release_id, release, element, value)
             )
-        if element not in plain:
-            continue
-        previous = result.get(key)
-        earlier = [*previous.earlier, (previous.value, previous.release)] if previous else []
-        result[key] = Observation(value, release, status, earlier)
+        if element in plain:
+            chains.setdefault((element, area, period), []).append((value, release, status))
+    for figure, chain in chains.items():
+        last = chain[-1]
+        result[figure] = Observation(last[0], last[1], last[2], [(v, r) for v, r, _ in chain[:-1]])
     for pk, terms in formulas.items():
         needed = {p.pk for _, p, _ in terms if p is not None}
         for (area, period), found in events.items():
@@ -163,8 +210,11 @@ class _Observations(dict[tuple[int, int, str], Observation]):
     _index: dict[tuple[int, int], set[str]] | None = None
 
 
-def many_series(indicators: list[Indicator]) -> dict[int, list[Point]]:
-    """Every indicator's own series, read with two queries for each partnership among them."""
+def many_series(
+    indicators: list[Indicator], *, latest_only: bool = False
+) -> dict[int, list[Point]]:
+    """Every indicator's own series, read with two queries for each partnership among them
+    (``latest_only``: without earlier releases, see ``observations``)."""
     from followup.indicators.models import Period
 
     result: dict[int, list[Point]] = {}
@@ -175,9 +225,12 @@ def many_series(indicators: list[Indicator]) -> dict[int, list[Point]]:
         elements = {i.numerator_id for i in group} | {
             i.denominator_id for i in group if i.denominator_id
         }
-        seen = observations(elements, {i.area_id for i in group}, partnership=reader)
+        seen = observations(
+            elements, {i.area_id for i in group}, partnership=reader, latest_only=latest_only
+        )
         periods = {p.id: p for p in Period.objects.filter(id__in={p for (_, _, p) in seen})}
-        result.update({i.pk: series(i, seen=seen, periods=periods) for i in group})
+        with collector_paused():
+            result.update({i.pk: series(i, seen=seen, periods=periods) for i in group})
     return result
 
 
@@ -192,7 +245,10 @@ def comparison(
         [indicator.denominator_id] if indicator.denominator_id else []
     )
     seen = observations(
-        elements, {*area_ids, indicator.area_id}, partnership=indicator.partnership_id
+        elements,
+        {*area_ids, indicator.area_id},
+        partnership=indicator.partnership_id,
+        latest_only=True,  # compared at one period: no earlier releases are shown
     )
     own = [p for p in series(indicator, seen=seen) if p.value is not None]
     for point in reversed(own):
