@@ -6,6 +6,8 @@ os.environ.setdefault(
     "FOLLOWUP_SECRET_KEY", "test-only-secret-key-not-for-any-real-deployment-0123456789"
 )
 os.environ.setdefault("FOLLOWUP_HTTPS", "false")
+# Jobs run inside the request that starts them; tests/jobs/test_worker.py runs a real worker.
+os.environ.setdefault("FOLLOWUP_TASKS_BACKEND", "immediate")
 os.environ.setdefault(
     "FOLLOWUP_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test")
 )

@@ -22,6 +22,7 @@ from followup.cli_data import (
     cmd_report,
 )
 from followup.cli_manage import cmd_manage
+from followup.cli_worker import _add_worker_commands
 from followup.clitools import fail as _fail
 from followup.clitools import operator as _operator
 from followup.settings_registry import setting_text
@@ -301,6 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_command(commands)
     _add_statistics_command(commands)
     _add_manage_command(commands)
+    _add_worker_commands(commands)
     return parser
 
 

@@ -62,10 +62,15 @@ INSTALLED_APPS = [
     "followup.indicators",
     "followup.evidence",
     "followup.reports",
+    "followup.jobs",
     "followup.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    # /healthz, before anything that could redirect it, check its host or touch a session.
+    "followup.jobs.health.HealthCheckMiddleware",
     # Neither reads the body: they answer first so that every refusal carries their headers.
     "django.middleware.security.SecurityMiddleware",
     "followup.web.middleware.SecurityHeadersMiddleware",
@@ -117,6 +122,22 @@ SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (followup.jobs, docs/deploy.md#background-work): long jobs are Django tasks
+# (django-tasks, the backport of Django 6's django.tasks), queued in the database and run by
+# `followup worker` by default. Another backend (a Redis queue, say) is one line here.
+TASKS_BACKEND_NAME = setting_choice("FOLLOWUP_TASKS_BACKEND")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND_NAME]
+    }
+}
+BACKGROUND_IMPORT_ROWS = setting_int("FOLLOWUP_BACKGROUND_IMPORT_ROWS")
+WORKER_HEARTBEAT_SECONDS = setting_int("FOLLOWUP_WORKER_HEARTBEAT_SECONDS")
+WORKER_STALE_SECONDS = setting_int("FOLLOWUP_WORKER_STALE_SECONDS")
 
 # Uploads (docs/configuration.md, docs/security.md): the one setting is the largest file; the
 # largest request is that and a little room for the form's other fields. `followup serve` gives
@@ -244,6 +265,8 @@ CSRF_COOKIE_SECURE = HTTPS
 # A form refused for its missing or stale CSRF token gets a page that says what to do.
 CSRF_FAILURE_VIEW = "followup.web.errors.csrf_failure"
 SECURE_SSL_REDIRECT = HTTPS and setting_bool("FOLLOWUP_SSL_REDIRECT")
+# A load balancer's health check over plain HTTP (followup.jobs.health answers it first anyway).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 # Counts from 1 to this number are never published (docs/configuration.md, disclosure control).
 DISCLOSURE_THRESHOLD = setting_int("FOLLOWUP_DISCLOSURE_THRESHOLD")
 
