@@ -74,6 +74,8 @@ def recover_abandoned(stale_seconds: int) -> tuple[int, int]:
                 task.save(update_fields=["status"])
                 actions.requeue_job(task_id, "Starting again: the worker running it stopped")
                 requeued += 1
+    # The rows of workers gone for good: a worker blocked that long writes its row again.
+    WorkerHeartbeat.objects.filter(last_seen__lt=alive_since).delete()
     if requeued or failed:
         logger.warning("Abandoned tasks: %d queued again, %d failed", requeued, failed)
     return requeued, failed
