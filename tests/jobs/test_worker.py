@@ -40,7 +40,7 @@ class Place:
         import psycopg
 
         with psycopg.connect(self.url, autocommit=True) as db:
-            return db.execute(sql, params).fetchall()  # type: ignore[arg-type]  # our own SQL
+            return db.execute(sql, params).fetchall()
 
     def one(self, sql: str, *params: Any) -> Any:
         return self.rows(sql, *params)[0][0]
@@ -97,13 +97,13 @@ def _database_url(folder: Path) -> Iterator[str]:
     name = parsed.path.lstrip("/") + "_worker_test"
     server = urlunparse(parsed._replace(path="/postgres"))
     with psycopg.connect(server, autocommit=True) as db:
-        db.execute(f'DROP DATABASE IF EXISTS "{name}"')  # type: ignore[arg-type]  # a fixed name
-        db.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]  # a fixed name
+        db.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        db.execute(f'CREATE DATABASE "{name}"')
     try:
         yield urlunparse(parsed._replace(path=f"/{name}"))
     finally:
         with psycopg.connect(server, autocommit=True) as db:
-            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]  # a fixed name
+            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")

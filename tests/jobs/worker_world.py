@@ -70,7 +70,7 @@ def _setup() -> dict[str, Any]:
     area = f.AreaFactory(code="S1HOME", name="Homeshire")
     partnership = f.PartnershipFactory(slug="home", name="Homeshire", area=area)
     inspection = f.InspectionFactory(partnership=partnership, title="Inspection of Homeshire")
-    review = f.ReviewFactory(inspection=inspection, title="Progress review of Homeshire")
+    review: Any = f.ReviewFactory(inspection=inspection, title="Progress review of Homeshire")
     for name in ("inspector", "lead"):
         f.MembershipFactory(user=f.UserFactory(username=name), partnership=partnership, role=name)
     return {"review": review.pk}
