@@ -9,16 +9,20 @@ time hold the database, so there the page shows the stage, and the count when th
 
 from __future__ import annotations
 
+import datetime
 import logging
+import os
+import socket
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from followup.audit.log import record
-from followup.jobs.models import Job
+from followup.jobs.models import Job, WorkerHeartbeat
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.partnerships.models import Partnership
 
@@ -141,3 +145,69 @@ def fail_job_of_task(task_id: str, why: str) -> None:
         state__in=[Job.State.DONE, Job.State.FAILED]
     ):
         fail_job(job, why)
+
+
+# Workers (followup.jobs.worker): their heartbeats, and the tasks of those that stopped.
+MAX_ATTEMPTS = 3
+READY, RUNNING, FAILED = "READY", "RUNNING", "FAILED"
+
+
+def recover_abandoned(stale_seconds: int) -> tuple[int, int]:
+    """Tasks marked running by a worker that is gone (its row stale or deleted): back in the
+    queue, or failed after ``MAX_ATTEMPTS``. Returns (requeued, failed)."""
+    alive_since = timezone.now() - datetime.timedelta(seconds=stale_seconds)
+    alive = set(
+        WorkerHeartbeat.objects.filter(last_seen__gte=alive_since).values_list(
+            "worker_id", flat=True
+        )
+    )
+    requeued = failed = 0
+    with transaction.atomic():
+        for task in DBTaskResult.objects.select_for_update(skip_locked=True).filter(status=RUNNING):
+            if task.worker_ids and task.worker_ids[-1] in alive:
+                continue
+            task_id = str(task.id)
+            if len(task.worker_ids) >= MAX_ATTEMPTS:
+                task.status = FAILED
+                task.finished_at = timezone.now()
+                task.exception_class_path = "followup.jobs.worker.WorkerStopped"
+                task.traceback = f"the worker stopped during each of {MAX_ATTEMPTS} attempts"
+                task.save(
+                    update_fields=["status", "finished_at", "exception_class_path", "traceback"]
+                )
+                fail_job_of_task(
+                    task_id,
+                    f"The worker running this job stopped during each of {MAX_ATTEMPTS} attempts.",
+                )
+                failed += 1
+            else:
+                task.status = READY
+                task.save(update_fields=["status"])
+                requeue_job(task_id, "Starting again: the worker running it stopped")
+                requeued += 1
+    # The rows of workers gone for good: a worker blocked that long writes its row again.
+    WorkerHeartbeat.objects.filter(last_seen__lt=alive_since).delete()
+    if requeued or failed:
+        logger.warning("Abandoned tasks: %d queued again, %d failed", requeued, failed)
+    return requeued, failed
+
+
+def beat(worker_id: str, running: str) -> None:
+    """The worker is alive, running ``running`` (empty: waiting for a job)."""
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={"last_seen": now, "running": running[:300]},
+        create_defaults={
+            "host": socket.gethostname()[:255],
+            "pid": os.getpid(),
+            "started_at": now,
+            "last_seen": now,
+            "running": running[:300],
+        },
+    )
+
+
+def forget_worker(worker_id: str) -> None:
+    """The worker stopped cleanly."""
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()

@@ -17,7 +17,6 @@ back in the queue, to run again from the beginning. A task whose workers stopped
 
 from __future__ import annotations
 
-import datetime
 import logging
 import os
 import socket
@@ -25,60 +24,15 @@ import threading
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, connection
 from django.db.utils import DatabaseError
-from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from followup.jobs import actions
-from followup.jobs.models import WorkerHeartbeat
 
 logger = logging.getLogger("followup.worker")
-
-MAX_ATTEMPTS = 3
-READY, RUNNING, FAILED = "READY", "RUNNING", "FAILED"
-
-
-def recover_abandoned(stale_seconds: int) -> tuple[int, int]:
-    """Tasks marked running by a worker that is gone (its row stale or deleted): back in the
-    queue, or failed after ``MAX_ATTEMPTS``. Returns (requeued, failed)."""
-    alive_since = timezone.now() - datetime.timedelta(seconds=stale_seconds)
-    alive = set(
-        WorkerHeartbeat.objects.filter(last_seen__gte=alive_since).values_list(
-            "worker_id", flat=True
-        )
-    )
-    requeued = failed = 0
-    with transaction.atomic():
-        for task in DBTaskResult.objects.select_for_update(skip_locked=True).filter(status=RUNNING):
-            if task.worker_ids and task.worker_ids[-1] in alive:
-                continue
-            task_id = str(task.id)
-            if len(task.worker_ids) >= MAX_ATTEMPTS:
-                task.status = FAILED
-                task.finished_at = timezone.now()
-                task.exception_class_path = "followup.jobs.worker.WorkerStopped"
-                task.traceback = f"the worker stopped during each of {MAX_ATTEMPTS} attempts"
-                task.save(
-                    update_fields=["status", "finished_at", "exception_class_path", "traceback"]
-                )
-                actions.fail_job_of_task(
-                    task_id,
-                    f"The worker running this job stopped during each of {MAX_ATTEMPTS} attempts.",
-                )
-                failed += 1
-            else:
-                task.status = READY
-                task.save(update_fields=["status"])
-                actions.requeue_job(task_id, "Starting again: the worker running it stopped")
-                requeued += 1
-    # The rows of workers gone for good: a worker blocked that long writes its row again.
-    WorkerHeartbeat.objects.filter(last_seen__lt=alive_since).delete()
-    if requeued or failed:
-        logger.warning("Abandoned tasks: %d queued again, %d failed", requeued, failed)
-    return requeued, failed
 
 
 class Heartbeat(threading.Thread):
@@ -91,25 +45,14 @@ class Heartbeat(threading.Thread):
         self.stopping = threading.Event()
 
     def beat(self) -> None:
-        now = timezone.now()
-        WorkerHeartbeat.objects.update_or_create(
-            worker_id=self.worker_id,
-            defaults={"last_seen": now, "running": self.running[:300]},
-            create_defaults={
-                "host": socket.gethostname()[:255],
-                "pid": os.getpid(),
-                "started_at": now,
-                "last_seen": now,
-                "running": self.running[:300],
-            },
-        )
+        actions.beat(self.worker_id, self.running)
 
     def run(self) -> None:
         try:
             while not self.stopping.wait(settings.WORKER_HEARTBEAT_SECONDS):
                 try:
                     self.beat()
-                    recover_abandoned(settings.WORKER_STALE_SECONDS)
+                    actions.recover_abandoned(settings.WORKER_STALE_SECONDS)
                 except DatabaseError as error:  # SQLite busy with a long job: next time
                     logger.warning("Heartbeat not written: %s", error)
                     close_old_connections()
@@ -140,7 +83,7 @@ def run_worker(*, interval: float, worker_id: str = "", batch: bool = False) -> 
     actions.live_progress = True
     heartbeat = Heartbeat(worker_id)
     heartbeat.beat()
-    recover_abandoned(settings.WORKER_STALE_SECONDS)
+    actions.recover_abandoned(settings.WORKER_STALE_SECONDS)
     worker = FollowupWorker(
         queue_names=["*"],
         interval=interval,
@@ -171,7 +114,7 @@ def run_worker(*, interval: float, worker_id: str = "", batch: bool = False) -> 
 def _goodbye(worker_id: str) -> None:
     try:
         close_old_connections()
-        WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+        actions.forget_worker(worker_id)
     except DatabaseError as error:
         logger.warning("Heartbeat row not deleted: %s", error)
     logger.info("Worker %s stopped", worker_id)
