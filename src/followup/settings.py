@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from followup.env import database_from_url, email_from_url, sqlite_database, strong_secret
+from followup.env import WAL, database_from_url, email_from_url, sqlite_database, strong_secret
 from followup.settings_registry import (
     setting_bool,
     setting_choice,
@@ -118,7 +118,7 @@ DATABASES = {
 # Each SQLite transaction takes the write lock when it begins, and waits up to 20 s for it: two
 # writers then take turns, where deferred transactions could deadlock and one fail with
 # "database is locked" (two people publishing the same report at once, for example).
-SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": WAL}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
