@@ -233,3 +233,29 @@ def test_a_failed_import_job_changes_nothing_and_says_why(world):
     assert ImportUpload.objects.get(pk=upload.pk).applied_at is None
     page = world.client_for("lead").get(job_url(job)).content.decode()
     assert re.search(r"The file has problems; nothing was imported\. Nothing was changed\.", page)
+
+
+def test_a_running_import_shows_the_rows_checked_so_far(world):
+    job = world.home.job
+    Job.objects.filter(pk=job.pk).update(
+        state="running", done=40_000, total=200_000, stage="Checking and writing the rows"
+    )
+    page = world.client_for("viewer").get(job_url(job)).content.decode()
+    assert (
+        '<p class="govuk-body" role="status">40,000 of 200,000 rows done: '
+        "Checking and writing the rows.</p>"
+    ) in page
+    assert '<meta http-equiv="refresh" content="2">' in page
+
+
+def test_the_worker_refuses_to_start_when_jobs_run_in_the_request(capsys):
+    from argparse import Namespace
+
+    from followup.cli_worker import cmd_worker
+
+    # The tests' settings: FOLLOWUP_TASKS_BACKEND=immediate.
+    assert cmd_worker(Namespace(interval=1.0, worker_id="", batch=False)) == 1
+    assert capsys.readouterr().err == (
+        "FOLLOWUP_TASKS_BACKEND is 'immediate': jobs run where they are started, so there is "
+        "nothing for a worker to do. Set it to 'database' to use one.\n"
+    )
