@@ -69,12 +69,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # /healthz, before anything that could redirect it, check its host or touch a session.
-    "followup.jobs.health.HealthCheckMiddleware",
     # Neither reads the body: they answer first so that every refusal carries their headers.
     "django.middleware.security.SecurityMiddleware",
     "followup.web.middleware.SecurityHeadersMiddleware",
     "followup.web.requestsize.RequestSizeMiddleware",
+    # /healthz, before anything that could check its host or touch a session (the HTTPS
+    # redirect above exempts it: SECURE_REDIRECT_EXEMPT).
+    "followup.jobs.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
