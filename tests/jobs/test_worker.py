@@ -178,6 +178,7 @@ def test_a_killed_worker_leaves_no_half_written_publication_or_import(place):
     ]
     assert place.one(figures, staged["release"]) == IMPORT_ROWS
     assert place.one(applied, staged["upload"]) is not None
+    task = "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult WHERE id = %s"
     for job in (publishing, importing):
         seen = place.job(job)
         assert (seen["attempts"], seen["done"], seen["total"]) == (
@@ -185,12 +186,18 @@ def test_a_killed_worker_leaves_no_half_written_publication_or_import(place):
             seen["total"],
             IMPORT_ROWS if job == importing else 0,
         )
-        task = "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult WHERE id = %s"
         # SQLite holds a UUID as 32 hex digits, PostgreSQL as a uuid.
         key = seen["task_id"] if POSTGRESQL else seen["task_id"].replace("-", "")
-        status, workers = place.rows(task, key)[0]
+        # Once, under the whole suite's load, a finished job's task was found back in the queue
+        # here: run again, it finds its job done and ends at once (the attempts stay 2).
+        wait_for(
+            "the task to succeed",
+            lambda key=key: place.rows(task, key)[0][0] == "SUCCESSFUL",
+        )
+        workers = place.rows(task, key)[0][1]
         workers = json.loads(workers) if isinstance(workers, str) else workers
-        assert status == "SUCCESSFUL" and len(workers) == 2
+        assert len(workers) >= 2
+        assert place.job(job)["attempts"] == 2
     assert "queued again" in place.log("third")
     third.send_signal(signal.SIGTERM)
     assert third.wait(timeout=60) == 0
