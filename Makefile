@@ -39,10 +39,15 @@ demo: install
 	$(BIN)/followup demo
 	@echo
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with a username above."
-	$(BIN)/followup serve --host $(HOST) --port $(PORT)
+	$(WITH_WORKER) $(BIN)/followup serve --host $(HOST) --port $(PORT)
 
 serve: install
-	$(BIN)/followup serve --host $(HOST) --port $(PORT)
+	$(WITH_WORKER) $(BIN)/followup serve --host $(HOST) --port $(PORT)
+
+# A worker runs the background jobs (publishing, large imports) beside the server, and stops
+# with it (Ctrl+C reaches both; the trap stops the worker whatever ended the server).
+WITH_WORKER = $(BIN)/followup worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM;
 
 test: install
 	bash scripts/test.sh

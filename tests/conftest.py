@@ -25,6 +25,7 @@ from followup.evidence.models import Case, Code, Coding, Quote, Source, SurveyUp
 from followup.frameworks.library import load_library
 from followup.indicators.models import DataElement, ImportUpload, Indicator
 from followup.inspections.models import Evaluation, Inspection, Recommendation
+from followup.jobs.models import Job
 from followup.lib.types import CommandLine
 from followup.partnerships.models import Organisation, Partnership
 from followup.plans.models import Action, ActionUpdate
@@ -58,6 +59,7 @@ class Site:
     survey: SurveyUpload
     quote: Quote
     case: Case
+    job: Job
 
 
 @dataclass
@@ -91,6 +93,7 @@ def build_site(slug: str, name: str) -> Site:
     survey: Any
     quote: Any
     case: Any
+    job: Any
     partnership = f.PartnershipFactory(slug=slug, name=name)
     organisation = f.OrganisationFactory(partnership=partnership, name=f"{name} Council")
     inspection = f.InspectionFactory(partnership=partnership, title=f"Inspection of {name}")
@@ -149,6 +152,14 @@ def build_site(slug: str, name: str) -> Site:
     )
     source.case = case
     source.save(update_fields=["case"])
+    # A job that failed: its page stays (a done job's page sends the person to its result).
+    job = Job.objects.create(
+        partnership=partnership,
+        kind=Job.Kind.IMPORT,
+        title=f"Importing figures for {name}",
+        state=Job.State.FAILED,
+        message="The file has problems. Nothing was changed.",
+    )
     return Site(
         partnership,
         organisation,
@@ -167,6 +178,7 @@ def build_site(slug: str, name: str) -> Site:
         survey,
         quote,
         case,
+        job,
     )
 
 

@@ -9,6 +9,8 @@ os.environ.setdefault(
 )
 os.environ.setdefault("FOLLOWUP_HTTPS", "false")
 _REPOSITORY_DATA_DIR = "FOLLOWUP_DATA_DIR" not in os.environ
+# Jobs run inside the request that starts them; tests/jobs/test_worker.py runs a real worker.
+os.environ.setdefault("FOLLOWUP_TASKS_BACKEND", "immediate")
 os.environ.setdefault(
     "FOLLOWUP_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test")
 )

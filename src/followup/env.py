@@ -197,6 +197,11 @@ def strong_secret(source: str, value: str) -> str:
     return value
 
 
+# Write-ahead logging: readers never wait for the writer, so the pages stay readable while the
+# worker holds the write lock for a long import (docs/deploy.md, "Background work").
+WAL = "PRAGMA journal_mode=WAL;"
+
+
 def sqlite_database(path: Path) -> dict[str, object]:
     """SQLite, with each transaction taking the write lock when it begins (IMMEDIATE): SQLite has
     no row locks, so two saves of one row wait for each other instead of both reading the old
@@ -204,7 +209,7 @@ def sqlite_database(path: Path) -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": WAL},
     }
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from followup.env import database_from_url, email_from_url, sqlite_database, strong_secret
+from followup.env import WAL, database_from_url, email_from_url, sqlite_database, strong_secret
 from followup.settings_registry import (
     setting_bool,
     setting_choice,
@@ -63,7 +63,10 @@ INSTALLED_APPS = [
     "followup.indicators",
     "followup.evidence",
     "followup.reports",
+    "followup.jobs",
     "followup.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "followup.web.middleware.SecurityHeadersMiddleware",
     "followup.web.requestsize.RequestSizeMiddleware",
+    # /healthz, before anything that could check its host or touch a session (the HTTPS
+    # redirect above exempts it: SECURE_REDIRECT_EXEMPT).
+    "followup.jobs.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,10 +120,26 @@ DATABASES = {
 # Each SQLite transaction takes the write lock when it begins, and waits up to 20 s for it: two
 # writers then take turns, where deferred transactions could deadlock and one fail with
 # "database is locked" (two people publishing the same report at once, for example).
-SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": WAL}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (followup.jobs, docs/deploy.md#background-work): long jobs are Django tasks
+# (django-tasks, the backport of Django 6's django.tasks), queued in the database and run by
+# `followup worker` by default. Another backend (a Redis queue, say) is one line here.
+TASKS_BACKEND_NAME = setting_choice("FOLLOWUP_TASKS_BACKEND")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND_NAME]
+    }
+}
+BACKGROUND_IMPORT_ROWS = setting_int("FOLLOWUP_BACKGROUND_IMPORT_ROWS")
+WORKER_HEARTBEAT_SECONDS = setting_int("FOLLOWUP_WORKER_HEARTBEAT_SECONDS")
+WORKER_STALE_SECONDS = setting_int("FOLLOWUP_WORKER_STALE_SECONDS")
 
 # Uploads (docs/configuration.md, docs/security.md): the one setting is the largest file; the
 # largest request is that and a little room for the form's other fields. `followup serve` gives
@@ -253,6 +275,8 @@ CSRF_COOKIE_SECURE = HTTPS
 # A form refused for its missing or stale CSRF token gets a page that says what to do.
 CSRF_FAILURE_VIEW = "followup.web.errors.csrf_failure"
 SECURE_SSL_REDIRECT = HTTPS and setting_bool("FOLLOWUP_SSL_REDIRECT")
+# A load balancer's health check over plain HTTP (followup.jobs.health answers it first anyway).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 # Counts from 1 to this number are never published (docs/configuration.md, disclosure control).
 DISCLOSURE_THRESHOLD = setting_int("FOLLOWUP_DISCLOSURE_THRESHOLD")
 

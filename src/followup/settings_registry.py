@@ -317,6 +317,43 @@ SETTINGS: tuple[Setting, ...] = (
         "once. An imported file is emptied at once.",
         minimum=1,
     ),
+    # Background work (followup.jobs, docs/deploy.md#background-work).
+    Setting(
+        "FOLLOWUP_TASKS_BACKEND",
+        "choice",
+        "database",
+        "Where long jobs (publishing a report, a large import) run. `database`: queued in the "
+        "database and run by `followup worker`, which must run beside the web process. "
+        "`immediate`: run inside the web request that starts them (tests, or a service without a "
+        "worker; the page waits).",
+        choices=("database", "immediate"),
+    ),
+    Setting(
+        "FOLLOWUP_BACKGROUND_IMPORT_ROWS",
+        "int",
+        20_000,
+        "A data file with more rows than this is imported by the worker, with a page that shows "
+        "its progress; a smaller one is imported in the request. 0: every import in the "
+        "background.",
+        minimum=0,
+    ),
+    Setting(
+        "FOLLOWUP_WORKER_HEARTBEAT_SECONDS",
+        "int",
+        5,
+        "Seconds between a worker's heartbeats (a row saying it is alive, and what it runs).",
+        minimum=1,
+        maximum=300,
+    ),
+    Setting(
+        "FOLLOWUP_WORKER_STALE_SECONDS",
+        "int",
+        60,
+        "A worker not heard from for this long is taken for stopped: `/healthz` answers 503, and "
+        "a job it was running is started again from the beginning by another worker (at most "
+        "three times; then it fails, having changed nothing). More than the heartbeat.",
+        minimum=5,
+    ),
     Setting(
         "FOLLOWUP_MAX_CODINGS_PER_SOURCE",
         "int",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("followup.indicators.urls")),
     path("", include("followup.evidence.urls")),
     path("", include("followup.reports.urls")),
+    path("", include("followup.jobs.urls")),
     path("", include("followup.accounts.manage_urls")),
     path("", include("followup.accounts.member_urls")),
     path("admin/", admin.site.urls),

@@ -47,6 +47,7 @@ WRITING = {
 READ_ONLY = {
     "serve": "serves the web pages, whose writes go through audited actions",
     "check": "reads the settings",
+    "worker": "runs the background jobs, whose writes go through audited actions",
     "export-data": "writes to standard output",
     "export-qdpx": "writes a file",
     "export-qdc": "writes a file",

@@ -216,6 +216,8 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "reports:inspection_file": READ,
     "reports:inspection_publish": "publishes a new version: creates",
     "reports:public": READ,
+    "jobs:job": READ,
+    "jobs:healthz": READ,
     "reports:public_file": READ,
     "members:list": READ,
     "members:invite": CREATE,

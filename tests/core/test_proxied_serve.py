@@ -162,6 +162,22 @@ def test_pages_load_over_the_forwarded_https_scheme_with_hsts_and_no_redirect_lo
     assert plain.getheader("Strict-Transport-Security") is None
 
 
+def test_a_health_check_over_plain_http_from_127_0_0_1_is_answered_not_redirected(served):
+    """A load balancer asks the server itself, by address, without the proxy's headers: the
+    answer is the health check's (503 here: no worker has run), not a redirect or a refusal."""
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=60)
+    connection.request("GET", "/healthz", headers={"Host": f"127.0.0.1:{served.port}"})
+    response = connection.getresponse()
+    body = response.read().decode()
+    connection.close()
+    assert (response.status, response.getheader("Content-Type")) == (503, "application/json")
+    assert body == (
+        '{"database": "ok", "status": "unavailable", "worker": "none", '
+        '"worker_last_seen_seconds": null}'
+    )
+    assert response.getheader("Set-Cookie") is None
+
+
 def test_the_inspector_signs_in_through_the_proxy_with_secure_cookies(served):
     _clear(served)
     browser = ThroughTheProxy(served.port, "198.51.100.7")

@@ -357,6 +357,10 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "reports:inspection_file": (in_("inspection", "html"), READ, None),
     "reports:inspection_publish": (of("inspection"), PUBLISH, PUBLISH),
     "reports:public": (slug, {w: 404 for w in WHO}, None),
+    # A job's page: every member may follow their partnership's jobs; an outsider gets 404.
+    "jobs:job": (of("job"), READ, None),
+    # The health check: for load balancers, no sign-in (GET or HEAD; tests/jobs/test_healthz.py).
+    "jobs:healthz": (None, anyone(200), None),
     "reports:public_file": (
         lambda site: {"slug": site.partnership.slug, "pk": 999999, "fmt": "pdf"},
         {w: 404 for w in WHO},

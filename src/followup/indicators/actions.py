@@ -22,6 +22,7 @@ from followup.indicators.importer import (
     lock_imports,
     plan_import,
 )
+from followup.indicators.importrows import Progress
 from followup.indicators.models import WELLBEING, ImportUpload, Indicator
 from followup.lib import storedfiles
 from followup.lib.tabular import TableError, read_table, staged_bytes, staged_table
@@ -166,8 +167,11 @@ def stage_upload(
     return upload
 
 
-def preview_upload(user: AnyUser, upload: ImportUpload) -> ImportPlan:
-    """The dry run of an upload: what importing it would change, or every problem it has."""
+def preview_upload(
+    user: AnyUser, upload: ImportUpload, *, progress: Progress | None = None
+) -> ImportPlan:
+    """The dry run of an upload: what importing it would change, or every problem it has.
+    ``progress(done, total)`` is told of the rows checked."""
     require(user, upload.partnership, Capability.MANAGE_DATA)
     try:
         mapping = load_mapping(upload.mapping) if upload.mapping else None
@@ -183,6 +187,7 @@ def preview_upload(user: AnyUser, upload: ImportUpload) -> ImportPlan:
         partnership=upload.partnership,
         create_elements=upload.create_elements,
         mapping=mapping,
+        progress=progress,
     )
 
 
@@ -236,7 +241,9 @@ def purge_expired_uploads(actor: Actor, now: datetime.datetime | None = None) ->
     return len(expired)
 
 
-def apply_upload(user: AnyUser, upload: ImportUpload) -> dict[str, int]:
+def apply_upload(
+    user: AnyUser, upload: ImportUpload, *, progress: Progress | None = None
+) -> dict[str, int]:
     """Import an upload if it still has no problem, all or nothing; then forget the file.
 
     The upload is claimed first, by one conditional update at the start of the transaction: of
@@ -257,7 +264,7 @@ def apply_upload(user: AnyUser, upload: ImportUpload) -> dict[str, int]:
             if not claimed:
                 raise AlreadyImported()
             lock_imports(upload.partnership)
-            plan = preview_upload(user, upload)
+            plan = preview_upload(user, upload, progress=progress)
             if not plan.ok:
                 raise ValidationError("The file has problems; nothing was imported.")
             counts = apply_import(plan, actor=user)

@@ -14,6 +14,7 @@ from followup.indicators.charts import EXPLANATIONS, choose_chart, sparkline
 from followup.indicators.funnel import funnel
 from followup.indicators.models import ImportUpload, Indicator, Release
 from followup.indicators.values import Point, comparison, many_series, series
+from followup.lib.tabular import TableError, staged_table
 from followup.partnerships.access import AnyUser, partnership_for
 from followup.partnerships.models import Area, Partnership
 from followup.spc import control_chart, describe_chart, describe_mdc, making_data_count
@@ -308,6 +309,14 @@ def upload_for(user: AnyUser, slug: str, pk: int) -> ImportUpload:
     return get_object_or_404(
         ImportUpload.objects.select_related("partnership"), pk=pk, partnership=partnership
     )
+
+
+def upload_rows(upload: ImportUpload) -> int:
+    """How many rows a staged upload holds (0 when it cannot be read: its preview says why)."""
+    try:
+        return len(staged_table(bytes(upload.data), upload.filename).rows)
+    except (TableError, ValueError):
+        return 0
 
 
 @dataclass

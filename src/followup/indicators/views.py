@@ -20,7 +20,10 @@ from followup.indicators.disclosed import Shown, for_audience, withheld_figures
 from followup.indicators.forms import IndicatorForm, UploadForm
 from followup.indicators.funnel import funnel_chart
 from followup.indicators.models import WELLBEING, Indicator
+from followup.indicators.tasks import import_upload, imported
 from followup.inspections.queries import inspections_of
+from followup.jobs.actions import start_job
+from followup.jobs.models import Job
 from followup.lib import disclosure
 from followup.lib.disclosure import SUPPRESSED
 from followup.lib.tables import table_download
@@ -218,25 +221,25 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _imported(counts: dict[str, int], filename: str) -> str:
-    """What an import did, in words: also when another import had brought the same figures in
-    first (the two took turns, and this one found them held)."""
-    total = counts["new"] + counts["revised"] + counts["confirmed"]
-    if total:
-        return f"Imported {total} figure{'' if total == 1 else 's'} from {filename}."
-    held = counts["unchanged"]
-    return (
-        f"Nothing was imported from {filename}: "
-        + ("its figure was" if held == 1 else f"all {held} of its figures were")
-        + " already imported from the same release."
-    )
-
-
 @login_required
 def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     staged = queries.upload_for(request.user, slug, pk)
     require(request.user, staged.partnership, Capability.MANAGE_DATA)
     again = False
+    if request.method == "POST" and staged.applied_at is None:
+        rows = queries.upload_rows(staged)
+        if rows > settings.BACKGROUND_IMPORT_ROWS:
+            # A large file is imported by a job, whose page shows its progress.
+            job = start_job(
+                request.user,
+                staged.partnership,
+                kind=Job.Kind.IMPORT,
+                title=f"Importing {rows:,} rows from {staged.filename}",
+                capability=Capability.MANAGE_DATA,
+                task=import_upload,
+                arguments={"upload_id": staged.pk},
+            )
+            return redirect("jobs:job", slug, job.pk)
     if request.method == "POST":
         try:
             counts = actions.apply_upload(request.user, staged)
@@ -246,7 +249,7 @@ def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _imported(counts, staged.filename))
+            messages.success(request, imported(counts, staged.filename))
             return redirect("indicators:dashboard", slug)
     plan = actions.preview_upload(request.user, staged) if staged.applied_at is None else None
     return render(

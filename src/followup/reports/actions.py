@@ -83,6 +83,20 @@ def edition(latest: Publication | None, correction_note: str, now: datetime.date
     )
 
 
+def check_publish(
+    user: AnyUser,
+    *,
+    review: ProgressReview | None = None,
+    inspection: Inspection,
+    correction_note: str = "",
+    version: int | None = None,
+) -> None:
+    """What ``publish`` checks before it renders, for a page that hands the publishing to a
+    job: the permission, and the version and correction note. ``publish`` checks them again."""
+    require(user, inspection.partnership, Capability.PUBLISH_REPORTS)
+    _check(queries.latest_publication(inspection, review), version, correction_note)
+
+
 def publish(
     user: AnyUser,
     *,

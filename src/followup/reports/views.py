@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -11,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from followup.inspections.models import Inspection
+from followup.jobs.actions import start_job
+from followup.jobs.models import Job
 from followup.lib import disclosure
 from followup.lib.tables import attachment
 from followup.partnerships.access import Capability, capabilities, require
@@ -19,6 +20,7 @@ from followup.reports import render as formats
 from followup.reports.compose import Report, inspection_report, review_report
 from followup.reports.forms import PublishForm
 from followup.reports.models import Publication
+from followup.reports.tasks import publish_report
 from followup.reviews.models import ProgressReview
 from followup.web.pages import apply_errors, posted
 
@@ -124,6 +126,10 @@ def inspection_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     return _publish(request, review=None, inspection=inspection)
 
 
+def _title(review: ProgressReview | None, inspection: Inspection) -> str:
+    return str(review) if review is not None else str(inspection)
+
+
 def _publish(
     request: HttpRequest, *, review: ProgressReview | None, inspection: Inspection
 ) -> HttpResponse:
@@ -135,28 +141,41 @@ def _publish(
     form = PublishForm(posted(request), initial={"version": next_version})
     context = {"partnership": inspection.partnership, "inspection": inspection, "review": review}
     if form.is_valid():
+        asked = form.cleaned_data["version"]
+        note = form.cleaned_data["correction_note"]
         try:
-            publication = actions.publish(
+            actions.check_publish(
                 request.user,
                 review=review,
                 inspection=inspection,
-                correction_note=form.cleaned_data["correction_note"],
-                version=form.cleaned_data["version"],
+                correction_note=note,
+                version=asked,
             )
         except actions.AlreadyPublished as done:
             return render(
                 request,
                 "reports/already_published.html",
-                {**context, "publication": done.publication, "asked": form.cleaned_data["version"]},
+                {**context, "publication": done.publication, "asked": asked},
             )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(
-                request,
-                f"Published version {publication.version}. It is on the public page and never changes.",
+            # Rendering takes seconds: a job does it, and its page follows it (followup.jobs).
+            job = start_job(
+                request.user,
+                inspection.partnership,
+                kind=Job.Kind.PUBLISH,
+                title=f"Publishing version {asked} of “{_title(review, inspection)}”",
+                capability=Capability.PUBLISH_REPORTS,
+                task=publish_report,
+                arguments={
+                    "inspection_id": inspection.pk,
+                    "review_id": review.pk if review is not None else None,
+                    "correction_note": note,
+                    "version": asked,
+                },
             )
-            return redirect("reports:public", inspection.partnership.slug)
+            return redirect("jobs:job", inspection.partnership.slug, job.pk)
     report = review_report(review) if review is not None else inspection_report(inspection)
     return render(
         request,

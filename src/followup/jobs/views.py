@@ -1,0 +1,68 @@
+"""The job page, which follows a job until it is done, and ``/healthz`` for load balancers."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from followup.jobs import queries
+from followup.jobs.models import Job
+
+# Seconds between reloads of a job's page while it runs (a <meta> refresh: no JavaScript).
+REFRESH_SECONDS = 2
+
+
+@login_required
+@require_safe
+def job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    found = queries.job_for(request.user, slug, pk)
+    if found.state == Job.State.DONE and found.result_url:
+        messages.success(request, found.message)
+        return redirect(found.result_url)
+    return render(
+        request,
+        "jobs/job.html",
+        {
+            "partnership": found.partnership,
+            "job": found,
+            "refresh": None if found.finished else REFRESH_SECONDS,
+        },
+    )
+
+
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers and a worker was seen lately; 503 otherwise. No sign-in,
+    no session, no host check (``followup.jobs.health``); says nothing secret."""
+    body: dict[str, object] = {}
+    try:
+        last = queries.latest_heartbeat()  # a trivial query: the database answers
+    except DatabaseError:
+        body["database"] = "unreachable"
+        healthy = False
+    else:
+        body["database"] = "ok"
+        healthy = True
+        if settings.TASKS_BACKEND_NAME != "database":
+            body["worker"] = "not used"
+        else:
+            age = None if last is None else queries.seconds_since(last)
+            body["worker_last_seen_seconds"] = age
+            healthy = age is not None and age <= settings.WORKER_STALE_SECONDS
+            body["worker"] = "ok" if healthy else ("none" if age is None else "stale")
+    body["status"] = "ok" if healthy else "unavailable"
+    response = HttpResponse(
+        json.dumps(body, sort_keys=True),
+        content_type="application/json",
+        status=200 if healthy else 503,
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

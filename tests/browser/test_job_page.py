@@ -1,0 +1,48 @@
+"""A job's page, running and failed, in Chromium: accessible (axe-core), and reloading itself
+without JavaScript while the job runs."""
+
+from __future__ import annotations
+
+import re
+
+from followup.demo.loader import load_demo
+from followup.jobs.models import Job
+from followup.partnerships.models import Partnership
+from tests.browser.conftest import Page
+
+PASSWORD = "browser-test-password"
+
+
+def test_a_running_and_a_failed_job_page_are_accessible(page: Page, transactional_db: None):
+    load_demo(PASSWORD)
+    partnership = Partnership.objects.get(slug="south-ayrshire")
+    running = Job.objects.create(
+        partnership=partnership,
+        kind=Job.Kind.IMPORT,
+        title="Importing 200,000 rows from national.csv",
+        state=Job.State.RUNNING,
+        done=40_000,
+        total=200_000,
+        stage="Checking and writing the rows",
+    )
+    failed = Job.objects.create(
+        partnership=partnership,
+        kind=Job.Kind.PUBLISH,
+        title="Publishing version 1",
+        state=Job.State.FAILED,
+        message="You no longer have permission to do this. Nothing was changed.",
+    )
+    page.sign_in("lead", PASSWORD)
+    page.page.wait_for_url(re.compile(r"/p/south-ayrshire/$"))
+    page.goto(f"/p/south-ayrshire/jobs/{running.pk}/")
+    assert "40,000 of 200,000 rows done: Checking and writing the rows." in page.page.inner_text(
+        "main"
+    )
+    assert page.page.locator('meta[http-equiv="refresh"]').get_attribute("content") == "2"
+    page.assert_accessible()
+    page.goto(f"/p/south-ayrshire/jobs/{failed.pk}/")
+    assert "You no longer have permission to do this. Nothing was changed." in (
+        page.page.inner_text(".govuk-error-summary")
+    )
+    assert page.page.locator('meta[http-equiv="refresh"]').count() == 0
+    page.assert_accessible()
