@@ -14,6 +14,7 @@ from followup.indicators.charts import EXPLANATIONS, choose_chart, sparkline
 from followup.indicators.funnel import funnel
 from followup.indicators.models import ImportUpload, Indicator, Release
 from followup.indicators.values import Point, comparison, many_series, series
+from followup.lib import storedfiles
 from followup.lib.tabular import TableError, staged_table
 from followup.partnerships.access import AnyUser, partnership_for
 from followup.partnerships.models import Area, Partnership
@@ -314,8 +315,8 @@ def upload_for(user: AnyUser, slug: str, pk: int) -> ImportUpload:
 def upload_rows(upload: ImportUpload) -> int:
     """How many rows a staged upload holds (0 when it cannot be read: its preview says why)."""
     try:
-        return len(staged_table(bytes(upload.data), upload.filename).rows)
-    except (TableError, ValueError):
+        return len(staged_table(storedfiles.read_bytes(upload.data), upload.filename).rows)
+    except (TableError, ValueError, FileNotFoundError):
         return 0
 
 
