@@ -10,10 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import transaction
 from django.test.testcases import LiveServerThread
+from pytest_django.live_server_helper import LiveServer
 
+from followup.demo.loader import load_demo
+from tests.conftest import enrol_demo_inspector
 from tests.factories import TOTP_SECRET, totp_code
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -53,9 +58,14 @@ setattr(LiveServerThread, "server_class", OneRequestAtATime)  # noqa: B010 - dja
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    shared = _server_shares_the_test_connection()
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            if "demo_site" in getattr(item, "fixturenames", ()):
+                # In a savepoint of the module's transaction where the live server sees it;
+                # elsewhere outside any transaction, the database emptied after the test.
+                item.add_marker(pytest.mark.django_db(transaction=not shared))
 
 
 @pytest.fixture(scope="session")
@@ -130,9 +140,74 @@ class Page:
         assert self.errors == [], f"{self.page.url}: console errors {self.errors}"
 
 
-@pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Page]:
+def _open(browser: Any, base_url: str) -> Iterator[Page]:
     cache.clear()  # codes used and rate limits counted by earlier tests
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield Page(context.new_page(), live_server.url)
+    yield Page(context.new_page(), base_url)
     context.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Page]:
+    yield from _open(browser, live_server.url)
+
+
+def _server_shares_the_test_connection() -> bool:
+    """Whether a live server's threads use the test's own database connection: on SQLite the
+    test database is in memory (unless a file is named for it), and pytest-django passes the
+    test's connection to them, so they see the test's transaction. Known from the settings alone,
+    before the test database exists."""
+    database: dict[str, Any] = settings.DATABASES["default"]
+    test: dict[str, Any] = database.get("TEST", {})
+    return database["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME")
+
+
+@pytest.fixture(scope="module")
+def demo_site_for_module(
+    request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocker: Any
+) -> Iterator[str | None]:
+    """A live server of the module's own with the demo loaded once, in a transaction rolled back
+    after the module's last test (as ``demo_for_module``); yields its address. The demo's
+    passwords are the module's ``PASSWORD``; its inspector has a second factor unless the module
+    sets ``ENROL_DEMO_INSPECTOR = False``. Loading the demo and emptying the database again cost
+    seconds a test under coverage. Where the server has a connection of its own (PostgreSQL) it
+    cannot see the transaction: yields None, and each test loads the demo itself (``demo_site``)."""
+    if not _server_shares_the_test_connection():
+        yield None
+        return
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo(request.module.PASSWORD)
+        if getattr(request.module, "ENROL_DEMO_INSPECTOR", True):
+            enrol_demo_inspector()
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()  # the server's host is allowed
+        try:
+            yield server.url
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_site(request: pytest.FixtureRequest, demo_site_for_module: str | None) -> str:
+    """The address of a live server with the demo loaded; what a test writes, in the browser or
+    directly, is gone before the next test. On SQLite each test runs in a savepoint of the
+    module's transaction (marked ``django_db`` by ``pytest_collection_modifyitems``), rolled back
+    after it; elsewhere the test loads the demo into an empty database, emptied again after it
+    (marked ``django_db(transaction=True)``)."""
+    if demo_site_for_module is not None:
+        return demo_site_for_module
+    server = request.getfixturevalue("live_server")
+    server._live_server_modified_settings.enable()
+    request.addfinalizer(server._live_server_modified_settings.disable)
+    load_demo(request.module.PASSWORD)
+    if getattr(request.module, "ENROL_DEMO_INSPECTOR", True):
+        enrol_demo_inspector()
+    return str(server.url)
+
+
+@pytest.fixture
+def demo_page(browser: Any, demo_site: str) -> Iterator[Page]:
+    """A page on the live server of ``demo_site``."""
+    yield from _open(browser, demo_site)

@@ -7,7 +7,7 @@ import re
 
 from followup.evidence.models import Code, Coding, Source
 from followup.partnerships.models import Partnership
-from tests.browser.test_pages import PASSWORD, demo  # noqa: F401 (the fixture)
+from tests.browser.test_pages import PASSWORD, demo, page  # noqa: F401 (the fixtures)
 
 
 def test_words_selected_on_a_later_page_are_coded_at_their_place_in_the_whole_text(page, demo):  # noqa: F811

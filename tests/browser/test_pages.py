@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
-from followup.demo.loader import load_demo
 from followup.indicators.models import Indicator
 from followup.inspections.models import Inspection
 from followup.plans.models import Action
 from followup.reviews.models import ProgressReview
 from tests import factories as f
 from tests.browser.conftest import Page
-from tests.conftest import enrol_demo_inspector
 
 PASSWORD = "browser-test-password"
 
 
 @pytest.fixture
-def demo(transactional_db):
-    load_demo(PASSWORD)
-    enrol_demo_inspector()
+def page(demo_page: Page) -> Page:
+    """A page on a live server with the demo loaded (tests/browser/conftest.py ``demo_site``)."""
+    return demo_page
+
+
+@pytest.fixture
+def demo(demo_site: str) -> dict[str, Any]:
     inspection = Inspection.objects.get(partnership__slug="south-ayrshire")
     return {
         "inspection": inspection,

@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from followup.demo.loader import load_demo
 from tests.browser.conftest import Page
 from tests.conftest import enrol_demo_inspector
 from tests.factories import totp_code
@@ -15,9 +14,18 @@ from tests.factories import totp_code
 PASSWORD = "browser-mfa-password"
 
 
+ENROL_DEMO_INSPECTOR = False  # the demo's inspector has no second factor yet
+
+
 @pytest.fixture
-def demo(transactional_db):
-    load_demo(PASSWORD)  # its inspector has no second factor yet
+def page(demo_page: Page) -> Page:
+    """A page on a live server with the demo loaded (tests/browser/conftest.py ``demo_site``)."""
+    return demo_page
+
+
+@pytest.fixture
+def demo(demo_site: str) -> None:
+    return None
 
 
 def test_an_inspector_enrols_an_authenticator_app_signs_out_and_signs_in_with_a_code(

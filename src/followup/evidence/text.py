@@ -37,7 +37,12 @@ def _bounds(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each sentence, as ``sentences`` finds them, without copying the words."""
     position = 0
     for boundary in _SENTENCE_END.finditer(text):
-        yield from _trimmed(text, position, boundary.start())
+        end = boundary.start()
+        # Most sentences need no trimming: yield them without a generator's cost per sentence.
+        if position < end and not text[position].isspace() and not text[end - 1].isspace():
+            yield position, end
+        else:
+            yield from _trimmed(text, position, end)
         position = boundary.end()
     yield from _trimmed(text, position, len(text))
 
@@ -55,6 +60,9 @@ def _pieces(text: str, longest: int) -> Iterator[tuple[int, int]]:
     """The sentences, with one longer than ``longest`` cut into pieces (at a space in the second
     half of each piece where there is one, else at ``longest``)."""
     for start, end in _bounds(text):
+        if end - start <= longest:  # most sentences: already trimmed, and short enough
+            yield start, end
+            continue
         while end - start > longest:
             cut = text.rfind(" ", start + longest // 2, start + longest)
             cut = cut if cut > start else start + longest
