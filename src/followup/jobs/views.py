@@ -15,8 +15,10 @@ from django.views.decorators.http import require_safe
 from followup.jobs import queries
 from followup.jobs.models import Job
 
-# Seconds between reloads of a job's page while it runs (a <meta> refresh: no JavaScript).
-REFRESH_SECONDS = 2
+# Seconds between reloads of a job's page while it runs: an HTTP Refresh header, which browsers
+# follow without JavaScript. A page that reloads itself must let the person stop it (WCAG 2.2.1,
+# technique F41): the page's first control does, with ?refresh=off.
+REFRESH_SECONDS = 5
 
 
 @login_required
@@ -26,15 +28,22 @@ def job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if found.state == Job.State.DONE and found.result_url:
         messages.success(request, found.message)
         return redirect(found.result_url)
-    return render(
+    stopped = request.GET.get("refresh") == "off"
+    refresh = None if found.finished or stopped else REFRESH_SECONDS
+    response = render(
         request,
         "jobs/job.html",
         {
             "partnership": found.partnership,
             "job": found,
-            "refresh": None if found.finished else REFRESH_SECONDS,
+            "refresh": refresh,
+            "stopped": stopped and not found.finished,
+            "refresh_seconds": REFRESH_SECONDS,
         },
     )
+    if refresh is not None:
+        response["Refresh"] = str(refresh)
+    return response
 
 
 @require_safe
