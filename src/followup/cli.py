@@ -25,6 +25,7 @@ from followup.cli_data import (
 from followup.cli_files import _add_files_commands
 from followup.cli_manage import cmd_manage
 from followup.cli_setup import add_setup_commands
+from followup.cli_tick import add_tick_command
 from followup.cli_worker import _add_worker_commands
 from followup.clitools import fail as _fail
 from followup.clitools import operator as _operator
@@ -309,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_files_commands(commands)
     add_backup_commands(commands)
     _add_worker_commands(commands)
+    add_tick_command(commands)
     return parser
 
 

@@ -140,6 +140,7 @@ TASKS = {
 BACKGROUND_IMPORT_ROWS = setting_int("FOLLOWUP_BACKGROUND_IMPORT_ROWS")
 WORKER_HEARTBEAT_SECONDS = setting_int("FOLLOWUP_WORKER_HEARTBEAT_SECONDS")
 WORKER_STALE_SECONDS = setting_int("FOLLOWUP_WORKER_STALE_SECONDS")
+FINISHED_TASK_DAYS = setting_int("FOLLOWUP_FINISHED_TASK_DAYS")
 
 # Uploads (docs/configuration.md, docs/security.md): the one setting is the largest file; the
 # largest request is that and a little room for the form's other fields. `followup serve` gives

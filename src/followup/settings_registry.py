@@ -355,6 +355,15 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=5,
     ),
     Setting(
+        "FOLLOWUP_FINISHED_TASK_DAYS",
+        "int",
+        30,
+        "`followup tick` deletes the background queue's rows for tasks finished more than this "
+        "many days ago. The job records people see (what ran, who started it, how it ended) are "
+        "kept.",
+        minimum=1,
+    ),
+    Setting(
         "FOLLOWUP_MAX_CODINGS_PER_SOURCE",
         "int",
         2_000,

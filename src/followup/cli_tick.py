@@ -1,0 +1,71 @@
+"""``followup tick``: the scheduled housekeeping, run every few minutes by cron or a systemd
+timer beside the web and worker processes (docs/deploy.md, "Running it").
+
+Each step is safe to run at any time and as often as wanted; a run with nothing to do changes
+nothing. What a step deletes that people made (staged uploads) is recorded row by row by its
+action; the rest (expired sessions, old sign-in throttle rows, finished queue rows, stopped
+workers' jobs) is recorded as one audit entry, only when a run changed something.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+from typing import TypeAlias
+
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def add_tick_command(commands: Commands) -> None:
+    text = (
+        "Do the scheduled housekeeping once: start again (or fail) the jobs of workers that "
+        "stopped, purge staged files never imported, and delete expired sessions, old sign-in "
+        "throttle records and finished tasks' queue rows. Run it every five minutes."
+    )
+    tick = commands.add_parser("tick", help=text, description=text)
+    tick.set_defaults(handler=cmd_tick)
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from followup.accounts import throttle
+    from followup.accounts.models import LoginFailure, ThrottleKey
+    from followup.audit.log import record_command
+    from followup.clitools import operator
+    from followup.evidence.surveys import purge_expired_surveys
+    from followup.indicators.actions import purge_expired_uploads
+    from followup.jobs.actions import recover_abandoned
+
+    actor = operator()
+    now = timezone.now()
+    requeued, failed = recover_abandoned(settings.WORKER_STALE_SECONDS)
+    surveys, uploads = purge_expired_surveys(actor), purge_expired_uploads(actor)
+    sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
+    before = LoginFailure.objects.count() + ThrottleKey.objects.count()
+    throttle.prune()
+    pruned = before - LoginFailure.objects.count() - ThrottleKey.objects.count()
+    finished_before = now - datetime.timedelta(days=settings.FINISHED_TASK_DAYS)
+    tasks, _ = DBTaskResult.objects.filter(
+        finished_at__lt=finished_before, status__in=["SUCCESSFUL", "FAILED"]
+    ).delete()
+    counts = {
+        "jobs started again": requeued,
+        "jobs failed": failed,
+        "staged surveys purged": surveys,
+        "staged data files purged": uploads,
+        "expired sessions deleted": sessions,
+        "sign-in throttle records deleted": pruned,
+        "finished tasks' queue rows deleted": tasks,
+    }
+    done = {what: count for what, count in counts.items() if count}
+    if not done:
+        print("Nothing to do.")
+        return 0
+    record_command(actor, "tick", changes={what: [None, count] for what, count in done.items()})
+    for what, count in done.items():
+        print(f"{what[0].upper()}{what[1:]}: {count:,}.")
+    return 0
