@@ -78,7 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # allauth's record of each session's activity, written once a minute, not on every request.
+    "followup.accounts.middleware.UserSessionsMiddleware",
     "followup.web.requestsize.FormSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages, so that each can say why it signed someone out or sent them elsewhere.
