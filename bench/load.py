@@ -382,8 +382,8 @@ def main() -> int:
     args = parser.parse_args()
     base_url = os.environ.get("DATABASE_URL", "")
     if not base_url.startswith(("postgres://", "postgresql://")):
-        print("load: set DATABASE_URL to a PostgreSQL database; the scratch one goes beside it.")
-        return 2
+        print("Load test: skipped (set DATABASE_URL to a PostgreSQL server to run it).")
+        return 0
     folder = Path(tempfile.mkdtemp(prefix="followup-load-"))
     database_url = scratch_database(base_url)
     env = production_environment(database_url, folder)

@@ -125,6 +125,9 @@ class Supervisor:
         self.started: dict[int, float] = {}  # process id: when it started
 
     def run(self) -> int:
+        # Inherited as ignored (some process managers do), SIGCHLD would have dead processes
+        # reaped unseen, and none would be started in their place.
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         try:
@@ -149,10 +152,15 @@ class Supervisor:
             return 0
 
     def _start(self) -> None:
+        # Signals wait until each process has the handlers it needs: a SIGTERM that reached a
+        # new process before then would run the supervisor's handler in it.
+        stopping = {signal.SIGTERM, signal.SIGINT}
+        signal.pthread_sigmask(signal.SIG_BLOCK, stopping)
         pid = os.fork()
         if pid == 0:  # the new process: Ctrl+C reaches it through the supervisor
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping)
             code = 0
             try:
                 self.serve()
@@ -166,6 +174,7 @@ class Supervisor:
                 sys.stderr.flush()
                 os._exit(code)
         self.started[pid] = time.monotonic()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping)
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         raise _Stop
@@ -177,14 +186,18 @@ class Supervisor:
             _signal(pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_SECONDS
         while self.started and time.monotonic() < deadline:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:  # none left
+                break
             if pid == 0:
                 time.sleep(0.05)
             else:
                 self.started.pop(pid, None)
         for pid in self.started:
             _signal(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
 
 
 def _signal(pid: int, signum: int) -> None:
