@@ -317,7 +317,8 @@ def report(phase: Phase, goal: str) -> None:
     print(
         f"{phase.name:<34} {phase.users:>5} {len(times) / phase.duration:>8.1f} "
         f"{_quantile(times, 50):>7.0f} {_quantile(times, 95):>7.0f} {_quantile(times, 99):>7.0f} "
-        f"{errors:>6} {phase.client_cpu:>7.2f} {phase.server_cpu:>7.2f}  {goal}"
+        f"{errors:>6} {phase.client_cpu:>7.2f} {phase.server_cpu:>7.2f} "
+        f"{phase.server_cpu * phase.duration / max(1, len(times)) * 1000:>7.0f}  {goal}"
     )
     for what, count in Counter(s.what for s in phase.samples if not s.ok).most_common(3):
         print(f"  error: {what} ({count} times)")
@@ -465,7 +466,7 @@ def _measure(args: argparse.Namespace, port: int, server: Server, serve: dict[st
     print()
     print(
         f"{'phase':<34} {'users':>5} {'pages/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-        f"{'errors':>6} {'client':>7} {'server':>7}"
+        f"{'errors':>6} {'client':>7} {'server':>7} {'cpu ms':>7}"
     )
     report(baseline, "(baseline)")
     closed_times = [s.seconds for s in closed.samples]
@@ -484,8 +485,9 @@ def _measure(args: argparse.Namespace, port: int, server: Server, serve: dict[st
     report(paced_phase, _goal(_quantile(paced_times, 95) < 0.3, "p95 < 300 ms"))
     print()
     print(
-        "client and server: processor time used, in cores (1.00 = one core busy). The client "
-        "shares the machine with the server: its share is taken from the server's."
+        "client and server: processor time used, in cores (1.00 = one core busy); cpu ms: the "
+        "server's processor time a page, PostgreSQL's not included. The client shares the "
+        "machine with the server: its share is taken from the server's."
     )
     return 0
 
