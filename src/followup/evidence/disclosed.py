@@ -110,8 +110,7 @@ def evidence_for(
 ) -> Evidence:
     """Every count of the partnership's evidence as this audience sees it. ``source_ids``
     restricts the counts to some sources (a report's evidence up to its cut-off). Without
-    ``cooccurring`` the table of codes used together, which is shown to exact audiences only
-    and protects nothing else, is left out.
+    ``cooccurring``, the codes-used-together table (exact audiences only) is left out.
 
     The steps: read the sources, codings and approved quotes; who we heard from, and each
     group's size as published; for each attribute shown, the codes' counts of sources (and of
