@@ -105,6 +105,7 @@ bench: install
 	$(BIN)/python bench/indicators.py --database postgresql
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/national.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) .venv-bench $(LOCK_VENV) node_modules src/followup/static/govuk .pytest_cache .mypy_cache .ruff_cache

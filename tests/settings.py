@@ -29,3 +29,7 @@ if _REPOSITORY_DATA_DIR and not os.environ.get("FOLLOWUP_FILES_DIR"):
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
 STATIC_ROOT = None  # type: ignore[assignment]  # served from the app folders; nothing is collected in tests
+# One process runs the tests: the cache is its memory, cleared by the tests that count on it
+# (tests/accounts/conftest.py). The cache shared by processes, a table in the database, is tested
+# across processes in tests/core/test_shared_cache.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

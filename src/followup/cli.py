@@ -24,6 +24,7 @@ from followup.cli_data import (
 )
 from followup.cli_files import _add_files_commands
 from followup.cli_manage import cmd_manage
+from followup.cli_serve import add_serve_command
 from followup.cli_setup import add_setup_commands
 from followup.cli_tick import add_tick_command
 from followup.cli_worker import _add_worker_commands
@@ -80,6 +81,8 @@ def _migrate(quiet: bool = False) -> None:
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     call_command("migrate", interactive=False, verbosity=0 if quiet else 1)
+    # The cache every `followup serve` process shares (settings.CACHES): a table, by default.
+    call_command("createcachetable", verbosity=0)
     if plan:
         applied = [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
         record_command(_operator(), "migrate", changes={"applied": [None, applied]})
@@ -138,46 +141,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("No other demo user needs a second factor: `make demo` turns the requirement off.")
         print("FOLLOWUP_REQUIRE_MFA_FOR_PRIVILEGED=true make demo makes the inspector set one up.")
     print("Security keys and passkeys work at http://localhost:<port>/, not at 127.0.0.1.")
-    return 0
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    import waitress
-    from django.conf import settings
-
-    from followup.web.checks import https_is_seen_behind_the_proxy
-    from followup.wsgi import application
-
-    settings.TRUSTED_PROXY = args.trusted_proxy
-    settings.TRUSTED_PROXY_HEADERS = args.trusted_proxy_headers.split()
-    problems = https_is_seen_behind_the_proxy()
-    for problem in problems:
-        print(f"serve: {problem.msg}\n  {problem.hint}", file=sys.stderr)
-    if any(problem.is_serious() for problem in problems):
-        return _fail("serve: refused to start with this configuration.")
-    # The scheme, host and client address come from the trusted proxy's headers; the client
-    # address is the rightmost one in X-Forwarded-For, the one the proxy itself added.
-    trusted = {
-        "trusted_proxy": args.trusted_proxy,
-        "trusted_proxy_count": 1,
-        "trusted_proxy_headers": " ".join(settings.TRUSTED_PROXY_HEADERS),
-    }
-    proxy: dict[str, object] = {
-        "clear_untrusted_proxy_headers": True,
-        **(trusted if args.trusted_proxy else {}),
-    }
-    print(f"Followup is at http://{args.host}:{args.port}/  (press Ctrl+C to stop)", flush=True)
-    # A request body larger than FOLLOWUP_MAX_UPLOAD_MB allows is refused with 413 as soon as
-    # its Content-Length is read (a chunked one as soon as it passes the limit), never read.
-    waitress.serve(
-        application,
-        host=args.host,
-        port=args.port,
-        threads=args.threads,
-        ident="Followup",
-        max_request_body_size=settings.MAX_REQUEST_BYTES,
-        **proxy,
-    )
     return 0
 
 
@@ -333,26 +296,7 @@ def _add_running_commands(commands: Commands) -> None:
         "them (what anyone added there too), and touches nothing else. The password is "
         "FOLLOWUP_DEMO_PASSWORD if set, otherwise generated.",
     )
-    serve = _command(commands, "serve", cmd_serve, "Serve Followup with the waitress WSGI server.")
-    serve.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
-    )
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
-    serve.add_argument(
-        "--trusted-proxy",
-        metavar="ADDRESS",
-        default=setting_text("FOLLOWUP_TRUSTED_PROXY"),
-        help="the reverse proxy's address, whose X-Forwarded-* headers are trusted (default "
-        "FOLLOWUP_TRUSTED_PROXY; see docs/deploy.md)",
-    )
-    serve.add_argument(
-        "--trusted-proxy-headers",
-        metavar="HEADERS",
-        default=setting_text("FOLLOWUP_TRUSTED_PROXY_HEADERS"),
-        help="the headers taken from the trusted proxy, separated by spaces (default "
-        "FOLLOWUP_TRUSTED_PROXY_HEADERS)",
-    )
+    add_serve_command(commands, _command)
     _command(commands, "migrate", cmd_migrate, "Create or update the database tables.")
     _command(
         commands,

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Neither reads the body: they answer first so that every refusal carries their headers.
+    # First, so that it times the whole answer and logs its final status.
+    "followup.web.accesslog.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "followup.web.middleware.SecurityHeadersMiddleware",
     "followup.web.requestsize.RequestSizeMiddleware",
@@ -83,7 +85,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # allauth's record of each session's activity, written once a minute, not on every request.
+    "followup.accounts.middleware.UserSessionsMiddleware",
     "followup.web.requestsize.FormSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages, so that each can say why it signed someone out or sent them elsewhere.
@@ -313,15 +316,61 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # A refusal (403) is one line saying who was refused what, without Django's traceback.
+    # A refusal (403, 404, 400: a bad host, a bad request) is one line saying who was refused
+    # what, without Django's traceback; a server error (500) keeps its traceback. On the handler
+    # too, so that it sees what django.security's own loggers write.
     "filters": {"refusals": {"()": "followup.web.logfilters.OneLineRefusals"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["refusals"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"filters": ["refusals"]},
+        # One line per request (followup.web.accesslog): method, path, status, time, user id.
+        "followup.access": {"level": LOG_LEVEL},
+        # WeasyPrint and fontTools write lines for every page, font and stylesheet rule they
+        # render: only their errors are kept.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
     },
 }
+
+# The cache (docs/deploy.md): shared by every `followup serve` process, since allauth keeps the
+# one-use TOTP codes and the count of wrong second-factor codes in it (accounts/mfa.py). A table
+# in the database by default (`followup migrate` creates it); Redis when FOLLOWUP_CACHE_URL says.
+_CACHE_URL = setting_text("FOLLOWUP_CACHE_URL")
+CACHE_TABLE = "followup_cache"
+if not _CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+elif _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+        }
+    }
+else:
+    raise ImproperlyConfigured(
+        "FOLLOWUP_CACHE_URL must be empty (a table in the database) or a Redis URL such as "
+        "redis://127.0.0.1:6379/0, rediss:// or unix://; got "
+        f"{_CACHE_URL.split(':', 1)[0]!r}."
+    )
+# PostgreSQL: each serving thread keeps its connection for this long, checked before reuse, so
+# that `followup serve` holds at most processes x threads connections (docs/deploy.md).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = setting_int("FOLLOWUP_DB_CONN_MAX_AGE")
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Email, from one URL. On a server reached on this machine (FOLLOWUP_HTTPS off, as `make demo`
 # runs it) messages are written to the console, so that reset and invitation links can be read.

@@ -401,8 +401,50 @@ SETTINGS: tuple[Setting, ...] = (
         "FOLLOWUP_LOG_LEVEL",
         "choice",
         "INFO",
-        "How much is logged. Logs go to standard error.",
+        "How much is logged. Logs go to standard error: one line per request "
+        "(`followup.access`), one line per refusal (403, 404, 400), a traceback per server "
+        "error. `WARNING` leaves out the line per request.",
         choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+    ),
+    Setting(
+        "FOLLOWUP_CACHE_URL",
+        "url",
+        "",
+        "Where the cache shared by every `followup serve` process is kept. allauth keeps the "
+        "one-use TOTP codes and the count of wrong second-factor codes there, so every process "
+        "must see the same cache. Empty: a table in the database (`followup_cache`, made by "
+        "`followup migrate`), which needs no other service. `redis://host:port/db` (or "
+        "`rediss://`, `unix://`): Redis, which needs the `redis` Python package installed "
+        "beside Followup. Anything else stops the process, naming this variable.",
+        shown_default="a table in the database",
+    ),
+    Setting(
+        "FOLLOWUP_SERVE_PROCESSES",
+        "int",
+        0,
+        "Processes `followup serve` runs (its `--workers`). `0`: one per core.",
+        minimum=0,
+        maximum=256,
+    ),
+    Setting(
+        "FOLLOWUP_SERVE_THREADS",
+        "int",
+        8,
+        "Threads in each `followup serve` process (its `--threads`): the requests one process "
+        "answers at once. On PostgreSQL each thread keeps a database connection, so "
+        "`followup serve` holds up to processes x threads connections: keep that under "
+        "PostgreSQL's `max_connections`, less what the worker and commands need.",
+        minimum=1,
+        maximum=256,
+    ),
+    Setting(
+        "FOLLOWUP_DB_CONN_MAX_AGE",
+        "int",
+        60,
+        "Seconds a PostgreSQL connection is kept open and reused by the thread that opened it "
+        "(Django's `CONN_MAX_AGE`, with health checks), rather than opened for every request. "
+        "`0` opens one per request.",
+        minimum=0,
     ),
     Setting(
         "FOLLOWUP_EMAIL_URL",

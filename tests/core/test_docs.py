@@ -164,10 +164,10 @@ def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.Argument
 def test_a_new_option_or_command_leaves_the_cli_reference_out_of_date_until_make_docs():
     text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     parser = build_parser()
-    _subcommands(parser)["serve"].add_argument("--workers", help="processes to start")
+    _subcommands(parser)["serve"].add_argument("--backlog", help="connections to queue")
     stale = reference.refresh_cli(text, parser)
     assert stale != text
-    assert "| `--workers WORKERS` | processes to start |" in stale
+    assert "| `--backlog BACKLOG` | connections to queue |" in stale
 
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))

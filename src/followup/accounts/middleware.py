@@ -1,5 +1,10 @@
 """Two doors every signed-in request passes: the session's time-outs, and the second factor that
-inspectors and administrators must have set up before they use Followup."""
+inspectors and administrators must have set up before they use Followup; and the record of each
+session's activity that the sessions page shows.
+
+Both the time of the last request (for the idle time-out) and allauth's record of activity are
+written at most once every ``ACTIVITY_SECONDS`` per session, not on every request: each is a
+database write, and a page read should not need one."""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.usersessions.internal import usersessionkit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -19,6 +26,9 @@ from followup.partnerships import access
 
 SIGNED_IN_AT = "followup.signed_in_at"
 LAST_SEEN_AT = "followup.last_seen_at"
+TRACKED = "followup.activity_tracked"  # [when, address, browser] allauth last recorded
+# The precision of "last seen": the idle time-out may end a session up to this much early.
+ACTIVITY_SECONDS = 60
 IDLE = "You were signed out because you had not used Followup for {minutes} minutes. Sign in again."
 ABSOLUTE = "You were signed out because you signed in more than {hours} hours ago. Sign in again."
 ENROL = (
@@ -82,7 +92,32 @@ class SessionTimeoutMiddleware:
                     login += "?" + urlencode({"next": request.get_full_path()})
                 return HttpResponseRedirect(login)
             request.session.setdefault(SIGNED_IN_AT, now)
-            request.session[LAST_SEEN_AT] = now
+            if now - request.session.get(LAST_SEEN_AT, 0) >= ACTIVITY_SECONDS:
+                request.session[LAST_SEEN_AT] = now
+        return self.get_response(request)
+
+
+class UserSessionsMiddleware:
+    """allauth's record of each session's address, browser and last activity (the sessions
+    page, ``allauth.usersessions``), written when the address or browser changes and otherwise
+    at most once every ACTIVITY_SECONDS, where allauth's own middleware writes it on every
+    request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session, user = getattr(request, "session", None), getattr(request, "user", None)
+        if session is not None and session.session_key and user and user.is_authenticated:
+            client = [
+                get_account_adapter().get_client_ip(request),
+                request.META.get("HTTP_USER_AGENT", "")[:200],
+            ]
+            now = timezone.now().timestamp()
+            last = session.get(TRACKED)
+            if not last or now - last[0] >= ACTIVITY_SECONDS or last[1:] != client:
+                usersessionkit.track_activity(request, user=user, session=session)
+                session[TRACKED] = [now, *client]
         return self.get_response(request)
 
 

@@ -102,10 +102,15 @@ def _heard_from(
 
 
 def evidence_for(
-    partnership: Partnership, *, exact: bool, source_ids: Iterable[int] | None = None
+    partnership: Partnership,
+    *,
+    exact: bool,
+    source_ids: Iterable[int] | None = None,
+    cooccurring: bool = True,
 ) -> Evidence:
     """Every count of the partnership's evidence as this audience sees it. ``source_ids``
-    restricts the counts to some sources (a report's evidence up to its cut-off).
+    restricts the counts to some sources (a report's evidence up to its cut-off). Without
+    ``cooccurring``, the codes-used-together table (exact audiences only) is left out.
 
     The steps: read the sources, codings and approved quotes; who we heard from, and each
     group's size as published; for each attribute shown, the codes' counts of sources (and of
@@ -159,7 +164,7 @@ def evidence_for(
         )
     }
 
-    if exact:
+    if exact and cooccurring:
         co_codes, co_counts = cooccurrence(partnership, source_ids=source_ids)
         co_shown: Shown = protect_one(Counts(co_counts, totals=False), exact=True)
     else:
@@ -268,7 +273,8 @@ class ThemeShown:
 def themes_shown(recommendation: Recommendation, *, exact: bool) -> list[ThemeShown]:
     """The recommendation's themes (``queries.themes_for``), each with the groups whose count is
     not a plain 0: a group left out is one its row shows as 0."""
-    evidence = evidence_for(recommendation.inspection.partnership, exact=exact)
+    # The codes-used-together table is not shown here: not computed either.
+    evidence = evidence_for(recommendation.inspection.partnership, exact=exact, cooccurring=False)
     matrix = evidence.groups
     found = []
     for theme in themes_for(recommendation):
