@@ -10,7 +10,6 @@ workers' jobs) is recorded as one audit entry, only when a run changed something
 from __future__ import annotations
 
 import argparse
-import datetime
 from typing import TypeAlias
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -28,30 +27,21 @@ def add_tick_command(commands: Commands) -> None:
 
 def cmd_tick(args: argparse.Namespace) -> int:
     from django.conf import settings
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
-    from django_tasks_db.models import DBTaskResult
 
     from followup.accounts import throttle
-    from followup.accounts.models import LoginFailure, ThrottleKey
+    from followup.accounts.actions import clear_expired_sessions
     from followup.audit.log import record_command
     from followup.clitools import operator
     from followup.evidence.surveys import purge_expired_surveys
     from followup.indicators.actions import purge_expired_uploads
-    from followup.jobs.actions import recover_abandoned
+    from followup.jobs.actions import prune_finished_tasks, recover_abandoned
 
     actor = operator()
-    now = timezone.now()
     requeued, failed = recover_abandoned(settings.WORKER_STALE_SECONDS)
     surveys, uploads = purge_expired_surveys(actor), purge_expired_uploads(actor)
-    sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
-    before = LoginFailure.objects.count() + ThrottleKey.objects.count()
-    throttle.prune()
-    pruned = before - LoginFailure.objects.count() - ThrottleKey.objects.count()
-    finished_before = now - datetime.timedelta(days=settings.FINISHED_TASK_DAYS)
-    tasks, _ = DBTaskResult.objects.filter(
-        finished_at__lt=finished_before, status__in=["SUCCESSFUL", "FAILED"]
-    ).delete()
+    sessions = clear_expired_sessions()
+    pruned = throttle.prune()
+    tasks = prune_finished_tasks(settings.FINISHED_TASK_DAYS)
     counts = {
         "jobs started again": requeued,
         "jobs failed": failed,

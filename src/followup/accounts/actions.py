@@ -220,3 +220,13 @@ def accept_invitation_with_new_account(token: str, username: str, password: str)
         record(user, "user.create", user, diff({}, snapshot(user)))
         _join(user, invitation)
     return user
+
+
+def clear_expired_sessions() -> int:
+    """Delete sessions past their expiry (``followup tick``): a signed-in browser's session
+    holds who it is, so none outlives ``FOLLOWUP_SESSION_ABSOLUTE_HOURS`` in the database
+    either. Returns how many were deleted."""
+    from django.contrib.sessions.models import Session
+
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

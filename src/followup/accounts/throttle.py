@@ -183,11 +183,13 @@ def _lock(keys: list[str]) -> None:
     raise RuntimeError("could not lock the sign-in throttle's keys")
 
 
-def prune() -> None:
-    """Forget attempts and keys older than the window: done as attempts are made."""
+def prune() -> int:
+    """Forget attempts and keys older than the window: done as attempts are made, and by
+    ``followup tick``. Returns how many rows were deleted."""
     since = now() - _window()
-    LoginFailure.objects.filter(at__lt=since).delete()
-    ThrottleKey.objects.filter(touched__lt=since).delete()
+    failures, _ = LoginFailure.objects.filter(at__lt=since).delete()
+    keys, _ = ThrottleKey.objects.filter(touched__lt=since).delete()
+    return failures + keys
 
 
 def _refusal(attempt: Attempt) -> str:

@@ -71,6 +71,44 @@ def create_evidence(
     users: dict[int, dict[str, User]],
     progress: Callable[[str, int, int], None],
 ) -> dict[str, int]:
+    codes_of = _codebooks(seed, partnerships, recommendations)
+    cases_of = _cases(seed, partnerships)
+    # Each partnership's share of the codings, and its sources' sentences.
+    share = [
+        scale.codings // len(partnerships) + (1 if i < scale.codings % len(partnerships) else 0)
+        for i in range(len(partnerships))
+    ]
+    sources, spans = _sources(seed, scale, partnerships, share, cases_of)
+
+    def coding_rows() -> Iterator[tuple[Any, ...]]:
+        for source, offsets in zip(sources, spans, strict=True):
+            codes = codes_of[source.partnership_id]
+            rng = rng_for(seed, "codings", source.guid)
+            for start, end in offsets:
+                code = rng.choice(codes)
+                yield (source.pk, code.pk, start, end, "", uuid_from(rng), _now())
+
+    total = sum(share)
+    written = copy_rows(
+        Coding,
+        ["source_id", "code_id", "start", "end", "memo", "guid", "created_at"],
+        coding_rows(),
+        lambda done: progress("codings", done, total),
+    )
+    quotes = _quotes(seed, partnerships, recommendations, users)
+    return {
+        "sources": len(sources),
+        "codes": sum(len(c) for c in codes_of.values()),
+        "codings": written,
+        "quotes": quotes,
+    }
+
+
+def _codebooks(
+    seed: int, partnerships: list[Partnership], recommendations: dict[int, list[Recommendation]]
+) -> dict[int, list[Code]]:
+    """Each partnership's codebook of themes and codes, the codes linked to recommendations;
+    returns the codes that codings use, by partnership."""
     codes_of: dict[int, list[Code]] = {}
     for p in partnerships:
         rng = rng_for(seed, "codebook", p.slug)
@@ -95,6 +133,11 @@ def create_evidence(
             Code.recommendations.through(code_id=c.pk, recommendation_id=recs[i % len(recs)].pk)
             for i, c in enumerate(children)
         )
+    return codes_of
+
+
+def _cases(seed: int, partnerships: list[Partnership]) -> dict[int, list[Case]]:
+    """Twelve synthetic respondents a partnership, in groups."""
     cases = Case.objects.bulk_create(
         Case(
             partnership=p,
@@ -108,12 +151,18 @@ def create_evidence(
     cases_of: dict[int, list[Case]] = {}
     for case in cases:
         cases_of.setdefault(case.partnership_id, []).append(case)
+    return cases_of
 
-    # Each partnership's share of the codings, and its sources' sentences.
-    share = [
-        scale.codings // len(partnerships) + (1 if i < scale.codings % len(partnerships) else 0)
-        for i in range(len(partnerships))
-    ]
+
+def _sources(
+    seed: int,
+    scale: Scale,
+    partnerships: list[Partnership],
+    share: list[int],
+    cases_of: dict[int, list[Case]],
+) -> tuple[list[Source], list[list[tuple[int, int]]]]:
+    """Each partnership's sources, holding its share of the codings' sentences; returns the
+    saved sources and, for each, the sentences' (start, end) offsets."""
     sources: list[Source] = []
     spans: list[list[tuple[int, int]]] = []
     for p, wanted in zip(partnerships, share, strict=True):
@@ -139,29 +188,7 @@ def create_evidence(
             )
             spans.append(offsets)
     Source.objects.bulk_create(sources, batch_size=500)
-
-    def coding_rows() -> Iterator[tuple[Any, ...]]:
-        for source, offsets in zip(sources, spans, strict=True):
-            codes = codes_of[source.partnership_id]
-            rng = rng_for(seed, "codings", source.guid)
-            for start, end in offsets:
-                code = rng.choice(codes)
-                yield (source.pk, code.pk, start, end, "", uuid_from(rng), _now())
-
-    total = sum(share)
-    written = copy_rows(
-        Coding,
-        ["source_id", "code_id", "start", "end", "memo", "guid", "created_at"],
-        coding_rows(),
-        lambda done: progress("codings", done, total),
-    )
-    quotes = _quotes(seed, partnerships, recommendations, users)
-    return {
-        "sources": len(sources),
-        "codes": sum(len(c) for c in codes_of.values()),
-        "codings": written,
-        "quotes": quotes,
-    }
+    return sources, spans
 
 
 _NOW = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)

@@ -211,3 +211,13 @@ def beat(worker_id: str, running: str) -> None:
 def forget_worker(worker_id: str) -> None:
     """The worker stopped cleanly."""
     WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+def prune_finished_tasks(days: int) -> int:
+    """Delete the queue's rows of tasks finished more than ``days`` ago (``followup tick``); the
+    job rows people see are kept. Returns how many were deleted."""
+    before = timezone.now() - datetime.timedelta(days=days)
+    deleted, _ = DBTaskResult.objects.filter(
+        finished_at__lt=before, status__in=["SUCCESSFUL", FAILED]
+    ).delete()
+    return deleted
