@@ -102,3 +102,40 @@ def test_a_superuser_called_admin_that_the_demo_did_not_make_refuses_the_reload(
     a_previous_demo_partnership("glenmorran")
     f.superuser("admin")
     refused("the user 'admin' has the demo's username but is staff")
+
+
+def test_reloading_removes_a_published_correction_and_the_version_it_replaces(db):
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from followup.reports.models import Publication
+    from followup.reviews.models import ProgressReview
+
+    load_demo("demo-password-for-tests")
+    review = ProgressReview.objects.select_related("inspection").order_by("pk").first()
+    assert review is not None
+    data = b"a report"
+    digest = hashlib.sha256(data).hexdigest()
+    replaced = None
+    for version in (1, 2):
+        replaced = Publication.objects.create(
+            partnership=review.inspection.partnership,
+            kind=Publication.Kind.REVIEW,
+            review=review,
+            inspection=review.inspection,
+            version=version,
+            replaces=replaced,
+            title="Progress review",
+            correction_note="A figure was wrong." if version == 2 else "",
+            html=ContentFile(data, name="report.html"),
+            pdf=ContentFile(data, name="report.pdf"),
+            docx=ContentFile(data, name="report.docx"),
+            sha256_html=digest,
+            sha256_pdf=digest,
+            sha256_docx=digest,
+            published_at=timezone.now(),
+        )
+    load_demo("demo-password-for-tests")  # a correction protects what it replaces: no error
+    assert not Publication.objects.exists()

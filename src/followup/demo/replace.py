@@ -119,9 +119,11 @@ def remove_previous_demo(slugs: Iterable[str], usernames: Iterable[str]) -> Remo
     removed = Removed(
         partnerships=[p.slug for p in partnerships], users=[u.username for u in users]
     )
-    # Reports published from the demo are demo data too; they go first (they protect the rest).
+    # Reports published from the demo are demo data too; they go first (they protect the rest),
+    # one at a time and the latest version first: a correction protects the version it replaces.
+    published = Publication.objects.filter(partnership__in=partnerships).order_by("-version", "-pk")
     steps: list[list[models.Model]] = [
-        list(Publication.objects.filter(partnership__in=partnerships)),
+        *([publication] for publication in published),
         list(partnerships),
         list(users),
     ]
