@@ -280,7 +280,7 @@ CSRF_COOKIE_SECURE = HTTPS
 CSRF_FAILURE_VIEW = "followup.web.errors.csrf_failure"
 SECURE_SSL_REDIRECT = HTTPS and setting_bool("FOLLOWUP_SSL_REDIRECT")
 # A load balancer's health check over plain HTTP (followup.jobs.health answers it first anyway).
-SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/web)?/?$"]
 # Counts from 1 to this number are never published (docs/configuration.md, disclosure control).
 DISCLOSURE_THRESHOLD = setting_int("FOLLOWUP_DISCLOSURE_THRESHOLD")
 

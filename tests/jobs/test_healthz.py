@@ -27,10 +27,12 @@ PRODUCTION = {
 }
 
 
-def probe(method: str = "get") -> tuple[int, dict[str, object], dict[str, str]]:
+def probe(
+    method: str = "get", path: str = "/healthz"
+) -> tuple[int, dict[str, object], dict[str, str]]:
     """As a load balancer asks: plain HTTP, by address, no cookie."""
     client = Client(HTTP_HOST="10.0.0.5", REMOTE_ADDR="10.0.0.1")
-    response = getattr(client, method)("/healthz")
+    response = getattr(client, method)(path)
     body = json.loads(response.content) if method == "get" else {}
     return response.status_code, body, dict(response.headers)
 
@@ -76,6 +78,15 @@ def test_healthz_is_503_when_the_heartbeat_is_stale_or_missing():
     status, body, _ = probe()
     assert status == 503
     assert (body["worker"], body["worker_last_seen_seconds"]) == ("stale", 61)
+
+
+@override_settings(**PRODUCTION)
+def test_the_web_health_check_ignores_the_worker_and_a_503_is_no_logged_error(caplog):
+    # For a load balancer: a web process without a worker is still in service.
+    assert probe(path="/healthz/web")[:2] == (200, {"database": "ok", "status": "ok"})
+    with caplog.at_level("INFO", logger="django.request"):
+        assert probe()[0] == 503
+    assert [r for r in caplog.records if r.name == "django.request"] == []
 
 
 @override_settings(**PRODUCTION)

@@ -4,6 +4,10 @@ A load balancer asks over plain HTTP, by the machine's address (``http://10.0.0.
 ``http://127.0.0.1/healthz``): answered later, that would be redirected to HTTPS
 (``SECURE_SSL_REDIRECT``) or refused for its host (``ALLOWED_HOSTS``). Here it reads no cookie,
 writes no session and is never throttled.
+
+``/healthz/web`` checks the database only: point a load balancer's health check there, so that a
+web process is not taken out of service because no worker is running. ``/healthz`` checks the
+worker's heartbeat too: point monitoring there.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ class HealthCheckMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info in (PATH, PATH + "/") and request.method in ("GET", "HEAD"):
-            return healthz(request)
+        if request.method in ("GET", "HEAD"):
+            if request.path_info in (PATH, PATH + "/"):
+                return healthz(request)
+            if request.path_info in (PATH + "/web", PATH + "/web/"):
+                return healthz(request, worker=False)
         return self.get_response(request)

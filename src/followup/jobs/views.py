@@ -47,9 +47,11 @@ def job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers and a worker was seen lately; 503 otherwise. No sign-in,
-    no session, no host check (``followup.jobs.health``); says nothing secret."""
+def healthz(request: HttpRequest, worker: bool = True) -> HttpResponse:
+    """200 when the database answers and (unless ``worker`` is false: ``/healthz/web``) a worker
+    was seen lately; 503 otherwise. No sign-in, no session, no host check
+    (``followup.jobs.health``); says nothing secret. A 503 is not logged as a server error:
+    a probe every few seconds would fill the log while a worker is down."""
     body: dict[str, object] = {}
     try:
         last = queries.latest_heartbeat()  # a trivial query: the database answers
@@ -59,9 +61,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
     else:
         body["database"] = "ok"
         healthy = True
-        if settings.TASKS_BACKEND_NAME != "database":
+        if worker and settings.TASKS_BACKEND_NAME != "database":
             body["worker"] = "not used"
-        else:
+        elif worker:
             age = None if last is None else queries.seconds_since(last)
             body["worker_last_seen_seconds"] = age
             healthy = age is not None and age <= settings.WORKER_STALE_SECONDS
@@ -74,4 +76,5 @@ def healthz(request: HttpRequest) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own flag
     return response
