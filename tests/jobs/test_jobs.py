@@ -65,8 +65,10 @@ def test_publishing_runs_as_a_task_and_the_page_shows_its_progress(world, cheap_
     client = world.client_for("viewer")  # any member may follow it
     response = client.get(job_url(job))
     page = response.content.decode()
-    assert response["Refresh"] == "5"
-    assert '<a class="govuk-link" href="?refresh=off">Stop checking by itself</a>' in page
+    assert response["Refresh"] == "10"
+    assert page.index('<a class="govuk-link" href="?refresh=off">Stop checking by itself</a>') < (
+        page.index("<h1")
+    )
     assert '<strong class="govuk-tag govuk-tag--grey">Queued</strong>' in page
     assert "Queued: Waiting for a worker." in page
 
@@ -250,14 +252,11 @@ def test_a_running_import_shows_the_rows_checked_so_far(world):
         '<p class="govuk-body" role="status">40,000 of 200,000 rows done: '
         "Checking and writing the rows.</p>"
     ) in page
-    assert response["Refresh"] == "5"
+    assert response["Refresh"] == "10"
     # The person may stop the page reloading itself (WCAG 2.2.1), and check when they choose.
     stopped = world.client_for("viewer").get(job_url(job) + "?refresh=off")
     assert "Refresh" not in stopped
-    assert (
-        '<a class="govuk-button govuk-button--secondary" href="?refresh=off">Check progress now</a>'
-        in (stopped.content.decode())
-    )
+    assert "Check progress now</a>" in stopped.content.decode()
 
 
 def test_the_worker_refuses_to_start_when_jobs_run_in_the_request(capsys):

@@ -17,8 +17,8 @@ from followup.jobs.models import Job
 
 # Seconds between reloads of a job's page while it runs: an HTTP Refresh header, which browsers
 # follow without JavaScript. A page that reloads itself must let the person stop it (WCAG 2.2.1,
-# technique F41): the page's first control does, with ?refresh=off.
-REFRESH_SECONDS = 5
+# technique F41): the first control in the page's main content does, with ?refresh=off.
+REFRESH_SECONDS = 10
 
 
 @login_required
