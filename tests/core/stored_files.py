@@ -106,6 +106,24 @@ def test_a_published_report_is_stored_and_its_three_files_download_with_their_di
     )
 
 
+def test_a_published_file_gone_or_changed_in_the_storage_is_never_given_out(
+    world: Any, store: Store, monkeypatch: Any, caplog: Any
+) -> None:
+    cheap_render(monkeypatch)
+    publication = actions.publish(world.users["inspector"], review=world.home.review)
+    url = reverse("reports:public_file", args=["home", publication.pk, "pdf"])
+    storage, name = publication.pdf.storage, str(publication.pdf.name)
+    storage.delete(name)
+    storage.save(name, ContentFile(b"%PDF- not what was published"))
+    assert storage.exists(name)
+    response = Client().get(url)
+    assert response.status_code == 404
+    assert "not the file that was published" in caplog.text
+    storage.delete(name)
+    assert Client().get(url).status_code == 404  # gone: a page, not a server error
+    assert "is not in the storage" in caplog.text
+
+
 def _staged(world: Any, site: Any) -> tuple[ImportUpload, SurveyUpload]:
     """A data file and a survey staged now, in the site's partnership, by its lead."""
     lead = world.users["lead" if site is world.home else "outsider"]

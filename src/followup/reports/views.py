@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from followup.inspections.models import Inspection
 from followup.jobs.actions import start_job
 from followup.jobs.models import Job
-from followup.lib import disclosure
+from followup.lib import disclosure, storedfiles
 from followup.lib.tables import attachment
 from followup.partnerships.access import Capability, capabilities, require
 from followup.reports import actions, queries
@@ -23,6 +25,8 @@ from followup.reports.models import Publication
 from followup.reports.tasks import publish_report
 from followup.reviews.models import ProgressReview
 from followup.web.pages import apply_errors, posted
+
+logger = logging.getLogger(__name__)
 
 # A published HTML report carries its own styles and pictures, and runs nothing.
 REPORT_POLICY = (
@@ -212,8 +216,22 @@ def public_file(request: HttpRequest, slug: str, pk: int, fmt: str) -> FileRespo
         raise Http404("No such format.")
     publication: Publication = queries.publication(slug, pk)
     stored = publication.file(fmt)
-    # Streamed from the storage, a piece at a time; the digest is the one recorded at publishing
-    # (and checked when the files moved into the storage), which the public page shows.
+    # Never serve bytes other than those published: the stored file is read back and compared
+    # with the digest recorded at publishing (which the public page shows) before it is sent.
+    try:
+        found = storedfiles.sha256(stored.storage, str(stored.name))
+    except FileNotFoundError:
+        found = ""
+    if found != publication.digest(fmt):
+        logger.error(
+            "Publication %s: its %s file %s is %s; run followup check-files",
+            publication.pk,
+            fmt,
+            stored.name,
+            "not in the storage" if not found else "not the file that was published",
+        )
+        raise Http404("This file cannot be given out now. The service's administrators are told.")
+    # Streamed from the storage, a piece at a time.
     response = FileResponse(
         stored.storage.open(str(stored.name), "rb"), content_type=formats.FORMATS[fmt]
     )
