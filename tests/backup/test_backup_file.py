@@ -69,6 +69,24 @@ def test_a_stored_file_with_a_name_a_restore_would_refuse_stops_the_backup(
     assert not (tmp_path / "backup.zip").exists()
 
 
+@pytest.mark.parametrize("link", ["reports/key.txt", "etc/inside.txt"])
+def test_a_link_in_the_storage_folder_stops_the_backup_so_no_outside_file_is_copied(
+    link, db, settings, tmp_path
+):
+    secret = tmp_path / "outside" / "inside.txt"
+    secret.parent.mkdir()
+    secret.write_bytes(b"a secret key")
+    folder = store_files_in(settings, tmp_path / "files")
+    (folder / "reports").mkdir(parents=True)
+    if link == "reports/key.txt":
+        (folder / "reports" / "key.txt").symlink_to(secret)
+    else:
+        (folder / "etc").symlink_to(secret.parent)  # a linked folder: its files are listed too
+    with pytest.raises(make.BackupError, match=f"'{link}' is a link, which Followup never makes"):
+        make.write_backup(str(tmp_path / "backup.zip"), make.CommandLine("tests"))
+    assert not (tmp_path / "backup.zip").exists()
+
+
 def test_the_progress_bar_is_drawn_for_a_person_at_a_terminal_only(monkeypatch, capsys):
     import sys
 

@@ -78,6 +78,21 @@ def stored_files(storage: Storage) -> list[str]:
     return sorted(names)
 
 
+def _is_link(storage: Storage, name: str) -> bool:
+    """Whether a stored file in a folder storage is a symbolic link, or lies under one."""
+    try:
+        path = Path(storage.path(name))
+    except NotImplementedError:
+        return False  # an object store has no links
+    root = Path(storage.path(""))
+    here = path
+    while here != root and root in here.parents:
+        if here.is_symlink():
+            return True
+        here = here.parent
+    return False
+
+
 class _Sink:
     """One member being written: its bytes go to the archive, counted and digested."""
 
@@ -198,6 +213,12 @@ def _write_files(
             raise BackupError(
                 f"the stored file {stored[:200]!r} has {problem}, which a restore would refuse; "
                 "rename it in the storage"
+            )
+        if _is_link(storage, stored):
+            raise BackupError(
+                f"the stored file {stored[:200]!r} is a link, which Followup never makes: it "
+                "could copy into the archive a file from outside the storage (a secret key, "
+                "say). Find out how it came there, and remove it"
             )
     total = sum(storage.size(stored) for stored in names)
     done = 0
