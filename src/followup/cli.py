@@ -510,6 +510,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from django.core.management.base import CommandError
 
     args = build_parser().parse_args(argv)
+    # What followup writes (the SQLite database, its journal, the data folder, logs, backups) is
+    # for its own user only: the database holds password hashes, second-factor secrets and
+    # personal data.
+    os.umask(0o077)
     if args.command in {"spc", "signals"}:
         # The statistics library needs no settings and no database.
         from followup.spc.request import main as spc_main
