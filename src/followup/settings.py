@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "followup.web.middleware.SecurityHeadersMiddleware",
     "followup.web.requestsize.RequestSizeMiddleware",
+    # A view whose database stayed locked (SQLite under a long job): "busy", 503, not an error.
+    "followup.web.middleware.BusyDatabaseMiddleware",
     # /healthz, before anything that could check its host or touch a session (the HTTPS
     # redirect above exempts it: SECURE_REDIRECT_EXEMPT).
     "followup.jobs.health.HealthCheckMiddleware",

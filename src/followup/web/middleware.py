@@ -1,12 +1,18 @@
-"""Security headers that Django 5.2 does not set itself, and the methods Followup answers."""
+"""Security headers that Django 5.2 does not set itself, the methods Followup answers, and the
+page for a database too busy to answer."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
 
 # Everything comes from this site: no inline scripts or styles, no framing, forms post here.
 # Charts are SVG images in data: URLs.
@@ -41,4 +47,26 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             # Pages and downloads hold partnership data: no browser or proxy keeps a copy.
             patch_cache_control(response, no_store=True)
+        return response
+
+
+class BusyDatabaseMiddleware:
+    """A page whose database stayed locked past its wait (SQLite, while a long background job
+    holds the write lock: docs/deploy.md, "Several workers") is answered "busy, try again" with
+    503 and Retry-After, not as a server error. Nothing was saved: the transaction never began."""
+
+    RETRY_SECONDS = 30
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not (isinstance(exception, OperationalError) and "database is locked" in str(exception)):
+            return None
+        logger.warning("Busy: the database stayed locked for %s %s", request.method, request.path)
+        response = render(request, "503.html", {"retry": self.RETRY_SECONDS}, status=503)
+        response["Retry-After"] = str(self.RETRY_SECONDS)
         return response
