@@ -123,7 +123,7 @@ def remove_previous_demo(slugs: Iterable[str], usernames: Iterable[str]) -> Remo
     # one at a time and the latest version first: a correction protects the version it replaces.
     published = Publication.objects.filter(partnership__in=partnerships).order_by("-version", "-pk")
     steps: list[list[models.Model]] = [
-        *([publication] for publication in published),
+        *([cast(models.Model, publication)] for publication in published),
         list(partnerships),
         list(users),
     ]
