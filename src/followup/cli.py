@@ -28,6 +28,7 @@ from followup.cli_serve import add_serve_command
 from followup.cli_setup import add_setup_commands
 from followup.cli_tick import add_tick_command
 from followup.cli_worker import _add_worker_commands
+from followup.clitools import add_command as _command
 from followup.clitools import fail as _fail
 from followup.clitools import operator as _operator
 from followup.settings_registry import setting_text
@@ -275,14 +276,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_worker_commands(commands)
     add_tick_command(commands)
     return parser
-
-
-def _command(commands: Commands, name: str, handler: Handler, text: str) -> argparse.ArgumentParser:
-    """Add the command ``name``, run by ``handler``; ``text`` is both its line in the list of
-    commands and its description."""
-    sub = commands.add_parser(name, help=text, description=text)
-    sub.set_defaults(handler=handler)
-    return sub
 
 
 def _add_running_commands(commands: Commands) -> None:

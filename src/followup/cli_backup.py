@@ -6,10 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable
-from typing import TypeAlias
 
-from followup.clitools import fail, operator, size_text
+from followup.clitools import Commands, add_command, fail, operator, size_text
 
 
 class ProgressBar:
@@ -112,20 +110,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-
-
-def _command(
-    commands: Commands, name: str, handler: Callable[[argparse.Namespace], int], text: str
-) -> argparse.ArgumentParser:
-    sub = commands.add_parser(name, help=text, description=text)
-    sub.set_defaults(handler=handler)
-    return sub
-
-
 def add_backup_commands(commands: Commands) -> None:
     """``followup backup`` and ``followup restore``."""
-    backup = _command(
+    backup = add_command(
         commands,
         "backup",
         cmd_backup,
@@ -136,7 +123,7 @@ def add_backup_commands(commands: Commands) -> None:
     backup.add_argument(
         "-o", "--output", metavar="FILE", required=True, help="the archive to write (a new file)"
     )
-    restore = _command(
+    restore = add_command(
         commands,
         "restore",
         cmd_restore,

@@ -12,12 +12,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Callable
-from typing import Any, TypeAlias
+from typing import Any
 
-from followup.clitools import fail, operator
-
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+from followup.clitools import Commands, add_command, fail, operator
 
 
 def _plural(count: int, word: str) -> str:
@@ -218,17 +215,9 @@ def cmd_chart(args: argparse.Namespace) -> int:
     return 0
 
 
-def _command(
-    commands: Commands, name: str, handler: Callable[[argparse.Namespace], int], text: str
-) -> argparse.ArgumentParser:
-    sub = commands.add_parser(name, help=text, description=text)
-    sub.set_defaults(handler=handler)
-    return sub
-
-
 def add_setup_commands(commands: Commands) -> None:
     """``setup``, ``create-partnership`` and ``chart``: called by ``cli.build_parser``."""
-    setup = _command(
+    setup = add_command(
         commands,
         "setup",
         cmd_setup,
@@ -248,7 +237,7 @@ def add_setup_commands(commands: Commands) -> None:
         action="store_true",
         help="read the administrator's password from the first line of standard input",
     )
-    create = _command(
+    create = add_command(
         commands,
         "create-partnership",
         cmd_create_partnership,
@@ -260,7 +249,7 @@ def add_setup_commands(commands: Commands) -> None:
         "--area", metavar="CODE", help="its official area, e.g. S12000028 (South Ayrshire)"
     )
     create.add_argument("--description", help="a sentence about it")
-    chart = _command(
+    chart = add_command(
         commands,
         "chart",
         cmd_chart,

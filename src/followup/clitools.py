@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeAlias
+
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 MB = 1024 * 1024
 
@@ -41,3 +45,13 @@ def size_text(size: int) -> str:
     if size >= MB:
         return f"{size / MB:.1f}".removesuffix(".0") + " MB"
     return f"{size // 1024} KB"
+
+
+def add_command(
+    commands: Commands, name: str, handler: Callable[[argparse.Namespace], int], text: str
+) -> argparse.ArgumentParser:
+    """Add the command ``name``, run by ``handler``; ``text`` is both its line in the list of
+    commands and its description."""
+    sub = commands.add_parser(name, help=text, description=text)
+    sub.set_defaults(handler=handler)
+    return sub
