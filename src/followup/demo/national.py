@@ -39,7 +39,14 @@ from followup.demo.national_plan import create_inspections, create_plans
 from followup.demo.synthetic import copy_rows, rng_for
 from followup.frameworks.library import load_library
 from followup.frameworks.models import Framework
-from followup.indicators.models import DataElement, DataValue, Indicator, Period, Release
+from followup.indicators.models import (
+    WELLBEING,
+    DataElement,
+    DataValue,
+    Indicator,
+    Period,
+    Release,
+)
 from followup.indicators.periods import parse_period
 from followup.indicators.scope import own_releases, visible_values
 from followup.inspections.models import Evaluation, Recommendation
@@ -460,16 +467,7 @@ def _indicators(
     """One indicator for each data element in each partnership, on the partnership's own area;
     the first five for each recommendation are linked to it."""
     by_index = {e.index: e for e in elements}
-    wellbeing = [
-        "Safe",
-        "Healthy",
-        "Achieving",
-        "Nurtured",
-        "Active",
-        "Respected",
-        "Responsible",
-        "Included",
-    ]
+    wellbeing = list(WELLBEING)
     made: list[Indicator] = []
     for p in partnerships:
         rng = rng_for(seed, "indicators", p.slug)
