@@ -125,6 +125,9 @@ class Page:
                 self.page.click("main button[type=submit]")
 
     def assert_accessible(self) -> None:
+        # A click that navigates returns once the navigation has started: wait for the new
+        # document, or axe runs while the old one is being torn down.
+        self.page.wait_for_load_state("load")
         # Evaluated through Playwright rather than added as a <script>: the pages' Content
         # Security Policy forbids inline scripts, and must stay in force for the rest of the test.
         self.page.evaluate("source => { (0, eval)(source); }", AXE.read_text(encoding="utf-8"))

@@ -34,6 +34,7 @@ def test_service_admin_creates_a_partnership_and_its_invited_lead_invites_a_coll
     p.wait_for_url(re.compile(r"/manage/partnerships/$"))
     page.assert_accessible()
     p.click("text=Create a partnership")
+    p.wait_for_url(re.compile(r"/manage/partnerships/new/$"))
     page.assert_accessible()
     p.fill("#id_name", "Lochside")
     p.fill("#id_slug", "lochside")
