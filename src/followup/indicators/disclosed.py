@@ -27,7 +27,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.template.defaultfilters import floatformat
 
-from followup.indicators import derived, relations
+from followup.indicators import derived, relations, withheld_memo
 from followup.indicators.models import Indicator, Release
 from followup.indicators.queries import SCOTLAND, Analysis
 from followup.indicators.values import Observation, Point, observations
@@ -115,12 +115,28 @@ def withheld_figures(
     would give back. ``releases`` limits the figures to those releases (a report's cut-off).
     With ``published``, a figure a published report withheld is withheld wherever the same
     figure (from the same release) is shown, so that the report and the pages together give
-    nothing away that either withholds."""
+    nothing away that either withholds.
+
+    The answer for every release, with published reports (what every page asks), is kept while
+    nothing it was worked out from changes (``withheld_memo``)."""
+    if releases is None and published:
+        figures, linked = withheld_memo.remembered(
+            partnership,
+            _published_cutoffs,
+            lambda: _work_out(partnership, releases=None, published=True),
+        )
+        return Withheld(figures, linked)
+    return Withheld(*_work_out(partnership, releases=releases, published=published))
+
+
+def _work_out(
+    partnership: Partnership, *, releases: QuerySet[Release] | None, published: bool
+) -> withheld_memo.Answer:
     indicators = list(
         Indicator.objects.filter(partnership=partnership).select_related("numerator", "denominator")
     )
     if not indicators:
-        return Withheld()
+        return frozenset(), frozenset()
     elements = {i.numerator for i in indicators} | {
         i.denominator for i in indicators if i.denominator
     }
@@ -163,7 +179,7 @@ def withheld_figures(
         also=also,
     )
     figures |= relations.published_shares(values, every, figures)
-    return Withheld(
+    return (
         frozenset(figures),
         frozenset(formulas) | frozenset(p.pk for p in parts) | frozenset(by_rules),
     )

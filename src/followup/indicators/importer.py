@@ -66,6 +66,7 @@ from followup.indicators.scope import (
     reader_id,
     visible_values,
 )
+from followup.indicators.tasks_withheld import after_figures_change
 from followup.lib.tabular import Table
 from followup.lib.types import Actor
 from followup.partnerships.models import Area, Partnership
@@ -326,6 +327,7 @@ def _apply(plan: ImportPlan, actor: Actor, published_on: Any, source_url: str) -
     partnership = plan.partnership
     with transaction.atomic():
         lock_imports(partnership)
+        after_figures_change(partnership)
         elements = elements_by_code(partnership)
         check_tenancy(plan, elements)
         for code in plan.created_elements:

@@ -1,0 +1,139 @@
+"""Working out what viewers may not see once, not on every page.
+
+``disclosed.withheld_figures`` reads every figure a partnership's indicators show, for every
+area they are compared with, and checks every pair of counts: about 0.1 s for the demo and a
+minute at national size. Its answer depends only on rows in the database and on the disclosure
+threshold, so it is kept (``WithheldMemo``) beside a fingerprint of all of them, and used again
+only while the fingerprint is unchanged.
+
+The fingerprint is a SHA-256 of:
+
+- the disclosure threshold, and the source of the modules that decide what is withheld (so an
+  upgrade that changes the rules works everything out afresh);
+- every field of the partnership's indicators, the data elements, releases and validation
+  rules it can see, every area and every area group's members;
+- the number, the highest id and the sum of the values it can see (values are only ever added
+  or deleted, never changed in place: ``models`` and the importer), which changes whenever a
+  value is added or a release's values deleted;
+- the releases behind each of the partnership's published reports.
+
+It is cheap because the values are summed by the database, not read. A memo is stored only when
+the fingerprint read before working the figures out equals the one read after, so an answer is
+never kept beside a fingerprint of data it was not worked out from.
+
+A cache with an expiry was rejected: for its lifetime it would show a small number that a new
+import had made disclosive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.db import DatabaseError, transaction
+from django.db.models import Count, Max, Q, QuerySet, Sum
+
+from followup.indicators import models
+from followup.indicators.scope import visible_elements, visible_releases, visible_values
+from followup.lib import disclosure
+from followup.partnerships.models import Area, AreaGroup, Partnership
+
+log = logging.getLogger(__name__)
+
+Key = tuple[int, int, str]
+Answer = tuple[frozenset[Key], frozenset[int]]
+Cutoffs = Callable[[Partnership], list[QuerySet[models.Release]]]
+
+# The modules whose code decides what is withheld.
+RULES = ("disclosed.py", "relations.py", "derived.py", "values.py", "rules.py", "scope.py")
+
+
+@cache
+def rules_version() -> str:
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in [*(here / name for name in RULES), Path(disclosure.__file__)]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _rows(queryset: QuerySet[Any]) -> list[Any]:
+    fields = [f.attname for f in queryset.model._meta.concrete_fields]
+    return [list(row) for row in queryset.order_by("pk").values_list(*fields)]
+
+
+def fingerprint(partnership: Partnership, cutoffs: Cutoffs | None) -> str:
+    """The fingerprint of everything ``withheld_figures(partnership)`` reads (module docstring)."""
+    values = visible_values(partnership).aggregate(n=Count("pk"), top=Max("pk"), total=Sum("value"))
+    own = Q(partnership=partnership)
+    members = AreaGroup.areas.through.objects.order_by("pk").values_list(
+        "pk", "areagroup_id", "area_id"
+    )
+    parts: dict[str, Any] = {
+        "rules": rules_version(),
+        "threshold": disclosure.threshold(),
+        "indicators": _rows(models.Indicator.objects.filter(partnership=partnership)),
+        "elements": _rows(visible_elements(partnership)),
+        "releases": _rows(visible_releases(partnership)),
+        "validation": _rows(
+            models.ValidationRule.objects.filter(own | Q(partnership__isnull=True))
+        ),
+        "areas": _rows(Area.objects.all()),
+        "groups": [list(row) for row in members],
+        "values": [values["n"], values["top"], repr(values["total"])],
+        "published": [
+            sorted(r.values_list("pk", flat=True)) for r in (cutoffs or _none)(partnership)
+        ],
+    }
+    text = json.dumps(parts, default=str, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _none(partnership: Partnership) -> list[QuerySet[models.Release]]:
+    return []
+
+
+def remembered(
+    partnership: Partnership, cutoffs: Cutoffs | None, work_out: Callable[[], Answer]
+) -> Answer:
+    """The memo's answer while its fingerprint matches; otherwise ``work_out()``, kept when the
+    data did not change while it was being worked out."""
+    before = fingerprint(partnership, cutoffs)
+    memo = models.WithheldMemo.objects.filter(partnership=partnership).first()
+    if memo is not None and memo.fingerprint == before:
+        return _answer(memo.figures, memo.linked)
+    answer = work_out()
+    if fingerprint(partnership, cutoffs) == before:
+        _keep(partnership, before, answer)
+    return answer
+
+
+def _answer(figures: Iterable[list[Any]], linked: Iterable[int]) -> Answer:
+    return (
+        frozenset((int(e), int(a), str(p)) for e, a, p in figures),
+        frozenset(int(e) for e in linked),
+    )
+
+
+def _keep(partnership: Partnership, fingerprint: str, answer: Answer) -> None:
+    """Store the memo. It is derived data, not anyone's change, so it is not audited; a write
+    that cannot be made (a busy SQLite database, a read-only transaction) is skipped, and the
+    figures are worked out again next time."""
+    figures, linked = answer
+    try:
+        with transaction.atomic():
+            models.WithheldMemo.objects.update_or_create(
+                partnership=partnership,
+                defaults={
+                    "fingerprint": fingerprint,
+                    "figures": sorted([list(key) for key in figures]),
+                    "linked": sorted(linked),
+                },
+            )
+    except DatabaseError as error:
+        log.info("Withheld figures of partnership %s not kept: %s", partnership.pk, error)
