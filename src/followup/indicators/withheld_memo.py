@@ -12,7 +12,7 @@ The fingerprint is a SHA-256 of:
   upgrade that changes the rules works everything out afresh);
 - every field of the partnership's indicators, the data elements, releases and validation
   rules it can see, every area and every area group's members;
-- the number, the highest id and the sum of the values it can see (values are only ever added
+- the number, the highest id and the sum (as decimals) of the values it can see (values are only ever added
   or deleted, never changed in place: ``models`` and the importer), which changes whenever a
   value is added or a release's values deleted;
 - the releases behind each of the partnership's published reports.
@@ -35,11 +35,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db import DatabaseError, transaction
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, DecimalField, F, Field, Func, Max, Model, QuerySet, Sum
 
 from followup.indicators import models
-from followup.indicators.scope import visible_elements, visible_releases, visible_values
+from followup.indicators.scope import visible_values
 from followup.lib import disclosure
 from followup.partnerships.models import Area, AreaGroup, Partnership
 
@@ -62,29 +62,44 @@ def rules_version() -> str:
     return digest.hexdigest()
 
 
-def _rows(queryset: QuerySet[Any]) -> list[Any]:
-    fields = [f.attname for f in queryset.model._meta.concrete_fields]
-    return [list(row) for row in queryset.order_by("pk").values_list(*fields)]
+def _rows(model: type[Model], partnership: Partnership | None, *, official: bool) -> list[Any]:
+    """Every column of the model's rows that the partnership can see, as the database gives them:
+    one plain query (built by the ORM, the same rows over and over, costs more than reading
+    them)."""
+    quote = connection.ops.quote_name
+    meta = model._meta
+    columns = ", ".join(quote(f.column) for f in meta.concrete_fields)
+    sql = f"SELECT {columns} FROM {quote(meta.db_table)}"
+    params: list[Any] = []
+    if partnership is not None:
+        field = meta.get_field("partnership")
+        assert isinstance(field, Field)
+        owner = quote(field.column)
+        sql += f" WHERE {owner} = %s" + (f" OR {owner} IS NULL" if official else "")
+        params.append(partnership.pk)
+    sql += f" ORDER BY {quote(meta.pk.column)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [list(row) for row in cursor.fetchall()]
 
 
 def fingerprint(partnership: Partnership, cutoffs: Cutoffs | None) -> str:
     """The fingerprint of everything ``withheld_figures(partnership)`` reads (module docstring)."""
-    values = visible_values(partnership).aggregate(n=Count("pk"), top=Max("pk"), total=Sum("value"))
-    own = Q(partnership=partnership)
-    members = AreaGroup.areas.through.objects.order_by("pk").values_list(
-        "pk", "areagroup_id", "area_id"
+    # Summed as decimals: PostgreSQL adds floats in whatever order its parallel workers finish,
+    # so a float sum can differ in its last digits from one read of the same rows to the next.
+    exact = Func(
+        F("value"), template="CAST(%(expressions)s AS NUMERIC)", output_field=DecimalField()
     )
+    values = visible_values(partnership).aggregate(n=Count("pk"), top=Max("pk"), total=Sum(exact))
     parts: dict[str, Any] = {
         "rules": rules_version(),
         "threshold": disclosure.threshold(),
-        "indicators": _rows(models.Indicator.objects.filter(partnership=partnership)),
-        "elements": _rows(visible_elements(partnership)),
-        "releases": _rows(visible_releases(partnership)),
-        "validation": _rows(
-            models.ValidationRule.objects.filter(own | Q(partnership__isnull=True))
-        ),
-        "areas": _rows(Area.objects.all()),
-        "groups": [list(row) for row in members],
+        "indicators": _rows(models.Indicator, partnership, official=False),
+        "elements": _rows(models.DataElement, partnership, official=True),
+        "releases": _rows(models.Release, partnership, official=True),
+        "validation": _rows(models.ValidationRule, partnership, official=True),
+        "areas": _rows(Area, None, official=True),
+        "groups": _rows(AreaGroup.areas.through, None, official=True),
         "values": [values["n"], values["top"], repr(values["total"])],
         "published": [
             sorted(r.values_list("pk", flat=True)) for r in (cutoffs or _none)(partnership)
