@@ -31,6 +31,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 
 from followup.audit.log import record
 from followup.indicators.cells import (
@@ -391,6 +392,11 @@ def _apply(plan: ImportPlan, actor: Actor, published_on: Any, source_url: str) -
                     for c in plan.to_write
                 ],
             )
+        # Values are only ever added by this import, never changed in place: raising the
+        # releases' revisions tells withheld_memo that what viewers may see has to be worked out
+        # again, without counting the values.
+        written = {release_ids[c.release] for c in plan.to_write}
+        Release.objects.filter(pk__in=written).update(revision=F("revision") + 1)
         counts = {
             "new": len(plan.new),
             "revised": len(plan.revisions),

@@ -148,6 +148,11 @@ class Release(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    revision = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised by each import that adds values to the release (withheld_memo)",
+    )
 
     class Meta:
         ordering = ["published_on", "id"]
