@@ -396,7 +396,7 @@ def _apply(plan: ImportPlan, actor: Actor, published_on: Any, source_url: str) -
         # releases' revisions tells withheld_memo that what viewers may see has to be worked out
         # again, without counting the values.
         written = {release_ids[c.release] for c in plan.to_write}
-        Release.objects.filter(pk__in=written).update(revision=F("revision") + 1)
+        own_releases(partnership).filter(pk__in=written).update(revision=F("revision") + 1)
         counts = {
             "new": len(plan.new),
             "revised": len(plan.revisions),
