@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -52,6 +53,19 @@ class Withheld:
 
     figures: frozenset[Key] = frozenset()
     linked: frozenset[int] = frozenset()
+
+    @cached_property
+    def _series(self) -> frozenset[tuple[int, int]]:
+        return frozenset((element, area) for element, area, _ in self.figures)
+
+    def touches(self, indicator: Indicator, area_id: int | None = None) -> bool:
+        """Whether any figure of the indicator's numerator or denominator for the area is
+        withheld (if none is, no point of it need be looked at)."""
+        area = indicator.area_id if area_id is None else area_id
+        return (indicator.numerator_id, area) in self._series or (
+            indicator.denominator_id,
+            area,
+        ) in self._series
 
     def point(self, indicator: Indicator, point: Point, area_id: int | None = None) -> bool:
         """Whether an indicator's figure for a period is withheld: its numerator or its
@@ -286,7 +300,7 @@ def for_audience(analysis: Analysis, *, exact: bool, withheld: Withheld | None =
         {indicator.numerator_id, indicator.denominator_id} & withheld.linked
     )
     shown.revisions = Revisions(indicator, analysis.points, exact=exact, linked=linked)
-    if exact or withheld is None:
+    if exact or withheld is None or not withheld.touches(indicator):
         return shown
     shown.withheld = {p.period for p in analysis.points if withheld.point(indicator, p)}
     shown.hidden_denominators = {
