@@ -40,6 +40,8 @@ ALLOWED = {
     "audit/writes.py": "the shared save-and-record steps that action functions call",
     "web/submissions.py": "create forms' one-time keys: bookkeeping written in the same "
     "transaction as the audited write it guards, so a second submit is told it was done",
+    "indicators/withheld_memo.py": "keeps withheld_figures' answer beside a fingerprint of the "
+    "data it was worked out from: derived data, not anyone's change, so not audited",
     "indicators/importer.py": "the data importer: one statement for a checked file's values, "
     "recorded per release (data.import) with the actor passed in",
     "evidence/surveys.py": "the survey importer: records the upload, each case and each source",

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.template.defaultfilters import floatformat
 
-from followup.indicators import derived, relations
+from followup.indicators import derived, relations, withheld_memo
 from followup.indicators.models import Indicator, Release
 from followup.indicators.queries import SCOTLAND, Analysis
 from followup.indicators.values import Observation, Point, observations
@@ -52,6 +53,19 @@ class Withheld:
 
     figures: frozenset[Key] = frozenset()
     linked: frozenset[int] = frozenset()
+
+    @cached_property
+    def _series(self) -> frozenset[tuple[int, int]]:
+        return frozenset((element, area) for element, area, _ in self.figures)
+
+    def touches(self, indicator: Indicator, area_id: int | None = None) -> bool:
+        """Whether any figure of the indicator's numerator or denominator for the area is
+        withheld (if none is, no point of it need be looked at)."""
+        area = indicator.area_id if area_id is None else area_id
+        return (indicator.numerator_id, area) in self._series or (
+            indicator.denominator_id,
+            area,
+        ) in self._series
 
     def point(self, indicator: Indicator, point: Point, area_id: int | None = None) -> bool:
         """Whether an indicator's figure for a period is withheld: its numerator or its
@@ -115,12 +129,28 @@ def withheld_figures(
     would give back. ``releases`` limits the figures to those releases (a report's cut-off).
     With ``published``, a figure a published report withheld is withheld wherever the same
     figure (from the same release) is shown, so that the report and the pages together give
-    nothing away that either withholds."""
+    nothing away that either withholds.
+
+    The answer for every release, with published reports (what every page asks), is kept while
+    nothing it was worked out from changes (``withheld_memo``)."""
+    if releases is None and published:
+        figures, linked = withheld_memo.remembered(
+            partnership,
+            _published_cutoffs,
+            lambda: _work_out(partnership, releases=None, published=True),
+        )
+        return Withheld(figures, linked)
+    return Withheld(*_work_out(partnership, releases=releases, published=published))
+
+
+def _work_out(
+    partnership: Partnership, *, releases: QuerySet[Release] | None, published: bool
+) -> withheld_memo.Answer:
     indicators = list(
         Indicator.objects.filter(partnership=partnership).select_related("numerator", "denominator")
     )
     if not indicators:
-        return Withheld()
+        return frozenset(), frozenset()
     elements = {i.numerator for i in indicators} | {
         i.denominator for i in indicators if i.denominator
     }
@@ -163,7 +193,7 @@ def withheld_figures(
         also=also,
     )
     figures |= relations.published_shares(values, every, figures)
-    return Withheld(
+    return (
         frozenset(figures),
         frozenset(formulas) | frozenset(p.pk for p in parts) | frozenset(by_rules),
     )
@@ -270,7 +300,7 @@ def for_audience(analysis: Analysis, *, exact: bool, withheld: Withheld | None =
         {indicator.numerator_id, indicator.denominator_id} & withheld.linked
     )
     shown.revisions = Revisions(indicator, analysis.points, exact=exact, linked=linked)
-    if exact or withheld is None:
+    if exact or withheld is None or not withheld.touches(indicator):
         return shown
     shown.withheld = {p.period for p in analysis.points if withheld.point(indicator, p)}
     shown.hidden_denominators = {

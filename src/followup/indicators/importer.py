@@ -31,6 +31,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 
 from followup.audit.log import record
 from followup.indicators.cells import (
@@ -66,6 +67,7 @@ from followup.indicators.scope import (
     reader_id,
     visible_values,
 )
+from followup.indicators.tasks_withheld import after_figures_change
 from followup.lib.tabular import Table
 from followup.lib.types import Actor
 from followup.partnerships.models import Area, Partnership
@@ -326,6 +328,7 @@ def _apply(plan: ImportPlan, actor: Actor, published_on: Any, source_url: str) -
     partnership = plan.partnership
     with transaction.atomic():
         lock_imports(partnership)
+        after_figures_change(partnership)
         elements = elements_by_code(partnership)
         check_tenancy(plan, elements)
         for code in plan.created_elements:
@@ -389,6 +392,11 @@ def _apply(plan: ImportPlan, actor: Actor, published_on: Any, source_url: str) -
                     for c in plan.to_write
                 ],
             )
+        # Values are only ever added by this import, never changed in place: raising the
+        # releases' revisions tells withheld_memo that what viewers may see has to be worked out
+        # again, without counting the values.
+        written = {release_ids[c.release] for c in plan.to_write}
+        own_releases(partnership).filter(pk__in=written).update(revision=F("revision") + 1)
         counts = {
             "new": len(plan.new),
             "revised": len(plan.revisions),

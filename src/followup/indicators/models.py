@@ -148,6 +148,11 @@ class Release(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    revision = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised by each import that adds values to the release (withheld_memo)",
+    )
 
     class Meta:
         ordering = ["published_on", "id"]
@@ -357,3 +362,22 @@ class ImportUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.release})"
+
+
+class WithheldMemo(models.Model):
+    """What a partnership's viewers are not shown, as ``disclosed.withheld_figures`` last worked
+    it out, with the fingerprint of everything that answer was worked out from
+    (``withheld_memo.fingerprint``). It is used only while the fingerprint still matches: any
+    change to a value, release, data element, indicator, rule, area, group, published report or
+    the threshold changes the fingerprint, and the figures are worked out afresh."""
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, related_name="withheld_memo"
+    )
+    fingerprint = models.CharField(max_length=64)
+    figures = models.JSONField(help_text="[data element, area, period] of each withheld figure")
+    linked = models.JSONField(help_text="Data elements whose earlier releases are withheld")
+    worked_out_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Withheld figures of {self.partnership} ({len(self.figures)})"

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from followup.audit.log import record
+from followup.indicators.tasks_withheld import after_figures_change
 from followup.inspections.models import Inspection
 from followup.lib import storedfiles
 from followup.partnerships.access import AnyUser, Capability, require
@@ -129,6 +130,8 @@ def publish(
             publication = _save(
                 user, inspection, review, report, formats, latest, correction_note, now
             )
+            # A published review's withheld figures are withheld on the pages too.
+            after_figures_change(inspection.partnership)
     except IntegrityError:
         # Another publication of the same version won a race the lock did not see.
         latest = queries.latest_publication(inspection, review)
