@@ -355,12 +355,12 @@ def _apply(plan: ImportPlan, actor: Actor, published_on: Any, source_url: str) -
             )
             releases[name] = release
         needed = {c.period for c in plan.to_write}
-        have = set(Period.objects.filter(id__in=needed).values_list("id", flat=True))
+        missing = needed - set(Period.objects.filter(id__in=needed).values_list("id", flat=True))
         Period.objects.bulk_create(
             [
                 Period(id=p.id, kind=p.kind, start=p.start, end=p.end)
                 for pid, p in plan.periods.items()
-                if pid in needed - have
+                if pid in missing
             ],
             batch_size=2000,
         )
