@@ -40,7 +40,7 @@ period            value     centre
 2021-07-31       13,255   14,897.0
 2022-07-31       12,596   14,897.0
 2023-07-31       12,206   14,897.0
-The number crossed its median only 1 times in 12 points (chance would give at least 3): the process has shifted or drifted.
+The number crossed its median only once in 12 points (chance would give at least 3): the process has shifted or drifted.
 """
 
 
