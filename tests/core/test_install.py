@@ -172,7 +172,11 @@ def test_create_partnership_refuses_an_unknown_or_replaced_area_and_a_taken_slug
     )
     assert followup(["create-partnership", "fife", *name])[0] == 0
     status, _, err = followup(["create-partnership", "fife", *name])
-    assert status == 1 and err.startswith("create-partnership: slug: ")
+    assert (status, err) == (
+        1,
+        "create-partnership: a partnership already has the slug 'fife'. Choose another slug (it "
+        "is the partnership's part of every address, /p/SLUG/); nothing was created.\n",
+    )
     assert Partnership.objects.count() == 1
 
 
