@@ -49,7 +49,8 @@ def job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_safe
 def healthz(request: HttpRequest, worker: bool = True) -> HttpResponse:
     """200 when the database answers and (unless ``worker`` is false: ``/healthz/web``) a worker
-    was seen lately; 503 otherwise. No sign-in, no session, no host check
+    was seen lately; 503 otherwise. Several workers alive on SQLite add a ``warning`` (still
+    200: the jobs run, one at a time). No sign-in, no session, no host check
     (``followup.jobs.health``); says nothing secret. A 503 is not logged as a server error:
     a probe every few seconds would fill the log while a worker is down."""
     body: dict[str, object] = {}
@@ -68,6 +69,8 @@ def healthz(request: HttpRequest, worker: bool = True) -> HttpResponse:
             body["worker_last_seen_seconds"] = age
             healthy = age is not None and age <= settings.WORKER_STALE_SECONDS
             body["worker"] = "ok" if healthy else ("none" if age is None else "stale")
+            if shared := queries.shared_sqlite_warning(settings.WORKER_STALE_SECONDS):
+                body["warning"] = shared
     body["status"] = "ok" if healthy else "unavailable"
     response = HttpResponse(
         json.dumps(body, sort_keys=True),
