@@ -5,6 +5,7 @@ dummy one, which queues without running); tests/jobs/test_worker.py runs a real 
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -12,12 +13,13 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import default_task_backend
 
 from followup.indicators import actions as indicator_actions
 from followup.indicators.models import DataValue, ImportUpload
 from followup.jobs import actions as job_actions
-from followup.jobs.models import Job
+from followup.jobs.models import Job, WorkerHeartbeat
 from followup.reports import render
 from followup.reports.models import Publication
 from tests.jobs.bigfile import big_csv
@@ -270,3 +272,31 @@ def test_the_worker_refuses_to_start_when_jobs_run_in_the_request(capsys):
         "FOLLOWUP_TASKS_BACKEND is 'immediate': jobs run where they are started, so there is "
         "nothing for a worker to do. Set it to 'database' to use one.\n"
     )
+
+
+NO_WORKER = "No worker is running, so this job cannot go ahead."
+
+
+@override_settings(TASKS_BACKEND_NAME="database", WORKER_STALE_SECONDS=60)
+def test_a_waiting_job_says_when_no_worker_is_running_and_what_to_do(world):
+    job = Job.objects.create(
+        partnership=world.home.partnership, kind=Job.Kind.IMPORT, title="Importing", stage="x"
+    )
+    page = world.client_for("viewer").get(job_url(job)).content.decode()
+    assert NO_WORKER in page
+    assert (
+        "Ask the service administrator to start one: the command <code>followup worker</code>, "
+        "run beside the web server"
+    ) in page
+    # A worker heard from lately: nothing to say. One gone quiet: said again.
+    job_actions.beat("w1", "")
+    assert NO_WORKER not in world.client_for("viewer").get(job_url(job)).content.decode()
+    WorkerHeartbeat.objects.update(last_seen=timezone.now() - datetime.timedelta(seconds=61))
+    assert NO_WORKER in world.client_for("viewer").get(job_url(job)).content.decode()
+    # A finished job waits for nothing.
+    assert NO_WORKER not in world.client_for("viewer").get(job_url(world.home.job)).content.decode()
+
+
+def test_with_jobs_run_in_the_request_no_worker_is_expected(world):
+    job = Job.objects.create(partnership=world.home.partnership, kind=Job.Kind.IMPORT, title="I")
+    assert NO_WORKER not in world.client_for("viewer").get(job_url(job)).content.decode()

@@ -30,6 +30,7 @@ def job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect(found.result_url)
     stopped = request.GET.get("refresh") == "off"
     refresh = None if found.finished or stopped else REFRESH_SECONDS
+    no_worker = not found.finished and _no_worker()
     response = render(
         request,
         "jobs/job.html",
@@ -39,11 +40,20 @@ def job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "refresh": refresh,
             "stopped": stopped and not found.finished,
             "refresh_seconds": REFRESH_SECONDS,
+            "no_worker": no_worker,
         },
     )
     if refresh is not None:
         response["Refresh"] = str(refresh)
     return response
+
+
+def _no_worker() -> bool:
+    """Whether jobs wait for a worker (the database backend) and none was heard from lately."""
+    if settings.TASKS_BACKEND_NAME != "database":
+        return False
+    last = queries.latest_heartbeat()
+    return last is None or queries.seconds_since(last) > settings.WORKER_STALE_SECONDS
 
 
 @require_safe
