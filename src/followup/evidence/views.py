@@ -336,7 +336,7 @@ def survey_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             errors = error.messages
         else:
             messages.success(
-                request, f"Imported {made} respondent{'' if made == 1 else 's'} as sources."
+                request, f"Imported {made:,} respondent{'' if made == 1 else 's'} as sources."
             )
             return redirect("evidence:sources", slug)
     columns = [
