@@ -107,9 +107,9 @@ def _check_database_exists(using: str) -> None:
     """An SQLite database that is not there yet is refused before anything connects to it,
     since connecting would make an empty file of that name."""
     connection = connections[using]
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+    name = Path(str(connection.settings_dict["NAME"]))
+    if connection.vendor != "sqlite" or str(name) == ":memory:" or "mode=memory" in str(name):
         return
-    name = Path(connection.settings_dict["NAME"])
     if not name.exists():
         raise RestoreError(
             f"there is no database at {name} yet: run 'followup migrate' first (it makes one), "

@@ -88,7 +88,7 @@ def describe_chart(
                 f"{last_part.longest_run_max} chance allows) shows the process shifted during this period."
             )
         return (
-            f"The {measure} crossed its {centre} only {_times(last_part.n_crossings)} in "
+            f"The {measure} crossed its {centre} only {_times(last_part.n_crossings or 0)} in "
             f"{_points(last_part.n_useful)} (chance would give at least {last_part.n_crossings_min}): "
             "the process has shifted or drifted."
         )
