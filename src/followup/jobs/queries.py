@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from followup.jobs.models import Job, WorkerHeartbeat
-from followup.partnerships.access import AnyUser, partnership_for
+from followup.partnerships.access import AnyUser, Capability, can, partnership_for
 
 
 def job_for(user: AnyUser, slug: str, pk: int) -> Job:
@@ -18,6 +19,29 @@ def job_for(user: AnyUser, slug: str, pk: int) -> Job:
     return get_object_or_404(
         Job.objects.select_related("partnership", "started_by"), pk=pk, partnership=partnership
     )
+
+
+def may_download(user: AnyUser, job: Job) -> bool:
+    """Whether the user may have an export's file: a done export's, kept still, for the person
+    who started it, while they still have what it needed (``Job.capability``)."""
+    return bool(
+        job.kind == Job.Kind.EXPORT
+        and job.state == Job.State.DONE
+        and job.file
+        and user.is_authenticated
+        and job.started_by_id == user.pk
+        and job.capability in {capability.value for capability in Capability}
+        and can(user, job.partnership, Capability(job.capability))
+    )
+
+
+def export_for(user: AnyUser, slug: str, pk: int) -> Job:
+    """An export's job whose file the user may have; 404 otherwise (an outsider, another
+    member, a file deleted after ``FOLLOWUP_EXPORT_DAYS``, or no such job)."""
+    job = job_for(user, slug, pk)
+    if not may_download(user, job):
+        raise Http404("No such file.")
+    return job
 
 
 def latest_heartbeat() -> datetime.datetime | None:
