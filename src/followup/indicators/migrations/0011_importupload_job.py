@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0009_importupload_blob_dropped"),
+        ("indicators", "0010_withheld_memo"),
         ("jobs", "0001_initial"),
     ]
 
