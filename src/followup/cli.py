@@ -39,7 +39,7 @@ LOCAL_NOTE = (
 )
 
 
-def _local_defaults() -> bool:
+def _local_defaults(*, writes: bool = True) -> bool:
     """Choose settings for a single user's machine when none are configured.
 
     A deployment sets FOLLOWUP_SECRET_KEY (or FOLLOWUP_SECRET_KEY_FILE); without either we are
@@ -47,12 +47,19 @@ def _local_defaults() -> bool:
     and serve plain HTTP on the loopback address. A variable that is set, even to nothing, means
     a deployment: an empty one then stops Followup with the variable named (followup.env), never
     falls back to local mode.
+
+    Without ``writes`` (``followup restore``, which must leave an installation it refuses as it
+    found it) nothing is made: a data folder with no key yet gets a key for this run only.
     """
     if "FOLLOWUP_SECRET_KEY" in os.environ or "FOLLOWUP_SECRET_KEY_FILE" in os.environ:
         return False
     data_dir = Path(setting_text("FOLLOWUP_DATA_DIR")).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
     key_file = data_dir / "secret_key"
+    if not writes and not key_file.exists():
+        os.environ["FOLLOWUP_SECRET_KEY"] = secrets.token_urlsafe(50)
+        os.environ.setdefault("FOLLOWUP_HTTPS", "false")
+        return True
+    data_dir.mkdir(parents=True, exist_ok=True)
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
         key_file.chmod(0o600)
@@ -61,14 +68,15 @@ def _local_defaults() -> bool:
     return True
 
 
-def _setup() -> None:
+def _setup(*, writes: bool = True) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "followup.settings")
     import django
     from django.conf import settings
 
     django.setup()
-    # The folder collectstatic fills; WhiteNoise also serves straight from the app folders.
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    if writes:
+        # The folder collectstatic fills; WhiteNoise also serves straight from the app folders.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 def _migrate(quiet: bool = False) -> None:
@@ -517,7 +525,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
         return spc_main(args.file)
-    local = _local_defaults()
+    # A restore writes nothing until it has checked everything (followup.backup.restore).
+    writes = args.command != "restore"
+    local = _local_defaults(writes=writes)
     if local and args.command in {"demo", "serve"}:
         data = setting_text("FOLLOWUP_DATA_DIR")
         print(
@@ -525,7 +535,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
     try:
-        _setup()
+        _setup(writes=writes)
         return int(args.handler(args))
     except ImproperlyConfigured as error:
         return _fail(f"Configuration problem: {error}")

@@ -157,7 +157,7 @@ def _apply(file: str, plan: Any, published: Any, source_url: str) -> int:
     except ValueError as error:  # apply_import's own checks, made again as it writes
         return _fail(f"import-data: {file}: {error}.")
     count = len(plan.to_write)
-    print(f"Imported {count} value{'s' if count != 1 else ''}.")
+    print(f"Imported {count:,} value{'s' if count != 1 else ''}.")
     return 0
 
 

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Iterator
 
 CHECK_FILES = (
-    "Check the stored files: every published report's HTML, PDF and Word files and every staged "
-    "upload's file are in the storage, and each published file has the SHA-256 digest recorded "
+    "Check the stored files: every published report's HTML, PDF and Word files, every staged "
+    "upload's file and every exported file kept for its download are in the storage, and each published file has the SHA-256 digest recorded "
     "when it was published. Lists each problem, and ends with status 1 if there is one. Only "
     "reads."
 )
@@ -30,8 +30,11 @@ def _progress(done: int, total: int) -> None:
 
 def problems() -> Iterator[str]:
     """Each stored file that is missing, or published and not the file its digest names."""
+    from django.db.models import Model
+
     from followup.evidence.models import SurveyUpload
     from followup.indicators.models import ImportUpload
+    from followup.jobs.models import Job
     from followup.lib import storedfiles
     from followup.reports.models import FORMATS, Publication
 
@@ -55,8 +58,14 @@ def problems() -> Iterator[str]:
                     f"the {publication.digest(fmt)} recorded when it was published"
                 )
         _progress(done, total)
-    for model, kind in ((ImportUpload, "Staged data file"), (SurveyUpload, "Staged survey")):
-        for pk, name in model.objects.exclude(data="").order_by("pk").values_list("pk", "data"):
+    kept: list[tuple[type[Model], str, str]] = [
+        (ImportUpload, "Staged data file", "data"),
+        (SurveyUpload, "Staged survey", "data"),
+        (Job, "Export job", "file"),
+    ]
+    for model, kind, field in kept:
+        rows = model._default_manager.exclude(**{field: ""}).order_by("pk")
+        for pk, name in rows.values_list("pk", field):
             if not storage.exists(name):
                 yield f"{kind} {pk}: its file {name} is not in the storage"
 

@@ -169,6 +169,12 @@ def cmd_create_partnership(args: argparse.Namespace) -> int:
     try:
         partnership = create_partnership(operator(), data)
     except ValidationError as error:
+        if any(e.code == "unique" for e in error.error_dict.get("slug", [])):
+            return fail(
+                f"create-partnership: a partnership already has the slug {args.slug!r}. "
+                "Choose another slug (it is the partnership's part of every address, "
+                "/p/SLUG/); nothing was created."
+            )
         problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
         return fail(f"create-partnership: {problems}")
     where = f" for {area}" if area else ""

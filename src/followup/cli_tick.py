@@ -2,8 +2,8 @@
 timer beside the web and worker processes (docs/deploy.md, "Running it").
 
 Each step is safe to run at any time and as often as wanted; a run with nothing to do changes
-nothing. What a step deletes that people made (staged uploads) is recorded row by row by its
-action; the rest (expired sessions, old sign-in throttle rows, finished queue rows, stopped
+nothing. What a step deletes that people made (staged uploads, exported files) is recorded row
+by row by its action; the rest (expired sessions, old sign-in throttle rows, finished queue rows, stopped
 workers' jobs) is recorded as one audit entry, only when a run changed something.
 """
 
@@ -18,7 +18,8 @@ Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 def add_tick_command(commands: Commands) -> None:
     text = (
         "Do the scheduled housekeeping once: start again (or fail) the jobs of workers that "
-        "stopped, purge staged files never imported, and delete expired sessions, old sign-in "
+        "stopped, purge staged files never imported and exported files older than "
+        "FOLLOWUP_EXPORT_DAYS, and delete expired sessions, old sign-in "
         "throttle records and finished tasks' queue rows. Run it every five minutes."
     )
     tick = commands.add_parser("tick", help=text, description=text)
@@ -34,11 +35,12 @@ def cmd_tick(args: argparse.Namespace) -> int:
     from followup.clitools import operator
     from followup.evidence.surveys import purge_expired_surveys
     from followup.indicators.actions import purge_expired_uploads
-    from followup.jobs.actions import prune_finished_tasks, recover_abandoned
+    from followup.jobs.actions import prune_finished_tasks, purge_exports, recover_abandoned
 
     actor = operator()
     requeued, failed = recover_abandoned(settings.WORKER_STALE_SECONDS)
     surveys, uploads = purge_expired_surveys(actor), purge_expired_uploads(actor)
+    exported = purge_exports(actor)
     sessions = clear_expired_sessions()
     pruned = throttle.prune()
     tasks = prune_finished_tasks(settings.FINISHED_TASK_DAYS)
@@ -47,6 +49,7 @@ def cmd_tick(args: argparse.Namespace) -> int:
         "jobs failed": failed,
         "staged surveys purged": surveys,
         "staged data files purged": uploads,
+        "exported files deleted": exported,
         "expired sessions deleted": sessions,
         "sign-in throttle records deleted": pruned,
         "finished tasks' queue rows deleted": tasks,

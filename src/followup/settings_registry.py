@@ -322,7 +322,7 @@ SETTINGS: tuple[Setting, ...] = (
         "FOLLOWUP_TASKS_BACKEND",
         "choice",
         "database",
-        "Where long jobs (publishing a report, a large import) run. `database`: queued in the "
+        "Where long jobs (publishing a report, a large import or export) run. `database`: queued in the "
         "database and run by `followup worker`, which must run beside the web process. "
         "`immediate`: run inside the web request that starts them (tests, or a service without a "
         "worker; the page waits).",
@@ -336,6 +336,24 @@ SETTINGS: tuple[Setting, ...] = (
         "its progress; a smaller one is imported in the request. 0: every import in the "
         "background.",
         minimum=0,
+    ),
+    Setting(
+        "FOLLOWUP_BACKGROUND_EXPORT_ROWS",
+        "int",
+        20_000,
+        "A download of more rows than this (the excerpts of qualitative evidence, or a REFI-QDA "
+        "project with more coded passages) is prepared by the worker: the person presses a "
+        "button, and the job's page shows the progress and then gives them the file. A smaller "
+        "one is sent in the request. 0: every such download in the background.",
+        minimum=0,
+    ),
+    Setting(
+        "FOLLOWUP_EXPORT_DAYS",
+        "int",
+        7,
+        "Days a file prepared in the background is kept for the person who asked for it; "
+        "`followup tick` then deletes it (the job's page says so).",
+        minimum=1,
     ),
     Setting(
         "FOLLOWUP_WORKER_HEARTBEAT_SECONDS",

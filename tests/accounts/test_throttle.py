@@ -4,6 +4,7 @@ recorded atomically, and never a lock the account's owner cannot lift."""
 from __future__ import annotations
 
 import datetime
+import logging
 import threading
 from typing import Any
 
@@ -176,14 +177,22 @@ def test_a_name_that_is_no_account_sends_no_email(world: Any, smtp_server: Any) 
     assert smtp_server.messages == []
 
 
-def test_a_completed_password_reset_clears_the_accounts_failures(world: Any, clock: Clock) -> None:
+def test_a_completed_password_reset_clears_the_accounts_failures(
+    world: Any, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
     inspector = _inspector(world)
     for _ in range(6):
         sign_in(browser(), "inspector", "wrong")
     assert ACCOUNT_WAIT in sign_in(browser(), "inspector", PASSWORD).content.decode()
     from allauth.account.signals import password_reset
 
-    password_reset.send(sender=type(inspector), request=None, user=inspector)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="followup.security"):
+        password_reset.send(sender=type(inspector), request=None, user=inspector)
+    # The account by its id alone, as docs/deploy.md says of the log: never its name.
+    assert [r.getMessage() for r in caplog.records if r.name == "followup.security"] == [
+        f"sign-in failures cleared for user {inspector.pk} by a password reset"
+    ]
     assert signed_in(sign_in(browser(), "inspector", PASSWORD))
     assert LoginFailure.objects.filter(outcome=Outcome.CLEARED).count() == 5
 

@@ -10,6 +10,8 @@ import hashlib
 import json
 import stat
 import struct
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +28,7 @@ from followup.cli_backup import cmd_backup, cmd_restore
 from followup.lib.types import CommandLine
 from tests import factories as f
 from tests.backup.folders import store_files_in, stored_files_folder
+from tests.backup.installations import Installation
 
 STORED = {"reports/one.pdf": b"%PDF-1.7 " + bytes(range(256)), "naïve.txt": b"caf\xc3\xa9\n"}
 
@@ -346,6 +349,34 @@ def test_a_database_never_migrated_is_told_to_migrate_first(good, monkeypatch, c
         "restore. Nothing was changed.\n"
     )
     assert state() == before
+
+
+def test_a_restore_into_a_data_folder_with_no_database_refuses_and_makes_nothing(good, tmp_path):
+    """Run as an operator would, in a process of its own: in local mode (no secret key set)
+    into a folder not made yet, and with a key set into an empty folder. Neither gets a
+    database file, a secret key or a folder of static files."""
+    for local, folder in [(True, tmp_path / "new" / "data"), (False, tmp_path / "empty")]:
+        if not local:
+            folder.mkdir()
+        env = Installation(folder).environment()
+        if local:
+            del env["FOLLOWUP_SECRET_KEY"], env["FOLLOWUP_HTTPS"]
+        done = subprocess.run(
+            [sys.executable, "-m", "followup.cli", "restore", str(good)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert (done.returncode, done.stdout) == (1, "")
+        assert done.stderr == (
+            f"restore: refused: there is no database at {folder / 'followup.sqlite3'} yet: run "
+            "'followup migrate' first (it makes one), then restore. Nothing was changed.\n"
+        )
+        if local:
+            assert not (tmp_path / "new").exists()
+        else:
+            assert list(folder.iterdir()) == []
 
 
 def test_someone_writing_during_the_restore_stops_it_and_the_files_go(good, monkeypatch, capsys):

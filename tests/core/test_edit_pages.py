@@ -217,6 +217,7 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "reports:inspection_publish": "publishes a new version: creates",
     "reports:public": READ,
     "jobs:job": READ,
+    "jobs:download": READ,
     "jobs:healthz": READ,
     "reports:public_file": READ,
     "members:list": READ,

@@ -40,7 +40,7 @@ period            value     centre
 2021-07-31       13,255   14,897.0
 2022-07-31       12,596   14,897.0
 2023-07-31       12,206   14,897.0
-The number crossed its median only 1 times in 12 points (chance would give at least 3): the process has shifted or drifted.
+The number crossed its median only once in 12 points (chance would give at least 3): the process has shifted or drifted.
 """
 
 
@@ -172,7 +172,11 @@ def test_create_partnership_refuses_an_unknown_or_replaced_area_and_a_taken_slug
     )
     assert followup(["create-partnership", "fife", *name])[0] == 0
     status, _, err = followup(["create-partnership", "fife", *name])
-    assert status == 1 and err.startswith("create-partnership: slug: ")
+    assert (status, err) == (
+        1,
+        "create-partnership: a partnership already has the slug 'fife'. Choose another slug (it "
+        "is the partnership's part of every address, /p/SLUG/); nothing was created.\n",
+    )
     assert Partnership.objects.count() == 1
 
 

@@ -139,6 +139,10 @@ BUTTONS = {
     "members:invitation_revoke",
     # Shown only to someone signed out; tests/partnerships/test_invitations.py posts to it.
     "members:accept",
+    # The button of a large download's page (jobs.exports), shown only above
+    # FOLLOWUP_BACKGROUND_EXPORT_ROWS; tests/jobs/test_exports.py presses it.
+    "evidence:excerpts_download",
+    "evidence:export_qdpx",
 }
 # django-allauth's pages that the test world's admin is not shown a form for: signed-out pages
 # (sign in, a reset or confirmation link), flows Followup leaves off (signing up, codes by email,

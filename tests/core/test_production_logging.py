@@ -50,7 +50,7 @@ def test_a_refusal_is_one_line_beside_its_access_line_and_never_a_traceback(worl
     lines = _lines(log)
     assert len(lines) == 2, lines
     assert lines[0].endswith(
-        f"WARNING django.request Refused POST {url} to user 'lead' (id {lead.pk}): "
+        f"WARNING django.request Refused POST {url} to user {lead.pk}: "
         "publish_reports: Only inspectors and administrators can publish reports."
     )
     assert f"INFO followup.access POST {url} 403 " in lines[1]

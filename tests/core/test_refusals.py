@@ -99,9 +99,11 @@ def test_a_refusal_is_logged_as_one_line_saying_who_was_refused_what_without_a_t
     assert record.levelno == logging.WARNING
     assert (record.exc_info, record.exc_text) == (None, None)
     assert record.getMessage() == (
-        f"Refused POST {url} to user 'lead' (id {lead.pk}): publish_reports: Only inspectors "
+        f"Refused POST {url} to user {lead.pk}: publish_reports: Only inspectors "
         "and administrators can publish reports."
     )
+    # The id alone, as docs/deploy.md says: never the person's name.
+    assert "lead" not in record.getMessage()
     assert "Traceback" not in caplog.text and "\n" not in record.getMessage()
 
 

@@ -212,14 +212,14 @@ def test_every_page_of_excerpts_is_small_and_reaches_the_last(world, long_source
     code = long_source.partnership.codes.get(name="Theme 1")
     url = reverse("evidence:excerpts", args=["home"]) + f"?code={code.pk}"
     first = get(client, url)
-    assert "4000 excerpts: page 1 of 20, 1 to 200." in first
+    assert "4,000 excerpts: page 1 of 20, 1 to 200." in first
     assert first.count('<blockquote class="followup-excerpt govuk-body">') == 200
     assert "(the first 1000 characters: the whole passage is on its source" in first
     pages = links(first, "Pages of excerpts")
     assert sorted(pages) == ["Next", "Page 1", "Page 2", "Page 20"]
     assert pages["Page 20"] == f"?code={code.pk}&page=20"
     last = get(client, reverse("evidence:excerpts", args=["home"]) + pages["Page 20"])
-    assert "4000 excerpts: page 20 of 20, 3801 to 4000." in last
+    assert "4,000 excerpts: page 20 of 20, 3,801 to 4,000." in last
     assert last.count('<blockquote class="followup-excerpt govuk-body">') == 200
     # The download links carry the filter, not the page.
     assert f'excerpts.csv?code={code.pk}"' in last

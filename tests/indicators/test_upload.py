@@ -86,3 +86,26 @@ def test_outsider_gets_404_for_another_partnerships_upload(world):
     url = reverse("indicators:upload_preview", args=["home", world.home.upload.pk])
     assert world.client_for("outsider").get(url).status_code == 404
     assert world.client_for("outsider").post(url).status_code == 404
+
+
+def test_the_preview_writes_large_counts_with_thousands_separators(world):
+    from followup.indicators import actions
+    from tests.jobs.bigfile import big_csv
+
+    staged = actions.stage_upload(
+        world.users["lead"],
+        world.home.partnership,
+        filename="big.csv",
+        data=big_csv("S1HOME", 1_500),
+        release="Big return",
+        create_elements=True,
+    )
+    page = world.client_for("lead").get(
+        reverse("indicators:upload_preview", args=["home", staged.pk])
+    )
+    html = page.content.decode()
+    assert "Import 1,500 figures</button>" in html
+    assert (
+        '<dt class="govuk-summary-list__key">New figures</dt>'
+        '<dd class="govuk-summary-list__value">1,500</dd>'
+    ) in html

@@ -9,7 +9,7 @@ import json
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -78,6 +78,30 @@ def test_healthz_is_503_when_the_heartbeat_is_stale_or_missing():
     status, body, _ = probe()
     assert status == 503
     assert (body["worker"], body["worker_last_seen_seconds"]) == ("stale", 61)
+
+
+@override_settings(**PRODUCTION)
+def test_healthz_warns_of_two_workers_on_sqlite_and_stays_200():
+    beat(seconds_ago=2)
+    seen = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id="w2", host="worker-2", pid=43, started_at=seen, last_seen=seen
+    )
+    status, body, _ = probe()
+    assert status == 200
+    if connection.vendor == "sqlite":
+        assert body["warning"] == (
+            "2 workers are running on one SQLite database (w1, w2). Run one worker on SQLite: "
+            "the others only wait for its lock, and a long job can make their writes fail. "
+            'Stop all but one, or move to PostgreSQL (docs/deploy.md, "Several workers").'
+        )
+    else:  # PostgreSQL: as many workers as wanted, each claiming jobs with row locks
+        assert "warning" not in body
+    # A stopped worker's stale row is not counted.
+    WorkerHeartbeat.objects.filter(worker_id="w2").update(
+        last_seen=seen - datetime.timedelta(seconds=61)
+    )
+    assert "warning" not in probe()[1]
 
 
 @override_settings(**PRODUCTION)

@@ -5,6 +5,7 @@ dummy one, which queues without running); tests/jobs/test_worker.py runs a real 
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -12,12 +13,13 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import default_task_backend
 
 from followup.indicators import actions as indicator_actions
 from followup.indicators.models import DataValue, ImportUpload
 from followup.jobs import actions as job_actions
-from followup.jobs.models import Job
+from followup.jobs.models import Job, WorkerHeartbeat
 from followup.reports import render
 from followup.reports.models import Publication
 from tests.jobs.bigfile import big_csv
@@ -203,7 +205,7 @@ def test_an_import_of_200000_rows_runs_as_a_task_with_progress(world, monkeypatc
     assert job.title == "Importing 200,000 rows from national.csv"
     assert seen == [(0, 0)] + [(n, ROWS) for n in range(10_000, ROWS + 1, 10_000)]
     assert (job.state, job.done, job.total) == ("done", ROWS, ROWS)
-    assert job.message == "Imported 200000 figures from national.csv."
+    assert job.message == "Imported 200,000 figures from national.csv."
     assert DataValue.objects.filter(release__name="Big return").count() == ROWS
     assert ImportUpload.objects.get(pk=upload.pk).applied_at is not None
 
@@ -270,3 +272,73 @@ def test_the_worker_refuses_to_start_when_jobs_run_in_the_request(capsys):
         "FOLLOWUP_TASKS_BACKEND is 'immediate': jobs run where they are started, so there is "
         "nothing for a worker to do. Set it to 'database' to use one.\n"
     )
+
+
+NO_WORKER = "No worker is running, so this job cannot go ahead."
+
+
+@override_settings(TASKS_BACKEND_NAME="database", WORKER_STALE_SECONDS=60)
+def test_a_waiting_job_says_when_no_worker_is_running_and_what_to_do(world):
+    job = Job.objects.create(
+        partnership=world.home.partnership, kind=Job.Kind.IMPORT, title="Importing", stage="x"
+    )
+    page = world.client_for("viewer").get(job_url(job)).content.decode()
+    assert NO_WORKER in page
+    assert (
+        "Ask the service administrator to start one: the command <code>followup worker</code>, "
+        "run beside the web server"
+    ) in page
+    # A worker heard from lately: nothing to say. One gone quiet: said again.
+    job_actions.beat("w1", "")
+    assert NO_WORKER not in world.client_for("viewer").get(job_url(job)).content.decode()
+    WorkerHeartbeat.objects.update(last_seen=timezone.now() - datetime.timedelta(seconds=61))
+    assert NO_WORKER in world.client_for("viewer").get(job_url(job)).content.decode()
+    # A finished job waits for nothing.
+    assert NO_WORKER not in world.client_for("viewer").get(job_url(world.home.job)).content.decode()
+
+
+def test_with_jobs_run_in_the_request_no_worker_is_expected(world):
+    job = Job.objects.create(partnership=world.home.partnership, kind=Job.Kind.IMPORT, title="I")
+    assert NO_WORKER not in world.client_for("viewer").get(job_url(job)).content.decode()
+
+
+@override_settings(TASKS=DUMMY, BACKGROUND_IMPORT_ROWS=0)
+def test_pressing_import_again_while_the_import_waits_goes_to_the_same_job(world):
+    upload = indicator_actions.stage_upload(
+        world.users["lead"],
+        world.home.partnership,
+        filename="twice.csv",
+        data=big_csv(world.home.partnership.area.code, 50),
+        release="Twice return",
+        create_elements=True,
+    )
+    url = reverse("indicators:upload_preview", args=["home", upload.pk])
+    client = world.client_for("lead")
+    first, second = client.post(url), client.post(url)
+    job = new_job(world)  # one job: the second press found the first's
+    assert first["Location"] == second["Location"] == job_url(job)
+    assert ImportUpload.objects.get(pk=upload.pk).job == job
+    page = client.get(url).content.decode()
+    assert (
+        "This file is being imported in the background (queued). "
+        f'<a class="govuk-link" href="{job_url(job)}">Follow the import</a>.'
+    ) in page
+    assert "Import 50 figures</button>" not in page
+
+    run_queued(job)
+    job.refresh_from_db()
+    assert (job.state, job.message) == ("done", "Imported 50 figures from twice.csv.")
+    assert "This file has already been imported" in client.get(url).content.decode()
+
+
+@override_settings(TASKS=DUMMY, BACKGROUND_IMPORT_ROWS=0)
+def test_after_a_failed_import_job_import_starts_a_new_one(world):
+    upload = world.home.upload
+    url = reverse("indicators:upload_preview", args=["home", upload.pk])
+    client = world.client_for("lead")
+    first = Job.objects.get(pk=int(client.post(url)["Location"].rstrip("/").split("/")[-1]))
+    job_actions.fail_job(first, "The worker stopped.")
+    again = client.post(url)
+    assert again["Location"] != job_url(first)
+    assert ImportUpload.objects.get(pk=upload.pk).job_id != first.pk
+    assert Job.objects.filter(kind="import", state="queued").count() == 1

@@ -250,6 +250,18 @@ def test_two_workers_on_postgresql_run_each_job_once(place, worker):
     assert other.wait(timeout=60) == 0
 
 
+@pytest.mark.skipif(POSTGRESQL, reason="a second worker on SQLite")
+def test_a_second_worker_on_sqlite_warns_as_it_starts(place, worker):
+    second = place.start_worker("second-on-sqlite")
+    wait_for("the second worker to start", lambda: "started" in place.log("second-on-sqlite"))
+    said = place.log("second-on-sqlite")
+    assert "WARNING followup.worker 2 workers are running on one SQLite database (" in said
+    assert "Run one worker on SQLite" in said
+    assert "warning" not in place.log("module").lower()  # the first was alone when it started
+    second.send_signal(signal.SIGTERM)
+    assert second.wait(timeout=60) == 0
+
+
 def test_the_worker_stops_cleanly_on_sigterm_and_forgets_its_heartbeat(place, worker):
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=60) == 0

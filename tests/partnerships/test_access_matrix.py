@@ -346,7 +346,9 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "evidence:codebook": (slug, READ, CODE_EVIDENCE),
     "evidence:exchange": (slug, CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:export_qdc": (slug, CODE_EVIDENCE, None),
-    "evidence:export_qdpx": (slug, CODE_EVIDENCE, None),
+    # A POST is the button of a large project's page (tests/jobs/test_exports.py); a small one
+    # is sent as the GET sends it.
+    "evidence:export_qdpx": (slug, CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:analysis": (slug, READ, None),
     "evidence:cases": (slug, READ_EVIDENCE, None),
     "reports:review": (of("review"), READ, None),
@@ -359,6 +361,9 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "reports:public": (slug, {w: 404 for w in WHO}, None),
     # A job's page: every member may follow their partnership's jobs; an outsider gets 404.
     "jobs:job": (of("job"), READ, None),
+    # An export's file: for the person who asked for it, while they may read what it holds
+    # (tests/jobs/test_exports.py). The world's job is an import, with no file: 404 for all.
+    "jobs:download": (of("job"), {**{w: 404 for w in WHO}, None: 302}, None),
     # The health check: for load balancers, no sign-in (GET or HEAD; tests/jobs/test_healthz.py).
     "jobs:healthz": (None, anyone(200), None),
     "reports:public_file": (
@@ -385,7 +390,7 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "evidence:matrix_download": (as_("csv"), READ, None),
     "evidence:cooccurrence_download": (as_("xlsx"), READ_EVIDENCE, None),
     "evidence:excerpts": (slug, READ_EVIDENCE, None),
-    "evidence:excerpts_download": (as_("csv"), READ_EVIDENCE, None),
+    "evidence:excerpts_download": (as_("csv"), READ_EVIDENCE, READ_EVIDENCE),
     "evidence:code_edit": (of("code"), CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:code_merge": (of("code"), CODE_EVIDENCE, CODE_EVIDENCE),
     # An empty form is a refusal to delete a used code without confirming (200), for everyone who may.

@@ -90,3 +90,20 @@ def test_importing_the_library_loads_no_django():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_too_few_crossings_of_the_median_say_once_for_one_and_times_for_more():
+    once = describe_chart(control_chart([10, 11, 12, 13, 14, 15, 1, 2, 3, 4, 5, 6], chart="run"))
+    assert once == (
+        "The value crossed its median only once in 12 points (chance would give at least 3): "
+        "the process has shifted or drifted."
+    )
+    thrice = describe_chart(
+        control_chart(
+            [10, 11, 12, 13, 14, 1, 2, 3, 4, 5, 15, 16, 17, 18, 19, 6, 7, 8, 9, 0], chart="run"
+        )
+    )
+    assert thrice == (
+        "The value crossed its median only 3 times in 20 points (chance would give at least 6): "
+        "the process has shifted or drifted."
+    )

@@ -245,7 +245,7 @@ def clear_failures(user: AbstractBaseUser) -> None:
             outcome=Outcome.CLEARED
         )
         ThrottleKey.objects.filter(key=f"account:{user.pk}").update(notified_at=None)
-    log.info("sign-in failures cleared for %r by a password reset", user.get_username())
+    log.info("sign-in failures cleared for user %s by a password reset", user.pk)
 
 
 NOTICE = """\
@@ -280,8 +280,8 @@ def _notify(request: HttpRequest, user: Any, failures: int, addresses: int) -> N
     try:
         send_mail(subject, body, None, [user.email])
     except OSError:
-        log.exception("could not send the notice of failed sign-ins to %r", user.get_username())
+        log.exception("could not send the notice of failed sign-ins to user %s", user.pk)
         return
     log.warning(
-        "told %r of %d failed sign-ins from %d addresses", user.get_username(), failures, addresses
+        "told user %s of %d failed sign-ins from %d addresses", user.pk, failures, addresses
     )

@@ -28,6 +28,7 @@ import io
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -102,7 +103,22 @@ def emptiness_problems(using: str = DEFAULT_DB_ALIAS, *, files: bool = True) -> 
     return problems
 
 
+def _check_database_exists(using: str) -> None:
+    """An SQLite database that is not there yet is refused before anything connects to it,
+    since connecting would make an empty file of that name."""
+    connection = connections[using]
+    name = Path(str(connection.settings_dict["NAME"]))
+    if connection.vendor != "sqlite" or str(name) == ":memory:" or "mode=memory" in str(name):
+        return
+    if not name.exists():
+        raise RestoreError(
+            f"there is no database at {name} yet: run 'followup migrate' first (it makes one), "
+            "then restore"
+        )
+
+
 def _check_schema(manifest: Manifest, using: str) -> None:
+    _check_database_exists(using)
     here = set(applied_migrations(using))
     if not here:
         raise RestoreError(

@@ -18,6 +18,11 @@ def sources_of(partnership: Partnership) -> QuerySet[Source]:
     return Source.objects.filter(partnership=partnership).annotate(coding_count=Count("codings"))
 
 
+def coding_count(partnership: Partnership) -> int:
+    """How many coded passages the partnership's sources hold."""
+    return Coding.objects.filter(source__partnership=partnership).count()
+
+
 def source_for(user: AnyUser, slug: str, pk: int) -> Source:
     partnership = partnership_for(user, slug)
     return get_object_or_404(Source.objects.filter(partnership=partnership), pk=pk)

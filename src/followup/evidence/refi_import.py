@@ -484,7 +484,7 @@ def _text_source(
 def import_summary(counts: dict[str, int], warnings: list[str]) -> str:
     """What an import added, in one sentence, with any notes on what was left out."""
     parts = [
-        f"{n} {what[:-1] if n == 1 else what}"
+        f"{n:,} {what[:-1] if n == 1 else what}"
         for what, n in counts.items()
         if n or what in ("codes", "codings")
     ]

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from followup.audit.log import last_deletion
 from followup.evidence import actions, queries, surveys
+from followup.evidence.exports import project_filename
 from followup.evidence.forms import (
     CodeForm,
     DeleteCodeForm,
@@ -27,7 +28,9 @@ from followup.evidence.forms import (
 from followup.evidence.models import Code, Source
 from followup.evidence.refi import ExchangeError, codebook_xml, project_qdpx
 from followup.evidence.refi_import import import_summary, read_qdc, read_qdpx
+from followup.evidence.tasks import export_project
 from followup.frameworks.models import Framework
+from followup.jobs import exports as background
 from followup.lib.tables import attachment
 from followup.lib.tabular import TableError
 from followup.lib.uploads import SHOWN_PROBLEMS
@@ -336,7 +339,7 @@ def survey_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             errors = error.messages
         else:
             messages.success(
-                request, f"Imported {made} respondent{'' if made == 1 else 's'} as sources."
+                request, f"Imported {made:,} respondent{'' if made == 1 else 's'} as sources."
             )
             return redirect("evidence:sources", slug)
     columns = [
@@ -451,7 +454,12 @@ def exchange(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "evidence/exchange.html",
-        {"partnership": partnership, "form": form, "has_codes": queries.codebook(partnership)},
+        {
+            "partnership": partnership,
+            "form": form,
+            "has_codes": queries.codebook(partnership),
+            "project_in_background": background.in_background(queries.coding_count(partnership)),
+        },
     )
 
 
@@ -469,11 +477,25 @@ def export_qdc(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def export_qdpx(request: HttpRequest, slug: str) -> HttpResponse:
+    """The whole project; with more than ``FOLLOWUP_BACKGROUND_EXPORT_ROWS`` coded passages,
+    prepared in the background from a page with a button (``jobs.exports``)."""
     partnership = partnership_for(request.user, slug)
     require(request.user, partnership, Capability.CODE_EVIDENCE)
-    return _download(project_qdpx(partnership), f"{slug}-project.qdpx", "application/zip")
+    passages = queries.coding_count(partnership)
+    if background.in_background(passages):
+        return background.start_page(
+            request,
+            partnership,
+            heading="Download the whole project (.qdpx)",
+            what=f"{passages:,} coded passages",
+            title=f"Preparing the whole project ({passages:,} coded passages)",
+            capability=Capability.CODE_EVIDENCE,
+            task=export_project,
+            arguments={},
+        )
+    return _download(project_qdpx(partnership), project_filename(partnership), "application/zip")
 
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:

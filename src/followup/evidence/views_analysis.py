@@ -6,16 +6,18 @@ Excerpts are original words: for those who code or approve evidence (``read_evid
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
 
-from followup.evidence import analysis, queries
+from followup.evidence import analysis, exports, queries
 from followup.evidence.disclosed import RESPONDENT_GROUP, evidence_for
 from followup.evidence.models import Code
+from followup.evidence.tasks import export_excerpts
+from followup.jobs import exports as background
 from followup.lib import disclosure
 from followup.lib.tables import streamed_table_download, table_download
 from followup.partnerships.access import Capability, can, partnership_for, require
@@ -209,6 +211,7 @@ def excerpts_page(request: HttpRequest, slug: str) -> HttpResponse:
             **context,
             "excerpts": page,
             "total": page.paginator.count,
+            "in_background": background.in_background(page.paginator.count),
             "pages": pages,
             "shown": EXCERPT_SHOWN,
             "query": download.urlencode(),
@@ -217,37 +220,38 @@ def excerpts_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def excerpts_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponseBase:
-    """Every matching excerpt, whole: rows are read from the database a batch at a time and the
-    CSV is streamed as it is written, so the server holds a batch, not the table."""
+    """Every matching excerpt, whole (``evidence.exports``): the CSV is streamed as it is
+    written. Above ``FOLLOWUP_BACKGROUND_EXPORT_ROWS`` excerpts the file is prepared in the
+    background instead, from a page with a button (``jobs.exports``)."""
     if fmt not in FORMATS:
         raise Http404("No such format.")
     context = _excerpt_context(request, slug)
-    names = list(context["attributes"])
-    found = analysis.excerpts(context["partnership"], context["code"], context["filters"])
-
-    def rows() -> Iterator[list[Any]]:
-        for coding in found.iterator(chunk_size=200):
-            case = coding.source.case
-            attrs = case.attributes if case else {}
-            yield [
-                coding.code.name,
-                coding.source.title,
-                case.name if case else "",
-                *[attrs.get(name, "") for name in names],
-                coding.start,
-                coding.end,
-                analysis.words_of(coding),
-            ]
-
+    partnership = context["partnership"]
+    table = exports.excerpt_table(partnership, context["code"], context["filters"])
+    count = table.count()
+    if background.in_background(count):
+        code = context["code"]
+        return background.start_page(
+            request,
+            partnership,
+            heading=f"Download the excerpts as {fmt.upper()}",
+            what=f"{count:,} excerpts",
+            title=f"Preparing {count:,} excerpts as {fmt.upper()}",
+            capability=Capability.READ_EVIDENCE,
+            task=export_excerpts,
+            arguments={
+                "code_id": code.pk if code else None,
+                "filters": context["filters"],
+                "fmt": fmt,
+            },
+        )
     return streamed_table_download(
-        f"{slug}-excerpts",
+        table.filename(fmt).removesuffix(f".{fmt}"),
         fmt,
-        ["Code", "Source", "Case", *names, "Start", "End", "Excerpt"],
-        rows(),
-        sheet="Excerpts",
-        notes=[
-            "Excerpts: original words, for analysis only. Publish only approved, redacted quotes.",
-            "Start and End are character positions in the source's text.",
-        ],
+        table.headers,
+        table.rows(),
+        sheet=exports.EXCERPT_SHEET,
+        notes=exports.EXCERPT_NOTES,
     )

@@ -24,6 +24,8 @@ from followup.indicators.importer import (
 )
 from followup.indicators.importrows import Progress
 from followup.indicators.models import WELLBEING, ImportUpload, Indicator
+from followup.jobs.actions import start_job
+from followup.jobs.models import Job
 from followup.lib import storedfiles
 from followup.lib.tabular import TableError, read_table, staged_bytes, staged_table
 from followup.lib.types import Actor
@@ -239,6 +241,29 @@ def purge_expired_uploads(actor: Actor, now: datetime.datetime | None = None) ->
             pk__in=[u.pk for u in expired], applied_at__isnull=True
         ).delete()
     return len(expired)
+
+
+def import_in_background(user: AnyUser, upload: ImportUpload, *, rows: int, task: Any) -> Job:
+    """The job importing a large upload (``task``: ``indicators.tasks.import_upload``): the one
+    already queued or running for it, or a new one. Two presses of Import, however close, take
+    turns on the upload's row, so the second finds the first's job rather than starting another
+    that would end "already imported"."""
+    require(user, upload.partnership, Capability.MANAGE_DATA)
+    with transaction.atomic():
+        locked = ImportUpload.objects.select_for_update().only("pk", "job").get(pk=upload.pk)
+        if locked.job is not None and not locked.job.finished:
+            return locked.job
+        job = start_job(
+            user,
+            upload.partnership,
+            kind=Job.Kind.IMPORT,
+            title=f"Importing {rows:,} rows from {upload.filename}",
+            capability=Capability.MANAGE_DATA,
+            task=task,
+            arguments={"upload_id": upload.pk},
+        )
+        ImportUpload.objects.filter(pk=upload.pk).update(job=job)
+    return job
 
 
 def apply_upload(

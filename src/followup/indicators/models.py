@@ -356,6 +356,11 @@ class ImportUpload(models.Model):
     create_elements = models.BooleanField(default=False)
     mapping = models.TextField(blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # The job importing it, for a file large enough to be imported in the background: a second
+    # press of Import goes to this job while it is queued or running.
+    job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

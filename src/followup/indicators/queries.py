@@ -57,7 +57,7 @@ def too_few(count: int, needed: int, rules: str = "this chart's rules") -> str:
     have = (
         "there is only one figure so far"
         if count == 1
-        else f"there are only {count} figures so far"
+        else f"there are only {count:,} figures so far"
     )
     return (
         f"Too few figures to judge: {have}, and {rules} can show a change only from {needed} "

@@ -22,11 +22,11 @@ def imported(counts: dict[str, int], filename: str) -> str:
     first (the two took turns, and this one found them held)."""
     total = counts["new"] + counts["revised"] + counts["confirmed"]
     if total:
-        return f"Imported {total} figure{'' if total == 1 else 's'} from {filename}."
+        return f"Imported {total:,} figure{'' if total == 1 else 's'} from {filename}."
     held = counts["unchanged"]
     return (
         f"Nothing was imported from {filename}: "
-        + ("its figure was" if held == 1 else f"all {held} of its figures were")
+        + ("its figure was" if held == 1 else f"all {held:,} of its figures were")
         + " already imported from the same release."
     )
 

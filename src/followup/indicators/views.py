@@ -22,8 +22,6 @@ from followup.indicators.funnel import funnel_chart
 from followup.indicators.models import WELLBEING, Indicator
 from followup.indicators.tasks import import_upload, imported
 from followup.inspections.queries import inspections_of
-from followup.jobs.actions import start_job
-from followup.jobs.models import Job
 from followup.lib import disclosure
 from followup.lib.disclosure import SUPPRESSED
 from followup.lib.tables import table_download
@@ -229,16 +227,9 @@ def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and staged.applied_at is None:
         rows = queries.upload_rows(staged)
         if rows > settings.BACKGROUND_IMPORT_ROWS:
-            # A large file is imported by a job, whose page shows its progress.
-            job = start_job(
-                request.user,
-                staged.partnership,
-                kind=Job.Kind.IMPORT,
-                title=f"Importing {rows:,} rows from {staged.filename}",
-                capability=Capability.MANAGE_DATA,
-                task=import_upload,
-                arguments={"upload_id": staged.pk},
-            )
+            # A large file is imported by a job, whose page shows its progress (the job already
+            # importing it, when Import is pressed again).
+            job = actions.import_in_background(request.user, staged, rows=rows, task=import_upload)
             return redirect("jobs:job", slug, job.pk)
     if request.method == "POST":
         try:
@@ -252,6 +243,7 @@ def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, imported(counts, staged.filename))
             return redirect("indicators:dashboard", slug)
     plan = actions.preview_upload(request.user, staged) if staged.applied_at is None else None
+    importing = staged.job if staged.job is not None and not staged.job.finished else None
     return render(
         request,
         "indicators/upload_preview.html",
@@ -262,6 +254,7 @@ def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "problems": plan.errors[:SHOWN_PROBLEMS] if plan else [],
             "more_problems": max(0, len(plan.errors) - SHOWN_PROBLEMS) if plan else 0,
             "again": again,
+            "importing": importing,
             "caps": capabilities(request.user, staged.partnership),
             "staged_days": settings.STAGED_UPLOAD_DAYS,
         },

@@ -13,9 +13,12 @@ import datetime
 import logging
 import os
 import socket
-from typing import Any
+from dataclasses import dataclass
+from typing import IO, Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
@@ -23,6 +26,9 @@ from django_tasks_db.models import DBTaskResult
 
 from followup.audit.log import record
 from followup.jobs.models import Job, WorkerHeartbeat
+from followup.lib import storedfiles
+from followup.lib.storedfiles import default as default_storage
+from followup.lib.types import Actor
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.partnerships.models import Partnership
 
@@ -56,6 +62,7 @@ def start_job(
             title=title[:300],
             started_by=user if isinstance(user, User) else None,
             stage="Waiting for a worker",
+            capability=str(capability),
         )
         record(user, "job.start", job, {"title": [None, job.title]}, partnership)
     try:
@@ -112,16 +119,53 @@ def close_side_connection() -> None:
         _side = None
 
 
-def finish_job(job: Job, *, message: str, result_url: str) -> None:
+@dataclass(frozen=True)
+class ExportFile:
+    """What an export made: ``content`` (a temporary file, read from its start) is stored through
+    the storage API, and given out as ``filename`` of ``content_type``."""
+
+    filename: str
+    content_type: str
+    content: IO[bytes]
+
+
+def finish_job(job: Job, *, message: str, result_url: str, file: ExportFile | None = None) -> None:
     job.state = Job.State.DONE
     job.message = message
     job.result_url = result_url[:500]
     job.done = max(job.done, job.total)
     job.stage = "Done"
     job.finished_at = timezone.now()
-    job.save(
-        update_fields=["state", "message", "result_url", "done", "stage", "finished_at", "total"]
-    )
+    fields = ["state", "message", "result_url", "done", "stage", "finished_at", "total"]
+    stored = ""
+    if file is not None:
+        file.content.seek(0)
+        stored = storedfiles.save_file(job.file, "export", File(file.content))
+        job.filename, job.content_type = file.filename[:255], file.content_type[:100]
+        fields += ["file", "filename", "content_type"]
+    try:
+        job.save(update_fields=fields)
+    except BaseException:
+        storedfiles.delete_now(job.file.storage, [stored])
+        raise
+
+
+def purge_exports(actor: Actor, now: datetime.datetime | None = None) -> int:
+    """Delete the files of exports that ended more than ``FOLLOWUP_EXPORT_DAYS`` ago (``followup
+    tick``); their jobs stay, saying the file is gone. Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.EXPORT_DAYS)
+    with transaction.atomic():
+        expired = list(
+            Job.objects.select_for_update(of=("self",))
+            .select_related("partnership")
+            .filter(kind=Job.Kind.EXPORT, finished_at__lt=cutoff)
+            .exclude(file="")
+        )
+        for job in expired:
+            record(actor, "job.export_purge", job, {"file": [job.filename, None]}, job.partnership)
+        Job.objects.filter(pk__in=[job.pk for job in expired]).update(file="")
+        storedfiles.delete_on_commit(default_storage(), [job.file.name or "" for job in expired])
+    return len(expired)
 
 
 def fail_job(job: Job, why: str) -> None:

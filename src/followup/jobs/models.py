@@ -1,4 +1,5 @@
-"""A job someone started (publishing a report, importing a large file), and the workers' heartbeats.
+"""A job someone started (publishing a report, importing or exporting a large file), and the
+workers' heartbeats.
 
 The task itself is Django's (``django_tasks``; with the database backend, a row of
 ``django_tasks_db``): a job is what a person sees of it, in their partnership, with its state,
@@ -10,13 +11,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from followup.lib import storedfiles
 from followup.partnerships.models import Partnership
+
+
+def export_file(instance: Job, filename: str) -> str:
+    """Where a background export's file is stored: ``exports/partnership-7/<random>``. Its name
+    for the person downloading it is kept in ``filename``."""
+    return f"exports/partnership-{instance.partnership_id}/{storedfiles.token()}"
 
 
 class Job(models.Model):
     class Kind(models.TextChoices):
         PUBLISH = "publish", "Publishing a report"
         IMPORT = "import", "Importing figures"
+        EXPORT = "export", "Exporting a file"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -38,6 +47,13 @@ class Job(models.Model):
     result_url = models.CharField(max_length=500, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # What the person who started it needed (``partnerships.access.Capability``): an export's
+    # file is given only to them, and only while they still have it.
+    capability = models.CharField(max_length=30, blank=True)
+    # An export's file, until ``followup tick`` deletes it (FOLLOWUP_EXPORT_DAYS after it ended).
+    file = models.FileField(upload_to=export_file, max_length=300, blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

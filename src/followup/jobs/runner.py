@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 class Done:
     message: str
     result_url: str
+    file: actions.ExportFile | None = None  # an export's, shown on the job's page
 
 
 class Progress:
@@ -66,4 +67,18 @@ def run_job(job_id: int, work: Work) -> None:
             job, "An unexpected error stopped the job; it is in the worker's log for the operator."
         )
     else:
-        actions.finish_job(job, message=done.message, result_url=done.result_url)
+        _finish(job, done)
+
+
+def _finish(job: Job, done: Done) -> None:
+    """End the job done, storing an export's file (then closing its temporary file)."""
+    try:
+        actions.finish_job(job, message=done.message, result_url=done.result_url, file=done.file)
+    except Exception:
+        logger.exception("Job %s (%s): its result could not be kept", job.pk, job.title)
+        actions.fail_job(
+            job, "Its result could not be kept; the worker's log says why, for the operator."
+        )
+    finally:
+        if done.file is not None:
+            done.file.content.close()

@@ -5,5 +5,6 @@ from followup.jobs import views
 app_name = "jobs"
 urlpatterns = [
     path("p/<slug:slug>/jobs/<int:pk>/", views.job, name="job"),
+    path("p/<slug:slug>/jobs/<int:pk>/file", views.download, name="download"),
     path("healthz", views.healthz, name="healthz"),
 ]

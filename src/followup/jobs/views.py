@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import logging
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from followup.jobs import queries
 from followup.jobs.models import Job
+from followup.lib.tables import attachment
+
+logger = logging.getLogger(__name__)
 
 # Seconds between reloads of a job's page while it runs: an HTTP Refresh header, which browsers
 # follow without JavaScript. A page that reloads itself must let the person stop it (WCAG 2.2.1,
@@ -30,6 +35,10 @@ def job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect(found.result_url)
     stopped = request.GET.get("refresh") == "off"
     refresh = None if found.finished or stopped else REFRESH_SECONDS
+    no_worker = not found.finished and _no_worker()
+    kept_until = None
+    if found.kind == Job.Kind.EXPORT and found.file and found.finished_at:
+        kept_until = found.finished_at + datetime.timedelta(days=settings.EXPORT_DAYS)
     response = render(
         request,
         "jobs/job.html",
@@ -39,6 +48,10 @@ def job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "refresh": refresh,
             "stopped": stopped and not found.finished,
             "refresh_seconds": REFRESH_SECONDS,
+            "no_worker": no_worker,
+            "may_download": queries.may_download(request.user, found),
+            "kept_until": kept_until,
+            "export_days": settings.EXPORT_DAYS,
         },
     )
     if refresh is not None:
@@ -46,10 +59,34 @@ def job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return response
 
 
+@login_required
+@require_safe
+def download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """An export's file, streamed from the storage, for the person who asked for it."""
+    found = queries.export_for(request.user, slug, pk)
+    try:
+        handle = found.file.storage.open(str(found.file.name), "rb")
+    except FileNotFoundError:
+        logger.error("Job %s: its file %s is not in the storage", found.pk, found.file.name)
+        raise Http404("This file cannot be given out now.") from None
+    response = FileResponse(handle, content_type=found.content_type)
+    response["Content-Disposition"] = attachment(found.filename)
+    return response
+
+
+def _no_worker() -> bool:
+    """Whether jobs wait for a worker (the database backend) and none was heard from lately."""
+    if settings.TASKS_BACKEND_NAME != "database":
+        return False
+    last = queries.latest_heartbeat()
+    return last is None or queries.seconds_since(last) > settings.WORKER_STALE_SECONDS
+
+
 @require_safe
 def healthz(request: HttpRequest, worker: bool = True) -> HttpResponse:
     """200 when the database answers and (unless ``worker`` is false: ``/healthz/web``) a worker
-    was seen lately; 503 otherwise. No sign-in, no session, no host check
+    was seen lately; 503 otherwise. Several workers alive on SQLite add a ``warning`` (still
+    200: the jobs run, one at a time). No sign-in, no session, no host check
     (``followup.jobs.health``); says nothing secret. A 503 is not logged as a server error:
     a probe every few seconds would fill the log while a worker is down."""
     body: dict[str, object] = {}
@@ -68,6 +105,8 @@ def healthz(request: HttpRequest, worker: bool = True) -> HttpResponse:
             body["worker_last_seen_seconds"] = age
             healthy = age is not None and age <= settings.WORKER_STALE_SECONDS
             body["worker"] = "ok" if healthy else ("none" if age is None else "stale")
+            if shared := queries.shared_sqlite_warning(settings.WORKER_STALE_SECONDS):
+                body["warning"] = shared
     body["status"] = "ok" if healthy else "unavailable"
     response = HttpResponse(
         json.dumps(body, sort_keys=True),

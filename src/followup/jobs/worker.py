@@ -30,7 +30,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from followup.jobs import actions
+from followup.jobs import actions, queries
 
 logger = logging.getLogger("followup.worker")
 
@@ -84,6 +84,8 @@ def run_worker(*, interval: float, worker_id: str = "", batch: bool = False) -> 
     heartbeat = Heartbeat(worker_id)
     heartbeat.beat()
     actions.recover_abandoned(settings.WORKER_STALE_SECONDS)
+    if shared := queries.shared_sqlite_warning(settings.WORKER_STALE_SECONDS):
+        logger.warning(shared)
     worker = FollowupWorker(
         queue_names=["*"],
         interval=interval,

@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable, Iterator
+from typing import Any
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.db.models import FileField, Model
@@ -64,6 +65,13 @@ def save_new(file: FieldFile, filename: str, data: bytes) -> str:
     return the stored name. A stored file is never overwritten: if the name is taken (by a file
     written for a change that was then rolled back, say) the storage adds a random suffix."""
     file.save(filename, ContentFile(data), save=False)
+    return str(file.name)
+
+
+def save_file(file: FieldFile, filename: str, content: File[Any]) -> str:
+    """``save_new`` for a file too large to hold in memory (a background export's), read from
+    ``content`` a piece at a time."""
+    file.save(filename, content, save=False)
     return str(file.name)
 
 

@@ -27,6 +27,10 @@ def _points(k: int) -> str:
     return f"{k} point" if k == 1 else f"{k} points"
 
 
+def _times(k: int) -> str:
+    return "once" if k == 1 else f"{k} times"
+
+
 def _number(value: float) -> str:
     return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
@@ -84,7 +88,7 @@ def describe_chart(
                 f"{last_part.longest_run_max} chance allows) shows the process shifted during this period."
             )
         return (
-            f"The {measure} crossed its {centre} only {last_part.n_crossings} times in "
+            f"The {measure} crossed its {centre} only {_times(last_part.n_crossings or 0)} in "
             f"{_points(last_part.n_useful)} (chance would give at least {last_part.n_crossings_min}): "
             "the process has shifted or drifted."
         )

@@ -22,7 +22,8 @@ class OneLineRefusals(logging.Filter):
     PermissionDenied. A refusal is no fault: log it as one line saying who was refused what,
     where, without the traceback. A request answered with 400 (a host not in
     FOLLOWUP_ALLOWED_HOSTS, a bad request) or 404 keeps Django's message, on one line without
-    its traceback. Every other error, a server error above all, keeps its traceback."""
+    its traceback. Every other error, a server error above all, keeps its traceback. The person
+    refused is named by their id alone, as in the access line (docs/deploy.md, "Logs")."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
@@ -37,7 +38,7 @@ class OneLineRefusals(logging.Filter):
         request = getattr(record, "request", None)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            who = f"user {user.get_username()!r} (id {user.pk})"
+            who = f"user {user.pk}"  # the id only, as in the access line: never a name
         else:
             who = "an anonymous user"
         capability = getattr(error, "capability", None)
