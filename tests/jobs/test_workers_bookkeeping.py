@@ -101,3 +101,23 @@ def test_progress_outside_a_transaction_is_written_at_once(monkeypatch: pytest.M
     monkeypatch.setattr(actions, "live_progress", True)
     actions.report_progress(job, 5, 9, "Writing")
     assert Job.objects.values_list("done", "total", "stage").get(pk=job.pk) == (5, 9, "Writing")
+
+
+def test_a_job_told_to_try_again_later_fails_saying_so_and_changes_nothing(world):
+    from followup.jobs.runner import run_job
+    from followup.lib.types import TryAgainLater
+
+    job = _job(world, "t1", state=Job.State.QUEUED)
+    job.started_by = world.users["lead"]
+    job.save(update_fields=["started_by"])
+
+    def figures_moving(*args: Any, **kwargs: Any) -> Any:
+        raise TryAgainLater("The figures were being imported while the report read them.")
+
+    run_job(job.pk, figures_moving)
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED
+    assert job.message == (
+        "The figures were being imported while the report read them. "
+        "Start it again in a minute. Nothing was changed."
+    )

@@ -11,7 +11,7 @@ from followup.audit.log import history
 from followup.evidence.disclosed import themes_shown
 from followup.evidence.queries import approved_quotes_for
 from followup.front import queries
-from followup.indicators.disclosed import for_audience, withheld_figures
+from followup.indicators.disclosed import Shown, Withheld, as_shown, for_audience
 from followup.indicators.queries import VARIATION_TEXT, analyse
 from followup.indicators.values import many_series
 from followup.lib import disclosure
@@ -50,9 +50,7 @@ def partnership(request: HttpRequest, slug: str) -> HttpResponse:
 def recommendation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     recommendation = queries.recommendation_page(request.user, slug, pk)
     caps = capabilities(request.user, recommendation.partnership)
-    withheld = (
-        None if Capability.READ_EVIDENCE in caps else withheld_figures(recommendation.partnership)
-    )
+    exact = Capability.READ_EVIDENCE in caps
     judgements = sorted(
         recommendation.progress_judgements.all(),
         key=lambda j: (
@@ -60,7 +58,14 @@ def recommendation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         ),
     )
     linked = list(recommendation.indicators.select_related("area", "numerator"))
-    points = many_series(linked)  # the figures of all of them in one read
+
+    def shown(withheld: Withheld | None) -> list[Shown]:
+        points = many_series(linked)  # the figures of all of them in one read
+        return [
+            for_audience(analyse(i, points=points[i.pk]), exact=exact, withheld=withheld)
+            for i in linked
+        ]
+
     return render(
         request,
         "front/recommendation.html",
@@ -71,14 +76,7 @@ def recommendation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "caps": caps,
             "actions": recommendation.actions.all(),
             "judgements": judgements,
-            "indicators": [
-                for_audience(
-                    analyse(i, points=points[i.pk]),
-                    exact=Capability.READ_EVIDENCE in caps,
-                    withheld=withheld,
-                )
-                for i in linked
-            ],
+            "indicators": as_shown(recommendation.partnership, shown, exact=exact),
             "quotes": approved_quotes_for(recommendation),
             "themes": themes_shown(recommendation, exact=Capability.READ_EVIDENCE in caps),
             "exact_counts": Capability.READ_EVIDENCE in caps,

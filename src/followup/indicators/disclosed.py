@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
@@ -33,6 +33,7 @@ from followup.indicators.models import Indicator, Release
 from followup.indicators.queries import SCOTLAND, Analysis
 from followup.indicators.values import Observation, Point, observations
 from followup.lib import disclosure
+from followup.lib.types import TryAgainLater
 from followup.partnerships.models import Area, Partnership
 
 WITHHELD_FINDING = (
@@ -82,6 +83,41 @@ class Withheld:
     def denominator(self, indicator: Indicator, point: Point, area_id: int | None = None) -> bool:
         area = indicator.area_id if area_id is None else area_id
         return (indicator.denominator_id, area, point.period) in self.figures
+
+
+class FiguresChanging(TryAgainLater):
+    """The figures kept changing while a page read them (imports one after another)."""
+
+
+T = TypeVar("T")
+ATTEMPTS = 3
+
+
+def as_shown(partnership: Partnership, read: Callable[[Withheld | None], T], *, exact: bool) -> T:
+    """``read(withheld)``, which reads the figures a page or report shows, with what the audience
+    may not see (``None`` for those who see exact figures), read so that the two agree.
+
+    ``withheld_figures`` and the figures are read in separate queries, so an import committed
+    between them could show a new small count that the decision has not seen. The fingerprint of
+    everything the decision depends on (``withheld_memo.fingerprint``) is read before and after:
+    if it changed, the page is read again, and after three tries ``FiguresChanging`` answers
+    "busy, try again" rather than show figures that may not agree with what is withheld."""
+    if exact:
+        return read(None)
+    return steady(partnership, lambda: read(withheld_figures(partnership)))
+
+
+def steady(partnership: Partnership, read: Callable[[], T]) -> T:
+    """``read()`` run until nothing that decides what the partnership's viewers may see changed
+    while it ran (``as_shown``; a report reads its own cut-off's decision inside ``read``)."""
+    for _ in range(ATTEMPTS):
+        before = withheld_memo.fingerprint(partnership, _published_cutoffs)
+        result = read()
+        if withheld_memo.fingerprint(partnership, _published_cutoffs) == before:
+            return result
+    raise FiguresChanging(
+        "The partnership's figures were being imported or changed while this page read them."
+    )
 
 
 def value_withheld(indicator: Indicator, value: float | None, denominator: float | None) -> bool:

@@ -324,6 +324,20 @@ def apply_import(
         ) from None
 
 
+def _add_periods(plan: ImportPlan) -> None:
+    """Add the periods the plan writes figures for that are not yet known."""
+    needed = {c.period for c in plan.to_write}
+    missing = needed - set(Period.objects.filter(id__in=needed).values_list("id", flat=True))
+    Period.objects.bulk_create(
+        [
+            Period(id=p.id, kind=p.kind, start=p.start, end=p.end)
+            for pid, p in plan.periods.items()
+            if pid in missing
+        ],
+        batch_size=2000,
+    )
+
+
 def _apply(plan: ImportPlan, actor: Actor, published_on: Any, source_url: str) -> dict[str, int]:
     partnership = plan.partnership
     with transaction.atomic():
@@ -354,16 +368,7 @@ def _apply(plan: ImportPlan, actor: Actor, published_on: Any, source_url: str) -
                 },
             )
             releases[name] = release
-        needed = {c.period for c in plan.to_write}
-        missing = needed - set(Period.objects.filter(id__in=needed).values_list("id", flat=True))
-        Period.objects.bulk_create(
-            [
-                Period(id=p.id, kind=p.kind, start=p.start, end=p.end)
-                for pid, p in plan.periods.items()
-                if pid in missing
-            ],
-            batch_size=2000,
-        )
+        _add_periods(plan)
         areas = {
             a.code: a.pk for a in Area.objects.filter(code__in={c.area for c in plan.to_write})
         }

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from followup.frameworks.models import QualityIndicator
 from followup.indicators import actions, queries
 from followup.indicators.charts import chart_rows, indicator_chart
-from followup.indicators.disclosed import Shown, for_audience, withheld_figures
+from followup.indicators.disclosed import Shown, Withheld, as_shown, for_audience
 from followup.indicators.forms import IndicatorForm, UploadForm
 from followup.indicators.funnel import funnel_chart
 from followup.indicators.models import WELLBEING, Indicator
@@ -55,11 +55,14 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     if qi is not None:
         indicators = indicators.filter(quality_indicators__pk=qi)
     exact = can(request.user, partnership, Capability.READ_EVIDENCE)
-    withheld = None if exact else withheld_figures(partnership)
-    analyses = [
-        for_audience(a, exact=exact, withheld=withheld)
-        for a in queries.dashboard(list(indicators.distinct()))
-    ]
+    analyses = as_shown(
+        partnership,
+        lambda withheld: [
+            for_audience(a, exact=exact, withheld=withheld)
+            for a in queries.dashboard(list(indicators.distinct()))
+        ],
+        exact=exact,
+    )
     if chosen["wellbeing"] in WELLBEING:
         analyses = [a for a in analyses if chosen["wellbeing"] in a.indicator.wellbeing]
     recommendations = [r for i in inspections_of(partnership) for r in i.recommendations.all()]
@@ -81,6 +84,19 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _analysed(
+    indicator: Indicator, split_on: Any, withheld: Withheld | None, *, exact: bool
+) -> tuple[Shown, Any]:
+    """The indicator's analysis and its comparison with other areas, as the audience sees them."""
+    analysis = for_audience(
+        queries.analyse(indicator, split_on=split_on), exact=exact, withheld=withheld
+    )
+    if analysis.withheld:
+        return analysis, None
+    point_of = None if withheld is None else partial(withheld.point_of, indicator)
+    return analysis, queries.benchmark(indicator, withheld=point_of)
+
+
 @login_required
 def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     indicator = queries.indicator_for(request.user, slug, pk)
@@ -93,24 +109,12 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     split = request.GET.get("split") == "inspection" and inspection is not None
     exact = can(request.user, partnership, Capability.READ_EVIDENCE)
-    withheld = None if exact else withheld_figures(partnership)
-    analysis = for_audience(
-        queries.analyse(
-            indicator, split_on=inspection.published_on if split and inspection else None
-        ),
-        exact=exact,
-        withheld=withheld,
+    split_on = inspection.published_on if split and inspection else None
+    analysis, compared = as_shown(
+        partnership, partial(_analysed, indicator, split_on, exact=exact), exact=exact
     )
     rows = [] if analysis.withheld else chart_rows(analysis)
     chart = indicator_chart(analysis, rows) if rows else None
-    compared = (
-        None
-        if analysis.withheld
-        else queries.benchmark(
-            indicator,
-            withheld=None if withheld is None else partial(withheld.point_of, indicator),
-        )
-    )
     funnel = None
     if compared is not None and compared.funnel is not None:
         funnel = funnel_chart(
@@ -181,8 +185,13 @@ def _table(analysis: Shown) -> list[list[Any]]:
 def download(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
     indicator = queries.indicator_for(request.user, slug, pk)
     exact = can(request.user, indicator.partnership, Capability.READ_EVIDENCE)
-    withheld = None if exact else withheld_figures(indicator.partnership)
-    rows = _table(for_audience(queries.analyse(indicator), exact=exact, withheld=withheld))
+    rows = as_shown(
+        indicator.partnership,
+        lambda withheld: _table(
+            for_audience(queries.analyse(indicator), exact=exact, withheld=withheld)
+        ),
+        exact=exact,
+    )
     name = f"{indicator.code}-{indicator.area.code}"
     return table_download(name, fmt, HEADERS, rows, sheet=indicator.code)
 

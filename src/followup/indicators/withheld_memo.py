@@ -8,8 +8,8 @@ only while the fingerprint is unchanged.
 
 The fingerprint is a SHA-256 of:
 
-- the disclosure threshold, and the source of the modules that decide what is withheld (so an
-  upgrade that changes the rules works everything out afresh);
+- the disclosure threshold, the time zone, and the source of every Followup module as it was
+  when the process started (``CODE_VERSION``: an upgrade works everything out afresh);
 - every field of the partnership's indicators, the data elements, releases and validation
   rules it can see, every area and every area group's members;
 - the values it can see, through their releases: values are only ever added by the importer,
@@ -20,9 +20,12 @@ The fingerprint is a SHA-256 of:
   summing them 0.3 s);
 - the releases behind each of the partnership's published reports.
 
-It is cheap: no value is read, only a few small tables, in plain queries. A memo is stored only when
-the fingerprint read before working the figures out equals the one read after, so an answer is
-never kept beside a fingerprint of data it was not worked out from.
+It is cheap: no value is read, only a few small tables, in plain queries. A memo is stored only
+when the fingerprint read before working the figures out equals the one read after, so an answer
+is never kept beside a fingerprint of data it was not worked out from; a kept answer that is not
+the shape written here is worked out again, never trusted. A page reads the decision and its
+figures between two readings of the fingerprint (``disclosed.as_shown``), so an import committed
+while the page was read cannot show a figure the decision has not seen.
 
 A cache with an expiry was rejected: for its lifetime it would show a small number that a new
 import had made disclosive.
@@ -33,11 +36,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable
-from functools import cache
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Field, Model, QuerySet
 
@@ -51,17 +54,24 @@ Key = tuple[int, int, str]
 Answer = tuple[frozenset[Key], frozenset[int]]
 Cutoffs = Callable[[Partnership], list[QuerySet[models.Release]]]
 
-# The modules whose code decides what is withheld.
-RULES = ("disclosed.py", "relations.py", "derived.py", "values.py", "rules.py", "scope.py")
 
+def _code_version() -> str:
+    """A digest of the source of every module of Followup, read when this module is imported.
 
-@cache
-def rules_version() -> str:
-    here = Path(__file__).resolve().parent
+    Not only the disclosure modules: which release is a figure's latest (``models``), which area
+    is Scotland (``queries``) and what an area's kind means (``partnerships``) decide what is
+    withheld too, and a list of modules would miss the next one. Read at import, not at first
+    use, so that a process started before an upgrade keeps the digest of the code it runs: its
+    decisions are never kept beside the new code's fingerprint."""
+    root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for path in [*(here / name for name in RULES), Path(disclosure.__file__)]:
-        digest.update(path.read_bytes())
+    for path in sorted(root.rglob("*.py")):
+        if "migrations" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+CODE_VERSION = _code_version()
 
 
 def _rows(model: type[Model], partnership: Partnership | None, *, official: bool) -> list[Any]:
@@ -88,7 +98,8 @@ def _rows(model: type[Model], partnership: Partnership | None, *, official: bool
 def fingerprint(partnership: Partnership, cutoffs: Cutoffs | None) -> str:
     """The fingerprint of everything ``withheld_figures(partnership)`` reads (module docstring)."""
     parts: dict[str, Any] = {
-        "rules": rules_version(),
+        "code": CODE_VERSION,
+        "time zone": settings.TIME_ZONE,  # the day a report was published on
         "threshold": disclosure.threshold(),
         "indicators": _rows(models.Indicator, partnership, official=False),
         "elements": _rows(models.DataElement, partnership, official=True),
@@ -116,18 +127,26 @@ def remembered(
     before = fingerprint(partnership, cutoffs)
     memo = models.WithheldMemo.objects.filter(partnership=partnership).first()
     if memo is not None and memo.fingerprint == before:
-        return _answer(memo.figures, memo.linked)
+        kept = _answer(memo.figures, memo.linked)
+        if kept is not None:
+            return kept
+        log.error("The kept withheld figures of partnership %s are damaged", partnership.pk)
     answer = work_out()
     if fingerprint(partnership, cutoffs) == before:
         _keep(partnership, before, answer)
     return answer
 
 
-def _answer(figures: Iterable[list[Any]], linked: Iterable[int]) -> Answer:
-    return (
-        frozenset((int(e), int(a), str(p)) for e, a, p in figures),
-        frozenset(int(e) for e in linked),
-    )
+def _answer(figures: Any, linked: Any) -> Answer | None:
+    """The kept answer, or None if it is not the shape ``_keep`` writes (worked out again)."""
+    try:
+        keys = frozenset((int(e), int(a), str(p)) for e, a, p in figures if isinstance(p, str))
+        elements = frozenset(int(e) for e in linked)
+    except (TypeError, ValueError):
+        return None
+    if not (isinstance(figures, list) and isinstance(linked, list)) or len(keys) != len(figures):
+        return None
+    return keys, elements
 
 
 def _keep(partnership: Partnership, fingerprint: str, answer: Answer) -> None:

@@ -19,6 +19,7 @@ from django.http import Http404
 
 from followup.jobs import actions
 from followup.jobs.models import Job
+from followup.lib.types import TryAgainLater
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,8 @@ def run_job(job_id: int, work: Work) -> None:
         actions.fail_job(job, "You no longer have permission to do this.")
     except ValidationError as error:
         actions.fail_job(job, " ".join(error.messages))
+    except TryAgainLater as error:
+        actions.fail_job(job, f"{error} Start it again in a minute.")
     except Exception:
         logger.exception("Job %s (%s) failed", job.pk, job.title)
         actions.fail_job(

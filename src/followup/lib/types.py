@@ -33,4 +33,12 @@ class CommandLine:
 
 
 Actor = AnyUser | CommandLine
+
+
+class TryAgainLater(Exception):
+    """What was asked cannot be answered now, for a reason that passes (figures imported while a
+    page read them): a page answers 503 with Retry-After, a job fails saying so with this
+    message, and nothing is changed."""
+
+
 """Whoever makes a write: a signed-in user (web, admin) or the command line."""

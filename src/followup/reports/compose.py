@@ -18,7 +18,7 @@ from followup.evidence.forms import RESPONDENT_GROUPS
 from followup.evidence.models import Quote, Source
 from followup.evidence.queries import themes_for
 from followup.indicators.charts import indicator_chart
-from followup.indicators.disclosed import Withheld, withheld_figures
+from followup.indicators.disclosed import Withheld, steady, withheld_figures
 from followup.indicators.models import Indicator
 from followup.indicators.queries import Analysis, analyse, releases_behind
 from followup.indicators.svgchart import Chart
@@ -386,7 +386,14 @@ def _recommendation(
 
 
 def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report:
-    """The progress review report."""
+    """The progress review report, read while no import or change moved the figures under it
+    (``disclosed.steady``: what is withheld and the figures shown must agree)."""
+    return steady(
+        review.inspection.partnership, lambda: _review_report(review, with_charts=with_charts)
+    )
+
+
+def _review_report(review: ProgressReview, *, with_charts: bool) -> Report:
     inspection = review.inspection
     partnership = inspection.partnership
     recommendations = list(inspection.recommendations.order_by("number"))
@@ -465,7 +472,12 @@ def review_report(review: ProgressReview, *, with_charts: bool = True) -> Report
 
 
 def inspection_report(inspection: Inspection) -> Report:
-    """The inspection summary: evaluations, key messages and recommendations."""
+    """The inspection summary: evaluations, key messages and recommendations (read as
+    ``review_report`` is)."""
+    return steady(inspection.partnership, lambda: _inspection_report(inspection))
+
+
+def _inspection_report(inspection: Inspection) -> Report:
     evidence = evidence_for(inspection.partnership, exact=False)
     hidden = withheld_figures(inspection.partnership)
     sections = [

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
+from followup.lib.types import TryAgainLater
+
 logger = logging.getLogger(__name__)
 
 # Everything comes from this site: no inline scripts or styles, no framing, forms post here.
@@ -52,8 +54,9 @@ class SecurityHeadersMiddleware:
 
 class BusyDatabaseMiddleware:
     """A page whose database stayed locked past its wait (SQLite, while a long background job
-    holds the write lock: docs/deploy.md, "Several workers") is answered "busy, try again" with
-    503 and Retry-After, not as a server error. Nothing was saved: the transaction never began."""
+    holds the write lock: docs/deploy.md, "Several workers"), or that raised ``TryAgainLater``
+    (figures imported while it read them), is answered "busy, try again" with 503 and
+    Retry-After, not as a server error. Nothing was saved: the transaction never began."""
 
     RETRY_SECONDS = 30
 
@@ -64,9 +67,19 @@ class BusyDatabaseMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not (isinstance(exception, OperationalError) and "database is locked" in str(exception)):
+        if isinstance(exception, TryAgainLater):
+            logger.warning("Busy: %s (%s %s)", exception, request.method, request.path)
+            reason = str(exception)
+        elif isinstance(exception, OperationalError) and "database is locked" in str(exception):
+            logger.warning(
+                "Busy: the database stayed locked for %s %s", request.method, request.path
+            )
+            reason = (
+                "Another piece of work is holding the database, so this page could not be answered."
+            )
+        else:
             return None
-        logger.warning("Busy: the database stayed locked for %s %s", request.method, request.path)
-        response = render(request, "503.html", {"retry": self.RETRY_SECONDS}, status=503)
+        context = {"retry": self.RETRY_SECONDS, "reason": reason}
+        response = render(request, "503.html", context, status=503)
         response["Retry-After"] = str(self.RETRY_SECONDS)
         return response
