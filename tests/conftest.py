@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +33,7 @@ from followup.plans.models import Action, ActionUpdate
 from followup.reviews.models import ProgressReview, RecommendationProgress
 from tests import factories as f
 from tests import middleware
+from tests.migrated import migrated_data_folder
 
 pytest_plugins = ["tests.mailserver"]
 
@@ -258,6 +260,14 @@ def _stored_files_in_a_folder_of_the_module(
     folder = tmp_path_factory.mktemp("files")
     with override_settings(STORAGES={**settings.STORAGES, "default": folder_storage(folder)}):
         yield
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A local-mode data folder made by ``followup migrate`` once for the test run, from a
+    folder that did not exist: tests that run ``followup`` in a process of their own copy its
+    database (``tests.migrated.copy_database``) and never change the folder itself."""
+    return migrated_data_folder(tmp_path_factory)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,9 +2,9 @@
 its PostgreSQL database's URL, and its stored files), driven through the ``followup`` command in
 a process of its own, as an operator would.
 
-A migrated SQLite database is made once and copied; a migrated PostgreSQL database once and
-used as the template of the others (``CREATE DATABASE ... TEMPLATE``), which saves a
-``followup migrate`` of about ten seconds for each installation.
+A migrated SQLite database is made once for the test run and copied (tests/migrated.py); a
+migrated PostgreSQL database once and used as the template of the others (``CREATE DATABASE
+... TEMPLATE``), which saves a ``followup migrate`` of about ten seconds for each installation.
 """
 
 from __future__ import annotations
@@ -76,14 +76,9 @@ class Installation:
         return dict(json.loads(done.stdout))
 
 
-def migrated_sqlite(folder: Path) -> Path:
-    """A migrated SQLite database, to be copied into new installations."""
-    template = Installation(folder)
-    template.ok("migrate")
-    return folder / "followup.sqlite3"
-
-
 def sqlite_installation(folder: Path, template: Path) -> Installation:
+    """An installation whose database is a copy of ``template``, a migrated SQLite database
+    (the test run's, tests/migrated.py)."""
     folder.mkdir(parents=True)
     shutil.copyfile(template, folder / "followup.sqlite3")
     return Installation(folder)

@@ -19,12 +19,8 @@ from typing import Any
 import pytest
 
 from tests.backup.enrich import FILES
-from tests.backup.installations import (
-    Installation,
-    PostgresServer,
-    migrated_sqlite,
-    sqlite_installation,
-)
+from tests.backup.installations import Installation, PostgresServer, sqlite_installation
+from tests.migrated import DATABASE
 
 PASSPHRASE = "a long passphrase of several words"
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
@@ -66,9 +62,11 @@ FILLED = [
 
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def source(
+    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path
+) -> Iterator[dict[str, Any]]:
     root = tmp_path_factory.mktemp("backup")
-    template = migrated_sqlite(root / "template")
+    template = migrated_sqlite / DATABASE
     installation = sqlite_installation(root / "source", template)
     installation.ok("demo")
     done = installation.python("-m", "tests.backup.enrich")

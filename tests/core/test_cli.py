@@ -56,15 +56,10 @@ def local(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def migrated_once(tmp_path_factory):
-    """A local-mode data folder migrated once for the module (migrating takes seconds), from a
-    folder that did not exist before."""
-    folder = tmp_path_factory.mktemp("migrated")
-    local = {"FOLLOWUP_DATA_DIR": str(folder / "var")}
-    assert not (folder / "var").exists()
-    done = run("migrate", env=local, cwd=folder)
-    assert done.returncode == 0, done.stderr
-    return folder / "var"
+def migrated_once(migrated_sqlite):
+    """A local-mode data folder migrated once for the test run (migrating takes seconds), from a
+    folder that did not exist before (tests/migrated.py)."""
+    return migrated_sqlite
 
 
 @pytest.fixture

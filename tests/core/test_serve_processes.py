@@ -17,6 +17,7 @@ from followup.cli_serve import QUICK_DEATH_SECONDS
 from tests.core.test_cli import run
 from tests.core.test_proxied_serve import HOST, _environment, _wait_for
 from tests.core.test_request_size import _free_port
+from tests.migrated import copy_database
 
 
 def _children(pid: int) -> list[int]:
@@ -49,9 +50,11 @@ def _answers(port: int) -> int:
     return status
 
 
-def test_three_processes_serve_one_killed_is_replaced_and_sigterm_stops_them_all(tmp_path):
+def test_three_processes_serve_one_killed_is_replaced_and_sigterm_stops_them_all(
+    tmp_path, migrated_sqlite
+):
     env = _environment(tmp_path)
-    assert run("migrate", env=env, cwd=tmp_path).returncode == 0
+    copy_database(migrated_sqlite, tmp_path / "followup.sqlite3")
     port = _free_port()
     base = {k: v for k, v in os.environ.items() if not k.startswith(("FOLLOWUP_", "DJANGO_"))}
     base.pop("DATABASE_URL", None)

@@ -1,8 +1,9 @@
 """Several ``followup serve`` processes share one cache (settings.CACHES, docs/deploy.md): allauth
 keeps the one-use TOTP codes and the count of wrong second-factor codes there, so a code used in
 one process must be refused in another, and wrong codes counted in one count in the other. Each
-process here is a ``followup manage shell`` of its own, on one database made by
-``followup migrate``, which makes the cache's table: without it, neither test could pass."""
+process here is a ``followup manage shell`` of its own, on a copy of one database made by
+``followup migrate`` (tests/migrated.py), which makes the cache's table: without it, neither test
+could pass."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from tests.core.test_cli import run
 from tests.core.test_proxied_serve import _environment
+from tests.migrated import copy_database
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 MAKE_USER = f"""
@@ -39,12 +41,14 @@ with context.request_context(RequestFactory().post("/")):
 
 
 @pytest.fixture(scope="module")
-def environment(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Path]:
+def environment(
+    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path
+) -> tuple[dict[str, str], Path]:
     folder = tmp_path_factory.mktemp("shared-cache")
     env = _environment(folder)
-    for command in (["migrate"], ["manage", "shell", "-c", MAKE_USER]):
-        made = run(*command, env=env, cwd=folder)
-        assert made.returncode == 0, made.stderr
+    copy_database(migrated_sqlite, folder / "followup.sqlite3")  # made by followup migrate
+    made = run("manage", "shell", "-c", MAKE_USER, env=env, cwd=folder)
+    assert made.returncode == 0, made.stderr
     return env, folder
 
 

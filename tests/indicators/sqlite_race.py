@@ -2,8 +2,9 @@
 upload twice, then two different uploads of the same rows.
 
 The in-memory SQLite database of the test run cannot hold two writing sessions, so this runs in
-a process of its own against a fresh file database in FOLLOWUP_DATA_DIR, and prints one line of
-JSON: what each session got in each race, and how many values were written.
+a process of its own against a file database of its own in FOLLOWUP_DATA_DIR (a copy of the test
+run's migrated one), and prints one line of JSON: what each session got in each race, and how
+many values were written.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from followup.indicators import actions
 from followup.indicators.models import DataValue, ImportUpload
+from tests.migrated import copy_database
 
 
 def preview_url(world) -> str:
@@ -81,10 +82,12 @@ def test_two_simultaneous_submits_import_once_and_neither_gets_a_server_error(wo
     assert DataValue.objects.count() == 1
 
 
-def test_two_simultaneous_imports_on_a_sqlite_file_import_once_and_neither_fails(tmp_path):
+def test_two_simultaneous_imports_on_a_sqlite_file_import_once_and_neither_fails(tmp_path, request):
     """SQLite's own case ("database is locked" before #10), in a process with a file database."""
     if connection.vendor != "sqlite":
         pytest.skip("the test above runs the two sessions in this database")
+    # A copy of the run's migrated database (tests/migrated.py): its migrate has nothing to do.
+    copy_database(request.getfixturevalue("migrated_sqlite"), tmp_path / "followup.sqlite3")
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "FOLLOWUP_DATA_DIR": str(tmp_path), "PYTHONPATH": f"{root / 'src'}:{root}"}
     env.pop("DATABASE_URL", None)

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 import textwrap
+from typing import NamedTuple
 
 import pytest
 
+from followup.cli import build_parser
 from followup.indicators.export import values_for_export, write_tidy
 from followup.indicators.importer import apply_import, load_mapping, plan_import
 from followup.indicators.models import DataElement, DataValue, Release
@@ -213,24 +213,27 @@ def test_an_xlsx_file_imports_like_the_csv(areas, tmp_path):
     ]
 
 
-def test_the_command_line_dry_run_shows_revisions_and_a_bad_file_exits_non_zero(tmp_path):
-    env_dir = tmp_path / "var"
-    run = lambda *args, stdin=None: subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "followup.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        input=stdin,
-        env={"PATH": "/usr/bin:/bin", "FOLLOWUP_DATA_DIR": str(env_dir), "HOME": str(tmp_path)},
-    )
-    assert run("migrate").returncode == 0
-    setup = (
-        "from followup.partnerships.models import Area; from followup.indicators.models import DataElement;"
-        "Area.objects.create(code='S12000028', name='South Ayrshire');"
-        "Area.objects.create(code='S92000003', name='Scotland');"
-        "DataElement.objects.create(code='looked_after_total', name='Looked after', period_kind='day')"
-    )
-    assert run("manage", "shell", "-c", setup).returncode == 0
+class Ran(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def test_the_command_line_dry_run_shows_revisions_and_a_bad_file_exits_non_zero(
+    db, tmp_path, capsys, monkeypatch
+):
+    """``followup import-data`` and ``export-data`` as the command runs them, in this process
+    (tests/core/test_cli.py runs the command in processes of its own)."""
+
+    def run(*argv: str) -> Ran:
+        args = build_parser().parse_args(argv)
+        code = args.handler(args)
+        return Ran(code, *capsys.readouterr())
+
+    monkeypatch.chdir(tmp_path)
+    Area.objects.create(code="S12000028", name="South Ayrshire")
+    Area.objects.create(code="S92000003", name="Scotland")
+    DataElement.objects.create(code="looked_after_total", name="Looked after", period_kind="day")
     (tmp_path / "first.csv").write_text(TIDY)
     (tmp_path / "second.csv").write_text(TIDY.replace(",14015", ",14262"))
     (tmp_path / "bad.csv").write_text(BAD)

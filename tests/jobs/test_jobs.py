@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -174,18 +175,20 @@ def test_a_job_nobody_can_queue_fails_saying_so(world):
     )
 
 
-ROWS = 200_000
-
-
 def test_an_import_of_200000_rows_runs_as_a_task_with_progress(world, monkeypatch):
     """The web import of a staged file above FOLLOWUP_BACKGROUND_IMPORT_ROWS is a job; the
-    importer reports the rows checked, every 10,000."""
+    importer reports the rows checked, every 10,000, and when it has checked the last.
+
+    The issue's 200,000 rows on PostgreSQL; on SQLite 25,000, which make the same job with two
+    reports of progress and a last one short of 10,000, in an eighth of the time (the SQLite
+    run is the one held to five minutes)."""
+    rows = 200_000 if connection.vendor == "postgresql" else 25_000
     lead = world.users["lead"]
     upload = indicator_actions.stage_upload(
         lead,
         world.home.partnership,
         filename="national.csv",
-        data=big_csv(world.home.partnership.area.code, ROWS),
+        data=big_csv(world.home.partnership.area.code, rows),
         release="Big return",
         create_elements=True,
     )
@@ -198,15 +201,16 @@ def test_an_import_of_200000_rows_runs_as_a_task_with_progress(world, monkeypatc
 
     monkeypatch.setattr(job_actions, "report_progress", spy)
     url = reverse("indicators:upload_preview", args=["home", upload.pk])
-    with override_settings(BACKGROUND_IMPORT_ROWS=ROWS - 1):
+    with override_settings(BACKGROUND_IMPORT_ROWS=rows - 1):
         posted = world.client_for("lead").post(url)
     job = new_job(world)
     assert posted["Location"] == job_url(job)
-    assert job.title == "Importing 200,000 rows from national.csv"
-    assert seen == [(0, 0)] + [(n, ROWS) for n in range(10_000, ROWS + 1, 10_000)]
-    assert (job.state, job.done, job.total) == ("done", ROWS, ROWS)
-    assert job.message == "Imported 200,000 figures from national.csv."
-    assert DataValue.objects.filter(release__name="Big return").count() == ROWS
+    assert job.title == f"Importing {rows:,} rows from national.csv"
+    tens = [(n, rows) for n in range(10_000, rows + 1, 10_000)]
+    assert seen == [(0, 0), *tens, *([(rows, rows)] if rows % 10_000 else [])]
+    assert (job.state, job.done, job.total) == ("done", rows, rows)
+    assert job.message == f"Imported {rows:,} figures from national.csv."
+    assert DataValue.objects.filter(release__name="Big return").count() == rows
     assert ImportUpload.objects.get(pk=upload.pk).applied_at is not None
 
 

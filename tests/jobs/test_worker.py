@@ -21,6 +21,8 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
+from tests.migrated import copy_database
+
 REPO = Path(__file__).resolve().parents[2]
 POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgresql")
 IMPORT_ROWS = 100_000
@@ -108,8 +110,12 @@ def _database_url(folder: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def place(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Place]:
+def place(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Place]:
     folder = tmp_path_factory.mktemp("worker")
+    if not POSTGRESQL:  # the setup's migrate then has nothing to do
+        copy_database(request.getfixturevalue("migrated_sqlite"), folder / "followup.sqlite3")
     base = {k: v for k, v in os.environ.items() if not k.startswith(("FOLLOWUP_", "DJANGO_"))}
     for url in _database_url(folder):
         env = {

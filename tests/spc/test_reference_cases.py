@@ -8,6 +8,7 @@ baselines, parts and exclusions, and the datasets qicharts2 ships.
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from followup.cli import build_parser
+from followup.spc.request import main as spc_main
 from followup.spc.request import run_request
 from tests.spc.cases import all_cases, differences, request_of, shared_cases
 
@@ -34,23 +37,20 @@ def test_library_agrees_with_the_r_reference(case):
 
 
 def test_every_case_agrees_through_the_command_line_too(tmp_path):
-    """One process per case would be slow; the CLI is run on each shared case and on the first
-    generated case of each chart (the library agrees on every case above)."""
+    """The command's own code (its arguments, then reading the file and writing the result), in
+    this process, on each shared case and on the first generated case of each chart (the library
+    agrees on every case above; the tests below run ``followup spc`` in a process of its own)."""
     first_of_each_chart = {case["chart"]: case for case in reversed(CASES[12:])}
     sample = shared_cases() + sorted(first_of_each_chart.values(), key=lambda case: case["id"])
     assert {case["chart"] for case in sample} == {case["chart"] for case in CASES}
     for case in sample:
         path = tmp_path / "request.json"
         path.write_text(json.dumps(request_of(case)))
-        done = subprocess.run(
-            [sys.executable, "-m", "followup.cli", "spc", str(path)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stderr
-        assert done.stderr == ""
-        assert differences(case["expected"], json.loads(done.stdout)) == [], case["id"]
+        args = build_parser().parse_args(["spc", str(path)])
+        out, err = io.StringIO(), io.StringIO()
+        assert spc_main(args.file, stdout=out, stderr=err) == 0, err.getvalue()
+        assert err.getvalue() == ""
+        assert differences(case["expected"], json.loads(out.getvalue())) == [], case["id"]
 
 
 def test_the_command_line_reads_standard_input():

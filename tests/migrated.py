@@ -1,0 +1,65 @@
+"""One local-mode data folder made by ``followup migrate`` for the whole test run, from a folder
+that did not exist before, whose SQLite database the tests that run ``followup`` in processes of
+their own copy instead of migrating one each (about three seconds each, a dozen times a run).
+
+The pytest-xdist processes share it: the first to ask makes it, under a lock in the run's
+temporary folder, and the others wait for it and use it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATABASE = "followup.sqlite3"
+
+
+def migrated_data_folder(factory: pytest.TempPathFactory) -> Path:
+    """The data folder (its ``secret_key`` and its migrated database), made once for the run."""
+    shared = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each process's own
+    folder = shared / "migrated"
+    with (shared / "migrated.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "done").exists():
+            _migrate(folder)
+            (folder / "done").touch()
+    return folder / "var"
+
+
+def _migrate(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)  # what a process stopped halfway left
+    folder.mkdir()
+    assert not (folder / "var").exists()  # local mode makes the data folder it is given
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FOLLOWUP_", "DJANGO_"))}
+    env.pop("DATABASE_URL", None)
+    env["FOLLOWUP_DATA_DIR"] = str(folder / "var")
+    done = subprocess.run(
+        [sys.executable, "-m", "followup.cli", "migrate"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=folder,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    # Everything in the database file itself, so that a copy of the file is the whole database.
+    with sqlite3.connect(folder / "var" / DATABASE) as database:
+        database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.close()
+
+
+def copy_database(data_folder: Path, to: Path) -> Path:
+    """A copy of the migrated database at ``to`` (a file), for Followup's user only as the one
+    ``followup migrate`` makes, and the folders it is in; returns ``to``."""
+    to.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    shutil.copy2(data_folder / DATABASE, to)
+    return to
