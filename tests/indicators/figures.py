@@ -21,6 +21,19 @@ HOME_OWN = "Homeshire private return"
 AWAY_OWN = "Awayshire private release"
 
 
+def year_period(year: int) -> Period:
+    """The period of a calendar year, made if it is not known yet."""
+    period, _ = Period.objects.get_or_create(
+        id=str(year),
+        defaults={
+            "kind": "year",
+            "start": datetime.date(year, 1, 1),
+            "end": datetime.date(year, 12, 31),
+        },
+    )
+    return period
+
+
 def put(release: Release, element: DataElement, area: Area, period: str, value: float) -> None:
     parsed = parse_period(period, element.period_kind)
     Period.objects.get_or_create(

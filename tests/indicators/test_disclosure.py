@@ -11,20 +11,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from followup.indicators.models import DataElement, DataValue, Period, Release
+from followup.indicators.models import DataElement, DataValue, Release
 from tests import factories as f
-
-
-def _year(year: int) -> Period:
-    period, _ = Period.objects.get_or_create(
-        id=str(year),
-        defaults={
-            "kind": "year",
-            "start": datetime.date(year, 1, 1),
-            "end": datetime.date(year, 12, 31),
-        },
-    )
-    return period
+from tests.indicators.figures import year_period
 
 
 @pytest.fixture
@@ -39,13 +28,17 @@ def figures(world):
         DataValue.objects.create(
             element=count.numerator,
             area=count.area,
-            period=_year(year),
+            period=year_period(year),
             release=second,
             value=value,
         )
     for year, value in [(2021, 2), (2022, 5)]:
         DataValue.objects.create(
-            element=count.numerator, area=count.area, period=_year(year), release=first, value=value
+            element=count.numerator,
+            area=count.area,
+            period=year_period(year),
+            release=first,
+            value=value,
         )
     top = DataElement.objects.create(code="seen_in_time", name="Seen in time")
     bottom = DataElement.objects.create(code="children_referred", name="Children referred")
@@ -60,10 +53,10 @@ def figures(world):
     )
     for year, seen in [(2022, 50), (2023, 98)]:
         DataValue.objects.create(
-            element=top, area=count.area, period=_year(year), release=second, value=seen
+            element=top, area=count.area, period=year_period(year), release=second, value=seen
         )
         DataValue.objects.create(
-            element=bottom, area=count.area, period=_year(year), release=second, value=100
+            element=bottom, area=count.area, period=year_period(year), release=second, value=100
         )
     return count, rate
 

@@ -11,20 +11,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from followup.indicators.models import DataElement, DataValue, Period, Release
+from followup.indicators.models import DataElement, DataValue, Release
 from tests import factories as f
-
-
-def _year(year: int) -> Period:
-    period, _ = Period.objects.get_or_create(
-        id=str(year),
-        defaults={
-            "kind": "year",
-            "start": datetime.date(year, 1, 1),
-            "end": datetime.date(year, 12, 31),
-        },
-    )
-    return period
+from tests.indicators.figures import year_period
 
 
 def _csv(response) -> dict[str, list[str]]:
@@ -34,7 +23,7 @@ def _csv(response) -> dict[str, list[str]]:
 
 def _value(element, area, year, value, release) -> None:
     DataValue.objects.create(
-        element=element, area=area, period=_year(year), release=release, value=value
+        element=element, area=area, period=year_period(year), release=release, value=value
     )
 
 

@@ -23,7 +23,6 @@ from followup.indicators.layouts import TIDY_REQUIRED
 from followup.indicators.models import (
     DataElement,
     DataValue,
-    Period,
     Release,
     ValidationRule,
     WithheldMemo,
@@ -32,18 +31,7 @@ from followup.lib.tabular import Table
 from followup.lib.types import CommandLine
 from followup.partnerships.models import Area, AreaGroup
 from tests import factories as f
-
-
-def _year(year: int) -> Period:
-    period, _ = Period.objects.get_or_create(
-        id=str(year),
-        defaults={
-            "kind": "year",
-            "start": datetime.date(year, 1, 1),
-            "end": datetime.date(year, 12, 31),
-        },
-    )
-    return period
+from tests.indicators.figures import year_period
 
 
 def _import(partnership: Any, release: str, rows: list[tuple[Any, Any, int, float]]) -> bool:
@@ -104,7 +92,7 @@ def test_a_small_count_imported_after_the_memo_was_kept_is_withheld_on_the_next_
     DataValue.objects.create(
         element=site.indicator.numerator,
         area=site.indicator.area,
-        period=_year(2023),
+        period=year_period(2023),
         release=release,
         value=40,
     )
@@ -204,7 +192,7 @@ def test_every_kind_of_change_to_what_is_withheld_changes_the_fingerprint(world,
     DataValue.objects.create(
         element=site.indicator.numerator,
         area=site.indicator.area,
-        period=_year(2024),
+        period=year_period(2024),
         release=release,
         value=3,
     )
@@ -226,7 +214,7 @@ def test_another_partnerships_own_figures_leave_the_fingerprint_alone(world):
     DataValue.objects.create(
         element=away.indicator.numerator,
         area=away.indicator.area,
-        period=_year(2024),
+        period=year_period(2024),
         release=release,
         value=3,
     )
