@@ -104,15 +104,19 @@ def as_shown(partnership: Partnership, read: Callable[[Withheld | None], T], *, 
     "busy, try again" rather than show figures that may not agree with what is withheld."""
     if exact:
         return read(None)
-    return steady(partnership, lambda: read(withheld_figures(partnership)))
+    return _steady(partnership, lambda before: read(_remembered(partnership, before)))
 
 
 def steady(partnership: Partnership, read: Callable[[], T]) -> T:
     """``read()`` run until nothing that decides what the partnership's viewers may see changed
     while it ran (``as_shown``; a report reads its own cut-off's decision inside ``read``)."""
+    return _steady(partnership, lambda _: read())
+
+
+def _steady(partnership: Partnership, read: Callable[[str], T]) -> T:
     for _ in range(ATTEMPTS):
         before = withheld_memo.fingerprint(partnership, _published_cutoffs)
-        result = read()
+        result = read(before)
         if withheld_memo.fingerprint(partnership, _published_cutoffs) == before:
             return result
     raise FiguresChanging(
@@ -170,13 +174,18 @@ def withheld_figures(
     The answer for every release, with published reports (what every page asks), is kept while
     nothing it was worked out from changes (``withheld_memo``)."""
     if releases is None and published:
-        figures, linked = withheld_memo.remembered(
-            partnership,
-            _published_cutoffs,
-            lambda: _work_out(partnership, releases=None, published=True),
-        )
-        return Withheld(figures, linked)
+        return _remembered(partnership, None)
     return Withheld(*_work_out(partnership, releases=releases, published=published))
+
+
+def _remembered(partnership: Partnership, known: str | None) -> Withheld:
+    figures, linked = withheld_memo.remembered(
+        partnership,
+        _published_cutoffs,
+        lambda: _work_out(partnership, releases=None, published=True),
+        known=known,
+    )
+    return Withheld(figures, linked)
 
 
 def _work_out(

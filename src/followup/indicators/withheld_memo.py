@@ -120,11 +120,16 @@ def _none(partnership: Partnership) -> list[QuerySet[models.Release]]:
 
 
 def remembered(
-    partnership: Partnership, cutoffs: Cutoffs | None, work_out: Callable[[], Answer]
+    partnership: Partnership,
+    cutoffs: Cutoffs | None,
+    work_out: Callable[[], Answer],
+    *,
+    known: str | None = None,
 ) -> Answer:
     """The memo's answer while its fingerprint matches; otherwise ``work_out()``, kept when the
-    data did not change while it was being worked out."""
-    before = fingerprint(partnership, cutoffs)
+    data did not change while it was being worked out. ``known`` is the fingerprint when the
+    caller has just read it (``disclosed.as_shown``), so that it is not read twice."""
+    before = known or fingerprint(partnership, cutoffs)
     memo = models.WithheldMemo.objects.filter(partnership=partnership).first()
     if memo is not None and memo.fingerprint == before:
         kept = _answer(memo.figures, memo.linked)
