@@ -386,3 +386,18 @@ class WithheldMemo(models.Model):
 
     def __str__(self) -> str:
         return f"Withheld figures of {self.partnership} ({len(self.figures)})"
+
+
+class WithheldWork(models.Model):
+    """Someone is working out what a partnership's viewers may not see, for a fingerprint: other
+    pages wait for their answer instead of working it out too (``withheld_memo.remembered``).
+    A claim older than ``withheld_memo.CLAIM_LASTS`` is taken over (its process may have died)."""
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, related_name="withheld_work"
+    )
+    fingerprint = models.CharField(max_length=64, blank=True)
+    since = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Working out the withheld figures of {self.partnership} since {self.since}"
