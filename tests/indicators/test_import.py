@@ -173,10 +173,26 @@ def test_a_changed_figure_under_the_same_release_is_refused(areas):
     ]
 
 
-def test_a_file_with_no_release_anywhere_is_refused_row_by_row(areas):
+def test_a_file_with_no_release_anywhere_is_refused_with_the_missing_release_reported_once(areas):
     plan = plan_import(table(TIDY))
-    assert [str(p) for p in plan.errors][:1] == [
-        "line 2, column release: no release given: add a release column or give one for the whole file"
+    rows = len(TIDY.strip().splitlines()) - 1
+    assert [str(p) for p in plan.errors] == [
+        f"line 2, column release: no release given on {rows} rows, from this one: add a release "
+        "column or give one for the whole file"
+    ]
+
+
+def test_rows_without_a_release_among_rows_with_one_are_reported_once(areas):
+    text = (
+        "area_code,period,data_element,value,release\n"
+        "S12000028,2023Q1,referrals,41,MI return\n"
+        "S12000028,2023Q2,referrals,42,\n"
+        "S12000028,2023Q3,referrals,43,\n"
+    )
+    plan = plan_import(table(text), create_elements=True)
+    assert [str(p) for p in plan.errors] == [
+        "line 3, column release: no release given on 2 rows, from this one: add a release "
+        "column or give one for the whole file"
     ]
 
 
