@@ -19,9 +19,11 @@ from followup.indicators.models import DataElement, Release
 from followup.indicators.periods import ParsedPeriod, PeriodError, parse_period
 from followup.indicators.plan import ImportPlan, Problem
 from followup.indicators.scope import elements_by_code, own_releases, partnership_release_owners
+from followup.lib import disclosure
 from followup.partnerships.models import Area, Partnership
 
 SUPPRESSED = {"*", "..", "-", "c", ":", "x", "z", "[c]", "[x]", "[z]"}
+WITHHELD = disclosure.SUPPRESSED  # what Followup's own downloads write for a withheld figure
 Progress = Callable[[int, int], None]
 Parsed = tuple[Raw, str, float, DataElement | None, bool]  # row, period, value, element, official
 
@@ -244,9 +246,11 @@ def _period_of(
 
 
 def _suppressed(plan: ImportPlan, raw: Raw, layout: str) -> bool:
-    """Whether the row's value is one a statistics.gov.scot download marks as not available:
-    such a row is skipped, with a warning, and counted as ignored."""
-    if layout != "statistics.gov.scot" or raw.value.strip().lower() not in SUPPRESSED:
+    """Whether the row's value is one a statistics.gov.scot download marks as not available, or
+    in the tidy layout Followup's own ``[c]`` (a figure its download withheld): such a row is
+    skipped, with a warning, and counted as ignored."""
+    markers = SUPPRESSED if layout == "statistics.gov.scot" else {WITHHELD}
+    if raw.value.strip().lower() not in markers:
         return False
     if _parse_value(raw.value) is not None:
         return False
