@@ -89,6 +89,23 @@ def test_a_tidy_file_imports_and_importing_it_again_changes_nothing(areas):
     assert DataValue.objects.count() == 4
 
 
+def test_the_tidy_export_writes_every_figure_exactly_so_it_imports_back_unchanged(areas):
+    text = (
+        "area_code,period,data_element,value\n"
+        "S12000028,2019-07-31,looked_after_total,1234567\n"
+        "S12000028,2020-07-31,looked_after_total,1234567.25\n"
+    )
+    DataElement.objects.filter(code="looked_after_total").update(is_count=False)
+    apply_import(plan_import(table(text), release="Big"), actor=OPERATOR)
+    written = exported()
+    assert written.splitlines()[1:] == [
+        "S12000028,2019-07-31,looked_after_total,1234567,Big,,",
+        "S12000028,2020-07-31,looked_after_total,1234567.25,Big,,",
+    ]
+    again = plan_import(table(written))
+    assert (len(again.new), len(again.revisions), len(again.unchanged)) == (0, 0, 2)
+
+
 def test_a_statistics_gov_scot_download_and_a_tidy_file_of_the_same_figures_give_the_same_values(
     areas,
 ):

@@ -62,8 +62,8 @@ def element_template(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _number(value: float) -> int | float:
-    """A figure as the file holds it: a whole number without a decimal point, and every other
-    exactly (never rounded to a few digits)."""
+    """A figure as a cell holds it: a number (a workbook's cell is numeric), which the CSV
+    writes as ``export.tidy_number`` does: whole numbers without a decimal point."""
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
