@@ -340,7 +340,12 @@ class ValidationRule(models.Model):
 def staged_upload_file(instance: ImportUpload, filename: str) -> str:
     """Where a staged data file's table is stored: ``uploads/indicators/partnership-7/<random>``.
     Never the uploaded file's own name, which is kept in ``filename`` only."""
-    return f"uploads/indicators/partnership-{instance.partnership_id}/{storedfiles.token()}.table"
+    return staged_name(instance.partnership_id, storedfiles.token())
+
+
+def staged_name(partnership_id: int, token: str) -> str:
+    """The stored name of a partnership's staged data file with this random part."""
+    return f"uploads/indicators/partnership-{partnership_id}/{token}.table"
 
 
 class ImportUpload(models.Model):
