@@ -12,8 +12,6 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import reverse
-
 from followup.evidence.analysis import NOT_RECORDED
 from followup.evidence.disclosed import Evidence, evidence_for
 from followup.evidence.forms import RESPONDENT_GROUPS
@@ -28,7 +26,7 @@ from followup.indicators.values import series
 from followup.inspections.models import Inspection, Recommendation
 from followup.lib import disclosure
 from followup.reports.cutoff import Cutoff, actions_by, cutoff_of, left_out
-from followup.reports.imprint import Imprint, imprint_for, reference
+from followup.reports.imprint import Imprint, imprint_for, public_address, reference
 from followup.reviews.models import ProgressReview
 
 GLOSSARY = [
@@ -168,7 +166,7 @@ class Report:
     # Who publishes it (cover, imprint and contact), and the document's reference.
     imprint: Imprint = field(default_factory=lambda: Imprint(name="The inspection team"))
     reference: str = ""
-    # The partnership's list of published reports, on this site.
+    # The partnership's list of published reports (an address, or a path on this site).
     public_path: str = ""
 
     def publish_as(self, edition: Edition, dated: datetime.date) -> None:
@@ -474,7 +472,7 @@ def _review_report(review: ProgressReview, *, with_charts: bool) -> Report:
         evidence_cutoff=cutoff.day,
         imprint=imprint_for(inspection.framework),
         reference=reference(partnership.slug, "review", review.pk),
-        public_path=reverse("reports:public", args=[partnership.slug]),
+        public_path=public_address(partnership.slug),
     )
     report.warnings = [w for s in sections for w in s.warnings] + left_out(
         cutoff, review, indicators
@@ -525,5 +523,5 @@ def _inspection_report(inspection: Inspection) -> Report:
         with_charts=False,
         imprint=imprint_for(inspection.framework),
         reference=reference(inspection.partnership.slug, "inspection", inspection.pk),
-        public_path=reverse("reports:public", args=[inspection.partnership.slug]),
+        public_path=public_address(inspection.partnership.slug),
     )

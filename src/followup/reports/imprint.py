@@ -95,6 +95,17 @@ def imprint_for(framework: Framework) -> Imprint:
     )
 
 
+def public_address(slug: str) -> str:
+    """Where the partnership's published reports are listed: a full address when the site's
+    origin is known (the first of ``FOLLOWUP_CSRF_TRUSTED_ORIGINS``), else the path on the site."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    path = reverse("reports:public", args=[slug])
+    origins = [o for o in settings.CSRF_TRUSTED_ORIGINS if o.startswith("https://")]
+    return origins[0].rstrip("/") + path if origins else path
+
+
 def reference(slug: str, kind: str, pk: int, version: int | None = None) -> str:
     """The document's reference: the partnership, the kind and number of the document and,
     once published, its version (``south-ayrshire/review-3/v2``)."""

@@ -152,7 +152,8 @@ def imprint_page(document: WordDocument, report: Report) -> None:
     if report.public_path:
         document.add_paragraph(
             f"Every published report of {report.partnership}, with each version and its "
-            f"digests, is listed at {report.public_path} on this site."
+            f"digests, is listed at {report.public_path}"
+            + (" on this site." if report.public_path.startswith("/") else ".")
         )
 
 
