@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -17,7 +18,7 @@ def text_of(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
-def main_of(response) -> str:  # type: ignore[no-untyped-def]
+def main_of(response: HttpResponse) -> str:
     html = response.content.decode()
     return html[html.index('<main class="govuk-main-wrapper"') : html.index("</main>")]
 
@@ -43,10 +44,9 @@ def test_the_public_list_names_only_partnerships_that_have_published_and_their_c
     # The current version is linked; the version it replaced is on the partnership's page.
     assert f'href="/public/home/reports/{second.pk}.html"' in main
     assert f"/reports/{first.pk}." not in main
-    assert (
-        "Progress review report, version 2, published" in text_of(main)
-        and "Every version Homeshire has published, with its digests" in text_of(main)
-    )
+    assert "Progress review report, version 2, published" in text_of(
+        main
+    ) and "Every version Homeshire has published, with its digests" in text_of(main)
     # No link into the partnership's own (signed-in) pages, where its drafts are.
     assert "/p/home/" not in main
 
@@ -74,9 +74,7 @@ def test_a_partnerships_home_links_its_public_page_once_it_has_published(world):
     assert 'href="/public/home/"' not in lead.get("/p/home/").content.decode()
     actions.publish(world.users["inspector"], review=world.home.review)
     after = lead.get("/p/home/").content.decode()
-    assert (
-        '<a class="govuk-link" href="/public/home/">published reports of Homeshire</a>' in after
-    )
+    assert '<a class="govuk-link" href="/public/home/">published reports of Homeshire</a>' in after
     # An outsider still cannot open the partnership's own home page.
     assert world.client_for("outsider").get("/p/home/").status_code == 404
 

@@ -52,7 +52,9 @@ def pdf_text(data: bytes) -> list[str]:
     """The PDF's pages as text (pdftotext ends each page with a form feed)."""
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler's pdftotext is not installed (apt-get install poppler-utils)")
-    done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
+    done = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    )
     return [flat(page) for page in done.stdout.decode().split("\f")[:-1]]
 
 
@@ -107,7 +109,9 @@ def test_the_pdf_has_the_publishers_cover_reference_date_licence_contents_and_pa
     # The licence's address may break across lines.
     assert LICENCE.replace(" ", "") in cover.replace(" ", "")
     # The contents page gives each section's page number.
-    assert pages[1].startswith("Care Inspectorate DRAFT: not published Progress review of Homeshire")
+    assert pages[1].startswith(
+        "Care Inspectorate DRAFT: not published Progress review of Homeshire"
+    )
     assert re.search(r"Contents 1\. Introduction and method \.+ 3 ", pages[1])
     # Every page but the cover has the running header and "Page N of M" with the reference.
     count = len(pages)
@@ -290,9 +294,7 @@ def tiny_png() -> bytes:
     )
 
 
-def test_a_publishers_logo_from_the_library_is_on_the_cover_of_each_format(
-    world, tmp_path: Path
-):
+def test_a_publishers_logo_from_the_library_is_on_the_cover_of_each_format(world, tmp_path: Path):
     (tmp_path / "logo.png").write_bytes(tiny_png())
     (tmp_path / "publisher.yaml").write_text(
         textwrap.dedent(
@@ -313,7 +315,7 @@ def test_a_publishers_logo_from_the_library_is_on_the_cover_of_each_format(
     data = base64.b64encode(tiny_png()).decode()
     assert (
         f'<img class="followup-report__logo" src="data:image/png;base64,{data}" '
-        "alt=\"The test inspectorate&#x27;s logo\">" in html
+        'alt="The test inspectorate&#x27;s logo">' in html
     )
     document = docx.Document(io.BytesIO(render.docx(report)))
     assert document.inline_shapes[0]._inline.docPr.get("descr") == "The test inspectorate's logo"

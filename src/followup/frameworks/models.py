@@ -73,7 +73,9 @@ class Publisher(models.Model):
     licence_url = models.CharField(max_length=300, blank=True)
     enquiries = models.TextField(blank=True, help_text="The report's contact paragraph")
     logo_png = models.TextField(blank=True, help_text="The logo, a PNG, in base64")
-    logo_text = models.CharField(max_length=300, blank=True, help_text="The logo's alternative text")
+    logo_text = models.CharField(
+        max_length=300, blank=True, help_text="The logo's alternative text"
+    )
     notes = models.TextField(blank=True)
     sources = models.JSONField(default=list, blank=True)
     digest = models.CharField(max_length=64, help_text="SHA-256 of the loaded content")

@@ -98,9 +98,9 @@ def _cover(document: WordDocument, report: Report) -> None:
     wordparts.header_and_footer(document, report, DRAFT)
     if report.draft:
         cover = document.add_paragraph()
-        cover.add_run(f"{DRAFT}. This report may still change; do not share it as final.").bold = (
-            True
-        )
+        cover.add_run(
+            f"{DRAFT}. This report may still change; do not share it as final."
+        ).bold = True
     wordparts.cover(document, report)
     if report.edition:
         _edition(document, report.edition)

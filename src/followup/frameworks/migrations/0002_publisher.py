@@ -4,35 +4,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frameworks', '0001_initial'),
+        ("frameworks", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Publisher',
+            name="Publisher",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('urn', models.CharField(max_length=200)),
-                ('version', models.PositiveIntegerField()),
-                ('name', models.CharField(help_text="As frameworks name it in 'provider'", max_length=200)),
-                ('address', models.TextField(blank=True, help_text='One line of the address per line')),
-                ('telephone', models.CharField(blank=True, max_length=60)),
-                ('email', models.CharField(blank=True, max_length=200)),
-                ('website', models.CharField(blank=True, max_length=300)),
-                ('licence', models.CharField(blank=True, help_text='Name of the licence', max_length=200)),
-                ('licence_url', models.CharField(blank=True, max_length=300)),
-                ('enquiries', models.TextField(blank=True, help_text="The report's contact paragraph")),
-                ('logo_png', models.TextField(blank=True, help_text='The logo, a PNG, in base64')),
-                ('logo_text', models.CharField(blank=True, help_text="The logo's alternative text", max_length=300)),
-                ('notes', models.TextField(blank=True)),
-                ('sources', models.JSONField(blank=True, default=list)),
-                ('digest', models.CharField(help_text='SHA-256 of the loaded content', max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("urn", models.CharField(max_length=200)),
+                ("version", models.PositiveIntegerField()),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="As frameworks name it in 'provider'", max_length=200
+                    ),
+                ),
+                (
+                    "address",
+                    models.TextField(blank=True, help_text="One line of the address per line"),
+                ),
+                ("telephone", models.CharField(blank=True, max_length=60)),
+                ("email", models.CharField(blank=True, max_length=200)),
+                ("website", models.CharField(blank=True, max_length=300)),
+                (
+                    "licence",
+                    models.CharField(blank=True, help_text="Name of the licence", max_length=200),
+                ),
+                ("licence_url", models.CharField(blank=True, max_length=300)),
+                (
+                    "enquiries",
+                    models.TextField(blank=True, help_text="The report's contact paragraph"),
+                ),
+                ("logo_png", models.TextField(blank=True, help_text="The logo, a PNG, in base64")),
+                (
+                    "logo_text",
+                    models.CharField(
+                        blank=True, help_text="The logo's alternative text", max_length=300
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("sources", models.JSONField(blank=True, default=list)),
+                (
+                    "digest",
+                    models.CharField(help_text="SHA-256 of the loaded content", max_length=64),
+                ),
             ],
             options={
-                'ordering': ['name', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('urn', 'version'), name='unique_publisher_version')],
+                "ordering": ["name", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("urn", "version"), name="unique_publisher_version"
+                    )
+                ],
             },
         ),
     ]
