@@ -21,7 +21,7 @@ from followup.frameworks.library import load_file
 from followup.indicators.models import DataValue, Period, Release
 from followup.lib.types import CommandLine
 from followup.reports import render
-from followup.reports.compose import inspection_report, review_report
+from followup.reports.compose import Edition, inspection_report, review_report
 from followup.reports.wordparts import CONTENTS_FIELD
 
 ADDRESS = "Compass House, 11 Riverside Drive, Dundee, DD1 4NY"
@@ -86,15 +86,17 @@ def test_the_pdf_has_the_publishers_cover_reference_date_licence_contents_and_pa
     review = world.home.review
     review.published_on = datetime.date(2024, 5, 1)
     review.save()
-    pages = pdf_text(render.pdf(review_report(review)))
+    report = review_report(review)
+    report.publish_as(Edition(1, datetime.date(2024, 6, 3)), datetime.date(2024, 6, 3))
+    pages = pdf_text(render.pdf(report))
     cover = pages[0]
-    # DRAFT in the page's header, then the banner.
-    assert cover.startswith("DRAFT: not published DRAFT DRAFT: not published.")
+    assert "DRAFT" not in " ".join(pages)
     for words in (
         "Care Inspectorate Homeshire",  # the publisher block above the partnership
         "Published by Care Inspectorate",
-        f"Reference home/review-{review.pk}",
+        f"Reference home/review-{review.pk}/v1",
         "Date 1 May 2024",
+        "Version 1, published on 3 June 2024.",
         "About this report",
         "If you have a question about this report, or would like it in another format or "
         "language, contact the Care Inspectorate.",
@@ -109,15 +111,13 @@ def test_the_pdf_has_the_publishers_cover_reference_date_licence_contents_and_pa
     # The licence's address may break across lines.
     assert LICENCE.replace(" ", "") in cover.replace(" ", "")
     # The contents page gives each section's page number.
-    assert pages[1].startswith(
-        "Care Inspectorate DRAFT: not published Progress review of Homeshire"
-    )
+    assert pages[1].startswith("Care Inspectorate Progress review of Homeshire")
     assert re.search(r"Contents 1\. Introduction and method \.+ 3 ", pages[1])
     # Every page but the cover has the running header and "Page N of M" with the reference.
     count = len(pages)
     for number, page in enumerate(pages[1:], start=2):
         assert page.startswith("Care Inspectorate"), number
-        assert page.endswith(f"home/review-{review.pk} Page {number} of {count}"), number
+        assert page.endswith(f"home/review-{review.pk}/v1 Page {number} of {count}"), number
     assert "Page 1 of" not in cover
 
 
@@ -168,7 +168,11 @@ def qn(tag: str) -> str:
 
 
 def test_the_standalone_html_contents_are_links_and_its_header_links_the_public_list(world):
-    html = render.html(review_report(world.home.review))
+    report = review_report(world.home.review)
+    # A draft's partnership may have no public page yet: a draft does not link to it.
+    assert "/public/" not in render.html(report)
+    report.publish_as(Edition(1, datetime.date(2024, 6, 3)), datetime.date(2024, 6, 3))
+    html = render.html(report)
     contents = re.search(r'<nav class="followup-report__contents".*?</nav>', html, re.S)
     assert contents is not None
     links = re.findall(r'<a class="govuk-link" href="#([a-z0-9-]+)">', contents.group(0))
@@ -198,7 +202,8 @@ def test_the_standalone_html_contents_are_links_and_its_header_links_the_public_
 def test_the_site_address_makes_the_public_list_a_full_link(world, settings):
     settings.CSRF_TRUSTED_ORIGINS = ["https://followup.example.org"]
     report = review_report(world.home.review)
-    assert report.public_path == "https://followup.example.org/public/home/"
+    report.publish_as(Edition(1, datetime.date(2024, 6, 3)), datetime.date(2024, 6, 3))
+    assert report.public_list == "https://followup.example.org/public/home/"
     assert "is listed at https://followup.example.org/public/home/." in words_of(
         render.html(report)
     )

@@ -169,6 +169,12 @@ class Report:
     # The partnership's list of published reports (an address, or a path on this site).
     public_path: str = ""
 
+    @property
+    def public_list(self) -> str:
+        """Where the published report is listed: nothing for a draft, whose partnership may have
+        no public page yet."""
+        return "" if self.draft else self.public_path
+
     def publish_as(self, edition: Edition, dated: datetime.date) -> None:
         """Make this the published version ``edition``: no DRAFT marks, the version on the
         cover, and a date, ``dated`` when the review or inspection has none of its own."""

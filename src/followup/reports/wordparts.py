@@ -149,11 +149,11 @@ def imprint_page(document: WordDocument, report: Report) -> None:
             line.add_run(f"{label}: ").bold = True
             line.add_run(value)
             line.paragraph_format.space_after = Pt(0)
-    if report.public_path:
+    if report.public_list:
         document.add_paragraph(
             f"Every published report of {report.partnership}, with each version and its "
-            f"digests, is listed at {report.public_path}"
-            + (" on this site." if report.public_path.startswith("/") else ".")
+            f"digests, is listed at {report.public_list}"
+            + (" on this site." if report.public_list.startswith("/") else ".")
         )
 
 
