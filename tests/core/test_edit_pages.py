@@ -221,6 +221,7 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "reports:inspection": READ,
     "reports:inspection_file": READ,
     "reports:inspection_publish": "publishes a new version: creates",
+    "reports:public_index": READ,
     "reports:public": READ,
     "jobs:job": READ,
     "jobs:download": READ,
