@@ -110,7 +110,7 @@ EDIT_PAGES: dict[str, Callable[[], list[Page]]] = {
     ),
     "plans:edit": each(Action, lambda o: o.partnership.slug),
     "reviews:edit": each(ProgressReview, lambda o: o.inspection.partnership.slug),
-    "reviews:judgement_edit": judgements,
+    "front:judgement_edit": judgements,
     "indicators:edit": each(Indicator, lambda o: o.partnership.slug),
     "evidence:code_edit": each(Code, lambda o: o.partnership.slug),
     "evidence:case_edit": each(Case, lambda o: o.partnership.slug),

@@ -408,7 +408,7 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "reviews:create": (of("inspection"), EDIT_REVIEW, EDIT_REVIEW),
     "reviews:detail": (of("review"), READ, None),
     "reviews:edit": (of("review"), EDIT_REVIEW, EDIT_REVIEW),
-    "reviews:judgement_edit": (
+    "front:judgement_edit": (
         lambda s: {
             "slug": s.partnership.slug,
             "pk": s.review.pk,
