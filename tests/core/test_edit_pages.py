@@ -203,7 +203,6 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "evidence:export_qdpx": READ,
     "evidence:cases": READ,
     "evidence:case_create": CREATE,
-    "evidence:code_selection": POST_ONLY + "; codes the selected words: creates codings",
     "evidence:analysis": READ,
     "evidence:matrix_download": READ,
     "evidence:cooccurrence_download": READ,

@@ -103,11 +103,17 @@ def test_another_partnerships_user_gets_404_on_the_coding_screen_and_cannot_code
         {**key(outsider), "spans": ["35-58"], "codes": [world.home.code.pk], "apply": "sentences"},
     )
     assert posted.status_code == 404
-    # Nor with the codes of their own partnership, nor through the selection page.
+    # Nor words selected, with the codes of their own partnership.
     assert (
         outsider.post(
-            reverse("evidence:code_selection", args=["home", source.pk]),
-            {"start": "0", "end": "5", "codes": [world.away.code.pk]},
+            url,
+            {
+                **key(outsider),
+                "start": "0",
+                "end": "5",
+                "codes": [world.away.code.pk],
+                "apply": "selection",
+            },
         ).status_code
         == 404
     )

@@ -121,14 +121,13 @@ def test_posting_a_heading_as_a_code_is_a_form_error_and_codes_nothing(demo):
         f"Choose codes from the list: “{heading.pk}” is not one (a heading cannot be applied)"
     ]
     assert Coding.objects.count() == before
-    # The page that codes words selected with the mouse refuses it too, with a message.
+    # Words selected with the mouse are refused the heading too, at the field.
     selection = client.post(
-        reverse("evidence:code_selection", args=[source.partnership.slug, source.pk]),
-        {"start": "0", "end": "5", "codes": [heading.pk]},
-        follow=True,
+        url,
+        {**key(client), "start": "0", "end": "5", "codes": [heading.pk], "apply": "selection"},
     )
     assert selection.status_code == 200
-    assert "Nothing was coded" in selection.content.decode()
+    assert "is not one (a heading cannot be applied)" in selection.content.decode()
     assert Coding.objects.count() == before
 
 

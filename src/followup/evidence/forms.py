@@ -411,17 +411,3 @@ class CodingEditForm(StrictForm):
         super().__init__(*args, **kwargs)
         codes = Code.objects.filter(partnership=partnership).exclude(HEADINGS)
         limit_choices(self, "code", codes.order_by("name", "pk"))
-
-
-class SelectionForm(StrictForm):
-    """Code a span chosen with the mouse (or by character positions)."""
-
-    start = forms.IntegerField(min_value=0, label="Starts at character")
-    end = forms.IntegerField(min_value=1, label="Ends before character")
-    codes = ModelMultipleChoiceField(
-        queryset=Code.objects.none(), widget=forms.CheckboxSelectMultiple, label="Codes"
-    )
-
-    def __init__(self, *args: Any, source: Source, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        limit_choices(self, "codes", codable(source).order_by("name", "pk"))
