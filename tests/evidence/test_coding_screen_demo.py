@@ -145,3 +145,21 @@ def test_the_action_refuses_a_heading_whoever_calls_it(demo):
     with pytest.raises(ValidationError, match="is a heading of the codebook"):
         actions.update_coding(lead, coding, {"code": heading})
     assert QualityIndicator.objects.filter(codes=question, assessable=False).exists()
+
+
+def test_a_codebook_exported_marks_its_headings_as_not_codable(demo):
+    client, source = demo
+    exported = client.get(reverse("evidence:export_qdc", args=[source.partnership.slug]))
+    assert exported.status_code == 200
+    xml = exported.content.decode()
+    not_codable = re.findall(r'<(?:\w+:)?Code [^>]*name="([^"]*)" isCodable="false"', xml)
+    framework = Code.objects.get(partnership=source.partnership, origin="qi", parent=None).name
+    assert sorted(not_codable) == sorted(
+        [SHANARRI, framework]
+        + list(
+            Code.objects.filter(
+                partnership=source.partnership, quality_indicator__assessable=False
+            ).values_list("name", flat=True)
+        )
+    )
+    assert len(not_codable) == 5
