@@ -44,7 +44,7 @@ def ticked_boxes(html: str) -> list[str]:
 
 
 def headings(html: str) -> list[str]:
-    return re.findall(r'<span class="followup-code-heading">([^<]*)<', html)
+    return re.findall(r'<span class="govuk-body-s followup-code-heading">([^<]*)<', html)
 
 
 def test_the_demo_codebook_is_a_tree_in_three_groups_with_its_headings_not_codable(demo):
