@@ -1,10 +1,15 @@
 from django.urls import path
 
-from followup.front import views
+from followup.front import views, views_judgement
 
 app_name = "front"
 urlpatterns = [
     path("", views.home, name="home"),
     path("p/<slug:slug>/", views.partnership, name="partnership"),
     path("p/<slug:slug>/recommendations/<int:pk>/", views.recommendation, name="recommendation"),
+    path(
+        "p/<slug:slug>/reviews/<int:pk>/judgements/<int:recommendation_pk>/",
+        views_judgement.judgement_edit,
+        name="judgement_edit",
+    ),
 ]
