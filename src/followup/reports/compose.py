@@ -25,6 +25,7 @@ from followup.indicators.svgchart import Chart
 from followup.indicators.values import series
 from followup.inspections.models import Inspection, Recommendation
 from followup.lib import disclosure
+from followup.lib.dates import period as period_words
 from followup.reports.cutoff import Cutoff, actions_by, cutoff_of, left_out
 from followup.reviews.models import ProgressReview
 
@@ -207,7 +208,7 @@ def indicator_section(
     rows = []
     for point in analysis.known:
         value = disclosure.SUPPRESSED if hidden.point(indicator, point) else _figure(point.value)
-        rows.append([point.period, value])
+        rows.append([period_words(point.period), value])
     chart = None
     finding = analysis.finding
     if withheld:
@@ -267,7 +268,7 @@ def _releases(
     return [
         (
             r.name,
-            r.published_on.isoformat() if r.published_on else "Not recorded",
+            _day(r.published_on) if r.published_on else "Not recorded",
             r.source_url or "",
         )
         for r in _behind(partnership, indicators, cutoff).order_by("published_on", "name")
@@ -328,7 +329,12 @@ def _recommendation(
     linked = recommendation.indicators.select_related("area", "numerator", "denominator")
     for indicator in linked.order_by("name"):
         points = series(indicator, releases=cutoff.releases) if cutoff else None
-        analysis = analyse(indicator, split_on=inspection.published_on, points=points)
+        analysis = analyse(
+            indicator,
+            split_on=inspection.published_on,
+            points=points,
+            inspected_on=inspection.published_on,
+        )
         repeat = indicator.pk in shown  # each measure's chart and figures appear once
         section_of = indicator_section(
             analysis, with_chart=with_charts and not repeat, hidden=hidden

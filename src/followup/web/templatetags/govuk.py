@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms, template
+from django.utils.timezone import is_aware, localtime
 from django.forms.boundfield import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from followup.lib import dates
 
 register = template.Library()
 
@@ -173,6 +177,22 @@ def ordinal_suffix(number: int) -> str:
     if 10 <= number % 100 <= 20:
         return "th"
     return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
+@register.filter(name="day")
+def day_filter(value: Any) -> str:
+    """A date as people write it: "31 July 2020" (a date and time: "31 July 2020, 14:05")."""
+    if isinstance(value, datetime.datetime):
+        return dates.day_and_time(localtime(value) if is_aware(value) else value)
+    if isinstance(value, datetime.date):
+        return dates.day(value)
+    return "" if value is None else str(value)
+
+
+@register.filter(name="period")
+def period_filter(value: Any) -> str:
+    """A period id as people write it: "31 July 2020", "July 2020", "2019-20"."""
+    return "" if value is None else dates.period(str(value))
 
 
 @register.filter
