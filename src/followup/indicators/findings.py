@@ -48,6 +48,12 @@ def _baseline(figures: Sequence[Figure], inspected_on: datetime.date | None) -> 
     return before[-1] if before else None
 
 
+def _when(period: str) -> str:
+    """ "on 31 July 2020" for a day, "in 2019-20" for any longer period."""
+    words = period_words(period)
+    return f"on {words}" if words[:1].isdigit() and " " in words else f"in {words}"
+
+
 def _change(figures: Sequence[Figure], inspected_on: datetime.date | None) -> tuple[str, int]:
     """The change clause and its side (+1 up, −1 down, 0 the same)."""
     latest = figures[-1]
@@ -55,8 +61,8 @@ def _change(figures: Sequence[Figure], inspected_on: datetime.date | None) -> tu
     year = inspected_on.year if inspected_on else None
     if base is latest:
         return (
-            f"{number(latest.value)} for {period_words(latest.period)}, from before the "
-            f"inspection in {year}: there is no figure since",
+            f"The latest figure, {number(latest.value)} for {period_words(latest.period)}, is "
+            f"from before the inspection in {year}",
             0,
         )
     if base is None:
@@ -69,8 +75,7 @@ def _change(figures: Sequence[Figure], inspected_on: datetime.date | None) -> tu
         if since:
             return f"The same as at the inspection in {year}, at {b}", 0
         return (
-            f"The same in {period_words(latest.period)} as in {period_words(base.period)}, "
-            f"at {b}",
+            f"The same {_when(latest.period)} as {_when(base.period)}, at {b}",
             0,
         )
     side = 1 if latest.value > base.value else -1
@@ -78,8 +83,7 @@ def _change(figures: Sequence[Figure], inspected_on: datetime.date | None) -> tu
     if since:
         return f"{word} from {a} to {b} {since}", side
     return (
-        f"{word} from {a} in {period_words(base.period)} to {b} in "
-        f"{period_words(latest.period)}",
+        f"{word} from {a} {_when(base.period)} to {b} {_when(latest.period)}",
         side,
     )
 
@@ -113,7 +117,8 @@ def _special(mdc: MakingDataCount, last: int) -> tuple[int, str]:
     if label.startswith("7 Point Trend"):
         side = 1 if "Increasing" in label else -1
         moved = "risen" if side > 0 else "fallen"
-        return side, f"the figures have {moved} {_run_length(points.special_cause_type, last)} times in a row"
+        length = _run_length(points.special_cause_type, last)
+        return side, f"the figures have {moved} steadily over the last {length} periods"
     if label.startswith("2 in 3"):
         side = 1 if "Above" in label else -1
         edge = "top" if side > 0 else "bottom"
