@@ -196,6 +196,13 @@ def period_filter(value: Any) -> str:
 
 
 @register.filter
+def dates_in_words(value: Any) -> str:
+    """Text (such as a case attribute or a stored name) with any ISO day in it written as
+    people write it."""
+    return "" if value is None else dates.in_words(str(value))
+
+
+@register.filter
 def figure(value: Any) -> str:
     """A ``disclosure.Figure`` as its audience sees it: withheld as the suppression symbol,
     small counts (shown only to those allowed to see them) marked."""
