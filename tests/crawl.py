@@ -103,8 +103,9 @@ def crawl(
         kind = response.get("Content-Type", "").split(";")[0]
         if kind not in (HTML, PDF, DOCX):
             continue
+        # A published file is streamed (a FileResponse); a page is not.
         content = (
-            b"".join(response.streaming_content)  # type: ignore[arg-type]  # a file's bytes
+            b"".join(getattr(response, "streaming_content"))  # noqa: B009
             if response.streaming
             else response.content
         )

@@ -254,7 +254,7 @@ def test_every_date_field_on_every_page_is_three_fields_and_says_what_is_missing
     assert f'<a href="#id_{first}_month">{message}</a>' in page  # the summary goes to the month
     assert f'<span class="govuk-visually-hidden">Error:</span> {message}' in page
     assert f'govuk-input--error" id="id_{first}_month"' in page
-    assert f'value="27"' in page  # what was typed is kept
+    assert 'value="27"' in page  # what was typed is kept
     for other in others:
         assert (
             f'id="id_{other}_year" name="{other}_year" type="text" inputmode="numeric" value="2018"'

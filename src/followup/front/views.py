@@ -27,9 +27,7 @@ from followup.partnerships.access import (
 def glossary(request: HttpRequest) -> HttpResponse:
     """The statistical terms the pages use, in plain English (open to everyone: the published
     reports use the same words)."""
-    return render(
-        request, "front/glossary.html", {"terms": glossary_terms(disclosure.threshold())}
-    )
+    return render(request, "front/glossary.html", {"terms": glossary_terms(disclosure.threshold())})
 
 
 @login_required

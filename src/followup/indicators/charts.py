@@ -124,7 +124,12 @@ def indicator_chart(
     run = analysis.chart_type == "run"
     split = analysis.split_after or None
     marks = tuple(
-        Mark(x=i, y=float(r["value"]), label=period_words(r["period"]), flagged=r["marker"] == "Signal")
+        Mark(
+            x=i,
+            y=float(r["value"]),
+            label=period_words(r["period"]),
+            flagged=r["marker"] == "Signal",
+        )
         for i, r in enumerate(rows)
     )
 

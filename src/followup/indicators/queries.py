@@ -182,7 +182,11 @@ def analyse(
         explanation=EXPLANATIONS.get(chart_type, ""),
         chart=chart,
         finding=findings.sentence(
-            [findings.Figure(p.period, float(p.value), p.end) for p in known if p.value is not None],
+            [
+                findings.Figure(p.period, float(p.value), p.end)
+                for p in known
+                if p.value is not None
+            ],
             mdc,
             direction=indicator.improvement_direction,
             target=indicator.target,

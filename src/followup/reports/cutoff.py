@@ -17,8 +17,8 @@ from django.utils import timezone
 from followup.evidence.models import Source
 from followup.indicators.models import Indicator, Release
 from followup.indicators.scope import visible_releases, visible_values
-from followup.lib.dates import day
 from followup.inspections.models import Recommendation
+from followup.lib.dates import day
 from followup.partnerships.models import Partnership
 from followup.plans.models import ActionUpdate
 from followup.reviews.models import ProgressReview

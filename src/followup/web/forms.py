@@ -12,7 +12,6 @@ from django.http import QueryDict
 
 from followup.web.paging import whole_number
 
-
 PARTS = ("day", "month", "year")
 
 

@@ -6,10 +6,10 @@ import datetime
 from typing import Any
 
 from django import forms, template
-from django.utils.timezone import is_aware, localtime
 from django.forms.boundfield import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.timezone import is_aware, localtime
 
 from followup.lib import dates
 from followup.web.forms import DateInput
@@ -42,7 +42,9 @@ def anchor_id(field: BoundField) -> str:
     if kind in {"radios", "checkboxes"}:
         return f"{field.auto_id}_0"
     if kind == "date":
-        return next((part["id"] for part in _date_parts(field) if part["error"]), str(field.auto_id))
+        return next(
+            (part["id"] for part in _date_parts(field) if part["error"]), str(field.auto_id)
+        )
     return str(field.auto_id)
 
 
