@@ -146,7 +146,7 @@ def test_the_data_quality_page_lists_every_rule_and_where_it_fails(demo):
     ).update(value=120)
     html = demo.get(reverse("indicators:quality", args=["south-ayrshire"])).content.decode()
     assert "1 place where the check fails" in html
-    assert "S12000028" in html and "2020-07-31" in html
+    assert "S12000028" in html and "31 July 2020" in html
 
 
 def test_a_proportion_gets_a_p_chart_and_a_funnel_plot_against_the_other_councils(demo):
