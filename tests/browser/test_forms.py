@@ -72,9 +72,11 @@ def test_lead_ticks_two_more_recommendations_and_finds_all_after_saving_and_a_st
     summary = page.page.locator(".govuk-error-summary")
     assert "Title was changed by editor" in summary.inner_text()
     assert page.page.input_value("#id_title") == "Editor's title"
-    assert [
-        page.page.input_value(f"#id_due_date{part}") for part in ("", "_month", "_year")
-    ] == ["31", "3", "2031"]
+    assert [page.page.input_value(f"#id_due_date{part}") for part in ("", "_month", "_year")] == [
+        "31",
+        "3",
+        "2031",
+    ]
     assert page.page.locator("input[name=recommendations]:checked").count() == len(expected)
     page.assert_accessible()
     page.page.click("button:has-text('Save')")

@@ -133,7 +133,7 @@ def test_south_ayrshires_new_parts_carry_its_derived_total_and_comparisons_on(de
         "so importing this file changes these series too: "
         "looked_after_community_and_residential for S12000028." in preview
     )
-    assert "looked_after_community_and_residential S12000028 2021-07-31 No figure 300" in preview
+    assert "looked_after_community_and_residential S12000028 31 July 2021 No figure 300" in preview
     assert lead.post(staged["Location"]).status_code == 302
     share = Indicator.objects.get(partnership__slug="south-ayrshire", code="residential-share")
     page = lead.get(reverse("indicators:detail", args=["south-ayrshire", share.pk]))
