@@ -166,6 +166,12 @@ def parts(name: str, day: str, month: str, year: str) -> dict[str, str]:
             "20245",
             "Date of the update must have a year with 4 numbers, for example 2024",
         ),
+        (
+            "99999999999999999999",
+            "99999999999999999999",
+            "2024",
+            "Date of the update must be a real date, for example 27 March 2024",
+        ),
     ],
 )
 def test_the_three_fields_give_govuks_messages(day, month, year, message):

@@ -130,7 +130,7 @@ class DayField(forms.DateField):
             if not day.isdigit() or number is None:
                 raise ValueError
             return datetime.date(int(year), number, int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
     def to_python(self, value: Any) -> datetime.date | None:
