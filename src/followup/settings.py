@@ -261,6 +261,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = setting_text("FOLLOWUP_TIME_ZONE")
 USE_I18N = True
 USE_TZ = True
+# Dates shown as people write them ("31 July 2020"): web/formats/en_GB/formats.py.
+FORMAT_MODULE_PATH = ["followup.web.formats"]
 
 # Stored files (docs/deploy.md, "Files and object storage"): staged uploads and published
 # reports, in a folder under FOLLOWUP_DATA_DIR or an S3-compatible bucket; every stored file is in

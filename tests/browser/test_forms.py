@@ -65,12 +65,18 @@ def test_lead_ticks_two_more_recommendations_and_finds_all_after_saving_and_a_st
     page.page.click("text=Edit this action")
     page.page.wait_for_url(re.compile(r"/edit/$"))
     actions.update_action(User.objects.get(username="editor"), action, {"title": "Editor's title"})
-    page.page.fill("#id_due_date", "2031-03-31")
+    page.page.fill("#id_due_date", "31")  # GOV.UK's date input: day, month and year
+    page.page.fill("#id_due_date_month", "3")
+    page.page.fill("#id_due_date_year", "2031")
     page.page.click("button:has-text('Save')")
     summary = page.page.locator(".govuk-error-summary")
     assert "Title was changed by editor" in summary.inner_text()
     assert page.page.input_value("#id_title") == "Editor's title"
-    assert page.page.input_value("#id_due_date") == "2031-03-31"
+    assert [page.page.input_value(f"#id_due_date{part}") for part in ("", "_month", "_year")] == [
+        "31",
+        "3",
+        "2031",
+    ]
     assert page.page.locator("input[name=recommendations]:checked").count() == len(expected)
     page.assert_accessible()
     page.page.click("button:has-text('Save')")

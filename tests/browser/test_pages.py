@@ -70,12 +70,17 @@ def test_contributor_adds_an_action_update_after_correcting_an_error(page, demo)
     page.assert_accessible()
     before = page.page.locator(".followup-timeline__item").count()
     page.page.fill("#id_note", "")
+    page.page.fill("#id_on_month", "")
     page.page.click("text=Add update")
     # The form posts and a new page loads: wait for it rather than look at the page before.
     page.page.locator(".govuk-error-summary").wait_for(state="visible", timeout=15_000)
-    assert "Enter what has happened" in page.page.locator(".govuk-error-summary").inner_text()
+    summary = page.page.locator(".govuk-error-summary").inner_text()
+    assert "Enter what has happened" in summary
+    assert "Date of the update must include a month" in summary
     page.assert_accessible()
-    page.page.fill("#id_on", "2018-03-01")
+    page.page.fill("#id_on", "1")  # GOV.UK's date input: day, month and year
+    page.page.fill("#id_on_month", "3")
+    page.page.fill("#id_on_year", "2018")
     page.page.check("#id_status_3")  # Complete
     page.page.check("#id_rating_0")  # On track
     page.page.fill("#id_note", "Added from the browser test.")
@@ -102,6 +107,7 @@ def test_every_page_a_member_reaches_is_accessible(page, demo, who):
         f"{base}/indicators/{demo['indicator'].pk}/",
         f"{base}/indicators/{demo['indicator'].pk}/?split=inspection",
         f"{base}/data/quality/",
+        "/glossary/",
     ]
     if who == "lead":
         pages += [

@@ -200,7 +200,13 @@ def test_a_form_refused_for_its_values_can_be_corrected_and_sent_with_the_same_k
     world: World,
 ) -> None:
     client, url, form = opened(world, "plans:create")
-    bad = change(form, {"start_date": "2024-05-01", "due_date": "2024-04-01"})
+    bad = change(
+        form,
+        {
+            **{"start_date_day": "1", "start_date_month": "5", "start_date_year": "2024"},
+            **{"due_date_day": "1", "due_date_month": "4", "due_date_year": "2024"},
+        },
+    )
     assert submit(client, url, bad).status_code == 200
     assert submit(client, url, form).status_code == 302
     assert Action.objects.filter(title="Train every team").count() == 1

@@ -128,6 +128,7 @@ POST_ONLY = "a button that does one thing (no fields to keep), tested in its app
 OWN_ACCOUNT = "the person's own sign-in details, through django-allauth: nothing versioned"
 NOT_EDIT_PAGES: dict[str, str] = {
     "front:home": READ,
+    "front:glossary": READ,
     "account_login": "signs in",
     "account_logout": "signs out",
     # One's own account, through django-allauth: no object versions to keep (tests/accounts).

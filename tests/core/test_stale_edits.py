@@ -4,6 +4,7 @@ write only the fields changed, and the audit entry lists exactly those, old and 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -45,7 +46,8 @@ CASES: dict[str, Case] = {
         url=lambda s: reverse("plans:edit", args=["home", s.action.pk]),
         obj=lambda s: s.action,
         a=("lead", {"title": "Title from the lead"}),
-        b=("editor", {"due_date": "2031-03-31"}),
+        # GOV.UK's date input: the due date in its day, month and year fields.
+        b=("editor", {"due_date_day": "31", "due_date_month": "3", "due_date_year": "2031"}),
         a_saved={"title": "Title from the lead", "due_date": "2030-01-01"},
         b_saved={"due_date": "2031-03-31"},
     ),
@@ -91,6 +93,11 @@ CASES: dict[str, Case] = {
 
 def _values(obj: models.Model, names: list[str]) -> dict[str, Any]:
     return writes.state(type(obj)._default_manager.get(pk=obj.pk), names)
+
+
+def _field(key: str) -> str:
+    """The form field a posted key belongs to (a date's day, month and year: the date)."""
+    return re.sub(r"_(day|month|year)$", "", key)
 
 
 def _open(world: World, who: str, url: str) -> Form:
@@ -145,7 +152,7 @@ def test_a_stale_save_is_refused_with_the_changes_shown_and_the_first_change_sur
     assert _values(obj, names) == {**before, **case.a_saved, **case.b_saved}
     second = _last_entry(obj)
     assert second.actor_name == b_who
-    assert sorted(second.changes) == sorted(b_changes)
+    assert sorted(second.changes) == sorted({_field(key) for key in b_changes})
 
 
 def test_both_changing_the_same_field_marks_it_and_keeps_the_second_users_value(world):

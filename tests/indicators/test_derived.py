@@ -209,7 +209,7 @@ def test_the_preview_page_lists_the_derived_series_an_upload_changes(world):
     assert "so importing this file changes these series too: total for S1HOME." in html
     assert (
         '<td class="govuk-table__cell">total</td><td class="govuk-table__cell">S1HOME</td>'
-        '<td class="govuk-table__cell">2024</td><td class="govuk-table__cell '
+        '<td class="govuk-table__cell followup-nowrap">2024</td><td class="govuk-table__cell '
         'govuk-table__cell--numeric">No figure</td><td class="govuk-table__cell '
         'govuk-table__cell--numeric">34</td>' in html
     )

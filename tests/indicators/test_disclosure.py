@@ -99,6 +99,29 @@ def test_a_rate_two_short_of_its_denominator_is_withheld_from_a_viewer(world, fi
     assert viewer["2022"][1:4] == ["50.0", "50.0", "100.0"]
     dashboard = world.client_for("viewer").get(reverse("indicators:dashboard", args=["home"]))
     page = dashboard.content.decode()
-    assert page.count("Withheld: some figures are small counts") == 2
+    assert page.count("Some figures are small counts and are withheld") == 2
     lead = world.client_for("lead").get(reverse("indicators:dashboard", args=["home"]))
-    assert "Withheld: some figures" not in lead.content.decode()
+    assert "Some figures are small counts" not in lead.content.decode()
+
+
+def test_a_viewers_finding_for_a_series_with_a_withheld_figure_uses_no_figure(world, figures):
+    """The lead officer's sentence names the figures (#15); a viewer's, where one is withheld,
+    names none of them (not even the shown ones, whose change or average could give the
+    withheld one away), and has no statistical terms to open."""
+    from followup.indicators.disclosed import WITHHELD_FINDING
+
+    count, _ = figures
+    url = reverse("indicators:detail", args=["home", count.pk])
+    lead = world.client_for("lead").get(url)
+    assert lead.context["analysis"].finding == (
+        "Down from 30 in 2021 to 29 in 2023: too few figures yet (3) to tell a real change from "
+        "ordinary variation."
+    )
+    assert "In statistical terms" in lead.content.decode()
+    viewer = world.client_for("viewer").get(url)
+    assert viewer.context["analysis"].finding == WITHHELD_FINDING
+    assert viewer.context["analysis"].chart_finding == ""
+    page = viewer.content.decode()
+    assert "In statistical terms" not in page and "Down from" not in page
+    dashboard = world.client_for("viewer").get(reverse("indicators:dashboard", args=["home"]))
+    assert "Down from 30" not in dashboard.content.decode()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from followup.indicators.models import Indicator
-from followup.inspections.models import Recommendation
+from followup.inspections.models import Inspection, Recommendation
 from tests.conftest import DEMO_PASSWORD
 
 
@@ -29,7 +30,11 @@ def test_the_dashboard_lists_every_indicator_with_its_latest_figure_and_variatio
     html = demo.get(reverse("indicators:dashboard", args=["south-ayrshire"])).content.decode()
     assert "8 indicators" in html
     assert "Balance of care: % looked after in the community (LGBF CHN9)" in html
-    assert "Common cause: no significant change" in html
+    assert "common cause variation (no significant change)" in html
+    assert (
+        "Down from 94.01 to 90.33 since the inspection in 2016: within ordinary variation, not "
+        "a real change." in html
+    )
     # Scotland's total looked after is its community plus residential counts, some of whose
     # councils' figures are withheld, so it has withheld figures and no sparkline for a viewer.
     assert html.count('class="followup-sparkline"') == 7
@@ -52,12 +57,20 @@ def test_an_indicator_page_shows_the_chart_finding_benchmark_and_figures(demo):
     html = demo.get(reverse("indicators:detail", args=["south-ayrshire", chn9.pk])).content.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="260"' in html
     assert f'role="img" aria-labelledby="chart-{chn9.pk}-title chart-{chn9.pk}-desc"' in html
-    assert "No signal: the variation is what this process usually shows." in html
+    assert (
+        '<p class="govuk-body govuk-!-font-weight-bold" id="finding">Down from 94.01 to 90.33 '
+        "since the inspection in 2016: within ordinary variation, not a real change.</p>" in html
+    )
+    # The statistical term once, in the details; the finding is never said twice.
+    # (The chart's text alternative, inside its <svg>, describes the chart with the finding.)
+    outside_chart = re.sub(r"<svg.*?</svg>", "", html, flags=re.S)
+    assert outside_chart.count("within ordinary variation") == 1 and "No signal" not in html
+    assert "common cause variation (no significant change)</a>." in html
     assert "An I chart (individuals and moving ranges)" in html
     # Shetland's CHN9 and Scotland's are withheld: a residential count from the same source is.
     assert (
         "South Ayrshire: <strong>90.33</strong>; Scotland: <strong>[c]</strong>; the 13th highest "
-        "of the 31 areas in ‘All 32 Scottish councils’ with a figure for 2020-07-31." in html
+        "of the 31 areas in ‘All 32 Scottish councils’ with a figure for 31 July 2020." in html
     )
     assert html.count("Local Government Benchmarking Framework data file") >= 10
 
@@ -117,7 +130,10 @@ def test_the_recommendation_page_shows_its_indicators_with_their_findings(demo):
         reverse("front:recommendation", args=["south-ayrshire", third.pk])
     ).content.decode()
     assert "Children looked after in residential care" in html
-    assert "No signal: the variation is what this process usually shows." in html
+    assert (
+        "Up from 23 to 29 since the inspection in 2016: within ordinary variation, not a real "
+        "change." in html
+    )
 
 
 def test_the_data_quality_page_lists_every_rule_and_where_it_fails(demo):
@@ -130,7 +146,7 @@ def test_the_data_quality_page_lists_every_rule_and_where_it_fails(demo):
     ).update(value=120)
     html = demo.get(reverse("indicators:quality", args=["south-ayrshire"])).content.decode()
     assert "1 place where the check fails" in html
-    assert "S12000028" in html and "2020-07-31" in html
+    assert "S12000028" in html and "31 July 2020" in html
 
 
 def test_a_proportion_gets_a_p_chart_and_a_funnel_plot_against_the_other_councils(demo):
@@ -144,7 +160,7 @@ def test_a_proportion_gets_a_p_chart_and_a_funnel_plot_against_the_other_council
     # A council with a small residential count is withheld from a viewer, and left out.
     assert [a.name for a in compared.withheld] == ["Shetland Islands"]
     assert len(funnel.areas) == 31
-    assert "Funnel plot, 2020-07-31" in html
+    assert "Funnel plot, 31 July 2020" in html
     assert "This partnership lies" in html
     # The centre is the shown councils pooled: residential over community plus residential (the
     # derived total, worked out from its two parts).
@@ -200,7 +216,8 @@ def test_the_indicator_page_and_the_report_draw_a_measure_with_the_same_renderer
 
     chn9 = indicator("balance-of-care")
     page = demo.get(reverse("indicators:detail", args=["south-ayrshire", chn9.pk])).content.decode()
-    drawn = draw(indicator_chart(queries.analyse(chn9)))
+    inspected_on = Inspection.objects.get(partnership__slug="south-ayrshire").published_on
+    drawn = draw(indicator_chart(queries.analyse(chn9, inspected_on=inspected_on)))
     assert drawn in page  # inline, so that screen readers read its title and description
     review = ProgressReview.objects.get(inspection__partnership__slug="south-ayrshire")
     review.evidence_cutoff = datetime.date.today()

@@ -266,7 +266,7 @@ def test_the_recommendation_page_shows_only_the_partnerships_figures(world, figu
     assert "Looked after in Homeshire" in html
     assert (
         '<td class="govuk-table__cell govuk-table__cell--numeric">36<br>'
-        '<span class="govuk-body-s">2024</span></td>' in html
+        '<span class="govuk-body-s followup-nowrap">2024</span></td>' in html
     )  # Homeshire's own latest figure, not Awayshire's 0
     assert AWAY_OWN not in html and "999" not in html
 

@@ -133,7 +133,7 @@ def test_south_ayrshires_new_parts_carry_its_derived_total_and_comparisons_on(de
         "so importing this file changes these series too: "
         "looked_after_community_and_residential for S12000028." in preview
     )
-    assert "looked_after_community_and_residential S12000028 2021-07-31 No figure 300" in preview
+    assert "looked_after_community_and_residential S12000028 31 July 2021 No figure 300" in preview
     assert lead.post(staged["Location"]).status_code == 302
     share = Indicator.objects.get(partnership__slug="south-ayrshire", code="residential-share")
     page = lead.get(reverse("indicators:detail", args=["south-ayrshire", share.pk]))
@@ -145,9 +145,9 @@ def test_south_ayrshires_new_parts_carry_its_derived_total_and_comparisons_on(de
         lead.get(reverse("indicators:detail", args=["south-ayrshire", residential.pk])).content
     )
     assert "highest of 1 " not in text
-    assert "No other area has a figure for 2021-07-31 yet, so this compares 2020-07-31" in text
+    assert "No other area has a figure for 31 July 2021 yet, so this compares 31 July 2020" in text
     assert (
-        "Compared with Scotland and other councils, 2020-07-31 South Ayrshire: 29 ; "
+        "Compared with Scotland and other councils, 31 July 2020 South Ayrshire: 29 ; "
         "Scotland: 1436 ; the 19th highest of the 32 areas in ‘All 32 Scottish councils’ with a "
-        "figure for 2020-07-31." in text
+        "figure for 31 July 2020." in text
     )

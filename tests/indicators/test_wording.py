@@ -112,17 +112,17 @@ def test_a_one_figure_series_is_too_short_to_judge_not_common_cause(world, figur
     )
     words = page(world, indicator)
     assert (
-        "Too few figures to judge: there is only one figure so far, and this chart's rules can "
-        "show a change only from 5 figures on." in words
+        "Only one figure so far, 12 for 2024: too few to tell a real change from ordinary "
+        "variation." in words
     )
-    assert "Making Data Count: Too few figures to judge ." in words
-    assert NO_SIGNAL not in words and "Common cause" not in words
+    assert "Making Data Count : too few figures for its rules to judge." in words
+    assert NO_SIGNAL not in words and "ommon cause" not in words
     dashboard = text(
         world.client_for("viewer")
         .get(reverse("indicators:dashboard", args=["home"]))
         .content.decode()
     )
-    assert "Too few figures to judge" in dashboard
+    assert "too few to tell a real change from ordinary variation" in dashboard
 
 
 def series(values: list[float]) -> list[Point]:
@@ -149,9 +149,9 @@ def test_the_fewest_figures_are_the_fewest_with_which_a_chart_can_show_a_change(
     spike = [0.0] * (needed - 1) + [100.0]
     extreme = spike if chart == "i" else [float(i) for i in range(needed)]
     found = analyse(indicator, points=series(extreme))
-    assert not found.finding.startswith(("Too few", "No signal")), found.finding
+    assert not found.chart_finding.startswith(("Too few", "No signal")), found.chart_finding
     shorter = analyse(indicator, points=series(extreme[1:]))
-    assert shorter.finding.startswith("Too few figures to judge"), shorter.finding
+    assert shorter.chart_finding.startswith("Too few figures to judge"), shorter.chart_finding
     assert shorter.chart is not None
     assert not shorter.chart.per_point.sigma_signal.any()
     assert not shorter.chart.parts[-1].runs_signal

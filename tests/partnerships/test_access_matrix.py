@@ -370,6 +370,7 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "jobs:download": (of("job"), {**{w: 404 for w in WHO}, None: 302}, None),
     # The health check: for load balancers, no sign-in (GET or HEAD; tests/jobs/test_healthz.py).
     "jobs:healthz": (None, anyone(200), None),
+    "front:glossary": (None, anyone(200), None),
     "reports:public_file": (
         lambda site: {"slug": site.partnership.slug, "pk": 999999, "fmt": "pdf"},
         {w: 404 for w in WHO},

@@ -232,7 +232,12 @@ def test_service_admin_assigns_an_inspector_through_the_page(world):
     url = reverse("manage:inspector_assign", args=["away"])
     form = change(
         page_form(client.get(url).content.decode()),
-        {"user": "newinspector@example.org", "starts_on": "2026-01-01", "ends_on": None},
+        {
+            "user": "newinspector@example.org",
+            "starts_on_day": "1",
+            "starts_on_month": "1",
+            "starts_on_year": "2026",
+        },
     )
     assert submit(client, url, form).status_code == 302
     membership = Membership.objects.get(user__username="newinspector", partnership__slug="away")

@@ -163,8 +163,12 @@ def test_the_review_form_sets_the_cut_off(world):
     url = reverse("reviews:edit", args=["home", review.pk])
     client = world.client_for("inspector")
     page = client.get(url).content.decode()
-    assert 'name="evidence_cutoff"' in page
-    response = edit(client, url, {"evidence_cutoff": "2018-02-28"})
+    assert 'name="evidence_cutoff_day"' in page
+    response = edit(
+        client,
+        url,
+        {"evidence_cutoff_day": "28", "evidence_cutoff_month": "2", "evidence_cutoff_year": "2018"},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     review.refresh_from_db()
     assert review.evidence_cutoff == CUTOFF
@@ -184,11 +188,13 @@ def test_a_survey_is_imported_with_the_date_it_closed_and_a_bad_date_imports_not
     )
     roles = {"role-0": "respondent", "role-1": "question"}
     page = client.get(staged["Location"]).content.decode()
-    assert 'name="collected_on"' in page and 'type="date"' in page
-    refused = client.post(staged["Location"], {**roles, "collected_on": "2018-02-30"})
+    assert 'name="collected_on_day"' in page and 'type="date"' not in page
+    closed = {"collected_on_day": "30", "collected_on_month": "2", "collected_on_year": "2018"}
+    refused = client.post(staged["Location"], {**roles, **closed})
     assert "When the survey closed must be a real date" in refused.content.decode()
     assert not Source.objects.filter(title__startswith="Winter survey").exists()
-    done = client.post(staged["Location"], {**roles, "collected_on": "2018-01-19"})
+    closed = {"collected_on_day": "19", "collected_on_month": "1", "collected_on_year": "2018"}
+    done = client.post(staged["Location"], {**roles, **closed})
     assert done.status_code == 302
     dates = Source.objects.filter(title__startswith="Winter survey").values_list(
         "collected_on", flat=True

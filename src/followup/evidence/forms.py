@@ -226,7 +226,7 @@ class SurveyDateForm(StrictForm):
     collected_on = date_field(
         "When the survey closed",
         help_text="The date of every answer. A progress review's report leaves out evidence "
-        "gathered after its cut-off, and goes by this date. For example, 19 January 2018",
+        "gathered after its cut-off, and goes by this date. For example, 19 1 2018",
     )
 
 

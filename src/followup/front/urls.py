@@ -5,6 +5,7 @@ from followup.front import views, views_judgement
 app_name = "front"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("glossary/", views.glossary, name="glossary"),
     path("p/<slug:slug>/", views.partnership, name="partnership"),
     path("p/<slug:slug>/recommendations/<int:pk>/", views.recommendation, name="recommendation"),
     path(

@@ -11,8 +11,9 @@ from followup.audit.log import history
 from followup.evidence.disclosed import themes_shown
 from followup.evidence.queries import approved_quotes_for
 from followup.front import queries
+from followup.front.glossary import terms as glossary_terms
 from followup.indicators.disclosed import Shown, Withheld, as_shown, for_audience
-from followup.indicators.queries import VARIATION_TEXT, analyse
+from followup.indicators.queries import ASSURANCE_TEXT, VARIATION_TEXT, analyse
 from followup.indicators.values import many_series
 from followup.lib import disclosure
 from followup.partnerships.access import (
@@ -21,6 +22,12 @@ from followup.partnerships.access import (
     is_service_admin,
     visible_partnerships,
 )
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    """The statistical terms the pages use, in plain English (open to everyone: the published
+    reports use the same words)."""
+    return render(request, "front/glossary.html", {"terms": glossary_terms(disclosure.threshold())})
 
 
 @login_required
@@ -59,10 +66,16 @@ def recommendation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     linked = list(recommendation.indicators.select_related("area", "numerator"))
 
+    inspected_on = recommendation.inspection.published_on
+
     def shown(withheld: Withheld | None) -> list[Shown]:
         points = many_series(linked)  # the figures of all of them in one read
         return [
-            for_audience(analyse(i, points=points[i.pk]), exact=exact, withheld=withheld)
+            for_audience(
+                analyse(i, points=points[i.pk], inspected_on=inspected_on),
+                exact=exact,
+                withheld=withheld,
+            )
             for i in linked
         ]
 
@@ -82,6 +95,7 @@ def recommendation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "exact_counts": Capability.READ_EVIDENCE in caps,
             "disclosure_meaning": disclosure.meaning(),
             "variation_text": VARIATION_TEXT,
+            "assurance_text": ASSURANCE_TEXT,
             "history": history([recommendation])[:50] if Capability.VIEW_HISTORY in caps else None,
         },
     )

@@ -21,6 +21,7 @@ from typing import Any
 from followup.indicators.models import Indicator
 from followup.indicators.svgchart import Chart, Line, Mark
 from followup.indicators.values import Point
+from followup.lib.dates import period as period_words
 
 LARGE = 1000
 EXPLANATIONS = {
@@ -123,7 +124,12 @@ def indicator_chart(
     run = analysis.chart_type == "run"
     split = analysis.split_after or None
     marks = tuple(
-        Mark(x=i, y=float(r["value"]), label=r["period"], flagged=r["marker"] == "Signal")
+        Mark(
+            x=i,
+            y=float(r["value"]),
+            label=period_words(r["period"]),
+            flagged=r["marker"] == "Signal",
+        )
         for i, r in enumerate(rows)
     )
 
@@ -163,7 +169,7 @@ def indicator_chart(
         header=("Period", indicator.unit or "Figure", "Centre line", "Limits", "Signal"),
         rows=tuple(
             (
-                r["period"],
+                period_words(r["period"]),
                 _figure(r["value"]),
                 _figure(r["cl"]),
                 f"{_figure(r['lcl'])} to {_figure(r['ucl'])}" if r["lcl"] is not None else "",

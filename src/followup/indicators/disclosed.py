@@ -364,6 +364,7 @@ def for_audience(analysis: Analysis, *, exact: bool, withheld: Withheld | None =
     }
     if shown.withheld:
         shown.finding = WITHHELD_FINDING
+        shown.chart_finding = ""
         shown.chart = None
         shown.mdc = None
         shown.mdc_finding = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ import numpy as np
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from followup.indicators import findings
 from followup.indicators.charts import EXPLANATIONS, choose_chart, sparkline
 from followup.indicators.funnel import funnel
 from followup.indicators.models import (
@@ -24,6 +26,7 @@ from followup.indicators.models import (
 from followup.indicators.scope import visible_elements
 from followup.indicators.values import Point, comparison, many_series, series
 from followup.lib import storedfiles
+from followup.lib.dates import period as period_words
 from followup.lib.tabular import TableError, staged_table
 from followup.partnerships.access import AnyUser, partnership_for
 from followup.partnerships.models import Area, Partnership
@@ -34,11 +37,11 @@ from followup.spc.qic import ControlChart
 
 SCOTLAND = "S92000003"
 VARIATION_TEXT = {
-    "common_cause": "Common cause: no significant change",
-    "special_cause_improvement": "Special cause: improvement",
-    "special_cause_concern": "Special cause: concern",
-    "special_cause_neutral_high": "Special cause: higher than usual",
-    "special_cause_neutral_low": "Special cause: lower than usual",
+    "common_cause": "Common cause variation (no significant change)",
+    "special_cause_improvement": "Special cause variation (improvement)",
+    "special_cause_concern": "Special cause variation (concern)",
+    "special_cause_neutral_high": "Special cause variation (higher than usual)",
+    "special_cause_neutral_low": "Special cause variation (lower than usual)",
 }
 VARIATION_TEXT["too_few"] = "Too few figures to judge"
 ASSURANCE_TEXT = {
@@ -94,13 +97,14 @@ class Analysis:
     chart_type: str
     explanation: str
     chart: ControlChart | None
-    finding: str
+    finding: str  # the one sentence a lead officer reads (``findings.sentence``)
     mdc: MakingDataCount | None
     mdc_finding: str
     variation: str | None
     assurance: str | None
     split_after: int | None = None
     known: list[Point] = field(default_factory=list)
+    chart_finding: str = ""  # the chart's own finding, in statistical terms
 
     @property
     def latest(self) -> Point | None:
@@ -133,8 +137,11 @@ def analyse(
     points: list[Point] | None = None,
     with_chart: bool = True,
     mdc: MakingDataCount | None = None,
+    inspected_on: datetime.date | None = None,
 ) -> Analysis:
-    """The indicator's series, its chart from followup.spc, and the plain-language findings.
+    """The indicator's series, its chart from followup.spc, and the plain-language findings:
+    the sentence (change since the inspection published ``inspected_on``, or since the first
+    figure) and the statistical terms behind it.
 
     Without ``with_chart`` only the Making Data Count summary is computed (what the dashboard shows).
     """
@@ -183,7 +190,18 @@ def analyse(
         chart_type=chart_type,
         explanation=EXPLANATIONS.get(chart_type, ""),
         chart=chart,
-        finding=finding or "No data yet.",
+        finding=findings.sentence(
+            [
+                findings.Figure(p.period, float(p.value), p.end)
+                for p in known
+                if p.value is not None
+            ],
+            mdc,
+            direction=indicator.improvement_direction,
+            target=indicator.target,
+            inspected_on=inspected_on,
+        ),
+        chart_finding=finding or "",
         mdc=mdc,
         mdc_finding=mdc_finding,
         variation=variation,
@@ -256,7 +274,8 @@ class Benchmark:
             )
             place = f"the {rank}{suffix} highest"
         return (
-            f"{place} of the {count} areas in ‘{self.group_name}’ with a figure for {self.period}"
+            f"{place} of the {count} areas in ‘{self.group_name}’ with a figure for "
+            f"{period_words(self.period)}"
         )
 
     @property
@@ -389,7 +408,9 @@ def data_quality(partnership: Partnership) -> list[RuleReport]:
     return [RuleReport(rule, check([rule], cells)) for rule in rules]
 
 
-def dashboard(indicators: list[Indicator]) -> list[Analysis]:
+def dashboard(
+    indicators: list[Indicator], inspected_on: datetime.date | None = None
+) -> list[Analysis]:
     """What the dashboard shows for every indicator: latest figure, change, Making Data Count
     (from each figure's latest release: the dashboard shows no earlier ones).
 
@@ -413,7 +434,13 @@ def dashboard(indicators: list[Indicator]) -> list[Analysis]:
         )
         charts.update({i.pk: r for i, r in zip(members, results, strict=True)})
     return [
-        analyse(i, points=all_points[i.pk], with_chart=False, mdc=charts.get(i.pk))
+        analyse(
+            i,
+            points=all_points[i.pk],
+            with_chart=False,
+            mdc=charts.get(i.pk),
+            inspected_on=inspected_on,
+        )
         for i in indicators
     ]
 

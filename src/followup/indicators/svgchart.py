@@ -193,7 +193,11 @@ def _axes(chart: Chart, frame: _Frame, xs: list[float]) -> list[str]:
     if not x_ticks and chart.log_x and xs:
         x_ticks = _log_ticks(min(xs), max(xs))
     elif not x_ticks:
-        step = max(1, math.ceil(len(chart.marks) / 6))
+        # At most six labels, fewer when they are long ("July to September 2023"): about 7 px
+        # a character at this size, on a 540 px axis.
+        longest = max((len(m.label) for m in chart.marks), default=1)
+        room = max(2, min(6, 540 // (7 * longest + 12)))
+        step = max(1, math.ceil(len(chart.marks) / room))
         x_ticks = [(m.x, m.label) for i, m in enumerate(chart.marks) if i % step == 0]
     base = HEIGHT - BOTTOM
     parts += [

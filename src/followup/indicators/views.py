@@ -23,6 +23,7 @@ from followup.indicators.models import WELLBEING, Indicator
 from followup.indicators.tasks import import_upload, imported
 from followup.inspections.queries import inspections_of
 from followup.lib import disclosure
+from followup.lib.dates import period as period_words
 from followup.lib.disclosure import SUPPRESSED
 from followup.lib.tables import table_download
 from followup.lib.uploads import SHOWN_PROBLEMS
@@ -43,6 +44,17 @@ def _number(value: float | None) -> float | None:
     return None if value is None or math.isnan(value) else value
 
 
+def _inspected_on(partnership: Any) -> Any:
+    """The day the partnership's first published inspection was published (or None)."""
+    inspection = (
+        inspections_of(partnership)
+        .filter(published_on__isnull=False)
+        .order_by("published_on")
+        .first()
+    )
+    return inspection.published_on if inspection else None
+
+
 @login_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
@@ -59,7 +71,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         partnership,
         lambda withheld: [
             for_audience(a, exact=exact, withheld=withheld)
-            for a in queries.dashboard(list(indicators.distinct()))
+            for a in queries.dashboard(
+                list(indicators.distinct()), inspected_on=_inspected_on(partnership)
+            )
         ],
         exact=exact,
     )
@@ -85,11 +99,18 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _analysed(
-    indicator: Indicator, split_on: Any, withheld: Withheld | None, *, exact: bool
+    indicator: Indicator,
+    split_on: Any,
+    withheld: Withheld | None,
+    *,
+    exact: bool,
+    inspected_on: Any = None,
 ) -> tuple[Shown, Any]:
     """The indicator's analysis and its comparison with other areas, as the audience sees them."""
     analysis = for_audience(
-        queries.analyse(indicator, split_on=split_on), exact=exact, withheld=withheld
+        queries.analyse(indicator, split_on=split_on, inspected_on=inspected_on),
+        exact=exact,
+        withheld=withheld,
     )
     if analysis.withheld:
         return analysis, None
@@ -111,20 +132,28 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     exact = can(request.user, partnership, Capability.READ_EVIDENCE)
     split_on = inspection.published_on if split and inspection else None
     analysis, compared = as_shown(
-        partnership, partial(_analysed, indicator, split_on, exact=exact), exact=exact
+        partnership,
+        partial(
+            _analysed,
+            indicator,
+            split_on,
+            exact=exact,
+            inspected_on=inspection.published_on if inspection else None,
+        ),
+        exact=exact,
     )
     rows = [] if analysis.withheld else chart_rows(analysis)
     chart = indicator_chart(analysis, rows) if rows else None
     funnel = None
     if compared is not None and compared.funnel is not None:
         funnel = funnel_chart(
-            f"{indicator.name}, {compared.period}: every area",
+            f"{indicator.name}, {period_words(compared.period)}: every area",
             compared.funnel,
             indicator.area.code,
             indicator.unit,
             finding=compared.funnel_finding,
             caption=(
-                f"Funnel plot, {compared.period}: each area's figure against the number it "
+                f"Funnel plot, {period_words(compared.period)}: each area's figure against the number it "
                 f"counts (log scale), {compared.own_label} marked as a red diamond and the "
                 f"others as blue circles; the solid line is all areas together "
                 f"({compared.funnel.centre:,.2f}), the dashed lines 95% limits and the dotted "

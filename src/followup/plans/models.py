@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 
 from followup.inspections.models import Recommendation
+from followup.lib.dates import day
 from followup.partnerships.models import Organisation, Partnership
 
 
@@ -85,7 +86,7 @@ class ActionUpdate(models.Model):
         get_latest_by = ["on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.on}: {self.get_status_display()} ({self.get_rating_display()})"
+        return f"{day(self.on)}: {self.get_status_display()} ({self.get_rating_display()})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -25,6 +25,7 @@ from followup.indicators.svgchart import Chart
 from followup.indicators.values import series
 from followup.inspections.models import Inspection, Recommendation
 from followup.lib import disclosure
+from followup.lib.dates import period as period_words
 from followup.reports.cutoff import Cutoff, actions_by, cutoff_of, left_out
 from followup.reports.imprint import Imprint, imprint_for, public_address, reference
 from followup.reviews.models import ProgressReview
@@ -222,7 +223,7 @@ def indicator_section(
     rows = []
     for point in analysis.known:
         value = disclosure.SUPPRESSED if hidden.point(indicator, point) else _figure(point.value)
-        rows.append([point.period, value])
+        rows.append([period_words(point.period), value])
     chart = None
     finding = analysis.finding
     if withheld:
@@ -340,7 +341,12 @@ def _recommendation(
     linked = recommendation.indicators.select_related("area", "numerator", "denominator")
     for indicator in linked.order_by("name"):
         points = series(indicator, releases=cutoff.releases) if cutoff else None
-        analysis = analyse(indicator, split_on=inspection.published_on, points=points)
+        analysis = analyse(
+            indicator,
+            split_on=inspection.published_on,
+            points=points,
+            inspected_on=inspection.published_on,
+        )
         repeat = indicator.pk in shown  # each measure's chart and figures appear once
         section_of = indicator_section(
             analysis, with_chart=with_charts and not repeat, hidden=hidden

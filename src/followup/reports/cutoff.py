@@ -18,6 +18,7 @@ from followup.evidence.models import Source
 from followup.indicators.models import Indicator, Release
 from followup.indicators.scope import visible_releases, visible_values
 from followup.inspections.models import Recommendation
+from followup.lib.dates import day
 from followup.partnerships.models import Partnership
 from followup.plans.models import ActionUpdate
 from followup.reviews.models import ProgressReview
@@ -127,7 +128,7 @@ def actions_by(
                 a.title,
                 a.get_status_display(),
                 a.owner_organisation.name if a.owner_organisation else "",
-                a.due_date.isoformat() if a.due_date else "",
+                day(a.due_date),
             )
             for a in actions
         ]
@@ -143,7 +144,7 @@ def actions_by(
                 action.title,
                 last.get_status_display() if last else f"No update by {cutoff.day:%-d %B %Y}",
                 action.owner_organisation.name if action.owner_organisation else "",
-                action.due_date.isoformat() if action.due_date else "",
+                day(action.due_date),
             )
         )
     return rows

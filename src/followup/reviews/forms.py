@@ -20,7 +20,7 @@ class ReviewForm(StrictForm):
         help_text="Evidence dated after this day stays out of the report: survey answers and notes "
         "by the day they were gathered, figures by the day their release was published, action "
         "updates by the day they describe. Leave blank to use the end of the fieldwork, or else "
-        "the publication date. For example, 28 February 2018",
+        "the publication date. For example, 28 2 2018",
     )
     status = forms.ChoiceField(
         choices=ProgressReview.Status.choices, widget=forms.RadioSelect, label="Status"

@@ -12,14 +12,41 @@ from django.http import QueryDict
 
 from followup.web.paging import whole_number
 
+PARTS = ("day", "month", "year")
 
-class DateInput(forms.DateInput):
-    """A native date input: works without JavaScript and reads ISO dates."""
 
-    input_type = "date"
+class DateInput(forms.Widget):
+    """GOV.UK's date input: day, month and year typed in three fields (``NAME_day``,
+    ``NAME_month``, ``NAME_year``), never the browser's own picker, whose format follows the
+    browser's locale. ``web.templatetags.govuk.govuk_field`` draws it. A single value posted
+    under the field's own name (a script, an older page: "27 March 2024" or 2024-03-27) is read
+    as before."""
 
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        parts = [data.get(f"{name}_{part}") for part in PARTS]
+        if all(part is None for part in parts):
+            return data.get(name)
+        return [str(part or "") for part in parts]
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and all(f"{name}_{part}" not in data for part in PARTS)
+
+    @staticmethod
+    def parts(value: Any) -> list[str]:
+        """The day, month and year to show in the three fields for a value."""
+        if isinstance(value, str):
+            text = value.strip()
+            value = day_month_year(text)
+            if value is None:
+                try:
+                    value = datetime.date.fromisoformat(text[:10]) if len(text) >= 10 else None
+                except ValueError:
+                    value = None
+        if isinstance(value, datetime.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        if isinstance(value, list | tuple) and len(value) == len(PARTS):
+            return [str(part)[:20] for part in value]
+        return ["", "", ""]
 
 
 MONTHS = [
@@ -68,13 +95,47 @@ def day_month_year(text: str) -> datetime.date | None:
         return None
 
 
+MISSING = {
+    (True, False, False): "a day",
+    (False, True, False): "a month",
+    (False, False, True): "a year",
+    (True, True, False): "a day and month",
+    (True, False, True): "a day and year",
+    (False, True, True): "a month and year",
+}
+
+
 class DayField(forms.DateField):
-    """A date typed as the hint shows it (27 March 2024, 27 Mar 2024), as a date picker sends
-    it (2024-03-27), or as 27/03/2024."""
+    """A date in GOV.UK's three fields (day, month, year; the month as a number or a name), or
+    as one value typed as the hint shows it (27 March 2024, 27 Mar 2024), as ISO (2024-03-27), or
+    as 27/03/2024. The messages are GOV.UK's: "Date of the update must include a month", "...
+    must be a real date"."""
 
     input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
 
+    def _from_parts(self, parts: list[str] | tuple[str, ...]) -> datetime.date | None:
+        day, month, year = (str(part).strip()[:20] for part in parts)
+        if not (day or month or year):
+            return None
+        label = self.label or "The date"
+        missing = MISSING.get((not day, not month, not year))
+        if missing is not None:
+            raise forms.ValidationError(f"{label} must include {missing}", code="incomplete")
+        if not (year.isdigit() and len(year) == 4):
+            raise forms.ValidationError(
+                f"{label} must have a year with 4 numbers, for example 2024", code="year"
+            )
+        number = int(month) if month.isdigit() else _month(month.lower().rstrip("."))
+        try:
+            if not day.isdigit() or number is None:
+                raise ValueError
+            return datetime.date(int(year), number, int(day))
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
     def to_python(self, value: Any) -> datetime.date | None:
+        if isinstance(value, list | tuple) and len(value) == len(PARTS):
+            return self._from_parts(value)
         if isinstance(value, str):
             day = day_month_year(value.strip())
             if day is not None:
@@ -87,7 +148,7 @@ def date_field(label: str, *, required: bool = False, help_text: str = "") -> fo
     return DayField(
         label=label,
         required=required,
-        help_text=help_text or "For example, 27 March 2024",
+        help_text=help_text or "For example, 27 3 2024",
         widget=DateInput(),
         error_messages={"invalid": f"{label} must be a real date, for example 27 March 2024"},
     )

@@ -25,6 +25,7 @@ from django.utils.datastructures import MultiValueDict
 
 from followup.audit import writes
 from followup.web import submissions
+from followup.web.forms import PARTS, DateInput
 
 M = TypeVar("M", bound=models.Model)
 
@@ -231,6 +232,10 @@ def rendered_data(form: BaseForm) -> QueryDict:
         if isinstance(widget, forms.FileInput):
             continue
         value = bound.value()
+        if isinstance(widget, DateInput):  # GOV.UK's three fields
+            for part, shown_part in zip(PARTS, DateInput.parts(value), strict=True):
+                data.setlist(f"{bound.html_name}_{part}", [shown_part])
+            continue
         if isinstance(widget, forms.CheckboxInput):
             data.setlist(bound.html_name, ["on"] if widget.check_test(value) else [])
             continue
@@ -255,7 +260,11 @@ def _merged(
     data = rendered_data(fresh)
     for name in bound.fields:
         if mapping.get(name, name) in yours:
-            data.setlist(name, posted.getlist(name))
+            keys = [name]
+            if isinstance(bound.fields[name].widget, DateInput):
+                keys += [f"{bound[name].html_name}_{part}" for part in PARTS]
+            for key in keys:
+                data.setlist(key, posted.getlist(key))
     merged = form(data, current)
     merged.is_valid()
     placed: set[str] = set()
@@ -348,6 +357,8 @@ def typed_values(form: BaseForm) -> list[tuple[str, str]]:
         value = bound.data
         values = [str(v) for v in value] if isinstance(value, list | tuple) else [value]
         values = [v for v in values if v not in (None, "")]
+        if values and isinstance(bound.field.widget, DateInput):  # day, month and year
+            values = [" ".join(values)]
         field = bound.field
         if values and isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
             labels = {str(k): str(v) for k, v in _choices(field)}

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.timezone import is_aware, localtime
+
+from followup.lib import dates
+from followup.web.forms import DateInput
 
 register = template.Library()
 
 
 def _kind(field: BoundField) -> str:
     widget = field.field.widget
+    if isinstance(widget, DateInput):
+        return "date"
     # CheckboxSelectMultiple subclasses RadioSelect (Django 5.x), so it must be tested first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
@@ -29,10 +36,39 @@ def _kind(field: BoundField) -> str:
 
 
 def anchor_id(field: BoundField) -> str:
-    """The id the error summary links to: the input itself, or the first option."""
-    if _kind(field) in {"radios", "checkboxes"}:
+    """The id the error summary links to: the input itself, the first option, or the first of
+    a date's fields in error."""
+    kind = _kind(field)
+    if kind in {"radios", "checkboxes"}:
         return f"{field.auto_id}_0"
+    if kind == "date":
+        return next(
+            (part["id"] for part in _date_parts(field) if part["error"]), str(field.auto_id)
+        )
     return str(field.auto_id)
+
+
+DATE_PARTS = (("day", "Day", "2"), ("month", "Month", "2"), ("year", "Year", "4"))
+
+
+def _date_parts(field: BoundField) -> list[dict[str, Any]]:
+    """A GOV.UK date input's three fields: the day's id is the field's own (its label and the
+    error summary go to it); in error, the fields left empty, or all three when none is."""
+    values = DateInput.parts(field.value())
+    empty = [not value.strip() for value in values]
+    flagged = empty if any(empty) and not all(empty) else [True] * 3
+    field_id = str(field.auto_id)
+    return [
+        {
+            "name": f"{field.html_name}_{part}",
+            "id": field_id if part == "day" else f"{field_id}_{part}",
+            "label": label,
+            "width": width,
+            "value": value,
+            "error": bool(field.errors) and flag,
+        }
+        for (part, label, width), value, flag in zip(DATE_PARTS, values, flagged, strict=True)
+    ]
 
 
 @register.inclusion_tag("includes/field.html")
@@ -51,6 +87,8 @@ def govuk_field(field: BoundField, width: str = "") -> dict[str, Any]:
         "describedby": " ".join(described),
         "errors": field.errors,
     }
+    if kind == "date":
+        context["parts"] = _date_parts(field)
     if kind == "radios" and not field.field.required:
         # An optional radio group can always be cleared: offer "None" when no choice is empty.
         empty = [o for o in field.subwidgets if o.data["value"] in ("", None)]
@@ -73,7 +111,7 @@ def govuk_field(field: BoundField, width: str = "") -> dict[str, Any]:
             classes.append(f"{base}--error")
         if width:
             classes.append(f"govuk-input--width-{width}")
-        elif isinstance(field.field.widget, forms.DateInput | forms.NumberInput):
+        elif isinstance(field.field.widget, forms.NumberInput):
             classes.append("govuk-input--width-10")
         attrs: dict[str, str | bool] = {"class": " ".join(classes)}
         if described:
@@ -173,6 +211,29 @@ def ordinal_suffix(number: int) -> str:
     if 10 <= number % 100 <= 20:
         return "th"
     return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
+@register.filter(name="day")
+def day_filter(value: Any) -> str:
+    """A date as people write it: "31 July 2020" (a date and time: "31 July 2020, 14:05")."""
+    if isinstance(value, datetime.datetime):
+        return dates.day_and_time(localtime(value) if is_aware(value) else value)
+    if isinstance(value, datetime.date):
+        return dates.day(value)
+    return "" if value is None else str(value)
+
+
+@register.filter(name="period")
+def period_filter(value: Any) -> str:
+    """A period id as people write it: "31 July 2020", "July 2020", "2019-20"."""
+    return "" if value is None else dates.period(str(value))
+
+
+@register.filter
+def dates_in_words(value: Any) -> str:
+    """Text (such as a case attribute or a stored name) with any ISO day in it written as
+    people write it."""
+    return "" if value is None else dates.in_words(str(value))
 
 
 @register.filter
