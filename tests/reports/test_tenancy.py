@@ -3,6 +3,8 @@ another partnership imported, in the draft, the published versions or the public
 
 from __future__ import annotations
 
+import datetime
+
 from django.test import Client
 from django.urls import reverse
 
