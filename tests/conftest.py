@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client, override_settings
@@ -268,6 +269,14 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder that did not exist: tests that run ``followup`` in a process of their own copy its
     database (``tests.migrated.copy_database``) and never change the folder itself."""
     return migrated_data_folder(tmp_path_factory)
+
+
+@pytest.fixture(autouse=True)
+def _an_empty_cache() -> None:
+    """Each test starts with an empty cache: allauth counts sign-ups, reset links and codes in it
+    per address (127.0.0.1 for every test client), so one module's posts used to reach another's
+    rate limits (429) in the same test process, depending on which modules ran there first."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -121,6 +121,15 @@ def in_(attribute: str, fmt: str) -> Kwargs:
     }
 
 
+def official_element(site: Site) -> dict[str, Any]:
+    """The indicator's data element is an official one, shared by every partnership: nothing of
+    another's to swap in (tests/indicators/test_import_teaching.py keeps outsiders out)."""
+    return {"slug": site.partnership.slug, "pk": site.indicator.numerator_id}
+
+
+official_element.slug_only = True  # type: ignore[attr-defined]
+
+
 def framework_of(site: Site) -> dict[str, Any]:
     """A framework is shared by partnerships, so there is nothing of another's to swap in."""
     return {"slug": site.partnership.slug, "pk": site.inspection.framework_id}
@@ -294,6 +303,8 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "front:recommendation": (of("recommendation"), READ, None),
     "inspections:recommendation_edit": (of("recommendation"), EDIT_INSPECTION, EDIT_INSPECTION),
     "plans:list": (slug, READ, None),
+    "plans:export_csv": (slug, READ, None),
+    "plans:export_xlsx": (slug, READ, None),
     "plans:create": (slug, EDIT_PLAN, EDIT_PLAN),
     "plans:detail": (of("action"), READ, None),
     "plans:edit": (of("action"), EDIT_PLAN, EDIT_PLAN),
@@ -308,6 +319,10 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "indicators:edit": (of("indicator"), MANAGE_DATA, MANAGE_DATA),
     "indicators:download_csv": (of("indicator"), READ, None),
     "indicators:download_xlsx": (of("indicator"), READ, None),
+    "indicators:tidy_csv": (of("indicator"), READ, None),
+    "indicators:tidy_xlsx": (of("indicator"), READ, None),
+    "indicators:elements": (slug, READ, None),
+    "indicators:element_template": (official_element, READ, None),
     "indicators:quality": (slug, READ, None),
     "indicators:upload": (slug, MANAGE_DATA, MANAGE_DATA),
     # The lead posts first and imports the file (302); later posts see it already imported (200).
