@@ -6,5 +6,7 @@ app_name = "front"
 urlpatterns = [
     path("", views.home, name="home"),
     path("p/<slug:slug>/", views.partnership, name="partnership"),
+    path("p/<slug:slug>/recommendations/", views.recommendations, name="recommendations"),
+    path("p/<slug:slug>/search/", views.search, name="search"),
     path("p/<slug:slug>/recommendations/<int:pk>/", views.recommendation, name="recommendation"),
 ]
