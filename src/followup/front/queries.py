@@ -17,7 +17,6 @@ from followup.evidence.models import Source, redacted
 from followup.evidence.queries import quotes_of
 from followup.front import search
 from followup.indicators.models import Indicator
-
 from followup.inspections.models import Inspection, Recommendation
 from followup.inspections.queries import inspections_of
 from followup.partnerships.access import AnyUser, Capability, can, capabilities, partnership_for
@@ -115,9 +114,7 @@ SHOWN_PER_KIND = 20
 
 
 def _kind(kind: str, key: str, query: QuerySet[Any], to_found: Callable[[Any], Found]) -> FoundKind:
-    return FoundKind(
-        kind, key, query.count(), [to_found(row) for row in query[:SHOWN_PER_KIND]]
-    )
+    return FoundKind(kind, key, query.count(), [to_found(row) for row in query[:SHOWN_PER_KIND]])
 
 
 def search_partnership(user: AnyUser, slug: str, text: str) -> tuple[Partnership, list[FoundKind]]:
@@ -212,13 +209,17 @@ def _quotes(partnership: Partnership, words: list[str], originals: bool, url: st
     """Quotes whose published words (and, for those who read evidence, original words) hold
     every word. A quote's published words are worked out on reading, so they are matched here,
     by the database's full-text search, rather than held in an index."""
-    quotes = quotes_of(partnership, approved_only=not originals).annotate(
-        words=Substr(
-            "coding__source__text",
-            F("coding__start") + 1,
-            F("coding__end") - F("coding__start"),
+    quotes = (
+        quotes_of(partnership, approved_only=not originals)
+        .annotate(
+            words=Substr(
+                "coding__source__text",
+                F("coding__start") + 1,
+                F("coding__end") - F("coding__start"),
+            )
         )
-    ).defer("coding__source__text")
+        .defer("coding__source__text")
+    )
     published: dict[int, tuple[Any, str]] = {}
     for quote in quotes:
         text = redacted(quote.words, quote.redactions)

@@ -39,13 +39,15 @@ def matching(query: QuerySet[M], words: list[str]) -> QuerySet[M]:
     index, columns = COLUMNS[table]
     if connection.vendor == "postgresql":
         found = SearchQuery(" ".join(words), config=CONFIG, search_type="plain")
-        return (
-            query.annotate(found=RawSQL(pg_vector(table, columns), [], SearchVectorField()))
+        vector = RawSQL(pg_vector(table, columns), [], SearchVectorField())
+        ranked: QuerySet[M] = (
+            query.annotate(found=vector)
             .filter(found=found)
             .annotate(rank=SearchRank(F("found"), found))
             .order_by("-rank", "-pk")
         )
-    rows = RawSQL(f"SELECT rowid FROM {index} WHERE {index} MATCH %s", [_fts5(words)])  # noqa: S611 - names are ours; the words are a parameter
+        return ranked
+    rows = RawSQL(f"SELECT rowid FROM {index} WHERE {index} MATCH %s", [_fts5(words)])
     return query.filter(pk__in=rows)
 
 
@@ -70,7 +72,8 @@ def texts_matching(texts: dict[int, str], words: list[str]) -> set[int]:
         )
         cursor.execute("DELETE FROM temp.search_check")
         cursor.executemany(
-            "INSERT INTO temp.search_check(rowid, body) VALUES (%s, %s)", list(zip(keys, bodies))
+            "INSERT INTO temp.search_check(rowid, body) VALUES (%s, %s)",
+            list(zip(keys, bodies, strict=True)),
         )
         cursor.execute(
             "SELECT rowid FROM temp.search_check WHERE search_check MATCH %s", [_fts5(words)]

@@ -10,8 +10,8 @@ JavaScript. A table already inside such a region is left alone.
 from __future__ import annotations
 
 import re
-from html import unescape
 from collections.abc import Callable
+from html import unescape
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import escape, strip_tags
