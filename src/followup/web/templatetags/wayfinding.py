@@ -56,8 +56,10 @@ def safe_back(request: HttpRequest | None) -> str:
             continue
         if not parts.path.startswith("/") or parts.path.startswith("//"):
             continue
-        if parts.path == request.path or parts.path.startswith("/accounts/"):
-            continue  # itself (after a form's redirect), or the sign-in pages
+        if parts.path.startswith(request.path) or parts.path.startswith("/accounts/"):
+            continue  # itself, or a form of its own (after the form's redirect); signing in
+        if parts.path.endswith(("/new/", "/edit/")):
+            continue  # a form that created or changed what is on screen
         return parts.path + (f"?{parts.query}" if parts.query else "")
     return ""
 
