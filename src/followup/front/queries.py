@@ -117,22 +117,11 @@ def _kind(kind: str, key: str, query: QuerySet[Any], to_found: Callable[[Any], F
     return FoundKind(kind, key, query.count(), [to_found(row) for row in query[:SHOWN_PER_KIND]])
 
 
-def search_partnership(user: AnyUser, slug: str, text: str) -> tuple[Partnership, list[FoundKind]]:
-    """What a person may see in the partnership that holds every word of ``text``: actions,
-    updates, recommendations, indicators, quotes and (for those who read evidence) sources, each
-    kind best match first. Quotes are matched on their published words, approved ones only for
-    those who may see approved quotes only."""
-    partnership = partnership_for(user, slug)
-    words = search.words_of(text)
-    if not words:
-        return partnership, []
-    reads_evidence = can(user, partnership, Capability.READ_EVIDENCE)
-    p = partnership.slug
-
-    def at(name: str, *args: Any) -> str:
-        return reverse(name, args=[p, *args])
-
-    kinds = [
+def _plan_kinds(
+    partnership: Partnership, words: list[str], at: Callable[..., str]
+) -> list[FoundKind]:
+    """The recommendations, actions and action updates that hold every word."""
+    return [
         _kind(
             "Recommendations",
             "recommendations",
@@ -176,6 +165,26 @@ def search_partnership(user: AnyUser, slug: str, text: str) -> tuple[Partnership
                 f"Update of {date_format(u.on, 'j F Y')}",
             ),
         ),
+    ]
+
+
+def search_partnership(user: AnyUser, slug: str, text: str) -> tuple[Partnership, list[FoundKind]]:
+    """What a person may see in the partnership that holds every word of ``text``: actions,
+    updates, recommendations, indicators, quotes and (for those who read evidence) sources, each
+    kind best match first. Quotes are matched on their published words, approved ones only for
+    those who may see approved quotes only."""
+    partnership = partnership_for(user, slug)
+    words = search.words_of(text)
+    if not words:
+        return partnership, []
+    reads_evidence = can(user, partnership, Capability.READ_EVIDENCE)
+    p = partnership.slug
+
+    def at(name: str, *args: Any) -> str:
+        return reverse(name, args=[p, *args])
+
+    kinds = [
+        *_plan_kinds(partnership, words, at),
         _kind(
             "Indicators",
             "indicators",
