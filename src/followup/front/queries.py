@@ -145,7 +145,7 @@ def _plan_kinds(
             lambda a: Found(
                 a.title,
                 at("plans:detail", a.pk),
-                search.snippet(f"{a.title} {a.description}", words),
+                search.snippet(a.description or a.title, words),
                 a.get_status_display(),
             ),
         ),
@@ -192,7 +192,7 @@ def search_partnership(user: AnyUser, slug: str, text: str) -> tuple[Partnership
             lambda i: Found(
                 i.name,
                 at("indicators:detail", i.pk),
-                search.snippet(f"{i.name} {i.description}", words),
+                search.snippet(i.description or i.name, words),
             ),
         ),
         _quotes(partnership, words, reads_evidence, at("evidence:quotes")),
