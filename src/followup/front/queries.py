@@ -71,7 +71,9 @@ def recommendations_by_inspection(partnership: Partnership) -> list[Inspection]:
     for inspection in inspections:
         for recommendation in inspection.recommendations.all():
             judgements = list(recommendation.progress_judgements.all())
-            recommendation.latest_judgement = judgements[-1] if judgements else None  # type: ignore[attr-defined]
+            latest = judgements[-1] if judgements else None
+            recommendation.latest_judgement = latest  # type: ignore[attr-defined]  # for the page
+
     return inspections
 
 
