@@ -72,8 +72,16 @@ def ensure(using: str = "default", **_: Any) -> None:
                     cursor.execute(statement)
                 cursor.execute(f"INSERT INTO {index}({index}) VALUES ('rebuild')")
         elif connection.vendor == "postgresql":
+            # Only the missing ones: even "IF NOT EXISTS" is refused on a table with pending
+            # trigger events (a migrate run inside a transaction that has written rows).
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND indexname = ANY(%s)",
+                [[index for index, _, _ in INDEXED]],
+            )
+            present = {row[0] for row in cursor.fetchall()}
             for index, table, columns in INDEXED:
-                cursor.execute(
-                    f"CREATE INDEX IF NOT EXISTS {index} ON {table} "
-                    f"USING gin (({pg_vector(table, columns)}))"
-                )
+                if index not in present:
+                    cursor.execute(
+                        f"CREATE INDEX {index} ON {table} USING gin (({pg_vector(table, columns)}))"
+                    )
