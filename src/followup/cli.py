@@ -23,6 +23,7 @@ from followup.cli_data import (
     cmd_report,
 )
 from followup.cli_files import _add_files_commands
+from followup.cli_list import add_list_command
 from followup.cli_manage import cmd_manage
 from followup.cli_serve import add_serve_command
 from followup.cli_setup import add_setup_commands
@@ -255,6 +256,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def version() -> str:
+    """Followup's version, as installed (pyproject.toml's)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("followup")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 Handler: TypeAlias = Callable[[argparse.Namespace], int]
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -270,10 +282,14 @@ def build_parser() -> argparse.ArgumentParser:
             "Followup runs in local mode with its data in ./var."
         ),
     )
+    parser.add_argument(
+        "--version", action="version", version=f"followup {version()}", help="print the version"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_running_commands(commands)
     _add_administration_commands(commands)
     add_setup_commands(commands)
+    add_list_command(commands)
     _add_data_commands(commands)
     _add_evidence_commands(commands)
     _add_report_command(commands)
@@ -293,7 +309,7 @@ def _add_running_commands(commands: Commands) -> None:
         "demo",
         cmd_demo,
         "Create or update the database, then load the demo partnerships and users, and print the "
-        "sign-ins. Run again, it REPLACES the demo partnerships and users with everything in "
+        "sign-ins. When run again, it REPLACES the demo partnerships and users with everything in "
         "them (what anyone added there too), and touches nothing else. The password is "
         "FOLLOWUP_DEMO_PASSWORD if set, otherwise generated.",
     )
@@ -372,7 +388,7 @@ def _add_data_commands(commands: Commands) -> None:
     importer.add_argument(
         "--release",
         metavar="NAME",
-        help="the release the values come from (when the file has no release column)",
+        help="the release the values come from: required when the file has no release column",
     )
     importer.add_argument(
         "--partnership",
@@ -407,9 +423,15 @@ def _add_data_commands(commands: Commands) -> None:
         "Write values in the tidy layout to standard output: the latest release of each value unless --all-releases.",
     )
     exporter.add_argument("--area", metavar="CODE", help="only this area, e.g. S12000028")
-    exporter.add_argument("--element", metavar="CODE", help="only this data element")
     exporter.add_argument(
-        "--partnership", metavar="SLUG", help="include this partnership's own data"
+        "--element",
+        metavar="CODE",
+        help="only this data element (`followup list elements` shows the codes)",
+    )
+    exporter.add_argument(
+        "--partnership",
+        metavar="SLUG",
+        help="include this partnership's own data (`followup list partnerships` shows the slugs)",
     )
     exporter.add_argument(
         "--all-releases",
@@ -463,7 +485,8 @@ def _add_report_command(commands: Commands) -> None:
     report.add_argument(
         "target",
         metavar="REVIEW",
-        help="a review's id, SLUG:latest, or inspection:ID for an inspection summary",
+        help="a review's id (`followup list reviews` shows them), SLUG:latest, or "
+        "inspection:ID for an inspection summary",
     )
     report.add_argument(
         "--format",

@@ -264,7 +264,10 @@ def add_setup_commands(commands: Commands) -> None:
     )
     chart.add_argument("--area", metavar="CODE", required=True, help="the area, e.g. S92000003")
     chart.add_argument(
-        "--element", metavar="CODE", required=True, help="the data element, e.g. looked_after_total"
+        "--element",
+        metavar="CODE",
+        required=True,
+        help="the data element's code; `followup list elements` shows them",
     )
     chart.add_argument(
         "--partnership", metavar="SLUG", help="include this partnership's own figures"

@@ -164,6 +164,7 @@ READ_ONLY = {
     "frameworks.scale",
     "frameworks.framework",
     "frameworks.qualityindicator",
+    "frameworks.publisher",
 }
 DELETE_ONLY = {"accounts.loginfailure"}
 # The world has no rows of these; make one to show in the admin.

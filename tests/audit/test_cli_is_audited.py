@@ -57,6 +57,7 @@ READ_ONLY = {
     "signals": "the name of spc before 0.2",
     "chart": "writes to standard output",
     "check-files": "reads the stored files back and prints what is missing or different",
+    "list": "writes to standard output",
 }
 
 TINY_FRAMEWORK = textwrap.dedent(

@@ -99,12 +99,12 @@ def test_a_fresh_install_without_the_demo_reaches_a_chart_of_scotlands_looked_af
     setup, admin, partnership, imported, chart = outputs
     assert setup.splitlines()[0] == "Database: up to date."
     assert "Areas: 55 added, 0 updated, 0 unchanged (the official geography of Scotland)." in setup
-    assert "Framework library: 3 loaded, 0 unchanged." in setup
+    assert "Framework library: 4 loaded, 0 unchanged." in setup
     # The second run is the administrator's: nothing else changes.
     assert admin.splitlines()[:3] == [
         "Database: up to date.",
         "Areas: up to date (55 official areas).",
-        "Framework library: up to date (3 files).",
+        "Framework library: up to date (4 files).",
     ]
     assert "Administrator: created alice (a service administrator)." in admin
     assert partnership == (
@@ -142,7 +142,7 @@ def test_setup_for_an_administrator_who_exists_changes_nothing_and_a_plain_user_
     assert out == (
         "Database: up to date.\n"
         "Areas: up to date (55 official areas).\n"
-        "Framework library: up to date (3 files).\n"
+        "Framework library: up to date (4 files).\n"
         "Administrator: alice exists already, unchanged.\n"
     )
     assert AuditEntry.objects.count() == entries

@@ -53,11 +53,12 @@ BAD = textwrap.dedent(
 )
 
 
-def test_bundled_library_loads_three_files_with_the_expected_counts(db):
+def test_bundled_library_loads_four_files_with_the_expected_counts(db):
     results = load_library(OPERATOR)
     assert sorted((r.kind, r.urn) for r in results) == [
         ("framework", "urn:followup:framework:ci-care-protection-2019"),
         ("framework", "urn:followup:framework:ci-children-2012"),
+        ("publisher", "urn:followup:publisher:care-inspectorate"),
         ("scale", "urn:followup:scale:six-point"),
     ]
     six = Scale.objects.get(urn="urn:followup:scale:six-point")
@@ -184,6 +185,7 @@ def test_every_bundled_file_is_valid():
     from followup.frameworks.library import parse_file
 
     assert sorted(p.name for p in LIBRARY_DIR.glob("*.yaml")) == [
+        "care-inspectorate.yaml",
         "ci-care-protection-2019.yaml",
         "ci-children-2012.yaml",
         "six-point-scale.yaml",

@@ -285,7 +285,9 @@ def test_the_upload_form_refuses_a_mapping_that_cannot_be_used(world):
     assert "The mapping cannot be used: mapping entry 1: &#x27;kind&#x27; is one of" in (
         response.content.decode()
     )
-    assert not ImportUpload.objects.filter(release="SGS").exists()
+    # The data file is kept for the next check (#15), never the refused mapping.
+    kept = ImportUpload.objects.get(release="SGS")
+    assert (kept.mapping, kept.applied_at) == ("", None)
 
 
 def test_the_problems_the_docs_quote_are_the_ones_the_importer_gives():

@@ -89,6 +89,23 @@ def test_a_tidy_file_imports_and_importing_it_again_changes_nothing(areas):
     assert DataValue.objects.count() == 4
 
 
+def test_the_tidy_export_writes_every_figure_exactly_so_it_imports_back_unchanged(areas):
+    text = (
+        "area_code,period,data_element,value\n"
+        "S12000028,2019-07-31,looked_after_total,1234567\n"
+        "S12000028,2020-07-31,looked_after_total,1234567.25\n"
+    )
+    DataElement.objects.filter(code="looked_after_total").update(is_count=False)
+    apply_import(plan_import(table(text), release="Big"), actor=OPERATOR)
+    written = exported()
+    assert written.splitlines()[1:] == [
+        "S12000028,2019-07-31,looked_after_total,1234567,Big,,",
+        "S12000028,2020-07-31,looked_after_total,1234567.25,Big,,",
+    ]
+    again = plan_import(table(written))
+    assert (len(again.new), len(again.revisions), len(again.unchanged)) == (0, 0, 2)
+
+
 def test_a_statistics_gov_scot_download_and_a_tidy_file_of_the_same_figures_give_the_same_values(
     areas,
 ):
@@ -173,10 +190,26 @@ def test_a_changed_figure_under_the_same_release_is_refused(areas):
     ]
 
 
-def test_a_file_with_no_release_anywhere_is_refused_row_by_row(areas):
+def test_a_file_with_no_release_anywhere_is_refused_with_the_missing_release_reported_once(areas):
     plan = plan_import(table(TIDY))
-    assert [str(p) for p in plan.errors][:1] == [
-        "line 2, column release: no release given: add a release column or give one for the whole file"
+    rows = len(TIDY.strip().splitlines()) - 1
+    assert [str(p) for p in plan.errors] == [
+        f"line 2, column release: no release given on {rows} rows, from this one: add a release "
+        "column or give one for the whole file"
+    ]
+
+
+def test_rows_without_a_release_among_rows_with_one_are_reported_once(areas):
+    text = (
+        "area_code,period,data_element,value,release\n"
+        "S12000028,2023Q1,referrals,41,MI return\n"
+        "S12000028,2023Q2,referrals,42,\n"
+        "S12000028,2023Q3,referrals,43,\n"
+    )
+    plan = plan_import(table(text), create_elements=True)
+    assert [str(p) for p in plan.errors] == [
+        "line 3, column release: no release given on 2 rows, from this one: add a release "
+        "column or give one for the whole file"
     ]
 
 

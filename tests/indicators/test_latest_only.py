@@ -1,5 +1,5 @@
-"""The dashboard's and the comparison's shorter read (each figure's latest release only, on
-PostgreSQL) gives the same figures, releases and statuses as reading every release (#14)."""
+"""The dashboard's and the comparison's shorter read (each figure's latest release only) gives
+the same figures, releases and statuses as reading every release (#14)."""
 
 from __future__ import annotations
 

@@ -146,7 +146,9 @@ def download(rows: int) -> str:
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_each_hostile_mapping_is_refused_on_the_upload_page_and_nothing_is_staged(world, name):
+def test_each_hostile_mapping_is_refused_on_the_upload_page_and_only_the_data_file_is_kept(
+    world, name
+):
     text, message = HOSTILE[name][0](), HOSTILE[name][1]
     client, url = world.client_for("lead"), reverse("indicators:upload", args=["home"])
     assert client.get(url).status_code == 200  # templates and URLs loaded: not the file's cost
@@ -163,7 +165,10 @@ def test_each_hostile_mapping_is_refused_on_the_upload_page_and_nothing_is_stage
     assert response.status_code == 200
     assert f"The mapping cannot be used: {message}" in html.unescape(response.content.decode())
     assert spent < hostile.budget(SECONDS), spent
-    assert not ImportUpload.objects.filter(release="SGS").exists()
+    # The data file is kept for the next check (#15), never the refused mapping.
+    kept = ImportUpload.objects.get(release="SGS")
+    assert (kept.filename, kept.mapping, kept.applied_at) == ("sgs.csv", "", None)
+    assert "You chose sgs.csv. Choose another or check again." in response.content.decode()
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))

@@ -364,6 +364,8 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "reports:inspection": (of("inspection"), READ, None),
     "reports:inspection_file": (in_("inspection", "html"), READ, None),
     "reports:inspection_publish": (of("inspection"), PUBLISH, PUBLISH),
+    # The list of partnerships that have published: the same for anyone, signed in or not.
+    "reports:public_index": (None, {w: 200 for w in WHO}, None),
     "reports:public": (slug, {w: 404 for w in WHO}, None),
     # A job's page: every member may follow their partnership's jobs; an outsider gets 404.
     "jobs:job": (of("job"), READ, None),

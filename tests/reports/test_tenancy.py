@@ -61,4 +61,4 @@ def test_the_releases_behind_a_derived_denominator_are_listed(world):
     assert [name for name, _, _ in report.releases] == [OFFICIAL]
     [section] = [s for s in report.recommendations if s.indicators]
     assert section.indicators[0].table.rows == [["2023", "20"]]
-    assert report.releases[0][1] == datetime.date(2024, 3, 1).isoformat()
+    assert report.releases[0][1] == datetime.date(2024, 3, 1)

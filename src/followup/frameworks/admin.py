@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from followup.audit.adminbase import ReadOnlyAdmin
-from followup.frameworks.models import Framework, QualityIndicator, Scale
+from followup.frameworks.models import Framework, Publisher, QualityIndicator, Scale
 
 LIBRARY = (
     "Frameworks, their quality indicators and scales change only by loading a new version of a "
@@ -26,4 +26,11 @@ class FrameworkAdmin(ReadOnlyAdmin):
 class QualityIndicatorAdmin(ReadOnlyAdmin):
     list_display = ["ref_id", "name", "framework", "assessable"]
     list_filter = ["framework"]
+    refusal = LIBRARY
+
+
+@admin.register(Publisher)
+class PublisherAdmin(ReadOnlyAdmin):
+    list_display = ["name", "urn", "version", "licence"]
+    exclude = ["logo_png"]
     refusal = LIBRARY

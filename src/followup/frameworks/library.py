@@ -7,6 +7,7 @@ anything is written; loading happens in one transaction, so a bad file loads not
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ import yaml
 from django.db import transaction
 
 from followup.audit.log import record
-from followup.frameworks.models import Framework, QualityIndicator, Scale
+from followup.frameworks.models import Framework, Publisher, QualityIndicator, Scale
 from followup.lib.types import Actor
 from followup.lib.uploads import UploadError
 from followup.lib.yamlfiles import compose_untrusted
@@ -48,7 +49,23 @@ _TOP_COMMON = {"kind", "urn", "version", "name", "description", "notes", "source
 _TOP_KEYS = {
     "scale": _TOP_COMMON | {"levels"},
     "framework": _TOP_COMMON | {"short_name", "provider", "published", "scale", "nodes"},
+    "publisher": _TOP_COMMON
+    | {
+        "address",
+        "telephone",
+        "email",
+        "website",
+        "licence",
+        "licence_url",
+        "enquiries",
+        "logo",
+        "logo_text",
+    },
 }
+_PUBLISHER_TEXT = ("telephone", "email", "website", "licence", "licence_url", "enquiries")
+# A logo is a PNG beside the library file, small enough to sit in every report.
+MAX_LOGO_BYTES = 256 * 1024
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _LEVEL_KEYS = {"value", "word", "meaning", "description"}
 _NODE_KEYS = {
     "urn",
@@ -199,10 +216,11 @@ def parse_file(path: Path | str) -> dict[str, Any]:
         raise LibraryFileError(
             name, [f"{name}: the file must be UTF-8 text (byte {error.start + 1} is not)."]
         ) from None
-    return parse_text(text, name)
+    return parse_text(text, name, folder=path.parent)
 
 
-def parse_text(text: str, name: str = "<text>") -> dict[str, Any]:
+def parse_text(text: str, name: str = "<text>", *, folder: Path | None = None) -> dict[str, Any]:
+    """Validate a library file's text; ``folder`` is where a publisher's logo file is found."""
     checker = _Validator(name)
     try:
         root = compose_untrusted(text, "the file", "quality indicator")
@@ -231,7 +249,9 @@ def parse_text(text: str, name: str = "<text>") -> dict[str, Any]:
     kind = checker.text(kind_keys, "kind", "The file", required=True, parent=root)
     if kind not in _TOP_KEYS:
         if kind is not None:
-            checker.error(kind_keys["kind"], "The file: 'kind' must be 'scale' or 'framework'.")
+            checker.error(
+                kind_keys["kind"], "The file: 'kind' must be 'scale', 'framework' or 'publisher'."
+            )
         raise LibraryFileError(name, checker.errors)
     keys = checker.mapping(root, f"The {kind}", _TOP_KEYS[kind])
     data: dict[str, Any] = {
@@ -246,6 +266,8 @@ def parse_text(text: str, name: str = "<text>") -> dict[str, Any]:
     }
     if kind == "scale":
         data["levels"] = _parse_levels(checker, keys, root)
+    elif kind == "publisher":
+        data.update(_parse_publisher(checker, keys, root, folder))
     else:
         for key in ("short_name", "provider", "published"):
             data[key] = checker.text(keys, key, "The framework", required=False, parent=root) or ""
@@ -254,6 +276,41 @@ def parse_text(text: str, name: str = "<text>") -> dict[str, Any]:
     if checker.errors:
         raise LibraryFileError(name, checker.errors)
     data["digest"] = _digest(data)
+    return data
+
+
+def _parse_publisher(
+    checker: _Validator, keys: dict[str, yaml.Node], root: yaml.Node, folder: Path | None
+) -> dict[str, str]:
+    """A publisher's address, contact, licence and logo (read from its PNG file, in base64)."""
+    data = {
+        key: checker.text(keys, key, "The publisher", required=False, parent=root) or ""
+        for key in (*_PUBLISHER_TEXT, "address", "logo_text")
+    }
+    for key in ("website", "licence_url"):
+        if data[key] and not data[key].startswith(("https://", "http://")):
+            checker.error(keys[key], f"The publisher: '{key}' must be a web address (https://...).")
+    if data["licence_url"] and not data["licence"]:
+        checker.error(keys["licence_url"], "The publisher: 'licence_url' needs the 'licence' name.")
+    data["logo_png"] = ""
+    logo = checker.text(keys, "logo", "The publisher", required=False, parent=root)
+    if logo is None:
+        return data
+    if not data["logo_text"]:
+        checker.error(keys["logo"], "The publisher: a 'logo' needs 'logo_text' to describe it.")
+    path = (folder / logo) if folder is not None and "/" not in logo else None
+    content = b""
+    if path is not None and path.is_file():
+        with path.open("rb") as handle:
+            content = handle.read(MAX_LOGO_BYTES + 1)
+    if not content.startswith(PNG_SIGNATURE) or len(content) > MAX_LOGO_BYTES:
+        checker.error(
+            keys["logo"],
+            f"The publisher: 'logo' must name a PNG file of at most {MAX_LOGO_BYTES // 1024} KB "
+            f"in the same folder as the library file; '{logo}' is not one.",
+        )
+        return data
+    data["logo_png"] = base64.b64encode(content).decode("ascii")
     return data
 
 
@@ -384,6 +441,8 @@ def load_file(path: Path | str, actor: Actor) -> list[LoadResult]:
 def _load(data: dict[str, Any], name: str, actor: Actor) -> list[LoadResult]:
     if data["kind"] == "scale":
         return [_load_scale(data, name, actor)]
+    if data["kind"] == "publisher":
+        return [_load_publisher(data, name, actor)]
     results: list[LoadResult] = []
     scale = Scale.objects.filter(urn=data["scale"]).order_by("-version").first()
     if scale is None:
@@ -399,7 +458,7 @@ def _load(data: dict[str, Any], name: str, actor: Actor) -> list[LoadResult]:
     return results
 
 
-def _loaded(actor: Actor, obj: Scale | Framework, name: str, **extra: Any) -> None:
+def _loaded(actor: Actor, obj: Scale | Framework | Publisher, name: str, **extra: Any) -> None:
     changes: dict[str, list[Any]] = {
         "file": [None, name],
         "urn": [None, obj.urn],
@@ -411,18 +470,43 @@ def _loaded(actor: Actor, obj: Scale | Framework, name: str, **extra: Any) -> No
     record(actor, f"{obj._meta.model_name}.load", obj, changes)
 
 
+def _unchanged(existing: Scale | Publisher | None, data: dict[str, Any], name: str) -> bool:
+    """Whether this version is loaded already; a version loaded with other content is refused."""
+    if existing is None:
+        return False
+    if existing.digest != data["digest"]:
+        raise LibraryFileError(
+            name,
+            [
+                f"{name}: version {data['version']} of {data['urn']} is already loaded with "
+                "different content; give the changed file a new version number."
+            ],
+        )
+    return True
+
+
+def _load_publisher(data: dict[str, Any], name: str, actor: Actor) -> LoadResult:
+    existing = Publisher.objects.filter(urn=data["urn"], version=data["version"]).first()
+    result = LoadResult("publisher", data["urn"], data["version"], data["name"], created=False)
+    if _unchanged(existing, data, name):
+        result.messages.append("already loaded, unchanged")
+        return result
+    fields = ("name", "address", "notes", "sources", "logo_png", "logo_text", *_PUBLISHER_TEXT)
+    publisher = Publisher.objects.create(
+        urn=data["urn"],
+        version=data["version"],
+        digest=data["digest"],
+        **{key: data[key] for key in fields},
+    )
+    _loaded(actor, publisher, name, logo=bool(data["logo_png"]))
+    result.created = True
+    return result
+
+
 def _load_scale(data: dict[str, Any], name: str, actor: Actor) -> LoadResult:
     existing = Scale.objects.filter(urn=data["urn"], version=data["version"]).first()
     result = LoadResult("scale", data["urn"], data["version"], data["name"], created=False)
-    if existing is not None:
-        if existing.digest != data["digest"]:
-            raise LibraryFileError(
-                name,
-                [
-                    f"{name}: version {data['version']} of {data['urn']} is already loaded with "
-                    "different content; give the changed file a new version number."
-                ],
-            )
+    if _unchanged(existing, data, name):
         result.messages.append("already loaded, unchanged")
         return result
     scale = Scale.objects.create(

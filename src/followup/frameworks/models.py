@@ -57,6 +57,39 @@ class Framework(models.Model):
         return self.indicators.filter(assessable=True).order_by("order")
 
 
+class Publisher(models.Model):
+    """Who publishes reports under a framework, as its cover and imprint show them: a framework
+    provider's name, address, contact, the licence it publishes under and, optionally, a logo.
+    Loaded from the library like frameworks; a framework finds its publisher by ``provider``."""
+
+    urn = models.CharField(max_length=200)
+    version = models.PositiveIntegerField()
+    name = models.CharField(max_length=200, help_text="As frameworks name it in 'provider'")
+    address = models.TextField(blank=True, help_text="One line of the address per line")
+    telephone = models.CharField(max_length=60, blank=True)
+    email = models.CharField(max_length=200, blank=True)
+    website = models.CharField(max_length=300, blank=True)
+    licence = models.CharField(max_length=200, blank=True, help_text="Name of the licence")
+    licence_url = models.CharField(max_length=300, blank=True)
+    enquiries = models.TextField(blank=True, help_text="The report's contact paragraph")
+    logo_png = models.TextField(blank=True, help_text="The logo, a PNG, in base64")
+    logo_text = models.CharField(
+        max_length=300, blank=True, help_text="The logo's alternative text"
+    )
+    notes = models.TextField(blank=True)
+    sources = models.JSONField(default=list, blank=True)
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the loaded content")
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["urn", "version"], name="unique_publisher_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+
 class QualityIndicator(models.Model):
     """A node of a framework's tree. Headings (questions, areas) are not assessable."""
 

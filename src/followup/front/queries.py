@@ -34,6 +34,8 @@ class PartnershipHome:
     inspections: list[Inspection]
     plan: PlanSummary
     latest_review: ProgressReview | None
+    # Whether the partnership has published a report (its public page exists).
+    has_published: bool
 
 
 def partnership_home(user: AnyUser, slug: str) -> PartnershipHome:
@@ -44,6 +46,7 @@ def partnership_home(user: AnyUser, slug: str) -> PartnershipHome:
         inspections=list(inspections_of(partnership)),
         plan=plan_summary(partnership),
         latest_review=latest_review(partnership),
+        has_published=partnership.publications.exists(),
     )
 
 

@@ -169,6 +169,33 @@ def stage_upload(
     return upload
 
 
+def choose_again(
+    user: AnyUser, upload: ImportUpload, *, release: str, create_elements: bool, mapping: str
+) -> ImportUpload:
+    """Check a kept file again with new choices (release, creating data elements, mapping): a
+    file staged by a check that failed on the form, so that it need not be chosen again."""
+    require(user, upload.partnership, Capability.MANAGE_DATA)
+    with transaction.atomic():
+        locked = ImportUpload.objects.select_for_update().filter(pk=upload.pk).first()
+        if locked is None or locked.applied_at is not None:
+            raise ValidationError({"file": "The file chosen before is gone: choose it again"})
+        changes = {
+            name: [getattr(locked, name), value]
+            for name, value in (
+                ("release", release),
+                ("create_elements", create_elements),
+                ("mapping", mapping),
+            )
+            if getattr(locked, name) != value
+        }
+        for name, (_, value) in changes.items():
+            setattr(locked, name, value)
+        if changes:
+            locked.save(update_fields=list(changes))
+            record(user, "upload.update", locked, changes, locked.partnership)
+    return locked
+
+
 def preview_upload(
     user: AnyUser, upload: ImportUpload, *, progress: Progress | None = None
 ) -> ImportPlan:

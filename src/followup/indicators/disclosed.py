@@ -178,14 +178,25 @@ def withheld_figures(
     return Withheld(*_work_out(partnership, releases=releases, published=published))
 
 
-def _remembered(partnership: Partnership, known: str | None) -> Withheld:
+def _remembered(partnership: Partnership, known: str | None, *, wait: bool = True) -> Withheld:
     figures, linked = withheld_memo.remembered(
         partnership,
         _published_cutoffs,
         lambda: _work_out(partnership, releases=None, published=True),
         known=known,
+        wait=wait,
     )
     return Withheld(figures, linked)
+
+
+def remember_withheld(partnership: Partnership) -> bool:
+    """Work out and keep what the partnership's viewers may not see, unless it is kept already;
+    False, at once, when another process is working it out (a page got there first)."""
+    try:
+        _remembered(partnership, None, wait=False)
+    except withheld_memo.WorkingOut:
+        return False
+    return True
 
 
 def _work_out(

@@ -56,6 +56,15 @@ def values_for_export(
         yield current
 
 
+def tidy_number(value: float) -> str:
+    """A figure as a file holds it: a whole number without a decimal point, any other exactly
+    as stored (``repr``), never rounded to six digits as ``:g`` would (1234567 is not
+    1.23457e+06, and the file must import back unchanged)."""
+    if value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value)
+
+
 def write_tidy(out: TextIO, values: Iterator[DataValue]) -> int:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -66,7 +75,7 @@ def write_tidy(out: TextIO, values: Iterator[DataValue]) -> int:
                 v.area.code,
                 v.period_id,
                 v.element.code,
-                f"{v.value:g}" if abs(v.value) < 1e15 else repr(v.value),
+                tidy_number(v.value),
                 v.release.name,
                 v.status,
                 v.note,

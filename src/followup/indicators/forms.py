@@ -19,6 +19,10 @@ MAX_MAPPING_BYTES = 256 * 1024
 
 
 class UploadForm(StrictForm):
+    """The import page's form. Every field is required but the two marked "(optional)", as the
+    GOV.UK Design System advises; a file kept from a check that failed (``kept``) stands for
+    the data file when no other is chosen."""
+
     file = forms.FileField(
         label="Data file",
         help_text="A CSV or XLSX file in the tidy layout (area_code, period, data_element, value), or a statistics.gov.scot download with its mapping.",
@@ -26,20 +30,32 @@ class UploadForm(StrictForm):
     release = forms.CharField(
         max_length=300,
         label="Release",
-        help_text="Where these figures come from, for example: Quarterly return, October 2024.",
+        help_text="Every figure belongs to a release: say where these figures come from, for example: Quarterly return, October 2024. A release column in the file names the release of its own rows.",
     )
     mapping = forms.FileField(
         required=False,
-        label="Mapping (statistics.gov.scot downloads only)",
-        help_text="A YAML file saying which rows are which data element.",
+        label="Mapping (optional)",
+        help_text="Only for a statistics.gov.scot download: a YAML file saying which rows are which data element.",
     )
     create_elements = forms.BooleanField(
         required=False,
         label="Create data elements the file names but Followup does not know",
     )
 
+    def __init__(self, *args: Any, kept: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kept = kept
+        if kept is not None:
+            self.fields["file"].required = False
+        self.fields["file"].error_messages["required"] = "Choose a data file"
+        self.fields["release"].error_messages["required"] = (
+            "Enter the release these figures come from"
+        )
+
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
+        if not upload:
+            return None
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError("The data file must be a CSV or XLSX file")
         try:

@@ -19,9 +19,11 @@ from followup.indicators.models import DataElement, Release
 from followup.indicators.periods import ParsedPeriod, PeriodError, parse_period
 from followup.indicators.plan import ImportPlan, Problem
 from followup.indicators.scope import elements_by_code, own_releases, partnership_release_owners
+from followup.lib import disclosure
 from followup.partnerships.models import Area, Partnership
 
 SUPPRESSED = {"*", "..", "-", "c", ":", "x", "z", "[c]", "[x]", "[z]"}
+WITHHELD = disclosure.SUPPRESSED  # what Followup's own downloads write for a withheld figure
 Progress = Callable[[int, int], None]
 Parsed = tuple[Raw, str, float, DataElement | None, bool]  # row, period, value, element, official
 
@@ -95,6 +97,7 @@ def parse_rows(
     seen: dict[tuple[str, str, str, str], int] = {}
     parsed: list[Parsed] = []
     total = len(raws)
+    _missing_releases(plan, raws)
     for index, raw in enumerate(raws, start=1):
         if progress is not None and (index % 10_000 == 0 or index == total):
             progress(index, total)
@@ -133,22 +136,31 @@ def _parse_row(plan: ImportPlan, raw: Raw, known: Known) -> Parsed | None:
     if _suppressed(plan, raw, known.layout):
         return None
     value = _value_of(plan, raw, element)
-    if len(plan.errors) > problems_before or period is None or value is None:
+    if len(plan.errors) > problems_before or period is None or value is None or not raw.release:
         return None
     return (raw, period.id, value, element, is_official)
 
 
-def _release_and_area_problems(plan: ImportPlan, raw: Raw, known: Known) -> None:
-    """A row needs a release (its own or the file's) and an area code Followup knows."""
-    area_column = raw.columns[0]
-    if not raw.release:
-        plan.errors.append(
-            Problem(
-                raw.line,
-                "release",
-                "no release given: add a release column or give one for the whole file",
-            )
+def _missing_releases(plan: ImportPlan, raws: list[Raw]) -> None:
+    """Rows with no release, reported once (at the first of them, with how many there are): a
+    file without a release column given no release for the whole file lacks it on every row."""
+    missing = [raw.line for raw in raws if not raw.release]
+    if not missing:
+        return
+    how_many = "" if len(missing) == 1 else f" on {len(missing):,} rows, from this one"
+    plan.errors.append(
+        Problem(
+            missing[0],
+            "release",
+            f"no release given{how_many}: add a release column or give one for the whole file",
         )
+    )
+
+
+def _release_and_area_problems(plan: ImportPlan, raw: Raw, known: Known) -> None:
+    """A row needs an area code Followup knows (and a release, its own or the file's: rows
+    without one are reported together, by ``_missing_releases``)."""
+    area_column = raw.columns[0]
     if raw.area not in known.areas:
         plan.errors.append(
             Problem(
@@ -234,9 +246,11 @@ def _period_of(
 
 
 def _suppressed(plan: ImportPlan, raw: Raw, layout: str) -> bool:
-    """Whether the row's value is one a statistics.gov.scot download marks as not available:
-    such a row is skipped, with a warning, and counted as ignored."""
-    if layout != "statistics.gov.scot" or raw.value.strip().lower() not in SUPPRESSED:
+    """Whether the row's value is one a statistics.gov.scot download marks as not available, or
+    in the tidy layout Followup's own ``[c]`` (a figure its download withheld): such a row is
+    skipped, with a warning, and counted as ignored."""
+    markers = SUPPRESSED if layout == "statistics.gov.scot" else {WITHHELD}
+    if raw.value.strip().lower() not in markers:
         return False
     if _parse_value(raw.value) is not None:
         return False

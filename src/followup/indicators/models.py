@@ -340,7 +340,12 @@ class ValidationRule(models.Model):
 def staged_upload_file(instance: ImportUpload, filename: str) -> str:
     """Where a staged data file's table is stored: ``uploads/indicators/partnership-7/<random>``.
     Never the uploaded file's own name, which is kept in ``filename`` only."""
-    return f"uploads/indicators/partnership-{instance.partnership_id}/{storedfiles.token()}.table"
+    return staged_name(instance.partnership_id, storedfiles.token())
+
+
+def staged_name(partnership_id: int, token: str) -> str:
+    """The stored name of a partnership's staged data file with this random part."""
+    return f"uploads/indicators/partnership-{partnership_id}/{token}.table"
 
 
 class ImportUpload(models.Model):
@@ -386,3 +391,18 @@ class WithheldMemo(models.Model):
 
     def __str__(self) -> str:
         return f"Withheld figures of {self.partnership} ({len(self.figures)})"
+
+
+class WithheldWork(models.Model):
+    """Someone is working out what a partnership's viewers may not see, for a fingerprint: other
+    pages wait for their answer instead of working it out too (``withheld_memo.remembered``).
+    A claim older than ``withheld_memo.CLAIM_LASTS`` is taken over (its process may have died)."""
+
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, related_name="withheld_work"
+    )
+    fingerprint = models.CharField(max_length=64, blank=True)
+    since = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Working out the withheld figures of {self.partnership} since {self.since}"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -12,7 +14,14 @@ from django.shortcuts import get_object_or_404
 
 from followup.indicators.charts import EXPLANATIONS, choose_chart, sparkline
 from followup.indicators.funnel import funnel
-from followup.indicators.models import ImportUpload, Indicator, Release
+from followup.indicators.models import (
+    DataElement,
+    ImportUpload,
+    Indicator,
+    Release,
+    staged_name,
+)
+from followup.indicators.scope import visible_elements
 from followup.indicators.values import Point, comparison, many_series, series
 from followup.lib import storedfiles
 from followup.lib.tabular import TableError, staged_table
@@ -318,6 +327,37 @@ def upload_rows(upload: ImportUpload) -> int:
         return len(staged_table(storedfiles.read_bytes(upload.data), upload.filename).rows)
     except (TableError, ValueError, FileNotFoundError):
         return 0
+
+
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def upload_token(upload: ImportUpload) -> str:
+    """The random part of a staged upload's stored name: what a form carries to refer to a
+    file kept across a failed check, without the guessable id."""
+    return PurePosixPath(upload.data.name or "").stem
+
+
+def kept_upload(partnership: Partnership, token: str) -> ImportUpload | None:
+    """The partnership's staged, not yet imported upload this token names (``upload_token``);
+    None for any other token. Call only with a partnership from ``partnership_for``."""
+    if not _TOKEN.match(token):
+        return None
+    return ImportUpload.objects.filter(
+        partnership=partnership,
+        applied_at__isnull=True,
+        data=staged_name(partnership.pk, token),
+    ).first()
+
+
+def data_elements_of(partnership: Partnership) -> QuerySet[DataElement]:
+    """The data elements a partnership's files may name: the official ones and its own."""
+    return visible_elements(partnership).order_by("code", "partnership_id", "pk")
+
+
+def data_element_for(user: AnyUser, slug: str, pk: int) -> DataElement:
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(data_elements_of(partnership), pk=pk)
 
 
 @dataclass

@@ -5,6 +5,8 @@ before the task has run works the figures out in the request, as before."""
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django_tasks import task
 
@@ -12,11 +14,15 @@ from followup.indicators import disclosed
 from followup.indicators.models import Indicator
 from followup.partnerships.models import Partnership
 
+log = logging.getLogger(__name__)
+
 
 @task()
 def work_out_withheld(partnership_ids: list[int]) -> None:
+    """Each partnership in turn; one that a viewer's page is already working out is left to it."""
     for partnership in Partnership.objects.filter(pk__in=partnership_ids).order_by("pk"):
-        disclosed.withheld_figures(partnership)
+        if not disclosed.remember_withheld(partnership):
+            log.info("Partnership %s: its withheld figures are being worked out", partnership.pk)
 
 
 def after_figures_change(partnership: Partnership | None) -> None:

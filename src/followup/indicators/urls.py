@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.indicators import views
+from followup.indicators import views, views_data
 
 app_name = "indicators"
 urlpatterns = [
@@ -19,6 +19,24 @@ urlpatterns = [
         views.download,
         {"fmt": "xlsx"},
         name="download_xlsx",
+    ),
+    path(
+        "p/<slug:slug>/indicators/<int:pk>/tidy.csv",
+        views_data.tidy_download,
+        {"fmt": "csv"},
+        name="tidy_csv",
+    ),
+    path(
+        "p/<slug:slug>/indicators/<int:pk>/tidy.xlsx",
+        views_data.tidy_download,
+        {"fmt": "xlsx"},
+        name="tidy_xlsx",
+    ),
+    path("p/<slug:slug>/data/elements/", views_data.elements, name="elements"),
+    path(
+        "p/<slug:slug>/data/elements/<int:pk>/template.csv",
+        views_data.element_template,
+        name="element_template",
     ),
     path("p/<slug:slug>/data/quality/", views.quality, name="quality"),
     path("p/<slug:slug>/data/upload/", views.upload, name="upload"),

@@ -199,33 +199,72 @@ def download(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse
 @takes_files
 @login_required
 def upload(request: HttpRequest, slug: str) -> HttpResponse:
+    """Choose a file and check it. A file that passed its own checks is kept when the form has
+    another problem (a missing release, say): the page says so, and checking again without
+    choosing another uses it. The preview page's "check again" link comes back with it too."""
     partnership = partnership_for(request.user, slug)
     require(request.user, partnership, Capability.MANAGE_DATA)
-    form = UploadForm(
-        posted(request),
-        posted_files(request),
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            staged = actions.stage_upload(
-                request.user,
-                partnership,
-                filename=data["file"].name,
-                data=data["file"].read(),
-                release=data["release"],
-                create_elements=data["create_elements"],
-                mapping=data["mapping"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+    asked = request.POST if request.method == "POST" else request.GET
+    kept = queries.kept_upload(partnership, asked.get("kept", ""))
+    initial = {"release": kept.release, "create_elements": kept.create_elements} if kept else {}
+    form = UploadForm(posted(request), posted_files(request), kept=kept, initial=initial)
+    if request.method == "POST":
+        staged = _check_upload(request, partnership, form)
+        if staged is not None:
             return redirect("indicators:upload_preview", slug, staged.pk)
     return render(
         request,
         "indicators/upload.html",
-        {"partnership": partnership, "form": form, "caps": capabilities(request.user, partnership)},
+        {
+            "partnership": partnership,
+            "form": form,
+            "kept": form.kept,
+            "kept_token": queries.upload_token(form.kept) if form.kept else "",
+            "caps": capabilities(request.user, partnership),
+        },
     )
+
+
+def _check_upload(request: HttpRequest, partnership: Any, form: UploadForm) -> Any:
+    """The staged upload to preview, or None with the problems on the form (and the chosen
+    file kept on ``form.kept`` when it passed its own checks)."""
+    valid = form.is_valid()
+    data = form.cleaned_data
+    chosen = data.get("file")
+    try:
+        if valid and chosen is None:
+            return actions.choose_again(
+                request.user,
+                form.kept,
+                release=data["release"],
+                create_elements=data["create_elements"],
+                mapping=data["mapping"] or form.kept.mapping,
+            )
+        if chosen is None:
+            return None
+        staged = actions.stage_upload(
+            request.user,
+            partnership,
+            filename=chosen.name,
+            data=chosen.read(),
+            release=data.get("release", ""),
+            create_elements=data.get("create_elements", False),
+            mapping=data.get("mapping", ""),
+        )
+    except ValidationError as error:
+        apply_errors(form, error)
+        if chosen is None:
+            form.kept = None  # gone since it was kept
+        return None
+    if valid:
+        return staged
+    form.kept = staged
+    return None
+
+
+# The rows a preview lists of each kind (new, revised); the rest are counted. Enough to see that
+# the file is read as meant; a whole national file would be a page nobody reads.
+PREVIEW_ROWS = 50
 
 
 @login_required
@@ -262,6 +301,12 @@ def upload_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "plan": plan,
             "problems": plan.errors[:SHOWN_PROBLEMS] if plan else [],
             "more_problems": max(0, len(plan.errors) - SHOWN_PROBLEMS) if plan else 0,
+            "new_rows": plan.new[:PREVIEW_ROWS] if plan else [],
+            "more_new": max(0, len(plan.new) - PREVIEW_ROWS) if plan else 0,
+            "revised_rows": plan.revisions[:PREVIEW_ROWS] if plan else [],
+            "more_revised": max(0, len(plan.revisions) - PREVIEW_ROWS) if plan else 0,
+            "preview_rows": PREVIEW_ROWS,
+            "kept_token": queries.upload_token(staged) if staged.data else "",
             "again": again,
             "importing": importing,
             "caps": capabilities(request.user, staged.partnership),

@@ -29,23 +29,34 @@ while the page was read cannot show a figure the decision has not seen.
 
 A cache with an expiry was rejected: for its lifetime it would show a small number that a new
 import had made disclosive.
+
+Working it out once, not once a page: after an import, every viewer's first page finds the memo
+out of date. Only one of them works the figures out: it claims the work (``WithheldWork``, one
+row a partnership, taken with a conditional update that only one process can win); the others
+wait for its answer, checking every ``POLL`` seconds for up to ``WAIT``, then answer "busy, try
+again" (``WorkingOut``) rather than start the same minute of work in every server thread. A
+claim older than ``CLAIM_LASTS`` is taken over: the process that made it may have died.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Field, Model, QuerySet
+from django.db.models import Field, Model, Q, QuerySet
+from django.utils import timezone
 
 from followup.indicators import models
 from followup.lib import disclosure
+from followup.lib.types import TryAgainLater
 from followup.partnerships.models import Area, AreaGroup, Partnership
 
 log = logging.getLogger(__name__)
@@ -125,21 +136,87 @@ def remembered(
     work_out: Callable[[], Answer],
     *,
     known: str | None = None,
+    wait: bool = True,
 ) -> Answer:
     """The memo's answer while its fingerprint matches; otherwise ``work_out()``, kept when the
     data did not change while it was being worked out. ``known`` is the fingerprint when the
-    caller has just read it (``disclosed.as_shown``), so that it is not read twice."""
+    caller has just read it (``disclosed.as_shown``), so that it is not read twice.
+
+    While another process works the same figures out, this one waits for its answer (up to
+    ``WAIT`` seconds; not at all without ``wait``), then raises ``WorkingOut``."""
     before = known or fingerprint(partnership, cutoffs)
-    memo = models.WithheldMemo.objects.filter(partnership=partnership).first()
-    if memo is not None and memo.fingerprint == before:
-        kept = _answer(memo.figures, memo.linked)
+    waited_until = time.monotonic() + (WAIT if wait else 0.0)
+    while True:
+        kept = _kept(partnership, before)
         if kept is not None:
             return kept
+        if _claim(partnership, before):
+            break
+        if time.monotonic() >= waited_until:
+            raise WorkingOut(
+                "What this page may show is being worked out after the figures changed."
+            )
+        time.sleep(POLL)
+    try:
+        answer = work_out()
+        if fingerprint(partnership, cutoffs) == before:
+            _keep(partnership, before, answer)
+        return answer
+    finally:
+        _release(partnership, before)
+
+
+class WorkingOut(TryAgainLater):
+    """Another page or task is working out what viewers may not see, and has not finished."""
+
+
+POLL = 0.25  # seconds between looks at the memo while another works it out
+WAIT = 20.0  # seconds a page waits for another's answer before answering "try again"
+CLAIM_LASTS = datetime.timedelta(minutes=5)  # a claim older than this is taken over
+
+
+def _kept(partnership: Partnership, before: str) -> Answer | None:
+    memo = models.WithheldMemo.objects.filter(partnership=partnership).first()
+    if memo is None or memo.fingerprint != before:
+        return None
+    kept = _answer(memo.figures, memo.linked)
+    if kept is None:
         log.error("The kept withheld figures of partnership %s are damaged", partnership.pk)
-    answer = work_out()
-    if fingerprint(partnership, cutoffs) == before:
-        _keep(partnership, before, answer)
-    return answer
+    return kept
+
+
+def _claim(partnership: Partnership, before: str) -> bool:
+    """Whether this process may work the figures out for ``before``: no one else is working on
+    that fingerprint, or their claim is older than ``CLAIM_LASTS``. One conditional update, so
+    of several processes asking at once only one wins. Derived bookkeeping, not audited; where
+    it cannot be written (a busy SQLite database, a read-only transaction), the figures are
+    worked out here, as they would be without claims."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            models.WithheldWork.objects.get_or_create(
+                partnership=partnership, defaults={"fingerprint": "", "since": now}
+            )
+            free = ~Q(fingerprint=before) | Q(since__lt=now - CLAIM_LASTS)
+            won = models.WithheldWork.objects.filter(Q(partnership=partnership) & free).update(
+                fingerprint=before, since=now
+            )
+    except DatabaseError as error:
+        log.info(
+            "Withheld figures of partnership %s worked out unclaimed: %s", partnership.pk, error
+        )
+        return True
+    return won == 1
+
+
+def _release(partnership: Partnership, before: str) -> None:
+    try:
+        with transaction.atomic():
+            models.WithheldWork.objects.filter(partnership=partnership, fingerprint=before).update(
+                fingerprint=""
+            )
+    except DatabaseError as error:
+        log.info("Claim on partnership %s not released: %s", partnership.pk, error)
 
 
 def _answer(figures: Any, linked: Any) -> Answer | None:

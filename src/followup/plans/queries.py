@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 
+from followup.inspections.models import Recommendation
 from followup.partnerships.access import AnyUser, partnership_for
-from followup.partnerships.models import Partnership
+from followup.partnerships.models import Organisation, Partnership
 from followup.plans.models import CLOSED_STATUSES, Action, ActionStatus, ActionUpdate
+from followup.web.forms import MAX_ID
+from followup.web.paging import whole_number
 
 
 def actions_of(partnership: Partnership) -> QuerySet[Action]:
@@ -60,3 +77,170 @@ def plan_summary(partnership: Partnership, today: datetime.date | None = None) -
         overdue=overdue,
         illustrative=Action.objects.filter(partnership=partnership, is_illustrative=True).exists(),
     )
+
+
+# An open action with no update for longer than this is marked "no update for N days". The plan
+# is reported to the chief officers' group each quarter, so an action nobody has updated for more
+# than a quarter (90 days) has missed a reporting round. A constant, not a setting: it is the
+# reporting rhythm of the plan, the same for every partnership, and the page says what it is.
+STALE_AFTER_DAYS = 90
+
+PLAN_SORTS = {
+    "due": "Due date",
+    "recommendation": "Recommendation",
+    "owner": "Owner",
+    "status": "Status",
+    "rating": "Latest rating",
+    "updated": "Last update, oldest first",
+}
+NO_RATING = "none"
+# Worst first: an action off track is what a lead officer looks for.
+_RATING_ORDER = (
+    ActionUpdate.Rating.OFF_TRACK,
+    ActionUpdate.Rating.AT_RISK,
+    ActionUpdate.Rating.ON_TRACK,
+)
+
+
+@dataclass(frozen=True)
+class PlanFilters:
+    """What the plan is narrowed to and sorted by, from the page's GET parameters; anything
+    not understood is left out (all actions, sorted by due date)."""
+
+    recommendation: int | None = None
+    owner: int | None = None
+    status: str = ""
+    rating: str = ""
+    sort: str = "due"
+
+    def chosen(self) -> dict[str, str]:
+        """The filters as the page's controls hold them."""
+        return {
+            "recommendation": "" if self.recommendation is None else str(self.recommendation),
+            "owner": "" if self.owner is None else str(self.owner),
+            "status": self.status,
+            "rating": self.rating,
+            "sort": self.sort,
+        }
+
+    def is_filtered(self) -> bool:
+        return bool(self.recommendation or self.owner or self.status or self.rating)
+
+
+def plan_filters(params: Mapping[str, str]) -> PlanFilters:
+    """Read the filters from GET parameters, keeping only the values that mean something."""
+    status = params.get("status", "")
+    rating = params.get("rating", "")
+    sort = params.get("sort", "")
+    return PlanFilters(
+        recommendation=whole_number(params.get("recommendation", ""), MAX_ID),
+        owner=whole_number(params.get("owner", ""), MAX_ID),
+        status=status if status in ActionStatus.values else "",
+        rating=rating if rating in (*ActionUpdate.Rating.values, NO_RATING) else "",
+        sort=sort if sort in PLAN_SORTS else "due",
+    )
+
+
+@dataclass
+class PlanRow:
+    action: Action
+    latest: ActionUpdate | None
+    stale_days: int | None  # days since the last update (or since it was added), when stale
+
+    @property
+    def rating_label(self) -> str:
+        return self.latest.get_rating_display() if self.latest else "No update yet"
+
+
+def _stale_days(action: Action, latest: ActionUpdate | None, today: datetime.date) -> int | None:
+    """Days since the action was last updated (or added, if never), when that is more than
+    ``STALE_AFTER_DAYS`` and the action is still open; None otherwise."""
+    if action.status in CLOSED_STATUSES:
+        return None
+    last = latest.on if latest else action.created_at.date()
+    days = (today - last).days
+    return days if days > STALE_AFTER_DAYS else None
+
+
+def plan_rows(
+    partnership: Partnership, filters: PlanFilters, today: datetime.date | None = None
+) -> list[PlanRow]:
+    """A partnership's plan as its page and exports show it: filtered, sorted, each action with
+    its latest update; call only with a partnership from ``partnership_for``."""
+    today = today or datetime.date.today()
+    latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-on", "-id")
+    actions = actions_of(partnership).annotate(
+        latest_rating=Subquery(latest.values("rating")[:1]),
+        latest_on=Subquery(latest.values("on")[:1]),
+        first_recommendation=Min("recommendations__number"),
+    )
+    if filters.recommendation is not None:
+        actions = actions.filter(
+            pk__in=Action.objects.filter(
+                partnership=partnership, recommendations__pk=filters.recommendation
+            ).values("pk")
+        )
+    if filters.owner is not None:
+        actions = actions.filter(owner_organisation_id=filters.owner)
+    if filters.status:
+        actions = actions.filter(status=filters.status)
+    if filters.rating == NO_RATING:
+        actions = actions.filter(latest_rating__isnull=True)
+    elif filters.rating:
+        actions = actions.filter(latest_rating=filters.rating)
+    rows = []
+    for action in actions.order_by(*_plan_order(filters.sort)):
+        update = next(iter(action.updates.all()), None)
+        rows.append(PlanRow(action, update, _stale_days(action, update, today)))
+    return rows
+
+
+def _plan_order(sort: str) -> list[Any]:
+    """The ORDER BY of a sort; ties fall back on the due date, then on the order actions were
+    added, so the order is the same every time."""
+    due = [F("due_date").asc(nulls_last=True), "pk"]
+    if sort == "recommendation":
+        return [F("first_recommendation").asc(nulls_last=True), *due]
+    if sort == "owner":
+        return [F("owner_organisation__name").asc(nulls_last=True), *due]
+    if sort == "status":
+        order = Case(
+            *(When(status=s, then=Value(i)) for i, s in enumerate(ActionStatus.values)),
+            output_field=IntegerField(),
+        )
+        return [order, *due]
+    if sort == "rating":
+        order = Case(
+            *(When(latest_rating=r, then=Value(i)) for i, r in enumerate(_RATING_ORDER)),
+            default=Value(len(_RATING_ORDER)),
+            output_field=IntegerField(),
+        )
+        return [order, *due]
+    if sort == "updated":
+        return [F("latest_on").asc(nulls_first=True), *due]
+    return due
+
+
+def plan_choices(partnership: Partnership) -> dict[str, list[tuple[str, str]]]:
+    """The options of the plan's filters: the recommendations the partnership's actions answer
+    and the organisations that own its actions, the statuses and the ratings."""
+    recommendations = (
+        Recommendation.objects.filter(actions__partnership=partnership)
+        .distinct()
+        .order_by("inspection_id", "number", "pk")
+    )
+    owners = (
+        Organisation.objects.filter(actions__partnership=partnership)
+        .distinct()
+        .order_by("name", "pk")
+    )
+    return {
+        "recommendation": [(str(r.pk), f"{r.number}. {r.text}") for r in recommendations],
+        "owner": [(str(o.pk), o.name) for o in owners],
+        "status": [(s.value, s.label) for s in ActionStatus],
+        "rating": [
+            *[(r.value, r.label) for r in ActionUpdate.Rating],
+            (NO_RATING, "No update yet"),
+        ],
+        "sort": list(PLAN_SORTS.items()),
+    }

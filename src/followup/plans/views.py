@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from followup.audit.log import history
+from followup.lib.tables import table_download
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
 from followup.plans import actions, queries
 from followup.plans.forms import ActionForm, ActionUpdateForm
@@ -19,16 +20,71 @@ from followup.web.pages import create_page, edit_page, posted, save_form
 @login_required
 def action_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
+    filters = queries.plan_filters(request.GET)
+    query = request.GET.urlencode()
     return render(
         request,
         "plans/action_list.html",
         {
             "partnership": partnership,
             "caps": capabilities(request.user, partnership),
-            "actions": queries.actions_of(partnership),
+            "rows": queries.plan_rows(partnership, filters),
+            "filters": filters,
+            "chosen": filters.chosen(),
+            "sort_label": queries.PLAN_SORTS[filters.sort],
+            "choices": queries.plan_choices(partnership),
+            "query": f"?{query}" if query else "",
+            "stale_after": queries.STALE_AFTER_DAYS,
             "plan": queries.plan_summary(partnership),
             "today": datetime.date.today(),
         },
+    )
+
+
+EXPORT_HEADERS = [
+    "Action",
+    "Recommendations",
+    "Owner",
+    "Lead",
+    "Start date",
+    "Due date",
+    "Status",
+    "Latest rating",
+    "Last update",
+    "Days since last update, when stale",
+    "Illustrative",
+]
+
+
+@login_required
+def plan_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The plan as the page shows it, with the same filters and order, as CSV or XLSX."""
+    partnership = partnership_for(request.user, slug)
+    rows = queries.plan_rows(partnership, queries.plan_filters(request.GET))
+    table = [
+        [
+            row.action.title,
+            ", ".join(str(r.number) for r in row.action.recommendations.all()),
+            row.action.owner_organisation.name if row.action.owner_organisation else "",
+            row.action.lead_person,
+            row.action.start_date,
+            row.action.due_date,
+            row.action.get_status_display(),
+            row.latest.get_rating_display() if row.latest else "",
+            row.latest.on if row.latest else None,
+            row.stale_days,
+            "yes" if row.action.is_illustrative else "",
+        ]
+        for row in rows
+    ]
+    notes = [
+        f"The improvement plan of {partnership.name}, with the filters and order of the page "
+        "it was exported from.",
+        f"An open action is stale when it has had no update for more than "
+        f"{queries.STALE_AFTER_DAYS} days.",
+    ]
+    return table_download(
+        f"plan-{partnership.slug}", fmt, EXPORT_HEADERS, table, sheet="Plan", notes=notes
     )
 
 

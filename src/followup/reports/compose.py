@@ -26,6 +26,7 @@ from followup.indicators.values import series
 from followup.inspections.models import Inspection, Recommendation
 from followup.lib import disclosure
 from followup.reports.cutoff import Cutoff, actions_by, cutoff_of, left_out
+from followup.reports.imprint import Imprint, imprint_for, public_address, reference
 from followup.reviews.models import ProgressReview
 
 GLOSSARY = [
@@ -72,6 +73,8 @@ class Table:
     caption: str
     header: list[str]
     rows: list[list[str]]
+    # Each column's share of the width, in per cent; none: the writer shares it out.
+    widths: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -148,7 +151,7 @@ class Report:
     recommendations: list[RecommendationSection]
     conclusion: str
     further_review: str
-    releases: list[tuple[str, str, str]]  # name, published, source
+    releases: list[tuple[str, datetime.date | None, str]]  # name, published on, where
     evaluation_scale: list[tuple[str, str, str]]
     progress_scale: list[tuple[str, str, str]]
     glossary: list[tuple[str, str]]
@@ -160,12 +163,24 @@ class Report:
     draft: bool = True
     # Set by publishing: the version, when it was published and what it corrects.
     edition: Edition | None = None
+    # Who publishes it (cover, imprint and contact), and the document's reference.
+    imprint: Imprint = field(default_factory=lambda: Imprint(name="The inspection team"))
+    reference: str = ""
+    # The partnership's list of published reports (an address, or a path on this site).
+    public_path: str = ""
+
+    @property
+    def public_list(self) -> str:
+        """Where the published report is listed: nothing for a draft, whose partnership may have
+        no public page yet."""
+        return "" if self.draft else self.public_path
 
     def publish_as(self, edition: Edition, dated: datetime.date) -> None:
         """Make this the published version ``edition``: no DRAFT marks, the version on the
         cover, and a date, ``dated`` when the review or inspection has none of its own."""
         self.draft = False
         self.edition = edition
+        self.reference = f"{self.reference}/v{edition.version}"
         if self.date is None:
             self.date = dated
 
@@ -263,13 +278,9 @@ def _scale(levels: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
 
 def _releases(
     partnership: Any, indicators: list[Indicator], cutoff: Cutoff | None = None
-) -> list[tuple[str, str, str]]:
+) -> list[tuple[str, datetime.date | None, str]]:
     return [
-        (
-            r.name,
-            r.published_on.isoformat() if r.published_on else "Not recorded",
-            r.source_url or "",
-        )
+        (r.name, r.published_on, r.source_url or "")
         for r in _behind(partnership, indicators, cutoff).order_by("published_on", "name")
     ]
 
@@ -306,6 +317,7 @@ def _evaluations(inspection: Inspection) -> Table:
         caption="The inspection's evaluations of quality indicators",
         header=["QI", "Quality indicator", "Evaluation"],
         rows=rows,
+        widths=[10, 66, 24],
     )
 
 
@@ -464,6 +476,9 @@ def _review_report(review: ProgressReview, *, with_charts: bool) -> Report:
         glossary=GLOSSARY,
         with_charts=with_charts,
         evidence_cutoff=cutoff.day,
+        imprint=imprint_for(inspection.framework),
+        reference=reference(partnership.slug, "review", review.pk),
+        public_path=public_address(partnership.slug),
     )
     report.warnings = [w for s in sections for w in s.warnings] + left_out(
         cutoff, review, indicators
@@ -512,4 +527,7 @@ def _inspection_report(inspection: Inspection) -> Report:
         progress_scale=[],
         glossary=GLOSSARY[:3],
         with_charts=False,
+        imprint=imprint_for(inspection.framework),
+        reference=reference(inspection.partnership.slug, "inspection", inspection.pk),
+        public_path=public_address(inspection.partnership.slug),
     )

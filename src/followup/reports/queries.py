@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -42,6 +44,33 @@ def published(slug: str) -> tuple[Partnership, QuerySet[Publication]]:
     if not publications.exists():
         raise Http404("No such page.")
     return partnership, publications.select_related("replaces", "review", "inspection")
+
+
+@dataclass
+class PublishingPartnership:
+    """A partnership that has published, with the current version of each of its documents."""
+
+    partnership: Partnership
+    current: list[Publication]
+
+
+def publishing_partnerships() -> list[PublishingPartnership]:
+    """Every partnership that has published a report, for anyone, by name; each with the
+    current version of each document it published (a version no later one replaces). Only
+    publications are read: a draft is never one."""
+    current = (
+        Publication.objects.filter(replaced_by__isnull=True)
+        .defer("html", "pdf", "docx")
+        .select_related("partnership")
+        .order_by("partnership__name", "partnership__pk", "-published_at")
+    )
+    found: dict[int, PublishingPartnership] = {}
+    for publication in current:
+        entry = found.setdefault(
+            publication.partnership_id, PublishingPartnership(publication.partnership, [])
+        )
+        entry.current.append(publication)
+    return list(found.values())
 
 
 def publication(slug: str, pk: int) -> Publication:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from docx.document import Document as WordDocument
     from docx.table import _Row as WordRow
 
+from followup.reports import wordparts
 from followup.reports.compose import Edition, IndicatorSection, RecommendationSection, Report, Table
 
 DRAFT = "DRAFT: not published"
@@ -70,13 +71,16 @@ def docx(report: Report) -> bytes:
     import docx as python_docx
 
     document = python_docx.Document()
+    wordparts.a4(document)
     _cover(document, report)
+    wordparts.contents(document)
     _introduction(document, report)
     for section in report.recommendations:
         _recommendation(document, section, review=report.kind == "review")
     if report.kind == "review":
         document.add_heading("Conclusion", level=1)
-        document.add_paragraph(report.conclusion or "The conclusion has not been written yet.")
+        if report.conclusion:
+            document.add_paragraph(report.conclusion)
         document.add_paragraph().add_run(report.further_review).bold = True
     _appendices(document, report)
     buffer = io.BytesIO()
@@ -85,22 +89,22 @@ def docx(report: Report) -> bytes:
 
 
 def _cover(document: WordDocument, report: Report) -> None:
-    """The file's properties, any DRAFT header, and the cover page."""
+    """The file's properties, the running header and footer, the cover and the imprint."""
     properties = document.core_properties
     properties.title = report.title
     properties.author = report.author
     properties.language = report.language
+    properties.identifier = report.reference
+    wordparts.header_and_footer(document, report, DRAFT)
     if report.draft:
-        _draft_header(document)
-    document.add_paragraph(report.partnership, style="Subtitle")
-    document.add_heading(report.title, level=0)
-    document.add_paragraph(f"By {report.author}")
-    if report.date or report.draft:
-        document.add_paragraph(
-            report.date.strftime("%-d %B %Y") if report.date else "Draft, not yet dated"
-        )
+        cover = document.add_paragraph()
+        cover.add_run(
+            f"{DRAFT}. This report may still change; do not share it as final."
+        ).bold = True
+    wordparts.cover(document, report)
     if report.edition:
         _edition(document, report.edition)
+    wordparts.imprint_page(document, report)
     document.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
 
 
@@ -125,12 +129,9 @@ def _recommendation(
 ) -> None:
     """A recommendation's section: its finding, and in a review the progress made on it."""
     document.add_heading(f"Recommendation {section.number}: {section.text}", level=1)
-    document.add_heading("The original finding", level=2)
-    document.add_paragraph(
-        section.detail
-        or f"The inspection asked the partnership to: {section.text}. No further wording of "
-        "the finding is recorded."
-    )
+    if section.detail:
+        document.add_heading("The original finding", level=2)
+        document.add_paragraph(section.detail)
     if not review:
         return
     document.add_heading("Progress", level=2)
@@ -149,6 +150,7 @@ def _recommendation(
                 caption=f"Actions in the improvement plan for recommendation {section.number}",
                 header=["Action", "Status", "Led by", "Due"],
                 rows=[list(action) for action in section.actions],
+                widths=[46, 18, 20, 16],
             ),
         )
     else:
@@ -169,8 +171,9 @@ def _recommendation(
         document.add_paragraph(attribution)
     if not section.themes and not section.quotes:
         document.add_paragraph("No qualitative evidence is linked to this recommendation.")
-    document.add_heading("What must happen next", level=2)
-    document.add_paragraph(section.next_steps or "Not set out in this review.")
+    if section.next_steps:
+        document.add_heading("What must happen next", level=2)
+        document.add_paragraph(section.next_steps)
 
 
 def _figure(document: WordDocument, indicator: IndicatorSection) -> None:
@@ -239,14 +242,14 @@ def _appendices(document: WordDocument, report: Report) -> None:
             f"{cutoff}, so the report has no figures."
         )
     if report.releases:
-        _table(
-            document,
-            Table(
-                caption="The data releases the figures come from",
-                header=["Release", "Published", "Where"],
-                rows=[list(r) for r in report.releases],
-            ),
-        )
+        document.add_paragraph("The figures in this report come from these data releases.")
+    for name, published, url in report.releases:
+        source = document.add_paragraph(style="List Bullet")
+        source.add_run(name).bold = True
+        if published:
+            source.add_run(f", published {published.day} {published:%B %Y}")
+        if url:
+            source.add_run(f": {url}")
     for name, scale in (
         ("evaluation", report.evaluation_scale),
         ("progress", report.progress_scale),
@@ -259,6 +262,7 @@ def _appendices(document: WordDocument, report: Report) -> None:
                     caption=f"The {name} scale, from the highest level to the lowest",
                     header=["Level", "Word", "Meaning"],
                     rows=[list(level) for level in scale],
+                    widths=[12, 22, 66],
                 ),
             )
     document.add_heading("Glossary", level=2)
@@ -288,21 +292,6 @@ def _edition(document: WordDocument, edition: Edition) -> None:
         corrects.paragraph_format.left_indent = Pt(12)
 
 
-def _draft_header(document: WordDocument) -> None:
-    """DRAFT in the header of every page, and on the cover."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import RGBColor
-
-    for section in document.sections:
-        paragraph = section.header.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(DRAFT)
-        run.bold = True
-        run.font.color.rgb = RGBColor(0xD4, 0x35, 0x1C)
-    cover = document.add_paragraph()
-    cover.add_run(f"{DRAFT}. This report may still change; do not share it as final.").bold = True
-
-
 def _table(document: WordDocument, table: Table) -> None:
     caption = document.add_paragraph(table.caption, style="Caption")
     caption.paragraph_format.keep_with_next = True
@@ -317,6 +306,13 @@ def _table(document: WordDocument, table: Table) -> None:
         cells = grid.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = str(value)
+    if table.widths:
+        grid.autofit = False
+        widths = wordparts.column_widths(table.widths)
+        for column, width in zip(grid.columns, widths, strict=True):
+            column.width = width
+            for cell in column.cells:
+                cell.width = width
 
 
 def _repeat_header(row: WordRow) -> None:

@@ -18,6 +18,7 @@ urlpatterns = [
         views.inspection_publish,
         name="inspection_publish",
     ),
+    path("public/", views.public_index, name="public_index"),
     path("public/<slug:slug>/", views.public_list, name="public"),
     path("public/<slug:slug>/reports/<int:pk>.<str:fmt>", views.public_file, name="public_file"),
 ]

@@ -201,6 +201,16 @@ def _publish(
 
 
 @require_safe
+def public_index(request: HttpRequest) -> HttpResponse:
+    """Every partnership that has published, for anyone, signed in or not."""
+    return render(
+        request,
+        "reports/public_index.html",
+        {"partnerships": queries.publishing_partnerships()},
+    )
+
+
+@require_safe
 def public_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership, publications = queries.published(slug)
     return render(
