@@ -47,8 +47,14 @@ def matching(query: QuerySet[M], words: list[str]) -> QuerySet[M]:
             .order_by("-rank", "-pk")
         )
         return ranked
-    rows = RawSQL(f"SELECT rowid FROM {index} WHERE {index} MATCH %s", [_fts5(words)])
-    return query.filter(pk__in=rows)
+    match = _fts5(words)
+    rows = RawSQL(f"SELECT rowid FROM {index} WHERE {index} MATCH %s", [match])
+    # FTS5's rank is its BM25 score, lower for a better match.
+    rank = RawSQL(
+        f'(SELECT rank FROM {index} WHERE {index} MATCH %s AND rowid = "{table}"."id")', [match]
+    )
+    best_first: QuerySet[M] = query.filter(pk__in=rows).annotate(rank=rank)
+    return best_first.order_by("rank", "-pk")
 
 
 def texts_matching(texts: dict[int, str], words: list[str]) -> set[int]:
