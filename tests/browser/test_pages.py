@@ -203,14 +203,16 @@ def test_the_evidence_pages_are_accessible_and_a_sentence_can_be_coded_from_the_
         page.assert_accessible()
     page.goto(f"/p/south-ayrshire/evidence/sources/{source.pk}/")
     page.assert_accessible()
-    # Keyboard only: tab to the second sentence, tick it with the space bar, choose the code.
+    # Keyboard only: tick the second sentence and the code with the space bar, then apply.
     page.page.focus("#id_spans_1")
     page.page.keyboard.press("Space")
-    page.page.keyboard.press("Tab")  # to the code list
-    assert page.page.evaluate("document.activeElement.id") == "id_code"
-    page.page.select_option("#id_code", str(code.pk))
-    page.page.keyboard.press("Tab")  # to the button
-    assert page.page.evaluate("document.activeElement.textContent.trim()") == "Apply the code"
+    page.page.focus(f"#id_codes_{code.pk}")
+    page.page.keyboard.press("Space")
+    page.page.focus("button[name=apply][value=sentences]")
+    assert (
+        page.page.evaluate("document.activeElement.textContent.trim()")
+        == "Apply the codes to the ticked sentences"
+    )
     with page.page.expect_navigation():
         page.page.keyboard.press("Enter")
     coding = Coding.objects.get(source=source)

@@ -54,7 +54,7 @@ def test_the_project_has_the_multiple_choice_fields_the_issue_names():
         ("IndicatorForm", "wellbeing"),
         ("RecommendationForm", "quality_indicators"),
         ("QuoteForm", "recommendations"),
-        ("SelectionForm", "codes"),
+        ("CodingForm", "codes"),
     } <= set(MULTIPLE)
 
 

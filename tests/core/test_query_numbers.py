@@ -75,6 +75,8 @@ def test_a_code_id_of_5000_digits_posted_to_a_source_is_refused_in_plain_words(w
 
     client = world.client_for("lead")
     url = reverse("evidence:source", args=["home", source.pk])
-    response = client.post(url, {**key(client), "spans": ["0-2"], "code": LONG})
+    response = client.post(
+        url, {**key(client), "spans": ["0-2"], "codes": [LONG], "apply": "sentences"}
+    )
     assert response.status_code == 200
-    assert "Choose code from the list" in response.content.decode()
+    assert "Choose codes from the list" in response.content.decode()

@@ -62,7 +62,7 @@ CASES: dict[str, Case] = {
     ),
     "judgement": Case(
         url=lambda s: reverse(
-            "reviews:judgement_edit", args=["home", s.review.pk, s.recommendation.pk]
+            "front:judgement_edit", args=["home", s.review.pk, s.recommendation.pk]
         ),
         obj=lambda s: s.judgement,
         a=("inspector", {"narrative": "Good progress in gathering performance data."}),
@@ -188,7 +188,7 @@ def test_ticking_two_recommendations_keeps_both_and_the_audit_names_them(world):
 
 def test_a_first_judgement_made_since_the_form_was_opened_is_not_overwritten(world):
     second = f.RecommendationFactory(inspection=world.home.inspection, number=2, text="Second")
-    url = reverse("reviews:judgement_edit", args=["home", world.home.review.pk, second.pk])
+    url = reverse("front:judgement_edit", args=["home", world.home.review.pk, second.pk])
     inspector, admin = _open(world, "inspector", url), _open(world, "admin", url)
     done = submit(world.client_for("inspector"), url, change(inspector, {"level": "3"}))
     assert done.status_code == 302
@@ -201,7 +201,7 @@ def test_a_first_judgement_made_since_the_form_was_opened_is_not_overwritten(wor
 
 def test_an_empty_first_judgement_records_nothing(world):
     second = f.RecommendationFactory(inspection=world.home.inspection, number=2, text="Second")
-    url = reverse("reviews:judgement_edit", args=["home", world.home.review.pk, second.pk])
+    url = reverse("front:judgement_edit", args=["home", world.home.review.pk, second.pk])
     entries = AuditEntry.objects.count()
     assert (
         submit(world.client_for("inspector"), url, _open(world, "inspector", url)).status_code

@@ -134,9 +134,10 @@ def test_selected_words_are_coded_with_several_codes_at_once(world):
     source = Source.objects.create(partnership=partnership, title="Notes", text="Mé 😊 agus thusa.")
     a = Code.objects.create(partnership=partnership, name="A")
     b = Code.objects.create(partnership=partnership, name="B")
-    response = world.client_for("contributor").post(
-        reverse("evidence:code_selection", args=["home", source.pk]),
-        {"start": 3, "end": 9, "codes": [a.pk, b.pk]},
+    client = world.client_for("contributor")
+    response = client.post(
+        reverse("evidence:source", args=["home", source.pk]),
+        {**key(client), "start": 3, "end": 9, "codes": [a.pk, b.pk], "apply": "selection"},
     )
     assert response.status_code == 302
     assert sorted((c.code.name, c.excerpt) for c in source.codings.all()) == [
@@ -147,12 +148,19 @@ def test_selected_words_are_coded_with_several_codes_at_once(world):
 
 def test_a_selection_outside_the_text_codes_nothing_and_says_why(world):
     source = world.home.source
-    response = world.client_for("contributor").post(
-        reverse("evidence:code_selection", args=["home", source.pk]),
-        {"start": 5, "end": 5000, "codes": [world.home.code.pk]},
-        follow=True,
+    client = world.client_for("contributor")
+    response = client.post(
+        reverse("evidence:source", args=["home", source.pk]),
+        {
+            **key(client),
+            "start": 5,
+            "end": 5000,
+            "codes": [world.home.code.pk],
+            "apply": "selection",
+        },
     )
-    assert "Nothing was coded" in response.content.decode()
+    assert response.status_code == 200
+    assert "A span must lie within the text (0 to 58); got 5 to 5000" in response.content.decode()
     assert source.codings.count() == 1
 
 

@@ -44,13 +44,17 @@ def test_a_contributor_pastes_a_source_and_codes_a_sentence_from_the_keyboard(wo
     assert source.text == "We feel listened to.\nThe bus is late. 🚌"
     code = world.home.code
     response = client.post(
-        response["Location"], {**key(client), "spans": ["21-37"], "code": code.pk}
+        response["Location"],
+        {**key(client), "spans": ["21-37"], "codes": [code.pk], "apply": "sentences"},
     )
     assert response.status_code == 302
     coding = Coding.objects.get(source=source)
     assert (coding.start, coding.end, coding.excerpt) == (21, 37, "The bus is late.")
     html = client.get(reverse("evidence:source", args=["home", source.pk])).content.decode()
-    assert f"Coded: {code.name}" in html
+    assert (
+        f'<mark>The bus is late.</mark> <span class="followup-coded-as">[{code.name}]</span>'
+        in html
+    )
 
 
 def test_a_text_file_source_keeps_every_character(world):

@@ -137,7 +137,13 @@ def test_sentences_ticked_on_a_later_page_are_coded_and_the_page_comes_back(
     url = reverse("evidence:source", args=["home", long_source.pk])
     code = long_source.partnership.codes.get(name="Theme 0")
     response = client.post(
-        f"{url}?page=3", {**key(client), "spans": ["1200-1202", "1203-1205"], "code": code.pk}
+        f"{url}?page=3",
+        {
+            **key(client),
+            "spans": ["1200-1202", "1203-1205"],
+            "codes": [code.pk],
+            "apply": "sentences",
+        },
     )
     assert response.status_code == 302, re.findall(r"<li>.*", response.content.decode())
     assert response["Location"] == f"{url}?page=3"
@@ -145,7 +151,9 @@ def test_sentences_ticked_on_a_later_page_are_coded_and_the_page_comes_back(
         Coding.objects.filter(source=long_source, start__gte=1200).values_list("start", "end")
     ) == [(1200, 1202), (1203, 1205)]
     # A sentence of another page is not one the form on page 3 offers.
-    refused = client.post(f"{url}?page=3", {**key(client), "spans": ["0-2"], "code": code.pk})
+    refused = client.post(
+        f"{url}?page=3", {**key(client), "spans": ["0-2"], "codes": [code.pk], "apply": "sentences"}
+    )
     assert refused.status_code == 200
     assert re.findall(r"<li>(.*)</li>", refused.content.decode()) == [
         '<a href="#id_spans_0">Choose sentences to code from the list</a>'

@@ -27,7 +27,7 @@ def test_the_care_inspectorate_publishes_the_scottish_frameworks_without_a_logo(
     ]
     assert (publisher.telephone, publisher.email, publisher.website) == (
         "0345 600 9527",
-        "enquiries@careinspectorate.gov.scot",
+        "",  # not confirmed, so not printed (the file's comment)
         "https://www.careinspectorate.com",
     )
     assert publisher.licence == "Open Government Licence v3.0"

@@ -389,11 +389,6 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     # Every field is optional, so an empty form is valid; but it lacks the version an edit
     # form carries, so the save is refused and the form shown again (200): nothing changes.
     "evidence:source_details": (of("source"), CODE_EVIDENCE, CODE_EVIDENCE),
-    "evidence:code_selection": (
-        of("source"),
-        {**{w: 405 for w in WHO}, None: 302},
-        expect(("lead", "editor", "contributor", "admin"), ok=302),
-    ),
     "evidence:coding_edit": (of("coding"), CODE_EVIDENCE, CODE_EVIDENCE),
     "evidence:matrix_download": (as_("csv"), READ, None),
     "evidence:cooccurrence_download": (as_("xlsx"), READ_EVIDENCE, None),
@@ -414,7 +409,7 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "reviews:create": (of("inspection"), EDIT_REVIEW, EDIT_REVIEW),
     "reviews:detail": (of("review"), READ, None),
     "reviews:edit": (of("review"), EDIT_REVIEW, EDIT_REVIEW),
-    "reviews:judgement_edit": (
+    "front:judgement_edit": (
         lambda s: {
             "slug": s.partnership.slug,
             "pk": s.review.pk,

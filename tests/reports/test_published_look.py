@@ -101,7 +101,6 @@ def test_the_pdf_has_the_publishers_cover_reference_date_licence_contents_and_pa
         "If you have a question about this report, or would like it in another format or "
         "language, contact the Care Inspectorate.",
         "Telephone 0345 600 9527",
-        "Email enquiries@careinspectorate.gov.scot",
         "Website https://www.careinspectorate.com",
         f"Post {ADDRESS}",
         "Every published report of Homeshire, with each version and its digests, is listed at "

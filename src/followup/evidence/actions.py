@@ -144,6 +144,10 @@ def code_spans(
     require(user, source.partnership, Capability.CODE_EVIDENCE)
     if code.partnership_id != source.partnership_id:
         raise ValidationError({"code": "Choose a code of this partnership's codebook"})
+    if code.is_heading:
+        raise ValidationError(
+            {"code": f"“{code.name}” is a heading of the codebook: choose a code under it"}
+        )
     length = len(source.text)
     for start, end in spans:
         if not 0 <= start < end <= length:
@@ -175,6 +179,14 @@ def code_spans(
             source.partnership,
         )
     return made
+
+
+def code_with_many(
+    user: AnyUser, source: Source, codes: list[Code], spans: list[tuple[int, int]]
+) -> list[Coding]:
+    """Apply several codes to the same spans at once: all of them, or none if one is refused."""
+    with transaction.atomic():
+        return [coding for code in codes for coding in code_spans(user, source, code, spans)]
 
 
 def remove_coding(user: AnyUser, coding: Coding) -> None:
@@ -473,6 +485,10 @@ def update_coding(
     start, end = data.get("start", coding.start), data.get("end", coding.end)
     if code.partnership_id != partnership.pk:
         raise ValidationError({"code": "Choose a code of this partnership's codebook"})
+    if code.pk != coding.code_id and code.is_heading:
+        raise ValidationError(
+            {"code": f"“{code.name}” is a heading of the codebook: choose a code under it"}
+        )
     _check_span(source, start, end)
     if (start, end) != (coding.start, coding.end) and coding.quotes.exists():
         raise ValidationError({"start": "This coding is quoted, so its words cannot change"})

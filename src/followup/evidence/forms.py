@@ -5,6 +5,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from followup.evidence.extract import ExtractError, extract_text
 from followup.evidence.limits import (
@@ -13,7 +14,7 @@ from followup.evidence.limits import (
     CODE_TEXT_CHARS,
     too_long,
 )
-from followup.evidence.models import Case, Code, Source
+from followup.evidence.models import HEADINGS, Case, Code, Source
 from followup.evidence.text import Span
 from followup.frameworks.models import QualityIndicator
 from followup.inspections.models import Recommendation
@@ -79,11 +80,27 @@ class SourceForm(StrictForm):
         return data
 
 
+def codable(source: Source) -> QuerySet[Code]:
+    """The codes words of the source may be given: its partnership's, headings left out."""
+    return Code.objects.filter(partnership=source.partnership).exclude(HEADINGS)
+
+
 class CodingForm(StrictForm):
+    """Code the sentences ticked, or (with JavaScript) the words selected, with several codes."""
+
     spans = forms.MultipleChoiceField(
-        choices=(), widget=forms.CheckboxSelectMultiple, label="Sentences to code"
+        choices=(), required=False, widget=forms.CheckboxSelectMultiple, label="Sentences to code"
     )
-    code = ModelChoiceField(queryset=Code.objects.none(), label="Code", empty_label="Choose a code")
+    codes = ModelMultipleChoiceField(
+        queryset=Code.objects.none(), widget=forms.CheckboxSelectMultiple, label="Codes"
+    )
+    start = forms.IntegerField(required=False, min_value=0, label="Starts at character")
+    end = forms.IntegerField(required=False, min_value=1, label="Ends before character")
+    apply = forms.ChoiceField(
+        choices=[("sentences", "sentences"), ("selection", "selection")],
+        required=False,
+        label="What to code",
+    )
 
     def __init__(self, *args: Any, source: Source, shown: list[Span], **kwargs: Any) -> None:
         """``shown``: the sentences on the page the form is on (a long text is shown a page at a
@@ -92,8 +109,10 @@ class CodingForm(StrictForm):
         spans = self.fields["spans"]
         assert isinstance(spans, forms.MultipleChoiceField)
         spans.choices = [(f"{s.start}-{s.end}", s.text) for s in shown]
-        codes = Code.objects.filter(partnership=source.partnership).order_by("name", "pk")
-        limit_choices(self, "code", codes)
+        self.fields["codes"].error_messages["invalid_choice"] = (
+            "Choose codes from the list: “%(value)s” is not one (a heading cannot be applied)"
+        )
+        limit_choices(self, "codes", codable(source).order_by("name", "pk"))
 
     def clean_spans(self) -> list[tuple[int, int]]:
         spans = []
@@ -101,6 +120,18 @@ class CodingForm(StrictForm):
             start, end = value.split("-")
             spans.append((int(start), int(end)))
         return spans
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("apply") == "selection":
+            start, end = data.get("start"), data.get("end")
+            if start is None or end is None or end <= start:
+                self.add_error("start", "Select the words to code in the text first")
+            else:
+                data["spans"] = [(start, end)]
+        elif "spans" in data and not data["spans"]:
+            self.add_error("spans", "Tick the sentences to code")
+        return data
 
 
 class CodeForm(StrictForm):
@@ -378,21 +409,5 @@ class CodingEditForm(StrictForm):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit_choices(
-            self, "code", Code.objects.filter(partnership=partnership).order_by("name", "pk")
-        )
-
-
-class SelectionForm(StrictForm):
-    """Code a span chosen with the mouse (or by character positions)."""
-
-    start = forms.IntegerField(min_value=0, label="Starts at character")
-    end = forms.IntegerField(min_value=1, label="Ends before character")
-    codes = ModelMultipleChoiceField(
-        queryset=Code.objects.none(), widget=forms.CheckboxSelectMultiple, label="Codes"
-    )
-
-    def __init__(self, *args: Any, source: Source, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        codes = Code.objects.filter(partnership=source.partnership).order_by("name", "pk")
-        limit_choices(self, "codes", codes)
+        codes = Code.objects.filter(partnership=partnership).exclude(HEADINGS)
+        limit_choices(self, "code", codes.order_by("name", "pk"))

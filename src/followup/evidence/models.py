@@ -115,6 +115,14 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
 
+# Headings of the codebook, shown in its tree but never applied to words: the top of a set of
+# codes Followup adds (the wellbeing indicators, a framework's quality indicators) and the
+# codes of a framework's headings (its questions and areas, which are not assessable).
+HEADINGS = models.Q(origin__in=["wellbeing", "qi"], parent=None) | models.Q(
+    quality_indicator__assessable=False
+)
+
+
 class Code(models.Model):
     """A code of the partnership's codebook; codes nest under a parent."""
 
@@ -158,6 +166,14 @@ class Code(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_heading(self) -> bool:
+        """Whether the code is a heading of the codebook (``HEADINGS``), never applied to words."""
+        if self.origin in ("wellbeing", "qi") and self.parent_id is None:
+            return True
+        qi = self.quality_indicator
+        return qi is not None and not qi.assessable
 
 
 class Coding(models.Model):

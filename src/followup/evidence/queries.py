@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
+from followup.evidence import codetree
 from followup.evidence.models import Case, Code, Coding, Quote, Source, SurveyUpload
 from followup.inspections.models import Recommendation
 from followup.partnerships.access import AnyUser, partnership_for
@@ -45,6 +46,21 @@ def names_on_spans(source: Source, start: int, end: int) -> dict[tuple[int, int]
     ):
         found.setdefault((a, b), []).append(name)
     return found
+
+
+def coded_spans(source: Source, start: int, end: int) -> list[tuple[int, int, str]]:
+    """(start, end, code name) of every coding sharing a character with ``text[start:end]``."""
+    return list(
+        source.codings.filter(start__lt=end, end__gt=start)
+        .order_by("start", "end", "code__name")
+        .values_list("start", "end", "code__name")
+    )
+
+
+def code_tree_of(partnership: Partnership, words: str = "") -> list[codetree.Group]:
+    """The partnership's codebook as the coding screen shows it (``codetree.code_tree``)."""
+    codes = Code.objects.filter(partnership=partnership).select_related("quality_indicator")
+    return codetree.code_tree(codes, words)
 
 
 def coding_for(user: AnyUser, slug: str, pk: int) -> Coding:
@@ -92,7 +108,7 @@ def quotes_of(partnership: Partnership, *, approved_only: bool) -> QuerySet[Quot
     query = (
         Quote.objects.filter(coding__source__partnership=partnership)
         .select_related("coding__source", "coding__code", "approved_by")
-        .prefetch_related("recommendations")
+        .prefetch_related("recommendations", "quality_indicators")
     )
     return query.filter(status=Quote.Status.APPROVED) if approved_only else query
 

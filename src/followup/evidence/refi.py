@@ -145,7 +145,8 @@ def derived_guid(*parts: object) -> str:
 
 def _code_tree(partnership: Partnership) -> dict[int | None, list[Code]]:
     children: dict[int | None, list[Code]] = defaultdict(list)
-    for code in Code.objects.filter(partnership=partnership).order_by("name", "pk"):
+    codes = Code.objects.filter(partnership=partnership).select_related("quality_indicator")
+    for code in codes.order_by("name", "pk"):
         children[code.parent_id].append(code)
     return children
 
@@ -159,7 +160,7 @@ def _code_element(
     attributes = {
         "guid": _guid(code.guid),
         "name": code.name,
-        "isCodable": "true",
+        "isCodable": "false" if code.is_heading else "true",  # a heading groups codes only
         "color": code.colour,
     }
     element = ET.Element(f"{{{tag}}}Code", attributes)

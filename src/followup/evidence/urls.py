@@ -41,11 +41,6 @@ urlpatterns = [
         views_coding.source_details,
         name="source_details",
     ),
-    path(
-        "p/<slug:slug>/evidence/sources/<int:pk>/code-selection/",
-        views_coding.code_selection,
-        name="code_selection",
-    ),
     path("p/<slug:slug>/evidence/codings/<int:pk>/", views_coding.coding_edit, name="coding_edit"),
     path("p/<slug:slug>/evidence/analysis/", views_analysis.analysis_page, name="analysis"),
     path(

@@ -5,20 +5,17 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from followup.evidence import actions, queries
-from followup.evidence.forms import CaseForm, CodingEditForm, SelectionForm, SourceDetailsForm
+from followup.evidence.forms import CaseForm, CodingEditForm, SourceDetailsForm
 from followup.evidence.models import Case, Coding, Source
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
 from followup.web import paging
-from followup.web.pages import apply_errors, create_page, edit_page, posted
+from followup.web.pages import create_page, edit_page, posted
 
 CASES_PER_PAGE = 200
 
@@ -145,31 +142,3 @@ def coding_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         back_url=reverse("evidence:source", args=[slug, coding.source_id]),
         partnership=partnership,
     )
-
-
-@login_required
-@require_POST
-def code_selection(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Apply codes to the words selected with the mouse on the source page."""
-    source = queries.source_for(request.user, slug, pk)
-    require(request.user, source.partnership, Capability.CODE_EVIDENCE)
-    form = SelectionForm(request.POST, source=source)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            made = []
-            for code in data["codes"]:
-                made += actions.code_spans(
-                    request.user, source, code, [(data["start"], data["end"])]
-                )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Coded the selected words with {len(data['codes'])} code{'s' if len(data['codes']) != 1 else ''}.",
-            )
-            return redirect(paging.on_page(request, reverse("evidence:source", args=[slug, pk])))
-    problems = [str(e) for errors in form.errors.values() for e in errors]
-    messages.error(request, "Nothing was coded: " + " ".join(problems))
-    return redirect(paging.on_page(request, reverse("evidence:source", args=[slug, pk])))

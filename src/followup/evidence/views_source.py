@@ -10,10 +10,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
 from followup.evidence import actions, queries
-from followup.evidence.forms import CodingForm, SelectionForm
+from followup.evidence.codetree import cut, runs
+from followup.evidence.forms import CodingForm
 from followup.evidence.text import text_page
 from followup.partnerships.access import Capability, capabilities, require
 from followup.web import paging
@@ -30,29 +30,34 @@ def _names(names: list[str]) -> str:
     return f"{shown} and {more:,} more" if more > 0 else shown
 
 
+FILTER = "filter"  # the query parameter that narrows the list of codes
+
+
 @login_required
 def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """A source's words: for those who code or approve evidence (403 for viewers)."""
+    """A source's words: for those who code or approve evidence (403 for viewers). Its text
+    sentence by sentence, coded words highlighted and their codes named, beside the codebook."""
     source = queries.source_for(request.user, slug, pk)
     require(request.user, source.partnership, Capability.READ_EVIDENCE)
     caps = capabilities(request.user, source.partnership)
     page = text_page(source.text, paging.asked(request, "page"))
-    here = reverse("evidence:source", args=[slug, pk])
-    if page.number > 1:
-        here += f"?page={page.number}"
+    here = request.get_full_path()
     form = CodingForm(posted(request), source=source, shown=page.sentences)
     if request.method == "POST":
         require(request.user, source.partnership, Capability.CODE_EVIDENCE)
         done = save_form(
             request,
             form,
-            lambda data: actions.code_spans(request.user, source, data["code"], data["spans"]),
+            lambda data: actions.code_with_many(request.user, source, data["codes"], data["spans"]),
             message="Coded.",
             then=lambda _: here,
         )
         if done is not None:
             return done
-    names = queries.names_on_spans(source, page.start, page.end)
+    window = runs(
+        source.text, page.start, page.end, queries.coded_spans(source, page.start, page.end)
+    )
+    spans = [(s.start, s.end) for s in page.sentences]
     codings, coding_pages = paging.page_of(
         request,
         queries.codings_within(source, page.start, page.end),
@@ -61,6 +66,9 @@ def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "Pages of the codings",
     )
     text = source.text
+    words = request.GET.get(FILTER, "")[:200]
+    ticked = {str(v) for v in form["spans"].value() or []} if form.is_bound else set()
+    chosen = {str(v) for v in form["codes"].value() or []}
     return render(
         request,
         "evidence/source_detail.html",
@@ -70,7 +78,7 @@ def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "source": source,
             "form": form,
             "page": page,
-            "window": text[page.start : page.end],
+            "window": window,
             "text_pages": paging.pages(
                 request, "page", page.number, page.count, "Pages of the text", reset=("codings",)
             ),
@@ -84,8 +92,17 @@ def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             ],
             "codings_total": codings.paginator.count,
             "coding_pages": coding_pages,
-            "sentences": [(s, _names(names.get((s.start, s.end), []))) for s in page.sentences],
-            "selection_form": SelectionForm(source=source),
-            "here": here,
+            "sentences": [
+                (
+                    s,
+                    [(r.text, _names(list(r.names))) for r in shown],
+                    f"{s.start}-{s.end}" in ticked,
+                )
+                for s, shown in zip(page.sentences, cut(window, page.start, spans), strict=True)
+            ],
+            "chosen_codes": chosen if form.is_bound else set(),
+            "tree": queries.code_tree_of(source.partnership, words),
+            "filter": words,
+            "filter_name": FILTER,
         },
     )

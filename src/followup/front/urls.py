@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.front import views
+from followup.front import views, views_judgement
 
 app_name = "front"
 urlpatterns = [
@@ -9,4 +9,9 @@ urlpatterns = [
     path("p/<slug:slug>/recommendations/", views.recommendations, name="recommendations"),
     path("p/<slug:slug>/search/", views.search, name="search"),
     path("p/<slug:slug>/recommendations/<int:pk>/", views.recommendation, name="recommendation"),
+    path(
+        "p/<slug:slug>/reviews/<int:pk>/judgements/<int:recommendation_pk>/",
+        views_judgement.judgement_edit,
+        name="judgement_edit",
+    ),
 ]

@@ -8,9 +8,4 @@ urlpatterns = [
     path("p/<slug:slug>/inspections/<int:pk>/reviews/new/", views.review_create, name="create"),
     path("p/<slug:slug>/reviews/<int:pk>/", views.review_detail, name="detail"),
     path("p/<slug:slug>/reviews/<int:pk>/edit/", views.review_edit, name="edit"),
-    path(
-        "p/<slug:slug>/reviews/<int:pk>/judgements/<int:recommendation_pk>/",
-        views.judgement_edit,
-        name="judgement_edit",
-    ),
 ]

@@ -4,15 +4,15 @@ from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from followup.audit.log import history
 from followup.inspections.queries import inspection_for, inspections_of
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
 from followup.reviews import actions, queries
-from followup.reviews.forms import JudgementForm, ReviewForm
-from followup.reviews.models import ProgressReview, RecommendationProgress
+from followup.reviews.forms import ReviewForm
+from followup.reviews.models import ProgressReview
 from followup.web.pages import create_page, edit_page, posted
 
 
@@ -91,34 +91,6 @@ def review_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         message="Progress review saved.",
         title="Edit progress review",
         caption=review.title,
-        back_url=reverse("reviews:detail", args=[slug, pk]),
-        partnership=partnership,
-    )
-
-
-@login_required
-def judgement_edit(
-    request: HttpRequest, slug: str, pk: int, recommendation_pk: int
-) -> HttpResponse:
-    review = queries.review_for(request.user, slug, pk)
-    partnership = review.inspection.partnership
-    require(request.user, partnership, Capability.EDIT_REVIEW)
-    recommendation = get_object_or_404(review.inspection.recommendations, pk=recommendation_pk)
-
-    def form(data: QueryDict | None, judgement: RecommendationProgress) -> JudgementForm:
-        initial = {name: getattr(judgement, name) for name in actions.JUDGEMENT_FIELDS}
-        return JudgementForm(data, review=review, initial=initial if judgement.pk else {})
-
-    return edit_page(
-        request,
-        queries.judgement_of(review, recommendation),
-        reload=lambda: queries.judgement_of(review, recommendation),
-        fields=actions.JUDGEMENT_FIELDS,
-        form=form,
-        save=partial(actions.set_judgement, request.user, review, recommendation),
-        message=f"Judgement on recommendation {recommendation.number} saved.",
-        title=f"Progress on recommendation {recommendation.number}",
-        caption=recommendation.text[:120],
         back_url=reverse("reviews:detail", args=[slug, pk]),
         partnership=partnership,
     )

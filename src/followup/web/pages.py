@@ -58,12 +58,17 @@ def form_page(
     multipart: bool = False,
     version: str = "",
     conflict: writes.Conflict | None = None,
+    template: str = "web/form_page.html",
+    context: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """Render a form on the standard GOV.UK form page; an edit form carries its ``version``."""
+    """Render a form on the standard GOV.UK form page; an edit form carries its ``version``.
+    A page that shows more beside the form gives a ``template`` extending it, and its
+    ``context``."""
     return render(
         request,
-        "web/form_page.html",
+        template,
         {
+            **(context or {}),
             "form": form,
             "title": title,
             "caption": caption,
@@ -167,14 +172,23 @@ def edit_page(
     back_url: str,
     partnership: Any,
     caption: str = "",
+    template: str = "web/form_page.html",
+    context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The page that edits one object: the form carries the version of ``fields`` it was read
     at; ``save(cleaned_data, version=token)`` calls the action (most often
     ``partial(actions.update_thing, request.user, thing)``), and the browser is sent back to
     ``back_url``. A save refused as stale shows the form again with the current values, the
     user's own changes kept in it, and what changed since; ``reload`` reads the object again for
-    that."""
-    page = {"title": title, "back_url": back_url, "partnership": partnership, "caption": caption}
+    that. ``template`` and ``context``: as ``form_page``'s."""
+    page = {
+        "title": title,
+        "back_url": back_url,
+        "partnership": partnership,
+        "caption": caption,
+        "template": template,
+        "context": context,
+    }
     _prefetch(obj, fields)
     if request.method != "POST":
         return form_page(request, form(None, obj), version=writes.version(obj, fields), **page)

@@ -1,11 +1,13 @@
 // Code any words: turn the reader's selection in the source text into code-point offsets.
 // The text element holds the source's text, or a page of it, exactly, so counting code points
-// (not UTF-16 units) from its start gives the offsets Followup stores. Without JavaScript the
-// form stays hidden and sentences are coded from the list instead.
+// (not UTF-16 units) from its start gives the offsets Followup stores (highlights are <mark>
+// elements around some of its words, which add none). Without JavaScript the text and the
+// button stay hidden and sentences are coded from the list instead.
 const text = document.querySelector("[data-source-text]");
 // A long text is shown a page at a time: its element holds the page, which starts at data-offset.
 const base = text ? Number(text.dataset.offset || "0") : 0;
-const form = document.querySelector("[data-selection-form]");
+const panel = document.querySelector("[data-selection-panel]");
+const form = panel ? panel.closest("form") : null;
 
 function codePoints(value) {
   return Array.from(value).length;
@@ -23,7 +25,9 @@ if (text && form) {
   const end = form.querySelector("[data-selection-end]");
   const preview = form.querySelector("[data-selection-preview]");
   const submit = form.querySelector("[data-selection-submit]");
-  form.hidden = false;
+  panel.hidden = false;
+  preview.hidden = false;
+  submit.hidden = false;
   text.tabIndex = 0;
 
   document.addEventListener("selectionchange", () => {
