@@ -22,6 +22,7 @@ SECTIONS = {
     "front:recommendations": "recommendations",
     "front:recommendation": "recommendations",
     "front:search": "search",
+    "front:judgement_edit": "reviews",
     "inspections:recommendation_create": "recommendations",
     "inspections:recommendation_edit": "recommendations",
     "reports:review": "reviews",
