@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "followup.accounts.middleware.SessionTimeoutMiddleware",
     "followup.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Every table scrolls sideways inside its own region, not the page (web/tablescroll.py).
+    "followup.web.tablescroll.ScrollingTablesMiddleware",
 ]
 
 ROOT_URLCONF = "followup.urls"
@@ -111,7 +113,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["followup.web.templatetags.govuk"],
+            "builtins": [
+                "followup.web.templatetags.govuk",
+                "followup.web.templatetags.wayfinding",
+            ],
         },
     }
 ]

@@ -59,7 +59,7 @@ def test_the_header_names_who_is_signed_in_and_their_role_in_the_partnership_on_
     client = world.client_for("lead")
     partnership_page = client.get("/p/home/").content.decode()
     assert (
-        '<a class="govuk-service-navigation__link" href="/account/"><span '
+        '<a class="followup-header__link" href="/account/"><span '
         'class="govuk-visually-hidden">Your account: signed in as </span>lead (Lead officer)</a>'
     ) in partnership_page
     home = client.get("/account/").content.decode()

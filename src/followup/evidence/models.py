@@ -259,7 +259,13 @@ class Quote(models.Model):
     @property
     def published_text(self) -> str:
         """The excerpt with every redacted span replaced by its label."""
-        text = self.coding.excerpt
-        for start, end, label in sorted(self.redactions, key=lambda r: r[0], reverse=True):
-            text = text[:start] + f"[{label}]" + text[end:]
-        return text
+        return redacted(self.coding.excerpt, self.redactions)
+
+
+def redacted(excerpt: str, redactions: list[list[Any]]) -> str:
+    """An excerpt with each redacted span (``[start, end, label]`` within it) replaced by its
+    label in brackets."""
+    text = excerpt
+    for start, end, label in sorted(redactions, key=lambda r: r[0], reverse=True):
+        text = text[:start] + f"[{label}]" + text[end:]
+    return text

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("glossary/", views.glossary, name="glossary"),
     path("p/<slug:slug>/", views.partnership, name="partnership"),
+    path("p/<slug:slug>/recommendations/", views.recommendations, name="recommendations"),
+    path("p/<slug:slug>/search/", views.search, name="search"),
     path("p/<slug:slug>/recommendations/<int:pk>/", views.recommendation, name="recommendation"),
     path(
         "p/<slug:slug>/reviews/<int:pk>/judgements/<int:recommendation_pk>/",

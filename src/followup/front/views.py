@@ -20,6 +20,7 @@ from followup.partnerships.access import (
     Capability,
     capabilities,
     is_service_admin,
+    partnership_for,
     visible_partnerships,
 )
 
@@ -50,6 +51,20 @@ def partnership(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "front/partnership.html",
         {"page": page, "partnership": page.partnership, "caps": page.capabilities},
+    )
+
+
+@login_required
+def recommendations(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    return render(
+        request,
+        "front/recommendations.html",
+        {
+            "partnership": partnership,
+            "caps": capabilities(request.user, partnership),
+            "inspections": queries.recommendations_by_inspection(partnership),
+        },
     )
 
 
@@ -97,5 +112,22 @@ def recommendation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "variation_text": VARIATION_TEXT,
             "assurance_text": ASSURANCE_TEXT,
             "history": history([recommendation])[:50] if Capability.VIEW_HISTORY in caps else None,
+        },
+    )
+
+
+@login_required
+def search(request: HttpRequest, slug: str) -> HttpResponse:
+    text = request.GET.get("q", "")[:200]
+    partnership, kinds = queries.search_partnership(request.user, slug, text)
+    return render(
+        request,
+        "front/search.html",
+        {
+            "partnership": partnership,
+            "q": text,
+            "searched": bool(text.strip()),
+            "kinds": kinds,
+            "total": sum(k.count for k in kinds),
         },
     )

@@ -4,6 +4,7 @@ from followup.inspections import views
 
 app_name = "inspections"
 urlpatterns = [
+    path("p/<slug:slug>/inspections/", views.inspection_list, name="list"),
     path("p/<slug:slug>/inspections/new/", views.inspection_create, name="create"),
     path("p/<slug:slug>/inspections/<int:pk>/", views.inspection_detail, name="detail"),
     path("p/<slug:slug>/inspections/<int:pk>/edit/", views.inspection_edit, name="edit"),

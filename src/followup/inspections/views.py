@@ -4,6 +4,7 @@ from functools import partial
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +15,22 @@ from followup.inspections.forms import EvaluationForm, InspectionForm, Recommend
 from followup.inspections.models import Evaluation, Inspection, Recommendation
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
 from followup.web.pages import create_page, edit_page, posted
+
+
+@login_required
+def inspection_list(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    return render(
+        request,
+        "inspections/inspection_list.html",
+        {
+            "partnership": partnership,
+            "caps": capabilities(request.user, partnership),
+            "inspections": queries.inspections_of(partnership).annotate(
+                recommendation_count=Count("recommendations")
+            ),
+        },
+    )
 
 
 @login_required

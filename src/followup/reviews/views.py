@@ -8,12 +8,27 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from followup.audit.log import history
-from followup.inspections.queries import inspection_for
-from followup.partnerships.access import Capability, capabilities, require
+from followup.inspections.queries import inspection_for, inspections_of
+from followup.partnerships.access import Capability, capabilities, partnership_for, require
 from followup.reviews import actions, queries
 from followup.reviews.forms import ReviewForm
 from followup.reviews.models import ProgressReview
 from followup.web.pages import create_page, edit_page, posted
+
+
+@login_required
+def review_list(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_for(request.user, slug)
+    return render(
+        request,
+        "reviews/review_list.html",
+        {
+            "partnership": partnership,
+            "caps": capabilities(request.user, partnership),
+            "reviews": queries.reviews_of(partnership),
+            "inspections": inspections_of(partnership),
+        },
+    )
 
 
 @login_required

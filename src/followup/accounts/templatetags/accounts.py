@@ -6,7 +6,7 @@ from django import template
 from django.conf import settings
 
 from followup.lib.types import AnyUser
-from followup.partnerships.access import membership_of
+from followup.partnerships.access import is_service_admin, membership_of, visible_partnerships
 from followup.partnerships.models import Partnership
 
 register = template.Library()
@@ -25,6 +25,13 @@ def role_in(user: AnyUser, partnership: Partnership | None) -> str:
         return ""
     membership = membership_of(user, partnership)
     return membership.get_role_display() if membership is not None else ""
+
+
+@register.simple_tag
+def sees_many_partnerships(user: AnyUser) -> bool:
+    """Whether the person has a list of partnerships to choose from: more than one, or the
+    service's administration. With one, their home page is that partnership's."""
+    return is_service_admin(user) or visible_partnerships(user)[:2].count() > 1
 
 
 @register.simple_tag
