@@ -1,0 +1,156 @@
+"""Exact quantiles for funnel limits: the normal, the gamma and so the chi-square and Poisson.
+
+- Normal: ``statistics.NormalDist().inv_cdf`` (Wichura's algorithm AS 241, as R's ``qnorm``).
+- Regularised incomplete gamma functions P(a, x) = γ(a, x)/Γ(a) and Q(a, x) = 1 − P(a, x):
+  the series ``P = x^a e^(−x) / Γ(a + 1) · Σ_n x^n / ((a + 1)…(a + n))`` where x < a + 1, and
+  Lentz's continued fraction for Q elsewhere (Numerical Recipes §6.2), evaluated on numpy
+  arrays, summed until the terms are below 1e-17 of the total.
+- The gamma quantile x with P(a, x) = p (or Q(a, x) = q for an upper tail) by Newton's method
+  on log P (or log Q), started from the Wilson–Hilferty approximation and kept inside a bracket
+  by bisection, until a step changes x by less than 1e-13 of itself (the next would be far smaller).
+- ``qchisq(p, df) / 2`` is the gamma quantile with shape df/2; the exact Poisson limits of
+  FunnelPlotR and PHEindicatormethods are written that way.
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import numpy as np
+
+from followup.spc.anhoej import FloatArray
+
+_NORMAL = NormalDist()
+_TINY = 1e-300
+_EPS = 1e-17
+_MAX_TERMS = 100_000
+
+
+def qnorm(p: float) -> float:
+    """The standard normal quantile (R's ``qnorm(p)``)."""
+    return _NORMAL.inv_cdf(p)
+
+
+def _log_prefactor(a: FloatArray, x: FloatArray) -> FloatArray:
+    """log(x^a e^(−x) / Γ(a))."""
+    lgamma = np.vectorize(math.lgamma, otypes=[float])(a)
+    with np.errstate(divide="ignore"):
+        result: FloatArray = a * np.log(x) - x - lgamma
+    return result
+
+
+def _series(a: FloatArray, x: FloatArray) -> FloatArray:
+    """Σ x^n / ((a + 1)…(a + n)), n ≥ 0, times 1/a: P = prefactor · this."""
+    term = 1.0 / a
+    total = term.copy()
+    ap = a.copy()
+    active = np.ones(a.shape, dtype=bool)
+    for _ in range(_MAX_TERMS):
+        ap = ap + 1.0
+        term = np.where(active, term * x / ap, 0.0)
+        total = total + term
+        active = active & (np.abs(term) > np.abs(total) * _EPS)
+        if not active.any():
+            break
+    return total
+
+
+def _fraction(a: FloatArray, x: FloatArray) -> FloatArray:
+    """Lentz's continued fraction: Q = prefactor · this."""
+    b = x + 1.0 - a
+    c = np.full(a.shape, 1.0 / _TINY)
+    d = 1.0 / b
+    h = d.copy()
+    active = np.ones(a.shape, dtype=bool)
+    for i in range(1, _MAX_TERMS):
+        an = -i * (i - a)
+        b = b + 2.0
+        d = an * d + b
+        d = np.where(np.abs(d) < _TINY, _TINY, d)
+        c = b + an / c
+        c = np.where(np.abs(c) < _TINY, _TINY, c)
+        d = 1.0 / d
+        delta = d * c
+        h = np.where(active, h * delta, h)
+        active = active & (np.abs(delta - 1.0) > _EPS * 10)
+        if not active.any():
+            break
+    return h
+
+
+def gamma_pq(a: FloatArray, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """P(a, x) and Q(a, x) for a > 0 and x ≥ 0, elementwise."""
+    a = np.asarray(a, dtype=float)
+    x = np.asarray(x, dtype=float)
+    a, x = np.broadcast_arrays(a, x)
+    p = np.zeros(a.shape)
+    q = np.ones(a.shape)
+    positive = x > 0
+    low = positive & (x < a + 1.0)
+    high = positive & ~low
+    if low.any():
+        value = np.exp(_log_prefactor(a[low], x[low])) * _series(a[low], x[low])
+        p[low] = np.minimum(value, 1.0)
+        q[low] = 1.0 - p[low]
+    if high.any():
+        value = np.exp(_log_prefactor(a[high], x[high])) * _fraction(a[high], x[high])
+        q[high] = np.minimum(value, 1.0)
+        p[high] = 1.0 - q[high]
+    return p, q
+
+
+def _start(a: FloatArray, p: float, lower: bool) -> FloatArray:
+    """Wilson–Hilferty, or (p·Γ(a + 1))^(1/a) deep in the lower tail of a small shape."""
+    z = qnorm(p if lower else 1.0 - p)
+    cube = 1.0 - 1.0 / (9.0 * a) + z * np.sqrt(1.0 / (9.0 * a))
+    guess = a * np.maximum(cube, 1e-3) ** 3
+    lgamma = np.vectorize(math.lgamma, otypes=[float])(a + 1.0)
+    power = np.exp((math.log(p if lower else 1.0 - p) + lgamma) / a)
+    small = (cube <= 0.1) & lower
+    result: FloatArray = np.where(small, power, guess)
+    return result
+
+
+def gamma_quantile(shape: FloatArray | float, p: float, *, lower: bool = True) -> FloatArray:
+    """x with P(shape, x) = p (``lower``) or Q(shape, x) = p (upper tail), elementwise.
+
+    This is R's ``qgamma(p, shape, lower.tail = lower)``; ``qchisq(p, 2a, lower) / 2`` equals it.
+    """
+    a = np.atleast_1d(np.asarray(shape, dtype=float))
+    x = _start(a, p, lower)
+    lo = np.zeros(a.shape)
+    hi = np.full(a.shape, np.inf)
+    active = np.arange(a.size)
+    for _ in range(200):
+        new, lo[active], hi[active] = _newton(
+            a[active], x[active], lo[active], hi[active], p, lower
+        )
+        done = np.abs(new - x[active]) <= 1e-13 * np.abs(x[active])
+        x[active] = new
+        active = active[~done]
+        if active.size == 0:
+            break
+    return x
+
+
+def _newton(
+    a: FloatArray, x: FloatArray, lo: FloatArray, hi: FloatArray, p: float, lower: bool
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """One safeguarded Newton step on log P(a, x) = log p (or log Q): the new x and bracket."""
+    pv, qv = gamma_pq(a, x)
+    tail = pv if lower else qv
+    with np.errstate(divide="ignore"):
+        g = np.log(tail) - math.log(p)
+    # P increases with x; Q decreases: past the root, x is the bracket's new upper end.
+    too_far = g > 0 if lower else g < 0
+    hi = np.where(too_far, np.minimum(hi, x), hi)
+    lo = np.where(too_far, lo, np.maximum(lo, x))
+    density = np.exp(_log_prefactor(a, x)) / x
+    slope = density / tail if lower else -density / tail
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step = np.where(np.isfinite(g) & (slope != 0), g / slope, np.nan)
+        proposal = x - step
+    bisect = np.where(np.isfinite(hi), (lo + hi) / 2.0, np.maximum(2.0 * x, 1.0))
+    outside = ~np.isfinite(proposal) | (proposal < lo) | (proposal > hi)
+    return np.where(outside, bisect, proposal), lo, hi
