@@ -12,7 +12,6 @@ The result has the shape of the case's ``expected``. Numbers that are not finite
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from typing import Any, TextIO
@@ -22,6 +21,7 @@ import numpy as np
 from followup.spc.errors import SignalInputError
 from followup.spc.funnel import funnel
 from followup.spc.funnel_types import LEVELS, Funnel, Limits
+from followup.spc.request import serve
 
 TOP_KEYS = {
     "package",
@@ -252,30 +252,21 @@ def _phe(options: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     return {"centre": numbers(result.centre), "per_area": per_area, "grid": grid}
 
 
-def main(path: str | None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+def main(
+    path: str | None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
     """``followup funnel [FILE]``: 0 and the JSON result; 2 and one line on stderr if bad."""
-    try:
-        if path is None or path == "-":
-            text = (stdin or sys.stdin).read()
-        else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"followup funnel: cannot read {path}: {error}", file=sys.stderr)
-        return 2
-    try:
-        request = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
-        print(f"followup funnel: request: not valid JSON ({error})", file=sys.stderr)
-        return 2
-    try:
-        result = run_request(request)
-    except SignalInputError as error:
-        print(f"followup funnel: {error}", file=sys.stderr)
-        return 2
-    json.dump(result, stdout or sys.stdout, allow_nan=False)
-    (stdout or sys.stdout).write("\n")
-    return 0
+    return serve(
+        "funnel",
+        run_request,
+        path,
+        stdin or sys.stdin,
+        stdout or sys.stdout,
+        stderr or sys.stderr,
+    )
 
 
 __all__ = ["LEVELS", "main", "run_request"]
