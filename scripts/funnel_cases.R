@@ -4,7 +4,8 @@
 # (install the packages as ../shared/funnel/README.md says). Synthetic data only: seeded draws of
 # council-sized denominators and counts, binomial, Poisson, over- and under-dispersed, with
 # zeros, proportions near 0 and 1, small denominators, and 8-council groups. The cases have the
-# shape of ../shared/funnel/cases (without the plotted grid), one JSON list in OUT.json.
+# shape of ../shared/funnel/cases (FunnelPlotR's lookup thinned to every 23rd row), one JSON
+# list in OUT.json.
 suppressPackageStartupMessages({
   library(FunnelPlotR)
   library(PHEindicatormethods)
@@ -44,6 +45,12 @@ plotr_case <- function(id, d, data_type, multiplier, description) {
   names(position) <- names(runs)
   input <- list(code = d$code, numerator = d$num, denominator = d$den)
   if (data_type == "SR") input$expected <- d$expected
+  lk <- limits(adj)
+  keep <- unique(c(seq(1, nrow(lk), by = 23), nrow(lk)))
+  lk <- lk[keep, ]
+  grid <- list(n = lk$number_seq,
+               unadjusted = lim4(lk$ll95, lk$ul95, lk$ll998, lk$ul998),
+               adjusted = lim4(lk$odll95, lk$odul95, lk$odll998, lk$odul998))
   list(
     id = id, package = "FunnelPlotR 0.6.0", description = description,
     options = list(data_type = data_type, multiplier = multiplier, trim_by = 0.1, sr_method = "SHMI",
@@ -56,7 +63,7 @@ plotr_case <- function(id, d, data_type, multiplier, description) {
         value = fin(u$rr * multiplier), z = fin(a$Uzscore), z_winsorised = fin(a$Wuzscore),
         unadjusted = lim4(u$LCL95, u$UCL95, u$LCL99, u$UCL99),
         adjusted = lim4(a$OD95LCL, a$OD95UCL, a$OD99LCL, a$OD99UCL)),
-      position = position))
+      position = position, grid = grid))
 }
 
 phe_case <- function(id, d, statistic, multiplier, description) {
@@ -68,6 +75,10 @@ phe_case <- function(id, d, statistic, multiplier, description) {
                 limits = lim4(sa(0.975, d$den, avg, "low", multiplier), sa(0.975, d$den, avg, "high", multiplier),
                               sa(0.999, d$den, avg, "low", multiplier), sa(0.999, d$den, avg, "high", multiplier)))
     options <- list(statistic = "proportion", multiplier = multiplier)
+    g <- calculate_funnel_limits(d, num, den, statistic = "proportion", multiplier = multiplier,
+                                 type = "standard")
+    grid <- c(list(n = g$Population), lim4(g$lower_2s_limit, g$upper_2s_limit, g$lower_3s_limit,
+                                           g$upper_3s_limit))
   } else {
     d$rate <- d$num / d$den * multiplier
     s <- assign_funnel_significance(d, num, den, rate, statistic = "rate", rate_type = "crude",
@@ -79,11 +90,18 @@ phe_case <- function(id, d, statistic, multiplier, description) {
     per <- list(value = d$rate,
                 interval = lim4(iv(0.95, "low"), iv(0.95, "high"), iv(0.998, "low"), iv(0.998, "high")))
     options <- list(statistic = "rate", rate_type = "crude", multiplier = multiplier, years_of_data = 1)
+    g <- calculate_funnel_limits(d, num, den, rate, statistic = "rate", rate_type = "crude",
+                                 multiplier = multiplier, years_of_data = 1, type = "standard")
+    grid <- list(events = g$Events,
+                 population_lower95 = g$lower_2s_population_1_year, lower95 = g$lower_2s_limit,
+                 population_upper95 = g$upper_2s_population_1_year, upper95 = g$upper_2s_limit,
+                 population_lower998 = g$lower_3s_population_1_year, lower998 = g$lower_3s_limit,
+                 population_upper998 = g$upper_3s_population_1_year, upper998 = g$upper_3s_limit)
   }
   per$significance <- as.character(s$significance)
   list(id = id, package = "PHEindicatormethods 2.0.0", description = description, options = options,
        input = list(code = d$code, numerator = d$num, denominator = d$den),
-       expected = list(centre = avg * multiplier, per_area = per))
+       expected = list(centre = avg * multiplier, per_area = per, grid = grid))
 }
 
 draw_proportions <- function(k, den_range, p, icc, zeros = 0, fulls = 0, under = FALSE) {
