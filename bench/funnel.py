@@ -3,7 +3,9 @@
 Each indicator is a synthetic set of 32 councils (seeded; binomial or Poisson draws, some
 overdispersed): denominators 200 to 40,000 for proportions, populations 2,000 to 60,000 for
 rates per 1,000. For every method of ``followup.spc.funnel`` the benchmark times the 200
-funnels (the per-area limits, z-scores, overdispersion and the plotted lines), and the page's
+funnels (the per-area limits, z-scores, overdispersion and the plotted lines, as the pages draw
+them), the rate methods again with the packages' own lines (as ``followup funnel`` writes them;
+timed on 10 indicators and scaled), and the page's
 own funnel (``followup.indicators.funnel.funnel``, with its thinned lines and its sentences) for
 the two choices an indicator has. Beside them: the time the demo's indicator pages take today,
 whole (every South Ayrshire indicator page, one of them with a funnel), on a fresh SQLite
@@ -29,6 +31,8 @@ from indicators import setup_django
 RUNS = 5
 INDICATORS = 200
 COUNCILS = 32
+DRAWN = 120  # the points of a drawn rate line, as the pages ask
+PACKAGE_LINES = 10  # indicators timed with the packages' own rate lines (slow, exact)
 
 
 def median_time(work: Callable[[], object]) -> float:
@@ -79,15 +83,27 @@ def main() -> int:
         ("plotr_sr", rates, 1000.0),
         ("phe_rate", rates, 1000.0),
     ):
+        for points, count in ((DRAWN, INDICATORS), (None, PACKAGE_LINES)):
+            if points is None and method in {"plotr_pr", "phe_proportion"}:
+                continue  # proportions always use the package's own lines
 
-        def computed(
-            data: Data = data, method: str = method, multiplier: float = multiplier
-        ) -> None:
-            for n, d in data:
-                funnel(method, n, d, multiplier=multiplier)
+            def computed(
+                data: Data = data[:count],
+                method: str = method,
+                multiplier: float = multiplier,
+                points: int | None = points,
+            ) -> None:
+                for n, d in data:
+                    funnel(method, n, d, multiplier=multiplier, plot_points=points)
 
-        seconds = median_time(computed)
-        print(f"  {method:<34} {seconds:7.3f} s   ({seconds / INDICATORS * 1000:6.2f} ms a funnel)")
+            seconds = median_time(computed)
+            what = method if points else f"{method}, the package's lines"
+            print(
+                f"  {what:<34} {seconds * INDICATORS / count:7.3f} s   "
+                f"({seconds / count * 1000:6.2f} ms a funnel"
+                + ("" if count == INDICATORS else f"; timed on {count}, scaled to {INDICATORS}")
+                + ")"
+            )
     for label, proportion, data, factor in (
         ("proportions", True, proportions, 100),
         ("rates", False, rates, 1000),
@@ -115,6 +131,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         setup_django(None, folder)
         logging.getLogger("django.request").setLevel(logging.ERROR)
+        logging.getLogger("followup.access").setLevel(logging.WARNING)
         from django.core.management import call_command
         from django.test import Client
         from django.urls import reverse

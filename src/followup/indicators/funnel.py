@@ -149,7 +149,9 @@ def funnel(
     numerators = [r[2] for r in usable]
     denominators = np.array([r[3] for r in usable], dtype=float)
     try:
-        result = compute(chosen, numerators, list(denominators), multiplier=factor)
+        result = compute(
+            chosen, numerators, list(denominators), multiplier=factor, plot_points=CURVE_POINTS
+        )
     except SignalInputError:
         return None
     if chosen == "plotr_sr":

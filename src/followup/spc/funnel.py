@@ -35,12 +35,15 @@ def funnel(
     multiplier: float,
     expected: Sequence[float] | None = None,
     trim_by: float = 0.1,
+    plot_points: int | None = None,
 ) -> Funnel:
     """The funnel of one set of areas by ``method`` (one of ``METHODS``).
 
     For ``plotr_sr`` the result is on the scale of the standardised ratio O/E (centre 1), with
     E = ``expected`` or, when left out, the pooled rate × each denominator; ``on_rate_scale``
-    turns it into a rate per ``multiplier``.
+    turns it into a rate per ``multiplier``. ``plot_points`` asks for rate lines meant for
+    drawing (see ``plotr_funnel`` and ``phe_rates``) instead of the packages' own, which are
+    exact but slow: the per-area numbers are the same either way.
     """
     if method not in METHODS:
         raise SignalInputError("method", f"expected one of {', '.join(METHODS)}, got {method!r}")
@@ -51,7 +54,7 @@ def funnel(
     if method == "phe_proportion":
         return phe_proportions(num, den, multiplier=multiplier)
     if method == "phe_rate":
-        return phe_rates(num, den, multiplier=multiplier)
+        return phe_rates(num, den, multiplier=multiplier, plot_points=plot_points)
     if expected is None:
         centre = r_sum(num) / r_sum(den)
         counts = centre * den
@@ -61,7 +64,9 @@ def funnel(
             raise SignalInputError(
                 "expected", f"expected {num.size} values, one per numerator, got {counts.size}"
             )
-    return plotr_funnel(num, counts, data_type="SR", multiplier=1.0, trim_by=trim_by)
+    return plotr_funnel(
+        num, counts, data_type="SR", multiplier=1.0, trim_by=trim_by, plot_points=plot_points
+    )
 
 
 def on_rate_scale(result: Funnel, pooled: float, multiplier: float) -> Funnel:

@@ -123,18 +123,21 @@ def _pr_limits(n: FloatArray, target: float, tau2: float, multiplier: float) -> 
 
 
 def _sr_limits(expected: FloatArray, tau2: float, multiplier: float, *, adjusted: bool) -> Limits:
-    out: dict[str, FloatArray] = {}
-    for level, alpha in (("95", 0.025), ("998", 0.001)):
-        if adjusted:
+    if adjusted:
+        out: dict[str, FloatArray] = {}
+        for level in LEVELS:
             spread = PLOTR_Z[level] * np.sqrt((1 / expected) + tau2)
             out[f"lower{level}"] = multiplier * np.exp(-spread)
             out[f"upper{level}"] = multiplier * np.exp(spread)
-        else:
-            low = gamma_quantile(expected, alpha, lower=True)
-            high = gamma_quantile(expected + 1, alpha, lower=False)
-            out[f"lower{level}"] = multiplier * 1.0 * low / expected
-            out[f"upper{level}"] = multiplier * 1.0 * high / expected
-    return Limits(**out)
+        return Limits(**out)
+    # The four exact Poisson limits in one pass: lower 95%, upper 95%, lower 99.8%, upper 99.8%.
+    size = expected.size
+    shapes = np.concatenate((expected, expected + 1, expected, expected + 1))
+    alphas = np.repeat([0.025, 0.025, 0.001, 0.001], size)
+    lower = np.repeat([True, False, True, False], size)
+    found = gamma_quantile(shapes, alphas, lower=lower).reshape(4, size)
+    limits = multiplier * 1.0 * found / expected
+    return Limits(lower95=limits[0], upper95=limits[1], lower998=limits[2], upper998=limits[3])
 
 
 def _lookup(n: FloatArray, first: float) -> FloatArray:
@@ -154,9 +157,16 @@ def plotr_funnel(
     data_type: str = "PR",
     multiplier: float = 100.0,
     trim_by: float = 0.1,
+    plot_points: int | None = None,
 ) -> Funnel:
     """FunnelPlotR's ``funnel_plot`` for "PR" (proportions; ``denominator`` the count of
-    cases) or "SR" (standardised ratios, SHMI method; ``denominator`` the expected count)."""
+    cases) or "SR" (standardised ratios, SHMI method; ``denominator`` the expected count).
+
+    The curve is the package's own lookup table (1,000 rows and the areas' denominators), unless
+    ``plot_points`` asks for SR lines of about that many points spread on a log scale over the
+    areas' range, for drawing: the exact Poisson limits cost far more than the arcsine ones, and
+    SR limits at a denominator do not depend on the other rows (PR limits do, through the
+    package's monotone truncation, so PR always uses the package's table)."""
     if data_type not in {"PR", "SR"}:
         raise SignalInputError("data_type", f"expected PR or SR, got {data_type!r}")
     if not 0 < trim_by < 0.5:
@@ -174,7 +184,11 @@ def plotr_funnel(
             s = 1 / np.sqrt(den)
             z = np.sqrt(den) * np.log(num / den)
     used, phi, tau2 = dispersion(z, s, trim=data_type == "SR", trim_by=trim_by)
-    grid = _lookup(den, 3.0 if data_type == "PR" else 1.1)
+    if data_type == "SR" and plot_points:
+        drawn = np.geomspace(float(den.min()) * 0.8, float(den.max()) * 1.1, plot_points)
+        grid = np.unique(np.concatenate((drawn, den)))
+    else:
+        grid = _lookup(den, 3.0 if data_type == "PR" else 1.1)
     if data_type == "PR":
         plain = _pr_limits(grid, target, 0.0, multiplier)
         widened = _pr_limits(grid, target, tau2, multiplier)

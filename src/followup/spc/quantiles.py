@@ -18,13 +18,17 @@ import math
 from statistics import NormalDist
 
 import numpy as np
+import numpy.typing as npt
 
 from followup.spc.anhoej import FloatArray
+
+BoolArray = npt.NDArray[np.bool_]
 
 _NORMAL = NormalDist()
 _TINY = 1e-300
 _EPS = 1e-17
 _MAX_TERMS = 100_000
+_CHUNK = 128
 
 
 def qnorm(p: float) -> float:
@@ -41,18 +45,19 @@ def _log_prefactor(a: FloatArray, x: FloatArray) -> FloatArray:
 
 
 def _series(a: FloatArray, x: FloatArray) -> FloatArray:
-    """Σ x^n / ((a + 1)…(a + n)), n ≥ 0, times 1/a: P = prefactor · this."""
+    """Σ x^n / ((a + 1)…(a + n)), n ≥ 0, times 1/a: P = prefactor · this. The terms are made
+    _CHUNK at a time (running products of x/(a + n)) until the last is below 1e-17 of the sum."""
     term = 1.0 / a
     total = term.copy()
-    ap = a.copy()
-    active = np.ones(a.shape, dtype=bool)
-    for _ in range(_MAX_TERMS):
-        ap = ap + 1.0
-        term = np.where(active, term * x / ap, 0.0)
-        total = total + term
-        active = active & (np.abs(term) > np.abs(total) * _EPS)
-        if not active.any():
+    start = 1
+    while start < _MAX_TERMS:
+        steps = np.arange(start, start + _CHUNK, dtype=float)
+        terms = term[:, None] * np.cumprod(x[:, None] / (a[:, None] + steps[None, :]), axis=1)
+        total = total + terms.sum(axis=1)
+        term = terms[:, -1]
+        if np.all(term <= total * _EPS):
             break
+        start += _CHUNK
     return total
 
 
@@ -100,33 +105,42 @@ def gamma_pq(a: FloatArray, x: FloatArray) -> tuple[FloatArray, FloatArray]:
     return p, q
 
 
-def _start(a: FloatArray, p: float, lower: bool) -> FloatArray:
+def _start(a: FloatArray, p: FloatArray, lower: BoolArray) -> FloatArray:
     """Wilson–Hilferty, or (p·Γ(a + 1))^(1/a) deep in the lower tail of a small shape."""
-    z = qnorm(p if lower else 1.0 - p)
+    below = np.where(lower, p, 1.0 - p)
+    z = np.vectorize(qnorm, otypes=[float])(below)
     cube = 1.0 - 1.0 / (9.0 * a) + z * np.sqrt(1.0 / (9.0 * a))
     guess = a * np.maximum(cube, 1e-3) ** 3
     lgamma = np.vectorize(math.lgamma, otypes=[float])(a + 1.0)
-    power = np.exp((math.log(p if lower else 1.0 - p) + lgamma) / a)
+    power = np.exp((np.log(below) + lgamma) / a)
     small = (cube <= 0.1) & lower
     result: FloatArray = np.where(small, power, guess)
     return result
 
 
-def gamma_quantile(shape: FloatArray | float, p: float, *, lower: bool = True) -> FloatArray:
-    """x with P(shape, x) = p (``lower``) or Q(shape, x) = p (upper tail), elementwise.
+def gamma_quantile(
+    shape: FloatArray | float, p: FloatArray | float, *, lower: BoolArray | bool = True
+) -> FloatArray:
+    """x with P(shape, x) = p (``lower``) or Q(shape, x) = p (upper tail), elementwise; ``p``
+    and ``lower`` may be arrays too (many quantiles of different kinds in one pass).
 
     This is R's ``qgamma(p, shape, lower.tail = lower)``; ``qchisq(p, 2a, lower) / 2`` equals it.
     """
-    a = np.atleast_1d(np.asarray(shape, dtype=float))
-    x = _start(a, p, lower)
+    a, prob, low = np.broadcast_arrays(
+        np.atleast_1d(np.asarray(shape, dtype=float)),
+        np.asarray(p, dtype=float),
+        np.asarray(lower, dtype=bool),
+    )
+    a, prob, low = a.copy(), prob.copy(), low.copy()
+    x = _start(a, prob, low)
     lo = np.zeros(a.shape)
     hi = np.full(a.shape, np.inf)
     active = np.arange(a.size)
     for _ in range(200):
         new, lo[active], hi[active] = _newton(
-            a[active], x[active], lo[active], hi[active], p, lower
+            a[active], x[active], lo[active], hi[active], prob[active], low[active]
         )
-        done = np.abs(new - x[active]) <= 1e-13 * np.abs(x[active])
+        done = np.abs(new - x[active]) <= 1e-8 * np.abs(x[active])
         x[active] = new
         active = active[~done]
         if active.size == 0:
@@ -135,19 +149,19 @@ def gamma_quantile(shape: FloatArray | float, p: float, *, lower: bool = True) -
 
 
 def _newton(
-    a: FloatArray, x: FloatArray, lo: FloatArray, hi: FloatArray, p: float, lower: bool
+    a: FloatArray, x: FloatArray, lo: FloatArray, hi: FloatArray, p: FloatArray, lower: BoolArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """One safeguarded Newton step on log P(a, x) = log p (or log Q): the new x and bracket."""
     pv, qv = gamma_pq(a, x)
-    tail = pv if lower else qv
+    tail = np.where(lower, pv, qv)
     with np.errstate(divide="ignore"):
-        g = np.log(tail) - math.log(p)
+        g = np.log(tail) - np.log(p)
     # P increases with x; Q decreases: past the root, x is the bracket's new upper end.
-    too_far = g > 0 if lower else g < 0
+    too_far = np.where(lower, g > 0, g < 0)
     hi = np.where(too_far, np.minimum(hi, x), hi)
     lo = np.where(too_far, lo, np.maximum(lo, x))
     density = np.exp(_log_prefactor(a, x)) / x
-    slope = density / tail if lower else -density / tail
+    slope = np.where(lower, density / tail, -density / tail)
     with np.errstate(divide="ignore", invalid="ignore"):
         step = np.where(np.isfinite(g) & (slope != 0), g / slope, np.nan)
         proposal = x - step
