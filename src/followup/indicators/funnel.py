@@ -225,6 +225,9 @@ def funnel_chart(
         lines=_lines(result),
         joined=False,
         log_x=True,
-        header=("Area", unit or "Figure", "Number counted"),
-        rows=tuple((a.name, f"{a.value:,.2f}", f"{a.denominator:,.0f}") for a in ordered),
+        header=("Area", unit or "Figure", "Number counted", "Against the 99.8% limits"),
+        rows=tuple(
+            (a.name, f"{a.value:,.2f}", f"{a.denominator:,.0f}", a.position.capitalize())
+            for a in ordered
+        ),
     )

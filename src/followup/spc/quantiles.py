@@ -151,18 +151,19 @@ def gamma_quantile(
 def _newton(
     a: FloatArray, x: FloatArray, lo: FloatArray, hi: FloatArray, p: FloatArray, lower: BoolArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """One safeguarded Newton step on log P(a, x) = log p (or log Q): the new x and bracket."""
+    """One safeguarded Newton step on log P(a, x) = log p (or log Q): the new x and bracket.
+    Deep in a tail (tiny shapes) the density can overflow or x underflow: such a step is not
+    finite, and the bracket's bisection takes it instead."""
     pv, qv = gamma_pq(a, x)
     tail = np.where(lower, pv, qv)
-    with np.errstate(divide="ignore"):
+    with np.errstate(all="ignore"):
         g = np.log(tail) - np.log(p)
-    # P increases with x; Q decreases: past the root, x is the bracket's new upper end.
-    too_far = np.where(lower, g > 0, g < 0)
-    hi = np.where(too_far, np.minimum(hi, x), hi)
-    lo = np.where(too_far, lo, np.maximum(lo, x))
-    density = np.exp(_log_prefactor(a, x)) / x
-    slope = np.where(lower, density / tail, -density / tail)
-    with np.errstate(divide="ignore", invalid="ignore"):
+        # P increases with x; Q decreases: past the root, x is the bracket's new upper end.
+        too_far = np.where(lower, g > 0, g < 0)
+        hi = np.where(too_far, np.minimum(hi, x), hi)
+        lo = np.where(too_far, lo, np.maximum(lo, x))
+        density = np.exp(_log_prefactor(a, x)) / x
+        slope = np.where(lower, density / tail, -density / tail)
         step = np.where(np.isfinite(g) & (slope != 0), g / slope, np.nan)
         proposal = x - step
     bisect = np.where(np.isfinite(hi), (lo + hi) / 2.0, np.maximum(2.0 * x, 1.0))
