@@ -111,3 +111,10 @@ def test_a_generated_case_agrees_through_followup_funnel_from_standard_input(mon
     monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(request_of(case))))
     assert cli.main(["funnel"]) == 0
     assert _compare(case, json.loads(capsys.readouterr().out)) == []
+
+
+def test_a_rate_request_without_expected_counts_uses_the_pooled_rate_times_the_population():
+    case = _shared(CASES / "shared" / "case_19.json")
+    request = request_of(case)
+    request["input"] = {k: v for k, v in request["input"].items() if k != "expected"}
+    assert _compare(case, run_request(request)) == []
