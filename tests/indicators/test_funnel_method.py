@@ -109,3 +109,35 @@ def test_the_indicator_page_says_which_limits_and_whether_they_were_widened(demo
     Indicator.objects.filter(pk=share.pk).update(funnel_method=PHE)
     html = unescape(demo.get(url).content.decode())
     assert "The limits are Fingertips' Wilson score limits for a proportion" in html
+
+
+def test_the_report_says_how_the_measure_compares_and_which_limits_from_figures_by_its_cut_off(
+    demo,
+):
+    import datetime
+    import io
+
+    import docx
+
+    from followup.inspections.models import Recommendation
+    from followup.reports import render
+    from followup.reports.compose import review_report
+    from followup.reviews.models import ProgressReview
+
+    share = Indicator.objects.get(partnership__slug="south-ayrshire", code="residential-share")
+    review = ProgressReview.objects.get(inspection__partnership__slug="south-ayrshire")
+    recommendation = Recommendation.objects.filter(inspection=review.inspection).first()
+    share.recommendations.add(recommendation)
+    review.evidence_cutoff = datetime.date.today()
+    report = review_report(review)
+    sections = [m for s in report.recommendations for m in s.indicators if m.name == share.name]
+    comparison = next(m.comparison for m in sections if m.comparison)
+    assert comparison.startswith("Compared with other councils, 2020-07-31: This partnership lies")
+    assert "The limits are Spiegelhalter's limits for a proportion" in comparison
+    assert comparison in unescape(render.html(report))
+    word = docx.Document(io.BytesIO(render.docx(report)))
+    assert comparison in [paragraph.text for paragraph in word.paragraphs]
+    # Before any figure was published there is nothing to compare.
+    review.evidence_cutoff = datetime.date(2000, 1, 1)
+    early = review_report(review)
+    assert not [m.comparison for s in early.recommendations for m in s.indicators if m.comparison]

@@ -284,7 +284,10 @@ class Benchmark:
 
 
 def benchmark(
-    indicator: Indicator, *, withheld: Callable[[int, Point], bool] | None = None
+    indicator: Indicator,
+    *,
+    withheld: Callable[[int, Point], bool] | None = None,
+    releases: QuerySet[Release] | None = None,
 ) -> Benchmark | None:
     """The value beside Scotland's and every area of the own area's groups, at the latest period
     of the own series for which one of them has a figure too; None when none ever has.
@@ -296,7 +299,7 @@ def benchmark(
     areas = list(Area.objects.filter(groups__in=groups).distinct()) if groups else []
     scotland = Area.objects.filter(code=SCOTLAND).first()
     ids = [a.pk for a in areas] + ([scotland.pk] if scotland else [])
-    compared = comparison(indicator, ids)
+    compared = comparison(indicator, ids, releases=releases)
     if compared is None:
         return None
     own, latest, own_latest = compared
