@@ -101,6 +101,7 @@ bench: install
 	$(BENCH_VENV)/bin/python -m pip install --quiet -e . controlchartspy==0.1.3 pyqicharts==2.0.0 vl-convert-python==1.9.0.post1
 	$(BENCH_VENV)/bin/python bench/spc.py
 	$(BENCH_VENV)/bin/python bench/charts.py
+	$(BIN)/python bench/funnel.py
 	$(BIN)/python bench/indicators.py --database sqlite
 	$(BIN)/python bench/indicators.py --database postgresql
 	$(BIN)/python bench/reports.py

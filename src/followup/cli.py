@@ -23,6 +23,7 @@ from followup.cli_data import (
     cmd_report,
 )
 from followup.cli_files import _add_files_commands
+from followup.cli_funnel import add_funnel_command, run_funnel
 from followup.cli_list import add_list_command
 from followup.cli_manage import cmd_manage
 from followup.cli_serve import add_serve_command
@@ -294,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_evidence_commands(commands)
     _add_report_command(commands)
     _add_statistics_command(commands)
+    add_funnel_command(commands)
     _add_manage_command(commands)
     _add_files_commands(commands)
     add_backup_commands(commands)
@@ -548,6 +550,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
         return spc_main(args.file)
+    if args.command == "funnel":
+        return run_funnel(args)  # needs no settings and no database, as spc
     # A restore writes nothing until it has checked everything (followup.backup.restore).
     writes = args.command != "restore"
     local = _local_defaults(writes=writes)

@@ -185,23 +185,6 @@ def test_a_proportion_gets_a_p_chart_and_a_funnel_plot_against_the_other_council
     )
 
 
-def test_funnel_limits_follow_the_binomial_formula():
-    import numpy as np
-
-    from followup.indicators.funnel import Z998, funnel
-
-    result = funnel(
-        [("a", "A", 10, 100), ("b", "B", 30, 200), ("c", "C", 2, 50)], factor=100, proportion=True
-    )
-    assert result is not None
-    theta = 42 / 350
-    assert abs(result.centre - 100 * theta) < 1e-12
-    point = next(p for p in result.curve if abs(p["n"] - result.curve[10]["n"]) < 1e-12)
-    expected = 100 * (theta + Z998 * np.sqrt(theta * (1 - theta) / point["n"]))
-    assert abs(point["upper998"] - expected) < 1e-9
-    assert [a.position for a in result.areas] == ["within", "within", "within"]
-
-
 def test_the_indicator_page_and_the_report_draw_a_measure_with_the_same_renderer(demo):
     import base64
     import datetime

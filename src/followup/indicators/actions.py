@@ -46,6 +46,7 @@ FIELDS = (
     "source",
     "target",
     "chart",
+    "funnel_method",
     "area",
     "wellbeing",
     "is_illustrative",

@@ -6,6 +6,7 @@ from django import forms
 
 from followup.frameworks.models import QualityIndicator
 from followup.indicators.cells import control_problem
+from followup.indicators.funnel import METHOD_CHOICES
 from followup.indicators.layouts import load_mapping
 from followup.indicators.models import WELLBEING, DataElement, Indicator
 from followup.indicators.scope import visible_elements
@@ -152,6 +153,12 @@ class IndicatorForm(StrictForm):
         ],
         required=False,
         label="Chart",
+    )
+    funnel_method = forms.ChoiceField(
+        choices=METHOD_CHOICES,
+        required=False,
+        label="Funnel plot limits",
+        help_text="How this indicator is compared with other areas (docs/signals.md explains)",
     )
     source = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Source"

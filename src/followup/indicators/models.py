@@ -246,6 +246,11 @@ class Indicator(models.Model):
     chart = models.CharField(
         max_length=10, blank=True, help_text="Chart type, when not chosen from the unit"
     )
+    funnel_method = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Funnel plot limits: empty for Spiegelhalter's (widened for overdispersion), 'phe'",
+    )
     area = models.ForeignKey(Area, on_delete=models.PROTECT, help_text="The partnership's own area")
     quality_indicators = models.ManyToManyField(QualityIndicator, blank=True)
     recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="indicators")

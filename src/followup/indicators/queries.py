@@ -229,6 +229,8 @@ class Benchmark:
     # Areas whose figure the audience may not see: listed as withheld ([c]), never ranked.
     withheld: list[Area] = field(default_factory=list)
     country_withheld: bool = False
+    # The code of the indicator's area, whose mark is its own on the funnel.
+    own_code: str = ""
 
     @property
     def listed(self) -> int:
@@ -238,15 +240,39 @@ class Benchmark:
     def funnel_finding(self) -> str:
         if self.funnel is None or self.own is None:
             return ""
-        mine = next((a for a in self.funnel.areas if a.value == self.own.value), None)
+        mine = next(
+            (
+                a
+                for a in self.funnel.areas
+                if (a.code == self.own_code if self.own_code else a.value == self.own.value)
+            ),
+            None,
+        )
         if mine is None:
             return ""
         who = self.own_label[:1].upper() + self.own_label[1:]
+        chance = (
+            "chance and the usual differences between councils"
+            if getattr(self.funnel, "widened", False)
+            else "chance"
+        )
         return {
-            "within": f"{who} lies within the funnel: its difference from the other areas is what chance would give for its size.",
-            "above": f"{who} lies above the funnel's upper limit: higher than the other areas by more than chance would give for its size.",
-            "below": f"{who} lies below the funnel's lower limit: lower than the other areas by more than chance would give for its size.",
+            "within": f"{who} lies within the funnel: its difference from the other areas is what {chance} would give for its size.",
+            "above": f"{who} lies above the funnel's upper limit: higher than the other areas by more than {chance} would give for its size.",
+            "below": f"{who} lies below the funnel's lower limit: lower than the other areas by more than {chance} would give for its size.",
         }[mine.position]
+
+    @property
+    def funnel_method_text(self) -> str:
+        """Which limits, whether they were widened, what is compared and what outside means."""
+        if self.funnel is None:
+            return ""
+        others = len(self.funnel.areas) - 1
+        return (
+            f"{self.funnel.limits_text} The funnel compares the {others} other areas with a "
+            f"figure in ‘{self.group_name}’. {self.funnel.dispersion_text} "
+            f"{self.funnel.meaning_text}"
+        )
 
     @property
     def rank(self) -> int | None:
@@ -286,7 +312,10 @@ class Benchmark:
 
 
 def benchmark(
-    indicator: Indicator, *, withheld: Callable[[int, Point], bool] | None = None
+    indicator: Indicator,
+    *,
+    withheld: Callable[[int, Point], bool] | None = None,
+    releases: QuerySet[Release] | None = None,
 ) -> Benchmark | None:
     """The value beside Scotland's and every area of the own area's groups, at the latest period
     of the own series for which one of them has a figure too; None when none ever has.
@@ -298,7 +327,7 @@ def benchmark(
     areas = list(Area.objects.filter(groups__in=groups).distinct()) if groups else []
     scotland = Area.objects.filter(code=SCOTLAND).first()
     ids = [a.pk for a in areas] + ([scotland.pk] if scotland else [])
-    compared = comparison(indicator, ids)
+    compared = comparison(indicator, ids, releases=releases)
     if compared is None:
         return None
     own, latest, own_latest = compared
@@ -315,7 +344,12 @@ def benchmark(
             if p.numerator is not None and p.denominator is not None
         ]
         proportion = indicator.factor in (1, 100) and indicator.numerator.is_count
-        chart = funnel(rows, factor=indicator.factor, proportion=proportion)
+        chart = funnel(
+            rows,
+            factor=indicator.factor,
+            proportion=proportion,
+            method=indicator.funnel_method,
+        )
     country = latest.get(scotland.pk) if scotland and scotland.pk != indicator.area_id else None
     return Benchmark(
         period=own.period,
@@ -330,6 +364,7 @@ def benchmark(
         else indicator.area.name,
         withheld=sorted((a for a in areas if a.pk in hidden), key=lambda a: a.name),
         country_withheld=country is not None and bool(hidden),
+        own_code=indicator.area.code,
     )
 
 

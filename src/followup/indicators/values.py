@@ -243,12 +243,12 @@ def many_series(
 
 
 def comparison(
-    indicator: Indicator, area_ids: list[int]
+    indicator: Indicator, area_ids: list[int], *, releases: QuerySet[Release] | None = None
 ) -> tuple[Point, dict[int, Point], str] | None:
     """The indicator at the latest period of its own series for which another of ``area_ids``
     has a figure too: its own point there, every area's point (its own included), and the own
     series' latest period. None when no other area ever has a figure: then there is nothing to
-    compare with."""
+    compare with. ``releases`` limits the figures to those releases (a report's cut-off)."""
     elements = [indicator.numerator_id] + (
         [indicator.denominator_id] if indicator.denominator_id else []
     )
@@ -256,6 +256,7 @@ def comparison(
         elements,
         {*area_ids, indicator.area_id},
         partnership=indicator.partnership_id,
+        releases=releases,
         latest_only=True,  # compared at one period: no earlier releases are shown
     )
     own = [p for p in series(indicator, seen=seen) if p.value is not None]

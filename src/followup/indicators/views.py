@@ -157,7 +157,12 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 f"counts (log scale), {compared.own_label} marked as a red diamond and the "
                 f"others as blue circles; the solid line is all areas together "
                 f"({compared.funnel.centre:,.2f}), the dashed lines 95% limits and the dotted "
-                "lines 99.8% limits for an area of that size."
+                "lines 99.8% limits for an area of that size"
+                + (
+                    ", widened because councils differ more than chance alone would explain."
+                    if compared.funnel.widened
+                    else "."
+                )
             ),
             key=f"funnel-{indicator.pk}",
         )
@@ -386,6 +391,7 @@ INITIAL_FIELDS = (
     "improvement_direction",
     "target",
     "chart",
+    "funnel_method",
     "source",
     "wellbeing",
 )

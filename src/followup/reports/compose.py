@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from followup.evidence.analysis import NOT_RECORDED
@@ -20,7 +21,7 @@ from followup.evidence.queries import themes_for
 from followup.indicators.charts import indicator_chart
 from followup.indicators.disclosed import Withheld, steady, withheld_figures
 from followup.indicators.models import Indicator
-from followup.indicators.queries import Analysis, analyse, releases_behind
+from followup.indicators.queries import Analysis, analyse, benchmark, releases_behind
 from followup.indicators.svgchart import Chart
 from followup.indicators.values import series
 from followup.inspections.models import Inspection, Recommendation
@@ -90,6 +91,8 @@ class IndicatorSection:
     shown_under: int | None = (
         None  # set when the chart and figures are under an earlier recommendation
     )
+    # The funnel plot's finding against the other councils, with which limits, in words.
+    comparison: str = ""
 
 
 @dataclass
@@ -248,6 +251,23 @@ def indicator_section(
     )
 
 
+def _comparison(indicator: Indicator, cutoff: Cutoff | None, hidden: Withheld | None) -> str:
+    """The funnel's finding and its limits in words, from the figures published by the cut-off;
+    withheld figures are left out as on the indicator's page."""
+    hidden = hidden if hidden is not None else withheld_figures(indicator.partnership)
+    compared = benchmark(
+        indicator,
+        withheld=partial(hidden.point_of, indicator),
+        releases=cutoff.releases if cutoff is not None else None,
+    )
+    if compared is None or compared.funnel is None or not compared.funnel_finding:
+        return ""
+    return (
+        f"Compared with other councils, {compared.period}: {compared.funnel_finding} "
+        f"{compared.funnel_method_text}"
+    )
+
+
 def _themes_table(recommendation: Recommendation, evidence: Evidence) -> Table | None:
     """The themes' rows of the one protected table of codes by respondent group."""
     matrix = evidence.groups
@@ -355,6 +375,8 @@ def _recommendation(
             section_of.shown_under = shown[indicator.pk]
         else:
             shown[indicator.pk] = recommendation.number
+            if with_charts and not section_of.withheld and analysis.known:
+                section_of.comparison = _comparison(indicator, cutoff, hidden)
         if cutoff is not None and not analysis.known:
             section_of.finding = (
                 "No figures for this measure were published by the evidence cut-off, "

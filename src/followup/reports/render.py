@@ -197,6 +197,8 @@ def _figure(document: WordDocument, indicator: IndicatorSection) -> None:
         caption.add_run(f" {chart.caption}")
     if indicator.table.rows:
         _table(document, indicator.table)
+    if indicator.comparison:
+        document.add_paragraph(indicator.comparison)
 
 
 # Office's extension for an SVG picture beside its PNG (Word 2016 and later, LibreOffice).

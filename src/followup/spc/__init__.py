@@ -10,7 +10,10 @@ relative tolerance of 1e-9. Each module documents the formulas it implements:
 - ``mdc``: ``making_data_count``, its rules and icons;
 - ``batch``: many series at once;
 - ``describe``: plain-language findings;
-- ``request``: the JSON request and result of ``followup spc``.
+- ``request``: the JSON request and result of ``followup spc``;
+- ``funnel``: funnel plots as FunnelPlotR 0.6.0 and PHEindicatormethods 2.0.0 compute them
+  (``funnel_plotr``, ``funnel_phe``; exact quantiles in ``quantiles``), with Spiegelhalter's
+  overdispersion adjustment; ``funnel_request``: the JSON of ``followup funnel``.
 """
 
 from followup.spc.batch import control_charts, making_data_counts

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from followup.spc.errors import SignalInputError
@@ -141,6 +141,18 @@ def main(
     stderr: TextIO = sys.stderr,
 ) -> int:
     """Read a request from ``path`` (or standard input when None or '-') and print the result."""
+    return serve("spc", run_request, path, stdin, stdout, stderr)
+
+
+def serve(
+    name: str,
+    answer: Callable[[Any], dict[str, Any]],
+    path: str | None,
+    stdin: TextIO,
+    stdout: TextIO,
+    stderr: TextIO,
+) -> int:
+    """Read one JSON request, answer it, print the result; 2 and one line on stderr if bad."""
     try:
         if path in (None, "-"):
             text = stdin.read(MAX_REQUEST_CHARS + 1)
@@ -148,14 +160,14 @@ def main(
             with open(str(path), encoding="utf-8") as handle:
                 text = handle.read(MAX_REQUEST_CHARS + 1)
     except OSError as error:
-        print(f"spc: cannot read {path}: {error.strerror}", file=stderr)
+        print(f"{name}: cannot read {path}: {error.strerror}", file=stderr)
         return 2
     except UnicodeDecodeError:
-        print(f"spc: {path} is not UTF-8 text; save the request as UTF-8", file=stderr)
+        print(f"{name}: {path} is not UTF-8 text; save the request as UTF-8", file=stderr)
         return 2
     if len(text) > MAX_REQUEST_CHARS:
         print(
-            f"spc: the request is longer than {MAX_REQUEST_CHARS:,} characters, the most "
+            f"{name}: the request is longer than {MAX_REQUEST_CHARS:,} characters, the most "
             "this command reads; split it",
             file=stderr,
         )
@@ -164,20 +176,20 @@ def main(
         request = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         print(
-            f"spc: the request is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})",
+            f"{name}: the request is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})",
             file=stderr,
         )
         return 2
     except RecursionError:
-        print("spc: the request nests lists or objects too deeply to read", file=stderr)
+        print(f"{name}: the request nests lists or objects too deeply to read", file=stderr)
         return 2
     except SignalInputError as error:
-        print(f"spc: {error}", file=stderr)
+        print(f"{name}: {error}", file=stderr)
         return 2
     try:
-        result = run_request(request)
+        result = answer(request)
     except SignalInputError as error:
-        print(f"spc: {error}", file=stderr)
+        print(f"{name}: {error}", file=stderr)
         return 2
     try:
         json.dump(result, stdout, allow_nan=False)
@@ -198,4 +210,4 @@ def _refuse_constant(name: str) -> Any:
     )
 
 
-__all__: Sequence[str] = ["main", "run_request"]
+__all__: Sequence[str] = ["main", "run_request", "serve"]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0011_importupload_job"),
+        ("indicators", "0012_indicator_funnel_method"),
         ("partnerships", "0004_area_validity"),
     ]
 

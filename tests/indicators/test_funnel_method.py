@@ -1,0 +1,143 @@
+"""The funnel on an indicator's page: exact limits by the indicator's method, said in words.
+
+The limits themselves are tested against the R packages in tests/spc/test_funnel_cases.py; these
+tests check what the page makes of them: which flags the finding uses, and the sentences."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from followup.indicators.funnel import PHE, funnel, funnel_chart
+from followup.indicators.models import Indicator
+from followup.spc.funnel import funnel as exact
+from tests.conftest import DEMO_PASSWORD
+
+# 32 synthetic councils (labelled S9…, not real areas) with large denominators and rates that
+# differ far more than binomial chance allows: the usual case for council data.
+DENOMINATORS = [800 + 97 * i for i in range(32)]
+SHARES = [0.10 + 0.004 * ((i * 7) % 32 - 16) for i in range(32)]
+SHARES[5] = 0.26
+ROWS = [
+    (f"S9{i:02d}", f"Council {i}", round(d * p), d)
+    for i, (d, p) in enumerate(zip(DENOMINATORS, SHARES, strict=True))
+]
+
+
+def test_overdispersed_councils_get_widened_limits_and_only_the_real_outlier_is_flagged():
+    plain = exact("plotr_pr", [r[2] for r in ROWS], [r[3] for r in ROWS], multiplier=100)
+    result = funnel(ROWS, factor=100, proportion=True)
+    assert result is not None and result.widened
+    unadjusted_outside = sum(p != "within" for p in plain.unadjusted_position["998"])
+    flagged = [a.code for a in result.areas if a.position != "within"]
+    assert unadjusted_outside > 5
+    assert flagged == ["S905"]
+    assert result.dispersion_text.startswith(
+        "Councils differ more than chance alone would explain, so the limits are widened to "
+        "allow for it (overdispersion ratio "
+    )
+    assert "even allowing for how much councils usually differ" in result.meaning_text
+
+
+def test_the_fingertips_method_never_widens_and_flags_against_the_plain_limits():
+    result = funnel(ROWS, factor=100, proportion=True, method=PHE)
+    assert result is not None and not result.widened
+    assert sum(a.position != "within" for a in result.areas) > 5
+    assert result.limits_text == (
+        "The limits are Fingertips' Wilson score limits for a proportion, as "
+        "PHEindicatormethods computes them."
+    )
+    assert result.dispersion_text == (
+        "The limits allow for chance alone; they are not widened for differences between councils."
+    )
+
+
+def test_a_council_with_no_events_where_nine_were_expected_is_below_the_exact_poisson_limit():
+    rows = [(f"S9{i:02d}", f"Council {i}", 10, 1000) for i in range(31)]
+    rows.append(("S931", "Council 31", 0, 930))
+    for method in ("", PHE):
+        result = funnel(rows, factor=1000, proportion=False, method=method)
+        assert result is not None
+        assert result.areas[-1].position == "below", method
+        assert [a.position for a in result.areas[:-1]] == ["within"] * 31
+
+
+def test_rates_are_drawn_on_the_rate_scale_with_exact_poisson_lines():
+    rows = [(f"S9{i:02d}", f"Council {i}", 20 + i, 2000 + 100 * i) for i in range(12)]
+    result = funnel(rows, factor=1000, proportion=False)
+    assert result is not None
+    assert result.centre == pytest.approx(1000 * sum(r[2] for r in rows) / sum(r[3] for r in rows))
+    assert result.areas[0].value == pytest.approx(10.0)
+    assert all(c["lower998"] < result.centre < c["upper998"] for c in result.curve)
+    phe = funnel(rows, factor=1000, proportion=False, method=PHE)
+    assert phe is not None and set(phe.lines) == {"lower95", "upper95", "lower998", "upper998"}
+    chart = funnel_chart("t", phe, "S900", "per 1,000", finding="", caption="")
+    assert [line.name for line in chart.lines][:2] == ["All areas", "95% limits"]
+
+
+def test_figures_a_funnel_cannot_take_give_no_funnel_rather_than_an_error():
+    rows = [("a", "A", 1.5, 10), ("b", "B", 2, 10), ("c", "C", 3, 10)]
+    assert funnel(rows, factor=1000, proportion=False) is None
+    assert (
+        funnel(
+            [("a", "A", 11, 10), ("b", "B", 2, 10), ("c", "C", 3, 10)], factor=100, proportion=True
+        )
+        is None
+    )
+
+
+@pytest.fixture
+def demo(demo_for_module, db):
+    client = Client()
+    assert client.login(username="viewer", password=DEMO_PASSWORD)
+    return client
+
+
+def test_the_indicator_page_says_which_limits_and_whether_they_were_widened(demo):
+    share = Indicator.objects.get(partnership__slug="south-ayrshire", code="residential-share")
+    url = reverse("indicators:detail", args=["south-ayrshire", share.pk])
+    response = demo.get(url)
+    compared = response.context["benchmark"]
+    html = unescape(response.content.decode())
+    assert compared.funnel_method_text in html
+    assert "The limits are Spiegelhalter's limits for a proportion, as FunnelPlotR computes" in html
+    assert f"compares the {len(compared.funnel.areas) - 1} other areas with a figure in ‘" in html
+    assert "Shetland Islands" not in [a.name for a in compared.funnel.areas]
+    Indicator.objects.filter(pk=share.pk).update(funnel_method=PHE)
+    html = unescape(demo.get(url).content.decode())
+    assert "The limits are Fingertips' Wilson score limits for a proportion" in html
+
+
+def test_the_report_says_how_the_measure_compares_and_which_limits_from_figures_by_its_cut_off(
+    demo,
+):
+    import datetime
+    import io
+
+    import docx
+
+    from followup.inspections.models import Recommendation
+    from followup.reports import render
+    from followup.reports.compose import review_report
+    from followup.reviews.models import ProgressReview
+
+    share = Indicator.objects.get(partnership__slug="south-ayrshire", code="residential-share")
+    review = ProgressReview.objects.get(inspection__partnership__slug="south-ayrshire")
+    recommendation = Recommendation.objects.filter(inspection=review.inspection).first()
+    share.recommendations.add(recommendation)
+    review.evidence_cutoff = datetime.date.today()
+    report = review_report(review)
+    sections = [m for s in report.recommendations for m in s.indicators if m.name == share.name]
+    comparison = next(m.comparison for m in sections if m.comparison)
+    assert comparison.startswith("Compared with other councils, 2020-07-31: This partnership lies")
+    assert "The limits are Spiegelhalter's limits for a proportion" in comparison
+    assert comparison in unescape(render.html(report))
+    word = docx.Document(io.BytesIO(render.docx(report)))
+    assert comparison in [paragraph.text for paragraph in word.paragraphs]
+    # Before any figure was published there is nothing to compare.
+    review.evidence_cutoff = datetime.date(2000, 1, 1)
+    early = review_report(review)
+    assert not [m.comparison for s in early.recommendations for m in s.indicators if m.comparison]
