@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,19 @@ def test_every_cli_command_has_a_section_in_the_cli_reference():
 def test_readme_gives_the_two_command_quick_start():
     text = (ROOT / "README.md").read_text()
     assert "make demo" in text and "make test" in text
+
+
+def test_no_file_holds_a_merge_conflicts_markers():
+    """A merge left unresolved in a generated or hand-written part of the docs reads as text."""
+    marker = re.compile(r"^(<{7} |>{7} |={7}$)", re.M)
+    left = [
+        str(path.relative_to(ROOT))
+        for folder in ("docs", "src", "tests", "bench", "scripts", "frontend")
+        for path in (ROOT / folder).rglob("*")
+        if path.suffix in {".md", ".py", ".html", ".scss", ".yaml", ".js", ".txt"}
+        and marker.search(path.read_text(encoding="utf-8", errors="replace"))
+    ]
+    left += [
+        name for name in ("README.md", "CHANGELOG.md") if marker.search((ROOT / name).read_text())
+    ]
+    assert left == []
