@@ -295,7 +295,7 @@ def test_the_preview_lists_the_rows_it_adds_and_revises_with_a_cap(world, figure
     assert new.count('<tr class="govuk-table__row">') == 51
     assert (
         '<td class="govuk-table__cell">2</td><td class="govuk-table__cell">children_looked_after</td>'
-        '<td class="govuk-table__cell">S1HOME</td><td class="govuk-table__cell">1940</td>'
+        '<td class="govuk-table__cell">S1HOME</td><td class="govuk-table__cell followup-nowrap">1940</td>'
         '<td class="govuk-table__cell">Later</td><td class="govuk-table__cell govuk-table__cell--numeric">40</td>'
     ) in new
     assert "And 11 more new figures, not listed here." in html

@@ -342,6 +342,19 @@ def _evaluations(inspection: Inspection) -> Table:
     )
 
 
+def _approved_quotes(
+    recommendation: Recommendation, cutoff: Cutoff | None
+) -> list[tuple[str, str]]:
+    """The recommendation's approved quotes (from sources by the cut-off), with attributions."""
+    approved = Quote.objects.filter(recommendations=recommendation, status=Quote.Status.APPROVED)
+    if cutoff is not None:
+        approved = approved.filter(coding__source__in=cutoff.sources)
+    return [
+        (q.published_text, _attribution(q))
+        for q in approved.select_related("coding__source__case").order_by("pk")
+    ]
+
+
 def _recommendation(
     recommendation: Recommendation,
     review: ProgressReview | None,
@@ -386,13 +399,7 @@ def _recommendation(
     if evidence is None:
         evidence = evidence_for(inspection.partnership, exact=False)
     themes = _themes_table(recommendation, evidence)
-    approved = Quote.objects.filter(recommendations=recommendation, status=Quote.Status.APPROVED)
-    if cutoff is not None:
-        approved = approved.filter(coding__source__in=cutoff.sources)
-    quotes = [
-        (q.published_text, _attribution(q))
-        for q in approved.select_related("coding__source__case").order_by("pk")
-    ]
+    quotes = _approved_quotes(recommendation, cutoff)
     section = RecommendationSection(
         number=recommendation.number,
         text=recommendation.text,
