@@ -152,3 +152,32 @@ def test_every_chart_in_the_word_file_is_the_reports_svg_with_a_png_and_its_desc
         (s._inline.docPr.get("title"), s._inline.docPr.get("descr")) for s in document.inline_shapes
     ]
     assert described == [(c.title, c.description) for c in charts]
+
+
+def test_the_judgement_form_shows_each_measure_as_the_review_report_does(demo_review):
+    """The inspector judges on the evidence the report shows: figures published by the review's
+    cut-off (28 February 2018 in the demo), each finding measured from the inspection."""
+    import html as html_module
+    import re
+
+    from django.contrib.auth.models import User
+    from django.test import Client
+    from django.urls import reverse
+
+    review, _, _ = demo_review
+    report = review_report(review, with_charts=False)
+    client = Client()
+    client.force_login(User.objects.get(username="inspector"))
+    checked = 0
+    for section in report.recommendations:
+        recommendation = review.inspection.recommendations.get(number=section.number)
+        page = client.get(
+            reverse("front:judgement_edit", args=["south-ayrshire", review.pk, recommendation.pk])
+        ).content.decode()
+        words = " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+        assert "evidence cut-off, 28 February 2018" in words
+        assert "2020" not in words.split("Indicators and what they show")[1].split("Themes")[0]
+        for measure in section.indicators:
+            assert " ".join(measure.finding.split()) in words
+            checked += 1
+    assert checked > 0

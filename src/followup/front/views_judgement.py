@@ -14,9 +14,10 @@ from django.urls import reverse
 from followup.evidence.disclosed import themes_shown
 from followup.evidence.queries import approved_quotes_for
 from followup.front import queries
-from followup.indicators.disclosed import Shown, Withheld, as_shown, for_audience
+from followup.front.cutoff import cutoff_of, nothing_by
+from followup.indicators.disclosed import Shown, for_audience, steady, withheld_figures
 from followup.indicators.queries import analyse
-from followup.indicators.values import many_series
+from followup.indicators.values import series
 from followup.inspections.models import Recommendation
 from followup.lib import disclosure
 from followup.partnerships.access import Capability, capabilities, require
@@ -30,22 +31,32 @@ from followup.web.pages import edit_page
 def _evidence(
     recommendation: Recommendation, review: ProgressReview, exact: bool
 ) -> dict[str, Any]:
-    """What the judgement form shows beside its fields; figures as the indicator pages show
-    them to the same person (withheld ones withheld, unless they see exact figures)."""
+    """What the judgement form shows beside its fields. The figures are those the review's
+    report shows: published by its evidence cut-off, each finding measured from the inspection,
+    withheld as the report withholds them from those who do not see exact figures."""
     linked = list(recommendation.indicators.select_related("area", "numerator"))
+    cutoff = cutoff_of(review)
+    inspected_on = recommendation.inspection.published_on
+    partnership = recommendation.partnership
 
-    def shown(withheld: Withheld | None) -> list[Shown]:
-        points = many_series(linked)
-        return [
-            for_audience(analyse(i, points=points[i.pk]), exact=exact, withheld=withheld)
-            for i in linked
-        ]
+    def shown() -> list[Shown]:
+        hidden = None if exact else withheld_figures(partnership, releases=cutoff.releases)
+        measures = []
+        for i in linked:
+            points = series(i, releases=cutoff.releases)
+            analysis = analyse(i, points=points, split_on=inspected_on, inspected_on=inspected_on)
+            measure = for_audience(analysis, exact=exact, withheld=hidden)
+            if not analysis.known:
+                measure.finding = nothing_by(cutoff)  # as the report says it
+            measures.append(measure)
+        return measures
 
     return {
         "recommendation": recommendation,
         "review": review,
         "actions": recommendation.actions.all(),
-        "indicators": as_shown(recommendation.partnership, shown, exact=exact),
+        "indicators": steady(partnership, shown),
+        "cutoff": cutoff.day,
         "themes": themes_shown(recommendation, exact=exact),
         "quotes": approved_quotes_for(recommendation),
         "exact_counts": exact,

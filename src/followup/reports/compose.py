@@ -18,6 +18,7 @@ from followup.evidence.disclosed import Evidence, evidence_for
 from followup.evidence.forms import RESPONDENT_GROUPS
 from followup.evidence.models import Quote, Source
 from followup.evidence.queries import themes_for
+from followup.front.cutoff import nothing_by
 from followup.indicators.charts import indicator_chart
 from followup.indicators.disclosed import Withheld, steady, withheld_figures
 from followup.indicators.models import Indicator
@@ -391,10 +392,7 @@ def _recommendation(
             if with_charts and not section_of.withheld and analysis.known:
                 section_of.comparison = _comparison(indicator, cutoff, hidden)
         if cutoff is not None and not analysis.known:
-            section_of.finding = (
-                "No figures for this measure were published by the evidence cut-off, "
-                f"{cutoff.day:%-d %B %Y}."
-            )
+            section_of.finding = nothing_by(cutoff)
         indicators.append(section_of)
     if evidence is None:
         evidence = evidence_for(inspection.partnership, exact=False)

@@ -7,14 +7,11 @@ no such date stands at the day it was recorded in Followup, since it cannot belo
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
-
 from django.db.models import Prefetch, QuerySet
-from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from followup.evidence.models import Source
+from followup.front.cutoff import Cutoff, cutoff_of, day_of
 from followup.indicators.models import Indicator, Release
 from followup.indicators.scope import visible_releases, visible_values
 from followup.inspections.models import Recommendation
@@ -23,32 +20,7 @@ from followup.partnerships.models import Partnership
 from followup.plans.models import ActionUpdate
 from followup.reviews.models import ProgressReview
 
-
-@dataclass
-class Cutoff:
-    """The review's evidence cut-off, and the sources and releases dated on or before it."""
-
-    day: datetime.date
-    sources: QuerySet[Source]
-    releases: QuerySet[Release]
-
-
-def _day_of(date_field: str) -> Coalesce:
-    return Coalesce(date_field, TruncDate("created_at"))
-
-
-def cutoff_of(review: ProgressReview) -> Cutoff:
-    """The review's cut-off (today's date when the review has no cut-off, fieldwork end or
-    publication date), with what falls inside it."""
-    day = review.cutoff or timezone.localdate()
-    partnership = review.inspection.partnership
-    sources = Source.objects.filter(partnership=partnership).alias(dated=_day_of("collected_on"))
-    releases = visible_releases(partnership).alias(dated=_day_of("published_on"))
-    return Cutoff(
-        day=day,
-        sources=sources.filter(dated__lte=day),
-        releases=releases.filter(dated__lte=day),
-    )
+__all__ = ["Cutoff", "actions_by", "cutoff_of", "left_out", "published_cutoffs"]
 
 
 def published_cutoffs(partnership: Partnership) -> list[QuerySet[Release]]:
@@ -62,7 +34,7 @@ def published_cutoffs(partnership: Partnership) -> list[QuerySet[Release]]:
         for p in published.select_related("review")
         if p.review is not None
     }
-    releases = visible_releases(partnership).alias(dated=_day_of("published_on"))
+    releases = visible_releases(partnership).alias(dated=day_of("published_on"))
     return [releases.filter(dated__lte=day) for day in sorted(days)]
 
 
