@@ -104,3 +104,6 @@ def test_the_pages_of_an_inspector_and_the_public_at_1280_and_320_px(demo_page, 
     page.page.context.clear_cookies()  # signed out: the public's view
     look_at(page, "23-public-list", url("reports:public_index"))
     look_at(page, "24-public-page", url("reports:public", p))
+    published = review.publications.order_by("-version").first()
+    assert published is not None
+    look_at(page, "25-public-report", url("reports:public_file", p, published.pk, "html"))
