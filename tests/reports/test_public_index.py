@@ -70,7 +70,7 @@ def test_the_sign_in_page_links_to_the_published_reports(db):
 def test_a_partnerships_home_links_its_public_page_once_it_has_published(world):
     lead = world.client_for("lead")
     before = text_of(lead.get("/p/home/").content.decode())
-    assert "Nothing is published yet." in before
+    assert "Nothing is published on Followup yet." in before
     assert 'href="/public/home/"' not in lead.get("/p/home/").content.decode()
     actions.publish(world.users["inspector"], review=world.home.review)
     after = lead.get("/p/home/").content.decode()
