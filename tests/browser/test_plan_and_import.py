@@ -1,6 +1,6 @@
 """The plan's filters and the import's teaching pages in Chromium, each checked with axe (#15):
 filtering the plan without JavaScript's help, the data elements page, and a file kept across a
-check that failed on a missing release."""
+check that failed on a release name with a control character."""
 
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ def test_the_data_elements_page_and_a_file_kept_across_a_failed_check(page, tmp_
     page.assert_accessible()
     page.goto(f"{BASE}/data/upload/")
     page.page.set_input_files("#id_file", str(figures))
+    page.page.fill("#id_release", "Local return\u0007")
     page.page.click("text=Check the file")
     page.page.wait_for_load_state("load")
     assert "You chose kept.csv. Choose another or check again." in page.page.content()

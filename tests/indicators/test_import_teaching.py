@@ -174,7 +174,8 @@ def test_a_tidy_download_imported_again_changes_nothing(world, figures, who):
     )
     before = sorted(DataValue.objects.values_list("period_id", "value", "release__name"))
     client = world.client_for("lead")
-    response = upload(client, downloaded.content, {"release": "Homeshire return"})
+    # Every row of the download names its release, so the form's release may be left empty.
+    response = upload(client, downloaded.content, {"release": ""})
     assert response.status_code == 302
     staged = ImportUpload.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
     plan = actions.preview_upload(world.users["lead"], staged)
@@ -206,7 +207,7 @@ def test_the_import_page_marks_the_optional_field_and_explains_the_required_rele
         world.client_for("lead").get(reverse("indicators:upload", args=["home"])).content.decode()
     )
     assert ">Mapping (optional)</label>" in html
-    assert ">Release</label>" in html
+    assert ">Release (optional if every row of the file names its own)</label>" in html
     assert "Every figure belongs to a release" in html
     assert reverse("indicators:elements", args=["home"]) in html
 
@@ -216,10 +217,13 @@ FILE = b"area_code,period,data_element,value\nS1HOME,2023,children_looked_after,
 
 def test_the_chosen_file_is_kept_across_a_failed_check_and_checked_again(world):
     client = world.client_for("lead")
-    failed = upload(client, FILE, {"release": ""}, name="october.csv")
+    failed = upload(client, FILE, {"release": "Quarterly\treturn"}, name="october.csv")
     assert failed.status_code == 200
     html = failed.content.decode()
-    assert '<a href="#id_release">Enter the release these figures come from</a>' in html
+    assert (
+        '<a href="#id_release">Enter a release name without control characters (such as tabs or '
+        "line breaks)</a>"
+    ) in html
     assert "You chose october.csv. Choose another or check again." in html
     assert ">Check again</button>" in html
     form = page_form(html)
@@ -238,7 +242,7 @@ def test_the_chosen_file_is_kept_across_a_failed_check_and_checked_again(world):
 
 def test_choosing_another_file_after_a_failed_check_uses_the_new_one(world):
     client = world.client_for("lead")
-    form = page_form(upload(client, FILE, {"release": ""}).content.decode())
+    form = page_form(upload(client, FILE, {"release": "Quarterly\treturn"}).content.decode())
     data: dict[str, Any] = form.data()
     data["release"] = ["R"]
     data["file"] = SimpleUploadedFile("newer.csv", FILE.replace(b",40", b",41"))
@@ -253,6 +257,7 @@ def test_a_kept_file_of_another_partnership_is_never_used(world):
     form = page_form(away.get(url).content.decode())
     data: dict[str, Any] = form.data()
     data["file"] = SimpleUploadedFile("away.csv", FILE)
+    data["release"] = ["Bad\trelease"]  # a failed check keeps the file
     kept = page_form(away.post(url, data).content.decode()).data()["kept"]
     client = world.client_for("lead")
     home = reverse("indicators:upload", args=["home"])
@@ -302,3 +307,19 @@ def test_the_preview_lists_the_rows_it_adds_and_revises_with_a_cap(world, figure
     revised = html[html.index('id="revised-rows"') :]
     assert ">Revisions<" in revised
     assert ">27<br>" in revised and ">26</td>" in revised
+
+
+def test_a_file_whose_rows_name_no_release_is_refused_when_the_form_names_none(world):
+    client = world.client_for("lead")
+    response = upload(
+        client,
+        b"area_code,period,data_element,value\nS1HOME,2024,children_looked_after,12\n",
+        {"release": ""},
+    )
+    page = (
+        client.get(response["Location"]).content.decode()
+        if response.status_code == 302
+        else (response.content.decode())
+    )
+    assert "no release given" in page
+    assert "add a release column or give one for the whole file" in page

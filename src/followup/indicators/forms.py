@@ -30,8 +30,9 @@ class UploadForm(StrictForm):
     )
     release = forms.CharField(
         max_length=300,
-        label="Release",
-        help_text="Every figure belongs to a release: say where these figures come from, for example: Quarterly return, October 2024. A release column in the file names the release of its own rows.",
+        required=False,
+        label="Release (optional if every row of the file names its own)",
+        help_text="Every figure belongs to a release: say where these figures come from, for example: Quarterly return, October 2024. A release column in the file names the release of its own rows (a download from Followup has one); rows without one take this.",
     )
     mapping = forms.FileField(
         required=False,
@@ -49,9 +50,6 @@ class UploadForm(StrictForm):
         if kept is not None:
             self.fields["file"].required = False
         self.fields["file"].error_messages["required"] = "Choose a data file"
-        self.fields["release"].error_messages["required"] = (
-            "Enter the release these figures come from"
-        )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
