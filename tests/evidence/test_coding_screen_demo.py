@@ -118,7 +118,7 @@ def test_posting_a_heading_as_a_code_is_a_form_error_and_codes_nothing(demo):
     )
     assert response.status_code == 200
     assert re.findall(r"<li><a href=\"#id_codes_0\">(.*?)</a></li>", response.content.decode()) == [
-        f"Choose codes from the list: “{heading.pk}” is not one (a heading cannot be applied)"
+        f"Choose codes from the list: “{heading.pk}” is not one of them (headings are not codes)"
     ]
     assert Coding.objects.count() == before
     # Words selected with the mouse are refused the heading too, at the field.
@@ -127,7 +127,7 @@ def test_posting_a_heading_as_a_code_is_a_form_error_and_codes_nothing(demo):
         {**key(client), "start": "0", "end": "5", "codes": [heading.pk], "apply": "selection"},
     )
     assert selection.status_code == 200
-    assert "is not one (a heading cannot be applied)" in selection.content.decode()
+    assert "is not one of them (headings are not codes)" in selection.content.decode()
     assert Coding.objects.count() == before
 
 

@@ -148,6 +148,6 @@ def test_south_ayrshires_new_parts_carry_its_derived_total_and_comparisons_on(de
     assert "No other area has a figure for 31 July 2021 yet, so this compares 31 July 2020" in text
     assert (
         "Compared with Scotland and other councils, 31 July 2020 South Ayrshire: 29 ; "
-        "Scotland: 1436 ; the 19th highest of the 32 areas in ‘All 32 Scottish councils’ with a "
+        "Scotland: 1,436 ; the 19th highest of the 32 areas in ‘All 32 Scottish councils’ with a "
         "figure for 31 July 2020." in text
     )

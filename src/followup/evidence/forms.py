@@ -110,7 +110,7 @@ class CodingForm(StrictForm):
         assert isinstance(spans, forms.MultipleChoiceField)
         spans.choices = [(f"{s.start}-{s.end}", s.text) for s in shown]
         self.fields["codes"].error_messages["invalid_choice"] = (
-            "Choose codes from the list: “%(value)s” is not one (a heading cannot be applied)"
+            "Choose codes from the list: “%(value)s” is not one of them (headings are not codes)"
         )
         limit_choices(self, "codes", codable(source).order_by("name", "pk"))
 
