@@ -106,7 +106,10 @@ def counts(values: Any, name: str, *, whole: bool = False, positive: bool = Fals
         where = f"{name}[{i + 1}]"
         if isinstance(item, bool) or not isinstance(item, (int, float)):
             raise SignalInputError(where, f"expected a number, got {item!r}")
-        number = float(item)
+        try:
+            number = float(item)
+        except OverflowError:  # a JSON integer too big for a float (e.g. 401 digits)
+            raise SignalInputError(where, "expected a finite number, got one too large") from None
         if not math.isfinite(number):
             raise SignalInputError(where, f"expected a finite number, got {item!r}")
         if number < 0 or (positive and number == 0):
