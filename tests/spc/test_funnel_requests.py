@@ -131,3 +131,29 @@ def test_a_good_request_with_a_council_of_no_events_gives_null_for_its_log_z_sco
     result = json.loads(out.getvalue())
     assert result["per_area"]["z"][0] is None
     assert result["per_area"]["value"][0] == 0
+
+
+def _refused(request: Any) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    status = main("-", stdin=io.StringIO(json.dumps(request)), stdout=out, stderr=err)
+    assert (status, out.getvalue(), err.getvalue().count("\n")) == (2, "", 1)
+    return err.getvalue()
+
+
+def test_a_numerator_too_large_for_a_float_is_refused_as_not_finite_without_a_traceback():
+    request = _with("input.numerator", [1, 2, 3, 10**400])
+    request["input"]["denominator"] = [10, 20, 30, 40]
+    request["input"]["code"] = ["A", "B", "C", "D"]
+    assert _refused(request) == (
+        "funnel: input.numerator[4]: expected a finite number, got one too large\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "package", ["FunnelPlotR 9.9", "FunnelPlotRubbish", "PHEindicatormethods", "funnelplotr 0.6.0"]
+)
+def test_a_package_other_than_the_two_supported_versions_is_refused(package):
+    assert _refused(_with("package", package)) == (
+        "funnel: package: expected 'FunnelPlotR 0.6.0' or 'PHEindicatormethods 2.0.0' exactly, "
+        f"got {package!r}\n"
+    )

@@ -50,6 +50,7 @@ PLOTR_OPTIONS = {
 }
 PHE_OPTIONS = {"statistic", "multiplier", "rate_type", "years_of_data", "method", "limits"}
 MAX_AREAS = 10_000
+PLOTR, PHE = "FunnelPlotR 0.6.0", "PHEindicatormethods 2.0.0"
 RUNS = ("unadjusted_95", "unadjusted_998", "adjusted_95", "adjusted_998")
 
 
@@ -133,13 +134,11 @@ def _answer(request: Any) -> dict[str, Any]:
         or not all(isinstance(c, str) for c in codes)
     ):
         raise SignalInputError("input.code", "expected one text code per numerator")
-    if isinstance(package, str) and package.startswith("FunnelPlotR"):
+    if package == PLOTR:
         return _plotr(options, data)
-    if isinstance(package, str) and package.startswith("PHEindicatormethods"):
+    if package == PHE:
         return _phe(options, data)
-    raise SignalInputError(
-        "package", f"expected 'FunnelPlotR 0.6.0' or 'PHEindicatormethods 2.0.0', got {package!r}"
-    )
+    raise SignalInputError("package", f"expected {PLOTR!r} or {PHE!r} exactly, got {package!r}")
 
 
 def _plotr(options: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
