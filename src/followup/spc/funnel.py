@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from followup.spc.errors import SignalInputError
 from followup.spc.funnel_phe import phe_proportions, phe_rates
 from followup.spc.funnel_plotr import plotr_funnel
@@ -47,6 +49,21 @@ def funnel(
     """
     if method not in METHODS:
         raise SignalInputError("method", f"expected one of {', '.join(METHODS)}, got {method!r}")
+    # Extreme but allowed inputs may overflow on the way to a limit that is then not finite (and
+    # written as null): that is the answer, not something to warn about on standard error.
+    with np.errstate(all="ignore"):
+        return _funnel(method, numerator, denominator, multiplier, expected, trim_by, plot_points)
+
+
+def _funnel(
+    method: str,
+    numerator: Sequence[float],
+    denominator: Sequence[float],
+    multiplier: float,
+    expected: Sequence[float] | None,
+    trim_by: float,
+    plot_points: int | None,
+) -> Funnel:
     proportion = method in PROPORTION_METHODS
     num, den = checked_pair(numerator, denominator, proportion=proportion)
     if method == "plotr_pr":
