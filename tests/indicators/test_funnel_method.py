@@ -141,3 +141,20 @@ def test_the_report_says_how_the_measure_compares_and_which_limits_from_figures_
     review.evidence_cutoff = datetime.date(2000, 1, 1)
     early = review_report(review)
     assert not [m.comparison for s in early.recommendations for m in s.indicators if m.comparison]
+
+
+def test_an_imported_figure_past_the_funnel_bounds_leaves_the_funnel_out_and_says_why(demo):
+    from followup.indicators.models import DataValue
+
+    share = Indicator.objects.get(partnership__slug="south-ayrshire", code="residential-share")
+    DataValue.objects.filter(
+        element__code="looked_after_community", period_id="2020-07-31", area__name="Fife"
+    ).update(value=1e300)
+    response = demo.get(reverse("indicators:detail", args=["south-ayrshire", share.pk]))
+    html = unescape(response.content.decode())
+    assert response.context["benchmark"].funnel is None
+    assert response.context["funnel"] is None
+    assert (
+        "There is no funnel plot because Fife's figures are beyond what its limits can take "
+        "(counts up to 1,000,000,000), so they are probably wrong at source."
+    ) in html

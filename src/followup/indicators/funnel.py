@@ -27,6 +27,7 @@ from followup.spc.errors import SignalInputError
 from followup.spc.funnel import Funnel as Computed
 from followup.spc.funnel import funnel as compute
 from followup.spc.funnel import on_rate_scale
+from followup.spc.funnel_types import LEAST_DENOMINATOR, MOST
 
 SPIEGELHALTER, PHE = "spiegelhalter", "phe"
 METHOD_CHOICES = [
@@ -129,6 +130,18 @@ def _rate_lines(result: Computed, den: np.ndarray) -> dict[str, tuple[tuple[floa
             (float(x), float(y)) for x, y in sorted(zip(xs[keep], ys[keep], strict=True))
         )
     return lines
+
+
+def left_out(rows: list[tuple[str, str, float, float]]) -> str:
+    """Why an area's funnel is left out, in one sentence, when a figure is past the bounds the
+    limits take (docs/spc.md#funnel-plots); "" when every figure is within them."""
+    for _code, name, numerator, denominator in rows:
+        if numerator > MOST or denominator > MOST or 0 < denominator < LEAST_DENOMINATOR:
+            return (
+                f"There is no funnel plot because {name}'s figures are beyond what its limits "
+                "can take (counts up to 1,000,000,000), so they are probably wrong at source."
+            )
+    return ""
 
 
 def funnel(

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from followup.indicators import findings
 from followup.indicators.charts import EXPLANATIONS, choose_chart, sparkline
-from followup.indicators.funnel import funnel
+from followup.indicators.funnel import funnel, left_out
 from followup.indicators.models import (
     DataElement,
     ImportUpload,
@@ -222,6 +222,8 @@ class Benchmark:
     group_name: str
     group: list[tuple[Area, Point]]
     funnel: Any = None
+    # Why there is no funnel when a figure is past the bounds its limits take (else "").
+    funnel_left_out: str = ""
     own_latest: str = ""
     # What the pages call the indicator's area: "this partnership" when it is the partnership's
     # own area, otherwise the area's name (an indicator may follow another area).
@@ -337,6 +339,7 @@ def benchmark(
         key=lambda item: -(item[1].value or 0),
     )
     chart = None
+    funnel_left_out = ""
     if indicator.denominator_id:
         rows = [
             (a.code, a.name, p.numerator.value, p.denominator.value)
@@ -344,12 +347,14 @@ def benchmark(
             if p.numerator is not None and p.denominator is not None
         ]
         proportion = indicator.factor in (1, 100) and indicator.numerator.is_count
-        chart = funnel(
-            rows,
-            factor=indicator.factor,
-            proportion=proportion,
-            method=indicator.funnel_method,
-        )
+        funnel_left_out = left_out(rows)
+        if not funnel_left_out:
+            chart = funnel(
+                rows,
+                factor=indicator.factor,
+                proportion=proportion,
+                method=indicator.funnel_method,
+            )
     country = latest.get(scotland.pk) if scotland and scotland.pk != indicator.area_id else None
     return Benchmark(
         period=own.period,
@@ -358,6 +363,7 @@ def benchmark(
         group_name=", ".join(g.name for g in groups),
         group=ranked,
         funnel=chart,
+        funnel_left_out=funnel_left_out,
         own_latest=own_latest,
         own_label="this partnership"
         if indicator.area_id == indicator.partnership.area_id
