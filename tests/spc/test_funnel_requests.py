@@ -217,3 +217,8 @@ def test_extreme_figures_within_the_bounds_give_limits_without_a_numpy_warning(
         warnings.simplefilter("error")
         result = funnel(method, numerator, denominator, multiplier=100, plot_points=120)
     assert len(result.value) == 3
+
+
+def test_a_code_given_twice_is_refused_rather_than_taken_as_two_areas():
+    request = _with("input.code", ["A", "B", "A"])
+    assert _refused(request) == ("funnel: input.code[3]: 'A' appears twice (also input.code[1])\n")

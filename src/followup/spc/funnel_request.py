@@ -127,18 +127,35 @@ def _answer(request: Any) -> dict[str, Any]:
             raise SignalInputError(f"input.{key}", "is required")
         if isinstance(data[key], list) and len(data[key]) > MAX_AREAS:
             raise SignalInputError(f"input.{key}", f"has more than {MAX_AREAS:,} areas")
-    codes = data.get("code")
-    if codes is not None and (
-        not isinstance(codes, list)
-        or len(codes) != len(data["numerator"])
-        or not all(isinstance(c, str) for c in codes)
-    ):
-        raise SignalInputError("input.code", "expected one text code per numerator")
+    _check_codes(data)
     if package == PLOTR:
         return _plotr(options, data)
     if package == PHE:
         return _phe(options, data)
     raise SignalInputError("package", f"expected {PLOTR!r} or {PHE!r} exactly, got {package!r}")
+
+
+def _check_codes(data: dict[str, Any]) -> None:
+    """Codes, if given, one text per numerator and each once: FunnelPlotR would add up the rows
+    that share a code, so a repeated code is refused rather than taken as two areas."""
+    codes = data.get("code")
+    if codes is None:
+        return
+    if not isinstance(data["numerator"], list):
+        raise SignalInputError("input.numerator", "expected a list of numbers")
+    if (
+        not isinstance(codes, list)
+        or len(codes) != len(data["numerator"])
+        or not all(isinstance(c, str) for c in codes)
+    ):
+        raise SignalInputError("input.code", "expected one text code per numerator")
+    seen: dict[str, int] = {}
+    for i, code in enumerate(codes, start=1):
+        if code in seen:
+            raise SignalInputError(
+                f"input.code[{i}]", f"{code!r} appears twice (also input.code[{seen[code]}])"
+            )
+        seen[code] = i
 
 
 def _plotr(options: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
