@@ -222,3 +222,10 @@ def test_extreme_figures_within_the_bounds_give_limits_without_a_numpy_warning(
 def test_a_code_given_twice_is_refused_rather_than_taken_as_two_areas():
     request = _with("input.code", ["A", "B", "A"])
     assert _refused(request) == ("funnel: input.code[3]: 'A' appears twice (also input.code[1])\n")
+
+
+@pytest.mark.parametrize("numerator", [{"a": 1}, "1,2,3", 7])
+def test_a_numerator_that_is_not_a_list_is_named_even_with_codes_given(numerator):
+    assert _refused(_with("input.numerator", numerator)) == (
+        "funnel: input.numerator: expected a list of numbers\n"
+    )
