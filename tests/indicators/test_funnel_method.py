@@ -50,8 +50,26 @@ def test_the_fingertips_method_never_widens_and_flags_against_the_plain_limits()
         "The limits are Fingertips' Wilson score limits for a proportion, as "
         "PHEindicatormethods computes them."
     )
+    widened = funnel(ROWS, factor=100, proportion=True)
+    assert widened is not None and widened.phi is not None and widened.phi > 1
+    assert result.phi == pytest.approx(widened.phi, rel=1e-12)
     assert result.dispersion_text == (
-        "The limits allow for chance alone; they are not widened for differences between councils."
+        f"Councils differ more than chance alone would explain (overdispersion ratio "
+        f"{widened.phi:.2f}); these limits are not widened for it, so more councils fall outside "
+        "them than chance would put there."
+    )
+
+
+def test_fingertips_rate_limits_say_so_when_councils_differ_no_more_than_chance():
+    rows = [(f"S9{i:02d}", f"Council {i}", 20 + i, 2000 + 100 * i) for i in range(12)]
+    phe = funnel(rows, factor=1000, proportion=False, method=PHE)
+    spiegelhalter = funnel(rows, factor=1000, proportion=False)
+    assert phe is not None and spiegelhalter is not None and spiegelhalter.phi is not None
+    assert phe.phi == pytest.approx(spiegelhalter.phi, rel=1e-12)
+    assert spiegelhalter.phi < 1
+    assert phe.dispersion_text == (
+        f"Councils differ no more than chance alone would explain (overdispersion ratio "
+        f"{spiegelhalter.phi:.2f}); the limits allow for chance alone."
     )
 
 
@@ -107,8 +125,12 @@ def test_the_indicator_page_says_which_limits_and_whether_they_were_widened(demo
     assert f"compares the {len(compared.funnel.areas) - 1} other areas with a figure in ‘" in html
     assert "Shetland Islands" not in [a.name for a in compared.funnel.areas]
     Indicator.objects.filter(pk=share.pk).update(funnel_method=PHE)
-    html = unescape(demo.get(url).content.decode())
+    response = demo.get(url)
+    html = unescape(response.content.decode())
     assert "The limits are Fingertips' Wilson score limits for a proportion" in html
+    phe = response.context["benchmark"].funnel
+    assert phe.phi == pytest.approx(compared.funnel.phi, rel=1e-12)
+    assert phe.dispersion_text.startswith("Councils differ ") and phe.dispersion_text in html
 
 
 def test_the_report_says_how_the_measure_compares_and_which_limits_from_figures_by_its_cut_off(

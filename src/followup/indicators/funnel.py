@@ -26,7 +26,7 @@ from followup.indicators.svgchart import Chart, Line, Mark
 from followup.spc.errors import SignalInputError
 from followup.spc.funnel import Funnel as Computed
 from followup.spc.funnel import funnel as compute
-from followup.spc.funnel import on_rate_scale
+from followup.spc.funnel import on_rate_scale, phi_estimate
 from followup.spc.funnel_types import LEAST_DENOMINATOR, MOST
 
 SPIEGELHALTER, PHE = "spiegelhalter", "phe"
@@ -76,8 +76,19 @@ class Funnel:
     @property
     def dispersion_text(self) -> str:
         """Whether the councils vary more than chance, and what was done about it."""
-        if self.method == PHE or self.phi is None or not math.isfinite(self.phi):
+        if self.phi is None or not math.isfinite(self.phi):
             return "The limits allow for chance alone; they are not widened for differences between councils."
+        if self.method == PHE:
+            if self.phi > 1:
+                return (
+                    "Councils differ more than chance alone would explain (overdispersion ratio "
+                    f"{self.phi:.2f}); these limits are not widened for it, so more councils fall "
+                    "outside them than chance would put there."
+                )
+            return (
+                "Councils differ no more than chance alone would explain (overdispersion ratio "
+                f"{self.phi:.2f}); the limits allow for chance alone."
+            )
         if self.widened:
             return (
                 "Councils differ more than chance alone would explain, so the limits are widened "
@@ -171,6 +182,9 @@ def funnel(
         pooled = float(np.sum(numerators) / denominators.sum())
         result = on_rate_scale(result, pooled, factor)
     widened = result.widened
+    phi = result.phi
+    if phi is None:  # Fingertips' limits: FunnelPlotR's estimate, to say whether councils differ
+        phi = phi_estimate(numerators, list(denominators), proportion=proportion)
     areas = [
         FunnelArea(code=code, name=name, numerator=num, denominator=den, value=float(v), position=p)
         for (code, name, num, den), v, p in zip(
@@ -183,7 +197,7 @@ def funnel(
         curve=[] if chosen == "phe_rate" else _curve(result, denominators, widened),
         method=method,
         proportion=proportion,
-        phi=result.phi,
+        phi=phi,
         widened=widened,
         lines=_rate_lines(result, denominators) if chosen == "phe_rate" else {},
     )

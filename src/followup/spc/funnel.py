@@ -20,7 +20,7 @@ import numpy as np
 
 from followup.spc.errors import SignalInputError
 from followup.spc.funnel_phe import phe_proportions, phe_rates
-from followup.spc.funnel_plotr import plotr_funnel
+from followup.spc.funnel_plotr import overdispersion, plotr_funnel
 from followup.spc.funnel_types import Curve, Funnel, Limits, checked_pair
 from followup.spc.funnel_types import counts as counts_of
 from followup.spc.rstats import r_sum
@@ -86,6 +86,19 @@ def _funnel(
     )
 
 
+def phi_estimate(
+    numerator: Sequence[float], denominator: Sequence[float], *, proportion: bool
+) -> float:
+    """FunnelPlotR's overdispersion ratio φ for these areas ("PR" for a proportion, otherwise
+    "SR" with expected count = the pooled rate × each denominator), without computing limits:
+    for saying whether areas differ more than chance when the limits are PHE's, never widened."""
+    num, den = checked_pair(numerator, denominator, proportion=proportion)
+    with np.errstate(all="ignore"):
+        if proportion:
+            return overdispersion(num, den, data_type="PR")
+        return overdispersion(num, r_sum(num) / r_sum(den) * den, data_type="SR")
+
+
 def on_rate_scale(result: Funnel, pooled: float, multiplier: float) -> Funnel:
     """A ``plotr_sr`` funnel as rates per ``multiplier``: every ratio × the pooled rate
     (ΣO/Σn) × ``multiplier``; the curve's x becomes the population, E / pooled rate. An area is
@@ -121,4 +134,4 @@ def on_rate_scale(result: Funnel, pooled: float, multiplier: float) -> Funnel:
     )
 
 
-__all__ = ["METHODS", "Funnel", "funnel", "on_rate_scale"]
+__all__ = ["METHODS", "Funnel", "funnel", "on_rate_scale", "phi_estimate"]
