@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import unescape
 
 import pytest
+from django.template.defaultfilters import floatformat
 from django.test import Client
 from django.urls import reverse
 
@@ -180,3 +181,41 @@ def test_an_imported_figure_past_the_funnel_bounds_leaves_the_funnel_out_and_say
         "There is no funnel plot because Fife's figures are beyond what its limits can take "
         "(counts up to 1,000,000,000), so they are probably wrong at source."
     ) in html
+
+
+def _table_row(html: str, name: str) -> list[str]:
+    import re
+
+    row = re.search(rf">{re.escape(name)}(?: \([^)]*\))?</th>(.*?)</tr>", html, re.S)
+    assert row is not None, name
+    return re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
+
+
+def test_the_funnels_table_gives_each_areas_counts_and_position_but_no_withheld_figure(demo):
+    share = Indicator.objects.get(partnership__slug="south-ayrshire", code="residential-share")
+    response = demo.get(reverse("indicators:detail", args=["south-ayrshire", share.pk]))
+    html = unescape(response.content.decode())
+    compared = response.context["benchmark"]
+    assert (
+        f"<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">"
+        f"{share.numerator.name}</th>"
+    ) in html
+    assert "Against the 95% limits</th>" in html and "Against the 99.8% limits</th>" in html
+    # A withheld (small-count) council: [c] for its figure, count and number counted, no count.
+    assert _table_row(html, "Shetland Islands") == [
+        "[c]",
+        "[c]",
+        "[c]",
+        "Not in the funnel",
+        "Not in the funnel",
+    ]
+    for area in compared.funnel.areas:
+        point = next(p for a, p in compared.group if a.code == area.code)
+        assert _table_row(html, area.name) == [
+            floatformat(point.value, "-2"),
+            floatformat(point.numerator.value, "-2"),
+            floatformat(point.denominator.value, "-2"),
+            area.position95.capitalize(),
+            area.position.capitalize(),
+        ]
+    assert any(a.position95 != "within" for a in compared.funnel.areas)

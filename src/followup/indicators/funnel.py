@@ -46,6 +46,7 @@ class FunnelArea:
     denominator: float
     value: float
     position: str  # "above", "below", "within" (the 99.8% limits the method uses)
+    position95: str = "within"  # the same against the 95% limits
 
 
 @dataclass
@@ -186,9 +187,9 @@ def funnel(
     if phi is None:  # Fingertips' limits: FunnelPlotR's estimate, to say whether councils differ
         phi = phi_estimate(numerators, list(denominators), proportion=proportion)
     areas = [
-        FunnelArea(code=code, name=name, numerator=num, denominator=den, value=float(v), position=p)
-        for (code, name, num, den), v, p in zip(
-            usable, result.value, result.position["998"], strict=True
+        FunnelArea(code, name, num, den, float(v), position=p, position95=p95)
+        for (code, name, num, den), v, p, p95 in zip(
+            usable, result.value, result.position["998"], result.position["95"], strict=True
         )
     ]
     return Funnel(

@@ -239,6 +239,28 @@ class Benchmark:
         return len(self.group) + len(self.withheld)
 
     @property
+    def table(self) -> list[dict[str, Any]]:
+        """Every area's row for the table that goes with the funnel: its figure, count and
+        number counted, and where it lies against the 95% and 99.8% limits ("Not in the funnel"
+        when it is not); then the withheld areas, flagged, with none of their figures."""
+        placed = {a.code: a for a in self.funnel.areas} if self.funnel is not None else {}
+        rows: list[dict[str, Any]] = []
+        for area, point in self.group:
+            spot = placed.get(area.code)
+            rows.append(
+                {
+                    "area": area,
+                    "withheld": False,
+                    "value": point.value,
+                    "numerator": point.numerator.value if point.numerator else None,
+                    "denominator": point.denominator.value if point.denominator else None,
+                    "position95": spot.position95.capitalize() if spot else "Not in the funnel",
+                    "position998": spot.position.capitalize() if spot else "Not in the funnel",
+                }
+            )
+        return rows + [{"area": area, "withheld": True} for area in self.withheld]
+
+    @property
     def funnel_finding(self) -> str:
         if self.funnel is None or self.own is None:
             return ""
