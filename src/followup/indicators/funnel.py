@@ -1,8 +1,8 @@
 """Funnel plots: comparing areas' rates or proportions, allowing for their size.
 
 The limits are exact, from the statistics library (``followup.spc.funnel``), by the method the
-indicator asks for (``Indicator.funnel_method``; docs/signals.md says why the default is what it
-is):
+indicator asks for (``Indicator.funnel_method``; docs/spc.md#funnel-plots says why the default
+is what it is):
 
 - "" (the default; also "spiegelhalter"): FunnelPlotR 0.6.0's limits, widened for overdispersion by
   Spiegelhalter's method when the areas differ more than chance alone would explain (φ > 1).
