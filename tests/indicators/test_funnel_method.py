@@ -197,7 +197,7 @@ def test_the_funnels_table_gives_each_areas_counts_and_position_but_no_withheld_
     html = unescape(response.content.decode())
     compared = response.context["benchmark"]
     assert (
-        f"<th scope=\"col\" class=\"govuk-table__header govuk-table__header--numeric\">"
+        f'<th scope="col" class="govuk-table__header govuk-table__header--numeric">'
         f"{share.numerator.name}</th>"
     ) in html
     assert "Against the 95% limits</th>" in html and "Against the 99.8% limits</th>" in html
@@ -219,3 +219,33 @@ def test_the_funnels_table_gives_each_areas_counts_and_position_but_no_withheld_
             area.position.capitalize(),
         ]
     assert any(a.position95 != "within" for a in compared.funnel.areas)
+
+
+def test_an_unknown_stored_funnel_method_computes_and_says_the_default_limits():
+    unknown = funnel(ROWS, factor=100, proportion=True, method="normal")
+    default = funnel(ROWS, factor=100, proportion=True)
+    assert unknown is not None and default is not None
+    assert unknown.method == default.method
+    assert unknown.widened and unknown.limits_text == default.limits_text
+    assert [a.position for a in unknown.areas] == [a.position for a in default.areas]
+
+
+def test_the_method_text_counts_the_other_areas_whether_or_not_the_own_area_is_in_the_funnel():
+    from followup.indicators.queries import Benchmark
+
+    result = funnel(ROWS, factor=100, proportion=True)
+    assert result is not None
+
+    def text(own_code: str) -> str:
+        return Benchmark(
+            period="2020-07-31",
+            own=None,
+            country=None,
+            group_name="G",
+            group=[],
+            funnel=result,
+            own_code=own_code,
+        ).funnel_method_text
+
+    assert "compares the 31 other areas" in text("S900")
+    assert "compares the 32 other areas" in text("S800")

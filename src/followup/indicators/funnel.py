@@ -168,7 +168,8 @@ def funnel(
     usable = [r for r in rows if r[3] > 0]
     if len(usable) < 3:
         return None
-    method = method or SPIEGELHALTER
+    # Any value other than PHE (the default "", or one stored before the choices) is the default.
+    method = PHE if method == PHE else SPIEGELHALTER
     kind = ("plotr_pr", "phe_proportion") if proportion else ("plotr_sr", "phe_rate")
     chosen = kind[0] if method == SPIEGELHALTER else kind[1]
     numerators = [r[2] for r in usable]

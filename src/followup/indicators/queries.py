@@ -291,7 +291,7 @@ class Benchmark:
         """Which limits, whether they were widened, what is compared and what outside means."""
         if self.funnel is None:
             return ""
-        others = len(self.funnel.areas) - 1
+        others = sum(1 for a in self.funnel.areas if a.code != self.own_code)
         return (
             f"{self.funnel.limits_text} The funnel compares the {others} other areas with a "
             f"figure in ‘{self.group_name}’. {self.funnel.dispersion_text} "
