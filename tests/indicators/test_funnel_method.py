@@ -249,3 +249,16 @@ def test_the_method_text_counts_the_other_areas_whether_or_not_the_own_area_is_i
 
     assert "compares the 31 other areas" in text("S900")
     assert "compares the 32 other areas" in text("S800")
+
+
+def test_the_leads_funnel_uses_every_exact_figure_and_the_viewers_leaves_withheld_ones_out(demo):
+    share = Indicator.objects.get(partnership__slug="south-ayrshire", code="residential-share")
+    url = reverse("indicators:detail", args=["south-ayrshire", share.pk])
+    viewer = demo.get(url).context["benchmark"]
+    lead = Client()
+    assert lead.login(username="lead", password=DEMO_PASSWORD)
+    exact = lead.get(url).context["benchmark"]
+    assert [a.name for a in viewer.withheld] == ["Shetland Islands"] and exact.withheld == []
+    assert "Shetland Islands" not in [a.name for a in viewer.funnel.areas]
+    assert "Shetland Islands" in [a.name for a in exact.funnel.areas]
+    assert len(exact.funnel.areas) == len(viewer.funnel.areas) + 1
