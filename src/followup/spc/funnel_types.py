@@ -123,7 +123,9 @@ def counts(values: Any, name: str, *, whole: bool = False, positive: bool = Fals
             wanted = "greater than 0" if positive else "0 or more"
             raise SignalInputError(where, f"expected a number {wanted}, got {item!r}")
         if number > MOST:
-            raise SignalInputError(where, f"expected a number no more than {MOST:,.0f}, got {item!r}")
+            raise SignalInputError(
+                where, f"expected a number no more than {MOST:,.0f}, got {item!r}"
+            )
         if positive and number < LEAST_DENOMINATOR:
             raise SignalInputError(where, f"expected a number at least 0.000001, got {item!r}")
         if whole and number != math.floor(number):
