@@ -30,3 +30,16 @@ def test_the_indicator_form_refuses_a_funnel_method_it_does_not_offer(world):
     assert "Choose funnel plot limits from the list" in unescape(response.content.decode())
     indicator.refresh_from_db()
     assert indicator.funnel_method == ""
+
+
+def test_the_funnel_limits_help_and_docstring_point_to_the_funnel_plots_section_that_exists():
+    from pathlib import Path
+
+    import followup.indicators.funnel as page_funnel
+    from followup.indicators.forms import IndicatorForm
+
+    root = Path(__file__).resolve().parents[2]
+    help_text = str(IndicatorForm.base_fields["funnel_method"].help_text)
+    assert "docs/spc.md#funnel-plots" in help_text
+    assert "docs/spc.md#funnel-plots" in (page_funnel.__doc__ or "")
+    assert "\n## Funnel plots\n" in (root / "docs" / "spc.md").read_text()

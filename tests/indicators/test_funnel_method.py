@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import unescape
 
 import pytest
+from django.template.defaultfilters import floatformat
 from django.test import Client
 from django.urls import reverse
 
@@ -50,8 +51,26 @@ def test_the_fingertips_method_never_widens_and_flags_against_the_plain_limits()
         "The limits are Fingertips' Wilson score limits for a proportion, as "
         "PHEindicatormethods computes them."
     )
+    widened = funnel(ROWS, factor=100, proportion=True)
+    assert widened is not None and widened.phi is not None and widened.phi > 1
+    assert result.phi == pytest.approx(widened.phi, rel=1e-12)
     assert result.dispersion_text == (
-        "The limits allow for chance alone; they are not widened for differences between councils."
+        f"Councils differ more than chance alone would explain (overdispersion ratio "
+        f"{widened.phi:.2f}); these limits are not widened for it, so more councils fall outside "
+        "them than chance would put there."
+    )
+
+
+def test_fingertips_rate_limits_say_so_when_councils_differ_no_more_than_chance():
+    rows = [(f"S9{i:02d}", f"Council {i}", 20 + i, 2000 + 100 * i) for i in range(12)]
+    phe = funnel(rows, factor=1000, proportion=False, method=PHE)
+    spiegelhalter = funnel(rows, factor=1000, proportion=False)
+    assert phe is not None and spiegelhalter is not None and spiegelhalter.phi is not None
+    assert phe.phi == pytest.approx(spiegelhalter.phi, rel=1e-12)
+    assert spiegelhalter.phi < 1
+    assert phe.dispersion_text == (
+        f"Councils differ no more than chance alone would explain (overdispersion ratio "
+        f"{spiegelhalter.phi:.2f}); the limits allow for chance alone."
     )
 
 
@@ -107,8 +126,12 @@ def test_the_indicator_page_says_which_limits_and_whether_they_were_widened(demo
     assert f"compares the {len(compared.funnel.areas) - 1} other areas with a figure in ‘" in html
     assert "Shetland Islands" not in [a.name for a in compared.funnel.areas]
     Indicator.objects.filter(pk=share.pk).update(funnel_method=PHE)
-    html = unescape(demo.get(url).content.decode())
+    response = demo.get(url)
+    html = unescape(response.content.decode())
     assert "The limits are Fingertips' Wilson score limits for a proportion" in html
+    phe = response.context["benchmark"].funnel
+    assert phe.phi == pytest.approx(compared.funnel.phi, rel=1e-12)
+    assert phe.dispersion_text.startswith("Councils differ ") and phe.dispersion_text in html
 
 
 def test_the_report_says_how_the_measure_compares_and_which_limits_from_figures_by_its_cut_off(
@@ -141,3 +164,101 @@ def test_the_report_says_how_the_measure_compares_and_which_limits_from_figures_
     review.evidence_cutoff = datetime.date(2000, 1, 1)
     early = review_report(review)
     assert not [m.comparison for s in early.recommendations for m in s.indicators if m.comparison]
+
+
+def test_an_imported_figure_past_the_funnel_bounds_leaves_the_funnel_out_and_says_why(demo):
+    from followup.indicators.models import DataValue
+
+    share = Indicator.objects.get(partnership__slug="south-ayrshire", code="residential-share")
+    DataValue.objects.filter(
+        element__code="looked_after_community", period_id="2020-07-31", area__name="Fife"
+    ).update(value=1e300)
+    response = demo.get(reverse("indicators:detail", args=["south-ayrshire", share.pk]))
+    html = unescape(response.content.decode())
+    assert response.context["benchmark"].funnel is None
+    assert response.context["funnel"] is None
+    assert (
+        "There is no funnel plot because Fife's figures are beyond what its limits can take "
+        "(counts up to 1,000,000,000), so they are probably wrong at source."
+    ) in html
+
+
+def _table_row(html: str, name: str) -> list[str]:
+    import re
+
+    row = re.search(rf">{re.escape(name)}(?: \([^)]*\))?</th>(.*?)</tr>", html, re.S)
+    assert row is not None, name
+    return re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
+
+
+def test_the_funnels_table_gives_each_areas_counts_and_position_but_no_withheld_figure(demo):
+    share = Indicator.objects.get(partnership__slug="south-ayrshire", code="residential-share")
+    response = demo.get(reverse("indicators:detail", args=["south-ayrshire", share.pk]))
+    html = unescape(response.content.decode())
+    compared = response.context["benchmark"]
+    assert (
+        f'<th scope="col" class="govuk-table__header govuk-table__header--numeric">'
+        f"{share.numerator.name}</th>"
+    ) in html
+    assert "Against the 95% limits</th>" in html and "Against the 99.8% limits</th>" in html
+    # A withheld (small-count) council: [c] for its figure, count and number counted, no count.
+    assert _table_row(html, "Shetland Islands") == [
+        "[c]",
+        "[c]",
+        "[c]",
+        "Not in the funnel",
+        "Not in the funnel",
+    ]
+    for area in compared.funnel.areas:
+        point = next(p for a, p in compared.group if a.code == area.code)
+        assert _table_row(html, area.name) == [
+            floatformat(point.value, "-2"),
+            floatformat(point.numerator.value, "-2"),
+            floatformat(point.denominator.value, "-2"),
+            area.position95.capitalize(),
+            area.position.capitalize(),
+        ]
+    assert any(a.position95 != "within" for a in compared.funnel.areas)
+
+
+def test_an_unknown_stored_funnel_method_computes_and_says_the_default_limits():
+    unknown = funnel(ROWS, factor=100, proportion=True, method="normal")
+    default = funnel(ROWS, factor=100, proportion=True)
+    assert unknown is not None and default is not None
+    assert unknown.method == default.method
+    assert unknown.widened and unknown.limits_text == default.limits_text
+    assert [a.position for a in unknown.areas] == [a.position for a in default.areas]
+
+
+def test_the_method_text_counts_the_other_areas_whether_or_not_the_own_area_is_in_the_funnel():
+    from followup.indicators.queries import Benchmark
+
+    result = funnel(ROWS, factor=100, proportion=True)
+    assert result is not None
+
+    def text(own_code: str) -> str:
+        return Benchmark(
+            period="2020-07-31",
+            own=None,
+            country=None,
+            group_name="G",
+            group=[],
+            funnel=result,
+            own_code=own_code,
+        ).funnel_method_text
+
+    assert "compares the 31 other areas" in text("S900")
+    assert "compares the 32 other areas" in text("S800")
+
+
+def test_the_leads_funnel_uses_every_exact_figure_and_the_viewers_leaves_withheld_ones_out(demo):
+    share = Indicator.objects.get(partnership__slug="south-ayrshire", code="residential-share")
+    url = reverse("indicators:detail", args=["south-ayrshire", share.pk])
+    viewer = demo.get(url).context["benchmark"]
+    lead = Client()
+    assert lead.login(username="lead", password=DEMO_PASSWORD)
+    exact = lead.get(url).context["benchmark"]
+    assert [a.name for a in viewer.withheld] == ["Shetland Islands"] and exact.withheld == []
+    assert "Shetland Islands" not in [a.name for a in viewer.funnel.areas]
+    assert "Shetland Islands" in [a.name for a in exact.funnel.areas]
+    assert len(exact.funnel.areas) == len(viewer.funnel.areas) + 1

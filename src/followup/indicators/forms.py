@@ -156,7 +156,7 @@ class IndicatorForm(StrictForm):
         choices=METHOD_CHOICES,
         required=False,
         label="Funnel plot limits",
-        help_text="How this indicator is compared with other areas (docs/signals.md explains)",
+        help_text="How this indicator is compared with other areas (docs/spc.md#funnel-plots explains)",
     )
     source = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Source"

@@ -1,8 +1,8 @@
 """Funnel plots: comparing areas' rates or proportions, allowing for their size.
 
 The limits are exact, from the statistics library (``followup.spc.funnel``), by the method the
-indicator asks for (``Indicator.funnel_method``; docs/signals.md says why the default is what it
-is):
+indicator asks for (``Indicator.funnel_method``; docs/spc.md#funnel-plots says why the default
+is what it is):
 
 - "" (the default; also "spiegelhalter"): FunnelPlotR 0.6.0's limits, widened for overdispersion by
   Spiegelhalter's method when the areas differ more than chance alone would explain (φ > 1).
@@ -26,7 +26,8 @@ from followup.indicators.svgchart import Chart, Line, Mark
 from followup.spc.errors import SignalInputError
 from followup.spc.funnel import Funnel as Computed
 from followup.spc.funnel import funnel as compute
-from followup.spc.funnel import on_rate_scale
+from followup.spc.funnel import on_rate_scale, phi_estimate
+from followup.spc.funnel_types import LEAST_DENOMINATOR, MOST
 
 SPIEGELHALTER, PHE = "spiegelhalter", "phe"
 METHOD_CHOICES = [
@@ -45,6 +46,7 @@ class FunnelArea:
     denominator: float
     value: float
     position: str  # "above", "below", "within" (the 99.8% limits the method uses)
+    position95: str = "within"  # the same against the 95% limits
 
 
 @dataclass
@@ -75,8 +77,19 @@ class Funnel:
     @property
     def dispersion_text(self) -> str:
         """Whether the councils vary more than chance, and what was done about it."""
-        if self.method == PHE or self.phi is None or not math.isfinite(self.phi):
+        if self.phi is None or not math.isfinite(self.phi):
             return "The limits allow for chance alone; they are not widened for differences between councils."
+        if self.method == PHE:
+            if self.phi > 1:
+                return (
+                    "Councils differ more than chance alone would explain (overdispersion ratio "
+                    f"{self.phi:.2f}); these limits are not widened for it, so more councils fall "
+                    "outside them than chance would put there."
+                )
+            return (
+                "Councils differ no more than chance alone would explain (overdispersion ratio "
+                f"{self.phi:.2f}); the limits allow for chance alone."
+            )
         if self.widened:
             return (
                 "Councils differ more than chance alone would explain, so the limits are widened "
@@ -131,6 +144,18 @@ def _rate_lines(result: Computed, den: np.ndarray) -> dict[str, tuple[tuple[floa
     return lines
 
 
+def left_out(rows: list[tuple[str, str, float, float]]) -> str:
+    """Why an area's funnel is left out, in one sentence, when a figure is past the bounds the
+    limits take (docs/spc.md#funnel-plots); "" when every figure is within them."""
+    for _code, name, numerator, denominator in rows:
+        if numerator > MOST or denominator > MOST or 0 < denominator < LEAST_DENOMINATOR:
+            return (
+                f"There is no funnel plot because {name}'s figures are beyond what its limits "
+                "can take (counts up to 1,000,000,000), so they are probably wrong at source."
+            )
+    return ""
+
+
 def funnel(
     rows: list[tuple[str, str, float, float]],
     *,
@@ -143,7 +168,8 @@ def funnel(
     usable = [r for r in rows if r[3] > 0]
     if len(usable) < 3:
         return None
-    method = method or SPIEGELHALTER
+    # Any value other than PHE (the default "", or one stored before the choices) is the default.
+    method = PHE if method == PHE else SPIEGELHALTER
     kind = ("plotr_pr", "phe_proportion") if proportion else ("plotr_sr", "phe_rate")
     chosen = kind[0] if method == SPIEGELHALTER else kind[1]
     numerators = [r[2] for r in usable]
@@ -158,10 +184,13 @@ def funnel(
         pooled = float(np.sum(numerators) / denominators.sum())
         result = on_rate_scale(result, pooled, factor)
     widened = result.widened
+    phi = result.phi
+    if phi is None:  # Fingertips' limits: FunnelPlotR's estimate, to say whether councils differ
+        phi = phi_estimate(numerators, list(denominators), proportion=proportion)
     areas = [
-        FunnelArea(code=code, name=name, numerator=num, denominator=den, value=float(v), position=p)
-        for (code, name, num, den), v, p in zip(
-            usable, result.value, result.position["998"], strict=True
+        FunnelArea(code, name, num, den, float(v), position=p, position95=p95)
+        for (code, name, num, den), v, p, p95 in zip(
+            usable, result.value, result.position["998"], result.position["95"], strict=True
         )
     ]
     return Funnel(
@@ -170,7 +199,7 @@ def funnel(
         curve=[] if chosen == "phe_rate" else _curve(result, denominators, widened),
         method=method,
         proportion=proportion,
-        phi=result.phi,
+        phi=phi,
         widened=widened,
         lines=_rate_lines(result, denominators) if chosen == "phe_rate" else {},
     )

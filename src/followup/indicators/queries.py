@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from followup.indicators import findings
 from followup.indicators.charts import EXPLANATIONS, choose_chart, sparkline
-from followup.indicators.funnel import funnel
+from followup.indicators.funnel import funnel, left_out
 from followup.indicators.models import (
     DataElement,
     ImportUpload,
@@ -222,6 +222,8 @@ class Benchmark:
     group_name: str
     group: list[tuple[Area, Point]]
     funnel: Any = None
+    # Why there is no funnel when a figure is past the bounds its limits take (else "").
+    funnel_left_out: str = ""
     own_latest: str = ""
     # What the pages call the indicator's area: "this partnership" when it is the partnership's
     # own area, otherwise the area's name (an indicator may follow another area).
@@ -235,6 +237,28 @@ class Benchmark:
     @property
     def listed(self) -> int:
         return len(self.group) + len(self.withheld)
+
+    @property
+    def table(self) -> list[dict[str, Any]]:
+        """Every area's row for the table that goes with the funnel: its figure, count and
+        number counted, and where it lies against the 95% and 99.8% limits ("Not in the funnel"
+        when it is not); then the withheld areas, flagged, with none of their figures."""
+        placed = {a.code: a for a in self.funnel.areas} if self.funnel is not None else {}
+        rows: list[dict[str, Any]] = []
+        for area, point in self.group:
+            spot = placed.get(area.code)
+            rows.append(
+                {
+                    "area": area,
+                    "withheld": False,
+                    "value": point.value,
+                    "numerator": point.numerator.value if point.numerator else None,
+                    "denominator": point.denominator.value if point.denominator else None,
+                    "position95": spot.position95.capitalize() if spot else "Not in the funnel",
+                    "position998": spot.position.capitalize() if spot else "Not in the funnel",
+                }
+            )
+        return rows + [{"area": area, "withheld": True} for area in self.withheld]
 
     @property
     def funnel_finding(self) -> str:
@@ -267,7 +291,7 @@ class Benchmark:
         """Which limits, whether they were widened, what is compared and what outside means."""
         if self.funnel is None:
             return ""
-        others = len(self.funnel.areas) - 1
+        others = sum(1 for a in self.funnel.areas if a.code != self.own_code)
         return (
             f"{self.funnel.limits_text} The funnel compares the {others} other areas with a "
             f"figure in ‘{self.group_name}’. {self.funnel.dispersion_text} "
@@ -337,6 +361,7 @@ def benchmark(
         key=lambda item: -(item[1].value or 0),
     )
     chart = None
+    funnel_left_out = ""
     if indicator.denominator_id:
         rows = [
             (a.code, a.name, p.numerator.value, p.denominator.value)
@@ -344,12 +369,14 @@ def benchmark(
             if p.numerator is not None and p.denominator is not None
         ]
         proportion = indicator.factor in (1, 100) and indicator.numerator.is_count
-        chart = funnel(
-            rows,
-            factor=indicator.factor,
-            proportion=proportion,
-            method=indicator.funnel_method,
-        )
+        funnel_left_out = left_out(rows)
+        if not funnel_left_out:
+            chart = funnel(
+                rows,
+                factor=indicator.factor,
+                proportion=proportion,
+                method=indicator.funnel_method,
+            )
     country = latest.get(scotland.pk) if scotland and scotland.pk != indicator.area_id else None
     return Benchmark(
         period=own.period,
@@ -358,6 +385,7 @@ def benchmark(
         group_name=", ".join(g.name for g in groups),
         group=ranked,
         funnel=chart,
+        funnel_left_out=funnel_left_out,
         own_latest=own_latest,
         own_label="this partnership"
         if indicator.area_id == indicator.partnership.area_id

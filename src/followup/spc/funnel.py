@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from followup.spc.errors import SignalInputError
 from followup.spc.funnel_phe import phe_proportions, phe_rates
-from followup.spc.funnel_plotr import plotr_funnel
+from followup.spc.funnel_plotr import overdispersion, plotr_funnel
 from followup.spc.funnel_types import Curve, Funnel, Limits, checked_pair
 from followup.spc.funnel_types import counts as counts_of
 from followup.spc.rstats import r_sum
@@ -47,6 +49,21 @@ def funnel(
     """
     if method not in METHODS:
         raise SignalInputError("method", f"expected one of {', '.join(METHODS)}, got {method!r}")
+    # Extreme but allowed inputs may overflow on the way to a limit that is then not finite (and
+    # written as null): that is the answer, not something to warn about on standard error.
+    with np.errstate(all="ignore"):
+        return _funnel(method, numerator, denominator, multiplier, expected, trim_by, plot_points)
+
+
+def _funnel(
+    method: str,
+    numerator: Sequence[float],
+    denominator: Sequence[float],
+    multiplier: float,
+    expected: Sequence[float] | None,
+    trim_by: float,
+    plot_points: int | None,
+) -> Funnel:
     proportion = method in PROPORTION_METHODS
     num, den = checked_pair(numerator, denominator, proportion=proportion)
     if method == "plotr_pr":
@@ -67,6 +84,19 @@ def funnel(
     return plotr_funnel(
         num, counts, data_type="SR", multiplier=1.0, trim_by=trim_by, plot_points=plot_points
     )
+
+
+def phi_estimate(
+    numerator: Sequence[float], denominator: Sequence[float], *, proportion: bool
+) -> float:
+    """FunnelPlotR's overdispersion ratio φ for these areas ("PR" for a proportion, otherwise
+    "SR" with expected count = the pooled rate × each denominator), without computing limits:
+    for saying whether areas differ more than chance when the limits are PHE's, never widened."""
+    num, den = checked_pair(numerator, denominator, proportion=proportion)
+    with np.errstate(all="ignore"):
+        if proportion:
+            return overdispersion(num, den, data_type="PR")
+        return overdispersion(num, r_sum(num) / r_sum(den) * den, data_type="SR")
 
 
 def on_rate_scale(result: Funnel, pooled: float, multiplier: float) -> Funnel:
@@ -104,4 +134,4 @@ def on_rate_scale(result: Funnel, pooled: float, multiplier: float) -> Funnel:
     )
 
 
-__all__ = ["METHODS", "Funnel", "funnel", "on_rate_scale"]
+__all__ = ["METHODS", "Funnel", "funnel", "on_rate_scale", "phi_estimate"]

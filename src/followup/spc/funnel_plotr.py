@@ -150,6 +150,31 @@ def _at(grid: FloatArray, limits: Limits, n: FloatArray) -> Limits:
     return Limits(**{key: value[index] for key, value in limits.as_dict().items()})
 
 
+def _z_scores(
+    num: FloatArray, den: FloatArray, data_type: str
+) -> tuple[float, FloatArray, FloatArray]:
+    """The target, each area's z-score on the transformed scale and its standard error."""
+    with np.errstate(divide="ignore"):
+        if data_type == "PR":
+            target = r_sum(num) / r_sum(den)
+            s = 1 / (2 * np.sqrt(den))
+            z = (np.arcsin(np.sqrt(num / den)) - math.asin(math.sqrt(target))) / s
+        else:
+            target = 1.0
+            s = 1 / np.sqrt(den)
+            z = np.sqrt(den) * np.log(num / den)
+    return target, z, s
+
+
+def overdispersion(
+    numerator: FloatArray, denominator: FloatArray, *, data_type: str, trim_by: float = 0.1
+) -> float:
+    """FunnelPlotR's φ alone, without limits: whether areas differ more than chance (φ > 1),
+    for limits that are never widened (Fingertips'). Arguments as for ``plotr_funnel``."""
+    _, z, s = _z_scores(numerator, denominator, data_type)
+    return dispersion(z, s, trim=data_type == "SR", trim_by=trim_by)[1]
+
+
 def plotr_funnel(
     numerator: Sequence[float] | FloatArray,
     denominator: Sequence[float] | FloatArray,
@@ -174,15 +199,7 @@ def plotr_funnel(
     num = np.asarray(numerator, dtype=float)
     den = np.asarray(denominator, dtype=float)
     value = num / den * multiplier
-    with np.errstate(divide="ignore"):
-        if data_type == "PR":
-            target = r_sum(num) / r_sum(den)
-            s = 1 / (2 * np.sqrt(den))
-            z = (np.arcsin(np.sqrt(num / den)) - math.asin(math.sqrt(target))) / s
-        else:
-            target = 1.0
-            s = 1 / np.sqrt(den)
-            z = np.sqrt(den) * np.log(num / den)
+    target, z, s = _z_scores(num, den, data_type)
     used, phi, tau2 = dispersion(z, s, trim=data_type == "SR", trim_by=trim_by)
     if data_type == "SR" and plot_points:
         drawn = np.geomspace(float(den.min()) * 0.8, float(den.max()) * 1.1, plot_points)

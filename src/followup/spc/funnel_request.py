@@ -50,6 +50,7 @@ PLOTR_OPTIONS = {
 }
 PHE_OPTIONS = {"statistic", "multiplier", "rate_type", "years_of_data", "method", "limits"}
 MAX_AREAS = 10_000
+PLOTR, PHE = "FunnelPlotR 0.6.0", "PHEindicatormethods 2.0.0"
 RUNS = ("unadjusted_95", "unadjusted_998", "adjusted_95", "adjusted_998")
 
 
@@ -126,20 +127,35 @@ def _answer(request: Any) -> dict[str, Any]:
             raise SignalInputError(f"input.{key}", "is required")
         if isinstance(data[key], list) and len(data[key]) > MAX_AREAS:
             raise SignalInputError(f"input.{key}", f"has more than {MAX_AREAS:,} areas")
+    _check_codes(data)
+    if package == PLOTR:
+        return _plotr(options, data)
+    if package == PHE:
+        return _phe(options, data)
+    raise SignalInputError("package", f"expected {PLOTR!r} or {PHE!r} exactly, got {package!r}")
+
+
+def _check_codes(data: dict[str, Any]) -> None:
+    """Codes, if given, one text per numerator and each once: FunnelPlotR would add up the rows
+    that share a code, so a repeated code is refused rather than taken as two areas."""
     codes = data.get("code")
-    if codes is not None and (
+    if codes is None:
+        return
+    if not isinstance(data["numerator"], list):
+        raise SignalInputError("input.numerator", "expected a list of numbers")
+    if (
         not isinstance(codes, list)
         or len(codes) != len(data["numerator"])
         or not all(isinstance(c, str) for c in codes)
     ):
         raise SignalInputError("input.code", "expected one text code per numerator")
-    if isinstance(package, str) and package.startswith("FunnelPlotR"):
-        return _plotr(options, data)
-    if isinstance(package, str) and package.startswith("PHEindicatormethods"):
-        return _phe(options, data)
-    raise SignalInputError(
-        "package", f"expected 'FunnelPlotR 0.6.0' or 'PHEindicatormethods 2.0.0', got {package!r}"
-    )
+    seen: dict[str, int] = {}
+    for i, code in enumerate(codes, start=1):
+        if code in seen:
+            raise SignalInputError(
+                f"input.code[{i}]", f"{code!r} appears twice (also input.code[{seen[code]}])"
+            )
+        seen[code] = i
 
 
 def _plotr(options: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,12 @@ from followup.spc.errors import SignalInputError
 LEVELS = ("95", "998")
 #: FunnelPlotR's z-values, rounded as the package writes them.
 PLOTR_Z = {"95": 1.959964, "998": 3.090232}
+#: The largest count, denominator or expected count taken: a billion, more than any population
+#: an indicator counts, and small enough that the exact limits take about a second at most.
+MOST = 1e9
+#: The smallest denominator (and expected count) taken, written 0.000001 in messages: below it
+#: the limits lose all precision.
+LEAST_DENOMINATOR = 1e-6
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,8 @@ def positions(value: FloatArray, lower: FloatArray, upper: FloatArray) -> tuple[
 
 
 def counts(values: Any, name: str, *, whole: bool = False, positive: bool = False) -> FloatArray:
-    """A list of finite, non-negative numbers (positive ones if ``positive``) as an array."""
+    """A list of finite, non-negative numbers (positive ones if ``positive``) as an array, each
+    at most ``MOST`` (and, if ``positive``, at least ``LEAST_DENOMINATOR``)."""
     if not isinstance(values, Sequence) or isinstance(values, (str, bytes)):
         raise SignalInputError(name, "expected a list of numbers")
     result = []
@@ -106,12 +113,21 @@ def counts(values: Any, name: str, *, whole: bool = False, positive: bool = Fals
         where = f"{name}[{i + 1}]"
         if isinstance(item, bool) or not isinstance(item, (int, float)):
             raise SignalInputError(where, f"expected a number, got {item!r}")
-        number = float(item)
+        try:
+            number = float(item)
+        except OverflowError:  # a JSON integer too big for a float (e.g. 401 digits)
+            raise SignalInputError(where, "expected a finite number, got one too large") from None
         if not math.isfinite(number):
             raise SignalInputError(where, f"expected a finite number, got {item!r}")
         if number < 0 or (positive and number == 0):
             wanted = "greater than 0" if positive else "0 or more"
             raise SignalInputError(where, f"expected a number {wanted}, got {item!r}")
+        if number > MOST:
+            raise SignalInputError(
+                where, f"expected a number no more than {MOST:,.0f}, got {item!r}"
+            )
+        if positive and number < LEAST_DENOMINATOR:
+            raise SignalInputError(where, f"expected a number at least 0.000001, got {item!r}")
         if whole and number != math.floor(number):
             raise SignalInputError(where, f"expected a whole number, got {item!r}")
         result.append(number)
