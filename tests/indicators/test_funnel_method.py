@@ -212,9 +212,9 @@ def test_the_funnels_table_gives_each_areas_counts_and_position_but_no_withheld_
     for area in compared.funnel.areas:
         point = next(p for a, p in compared.group if a.code == area.code)
         assert _table_row(html, area.name) == [
-            floatformat(point.value, "-2"),
-            floatformat(point.numerator.value, "-2"),
-            floatformat(point.denominator.value, "-2"),
+            floatformat(point.value, "-2g"),
+            floatformat(point.numerator.value, "-2g"),
+            floatformat(point.denominator.value, "-2g"),
             area.position95.capitalize(),
             area.position.capitalize(),
         ]
