@@ -175,3 +175,24 @@ def test_of_eight_pages_asking_at_once_one_works_the_figures_out_and_all_agree(
     assert failures == []
     assert counted == [1]
     assert len(answers) == 8 and all(a == answers[0] for a in answers)
+
+
+def test_a_page_that_wins_the_claim_after_another_kept_its_answer_takes_that_answer(
+    world, monkeypatch, counted
+):
+    """Between this page's look at the memo and its claim, another process kept its answer and
+    let the claim go: the page takes the kept answer rather than work it out again."""
+    partnership = world.home.partnership
+    before = _fingerprint(partnership)
+    answer = _fresh(partnership)
+    claim = withheld_memo._claim
+
+    def the_other_finished_just_before(partnership_: Any, fingerprint: str) -> bool:
+        withheld_memo._keep(partnership, before, answer)
+        return claim(partnership_, fingerprint)
+
+    monkeypatch.setattr(withheld_memo, "_claim", the_other_finished_just_before)
+    withheld = disclosed.withheld_figures(partnership)
+    assert (withheld.figures, withheld.linked) == answer
+    assert counted == []
+    assert WithheldWork.objects.get(partnership=partnership).fingerprint == ""
