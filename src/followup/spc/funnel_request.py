@@ -21,7 +21,7 @@ import numpy as np
 from followup.spc.errors import SignalInputError
 from followup.spc.funnel import funnel
 from followup.spc.funnel_types import LEVELS, Funnel, Limits
-from followup.spc.request import serve
+from followup.spc.request import check_keys, mapping, serve
 
 TOP_KEYS = {
     "package",
@@ -67,22 +67,6 @@ def _limits(limits: Limits, scale: float = 1.0) -> dict[str, Any]:
     return {key: numbers(value * scale) for key, value in limits.as_dict().items()}
 
 
-def _mapping(value: Any, name: str) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise SignalInputError(name, "expected an object")
-    return value
-
-
-def _check_keys(data: dict[str, Any], allowed: set[str], name: str) -> None:
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise SignalInputError(
-            f"{name}.{unknown[0]}", f"unknown key (expected one of: {', '.join(sorted(allowed))})"
-        )
-
-
 def _number(options: dict[str, Any], key: str, default: float) -> float:
     value = options.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
@@ -117,11 +101,11 @@ def run_request(request: Any) -> dict[str, Any]:
 def _answer(request: Any) -> dict[str, Any]:
     if not isinstance(request, dict):
         raise SignalInputError("request", "expected a JSON object with package, options and input")
-    _check_keys(request, TOP_KEYS, "request")
+    check_keys(request, TOP_KEYS, "request")
     package = request.get("package")
-    options = _mapping(request.get("options"), "options")
-    data = _mapping(request.get("input"), "input")
-    _check_keys(data, {"code", "numerator", "denominator", "expected"}, "input")
+    options = mapping(request.get("options"), "options")
+    data = mapping(request.get("input"), "input")
+    check_keys(data, {"code", "numerator", "denominator", "expected"}, "input")
     for key in ("numerator", "denominator"):
         if key not in data:
             raise SignalInputError(f"input.{key}", "is required")
@@ -159,7 +143,7 @@ def _check_codes(data: dict[str, Any]) -> None:
 
 
 def _plotr(options: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    _check_keys(options, PLOTR_OPTIONS, "options")
+    check_keys(options, PLOTR_OPTIONS, "options")
     data_type = options.get("data_type", "PR")
     if data_type not in {"PR", "SR"}:
         raise SignalInputError("options.data_type", f"expected PR or SR, got {data_type!r}")
@@ -239,7 +223,7 @@ def _plotr_result(
 
 
 def _phe(options: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    _check_keys(options, PHE_OPTIONS, "options")
+    check_keys(options, PHE_OPTIONS, "options")
     statistic = options.get("statistic")
     if statistic not in {"proportion", "rate"}:
         raise SignalInputError(

@@ -31,7 +31,8 @@ MDC_OPTIONS = {
 TOP_KEYS = {"chart", "options", "input", "id", "generator", "description", "tags", "call"}
 
 
-def _mapping(value: Any, name: str) -> dict[str, Any]:
+def mapping(value: Any, name: str) -> dict[str, Any]:
+    """The request's object at ``name`` (empty when absent); anything else is refused."""
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -39,7 +40,8 @@ def _mapping(value: Any, name: str) -> dict[str, Any]:
     return value
 
 
-def _check_keys(data: dict[str, Any], allowed: set[str], name: str) -> None:
+def check_keys(data: dict[str, Any], allowed: set[str], name: str) -> None:
+    """Refuse the first key of ``data`` (at ``name``) that is not ``allowed``, listing those that are."""
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise SignalInputError(
@@ -76,10 +78,10 @@ def run_request(request: Any) -> dict[str, Any]:
 def _answer(request: Any) -> dict[str, Any]:
     if not isinstance(request, dict):
         raise SignalInputError("request", "expected a JSON object with chart, options and input")
-    _check_keys(request, TOP_KEYS, "request")
+    check_keys(request, TOP_KEYS, "request")
     chart = request.get("chart")
-    options = _mapping(request.get("options"), "options")
-    data = _mapping(request.get("input"), "input")
+    options = mapping(request.get("options"), "options")
+    data = mapping(request.get("input"), "input")
     if "y" not in data:
         raise SignalInputError("input.y", "is required")
     if _length(data["y"]) > MAX_POINTS:
@@ -87,8 +89,8 @@ def _answer(request: Any) -> dict[str, Any]:
             "input.y", f"has {_length(data['y']):,} values; a request charts at most {MAX_POINTS:,}"
         )
     if chart == "xmr_mdc":
-        _check_keys(options, MDC_OPTIONS, "options")
-        _check_keys(data, {"y", "date", "x"}, "input")
+        check_keys(options, MDC_OPTIONS, "options")
+        check_keys(data, {"y", "date", "x"}, "input")
         direction = options.get("improvement_direction", "increase")
         result = making_data_count(
             data["y"],
@@ -104,8 +106,8 @@ def _answer(request: Any) -> dict[str, Any]:
         raise SignalInputError(
             "chart", f"expected one of {', '.join((*CHARTS, 'xmr_mdc'))}, got {chart!r}"
         )
-    _check_keys(options, QIC_OPTIONS, "options")
-    _check_keys(data, {"x", "y", "n"}, "input")
+    check_keys(options, QIC_OPTIONS, "options")
+    check_keys(data, {"x", "y", "n"}, "input")
     method = options.get("method", "anhoej")
     if method != "anhoej":
         raise SignalInputError("options.method", f"only 'anhoej' is supported, got {method!r}")
