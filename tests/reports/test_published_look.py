@@ -18,11 +18,12 @@ import docx
 import pytest
 
 from followup.frameworks.library import load_file
-from followup.indicators.models import DataValue, Period, Release
+from followup.indicators.models import Release
 from followup.lib.types import CommandLine
 from followup.reports import render
 from followup.reports.compose import Edition, inspection_report, review_report
 from followup.reports.wordparts import CONTENTS_FIELD
+from tests.indicators.figures import put
 
 ADDRESS = "Compass House, 11 Riverside Drive, Dundee, DD1 4NY"
 LICENCE = (
@@ -64,21 +65,7 @@ def undated_release(world):
     indicator = world.home.indicator
     release = Release.objects.create(name="Homeshire return, first issue")
     for year, value in ((2021, 30), (2022, 31)):
-        period, _ = Period.objects.get_or_create(
-            id=str(year),
-            defaults={
-                "kind": "year",
-                "start": datetime.date(year, 1, 1),
-                "end": datetime.date(year, 12, 31),
-            },
-        )
-        DataValue.objects.create(
-            element=indicator.numerator,
-            area=indicator.area,
-            period=period,
-            release=release,
-            value=value,
-        )
+        put(release, indicator.numerator, indicator.area, str(year), value)
     return release
 
 
