@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "followup.evidence",
     "followup.reports",
     "followup.jobs",
+    "followup.mail",
     "followup.demo",
     "django_tasks",
     "django_tasks_db",

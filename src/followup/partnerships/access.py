@@ -18,6 +18,7 @@ whose role lacks a capability is refused (403).
 | publish_reports  |        |             |        |      |     ✓     |   ✓   |
 | read_evidence    |        |      ✓      |   ✓    |  ✓   |     ✓     |   ✓   |
 | manage_members   |        |             |        |  ✓   |           |   ✓   |
+| accept_updates   |        |     (✓)     |  (✓)   |  ✓   |           |   ✓   |
 
 ``read_evidence`` is for those who code or approve evidence: the original words (sources, excerpts,
 quotes before redaction), the cases and their attributes, and exact small counts. Viewers see
@@ -27,6 +28,10 @@ Inspectors read everything of the partnerships assigned to them, and write only
 inspections and progress reviews; the partnership owns its improvement plan. The inspection
 summary and the progress review report are the inspectorate's documents: only inspectors and
 administrators publish them.
+
+``accept_updates``: accept an action's update, or return it with a reason; only accepted updates
+change an action's status and appear in reports. Lead officers and administrators hold it; a lead
+officer may delegate it to a contributor or editor (``Membership.accepts_updates``, the "(✓)").
 
 ``manage_members``: the members page, invitations, roles and deactivation, and the setting that
 requires a second factor of every member. A lead or administrator invites and gives the roles
@@ -88,7 +93,11 @@ class Capability(StrEnum):
     PUBLISH_REPORTS = "publish_reports"
     READ_EVIDENCE = "read_evidence"
     MANAGE_MEMBERS = "manage_members"
+    ACCEPT_UPDATES = "accept_updates"
 
+
+# Roles a lead officer may delegate the acceptance of updates to (``Membership.accepts_updates``).
+DELEGABLE = frozenset({Role.CONTRIBUTOR, Role.EDITOR})
 
 # What an archived partnership's members keep.
 READING = frozenset({Capability.VIEW, Capability.VIEW_HISTORY, Capability.READ_EVIDENCE})
@@ -126,6 +135,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.APPROVE_QUOTES,
             Capability.READ_EVIDENCE,
             Capability.MANAGE_MEMBERS,
+            Capability.ACCEPT_UPDATES,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -159,10 +169,15 @@ DOES: dict[Capability, str] = {
         "read the evidence itself: people's original words, cases and exact small counts"
     ),
     Capability.MANAGE_MEMBERS: "manage the partnership's members and invitations",
+    Capability.ACCEPT_UPDATES: "accept or return the improvement plan's updates",
 }
 # What a refused member can do about it. Roles are given by the partnership's administrators,
 # except where the work belongs to someone else.
 NEXT_STEP: dict[Capability, str] = {
+    Capability.ACCEPT_UPDATES: (
+        "A lead officer of this partnership accepts updates, or lets a member do it for them: "
+        "ask them."
+    ),
     Capability.PUBLISH_REPORTS: (
         "The inspection summary and the progress review report are the inspectorate's "
         "documents: the inspector assigned to this partnership publishes them. You can read the "
@@ -248,6 +263,8 @@ def capabilities(user: AnyUser, partnership: Partnership) -> frozenset[Capabilit
     if membership is None:
         return frozenset()
     held = ROLE_CAPABILITIES.get(membership.role, frozenset())
+    if membership.accepts_updates and membership.role in DELEGABLE:
+        held = held | {Capability.ACCEPT_UPDATES}
     return held & READING if partnership.is_archived else held
 
 

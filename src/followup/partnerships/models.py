@@ -87,6 +87,14 @@ class Organisation(models.Model):
     )
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The member asked for the updates of its actions that have no lead person.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -126,6 +134,11 @@ class Membership(models.Model):
     )
     deactivated_at = models.DateTimeField(
         null=True, blank=True, help_text="A deactivated membership is kept, and grants nothing."
+    )
+    accepts_updates = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Delegated by a lead officer: accepts or returns the plan's updates.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
