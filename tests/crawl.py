@@ -23,6 +23,7 @@ import pypdf
 from django.test import Client
 
 SKIP_PREFIXES = ("/admin/", "/accounts/logout/", "/static/", "/media/")
+DOCUMENT_SUFFIXES = (".pdf", ".docx")
 HTML = "text/html"
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -88,10 +89,15 @@ def shape(url: str) -> str:
 
 
 def crawl(
-    client: Client, start: list[str], limit: int = 1500, per_shape: int | None = None
+    client: Client,
+    start: list[str],
+    limit: int = 1500,
+    per_shape: int | None = None,
+    documents: bool = True,
 ) -> Iterator[tuple[str, str]]:
     """(url, words) of every page reachable from ``start`` by links, up to ``limit`` pages, and
-    with ``per_shape`` up to that many of each kind of page (``shape``)."""
+    with ``per_shape`` up to that many of each kind of page (``shape``). Without ``documents``,
+    links to PDF and Word files are not followed (each is rendered when asked for: seconds)."""
     seen = set(start)
     shapes: Counter[str] = Counter(shape(url) for url in start)
     queue = list(start)
@@ -121,6 +127,8 @@ def crawl(
         for href in page.links:
             link = _local(href, url)
             if link is None or link in seen or link.startswith(SKIP_PREFIXES):
+                continue
+            if not documents and link.split("?")[0].endswith(DOCUMENT_SUFFIXES):
                 continue
             if per_shape is not None and shapes[shape(link)] >= per_shape:
                 continue

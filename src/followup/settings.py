@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # redirect above exempts it: SECURE_REDIRECT_EXEMPT).
     "followup.jobs.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A person's memberships, read once a request however often a page asks about them.
+    "followup.partnerships.middleware.MembershipsPerRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -56,6 +56,9 @@ the pages' existence tells nothing.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import StrEnum
 
 from django.conf import settings
@@ -73,6 +76,7 @@ __all__ = [
     "Refused",
     "can",
     "capabilities",
+    "memberships",
     "mfa_required",
     "partnership_for",
     "require",
@@ -240,22 +244,55 @@ def active(today: datetime.date | None = None) -> Q:
     )
 
 
+# The memberships read during the request being answered, by user id: a page reads a person's
+# memberships once however often it asks (``memberships``). Outside a request (a command, a task,
+# a test calling an action), nothing is kept: every question reads them afresh.
+_PER_REQUEST: ContextVar[dict[int, list[Membership]] | None] = ContextVar(
+    "followup_memberships", default=None
+)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Keep each user's memberships, once read, until the request ends
+    (``partnerships.middleware.MembershipsPerRequestMiddleware``)."""
+    token = _PER_REQUEST.set({})
+    try:
+        yield
+    finally:
+        _PER_REQUEST.reset(token)
+
+
 def forget_memberships(user: AnyUser) -> None:
-    """Forget the memberships ``membership_of`` has cached on ``user``, after they change."""
-    setattr(user, "_followup_memberships", {})  # noqa: B010 - the cache membership_of keeps
+    """Forget the memberships kept for ``user`` in this request, after they change."""
+    kept = _PER_REQUEST.get()
+    if kept is not None:
+        kept.pop(user.pk, None)
+
+
+def memberships(user: AnyUser) -> list[Membership]:
+    """The user's memberships that count today (``active``), each with its partnership, in one
+    query. Every per-request question about the user's partnerships (which one a page is of,
+    the role in it, whether a second factor is required, whether there are several) is answered
+    from this list, read once per request."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    kept = _PER_REQUEST.get()
+    if kept is not None and user.pk in kept:
+        return kept[user.pk]
+    found = list(
+        Membership.objects.filter(active(), user_id=user.pk)
+        .select_related("partnership")
+        .order_by("partnership__name", "partnership_id")
+    )
+    if kept is not None:
+        kept[user.pk] = found
+    return found
 
 
 def membership_of(user: AnyUser, partnership: Partnership) -> Membership | None:
     """The user's membership of the partnership if it counts today (``active``), or None."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    cache: dict[int, Membership | None] = getattr(user, "_followup_memberships", {})
-    if partnership.pk not in cache:
-        cache[partnership.pk] = Membership.objects.filter(
-            active(), user_id=user.pk, partnership=partnership
-        ).first()
-        setattr(user, "_followup_memberships", cache)  # noqa: B010 - cached for this request
-    return cache[partnership.pk]
+    return next((m for m in memberships(user) if m.partnership_id == partnership.pk), None)
 
 
 def capabilities(user: AnyUser, partnership: Partnership) -> frozenset[Capability]:
@@ -293,10 +330,10 @@ def visible_partnerships(user: AnyUser) -> QuerySet[Partnership]:
 
 def partnership_for(user: AnyUser, slug: str) -> Partnership:
     """The partnership with this slug if the user may see it; 404 otherwise."""
-    partnership = visible_partnerships(user).filter(slug=slug).first()
-    if partnership is None:
-        raise Http404("No such page.")
-    return partnership
+    for membership in memberships(user):
+        if membership.partnership.slug == slug:
+            return membership.partnership
+    raise Http404("No such page.")
 
 
 # Roles whose holders must use a second factor wherever they hold them (ASVS 5.0 6.3.3: privileged
@@ -312,10 +349,9 @@ def mfa_required(user: AnyUser) -> bool:
     by_role = settings.REQUIRE_MFA_FOR_PRIVILEGED  # off only for the demo (docs/configuration.md)
     if by_role and (user.is_superuser or user.is_staff):
         return True
-    required = Q(partnership__require_mfa=True)
-    if by_role:
-        required |= Q(role__in=MFA_ROLES)
-    return Membership.objects.filter(active(), user_id=user.pk).filter(required).exists()
+    return any(
+        m.partnership.require_mfa or (by_role and m.role in MFA_ROLES) for m in memberships(user)
+    )
 
 
 def mfa_required_by_role(user: AnyUser) -> bool:
@@ -325,7 +361,7 @@ def mfa_required_by_role(user: AnyUser) -> bool:
         return False
     if user.is_superuser or user.is_staff:
         return True
-    return Membership.objects.filter(active(), user_id=user.pk, role__in=MFA_ROLES).exists()
+    return any(m.role in MFA_ROLES for m in memberships(user))
 
 
 def is_service_admin(user: AnyUser) -> bool:

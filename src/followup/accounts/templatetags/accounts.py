@@ -6,7 +6,7 @@ from django import template
 from django.conf import settings
 
 from followup.lib.types import AnyUser
-from followup.partnerships.access import is_service_admin, membership_of, visible_partnerships
+from followup.partnerships.access import is_service_admin, membership_of, memberships
 from followup.partnerships.models import Partnership
 
 register = template.Library()
@@ -31,7 +31,7 @@ def role_in(user: AnyUser, partnership: Partnership | None) -> str:
 def sees_many_partnerships(user: AnyUser) -> bool:
     """Whether the person has a list of partnerships to choose from: more than one, or the
     service's administration. With one, their home page is that partnership's."""
-    return is_service_admin(user) or visible_partnerships(user)[:2].count() > 1
+    return is_service_admin(user) or len(memberships(user)) > 1
 
 
 @register.simple_tag
