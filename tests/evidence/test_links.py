@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from followup.evidence import actions
-from followup.evidence.models import Case, Code, Coding, Quote, Source
+from followup.evidence.models import Code, Coding, Quote
 from followup.evidence.queries import themes_for
 from followup.frameworks.models import QualityIndicator
 from followup.lib import disclosure
@@ -39,32 +39,6 @@ def test_a_framework_the_partnership_was_not_inspected_under_is_refused(world):
         pytest.skip("the library has one framework")
     with pytest.raises(ValidationError):
         actions.add_qi_codes(world.users["lead"], world.home.partnership, other)
-
-
-@pytest.fixture
-def themed(world):
-    partnership = world.home.partnership
-    recommendation = world.home.recommendation
-    linked = Code.objects.create(partnership=partnership, name="Heard by workers")
-    linked.recommendations.add(recommendation)
-    inside = Code.objects.create(partnership=partnership, name="Heard at reviews", parent=linked)
-    unrelated = Code.objects.create(partnership=partnership, name="Transport")
-    for n in range(1, 8):
-        group = "Staff" if n <= 2 else "Child or young person"
-        case = Case.objects.create(
-            partnership=partnership, name=f"T{n}", attributes={"Respondent group": group}
-        )
-        source = Source.objects.create(
-            partnership=partnership,
-            title=f"T{n}",
-            text="My worker listens. The bus is late.",
-            case=case,
-        )
-        Coding.objects.create(source=source, code=linked, start=0, end=18)
-        Coding.objects.create(source=source, code=unrelated, start=19, end=35)
-        if n == 3:
-            Coding.objects.create(source=source, code=inside, start=3, end=9)
-    return recommendation, linked, inside
 
 
 def test_a_recommendations_themes_count_passages_by_respondent_group(themed):

@@ -52,7 +52,11 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # A partnership's latest entry names the state of its records (evidence/kept.py).
+            models.Index(fields=["partnership_id", "id"], name="audit_partnership_latest"),
+        ]
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:

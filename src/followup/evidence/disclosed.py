@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from followup.evidence.analysis import NOT_RECORDED, attributes_of, cooccurrence
+from followup.evidence.kept import kept
 from followup.evidence.models import Code, Coding, Quote, Source
 from followup.evidence.queries import Theme, codebook, themes_for
 from followup.inspections.models import Recommendation
@@ -272,7 +273,24 @@ class ThemeShown:
 
 def themes_shown(recommendation: Recommendation, *, exact: bool) -> list[ThemeShown]:
     """The recommendation's themes (``queries.themes_for``), each with the groups whose count is
-    not a plain 0: a group left out is one its row shows as 0."""
+    not a plain 0: a group left out is one its row shows as 0. Kept between requests until the
+    partnership's records change (``evidence.kept``)."""
+    return kept(
+        "themes",
+        recommendation.inspection.partnership,
+        lambda: _themes_shown(recommendation, exact=exact),
+        exact=exact,
+        key=str(recommendation.pk),
+    )
+
+
+def evidence_shown(partnership: Partnership, *, exact: bool) -> Evidence:
+    """``evidence_for`` the whole of the partnership's evidence, for the analysis pages: kept
+    between requests until the partnership's records change (``evidence.kept``)."""
+    return kept("all", partnership, lambda: evidence_for(partnership, exact=exact), exact=exact)
+
+
+def _themes_shown(recommendation: Recommendation, *, exact: bool) -> list[ThemeShown]:
     # The codes-used-together table is not shown here: not computed either.
     evidence = evidence_for(recommendation.inspection.partnership, exact=exact, cooccurring=False)
     matrix = evidence.groups

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from followup.evidence import analysis, exports, queries
-from followup.evidence.disclosed import RESPONDENT_GROUP, evidence_for
+from followup.evidence.disclosed import RESPONDENT_GROUP, evidence_shown
 from followup.evidence.models import Code
 from followup.evidence.tasks import export_excerpts
 from followup.jobs import exports as background
@@ -59,7 +59,7 @@ def _filters(query: QueryDict, attributes: dict[str, list[str]]) -> dict[str, st
 def analysis_page(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_for(request.user, slug)
     exact = _exact(request, partnership)
-    evidence = evidence_for(partnership, exact=exact)
+    evidence = evidence_shown(partnership, exact=exact)
     attribute = _attribute(request, evidence.attributes)
     table = evidence.matrices[attribute] if attribute else None
     return render(
@@ -96,7 +96,7 @@ def matrix_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("No such format.")
     exact = _exact(request, partnership)
-    evidence = evidence_for(partnership, exact=exact)
+    evidence = evidence_shown(partnership, exact=exact)
     asked = request.GET.get("attribute")
     if asked is not None and asked not in evidence.attributes:
         # Not a table this audience has (a viewer has codes by respondent group only).
@@ -155,7 +155,7 @@ def cooccurrence_download(request: HttpRequest, slug: str, fmt: str) -> HttpResp
         raise Http404("No such format.")
     require(request.user, partnership, Capability.READ_EVIDENCE)
     exact = True
-    evidence = evidence_for(partnership, exact=exact)
+    evidence = evidence_shown(partnership, exact=exact)
     rows = [
         [code.name, *[SAME if i == j else figure.shown for j, figure in enumerate(row)]]
         for i, (code, row) in enumerate(zip(evidence.co_codes, evidence.co_table, strict=True))

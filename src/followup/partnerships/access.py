@@ -266,7 +266,7 @@ def request_scope() -> Iterator[None]:
 def forget_memberships(user: AnyUser) -> None:
     """Forget the memberships kept for ``user`` in this request, after they change."""
     kept = _PER_REQUEST.get()
-    if kept is not None:
+    if kept is not None and user.pk is not None:
         kept.pop(user.pk, None)
 
 
