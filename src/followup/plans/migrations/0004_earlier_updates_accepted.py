@@ -9,8 +9,11 @@ from django.db import migrations
 def accept_earlier_updates(apps: Any, schema_editor: Any) -> None:
     ActionUpdate = apps.get_model("plans", "ActionUpdate")
     UpdateDecision = apps.get_model("plans", "UpdateDecision")
-    earlier = ActionUpdate.objects.filter(decision__isnull=True).values_list("pk", flat=True)
-    UpdateDecision.objects.bulk_create(
+    alias = schema_editor.connection.alias
+    earlier = (
+        ActionUpdate.objects.using(alias).filter(decision__isnull=True).values_list("pk", flat=True)
+    )
+    UpdateDecision.objects.using(alias).bulk_create(
         UpdateDecision(
             update_id=pk,
             outcome="accepted",
