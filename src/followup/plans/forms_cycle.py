@@ -92,7 +92,16 @@ class CycleForm(StrictForm):
         ):
             field = self.fields[name]
             message = f"{field.label} must be a whole number from 1 to {most}"
-            field.error_messages.update(min_value=message, max_value=message, invalid=message)
+            for code in ("min_value", "max_value", "invalid"):
+                field.error_messages[code] = message
+        for name in ("dates", "remind_before", "remind_after"):
+            field = self.fields[name]
+            field.error_messages["max_length"] = (
+                f"{field.label} must be %(limit_value)d characters or fewer"
+            )
+            field.error_messages["null_characters_not_allowed"] = (
+                f"{field.label} must not hold a null character"
+            )
 
     def clean_remind_before(self) -> list[int]:
         return _days(
