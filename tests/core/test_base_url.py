@@ -9,8 +9,8 @@ from django.test import override_settings
 
 from followup.env import base_url
 from followup.web.checks import emailed_links_have_an_address
-from tests.core.test_deploy_checks import _production
 from tests.core.test_cli import run
+from tests.core.test_deploy_checks import _production
 
 
 @pytest.mark.parametrize(

@@ -118,10 +118,9 @@ def send_digests(round_: UpdateRound) -> list[Message]:
     waiting = list(queries_cycle.requests_of(round_).filter(state__in=calendar.OUTSTANDING))
     by_person = _grouped(waiting)
     unasked = [r for r in waiting if r.addressee is None]
-    people = {p.pk: p for p in by_person}
-    leads = {p.pk for p in queries_cycle.lead_officers(round_.partnership)} if unasked else set()
-    if unasked:
-        people |= {p.pk: p for p in queries_cycle.lead_officers(round_.partnership)}
+    leads = queries_cycle.lead_officers(round_.partnership) if unasked else []
+    people = {p.pk: p for p in by_person} | {p.pk: p for p in leads}
+    lead_ids = {p.pk for p in leads}
     events = {
         f"digest:{queries_cycle.round_event(round_)}:user-{pk}": p for pk, p in people.items()
     }
@@ -130,7 +129,7 @@ def send_digests(round_: UpdateRound) -> list[Message]:
         if not _sendable(person, round_):
             continue
         own = by_person.get(person, [])
-        body = digest_body(person, round_, own, unasked if person.pk in leads else [])
+        body = digest_body(person, round_, own, unasked if person.pk in lead_ids else [])
         subject = f"Updates due by {day(round_.due_on)}: {round_.partnership.name}"
         message = send_once(
             Outgoing(event, Message.Kind.DIGEST, round_.partnership, person, subject, body)
@@ -186,7 +185,15 @@ def send_reminders(round_: UpdateRound, cycle: UpdateCycle, today: datetime.date
         )
         body = reminder_body(person, round_, by_person[person], today)
         message = send_once(
-            Outgoing(event, Message.Kind.REMINDER, round_.partnership, person, subject, body, True)
+            Outgoing(
+                event,
+                Message.Kind.REMINDER,
+                round_.partnership,
+                person,
+                subject,
+                body,
+                optional=True,
+            )
         )
         if message is not None:
             sent.append(message)
@@ -212,8 +219,7 @@ def escalation_body(
         f"Hello {name_of(person)},\n\n"
         f"These updates to {round_.partnership.name}'s improvement plan were due on "
         f"{day(round_.due_on)} and are still missing {cycle.escalate_after} days later. "
-        "The people asked were reminded as the cycle says. As a lead officer, you may want "
-        "to follow them up:\n\n" + "\n".join(lines) + "\n"
+        "As a lead officer, you may want to follow them up:\n\n" + "\n".join(lines) + "\n"
         f"Every request of this round, and the messages sent about it:\n{_absolute(page)}\n"
         + _footer(round_)
     )
