@@ -4,12 +4,15 @@ timer beside the web and worker processes (docs/deploy.md, "Running it").
 Each step is safe to run at any time and as often as wanted; a run with nothing to do changes
 nothing. What a step deletes that people made (staged uploads, exported files) is recorded row
 by row by its action; the rest (expired sessions, old sign-in throttle rows, finished queue rows, stopped
-workers' jobs) is recorded as one audit entry, only when a run changed something.
+workers' jobs) is recorded as one audit entry, only when a run changed something. The update
+cycle's rounds and escalations are recorded row by row by its actions, and every message it
+sends is on the mail record (``followup.plans.cycle_tick``).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TypeAlias
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -20,7 +23,9 @@ def add_tick_command(commands: Commands) -> None:
         "Do the scheduled housekeeping once: start again (or fail) the jobs of workers that "
         "stopped, purge staged files never imported and exported files older than "
         "FOLLOWUP_EXPORT_DAYS, and delete expired sessions, old sign-in "
-        "throttle records and finished tasks' queue rows. Run it every five minutes."
+        "throttle records and finished tasks' queue rows; then run the update cycle: open the "
+        "rounds of update requests that are due, and send their emails, reminders and "
+        "escalations, each once. Run it every five minutes."
     )
     tick = commands.add_parser("tick", help=text, description=text)
     tick.set_defaults(handler=cmd_tick)
@@ -36,6 +41,7 @@ def cmd_tick(args: argparse.Namespace) -> int:
     from followup.evidence.surveys import purge_expired_surveys
     from followup.indicators.actions import purge_expired_uploads
     from followup.jobs.actions import prune_finished_tasks, purge_exports, recover_abandoned
+    from followup.plans.cycle_tick import NoAddress, run_cycle
 
     actor = operator()
     requeued, failed = recover_abandoned(settings.WORKER_STALE_SECONDS)
@@ -54,6 +60,10 @@ def cmd_tick(args: argparse.Namespace) -> int:
         "sign-in throttle records deleted": pruned,
         "finished tasks' queue rows deleted": tasks,
     }
+    try:  # last, so that the housekeeping is done whatever the mail server does
+        counts |= run_cycle(actor).counts()
+    except NoAddress as reason:
+        print(reason, file=sys.stderr)
     done = {what: count for what, count in counts.items() if count}
     if not done:
         print("Nothing to do.")

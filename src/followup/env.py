@@ -252,6 +252,35 @@ def database_from_url(url: str, base_dir: Path) -> dict[str, object]:
 EMAIL_SCHEMES = ("smtp", "smtp+tls", "smtps", "console")
 
 
+def base_url(name: str, url: str) -> str:
+    """The address people reach the site at, ``https://host[:port]`` (or ``http://``), without a
+    trailing slash; empty stays empty. Anything else (another scheme, no host, a user name, a
+    path, a query) stops the process naming the variable ``name``."""
+    if not url:
+        return ""
+    parsed = urlparse(url.strip())
+    try:
+        port = parsed.port
+    except ValueError:
+        port = 0
+    if (
+        parsed.scheme not in {"http", "https"}
+        or not parsed.hostname
+        or port == 0
+        or parsed.username is not None
+        or parsed.path not in ("", "/")
+        or parsed.params
+        or parsed.query
+        or parsed.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be the address people reach Followup at, https://host or "
+            f"https://host:port with nothing after it, such as https://followup.example.org; "
+            f"got {url!r}."
+        )
+    return f"{parsed.scheme}://{parsed.netloc}"
+
+
 # Stored files (docs/deploy.md, "Files and object storage"): readable and writable by Followup's
 # own user only, in a folder only it may enter.
 FILE_PERMISSIONS = 0o600

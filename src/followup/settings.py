@@ -12,7 +12,14 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from followup.env import WAL, database_from_url, email_from_url, sqlite_database, strong_secret
+from followup.env import (
+    WAL,
+    base_url,
+    database_from_url,
+    email_from_url,
+    sqlite_database,
+    strong_secret,
+)
 from followup.settings_registry import (
     setting_bool,
     setting_choice,
@@ -403,3 +410,9 @@ EMAIL_HOST_PASSWORD = _EMAIL.password
 EMAIL_USE_TLS = _EMAIL.use_tls
 EMAIL_USE_SSL = _EMAIL.use_ssl
 DEFAULT_FROM_EMAIL = setting_text("FOLLOWUP_FROM_EMAIL")
+# The address in the links of emails sent without a web request to take it from (the update
+# cycle's, sent by `followup tick`): empty in production until set (followup.E105).
+BASE_URL = base_url(
+    "FOLLOWUP_BASE_URL",
+    setting_text("FOLLOWUP_BASE_URL", default="" if HTTPS else "http://127.0.0.1:8000"),
+)

@@ -479,6 +479,19 @@ SETTINGS: tuple[Setting, ...] = (
         production=REQUIRED,
     ),
     Setting(
+        "FOLLOWUP_BASE_URL",
+        "url",
+        None,
+        "The address people reach Followup at, such as `https://followup.example.org`: the "
+        "links in the update cycle's emails (sent by `followup tick`, with no web request to "
+        "take the address from) start with it. `http://` or `https://`, a host and an optional "
+        "port, nothing after them; anything else stops the process, naming this variable. "
+        "Unset with `FOLLOWUP_HTTPS` on, `followup check --deploy` fails (`followup.E105`) and "
+        "`followup tick` sends no update requests.",
+        shown_default="`http://127.0.0.1:8000` when `FOLLOWUP_HTTPS` is off; otherwise none",
+        production=REQUIRED,
+    ),
+    Setting(
         "FOLLOWUP_FROM_EMAIL",
         "text",
         "followup@localhost",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("followup.jobs.urls")),
     path("", include("followup.accounts.manage_urls")),
     path("", include("followup.accounts.member_urls")),
+    path("", include("followup.mail.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -41,7 +41,9 @@ WRITING = {
     "purge-uploads": "checked row by row",
     "setup": "checked row by row; records the migrations it applied as migrate does",
     "create-partnership": "checked row by row",
-    "tick": "purges are recorded row by row; the rest as one entry when it changed something (tests/jobs/test_tick.py)",
+    "tick": "purges are recorded row by row, and so are the update cycle's rounds and escalations "
+    "(its emails are on the mail record); the rest as one entry when it changed something "
+    "(tests/jobs/test_tick.py, tests/plans/test_cycle.py)",
     "backup": "records who wrote which archive, before reading (tests/backup/test_refusals.py)",
     "restore": "records the backup it loaded and what it replaced (tests/backup/test_refusals.py)",
 }

@@ -26,7 +26,7 @@ from followup.evidence.models import Case, Code, Coding, Source
 from followup.indicators.models import Indicator
 from followup.inspections.models import Evaluation, Inspection, Recommendation
 from followup.partnerships.models import Membership, Organisation, Partnership, Role
-from followup.plans.models import Action
+from followup.plans.models import Action, UpdateCycle
 from followup.reviews.models import ProgressReview, RecommendationProgress
 from tests import factories as f
 from tests.browserlike import back_link, page_form, submit
@@ -102,6 +102,22 @@ def members() -> list[Page]:
     ]
 
 
+def schedules() -> list[Page]:
+    """Each partnership's update schedule, set yet or not, and its own dates."""
+
+    def reader(slug: str) -> Callable[[], Any]:
+        def read() -> Any:
+            cycle = UpdateCycle.objects.filter(partnership__slug=slug).first()
+            if cycle is None:
+                return None
+            return state(UpdateCycle, cycle.pk), list(cycle.dates.values_list("pk", "due_on"))
+
+        return read
+
+    slugs = Partnership.objects.values_list("slug", flat=True).order_by("pk")
+    return [({}, slug, reader(slug)) for slug in slugs]
+
+
 EDIT_PAGES: dict[str, Callable[[], list[Page]]] = {
     "inspections:edit": each(Inspection, lambda o: o.partnership.slug),
     "inspections:evaluation_edit": each(Evaluation, lambda o: o.inspection.partnership.slug),
@@ -109,6 +125,7 @@ EDIT_PAGES: dict[str, Callable[[], list[Page]]] = {
         Recommendation, lambda o: o.inspection.partnership.slug
     ),
     "plans:edit": each(Action, lambda o: o.partnership.slug),
+    "plans:cycle": schedules,
     "reviews:edit": each(ProgressReview, lambda o: o.inspection.partnership.slug),
     "front:judgement_edit": judgements,
     "indicators:edit": each(Indicator, lambda o: o.partnership.slug),
@@ -181,6 +198,10 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "plans:create": CREATE,
     "plans:detail": "its form adds an update (append-only): creates",
     "plans:update_create": CREATE,
+    "plans:requests": READ,
+    "plans:round": READ,
+    "mail:notifications": "the person's own choice of how they are told: one question, nothing "
+    "versioned (tests/mail/test_notifications.py)",
     "reviews:create": CREATE,
     "reviews:detail": READ,
     "indicators:dashboard": READ,

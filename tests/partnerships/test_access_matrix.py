@@ -19,6 +19,7 @@ from django.utils import timezone
 from followup.accounts.invitations import token_hash
 from followup.accounts.models import Invitation
 from followup.partnerships.models import Membership
+from followup.plans.models import UpdateRound
 from tests import factories as f
 from tests.conftest import Site, World
 
@@ -236,6 +237,14 @@ def invitation_link(site: Site) -> dict[str, Any]:
 invitation_link.slug_only = True  # type: ignore[attr-defined]
 
 
+def round_of(site: Site) -> dict[str, Any]:
+    """A round of update requests of the partnership (the world has none of its own)."""
+    round_, _ = UpdateRound.objects.get_or_create(
+        partnership=site.partnership, due_on=datetime.date(2026, 3, 31)
+    )
+    return {"slug": site.partnership.slug, "pk": round_.pk}
+
+
 def administered(site: Site) -> dict[str, Any]:
     return {"slug": site.partnership.slug}
 
@@ -293,6 +302,8 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "mfa_edit_webauthn": (fixed(pk=999999), anyone(302), anyone(302)),
     "mfa_remove_webauthn": (fixed(pk=999999), anyone(302), anyone(302)),
     "usersessions_list": (None, own(), own(302)),
+    # One's own notification settings: an empty form is refused and shown again (200).
+    "mail:notifications": (None, own(), own()),
     "front:partnership": (slug, READ, None),
     "front:recommendations": (slug, READ, None),
     "front:search": (slug, READ, None),
@@ -317,6 +328,11 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
         expect(("lead", "editor", "contributor", "admin"), ok=302),
         UPDATE_ACTION,
     ),
+    # The update cycle: its schedule (an empty form is refused and shown again, 200), its rounds
+    # and the record of their messages, for those who edit the plan.
+    "plans:requests": (slug, EDIT_PLAN, None),
+    "plans:round": (round_of, EDIT_PLAN, None),
+    "plans:cycle": (slug, EDIT_PLAN, EDIT_PLAN),
     "indicators:dashboard": (slug, READ, None),
     "indicators:detail": (of("indicator"), READ, None),
     "indicators:create": (slug, MANAGE_DATA, MANAGE_DATA),

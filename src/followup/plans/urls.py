@@ -1,12 +1,15 @@
 from django.urls import path
 
-from followup.plans import views
+from followup.plans import views, views_cycle
 
 app_name = "plans"
 urlpatterns = [
     path("p/<slug:slug>/plan/", views.action_list, name="list"),
     path("p/<slug:slug>/plan/plan.csv", views.plan_export, {"fmt": "csv"}, name="export_csv"),
     path("p/<slug:slug>/plan/plan.xlsx", views.plan_export, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("p/<slug:slug>/plan/requests/", views_cycle.requests, name="requests"),
+    path("p/<slug:slug>/plan/requests/<int:pk>/", views_cycle.round_page, name="round"),
+    path("p/<slug:slug>/plan/schedule/", views_cycle.cycle_edit, name="cycle"),
     path("p/<slug:slug>/actions/new/", views.action_create, name="create"),
     path("p/<slug:slug>/actions/<int:pk>/", views.action_detail, name="detail"),
     path("p/<slug:slug>/actions/<int:pk>/edit/", views.action_edit, name="edit"),

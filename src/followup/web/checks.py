@@ -111,3 +111,23 @@ def privileged_people_use_a_second_factor(
             id=NO_MFA,
         )
     ]
+
+
+NO_BASE_URL = "followup.E105"
+
+
+@register(Tags.security, deploy=True)
+def emailed_links_have_an_address(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The update cycle's emails, sent by ``followup tick`` with no web request to take the
+    address from, link to Followup at FOLLOWUP_BASE_URL: without it they cannot be sent."""
+    if not settings.HTTPS or settings.BASE_URL:
+        return []
+    return [
+        CheckError(
+            "FOLLOWUP_BASE_URL is not set, so the update cycle's emails could not link to "
+            "Followup: `followup tick` opens no rounds and sends no update requests.",
+            hint="Set FOLLOWUP_BASE_URL to the address people reach Followup at, such as "
+            "https://followup.example.org. See docs/configuration.md.",
+            id=NO_BASE_URL,
+        )
+    ]
