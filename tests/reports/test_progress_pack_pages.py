@@ -1,0 +1,159 @@
+"""The progress pack's page: who reads the packs and the draft, who makes a pack, and what a
+second press of the button does. Files are rendered as cheap stand-ins here (``cheap_files``):
+what a pack holds is tested with real files in test_progress_pack.py."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from followup import cli
+from followup.audit.models import AuditEntry
+from followup.lib import storedfiles
+from followup.reports import actions, packrender
+from followup.reports.models import PACK_FORMATS, ProgressPack
+from tests.browserlike import page_form, submit
+
+PAGE = reverse("reports:pack", args=["home"])
+
+
+@pytest.fixture
+def cheap_files(monkeypatch):
+    """Every format of a pack as a few bytes naming the pack, its number and whether a draft."""
+
+    def fake(pack, fmt):
+        return f"{fmt}:{pack.number}:{'draft' if pack.draft else 'issued'}".encode()
+
+    monkeypatch.setattr(packrender, "render_pack", fake)
+
+
+def urls(number: int = 1) -> list[str]:
+    return [
+        PAGE,
+        *(reverse("reports:pack_draft", args=["home", fmt]) for fmt in PACK_FORMATS),
+        *(reverse("reports:pack_file", args=["home", number, fmt]) for fmt in PACK_FORMATS),
+    ]
+
+
+def test_the_outsider_gets_404_from_every_progress_pack_url_and_cannot_make_one(world, cheap_files):
+    actions.make_pack(world.users["lead"], world.home.partnership, number=1)
+    client = world.client_for("outsider")
+    for url in urls():
+        assert client.get(url).status_code == 404, url
+    assert client.post(PAGE, {"number": "2"}).status_code == 404
+    with pytest.raises(Http404):
+        actions.make_pack(world.users["outsider"], world.home.partnership, number=2)
+    assert ProgressPack.objects.count() == 1
+
+
+def test_a_viewer_reads_the_packs_and_the_draft_but_cannot_make_one(world, cheap_files):
+    actions.make_pack(world.users["editor"], world.home.partnership, number=1)
+    client = world.client_for("viewer")
+    page = client.get(PAGE).content.decode()
+    assert "The plan's editors, lead officers and administrators make the pack." in page
+    assert 'name="number"' not in page and "Make pack 2" not in page
+    assert "The draft of pack 2" in page
+    for fmt in PACK_FORMATS:
+        assert client.get(reverse("reports:pack_draft", args=["home", fmt])).content == (
+            f"{fmt}:2:draft".encode()
+        )
+        assert client.get(reverse("reports:pack_file", args=["home", 1, fmt])).content == (
+            f"{fmt}:1:issued".encode()
+        )
+    for who in ("viewer", "contributor", "inspector"):
+        refused = world.client_for(who).post(PAGE, {"number": "2"})
+        assert refused.status_code == 403
+        assert (
+            "Only editors, lead officers and administrators can change the improvement plan."
+            in (refused.content.decode())
+        )
+        with pytest.raises(PermissionDenied):
+            actions.make_pack(world.users[who], world.home.partnership, number=2)
+    assert list(ProgressPack.objects.values_list("number", flat=True)) == [1]
+
+
+def test_an_editor_makes_a_pack_from_the_page_as_the_browser_sends_it(world, cheap_files):
+    client = world.client_for("editor")
+    page = client.get(PAGE)
+    assert "No pack has been made yet." in page.content.decode()
+    response = submit(client, PAGE, page_form(page.content.decode()))
+    job = re.fullmatch(r"/p/home/jobs/(\d+)/", response["Location"])
+    assert job, response["Location"]
+    made = ProgressPack.objects.get()
+    assert (made.number, made.made_by_name) == (1, "editor")
+    for fmt in PACK_FORMATS:
+        assert storedfiles.read_bytes(made.file(fmt)) == f"{fmt}:1:issued".encode()
+    listed = client.get(PAGE).content.decode()
+    assert "Pack 1" in listed and "Make pack 2" in listed
+    for fmt in PACK_FORMATS:
+        assert reverse("reports:pack_file", args=["home", 1, fmt]) in listed
+    assert AuditEntry.objects.filter(verb="pack.make", actor_name="editor").count() == 1
+
+
+def test_a_second_press_of_the_button_makes_nothing_more_and_says_so(world, cheap_files):
+    client = world.client_for("lead")
+    assert client.post(PAGE, {"number": "1"}).status_code == 302
+    again = client.post(PAGE, {"number": "1"})
+    assert again.status_code == 200
+    assert "Pack 1 is already made" in again.content.decode()
+    assert "Nothing more was made." in again.content.decode()
+    with pytest.raises(actions.PackAlreadyMade):
+        actions.make_pack(world.users["lead"], world.home.partnership, number=1)
+    assert ProgressPack.objects.count() == 1
+
+
+@pytest.mark.parametrize("sent", [{}, {"number": "7"}, {"number": "two"}])
+def test_a_pack_number_out_of_turn_or_missing_is_refused_with_a_message(world, cheap_files, sent):
+    response = world.client_for("lead").post(PAGE, sent)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "This page is out of date" in page and "open the progress pack page again" in page
+    assert not ProgressPack.objects.exists()
+
+
+def test_an_unknown_format_a_missing_pack_and_a_changed_file_are_not_found(
+    world, cheap_files, capsys
+):
+    actions.make_pack(world.users["lead"], world.home.partnership, number=1)
+    client = world.client_for("lead")
+    assert client.get(reverse("reports:pack_draft", args=["home", "html"])).status_code == 404
+    assert client.get(reverse("reports:pack_file", args=["home", 1, "html"])).status_code == 404
+    assert client.get(reverse("reports:pack_file", args=["home", 2, "pdf"])).status_code == 404
+    made = ProgressPack.objects.get()
+    stored = made.file("pdf")
+    stored.storage.delete(stored.name)
+    stored.storage.save(stored.name, ContentFile(b"changed"))
+    assert client.get(reverse("reports:pack_file", args=["home", 1, "pdf"])).status_code == 404
+    args = cli.build_parser().parse_args(["check-files"])
+    assert args.handler(args) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"Progress pack 1 of Homeshire: its pdf file {stored.name} has the SHA-256 digest "
+        f"{hashlib.sha256(b'changed').hexdigest()}, not the {made.sha256_pdf} recorded when it "
+        "was made"
+    ]
+
+
+def test_an_archived_partnerships_lead_reads_its_packs_but_makes_none(world, cheap_files):
+    actions.make_pack(world.users["lead"], world.home.partnership, number=1)
+    partnership = world.home.partnership
+    partnership.archived_at = timezone.now()
+    partnership.save(update_fields=["archived_at"])
+    client = world.client_for("lead")
+    assert client.get(PAGE).status_code == 200
+    assert client.get(reverse("reports:pack_file", args=["home", 1, "xlsx"])).status_code == 200
+    refused = client.post(PAGE, {"number": "2"})
+    assert refused.status_code == 403
+    assert "archived" in refused.content.decode()
+
+
+def test_the_plan_links_to_its_progress_pack(world):
+    page = world.client_for("viewer").get(reverse("plans:list", args=["home"])).content.decode()
+    assert f'href="{PAGE}"' in page
