@@ -42,12 +42,17 @@ NONE = "Actions answering no recommendation"
 HIDDEN_NOTES = ("Update about Homeshire", "Returned note must not show", "Waiting note")
 
 
-def accepted(action: Action, on: datetime.date, status: str, rating: str, note: str) -> Any:
-    update = f.ActionUpdateFactory(
-        action=action, on=on, status=status, rating=rating, note=note, author_name="contributor"
-    )
-    UpdateDecision.objects.create(update=update, outcome="accepted", by_name="lead")
-    return update
+def update(
+    action: Any, on: datetime.date, note: str, status: str = "in_progress", **more: Any
+) -> Any:
+    """An update waiting for acceptance, made directly (whatever decision a factory gives)."""
+    return ActionUpdate.objects.create(action=action, on=on, note=note, status=status, **more)
+
+
+def accepted(action: Any, on: datetime.date, status: str, rating: str, note: str) -> Any:
+    made = update(action, on, note, status, rating=rating, author_name="contributor")
+    UpdateDecision.objects.create(update=made, outcome="accepted", by_name="lead")
+    return made
 
 
 def figures(indicator: Any, values: dict[int, int]) -> None:
@@ -79,8 +84,10 @@ def plan_at_pack_one(world: World) -> dict[str, Any]:
     partnership = site.partnership
     rec2 = f.RecommendationFactory(inspection=site.inspection, number=2, text="Listen to children")
     a1 = site.action
+    # The world's own update of A1 waits for acceptance, whatever its factory decided.
+    UpdateDecision.objects.filter(update=site.update).delete()
     Action.objects.filter(pk=a1.pk).update(due_date=datetime.date(2025, 3, 31))
-    a2 = f.ActionFactory(
+    a2: Any = f.ActionFactory(
         partnership=partnership,
         title=A2,
         status="not_started",
@@ -88,7 +95,7 @@ def plan_at_pack_one(world: World) -> dict[str, Any]:
         due_date=datetime.date(2025, 6, 30),
     )
     a2.recommendations.add(site.recommendation, rec2)
-    a3 = f.ActionFactory(partnership=partnership, title=A3, due_date=None)
+    a3: Any = f.ActionFactory(partnership=partnership, title=A3, due_date=None)
     gone = f.ActionFactory(partnership=partnership, title=GONE)
     accepted(a1, datetime.date(2025, 1, 10), "in_progress", "at_risk", "Recruited two staff")
     accepted(a3, datetime.date(2025, 1, 12), "in_progress", "on_track", "Survey drafted")
@@ -96,7 +103,7 @@ def plan_at_pack_one(world: World) -> dict[str, Any]:
     element = DataElement.objects.create(
         code="referrals", name="Referrals", partnership=partnership
     )
-    large = f.IndicatorFactory(
+    large: Any = f.IndicatorFactory(
         partnership=partnership, area=site.indicator.area, numerator=element, name="Referrals"
     )
     large.recommendations.add(rec2)
@@ -110,20 +117,15 @@ def change_the_plan(world: World, plan: dict[str, Any]) -> None:
     a1, a3 = plan["a1"], plan["a3"]
     accepted(a1, datetime.date(2025, 2, 20), "complete", "on_track", "Finished the plan")
     Action.objects.filter(pk=a1.pk).update(status="complete")
-    returned = f.ActionUpdateFactory(
-        action=a1,
-        on=datetime.date(2025, 2, 25),
-        note="Returned note must not show",
-        rating="off_track",
+    returned = update(
+        a1, datetime.date(2025, 2, 25), "Returned note must not show", rating="off_track"
     )
     UpdateDecision.objects.create(
         update=returned, outcome="returned", reason="Say more", by_name="lead"
     )
-    f.ActionUpdateFactory(
-        action=a1, on=datetime.date(2025, 2, 26), note="Waiting note", rating="off_track"
-    )
+    update(a1, datetime.date(2025, 2, 26), "Waiting note", rating="off_track")
     accepted(a3, datetime.date(2025, 3, 1), "in_progress", "at_risk", "Fewer answers than hoped")
-    a4 = f.ActionFactory(
+    a4: Any = f.ActionFactory(
         partnership=world.home.partnership,
         title=A4,
         status="not_started",

@@ -157,3 +157,8 @@ def test_an_archived_partnerships_lead_reads_its_packs_but_makes_none(world, che
 def test_the_plan_links_to_its_progress_pack(world):
     page = world.client_for("viewer").get(reverse("plans:list", args=["home"])).content.decode()
     assert f'href="{PAGE}"' in page
+
+
+def test_a_pack_number_too_large_for_the_database_is_not_found(world):
+    url = reverse("reports:pack_file", args=["home", 10**30, "pdf"])
+    assert world.client_for("lead").get(url).status_code == 404
