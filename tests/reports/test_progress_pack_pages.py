@@ -5,8 +5,11 @@ what a pack holds is tested with real files in test_progress_pack.py."""
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 
+import docx
+import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -17,8 +20,9 @@ from django.utils import timezone
 from followup import cli
 from followup.audit.models import AuditEntry
 from followup.lib import storedfiles
-from followup.reports import actions, packrender
+from followup.reports import actions, packrender, packs
 from followup.reports.models import PACK_FORMATS, ProgressPack
+from tests import factories as f
 from tests.browserlike import page_form, submit
 
 PAGE = reverse("reports:pack", args=["home"])
@@ -162,3 +166,24 @@ def test_the_plan_links_to_its_progress_pack(world):
 def test_a_pack_number_too_large_for_the_database_is_not_found(world):
     url = reverse("reports:pack_file", args=["home", 10**30, "pdf"])
     assert world.client_for("lead").get(url).status_code == 404
+
+
+def test_a_plan_without_actions_gets_a_first_pack_that_says_so(world):
+    partnership = f.PartnershipFactory(slug="empty", name="Emptyshire")
+    pack = packs.progress_pack(partnership)
+    assert (pack.number, pack.groups, pack.earlier, pack.draft) == (1, [], None, True)
+    assert [chart.finding for chart in pack.charts] == ["The plan has no actions yet."] * 2
+    document = docx.Document(io.BytesIO(packrender.docx(pack)))
+    texts = [p.text for p in document.paragraphs]
+    assert "This is the first pack: there is no earlier pack to compare with." in texts
+    book = openpyxl.load_workbook(io.BytesIO(packrender.xlsx(pack)))
+    assert book.sheetnames == ["About", "Summary", "Actions", "Measures"]
+
+
+def test_a_title_a_spreadsheet_would_run_as_a_formula_is_text_in_the_workbook(world):
+    f.ActionFactory(partnership=world.home.partnership, title='=HYPERLINK("http://x","y")')
+    pack = packs.progress_pack(world.home.partnership)
+    book = openpyxl.load_workbook(io.BytesIO(packrender.xlsx(pack)))
+    titles = [row[1] for row in book["Actions"].iter_rows(values_only=True)]
+    assert '\'=HYPERLINK("http://x","y")' in titles
+    assert all(not str(t).startswith("=") for t in titles)

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from followup.indicators.disclosed import Withheld, steady, withheld_figures
@@ -32,7 +33,7 @@ from followup.indicators.models import Indicator
 from followup.indicators.queries import analyse
 from followup.indicators.svgchart import Chart, Mark
 from followup.inspections.models import Recommendation
-from followup.lib import disclosure
+from followup.lib import clock, disclosure
 from followup.lib.dates import day
 from followup.partnerships.models import Partnership
 from followup.plans.models import Action, ActionStatus, ActionUpdate, UpdateDecision
@@ -272,7 +273,7 @@ def _listed(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def finding(heading: str, counts: list[tuple[str, int]]) -> str:
+def _finding(heading: str, counts: list[tuple[str, int]]) -> str:
     """The one-line finding of a count of actions: "Of 12 actions: 3 complete and 9 in progress"."""
     total = sum(n for _, n in counts)
     if not total:
@@ -291,7 +292,7 @@ def _count_chart(key: str, title: str, heading: str, counts: list[tuple[str, int
             f"A bar chart: one bar for each {heading.lower()}, as tall as the number of "
             "actions with it, the number above it."
         ),
-        finding=finding(heading, counts),
+        finding=_finding(heading, counts),
         x_label=heading,
         y_label="Actions",
         marks=tuple(Mark(x=i, y=n, label=label) for i, (label, n) in enumerate(counts)),
@@ -323,7 +324,7 @@ def _pack(partnership: Partnership, issued: Issued | None) -> Pack:
         if int(key) not in current
     )
     number = issued.number if issued else (last.number + 1 if last else 1)
-    when = timezone.localdate(issued.made_at) if issued else timezone.localdate()
+    when = timezone.localdate(issued.made_at) if issued else clock.today()
     return Pack(
         partnership=partnership.name,
         number=number,
@@ -344,7 +345,9 @@ def _pack(partnership: Partnership, issued: Issued | None) -> Pack:
     )
 
 
-def _by(items: list[PackAction], labels: list[str], of: Any) -> list[tuple[str, int]]:
+def _by(
+    items: list[PackAction], labels: list[str], of: Callable[[PackAction], str]
+) -> list[tuple[str, int]]:
     counts = Counter(of(i) for i in items)
     return [(label, counts.get(label, 0)) for label in labels]
 
@@ -362,7 +365,7 @@ def _earlier(pack: ProgressPack | None) -> Earlier | None:
     return Earlier(pack.number, timezone.localdate(pack.made_at), pack.made_by_name)
 
 
-def _actions(partnership: Partnership) -> Any:
+def _actions(partnership: Partnership) -> QuerySet[Action]:
     return (
         Action.objects.filter(partnership=partnership)
         .select_related("owner_organisation", "lead_user")
