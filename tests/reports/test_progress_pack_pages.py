@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from pathlib import Path
 
 import docx
 import openpyxl
@@ -14,16 +15,19 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.http import Http404
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from followup import cli
 from followup.audit.models import AuditEntry
+from followup.jobs.models import Job
 from followup.lib import storedfiles
 from followup.reports import actions, packrender, packs
 from followup.reports.models import PACK_FORMATS, ProgressPack
 from tests import factories as f
 from tests.browserlike import page_form, submit
+from tests.jobs.test_jobs import DUMMY, run_queued
 
 PAGE = reverse("reports:pack", args=["home"])
 
@@ -187,3 +191,55 @@ def test_a_title_a_spreadsheet_would_run_as_a_formula_is_text_in_the_workbook(wo
     titles = [row[1] for row in book["Actions"].iter_rows(values_only=True)]
     assert '\'=HYPERLINK("http://x","y")' in titles
     assert all(not str(t).startswith("=") for t in titles)
+
+
+@override_settings(TASKS=DUMMY)
+def test_two_presses_queued_before_a_worker_runs_them_make_one_pack(world, cheap_files):
+    client = world.client_for("lead")
+    for _ in range(2):
+        assert client.post(PAGE, {"number": "1"}).status_code == 302
+    jobs = list(Job.objects.filter(title="Making progress pack 1").order_by("pk"))
+    assert len(jobs) == 2
+    for job in jobs:
+        run_queued(job)
+    first, second = (Job.objects.get(pk=job.pk) for job in jobs)
+    assert (first.state, first.message) == (
+        "done",
+        "Made progress pack 1. Download it from the progress pack page.",
+    )
+    assert (second.state, second.message) == (
+        "done",
+        "Progress pack 1 is already made; nothing more was made.",
+    )
+    assert second.result_url == PAGE
+    assert ProgressPack.objects.count() == 1
+
+
+def test_a_pack_made_by_someone_else_while_rendering_is_not_made_twice(world, monkeypatch):
+    lead, partnership = world.users["lead"], world.home.partnership
+
+    def render_while_another_makes_it(pack, fmt):
+        if not ProgressPack.objects.exists():
+            monkeypatch.setattr(packrender, "render_pack", lambda pack, fmt: b"theirs")
+            actions.make_pack(world.users["editor"], partnership, number=1)
+        return b"mine"
+
+    monkeypatch.setattr(packrender, "render_pack", render_while_another_makes_it)
+    with pytest.raises(actions.PackAlreadyMade) as made:
+        actions.make_pack(lead, partnership, number=1)
+    assert made.value.pack.made_by_name == "editor"
+    kept = ProgressPack.objects.get()
+    assert storedfiles.read_bytes(kept.file("pdf")) == b"theirs"
+
+
+def test_a_pack_whose_audit_entry_fails_keeps_no_file(world, cheap_files, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise RuntimeError("the audit log is full")
+
+    folder = Path(storedfiles.default().location)
+    before = set(folder.rglob("*"))
+    monkeypatch.setattr(actions, "record", refuse)
+    with pytest.raises(RuntimeError):
+        actions.make_pack(world.users["lead"], world.home.partnership, number=1)
+    assert not ProgressPack.objects.exists()
+    assert {p for p in folder.rglob("*") if p.is_file()} - before == set()
