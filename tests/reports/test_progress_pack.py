@@ -358,7 +358,7 @@ def test_the_summary_counts_actions_by_status_and_rating_as_tables_and_charts(pa
     assert rows[: len(by_status) + len(by_rating)] == by_status + by_rating
     status_finding = "Of 4 actions, by status: 2 not started, 1 in progress and 1 complete."
     rating_finding = (
-        "Of 4 actions, by latest rating: 1 on track, 1 at risk and 2 no accepted update."
+        "Of 4 actions, by latest rating: 1 on track, 1 at risk and 2 with no accepted update."
     )
     pictures = [shape._inline.docPr.get("descr") for shape in pack.word.inline_shapes]
     assert [d.split(" A bar chart")[0] for d in pictures] == [status_finding, rating_finding]

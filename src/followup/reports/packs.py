@@ -278,7 +278,9 @@ def _finding(heading: str, counts: list[tuple[str, int]]) -> str:
     total = sum(n for _, n in counts)
     if not total:
         return "The plan has no actions yet."
-    parts = [f"{n} {label.lower()}" for label, n in counts if n]
+    parts = [
+        f"{n} {'with ' if label == NO_RATING else ''}{label.lower()}" for label, n in counts if n
+    ]
     what = "by status" if heading == "Status" else "by latest rating"
     return f"Of {total} action{'s' if total != 1 else ''}, {what}: {_listed(parts)}."
 
