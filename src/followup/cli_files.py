@@ -9,10 +9,11 @@ import sys
 from collections.abc import Iterator
 
 CHECK_FILES = (
-    "Check the stored files: every published report's HTML, PDF and Word files, every staged "
-    "upload's file and every exported file kept for its download are in the storage, and each published file has the SHA-256 digest recorded "
-    "when it was published. Lists each problem, and ends with status 1 if there is one. Only "
-    "reads."
+    "Check the stored files: every published report's HTML, PDF and Word files, every progress "
+    "pack's Word, PDF and XLSX files, every staged upload's file and every exported file kept "
+    "for its download are in the storage, and each published report's or pack's file has the "
+    "SHA-256 digest recorded when it was published or made. Lists each problem, and ends with "
+    "status 1 if there is one. Only reads."
 )
 
 
@@ -28,6 +29,22 @@ def _progress(done: int, total: int) -> None:
         print(f"\rChecked {done:,} of {total:,} published reports", end=end, file=sys.stderr)
 
 
+def _digest(described: str, fmt: str, name: str, digest: str, when: str) -> Iterator[str]:
+    """What is wrong with one kept file: missing, or not the file whose digest was recorded."""
+    from followup.lib import storedfiles
+
+    try:
+        stored = storedfiles.sha256(storedfiles.default(), name)
+    except FileNotFoundError:
+        yield f"{described}: its {fmt} file {name} is not in the storage"
+        return
+    if stored != digest:
+        yield (
+            f"{described}: its {fmt} file {name} has the SHA-256 digest {stored}, not the "
+            f"{digest} recorded when it was {when}"
+        )
+
+
 def problems() -> Iterator[str]:
     """Each stored file that is missing, or published and not the file its digest names."""
     from django.db.models import Model
@@ -36,7 +53,7 @@ def problems() -> Iterator[str]:
     from followup.indicators.models import ImportUpload
     from followup.jobs.models import Job
     from followup.lib import storedfiles
-    from followup.reports.models import FORMATS, Publication
+    from followup.reports.models import FORMATS, PACK_FORMATS, ProgressPack, Publication
 
     storage = storedfiles.default()
     publications = Publication.objects.order_by("pk")
@@ -47,17 +64,12 @@ def problems() -> Iterator[str]:
         )
         for fmt in FORMATS:
             name = str(publication.file(fmt).name)
-            try:
-                stored = storedfiles.sha256(storage, name)
-            except FileNotFoundError:
-                yield f"{described}: its {fmt} file {name} is not in the storage"
-                continue
-            if stored != publication.digest(fmt):
-                yield (
-                    f"{described}: its {fmt} file {name} has the SHA-256 digest {stored}, not "
-                    f"the {publication.digest(fmt)} recorded when it was published"
-                )
+            yield from _digest(described, fmt, name, publication.digest(fmt), "published")
         _progress(done, total)
+    for pack in ProgressPack.objects.select_related("partnership").order_by("pk").iterator():
+        described = f"Progress pack {pack.number} of {pack.partnership.name}"
+        for fmt in PACK_FORMATS:
+            yield from _digest(described, fmt, str(pack.file(fmt).name), pack.digest(fmt), "made")
     kept: list[tuple[type[Model], str, str]] = [
         (ImportUpload, "Staged data file", "data"),
         (SurveyUpload, "Staged survey", "data"),

@@ -10,6 +10,7 @@ import pytest
 from followup.indicators.models import Indicator
 from followup.inspections.models import Inspection
 from followup.plans.models import Action
+from followup.reports import packrender
 from followup.reviews.models import ProgressReview
 from tests import factories as f
 from tests.browser.conftest import Page
@@ -114,6 +115,7 @@ def test_every_page_a_member_reaches_is_accessible(page, demo, who):
             f"{base}/actions/new/",
             f"{base}/actions/{action.pk}/edit/",
             f"{base}/data/upload/",
+            f"{base}/plan/pack/",
         ]
     else:
         pages += [
@@ -132,6 +134,24 @@ def test_every_page_a_member_reaches_is_accessible(page, demo, who):
     for path in pages:
         page.goto(path)
         page.assert_accessible()
+
+
+def test_a_lead_makes_a_progress_pack_and_the_pack_page_is_accessible(page, demo, monkeypatch):
+    # The files are stand-ins: what a pack holds is tested in tests/reports/test_progress_pack.py.
+    monkeypatch.setattr(
+        packrender, "render_pack", lambda pack, fmt: f"{fmt}:{pack.number}".encode()
+    )
+    page.sign_in("lead", PASSWORD)
+    page.page.wait_for_url(re.compile(r"/p/south-ayrshire/$"))
+    page.goto("/p/south-ayrshire/plan/pack/")
+    assert "No pack has been made yet." in page.page.inner_text("main")
+    page.assert_accessible()
+    page.page.click("text=Make pack 1")
+    page.page.wait_for_url(re.compile(r"/p/south-ayrshire/(jobs/\d+|plan/pack)/$"))
+    page.assert_accessible()
+    page.goto("/p/south-ayrshire/plan/pack/")
+    assert page.page.locator("#packs tbody tr").count() == 1
+    page.assert_accessible()
 
 
 def test_not_found_page_is_accessible(page, demo):

@@ -122,6 +122,15 @@ def in_(attribute: str, fmt: str) -> Kwargs:
     }
 
 
+def no_pack(site: Site) -> dict[str, Any]:
+    """A progress pack's file: the world has made no pack, so there is none of another's to
+    swap in."""
+    return {"slug": site.partnership.slug, "number": 1, "fmt": "pdf"}
+
+
+no_pack.slug_only = True  # type: ignore[attr-defined]
+
+
 def official_element(site: Site) -> dict[str, Any]:
     """The indicator's data element is an official one, shared by every partnership: nothing of
     another's to swap in (tests/indicators/test_import_teaching.py keeps outsiders out)."""
@@ -395,6 +404,13 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "reports:inspection": (of("inspection"), READ, None),
     "reports:inspection_file": (in_("inspection", "html"), READ, None),
     "reports:inspection_publish": (of("inspection"), PUBLISH, PUBLISH),
+    # The progress pack: every member reads the packs and downloads the draft (a viewer as a
+    # draft report); the plan's editors make one, and an empty form makes nothing (200, errors).
+    "reports:pack": (slug, READ, EDIT_PLAN),
+    "reports:pack_draft": (as_("xlsx"), READ, None),
+    # A pack's stored file: the world has made none, so 404 for every member, and for the
+    # outsider (tests/reports/test_progress_pack_pages.py reads a made one).
+    "reports:pack_file": (no_pack, {**{w: 404 for w in WHO}, None: 302}, None),
     # The list of partnerships that have published: the same for anyone, signed in or not.
     "reports:public_index": (None, {w: 200 for w in WHO}, None),
     "reports:public": (slug, {w: 404 for w in WHO}, None),

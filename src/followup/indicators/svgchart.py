@@ -1,11 +1,12 @@
 """Every chart in Followup, described once and drawn by one renderer to accessible SVG.
 
-A ``Chart`` says what a chart shows: its marks (a figure per period, or per area), the lines
-drawn with them (centre line, limits, target), which marks are flagged, the axis labels, title,
-caption (with the key in words), one-line finding and the rows of its data table. ``draw`` turns
-it into one SVG document, and that same document is what every format shows: inline in the
-indicator pages, as an image with the description as its alternative text in the report's HTML
-and PDF (WeasyPrint), and in the Word file, beside a PNG of it made by CairoSVG (``png``).
+A ``Chart`` says what a chart shows: its marks (a figure per period or per area, or a count per
+category drawn as bars), the lines drawn with them (centre line, limits, target), which marks
+are flagged, the axis labels, title, caption (with the key in words), one-line finding and the
+rows of its data table. ``draw`` turns it into one SVG document, and that same document is what
+every format shows: inline in the indicator pages, as an image with the description as its
+alternative text in the report's HTML and PDF (WeasyPrint), and in the Word file, beside a PNG
+of it made by CairoSVG (``png``).
 
 The SVG is an image to assistive technology (``role="img"``), named by its ``<title>`` and
 described by its ``<desc>`` (the finding and the key in words) through ``aria-labelledby``.
@@ -82,6 +83,8 @@ class Chart:
     split_at: float | None = None  # a vertical rule between two phases
     header: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
+    # Counts by category: each mark a bar up from zero, its count above it (not joined).
+    bars: bool = False
 
     @property
     def description(self) -> str:
@@ -152,8 +155,12 @@ def _frame(chart: Chart, xs: list[float]) -> _Frame:
     ys = [m.y for m in chart.marks] + [
         y for line in chart.lines for _, y in line.points if y is not None
     ]
+    if chart.bars:
+        ys.append(0.0)  # a bar's length is its count: the axis starts at zero
     ticks = _nice_ticks(min(ys), max(ys)) if ys else [0.0, 1.0]
     ticks = ticks[:: max(1, math.ceil(len(ticks) / 5))]
+    if chart.bars:
+        ticks = [t for t in ticks if float(t).is_integer()]  # counts: whole numbers only
     low, high = min([ticks[0], *ys]), max([ticks[-1], *ys])
     if chart.log_x:
         return _Frame(ticks, low, high, math.log10(min(xs)), math.log10(max(xs)), 0.0, True)
@@ -175,7 +182,7 @@ def draw(chart: Chart) -> str:
     ]
     parts += _axes(chart, frame, xs)
     parts += _lines(chart, frame)
-    parts += _marks(chart, frame)
+    parts += _bars(chart, frame) if chart.bars else _marks(chart, frame)
     parts.append("</svg>")
     return "".join(parts)
 
@@ -259,6 +266,25 @@ def _marks(chart: Chart, frame: _Frame) -> list[str]:
         parts.append(f'<path d="{usual}" fill="{BLUE}"/>')
     if flagged:
         parts.append(f'<path d="{flagged}" fill="{RED}" stroke="{TEXT}" stroke-width="0.75"/>')
+    return parts
+
+
+def _bars(chart: Chart, frame: _Frame) -> list[str]:
+    """Each mark as a bar from zero, with its figure above it."""
+    px, py = frame.px, frame.py
+    if not chart.marks:
+        return []
+    step = px(chart.marks[0].x + 1) - px(chart.marks[0].x)
+    width = min(48.0, abs(step) * 0.6)
+    bars = "".join(
+        f"M{px(m.x) - width / 2:.1f},{py(0):.1f}V{py(m.y):.1f}h{width:.1f}V{py(0):.1f}z"
+        for m in chart.marks
+    )
+    parts = [f'<path d="{bars}" fill="{BLUE}"/>', f'<g fill="{TEXT}" text-anchor="middle">']
+    parts += [
+        f'<text x="{px(m.x):.1f}" y="{py(m.y) - 4:.1f}">{_label(m.y)}</text>' for m in chart.marks
+    ]
+    parts.append("</g>")
     return parts
 
 

@@ -197,6 +197,26 @@ def _write_xlsx(
     book.save(out)
 
 
+def write_workbook(
+    out: IO[bytes], sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]], *, title: str = ""
+) -> None:
+    """Write to ``out`` a workbook of several sheets, each given as its name and its rows, every
+    cell neutralised as ``table_download``'s are (a text cell is text, never a formula)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for name, rows in sheets:
+        sheet = book.create_sheet(_sheet_title(name))
+        for row in rows:
+            _append(sheet, [safe_cell(v) for v in row])
+    if title:
+        book.properties.title = safe_cell(title)
+    book.save(out)
+
+
 def _csv_lines(header: list[Any], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
     """The CSV a line at a time, written as ``table_download`` writes it whole."""
     out = io.StringIO()

@@ -1,4 +1,4 @@
-"""Publishing reports: the only write in this app."""
+"""The writes of this app: publishing reports, and making progress packs."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from django.utils import timezone
 from followup.audit.log import record
 from followup.indicators.tasks_withheld import after_figures_change
 from followup.inspections.models import Inspection
-from followup.lib import storedfiles
+from followup.lib import clock, storedfiles
 from followup.partnerships.access import AnyUser, Capability, require
-from followup.reports import queries, render
+from followup.partnerships.models import Partnership
+from followup.reports import packrender, packs, queries, render
 from followup.reports.compose import Edition, Report, inspection_report, review_report
-from followup.reports.models import Publication
+from followup.reports.models import PACK_FORMATS, ProgressPack, Publication
 from followup.reviews.models import ProgressReview
 
 
@@ -226,3 +227,98 @@ def _save(
         storedfiles.delete_now(storedfiles.default(), written)
         raise
     return publication
+
+
+class PackAlreadyMade(Exception):
+    """The pack a request set out to make is made already (the second of two identical
+    submits, or someone else made it first). Nothing more was made."""
+
+    def __init__(self, pack: ProgressPack) -> None:
+        super().__init__(f"Progress pack {pack.number} is already made.")
+        self.pack = pack
+
+
+def _check_pack(latest: ProgressPack | None, number: int) -> None:
+    current = latest.number if latest is not None else 0
+    if latest is not None and number <= current:
+        raise PackAlreadyMade(latest)
+    if number != current + 1:
+        raise ValidationError(
+            f"This page is out of date: the next pack is pack {current + 1}; open the progress "
+            "pack page again"
+        )
+
+
+def check_make_pack(user: AnyUser, partnership: Partnership, *, number: int) -> None:
+    """What ``make_pack`` checks before it renders, for a page that hands the making to a job:
+    the permission (``edit_plan``: the plan's editors, lead officers and administrators) and
+    the pack's number. ``make_pack`` checks them again."""
+    require(user, partnership, Capability.EDIT_PLAN)
+    _check_pack(queries.latest_pack(partnership), number)
+
+
+def make_pack(user: AnyUser, partnership: Partnership, *, number: int) -> ProgressPack:
+    """Issue progress pack ``number`` of the plan as it is now: its Word, PDF and XLSX files
+    without DRAFT marks, with their SHA-256 digests, and the snapshot the next pack compares
+    with. ``number`` is the next pack's, as the page showed it: if it is made already (a
+    double submit, or someone else's), ``PackAlreadyMade`` names it and nothing more is made."""
+    require(user, partnership, Capability.EDIT_PLAN)
+    before = queries.latest_pack(partnership)
+    _check_pack(before, number)
+    now = clock.now()
+    made_by = user.get_username() if isinstance(user, User) else ""
+    pack = packs.progress_pack(partnership, packs.Issued(number, now, made_by))
+    files = {fmt: packrender.render_pack(pack, fmt) for fmt in PACK_FORMATS}
+    try:
+        with transaction.atomic():
+            # Makers of one partnership's packs take turns; the second finds the first's pack.
+            Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+            latest = queries.latest_pack(partnership)
+            if (latest and latest.pk) != (before and before.pk):
+                _check_pack(latest, number)
+            return _save_pack(user, partnership, pack, files, now)
+    except IntegrityError:
+        latest = queries.latest_pack(partnership)
+        if latest is None:
+            raise
+        raise PackAlreadyMade(latest) from None
+
+
+def _save_pack(
+    user: AnyUser,
+    partnership: Partnership,
+    pack: packs.Pack,
+    files: dict[str, bytes],
+    now: datetime.datetime,
+) -> ProgressPack:
+    """Store the pack's files and its row, and the audit entry; if the row is not saved, the
+    files written for it are deleted."""
+    digests = {fmt: hashlib.sha256(data).hexdigest() for fmt, data in files.items()}
+    made = ProgressPack(
+        partnership=partnership,
+        number=pack.number,
+        made_at=now,
+        made_by_id=user.pk if isinstance(user, User) else None,
+        made_by_name=pack.made_by,
+        snapshot=pack.snapshot,
+        **{f"sha256_{fmt}": digest for fmt, digest in digests.items()},
+    )
+    written: list[str] = []
+    try:
+        for fmt, data in files.items():
+            written.append(storedfiles.save_new(made.file(fmt), f"pack.{fmt}", data))
+        made.save()
+        record(
+            user,
+            "pack.make",
+            made,
+            {
+                "number": [None, made.number],
+                **{f"sha256_{fmt}": [None, digest] for fmt, digest in digests.items()},
+            },
+            partnership,
+        )
+    except BaseException:  # nothing is made, so no file is kept
+        storedfiles.delete_now(storedfiles.default(), written)
+        raise
+    return made

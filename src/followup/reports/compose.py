@@ -61,6 +61,9 @@ GLOSSARY = [
     ("[c]", disclosure.GLOSSARY),
 ]
 
+# What every page of a report not yet published says.
+DRAFT_MARK = "DRAFT: not published"
+
 GROUP_ORDER = [value for value, _ in RESPONDENT_GROUPS if value] + [NOT_RECORDED]
 
 
@@ -173,6 +176,18 @@ class Report:
     reference: str = ""
     # The partnership's list of published reports (an address, or a path on this site).
     public_path: str = ""
+    # The cover's line naming who issues it.
+    publisher_label: str = "Published by"
+
+    @property
+    def draft_mark(self) -> str:
+        """What every page of a draft says, at its head."""
+        return DRAFT_MARK
+
+    @property
+    def draft_notice(self) -> str:
+        """The draft's warning on its cover."""
+        return f"{DRAFT_MARK}. This report may still change; do not share it as final."
 
     @property
     def public_list(self) -> str:

@@ -42,3 +42,27 @@ class PublishForm(StrictForm):
             del self.errors["version"]
             self.add_error(None, OUT_OF_DATE)
         return data
+
+
+PACK_OUT_OF_DATE = "This page is out of date: open the progress pack page again, then make the pack"
+
+
+class PackForm(StrictForm):
+    """The button that makes the next progress pack: the number the page showed, so that a
+    second press of it makes nothing more."""
+
+    number = forms.IntegerField(
+        min_value=1, max_value=100_000, widget=forms.HiddenInput, label="Pack number"
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for problem in ("required", "invalid", "min_value", "max_value"):
+            self.fields["number"].error_messages[problem] = PACK_OUT_OF_DATE
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if "number" in self.errors:
+            del self.errors["number"]
+            self.add_error(None, PACK_OUT_OF_DATE)
+        return data

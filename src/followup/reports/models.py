@@ -112,3 +112,64 @@ class Publication(models.Model):
     def content(self, fmt: str) -> bytes:
         """The whole of one format's file, read from the storage."""
         return storedfiles.read_bytes(self.file(fmt))
+
+
+PACK_FORMATS = ("docx", "pdf", "xlsx")
+
+
+def pack_file(instance: ProgressPack, filename: str) -> str:
+    """Where a progress pack's file is stored: ``reports/partnership-7/pack-3/pack.pdf``. One
+    name per pack and format, never reused."""
+    return f"reports/partnership-{instance.partnership_id}/pack-{instance.number}/{filename}"
+
+
+class ProgressPack(models.Model):
+    """A progress pack for the chief officers' group, as it was issued: its Word, PDF and XLSX
+    files with their SHA-256 digests, who made it and when (as plain values, as an update's
+    author is kept), and a snapshot of each action as the pack showed it, which the next pack
+    compares with to say what changed. Numbered 1, 2, 3... within the partnership; never
+    changed once made."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="progress_packs"
+    )
+    number = models.PositiveIntegerField()
+    made_at = models.DateTimeField()
+    made_by_id = models.BigIntegerField(null=True, blank=True)
+    made_by_name = models.CharField(max_length=150, blank=True)
+    # {"actions": {"<action id>": {"title", "status", "rating", "update", "accepted": [ids]}}}
+    snapshot = models.JSONField(default=dict)
+    docx = models.FileField(upload_to=pack_file, max_length=300)
+    pdf = models.FileField(upload_to=pack_file, max_length=300)
+    xlsx = models.FileField(upload_to=pack_file, max_length=300)
+    sha256_docx = models.CharField(max_length=64)
+    sha256_pdf = models.CharField(max_length=64)
+    sha256_xlsx = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "number"], name="one_progress_pack_of_each_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Progress pack {self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("A progress pack never changes: make a new one instead.")
+        super().save(*args, **kwargs)
+
+    def digest(self, fmt: str) -> str:
+        return str(getattr(self, f"sha256_{fmt}"))
+
+    def file(self, fmt: str) -> FieldFile:
+        """The stored file of one format."""
+        if fmt not in PACK_FORMATS:
+            raise ValueError(
+                f"A progress pack has no {fmt!r} file: only {', '.join(PACK_FORMATS)}."
+            )
+        file: FieldFile = getattr(self, fmt)
+        return file

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from followup.inspections.models import Inspection
 from followup.partnerships.access import AnyUser, partnership_for
 from followup.partnerships.models import Partnership
-from followup.reports.models import Publication
+from followup.reports.models import ProgressPack, Publication
 from followup.reviews.models import ProgressReview
 
 
@@ -105,3 +105,19 @@ def first_publication(inspection: Inspection, review: ProgressReview | None) -> 
         else publications_of_inspection(inspection)
     )
     return versions.filter(version=1).first()
+
+
+def packs_of(partnership: Partnership) -> QuerySet[ProgressPack]:
+    """A partnership's progress packs, the latest first; call only with a partnership from
+    ``partnership_for``."""
+    return ProgressPack.objects.filter(partnership=partnership).order_by("-number")
+
+
+def latest_pack(partnership: Partnership) -> ProgressPack | None:
+    return packs_of(partnership).first()
+
+
+def pack_for(user: AnyUser, slug: str, number: int) -> ProgressPack:
+    """A progress pack of a partnership the user may see; 404 otherwise."""
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(packs_of(partnership).select_related("partnership"), number=number)

@@ -17,17 +17,22 @@ from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 
-from followup.indicators.svgchart import Chart, draw, png
 from followup.lib import disclosure
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
-    from docx.table import _Row as WordRow
 
 from followup.reports import wordparts
-from followup.reports.compose import Edition, IndicatorSection, RecommendationSection, Report, Table
+from followup.reports.compose import (
+    DRAFT_MARK,
+    Edition,
+    IndicatorSection,
+    RecommendationSection,
+    Report,
+    Table,
+)
 
-DRAFT = "DRAFT: not published"
+DRAFT = DRAFT_MARK
 
 FORMATS = {
     "html": "text/html; charset=utf-8",
@@ -43,13 +48,29 @@ def stylesheet() -> str:
 
 def html(report: Report) -> str:
     """The report as one self-contained HTML file (styles and charts inside it)."""
+    return standalone(report, "reports/_body.html")
+
+
+def standalone(document: wordparts.Cover, body: str) -> str:
+    """A document as one self-contained HTML file: the report's head, styles and running marks
+    (DRAFT on every page of a draft) around the ``body`` template, which shows ``report``."""
     return render_to_string(
         "reports/standalone.html",
-        {"report": report, "css": stylesheet(), "disclosure_meaning": disclosure.meaning()},
+        {
+            "report": document,
+            "body": body,
+            "css": stylesheet(),
+            "disclosure_meaning": disclosure.meaning(),
+        },
     )
 
 
 def pdf(report: Report) -> bytes:
+    return pdf_of(html(report))
+
+
+def pdf_of(page: str) -> bytes:
+    """The PDF of a standalone HTML document (``standalone``), tagged for screen readers."""
     import gc
 
     from weasyprint import HTML
@@ -59,7 +80,7 @@ def pdf(report: Report) -> bytes:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        data: bytes = HTML(string=html(report), base_url=None).write_pdf(pdf_tags=True)
+        data: bytes = HTML(string=page, base_url=None).write_pdf(pdf_tags=True)
     finally:
         if enabled:
             gc.enable()
@@ -98,9 +119,7 @@ def _cover(document: WordDocument, report: Report) -> None:
     wordparts.header_and_footer(document, report, DRAFT)
     if report.draft:
         cover = document.add_paragraph()
-        cover.add_run(
-            f"{DRAFT}. This report may still change; do not share it as final."
-        ).bold = True
+        cover.add_run(report.draft_notice).bold = True
     wordparts.cover(document, report)
     if report.edition:
         _edition(document, report.edition)
@@ -114,10 +133,10 @@ def _introduction(document: WordDocument, report: Report) -> None:
     for text in [*report.introduction, *report.method]:
         document.add_paragraph(text)
     if report.heard_from:
-        _table(document, report.heard_from)
+        wordparts.table(document, report.heard_from)
     title = "The original inspection's evaluations" if report.kind == "review" else "Evaluations"
     document.add_heading(title, level=1)
-    _table(document, report.evaluations)
+    wordparts.table(document, report.evaluations)
     if report.key_messages:
         document.add_heading("Key messages", level=1)
         for message in report.key_messages:
@@ -144,7 +163,7 @@ def _recommendation(
             document.add_paragraph(text)
     document.add_heading("Actions", level=2)
     if section.actions:
-        _table(
+        wordparts.table(
             document,
             Table(
                 caption=f"Actions in the improvement plan for recommendation {section.number}",
@@ -165,7 +184,7 @@ def _recommendation(
         )
     document.add_heading("What people said", level=2)
     if section.themes:
-        _table(document, section.themes)
+        wordparts.table(document, section.themes)
     for text, attribution in section.quotes:
         document.add_paragraph(f"“{text}”", style="Quote")
         document.add_paragraph(attribution)
@@ -189,47 +208,16 @@ def _figure(document: WordDocument, indicator: IndicatorSection) -> None:
         return
     chart = indicator.chart
     if chart is not None:
-        _picture(document, chart, width=Cm(16))
+        wordparts.picture(document, chart, width=Cm(16))
     caption = document.add_paragraph()
     caption.add_run(f"{indicator.name}, {indicator.area}. ").bold = True
     caption.add_run(indicator.finding)
     if chart is not None:
         caption.add_run(f" {chart.caption}")
     if indicator.table.rows:
-        _table(document, indicator.table)
+        wordparts.table(document, indicator.table)
     if indicator.comparison:
         document.add_paragraph(indicator.comparison)
-
-
-# Office's extension for an SVG picture beside its PNG (Word 2016 and later, LibreOffice).
-SVG_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
-SVG_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
-
-
-def _picture(document: WordDocument, chart: Chart, *, width: int) -> None:
-    """The chart's SVG as the picture, with a PNG of it for readers without SVG, and the chart's
-    title and text alternative as the picture's title and description."""
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.opc.part import Part
-    from docx.oxml.ns import nsdecls
-    from docx.oxml.parser import parse_xml
-
-    svg = draw(chart)
-    picture = document.add_picture(io.BytesIO(png(svg, scale=1)), width=width)
-    properties = picture._inline.docPr
-    properties.set("title", chart.title)
-    properties.set("descr", chart.description)
-    main = document.part
-    name = main.package.next_partname("/word/media/chart%d.svg")
-    vector = main.relate_to(
-        Part(name, "image/svg+xml", svg.encode("utf-8"), main.package), RELATIONSHIP_TYPE.IMAGE
-    )
-    picture._inline.graphic.graphicData.pic.blipFill.blip.append(
-        parse_xml(
-            f'<a:extLst {nsdecls("a", "r")}><a:ext uri="{SVG_EXTENSION}">'
-            f'<asvg:svgBlip xmlns:asvg="{SVG_NAMESPACE}" r:embed="{vector}"/></a:ext></a:extLst>'
-        )
-    )
 
 
 def _appendices(document: WordDocument, report: Report) -> None:
@@ -258,7 +246,7 @@ def _appendices(document: WordDocument, report: Report) -> None:
     ):
         if scale:
             document.add_heading(f"The {name} scale", level=2)
-            _table(
+            wordparts.table(
                 document,
                 Table(
                     caption=f"The {name} scale, from the highest level to the lowest",
@@ -292,40 +280,6 @@ def _edition(document: WordDocument, edition: Edition) -> None:
         corrects.add_run("What this version corrects: ").bold = True
         corrects.add_run(edition.correction_note)
         corrects.paragraph_format.left_indent = Pt(12)
-
-
-def _table(document: WordDocument, table: Table) -> None:
-    caption = document.add_paragraph(table.caption, style="Caption")
-    caption.paragraph_format.keep_with_next = True
-    grid = document.add_table(rows=1, cols=len(table.header))
-    grid.style = "Table Grid"
-    for cell, heading in zip(grid.rows[0].cells, table.header, strict=True):
-        cell.text = heading
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    _repeat_header(grid.rows[0])
-    for row in table.rows:
-        cells = grid.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = str(value)
-    if table.widths:
-        grid.autofit = False
-        widths = wordparts.column_widths(table.widths)
-        for column, width in zip(grid.columns, widths, strict=True):
-            column.width = width
-            for cell in column.cells:
-                cell.width = width
-
-
-def _repeat_header(row: WordRow) -> None:
-    """Mark a table's first row as its header row (Word repeats it and screen readers use it)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
 
 
 def render(report: Report, fmt: str) -> bytes:

@@ -1,5 +1,6 @@
-"""Publishing as a background job: the task calls ``actions.publish`` unchanged, as the person
-who started it, so its permission check, transaction and audit entry are the same as ever."""
+"""Publishing, and making a progress pack, as background jobs: each task calls its action
+(``actions.publish``, ``actions.make_pack``) unchanged, as the person who started it, so its
+permission check, transaction and audit entry are the same as ever."""
 
 from __future__ import annotations
 
@@ -82,3 +83,20 @@ def _publish(
         f"Published version {publication.version}. It is on the public page and never changes.",
         public,
     )
+
+
+@task()
+def make_progress_pack(job_id: int, number: int) -> None:
+    run_job(job_id, partial(_make_pack, number=number))
+
+
+def _make_pack(job: Job, user: User, progress: Progress, *, number: int) -> Done:
+    progress.stage("Making the progress pack as Word, PDF and Excel files")
+    page = reverse("reports:pack", args=[job.partnership.slug])
+    try:
+        made = actions.make_pack(user, job.partnership, number=number)
+    except actions.PackAlreadyMade as already:
+        return Done(
+            f"Progress pack {already.pack.number} is already made; nothing more was made.", page
+        )
+    return Done(f"Made progress pack {made.number}. Download it from the progress pack page.", page)

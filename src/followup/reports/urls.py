@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.reports import views
+from followup.reports import views, views_pack
 
 app_name = "reports"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
         views.inspection_publish,
         name="inspection_publish",
     ),
+    path("p/<slug:slug>/plan/pack/", views_pack.pack_page, name="pack"),
+    path("p/<slug:slug>/plan/pack/draft.<str:fmt>", views_pack.pack_draft, name="pack_draft"),
+    path("p/<slug:slug>/plan/pack/<int:number>.<str:fmt>", views_pack.pack_file, name="pack_file"),
     path("public/", views.public_index, name="public_index"),
     path("public/<slug:slug>/", views.public_list, name="public"),
     path("public/<slug:slug>/reports/<int:pk>.<str:fmt>", views.public_file, name="public_file"),

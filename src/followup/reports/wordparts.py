@@ -8,13 +8,54 @@ file asks it to, with ``w:updateFields``) and LibreOffice when its contents are 
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
+
+from followup.indicators.svgchart import Chart, draw, png
 
 if TYPE_CHECKING:
+    import datetime
+
     from docx.document import Document as WordDocument
+    from docx.table import _Row as WordRow
     from docx.text.paragraph import Paragraph
 
-    from followup.reports.compose import Report
+    from followup.reports.compose import Table
+    from followup.reports.imprint import Imprint
+
+
+class Cover(Protocol):
+    """What the cover, the running header and footer and the standalone HTML need of a document:
+    a report (``compose.Report``) or a progress pack (``packs.Pack``)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def partnership(self) -> str: ...
+    @property
+    def author(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def date(self) -> datetime.date | None: ...
+    @property
+    def draft(self) -> bool: ...
+    @property
+    def draft_mark(self) -> str: ...
+    @property
+    def draft_notice(self) -> str: ...
+    @property
+    def imprint(self) -> Imprint: ...
+    @property
+    def publisher_label(self) -> str: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def evidence_cutoff(self) -> datetime.date | None: ...
+    @property
+    def public_list(self) -> str: ...
+
 
 # The width of the text on an A4 page with the margins below: 210 mm less 2 x 25 mm.
 TEXT_WIDTH_MM = 160
@@ -68,7 +109,7 @@ def update_fields_on_open(document: WordDocument) -> None:
     settings.append(update)
 
 
-def header_and_footer(document: WordDocument, report: Report, draft_mark: str) -> None:
+def header_and_footer(document: WordDocument, report: Cover, draft_mark: str) -> None:
     """The running header (DRAFT first on a draft, the cover's header too; then the publisher
     and title) and the footer (the reference, and "Page N of M")."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
@@ -98,7 +139,7 @@ def header_and_footer(document: WordDocument, report: Report, draft_mark: str) -
                 run.font.size = Pt(8)
 
 
-def cover(document: WordDocument, report: Report) -> None:
+def cover(document: WordDocument, report: Cover) -> None:
     """The cover: the publisher (and its logo), the title, and what identifies the document."""
     from docx.shared import Mm, Pt
 
@@ -114,7 +155,7 @@ def cover(document: WordDocument, report: Report) -> None:
     publisher.paragraph_format.space_after = Pt(48)
     document.add_paragraph(report.partnership, style="Subtitle")
     document.add_heading(report.title, level=0)
-    details = [("Partnership", report.partnership), ("Published by", imprint.name)]
+    details = [("Partnership", report.partnership), (report.publisher_label, imprint.name)]
     if report.reference:
         details.append(("Reference", report.reference))
     if report.date or report.draft:
@@ -131,7 +172,7 @@ def cover(document: WordDocument, report: Report) -> None:
         line.paragraph_format.space_after = Pt(2)
 
 
-def imprint_page(document: WordDocument, report: Report) -> None:
+def imprint_page(document: WordDocument, report: Cover) -> None:
     """About this report: the licence and how to contact the publisher (no heading style, so
     that it stays out of the contents)."""
     from docx.shared import Pt
@@ -170,3 +211,70 @@ def column_widths(widths: list[int]) -> list[int]:
     from docx.shared import Mm
 
     return [int(Mm(TEXT_WIDTH_MM * share / 100)) for share in widths]
+
+
+def table(document: WordDocument, data: Table) -> None:
+    """A table with its caption above it, its header row marked as such, and the column widths
+    it asks for."""
+    caption = document.add_paragraph(data.caption, style="Caption")
+    caption.paragraph_format.keep_with_next = True
+    grid = document.add_table(rows=1, cols=len(data.header))
+    grid.style = "Table Grid"
+    for cell, heading in zip(grid.rows[0].cells, data.header, strict=True):
+        cell.text = heading
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    repeat_header(grid.rows[0])
+    for row in data.rows:
+        cells = grid.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = str(value)
+    if data.widths:
+        grid.autofit = False
+        widths = column_widths(data.widths)
+        for column, width in zip(grid.columns, widths, strict=True):
+            column.width = width
+            for cell in column.cells:
+                cell.width = width
+
+
+def repeat_header(row: WordRow) -> None:
+    """Mark a table's first row as its header row (Word repeats it and screen readers use it)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+# Office's extension for an SVG picture beside its PNG (Word 2016 and later, LibreOffice).
+SVG_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+SVG_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+
+
+def picture(document: WordDocument, chart: Chart, *, width: int) -> None:
+    """The chart's SVG as the picture, with a PNG of it for readers without SVG, and the chart's
+    title and text alternative as the picture's title and description."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.part import Part
+    from docx.oxml.ns import nsdecls
+    from docx.oxml.parser import parse_xml
+
+    svg = draw(chart)
+    picture = document.add_picture(io.BytesIO(png(svg, scale=1)), width=width)
+    properties = picture._inline.docPr
+    properties.set("title", chart.title)
+    properties.set("descr", chart.description)
+    main = document.part
+    name = main.package.next_partname("/word/media/chart%d.svg")
+    vector = main.relate_to(
+        Part(name, "image/svg+xml", svg.encode("utf-8"), main.package), RELATIONSHIP_TYPE.IMAGE
+    )
+    picture._inline.graphic.graphicData.pic.blipFill.blip.append(
+        parse_xml(
+            f'<a:extLst {nsdecls("a", "r")}><a:ext uri="{SVG_EXTENSION}">'
+            f'<asvg:svgBlip xmlns:asvg="{SVG_NAMESPACE}" r:embed="{vector}"/></a:ext></a:extLst>'
+        )
+    )
