@@ -293,6 +293,9 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "mfa_edit_webauthn": (fixed(pk=999999), anyone(302), anyone(302)),
     "mfa_remove_webauthn": (fixed(pk=999999), anyone(302), anyone(302)),
     "usersessions_list": (None, own(), own(302)),
+    # What is waiting for the person: every signed-in person has their own page (the outsider
+    # too), showing only their partnerships' things (tests/front/test_for_you.py).
+    "front:for_you": (None, own(), None),
     "front:partnership": (slug, READ, None),
     "front:recommendations": (slug, READ, None),
     "front:search": (slug, READ, None),

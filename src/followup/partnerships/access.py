@@ -328,6 +328,23 @@ def visible_partnerships(user: AnyUser) -> QuerySet[Partnership]:
     return Partnership.objects.filter(pk__in=counted)
 
 
+def partnerships_where(user: AnyUser, capability: Capability) -> QuerySet[Partnership]:
+    """The partnerships where the user holds ``capability`` today, as one query to filter by:
+    what ``capabilities`` decides partnership by partnership, for all of them at once (an
+    active membership whose role holds it, or a delegated acceptance of updates; an archived
+    partnership only for the reading capabilities). For the "For you" page and its count."""
+    if not user.is_authenticated or not user.is_active:
+        return Partnership.objects.none()
+    holding = Q(role__in=[role for role, held in ROLE_CAPABILITIES.items() if capability in held])
+    if capability == Capability.ACCEPT_UPDATES:
+        holding |= Q(role__in=DELEGABLE, accepts_updates=True)
+    memberships = Membership.objects.filter(active(), holding, user_id=user.pk)
+    partnerships = Partnership.objects.filter(pk__in=memberships.values("partnership_id"))
+    if capability not in READING:
+        partnerships = partnerships.filter(archived_at__isnull=True)
+    return partnerships
+
+
 def partnership_for(user: AnyUser, slug: str) -> Partnership:
     """The partnership with this slug if the user may see it; 404 otherwise."""
     for membership in memberships(user):
