@@ -116,7 +116,7 @@ def waiting(world: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     to_accept = f.ActionUpdateFactory(
         action=guidance, on=datetime.date(2020, 7, 30), request=submitted, author_name="editor"
     )
-    was_returned = f.ActionUpdateFactory(action=home.action, on=datetime.date(2020, 7, 29))
+    was_returned: Any = f.ActionUpdateFactory(action=home.action, on=datetime.date(2020, 7, 29))
     UpdateDecision.objects.create(update=was_returned, outcome="returned", reason="Say more")
     away_update = f.ActionUpdateFactory(
         action=away.action, on=datetime.date(2020, 7, 28), author_name="outsider"

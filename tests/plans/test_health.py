@@ -19,7 +19,9 @@ TODAY = datetime.date(2020, 8, 3)
 
 
 def update(action: Any, on: str, rating: str, outcome: str | None) -> Any:
-    made = f.ActionUpdateFactory(action=action, on=datetime.date.fromisoformat(on), rating=rating)
+    made: Any = f.ActionUpdateFactory(
+        action=action, on=datetime.date.fromisoformat(on), rating=rating
+    )
     if outcome is not None:
         UpdateDecision.objects.create(update=made, outcome=outcome)
     return made
@@ -30,7 +32,7 @@ def plan(world: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Six actions of a new partnership, with updates accepted, returned and undecided, and
     requests in two rounds; another partnership's overdue request beside them."""
     monkeypatch.setattr(clock, "today", lambda: TODAY)
-    partnership = f.PartnershipFactory(slug="health", name="Healthshire")
+    partnership: Any = f.PartnershipFactory(slug="health", name="Healthshire")
     f.MembershipFactory(user=world.users["viewer"], partnership=partnership, role="viewer")
     asked = f.OrganisationFactory(partnership=partnership, contact=world.users["lead"])
     unasked = f.OrganisationFactory(partnership=partnership)
