@@ -12,16 +12,20 @@ import pytest
 
 from followup.lib import clock
 from followup.plans.health import plan_health
-from followup.plans.models import UpdateDecision, UpdateRequest, UpdateRound
+from followup.plans.models import ActionUpdate, UpdateDecision, UpdateRequest, UpdateRound
 from tests import factories as f
 
 TODAY = datetime.date(2020, 8, 3)
 
 
-def update(action: Any, on: str, rating: str, outcome: str | None) -> Any:
-    made: Any = f.ActionUpdateFactory(
-        action=action, on=datetime.date.fromisoformat(on), rating=rating
-    )
+def update(action: Any, on: str, rating: str, outcome: str | None) -> ActionUpdate:
+    made = ActionUpdate.objects.create(
+        action=action,
+        on=datetime.date.fromisoformat(on),
+        status=action.status,
+        rating=rating,
+        note="Progress note",
+    )  # made directly: a factory's update may come accepted
     if outcome is not None:
         UpdateDecision.objects.create(update=made, outcome=outcome)
     return made

@@ -286,33 +286,37 @@ def _quotes(partnership: Partnership, words: list[str], originals: bool, url: st
 
 
 # "For you": what is waiting for the person signed in, in every partnership where they can deal
-# with it. Each kind is one query scoped by ``partnerships_where``, so that the page and the
-# count in the header (``for_you_count``) are made of the same reads and always agree.
+# with it. Each kind is one query scoped by ``partnerships_where`` (none where the person holds
+# the capability nowhere), so that the page and the count in the header (``for_you_count``) are
+# made of the same reads and always agree.
 
 
 def _requests_waiting(user: AnyUser) -> QuerySet[UpdateRequest]:
     """Update requests addressed to the person and still waiting for their update (none sent,
     or the one sent returned), where they may add updates."""
+    where = partnerships_where(user, Capability.UPDATE_ACTION)
+    if not where:
+        return UpdateRequest.objects.none()
     return UpdateRequest.objects.filter(
-        addressee_id=user.pk,
-        state__in=WAITING_STATES,
-        round__partnership__in=partnerships_where(user, Capability.UPDATE_ACTION),
+        addressee_id=user.pk, state__in=WAITING_STATES, round__partnership_id__in=where
     )
 
 
 def _updates_to_accept(user: AnyUser) -> QuerySet[ActionUpdate]:
     """Updates with no decision yet, where the person accepts updates."""
-    return ActionUpdate.objects.filter(
-        decision__isnull=True,
-        action__partnership__in=partnerships_where(user, Capability.ACCEPT_UPDATES),
-    )
+    where = partnerships_where(user, Capability.ACCEPT_UPDATES)
+    if not where:
+        return ActionUpdate.objects.none()
+    return ActionUpdate.objects.filter(decision__isnull=True, action__partnership_id__in=where)
 
 
 def _quotes_to_approve(user: AnyUser) -> QuerySet[Quote]:
     """Quotes proposed and not yet approved, where the person approves quotes."""
+    where = partnerships_where(user, Capability.APPROVE_QUOTES)
+    if not where:
+        return Quote.objects.none()
     return Quote.objects.filter(
-        status=Quote.Status.PROPOSED,
-        coding__source__partnership__in=partnerships_where(user, Capability.APPROVE_QUOTES),
+        status=Quote.Status.PROPOSED, coding__source__partnership_id__in=where
     )
 
 
@@ -324,23 +328,29 @@ def _staged_since() -> datetime.datetime:
 def _uploads_to_import(user: AnyUser) -> QuerySet[ImportUpload]:
     """Data files the person uploaded, previewed and not yet imported (nor being imported by a
     job), where they may still import data."""
+    where = partnerships_where(user, Capability.MANAGE_DATA)
+    if not where:
+        return ImportUpload.objects.none()
     return ImportUpload.objects.filter(
         Q(job__isnull=True) | Q(job__state=Job.State.FAILED),
         created_by_id=user.pk,
         applied_at__isnull=True,
         created_at__gte=_staged_since(),
-        partnership__in=partnerships_where(user, Capability.MANAGE_DATA),
+        partnership_id__in=where,
     )
 
 
 def _surveys_to_import(user: AnyUser) -> QuerySet[SurveyUpload]:
     """Survey files the person uploaded and not yet imported, where they may still add
     evidence."""
+    where = partnerships_where(user, Capability.CODE_EVIDENCE)
+    if not where:
+        return SurveyUpload.objects.none()
     return SurveyUpload.objects.filter(
         created_by_id=user.pk,
         imported_at__isnull=True,
         created_at__gte=_staged_since(),
-        partnership__in=partnerships_where(user, Capability.CODE_EVIDENCE),
+        partnership_id__in=where,
     )
 
 
@@ -355,8 +365,9 @@ def _waiting(user: AnyUser) -> list[QuerySet[Any]]:
 
 
 def for_you_count(user: AnyUser) -> int:
-    """How many things are waiting for the person (the "For you" page's items), in one query of
-    five counts: the header shows it on every page."""
+    """How many things are waiting for the person (the "For you" page's items): the header shows
+    it on every page, so it is one query of up to five counts (none at all for someone who can
+    deal with none of them, a viewer say), from the memberships the page has read already."""
     if not user.is_authenticated or not user.is_active:
         return 0
     counts = [
@@ -365,7 +376,10 @@ def for_you_count(user: AnyUser) -> int:
             output_field=IntegerField(),
         )
         for query in _waiting(user)
+        if not query.query.is_empty()
     ]
+    if not counts:
+        return 0
     total = reduce(operator.add, counts[1:], counts[0])
     found = (
         get_user_model()

@@ -299,6 +299,11 @@ def capabilities(user: AnyUser, partnership: Partnership) -> frozenset[Capabilit
     membership = membership_of(user, partnership)
     if membership is None:
         return frozenset()
+    return _held(membership, partnership)
+
+
+def _held(membership: Membership, partnership: Partnership) -> frozenset[Capability]:
+    """What a membership that counts grants in its partnership."""
     held = ROLE_CAPABILITIES.get(membership.role, frozenset())
     if membership.accepts_updates and membership.role in DELEGABLE:
         held = held | {Capability.ACCEPT_UPDATES}
@@ -328,21 +333,11 @@ def visible_partnerships(user: AnyUser) -> QuerySet[Partnership]:
     return Partnership.objects.filter(pk__in=counted)
 
 
-def partnerships_where(user: AnyUser, capability: Capability) -> QuerySet[Partnership]:
-    """The partnerships where the user holds ``capability`` today, as one query to filter by:
-    what ``capabilities`` decides partnership by partnership, for all of them at once (an
-    active membership whose role holds it, or a delegated acceptance of updates; an archived
-    partnership only for the reading capabilities). For the "For you" page and its count."""
-    if not user.is_authenticated or not user.is_active:
-        return Partnership.objects.none()
-    holding = Q(role__in=[role for role, held in ROLE_CAPABILITIES.items() if capability in held])
-    if capability == Capability.ACCEPT_UPDATES:
-        holding |= Q(role__in=DELEGABLE, accepts_updates=True)
-    memberships = Membership.objects.filter(active(), holding, user_id=user.pk)
-    partnerships = Partnership.objects.filter(pk__in=memberships.values("partnership_id"))
-    if capability not in READING:
-        partnerships = partnerships.filter(archived_at__isnull=True)
-    return partnerships
+def partnerships_where(user: AnyUser, capability: Capability) -> list[int]:
+    """The ids of the partnerships where the user holds ``capability`` today, decided as
+    ``capabilities`` decides it for each, from the memberships read once a request
+    (``memberships``): the "For you" page and its count filter by them."""
+    return [m.partnership_id for m in memberships(user) if capability in _held(m, m.partnership)]
 
 
 def partnership_for(user: AnyUser, slug: str) -> Partnership:
