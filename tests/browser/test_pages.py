@@ -109,6 +109,7 @@ def test_every_page_a_member_reaches_is_accessible(page, demo, who):
         f"{base}/indicators/{demo['indicator'].pk}/?split=inspection",
         f"{base}/data/quality/",
         "/glossary/",
+        "/for-you/",  # an update to accept (the lead) and a quote to approve (both)
     ]
     if who == "lead":
         pages += [
@@ -151,6 +152,15 @@ def test_a_lead_makes_a_progress_pack_and_the_pack_page_is_accessible(page, demo
     page.assert_accessible()
     page.goto("/p/south-ayrshire/plan/pack/")
     assert page.page.locator("#packs tbody tr").count() == 1
+    page.assert_accessible()
+
+
+def test_the_for_you_page_with_an_overdue_request_is_accessible(page, demo):
+    page.sign_in("contributor", PASSWORD)
+    page.page.wait_for_url(re.compile(r"/p/south-ayrshire/$"))
+    page.page.click("a[href='/for-you/']")
+    page.page.wait_for_url(re.compile(r"/for-you/$"))
+    assert "Overdue by 15 days" in page.page.locator("main").inner_text()
     page.assert_accessible()
 
 

@@ -313,6 +313,9 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "usersessions_list": (None, own(), own(302)),
     # One's own notification settings: an empty form is refused and shown again (200).
     "mail:notifications": (None, own(), own()),
+    # What is waiting for the person: every signed-in person has their own page (the outsider
+    # too), showing only their partnerships' things (tests/front/test_for_you.py).
+    "front:for_you": (None, own(), None),
     "front:partnership": (slug, READ, None),
     "front:recommendations": (slug, READ, None),
     "front:search": (slug, READ, None),

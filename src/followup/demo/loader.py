@@ -23,6 +23,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from followup.audit.log import diff, record, record_command, record_create, snapshot
+from followup.demo import cycle as demo_cycle
 from followup.demo.evidence import load_evidence
 from followup.demo.indicators import create_demo_indicators
 from followup.demo.plan import ORGANISATIONS, PLAN
@@ -119,6 +120,7 @@ def load_demo(
         glen = _glenmorran(loader)
         partnerships = {"south-ayrshire": south, "glenmorran": glen}
         sign_ins = []
+        cast: dict[str, User] = {}
         for username, slug, role in CAST:
             # A confirmed address on a domain reserved for examples, so that a tester can try
             # the password reset from the console of `make demo`.
@@ -127,7 +129,11 @@ def load_demo(
             EmailAddress.objects.create(user=user, email=address, primary=True, verified=True)
             Membership.objects.create(user=user, partnership=partnerships[slug], role=role)
             sign_ins.append(DemoSignIn(username, partnerships[slug].name, Role(role).label))
+            cast[username] = user
         sign_ins.append(_service_admin(loader, password))
+        demo_cycle.accept_earlier_updates(loader, [south, glen])
+        demo_cycle.set_leads(loader, south, cast)
+        demo_cycle.load_cycle(loader, south, cast)
         Membership.objects.filter(user=loader).delete()
         loader.is_active = False
         loader.save(update_fields=["is_active"])

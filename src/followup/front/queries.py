@@ -3,25 +3,52 @@ to what the user may see through ``partnerships.access``."""
 
 from __future__ import annotations
 
+import datetime
+import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 
-from followup.evidence.models import Source, redacted
+from followup.evidence.models import Quote, Source, SurveyUpload, redacted
 from followup.evidence.queries import quotes_of
 from followup.front import search
-from followup.indicators.models import Indicator
+from followup.indicators.models import ImportUpload, Indicator
 from followup.inspections.models import Inspection, Recommendation
 from followup.inspections.queries import inspections_of
-from followup.partnerships.access import AnyUser, Capability, can, capabilities, partnership_for
+from followup.jobs.models import Job
+from followup.lib import clock
+from followup.lib.dates import day
+from followup.partnerships.access import (
+    AnyUser,
+    Capability,
+    can,
+    capabilities,
+    partnership_for,
+    partnerships_where,
+)
 from followup.partnerships.models import Partnership
-from followup.plans.models import Action, ActionUpdate
+from followup.plans.health import WAITING_STATES, PlanHealth, plan_health
+from followup.plans.models import Action, ActionUpdate, UpdateRequest
 from followup.plans.queries import PlanSummary, plan_summary
 from followup.reviews.models import ProgressReview, RecommendationProgress
 from followup.reviews.queries import latest_review
@@ -33,6 +60,7 @@ class PartnershipHome:
     capabilities: frozenset[Capability]
     inspections: list[Inspection]
     plan: PlanSummary
+    health: PlanHealth
     latest_review: ProgressReview | None
     # Whether the partnership has published a report (its public page exists).
     has_published: bool
@@ -45,6 +73,7 @@ def partnership_home(user: AnyUser, slug: str) -> PartnershipHome:
         capabilities=capabilities(user, partnership),
         inspections=list(inspections_of(partnership)),
         plan=plan_summary(partnership),
+        health=plan_health(partnership),
         latest_review=latest_review(partnership),
         has_published=partnership.publications.exists(),
     )
@@ -254,3 +283,260 @@ def _quotes(partnership: Partnership, words: list[str], originals: bool, url: st
             for q in rows[:SHOWN_PER_KIND]
         ],
     )
+
+
+# "For you": what is waiting for the person signed in, in every partnership where they can deal
+# with it. Each kind is one query scoped by ``partnerships_where`` (none where the person holds
+# the capability nowhere), so that the page and the count in the header (``for_you_count``) are
+# made of the same reads and always agree.
+
+
+def _requests_waiting(user: AnyUser) -> QuerySet[UpdateRequest]:
+    """Update requests addressed to the person and still waiting for their update (none sent,
+    or the one sent returned), where they may add updates."""
+    where = partnerships_where(user, Capability.UPDATE_ACTION)
+    if not where:
+        return UpdateRequest.objects.none()
+    return UpdateRequest.objects.filter(
+        addressee_id=user.pk, state__in=WAITING_STATES, round__partnership_id__in=where
+    )
+
+
+def _updates_to_accept(user: AnyUser) -> QuerySet[ActionUpdate]:
+    """Updates with no decision yet, where the person accepts updates."""
+    where = partnerships_where(user, Capability.ACCEPT_UPDATES)
+    if not where:
+        return ActionUpdate.objects.none()
+    return ActionUpdate.objects.filter(decision__isnull=True, action__partnership_id__in=where)
+
+
+def _quotes_to_approve(user: AnyUser) -> QuerySet[Quote]:
+    """Quotes proposed and not yet approved, where the person approves quotes."""
+    where = partnerships_where(user, Capability.APPROVE_QUOTES)
+    if not where:
+        return Quote.objects.none()
+    return Quote.objects.filter(
+        status=Quote.Status.PROPOSED, coding__source__partnership_id__in=where
+    )
+
+
+def _staged_since() -> datetime.datetime:
+    """Files staged before this are purged, never imported (``FOLLOWUP_STAGED_UPLOAD_DAYS``)."""
+    return clock.now() - datetime.timedelta(days=settings.STAGED_UPLOAD_DAYS)
+
+
+def _uploads_to_import(user: AnyUser) -> QuerySet[ImportUpload]:
+    """Data files the person uploaded, previewed and not yet imported (nor being imported by a
+    job), where they may still import data."""
+    where = partnerships_where(user, Capability.MANAGE_DATA)
+    if not where:
+        return ImportUpload.objects.none()
+    return ImportUpload.objects.filter(
+        Q(job__isnull=True) | Q(job__state=Job.State.FAILED),
+        created_by_id=user.pk,
+        applied_at__isnull=True,
+        created_at__gte=_staged_since(),
+        partnership_id__in=where,
+    )
+
+
+def _surveys_to_import(user: AnyUser) -> QuerySet[SurveyUpload]:
+    """Survey files the person uploaded and not yet imported, where they may still add
+    evidence."""
+    where = partnerships_where(user, Capability.CODE_EVIDENCE)
+    if not where:
+        return SurveyUpload.objects.none()
+    return SurveyUpload.objects.filter(
+        created_by_id=user.pk,
+        imported_at__isnull=True,
+        created_at__gte=_staged_since(),
+        partnership_id__in=where,
+    )
+
+
+def _waiting(user: AnyUser) -> list[QuerySet[Any]]:
+    return [
+        _requests_waiting(user),
+        _updates_to_accept(user),
+        _quotes_to_approve(user),
+        _uploads_to_import(user),
+        _surveys_to_import(user),
+    ]
+
+
+def for_you_count(user: AnyUser) -> int:
+    """How many things are waiting for the person (the "For you" page's items): the header shows
+    it on every page, so it is one query of up to five counts (none at all for someone who can
+    deal with none of them, a viewer say), from the memberships the page has read already."""
+    if not user.is_authenticated or not user.is_active:
+        return 0
+    counts = [
+        Subquery(
+            query.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+            output_field=IntegerField(),
+        )
+        for query in _waiting(user)
+        if not query.query.is_empty()
+    ]
+    if not counts:
+        return 0
+    total = reduce(operator.add, counts[1:], counts[0])
+    found = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(waiting=ExpressionWrapper(total, output_field=IntegerField()))
+        .values_list("waiting", flat=True)
+        .first()
+    )
+    return found or 0
+
+
+@dataclass
+class Waiting:
+    """One thing waiting for the person, and the page where they deal with it."""
+
+    title: str
+    url: str
+    detail: str = ""
+    due_on: datetime.date | None = None
+    overdue_days: int = 0  # days past its due date; 0 when not overdue
+
+
+@dataclass
+class ForYouGroup:
+    partnership: Partnership
+    requests: list[Waiting] = field(default_factory=list)
+    acceptances: list[Waiting] = field(default_factory=list)
+    quotes: list[Waiting] = field(default_factory=list)
+    imports: list[Waiting] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.requests) + len(self.acceptances) + len(self.quotes) + len(self.imports)
+
+
+@dataclass
+class ForYou:
+    groups: list[ForYouGroup]
+    today: datetime.date
+
+    @property
+    def count(self) -> int:
+        return sum(group.count for group in self.groups)
+
+
+def update_url(request: UpdateRequest, slug: str) -> str:
+    """Where the update a request asks for is added: the action's update form, which takes the
+    request it answers (``?request=``)."""
+    return reverse("plans:update_create", args=[slug, request.action_id]) + (
+        f"?request={request.pk}"
+    )
+
+
+def _request_item(request: UpdateRequest, today: datetime.date) -> Waiting:
+    due = request.round.due_on
+    returned = request.state == UpdateRequest.State.RETURNED
+    return Waiting(
+        request.action.title,
+        update_url(request, request.round.partnership.slug),
+        "Your update was returned: revise it" if returned else "Update asked for",
+        due,
+        max(0, (today - due).days),
+    )
+
+
+def _acceptance_item(update: ActionUpdate) -> Waiting:
+    partnership = update.action.partnership
+    return Waiting(
+        update.action.title,
+        reverse("plans:detail", args=[partnership.slug, update.action_id]),
+        f"Update of {day(update.on)} by {update.author_name or 'unknown'}",
+    )
+
+
+def _quote_items(user: AnyUser) -> list[tuple[Partnership, Waiting]]:
+    quotes = (
+        _quotes_to_approve(user)
+        .select_related("coding__code", "coding__source__partnership")
+        .annotate(
+            words=Substr(
+                "coding__source__text",
+                F("coding__start") + 1,
+                F("coding__end") - F("coding__start"),
+            )
+        )
+        .defer("coding__source__text")
+        .order_by("pk")
+    )
+    items = []
+    for quote in quotes:
+        source = quote.coding.source
+        text = redacted(quote.words, quote.redactions)
+        items.append(
+            (
+                source.partnership,
+                Waiting(
+                    f"“{text[:100]}{'…' if len(text) > 100 else ''}”",
+                    reverse("evidence:quotes", args=[source.partnership.slug])
+                    + f"#quote-{quote.pk}",
+                    f"Coded {quote.coding.code.name}, from {source.title}",
+                ),
+            )
+        )
+    return items
+
+
+def _day(moment: datetime.datetime) -> str:
+    return day(timezone.localdate(moment))
+
+
+def _file_items(user: AnyUser) -> list[tuple[Partnership, Waiting]]:
+    uploads = _uploads_to_import(user).select_related("partnership").defer("data", "mapping")
+    surveys = _surveys_to_import(user).select_related("partnership").defer("data")
+    items = [
+        (
+            upload.partnership,
+            Waiting(
+                upload.filename,
+                reverse("indicators:upload_preview", args=[upload.partnership.slug, upload.pk]),
+                f"Data for {upload.release}, uploaded {_day(upload.created_at)}",
+            ),
+        )
+        for upload in uploads.order_by("created_at", "pk")
+    ]
+    items += [
+        (
+            survey.partnership,
+            Waiting(
+                survey.title,
+                reverse("evidence:survey_preview", args=[survey.partnership.slug, survey.pk]),
+                f"Survey {survey.filename}, uploaded {_day(survey.created_at)}",
+            ),
+        )
+        for survey in surveys.order_by("created_at", "pk")
+    ]
+    return items
+
+
+def for_you(user: AnyUser) -> ForYou:
+    """What is waiting for the person, grouped by partnership (by name): update requests
+    addressed to them (the most overdue first), updates for them to accept, quotes for them to
+    approve, and files they uploaded that wait for them to import."""
+    today = clock.today()
+    groups: dict[int, ForYouGroup] = {}
+
+    def group(partnership: Partnership) -> ForYouGroup:
+        return groups.setdefault(partnership.pk, ForYouGroup(partnership))
+
+    requests = _requests_waiting(user).select_related("round__partnership", "action")
+    for request in requests.order_by("round__due_on", "action__title", "pk"):
+        group(request.round.partnership).requests.append(_request_item(request, today))
+    updates = _updates_to_accept(user).select_related("action__partnership")
+    for update in updates.order_by("on", "pk"):
+        group(update.action.partnership).acceptances.append(_acceptance_item(update))
+    for partnership, item in _quote_items(user):
+        group(partnership).quotes.append(item)
+    for partnership, item in _file_items(user):
+        group(partnership).imports.append(item)
+    ordered = sorted(groups.values(), key=lambda g: (g.partnership.name, g.partnership.pk))
+    return ForYou(ordered, today)

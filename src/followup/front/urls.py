@@ -6,6 +6,7 @@ app_name = "front"
 urlpatterns = [
     path("", views.home, name="home"),
     path("glossary/", views.glossary, name="glossary"),
+    path("for-you/", views.for_you, name="for_you"),
     path("p/<slug:slug>/", views.partnership, name="partnership"),
     path("p/<slug:slug>/recommendations/", views.recommendations, name="recommendations"),
     path("p/<slug:slug>/search/", views.search, name="search"),

@@ -45,6 +45,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def for_you(request: HttpRequest) -> HttpResponse:
+    """What is waiting for the person, in every partnership where they can deal with it."""
+    return render(request, "front/for_you.html", {"page": queries.for_you(request.user)})
+
+
+@login_required
 def partnership(request: HttpRequest, slug: str) -> HttpResponse:
     page = queries.partnership_home(request.user, slug)
     return render(

@@ -299,6 +299,11 @@ def capabilities(user: AnyUser, partnership: Partnership) -> frozenset[Capabilit
     membership = membership_of(user, partnership)
     if membership is None:
         return frozenset()
+    return _held(membership, partnership)
+
+
+def _held(membership: Membership, partnership: Partnership) -> frozenset[Capability]:
+    """What a membership that counts grants in its partnership."""
     held = ROLE_CAPABILITIES.get(membership.role, frozenset())
     if membership.accepts_updates and membership.role in DELEGABLE:
         held = held | {Capability.ACCEPT_UPDATES}
@@ -326,6 +331,13 @@ def visible_partnerships(user: AnyUser) -> QuerySet[Partnership]:
         return Partnership.objects.none()
     counted = Membership.objects.filter(active(), user_id=user.pk).values("partnership_id")
     return Partnership.objects.filter(pk__in=counted)
+
+
+def partnerships_where(user: AnyUser, capability: Capability) -> list[int]:
+    """The ids of the partnerships where the user holds ``capability`` today, decided as
+    ``capabilities`` decides it for each, from the memberships read once a request
+    (``memberships``): the "For you" page and its count filter by them."""
+    return [m.partnership_id for m in memberships(user) if capability in _held(m, m.partnership)]
 
 
 def partnership_for(user: AnyUser, slug: str) -> Partnership:

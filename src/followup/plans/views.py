@@ -11,7 +11,7 @@ from django.urls import reverse
 from followup.audit.log import history
 from followup.lib.tables import table_download
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
-from followup.plans import actions, queries
+from followup.plans import actions, health, queries
 from followup.plans.forms import ActionForm, ActionUpdateForm
 from followup.plans.models import Action
 from followup.web.pages import create_page, edit_page, posted, save_form
@@ -36,6 +36,7 @@ def action_list(request: HttpRequest, slug: str) -> HttpResponse:
             "query": f"?{query}" if query else "",
             "stale_after": queries.STALE_AFTER_DAYS,
             "plan": queries.plan_summary(partnership),
+            "health": health.plan_health(partnership),
             "today": datetime.date.today(),
         },
     )

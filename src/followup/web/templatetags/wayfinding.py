@@ -18,6 +18,7 @@ register = template.Library()
 # navigation marks that part as the current one.
 SECTIONS = {
     "front:home": "home",
+    "front:for_you": "for_you",
     "front:partnership": "overview",
     "front:recommendations": "recommendations",
     "front:recommendation": "recommendations",
