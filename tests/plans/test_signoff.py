@@ -45,7 +45,7 @@ def send(client: Client, form: Form, files: list[SimpleUploadedFile] | None = No
     return client.post(form.action, data)
 
 
-def the_update(changes: dict[str, str]) -> dict[str, str]:
+def the_update(changes: dict[str, str]) -> dict[str, str | list[str] | None]:
     return {
         "on_day": str(TODAY.day),
         "on_month": str(TODAY.month),
