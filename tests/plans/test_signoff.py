@@ -329,3 +329,32 @@ def test_the_decision_is_one_per_update_in_the_database(world):
     UpdateDecision.objects.create(update=waiting, outcome="accepted")
     with pytest.raises(IntegrityError):
         UpdateDecision.objects.create(update=waiting, outcome="returned", reason="x")
+
+
+def test_a_revision_sent_twice_is_saved_once_and_the_second_is_told(world):
+    returned = f.ActionUpdateFactory(
+        action=world.home.action, decision__outcome="returned", decision__reason="Which?"
+    )
+    client = world.client_for("contributor")
+    url = reverse("plans:update_create", args=["home", world.home.action.pk])
+    form = keyed(client.get(f"{url}?revises={returned.pk}").content.decode())
+    assert send(client, form).status_code == 302
+    again = send(client, form)
+    assert (again.status_code, again["Location"]) == (302, action_url(world))
+    assert "This was already saved" in client.get(again["Location"]).content.decode()
+    assert ActionUpdate.objects.filter(revises=returned).count() == 1
+
+
+def test_a_second_revision_of_one_returned_update_is_refused(world):
+    returned = f.ActionUpdateFactory(
+        action=world.home.action, decision__outcome="returned", decision__reason="Which?"
+    )
+    client = world.client_for("contributor")
+    url = reverse("plans:update_create", args=["home", world.home.action.pk])
+    first = keyed(client.get(f"{url}?revises={returned.pk}").content.decode())
+    second = keyed(client.get(f"{url}?revises={returned.pk}").content.decode())
+    assert send(client, first).status_code == 302
+    response = send(client, second)
+    assert response.status_code == 200
+    assert "This returned update has been revised already" in response.content.decode()
+    assert ActionUpdate.objects.filter(revises=returned).count() == 1

@@ -339,16 +339,18 @@ def request_of(action: Action, value: str | None) -> UpdateRequest | None:
     return get_object_or_404(UpdateRequest.objects.select_related("round"), pk=pk, action=action)
 
 
-def revisable_of(action: Action, value: str | None) -> ActionUpdate | None:
+def revisable_of(
+    action: Action, value: str | None, *, unrevised: bool = True
+) -> ActionUpdate | None:
     """The returned update a link names (``?revises=``), if it is this action's, returned and
-    not yet revised; 404 otherwise; None when none is named."""
+    (``unrevised``) not yet revised; 404 otherwise; None when none is named. A form sent again
+    names one its first sending revised: it is found, to be told it was saved."""
     pk = _asked_id(value)
     if pk is None:
         return None
-    return get_object_or_404(
-        ActionUpdate.objects.select_related("decision", "request__round"),
-        pk=pk,
-        action=action,
-        decision__outcome=UpdateDecision.Outcome.RETURNED,
-        revisions__isnull=True,
+    returned = ActionUpdate.objects.select_related("decision", "request__round").filter(
+        action=action, decision__outcome=UpdateDecision.Outcome.RETURNED
     )
+    if unrevised:
+        returned = returned.filter(revisions__isnull=True)
+    return get_object_or_404(returned, pk=pk)

@@ -50,8 +50,9 @@ def update_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     carried in a hidden field, and must be this action's (404 otherwise)."""
     action = queries.action_for(request.user, slug, pk)
     require(request.user, action.partnership, Capability.UPDATE_ACTION)
-    asked = request.POST if request.method == "POST" else request.GET
-    revises = queries.revisable_of(action, asked.get("revises"))
+    sent = request.method == "POST"
+    asked = request.POST if sent else request.GET
+    revises = queries.revisable_of(action, asked.get("revises"), unrevised=not sent)
     answering = queries.request_of(action, asked.get("request"))
     if answering is None and revises is not None:
         answering = revises.request
