@@ -19,7 +19,7 @@ from followup.frameworks.models import Framework
 from followup.indicators.models import Indicator
 from followup.inspections.models import Evaluation, Inspection, Recommendation
 from followup.partnerships.models import Area, Membership, Organisation, Partnership
-from followup.plans.models import Action, ActionUpdate
+from followup.plans.models import Action, ActionUpdate, UpdateDecision
 from followup.reviews.models import DEFAULT_PROGRESS_SCALE, ProgressReview, RecommendationProgress
 
 FRAMEWORK_2012 = "urn:followup:framework:ci-children-2012"
@@ -110,15 +110,28 @@ class ActionFactory(factory.django.DjangoModelFactory):
     due_date = datetime.date(2030, 1, 1)
 
 
+class UpdateDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UpdateDecision
+
+    outcome = "accepted"
+    by_name = "lead"
+
+
 class ActionUpdateFactory(factory.django.DjangoModelFactory):
+    """An accepted update, as every update written before updates needed accepting is (plans
+    migration 0004); ``decision=None`` makes one waiting for acceptance."""
+
     class Meta:
         model = ActionUpdate
+        skip_postgeneration_save = True  # updates are append-only
 
     action = factory.SubFactory(ActionFactory)
     on = datetime.date(2017, 6, 1)
     status = "in_progress"
     rating = "on_track"
     note = "Progress note"
+    decision = factory.RelatedFactory(UpdateDecisionFactory, factory_related_name="update")
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

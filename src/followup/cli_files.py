@@ -10,10 +10,10 @@ from collections.abc import Iterator
 
 CHECK_FILES = (
     "Check the stored files: every published report's HTML, PDF and Word files, every progress "
-    "pack's Word, PDF and XLSX files, every staged upload's file and every exported file kept "
-    "for its download are in the storage, and each published report's or pack's file has the "
-    "SHA-256 digest recorded when it was published or made. Lists each problem, and ends with "
-    "status 1 if there is one. Only reads."
+    "pack's Word, PDF and XLSX files, every staged upload's file, every file added to an "
+    "action's update and every exported file kept for its download are in the storage, and each "
+    "published report's or pack's file has the SHA-256 digest recorded when it was published or "
+    "made. Lists each problem, and ends with status 1 if there is one. Only reads."
 )
 
 
@@ -53,6 +53,7 @@ def problems() -> Iterator[str]:
     from followup.indicators.models import ImportUpload
     from followup.jobs.models import Job
     from followup.lib import storedfiles
+    from followup.plans.models import UpdateFile
     from followup.reports.models import FORMATS, PACK_FORMATS, ProgressPack, Publication
 
     storage = storedfiles.default()
@@ -74,6 +75,7 @@ def problems() -> Iterator[str]:
         (ImportUpload, "Staged data file", "data"),
         (SurveyUpload, "Staged survey", "data"),
         (Job, "Export job", "file"),
+        (UpdateFile, "Update file", "file"),
     ]
     for model, kind, field in kept:
         rows = model._default_manager.exclude(**{field: ""}).order_by("pk")

@@ -59,9 +59,10 @@ def test_an_update_that_changes_nothing_writes_no_entry(world):
 
 
 def test_adding_an_action_update_audits_the_update_and_the_status_change(world):
+    """The lead's update is accepted as it is written, so it changes the status at once."""
     action = world.home.action
     update = plan_actions.add_update(
-        world.users["contributor"],
+        world.users["lead"],
         action,
         {
             "on": datetime.date(2024, 5, 1),

@@ -58,8 +58,9 @@ def test_field_names_choices_dates_and_empty_values_are_said_as_a_reader_would(
 
 
 def test_a_new_update_is_listed_with_the_names_its_form_uses(world: World) -> None:
+    """The lead's update is accepted as it is written, and so changes the status at once."""
     actions.add_update(
-        world.users["contributor"],
+        world.users["lead"],
         world.home.action,
         {
             "on": datetime.date(2024, 2, 29),

@@ -65,14 +65,21 @@ def test_lead_signs_in_and_opens_the_inspection_with_nine_evaluations(page, demo
     page.assert_accessible()
 
 
-def test_contributor_adds_an_action_update_after_correcting_an_error(page, demo):
+def test_contributor_adds_an_action_update_with_a_paper_after_correcting_an_error(
+    page, demo, tmp_path
+):
+    paper = tmp_path / "Committee paper.pdf"
+    paper.write_bytes(b"%PDF-1.4\n%%EOF\n")
     page.sign_in("contributor", PASSWORD)
     page.goto(f"/p/south-ayrshire/actions/{demo['action'].pk}/")
     page.assert_accessible()
     before = page.page.locator(".followup-timeline__item").count()
+    page.page.click("text=Add an update")
+    page.page.wait_for_url(re.compile(r"/actions/\d+/updates/$"))
+    page.assert_accessible()
     page.page.fill("#id_note", "")
     page.page.fill("#id_on_month", "")
-    page.page.click("text=Add update")
+    page.page.click("button:has-text('Add update')")
     # The form posts and a new page loads: wait for it rather than look at the page before.
     page.page.locator(".govuk-error-summary").wait_for(state="visible", timeout=15_000)
     summary = page.page.locator(".govuk-error-summary").inner_text()
@@ -85,10 +92,53 @@ def test_contributor_adds_an_action_update_after_correcting_an_error(page, demo)
     page.page.check("#id_status_3")  # Complete
     page.page.check("#id_rating_0")  # On track
     page.page.fill("#id_note", "Added from the browser test.")
-    page.page.click("text=Add update")
+    page.page.set_input_files("#id_evidence", str(paper))
+    page.page.click("button:has-text('Add update')")
     page.page.wait_for_url(re.compile(r"/actions/\d+/$"))
     assert page.page.locator(".followup-timeline__item").count() == before + 1
-    assert "Added from the browser test." in page.page.locator(".followup-timeline").inner_text()
+    timeline = page.page.locator(".followup-timeline").inner_text()
+    assert "Added from the browser test." in timeline
+    assert "Waiting for acceptance" in timeline
+    assert "Committee paper.pdf" in timeline
+    page.assert_accessible()
+
+
+def test_lead_returns_an_update_with_a_reason_and_accepts_another_from_accessible_pages(page, demo):
+    from django.contrib.auth.models import User
+
+    from followup.plans import actions
+    from followup.plans.files import Upload
+
+    action, contributor = demo["action"], User.objects.get(username="contributor")
+    written = []
+    for note in ("First draft of the update.", "The second update."):
+        data = {"on": action.start_date, "status": "complete", "rating": "at_risk", "note": note}
+        data["evidence"] = [Upload("paper.pdf", b"%PDF-1.4\n%%EOF\n")]
+        written.append(actions.add_update(contributor, action, data))
+    page.sign_in("lead", PASSWORD)
+    page.page.wait_for_url(re.compile(r"/p/south-ayrshire/$"))
+    page.goto("/p/south-ayrshire/plan/updates/waiting/")
+    page.assert_accessible()
+    page.page.click(f"a[href*='/plan/updates/{written[0].pk}/return/']")
+    page.page.wait_for_url(re.compile(r"/return/\?from=waiting$"))
+    page.assert_accessible()
+    page.page.click("button:has-text('Return update')")
+    page.page.locator(".govuk-error-summary").wait_for(state="visible", timeout=15_000)
+    assert "Enter why it is returned" in page.page.locator(".govuk-error-summary").inner_text()
+    page.assert_accessible()
+    page.page.fill("#id_reason", "Say what the committee decided.")
+    page.page.click("button:has-text('Return update')")
+    page.page.wait_for_url(re.compile(r"/plan/updates/waiting/$"))
+    page.assert_accessible()
+    page.goto(f"/p/south-ayrshire/actions/{action.pk}/")
+    assert "Returned: Say what the committee decided." in page.page.content()
+    page.assert_accessible()
+    page.page.click("button:has-text('Accept')")
+    page.page.wait_for_url(re.compile(rf"/actions/{action.pk}/$"))
+    assert "accepted." in page.page.locator(".govuk-notification-banner").inner_text()
+    page.page.click("text=Revise this update")
+    page.page.wait_for_url(re.compile(r"/updates/\?revises=\d+$"))
+    assert page.page.input_value("#id_note") == "First draft of the update."
     page.assert_accessible()
 
 
@@ -113,6 +163,8 @@ def test_every_page_a_member_reaches_is_accessible(page, demo, who):
     ]
     if who == "lead":
         pages += [
+            f"{base}/plan/updates/waiting/",
+            f"{base}/actions/{action.pk}/updates/",
             f"{base}/actions/new/",
             f"{base}/actions/{action.pk}/edit/",
             f"{base}/data/upload/",

@@ -44,9 +44,10 @@ class CreateForm:
 
 
 CREATE_FORMS = {
+    # The lead's update is accepted as it is written: it changes the action's status at once.
     "plans:update_create": CreateForm(
-        lambda w: reverse("plans:detail", args=["home", w.home.action.pk]),
-        "contributor",
+        lambda w: reverse("plans:update_create", args=["home", w.home.action.pk]),
+        "lead",
         lambda w: {"on": "2024-02-29", "status": "on_hold", "rating": "at_risk", "note": "Paused."},
         ActionUpdate,
     ),
@@ -307,7 +308,7 @@ def test_two_submits_of_one_update_form_at_once_make_one_update(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client, url, form = opened(world, "plans:update_create")
-    twin = world.client_for("contributor")  # the same user's second request
+    twin = world.client_for("lead")  # the same user's second request
     results = _first_held_until_the_second_waits(
         monkeypatch, [lambda: submit(client, url, form), lambda: submit(twin, url, form)]
     )

@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from followup.accounts.invitations import token_hash
 from followup.accounts.models import Invitation
+from followup.lib import storedfiles
 from followup.partnerships.models import Membership
-from followup.plans.models import UpdateRound
+from followup.plans.models import UpdateFile, UpdateRound
 from tests import factories as f
 from tests.conftest import Site, World
 
@@ -63,6 +64,9 @@ CODE_EVIDENCE = expect(("lead", "editor", "contributor", "admin"))
 PUBLISH = expect(("inspector", "admin"))
 # Original words, excerpts, cases and exact small counts: those who code or approve evidence.
 READ_EVIDENCE = expect(("lead", "editor", "contributor", "inspector", "admin"))
+# Accepting and returning the plan's updates: lead officers and administrators (and those a lead
+# delegates it to: tests/plans/test_signoff.py).
+ACCEPT_UPDATES = expect(("lead", "admin"))
 
 # The members pages: lead officers and the partnership's administrators, and service
 # administrators (who see no other page of a partnership they are not a member of).
@@ -254,6 +258,26 @@ def round_of(site: Site) -> dict[str, Any]:
     return {"slug": site.partnership.slug, "pk": round_.pk}
 
 
+def waiting_update(site: Site) -> dict[str, Any]:
+    """An update of the site's action waiting for acceptance."""
+    update: Any = f.ActionUpdateFactory(action=site.action, note="Waiting", decision=None)
+    return {"slug": site.partnership.slug, "pk": update.pk}
+
+
+def update_file(site: Site) -> dict[str, Any]:
+    """A file of an update of the site's action, in the storage."""
+    row = UpdateFile(
+        update=site.update,
+        filename="paper.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+    )
+    storedfiles.save_new(row.file, "paper.pdf", b"%PDF-1.4\n")
+    row.save()
+    return {"slug": site.partnership.slug, "pk": row.pk}
+
+
 def administered(site: Site) -> dict[str, Any]:
     return {"slug": site.partnership.slug}
 
@@ -335,16 +359,20 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "plans:create": (slug, EDIT_PLAN, EDIT_PLAN),
     "plans:detail": (of("action"), READ, None),
     "plans:edit": (of("action"), EDIT_PLAN, EDIT_PLAN),
-    "plans:update_create": (
-        of("action"),
-        expect(("lead", "editor", "contributor", "admin"), ok=302),
-        UPDATE_ACTION,
-    ),
     # The update cycle: its schedule (an empty form is refused and shown again, 200), its rounds
     # and the record of their messages, for those who edit the plan.
     "plans:requests": (slug, EDIT_PLAN, None),
     "plans:round": (round_of, EDIT_PLAN, None),
     "plans:cycle": (slug, EDIT_PLAN, EDIT_PLAN),
+    # The form that adds an update (answering a request, or revising a returned update).
+    "plans:update_create": (of("action"), UPDATE_ACTION, UPDATE_ACTION),
+    "plans:updates_waiting": (slug, ACCEPT_UPDATES, None),
+    # The lead accepts first (302); those who may and post after are told who accepted (302).
+    "plans:update_accept": (waiting_update, POST_ONLY, expect(("lead", "admin"), ok=302)),
+    # An empty form has no one-time key and no reason: shown again (200), nothing decided.
+    "plans:update_return": (waiting_update, ACCEPT_UPDATES, ACCEPT_UPDATES),
+    # A file of an update: for every member who can see the action.
+    "plans:update_file": (update_file, READ, None),
     "indicators:dashboard": (slug, READ, None),
     "indicators:detail": (of("indicator"), READ, None),
     "indicators:create": (slug, MANAGE_DATA, MANAGE_DATA),

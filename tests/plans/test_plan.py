@@ -13,7 +13,9 @@ from tests import factories as f
 from tests.submissions import key
 
 
-def test_contributor_adds_an_update_from_the_action_page_and_it_joins_the_timeline(world):
+def test_contributor_adds_an_update_and_it_waits_for_acceptance_without_changing_the_status(
+    world,
+):
     url = f"/p/home/actions/{world.home.action.pk}/updates/"
     response = world.client_for("contributor").post(
         url,
@@ -27,14 +29,20 @@ def test_contributor_adds_an_update_from_the_action_page_and_it_joins_the_timeli
     )
     assert response.status_code == 302
     updates = list(
-        world.home.action.updates.order_by("on").values_list("on", "note", "author_name")
+        world.home.action.updates.order_by("on").values_list(
+            "on", "note", "author_name", "decision__outcome"
+        )
     )
     assert updates == [
-        (datetime.date(2017, 6, 1), "Update about Homeshire", ""),
-        (datetime.date(2024, 2, 29), "Finished the work.", "contributor"),
+        (datetime.date(2017, 6, 1), "Update about Homeshire", "", "accepted"),
+        (datetime.date(2024, 2, 29), "Finished the work.", "contributor", None),
     ]
     world.home.action.refresh_from_db()
-    assert world.home.action.status == "complete"
+    assert world.home.action.status == "in_progress"
+    page = world.client_for("viewer").get(f"/p/home/actions/{world.home.action.pk}/")
+    html = page.content.decode()
+    assert "Finished the work." in html
+    assert '<strong class="govuk-tag govuk-tag--purple">Waiting for acceptance</strong>' in html
 
 
 def test_an_older_update_added_later_does_not_change_the_actions_status(world):

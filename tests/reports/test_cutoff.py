@@ -12,7 +12,7 @@ import pytest
 
 from followup.evidence.models import Case, Code, Coding, Quote, Source
 from followup.indicators.models import DataValue, Period, Release
-from followup.plans.models import Action, ActionUpdate
+from followup.plans.models import Action, ActionUpdate, UpdateDecision
 from followup.reports import render
 from followup.reports.compose import review_report
 from tests.browserlike import edit
@@ -79,8 +79,13 @@ def evidence(world):
                 value=value,
             )
     # The plan: the world's action had an update in June 2017; it is completed after the cut-off.
+    # An update still waiting for acceptance is no progress, and is not counted as left out.
     ActionUpdate.objects.create(
         action=site.action, on=day("2018-04-01"), status="complete", rating="on_track", note="Done"
+    )
+    UpdateDecision.objects.create(update=site.action.updates.get(note="Done"), outcome="accepted")
+    ActionUpdate.objects.create(
+        action=site.action, on=day("2018-05-01"), status="on_hold", rating="at_risk", note="Wait"
     )
     Action.objects.filter(pk=site.action.pk).update(status="complete")
     later = Action.objects.create(

@@ -28,6 +28,9 @@ def test_the_judgement_form_shows_the_recommendations_evidence_and_the_scale(wor
     f.ActionUpdateFactory(
         action=home.action, on=datetime.date(2018, 1, 15), note="Waiting times halved in 2017."
     )
+    f.ActionUpdateFactory(
+        action=home.action, on=datetime.date(2018, 2, 1), note="Not accepted yet.", decision=None
+    )
     home.code.recommendations.add(home.recommendation)
     approved = home.quote
     approved.status = Quote.Status.APPROVED
@@ -41,9 +44,12 @@ def test_the_judgement_form_shows_the_recommendations_evidence_and_the_scale(wor
     html = html_module.unescape(page.content.decode())
     evidence = html[html.index("The evidence") :]
     words = " ".join(re.sub(r"<[^>]+>", " ", evidence).split())
-    # The actions, each with its latest update only.
+    # The actions, each with its latest accepted update only.
     assert home.action.title in evidence
-    assert "Latest update, 15 January 2018: On track. Waiting times halved in 2017." in words
+    assert (
+        "Latest accepted update, 15 January 2018: On track. Waiting times halved in 2017." in words
+    )
+    assert "Not accepted yet." not in evidence
     assert "Progress note" not in evidence  # the earlier update
     # The indicator, with the finding its own page shows, and its latest figure.
     indicator_page = client.get(reverse("indicators:detail", args=["home", home.indicator.pk]))

@@ -137,6 +137,14 @@ class InviteForm(StrictForm):
 
 class RoleForm(StrictForm):
     role = forms.ChoiceField(choices=[], widget=forms.RadioSelect, label="Role")
+    accepts_updates = forms.BooleanField(
+        required=False,
+        label="Accepts and returns the improvement plan's updates",
+        help_text=(
+            "For a contributor or an editor, on a lead officer's behalf. Lead officers and "
+            "administrators accept updates already; other roles cannot be given this."
+        ),
+    )
 
     def __init__(self, *args: Any, roles: tuple[Role, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -49,6 +49,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             "invitations": account_queries.invitations_of(request.user, partnership),
             "now": timezone.now(),
             "service_admin": access.is_service_admin(request.user),
+            "delegable": [role.value for role in access.DELEGABLE],
         },
     )
 
@@ -78,7 +79,11 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _role_form(roles: tuple[Any, ...]) -> Any:
-    return lambda data, membership: RoleForm(data, roles=roles, initial={"role": membership.role})
+    return lambda data, membership: RoleForm(
+        data,
+        roles=roles,
+        initial={"role": membership.role, "accepts_updates": membership.accepts_updates},
+    )
 
 
 @login_required
@@ -90,10 +95,14 @@ def role_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         membership,
         reload=lambda: queries.membership_for(request.user, slug, pk),
-        fields=("role",),
+        fields=("role", "accepts_updates"),
         form=_role_form(access.assignable_roles(request.user)),
         save=lambda data, version: actions.change_role(
-            request.user, membership, data["role"], version=version
+            request.user,
+            membership,
+            data["role"],
+            accepts_updates=data["accepts_updates"],
+            version=version,
         ),
         message="Role changed.",
         title="Change role",

@@ -12,7 +12,7 @@ from followup.demo.synthetic import rng_for
 from followup.frameworks.models import Framework
 from followup.inspections.models import Evaluation, Inspection, Recommendation
 from followup.partnerships.models import Organisation, Partnership
-from followup.plans.models import Action, ActionUpdate
+from followup.plans.models import Action, ActionUpdate, UpdateDecision
 
 if TYPE_CHECKING:
     from followup.demo.national import Scale
@@ -175,6 +175,17 @@ def create_plans(
             )
             for a, history in zip(actions, updates, strict=True)
             for on, status, rating, note in history
+        ],
+        batch_size=5000,
+    )
+    # Accepted, as the lead officers would have: only accepted updates are an action's progress.
+    written = ActionUpdate.objects.filter(action__partnership__in=partnerships).values_list(
+        "pk", flat=True
+    )
+    UpdateDecision.objects.bulk_create(
+        [
+            UpdateDecision(update_id=pk, outcome="accepted", by_name="synthetic")
+            for pk in written.iterator()
         ],
         batch_size=5000,
     )

@@ -49,7 +49,7 @@ from followup.partnerships.access import (
 from followup.partnerships.models import Partnership
 from followup.plans.health import WAITING_STATES, PlanHealth, plan_health
 from followup.plans.models import Action, ActionUpdate, UpdateRequest
-from followup.plans.queries import PlanSummary, plan_summary
+from followup.plans.queries import PlanSummary, accepted_updates, plan_summary
 from followup.reviews.models import ProgressReview, RecommendationProgress
 from followup.reviews.queries import latest_review
 
@@ -111,15 +111,12 @@ def recommendations_by_inspection(partnership: Partnership) -> list[Inspection]:
 
 def recommendation_page(user: AnyUser, slug: str, pk: int) -> Recommendation:
     """A recommendation with what its page shows: its quality indicators, its actions with their
-    owners and updates (newest first) and the progress judgements on it."""
+    owners and accepted updates (newest first) and the progress judgements on it."""
     partnership = partnership_for(user, slug)
     return get_object_or_404(
         Recommendation.objects.select_related("inspection__partnership").prefetch_related(
             "quality_indicators",
-            Prefetch(
-                "actions__updates",
-                queryset=ActionUpdate.objects.order_by("-on", "-id"),
-            ),
+            Prefetch("actions__updates", queryset=accepted_updates(), to_attr="accepted_updates"),
             "actions__owner_organisation",
             "progress_judgements__review",
         ),

@@ -177,20 +177,29 @@ def require_manage_members(actor: Actor, partnership: Partnership) -> None:
 
 
 def change_role(
-    actor: Actor, membership: Membership, role: str, *, version: str | None = None
+    actor: Actor,
+    membership: Membership,
+    role: str,
+    *,
+    accepts_updates: bool | None = None,
+    version: str | None = None,
 ) -> Membership:
+    """Give a member another role and, for a contributor or editor, let them accept and return
+    the plan's updates or stop them (``accepts_updates``; None keeps it as it is). Only those
+    roles keep it: it is cleared for any other."""
     require_manage_members(actor, membership.partnership)
     if not isinstance(actor, CommandLine):
         access.require_change_member(actor, membership)
         if role not in access.assignable_roles(actor):
             raise ValidationError({"role": "Choose one of the roles you can give."})
+    delegated = membership.accepts_updates if accepts_updates is None else accepts_updates
     with transaction.atomic():
         result = writes.update(
             actor,
             "membership.update",
             membership,
             membership.partnership,
-            {"role": Role(role)},
+            {"role": Role(role), "accepts_updates": delegated and role in access.DELEGABLE},
             version=version,
         )
     access.forget_memberships(membership.user)

@@ -6,7 +6,9 @@ from typing import Any
 from django import forms
 
 from followup.inspections.models import Recommendation
+from followup.lib.uploads import UploadError
 from followup.partnerships.models import Organisation, Partnership
+from followup.plans import files
 from followup.plans.models import ActionStatus, ActionUpdate
 from followup.web.forms import (
     ModelChoiceField,
@@ -64,6 +66,29 @@ class ActionForm(StrictForm):
         return data
 
 
+class FilesInput(forms.FileInput):
+    """A file input that takes several files at once."""
+
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files, read as ``files.Upload``s once the number and each size are within the
+    limits (a file over the limit is never read); what each is is checked by the action."""
+
+    widget = FilesInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[files.Upload]:
+        sent = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        try:
+            files.check_count(len(sent))
+            for upload in sent:
+                files.check_size(upload.name or "", upload.size or 0)
+        except UploadError as error:
+            raise forms.ValidationError(str(error)) from None
+        return [files.Upload(upload.name or "", bytes(upload.read())) for upload in sent]
+
+
 class ActionUpdateForm(StrictForm):
     on = date_field("Date of the update", required=True)
     status = forms.ChoiceField(
@@ -78,9 +103,26 @@ class ActionUpdateForm(StrictForm):
         max_length=5000,
         help_text="What was done, what difference it made, and what is next.",
     )
+    evidence = FilesField(required=False, label=files.LABEL)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = (
+            f"Optional: up to {files.MAX_FILES} files, such as a committee paper or an audit "
+            f"report, together smaller than {files.limit_text()}: {files.ALLOWED}."
+        )
 
     def clean_on(self) -> datetime.date:
         on: datetime.date = self.cleaned_data["on"]
         if on > datetime.date.today():
             raise forms.ValidationError("Date of the update must be today or in the past")
         return on
+
+
+class ReturnForm(StrictForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Why it is returned",
+        max_length=2000,
+        help_text="Say what the update needs: its author sees this and revises the update.",
+    )

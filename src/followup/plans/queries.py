@@ -15,29 +15,59 @@ from django.db.models import (
     Min,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
     When,
 )
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from followup.inspections.models import Recommendation
 from followup.partnerships.access import AnyUser, partnership_for
 from followup.partnerships.models import Organisation, Partnership
-from followup.plans.models import CLOSED_STATUSES, Action, ActionStatus, ActionUpdate
+from followup.plans.models import (
+    CLOSED_STATUSES,
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    UpdateDecision,
+    UpdateFile,
+    UpdateRequest,
+)
 from followup.web.forms import MAX_ID
 from followup.web.paging import whole_number
 
+# Only an accepted update is the action's progress: it changes the status, and it alone is shown
+# as the latest update on the plan, the recommendation and review pages, the exports and reports.
+ACCEPTED = Q(decision__outcome=UpdateDecision.Outcome.ACCEPTED)
+
+
+def accepted_updates() -> QuerySet[ActionUpdate]:
+    """Accepted updates, newest first (by the day they describe, then as written); narrow them
+    to actions the caller may see."""
+    return ActionUpdate.objects.filter(ACCEPTED).order_by("-on", "-id")
+
+
+def latest_accepted(action_ids: list[int]) -> dict[int, ActionUpdate]:
+    """The latest accepted update of each of these actions (those with one); the caller passes
+    ids of actions it may see."""
+    latest: dict[int, ActionUpdate] = {}
+    for update in accepted_updates().filter(action_id__in=action_ids):
+        latest.setdefault(update.action_id, update)
+    return latest
+
 
 def actions_of(partnership: Partnership) -> QuerySet[Action]:
-    """A partnership's actions; call only with a partnership from ``partnership_for``."""
+    """A partnership's actions, each with its accepted updates newest first
+    (``accepted_updates``); call only with a partnership from ``partnership_for``."""
     return (
         Action.objects.filter(partnership=partnership)
         .select_related("owner_organisation")
         .prefetch_related(
             "recommendations",
-            Prefetch("updates", queryset=ActionUpdate.objects.order_by("-on", "-id")),
+            Prefetch("updates", queryset=accepted_updates(), to_attr="accepted_updates"),
         )
     )
 
@@ -166,9 +196,9 @@ def plan_rows(
     partnership: Partnership, filters: PlanFilters, today: datetime.date | None = None
 ) -> list[PlanRow]:
     """A partnership's plan as its page and exports show it: filtered, sorted, each action with
-    its latest update; call only with a partnership from ``partnership_for``."""
+    its latest accepted update; call only with a partnership from ``partnership_for``."""
     today = today or datetime.date.today()
-    latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-on", "-id")
+    latest = accepted_updates().filter(action=OuterRef("pk"))
     actions = actions_of(partnership).annotate(
         latest_rating=Subquery(latest.values("rating")[:1]),
         latest_on=Subquery(latest.values("on")[:1]),
@@ -190,7 +220,8 @@ def plan_rows(
         actions = actions.filter(latest_rating=filters.rating)
     rows = []
     for action in actions.order_by(*_plan_order(filters.sort)):
-        update = next(iter(action.updates.all()), None)
+        accepted = action.accepted_updates  # type: ignore[attr-defined]  # the prefetch's
+        update = next(iter(accepted), None)
         rows.append(PlanRow(action, update, _stale_days(action, update, today)))
     return rows
 
@@ -244,3 +275,82 @@ def plan_choices(partnership: Partnership) -> dict[str, list[tuple[str, str]]]:
         ],
         "sort": list(PLAN_SORTS.items()),
     }
+
+
+# Updates: the action page's timeline, deciding, files, requests ----------------------------------
+
+
+def updates_of(action: Action) -> QuerySet[ActionUpdate]:
+    """Every update of an action the caller may see, accepted, waiting or returned, newest
+    first, with its decision, its files and the update revising it."""
+    return (
+        ActionUpdate.objects.filter(action=action)
+        .select_related("decision", "revises", "request__round")
+        .prefetch_related("files", "revisions")
+        .order_by("-on", "-id")
+    )
+
+
+def update_for(user: AnyUser, slug: str, pk: int) -> ActionUpdate:
+    """An update of an action of a partnership the user may see; 404 otherwise."""
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(
+        ActionUpdate.objects.select_related("action__partnership", "decision").prefetch_related(
+            "files"
+        ),
+        pk=pk,
+        action__partnership=partnership,
+    )
+
+
+def waiting_of(partnership: Partnership) -> QuerySet[ActionUpdate]:
+    """A partnership's updates waiting for acceptance, oldest first; call only with a
+    partnership from ``partnership_for``."""
+    return (
+        ActionUpdate.objects.filter(action__partnership=partnership, decision__isnull=True)
+        .select_related("action", "revises__decision", "request__round")
+        .prefetch_related("files")
+        .order_by("created_at", "id")
+    )
+
+
+def update_file_for(user: AnyUser, slug: str, pk: int) -> UpdateFile:
+    """A file of an update of a partnership the user may see; 404 otherwise."""
+    partnership = partnership_for(user, slug)
+    return get_object_or_404(UpdateFile, pk=pk, update__action__partnership=partnership)
+
+
+def _asked_id(value: str | None) -> int | None:
+    """The id a link or a hidden field names; 404 for one that is not an id at all."""
+    if value in (None, ""):
+        return None
+    found = whole_number(value or "", MAX_ID)
+    if found is None:
+        raise Http404("No such page.")
+    return found
+
+
+def request_of(action: Action, value: str | None) -> UpdateRequest | None:
+    """The update request a link names (``?request=``), if it is this action's; 404 if it is
+    not; None when none is named. ``action`` comes from ``action_for``."""
+    pk = _asked_id(value)
+    if pk is None:
+        return None
+    return get_object_or_404(UpdateRequest.objects.select_related("round"), pk=pk, action=action)
+
+
+def revisable_of(
+    action: Action, value: str | None, *, unrevised: bool = True
+) -> ActionUpdate | None:
+    """The returned update a link names (``?revises=``), if it is this action's, returned and
+    (``unrevised``) not yet revised; 404 otherwise; None when none is named. A form sent again
+    names one its first sending revised: it is found, to be told it was saved."""
+    pk = _asked_id(value)
+    if pk is None:
+        return None
+    returned = ActionUpdate.objects.select_related("decision", "request__round").filter(
+        action=action, decision__outcome=UpdateDecision.Outcome.RETURNED
+    )
+    if unrevised:
+        returned = returned.filter(revisions__isnull=True)
+    return get_object_or_404(returned, pk=pk)

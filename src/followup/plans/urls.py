@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.plans import views, views_cycle
+from followup.plans import views, views_cycle, views_updates
 
 app_name = "plans"
 urlpatterns = [
@@ -13,5 +13,25 @@ urlpatterns = [
     path("p/<slug:slug>/actions/new/", views.action_create, name="create"),
     path("p/<slug:slug>/actions/<int:pk>/", views.action_detail, name="detail"),
     path("p/<slug:slug>/actions/<int:pk>/edit/", views.action_edit, name="edit"),
-    path("p/<slug:slug>/actions/<int:pk>/updates/", views.update_create, name="update_create"),
+    path(
+        "p/<slug:slug>/actions/<int:pk>/updates/",
+        views_updates.update_create,
+        name="update_create",
+    ),
+    path(
+        "p/<slug:slug>/plan/updates/waiting/",
+        views_updates.updates_waiting,
+        name="updates_waiting",
+    ),
+    path(
+        "p/<slug:slug>/plan/updates/<int:pk>/accept/",
+        views_updates.update_accept,
+        name="update_accept",
+    ),
+    path(
+        "p/<slug:slug>/plan/updates/<int:pk>/return/",
+        views_updates.update_return,
+        name="update_return",
+    ),
+    path("p/<slug:slug>/plan/files/<int:pk>/", views_updates.update_file, name="update_file"),
 ]

@@ -2,19 +2,20 @@ from __future__ import annotations
 
 import datetime
 from functools import partial
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from followup.audit.log import history
 from followup.lib.tables import table_download
 from followup.partnerships.access import Capability, capabilities, partnership_for, require
 from followup.plans import actions, health, queries
-from followup.plans.forms import ActionForm, ActionUpdateForm
-from followup.plans.models import Action
-from followup.web.pages import create_page, edit_page, posted, save_form
+from followup.plans.forms import ActionForm
+from followup.plans.models import Action, ActionUpdate
+from followup.web.pages import create_page, edit_page, posted
 
 
 @login_required
@@ -89,10 +90,16 @@ def plan_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     )
 
 
-def _action_page(
-    request: HttpRequest, action: Action, form: ActionUpdateForm, status: int = 200
-) -> HttpResponse:
+@login_required
+def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """An action with all its updates: accepted ones are its progress; those waiting for
+    acceptance and those returned are shown to its members with their state."""
+    action = queries.action_for(request.user, slug, pk)
     caps = capabilities(request.user, action.partnership)
+    updates = list(queries.updates_of(action))
+    recorded: list[Any] = [action, *updates]
+    for update in updates:
+        recorded += [*update.files.all(), *([update.decision] if decided(update) else [])]
     return render(
         request,
         "plans/action_detail.html",
@@ -100,40 +107,15 @@ def _action_page(
             "action": action,
             "partnership": action.partnership,
             "caps": caps,
-            "form": form,
-            "updates": action.updates.all(),
+            "updates": updates,
             "today": datetime.date.today(),
-            "history": history([action, *action.updates.all()])[:50]
-            if Capability.VIEW_HISTORY in caps
-            else None,
+            "history": history(recorded)[:50] if Capability.VIEW_HISTORY in caps else None,
         },
-        status=status,
     )
 
 
-@login_required
-def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    action = queries.action_for(request.user, slug, pk)
-    form = ActionUpdateForm(initial={"on": datetime.date.today(), "status": action.status})
-    return _action_page(request, action, form)
-
-
-@login_required
-def update_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Add an update from the form on the action page (GET shows that page)."""
-    action = queries.action_for(request.user, slug, pk)
-    require(request.user, action.partnership, Capability.UPDATE_ACTION)
-    if request.method != "POST":
-        return redirect("plans:detail", slug, pk)
-    form = ActionUpdateForm(request.POST)
-    done = save_form(
-        request,
-        form,
-        partial(actions.add_update, request.user, action),
-        message="Update added.",
-        then=lambda _: reverse("plans:detail", args=[slug, pk]),
-    )
-    return done or _action_page(request, action, form)
+def decided(update: ActionUpdate) -> bool:
+    return hasattr(update, "decision")
 
 
 @login_required

@@ -17,7 +17,7 @@ from followup.indicators.scope import visible_releases, visible_values
 from followup.inspections.models import Recommendation
 from followup.lib.dates import day
 from followup.partnerships.models import Partnership
-from followup.plans.models import ActionUpdate
+from followup.plans.queries import accepted_updates
 from followup.reviews.models import ProgressReview
 
 __all__ = ["Cutoff", "actions_by", "cutoff_of", "left_out", "published_cutoffs"]
@@ -72,9 +72,11 @@ def left_out(cutoff: Cutoff, review: ProgressReview, indicators: list[Indicator]
             f"Figures from {_plural(releases, 'data release')} published after the cut-off "
             f"({when}) left out."
         )
-    updates = ActionUpdate.objects.filter(
-        action__recommendations__inspection=review.inspection, on__gt=cutoff.day
-    ).distinct()
+    updates = (
+        accepted_updates()
+        .filter(action__recommendations__inspection=review.inspection, on__gt=cutoff.day)
+        .distinct()
+    )
     if updates.exists():
         notes.append(
             f"{_plural(updates.count(), 'action update')} dated after the cut-off ({when}) left out."
@@ -90,7 +92,7 @@ def actions_by(
     recommendation: Recommendation, cutoff: Cutoff | None
 ) -> list[tuple[str, str, str, str]]:
     """The recommendation's actions (title, status, owner, due). Under a cut-off: the actions
-    begun by then, each with the status of its last update by then."""
+    begun by then, each with the status of its last accepted update by then."""
     actions = recommendation.actions.select_related("owner_organisation").order_by(
         "due_date", "title"
     )
@@ -104,7 +106,7 @@ def actions_by(
             )
             for a in actions
         ]
-    by_then = ActionUpdate.objects.filter(on__lte=cutoff.day).order_by("-on", "-id")
+    by_then = accepted_updates().filter(on__lte=cutoff.day)
     rows = []
     for action in actions.prefetch_related(Prefetch("updates", by_then, to_attr="by_cutoff")):
         last = action.by_cutoff[0] if action.by_cutoff else None
