@@ -62,7 +62,9 @@ def test_existing_rows_keep_their_actor_and_partnership_and_migrate_records_itse
     ]
     migrated = AuditEntry.objects.get(verb="command.migrate")
     assert (migrated.actor_name, migrated.actor_id) == ("cli:alice", None)
-    assert migrated.changes == {"applied": [None, ["audit.0002_audit_actor_plain"]]}
+    assert migrated.changes == {
+        "applied": [None, ["audit.0002_audit_actor_plain", "audit.0003_partnership_latest_index"]]
+    }
     # And now neither deleting the user nor the partnership touches the row.
     row = AuditEntry.objects.filter(pk=acted.pk).values().get()
     User.objects.filter(pk=user.pk).delete()
