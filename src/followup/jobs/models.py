@@ -26,6 +26,7 @@ class Job(models.Model):
         PUBLISH = "publish", "Publishing a report"
         IMPORT = "import", "Importing figures"
         EXPORT = "export", "Exporting a file"
+        PACK = "pack", "Making a progress pack"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"

@@ -76,7 +76,7 @@ def _start(request: HttpRequest, partnership: Partnership, number: int) -> HttpR
     job = start_job(
         request.user,
         partnership,
-        kind=Job.Kind.PUBLISH,
+        kind=Job.Kind.PACK,
         title=f"Making progress pack {number}",
         capability=Capability.EDIT_PLAN,
         task=make_progress_pack,
