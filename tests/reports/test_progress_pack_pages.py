@@ -94,6 +94,7 @@ def test_an_editor_makes_a_pack_from_the_page_as_the_browser_sends_it(world, che
     response = submit(client, PAGE, page_form(page.content.decode()))
     job = re.fullmatch(r"/p/home/jobs/(\d+)/", response["Location"])
     assert job, response["Location"]
+    assert Job.objects.get(pk=job.group(1)).get_kind_display() == "Making a progress pack"
     made = ProgressPack.objects.get()
     assert (made.number, made.made_by_name) == (1, "editor")
     for fmt in PACK_FORMATS:
