@@ -48,7 +48,8 @@ from followup.partnerships.access import (
     partnerships_where,
 )
 from followup.partnerships.models import Partnership
-from followup.plans.health import WAITING_STATES, PlanHealth, plan_health
+from followup.plans.cycle import OUTSTANDING
+from followup.plans.health import PlanHealth, plan_health
 from followup.plans.models import Action, ActionUpdate, UpdateDecision, UpdateRequest
 from followup.plans.queries import PlanSummary, accepted_updates, plan_summary
 from followup.reviews.models import ProgressReview, RecommendationProgress
@@ -296,7 +297,7 @@ def _requests_waiting(user: AnyUser) -> QuerySet[UpdateRequest]:
     if not where:
         return UpdateRequest.objects.none()
     return UpdateRequest.objects.filter(
-        addressee_id=user.pk, state__in=WAITING_STATES, round__partnership_id__in=where
+        addressee_id=user.pk, state__in=OUTSTANDING, round__partnership_id__in=where
     )
 
 
