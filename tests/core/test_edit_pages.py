@@ -146,6 +146,7 @@ OWN_ACCOUNT = "the person's own sign-in details, through django-allauth: nothing
 NOT_EDIT_PAGES: dict[str, str] = {
     "front:home": READ,
     "front:glossary": READ,
+    "front:for_you": READ,
     "account_login": "signs in",
     "account_logout": "signs out",
     # One's own account, through django-allauth: no object versions to keep (tests/accounts).

@@ -147,3 +147,22 @@ def test_the_demo_plans_health_counts_its_round(south):
         "cancelled": 0,
         "none": 0,
     }
+
+
+def test_the_first_tick_after_loading_sends_the_rounds_emails_and_the_next_sends_nothing(south):
+    from followup.lib.types import CommandLine
+    from followup.plans.cycle_tick import run_cycle
+
+    first = run_cycle(CommandLine("tests"))
+    sent = Message.objects.order_by("kind", "to_user__username")
+    assert [(m.kind, m.to_user.username, m.state) for m in sent if m.to_user] == [
+        ("digest", "contributor", "sent"),
+        ("digest", "editor", "sent"),
+        ("escalation", "lead", "sent"),
+    ]
+    # The returned update's request, waiting again since the escalation day, is escalated now.
+    assert first.escalated == 1
+    assert UpdateRequest.objects.filter(escalated_at__isnull=False).count() == 2
+    again = run_cycle(CommandLine("tests"))
+    assert (again.rounds, again.escalated, sum(again.messages.values())) == (0, 0, 0)
+    assert Message.objects.count() == 3

@@ -123,7 +123,7 @@ def waiting(world: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     to_accept = undecided(
         guidance, datetime.date(2020, 7, 30), request=submitted, author_name="editor"
     )
-    was_returned = undecided(home.action, datetime.date(2020, 7, 29))
+    was_returned = undecided(home.action, datetime.date(2020, 7, 29), request=returned)
     UpdateDecision.objects.create(update=was_returned, outcome="returned", reason="Say more")
     away_update = undecided(away.action, datetime.date(2020, 7, 28), author_name="outsider")
     Quote.objects.create(coding=home.coding, status="approved")  # approved: nobody's
@@ -165,6 +165,7 @@ def waiting(world: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         "to_accept": to_accept,
         "away_request": away_request,
         "away_update": away_update,
+        "was_returned": was_returned,
         "upload": upload,
         "survey": survey,
     }
@@ -179,7 +180,7 @@ def expected(world: Any, w: dict[str, Any]) -> dict[str, list[tuple[str, str, st
         homeshire,
         "Updates for you to accept or return",
         "Write the guidance",
-        f"/p/home/actions/{guidance.pk}/",
+        f"/p/home/actions/{guidance.pk}/#update-{w['to_accept'].pk}",
     )
     quote = (
         homeshire,
@@ -211,7 +212,8 @@ def expected(world: Any, w: dict[str, Any]) -> dict[str, list[tuple[str, str, st
                 homeshire,
                 "Updates asked of you",
                 action.title,
-                f"/p/home/actions/{action.pk}/updates/?request={w['returned'].pk}",
+                f"/p/home/actions/{action.pk}/updates/"
+                f"?request={w['returned'].pk}&revises={w['was_returned'].pk}",
             ),
             (
                 homeshire,
@@ -232,7 +234,7 @@ def expected(world: Any, w: dict[str, Any]) -> dict[str, list[tuple[str, str, st
                 awayshire,
                 "Updates for you to accept or return",
                 away.action.title,
-                f"/p/away/actions/{away.action.pk}/",
+                f"/p/away/actions/{away.action.pk}/#update-{w['away_update'].pk}",
             ),
             (
                 awayshire,
@@ -378,3 +380,25 @@ def test_the_page_reads_the_same_number_of_times_however_much_is_waiting(world, 
     assert reads() == before
     assert queries.for_you_count(world.users["lead"]) == 2 + 3 + 3
     assert ActionUpdate.objects.filter(decision__isnull=True).count() == 2 + 3
+
+
+def test_each_link_opens_the_page_where_the_item_is_dealt_with(world, waiting):
+    """The update form answers the request (and revises the returned update); the action page
+    holds the update waiting for acceptance; the quotes page and the previews open."""
+    for who in ("contributor", "lead", "editor"):
+        client = world.client_for(who)
+        for _, heading, _, link in expected(world, waiting)[who]:
+            path, _, anchor = link.partition("#")
+            response = client.get(path)
+            assert response.status_code == 200, link
+            html = response.content.decode()
+            if anchor:
+                assert f'id="{anchor}"' in html, link
+            if heading == "Updates asked of you":
+                request = path.split("request=")[1].split("&")[0]
+                assert f'<input type="hidden" name="request" value="{request}">' in html
+    returned = waiting["was_returned"].pk
+    link = expected(world, waiting)["contributor"][1][3]
+    html = world.client_for("contributor").get(link).content.decode()
+    assert "Revise a returned update" in html
+    assert f'<input type="hidden" name="revises" value="{returned}">' in html

@@ -12,11 +12,26 @@ from followup.partnerships.access import (
     Capability,
     can,
     forget_memberships,
+    members_holding,
     partnerships_where,
 )
 from followup.partnerships.models import Membership, Partnership
 
 WHO = ("lead", "editor", "contributor", "viewer", "inspector", "admin", "outsider", "service_admin")
+
+
+def members_agree() -> None:
+    """``members_holding`` grants each capability to exactly the people ``can`` grants it to."""
+    from django.contrib.auth.models import User
+
+    for capability in Capability:
+        found = set(members_holding(capability).values_list("user_id", "partnership_id"))
+        assert found == {
+            (user.pk, partnership.pk)
+            for user in User.objects.all()
+            for partnership in Partnership.objects.all()
+            if can(user, partnership, capability)
+        }, capability
 
 
 def agrees(world, who: str) -> None:
@@ -32,6 +47,10 @@ def agrees(world, who: str) -> None:
 @pytest.mark.parametrize("who", WHO)
 def test_partnerships_where_agrees_with_can_for_every_capability(world, who):
     agrees(world, who)
+
+
+def test_members_holding_agrees_with_can_for_every_capability(world):
+    members_agree()
 
 
 def test_it_agrees_for_a_delegate_an_archived_partnership_and_memberships_out_of_their_period(
@@ -54,6 +73,9 @@ def test_it_agrees_for_a_delegate_an_archived_partnership_and_memberships_out_of
     for who in WHO:
         forget_memberships(world.users[who])
         agrees(world, who)
+    world.users["admin"].is_active = False
+    world.users["admin"].save()
+    members_agree()
     assert partnerships_where(world.users["outsider"], Capability.VIEW) == [
         world.away.partnership.pk
     ]

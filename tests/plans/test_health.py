@@ -9,8 +9,10 @@ import re
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from followup.lib import clock
+from followup.partnerships.models import Membership
 from followup.plans.health import plan_health
 from followup.plans.models import ActionUpdate, UpdateDecision, UpdateRequest, UpdateRound
 from tests import factories as f
@@ -37,7 +39,8 @@ def plan(world: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     requests in two rounds; another partnership's overdue request beside them."""
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     partnership: Any = f.PartnershipFactory(slug="health", name="Healthshire")
-    f.MembershipFactory(user=world.users["viewer"], partnership=partnership, role="viewer")
+    for who, role in (("viewer", "viewer"), ("editor", "editor"), ("lead", "contributor")):
+        f.MembershipFactory(user=world.users[who], partnership=partnership, role=role)
     asked = f.OrganisationFactory(partnership=partnership, contact=world.users["lead"])
     unasked = f.OrganisationFactory(partnership=partnership)
 
@@ -53,7 +56,10 @@ def plan(world: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     update(returned, "2020-07-15", "off_track", "returned")
     done = action("Done", "complete", owner_organisation=unasked)
     update(done, "2020-05-01", "off_track", "accepted")
-    unowned = action("Unowned", "not_started", owner_organisation=unasked)
+    # Its lead person is a viewer, who adds no updates, and its organisation has no contact.
+    unowned = action(
+        "Unowned", "not_started", owner_organisation=unasked, lead_user=world.users["viewer"]
+    )
     held = action("Held", "on_hold")
     update(held, "2020-08-03", "at_risk", "accepted")
     action("Dropped", "cancelled")
@@ -115,14 +121,25 @@ def test_the_plan_summary_counts_statuses_ratings_overdue_requests_and_actions_w
     ]
     # July's pending and returned requests; August's are not due yet, and away's is not ours.
     assert health.overdue_requests == 2
-    # Unowned (an organisation without a contact) and Held (neither lead nor organisation);
-    # Dropped has neither but is closed, Returned's organisation has a contact.
+    # Unowned (a viewer's lead and an organisation without a contact) and Held (neither lead
+    # nor organisation); Dropped has neither but is closed; Led's lead and Returned's
+    # organisation's contact (a contributor) may add updates.
     assert health.without_owner == 2
 
 
 def test_the_summary_reads_twice_however_large_the_plan(plan, django_assert_num_queries):
     with django_assert_num_queries(2):
         plan_health(plan["partnership"])
+
+
+def test_nobody_is_asked_once_the_lead_persons_membership_ends(world, plan):
+    Membership.objects.filter(user=world.users["editor"], partnership=plan["partnership"]).update(
+        deactivated_at=timezone.now()
+    )
+    assert plan_health(plan["partnership"]).without_owner == 3
+    plan["partnership"].archived_at = timezone.now()
+    plan["partnership"].save()
+    assert plan_health(plan["partnership"]).without_owner == 4  # nobody adds updates there
 
 
 def test_the_days_since_the_last_accepted_update_follow_the_clock(plan, monkeypatch):
@@ -168,7 +185,7 @@ def test_the_home_page_and_the_plan_show_the_summary_and_say_what_it_counts(worl
         "Update requests overdue": 2,
         "Open actions with nobody to ask for updates": 2,
     }
-    assert "no lead person with an account in Followup and its owner organisation has no" in html
+    assert "nobody to ask for its updates when neither its lead person nor its owner" in html
     assert "its due date has passed and no update has been sent" in html
 
 

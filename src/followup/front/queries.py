@@ -18,6 +18,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -47,8 +48,9 @@ from followup.partnerships.access import (
     partnerships_where,
 )
 from followup.partnerships.models import Partnership
-from followup.plans.health import WAITING_STATES, PlanHealth, plan_health
-from followup.plans.models import Action, ActionUpdate, UpdateRequest
+from followup.plans.cycle import OUTSTANDING
+from followup.plans.health import PlanHealth, plan_health
+from followup.plans.models import Action, ActionUpdate, UpdateDecision, UpdateRequest
 from followup.plans.queries import PlanSummary, accepted_updates, plan_summary
 from followup.reviews.models import ProgressReview, RecommendationProgress
 from followup.reviews.queries import latest_review
@@ -295,7 +297,7 @@ def _requests_waiting(user: AnyUser) -> QuerySet[UpdateRequest]:
     if not where:
         return UpdateRequest.objects.none()
     return UpdateRequest.objects.filter(
-        addressee_id=user.pk, state__in=WAITING_STATES, round__partnership_id__in=where
+        addressee_id=user.pk, state__in=OUTSTANDING, round__partnership_id__in=where
     )
 
 
@@ -422,20 +424,35 @@ class ForYou:
         return sum(group.count for group in self.groups)
 
 
-def update_url(request: UpdateRequest, slug: str) -> str:
+def update_url(request: UpdateRequest, slug: str, revises: int | None = None) -> str:
     """Where the update a request asks for is added: the action's update form, which takes the
-    request it answers (``?request=``)."""
-    return reverse("plans:update_create", args=[slug, request.action_id]) + (
-        f"?request={request.pk}"
+    request it answers (``?request=``) and, for a request whose update was returned, the
+    returned update it revises (``&revises=``)."""
+    url = reverse("plans:update_create", args=[slug, request.action_id])
+    url += f"?request={request.pk}"
+    return url + (f"&revises={revises}" if revises is not None else "")
+
+
+def _returned_update() -> Subquery:
+    """A request's returned update not yet revised: the one its author revises."""
+    return Subquery(
+        ActionUpdate.objects.filter(
+            request=OuterRef("pk"),
+            decision__outcome=UpdateDecision.Outcome.RETURNED,
+            revisions__isnull=True,
+        )
+        .order_by("-on", "-id")
+        .values("pk")[:1]
     )
 
 
 def _request_item(request: UpdateRequest, today: datetime.date) -> Waiting:
     due = request.round.due_on
     returned = request.state == UpdateRequest.State.RETURNED
+    revises = request.returned_update if returned else None  # type: ignore[attr-defined]
     return Waiting(
         request.action.title,
-        update_url(request, request.round.partnership.slug),
+        update_url(request, request.round.partnership.slug, revises),
         "Your update was returned: revise it" if returned else "Update asked for",
         due,
         max(0, (today - due).days),
@@ -446,7 +463,7 @@ def _acceptance_item(update: ActionUpdate) -> Waiting:
     partnership = update.action.partnership
     return Waiting(
         update.action.title,
-        reverse("plans:detail", args=[partnership.slug, update.action_id]),
+        reverse("plans:detail", args=[partnership.slug, update.action_id]) + f"#update-{update.pk}",
         f"Update of {day(update.on)} by {update.author_name or 'unknown'}",
     )
 
@@ -525,7 +542,11 @@ def for_you(user: AnyUser) -> ForYou:
     def group(partnership: Partnership) -> ForYouGroup:
         return groups.setdefault(partnership.pk, ForYouGroup(partnership))
 
-    requests = _requests_waiting(user).select_related("round__partnership", "action")
+    requests = (
+        _requests_waiting(user)
+        .select_related("round__partnership", "action")
+        .annotate(returned_update=_returned_update())
+    )
     for request in requests.order_by("round__due_on", "action__title", "pk"):
         group(request.round.partnership).requests.append(_request_item(request, today))
     updates = _updates_to_accept(user).select_related("action__partnership")

@@ -340,6 +340,19 @@ def partnerships_where(user: AnyUser, capability: Capability) -> list[int]:
     return [m.partnership_id for m in memberships(user) if capability in _held(m, m.partnership)]
 
 
+def members_holding(capability: Capability) -> QuerySet[Membership]:
+    """The memberships that grant ``capability`` today, of active accounts, in every
+    partnership: what ``capabilities`` decides, as a query to narrow (to a partnership and a
+    person, in a subquery, say)."""
+    holding = Q(role__in=[role for role, held in ROLE_CAPABILITIES.items() if capability in held])
+    if capability == Capability.ACCEPT_UPDATES:
+        holding |= Q(role__in=DELEGABLE, accepts_updates=True)
+    found = Membership.objects.filter(active(), holding, user__is_active=True)
+    if capability not in READING:
+        found = found.filter(partnership__archived_at__isnull=True)
+    return found
+
+
 def partnership_for(user: AnyUser, slug: str) -> Partnership:
     """The partnership with this slug if the user may see it; 404 otherwise."""
     for membership in memberships(user):

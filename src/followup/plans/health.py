@@ -9,18 +9,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from followup.lib import clock
+from followup.partnerships.access import Capability, members_holding
 from followup.partnerships.models import Partnership
-from followup.plans.models import (
-    CLOSED_STATUSES,
-    Action,
-    ActionStatus,
-    ActionUpdate,
-    UpdateDecision,
-    UpdateRequest,
-)
+from followup.plans.cycle import OUTSTANDING
+from followup.plans.models import CLOSED_STATUSES, Action, ActionStatus, ActionUpdate, UpdateRequest
+from followup.plans.queries import accepted_updates
 
 # An action's health, from its latest accepted update: its rating while it is open; a closed
 # action's is its status (a complete action is "Complete", whatever its last rating was).
@@ -33,23 +29,16 @@ HEALTH_RATINGS: list[tuple[str, str]] = [
 ]
 HEALTH_LABELS = dict(HEALTH_RATINGS)
 
-# A request still waiting for its update: none sent yet, or the one sent was returned.
-WAITING_STATES = (UpdateRequest.State.PENDING, UpdateRequest.State.RETURNED)
-
 WITHOUT_OWNER_MEANING = (
-    "An open action has nobody to ask for its updates when it has no lead person with an "
-    "account in Followup and its owner organisation has no contact (or it has no owner "
-    "organisation)."
+    "An open action has nobody to ask for its updates when neither its lead person nor its "
+    "owner organisation's contact is a member of the partnership who may add updates: none is "
+    "named, or the one named has no such membership today. Its update requests go to the lead "
+    "officers instead."
 )
 OVERDUE_MEANING = (
     "An update request is overdue when its due date has passed and no update has been sent "
     "for it, or the update sent was returned."
 )
-
-
-def accepted_updates() -> QuerySet[ActionUpdate]:
-    """Updates whose decision is "accepted": the only ones that speak for an action."""
-    return ActionUpdate.objects.filter(decision__outcome=UpdateDecision.Outcome.ACCEPTED)
 
 
 @dataclass(frozen=True)
@@ -96,12 +85,15 @@ def plan_health(partnership: Partnership, today: datetime.date | None = None) ->
     """The plan's health, in two reads: the actions with their latest accepted update's rating
     and date, and the count of overdue update requests."""
     today = today or clock.today()
-    latest = accepted_updates().filter(action=OuterRef("pk")).order_by("-on", "-id")
+    latest = accepted_updates().filter(action=OuterRef("pk"))
+    updater = members_holding(Capability.UPDATE_ACTION).filter(partnership=OuterRef("partnership"))
     rows = (
         Action.objects.filter(partnership=partnership)
         .annotate(
             accepted_rating=Subquery(latest.values("rating")[:1]),
             accepted_on=Subquery(latest.values("on")[:1]),
+            lead_asked=Exists(updater.filter(user=OuterRef("lead_user"))),
+            contact_asked=Exists(updater.filter(user=OuterRef("owner_organisation__contact"))),
         )
         .order_by()
         .values_list(
@@ -109,23 +101,23 @@ def plan_health(partnership: Partnership, today: datetime.date | None = None) ->
             "status",
             "accepted_rating",
             "accepted_on",
-            "lead_user_id",
-            "owner_organisation__contact_id",
+            "lead_asked",
+            "contact_asked",
         )
     )
     actions: dict[int, ActionHealth] = {}
     statuses: dict[str, int] = {}
     without_owner = 0
-    for pk, status, rating, on, lead, contact in rows:
+    for pk, status, rating, on, lead_asked, contact_asked in rows:
         actions[pk] = _health(status, rating, on, today)
         statuses[status] = statuses.get(status, 0) + 1
-        if lead is None and contact is None and status not in CLOSED_STATUSES:
+        if not (lead_asked or contact_asked) and status not in CLOSED_STATUSES:
             without_owner += 1
     ratings: dict[str, int] = {}
     for health in actions.values():
         ratings[health.rating] = ratings.get(health.rating, 0) + 1
     overdue = UpdateRequest.objects.filter(
-        round__partnership=partnership, state__in=WAITING_STATES, round__due_on__lt=today
+        round__partnership=partnership, state__in=OUTSTANDING, round__due_on__lt=today
     ).count()
     return PlanHealth(
         total=len(actions),
