@@ -20,12 +20,14 @@ from followup.partnerships.access import AnyUser, Capability, can, require
 from followup.partnerships.models import Partnership
 from followup.plans import files
 from followup.plans.models import Action, ActionUpdate, UpdateDecision, UpdateFile, UpdateRequest
+from followup.plans.queries import askable
 
 ACTION_FIELDS = (
     "title",
     "description",
     "owner_organisation",
     "lead_person",
+    "lead_user",
     "start_date",
     "due_date",
     "status",
@@ -36,6 +38,11 @@ ACTION_EDITS = (*ACTION_FIELDS[:-1], "recommendations")
 
 
 def _check(partnership: Partnership, data: dict[str, Any]) -> list[Recommendation]:
+    lead_user = data.get("lead_user")
+    if lead_user is not None and not askable(partnership).filter(pk=lead_user.pk).exists():
+        raise ValidationError(
+            {"lead_user": "Choose a member of this partnership who can add updates."}
+        )
     organisation = data.get("owner_organisation")
     if organisation is not None and organisation.partnership_id != partnership.pk:
         raise ValidationError(

@@ -4,12 +4,14 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 
 from followup.inspections.models import Recommendation
 from followup.lib.uploads import UploadError
 from followup.partnerships.models import Organisation, Partnership
 from followup.plans import files
 from followup.plans.models import ActionStatus, ActionUpdate
+from followup.plans.queries import askable
 from followup.web.forms import (
     ModelChoiceField,
     ModelMultipleChoiceField,
@@ -24,6 +26,12 @@ class RecommendationChoice(ModelMultipleChoiceField):
         return f"{obj.inspection.title}: {obj.number}. {obj.text}"
 
 
+class MemberChoice(ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.username})" if name else obj.username
+
+
 class ActionForm(StrictForm):
     title = forms.CharField(max_length=300, label="Title")
     description = forms.CharField(
@@ -34,6 +42,15 @@ class ActionForm(StrictForm):
     )
     lead_person = forms.CharField(
         max_length=200, required=False, label="Lead person", help_text="Name or post"
+    )
+    lead_user = MemberChoice(
+        queryset=User.objects.none(),
+        required=False,
+        label="Who is asked for its updates",
+        help_text=(
+            "A member who can add updates. When the plan asks for updates on a schedule, they "
+            "are asked by email; with nobody chosen, the owner organisation's contact is asked."
+        ),
     )
     start_date = date_field("Start date")
     due_date = date_field("Due date")
@@ -50,6 +67,7 @@ class ActionForm(StrictForm):
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit_choices(self, "owner_organisation", partnership.organisations.all())
+        limit_choices(self, "lead_user", askable(partnership))
         limit_choices(
             self,
             "recommendations",

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import (
     Case,
     Count,
@@ -25,7 +26,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from followup.inspections.models import Recommendation
-from followup.partnerships.access import AnyUser, partnership_for
+from followup.partnerships.access import AnyUser, Capability, members_holding, partnership_for
 from followup.partnerships.models import Organisation, Partnership
 from followup.plans.models import (
     CLOSED_STATUSES,
@@ -354,3 +355,10 @@ def revisable_of(
     if unrevised:
         returned = returned.filter(revisions__isnull=True)
     return get_object_or_404(returned, pk=pk)
+
+
+def askable(partnership: Partnership) -> QuerySet[User]:
+    """The partnership's members who may add updates: those an action's updates can be asked
+    of (its ``lead_user``)."""
+    holding = members_holding(Capability.UPDATE_ACTION).filter(partnership=partnership)
+    return User.objects.filter(pk__in=holding.values("user_id")).order_by("username")
