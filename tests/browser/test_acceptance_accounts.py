@@ -237,7 +237,7 @@ def lead_resets_password(walk: Walk, lead: Page) -> str:
 
 def colleague_updates_an_action(walk: Walk, lead: Page) -> Page:
     """Step 5, first half: the lead adds an action to the plan and invites a contributor, who
-    accepts and adds an update to it."""
+    accepts and adds an update to it (waiting for the lead's acceptance)."""
     lead.goto(f"/p/{SLUG}/plan/")
     walk.check(lead)
     lead.goto(f"/p/{SLUG}/actions/new/")
@@ -253,11 +253,15 @@ def colleague_updates_an_action(walk: Walk, lead: Page) -> Page:
     with colleague.page.expect_navigation():
         colleague.page.click("main a:has-text('Agree a shared chronology')")
     walk.check(colleague)
+    with colleague.page.expect_navigation():
+        colleague.page.click("main a:has-text('Add an update')")
+    walk.check(colleague)
     colleague.page.check("input[name=status][value=in_progress]")
     colleague.page.check("input[name=rating][value=on_track]")
     colleague.page.fill("#id_note", "Chronology template agreed by the three services.")
     submit(colleague, "Add update")
     assert "Chronology template agreed" in colleague.page.inner_text("main")
+    assert "Waiting for acceptance" in colleague.page.inner_text("main")
     return colleague
 
 

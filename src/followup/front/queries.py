@@ -449,7 +449,7 @@ def _returned_update() -> Subquery:
 def _request_item(request: UpdateRequest, today: datetime.date) -> Waiting:
     due = request.round.due_on
     returned = request.state == UpdateRequest.State.RETURNED
-    revises = request.returned_update if returned else None  # type: ignore[attr-defined]
+    revises = request.returned_update if returned else None  # type: ignore[attr-defined]  # annotated
     return Waiting(
         request.action.title,
         update_url(request, request.round.partnership.slug, revises),
