@@ -36,7 +36,8 @@ from followup.inspections.models import Recommendation
 from followup.lib import clock, disclosure
 from followup.lib.dates import day
 from followup.partnerships.models import Partnership
-from followup.plans.models import Action, ActionStatus, ActionUpdate, UpdateDecision
+from followup.plans.models import Action, ActionStatus, ActionUpdate
+from followup.plans.queries import accepted_updates
 from followup.reports.compose import Table, indicator_section
 from followup.reports.imprint import Imprint, reference
 from followup.reports.models import ProgressPack
@@ -380,10 +381,7 @@ def _accepted(partnership: Partnership) -> dict[int, list[ActionUpdate]]:
     """Each action's accepted updates, the latest first (by the day it describes, then as
     added): the only updates a pack counts."""
     found: dict[int, list[ActionUpdate]] = {}
-    updates = ActionUpdate.objects.filter(
-        action__partnership=partnership, decision__outcome=UpdateDecision.Outcome.ACCEPTED
-    ).order_by("-on", "-id")
-    for update in updates:
+    for update in accepted_updates().filter(action__partnership=partnership):
         found.setdefault(update.action_id, []).append(update)
     return found
 
