@@ -78,9 +78,11 @@ def waitress_options(
 ) -> dict[str, object]:
     """waitress's options for every process. The scheme, host and client address come from the
     trusted proxy's headers; the client address is the rightmost one in X-Forwarded-For, the one
-    the proxy itself added. A request body larger than FOLLOWUP_MAX_UPLOAD_MB allows is refused
-    with 413 as soon as its Content-Length is read (a chunked one as soon as it passes the
-    limit), never read."""
+    the proxy itself added. A request body more than twice as large as FOLLOWUP_MAX_UPLOAD_MB
+    allows is refused with 413 as soon as its Content-Length is read (a chunked one as soon as
+    it passes that size), never read. One a little over the limit (files chosen together a few
+    megabytes too large) reaches Followup, whose first middleware refuses it unread with its own
+    page, saying what the limit is and what to do, rather than waitress's line of plain text."""
     trusted = {
         "trusted_proxy": args.trusted_proxy,
         "trusted_proxy_count": 1,
@@ -89,7 +91,7 @@ def waitress_options(
     return {
         "threads": args.threads,
         "ident": "Followup",
-        "max_request_body_size": max_body,
+        "max_request_body_size": 2 * max_body,
         "clear_untrusted_proxy_headers": True,
         **(trusted if args.trusted_proxy else {}),
     }

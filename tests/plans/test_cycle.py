@@ -369,3 +369,40 @@ def test_without_the_sites_address_tick_says_why_the_cycle_did_nothing(
         assert args.handler(args) == 0
     assert capsys.readouterr() == ("Nothing to do.\n", NO_ADDRESS + "\n")
     assert not UpdateRound.objects.exists()
+
+
+def test_a_round_due_the_day_it_opens_says_today_and_escalates_only_the_next_day(
+    scene: Scene, today: Move
+) -> None:
+    """With no notice (requests go out on the due date) and escalation on the due date, the
+    digest says the update is due today, and nobody is escalated the minute they were asked:
+    the lead officers are told the next day, with the days since the due date as they are."""
+    scene.cycle.opens_days_before = 0
+    scene.cycle.remind_before, scene.cycle.remind_after = [], []
+    scene.cycle.escalate_after = 0
+    scene.cycle.save()
+    today(DUE)
+    done = run_cycle(OPERATOR)
+    assert done.escalated == 0
+    (digest,) = _to("contributor")
+    assert "an update on 1 action of its improvement plan by today, 31 March 2026." in digest.body
+    assert not UpdateRequest.objects.filter(escalated_at__isnull=False).exists()
+    django_mail.outbox.clear()
+    today(D(2026, 4, 1))
+    assert run_cycle(OPERATOR).escalated == 3
+    (escalation,) = [m for m in _to("lead") if m.subject.startswith("Overdue")]
+    assert "were due on 31 March 2026 and are still missing 1 day later." in escalation.body
+
+
+def test_a_digest_sent_after_the_due_date_says_the_update_is_overdue(
+    scene: Scene, today: Move
+) -> None:
+    """A round opened on time whose digest could only go later (`followup tick` stopped after
+    opening it) is not worded as if the due date were ahead."""
+    today(OPENS)
+    actions_cycle.open_round(OPERATOR, scene.cycle.partnership, DUE)  # opened, nothing sent
+    today(D(2026, 4, 2))
+    run_cycle(OPERATOR)
+    (digest,) = [m for m in _to("contributor") if "asking you" in m.body]
+    assert digest.subject == "Overdue: updates that were due on 31 March 2026: Homeshire"
+    assert "that was due on 31 March 2026: it is overdue, so please add it as soon" in digest.body

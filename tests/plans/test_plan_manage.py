@@ -88,7 +88,7 @@ def test_the_plan_lists_every_action_by_due_date_with_its_latest_rating(world, p
     assert '<th scope="col" class="govuk-table__header">Latest rating</th>' in html
     assert '<strong class="govuk-tag govuk-tag--yellow">At risk</strong>' in html
     assert '<strong class="govuk-tag govuk-tag--green">On track</strong>' in html
-    assert "No update yet" in html
+    assert "No accepted update yet" in html
 
 
 def test_the_plan_filters_by_recommendation(world, plan):
@@ -108,8 +108,12 @@ def test_the_plan_filters_by_status(world, plan):
 
 
 def test_the_plan_filters_by_latest_rating_and_by_having_no_update(world, plan):
+    """The rating is the plan summary's: a complete action's is "Complete", whatever its last
+    update said (the old unit's last was off track)."""
     client = world.client_for("viewer")
-    assert titles(choose(client, {"rating": "off_track"})) == ["=Close the old unit"]
+    assert titles(choose(client, {"rating": "at_risk"})) == ["Recruit foster carers"]
+    assert titles(choose(client, {"rating": "complete"})) == ["=Close the old unit"]
+    assert "No action matches" in choose(client, {"rating": "off_track"}).content.decode()
     assert titles(choose(client, {"rating": "none"})) == ["Write the guidance"]
 
 
@@ -131,10 +135,10 @@ def test_the_plan_combines_filters_and_keeps_them_chosen_in_the_form(world, plan
 def test_the_plan_sorts_by_each_column(world, plan):
     client = world.client_for("viewer")
     assert titles(choose(client, {"sort": "rating"})) == [
-        "=Close the old unit",
         "Recruit foster carers",
-        "Plan action for Homeshire",
         "Write the guidance",
+        "Plan action for Homeshire",
+        "=Close the old unit",
     ]
     assert titles(choose(client, {"sort": "owner"})) == [
         "Plan action for Homeshire",

@@ -284,11 +284,10 @@ def test_each_action_says_exactly_what_changed_since_the_last_pack(packs, kind):
         "Lead": "Not set",
         "Due": "31 March 2025",
         "Status": "Complete",
-        "Latest rating": "On track",
+        "Latest rating": "Complete",
         "Latest accepted update": "20 February 2025, by contributor: Finished the plan",
         "Since the last pack": (
-            "Status: In progress → Complete. Rating: At risk → On track. "
-            "1 update accepted since: 20 February 2025."
+            "Status: In progress → Complete. 1 update accepted since: 20 February 2025."
         ),
     }
     assert details(pack, A2, REC2)["Since the last pack"] == "No change since the last pack."
@@ -301,15 +300,14 @@ def test_each_action_says_exactly_what_changed_since_the_last_pack(packs, kind):
     rows = {(r[0], r[1]): r for r in pack.sheet("Actions")}
     assert rows[(REC1, A1)][5:] == [
         "Complete",
-        "On track",
+        "Complete",
         datetime.datetime(2025, 2, 20),
         "contributor",
         "Finished the plan",
         "In progress",
         "At risk",
         1,
-        "Status: In progress → Complete. Rating: At risk → On track. "
-        "1 update accepted since: 20 February 2025.",
+        "Status: In progress → Complete. 1 update accepted since: 20 February 2025.",
     ]
     assert rows[(REC2, A4)][10:] == [None, None, None, "New since the last pack."]
     for text in (pack.pdf, "\n".join(pack.word_text)):
@@ -349,16 +347,18 @@ def test_the_summary_counts_actions_by_status_and_rating_as_tables_and_charts(pa
     ]
     by_rating = [
         ["Latest rating", "Actions"],
-        ["On track", "1"],
+        ["On track", "0"],
         ["At risk", "1"],
         ["Off track", "0"],
-        ["No accepted update", "2"],
+        ["Complete", "1"],
+        ["Cancelled", "0"],
+        ["No accepted update yet", "2"],
         ["All actions", "4"],
     ]
     assert rows[: len(by_status) + len(by_rating)] == by_status + by_rating
     status_finding = "Of 4 actions, by status: 2 not started, 1 in progress and 1 complete."
     rating_finding = (
-        "Of 4 actions, by latest rating: 1 on track, 1 at risk and 2 with no accepted update."
+        "Of 4 actions, by latest rating: 1 at risk, 1 complete and 2 with no accepted update yet."
     )
     pictures = [shape._inline.docPr.get("descr") for shape in pack.word.inline_shapes]
     assert [d.split(" A bar chart")[0] for d in pictures] == [status_finding, rating_finding]

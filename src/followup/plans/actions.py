@@ -18,8 +18,15 @@ from followup.lib.dates import day_and_time
 from followup.lib.uploads import UploadError
 from followup.partnerships.access import AnyUser, Capability, can, require
 from followup.partnerships.models import Partnership
-from followup.plans import files
-from followup.plans.models import Action, ActionUpdate, UpdateDecision, UpdateFile, UpdateRequest
+from followup.plans import actions_cycle, files, queries
+from followup.plans.models import (
+    CLOSED_STATUSES,
+    Action,
+    ActionUpdate,
+    UpdateDecision,
+    UpdateFile,
+    UpdateRequest,
+)
 from followup.plans.queries import askable
 
 ACTION_FIELDS = (
@@ -77,7 +84,7 @@ def update_action(
     recommendations = _check(action.partnership, data)
     m2m = {"recommendations": recommendations} if "recommendations" in data else {}
     with transaction.atomic():
-        return writes.update(
+        changed = writes.update(
             user,
             "action.update",
             action,
@@ -86,6 +93,15 @@ def update_action(
             m2m=m2m,
             version=version,
         )
+        _close_when_closed(user, changed)
+        return changed
+
+
+def _close_when_closed(user: AnyUser, action: Action) -> None:
+    """A complete or cancelled action is asked for no more updates."""
+    if action.status in CLOSED_STATUSES:
+        why = f"the action is {action.get_status_display().lower()}"
+        actions_cycle.close_waiting(user, action.partnership, [action.pk], why)
 
 
 # Updates and their sign-off ------------------------------------------------------------------
@@ -116,13 +132,20 @@ def _author(user: AnyUser) -> tuple[int | None, str]:
 
 def _answering(
     action: Action, request: UpdateRequest | None, revises: ActionUpdate | None
-) -> UpdateRequest | None:
-    """The request the new update answers: the one named, or else the revised update's."""
+) -> tuple[UpdateRequest | None, ActionUpdate | None]:
+    """The request the new update answers and the returned update it revises: those named;
+    else the revised update's request; else the action's request still waiting, if any (an
+    update added from the action's page answers it). A request whose update was returned is
+    answered by revising that update."""
     if revises is not None and revises.action_id != action.pk:
         raise ValidationError("Only an update of this action can be revised here.")
     if request is not None and request.action_id != action.pk:
         raise ValidationError("This update request is for another action.")
-    return request if request is not None else (revises.request if revises else None)
+    if request is None:
+        request = revises.request if revises is not None else queries.waiting_request(action)
+    if revises is None and request is not None:
+        revises = queries.returned_of(request)
+    return request, revises
 
 
 def _check_revisable(revises: ActionUpdate) -> None:
@@ -156,7 +179,7 @@ def add_update(
     accept updates. Updates are never edited. Every file is checked before any is kept; if
     anything fails, no update and no file is kept."""
     require(user, action.partnership, Capability.UPDATE_ACTION)
-    request = _answering(action, request, revises)
+    request, revises = _answering(action, request, revises)
     checked = _checked_files(data)
     author_id, author_name = _author(user)
     stored: list[str] = []
@@ -267,6 +290,7 @@ def _take_status(user: AnyUser, action: Action) -> None:
         diff(before, snapshot(action, ["status"])),
         action.partnership,
     )
+    _close_when_closed(user, action)
 
 
 def already_decided(update: ActionUpdate) -> ValidationError:

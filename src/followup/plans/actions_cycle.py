@@ -117,8 +117,9 @@ def _set_dates(user: AnyUser, cycle: UpdateCycle, dates: list[datetime.date]) ->
 
 def open_round(actor: Actor, partnership: Partnership, due_on: datetime.date) -> UpdateRound | None:
     """Open the round due on ``due_on``: one pending request for each open action, addressed
-    to whom ``queries_cycle.addressee_for`` says. None, and nothing made, when the round is
-    open already."""
+    to whom ``queries_cycle.addressee_for`` says; an earlier round's request of the action still
+    waiting is closed, as this one asks again. None, and nothing made, when the round is open
+    already."""
     with transaction.atomic():
         round_, made = UpdateRound.objects.get_or_create(partnership=partnership, due_on=due_on)
         if not made:
@@ -133,6 +134,13 @@ def open_round(actor: Actor, partnership: Partnership, due_on: datetime.date) ->
                 defaults={"addressee": queries_cycle.addressee_for(action)},
             )
             requests.append(request)
+        close_waiting(
+            actor,
+            partnership,
+            [r.action_id for r in requests],
+            f"asked again in the round due {day(due_on)}",
+            before=round_,
+        )
         record(
             actor,
             "update_round.open",
@@ -145,6 +153,40 @@ def open_round(actor: Actor, partnership: Partnership, due_on: datetime.date) ->
             partnership,
         )
     return round_
+
+
+def close_waiting(
+    actor: Actor,
+    partnership: Partnership,
+    action_ids: list[int],
+    why: str,
+    *,
+    before: UpdateRound | None = None,
+) -> list[UpdateRequest]:
+    """Close the requests of these actions still waiting for their update (pending or
+    returned): no longer asked, so never reminded, escalated or counted overdue. ``before``:
+    only those of rounds due before it (the round that asks again). Call inside the
+    transaction of the change that makes them moot; each is recorded with ``why``."""
+    waiting = UpdateRequest.objects.select_for_update().filter(
+        action_id__in=action_ids, state__in=calendar.OUTSTANDING
+    )
+    if before is not None:
+        waiting = waiting.filter(round__due_on__lt=before.due_on)
+    closed = list(waiting.order_by("id"))
+    if not closed:
+        return []
+    UpdateRequest.objects.filter(pk__in=[r.pk for r in closed]).update(
+        state=UpdateRequest.State.CLOSED
+    )
+    record_many(
+        actor,
+        "update_request.close",
+        [(r, {"state": [r.state, UpdateRequest.State.CLOSED], "why": [None, why]}) for r in closed],
+        partnership,
+    )
+    for request in closed:
+        request.state = UpdateRequest.State.CLOSED
+    return closed
 
 
 def escalate(actor: Actor, round_: UpdateRound) -> list[UpdateRequest]:

@@ -89,8 +89,22 @@ def _sendable(person: User, round_: UpdateRound) -> bool:
     return access.can(person, round_.partnership, access.Capability.VIEW)
 
 
+def _by_when(due: datetime.date, today: datetime.date) -> str:
+    """When the updates are due, as the digest says it on the day it is sent: a round opened
+    late, or with no notice, is not worded as if its due date were ahead."""
+    if today < due:
+        return f"by {day(due)}"
+    if today == due:
+        return f"by today, {day(due)}"
+    return f"that was due on {day(due)}: it is overdue, so please add it as soon as you can"
+
+
 def digest_body(
-    person: User, round_: UpdateRound, own: list[UpdateRequest], unasked: list[UpdateRequest]
+    person: User,
+    round_: UpdateRound,
+    own: list[UpdateRequest],
+    unasked: list[UpdateRequest],
+    today: datetime.date,
 ) -> str:
     partnership, due = round_.partnership, day(round_.due_on)
     text = f"Hello {name_of(person)},\n\n"
@@ -98,8 +112,9 @@ def digest_body(
         count = f"{len(own)} action{'s' if len(own) != 1 else ''}"
         text += (
             f"{partnership.name} is asking you for an update on {count} of its improvement "
-            f"plan by {due}. Open each link to add your update (you will be asked to sign in "
-            f"first if you are not signed in):\n\n{_listed(own)}\n"
+            f"plan {_by_when(round_.due_on, today)}. Open each link to add your update "
+            "(you will be asked to sign in first if you are not signed in):"
+            f"\n\n{_listed(own)}\n"
         )
     if unasked:
         listed = "\n".join(f"- {r.action.title}\n  {action_link(r)}\n" for r in unasked)
@@ -112,7 +127,7 @@ def digest_body(
     return text + _footer(round_)
 
 
-def send_digests(round_: UpdateRound) -> list[Message]:
+def send_digests(round_: UpdateRound, today: datetime.date) -> list[Message]:
     """Each person asked in the round gets one message listing their requests still waiting;
     the lead officers, when some requests have no one to ask, get them listed too."""
     waiting = list(queries_cycle.requests_of(round_).filter(state__in=calendar.OUTSTANDING))
@@ -129,8 +144,12 @@ def send_digests(round_: UpdateRound) -> list[Message]:
         if not _sendable(person, round_):
             continue
         own = by_person.get(person, [])
-        body = digest_body(person, round_, own, unasked if person.pk in lead_ids else [])
-        subject = f"Updates due by {day(round_.due_on)}: {round_.partnership.name}"
+        body = digest_body(person, round_, own, unasked if person.pk in lead_ids else [], today)
+        subject = (
+            f"Overdue: updates that were due on {day(round_.due_on)}: {round_.partnership.name}"
+            if today > round_.due_on
+            else f"Updates due by {day(round_.due_on)}: {round_.partnership.name}"
+        )
         message = send_once(
             Outgoing(event, Message.Kind.DIGEST, round_.partnership, person, subject, body)
         )
@@ -201,7 +220,7 @@ def send_reminders(round_: UpdateRound, cycle: UpdateCycle, today: datetime.date
 
 
 def escalation_body(
-    person: User, round_: UpdateRound, cycle: UpdateCycle, missing: list[UpdateRequest]
+    person: User, round_: UpdateRound, missing: list[UpdateRequest], today: datetime.date
 ) -> str:
     lines = []
     for request in missing:
@@ -215,10 +234,12 @@ def escalation_body(
             f"  {request.get_state_display()}\n  {action_link(request)}\n"
         )
     page = reverse("plans:round", args=[round_.partnership.slug, round_.pk])
+    late = (today - round_.due_on).days
     return (
         f"Hello {name_of(person)},\n\n"
         f"These updates to {round_.partnership.name}'s improvement plan were due on "
-        f"{day(round_.due_on)} and are still missing {cycle.escalate_after} days later. "
+        f"{day(round_.due_on)} and are still missing {late} day{'s' if late != 1 else ''} "
+        "later. "
         "As a lead officer, you may want to follow them up:\n\n" + "\n".join(lines) + "\n"
         f"Every request of this round, and the messages sent about it:\n{_absolute(page)}\n"
         + _footer(round_)
@@ -232,6 +253,8 @@ def send_escalations(
     lead officer one message listing them. The number escalated now, and the messages."""
     if today < calendar.escalation_day(cycle, round_.due_on):
         return 0, []
+    if timezone.localdate(round_.opened_at) >= today:
+        return 0, []  # those asked today are given a day at least before anyone is told
     escalated = actions_cycle.escalate(actor, round_)
     missing = list(
         queries_cycle.requests_of(round_).filter(
@@ -248,7 +271,7 @@ def send_escalations(
         subject = (
             f"Overdue: {count} still missing for {day(round_.due_on)}: {round_.partnership.name}"
         )
-        body = escalation_body(person, round_, cycle, missing)
+        body = escalation_body(person, round_, missing, today)
         message = send_once(
             Outgoing(event, Message.Kind.ESCALATION, round_.partnership, person, subject, body)
         )

@@ -67,7 +67,7 @@ def run_cycle(actor: Actor) -> CycleRun:
                 done.rounds += 1
                 done.requests += round_.requests.count()
     for round_, cycle in queries_cycle.live_rounds(today):
-        messages = cycle_mail.send_digests(round_)
+        messages = cycle_mail.send_digests(round_, today)
         messages += cycle_mail.send_reminders(round_, cycle, today)
         escalated, told = cycle_mail.send_escalations(actor, round_, cycle, today)
         done.escalated += escalated

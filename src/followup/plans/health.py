@@ -14,20 +14,15 @@ from django.db.models import Exists, OuterRef, Subquery
 from followup.lib import clock
 from followup.partnerships.access import Capability, members_holding
 from followup.partnerships.models import Partnership
+from followup.plans import ratings
 from followup.plans.cycle import OUTSTANDING
-from followup.plans.models import CLOSED_STATUSES, Action, ActionStatus, ActionUpdate, UpdateRequest
+from followup.plans.models import CLOSED_STATUSES, Action, ActionStatus, UpdateRequest
 from followup.plans.queries import accepted_updates
 
-# An action's health, from its latest accepted update: its rating while it is open; a closed
-# action's is its status (a complete action is "Complete", whatever its last rating was).
-NO_ACCEPTED_UPDATE = "none"
-HEALTH_RATINGS: list[tuple[str, str]] = [
-    *((r.value, r.label) for r in ActionUpdate.Rating),
-    (ActionStatus.COMPLETE.value, ActionStatus.COMPLETE.label),
-    (ActionStatus.CANCELLED.value, ActionStatus.CANCELLED.label),
-    (NO_ACCEPTED_UPDATE, "No accepted update yet"),
-]
-HEALTH_LABELS = dict(HEALTH_RATINGS)
+# An action's health, from its latest accepted update: its rating (``followup.plans.ratings``,
+# the one definition the plan's filter and the progress pack use too).
+HEALTH_RATINGS = ratings.RATINGS
+HEALTH_LABELS = ratings.LABELS
 
 WITHOUT_OWNER_MEANING = (
     "An open action has nobody to ask for its updates when neither its lead person nor its "
@@ -55,7 +50,7 @@ class ActionHealth:
 def _health(
     status: str, rating: str | None, on: datetime.date | None, today: datetime.date
 ) -> ActionHealth:
-    key = status if status in CLOSED_STATUSES else (rating or NO_ACCEPTED_UPDATE)
+    key = ratings.rating_of(status, rating)
     return ActionHealth(key, on, (today - on).days if on is not None else None)
 
 

@@ -247,13 +247,16 @@ class UpdateRound(models.Model):
 
 class UpdateRequest(models.Model):
     """An open action's request for an update in one round, addressed to its lead person (or,
-    with none, its owner organisation's contact). One per round and action."""
+    with none, its owner organisation's contact). One per round and action. A request still
+    waiting is closed (no longer asked) when the next round asks again, or when its action is
+    complete or cancelled."""
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting for an update"
         SUBMITTED = "submitted", "Update waiting for acceptance"
         RETURNED = "returned", "Update returned"
         ACCEPTED = "accepted", "Update accepted"
+        CLOSED = "closed", "No longer asked"
 
     round = models.ForeignKey(UpdateRound, on_delete=models.CASCADE, related_name="requests")
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="requests")

@@ -28,6 +28,8 @@ from django.shortcuts import get_object_or_404
 from followup.inspections.models import Recommendation
 from followup.partnerships.access import AnyUser, Capability, members_holding, partnership_for
 from followup.partnerships.models import Organisation, Partnership
+from followup.plans import ratings
+from followup.plans.cycle import OUTSTANDING
 from followup.plans.models import (
     CLOSED_STATUSES,
     Action,
@@ -124,13 +126,6 @@ PLAN_SORTS = {
     "rating": "Latest rating",
     "updated": "Last update, oldest first",
 }
-NO_RATING = "none"
-# Worst first: an action off track is what a lead officer looks for.
-_RATING_ORDER = (
-    ActionUpdate.Rating.OFF_TRACK,
-    ActionUpdate.Rating.AT_RISK,
-    ActionUpdate.Rating.ON_TRACK,
-)
 
 
 @dataclass(frozen=True)
@@ -167,7 +162,7 @@ def plan_filters(params: Mapping[str, str]) -> PlanFilters:
         recommendation=whole_number(params.get("recommendation", ""), MAX_ID),
         owner=whole_number(params.get("owner", ""), MAX_ID),
         status=status if status in ActionStatus.values else "",
-        rating=rating if rating in (*ActionUpdate.Rating.values, NO_RATING) else "",
+        rating=rating if rating in ratings.LABELS else "",
         sort=sort if sort in PLAN_SORTS else "due",
     )
 
@@ -179,8 +174,13 @@ class PlanRow:
     stale_days: int | None  # days since the last update (or since it was added), when stale
 
     @property
+    def rating(self) -> str:
+        """The action's rating (``followup.plans.ratings``), as the plan's summary counts it."""
+        return ratings.rating_of(self.action.status, self.latest.rating if self.latest else None)
+
+    @property
     def rating_label(self) -> str:
-        return self.latest.get_rating_display() if self.latest else "No update yet"
+        return ratings.LABELS[self.rating]
 
 
 def _stale_days(action: Action, latest: ActionUpdate | None, today: datetime.date) -> int | None:
@@ -200,10 +200,14 @@ def plan_rows(
     its latest accepted update; call only with a partnership from ``partnership_for``."""
     today = today or datetime.date.today()
     latest = accepted_updates().filter(action=OuterRef("pk"))
-    actions = actions_of(partnership).annotate(
-        latest_rating=Subquery(latest.values("rating")[:1]),
-        latest_on=Subquery(latest.values("on")[:1]),
-        first_recommendation=Min("recommendations__number"),
+    actions = (
+        actions_of(partnership)
+        .annotate(
+            latest_rating=Subquery(latest.values("rating")[:1]),
+            latest_on=Subquery(latest.values("on")[:1]),
+            first_recommendation=Min("recommendations__number"),
+        )
+        .annotate(rating=ratings.rating_expression("latest_rating"))
     )
     if filters.recommendation is not None:
         actions = actions.filter(
@@ -215,10 +219,8 @@ def plan_rows(
         actions = actions.filter(owner_organisation_id=filters.owner)
     if filters.status:
         actions = actions.filter(status=filters.status)
-    if filters.rating == NO_RATING:
-        actions = actions.filter(latest_rating__isnull=True)
-    elif filters.rating:
-        actions = actions.filter(latest_rating=filters.rating)
+    if filters.rating:
+        actions = actions.filter(rating=filters.rating)
     rows = []
     for action in actions.order_by(*_plan_order(filters.sort)):
         accepted = action.accepted_updates  # type: ignore[attr-defined]  # the prefetch's
@@ -243,8 +245,8 @@ def _plan_order(sort: str) -> list[Any]:
         return [order, *due]
     if sort == "rating":
         order = Case(
-            *(When(latest_rating=r, then=Value(i)) for i, r in enumerate(_RATING_ORDER)),
-            default=Value(len(_RATING_ORDER)),
+            *(When(rating=r, then=Value(i)) for i, r in enumerate(ratings.WORST_FIRST)),
+            default=Value(len(ratings.WORST_FIRST)),
             output_field=IntegerField(),
         )
         return [order, *due]
@@ -270,10 +272,7 @@ def plan_choices(partnership: Partnership) -> dict[str, list[tuple[str, str]]]:
         "recommendation": [(str(r.pk), f"{r.number}. {r.text}") for r in recommendations],
         "owner": [(str(o.pk), o.name) for o in owners],
         "status": [(s.value, s.label) for s in ActionStatus],
-        "rating": [
-            *[(r.value, r.label) for r in ActionUpdate.Rating],
-            (NO_RATING, "No update yet"),
-        ],
+        "rating": ratings.RATINGS,
         "sort": list(PLAN_SORTS.items()),
     }
 
@@ -338,6 +337,34 @@ def request_of(action: Action, value: str | None) -> UpdateRequest | None:
     if pk is None:
         return None
     return get_object_or_404(UpdateRequest.objects.select_related("round"), pk=pk, action=action)
+
+
+def waiting_request(action: Action) -> UpdateRequest | None:
+    """The action's update request still waiting for its update (pending, or its update
+    returned), of the latest round: the one an update added from the action's page answers."""
+    return (
+        UpdateRequest.objects.select_related("round")
+        .filter(action=action, state__in=OUTSTANDING)
+        .order_by("-round__due_on", "-id")
+        .first()
+    )
+
+
+def returned_of(request: UpdateRequest) -> ActionUpdate | None:
+    """The request's returned update not yet revised, if its update was returned: the one a new
+    update answering the request revises."""
+    if request.state != UpdateRequest.State.RETURNED:
+        return None
+    return (
+        ActionUpdate.objects.select_related("decision", "request__round")
+        .filter(
+            request=request,
+            decision__outcome=UpdateDecision.Outcome.RETURNED,
+            revisions__isnull=True,
+        )
+        .order_by("-id")
+        .first()
+    )
 
 
 def revisable_of(

@@ -47,7 +47,9 @@ def _initial(action: Action, revises: ActionUpdate | None) -> dict[str, Any]:
 def update_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The form that adds an update to an action. ``?request=`` names the update request it
     answers (from a request's email), ``?revises=`` the returned update it revises; each is
-    carried in a hidden field, and must be this action's (404 otherwise)."""
+    carried in a hidden field, and must be this action's (404 otherwise). With neither, the
+    form answers the action's request still waiting, if any, revising its returned update if
+    it was returned."""
     action = queries.action_for(request.user, slug, pk)
     require(request.user, action.partnership, Capability.UPDATE_ACTION)
     sent = request.method == "POST"
@@ -56,6 +58,9 @@ def update_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     answering = queries.request_of(action, asked.get("request"))
     if answering is None and revises is not None:
         answering = revises.request
+    if not sent:  # the form says what it answers: as ``actions.add_update`` will decide
+        answering = answering or (None if revises else queries.waiting_request(action))
+        revises = revises or (queries.returned_of(answering) if answering else None)
     form = ActionUpdateForm(
         posted(request), posted_files(request), initial=_initial(action, revises)
     )

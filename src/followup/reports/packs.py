@@ -36,6 +36,7 @@ from followup.inspections.models import Recommendation
 from followup.lib import clock, disclosure
 from followup.lib.dates import day
 from followup.partnerships.models import Partnership
+from followup.plans import ratings
 from followup.plans.models import Action, ActionStatus, ActionUpdate
 from followup.plans.queries import accepted_updates
 from followup.reports.compose import Table, indicator_section
@@ -45,7 +46,7 @@ from followup.reports.models import ProgressPack
 TITLE = "Progress pack for the chief officers' group"
 PACK_DRAFT_MARK = "DRAFT: not issued"
 NO_RECOMMENDATION = "Actions answering no recommendation"
-NO_RATING = "No accepted update"
+NO_RATING = ratings.LABELS[ratings.NO_ACCEPTED_UPDATE]
 NOT_SET = "Not set"
 
 
@@ -99,7 +100,9 @@ class PackAction:
         lines = []
         if change.status_before != self.status:
             lines.append(f"Status: {change.status_before} → {self.status}.")
-        if change.rating_before != self.rating:
+        # A closed action's rating is its status (``plans.ratings``): said once, as its status.
+        closed = self.rating == self.status and change.status_before != self.status
+        if change.rating_before != self.rating and not closed:
             lines.append(f"Rating: {change.rating_before} → {self.rating}.")
         if change.new_updates:
             count = len(change.new_updates)
@@ -335,9 +338,7 @@ def _pack(partnership: Partnership, issued: Issued | None) -> Pack:
         reference=reference(partnership.slug, "pack", number),
         imprint=Imprint(name=partnership.name),
         by_status=_by(items, [s.label for s in ActionStatus], lambda i: i.status),
-        by_rating=_by(
-            items, [*(r.label for r in ActionUpdate.Rating), NO_RATING], lambda i: i.rating
-        ),
+        by_rating=_by(items, [label for _, label in ratings.RATINGS], lambda i: i.rating),
         groups=groups,
         earlier=_earlier(last),
         removed=removed,
@@ -425,7 +426,7 @@ def _item(action: Action, updates: list[ActionUpdate], before: dict[str, Any] | 
         lead=_lead(action),
         due=action.due_date,
         status=_status(action.status),
-        rating=latest.rating if latest else NO_RATING,
+        rating=ratings.label_of(action.status, updates[0].rating if updates else None),
         latest=latest,
         change=None,
     )
@@ -438,7 +439,7 @@ def _item(action: Action, updates: list[ActionUpdate], before: dict[str, Any] | 
             item.change = Change(
                 is_new=False,
                 status_before=_status(then.get("status")),
-                rating_before=_rating(then.get("rating")),
+                rating_before=ratings.label_of(str(then.get("status")), then.get("rating")),
                 new_updates=[_shown(u) for u in reversed(updates) if u.pk not in seen],
             )
     return item

@@ -1,0 +1,167 @@
+"""An update request is answered by whatever update its action gets, and stops being asked when
+it is moot (#17): an update added from the action's page answers the action's request still
+waiting; the link in a returned request's email opens the revision; a new round closes the
+older round's request still waiting, and a complete or cancelled action is asked no more.
+Every form is sent as the browser renders it."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.urls import reverse
+
+from followup.audit.models import AuditEntry
+from followup.plans import actions, actions_cycle, health
+from followup.plans.cycle_mail import update_link
+from followup.plans.models import ActionUpdate, UpdateDecision, UpdateRequest, UpdateRound
+from tests import factories as f
+from tests.browserlike import change, forms_in, submit
+from tests.plans.test_signoff import a_request, keyed, mark, send, the_update
+
+DUE = datetime.date(2030, 3, 31)
+TODAY = datetime.date.today()
+
+
+def add_page(world: Any, query: str = "") -> str:
+    url = reverse("plans:update_create", args=["home", world.home.action.pk])
+    return url + query
+
+
+def test_an_update_added_from_the_actions_page_answers_its_request_still_waiting(world):
+    request = a_request(world)
+    owner = world.client_for("contributor")
+    html = owner.get(add_page(world)).content.decode()
+    assert "This update answers the request for updates due 31 March 2030." in html
+    form = change(keyed(html), the_update({"rating": "on_track", "note": "From the action."}))
+    assert form.data()["request"] == [str(request.pk)]
+    assert send(owner, form).status_code == 302
+    request.refresh_from_db()
+    assert request.state == "submitted"
+    assert ActionUpdate.objects.get(note="From the action.").request == request
+
+
+def test_an_update_added_without_the_form_answers_the_request_too(world):
+    """``actions.add_update`` decides it, so the API and the command line answer it alike."""
+    request = a_request(world)
+    update = actions.add_update(
+        world.users["contributor"],
+        world.home.action,
+        {"on": DUE, "status": "in_progress", "rating": "at_risk", "note": "By hand."},
+    )
+    request.refresh_from_db()
+    assert (update.request, request.state) == (request, "submitted")
+
+
+def returned(world: Any) -> tuple[UpdateRequest, ActionUpdate]:
+    request = a_request(world)
+    first = actions.add_update(
+        world.users["contributor"],
+        world.home.action,
+        {"on": TODAY, "status": "in_progress", "rating": "at_risk", "note": "First go."},
+        request=request,
+    )
+    actions.decide_update(world.users["lead"], first, UpdateDecision.Outcome.RETURNED, "Why?")
+    request.refresh_from_db()
+    assert request.state == "returned"
+    return request, first
+
+
+def test_the_link_in_a_returned_requests_email_opens_the_revision_of_the_returned_update(world):
+    request, first = returned(world)
+    link = update_link(request)
+    assert link.endswith(f"?request={request.pk}")
+    owner = world.client_for("contributor")
+    html = owner.get(link.split("testserver", 1)[-1]).content.decode()
+    assert "Revise a returned update" in html
+    assert "Why?" in html
+    form = keyed(html)
+    assert (form.data()["revises"], form.data()["note"]) == ([str(first.pk)], ["First go."])
+    assert send(owner, change(form, {"note": "Second go."})).status_code == 302
+    second = ActionUpdate.objects.get(note="Second go.")
+    assert (second.revises, second.request) == (first, request)
+    request.refresh_from_db()
+    assert request.state == "submitted"
+
+
+def test_an_update_from_the_actions_page_revises_the_returned_update_of_its_request(world):
+    _, first = returned(world)
+    owner = world.client_for("contributor")
+    html = owner.get(add_page(world)).content.decode()
+    assert "Revise a returned update" in html
+    assert send(owner, change(keyed(html), {"note": "Again."})).status_code == 302
+    assert ActionUpdate.objects.get(note="Again.").revises == first
+
+
+def test_a_new_round_closes_the_earlier_rounds_request_still_waiting(world):
+    partnership = world.home.partnership
+    first = a_request(world)
+    other = f.ActionFactory(partnership=partnership, title="Answered already")
+    answered = UpdateRequest.objects.create(
+        round=first.round, action=other, state=UpdateRequest.State.ACCEPTED
+    )
+    before = mark()
+    later = actions_cycle.open_round(world.users["lead"], partnership, datetime.date(2030, 6, 30))
+    assert later is not None
+    first.refresh_from_db()
+    answered.refresh_from_db()
+    assert (first.state, answered.state) == ("closed", "accepted")
+    assert first.get_state_display() == "No longer asked"
+    (entry,) = AuditEntry.objects.filter(id__gt=before, verb="update_request.close")
+    assert (entry.object_id, entry.changes) == (
+        str(first.pk),
+        {
+            "state": ["pending", "closed"],
+            "why": [None, "asked again in the round due 30 June 2030"],
+        },
+    )
+    waiting = UpdateRequest.objects.filter(action=world.home.action, state="pending")
+    assert [r.round for r in waiting] == [later]
+    # Once both rounds are past their due dates, only the new round's request is overdue.
+    assert health.plan_health(partnership, DUE.replace(year=2031)).overdue_requests == 2
+
+
+def edit_form(html: str) -> Any:
+    (form,) = [f for f in forms_in(html) if f.method == "post" and "status" in f.names()]
+    return form
+
+
+def test_an_action_made_complete_on_its_page_is_asked_no_more(world):
+    request = a_request(world)
+    lead = world.client_for("lead")
+    edit_url = reverse("plans:edit", args=["home", world.home.action.pk])
+    form = change(edit_form(lead.get(edit_url).content.decode()), {"status": "complete"})
+    response = submit(lead, edit_url, form)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    world.home.action.refresh_from_db()
+    assert world.home.action.status == "complete"
+    request.refresh_from_db()
+    assert request.state == "closed"
+    entry = AuditEntry.objects.filter(verb="update_request.close").latest("id")
+    assert entry.changes["why"] == [None, "the action is complete"]
+
+
+def test_an_accepted_update_that_cancels_the_action_closes_its_later_rounds_request(world):
+    partnership = world.home.partnership
+    first = a_request(world)
+    second_round = UpdateRound.objects.create(
+        partnership=partnership, due_on=datetime.date(2030, 6, 30)
+    )
+    second = UpdateRequest.objects.create(round=second_round, action=world.home.action)
+    actions.add_update(
+        world.users["lead"],
+        world.home.action,
+        {"on": DUE, "status": "cancelled", "rating": "off_track", "note": "Stopped."},
+        request=first,
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, second.state) == ("accepted", "closed")
+
+
+def test_an_outsider_cannot_answer_or_close_another_partnerships_request(world):
+    request = a_request(world)
+    outsider = world.client_for("outsider")
+    assert outsider.get(add_page(world, f"?request={request.pk}")).status_code == 404
+    request.refresh_from_db()
+    assert request.state == "pending"
