@@ -5,6 +5,7 @@ refused to anyone else and is on the record."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -321,3 +322,39 @@ def test_a_member_of_a_partnership_in_another_role_cannot_be_assigned_as_an_insp
             {"user": world.users["viewer"], "starts_on": None, "ends_on": None},
         )
     assert not world.users["viewer"].memberships.filter(partnership=world.away.partnership)
+
+
+def test_service_admin_names_an_organisations_contact_for_update_requests_on_its_page(world):
+    """The contact is asked for the updates of the organisation's actions with no one chosen to
+    ask (#17): only members who can add updates are offered, and one who cannot is refused."""
+    client = world.client_for("service_admin")
+    organisation = world.home.organisation
+    url = reverse("manage:organisation_edit", args=["home", organisation.pk])
+    html = client.get(url).content.decode()
+    form = page_form(html)
+    select = html[html.index('<select name="contact"') :]
+    select = select[: select.index("</select>")]
+    offered = set(re.findall(r'<option value="(\d+)"', select))
+    members = {str(world.users[n].pk) for n in ("contributor", "editor", "lead", "admin")}
+    assert offered == members
+    assert str(world.users["outsider"].pk) not in offered
+    assert str(world.users["viewer"].pk) not in offered
+    response = submit(client, url, change(form, {"contact": str(world.users["editor"].pk)}))
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.contact == world.users["editor"]
+    entry = AuditEntry.objects.filter(verb="organisation.update").latest("id")
+    assert entry.changes == {"contact": [None, "editor"]}
+    with pytest.raises(ValidationError) as refused:
+        actions.update_organisation(
+            world.users["service_admin"],
+            organisation,
+            {
+                "name": organisation.name,
+                "kind": organisation.kind,
+                "contact": world.users["viewer"],
+            },
+        )
+    assert refused.value.message_dict == {
+        "contact": ["Choose a member of the partnership who can add updates"]
+    }

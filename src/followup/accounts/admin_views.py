@@ -58,7 +58,7 @@ def partnership(request: HttpRequest, slug: str) -> HttpResponse:
         "manage/partnership.html",
         {
             "managed": found,
-            "organisations": found.organisations.all(),
+            "organisations": found.organisations.select_related("contact"),
             "inspectors": queries.inspectors_of(request.user, found),
             "history": history([found])[:20],
         },
@@ -102,7 +102,7 @@ def organisation_create(request: HttpRequest, slug: str) -> HttpResponse:
     found = partnership_to_administer(request.user, slug)
     return create_page(
         request,
-        OrganisationForm(posted(request), initial={"kind": "council"}),
+        OrganisationForm(posted(request), initial={"kind": "council"}, partnership=found),
         save=partial(actions.add_organisation, request.user, found),
         message="Organisation added.",
         title="Add an organisation",
@@ -123,7 +123,7 @@ def organisation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form=organisation_form,
         save=partial(actions.update_organisation, request.user, organisation),
         message="Organisation saved.",
-        title="Rename organisation",
+        title="Edit organisation",
         caption=organisation.partnership.name,
         back_url=reverse("manage:partnership", args=[slug]),
         partnership=None,

@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from followup.partnerships.access import Capability, members_holding
 from followup.partnerships.models import Area, Organisation, Partnership, Role
 from followup.web.forms import ModelChoiceField, StrictForm, date_field, limit_choices, set_choices
 
@@ -89,15 +90,45 @@ def partnership_form(data: Any, partnership: Partnership) -> PartnershipForm:
     return PartnershipForm(data, initial=initial, current_area=partnership.area_id)
 
 
+class ContactChoice(ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.username})" if name else obj.username
+
+
 class OrganisationForm(StrictForm):
     name = forms.CharField(max_length=200, label="Name")
     kind = forms.ChoiceField(
         choices=Organisation.Kind.choices, widget=forms.RadioSelect, label="Kind"
     )
+    contact = ContactChoice(
+        queryset=User.objects.none(),
+        required=False,
+        label="Contact for update requests",
+        help_text=(
+            "The member asked for the updates of this organisation's actions that have no one "
+            "chosen to ask. Only members who can add updates are listed."
+        ),
+    )
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, "contact", contact_choices(partnership))
+
+
+def contact_choices(partnership: Partnership) -> Any:
+    """The members an organisation's update requests may go to: those who can add updates."""
+    holding = members_holding(Capability.UPDATE_ACTION).filter(partnership=partnership)
+    return User.objects.filter(pk__in=holding.values("user_id")).order_by("username")
 
 
 def organisation_form(data: Any, organisation: Organisation) -> OrganisationForm:
-    return OrganisationForm(data, initial={"name": organisation.name, "kind": organisation.kind})
+    initial = {
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "contact": organisation.contact,
+    }
+    return OrganisationForm(data, initial=initial, partnership=organisation.partnership)
 
 
 class InspectorForm(StrictForm):

@@ -35,7 +35,7 @@ def add_member(actor: Actor, user: User, partnership: Partnership, role: Role | 
 # Administration: service administrators ------------------------------------------------------
 
 PARTNERSHIP_FIELDS = ("name", "slug", "area", "description")
-ORGANISATION_FIELDS = ("name", "kind")
+ORGANISATION_FIELDS = ("name", "kind", "contact")
 
 
 def _require_service_admin(actor: Actor) -> None:
@@ -87,11 +87,22 @@ def set_archived(actor: Actor, partnership: Partnership, archived: bool) -> Part
         return writes.update(actor, verb, partnership, partnership, {"archived_at": when})
 
 
+def _check_contact(partnership: Partnership, data: dict[str, Any]) -> None:
+    """An organisation's contact is asked for updates: a member who may add them."""
+    contact = data.get("contact")
+    if contact is not None and not access.can(
+        contact, partnership, access.Capability.UPDATE_ACTION
+    ):
+        raise ValidationError({"contact": "Choose a member of the partnership who can add updates"})
+
+
 def add_organisation(actor: Actor, partnership: Partnership, data: dict[str, Any]) -> Organisation:
     _require_service_admin(actor)
+    _check_contact(partnership, data)
     with transaction.atomic():
         organisation = Organisation(
-            partnership=partnership, **{k: data[k] for k in ORGANISATION_FIELDS}
+            partnership=partnership,
+            **{k: data[k] for k in ORGANISATION_FIELDS if k in data or k != "contact"},
         )
         return writes.create(actor, "organisation.create", organisation, partnership)
 
@@ -99,10 +110,11 @@ def add_organisation(actor: Actor, partnership: Partnership, data: dict[str, Any
 def update_organisation(
     actor: Actor, organisation: Organisation, data: dict[str, Any], *, version: str | None = None
 ) -> Organisation:
-    """Rename an organisation, or change its kind."""
+    """Rename an organisation, or change its kind or its contact for update requests."""
     _require_service_admin(actor)
+    _check_contact(organisation.partnership, data)
     with transaction.atomic():
-        values = {k: data[k] for k in ORGANISATION_FIELDS}
+        values = {k: data[k] for k in ORGANISATION_FIELDS if k in data}
         return writes.update(
             actor,
             "organisation.update",
