@@ -244,7 +244,7 @@ def test_the_csv_export_holds_the_filtered_rows_exactly_with_formulas_neutralise
             "2017-01-01",
             "2028-06-01",
             "Complete",
-            "Off track",
+            "Complete",
             "2020-01-01",
             "",
             "",

@@ -7,11 +7,13 @@ Every form is sent as the browser renders it."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django.urls import reverse
 
 from followup.audit.models import AuditEntry
+from followup.lib import clock
 from followup.plans import actions, actions_cycle, health
 from followup.plans.cycle_mail import update_link
 from followup.plans.models import ActionUpdate, UpdateDecision, UpdateRequest, UpdateRound
@@ -165,3 +167,129 @@ def test_an_outsider_cannot_answer_or_close_another_partnerships_request(world):
     assert outsider.get(add_page(world, f"?request={request.pk}")).status_code == 404
     request.refresh_from_db()
     assert request.state == "pending"
+
+
+def later_round(world: Any) -> UpdateRequest:
+    """A new round for the action, due 30 June 2030: it closes the earlier request still
+    waiting."""
+    user, partnership = world.users["lead"], world.home.partnership
+    round_ = actions_cycle.open_round(user, partnership, datetime.date(2030, 6, 30))
+    assert round_ is not None
+    return UpdateRequest.objects.get(round=round_, action=world.home.action)
+
+
+def test_a_form_opened_on_a_request_closed_meanwhile_answers_the_request_now_waiting(world):
+    old = a_request(world)
+    owner = world.client_for("contributor")
+    html = owner.get(add_page(world, f"?request={old.pk}")).content.decode()
+    form = change(keyed(html), the_update({"rating": "on_track", "note": "Stale form."}))
+    new = later_round(world)  # meanwhile, in another session
+    assert send(owner, form).status_code == 302
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.state, new.state) == ("closed", "submitted")
+    assert ActionUpdate.objects.get(note="Stale form.").request == new
+    # The old link, followed now, says so and offers the request now waiting.
+    html = owner.get(add_page(world, f"?request={old.pk}")).content.decode()
+    assert (
+        "The request for updates due 31 March 2030 is no longer asked. This update answers no "
+        "request." in html  # the new request has its update, waiting for acceptance
+    )
+
+
+def test_an_accepted_request_is_never_reopened_by_its_old_link(world):
+    request = a_request(world)
+    actions.add_update(
+        world.users["lead"],
+        world.home.action,
+        {"on": TODAY, "status": "in_progress", "rating": "on_track", "note": "Accepted."},
+        request=request,
+    )
+    request.refresh_from_db()
+    assert request.state == "accepted"
+    owner = world.client_for("contributor")
+    html = owner.get(add_page(world, f"?request={request.pk}")).content.decode()
+    assert "is answered already: its update was accepted. This update answers no request." in html
+    form = change(keyed(html), the_update({"rating": "at_risk", "note": "Later."}))
+    assert send(owner, form).status_code == 302
+    request.refresh_from_db()
+    assert request.state == "accepted"
+    assert ActionUpdate.objects.get(note="Later.").request is None
+
+
+def test_revising_an_update_of_a_closed_request_answers_the_new_rounds_request(world):
+    old, first = returned(world)
+    new = later_round(world)
+    old.refresh_from_db()
+    assert old.state == "closed"
+    owner = world.client_for("contributor")
+    html = owner.get(add_page(world, f"?revises={first.pk}")).content.decode()
+    assert "This update answers the request for updates due 30 June 2030." in html
+    assert send(owner, change(keyed(html), {"note": "Revised late."})).status_code == 302
+    revision = ActionUpdate.objects.get(note="Revised late.")
+    assert (revision.revises, revision.request) == (first, new)
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.state, new.state) == ("closed", "submitted")
+
+
+def test_an_update_returned_after_a_new_round_closes_its_request_rather_than_wait_twice(world):
+    request = a_request(world)
+    update = actions.add_update(
+        world.users["contributor"],
+        world.home.action,
+        {"on": TODAY, "status": "in_progress", "rating": "at_risk", "note": "Waiting."},
+        request=request,
+    )
+    new = later_round(world)
+    request.refresh_from_db()
+    assert request.state == "submitted"  # answered: the new round leaves it be
+    actions.decide_update(world.users["lead"], update, UpdateDecision.Outcome.RETURNED, "More.")
+    request.refresh_from_db()
+    new.refresh_from_db()
+    assert (request.state, new.state) == ("closed", "pending")
+    waiting = UpdateRequest.objects.filter(
+        action=world.home.action, state__in=["pending", "returned"]
+    )
+    assert list(waiting) == [new]
+
+
+def test_a_revision_form_made_stale_by_another_session_can_be_sent_again_as_a_new_update(world):
+    _, first = returned(world)
+    owner, lead = world.client_for("contributor"), world.client_for("lead")
+    stale = keyed(lead.get(add_page(world)).content.decode())
+    assert stale.data()["revises"] == [str(first.pk)]
+    html = owner.get(add_page(world)).content.decode()
+    assert send(owner, change(keyed(html), {"note": "Owner's revision."})).status_code == 302
+    page = send(lead, change(stale, {"note": "Lead's update.", "status": "complete"}))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "revised already: see the action&#x27;s updates. Send the form again" in html
+    again = keyed(html)
+    assert "revises" not in again.names()
+    assert send(lead, again).status_code == 302
+    update = ActionUpdate.objects.get(note="Lead's update.")
+    assert update.revises is None
+    world.home.action.refresh_from_db()
+    assert world.home.action.status == "complete"
+
+
+def test_the_requests_page_counts_closed_requests_apart_from_those_waiting(world):
+    old = a_request(world)
+    UpdateRequest.objects.filter(pk=old.pk).update(escalated_at=old.created_at)
+    later_round(world)
+    html = world.client_for("lead").get(reverse("plans:requests", args=["home"])).content.decode()
+    assert ">No longer asked</th>" in html
+    rows = html.split('<tr class="govuk-table__row">')[2:]
+    cells = [re.findall(r'numeric">(\d+)</td>', row) for row in rows]
+    # Requests, updated, waiting, escalated and still waiting, no longer asked, no one to ask:
+    # the later round (the world's open action, with no one to ask), then the first.
+    assert cells == [["1", "0", "1", "0", "0", "1"], ["1", "0", "0", "0", "1", "0"]]
+
+
+def test_for_you_says_due_today_on_the_due_date(world, monkeypatch):
+    request = a_request(world)
+    monkeypatch.setattr(clock, "today", lambda: DUE)
+    html = world.client_for("contributor").get(reverse("front:for_you")).content.decode()
+    assert "Due today" in html
+    assert f"?request={request.pk}" in html

@@ -114,6 +114,7 @@ def _close_when_closed(user: AnyUser, action: Action) -> None:
 
 Outcome = UpdateDecision.Outcome
 State = UpdateRequest.State
+FINAL = (State.ACCEPTED, State.CLOSED)
 # What the audit log keeps of a file (with its stored name): not its contents.
 FILE_FIELDS = (
     "update",
@@ -133,19 +134,13 @@ def _author(user: AnyUser) -> tuple[int | None, str]:
 def _answering(
     action: Action, request: UpdateRequest | None, revises: ActionUpdate | None
 ) -> tuple[UpdateRequest | None, ActionUpdate | None]:
-    """The request the new update answers and the returned update it revises: those named;
-    else the revised update's request; else the action's request still waiting, if any (an
-    update added from the action's page answers it). A request whose update was returned is
-    answered by revising that update."""
+    """The request the new update answers and the returned update it revises
+    (``queries.answering``), after checking that those named are this action's."""
     if revises is not None and revises.action_id != action.pk:
         raise ValidationError("Only an update of this action can be revised here.")
     if request is not None and request.action_id != action.pk:
         raise ValidationError("This update request is for another action.")
-    if request is None:
-        request = revises.request if revises is not None else queries.waiting_request(action)
-    if revises is None and request is not None:
-        revises = queries.returned_of(request)
-    return request, revises
+    return queries.answering(action, request, revises)
 
 
 def _check_revisable(revises: ActionUpdate) -> None:
@@ -155,7 +150,8 @@ def _check_revisable(revises: ActionUpdate) -> None:
         raise ValidationError("Only a returned update can be revised.")
     if ActionUpdate.objects.filter(revises=revises).exists():
         raise ValidationError(
-            "This returned update has been revised already: see the action's updates."
+            "This returned update has been revised already: see the action's updates. Send "
+            "the form again to add yours as a new update."
         )
 
 
@@ -239,15 +235,21 @@ def _keep_file(user: AnyUser, update: ActionUpdate, file: files.Checked, stored:
 
 
 def _request_follows(user: AnyUser, update: ActionUpdate, state: str) -> None:
-    """Give the update's request the state of its latest update, when this is that update."""
-    request = update.request
-    if request is None:
+    """Give the update's request the state of its latest update, when this is that update and
+    the request is still open (an accepted or closed request is never reopened). A request
+    whose update is returned after a later round asked the action again is closed instead."""
+    if update.request_id is None:
+        return
+    request = UpdateRequest.objects.select_related("round").get(pk=update.request_id)
+    if request.state in FINAL:
         return
     latest = ActionUpdate.objects.filter(request=request).order_by("-id").first()
-    if latest is not None and latest.pk == update.pk:
-        writes.update(
-            user, "update_request.update", request, update.action.partnership, {"state": state}
-        )
+    if latest is None or latest.pk != update.pk:
+        return
+    partnership = update.action.partnership
+    writes.update(user, "update_request.update", request, partnership, {"state": state})
+    if state == State.RETURNED:
+        actions_cycle.close_superseded(user, partnership, update.action_id)
 
 
 def _decide(

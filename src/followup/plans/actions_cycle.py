@@ -189,6 +189,20 @@ def close_waiting(
     return closed
 
 
+def close_superseded(actor: Actor, partnership: Partnership, action_id: int) -> None:
+    """Close the action's requests still waiting from rounds before its latest request's: the
+    latest asks again."""
+    latest = (
+        UpdateRequest.objects.select_related("round")
+        .filter(action_id=action_id)
+        .order_by("-round__due_on", "-id")
+        .first()
+    )
+    if latest is not None:
+        why = f"asked again in the round due {day(latest.round.due_on)}"
+        close_waiting(actor, partnership, [action_id], why, before=latest.round)
+
+
 def escalate(actor: Actor, round_: UpdateRound) -> list[UpdateRequest]:
     """Mark the round's requests still waiting for their update (pending or returned) as
     escalated to the lead officers, now; those escalated already are left as they were."""

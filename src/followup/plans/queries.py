@@ -339,6 +339,28 @@ def request_of(action: Action, value: str | None) -> UpdateRequest | None:
     return get_object_or_404(UpdateRequest.objects.select_related("round"), pk=pk, action=action)
 
 
+def answering(
+    action: Action, request: UpdateRequest | None, revises: ActionUpdate | None
+) -> tuple[UpdateRequest | None, ActionUpdate | None]:
+    """The request a new update of the action answers, and the returned update it revises.
+
+    The request named (by a link's ``?request=``), else the revised update's, while it is still
+    open; a request accepted or closed (no longer asked: a later round asks again, or the action
+    is complete) is never answered again, so the action's request still waiting, if any, is
+    answered instead. Without a returned update named, one whose request it answers was returned
+    is revised."""
+    named = request if request is not None else (revises.request if revises else None)
+    if named is None or named.state in (UpdateRequest.State.ACCEPTED, UpdateRequest.State.CLOSED):
+        named = waiting_request(action)
+    if revises is None and named is not None:
+        revises = returned_of(named)
+    return named, revises
+
+
+def is_revised(update: ActionUpdate) -> bool:
+    return ActionUpdate.objects.filter(revises=update).exists()
+
+
 def waiting_request(action: Action) -> UpdateRequest | None:
     """The action's update request still waiting for its update (pending, or its update
     returned), of the latest round: the one an update added from the action's page answers."""

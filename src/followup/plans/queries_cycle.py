@@ -122,6 +122,7 @@ class RoundRow:
     outstanding: int
     escalated: int
     unasked: int
+    closed: int
 
 
 def rounds_of(partnership: Partnership) -> list[RoundRow]:
@@ -131,11 +132,17 @@ def rounds_of(partnership: Partnership) -> list[RoundRow]:
         n=Count("requests"),
         answered=Count("requests", filter=Q(requests__state__in=calendar.ANSWERED)),
         outstanding=Count("requests", filter=Q(requests__state__in=calendar.OUTSTANDING)),
-        escalated=Count("requests", filter=Q(requests__escalated_at__isnull=False)),
+        escalated=Count(
+            "requests",
+            filter=Q(
+                requests__escalated_at__isnull=False, requests__state__in=calendar.OUTSTANDING
+            ),
+        ),
         unasked=Count("requests", filter=Q(requests__addressee__isnull=True)),
+        closed=Count("requests", filter=Q(requests__state=UpdateRequest.State.CLOSED)),
     )
     return [
-        RoundRow(r, r.n, r.answered, r.outstanding, r.escalated, r.unasked)
+        RoundRow(r, r.n, r.answered, r.outstanding, r.escalated, r.unasked, r.closed)
         for r in rounds.order_by("-due_on", "-id")
     ]
 

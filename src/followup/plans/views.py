@@ -72,7 +72,7 @@ def plan_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
             row.action.start_date,
             row.action.due_date,
             row.action.get_status_display(),
-            row.latest.get_rating_display() if row.latest else "",
+            row.rating_label,
             row.latest.on if row.latest else None,
             row.stale_days,
             "yes" if row.action.is_illustrative else "",

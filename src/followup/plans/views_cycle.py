@@ -40,6 +40,7 @@ def requests(request: HttpRequest, slug: str) -> HttpResponse:
             "described": calendar.describe(cycle, dates) if cycle.pk else [],
             "next_due": following,
             "opens_on": calendar.opens_on(cycle, following) if following else None,
+            "today": today,
             "rounds": queries_cycle.rounds_of(partnership),
         },
     )

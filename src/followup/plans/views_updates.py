@@ -49,18 +49,17 @@ def update_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     answers (from a request's email), ``?revises=`` the returned update it revises; each is
     carried in a hidden field, and must be this action's (404 otherwise). With neither, the
     form answers the action's request still waiting, if any, revising its returned update if
-    it was returned."""
+    it was returned; a request named that is no longer asked is not answered
+    (``queries.answering``)."""
     action = queries.action_for(request.user, slug, pk)
     require(request.user, action.partnership, Capability.UPDATE_ACTION)
     sent = request.method == "POST"
     asked = request.POST if sent else request.GET
     revises = queries.revisable_of(action, asked.get("revises"), unrevised=not sent)
-    answering = queries.request_of(action, asked.get("request"))
-    if answering is None and revises is not None:
-        answering = revises.request
+    named = queries.request_of(action, asked.get("request"))
+    answering = named
     if not sent:  # the form says what it answers: as ``actions.add_update`` will decide
-        answering = answering or (None if revises else queries.waiting_request(action))
-        revises = revises or (queries.returned_of(answering) if answering else None)
+        answering, revises = queries.answering(action, named, revises)
     form = ActionUpdateForm(
         posted(request), posted_files(request), initial=_initial(action, revises)
     )
@@ -72,7 +71,12 @@ def update_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         message="Update added." if accepted_at_once else "Update added: it waits for acceptance.",
         then=lambda _: reverse("plans:detail", args=[slug, pk]),
     )
-    return done or render(
+    if done:
+        return done
+    if sent and revises is not None and queries.is_revised(revises):
+        # Revised meanwhile (in another session): sent again, the form adds a new update.
+        answering, revises = queries.answering(action, None, None)
+    return render(
         request,
         "plans/update_form.html",
         {
@@ -81,6 +85,7 @@ def update_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "form": form,
             "answering": answering,
             "revises": revises,
+            "no_longer_asked": named if named is not None and named != answering else None,
             "accepted_at_once": accepted_at_once,
         },
     )
