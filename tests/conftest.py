@@ -33,7 +33,7 @@ from followup.partnerships.models import Organisation, Partnership
 from followup.plans.models import Action, ActionUpdate
 from followup.reviews.models import ProgressReview, RecommendationProgress
 from tests import factories as f
-from tests import hostile, middleware
+from tests import middleware
 from tests.migrated import migrated_data_folder
 
 pytest_plugins = ["tests.mailserver"]
@@ -260,16 +260,6 @@ def _stored_files_in_a_folder_of_the_module(
     module builds its world once, files and all, so the folder lasts as long as the module."""
     folder = tmp_path_factory.mktemp("files")
     with override_settings(STORAGES={**settings.STORAGES, "default": folder_storage(folder)}):
-        yield
-
-
-@pytest.fixture
-def untraced() -> Iterator[None]:
-    """The test run without coverage's tracer, for tests that hold work to a budget of processor
-    time (issue #11's caps): tracing every line makes callback-heavy code such as an XML parser's
-    handlers ten times slower, so a traced budget measured the tracer and failed on a slower
-    machine. What those tests time is covered by the tests of its behaviour."""
-    with hostile.untraced():
         yield
 
 

@@ -34,9 +34,6 @@ from followup.lib.tabular import read_table
 from tests import hostile, hostile_tables
 from tests.submissions import key
 
-# Budgets of processor time are held without coverage's tracer (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("untraced")
-
 SECONDS = 2.0
 MEGABYTES = 200.0
 

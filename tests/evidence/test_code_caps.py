@@ -22,9 +22,6 @@ from tests import hostile
 from tests.hostile import CODEBOOK, guid
 from tests.submissions import key
 
-# Budgets of processor time are held without coverage's tracer (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("untraced")
-
 
 def run(*argv: str) -> int:
     args = build_parser().parse_args(argv)

@@ -18,9 +18,6 @@ from followup.evidence import actions
 from followup.evidence.models import Case, Code, Coding, Source
 from tests import hostile
 
-# Budgets of processor time are held without coverage's tracer (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("untraced")
-
 
 def qdpx_overlapping(codings: int, sources: int = 1, length: int = 2_000) -> bytes:
     """A project of ``sources`` text sources of ``length`` characters, each with ``codings``

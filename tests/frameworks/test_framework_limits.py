@@ -19,9 +19,6 @@ from followup.frameworks.models import Framework, QualityIndicator
 from followup.lib.yamlfiles import MAX_YAML_NODES
 from tests import hostile
 
-# Budgets of processor time are held without coverage's tracer (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("untraced")
-
 SECONDS = 2.0
 MEGABYTES = 200.0
 TOP = (

@@ -32,9 +32,6 @@ from followup.partnerships.models import Area
 from tests import hostile
 from tests.core.test_upload_growth import RATIO, cpu
 
-# Budgets of processor time are held without coverage's tracer (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("untraced")
-
 SECONDS = 2.0
 MEGABYTES = 200.0
 HEADER = "FeatureCode,DateCode,Measurement,Units,Value"
