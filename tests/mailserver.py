@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import re
 import socket
 from collections.abc import Iterator
@@ -41,6 +42,11 @@ class Inbox:
 
     def links(self, message: EmailMessage) -> list[str]:
         return re.findall(r"https?://\S+", self.body(message))
+
+
+# aiosmtpd logs each connection at INFO from its own thread, which may outlive the test's captured
+# output: a line logged after pytest closed that stream printed "I/O operation on closed file".
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def _free_port() -> int:
