@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import (
     Case,
-    Count,
     F,
     IntegerField,
     Min,
@@ -84,29 +83,22 @@ def action_for(user: AnyUser, slug: str, pk: int) -> Action:
 
 @dataclass
 class PlanSummary:
-    total: int
-    by_status: list[tuple[str, str, int]]
+    """What the plan's health (``plans.health``) does not say: the open actions past their due
+    date, and whether the plan holds illustrative actions. Counts by status are the health's."""
+
     overdue: list[Action]
     illustrative: bool
 
 
 def plan_summary(partnership: Partnership, today: datetime.date | None = None) -> PlanSummary:
     today = today or datetime.date.today()
-    counts = dict(
-        Action.objects.filter(partnership=partnership)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
     overdue = list(
-        actions_of(partnership)
-        .filter(due_date__lt=today)
+        Action.objects.filter(partnership=partnership, due_date__lt=today)
         .exclude(status__in=CLOSED_STATUSES)
-        .order_by("due_date")
+        .select_related("owner_organisation")
+        .order_by("due_date", "pk")
     )
     return PlanSummary(
-        total=sum(counts.values()),
-        by_status=[(s.value, s.label, counts.get(s.value, 0)) for s in ActionStatus],
         overdue=overdue,
         illustrative=Action.objects.filter(partnership=partnership, is_illustrative=True).exists(),
     )
