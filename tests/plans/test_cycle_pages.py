@@ -9,11 +9,13 @@ from html import unescape
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from followup.audit.models import AuditEntry
 from followup.lib.types import CommandLine
 from followup.mail.models import Message
+from followup.plans.actions_cycle import set_cycle
 from followup.plans.cycle_tick import run_cycle
 from followup.plans.models import CycleDate, UpdateCycle, UpdateRound
 from tests.browserlike import change, edit, page_form, submit
@@ -301,3 +303,55 @@ def test_a_schedule_saved_by_someone_else_since_the_form_was_opened_is_not_overw
     assert response.status_code == 200
     assert "was changed by editor" in response.content.decode()
     assert UpdateCycle.objects.get().escalate_after == 30
+
+
+def test_due_dates_saved_by_someone_else_since_the_form_was_opened_are_not_overwritten(
+    world: World, today: Move
+) -> None:
+    """The dates of the partnership's own are rows of their own, not in the form's version: the
+    form carries them as shown, and new dates over others saved meanwhile are refused."""
+    today(D(2026, 2, 1))
+    lead, editor = world.client_for("lead"), world.client_for("editor")
+    assert (
+        edit(
+            lead, SCHEDULE, {"is_active": "on", "kind": "dates", "dates": "24 March 2026"}
+        ).status_code
+        == 302
+    )
+    form = page_form(lead.get(SCHEDULE).content.decode())
+    assert form.data()["dates_seen"] == ["2026-03-24"]
+    assert edit(editor, SCHEDULE, {"dates": "24 March 2026\n2 June 2026"}).status_code == 302
+    response = submit(lead, SCHEDULE, change(form, {"dates": "31 March 2026"}))
+    assert response.status_code == 200
+    assert errors(response) == [
+        "Someone else changed the due dates since you opened this page; they are now: "
+        "24 March 2026, 2 June 2026. Nothing was saved: check them and save again"
+    ]
+    assert list(CycleDate.objects.values_list("due_on", flat=True)) == [
+        D(2026, 3, 24),
+        D(2026, 6, 2),
+    ]
+    # Read again, the form shows the dates saved, and saving it works.
+    again = page_form(response.content.decode())
+    assert again.data()["dates_seen"] == ["2026-03-24 2026-06-02"]
+    assert submit(lead, SCHEDULE, change(again, {"dates": "31 March 2026"})).status_code == 302
+    assert list(CycleDate.objects.values_list("due_on", flat=True)) == [D(2026, 3, 31)]
+
+
+def test_the_action_refuses_dates_over_others_saved_since_the_form_was_read(
+    world: World, today: Move
+) -> None:
+    """The form checks first; the action checks again under the partnership's lock, for two
+    sessions saving in the same moment."""
+    today(D(2026, 2, 1))
+    lead, partnership = world.users["lead"], world.home.partnership
+    fields = {"is_active": True, "kind": "dates", "dates": [D(2026, 3, 24)]}
+    set_cycle(lead, partnership, fields)
+    with pytest.raises(ValidationError) as refused:
+        set_cycle(lead, partnership, {"dates": [D(2026, 4, 1)], "dates_seen": ""})
+    assert refused.value.message_dict["dates"] == [
+        "Someone else changed the due dates since you opened this page; they are now: "
+        "24 March 2026. Nothing was saved: check them and save again"
+    ]
+    set_cycle(lead, partnership, {"dates": [D(2026, 4, 1)], "dates_seen": "2026-03-24"})
+    assert list(CycleDate.objects.values_list("due_on", flat=True)) == [D(2026, 4, 1)]

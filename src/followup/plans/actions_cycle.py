@@ -56,13 +56,25 @@ def _check_new_dates(
         raise ValidationError(errors)
 
 
+def _check_dates_unchanged(
+    seen: str | None, kept: list[datetime.date], dates: list[datetime.date] | None
+) -> None:
+    """Refuse new dates when the dates saved changed since the form was read (another session
+    saved others): saving would overwrite them unseen."""
+    if seen is None or dates is None or dates == kept or seen == calendar.dates_seen(kept):
+        return
+    raise ValidationError({"dates": calendar.dates_changed(kept)})
+
+
 def set_cycle(
     user: AnyUser, partnership: Partnership, data: dict[str, Any], *, version: str | None = None
 ) -> UpdateCycle:
     """Save the partnership's update cycle; ``version`` is the form's, refused if the cycle was
     made or changed since the form was read. The partnership's row is locked while the cycle is
-    read and written, so two first saves cannot both make one. The form of a partnership with
-    no cycle, sent as it was shown, saves nothing."""
+    read and written, so two first saves cannot both make one. ``data["dates_seen"]``, when
+    given, is the cycle's own dates as the form showed them: new dates are refused if those saved
+    changed since. The form of a partnership with no cycle, sent as it was shown, saves
+    nothing."""
     require(user, partnership, Capability.EDIT_PLAN)
     fields = {k: data[k] for k in CYCLE_FIELDS if k in data}
     dates = sorted(set(data["dates"])) if data.get("dates") is not None else None
@@ -79,6 +91,7 @@ def set_cycle(
         if version is not None:
             submitted = writes.state_of_values(UpdateCycle, fields)
             writes.check_new(version, UpdateCycle, existing, submitted)
+        _check_dates_unchanged(data.get("dates_seen"), kept, dates)
         _check_new_dates(existing, fields, dates)
         if existing is None:
             cycle = UpdateCycle(partnership=partnership, **{**_values(blank), **fields})

@@ -34,6 +34,20 @@ MOST_DATES = 60  # five years of monthly dates of the partnership's own
 CATCH_UP_DAYS = 7
 
 
+def dates_seen(dates: Sequence[datetime.date]) -> str:
+    """A cycle's own dates as its form carries them, to tell whether they changed since."""
+    return " ".join(d.isoformat() for d in dates)
+
+
+def dates_changed(saved: Sequence[datetime.date]) -> str:
+    """The refusal of new dates over ``saved``, saved by someone else since the form was read."""
+    now = ", ".join(day(d) for d in saved) or "none"
+    return (
+        f"Someone else changed the due dates since you opened this page; they are now: {now}. "
+        "Nothing was saved: check them and save again"
+    )
+
+
 def new_cycle(partnership: Partnership) -> UpdateCycle:
     """The settings a partnership's cycle starts from before it is first saved: off, quarterly,
     requests two weeks before the due date, a reminder a week before and a week after, and the

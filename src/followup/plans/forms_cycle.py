@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 
 from followup.plans import cycle as calendar
 from followup.plans.models import UpdateCycle
@@ -84,8 +85,15 @@ class CycleForm(StrictForm):
         help_text="Each lead officer gets a list of the updates still missing then.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    # The due dates of its own as the form showed them (``actions_cycle.dates_seen``): dates
+    # changed in another session since are never overwritten unseen.
+    dates_seen = forms.CharField(required=False, widget=forms.HiddenInput, max_length=1000)
+
+    def __init__(
+        self, *args: Any, saved_dates: list[datetime.date] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.saved_dates = saved_dates
         for name, most in (
             ("opens_days_before", calendar.MOST_DAYS_BEFORE),
             ("escalate_after", calendar.MOST_DAYS_AFTER),
@@ -143,4 +151,19 @@ class CycleForm(StrictForm):
         if complete and "dates" in data:
             for name, message in calendar.problems(data, data["dates"]).items():
                 self.add_error(name, message)
+        self._check_dates_unchanged(data)
         return data
+
+    def _check_dates_unchanged(self, data: dict[str, Any]) -> None:
+        """New dates over others saved since the form was read are refused (the action checks
+        it again, under lock); the form shown again carries the dates now saved, so that sent
+        again, once checked, it saves."""
+        saved = self.saved_dates
+        if saved is None or self.data is None or "dates" not in data:
+            return
+        now = calendar.dates_seen(saved)
+        if (data.get("dates_seen") or "") != now and data["dates"] != saved:
+            self.add_error("dates", calendar.dates_changed(saved))
+            shown = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+            shown["dates_seen"] = now
+            self.data = shown

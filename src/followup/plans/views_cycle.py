@@ -69,8 +69,10 @@ def _cycle_form(data: QueryDict | None, cycle: UpdateCycle) -> CycleForm:
     initial = {name: getattr(cycle, name) for name in actions_cycle.CYCLE_FIELDS}
     initial["remind_before"] = days_text(cycle.remind_before)
     initial["remind_after"] = days_text(cycle.remind_after)
-    initial["dates"] = "\n".join(day(d) for d in queries_cycle.own_dates(cycle))
-    return CycleForm(data, initial=initial)
+    dates = queries_cycle.own_dates(cycle)
+    initial["dates"] = "\n".join(day(d) for d in dates)
+    initial["dates_seen"] = calendar.dates_seen(dates)
+    return CycleForm(data, initial=initial, saved_dates=dates)
 
 
 @login_required
