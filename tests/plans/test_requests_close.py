@@ -143,7 +143,9 @@ def test_an_action_made_complete_on_its_page_is_asked_no_more(world):
     assert entry.changes["why"] == [None, "the action is complete"]
 
 
-def test_an_accepted_update_that_cancels_the_action_closes_its_later_rounds_request(world):
+def test_an_accepted_update_that_cancels_the_action_closes_its_other_request(world):
+    """Named for the earlier round's request, the update answers the later round's (which asks
+    again); cancelling the action closes the earlier one."""
     partnership = world.home.partnership
     first = a_request(world)
     second_round = UpdateRound.objects.create(
@@ -158,7 +160,7 @@ def test_an_accepted_update_that_cancels_the_action_closes_its_later_rounds_requ
     )
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (first.state, second.state) == ("accepted", "closed")
+    assert (first.state, second.state) == ("closed", "accepted")
 
 
 def test_an_outsider_cannot_answer_or_close_another_partnerships_request(world):
@@ -293,3 +295,40 @@ def test_for_you_says_due_today_on_the_due_date(world, monkeypatch):
     html = world.client_for("contributor").get(reverse("front:for_you")).content.decode()
     assert "Due today" in html
     assert f"?request={request.pk}" in html
+
+
+def test_an_old_link_to_a_request_a_later_round_asked_again_answers_the_new_request(world):
+    """The old request's update still waits for acceptance (so it is not closed), but the later
+    round asks again: an update from the old link answers the new request."""
+    old = a_request(world)
+    actions.add_update(
+        world.users["contributor"],
+        world.home.action,
+        {"on": TODAY, "status": "in_progress", "rating": "at_risk", "note": "Round one."},
+        request=old,
+    )
+    new = later_round(world)
+    old.refresh_from_db()
+    assert old.state == "submitted"
+    owner = world.client_for("contributor")
+    html = owner.get(add_page(world, f"?request={old.pk}")).content.decode()
+    assert "The request for updates due 31 March 2030 is no longer asked." in html
+    assert "This update answers the request for updates due 30 June 2030." in html
+    form = change(keyed(html), the_update({"rating": "on_track", "note": "Round two."}))
+    assert send(owner, form).status_code == 302
+    assert ActionUpdate.objects.get(note="Round two.").request == new
+    new.refresh_from_db()
+    assert new.state == "submitted"
+
+
+def test_a_stale_form_shown_again_with_an_error_says_what_it_now_answers(world):
+    old = a_request(world)
+    owner = world.client_for("contributor")
+    html = owner.get(add_page(world, f"?request={old.pk}")).content.decode()
+    form = change(keyed(html), the_update({"note": "No rating chosen."}))
+    later_round(world)  # meanwhile, in another session
+    page = send(owner, form)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "The request for updates due 31 March 2030 is no longer asked." in html
+    assert "This update answers the request for updates due 30 June 2030." in html

@@ -104,6 +104,7 @@ class OrganisationForm(StrictForm):
     contact = ContactChoice(
         queryset=User.objects.none(),
         required=False,
+        empty_label="Nobody",
         label="Contact for update requests",
         help_text=(
             "The member asked for the updates of this organisation's actions that have no one "

@@ -337,16 +337,25 @@ def answering(
     """The request a new update of the action answers, and the returned update it revises.
 
     The request named (by a link's ``?request=``), else the revised update's, while it is still
-    open; a request accepted or closed (no longer asked: a later round asks again, or the action
-    is complete) is never answered again, so the action's request still waiting, if any, is
-    answered instead. Without a returned update named, one whose request it answers was returned
+    open and its round the action's latest; a request accepted or closed (no longer asked: the
+    action is complete, say), or one a later round has asked again, is never answered again, so
+    the action's request still waiting, if any, is answered instead. Without a returned update named, one whose request it answers was returned
     is revised."""
     named = request if request is not None else (revises.request if revises else None)
-    if named is None or named.state in (UpdateRequest.State.ACCEPTED, UpdateRequest.State.CLOSED):
+    if named is None or not _answerable(named):
         named = waiting_request(action)
     if revises is None and named is not None:
         revises = returned_of(named)
     return named, revises
+
+
+def _answerable(request: UpdateRequest) -> bool:
+    """Still open, and no later round has asked the action again."""
+    if request.state in (UpdateRequest.State.ACCEPTED, UpdateRequest.State.CLOSED):
+        return False
+    return not UpdateRequest.objects.filter(
+        action_id=request.action_id, round__due_on__gt=request.round.due_on
+    ).exists()
 
 
 def is_revised(update: ActionUpdate) -> bool:

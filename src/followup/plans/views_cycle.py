@@ -31,6 +31,7 @@ def requests(request: HttpRequest, slug: str) -> HttpResponse:
     dates = queries_cycle.own_dates(cycle)
     today = clock.today()
     following = calendar.next_due(cycle, dates, today) if cycle.is_active else None
+    rounds = queries_cycle.rounds_of(partnership)
     return render(
         request,
         "plans/requests.html",
@@ -40,8 +41,9 @@ def requests(request: HttpRequest, slug: str) -> HttpResponse:
             "described": calendar.describe(cycle, dates) if cycle.pk else [],
             "next_due": following,
             "opens_on": calendar.opens_on(cycle, following) if following else None,
+            "opened": any(row.round.due_on == following for row in rounds),
             "today": today,
-            "rounds": queries_cycle.rounds_of(partnership),
+            "rounds": rounds,
         },
     )
 

@@ -75,7 +75,9 @@ def update_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return done
     if sent and revises is not None and queries.is_revised(revises):
         # Revised meanwhile (in another session): sent again, the form adds a new update.
-        answering, revises = queries.answering(action, None, None)
+        revises = None
+    if sent:  # shown again: what it will answer now (its request may have closed meanwhile)
+        answering, revises = queries.answering(action, named, revises)
     return render(
         request,
         "plans/update_form.html",

@@ -19,6 +19,8 @@ register = template.Library()
 
 def _kind(field: BoundField) -> str:
     widget = field.field.widget
+    if field.is_hidden:
+        return "hidden"  # carried as the page drew it, with no label: state, not a question
     if isinstance(widget, DateInput):
         return "date"
     # CheckboxSelectMultiple subclasses RadioSelect (Django 5.x), so it must be tested first.
