@@ -113,7 +113,10 @@ def waiting(world: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
             round=round_, action=action, addressee=users[who], state=state
         )
 
-    overdue = ask(july, home.action, "contributor", "pending")
+    # Each action is asked in one round at a time: opening a round closes an earlier request
+    # still waiting (tests/plans/test_requests_close.py).
+    carers: Any = f.ActionFactory(partnership=home.partnership, title="Recruit foster carers")
+    overdue = ask(july, carers, "contributor", "pending")
     returned = ask(august, home.action, "contributor", "returned")
     submitted = ask(august, guidance, "editor", "submitted")
     ask(july, guidance, "viewer", "pending")  # a viewer adds no updates
@@ -160,6 +163,7 @@ def waiting(world: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         type(staged).objects.filter(pk=staged.pk).update(created_at=NOW)
     return {
         "guidance": guidance,
+        "carers": carers,
         "overdue": overdue,
         "returned": returned,
         "to_accept": to_accept,
@@ -205,8 +209,8 @@ def expected(world: Any, w: dict[str, Any]) -> dict[str, list[tuple[str, str, st
             (
                 homeshire,
                 "Updates asked of you",
-                action.title,
-                f"/p/home/actions/{action.pk}/updates/?request={w['overdue'].pk}",
+                w["carers"].title,
+                f"/p/home/actions/{w['carers'].pk}/updates/?request={w['overdue'].pk}",
             ),
             (
                 homeshire,
