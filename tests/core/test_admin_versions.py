@@ -23,8 +23,8 @@ from followup.plans.models import Action
 from tests import factories as f
 from tests.audit.ledger import Ledger
 from tests.browserlike import Form, change, edit, forms_in, submit
+from tests.concurrency import waiting_for_a_lock
 from tests.conftest import World
-from tests.core.test_simultaneous_edits import _waiting_for_a_lock
 
 
 @pytest.fixture
@@ -237,7 +237,7 @@ def test_two_simultaneous_admin_saves_of_one_version_one_saves_and_the_other_is_
     second = threading.Thread(target=save, args=("second", {"lead_person": "Second's"}))
     second.start()
     deadline = time.monotonic() + 60
-    while not _waiting_for_a_lock():
+    while not waiting_for_a_lock():
         assert time.monotonic() < deadline, "the second save never waited for the row lock"
         time.sleep(0.01)
     release.set()

@@ -10,14 +10,12 @@ waiting for it.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import connection, models
+from django.db import connection, models  # noqa: F401  (a skipif condition reads connection)
 from django.test import Client
 from django.urls import reverse
 
@@ -30,6 +28,7 @@ from followup.plans.models import Action, ActionUpdate
 from followup.reviews.models import ProgressReview
 from followup.web import submissions
 from tests.browserlike import Form, change, forms_in, submit
+from tests.concurrency import first_held_until_the_second_waits
 from tests.conftest import World
 
 ALREADY = "This was already saved: the form was sent twice, and the second time changed nothing."
@@ -251,57 +250,6 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
-def _waiting_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE wait_event_type = 'Lock' AND datname = current_database()"
-        )
-        (count,) = cursor.fetchone()
-    return bool(count)
-
-
-def _first_held_until_the_second_waits(
-    monkeypatch: pytest.MonkeyPatch, posts: list[Callable[[], Any]]
-) -> list[Any]:
-    """Run two posts in threads; the first is held inside its transaction (in ``add_update``)
-    until the second is seen waiting for a lock."""
-    held, release = threading.Event(), threading.Event()
-    real = plan_actions.add_update
-
-    def add_and_hold(*args: Any, **kwargs: Any) -> Any:
-        update = real(*args, **kwargs)
-        if threading.current_thread().name == "first":
-            held.set()
-            release.wait(timeout=60)
-        return update
-
-    monkeypatch.setattr(plan_actions, "add_update", add_and_hold)
-    results: list[Any] = [None, None]
-
-    def run(index: int) -> None:
-        try:
-            results[index] = posts[index]()
-        except BaseException as error:  # a server error surfaces here in the test client
-            results[index] = error
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=run, args=(0,), name="first")
-    first.start()
-    assert held.wait(timeout=60)
-    second = threading.Thread(target=run, args=(1,), name="second")
-    second.start()
-    deadline = time.monotonic() + 60
-    while not _waiting_for_a_lock():
-        assert time.monotonic() < deadline, "the second submit never waited for the first"
-        time.sleep(0.01)
-    release.set()
-    first.join(timeout=60)
-    second.join(timeout=60)
-    return results
-
-
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_two_submits_of_one_update_form_at_once_make_one_update(
@@ -309,8 +257,11 @@ def test_two_submits_of_one_update_form_at_once_make_one_update(
 ) -> None:
     client, url, form = opened(world, "plans:update_create")
     twin = world.client_for("lead")  # the same user's second request
-    results = _first_held_until_the_second_waits(
-        monkeypatch, [lambda: submit(client, url, form), lambda: submit(twin, url, form)]
+    results = first_held_until_the_second_waits(
+        monkeypatch,
+        plan_actions,
+        "add_update",
+        [lambda: submit(client, url, form), lambda: submit(twin, url, form)],
     )
     assert all(not isinstance(r, BaseException) for r in results), results
     assert [r.status_code for r in results] == [302, 302]
@@ -332,8 +283,11 @@ def test_two_different_updates_at_once_record_the_status_change_once(
     client, url, form = opened(world, "plans:update_create")
     other_client, _, other = opened(world, "plans:update_create")
     other = change(other, {"note": "Paused too."})
-    results = _first_held_until_the_second_waits(
-        monkeypatch, [lambda: submit(client, url, form), lambda: submit(other_client, url, other)]
+    results = first_held_until_the_second_waits(
+        monkeypatch,
+        plan_actions,
+        "add_update",
+        [lambda: submit(client, url, form), lambda: submit(other_client, url, other)],
     )
     assert [getattr(r, "status_code", r) for r in results] == [302, 302]
     assert world.home.action.updates.filter(note__startswith="Paused").count() == 2

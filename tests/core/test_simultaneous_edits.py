@@ -20,16 +20,7 @@ from followup.audit import writes
 from followup.plans import actions
 from followup.plans.models import Action
 from tests import factories as f
-
-
-def _waiting_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE wait_event_type = 'Lock' AND datname = current_database()"
-        )
-        (count,) = cursor.fetchone()
-    return bool(count)
+from tests.concurrency import waiting_for_a_lock
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks are PostgreSQL's")
@@ -72,7 +63,7 @@ def test_two_simultaneous_saves_of_one_version_one_saves_and_the_other_is_refuse
     editor = threading.Thread(target=save, args=("editor", {"title": "The editor's"}), name="ed")
     editor.start()
     deadline = time.monotonic() + 60
-    while not _waiting_for_a_lock():
+    while not waiting_for_a_lock():
         assert time.monotonic() < deadline, "the second save never waited for the row lock"
         time.sleep(0.01)
     release.set()

@@ -5,59 +5,18 @@ moment between the check and the write.)"""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection  # noqa: F401  (read by the skipif condition's string)
 from django.urls import reverse
 
 from followup.plans import actions
 from followup.plans.models import UpdateDecision
 from tests import factories as f
+from tests.concurrency import first_held_until_the_second_waits
 from tests.conftest import World
-from tests.core.test_double_submits import _waiting_for_a_lock, postgresql_only
-
-
-def _first_holds_until_the_second_waits(
-    monkeypatch: pytest.MonkeyPatch, posts: list[Callable[[], Any]]
-) -> list[Any]:
-    held, release = threading.Event(), threading.Event()
-    real = actions._decide
-
-    def decide_and_hold(*args: Any, **kwargs: Any) -> Any:
-        decision = real(*args, **kwargs)
-        if threading.current_thread().name == "first":
-            held.set()
-            release.wait(timeout=60)
-        return decision
-
-    monkeypatch.setattr(actions, "_decide", decide_and_hold)
-    results: list[Any] = [None, None]
-
-    def run(index: int) -> None:
-        try:
-            results[index] = posts[index]()
-        except BaseException as error:  # a server error surfaces here in the test client
-            results[index] = error
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=run, args=(0,), name="first")
-    first.start()
-    assert held.wait(timeout=60)
-    second = threading.Thread(target=run, args=(1,), name="second")
-    second.start()
-    deadline = time.monotonic() + 60
-    while not _waiting_for_a_lock():
-        assert time.monotonic() < deadline, "the second decision never waited for the first"
-        time.sleep(0.01)
-    release.set()
-    first.join(timeout=60)
-    second.join(timeout=60)
-    return results
+from tests.core.test_double_submits import postgresql_only
 
 
 @postgresql_only
@@ -68,8 +27,8 @@ def test_two_leads_deciding_one_update_at_once_make_one_decision_and_the_second_
     waiting: Any = f.ActionUpdateFactory(action=world.home.action, decision=None)
     lead, admin = world.client_for("lead"), world.client_for("admin")
     url = reverse("plans:update_accept", args=["home", waiting.pk])
-    results = _first_holds_until_the_second_waits(
-        monkeypatch, [lambda: lead.post(url), lambda: admin.post(url)]
+    results = first_held_until_the_second_waits(
+        monkeypatch, actions, "_decide", [lambda: lead.post(url), lambda: admin.post(url)]
     )
     assert [getattr(r, "status_code", r) for r in results] == [302, 302]
     told = admin.get(results[1]["Location"]).content.decode()
