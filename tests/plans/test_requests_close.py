@@ -25,6 +25,20 @@ DUE = datetime.date(2030, 3, 31)
 TODAY = datetime.date.today()
 
 
+def add(
+    world: Any,
+    note: str,
+    *,
+    by: str = "contributor",
+    request: UpdateRequest | None = None,
+    status: str = "in_progress",
+    rating: str = "at_risk",
+) -> ActionUpdate:
+    """An update of the world's action added through the action, as of today."""
+    data = {"on": TODAY, "status": status, "rating": rating, "note": note}
+    return actions.add_update(world.users[by], world.home.action, data, request=request)
+
+
 def add_page(world: Any, query: str = "") -> str:
     url = reverse("plans:update_create", args=["home", world.home.action.pk])
     return url + query
@@ -46,23 +60,14 @@ def test_an_update_added_from_the_actions_page_answers_its_request_still_waiting
 def test_an_update_added_without_the_form_answers_the_request_too(world):
     """``actions.add_update`` decides it, so the API and the command line answer it alike."""
     request = a_request(world)
-    update = actions.add_update(
-        world.users["contributor"],
-        world.home.action,
-        {"on": DUE, "status": "in_progress", "rating": "at_risk", "note": "By hand."},
-    )
+    update = add(world, "By hand.")
     request.refresh_from_db()
     assert (update.request, request.state) == (request, "submitted")
 
 
 def returned(world: Any) -> tuple[UpdateRequest, ActionUpdate]:
     request = a_request(world)
-    first = actions.add_update(
-        world.users["contributor"],
-        world.home.action,
-        {"on": TODAY, "status": "in_progress", "rating": "at_risk", "note": "First go."},
-        request=request,
-    )
+    first = add(world, "First go.", request=request)
     actions.decide_update(world.users["lead"], first, UpdateDecision.Outcome.RETURNED, "Why?")
     request.refresh_from_db()
     assert request.state == "returned"
@@ -152,12 +157,7 @@ def test_an_accepted_update_that_cancels_the_action_closes_its_other_request(wor
         partnership=partnership, due_on=datetime.date(2030, 6, 30)
     )
     second = UpdateRequest.objects.create(round=second_round, action=world.home.action)
-    actions.add_update(
-        world.users["lead"],
-        world.home.action,
-        {"on": DUE, "status": "cancelled", "rating": "off_track", "note": "Stopped."},
-        request=first,
-    )
+    add(world, "Stopped.", by="lead", request=first, status="cancelled", rating="off_track")
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.state, second.state) == ("closed", "accepted")
@@ -201,12 +201,7 @@ def test_a_form_opened_on_a_request_closed_meanwhile_answers_the_request_now_wai
 
 def test_an_accepted_request_is_never_reopened_by_its_old_link(world):
     request = a_request(world)
-    actions.add_update(
-        world.users["lead"],
-        world.home.action,
-        {"on": TODAY, "status": "in_progress", "rating": "on_track", "note": "Accepted."},
-        request=request,
-    )
+    add(world, "Accepted.", by="lead", request=request, rating="on_track")
     request.refresh_from_db()
     assert request.state == "accepted"
     owner = world.client_for("contributor")
@@ -237,12 +232,7 @@ def test_revising_an_update_of_a_closed_request_answers_the_new_rounds_request(w
 
 def test_an_update_returned_after_a_new_round_closes_its_request_rather_than_wait_twice(world):
     request = a_request(world)
-    update = actions.add_update(
-        world.users["contributor"],
-        world.home.action,
-        {"on": TODAY, "status": "in_progress", "rating": "at_risk", "note": "Waiting."},
-        request=request,
-    )
+    update = add(world, "Waiting.", request=request)
     new = later_round(world)
     request.refresh_from_db()
     assert request.state == "submitted"  # answered: the new round leaves it be
@@ -301,12 +291,7 @@ def test_an_old_link_to_a_request_a_later_round_asked_again_answers_the_new_requ
     """The old request's update still waits for acceptance (so it is not closed), but the later
     round asks again: an update from the old link answers the new request."""
     old = a_request(world)
-    actions.add_update(
-        world.users["contributor"],
-        world.home.action,
-        {"on": TODAY, "status": "in_progress", "rating": "at_risk", "note": "Round one."},
-        request=old,
-    )
+    add(world, "Round one.", request=old)
     new = later_round(world)
     old.refresh_from_db()
     assert old.state == "submitted"

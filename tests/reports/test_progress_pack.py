@@ -23,12 +23,13 @@ from django.test import Client
 from django.urls import reverse
 
 from followup.audit.models import AuditEntry
-from followup.indicators.models import DataElement, DataValue, Period, Release
+from followup.indicators.models import DataElement, Release
 from followup.plans.models import Action, ActionUpdate, UpdateDecision
 from followup.reports import actions, packrender
 from followup.reports.models import ProgressPack
 from tests import factories as f
 from tests.conftest import World
+from tests.indicators.figures import put
 
 FORMATS = ("pdf", "docx", "xlsx")
 A1 = "Plan action for Homeshire"  # the world's action, answering recommendation 1
@@ -60,21 +61,7 @@ def figures(indicator: Any, values: dict[int, int]) -> None:
         name=f"{indicator.name} return", published_on=datetime.date(2025, 1, 1)
     )
     for year, value in values.items():
-        period, _ = Period.objects.get_or_create(
-            id=str(year),
-            defaults={
-                "kind": "year",
-                "start": datetime.date(year, 1, 1),
-                "end": datetime.date(year, 12, 31),
-            },
-        )
-        DataValue.objects.create(
-            element=indicator.numerator,
-            area=indicator.area,
-            period=period,
-            release=release,
-            value=value,
-        )
+        put(release, indicator.numerator, indicator.area, str(year), value)
 
 
 def plan_at_pack_one(world: World) -> dict[str, Any]:
