@@ -7,6 +7,7 @@ from them as a person would read them from their inbox.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import logging
@@ -55,9 +56,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[Inbox]:
-    inbox = Inbox()
+@contextlib.contextmanager
+def serving(inbox: Inbox) -> Iterator[Inbox]:
+    """A server on a free port answering with ``inbox``, and Django's SMTP backend pointed at it."""
     port = _free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
@@ -74,3 +75,9 @@ def smtp_server() -> Iterator[Inbox]:
             yield inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Inbox]:
+    with serving(Inbox()) as inbox:
+        yield inbox

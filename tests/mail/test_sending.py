@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import mail as django_mail
 from django.test import override_settings
 
@@ -18,7 +17,7 @@ from followup.mail import sending
 from followup.mail.actions import Outgoing, send_once
 from followup.mail.models import Message
 from tests import factories as f
-from tests.mailserver import Inbox
+from tests.mailserver import Inbox, serving
 
 
 @pytest.fixture
@@ -73,23 +72,8 @@ class Refusing(Inbox):
 
 @pytest.fixture
 def refusing_server() -> Iterator[Inbox]:
-    inbox = Refusing()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        with override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=port,
-            EMAIL_USE_TLS=False,
-            EMAIL_USE_SSL=False,
-        ):
-            yield inbox
-    finally:
-        controller.stop()
+    with serving(Refusing()) as inbox:
+        yield inbox
 
 
 def test_a_refused_message_is_recorded_as_failed_with_the_servers_words_and_not_retried(
