@@ -39,6 +39,7 @@ from followup.inspections.queries import inspections_of
 from followup.jobs.models import Job
 from followup.lib import clock
 from followup.lib.dates import day
+from followup.lib.prepared import Prepared
 from followup.partnerships.access import (
     AnyUser,
     Capability,
@@ -290,32 +291,58 @@ def _quotes(partnership: Partnership, words: list[str], originals: bool, url: st
 # made of the same reads and always agree.
 
 
-def _requests_waiting(user: AnyUser) -> QuerySet[UpdateRequest]:
+@dataclass(frozen=True)
+class _Scope:
+    """Whose "For you" it is, and where they may deal with each kind of thing: the ids of the
+    partnerships where they hold each capability (``partnerships_where``, from the memberships
+    read once a request), and the moment before which staged files no longer count."""
+
+    user_id: int
+    requests: list[int]  # may add updates
+    accepts: list[int]  # accept updates
+    quotes: list[int]  # approve quotes
+    data: list[int]  # import data
+    evidence: list[int]  # add evidence (surveys)
+    since: datetime.datetime
+
+    @classmethod
+    def of(cls, user: AnyUser) -> _Scope:
+        return cls(
+            user_id=user.pk or 0,  # signed out: no partnership, so nothing is asked
+            requests=partnerships_where(user, Capability.UPDATE_ACTION),
+            accepts=partnerships_where(user, Capability.ACCEPT_UPDATES),
+            quotes=partnerships_where(user, Capability.APPROVE_QUOTES),
+            data=partnerships_where(user, Capability.MANAGE_DATA),
+            evidence=partnerships_where(user, Capability.CODE_EVIDENCE),
+            since=_staged_since(),
+        )
+
+
+def _requests_waiting(scope: _Scope) -> QuerySet[UpdateRequest]:
     """Update requests addressed to the person and still waiting for their update (none sent,
     or the one sent returned), where they may add updates."""
-    where = partnerships_where(user, Capability.UPDATE_ACTION)
-    if not where:
+    if not scope.requests:
         return UpdateRequest.objects.none()
     return UpdateRequest.objects.filter(
-        addressee_id=user.pk, state__in=OUTSTANDING, round__partnership_id__in=where
+        addressee_id=scope.user_id, state__in=OUTSTANDING, round__partnership_id__in=scope.requests
     )
 
 
-def _updates_to_accept(user: AnyUser) -> QuerySet[ActionUpdate]:
+def _updates_to_accept(scope: _Scope) -> QuerySet[ActionUpdate]:
     """Updates with no decision yet, where the person accepts updates."""
-    where = partnerships_where(user, Capability.ACCEPT_UPDATES)
-    if not where:
+    if not scope.accepts:
         return ActionUpdate.objects.none()
-    return ActionUpdate.objects.filter(decision__isnull=True, action__partnership_id__in=where)
+    return ActionUpdate.objects.filter(
+        decision__isnull=True, action__partnership_id__in=scope.accepts
+    )
 
 
-def _quotes_to_approve(user: AnyUser) -> QuerySet[Quote]:
+def _quotes_to_approve(scope: _Scope) -> QuerySet[Quote]:
     """Quotes proposed and not yet approved, where the person approves quotes."""
-    where = partnerships_where(user, Capability.APPROVE_QUOTES)
-    if not where:
+    if not scope.quotes:
         return Quote.objects.none()
     return Quote.objects.filter(
-        status=Quote.Status.PROPOSED, coding__source__partnership_id__in=where
+        status=Quote.Status.PROPOSED, coding__source__partnership_id__in=scope.quotes
     )
 
 
@@ -324,70 +351,78 @@ def _staged_since() -> datetime.datetime:
     return clock.now() - datetime.timedelta(days=settings.STAGED_UPLOAD_DAYS)
 
 
-def _uploads_to_import(user: AnyUser) -> QuerySet[ImportUpload]:
+def _uploads_to_import(scope: _Scope) -> QuerySet[ImportUpload]:
     """Data files the person uploaded, previewed and not yet imported (nor being imported by a
     job), where they may still import data."""
-    where = partnerships_where(user, Capability.MANAGE_DATA)
-    if not where:
+    if not scope.data:
         return ImportUpload.objects.none()
     return ImportUpload.objects.filter(
         Q(job__isnull=True) | Q(job__state=Job.State.FAILED),
-        created_by_id=user.pk,
+        created_by_id=scope.user_id,
         applied_at__isnull=True,
-        created_at__gte=_staged_since(),
-        partnership_id__in=where,
+        created_at__gte=scope.since,
+        partnership_id__in=scope.data,
     )
 
 
-def _surveys_to_import(user: AnyUser) -> QuerySet[SurveyUpload]:
+def _surveys_to_import(scope: _Scope) -> QuerySet[SurveyUpload]:
     """Survey files the person uploaded and not yet imported, where they may still add
     evidence."""
-    where = partnerships_where(user, Capability.CODE_EVIDENCE)
-    if not where:
+    if not scope.evidence:
         return SurveyUpload.objects.none()
     return SurveyUpload.objects.filter(
-        created_by_id=user.pk,
+        created_by_id=scope.user_id,
         imported_at__isnull=True,
-        created_at__gte=_staged_since(),
-        partnership_id__in=where,
+        created_at__gte=scope.since,
+        partnership_id__in=scope.evidence,
     )
 
 
-def _waiting(user: AnyUser) -> list[QuerySet[Any]]:
-    return [
-        _requests_waiting(user),
-        _updates_to_accept(user),
-        _quotes_to_approve(user),
-        _uploads_to_import(user),
-        _surveys_to_import(user),
-    ]
+_KINDS = (
+    _requests_waiting,
+    _updates_to_accept,
+    _quotes_to_approve,
+    _uploads_to_import,
+    _surveys_to_import,
+)
 
 
-def for_you_count(user: AnyUser) -> int:
-    """How many things are waiting for the person (the "For you" page's items): the header shows
-    it on every page, so it is one query of up to five counts (none at all for someone who can
-    deal with none of them, a viewer say), from the memberships the page has read already."""
-    if not user.is_authenticated or not user.is_active:
-        return 0
+def _count_of(**values: Any) -> QuerySet[Any]:
+    """The number of things waiting, in one query: each kind's count as a subquery, added up
+    (kinds the person can deal with nowhere are left out)."""
+    scope = _Scope(**values)
     counts = [
         Subquery(
             query.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
             output_field=IntegerField(),
         )
-        for query in _waiting(user)
+        for query in (kind(scope) for kind in _KINDS)
         if not query.query.is_empty()
     ]
-    if not counts:
-        return 0
     total = reduce(operator.add, counts[1:], counts[0])
-    found = (
+    return (
         get_user_model()
-        .objects.filter(pk=user.pk)
+        .objects.filter(pk=scope.user_id)
         .annotate(waiting=ExpressionWrapper(total, output_field=IntegerField()))
-        .values_list("waiting", flat=True)
-        .first()
+        .values_list("waiting")[:1]
     )
-    return found or 0
+
+
+_COUNT = Prepared(_count_of)
+
+
+def for_you_count(user: AnyUser) -> int:
+    """How many things are waiting for the person (the "For you" page's items): the header shows
+    it on every page, so it is one query of up to five counts, from the memberships the page
+    has read already, compiled once for each shape of the person's partnerships
+    (``lib.prepared``); none at all for someone who can deal with none of them, a viewer say."""
+    if not user.is_authenticated or not user.is_active:
+        return 0
+    scope = _Scope.of(user)
+    if not any((scope.requests, scope.accepts, scope.quotes, scope.data, scope.evidence)):
+        return 0
+    row = _COUNT.first_row(**vars(scope))
+    return int(row[0] or 0) if row is not None else 0
 
 
 @dataclass
@@ -468,9 +503,9 @@ def _acceptance_item(update: ActionUpdate) -> Waiting:
     )
 
 
-def _quote_items(user: AnyUser) -> list[tuple[Partnership, Waiting]]:
+def _quote_items(scope: _Scope) -> list[tuple[Partnership, Waiting]]:
     quotes = (
-        _quotes_to_approve(user)
+        _quotes_to_approve(scope)
         .select_related("coding__code", "coding__source__partnership")
         .annotate(
             words=Substr(
@@ -504,9 +539,9 @@ def _day(moment: datetime.datetime) -> str:
     return day(timezone.localdate(moment))
 
 
-def _file_items(user: AnyUser) -> list[tuple[Partnership, Waiting]]:
-    uploads = _uploads_to_import(user).select_related("partnership").defer("data", "mapping")
-    surveys = _surveys_to_import(user).select_related("partnership").defer("data")
+def _file_items(scope: _Scope) -> list[tuple[Partnership, Waiting]]:
+    uploads = _uploads_to_import(scope).select_related("partnership").defer("data", "mapping")
+    surveys = _surveys_to_import(scope).select_related("partnership").defer("data")
     items = [
         (
             upload.partnership,
@@ -542,19 +577,20 @@ def for_you(user: AnyUser) -> ForYou:
     def group(partnership: Partnership) -> ForYouGroup:
         return groups.setdefault(partnership.pk, ForYouGroup(partnership))
 
+    scope = _Scope.of(user)
     requests = (
-        _requests_waiting(user)
+        _requests_waiting(scope)
         .select_related("round__partnership", "action")
         .annotate(returned_update=_returned_update())
     )
     for request in requests.order_by("round__due_on", "action__title", "pk"):
         group(request.round.partnership).requests.append(_request_item(request, today))
-    updates = _updates_to_accept(user).select_related("action__partnership")
+    updates = _updates_to_accept(scope).select_related("action__partnership")
     for update in updates.order_by("on", "pk"):
         group(update.action.partnership).acceptances.append(_acceptance_item(update))
-    for partnership, item in _quote_items(user):
+    for partnership, item in _quote_items(scope):
         group(partnership).quotes.append(item)
-    for partnership, item in _file_items(user):
+    for partnership, item in _file_items(scope):
         group(partnership).imports.append(item)
     ordered = sorted(groups.values(), key=lambda g: (g.partnership.name, g.partnership.pk))
     return ForYou(ordered, today)
