@@ -363,7 +363,7 @@ LOGGING = {
 
 # The cache (docs/deploy.md): shared by every `followup serve` process, since allauth keeps the
 # one-use TOTP codes and the count of wrong second-factor codes in it (accounts/mfa.py). A table
-# in the database by default (`followup migrate` creates it); Redis when FOLLOWUP_CACHE_URL says.
+# in the database by default (a migration makes it: `followup setup`, `followup migrate`); Redis when FOLLOWUP_CACHE_URL says.
 _CACHE_URL = setting_text("FOLLOWUP_CACHE_URL")
 CACHE_TABLE = "followup_cache"
 if not _CACHE_URL:

@@ -432,7 +432,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Where the cache shared by every `followup serve` process is kept. allauth keeps the "
         "one-use TOTP codes and the count of wrong second-factor codes there, so every process "
         "must see the same cache. Empty: a table in the database (`followup_cache`, made by "
-        "`followup migrate`), which needs no other service. `redis://host:port/db` (or "
+        "`followup setup` and `followup migrate`), which needs no other service. `redis://host:port/db` (or "
         "`rediss://`, `unix://`): Redis, which needs the `redis` Python package installed "
         "beside Followup. Anything else stops the process, naming this variable.",
         shown_default="a table in the database",

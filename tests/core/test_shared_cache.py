@@ -7,10 +7,14 @@ could pass."""
 
 from __future__ import annotations
 
+import importlib
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 
 from tests.core.test_cli import run
 from tests.core.test_proxied_serve import _environment
@@ -72,3 +76,21 @@ def test_wrong_codes_counted_in_one_process_count_in_another(environment):
     # Five wrong codes in five minutes per account (ACCOUNT_RATE_LIMITS["mfa_code"]).
     assert _shell(environment, WRONG_CODES.format(count=3)) == ["counted"] * 3
     assert _shell(environment, WRONG_CODES.format(count=3)) == ["counted", "counted", "refused"]
+
+
+def test_every_migrate_makes_the_cache_table_not_only_followup_migrate(db, settings):
+    """``followup setup`` and the benchmarks migrate without ``followup migrate``'s
+    ``createcachetable``: the migration makes the table, so a page that keeps an answer in the
+    cache (the recommendation page's themes) works after any of them."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "followup_cache_made_by_migrate",
+        }
+    }
+    applied = MigrationRecorder(connection).applied_migrations()
+    assert ("core", "0002_cache_table") in applied  # part of every migrate
+    migration = importlib.import_module("followup.web.migrations.0002_cache_table")
+    assert "followup_cache_made_by_migrate" not in connection.introspection.table_names()
+    migration.make_cache_table(None, SimpleNamespace(connection=connection))
+    assert "followup_cache_made_by_migrate" in connection.introspection.table_names()
