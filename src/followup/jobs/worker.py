@@ -97,15 +97,17 @@ def run_worker(*, interval: float, worker_id: str = "", batch: bool = False) -> 
         excluded_queue_names=[],
     )
     worker.heartbeat = heartbeat
-    logger.info(
-        "Worker %s started on %s (pid %d); stop it with Ctrl+C or SIGTERM",
-        worker_id,
-        socket.gethostname(),
-        os.getpid(),
-    )
-    heartbeat.start()
+    # The signals are handled before the worker says it started, so that a SIGTERM sent as soon
+    # as it says so (a service manager's, or a test's) stops it cleanly rather than killing it.
     worker.configure_signals()
     try:
+        logger.info(
+            "Worker %s started on %s (pid %d); stop it with Ctrl+C or SIGTERM",
+            worker_id,
+            socket.gethostname(),
+            os.getpid(),
+        )
+        heartbeat.start()
         worker.run()
     finally:
         heartbeat.stopping.set()
