@@ -308,6 +308,10 @@ DISCLOSURE_THRESHOLD = setting_int("FOLLOWUP_DISCLOSURE_THRESHOLD")
 SECURE_HSTS_SECONDS = setting_int("FOLLOWUP_HSTS_SECONDS", default=None if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = setting_bool("FOLLOWUP_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = setting_bool("FOLLOWUP_HSTS_PRELOAD")
+# Browsers' preload list binds every name under the registrable domain, which a service on a
+# council's subdomain cannot decide for the council: preload stays a choice (off by default), so
+# Django's deploy check that asks for it (security.W021) is left out while it is off.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 # Behind a reverse proxy (docs/deploy.md): `followup serve` takes the scheme, host and client
 # address from the trusted proxy's headers; another WSGI server is told by FOLLOWUP_BEHIND_PROXY.
 TRUSTED_PROXY = setting_text("FOLLOWUP_TRUSTED_PROXY")

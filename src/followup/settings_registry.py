@@ -187,7 +187,9 @@ SETTINGS: tuple[Setting, ...] = (
         "bool",
         False,
         "Adds the `preload` directive. Turn on once the domain is ready for browsers' preload "
-        "lists.",
+        "lists: the list binds every name under the registrable domain, which a service on a "
+        "council's subdomain cannot decide, so `followup check --deploy` does not ask for it "
+        "(Django's `security.W021` is left out while this is off).",
     ),
     Setting(
         "FOLLOWUP_SESSION_IDLE_MINUTES",

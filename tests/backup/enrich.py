@@ -99,6 +99,15 @@ def enrich() -> None:
     )
     # A user who left: their id was given and must never be given again after a restore.
     User.objects.create(username="departed").delete()
+    # A worker running beside the source: its heartbeat is the source's, never restored.
+    from django.utils import timezone
+
+    from followup.jobs.models import WorkerHeartbeat
+
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id="source-worker", host="source", pid=4242, started_at=now, last_seen=now
+    )
     root = stored_files_folder()
     for name, data in FILES.items():
         path = root / name

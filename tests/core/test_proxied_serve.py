@@ -29,7 +29,7 @@ WRONG = "Enter a correct username (or email address) and password."
 ACCOUNT_WAIT = "This account is being protected after repeated failed sign-ins: wait"
 NETWORK_WAIT = "Too many failed attempts from your network. Wait 15 minutes, then try again."
 PASSWORD = "a long and memorable passphrase"
-HSTS = "max-age=31536000; includeSubDomains; preload"
+HSTS = "max-age=31536000; includeSubDomains"  # preload is the domain owner's choice
 MAKE_INSPECTOR = (
     "from django.contrib.auth.models import User; "
     f"User.objects.create_user('inspector', 'inspector@example.org', '{PASSWORD}')"

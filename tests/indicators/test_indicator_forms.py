@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from followup.audit.models import AuditEntry
 from followup.indicators.models import DataElement, Indicator
+from tests import factories as f
 from tests.browserlike import edit
 from tests.submissions import key
 
@@ -90,3 +91,30 @@ def test_an_inspector_cannot_define_indicators(world):
         world.client_for("inspector").get(reverse("indicators:create", args=["home"])).status_code
         == 403
     )
+
+
+def test_an_area_whose_code_was_replaced_is_not_offered_but_an_indicator_keeps_its_own(world):
+    """Like the partnership's form: a replaced code gets no new figures (Fife's S12000015 became
+    S12000047), so a new indicator cannot be put on it; one already on it keeps it."""
+    current = f.AreaFactory(code="S12000047", name="Fife")
+    replaced = f.AreaFactory(code="S12000015", name="Fife", successor=current)
+    lead = world.client_for("lead")
+    page = lead.get(reverse("indicators:create", args=["home"])).content.decode()
+    assert f'value="{current.pk}"' in page and f'value="{replaced.pk}"' not in page
+    element = DataElement.objects.get(code="children_looked_after")
+    refused = lead.post(
+        reverse("indicators:create", args=["home"]),
+        {
+            **key(world.users["lead"]),
+            "name": "Looked after in old Fife",
+            "code": "old-fife",
+            "numerator": element.pk,
+            "factor": "1",
+            "area": replaced.pk,
+            "improvement_direction": "decrease",
+        },
+    )
+    assert refused.status_code == 200 and not Indicator.objects.filter(code="old-fife").exists()
+    Indicator.objects.filter(pk=world.home.indicator.pk).update(area=replaced)
+    edit_page = lead.get(reverse("indicators:edit", args=["home", world.home.indicator.pk]))
+    assert f'value="{replaced.pk}" selected' in edit_page.content.decode()

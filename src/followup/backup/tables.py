@@ -3,7 +3,10 @@
 Every model Django knows is in a backup: Followup's, Django's own (users, groups, permissions,
 content types, sessions, the admin's log), allauth's, the tables of many-to-many relations and
 any other installed app's (django-tasks-db's, for example). A model is a table here: proxies
-and unmanaged models are left out, since their rows belong to another model's table.
+and unmanaged models are left out, since their rows belong to another model's table. The worker
+heartbeats are left out too (``NOT_BACKED_UP``): they say which processes run beside the
+installation backed up, and a restored installation would report that machine's workers as its
+own, stale, until they were cleared.
 
 Rows are Django's JSON Lines serialization with one change: dates and times keep their
 microseconds (Django's own encoder cuts them to milliseconds, so a round trip would not be
@@ -47,6 +50,10 @@ def label(model: Model) -> str:
     return model._meta.label_lower
 
 
+# Tables of the running installation's own processes, not of its records.
+NOT_BACKED_UP = {"jobs.workerheartbeat"}
+
+
 def backed_up_models() -> list[Model]:
     """Every table Django knows, each after the tables it refers to where that is possible
     (references in a cycle, and a table's references to itself, load in one transaction with
@@ -54,7 +61,10 @@ def backed_up_models() -> list[Model]:
     tables = [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy and not model._meta.swapped
+        if model._meta.managed
+        and not model._meta.proxy
+        and not model._meta.swapped
+        and label(model) not in NOT_BACKED_UP
     ]
     tables.sort(key=label)
     known = set(tables)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
 from followup.frameworks.models import QualityIndicator
 from followup.indicators.cells import control_problem
@@ -200,6 +201,11 @@ class IndicatorForm(StrictForm):
             "recommendations",
             Recommendation.objects.filter(inspection__partnership=partnership),
         )
+        # Areas whose code was replaced get no new figures, so they are not offered (as on the
+        # partnership's form), but an indicator keeps its own.
+        own_area = indicator.area_id if indicator is not None else None
+        in_use = Area.objects.filter(Q(successor__isnull=True) | Q(pk=own_area))
+        limit_choices(self, "area", in_use.order_by("name", "pk"))
         indicators = QualityIndicator.objects.filter(
             framework__inspections__partnership=partnership, assessable=True
         )
