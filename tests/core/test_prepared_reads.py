@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 import pytest
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from followup.jobs.models import Job
@@ -108,6 +108,28 @@ def test_an_argument_a_shape_does_not_use_is_left_out(ids):
     assert Prepared(left_out).first_row(done=5) == left_out(5).first()
 
 
-def test_only_ids_lists_of_ids_and_datetimes_are_taken():
-    with pytest.raises(TypeError, match="ids, lists of ids and datetimes"):
+def since_day(day: datetime.date, partnerships: list[int]) -> QuerySet[Any]:
+    """Rows with a datetime, a boolean, a text and a number: what converters turn from SQLite's
+    text and integers into Python's values."""
+    return (
+        Job.objects.filter(created_at__date__gte=day, partnership_id__in=partnerships)
+        .annotate(failed=Q(state=Job.State.FAILED))
+        .order_by("created_at", "pk")
+        .values_list("created_at", "failed", "state", "done")
+    )
+
+
+@pytest.mark.parametrize("day", [NOON.date(), NOON.date() + datetime.timedelta(days=1)])
+def test_rows_come_back_as_the_orm_gives_them_dates_and_booleans_converted(ids, day):
+    prepared = Prepared(since_day)
+    rows = prepared.rows(day=day, partnerships=ids[:2])
+    assert rows == list(since_day(day, ids[:2]))
+    assert len(rows) == (72 if day == NOON.date() else 0)
+    if rows:
+        assert isinstance(rows[0][0], datetime.datetime) and rows[0][0].tzinfo is not None
+        assert {type(row[1]) for row in rows} == {bool}
+
+
+def test_only_ids_lists_of_ids_dates_and_datetimes_are_taken():
+    with pytest.raises(TypeError, match="ids, lists of ids, dates and datetimes"):
         Prepared(left_out).first_row(done="5")

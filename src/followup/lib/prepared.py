@@ -9,9 +9,11 @@ the SQL came from which argument. Every later run of that shape sends the same S
 real values in those places, so the query is still written once, with the ORM, and the page
 and the count still read through the same definitions.
 
-Arguments may be ids (whole numbers), lists of ids and aware datetimes: values Django passes
-as parameters, never as text inside the SQL, so their places can be found after compiling (a
-datetime as the database adapter writes it: ``adapt_datetimefield_value``). A parameter that
+Arguments may be ids (whole numbers), lists of ids, dates and aware datetimes: values Django
+passes as parameters, never as text inside the SQL, so their places can be found after
+compiling (a date or a datetime as the database adapter writes it: ``adapt_datefield_value``,
+``adapt_datetimefield_value``). The rows come back as the ORM would give them: the database's
+values go through the same converters (SQLite's text dates become dates, its 0 and 1 booleans). A parameter that
 is not a stand-in is one of the query's own constants (a state's name, say) and is sent as
 compiled. A stand-in found written into the SQL itself is an error in the query's definition,
 raised when the shape is first compiled; an argument a shape does not use (the staged files'
@@ -32,12 +34,14 @@ from typing import Any
 from django.db import connections
 from django.db.models import QuerySet
 
-Value = int | list[int] | datetime.datetime
+Value = int | list[int] | datetime.date | datetime.datetime
+Converters = dict[int, tuple[list[Any], Any]]
 
 # Stand-ins: ids far above any a table will reach while the compiled shape is in use, and
-# datetimes in 1901; each a distinct value, so that each parameter names one argument.
+# dates and datetimes in 1901; each a distinct value, so that each parameter names one argument.
 _FIRST_ID = 1_987_654_321
 _FIRST_MOMENT = datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC)
+_FIRST_DAY = datetime.date(1901, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +51,9 @@ class _Slot:
 
     argument: str | None
     index: int | None = None
-    moment: bool = False
+    adapt: str = ""  # the adapter's name, for a date or a datetime
     constant: Any = None
+    wrap: Any = None  # the integer type the backend gave an id (psycopg's Int4, say)
 
 
 class Prepared:
@@ -56,20 +61,27 @@ class Prepared:
 
     def __init__(self, build: Callable[..., QuerySet[Any]]) -> None:
         self.build = build
-        self._compiled: dict[tuple[Any, ...], tuple[str, list[_Slot]]] = {}
+        self._compiled: dict[tuple[Any, ...], tuple[str, list[_Slot], Converters]] = {}
         self._lock = threading.Lock()
 
-    def first_row(self, using: str = "default", **arguments: Value) -> tuple[Any, ...] | None:
-        """The first row the query gives with these arguments, or None."""
+    def rows(self, using: str = "default", **arguments: Value) -> list[tuple[Any, ...]]:
+        """Every row the query gives with these arguments, as the ORM's ``values_list``."""
         connection = connections[using]
-        sql, slots = self._sql(using, arguments)
+        sql, slots, converters = self._sql(using, arguments)
         params = [_value(slot, arguments, connection) for slot in slots]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            row = cursor.fetchone()
-        return tuple(row) if row is not None else None
+            found = cursor.fetchall()
+        return [_converted(row, converters, connection) for row in found]
 
-    def _sql(self, using: str, arguments: Mapping[str, Value]) -> tuple[str, list[_Slot]]:
+    def first_row(self, using: str = "default", **arguments: Value) -> tuple[Any, ...] | None:
+        """The first row the query gives with these arguments, or None."""
+        found = self.rows(using, **arguments)
+        return found[0] if found else None
+
+    def _sql(
+        self, using: str, arguments: Mapping[str, Value]
+    ) -> tuple[str, list[_Slot], Converters]:
         shape = (using, *sorted((k, _shape(v)) for k, v in arguments.items()))
         found = self._compiled.get(shape)
         if found is None:
@@ -78,18 +90,42 @@ class Prepared:
                 self._compiled[shape] = found
         return found
 
-    def _compile(self, using: str, arguments: Mapping[str, Value]) -> tuple[str, list[_Slot]]:
+    def _compile(
+        self, using: str, arguments: Mapping[str, Value]
+    ) -> tuple[str, list[_Slot], Converters]:
         connection = connections[using]
         stand_ins, places = _stand_ins(arguments, connection)
-        query = self.build(**stand_ins)
-        sql, params = query.query.get_compiler(using=using).as_sql()
-        slots = [places.get((type(p), p), _Slot(None, constant=p)) for p in params]
+        compiler = self.build(**stand_ins).query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
         if not sql.startswith("SELECT"):
             raise ValueError(f"{self.build.__name__}: a prepared read is a SELECT")
+        slots = [_slot(p, places) for p in params]
         for key, slot in places.items():
             if str(key[1]) in sql:
                 raise ValueError(f"{self.build.__name__}: {slot.argument} is written into the SQL")
-        return sql, slots
+        for slot in slots:
+            if slot.argument is None and str(slot.constant) in {str(k[1]) for k in places}:
+                raise ValueError(f"{self.build.__name__}: a stand-in was not recognised")
+        # What the ORM does to each column's value as it reads it (SQLCompiler.results_iter).
+        converters = compiler.get_converters([column for column, _, _ in compiler.select])
+        return sql, slots, converters
+
+
+def _key(param: Any) -> tuple[type, Any]:
+    """A parameter as the stand-ins are kept: an id by its value whatever integer type the
+    backend wrapped it in (PostgreSQL's adapter gives ``Int4(5)`` for an integer column)."""
+    if isinstance(param, int) and not isinstance(param, bool):
+        return (int, int(param))
+    return (type(param), param)
+
+
+def _slot(param: Any, places: dict[tuple[type, Any], _Slot]) -> _Slot:
+    place = places.get(_key(param))
+    if place is None:
+        return _Slot(None, constant=param)
+    if isinstance(param, int) and type(param) is not int:
+        return _Slot(place.argument, place.index, wrap=type(param))
+    return place
 
 
 def _shape(value: Value) -> Any:
@@ -115,14 +151,20 @@ def _stand_ins(
             count += 1
             moment = _FIRST_MOMENT + datetime.timedelta(seconds=count)
             adapted = connection.ops.adapt_datetimefield_value(moment)
-            places[(type(adapted), adapted)] = _Slot(name, moment=True)
+            places[(type(adapted), adapted)] = _Slot(name, adapt="adapt_datetimefield_value")
             stand_ins[name] = moment
+        elif isinstance(value, datetime.date):
+            count += 1
+            day = _FIRST_DAY + datetime.timedelta(days=count)
+            adapted = connection.ops.adapt_datefield_value(day)
+            places[(type(adapted), adapted)] = _Slot(name, adapt="adapt_datefield_value")
+            stand_ins[name] = day
         elif isinstance(value, list):
             stand_ins[name] = [next_id(name, i) for i in range(len(value))]
         elif isinstance(value, int) and not isinstance(value, bool):
             stand_ins[name] = next_id(name, None)
         else:
-            raise TypeError(f"{name}: a prepared read takes ids, lists of ids and datetimes")
+            raise TypeError(f"{name}: a prepared read takes ids, lists of ids, dates and datetimes")
     return stand_ins, places
 
 
@@ -130,6 +172,20 @@ def _value(slot: _Slot, arguments: Mapping[str, Value], connection: Any) -> Any:
     if slot.argument is None:
         return slot.constant
     value = arguments[slot.argument]
-    if slot.moment:
-        return connection.ops.adapt_datetimefield_value(value)
-    return value[slot.index] if isinstance(value, list) and slot.index is not None else value
+    if slot.adapt:
+        return getattr(connection.ops, slot.adapt)(value)
+    if isinstance(value, list) and slot.index is not None:
+        value = value[slot.index]
+    return slot.wrap(value) if slot.wrap is not None else value
+
+
+def _converted(row: Any, converters: Converters, connection: Any) -> tuple[Any, ...]:
+    """The row with each column's converters applied, as ``SQLCompiler.apply_converters``
+    does, with this thread's connection."""
+    if not converters:
+        return tuple(row)
+    values = list(row)
+    for position, (functions, expression) in converters.items():
+        for convert in functions:
+            values[position] = convert(values[position], expression, connection)
+    return tuple(values)
