@@ -175,7 +175,8 @@ def test_every_page_a_member_reaches_is_accessible(page, demo, who):
             f"{base}/plan/pack/",
         ]
     else:
-        pages += screened + [
+        pages += [
+            *screened,
             f"{base}/inspections/new/",
             f"{base}/inspections/{inspection.pk}/edit/",
             f"{base}/inspections/{inspection.pk}/evaluations/new/",
