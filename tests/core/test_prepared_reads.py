@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from followup.jobs.models import Job
+from followup.lib import prepared as prepared_module
 from followup.lib.prepared import Prepared
 from tests import factories as f
 
@@ -133,3 +134,12 @@ def test_rows_come_back_as_the_orm_gives_them_dates_and_booleans_converted(ids, 
 def test_only_ids_lists_of_ids_dates_and_datetimes_are_taken():
     with pytest.raises(TypeError, match="ids, lists of ids, dates and datetimes"):
         Prepared(left_out).first_row(done="5")
+
+
+def test_the_shapes_kept_are_bounded_and_a_forgotten_one_is_compiled_again(ids, monkeypatch):
+    monkeypatch.setattr(prepared_module, "MAX_SHAPES", 2)
+    prepared = Prepared(jobs)
+    for n in (1, 2, 3, 1):
+        row = prepared.first_row(done=1, partnerships=ids[:n], since=NOON)
+        assert row == next(iter(jobs(1, ids[:n], NOON)), None)
+        assert len(prepared._compiled) <= 2

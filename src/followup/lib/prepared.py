@@ -13,9 +13,9 @@ Arguments may be ids (whole numbers), lists of ids, dates and aware datetimes: v
 passes as parameters, never as text inside the SQL, so their places can be found after
 compiling (a date or a datetime as the database adapter writes it: ``adapt_datefield_value``,
 ``adapt_datetimefield_value``). The rows come back as the ORM would give them: the database's
-values go through the same converters (SQLite's text dates become dates, its 0 and 1 booleans). A parameter that
-is not a stand-in is one of the query's own constants (a state's name, say) and is sent as
-compiled. A stand-in found written into the SQL itself is an error in the query's definition,
+values go through the same converters (SQLite's text dates become dates, its 0 and 1
+booleans). A parameter that is not a stand-in is one of the query's own constants (a state's
+name, say) and is sent as compiled. A stand-in found written into the SQL itself is an error in the query's definition,
 raised when the shape is first compiled; an argument a shape does not use (the staged files'
 cut-off for someone who imports nothing) is simply left out.
 
@@ -42,6 +42,8 @@ Converters = dict[int, tuple[list[Any], Any]]
 _FIRST_ID = 1_987_654_321
 _FIRST_MOMENT = datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC)
 _FIRST_DAY = datetime.date(1901, 1, 1)
+# Compiled shapes kept for one read: a person's lists are as long as their partnerships are many.
+MAX_SHAPES = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ class Prepared:
         if found is None:
             with self._lock:
                 found = self._compiled.get(shape) or self._compile(using, arguments)
+                if len(self._compiled) >= MAX_SHAPES:  # shapes are few; never unbounded
+                    self._compiled.clear()
                 self._compiled[shape] = found
         return found
 
