@@ -150,19 +150,21 @@ def _stand_ins(
         places[(int, _FIRST_ID + count)] = _Slot(argument, index)
         return _FIRST_ID + count
 
+    def next_moment(argument: str, stand_in: datetime.date, adapter: str) -> datetime.date:
+        """A date or datetime stand-in, kept as the database adapter writes it."""
+        adapted = getattr(connection.ops, adapter)(stand_in)
+        places[(type(adapted), adapted)] = _Slot(argument, adapt=adapter)
+        return stand_in
+
     for name, value in sorted(arguments.items()):
         if isinstance(value, datetime.datetime):
             count += 1
             moment = _FIRST_MOMENT + datetime.timedelta(seconds=count)
-            adapted = connection.ops.adapt_datetimefield_value(moment)
-            places[(type(adapted), adapted)] = _Slot(name, adapt="adapt_datetimefield_value")
-            stand_ins[name] = moment
+            stand_ins[name] = next_moment(name, moment, "adapt_datetimefield_value")
         elif isinstance(value, datetime.date):
             count += 1
             day = _FIRST_DAY + datetime.timedelta(days=count)
-            adapted = connection.ops.adapt_datefield_value(day)
-            places[(type(adapted), adapted)] = _Slot(name, adapt="adapt_datefield_value")
-            stand_ins[name] = day
+            stand_ins[name] = next_moment(name, day, "adapt_datefield_value")
         elif isinstance(value, list):
             stand_ins[name] = [next_id(name, i) for i in range(len(value))]
         elif isinstance(value, int) and not isinstance(value, bool):
