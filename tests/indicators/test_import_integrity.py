@@ -97,8 +97,11 @@ def test_a_partnership_rule_checks_a_new_element_against_the_figures_it_may_see(
     assert client.post(response["Location"]).status_code == 200
     assert not DataElement.objects.filter(code="glen_day2").exists()
     fine = upload(client, TIDY.encode() + b"S1HOME,2023,glen_day2,30\n", "Day two", create=True)
+    preview = client.get(fine["Location"]).content.decode()
+    assert "Data elements to create</dt>" in preview and "glen_day2 (a count)" in preview
     assert client.post(fine["Location"]).status_code == 302
     assert DataValue.objects.filter(element__code="glen_day2").get().value == 30
+    assert DataElement.objects.get(code="glen_day2").is_count  # its small numbers protected
 
 
 # The preview names the releases the rows go to

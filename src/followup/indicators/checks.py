@@ -115,6 +115,7 @@ def _with_created(plan: ImportPlan, elements: dict[str, DataElement]) -> dict[st
                 code=code,
                 partnership=plan.partnership,
                 period_kind=plan.element_kinds.get(code, "year"),
+                is_count=code not in plan.measured,
             ),
         )
     return elements

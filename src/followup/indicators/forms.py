@@ -43,6 +43,8 @@ class UploadForm(StrictForm):
     create_elements = forms.BooleanField(
         required=False,
         label="Create data elements the file names but Followup does not know",
+        help_text="Each is made a count, its small numbers withheld from viewers, unless one of "
+        "its figures is a fraction or below 0. The preview says which each will be.",
     )
 
     def __init__(self, *args: Any, kept: Any = None, **kwargs: Any) -> None:

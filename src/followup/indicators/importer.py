@@ -350,7 +350,7 @@ def _apply(plan: ImportPlan, actor: Actor, published_on: Any, source_url: str) -
                 code=code,
                 name=code,
                 period_kind=plan.element_kinds.get(code, "year"),
-                is_count=False,
+                is_count=code not in plan.measured,
                 partnership=partnership,
             )
             record(

@@ -280,6 +280,8 @@ def _value_of(plan: ImportPlan, raw: Raw, element: DataElement | None) -> float 
                 else "a value is required",
             )
         )
+    elif element is None and (value < 0 or not value.is_integer()):
+        plan.measured.add(raw.element)  # if created: a measure, not a count
     elif element is not None and element.is_count and (value < 0 or not value.is_integer()):
         plan.errors.append(
             Problem(

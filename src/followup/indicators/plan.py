@@ -55,6 +55,9 @@ class ImportPlan:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     created_elements: list[str] = field(default_factory=list)
+    # Data elements to create with a figure that is no whole number of 0 or more: created as
+    # measures. The others are created as counts, so that their small numbers are protected.
+    measured: set[str] = field(default_factory=set)
     # The releases the rows go to (the writer's own, or official ones for an official import),
     # those of them the import creates, and the official releases a partnership's file repeats.
     releases: list[str] = field(default_factory=list)
@@ -63,6 +66,16 @@ class ImportPlan:
     partnership: Partnership | None = None
     element_kinds: dict[str, str] = field(default_factory=dict)
     periods: dict[str, Any] = field(default_factory=dict)
+
+    def created_kind(self, code: str) -> str:
+        """How a data element the import creates is kept: a count (its small numbers withheld
+        from viewers and in reports) unless one of its figures is no whole number of 0 or more."""
+        return "a measure" if code in self.measured else "a count"
+
+    @property
+    def created_labels(self) -> list[str]:
+        """Each data element the import creates, with what it will be: "referrals (a count)"."""
+        return [f"{code} ({self.created_kind(code)})" for code in self.created_elements]
 
     @property
     def ok(self) -> bool:
@@ -78,7 +91,7 @@ class ImportPlan:
             f"another release, {len(self.unchanged)} unchanged"
             + (f", {self.ignored} not in the mapping" if self.ignored else "")
             + (
-                f"; data elements to create: {', '.join(self.created_elements)}"
+                f"; data elements to create: {', '.join(self.created_labels)}"
                 if self.created_elements
                 else ""
             )
