@@ -202,6 +202,35 @@ def test_a_file_with_no_release_anywhere_is_refused_with_the_missing_release_rep
 def test_rows_without_a_release_among_rows_with_one_are_reported_once(areas):
     text = (
         "area_code,period,data_element,value,release\n"
+        "S12000028,2023Q1,referrals,41,MI return\n"
+        "S12000028,2023Q2,referrals,42,\n"
+        "S12000028,2023Q3,referrals,43,\n"
+    )
+    plan = plan_import(table(text), create_elements=True)
+    assert [str(p) for p in plan.errors] == [
+        "line 3, column release: no release given on 2 rows, from this one: add a release "
+        "column or give one for the whole file"
+    ]
+
+
+def test_unknown_data_elements_are_created_only_when_asked_and_are_listed(areas):
+    text = "area_code,period,data_element,value,release\nS12000028,2023Q1,referrals,41,MI return\n"
+    assert not plan_import(table(text)).ok
+    plan = plan_import(table(text), create_elements=True)
+    assert plan.ok and plan.created_elements == ["referrals"]
+    assert "data elements to create: referrals (a count)" in plan.summary()
+    apply_import(plan, actor=OPERATOR)
+    element = DataElement.objects.get(code="referrals")
+    assert (element.period_kind, element.is_count) == ("quarter", True)
+
+
+def test_a_created_data_element_is_a_count_unless_a_figure_is_no_whole_number_of_0_or_more(
+    areas,
+):
+    """A count's small numbers are withheld from viewers and in reports: a data element made by
+    the import is one unless its figures show it cannot be (a fraction, a negative)."""
+    text = (
+        "area_code,period,data_element,value,release\n"
         "S12000028,2023,registrations,3,MI return\n"
         "S12000028,2024,registrations,0,MI return\n"
         "S12000028,2023,rate_per_1000,2.5,MI return\n"
