@@ -6,8 +6,6 @@ administrator's own changes kept, and saving it writes only those. Run on SQLite
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
 import pytest
@@ -23,7 +21,7 @@ from followup.plans.models import Action
 from tests import factories as f
 from tests.audit.ledger import Ledger
 from tests.browserlike import Form, change, edit, forms_in, submit
-from tests.concurrency import waiting_for_a_lock
+from tests.concurrency import first_held_until_the_second_waits
 from tests.conftest import World
 
 
@@ -212,37 +210,20 @@ def test_two_simultaneous_admin_saves_of_one_version_one_saves_and_the_other_is_
         clients[name] = Client()
         clients[name].force_login(f.superuser(name))
     opened = open_admin(clients["first"], admin_url(action))
-    held, release = threading.Event(), threading.Event()
-    lock = writes.lock
-
-    def lock_and_hold(obj: Any) -> Any:
-        locked = lock(obj)
-        if threading.current_thread().name == "first":
-            held.set()
-            release.wait(timeout=60)
-        return locked
-
-    monkeypatch.setattr(writes, "lock", lock_and_hold)
-    results: dict[str, Any] = {}
-
-    def save(who: str, changes: dict[str, Any]) -> None:
-        try:
-            results[who] = submit(clients[who], admin_url(action), change(opened, changes))
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=save, args=("first", {"title": "First's"}), name="first")
-    first.start()
-    assert held.wait(timeout=60), "the first save never took the row lock"
-    second = threading.Thread(target=save, args=("second", {"lead_person": "Second's"}))
-    second.start()
-    deadline = time.monotonic() + 60
-    while not waiting_for_a_lock():
-        assert time.monotonic() < deadline, "the second save never waited for the row lock"
-        time.sleep(0.01)
-    release.set()
-    first.join(timeout=60)
-    second.join(timeout=60)
+    first, second = first_held_until_the_second_waits(
+        monkeypatch,
+        writes,
+        "lock",
+        [
+            lambda: submit(
+                clients["first"], admin_url(action), change(opened, {"title": "First's"})
+            ),
+            lambda: submit(
+                clients["second"], admin_url(action), change(opened, {"lead_person": "Second's"})
+            ),
+        ],
+    )
+    results = {"first": first, "second": second}
     assert results["first"].status_code == 302
     assert results["second"].status_code == 200
     assert "Title was changed by first at " in results["second"].content.decode()

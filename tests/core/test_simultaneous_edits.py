@@ -9,8 +9,6 @@ writers queue for the database lock (checked below), and the stale tests cover t
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
 import pytest
@@ -20,7 +18,7 @@ from followup.audit import writes
 from followup.plans import actions
 from followup.plans.models import Action
 from tests import factories as f
-from tests.concurrency import waiting_for_a_lock
+from tests.concurrency import first_held_until_the_second_waits
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks are PostgreSQL's")
@@ -34,41 +32,24 @@ def test_two_simultaneous_saves_of_one_version_one_saves_and_the_other_is_refuse
         users[name] = f.UserFactory(username=name)
         f.MembershipFactory(user=users[name], partnership=partnership, role=name)
     token = writes.version(action, actions.ACTION_EDITS)
-    held, release = threading.Event(), threading.Event()
-    lock = writes.lock
 
-    def lock_and_hold(obj: Any) -> Any:
-        locked = lock(obj)
-        if threading.current_thread().name == "lead":
-            held.set()
-            release.wait(timeout=60)
-        return locked
-
-    monkeypatch.setattr(writes, "lock", lock_and_hold)
-    results: dict[str, Any] = {}
-
-    def save(who: str, data: dict[str, Any]) -> None:
+    def save(who: str, data: dict[str, Any]) -> Any:
         try:
-            mine = Action.objects.get(pk=action.pk)
-            actions.update_action(users[who], mine, data, version=token)
-            results[who] = "saved"
+            actions.update_action(users[who], Action.objects.get(pk=action.pk), data, version=token)
         except writes.Conflict as conflict:
-            results[who] = conflict
-        finally:
-            connection.close()
+            return conflict
+        return "saved"
 
-    lead = threading.Thread(target=save, args=("lead", {"title": "The lead's"}), name="lead")
-    lead.start()
-    assert held.wait(timeout=60)
-    editor = threading.Thread(target=save, args=("editor", {"title": "The editor's"}), name="ed")
-    editor.start()
-    deadline = time.monotonic() + 60
-    while not waiting_for_a_lock():
-        assert time.monotonic() < deadline, "the second save never waited for the row lock"
-        time.sleep(0.01)
-    release.set()
-    lead.join(timeout=60)
-    editor.join(timeout=60)
+    lead, editor = first_held_until_the_second_waits(
+        monkeypatch,
+        writes,
+        "lock",
+        [
+            lambda: save("lead", {"title": "The lead's"}),
+            lambda: save("editor", {"title": "The editor's"}),
+        ],
+    )
+    results = {"lead": lead, "editor": editor}
 
     assert results["lead"] == "saved"
     refused = results["editor"]
