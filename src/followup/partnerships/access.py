@@ -295,14 +295,13 @@ def _memberships_query(user_id: int, today: datetime.date) -> QuerySet[Any]:
         Membership.objects.filter(active(today), user_id=user_id)
         .order_by("partnership__name", "partnership_id")
         .values_list(
-            *(f.attname for f in _MEMBERSHIP_FIELDS),
-            *(f"partnership__{f.attname}" for f in _PARTNERSHIP_FIELDS),
+            *_MEMBERSHIP_COLUMNS, *(f"partnership__{column}" for column in _PARTNERSHIP_COLUMNS)
         )
     )
 
 
-_MEMBERSHIP_FIELDS = Membership._meta.concrete_fields
-_PARTNERSHIP_FIELDS = Partnership._meta.concrete_fields
+_MEMBERSHIP_COLUMNS = [f.attname for f in Membership._meta.concrete_fields]
+_PARTNERSHIP_COLUMNS = [f.attname for f in Partnership._meta.concrete_fields]
 # Read on every request: compiled once (``lib.prepared``), about a tenth of the ORM's cost.
 _MEMBERSHIPS = Prepared(_memberships_query)
 
@@ -310,12 +309,10 @@ _MEMBERSHIPS = Prepared(_memberships_query)
 def _read_memberships(user_id: int, today: datetime.date) -> list[Membership]:
     """The memberships, each with its partnership, made as the ORM makes them (``from_db``)."""
     found = []
-    split = len(_MEMBERSHIP_FIELDS)
-    own = [f.attname for f in _MEMBERSHIP_FIELDS]
-    theirs = [f.attname for f in _PARTNERSHIP_FIELDS]
+    split = len(_MEMBERSHIP_COLUMNS)
     for row in _MEMBERSHIPS.rows(user_id=user_id, today=today):
-        membership = Membership.from_db("default", own, row[:split])
-        partnership = Partnership.from_db("default", theirs, row[split:])
+        membership = Membership.from_db("default", _MEMBERSHIP_COLUMNS, row[:split])
+        partnership = Partnership.from_db("default", _PARTNERSHIP_COLUMNS, row[split:])
         Membership.partnership.field.set_cached_value(membership, partnership)
         found.append(membership)
     return found
