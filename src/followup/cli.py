@@ -296,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_command(commands)
     _add_statistics_command(commands)
     add_funnel_command(commands)
+    _add_agreement_command(commands)
     _add_manage_command(commands)
     _add_files_commands(commands)
     add_backup_commands(commands)
@@ -521,6 +522,29 @@ def _add_statistics_command(commands: Commands) -> None:
     spc.add_argument("file", nargs="?", help="the request file; '-' or nothing for standard input")
 
 
+def _add_agreement_command(commands: Commands) -> None:
+    """Agreement between readers from JSON: main() runs it before any settings are read."""
+    text = (
+        "Measure how far readers agree when they grade the same records on an ordinal scale: "
+        "Cohen's kappa (two readers), Krippendorff's alpha and Gwet's AC1 and AC2, each with a "
+        'confidence interval. Reads one JSON request ({"input": {"scale": [1, 2, 3, 4, 5, 6], '
+        '"ratings": [[...], [...]]}}, one list of grades for each reader, null where not graded) '
+        "from FILE or standard input and writes the JSON result to standard output. A malformed "
+        "request exits with status 2 and one line on standard error naming the field."
+    )
+    agreement = commands.add_parser("agreement", help=text, description=text)
+    agreement.set_defaults(handler=_run_agreement)
+    agreement.add_argument(
+        "file", nargs="?", help="the request file; '-' or nothing for standard input"
+    )
+
+
+def _run_agreement(args: argparse.Namespace) -> int:
+    from followup.agreement.request import main as agreement_main
+
+    return agreement_main(args.file)
+
+
 def _add_manage_command(commands: Commands) -> None:
     manage = _command(
         commands,
@@ -554,6 +578,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return spc_main(args.file)
     if args.command == "funnel":
         return run_funnel(args)  # needs no settings and no database, as spc
+    if args.command == "agreement":
+        return _run_agreement(args)  # needs no settings and no database, as spc
     # A restore writes nothing until it has checked everything (followup.backup.restore).
     writes = args.command != "restore"
     local = _local_defaults(writes=writes)

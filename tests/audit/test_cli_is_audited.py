@@ -57,6 +57,7 @@ READ_ONLY = {
     "report": "writes a file",
     "spc": "needs no database",
     "funnel": "needs no database",
+    "agreement": "needs no database",
     "signals": "the name of spc before 0.2",
     "chart": "writes to standard output",
     "check-files": "reads the stored files back and prints what is missing or different",
