@@ -20,6 +20,7 @@ from followup.indicators.models import Indicator
 from followup.inspections.models import Evaluation, Inspection, Recommendation
 from followup.partnerships.models import Area, Membership, Organisation, Partnership
 from followup.plans.models import Action, ActionUpdate, UpdateDecision
+from followup.records.models import FrameRecord, RecordsReturn, Sample, SampledRecord
 from followup.reviews.models import DEFAULT_PROGRESS_SCALE, ProgressReview, RecommendationProgress
 
 FRAMEWORK_2012 = "urn:followup:framework:ci-children-2012"
@@ -172,6 +173,39 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"indicator-{n}")
     name = factory.Sequence(lambda n: f"Indicator {n}")
     improvement_direction = "decrease"
+
+
+class RecordsReturnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecordsReturn
+
+    filename = "return.csv"
+    record_count = 0
+
+
+class FrameRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FrameRecord
+
+    row = factory.Sequence(lambda n: n + 2)
+    digest = factory.Sequence(lambda n: hashlib.sha256(f"record {n}".encode()).hexdigest())
+    register = True
+    social_work = True
+    age_band = "5-11"
+    team = "Ayr North team"
+    stratum = "register"
+
+
+def records_sample(inspection: Any, children: int = 6, drawn: int = 3) -> Sample:
+    """A return of ``children`` records for the inspection, and a sample of the first ``drawn``
+    (written directly: the records tests draw real samples through the actions)."""
+    frame: Any = RecordsReturnFactory(inspection=inspection, record_count=children)
+    records: list[Any] = [FrameRecordFactory(frame=frame) for _ in range(children)]
+    sample = Sample.objects.create(frame=frame, number=1, size=drawn, seed=1)
+    SampledRecord.objects.bulk_create(
+        SampledRecord(sample=sample, record=r) for r in records[:drawn]
+    )
+    return sample
 
 
 # A second factor with a known secret, for the cast's inspector and admin (who must have one) and

@@ -8,6 +8,10 @@ os.environ.setdefault(
     "FOLLOWUP_SECRET_KEY", "test-only-secret-key-not-for-any-real-deployment-0123456789"
 )
 os.environ.setdefault("FOLLOWUP_HTTPS", "false")
+# The key of the records' hashes (followup.records): a test key, never a real one.
+os.environ.setdefault(
+    "FOLLOWUP_RECORDS_KEY", "test-only-records-key-not-for-any-real-return-9876543210-qzx"
+)
 _REPOSITORY_DATA_DIR = "FOLLOWUP_DATA_DIR" not in os.environ
 # Jobs run inside the request that starts them; tests/jobs/test_worker.py runs a real worker.
 os.environ.setdefault("FOLLOWUP_TASKS_BACKEND", "immediate")

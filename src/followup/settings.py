@@ -8,6 +8,9 @@ protections are on unless ``FOLLOWUP_HTTPS`` turns them off, and there is no def
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -41,6 +44,15 @@ if not DEBUG:  # production mode: a weak key refuses to start
 # The file the key was read from, if any: `followup check --deploy` warns when others can read it
 # (followup.web.checks, followup.W001).
 SECRET_KEY_FILE = str(_SECRET.path) if _SECRET.path else ""
+# The key of the hash that stands for a child's record key (followup.records): its own secret,
+# or, unset, one derived from the secret key (docs/configuration.md).
+if "FOLLOWUP_RECORDS_KEY" in os.environ or "FOLLOWUP_RECORDS_KEY_FILE" in os.environ:
+    _RECORDS = setting_secret("FOLLOWUP_RECORDS_KEY")
+    if not DEBUG:
+        strong_secret(_RECORDS.source, _RECORDS.value)
+    RECORDS_KEY = _RECORDS.value.encode()
+else:
+    RECORDS_KEY = hmac.new(SECRET_KEY.encode(), b"followup.records", hashlib.sha256).digest()
 ALLOWED_HOSTS = setting_list("FOLLOWUP_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = setting_list("FOLLOWUP_CSRF_TRUSTED_ORIGINS")
 
@@ -69,6 +81,7 @@ INSTALLED_APPS = [
     "followup.reviews",
     "followup.indicators",
     "followup.evidence",
+    "followup.records",
     "followup.reports",
     "followup.jobs",
     "followup.mail",

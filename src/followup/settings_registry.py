@@ -586,6 +586,26 @@ SETTINGS: tuple[Setting, ...] = (
         "A file holding the secret access key instead (for container or systemd secrets).",
     ),
     Setting(
+        "FOLLOWUP_RECORDS_KEY",
+        "secret",
+        None,
+        "The key of the keyed hash (HMAC-SHA256) that stands for each child's record key in a "
+        "pre-inspection return: Followup stores only the hash, never the key the partnership "
+        "gave. Long and random, kept secret, and not changed once returns are uploaded (the same "
+        "record would then hash differently); held to the secret key's rules unless "
+        f"`FOLLOWUP_DEBUG` is on. Make one with `{MAKE_A_KEY}`. Unset, with "
+        "`FOLLOWUP_RECORDS_KEY_FILE` unset too, it is derived from the secret key (so a new "
+        "secret key would change it): set it in production.",
+        shown_default="derived from the secret key",
+        production="recommended: this or `FOLLOWUP_RECORDS_KEY_FILE`",
+    ),
+    Setting(
+        "FOLLOWUP_RECORDS_KEY_FILE",
+        "path",
+        None,
+        "A file holding the records key instead (for container or systemd secrets).",
+    ),
+    Setting(
         "FOLLOWUP_DEMO_PASSWORD",
         "secret",
         "",

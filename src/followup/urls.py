@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("followup.reviews.urls")),
     path("", include("followup.indicators.urls")),
     path("", include("followup.evidence.urls")),
+    path("", include("followup.records.urls")),
     path("", include("followup.reports.urls")),
     path("", include("followup.jobs.urls")),
     path("", include("followup.accounts.manage_urls")),

@@ -241,6 +241,13 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "evidence:source_create": CREATE,
     "evidence:source": "its forms code words: create codings",
     "evidence:survey_upload": CREATE,
+    # Records reading (tests/records): a return and a sample are never edited, only replaced by
+    # a new one (a sample once drawn is frozen), and a purposive addition adds a row.
+    "records:reading": READ,
+    "records:sample": READ,
+    "records:upload": CREATE,
+    "records:draw": CREATE,
+    "records:purposive": CREATE,
     "evidence:survey_preview": "imports a staged survey: creates sources",
     "evidence:coding_remove": POST_ONLY,
     "evidence:quote_create": CREATE,

@@ -67,6 +67,8 @@ READ_EVIDENCE = expect(("lead", "editor", "contributor", "inspector", "admin"))
 # Accepting and returning the plan's updates: lead officers and administrators (and those a lead
 # delegates it to: tests/plans/test_signoff.py).
 ACCEPT_UPDATES = expect(("lead", "admin"))
+# The reading of children's records is the inspection team's: not even the partnership's lead.
+READ_RECORDS = expect(("inspector", "admin"))
 
 # The members pages: lead officers and the partnership's administrators, and service
 # administrators (who see no other page of a partnership they are not a member of).
@@ -285,6 +287,11 @@ def administered(site: Site) -> dict[str, Any]:
 administered.slug_only = True  # type: ignore[attr-defined]
 
 
+def sample_in(site: Site) -> dict[str, Any]:
+    """A sample of a pre-inspection return of the site's inspection (the world has none)."""
+    return {"slug": site.partnership.slug, "pk": f.records_sample(site.inspection).pk}
+
+
 # name: (kwargs, expected GET status, expected POST status of an empty form, or None to skip)
 MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, int] | None]] = {
     # A member of one partnership is sent to it; a service administrator sees the list, with
@@ -485,6 +492,12 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
         },  # POST only: 405 for any slug, so nothing is disclosed
         expect(("lead", "editor", "contributor", "admin"), ok=302),
     ),
+    # Records reading (tests/records): an empty form is refused and shown again (200).
+    "records:reading": (of("inspection"), READ_RECORDS, None),
+    "records:upload": (of("inspection"), READ_RECORDS, READ_RECORDS),
+    "records:draw": (of("inspection"), READ_RECORDS, READ_RECORDS),
+    "records:sample": (sample_in, READ_RECORDS, None),
+    "records:purposive": (sample_in, READ_RECORDS, READ_RECORDS),
     "reviews:create": (of("inspection"), EDIT_REVIEW, EDIT_REVIEW),
     "reviews:detail": (of("review"), READ, None),
     "reviews:edit": (of("review"), EDIT_REVIEW, EDIT_REVIEW),

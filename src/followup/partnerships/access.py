@@ -19,6 +19,7 @@ whose role lacks a capability is refused (403).
 | read_evidence    |        |      ✓      |   ✓    |  ✓   |     ✓     |   ✓   |
 | manage_members   |        |             |        |  ✓   |           |   ✓   |
 | accept_updates   |        |     (✓)     |  (✓)   |  ✓   |           |   ✓   |
+| read_records     |        |             |        |      |     ✓     |   ✓   |
 
 ``read_evidence`` is for those who code or approve evidence: the original words (sources, excerpts,
 quotes before redaction), the cases and their attributes, and exact small counts. Viewers see
@@ -32,6 +33,12 @@ administrators publish them.
 ``accept_updates``: accept an action's update, or return it with a reason; only accepted updates
 change an action's status and appear in reports. Lead officers and administrators hold it; a lead
 officer may delegate it to a contributor or editor (``Membership.accepts_updates``, the "(✓)").
+
+``read_records``: the reading of children's records at an inspection, which is the inspection
+team's: the partnership's pre-inspection return (the sampling frame), the samples drawn from it
+and, later, the readings. Inspectors assigned to the partnership and administrators hold it; the
+partnership's own viewers, contributors, editors and lead officers do not, though the return is
+theirs: they keep their own copy of it.
 
 ``manage_members``: the members page, invitations, roles and deactivation, and the setting that
 requires a second factor of every member. A lead or administrator invites and gives the roles
@@ -100,6 +107,7 @@ class Capability(StrEnum):
     READ_EVIDENCE = "read_evidence"
     MANAGE_MEMBERS = "manage_members"
     ACCEPT_UPDATES = "accept_updates"
+    READ_RECORDS = "read_records"
 
 
 # Roles a lead officer may delegate the acceptance of updates to (``Membership.accepts_updates``).
@@ -153,6 +161,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.APPROVE_QUOTES,
             Capability.PUBLISH_REPORTS,
             Capability.READ_EVIDENCE,
+            Capability.READ_RECORDS,
         }
     ),
     Role.ADMIN: frozenset(Capability),
@@ -176,6 +185,10 @@ DOES: dict[Capability, str] = {
     ),
     Capability.MANAGE_MEMBERS: "manage the partnership's members and invitations",
     Capability.ACCEPT_UPDATES: "accept or return the improvement plan's updates",
+    Capability.READ_RECORDS: (
+        "see and change the inspection's reading of children's records: the pre-inspection "
+        "return and its samples"
+    ),
 }
 # What a refused member can do about it. Roles are given by the partnership's administrators,
 # except where the work belongs to someone else.
@@ -192,6 +205,10 @@ NEXT_STEP: dict[Capability, str] = {
     Capability.EDIT_INSPECTION: (
         "Inspections are the inspectorate's record: ask the inspector assigned to this "
         "partnership to change them."
+    ),
+    Capability.READ_RECORDS: (
+        "The reading of children's records is the inspection team's: the inspector assigned to "
+        "this partnership draws the sample and tells the partnership which records to supply."
     ),
     Capability.EDIT_REVIEW: (
         "Progress reviews are the inspectorate's record: ask the inspector assigned to this "

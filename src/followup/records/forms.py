@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from followup.lib.uploads import UploadError, check_size
+from followup.records.actions import MAX_REASON, MAX_SEED
+from followup.web.forms import StrictForm
+
+
+class ReturnForm(StrictForm):
+    file = forms.FileField(
+        label="Pre-inspection return",
+        help_text=(
+            "A CSV or XLSX file with a row for each child and the columns record_key, "
+            "child_protection_register, investigation_not_leading_to_registration, "
+            "care_and_risk_management, looked_after_at_home, social_work, health, education, "
+            "police, childrens_reporter (each yes or no), age_band and team. No names, dates of "
+            "birth, addresses or CHI numbers: a file with any is refused."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].error_messages["required"] = "Choose the pre-inspection return"
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("The return must be a CSV or XLSX file")
+        try:
+            check_size(upload.size)
+        except UploadError as error:
+            raise forms.ValidationError(str(error)) from None
+        return upload
+
+
+class SampleForm(StrictForm):
+    size = forms.IntegerField(label="Sample size", min_value=1, max_value=1_000_000)
+    seed = forms.IntegerField(
+        label="Seed",
+        min_value=0,
+        max_value=MAX_SEED,
+        help_text=(
+            "A whole number that fixes which records are drawn: the same seed and the same "
+            "return always give the same sample. A new one is suggested; you may type another, "
+            "one agreed beforehand, say. It is recorded with the sample."
+        ),
+    )
+
+    def __init__(self, *args: Any, size_hint: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["size"].help_text = size_hint
+
+
+class PurposiveForm(StrictForm):
+    record_key = forms.CharField(
+        label="Record key",
+        max_length=64,
+        help_text="The child's record key as the partnership's return gives it. Only its hash is kept.",
+    )
+    reason = forms.CharField(
+        label="Why this record is added",
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Say why it is read as well as the random sample: it is kept apart from the "
+        "random sample's percentages.",
+    )

@@ -1,0 +1,144 @@
+"""The reading of children's records at an inspection: the partnership's pre-inspection return
+(the sampling frame), its records, and the samples drawn from it.
+
+No record holds anything that names a child: the partnership's own pseudonymous record key is
+kept only as a keyed hash (``digest``, HMAC-SHA256 with ``FOLLOWUP_RECORDS_KEY``), and a record
+is shown by its row in the uploaded return and the first characters of the hash."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from followup.inspections.models import Inspection
+
+# The first characters of a record's hash, shown as its reference.
+REFERENCE_CHARS = 10
+
+
+class Cohort(models.TextChoices):
+    """The cohorts in scope, in the order that decides a record's stratum: a child in several
+    is counted in the first."""
+
+    REGISTER = "register", "Child protection register"
+    INVESTIGATION = "investigation", "Investigation not leading to registration"
+    CARE_AND_RISK = "care_and_risk", "Care and risk management"
+    AT_HOME = "at_home", "Looked after at home"
+
+
+class Agency(models.TextChoices):
+    SOCIAL_WORK = "social_work", "Social work"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    POLICE = "police", "Police"
+    REPORTER = "reporter", "Children's Reporter"
+
+
+class RecordsReturn(models.Model):
+    """A pre-inspection return uploaded for an inspection: the frame samples are drawn from.
+    The newest is the inspection's frame; earlier ones are kept with their samples."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="records_returns"
+    )
+    filename = models.CharField(max_length=255)
+    record_count = models.PositiveIntegerField()
+    is_illustrative = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Pre-inspection return {self.filename} ({self.record_count} children)"
+
+
+class FrameRecord(models.Model):
+    """One child's line of a return: no name, no date, no key but its hash."""
+
+    frame = models.ForeignKey(RecordsReturn, on_delete=models.CASCADE, related_name="records")
+    row = models.PositiveIntegerField(help_text="The row of the uploaded file.")
+    digest = models.CharField(max_length=64, help_text="HMAC-SHA256 of the record key, as hex.")
+    register = models.BooleanField(default=False)
+    investigation = models.BooleanField(default=False)
+    care_and_risk = models.BooleanField(default=False)
+    at_home = models.BooleanField(default=False)
+    social_work = models.BooleanField(default=False)
+    health = models.BooleanField(default=False)
+    education = models.BooleanField(default=False)
+    police = models.BooleanField(default=False)
+    reporter = models.BooleanField(default=False)
+    age_band = models.CharField(max_length=20)
+    team = models.CharField(max_length=100, blank=True)
+    stratum = models.CharField(max_length=20, choices=Cohort.choices)
+
+    class Meta:
+        ordering = ["frame", "row"]
+        constraints = [
+            models.UniqueConstraint(fields=["frame", "digest"], name="records_one_row_a_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Row {self.row} ({self.reference})"
+
+    @property
+    def reference(self) -> str:
+        return self.digest[:REFERENCE_CHARS]
+
+    def agencies(self) -> list[str]:
+        return [str(agency.label) for agency in Agency if getattr(self, agency.value)]
+
+    def cohorts(self) -> list[str]:
+        return [str(cohort.label) for cohort in Cohort if getattr(self, cohort.value)]
+
+
+class Sample(models.Model):
+    """A stratified random sample of a frame, frozen once drawn: drawing again makes a new one
+    that ``replaces`` it. Records added on purpose are kept apart from the random ones."""
+
+    frame = models.ForeignKey(RecordsReturn, on_delete=models.CASCADE, related_name="samples")
+    number = models.PositiveIntegerField(help_text="1 for the frame's first sample, and so on.")
+    size = models.PositiveIntegerField(help_text="Records drawn at random.")
+    seed = models.BigIntegerField()
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["frame", "number"], name="records_sample_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sample {self.number} (seed {self.seed}, {self.size} records)"
+
+
+class SampledRecord(models.Model):
+    """A record in a sample: drawn at random, or added on purpose with the reason."""
+
+    sample = models.ForeignKey(Sample, on_delete=models.CASCADE, related_name="members")
+    record = models.ForeignKey(FrameRecord, on_delete=models.CASCADE, related_name="+")
+    purposive = models.BooleanField(default=False)
+    reason = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["purposive", "record__row"]
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "record"], name="records_once_a_sample"),
+        ]
+
+    def __str__(self) -> str:
+        kind = "purposive" if self.purposive else "random"
+        return f"{self.record} in sample {self.sample.number} ({kind})"
