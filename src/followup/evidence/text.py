@@ -33,10 +33,10 @@ def sentences(text: str) -> list[Span]:
     return [Span(start, end, text[start:end]) for start, end in _bounds(text)]
 
 
-def _bounds(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each sentence, as ``sentences`` finds them, without copying the words."""
-    position = 0
-    for boundary in _SENTENCE_END.finditer(text):
+def _bounds(text: str, position: int = 0) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence, as ``sentences`` finds them, without copying the words;
+    from ``position``, which must be where a sentence or a piece of one begins."""
+    for boundary in _SENTENCE_END.finditer(text, position):
         end = boundary.start()
         # Most sentences need no trimming: yield them without a generator's cost per sentence.
         if position < end and not text[position].isspace() and not text[end - 1].isspace():
@@ -56,10 +56,12 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-def _pieces(text: str, longest: int) -> Iterator[tuple[int, int]]:
+def _pieces(text: str, longest: int, position: int = 0) -> Iterator[tuple[int, int]]:
     """The sentences, with one longer than ``longest`` cut into pieces (at a space in the second
-    half of each piece where there is one, else at ``longest``)."""
-    for start, end in _bounds(text):
+    half of each piece where there is one, else at ``longest``), from ``position`` (where a
+    sentence or a piece begins: a later piece of a long sentence is cut as it was from its
+    sentence's start, since each cut depends only on where its piece begins)."""
+    for start, end in _bounds(text, position):
         if end - start <= longest:  # most sentences: already trimmed, and short enough
             yield start, end
             continue
@@ -87,40 +89,49 @@ class TextPage:
     sentences: list[Span]
 
 
+def page_starts(
+    text: str, *, characters: int = PAGE_CHARACTERS, most: int = PAGE_SENTENCES
+) -> list[int]:
+    """Where each page of the text begins (the first at 0): the text cut into pages of whole
+    sentences, at most ``characters`` characters and ``most`` sentences each, a longer sentence
+    cut into pieces. One pass over the text, so in proportion to its length; a text never
+    changes once stored, so its pages' starts may be kept and ``text_page`` given them."""
+    starts, pieces, first = [0], 0, -1  # the current page's pieces and its first's start
+    for start, stop in _pieces(text, characters):
+        if pieces and (pieces >= most or stop - first > characters):
+            starts.append(start)
+            pieces = 0
+        if not pieces:
+            first = start
+        pieces += 1
+    return starts
+
+
 def text_page(
     text: str,
     number: int,
     *,
     characters: int = PAGE_CHARACTERS,
     most: int = PAGE_SENTENCES,
+    starts: list[int] | None = None,
 ) -> TextPage:
-    """Page ``number`` (the last if there are fewer) of the text cut into pages of whole
-    sentences, at most ``characters`` characters and ``most`` sentences each; a longer sentence
-    is cut into pieces. Found in one pass over the text, keeping only that page's sentences, so
-    a long text costs time in proportion to its length and memory in proportion to a page."""
-    count, pieces, first = 1, 0, -1  # the current page: its number, pieces, first start
-    window_start, window_end = 0, len(text)  # the wanted page's window
-    found: list[tuple[int, int]] = []
-    for start, stop in _pieces(text, characters):
-        if pieces and (pieces >= most or stop - first > characters):
-            if count == number:
-                window_end = start
-            count, pieces = count + 1, 0
-            if count <= number:
-                window_start, found = start, []
-        if not pieces:
-            first = start
-        pieces += 1
-        if count <= number:
-            found.append((start, stop))
+    """Page ``number`` (the last if there are fewer, the first if below 1) of the text cut into
+    pages as ``page_starts`` cuts it. Given the pages' ``starts`` (made with the same
+    ``characters`` and ``most``), only that page's window of the text is read, so a page of a
+    long text costs time and memory in proportion to a page; without them they are found
+    first, in one pass over the text."""
+    if starts is None:
+        starts = page_starts(text, characters=characters, most=most)
+    count = len(starts)
     number = max(1, min(number, count))
-    return TextPage(
-        number=number,
-        count=count,
-        start=window_start,
-        end=window_end,
-        sentences=[Span(a, b, text[a:b]) for a, b in found],
-    )
+    window_start = starts[number - 1]
+    window_end = starts[number] if number < count else len(text)
+    found: list[Span] = []
+    for start, stop in _pieces(text, characters, window_start):
+        if start >= window_end:
+            break
+        found.append(Span(start, stop, text[start:stop]))
+    return TextPage(number, count, window_start, window_end, found)
 
 
 # A run of this many characters with no safe place to cut is refused when positions are mapped.

@@ -7,14 +7,17 @@ text in ``PAGE_SENTENCES`` sentences and ``CODINGS_PER_PAGE`` codings, each show
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from followup.evidence import actions, queries
 from followup.evidence.codetree import cut, runs
 from followup.evidence.forms import CodingForm
-from followup.evidence.text import text_page
+from followup.evidence.text import PAGE_CHARACTERS, PAGE_SENTENCES, page_starts, text_page
 from followup.partnerships.access import Capability, capabilities, require
 from followup.web import paging
 from followup.web.pages import posted, save_form
@@ -31,6 +34,21 @@ def _names(names: list[str]) -> str:
 
 
 FILTER = "filter"  # the query parameter that narrows the list of codes
+STARTS_KEPT_SECONDS = 24 * 60 * 60
+
+
+def _page_starts(text: str) -> list[int]:
+    """Where each page of the text begins, kept in the cache under the text's digest (a text never
+    changes, and the key says nothing of it), so that a page of a long source is found without
+    walking the whole text each time: a third of a second for a million characters."""
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    key = f"followup:text-pages:{PAGE_CHARACTERS}:{PAGE_SENTENCES}:{digest}"
+    kept = cache.get(key)
+    if isinstance(kept, list):
+        return kept
+    starts = page_starts(text)
+    cache.set(key, starts, STARTS_KEPT_SECONDS)
+    return starts
 
 
 @login_required
@@ -40,7 +58,7 @@ def source_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     source = queries.source_for(request.user, slug, pk)
     require(request.user, source.partnership, Capability.READ_EVIDENCE)
     caps = capabilities(request.user, source.partnership)
-    page = text_page(source.text, paging.asked(request, "page"))
+    page = text_page(source.text, paging.asked(request, "page"), starts=_page_starts(source.text))
     here = request.get_full_path()
     form = CodingForm(posted(request), source=source, shown=page.sentences)
     if request.method == "POST":
