@@ -3,6 +3,7 @@
 import os
 import tempfile
 from pathlib import Path
+from typing import Any, cast
 
 os.environ.setdefault(
     "FOLLOWUP_SECRET_KEY", "test-only-secret-key-not-for-any-real-deployment-0123456789"
@@ -37,3 +38,9 @@ STATIC_ROOT = None  # type: ignore[assignment]  # served from the app folders; n
 # (tests/accounts/conftest.py). The cache shared by processes, a table in the database, is tested
 # across processes in tests/core/test_shared_cache.py.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The suite keeps warnings and errors only. At INFO, each request's access line (followup.access)
+# was formatted and written to a stream pytest captures and nobody reads: about 2% of the suite's
+# time. The tests of the log configure the level they read (tests/core/test_production_logging.py).
+cast(dict[str, Any], LOGGING["root"])["level"] = "WARNING"  # noqa: F405
+cast(dict[str, Any], LOGGING["loggers"])["followup.access"]["level"] = "WARNING"  # noqa: F405

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
+import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -128,9 +130,7 @@ class Page:
         # A click that navigates returns once the navigation has started: wait for the new
         # document, or axe runs while the old one is being torn down.
         self.page.wait_for_load_state("load")
-        # Evaluated through Playwright rather than added as a <script>: the pages' Content
-        # Security Policy forbids inline scripts, and must stay in force for the rest of the test.
-        self.page.evaluate("source => { (0, eval)(source); }", AXE.read_text(encoding="utf-8"))
+        _with_axe(self.page)
         # Every rule of the tags runs and every violation comes back whole; the passes are not
         # gathered node by node (resultTypes), which took most of axe's time on long pages.
         result = self.page.evaluate(
@@ -144,6 +144,29 @@ class Page:
         ]
         assert problems == [], f"{self.page.url}: " + "; ".join(problems)
         assert self.errors == [], f"{self.page.url}: console errors {self.errors}"
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
+# The browser contexts that bring axe into each new page themselves (see _with_axe).
+_CONTEXTS_WITH_AXE: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _with_axe(page: Any) -> None:
+    """Axe in the page, evaluated through Playwright rather than added as a <script>: the pages'
+    Content Security Policy forbids inline scripts, and must stay in force for the rest of the
+    test. From the first check in a browser context on, the context brings axe into each new page
+    as it opens (an init script, compiled once and cached by Chromium): sending its 560 KB
+    afresh for every check cost about 50 ms each."""
+    if page.evaluate("() => typeof window.axe === 'object'"):
+        return
+    page.evaluate("source => { (0, eval)(source); }", _axe_source())
+    if page.context not in _CONTEXTS_WITH_AXE:
+        page.context.add_init_script(script=_axe_source())
+        _CONTEXTS_WITH_AXE.add(page.context)
 
 
 def _open(browser: Any, base_url: str) -> Iterator[Page]:
@@ -217,3 +240,13 @@ def demo_site(request: pytest.FixtureRequest, demo_site_for_module: str | None) 
 def demo_page(browser: Any, demo_site: str) -> Iterator[Page]:
     """A page on the live server of ``demo_site``."""
     yield from _open(browser, demo_site)
+
+
+@pytest.fixture
+def stand_in_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Published reports' PDF and Word files as stand-ins, for tests that read only the pages:
+    rendering the real ones takes seconds, and tests/reports reads those."""
+    from followup.reports import render
+
+    monkeypatch.setattr(render, "pdf", lambda report: b"%PDF-1.7 stand-in\n%%EOF")
+    monkeypatch.setattr(render, "docx", lambda report: b"PK stand-in")

@@ -399,7 +399,9 @@ def test_words_selected_with_the_mouse_are_coded_at_code_point_offsets(page, dem
         page.assert_accessible()
 
 
-def test_the_report_pages_the_check_page_and_the_published_report_are_accessible(page, demo):
+def test_the_report_pages_the_check_page_and_the_published_report_are_accessible(
+    page, demo, stand_in_documents
+):
     review = demo["review"]
     page.sign_in("inspector", PASSWORD)
     page.page.wait_for_url(re.compile(r"/p/south-ayrshire/$"))

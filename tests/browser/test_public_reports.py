@@ -15,7 +15,7 @@ def click(page: Page, name: str) -> None:
 
 
 def test_a_new_user_finds_a_published_report_from_the_sign_in_page_in_two_clicks(
-    page: Page, transactional_db: None
+    page: Page, transactional_db: None, stand_in_documents: None
 ):
     world = build_world()
     publication = actions.publish(world.users["inspector"], review=world.home.review)
@@ -58,7 +58,7 @@ def test_a_new_user_finds_a_published_report_from_the_sign_in_page_in_two_clicks
 
 
 def test_a_wrapped_contents_entry_keeps_its_number_on_its_first_line(
-    page: Page, transactional_db: None
+    page: Page, transactional_db: None, stand_in_documents: None
 ):
     world = build_world()
     recommendation = world.home.recommendation

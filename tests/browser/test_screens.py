@@ -21,7 +21,6 @@ from followup.evidence.models import Source
 from followup.indicators.models import Indicator
 from followup.inspections.models import Inspection
 from followup.reports import actions as report_actions
-from followup.reports import render as report_render
 from followup.reviews.models import ProgressReview
 from tests.browser.conftest import Page
 
@@ -95,11 +94,9 @@ def test_the_pages_of_a_lead_officer_at_1280_and_320_px(demo_page, demo):
         look_at(page, name, path)
 
 
-def test_the_pages_of_an_inspector_and_the_public_at_1280_and_320_px(demo_page, demo, monkeypatch):
-    # The public pages are looked at here, not the published PDF and Word files (tests/reports
-    # reads those): they are stand-ins, which spares seconds of rendering.
-    monkeypatch.setattr(report_render, "pdf", lambda report: b"%PDF-1.7 stand-in\n%%EOF")
-    monkeypatch.setattr(report_render, "docx", lambda report: b"PK stand-in")
+def test_the_pages_of_an_inspector_and_the_public_at_1280_and_320_px(
+    demo_page, demo, stand_in_documents
+):
     page = demo_page
     review, p = demo["review"], SLUG
     page.sign_in("inspector", PASSWORD)

@@ -107,9 +107,13 @@ def fields_by_url_name(world: Any) -> dict[str, dict[str, str]]:
     """Every POST form's fields, by the URL name it posts to, read from every page once."""
     if _FIELDS:
         return _FIELDS
+    clients: dict[str, Any] = {}  # one signed-in client each, not one a page
     for name in sorted(MATRIX):
         url = _url(world, name)
-        page = world.client_for(_who(name)).get(url)
+        who = _who(name)
+        if who not in clients:
+            clients[who] = world.client_for(who)
+        page = clients[who].get(url)
         if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
             continue
         parser = _Forms()

@@ -31,6 +31,8 @@ def log(settings) -> Iterator[io.StringIO]:
     stream = io.StringIO()
     config = copy.deepcopy(settings.LOGGING)
     config["handlers"]["console"]["stream"] = stream
+    # At production's level (FOLLOWUP_LOG_LEVEL's default), not the suite's (tests/settings.py).
+    config["root"]["level"] = config["loggers"]["followup.access"]["level"] = "INFO"
     root = logging.getLogger()
     saved = root.handlers[:], root.level
     logging.config.dictConfig(config)
