@@ -1,10 +1,11 @@
-"""``followup setup``, ``followup create-partnership`` and ``followup chart``: from a fresh
-installation to a first partnership and its first chart, at the command line (docs/install.md).
+"""``followup setup``, ``followup create-partnership``, ``followup chart`` and ``followup
+load-template``: from a fresh installation to a first partnership and its first chart, at the
+command line (docs/install.md).
 
 ``setup`` is what a new installation runs once and every upgrade runs again: it migrates the
 database, then brings the reference data up to date through the same path every release uses
-(the official geography of Scotland, the framework library), printing what changed. Run twice,
-the second run changes nothing and says so.
+(the official geography of Scotland, the framework library and its reading templates), printing
+what changed. Run twice, the second run changes nothing and says so.
 """
 
 from __future__ import annotations
@@ -70,6 +71,48 @@ def _library_step() -> None:
         print(f"Framework library: {len(loaded)} loaded, {len(results) - len(loaded)} unchanged.")
     else:
         print(f"Framework library: up to date ({_plural(len(results), 'file')}).")
+    _templates_step()
+
+
+def _templates_step() -> None:
+    """The bundled records reading templates, which name the framework library's indicators."""
+    from followup.records.actions_templates import load_template_library
+
+    results = [r for r in load_template_library(operator()) if r.kind == "template"]
+    loaded = [result for result in results if result.created]
+    for result in loaded:
+        print(f"  loaded: template {result.urn} version {result.version}: {result.name}")
+    if loaded:
+        print(f"Reading templates: {len(loaded)} loaded, {len(results) - len(loaded)} unchanged.")
+    else:
+        print(f"Reading templates: up to date ({_plural(len(results), 'template')}).")
+
+
+def cmd_load_template(args: argparse.Namespace) -> int:
+    """As ``load-framework``, for a records reading template (docs/frameworks.md)."""
+    from followup.frameworks.library import LibraryFileError
+    from followup.lib.uploads import SHOWN_PROBLEMS
+    from followup.records.actions_templates import load_template_file, load_template_library
+
+    if not args.file and not args.library:
+        return fail("load-template: give a FILE, or --library for the bundled templates.")
+    try:
+        actor = operator()
+        results = (
+            load_template_library(actor) if args.library else load_template_file(args.file, actor)
+        )
+    except LibraryFileError as error:
+        for line in error.errors[:SHOWN_PROBLEMS]:
+            print(line, file=sys.stderr)
+        if len(error.errors) > SHOWN_PROBLEMS:
+            print(f"And {len(error.errors) - SHOWN_PROBLEMS:,} more.", file=sys.stderr)
+        print(f"Nothing was loaded ({_plural(len(error.errors), 'problem')}).", file=sys.stderr)
+        return 1
+    for result in results:
+        state = "loaded" if result.created else "unchanged"
+        extra = f" ({'; '.join(result.messages)})" if result.messages else ""
+        print(f"{state}: {result.kind} {result.urn} version {result.version}: {result.name}{extra}")
+    return 0
 
 
 def _password(args: argparse.Namespace) -> str | None:
@@ -229,7 +272,7 @@ def add_setup_commands(commands: Commands) -> None:
         cmd_setup,
         "Set up a new installation, or finish an upgrade: create or update the database, then "
         "bring the reference data up to date (the official areas of Scotland, the framework "
-        "library), printing what changed. Run it again after every upgrade; a second run "
+        "library and its reading templates), printing what changed. Run it again after every upgrade; a second run "
         "changes nothing. With --admin, also create the first service administrator.",
     )
     setup.add_argument(
@@ -242,6 +285,18 @@ def add_setup_commands(commands: Commands) -> None:
         "--password-stdin",
         action="store_true",
         help="read the administrator's password from the first line of standard input",
+    )
+    template = add_command(
+        commands,
+        "load-template",
+        cmd_load_template,
+        "Validate a records reading template (YAML) and load it. A file with any problem is "
+        "reported with line numbers and nothing is loaded; a version loaded already with other "
+        "content is refused (make a new version).",
+    )
+    template.add_argument("file", nargs="?", help="the YAML file (see docs/frameworks.md)")
+    template.add_argument(
+        "--library", action="store_true", help="load every bundled template instead"
     )
     create = add_command(
         commands,

@@ -30,6 +30,8 @@ BELONGS_TO = {
     "indicators.datavalue": ("indicators.release", "release_id"),
     "frameworks.qualityindicator": ("frameworks.framework", "framework_id"),
     "evidence.coding": ("evidence.source", "source_id"),
+    "records.templatesection": ("records.readingtemplate", "template_id"),
+    "records.templatequestion": ("records.readingtemplate", "template_id"),
 }
 # Calendar periods are named by their id (2023Q3) and made by the import that first needs them.
 MADE_BY_VERB = {"indicators.period": "data.import"}
@@ -123,7 +125,12 @@ def _owner(write: Write) -> tuple[str, str] | None:
     if holder and isinstance(holder, type):
         for m2m in holder._meta.many_to_many:
             if m2m.remote_field.through is model:
-                return holder._meta.label_lower, str(values[m2m.m2m_column_name()])
+                pk = values[m2m.m2m_column_name()]
+                if holder._meta.label_lower in BELONGS_TO:  # a link of a row that belongs to one
+                    label, attname = BELONGS_TO[holder._meta.label_lower]
+                    found = holder._default_manager.filter(pk=pk).values_list(attname, flat=True)
+                    return label, str(found.first())
+                return holder._meta.label_lower, str(pk)
     return None
 
 

@@ -32,6 +32,7 @@ FILES = Path(__file__).resolve().parent.parent / "evidence" / "files"
 WRITING = {
     "createuser": "checked row by row",
     "load-framework": "checked row by row",
+    "load-template": "checked row by row",
     "import-data": "checked row by row",
     "import-qdpx": "checked row by row",
     "import-qdc": "checked row by row",
@@ -137,6 +138,17 @@ def test_load_framework_records_the_framework_it_loads(
     assert entry.changes["urn"] == [None, "urn:test:framework:cli"]
     assert entry.changes["quality_indicators"] == [None, 2]
     assert entry.changes["file"] == [None, "cli.yaml"]
+
+
+def test_load_template_records_the_template_it_loads(world: World, run: Any) -> None:
+    from followup.records.template_files import TEMPLATES_DIR
+
+    ledger = Ledger()
+    assert run("load-template", str(TEMPLATES_DIR / "followup-default-records.yaml")) == 0
+    (entry,) = assert_recorded(ledger, OPERATOR, "load-template")
+    assert entry.verb == "reading_template.load"
+    assert entry.changes["key"] == [None, "followup-default"]
+    assert entry.changes["file"] == [None, "followup-default-records.yaml"]
 
 
 def test_import_data_records_the_release_it_imports_by_the_operator(

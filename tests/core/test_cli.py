@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-COMMANDS = ["demo", "serve", "migrate", "createuser", "load-framework", "check", "manage"]
+COMMANDS = [
+    "demo",
+    "serve",
+    "migrate",
+    "createuser",
+    "load-framework",
+    "load-template",
+    "check",
+    "manage",
+]
 
 
 def run(
@@ -127,6 +136,31 @@ def test_load_framework_loads_a_good_file_and_says_what_it_loaded(tmp_path, migr
         "the lives of children and young people? A guide to evaluating services using quality "
         "indicators (9 assessable quality indicators)",
     ]
+
+
+def test_load_template_reports_line_numbered_errors_then_loads_the_bundled_template(
+    tmp_path, migrated
+):
+    from followup.records.template_files import TEMPLATES_DIR
+
+    local = migrated
+    good = TEMPLATES_DIR / "followup-default-records.yaml"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(good.read_text(encoding="utf-8").replace("answer: six_point", "answer: 1-6", 1))
+    result = run("load-template", str(bad), env=local, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "bad.yaml, line 26: The question 'assessment-current': unknown answer type '1-6' "
+        "(expected one of: six_point, yes_no_na, free_text).",
+        "Nothing was loaded (1 problem).",
+    ]
+    result = run("load-template", str(good), env=local, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "loaded: template followup-default version 1: Followup default records template "
+        "(22 questions in 8 sections)"
+    )
 
 
 def test_createuser_adds_a_member_with_a_role_and_refuses_weak_passwords(demo_once):

@@ -245,6 +245,7 @@ NOT_EDIT_PAGES: dict[str, str] = {
     # a new one (a sample once drawn is frozen), and a purposive addition adds a row.
     "records:reading": READ,
     "records:sample": READ,
+    "records:template": READ,
     "records:upload": CREATE,
     "records:draw": CREATE,
     "records:purposive": CREATE,

@@ -100,6 +100,7 @@ def test_a_fresh_install_without_the_demo_reaches_a_chart_of_scotlands_looked_af
     assert setup.splitlines()[0] == "Database: up to date."
     assert "Areas: 55 added, 0 updated, 0 unchanged (the official geography of Scotland)." in setup
     assert "Framework library: 4 loaded, 0 unchanged." in setup
+    assert "Reading templates: 1 loaded, 0 unchanged." in setup
     # The second run is the administrator's: nothing else changes.
     assert admin.splitlines()[:3] == [
         "Database: up to date.",
@@ -143,6 +144,7 @@ def test_setup_for_an_administrator_who_exists_changes_nothing_and_a_plain_user_
         "Database: up to date.\n"
         "Areas: up to date (55 official areas).\n"
         "Framework library: up to date (4 files).\n"
+        "Reading templates: up to date (1 template).\n"
         "Administrator: alice exists already, unchanged.\n"
     )
     assert AuditEntry.objects.count() == entries

@@ -19,8 +19,11 @@ from django.utils import timezone
 from followup.accounts.invitations import token_hash
 from followup.accounts.models import Invitation
 from followup.lib import storedfiles
+from followup.lib.types import CommandLine
 from followup.partnerships.models import Membership
 from followup.plans.models import UpdateFile, UpdateRound
+from followup.records.actions_templates import load_template_library
+from followup.records.queries import default_reading_template
 from tests import factories as f
 from tests.conftest import Site, World
 
@@ -292,6 +295,15 @@ def sample_in(site: Site) -> dict[str, Any]:
     return {"slug": site.partnership.slug, "pk": f.records_sample(site.inspection).pk}
 
 
+def template_in(site: Site) -> dict[str, Any]:
+    """A reading template of the library (shared by partnerships), shown from the site's
+    inspection: swapping in the other's inspection is what must not reveal anything."""
+    load_template_library(CommandLine("tests"))
+    template = default_reading_template()
+    assert template is not None
+    return {"slug": site.partnership.slug, "pk": site.inspection.pk, "template": template.pk}
+
+
 # name: (kwargs, expected GET status, expected POST status of an empty form, or None to skip)
 MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, int] | None]] = {
     # A member of one partnership is sent to it; a service administrator sees the list, with
@@ -498,6 +510,7 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "records:draw": (of("inspection"), READ_RECORDS, READ_RECORDS),
     "records:sample": (sample_in, READ_RECORDS, None),
     "records:purposive": (sample_in, READ_RECORDS, READ_RECORDS),
+    "records:template": (template_in, READ_RECORDS, None),
     "reviews:create": (of("inspection"), EDIT_REVIEW, EDIT_REVIEW),
     "reviews:detail": (of("review"), READ, None),
     "reviews:edit": (of("review"), EDIT_REVIEW, EDIT_REVIEW),

@@ -56,6 +56,16 @@ def test_the_demo_sample_of_40_is_drawn_with_its_recorded_seed_and_shown_to_the_
     assert signed_in("lead").get(reading).status_code == 403
 
 
+def test_the_demo_sample_reads_with_followup_default_records_template(demo):
+    sample = Sample.objects.get(frame__inspection__partnership__slug="south-ayrshire")
+    assert sample.template is not None
+    assert (sample.template.key, sample.template.name) == (
+        "followup-default",
+        "Followup default records template",
+    )
+    assert sample.template.in_use()
+
+
 def test_the_draw_form_gives_the_margin_for_40_of_300_and_the_sizes_for_10_and_5_points(demo):
     inspection = Inspection.objects.get(partnership__slug="south-ayrshire")
     url = reverse("records:draw", args=["south-ayrshire", inspection.pk])

@@ -38,6 +38,7 @@ from followup.lib.types import CommandLine
 from followup.partnerships.access import forget_memberships
 from followup.partnerships.models import Area, Membership, Organisation, Partnership, Role
 from followup.plans import actions as plan_actions
+from followup.records.actions_templates import load_template_library
 from followup.reviews import actions as review_actions
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -116,6 +117,7 @@ def load_demo(
         loader.is_active = True
         loader.save(update_fields=["is_active"])
         load_library(loader)
+        load_template_library(loader)
         load_statistics(loader)
         south = _south_ayrshire(loader)
         glen = _glenmorran(loader)

@@ -12,7 +12,7 @@ import io
 
 from followup.inspections.models import Inspection
 from followup.lib.types import AnyUser
-from followup.records import actions
+from followup.records import actions, queries
 from followup.records.models import Sample
 
 CHILDREN = 300
@@ -98,4 +98,10 @@ def load_records(inspector: AnyUser, inspection: Inspection) -> Sample:
     actions.upload_return(
         inspector, inspection, filename=FILENAME, data=illustrative_return(), is_illustrative=True
     )
-    return actions.draw_sample(inspector, inspection, size=SAMPLE_SIZE, seed=SEED)
+    return actions.draw_sample(
+        inspector,
+        inspection,
+        size=SAMPLE_SIZE,
+        seed=SEED,
+        template=queries.default_reading_template(),
+    )

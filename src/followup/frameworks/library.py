@@ -81,7 +81,7 @@ _NODE_KEYS = {
 _SOURCE_KEYS = {"title", "url"}
 
 
-class _Validator:
+class Validator:
     """Walks the composed YAML nodes so that each problem can name its line."""
 
     def __init__(self, path: str) -> None:
@@ -197,6 +197,11 @@ MAX_LIBRARY_BYTES = 10 * MB
 
 def parse_file(path: Path | str) -> dict[str, Any]:
     """Read and validate a library file; raise LibraryFileError listing every problem."""
+    return parse_text(read_text(path), Path(path).name, folder=Path(path).parent)
+
+
+def read_text(path: Path | str) -> str:
+    """A library file's text, within its size limit; LibraryFileError if it cannot be read."""
     path = Path(path)
     name = path.name
     try:
@@ -211,19 +216,18 @@ def parse_file(path: Path | str) -> dict[str, Any]:
             name, [f"{name}: the file is larger than {MAX_LIBRARY_BYTES // MB} MB; split it."]
         )
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise LibraryFileError(
             name, [f"{name}: the file must be UTF-8 text (byte {error.start + 1} is not)."]
         ) from None
-    return parse_text(text, name, folder=path.parent)
 
 
-def parse_text(text: str, name: str = "<text>", *, folder: Path | None = None) -> dict[str, Any]:
-    """Validate a library file's text; ``folder`` is where a publisher's logo file is found."""
-    checker = _Validator(name)
+def compose(text: str, name: str, checker: Validator, each: str) -> yaml.MappingNode:
+    """A library file's top mapping, its nodes knowing their lines; LibraryFileError if the text
+    is not YAML, is hostile (``lib.yamlfiles``; ``each`` is what to write out), or no mapping."""
     try:
-        root = compose_untrusted(text, "the file", "quality indicator")
+        root = compose_untrusted(text, "the file", each)
     except UploadError as error:
         raise LibraryFileError(name, [f"{name}: {error}."]) from None
     except yaml.MarkedYAMLError as error:
@@ -241,6 +245,13 @@ def parse_text(text: str, name: str = "<text>", *, folder: Path | None = None) -
     if not isinstance(root, yaml.MappingNode):
         checker.error(root, "The file must be a mapping of keys to values.")
         raise LibraryFileError(name, checker.errors)
+    return root
+
+
+def parse_text(text: str, name: str = "<text>", *, folder: Path | None = None) -> dict[str, Any]:
+    """Validate a library file's text; ``folder`` is where a publisher's logo file is found."""
+    checker = Validator(name)
+    root = compose(text, name, checker, "quality indicator")
     kind_keys = {
         key.value: value
         for key, value in root.value
@@ -280,7 +291,7 @@ def parse_text(text: str, name: str = "<text>", *, folder: Path | None = None) -
 
 
 def _parse_publisher(
-    checker: _Validator, keys: dict[str, yaml.Node], root: yaml.Node, folder: Path | None
+    checker: Validator, keys: dict[str, yaml.Node], root: yaml.Node, folder: Path | None
 ) -> dict[str, str]:
     """A publisher's address, contact, licence and logo (read from its PNG file, in base64)."""
     data = {
@@ -314,7 +325,7 @@ def _parse_publisher(
     return data
 
 
-def _parse_levels(checker: _Validator, keys: dict[str, yaml.Node], root: yaml.Node) -> list[Any]:
+def _parse_levels(checker: Validator, keys: dict[str, yaml.Node], root: yaml.Node) -> list[Any]:
     node = keys.get("levels")
     if node is None:
         checker.error(root, "The scale: 'levels' is required.")
@@ -343,7 +354,7 @@ def _parse_levels(checker: _Validator, keys: dict[str, yaml.Node], root: yaml.No
     return levels
 
 
-def _parse_nodes(checker: _Validator, keys: dict[str, yaml.Node], root: yaml.Node) -> list[Any]:
+def _parse_nodes(checker: Validator, keys: dict[str, yaml.Node], root: yaml.Node) -> list[Any]:
     node = keys.get("nodes")
     if node is None:
         checker.error(root, "The framework: 'nodes' is required.")

@@ -17,7 +17,13 @@ from followup.lib.tabular import TableError, read_table
 from followup.lib.uploads import UploadError, check_size
 from followup.partnerships.access import AnyUser, Capability, require
 from followup.records import queries
-from followup.records.models import FrameRecord, RecordsReturn, Sample, SampledRecord
+from followup.records.models import (
+    FrameRecord,
+    ReadingTemplate,
+    RecordsReturn,
+    Sample,
+    SampledRecord,
+)
 from followup.records.returns import ReturnProblems, read_return, record_digest
 
 MAX_SEED = 999_999_999
@@ -76,9 +82,17 @@ def upload_return(
     return frame
 
 
-def draw_sample(user: AnyUser, inspection: Inspection, *, size: int, seed: int) -> Sample:
-    """Draw a stratified random sample of the inspection's newest return; a sample drawn before
-    is kept, and the new one says it replaces it."""
+def draw_sample(
+    user: AnyUser,
+    inspection: Inspection,
+    *,
+    size: int,
+    seed: int,
+    template: ReadingTemplate | None = None,
+) -> Sample:
+    """Draw a stratified random sample of the inspection's newest return, to be read with the
+    template given; a sample drawn before is kept, and the new one says it replaces it. Once a
+    sample reads with a template's version, that version is frozen (``actions_templates``)."""
     require(user, inspection.partnership, Capability.READ_RECORDS)
     if not 0 <= seed <= MAX_SEED:
         raise ValidationError({"seed": f"Enter a seed from 0 to {MAX_SEED:,}"})
@@ -104,6 +118,7 @@ def draw_sample(user: AnyUser, inspection: Inspection, *, size: int, seed: int) 
             number=(earlier.number + 1) if earlier else 1,
             size=size,
             seed=seed,
+            template=template,
             replaces=earlier,
             drawn_by=_user(user),
         )

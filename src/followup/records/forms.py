@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from followup.lib.uploads import UploadError, check_size
 from followup.records.actions import MAX_REASON, MAX_SEED
+from followup.records.models import ReadingTemplate
 from followup.web.forms import StrictForm
 
 
@@ -49,9 +51,29 @@ class SampleForm(StrictForm):
         ),
     )
 
-    def __init__(self, *args: Any, size_hint: str = "", **kwargs: Any) -> None:
+    template = forms.ModelChoiceField(
+        label="Reading template",
+        queryset=ReadingTemplate.objects.none(),
+        required=False,
+        empty_label="None yet",
+        help_text=(
+            "The questions each record is read with, from the framework library. Once a sample "
+            "reads with a template's version, that version never changes."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        size_hint: str = "",
+        templates: QuerySet[ReadingTemplate] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["size"].help_text = size_hint
+        field = self.fields["template"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = templates if templates is not None else ReadingTemplate.objects.none()
 
 
 class PurposiveForm(StrictForm):

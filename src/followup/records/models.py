@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from followup.frameworks.models import Framework, QualityIndicator
 from followup.inspections.models import Inspection
 
 # The first characters of a record's hash, shown as its reference.
@@ -32,6 +33,79 @@ class Agency(models.TextChoices):
     EDUCATION = "education", "Education"
     POLICE = "police", "Police"
     REPORTER = "reporter", "Children's Reporter"
+
+
+class AnswerType(models.TextChoices):
+    SIX_POINT = "six_point", "Six-point scale (1 Unsatisfactory to 6 Excellent)"
+    YES_NO_NA = "yes_no_na", "Yes, no or not applicable"
+    FREE_TEXT = "free_text", "Free text"
+
+
+class ReadingTemplate(models.Model):
+    """A version of a records reading template, loaded from the framework library
+    (``records.template_files``). Frozen: a version loaded once never changes, and a changed file
+    needs a new version; a version a sample uses (``in_use``) cannot be deleted either."""
+
+    key = models.SlugField(max_length=60)
+    version = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="+")
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the loaded content")
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="records_template_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, version {self.version}"
+
+    def in_use(self) -> bool:
+        """Whether any sample reads with this version: its content is then the readings'."""
+        return Sample.objects.filter(template=self).exists()
+
+
+class TemplateSection(models.Model):
+    template = models.ForeignKey(ReadingTemplate, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["template", "order"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TemplateQuestion(models.Model):
+    """A question of a template: what the reader answers about one record, from which agencies'
+    records, and which quality indicators the answers are evidence for."""
+
+    section = models.ForeignKey(TemplateSection, on_delete=models.CASCADE, related_name="questions")
+    template = models.ForeignKey(ReadingTemplate, on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveIntegerField()
+    key = models.SlugField(max_length=60)
+    prompt = models.TextField()
+    records = models.JSONField(default=list, help_text="The agencies' records it draws on.")
+    answer = models.CharField(max_length=20, choices=AnswerType.choices)
+    critical = models.BooleanField(default=False, help_text="A poor answer raises a concern.")
+    indicators = models.ManyToManyField(QualityIndicator, related_name="+", blank=True)
+
+    class Meta:
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "key"], name="records_question_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.prompt}"
+
+    def agencies(self) -> list[str]:
+        labels = {agency.value: str(agency.label) for agency in Agency}
+        return [labels.get(value, value) for value in self.records]
 
 
 class RecordsReturn(models.Model):
@@ -103,6 +177,14 @@ class Sample(models.Model):
     number = models.PositiveIntegerField(help_text="1 for the frame's first sample, and so on.")
     size = models.PositiveIntegerField(help_text="Records drawn at random.")
     seed = models.BigIntegerField()
+    template = models.ForeignKey(
+        ReadingTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="samples",
+        help_text="The reading template its records are read with.",
+    )
     replaces = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

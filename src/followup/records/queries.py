@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from followup.inspections.models import Inspection
@@ -14,10 +15,14 @@ from followup.records.models import (
     Agency,
     Cohort,
     FrameRecord,
+    ReadingTemplate,
     RecordsReturn,
     Sample,
     SampledRecord,
+    TemplateQuestion,
+    TemplateSection,
 )
+from followup.records.template_files import DEFAULT_TEMPLATE_KEY
 
 
 def records_inspection(user: AnyUser, slug: str, pk: int) -> Inspection:
@@ -35,12 +40,42 @@ def sample_for(user: AnyUser, slug: str, pk: int) -> Sample:
     """A sample of one of the partnership's returns, for the inspection team."""
     partnership = partnership_for(user, slug)
     sample = get_object_or_404(
-        Sample.objects.select_related("frame__inspection__partnership", "replaces"),
+        Sample.objects.select_related("frame__inspection__partnership", "replaces", "template"),
         frame__inspection__partnership=partnership,
         pk=pk,
     )
     require(user, partnership, Capability.READ_RECORDS)
     return sample
+
+
+def reading_template_for(
+    user: AnyUser, slug: str, pk: int, template: int
+) -> tuple[Inspection, ReadingTemplate]:
+    """A template of the library, shown from an inspection's records reading (``read_records``):
+    the templates are shared, but only the inspection team reads them here."""
+    inspection = records_inspection(user, slug, pk)
+    found = get_object_or_404(ReadingTemplate.objects.select_related("framework"), pk=template)
+    return inspection, found
+
+
+def reading_templates() -> QuerySet[ReadingTemplate]:
+    """Every loaded version of every template: a sample may read with any."""
+    return ReadingTemplate.objects.select_related("framework").order_by("name", "-version")
+
+
+def default_reading_template() -> ReadingTemplate | None:
+    """The newest version of Followup's own default template, if it is loaded."""
+    return ReadingTemplate.objects.filter(key=DEFAULT_TEMPLATE_KEY).order_by("-version").first()
+
+
+def reading_template_sections(template: ReadingTemplate) -> list[TemplateSection]:
+    """The template's sections in order, each with its questions and their indicators."""
+    questions = TemplateQuestion.objects.order_by("order").prefetch_related("indicators")
+    return list(
+        TemplateSection.objects.filter(template=template)
+        .order_by("order")
+        .prefetch_related(Prefetch("questions", queryset=questions))
+    )
 
 
 def current_frame(inspection: Inspection) -> RecordsReturn | None:
@@ -56,7 +91,7 @@ def frame_records(frame: RecordsReturn) -> list[FrameRecord]:
 
 def samples_of(frame: RecordsReturn) -> list[Sample]:
     """The frame's samples, newest first: the first is the one in use."""
-    return list(Sample.objects.filter(frame=frame).order_by("-number"))
+    return list(Sample.objects.filter(frame=frame).select_related("template").order_by("-number"))
 
 
 def is_current(sample: Sample) -> bool:

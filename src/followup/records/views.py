@@ -34,6 +34,34 @@ def reading(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "frame": frame,
             "summary": queries.frame_summary(frame) if frame else None,
             "samples": queries.samples_of(frame) if frame else [],
+            "templates": queries.reading_templates(),
+        },
+    )
+
+
+@require_safe
+@login_required
+def template(request: HttpRequest, slug: str, pk: int, template: int) -> HttpResponse:
+    """A reading template's sections and questions, for the inspection team."""
+    inspection, shown = queries.reading_template_for(request.user, slug, pk, template)
+    sections = queries.reading_template_sections(shown)
+    questions = [question for section in sections for question in section.questions.all()]
+    return render(
+        request,
+        "records/template.html",
+        {
+            "inspection": inspection,
+            "partnership": inspection.partnership,
+            "template": shown,
+            "sections": sections,
+            "questions": len(questions),
+            "critical": sum(question.critical for question in questions),
+            "unconfirmed": any(
+                not qi.ref_id_confirmed
+                for question in questions
+                for qi in question.indicators.all()
+            ),
+            "in_use": shown.in_use(),
         },
     )
 
@@ -84,19 +112,26 @@ def draw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     inspection = queries.records_inspection(request.user, slug, pk)
     frame = queries.current_frame(inspection)
     children = frame.record_count if frame else 0
+    default = queries.default_reading_template()
     form = SampleForm(
         posted(request),
         size_hint=size_hint(children),
+        templates=queries.reading_templates(),
         initial={
             "size": min(SUGGESTED_SIZE, children) or None,
             "seed": secrets.randbelow(actions.MAX_SEED + 1),
+            "template": default.pk if default else None,
         },
     )
     return create_page(
         request,
         form,
         save=lambda data: actions.draw_sample(
-            request.user, inspection, size=data["size"], seed=data["seed"]
+            request.user,
+            inspection,
+            size=data["size"],
+            seed=data["seed"],
+            template=data.get("template"),
         ),
         message="Sample drawn.",
         then=lambda sample: reverse("records:sample", args=[slug, sample.pk]),
