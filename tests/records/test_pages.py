@@ -204,3 +204,50 @@ def test_the_lead_cannot_upload_or_draw_even_by_posting(world):
     assert upload(lead, world, return_csv(20)).status_code == 403
     assert draw(lead, world, 5, 1).status_code == 403
     assert not RecordsReturn.objects.exists()
+
+
+def test_a_draw_from_a_page_opened_before_another_draw_replaces_nothing(world):
+    first, second = world.client_for("inspector"), world.client_for("admin")
+    upload(first, world, return_csv(40))
+    url = reverse("records:draw", args=["home", world.home.inspection.pk])
+    # Both open the draw page while no sample is drawn; the first draws.
+    opened = {"replaces": 0}
+    assert first.post(url, {"size": 20, "seed": 7, **opened, **key(first)}).status_code == 302
+    late = second.post(url, {"size": 30, "seed": 8, **opened, **key(second)})
+    assert late.status_code == 200
+    assert "Someone drew a sample or uploaded a return since you opened this page" in (
+        late.content.decode()
+    )
+    assert list(Sample.objects.values_list("size", flat=True)) == [20]
+    # Opened again, the page says what drawing would replace, and the draw goes ahead.
+    page = second.get(url).content.decode()
+    assert "Drawing replaces Sample 1 (20 records, drawn on" in page
+    in_use = Sample.objects.get().pk
+    again = {"size": 30, "seed": 8, "replaces": in_use, **key(second)}
+    assert second.post(url, again).status_code == 302
+    assert sorted(Sample.objects.values_list("size", flat=True)) == [20, 30]
+
+
+def test_a_reason_that_looks_like_a_childs_identifier_is_refused(world):
+    client = world.client_for("inspector")
+    upload(client, world, return_csv(20))
+    draw(client, world, 10, 3)
+    url = reverse("records:purposive", args=["home", Sample.objects.get().pk])
+    for reason, found in [
+        ("Born 12/03/2012, referred twice", "a date (a date of birth?)"),
+        ("Lives at KA7 1AA", "a postcode"),
+        ("CHI 120312 1234 on the referral", "a CHI number"),
+    ]:
+        refused = client.post(url, {"record_key": "SA-0003", "reason": reason, **key(client)})
+        assert f"The reason holds what looks like {found}" in refused.content.decode()
+    assert not SampledRecord.objects.filter(purposive=True).exists()
+
+
+def test_a_file_name_that_may_name_a_child_is_not_kept(world):
+    client = world.client_for("inspector")
+    upload(client, world, return_csv(20), name="Jamie Kerr 04-03-2012.csv")
+    upload(
+        client, world, return_csv(20), name="South Ayrshire return v3.xlsx".replace("xlsx", "csv")
+    )
+    names = list(RecordsReturn.objects.order_by("id").values_list("filename", flat=True))
+    assert names == ["pre-inspection return.csv", "South Ayrshire return v3.csv"]

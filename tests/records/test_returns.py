@@ -89,7 +89,8 @@ def test_a_team_that_looks_like_a_personal_name_is_refused_without_repeating_it(
     found = problems_of(return_csv(rows=[child(1), child(2) | {"team": team}]))
     assert found == [
         "Row 3, column team: this looks like a personal name; expected the name of a team, such "
-        "as Ayr North team."
+        "as Ayr North team (a name with a word such as team, locality or service in it is never "
+        "taken for a person's)."
     ]
     assert team not in " ".join(found)
 
@@ -99,7 +100,8 @@ def test_a_date_in_a_free_column_is_refused_as_a_possible_date_of_birth(value):
     found = problems_of(return_csv(rows=[child(1) | {"team": value}]))
     assert found == [
         "Row 2, column team: this looks like a date (a date of birth?); expected the name of a "
-        "team, such as Ayr North team."
+        "team, such as Ayr North team (a name with a word such as team, locality or service in "
+        "it is never taken for a person's)."
     ]
 
 
@@ -201,3 +203,95 @@ def test_what_counts_as_a_date_or_a_chi_number():
     )
     assert looks_like_chi("0101151234") and not looks_like_chi("3201151234")
     assert not looks_like_chi("SA-0001")
+
+
+def test_a_file_without_its_heading_row_is_refused_without_repeating_a_name_date_or_chi_number():
+    first_child = "Jamie Kerr,2012-03-04,0403121234,KA7 1AA,yes,no,no,no,yes,no,no,no\n"
+    problems = problems_of(first_child.encode() + return_csv(3).split(b"\n", 1)[1])
+    assert problems[:3] == [
+        "Row 1, column 1 (heading not shown): expected only the columns of a pre-inspection "
+        "return (" + ", ".join(HEADINGS) + "): leave this one out.",
+        "Row 1, column 2 (heading not shown): expected only the columns of a pre-inspection "
+        "return (" + ", ".join(HEADINGS) + "): leave this one out.",
+        "Row 1, column 3 (heading not shown): expected only the columns of a pre-inspection "
+        "return (" + ", ".join(HEADINGS) + "): leave this one out.",
+    ]
+    said = "\n".join(problems)
+    for private in ("Jamie", "Kerr", "2012-03-04", "0403121234", "KA7"):
+        assert private not in said
+
+
+def test_an_identifying_heading_is_refused_without_being_repeated():
+    heading = "Kerr Jamie 12 High Street Ayr KA7 1AA born 04/03/2012"
+    data = return_csv(2).replace(b"team", heading.encode(), 1)
+    (problem,) = problems_of(data)
+    assert problem.startswith("Row 1, column 12 (heading not shown): this looks like a personal")
+    assert "Kerr" not in problem and "2012" not in problem
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them_when_a_cell_holds_a_line_break():
+    rows = [child(1) | {"team": "North\nteam"}, child(2), child(3)]
+    read = read_return(read_table(return_csv(rows=rows), "r.csv"), KEY)
+    # In the file the first child spans lines 2 and 3; a spreadsheet shows it in row 2.
+    assert [row.row for row in read] == [2, 3, 4]
+    assert read[1].digest == record_digest(KEY, "SA-0002")
+    bad = [child(1) | {"team": "North\nteam"}, child(2) | {"age_band": "old"}]
+    assert problems_of(return_csv(rows=bad)) == [
+        "Row 3, column age_band: expected an age band such as 0-4, 5-11, 12-15 or 16+."
+    ]
+
+
+def test_a_tables_spreadsheet_rows_count_every_record_blank_ones_too_not_its_lines():
+    data = b'a,b\n1,"two\nlines"\n\n3,x\n'
+    table = read_table(data, "t.csv")
+    assert [line for line, _ in table.rows] == [3, 5]  # where each record ends in the file
+    assert [table.sheet_row(i) for i in range(2)] == [2, 4]  # as a spreadsheet shows them
+    plain = read_table(b"a,b\n1,x\n\n3,y\n", "t.csv")
+    assert plain.sheet_rows == [] and [plain.sheet_row(i) for i in range(2)] == [2, 4]
+
+
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [
+        ("040-312-1234", "this looks like a CHI number"),
+        ("0403 12 1234", "this looks like a CHI number"),
+        ("QQ123456C", "this looks like a National Insurance number"),
+        ("jamie.kerr", "a record key with no digit may be a name"),
+        ("JamieKerr", "a record key with no digit may be a name"),
+        ("20120304", "this looks like a date (a date of birth?)"),
+    ],
+)
+def test_a_record_key_that_may_identify_a_child_is_refused_without_repeating_it(key, said):
+    (problem,) = problems_of(return_csv(rows=[child(1) | {"record_key": key}]))
+    assert problem.startswith(f"Row 2, column record_key: {said}")
+    assert key not in problem
+
+
+@pytest.mark.parametrize("team", ["Jamie Lee Anne Kerr", "20120304", "04032012"])
+def test_a_team_of_four_names_or_a_date_without_separators_is_refused(team):
+    (problem,) = problems_of(return_csv(rows=[child(1) | {"team": team}]))
+    assert problem.startswith("Row 2, column team: this looks like a")
+
+
+@pytest.mark.parametrize("team", ["Throughcare Aftercare", "Kinship Care", "Ayr North team"])
+def test_teams_named_with_the_words_of_services_are_taken(team):
+    (row,) = read_return(read_table(return_csv(rows=[child(1) | {"team": team}]), "r.csv"), KEY)
+    assert row.team == team
+
+
+@pytest.mark.parametrize(
+    "band", ["05-Nov", "Nov-05", "5 November", f"{datetime.date.today().year}-11-05"]
+)
+def test_an_age_band_a_spreadsheet_made_a_date_is_refused_saying_how_to_put_it_right(band):
+    (problem,) = problems_of(return_csv(rows=[child(1) | {"age_band": band}]))
+    assert problem.startswith(
+        "Row 2, column age_band: this looks like an age band a spreadsheet turned into a date"
+    )
+    assert "Format the age_band column as Text" in problem
+
+
+@pytest.mark.parametrize("tick", ["x", "X", "✓", "✔", "Y", "yes"])
+def test_a_tick_typed_in_a_spreadsheet_marks_a_cohort(tick):
+    row = child(1) | {"child_protection_register": tick}
+    (read,) = read_return(read_table(return_csv(rows=[row]), "r.csv"), KEY)
+    assert read.flags["register"]

@@ -17,7 +17,7 @@ import csv
 import datetime
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from followup.lib.uploads import (
@@ -50,6 +50,14 @@ class TableError(ValueError):
 class Table:
     headers: list[str]
     rows: list[tuple[int, dict[str, str]]]  # (line number in the file, cells by header)
+    # Each row's number in a spreadsheet showing the file (the heading row 1, every record a row,
+    # blank ones too), where it differs from its line: in a CSV file whose cells hold line breaks,
+    # a record spans several lines. Empty when every row's line is its spreadsheet row.
+    sheet_rows: list[int] = field(default_factory=list)
+
+    def sheet_row(self, index: int) -> int:
+        """The spreadsheet row of ``rows[index]``."""
+        return self.sheet_rows[index] if self.sheet_rows else self.rows[index][0]
 
 
 def _cell(value: Any) -> str:
@@ -127,10 +135,11 @@ def _read_csv(data: bytes, limit: int) -> Table:
     except csv.Error:
         raise TableError(f"line 1: {_CSV_PROBLEM}") from None
     rows = []
+    sheet_rows: list[int] = []
     width = len(headers)
     cells_read = width
     try:
-        for record in reader:
+        for sheet_row, record in enumerate(reader, start=2):
             cells_read += len(record)
             if cells_read > limit:
                 raise _too_many(limit, "CSV file")
@@ -138,13 +147,16 @@ def _read_csv(data: bytes, limit: int) -> Table:
                 raise _too_wide(reader.line_num, _width(record))
             if len(record) > width:
                 rows.append((reader.line_num, _cells(headers, record)))
+                sheet_rows.append(sheet_row)
                 continue
             cells = {h: v.strip() for h, v in zip(headers, record, strict=False)}
             if any(cells.values()):
                 rows.append((reader.line_num, cells))
+                sheet_rows.append(sheet_row)
     except csv.Error:
         raise TableError(f"line {reader.line_num}: {_CSV_PROBLEM}") from None
-    return Table(headers, rows)
+    same = all(line == row for (line, _), row in zip(rows, sheet_rows, strict=True))
+    return Table(headers, rows, [] if same else sheet_rows)
 
 
 def _cells(headers: list[str], record: list[Any]) -> dict[str, str]:

@@ -24,7 +24,7 @@ from followup.records.models import (
     Sample,
     SampledRecord,
 )
-from followup.records.returns import ReturnProblems, read_return, record_digest
+from followup.records.returns import ReturnProblems, read_return, record_digest, stored_filename
 
 MAX_SEED = 999_999_999
 MAX_REASON = 500
@@ -58,7 +58,7 @@ def upload_return(
     with transaction.atomic():
         frame = RecordsReturn(
             inspection=inspection,
-            filename=filename[:255],
+            filename=stored_filename(filename),
             record_count=len(rows),
             is_illustrative=is_illustrative,
             uploaded_by=_user(user),
@@ -89,10 +89,13 @@ def draw_sample(
     size: int,
     seed: int,
     template: ReadingTemplate | None = None,
+    replaces: int | None = None,
 ) -> Sample:
     """Draw a stratified random sample of the inspection's newest return, to be read with the
     template given; a sample drawn before is kept, and the new one says it replaces it. Once a
-    sample reads with a template's version, that version is frozen (``actions_templates``)."""
+    sample reads with a template's version, that version is frozen (``actions_templates``).
+    ``replaces`` is the id of the sample in use when the form was opened (0: none): if another
+    was drawn since, nothing is drawn, so that nobody replaces a sample they have not seen."""
     require(user, inspection.partnership, Capability.READ_RECORDS)
     if not 0 <= seed <= MAX_SEED:
         raise ValidationError({"seed": f"Enter a seed from 0 to {MAX_SEED:,}"})
@@ -113,6 +116,12 @@ def draw_sample(
         by_reference = {r.digest: r for r in records}
         chosen = draw([Unit(r.digest, r.stratum) for r in records], size, seed)
         earlier = Sample.objects.filter(frame=frame).order_by("-number").first()
+        if replaces is not None and replaces != (earlier.pk if earlier else 0):
+            raise ValidationError(
+                "Someone drew a sample or uploaded a return since you opened this page: nothing "
+                "was drawn. Go back to the records reading page to see the sample in use, then "
+                "draw again if you still need to."
+            )
         sample = Sample(
             frame=frame,
             number=(earlier.number + 1) if earlier else 1,

@@ -79,7 +79,8 @@ IDENTIFYING_WORDS = frozenset(
 )
 _IDENTIFYING_PARTS = ("dateofbirth", "postcode", "surname", "forename", "firstname", "lastname")
 
-YES = frozenset({"yes", "y", "true", "1"})
+# A tick typed in a spreadsheet is a yes too ("x", "✓").
+YES = frozenset({"yes", "y", "true", "1", "x", "✓", "✔"})
 NO = frozenset({"no", "n", "false", "0", ""})
 RECORD_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]{0,63}")
 AGE_BAND = re.compile(
@@ -163,9 +164,19 @@ TEAM_WORDS = frozenset(
         "nhs",
         "and",
         "of",
+        "throughcare",
+        "aftercare",
+        "kinship",
+        "looked",
+        "after",
+        "child",
     }
 )
 MAX_PROBLEMS = 100
+# Words of headings that are not a person's name ("CHI number", "Home address").
+_HEADING_WORDS = (
+    IDENTIFYING_WORDS | TEAM_WORDS | {"number", "date", "child", "first", "last", "home"}
+)
 
 
 class ReturnProblems(ValueError):
@@ -229,7 +240,7 @@ def looks_like_name(value: str) -> bool:
     if TITLE.match(text) or SURNAME_FIRST.match(text) or INITIAL_AND_SURNAME.match(text):
         return True
     words = text.title().split(" ")  # "JAMIE KERR" and "jamie kerr" are names too
-    if not 2 <= len(words) <= 3:
+    if not 2 <= len(words) <= 4:
         return False
     if any(normal_heading(word) in TEAM_WORDS for word in words):
         return False
@@ -237,14 +248,50 @@ def looks_like_name(value: str) -> bool:
 
 
 def looks_like_chi(value: str) -> bool:
-    """Ten digits whose first six are a day, month and year (DDMMYY): a CHI number."""
-    if not re.fullmatch(r"\d{10}", value):
+    """Ten digits whose first six are a day, month and year (DDMMYY): a CHI number, written
+    with or without spaces or hyphens."""
+    digits = re.sub(r"[ -]", "", value)
+    if not re.fullmatch(r"\d{10}", digits):
         return False
+    return _a_date(int(digits[:2]), int(digits[2:4]), 2000 + int(digits[4:6]))
+
+
+def _a_date(day: int, month: int, year: int) -> bool:
     try:
-        datetime.date(2000 + int(value[4:6]), int(value[2:4]), int(value[:2]))
+        datetime.date(year, month, day)
     except ValueError:
         return False
     return True
+
+
+def looks_like_compact_date(value: str) -> bool:
+    """Eight digits that are a date of this century or the last, as YYYYMMDD or DDMMYYYY."""
+    if not re.fullmatch(r"\d{8}", value):
+        return False
+    year, month, day = int(value[:4]), int(value[4:6]), int(value[6:])
+    if 1900 <= year <= 2100 and _a_date(day, month, year):
+        return True
+    day, month, year = int(value[:2]), int(value[2:4]), int(value[4:])
+    return 1900 <= year <= 2100 and _a_date(day, month, year)
+
+
+# A National Insurance number (two letters, six digits, a letter from A to D).
+NI_NUMBER = re.compile(r"[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]", re.IGNORECASE)
+
+
+def _shown(heading: str, normal: str) -> str:
+    """A heading as a refusal may repeat it: in full if Followup knows it, or if it is short, with
+    no digit and nothing like a name; otherwise not at all, since it may be a child's name, date
+    of birth or CHI number where the heading should be (a file without its heading row)."""
+    if not heading:
+        return "no heading"
+    if normal in _BY_HEADING:
+        return heading
+    if len(heading) > 40 or re.search(r"\d", heading):
+        return "heading not shown"
+    if looks_like_name(heading) and not set(normal.split("_")) <= _HEADING_WORDS:
+        return "heading not shown"
+    return heading
 
 
 def _columns(table: Table) -> tuple[dict[str, str], list[str]]:
@@ -253,8 +300,7 @@ def _columns(table: Table) -> tuple[dict[str, str], list[str]]:
     problems = []
     for number, heading in enumerate(table.headers, start=1):
         normal = normal_heading(heading)
-        shown = heading if len(heading) <= 40 else heading[:40] + "…"
-        where = f"Row 1, column {number} ({shown or 'no heading'})"
+        where = f"Row 1, column {number} ({_shown(heading, normal)})"
         if not normal:
             if any(cells.get(heading) for _, cells in table.rows):
                 problems.append(f"{where}: expected a heading for a column that holds values.")
@@ -287,11 +333,31 @@ def _columns(table: Table) -> tuple[dict[str, str], list[str]]:
 
 
 def _check_free_text(value: str, where: str, expected: str) -> str | None:
-    if looks_like_date(value):
+    if looks_like_date(value) or looks_like_compact_date(value):
         return f"{where}: this looks like a date (a date of birth?); expected {expected}."
     if looks_like_name(value):
         return f"{where}: this looks like a personal name; expected {expected}."
     return None
+
+
+# An age band a spreadsheet has turned into a date: "5-11" becomes 5 November of the year it was
+# typed, shown as 05-Nov, Nov-05 or, read from a workbook, 2026-11-05. A date of an earlier year
+# is more likely a date of birth, and is refused as one.
+_EXCEL_DATE = re.compile(rf"\d{{1,2}}[ -]({MONTHS})|({MONTHS})[ -]\d{{1,4}}", re.IGNORECASE)
+_ISO_DATE = re.compile(r"(\d{4})-\d{2}-\d{2}")
+
+
+def _age_band_as_a_date(value: str, where: str) -> str | None:
+    text = value.strip()
+    iso = _ISO_DATE.fullmatch(text)
+    recent = iso is not None and int(iso.group(1)) >= datetime.date.today().year - 1
+    if not (_EXCEL_DATE.fullmatch(text) or recent):
+        return None
+    return (
+        f"{where}: this looks like an age band a spreadsheet turned into a date (Excel makes 5-11 "
+        "into 5 November); expected an age band such as 0-4, 5-11, 12-15 or 16+. Format the "
+        "age_band column as Text, type the bands again and save the file."
+    )
 
 
 def _record_key(value: str, where: str) -> str | None:
@@ -299,6 +365,16 @@ def _record_key(value: str, where: str) -> str | None:
         return f"{where}: expected the child's pseudonymous record key; the cell is empty."
     if looks_like_chi(value):
         return f"{where}: this looks like a CHI number; expected a pseudonymous record key."
+    if NI_NUMBER.fullmatch(value):
+        return (
+            f"{where}: this looks like a National Insurance number; expected a pseudonymous "
+            "record key."
+        )
+    if not re.search(r"\d", value):
+        return (
+            f"{where}: a record key with no digit may be a name; expected a pseudonymous record "
+            "key with a number in it, such as SA-0001."
+        )
     problem = _check_free_text(value, where, "a pseudonymous record key")
     if problem is None and not RECORD_KEY.fullmatch(value):
         return (
@@ -336,13 +412,20 @@ def _row(
             + ")."
         )
     age_band = values.get("age_band", "")
-    problem = _check_free_text(age_band, where("age_band"), "an age band such as 0-4, 12-15 or 16+")
+    problem = _age_band_as_a_date(age_band, where("age_band")) or _check_free_text(
+        age_band, where("age_band"), "an age band such as 0-4, 12-15 or 16+"
+    )
     if problem is None and not AGE_BAND.fullmatch(age_band):
         problem = f"{where('age_band')}: expected an age band such as 0-4, 5-11, 12-15 or 16+."
     if problem:
         problems.append(problem)
     team = " ".join(values.get("team", "").split())
-    problem = _check_free_text(team, where("team"), "the name of a team, such as Ayr North team")
+    problem = _check_free_text(
+        team,
+        where("team"),
+        "the name of a team, such as Ayr North team (a name with a word such as team, locality "
+        "or service in it is never taken for a person's)",
+    )
     if problem is None and len(team) > 100:
         problem = f"{where('team')}: expected a team's name of at most 100 characters."
     if problem:
@@ -362,7 +445,9 @@ def read_return(table: Table, key: bytes) -> list[ReturnRow]:
         raise ReturnProblems(["Row 2: expected a row for each child; the file has none."], 1)
     rows: list[ReturnRow] = []
     seen: dict[str, int] = {}
-    for line, cells in table.rows:
+    for index, (_, cells) in enumerate(table.rows):
+        # The row as a spreadsheet shows the file, which is how the partnership finds the child.
+        line = table.sheet_row(index)
         checked = _row(line, cells, columns, key, problems)
         if checked is None:
             continue
@@ -377,3 +462,34 @@ def read_return(table: Table, key: bytes) -> list[ReturnRow]:
     if problems:
         raise ReturnProblems(problems[:MAX_PROBLEMS], len(problems))
     return rows
+
+
+# A UK postcode (KA7 1AA) anywhere in a text.
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b", re.IGNORECASE)
+_DIGIT_RUN = re.compile(r"\d[\d -]{6,}\d")
+
+
+def identifier_in_text(text: str) -> str | None:
+    """What in a free text (a reason, a file's name) looks like a child's identifier: a date (of
+    birth?), a CHI or National Insurance number, or a postcode; None if nothing does. A name
+    cannot be told from other words in a sentence: the forms ask for none."""
+    if DATE.search(text) or any(looks_like_compact_date(w) for w in re.findall(r"\d{8}", text)):
+        return "a date (a date of birth?)"
+    if any(looks_like_chi(run.strip()) for run in _DIGIT_RUN.findall(text)):
+        return "a CHI number"
+    if any(NI_NUMBER.fullmatch(w) for w in re.findall(r"[A-Za-z0-9]{9}", text)):
+        return "a National Insurance number"
+    if POSTCODE.search(text):
+        return "a postcode"
+    return None
+
+
+def stored_filename(name: str) -> str:
+    """The uploaded file's name as it is kept and shown: as given, unless it may name a child
+    (a name, a date, a CHI number: "Jamie Kerr 04-03-2012.csv"); then a plain one."""
+    stem, dot, extension = name.rpartition(".")
+    stem = stem if dot else name
+    words = re.sub(r"[_.]+", " ", stem)
+    if identifier_in_text(words) or looks_like_name(words) or re.search(r"\d{6,}", words):
+        return f"pre-inspection return.{extension.lower()}" if dot else "pre-inspection return"
+    return name[:255]

@@ -8,8 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from followup.lib.dates import day
 from followup.lib.sampling import margin_of_error, size_for_margin
 from followup.records import actions, queries
 from followup.records.forms import PurposiveForm, ReturnForm, SampleForm
@@ -113,14 +115,24 @@ def draw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     frame = queries.current_frame(inspection)
     children = frame.record_count if frame else 0
     default = queries.default_reading_template()
+    in_use = next(iter(queries.samples_of(frame)), None) if frame else None
+    hint = size_hint(children)
+    if in_use is not None:
+        drawn_on = day(timezone.localdate(in_use.drawn_at))
+        hint += (
+            f" Drawing replaces Sample {in_use.number} ({in_use.size} records, drawn on "
+            f"{drawn_on}), which may already have gone to the partnership: tell it which list "
+            "is the one to use."
+        )
     form = SampleForm(
         posted(request),
-        size_hint=size_hint(children),
+        size_hint=hint,
         templates=queries.reading_templates(),
         initial={
             "size": min(SUGGESTED_SIZE, children) or None,
             "seed": secrets.randbelow(actions.MAX_SEED + 1),
             "template": default.pk if default else None,
+            "replaces": in_use.pk if in_use else 0,
         },
     )
     return create_page(
@@ -132,6 +144,7 @@ def draw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             size=data["size"],
             seed=data["seed"],
             template=data.get("template"),
+            replaces=data.get("replaces"),
         ),
         message="Sample drawn.",
         then=lambda sample: reverse("records:sample", args=[slug, sample.pk]),
