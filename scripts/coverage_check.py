@@ -27,12 +27,16 @@ CRITICAL = [
     "*/actions_*.py",
     # The audited save every action makes: versions, changed fields, the audit entry.
     "audit/writes.py",
-    # The importers: figures, REFI-QDA projects and surveys.
+    # The importers: figures, REFI-QDA projects, surveys, pre-inspection returns (and the samples
+    # drawn from them) and reading templates.
     "indicators/importer.py",
     "indicators/importrows.py",
     "lib/tabular.py",
     "evidence/refi_import.py",
     "evidence/surveys.py",
+    "records/returns.py",
+    "records/template_files.py",
+    "lib/sampling.py",
     # Disclosure control: the rules, and what each page and download is allowed to show.
     "*/disclosure.py",
     "indicators/disclosed.py",

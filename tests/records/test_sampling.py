@@ -4,6 +4,7 @@ by hand and properties that would catch a wrong formula."""
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -167,3 +168,27 @@ def test_the_size_for_a_margin_is_the_smallest_that_reaches_it(population, margi
     assert margin_of_error(n, population) <= margin + 1e-12
     if n > 1:
         assert margin_of_error(n - 1, population) > margin - 1e-12
+
+
+@pytest.mark.parametrize(
+    ("call", "said"),
+    [
+        (lambda: allocate({"a": -1}, 0), "a stratum cannot have fewer than 0 records"),
+        (lambda: allocate({"a": 3}, 4), "the sample must be between 0 and 3 records, not 4"),
+        (lambda: order_key(-1, "r"), "the seed must be a whole number of 0 or more"),
+        (lambda: draw([Unit("r", "a"), Unit("r", "b")], 1, 0), "a reference of its own"),
+        (lambda: margin_of_error(1, 0), "the frame must hold at least one record"),
+        (lambda: margin_of_error(0, 10), "the sample must be between 1 and 10 records, not 0"),
+        (lambda: margin_of_error(5, 10, p=1.5), "the proportion must be between 0 and 1"),
+        (lambda: size_for_margin(0.05, 0), "the frame must hold at least one record"),
+        (lambda: size_for_margin(1.0, 10), "the margin must be between 0 and 1"),
+        (lambda: size_for_margin(0.05, 10, p=-0.1), "the proportion must be between 0 and 1"),
+    ],
+)
+def test_impossible_arguments_are_refused_saying_what_was_expected(call, said):
+    with pytest.raises(ValueError, match=re.escape(said)):
+        call()
+
+
+def test_an_empty_frame_allocates_nothing_to_each_stratum():
+    assert allocate({"a": 0, "b": 0}, 0) == {"a": 0, "b": 0}
