@@ -18,9 +18,19 @@ from django.contrib.auth import get_user_model
 from followup.frameworks.models import Framework
 from followup.indicators.models import Indicator
 from followup.inspections.models import Evaluation, Inspection, Recommendation
+from followup.lib.types import CommandLine
 from followup.partnerships.models import Area, Membership, Organisation, Partnership
 from followup.plans.models import Action, ActionUpdate, UpdateDecision
-from followup.records.models import FrameRecord, RecordsReturn, Sample, SampledRecord
+from followup.records.actions_templates import load_template_library
+from followup.records.models import (
+    Assignment,
+    FrameRecord,
+    ReadingPair,
+    RecordsReturn,
+    Sample,
+    SampledRecord,
+)
+from followup.records.queries import default_reading_template
 from followup.reviews.models import DEFAULT_PROGRESS_SCALE, ProgressReview, RecommendationProgress
 
 FRAMEWORK_2012 = "urn:followup:framework:ci-children-2012"
@@ -206,6 +216,25 @@ def records_sample(inspection: Any, children: int = 6, drawn: int = 3) -> Sample
         SampledRecord(sample=sample, record=r) for r in records[:drawn]
     )
     return sample
+
+
+def paired_record(inspection: Any, inspector: Any, reader: Any | None = None) -> SampledRecord:
+    """A sampled record of a sample read with Followup's default template, assigned to a pair of
+    ``inspector`` and ``reader`` (a new local reader of the inspection's partnership if none is
+    given), written directly: tests/records reads through the actions and pages."""
+    if default_reading_template() is None:
+        load_template_library(CommandLine("tests"))
+    sample = records_sample(inspection)
+    sample.template = default_reading_template()
+    sample.save(update_fields=["template"])
+    if reader is None:
+        reader = UserFactory.create()
+        MembershipFactory(user=reader, partnership=inspection.partnership, role="reader")
+    pair = ReadingPair.objects.create(sample=sample, number=1, inspector=inspector, reader=reader)
+    member = SampledRecord.objects.filter(sample=sample).order_by("pk").first()
+    assert member is not None
+    Assignment.objects.create(member=member, pair=pair)
+    return member
 
 
 # A second factor with a known secret, for the cast's inspector and admin (who must have one) and

@@ -341,7 +341,7 @@ def _add_administration_commands(commands: Commands) -> None:
     create.add_argument("--partnership", metavar="SLUG", help="partnership to add the user to")
     create.add_argument(
         "--role",
-        choices=["viewer", "contributor", "editor", "lead", "inspector", "admin"],
+        choices=["viewer", "contributor", "editor", "lead", "reader", "inspector", "admin"],
         help="role in that partnership",
     )
     create.add_argument(

@@ -150,7 +150,7 @@ def test_a_backup_restores_into_an_empty_sqlite_installation_exactly_and_only_on
 
     again = target.run("restore", str(source["archive"]))
     assert again.returncode == 1
-    assert again.stderr.startswith("restore: refused: this installation is not empty: it has 8 ")
+    assert again.stderr.startswith("restore: refused: this installation is not empty: it has 9 ")
     assert again.stderr.rstrip().endswith("Nothing was changed.")
     assert target.contents() == restored
     assert_new_ids_are_fresh(target, restored)

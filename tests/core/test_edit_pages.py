@@ -249,6 +249,15 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "records:upload": CREATE,
     "records:draw": CREATE,
     "records:purposive": CREATE,
+    "records:progress": READ,
+    "records:queue": READ,
+    "records:pair_add": CREATE,
+    "records:assign": CREATE,
+    "records:record": "saves the reader's own draft, which only they change, or submits it once: "
+    "no object versions (tests/records/test_reading.py)",
+    "records:moderate": CREATE,
+    "records:reassign": "gives a record to another pair before anyone reads it: a one-time "
+    "key, no versions (tests/records/test_reading.py)",
     "evidence:survey_preview": "imports a staged survey: creates sources",
     "evidence:coding_remove": POST_ONLY,
     "evidence:quote_create": CREATE,

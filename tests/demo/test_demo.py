@@ -30,7 +30,7 @@ def signed_in(username: str) -> Client:
     return client
 
 
-def test_demo_prints_the_seven_sign_ins_with_the_given_password(demo):
+def test_demo_prints_the_eight_sign_ins_with_the_given_password(demo):
     password, sign_ins = demo
     assert password == "demo-password-for-tests"
     assert [(s.username, s.role) for s in sign_ins] == [
@@ -39,6 +39,7 @@ def test_demo_prints_the_seven_sign_ins_with_the_given_password(demo):
         ("contributor", "Contributor"),
         ("viewer", "Viewer"),
         ("inspector", "Inspector"),
+        ("reader", "Local reader"),
         ("outsider", "Lead officer"),
         ("admin", "Service administrator"),
     ]
@@ -288,7 +289,7 @@ def test_the_demo_loads_again_after_its_review_was_published(demo, monkeypatch):
     assert entry.actor_name == "cli:alice"
     assert entry.changes["replaced_partnerships"] == [["glenmorran", "south-ayrshire"], None]
     assert entry.changes["replaced_users"] == [
-        ["admin", "contributor", "editor", "inspector", "lead", "outsider", "viewer"],
+        ["admin", "contributor", "editor", "inspector", "lead", "outsider", "reader", "viewer"],
         None,
     ]
     deleted, nothing = entry.changes["deleted"]
@@ -310,6 +311,6 @@ def test_the_demo_loads_again_after_its_review_was_published(demo, monkeypatch):
         "partnerships.partnership": 2,
         "plans.action": 13,
         "plans.actionupdate": 27,  # 23 of the plan, 4 of its update round (demo.cycle)
-        "auth.user": 7,  # the service administrator too, with its authenticator app
+        "auth.user": 8,  # the service administrator too, with its authenticator app
         "mfa.authenticator": 2,  # and the inspector's (tests.conftest.enrol_demo_inspector)
     }

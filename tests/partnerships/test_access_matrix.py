@@ -23,6 +23,7 @@ from followup.lib.types import CommandLine
 from followup.partnerships.models import Membership
 from followup.plans.models import UpdateFile, UpdateRound
 from followup.records.actions_templates import load_template_library
+from followup.records.models import Reading, SampledRecord
 from followup.records.queries import default_reading_template
 from tests import factories as f
 from tests.conftest import Site, World
@@ -304,6 +305,32 @@ def template_in(site: Site) -> dict[str, Any]:
     return {"slug": site.partnership.slug, "pk": site.inspection.pk, "template": template.pk}
 
 
+def paired_in(site: Site) -> dict[str, Any]:
+    """A sampled record assigned to a pair of the cast's admin (who holds ``read_records``, as an
+    inspector does) and a new local reader (the cast has none): the cast's inspector is in no
+    pair, so the record is not theirs to read. The admin reads every page in
+    tests/core/test_no_server_errors.py, so the reading form is posted hostile values."""
+    admin = Membership.objects.get(user__username="admin").user
+    return {"slug": site.partnership.slug, "pk": f.paired_record(site.inspection, admin).pk}
+
+
+def read_by_both(site: Site) -> dict[str, Any]:
+    """As ``paired_in``, with both readings submitted: the moderation form is open."""
+    kwargs = paired_in(site)
+    member = SampledRecord.objects.select_related("assignment__pair").get(pk=kwargs["pk"])
+    for reader in (member.assignment.pair.inspector, member.assignment.pair.reader):
+        Reading.objects.create(member=member, reader=reader, status=Reading.Status.SUBMITTED)
+    return kwargs
+
+
+# Reading assigned records: the inspection team and the partnership's administrators (and local
+# readers, whom the cast lacks: tests/records/test_reading.py).
+READ_ASSIGNED = expect(("inspector", "admin"))
+# A record's pages are its pair's: the cast's admin is in it; the inspector, in no pair, is told
+# it does not exist, as a reader of another pair is.
+IN_PAIR = {**expect(("admin",)), "inspector": 404}
+
+
 # name: (kwargs, expected GET status, expected POST status of an empty form, or None to skip)
 MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, int] | None]] = {
     # A member of one partnership is sent to it; a service administrator sees the list, with
@@ -511,6 +538,15 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "records:sample": (sample_in, READ_RECORDS, None),
     "records:purposive": (sample_in, READ_RECORDS, READ_RECORDS),
     "records:template": (template_in, READ_RECORDS, None),
+    # The paired reading (tests/records/test_reading.py): an empty draft of one's own reading is
+    # saved (302); an empty moderation form is refused and shown again (200).
+    "records:progress": (sample_in, READ_RECORDS, None),
+    "records:pair_add": (sample_in, READ_RECORDS, READ_RECORDS),
+    "records:assign": (sample_in, READ_RECORDS, READ_RECORDS),
+    "records:queue": (slug, READ_ASSIGNED, None),
+    "records:reassign": (paired_in, READ_RECORDS, READ_RECORDS),
+    "records:record": (paired_in, IN_PAIR, {**IN_PAIR, "admin": 302}),
+    "records:moderate": (read_by_both, IN_PAIR, IN_PAIR),
     "reviews:create": (of("inspection"), EDIT_REVIEW, EDIT_REVIEW),
     "reviews:detail": (of("review"), READ, None),
     "reviews:edit": (of("review"), EDIT_REVIEW, EDIT_REVIEW),

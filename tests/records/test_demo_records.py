@@ -11,7 +11,14 @@ from django.urls import reverse
 from followup.demo.records import SEED, illustrative_return
 from followup.inspections.models import Inspection
 from followup.lib.tabular import read_table
-from followup.records.models import RecordsReturn, Sample, SampledRecord
+from followup.records.models import (
+    Answer,
+    Moderation,
+    Reading,
+    RecordsReturn,
+    Sample,
+    SampledRecord,
+)
 from followup.records.returns import read_return
 from tests.conftest import DEMO_PASSWORD
 
@@ -73,3 +80,27 @@ def test_the_draw_form_gives_the_margin_for_40_of_300_and_the_sizes_for_10_and_5
     # 1.96 * sqrt(0.25 / 40) * sqrt(260 / 299) = 0.1445; 72.93 and 168.70 rounded up.
     assert "A random sample of 40 has a margin of error of ±14.4 percentage points" in text
     assert "73 give ±10 points and 169 give ±5 points" in text
+
+
+def test_the_demo_reader_reads_with_the_inspector_and_30_records_are_read_and_25_moderated(demo):
+    sample = Sample.objects.get(frame__inspection__partnership__slug="south-ayrshire")
+    readings = Reading.objects.filter(member__sample=sample, status="submitted")
+    assert set(readings.values_list("reader__username", flat=True)) == {"inspector", "reader"}
+    assert readings.count() == 60
+    assert (
+        Moderation.objects.filter(member__sample=sample).values("member").distinct().count() == 25
+    )
+    grades = {
+        (a.reading.member_id, a.question_id, a.reading.reader.username): int(a.value)
+        for a in Answer.objects.filter(
+            reading__member__sample=sample, question__answer="six_point"
+        ).select_related("reading__reader")
+    }
+    apart = [
+        abs(value - grades[(member, question, "reader")])
+        for (member, question, who), value in grades.items()
+        if who == "inspector"
+    ]
+    assert sum(d == 0 for d in apart) > len(apart) / 2 and max(apart) <= 2
+    queue = signed_in("reader").get(reverse("records:queue", args=["south-ayrshire"]))
+    assert queue.status_code == 200 and "30 of 40 records submitted" in queue.content.decode()

@@ -27,7 +27,7 @@ from followup.demo import cycle as demo_cycle
 from followup.demo.evidence import load_evidence
 from followup.demo.indicators import create_demo_indicators
 from followup.demo.plan import ORGANISATIONS, PLAN
-from followup.demo.records import load_records
+from followup.demo.records import load_readings, load_records
 from followup.demo.replace import DEMO_LOADER, remove_previous_demo
 from followup.demo.statistics import load_statistics
 from followup.frameworks.library import load_library
@@ -49,6 +49,7 @@ CAST = [
     ("contributor", "south-ayrshire", Role.CONTRIBUTOR),
     ("viewer", "south-ayrshire", Role.VIEWER),
     ("inspector", "south-ayrshire", Role.INSPECTOR),
+    ("reader", "south-ayrshire", Role.READER),
     ("outsider", "glenmorran", Role.LEAD),
 ]
 FRAMEWORK_2012 = "urn:followup:framework:ci-children-2012"
@@ -137,7 +138,8 @@ def load_demo(
         demo_cycle.accept_earlier_updates(loader, [south, glen])
         demo_cycle.set_leads(loader, south, cast)
         demo_cycle.load_cycle(loader, south, cast)
-        load_records(cast["inspector"], Inspection.objects.get(partnership=south))
+        sample = load_records(cast["inspector"], Inspection.objects.get(partnership=south))
+        load_readings(cast["inspector"], cast["reader"], sample)
         Membership.objects.filter(user=loader).delete()
         loader.is_active = False
         loader.save(update_fields=["is_active"])

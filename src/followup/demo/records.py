@@ -1,5 +1,7 @@
 """The demo's records reading: an illustrative pre-inspection return for South Ayrshire, of
-about 300 made-up children (no real child, no name, no date), and a sample of 40 drawn from it.
+about 300 made-up children (no real child, no name, no date), a sample of 40 drawn from it, and
+its illustrative paired reading: the demo inspector and local reader read 30 of the records,
+mostly agreeing or one grade apart, and 25 are moderated.
 
 Every value is chosen by a hash of the child's number and the column (SHA-256), so the return is
 the same on every machine and every Python version."""
@@ -10,14 +12,19 @@ import csv
 import hashlib
 import io
 
+from django.contrib.auth.models import User
+from django.utils import timezone
+
 from followup.inspections.models import Inspection
 from followup.lib.types import AnyUser
-from followup.records import actions, queries
-from followup.records.models import Sample
+from followup.records import actions, actions_reading, queries
+from followup.records.models import Answer, AnswerType, Moderation, Reading, Sample, SampledRecord
 
 CHILDREN = 300
 SAMPLE_SIZE = 40
 SEED = 20160425  # the first day of the 2016 fieldwork
+READ = 30  # records read by both of the pair
+MODERATED = 25  # of those, moderated
 FILENAME = "south-ayrshire-pre-inspection-return-illustrative.csv"
 # (stratum column, share in 100): an illustrative mix, not South Ayrshire's.
 COHORTS = [
@@ -105,3 +112,64 @@ def load_records(inspector: AnyUser, inspection: Inspection) -> Sample:
         seed=SEED,
         template=queries.default_reading_template(),
     )
+
+
+def _grades(row: int, key: str) -> tuple[int, int]:
+    """The inspector's and the reader's grade of a question of a record: mostly 3 to 5, the
+    reader's equal about two times in three, otherwise one apart (rarely two)."""
+    base = 2 + _pick(row, f"grade:{key}", 4)  # 2 to 5
+    spread = _pick(row, f"apart:{key}", 20)
+    delta = 0 if spread < 13 else (1 if spread < 16 else -1 if spread < 19 else 2)
+    return base, min(6, max(1, base + delta))
+
+
+def _yes_no(row: int, key: str) -> tuple[str, str]:
+    first = ("yes", "yes", "yes", "no", "na")[_pick(row, f"yes:{key}", 5)]
+    second = first if _pick(row, f"agree:{key}", 10) < 9 else ("no" if first == "yes" else "yes")
+    return first, second
+
+
+def load_readings(inspector: User, reader: User, sample: Sample) -> None:
+    """Pair the demo inspector with the local reader, share the sample's records with them, and
+    write the illustrative readings of the first 30 and the moderation of 25 in a few
+    statements (the pair and the sharing through the actions, with their audit entries)."""
+    actions_reading.add_pair(inspector, sample, {"inspector": inspector, "reader": reader})
+    actions_reading.assign_records(inspector, sample)
+    assert sample.template is not None
+    questions = queries.template_questions(sample.template)
+    members = list(SampledRecord.objects.filter(sample=sample).select_related("record"))
+    members.sort(key=lambda m: m.record.row)
+    now = timezone.now()
+    readings = Reading.objects.bulk_create(
+        Reading(member=m, reader=who, status=Reading.Status.SUBMITTED, submitted_at=now)
+        for m in members[:READ]
+        for who in (inspector, reader)
+    )
+    answers, moderations = [], []
+    for n, member in enumerate(members[:READ]):
+        row = member.record.row
+        mine, theirs = readings[2 * n], readings[2 * n + 1]
+        for question in questions:
+            if question.answer == AnswerType.SIX_POINT:
+                first, second = (str(g) for g in _grades(row, question.key))
+            elif question.answer == AnswerType.YES_NO_NA:
+                first, second = _yes_no(row, question.key)
+            else:
+                first = second = ""
+            answers += [
+                Answer(reading=mine, question=question, value=first),
+                Answer(reading=theirs, question=question, value=second),
+            ]
+            if n < MODERATED:
+                agreed = first if _pick(row, f"side:{question.key}", 2) == 0 else second
+                moderations.append(
+                    Moderation(
+                        member=member,
+                        question=question,
+                        value=agreed,
+                        rationale="" if first == second else "Illustrative: agreed on discussion",
+                        moderated_by=inspector,
+                    )
+                )
+    Answer.objects.bulk_create(answers, batch_size=1000)
+    Moderation.objects.bulk_create(moderations, batch_size=1000)

@@ -4,22 +4,23 @@ A user sees a partnership only through a membership of it. Anyone else is told t
 partnership's objects do not exist (404), so that its existence is not disclosed. A member
 whose role lacks a capability is refused (403).
 
-| capability       | viewer | contributor | editor | lead | inspector | admin |
-|------------------|:------:|:-----------:|:------:|:----:|:---------:|:-----:|
-| view             |   ✓    |      ✓      |   ✓    |  ✓   |     ✓     |   ✓   |
-| update_action    |        |      ✓      |   ✓    |  ✓   |           |   ✓   |
-| edit_plan        |        |             |   ✓    |  ✓   |           |   ✓   |
-| edit_inspection  |        |             |        |      |     ✓     |   ✓   |
-| edit_review      |        |             |        |      |     ✓     |   ✓   |
-| view_history     |        |             |   ✓    |  ✓   |     ✓     |   ✓   |
-| manage_data      |        |             |   ✓    |  ✓   |           |   ✓   |
-| code_evidence    |        |      ✓      |   ✓    |  ✓   |           |   ✓   |
-| approve_quotes   |        |             |        |  ✓   |     ✓     |   ✓   |
-| publish_reports  |        |             |        |      |     ✓     |   ✓   |
-| read_evidence    |        |      ✓      |   ✓    |  ✓   |     ✓     |   ✓   |
-| manage_members   |        |             |        |  ✓   |           |   ✓   |
-| accept_updates   |        |     (✓)     |  (✓)   |  ✓   |           |   ✓   |
-| read_records     |        |             |        |      |     ✓     |   ✓   |
+| capability             | viewer | contributor | editor | lead | reader | inspector | admin |
+|------------------------|:------:|:-----------:|:------:|:----:|:------:|:---------:|:-----:|
+| view                   |   ✓    |      ✓      |   ✓    |  ✓   |   ✓    |     ✓     |   ✓   |
+| update_action          |        |      ✓      |   ✓    |  ✓   |        |           |   ✓   |
+| edit_plan              |        |             |   ✓    |  ✓   |        |           |   ✓   |
+| edit_inspection        |        |             |        |      |        |     ✓     |   ✓   |
+| edit_review            |        |             |        |      |        |     ✓     |   ✓   |
+| view_history           |        |             |   ✓    |  ✓   |        |     ✓     |   ✓   |
+| manage_data            |        |             |   ✓    |  ✓   |        |           |   ✓   |
+| code_evidence          |        |      ✓      |   ✓    |  ✓   |        |           |   ✓   |
+| approve_quotes         |        |             |        |  ✓   |        |     ✓     |   ✓   |
+| publish_reports        |        |             |        |      |        |     ✓     |   ✓   |
+| read_evidence          |        |      ✓      |   ✓    |  ✓   |        |     ✓     |   ✓   |
+| manage_members         |        |             |        |  ✓   |        |           |   ✓   |
+| accept_updates         |        |     (✓)     |  (✓)   |  ✓   |        |           |   ✓   |
+| read_records           |        |             |        |      |        |     ✓     |   ✓   |
+| read_assigned_records  |        |             |        |      |   ✓    |     ✓     |   ✓   |
 
 ``read_evidence`` is for those who code or approve evidence: the original words (sources, excerpts,
 quotes before redaction), the cases and their attributes, and exact small counts. Viewers see
@@ -40,10 +41,17 @@ and, later, the readings. Inspectors assigned to the partnership and administrat
 partnership's own viewers, contributors, editors and lead officers do not, though the return is
 theirs: they keep their own copy of it.
 
+``read_assigned_records``: read the sampled records assigned to one's own reading pair, and one's
+own reading queue, and nothing else of the records reading. Local readers (``reader``: the
+partnership's own staff who take part in the reading, each paired with an inspector) hold it,
+with ``view``, as a viewer does; inspectors and administrators hold it too. A record of a pair one
+is not in is, for its holder, as if it did not exist (404): who reads what is the inspection
+team's to see (``read_records``, counts only until both readings are submitted).
+
 ``manage_members``: the members page, invitations, roles and deactivation, and the setting that
 requires a second factor of every member. A lead or administrator invites and gives the roles
-viewer, contributor, editor and lead; only a service administrator gives the administrator role,
-and inspectors are assigned only by a service administrator, for a period.
+viewer, contributor, editor, local reader and lead; only a service administrator gives the
+administrator role, and inspectors are assigned only by a service administrator, for a period.
 
 A membership counts only while it is active: not deactivated, and inside its period
 (``starts_on`` to ``ends_on``, either open) if it has one. Outside it, it grants nothing.
@@ -108,6 +116,7 @@ class Capability(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     ACCEPT_UPDATES = "accept_updates"
     READ_RECORDS = "read_records"
+    READ_ASSIGNED_RECORDS = "read_assigned_records"
 
 
 # Roles a lead officer may delegate the acceptance of updates to (``Membership.accepts_updates``).
@@ -152,6 +161,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.ACCEPT_UPDATES,
         }
     ),
+    Role.READER: frozenset({Capability.VIEW, Capability.READ_ASSIGNED_RECORDS}),
     Role.INSPECTOR: frozenset(
         {
             Capability.VIEW,
@@ -162,6 +172,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.PUBLISH_REPORTS,
             Capability.READ_EVIDENCE,
             Capability.READ_RECORDS,
+            Capability.READ_ASSIGNED_RECORDS,
         }
     ),
     Role.ADMIN: frozenset(Capability),
@@ -189,6 +200,7 @@ DOES: dict[Capability, str] = {
         "see and change the inspection's reading of children's records: the pre-inspection "
         "return and its samples"
     ),
+    Capability.READ_ASSIGNED_RECORDS: "read the sampled records assigned to them",
 }
 # What a refused member can do about it. Roles are given by the partnership's administrators,
 # except where the work belongs to someone else.
@@ -210,6 +222,10 @@ NEXT_STEP: dict[Capability, str] = {
         "The reading of children's records is the inspection team's: the inspector assigned to "
         "this partnership draws the sample and tells the partnership which records to supply."
     ),
+    Capability.READ_ASSIGNED_RECORDS: (
+        "Records are read by the pairs the inspection team sets up, each an inspector and a local "
+        "reader: ask the inspector assigned to this partnership if you are to read."
+    ),
     Capability.EDIT_REVIEW: (
         "Progress reviews are the inspectorate's record: ask the inspector assigned to this "
         "partnership to change them."
@@ -223,6 +239,7 @@ PLURAL = {
     Role.CONTRIBUTOR: "contributors",
     Role.EDITOR: "editors",
     Role.LEAD: "lead officers",
+    Role.READER: "local readers",
     Role.INSPECTOR: "inspectors",
     Role.ADMIN: "administrators",
 }
@@ -476,7 +493,7 @@ def members_partnership(user: AnyUser, slug: str, *, write: bool = False) -> Par
 
 # The roles a lead or a partnership's administrator gives; a service administrator also gives
 # the administrator role. Inspectors are assigned, never invited.
-MEMBER_ROLES = (Role.VIEWER, Role.CONTRIBUTOR, Role.EDITOR, Role.LEAD)
+MEMBER_ROLES = (Role.VIEWER, Role.CONTRIBUTOR, Role.EDITOR, Role.READER, Role.LEAD)
 
 
 def assignable_roles(user: AnyUser) -> tuple[Role, ...]:

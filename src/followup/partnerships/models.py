@@ -111,6 +111,7 @@ class Role(models.TextChoices):
     CONTRIBUTOR = "contributor", "Contributor"
     EDITOR = "editor", "Editor"
     LEAD = "lead", "Lead officer"
+    READER = "reader", "Local reader"
     INSPECTOR = "inspector", "Inspector"
     ADMIN = "admin", "Administrator"
 

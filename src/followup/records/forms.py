@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from followup.lib.uploads import UploadError, check_size
 from followup.records.actions import MAX_REASON, MAX_SEED
-from followup.records.models import ReadingTemplate
+from followup.records.actions_reading import MAX_RATIONALE, MAX_TEXT
+from followup.records.models import AnswerType, ReadingPair, ReadingTemplate, TemplateQuestion
 from followup.records.returns import identifier_in_text
 from followup.web.forms import StrictForm
 
@@ -124,3 +126,122 @@ class PurposiveForm(StrictForm):
                 "anything that could identify them"
             )
         return reason
+
+
+GRADES = [
+    ("1", "1 Unsatisfactory"),
+    ("2", "2 Weak"),
+    ("3", "3 Adequate"),
+    ("4", "4 Good"),
+    ("5", "5 Very good"),
+    ("6", "6 Excellent"),
+]
+YES_NO_NA = [("yes", "Yes"), ("no", "No"), ("na", "Not applicable")]
+ANSWER_WORDS = dict(GRADES) | dict(YES_NO_NA)
+
+
+def answer_field(question: TemplateQuestion, label: str, *, required: bool = False) -> forms.Field:
+    """The field for an answer to the question: radios of the six grades or of yes, no and not
+    applicable, or a short text."""
+    if question.answer == AnswerType.FREE_TEXT:
+        return forms.CharField(
+            label=label,
+            required=False,
+            max_length=MAX_TEXT,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"max_length": f"Write at most {MAX_TEXT} characters"},
+            help_text="Write no names, dates of birth, addresses or CHI numbers.",
+        )
+    six = question.answer == AnswerType.SIX_POINT
+    expected = "a grade from 1 to 6" if six else "yes, no or not applicable"
+    return forms.ChoiceField(
+        label=label,
+        choices=GRADES if six else YES_NO_NA,
+        required=required,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": f"Answer this question: choose {expected}",
+            "invalid_choice": f"Choose {expected}",
+        },
+    )
+
+
+class ReadingForm(StrictForm):
+    """A reader's answers to every question of the template: each may be left for later in a
+    draft (``actions_reading.save_reading`` asks for all on submitting)."""
+
+    def __init__(self, *args: Any, questions: list[TemplateQuestion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for question in questions:
+            self.fields[f"q-{question.key}"] = answer_field(question, question.prompt)
+
+
+class ModerationForm(StrictForm):
+    """The agreed answer to each question, and why, where the two readings differ."""
+
+    def __init__(self, *args: Any, questions: list[TemplateQuestion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for question in questions:
+            self.fields[f"q-{question.key}"] = answer_field(
+                question,
+                f"Agreed answer: {question.prompt}",
+                required=question.answer != AnswerType.FREE_TEXT,
+            )
+            self.fields[f"why-{question.key}"] = forms.CharField(
+                label=f"Why this answer ({question.key})",
+                required=False,
+                max_length=MAX_RATIONALE,
+                error_messages={
+                    "max_length": f"Write the reason in at most {MAX_RATIONALE} characters"
+                },
+                help_text="A few words; needed where the readings differ or the agreed answer "
+                "is neither's.",
+            )
+
+
+class PairForm(StrictForm):
+    inspector = forms.ModelChoiceField(
+        label="Inspector",
+        queryset=User.objects.none(),
+        error_messages={
+            "required": "Choose the inspector",
+            "invalid_choice": "Choose an inspector assigned to this partnership",
+        },
+    )
+    reader = forms.ModelChoiceField(
+        label="Local reader",
+        queryset=User.objects.none(),
+        error_messages={
+            "required": "Choose the local reader",
+            "invalid_choice": "Choose a local reader of this partnership",
+        },
+        help_text="A member of the partnership with the role local reader: a lead officer "
+        "gives it on the members page.",
+    )
+
+    def __init__(
+        self, *args: Any, inspectors: QuerySet[User], readers: QuerySet[User], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, users in (("inspector", inspectors), ("reader", readers)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = users
+
+
+class AssignForm(StrictForm):
+    """No fields: the button shares the sample's records not yet assigned among its pairs."""
+
+
+class ReassignForm(StrictForm):
+    pair = forms.ModelChoiceField(
+        label="Pair",
+        queryset=ReadingPair.objects.none(),
+        help_text="A record nobody has started reading may go to another pair of its sample.",
+    )
+
+    def __init__(self, *args: Any, pairs: QuerySet[ReadingPair], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["pair"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = pairs

@@ -224,3 +224,117 @@ class SampledRecord(models.Model):
     def __str__(self) -> str:
         kind = "purposive" if self.purposive else "random"
         return f"{self.record} in sample {self.sample.number} ({kind})"
+
+
+class ReadingPair(models.Model):
+    """Two people who read the same records of a sample, each on their own: an inspector and a
+    local reader (the partnership's own staff, ``Role.READER``)."""
+
+    sample = models.ForeignKey(Sample, on_delete=models.CASCADE, related_name="pairs")
+    number = models.PositiveIntegerField(help_text="1 for the sample's first pair, and so on.")
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sample", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "number"], name="records_pair_number"),
+            models.UniqueConstraint(
+                fields=["sample", "inspector", "reader"], name="records_pair_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pair {self.number}: {self.inspector} and {self.reader}"
+
+    def has(self, user_id: int | None) -> bool:
+        return user_id in (self.inspector_id, self.reader_id)
+
+
+class Assignment(models.Model):
+    """A sampled record given to a pair to read. Reassigned (to another pair) only while neither
+    has saved a reading of it."""
+
+    member = models.OneToOneField(
+        SampledRecord, on_delete=models.CASCADE, related_name="assignment"
+    )
+    pair = models.ForeignKey(ReadingPair, on_delete=models.CASCADE, related_name="assignments")
+    assigned_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pair", "member__record__row"]
+
+    def __str__(self) -> str:
+        return f"{self.member.record} to pair {self.pair.number}"
+
+
+class Reading(models.Model):
+    """One reader's reading of one record: a draft they may change, then submitted, and never
+    changed again."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    member = models.ForeignKey(SampledRecord, on_delete=models.CASCADE, related_name="readings")
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    saved_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["member", "reader"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "reader"], name="records_one_reading"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.record} read by {self.reader} ({self.get_status_display()})"
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class Answer(models.Model):
+    """A reading's answer to one question: a grade from 1 to 6, yes, no or not applicable, or a
+    short text, as the question's answer type says (``value``, as text)."""
+
+    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(TemplateQuestion, on_delete=models.PROTECT, related_name="+")
+    value = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["reading", "question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["reading", "question"], name="records_one_answer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.key}: {self.value}"
+
+
+class Moderation(models.Model):
+    """The answer a pair agrees for one question of one record, once both readings are
+    submitted, with the reason. The two readings are kept as they were."""
+
+    member = models.ForeignKey(SampledRecord, on_delete=models.CASCADE, related_name="moderations")
+    question = models.ForeignKey(TemplateQuestion, on_delete=models.PROTECT, related_name="+")
+    value = models.TextField(blank=True)
+    rationale = models.CharField(max_length=500, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["member", "question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "question"], name="records_one_moderation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.key}: {self.value} (moderated)"

@@ -5,16 +5,29 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth.models import User
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from followup.inspections.models import Inspection
 from followup.lib.sampling import margin_of_error
-from followup.partnerships.access import AnyUser, Capability, partnership_for, require
+from followup.partnerships.access import (
+    AnyUser,
+    Capability,
+    active,
+    partnership_for,
+    require,
+)
+from followup.partnerships.models import Partnership, Role
 from followup.records.models import (
     Agency,
+    Answer,
+    Assignment,
     Cohort,
     FrameRecord,
+    Moderation,
+    Reading,
+    ReadingPair,
     ReadingTemplate,
     RecordsReturn,
     Sample,
@@ -221,3 +234,257 @@ def sample_summary(sample: Sample, members: list[SampledRecord]) -> SampleSummar
     ]
     margin = margin_of_error(size, population) if size and population else None
     return SampleSummary(population, size, sum(added.values()), margin, strata)
+
+
+# The paired, blind reading. A reading's answers reach a page only through ``record_view``, which
+# shows a reader their partner's answers once both readings are submitted, and never before.
+
+
+def local_readers(partnership: Partnership) -> QuerySet[User]:
+    """The partnership's local readers whose membership counts today: those a pair may take."""
+    return User.objects.filter(
+        Q(memberships__in=partnership.memberships.filter(active(), role=Role.READER)),
+        is_active=True,
+    ).order_by("username")
+
+
+def pair_inspectors(partnership: Partnership) -> QuerySet[User]:
+    """The partnership's inspectors whose assignment counts today."""
+    return User.objects.filter(
+        Q(memberships__in=partnership.memberships.filter(active(), role=Role.INSPECTOR)),
+        is_active=True,
+    ).order_by("username")
+
+
+def template_questions(template: ReadingTemplate) -> list[TemplateQuestion]:
+    return list(TemplateQuestion.objects.filter(template=template).order_by("order"))
+
+
+def sample_pairs(sample: Sample) -> list[ReadingPair]:
+    return list(
+        ReadingPair.objects.filter(sample=sample)
+        .select_related("inspector", "reader")
+        .order_by("number")
+    )
+
+
+def reading_member(user: AnyUser, slug: str, pk: int) -> SampledRecord:
+    """A sampled record of one of the partnership's samples, for the members who read records
+    (``read_assigned_records``; 403 for other members, 404 for anyone else). Whether the user is
+    in its pair is the caller's to ask (``actions_reading.in_pair``): 404 if not."""
+    partnership = partnership_for(user, slug)
+    member = get_object_or_404(
+        SampledRecord.objects.select_related(
+            "record", "sample__template", "sample__frame__inspection__partnership"
+        ),
+        sample__frame__inspection__partnership=partnership,
+        pk=pk,
+    )
+    require(user, partnership, Capability.READ_ASSIGNED_RECORDS)
+    return member
+
+
+def sampled_record_for(user: AnyUser, slug: str, pk: int) -> SampledRecord:
+    """A sampled record of one of the partnership's samples, for the inspection team."""
+    partnership = partnership_for(user, slug)
+    member = get_object_or_404(
+        SampledRecord.objects.select_related(
+            "record", "sample__frame__inspection__partnership", "assignment__pair"
+        ),
+        sample__frame__inspection__partnership=partnership,
+        pk=pk,
+    )
+    require(user, partnership, Capability.READ_RECORDS)
+    return member
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A record of a sample, the pair it is assigned to, and whether its reading has begun."""
+
+    member: SampledRecord
+    pair: int | None
+    begun: bool
+
+
+def shared_records(sample: Sample) -> list[Shared]:
+    members = sample_members(sample)
+    pairs = dict(
+        Assignment.objects.filter(member__sample=sample).values_list("member_id", "pair__number")
+    )
+    begun = set(Reading.objects.filter(member__sample=sample).values_list("member_id", flat=True))
+    return [Shared(m, pairs.get(m.pk), m.pk in begun) for m in members]
+
+
+def pair_readings(member: SampledRecord, pair: ReadingPair) -> list[Reading]:
+    """The pair's readings of the record: the inspector's first, then the reader's."""
+    found = {
+        r.reader_id: r
+        for r in Reading.objects.filter(
+            member=member, reader_id__in=[pair.inspector_id, pair.reader_id]
+        )
+    }
+    return [found[i] for i in (pair.inspector_id, pair.reader_id) if i in found]
+
+
+def answers_by_question(readings: list[Reading]) -> dict[int, tuple[str, ...]]:
+    """Each question's answers in the readings' order (the inspector's, then the reader's)."""
+    values: dict[int, list[str]] = {}
+    by_reading = {r.pk: n for n, r in enumerate(readings)}
+    for answer in Answer.objects.filter(reading__in=readings):
+        slot = values.setdefault(answer.question_id, [""] * len(readings))
+        slot[by_reading[answer.reading_id]] = answer.value
+    return {question: tuple(given) for question, given in values.items()}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One question of a record's page, as the user may see it."""
+
+    question: TemplateQuestion
+    mine: str
+    theirs: str | None  # None until both readings are submitted
+    moderated: Moderation | None
+
+    @property
+    def agreed(self) -> bool:
+        return self.theirs is not None and self.mine == self.theirs
+
+
+@dataclass(frozen=True)
+class RecordView:
+    member: SampledRecord
+    pair: ReadingPair
+    mine: Reading | None
+    partner_submitted: bool
+    both_submitted: bool
+    sections: list[tuple[TemplateSection, list[Line]]]
+    moderated: bool
+
+
+def record_view(user: AnyUser, member: SampledRecord, pair: ReadingPair) -> RecordView:
+    """What the user, one of the record's pair, sees of its readings: their own answers; their
+    partner's only once both are submitted (whether the partner has submitted, not what); and
+    the moderated answers."""
+    readings = pair_readings(member, pair)
+    mine = next((r for r in readings if r.reader_id == user.pk), None)
+    partner = next((r for r in readings if r.reader_id != user.pk), None)
+    both = mine is not None and partner is not None and mine.submitted and partner.submitted
+    shown = [r for r in (mine, partner) if r is not None and (r is mine or both)]
+    given = answers_by_question(shown)
+    moderations = {m.question_id: m for m in Moderation.objects.filter(member=member)}
+    sections = []
+    template = member.sample.template
+    for section in reading_template_sections(template) if template else []:
+        lines = []
+        for question in section.questions.all():
+            values = given.get(question.pk, ("",) * len(shown))
+            lines.append(
+                Line(
+                    question,
+                    values[0] if mine is not None else "",
+                    values[1] if both else None,
+                    moderations.get(question.pk),
+                )
+            )
+        sections.append((section, lines))
+    return RecordView(
+        member,
+        pair,
+        mine,
+        partner is not None and partner.submitted,
+        both,
+        sections,
+        bool(moderations),
+    )
+
+
+@dataclass(frozen=True)
+class Queued:
+    member: SampledRecord
+    pair: ReadingPair
+    status: str  # "Not started", "Draft", "Submitted", "Moderated"
+
+
+def reading_queue(user: AnyUser, slug: str) -> tuple[Partnership, list[Queued]]:
+    """The records assigned to the user's pairs in the partnership, in the newest samples first,
+    by row, each with the user's own status (never the partner's answers)."""
+    partnership = partnership_for(user, slug)
+    require(user, partnership, Capability.READ_ASSIGNED_RECORDS)
+    assignments = (
+        Assignment.objects.filter(
+            Q(pair__inspector_id=user.pk) | Q(pair__reader_id=user.pk),
+            member__sample__frame__inspection__partnership=partnership,
+        )
+        .select_related("member__record", "member__sample", "pair")
+        .order_by("-member__sample__drawn_at", "member__record__row")
+    )
+    members = [a.member_id for a in assignments]
+    status = dict(
+        Reading.objects.filter(member_id__in=members, reader_id=user.pk).values_list(
+            "member_id", "status"
+        )
+    )
+    moderated = set(
+        Moderation.objects.filter(member_id__in=members).values_list("member_id", flat=True)
+    )
+    queued = []
+    for a in assignments:
+        label = "Not started"
+        if a.member_id in moderated:
+            label = "Moderated"
+        elif a.member_id in status:
+            label = Reading.Status(status[a.member_id]).label
+        queued.append(Queued(a.member, a.pair, str(label)))
+    return partnership, queued
+
+
+@dataclass(frozen=True)
+class Progress:
+    label: str
+    assigned: int
+    drafts: int
+    submitted: int  # readings, two a record
+    both: int  # records with both readings submitted
+    moderated: int
+
+
+def reading_progress(sample: Sample) -> tuple[list[Progress], Progress, int]:
+    """Counts only, per pair and overall, and the records not yet assigned: nobody's answers."""
+    pairs = sample_pairs(sample)
+    assigned = dict(
+        Assignment.objects.filter(member__sample=sample).values_list("member_id", "pair_id")
+    )
+    readings = list(
+        Reading.objects.filter(member__sample=sample).values_list(
+            "member_id", "reader_id", "status"
+        )
+    )
+    moderated = set(
+        Moderation.objects.filter(member__sample=sample).values_list("member_id", flat=True)
+    )
+    rows = []
+    for pair in pairs:
+        mine = {m for m, p in assigned.items() if p == pair.pk}
+        own = [(m, s) for m, r, s in readings if m in mine and pair.has(r)]
+        done = Counter(m for m, s in own if s == Reading.Status.SUBMITTED)
+        rows.append(
+            Progress(
+                f"Pair {pair.number}: {pair.inspector} and {pair.reader}",
+                len(mine),
+                sum(s == Reading.Status.DRAFT for _, s in own),
+                sum(done.values()),
+                sum(n == 2 for n in done.values()),
+                len(mine & moderated),
+            )
+        )
+    total = Progress(
+        "All pairs",
+        sum(row.assigned for row in rows),
+        sum(row.drafts for row in rows),
+        sum(row.submitted for row in rows),
+        sum(row.both for row in rows),
+        sum(row.moderated for row in rows),
+    )
+    unassigned = SampledRecord.objects.filter(sample=sample).count() - len(assigned)
+    return rows, total, unassigned

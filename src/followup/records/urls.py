@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.records import views
+from followup.records import views, views_reading
 
 app_name = "records"
 urlpatterns = [
@@ -14,4 +14,27 @@ urlpatterns = [
     ),
     path("p/<slug:slug>/record-samples/<int:pk>/", views.sample, name="sample"),
     path("p/<slug:slug>/record-samples/<int:pk>/purposive/", views.purposive, name="purposive"),
+    path(
+        "p/<slug:slug>/record-samples/<int:pk>/progress/",
+        views_reading.progress,
+        name="progress",
+    ),
+    path(
+        "p/<slug:slug>/record-samples/<int:pk>/pairs/new/",
+        views_reading.pair_add,
+        name="pair_add",
+    ),
+    path("p/<slug:slug>/record-samples/<int:pk>/assign/", views_reading.assign, name="assign"),
+    path("p/<slug:slug>/reading-queue/", views_reading.queue, name="queue"),
+    path("p/<slug:slug>/sampled-records/<int:pk>/", views_reading.record, name="record"),
+    path(
+        "p/<slug:slug>/sampled-records/<int:pk>/pair/",
+        views_reading.reassign,
+        name="reassign",
+    ),
+    path(
+        "p/<slug:slug>/sampled-records/<int:pk>/moderate/",
+        views_reading.moderate,
+        name="moderate",
+    ),
 ]

@@ -1,0 +1,216 @@
+"""The pages of the paired, blind reading: a reader's queue, a record's page (the reading form),
+the moderation page, and the inspection team's pairs, sharing and progress pages."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from followup.records import actions_reading, queries
+from followup.records.forms import (
+    ANSWER_WORDS,
+    AssignForm,
+    ModerationForm,
+    PairForm,
+    ReadingForm,
+    ReassignForm,
+)
+from followup.records.models import ReadingPair
+from followup.web.pages import apply_errors, create_page, form_page, posted, save_form
+
+
+@require_safe
+@login_required
+def queue(request: HttpRequest, slug: str) -> HttpResponse:
+    """The records assigned to the user's pairs, each with their own status, and the next."""
+    partnership, queued = queries.reading_queue(request.user, slug)
+    waiting = [q for q in queued if q.status in ("Not started", "Draft")]
+    return render(
+        request,
+        "records/queue.html",
+        {
+            "partnership": partnership,
+            "queued": queued,
+            "next": waiting[0] if waiting else None,
+            "done": len(queued) - len(waiting),
+        },
+    )
+
+
+def _answers(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in data.items() if name.startswith(("q-", "why-"))}
+
+
+@login_required
+def record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A sampled record's page for one of its pair: their own answers, as a form until they
+    submit; their partner's only once both have submitted."""
+    member = queries.reading_member(request.user, slug, pk)
+    pair = actions_reading.in_pair(request.user, member)
+    template = member.sample.template
+    questions = queries.template_questions(template) if template else []
+    view = queries.record_view(request.user, member, pair)
+    initial = {f"q-{line.question.key}": line.mine for _, lines in view.sections for line in lines}
+    form = ReadingForm(posted(request), questions=questions, initial=initial)
+    if request.method == "POST" and template is not None and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        try:
+            actions_reading.save_reading(
+                request.user, member, _answers(form.cleaned_data), submit=submit
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Reading submitted." if submit else "Draft saved.")
+            return redirect(
+                reverse("records:queue", args=[slug])
+                if submit
+                else reverse("records:record", args=[slug, pk])
+            )
+    return render(
+        request,
+        "records/record.html",
+        {
+            "partnership": member.sample.frame.inspection.partnership,
+            "member": member,
+            "view": view,
+            "form": form,
+            "sections": [
+                (section, [(line, form[f"q-{line.question.key}"]) for line in lines])
+                for section, lines in view.sections
+            ],
+            "words": ANSWER_WORDS,
+            "is_inspector": pair.inspector_id == request.user.pk,
+        },
+        status=200,
+    )
+
+
+@login_required
+def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The pair's inspector records the agreed answers once both readings are submitted."""
+    member = queries.reading_member(request.user, slug, pk)
+    pair = actions_reading.in_pair(request.user, member)
+    view = queries.record_view(request.user, member, pair)
+    back = reverse("records:record", args=[slug, pk])
+    partnership = member.sample.frame.inspection.partnership
+    if pair.inspector_id != request.user.pk or not view.both_submitted or view.moderated:
+        actions_reading.may_moderate(request.user, pair)  # refuses the pair's reader (403)
+        return render(
+            request,
+            "records/moderation_closed.html",
+            {"partnership": partnership, "member": member, "view": view, "back_url": back},
+        )
+    questions = queries.template_questions(member.sample.template) if member.sample.template else []
+    initial = {
+        f"q-{line.question.key}": line.mine
+        for _, lines in view.sections
+        for line in lines
+        if line.agreed
+    }
+    form = ModerationForm(posted(request), questions=questions, initial=initial)
+    done = save_form(
+        request,
+        form,
+        lambda data: actions_reading.moderate(request.user, member, _answers(data)),
+        message="Moderated answers recorded.",
+        then=lambda _: back,
+    )
+    return done or form_page(
+        request,
+        form,
+        title="Moderate the readings",
+        caption=f"Row {member.record.row} ({member.record.reference})",
+        back_url=back,
+        partnership=partnership,
+        submit_label="Record the moderated answers",
+        template="records/moderate.html",
+        context={"view": view, "words": ANSWER_WORDS},
+    )
+
+
+@require_safe
+@login_required
+def progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Counts only, per pair and overall: no answer is shown here."""
+    sample = queries.sample_for(request.user, slug, pk)
+    rows, total, unassigned = queries.reading_progress(sample)
+    return render(
+        request,
+        "records/progress.html",
+        {
+            "sample": sample,
+            "inspection": sample.frame.inspection,
+            "partnership": sample.frame.inspection.partnership,
+            "rows": rows,
+            "total": total,
+            "unassigned": unassigned,
+            "pairs": queries.sample_pairs(sample),
+            "shared": queries.shared_records(sample),
+        },
+    )
+
+
+@login_required
+def pair_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    sample = queries.sample_for(request.user, slug, pk)
+    partnership = sample.frame.inspection.partnership
+    form = PairForm(
+        posted(request),
+        inspectors=queries.pair_inspectors(partnership),
+        readers=queries.local_readers(partnership),
+    )
+    return create_page(
+        request,
+        form,
+        save=partial(actions_reading.add_pair, request.user, sample),
+        message="Reading pair set up.",
+        title="Set up a reading pair",
+        caption=str(sample),
+        back_url=reverse("records:progress", args=[slug, pk]),
+        partnership=partnership,
+        submit_label="Set up the pair",
+    )
+
+
+@login_required
+def assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    sample = queries.sample_for(request.user, slug, pk)
+    return create_page(
+        request,
+        AssignForm(posted(request)),
+        save=lambda _: actions_reading.assign_records(request.user, sample),
+        message="Records shared among the pairs.",
+        title="Share the records among the pairs",
+        caption=str(sample),
+        back_url=reverse("records:progress", args=[slug, pk]),
+        partnership=sample.frame.inspection.partnership,
+        submit_label="Share the records",
+    )
+
+
+@login_required
+def reassign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Give a record nobody has started reading to another pair of its sample."""
+    member = queries.sampled_record_for(request.user, slug, pk)
+    sample = member.sample
+    pairs = ReadingPair.objects.filter(sample=sample).order_by("number")
+    return create_page(
+        request,
+        ReassignForm(posted(request), pairs=pairs),
+        save=lambda data: actions_reading.reassign(request.user, member, data["pair"]),
+        message="Record given to another pair.",
+        title=f"Give row {member.record.row} to another pair",
+        caption=str(sample),
+        back_url=reverse("records:progress", args=[slug, sample.pk]),
+        partnership=sample.frame.inspection.partnership,
+        submit_label="Give it to this pair",
+    )

@@ -1,0 +1,322 @@
+"""The paired, blind reading over HTTP: each of a record's pair reads on their own, sees nothing
+of the other's answers until both have submitted, and the pair's inspector then records the
+moderated answers, which keep both readings as they were."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from followup.audit.models import AuditEntry
+from followup.partnerships.access import Capability, Refused, capabilities
+from followup.records import actions_reading
+from followup.records.models import (
+    Answer,
+    Assignment,
+    Moderation,
+    Reading,
+    ReadingPair,
+    SampledRecord,
+    TemplateQuestion,
+)
+from followup.records.queries import template_questions
+from tests import factories as f
+from tests.browserlike import change, forms_in, submit
+from tests.submissions import key
+
+
+def reader_of(world: Any, name: str = "reader") -> Any:
+    """A local reader of home: partnership staff taking part in the reading."""
+    user = f.UserFactory(username=name)
+    f.MembershipFactory(user=user, partnership=world.home.partnership, role="reader")
+    return user
+
+
+def client_of(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def questions(member: SampledRecord) -> list[TemplateQuestion]:
+    assert member.sample.template is not None
+    return template_questions(member.sample.template)
+
+
+def answers(member: SampledRecord, grade: str, yes: str = "yes", text: str = "") -> dict[str, str]:
+    """Every question answered: a grade, a yes-or-no answer or a short text."""
+    by_type = {"six_point": grade, "yes_no_na": yes, "free_text": text}
+    return {f"q-{q.key}": by_type[q.answer] for q in questions(member)}
+
+
+def record_url(member: SampledRecord) -> str:
+    return reverse("records:record", args=["home", member.pk])
+
+
+def read(client: Client, member: SampledRecord, values: dict[str, str], action: str) -> Any:
+    """Open the record's page, answer as a browser would and press a button."""
+    page = client.get(record_url(member))
+    assert page.status_code == 200
+    form = next(
+        fm for fm in forms_in(page.content.decode()) if fm.attrs.get("id") == "reading-form"
+    )
+    data = change(form, dict(values)).data()
+    assert ("action", action) in form.buttons
+    data["action"] = [action]
+    return client.post(record_url(member), data)
+
+
+@pytest.fixture
+def pair(world: Any) -> tuple[SampledRecord, Any, Any]:
+    reader = reader_of(world)
+    member = f.paired_record(world.home.inspection, world.users["inspector"], reader)
+    return member, world.users["inspector"], reader
+
+
+def test_a_local_reader_sees_the_partnership_as_a_viewer_does_and_may_read_assigned_records(
+    world,
+):
+    reader = reader_of(world)
+    held = capabilities(reader, world.home.partnership)
+    assert held == {Capability.VIEW, Capability.READ_ASSIGNED_RECORDS}
+    url = reverse("records:reading", args=["home", world.home.inspection.pk])
+    assert client_of(reader).get(url).status_code == 403
+
+
+def test_the_partner_still_drafting_sees_none_of_the_submitted_readers_grades(world, pair):
+    member, inspector, reader = pair
+    inspector_client, reader_client = client_of(inspector), client_of(reader)
+    assert read(inspector_client, member, answers(member, "4"), "draft").status_code == 302
+    response = read(
+        reader_client, member, answers(member, "6", text="Chronology kept well"), "submit"
+    )
+    assert response.status_code == 302
+    assert Reading.objects.get(member=member, reader=reader).submitted
+
+    page = inspector_client.get(record_url(member)).content.decode()
+    assert 'value="6" checked' not in page and "Excellent</td>" not in page
+    assert "Chronology kept well" not in page
+    assert "Your partner&#x27;s answer" not in page and "Submitted" in page  # status, not answers
+    assert 'value="4" checked' in page  # their own draft
+
+    # The reader, submitted, sees their own answers and none of the inspector's draft.
+    mine = reader_client.get(record_url(member)).content.decode()
+    assert "6 Excellent" in mine and "4 Good" not in mine
+    assert "Your partner&#x27;s answer" not in mine
+
+
+def test_the_queue_and_the_progress_page_show_no_answers_before_both_submit(world, pair):
+    member, inspector, reader = pair
+    read(client_of(reader), member, answers(member, "2", text="Plan lacks dates"), "submit")
+    queue = client_of(inspector).get(reverse("records:queue", args=["home"])).content.decode()
+    assert "Not started" in queue and "Weak" not in queue and "Plan lacks dates" not in queue
+    progress = client_of(inspector).get(
+        reverse("records:progress", args=["home", member.sample.pk])
+    )
+    page = progress.content.decode()
+    assert progress.status_code == 200 and "Weak" not in page and "Plan lacks dates" not in page
+    assert (
+        '<td class="govuk-table__cell govuk-table__cell--numeric">1</td>'
+        '<td class="govuk-table__cell govuk-table__cell--numeric">0</td>'
+        '<td class="govuk-table__cell govuk-table__cell--numeric">1</td>' in page
+    )
+
+
+def test_after_both_submit_both_see_both_and_the_inspector_moderates_keeping_both(world, pair):
+    member, inspector, reader = pair
+    inspector_client, reader_client = client_of(inspector), client_of(reader)
+    read(inspector_client, member, answers(member, "4"), "submit")
+    read(reader_client, member, answers(member, "5"), "submit")
+    for client in (inspector_client, reader_client):
+        page = client.get(record_url(member)).content.decode()
+        assert "4 Good" in page and "5 Very good" in page
+
+    # The reader may not moderate; the inspector, with a reason where the two differ.
+    moderate = reverse("records:moderate", args=["home", member.pk])
+    assert reader_client.get(moderate).status_code == 403
+    page = inspector_client.get(moderate).content.decode()
+    form = next(
+        fm for fm in forms_in(page) if "q-" + questions(member)[0].key in fm.names() or fm.radios
+    )
+    grades = {f"q-{q.key}": "4" for q in questions(member) if q.answer == "six_point"}
+    refused = submit(inspector_client, moderate, change(form, grades))
+    first = questions(member)[0]
+    assert refused.status_code == 200
+    assert "Say in a few words why this is the agreed answer" in refused.content.decode()
+    reasons = {f"why-{q.key}": "Agreed on discussion" for q in questions(member)}
+    page = inspector_client.get(moderate).content.decode()
+    form = next(fm for fm in forms_in(page) if fm.radios)
+    done = submit(inspector_client, moderate, change(form, grades | reasons))
+    assert done.status_code == 302
+    moderated = Moderation.objects.get(member=member, question=first)
+    assert moderated.value == "4" and moderated.rationale == "Agreed on discussion"
+    kept = dict(
+        Answer.objects.filter(question=first, reading__member=member).values_list(
+            "reading__reader__username", "value"
+        )
+    )
+    assert kept == {"inspector": "4", "reader": "5"}
+    assert AuditEntry.objects.filter(verb="record.moderate").count() == len(questions(member))
+    page = reader_client.get(record_url(member)).content.decode()
+    assert "Moderated answer" in page and "Agreed on discussion" in page
+
+
+def test_a_submitted_reading_is_never_changed(world, pair):
+    member, _inspector, reader = pair
+    read(client_of(reader), member, answers(member, "3"), "submit")
+    response = client_of(reader).post(
+        record_url(member), {**answers(member, "6"), "action": "submit"}
+    )
+    assert response.status_code == 200
+    assert "You submitted this reading already" in response.content.decode()
+    assert set(
+        Answer.objects.filter(reading__reader=reader, question__answer="six_point").values_list(
+            "value", flat=True
+        )
+    ) == {"3"}
+
+
+def test_submitting_needs_every_grade_and_names_the_question_unanswered(world, pair):
+    member, _inspector, reader = pair
+    values = answers(member, "3")
+    first = questions(member)[0]
+    values[f"q-{first.key}"] = ""
+    response = read(client_of(reader), member, values, "submit")
+    assert response.status_code == 200
+    assert "Answer this question: choose a grade from 1 to 6" in response.content.decode()
+    assert f'href="#id_q-{first.key}' in response.content.decode()
+    assert not Reading.objects.filter(status="submitted").exists()
+
+
+def test_a_draft_is_saved_without_javascript_and_audited_without_its_answers(world, pair):
+    member, _inspector, reader = pair
+    response = read(client_of(reader), member, answers(member, "2"), "draft")
+    assert response.status_code == 302 and response["Location"] == record_url(member)
+    entry = AuditEntry.objects.get(verb="reading.save")
+    assert "2" not in str(entry.changes.get("status", "")) and "answers changed" in entry.changes
+    page = client_of(reader).get(record_url(member)).content.decode()
+    assert 'value="2" checked' in page
+
+
+def test_the_record_page_shows_no_more_than_the_records_reference(world, pair):
+    member, _inspector, reader = pair
+    page = client_of(reader).get(record_url(member)).content.decode()
+    assert member.record.reference in page
+    assert member.record.digest not in page
+    assert member.record.team not in page or not member.record.team
+
+
+@pytest.mark.parametrize("name", ["record", "moderate"])
+def test_pages_of_a_record_refuse_those_outside_its_pair(world, pair, name):
+    member, _inspector, reader = pair
+    url = reverse(f"records:{name}", args=["home", member.pk])
+    assert world.client_for("outsider").get(url).status_code == 404
+    assert world.client_for("viewer").get(url).status_code == 403
+    assert world.client_for("lead").get(url).status_code == 403
+    other = reader_of(world, "another_reader")
+    assert client_of(other).get(url).status_code == 404  # not their pair's: as if not there
+    assert world.client_for("admin").get(url).status_code == 404  # in no pair
+    if name == "record":  # their pair's: an empty reading is refused, and shown again
+        assert client_of(reader).post(url, {"action": "submit"}).status_code == 200
+
+
+def test_a_reader_of_another_pair_finds_nothing_of_this_pairs_records_in_their_queue(world, pair):
+    member, _inspector, reader = pair
+    other = reader_of(world, "another_reader")
+    page = client_of(other).get(reverse("records:queue", args=["home"])).content.decode()
+    assert member.record.reference not in page and "No records are assigned to you yet" in page
+    mine = client_of(reader).get(reverse("records:queue", args=["home"])).content.decode()
+    assert member.record.reference in mine and "Read the next record" in mine
+
+
+def test_the_inspection_team_sets_up_a_pair_and_shares_the_records_in_turn(world):
+    reader, second = reader_of(world), reader_of(world, "second_reader")
+    sample = f.paired_record(world.home.inspection, world.users["inspector"], reader).sample
+    Assignment.objects.all().delete()
+    client = world.client_for("inspector")
+    url = reverse("records:pair_add", args=["home", sample.pk])
+    response = client.post(
+        url, {"inspector": world.users["inspector"].pk, "reader": second.pk, **key(client)}
+    )
+    assert response.status_code == 302
+    response = client.post(reverse("records:assign", args=["home", sample.pk]), key(client))
+    assert response.status_code == 302
+    shared = list(
+        Assignment.objects.order_by("member__record__row").values_list("pair__number", flat=True)
+    )
+    assert shared == [1, 2, 1]
+    assert AuditEntry.objects.filter(verb="record.assign").count() == 3
+    viewer = world.users["viewer"].pk
+    refused = client.post(
+        url, {"inspector": world.users["inspector"].pk, "reader": viewer, **key(client)}
+    )
+    assert "Choose local reader from the list" in refused.content.decode()
+
+
+def test_a_record_is_reassigned_only_while_nobody_has_read_it(world, pair):
+    member, inspector, _reader = pair
+    other = ReadingPair.objects.create(
+        sample=member.sample, number=2, inspector=inspector, reader=reader_of(world, "second")
+    )
+    actions_reading.reassign(inspector, member, other)
+    assert Assignment.objects.get(member=member).pair == other
+    actions_reading.save_reading(inspector, member, {}, submit=False)
+    with pytest.raises(ValidationError, match="reading has begun"):
+        actions_reading.reassign(inspector, member, ReadingPair.objects.get(number=1))
+
+
+def test_a_sample_without_a_template_cannot_be_paired(world):
+    sample = f.records_sample(world.home.inspection)
+    with pytest.raises(ValidationError, match="has no reading template"):
+        actions_reading.add_pair(
+            world.users["inspector"],
+            sample,
+            {"inspector": world.users["inspector"], "reader": reader_of(world)},
+        )
+    page = world.client_for("inspector").get(reverse("records:sample", args=["home", sample.pk]))
+    assert "has no reading template, so its records cannot be read" in page.content.decode()
+
+
+def test_only_the_pairs_inspector_moderates(world, pair):
+    member, _inspector, reader = pair
+    with pytest.raises(Refused):
+        actions_reading.moderate(reader, member, {})
+
+
+def test_the_inspection_team_gives_a_record_not_yet_read_to_another_pair_on_its_page(world, pair):
+    member, inspector, reader = pair
+    second = reader_of(world, "second")
+    other = ReadingPair.objects.create(
+        sample=member.sample, number=2, inspector=inspector, reader=second
+    )
+    client = world.client_for("inspector")
+    progress = client.get(reverse("records:progress", args=["home", member.sample.pk]))
+    url = reverse("records:reassign", args=["home", member.pk])
+    assert url in progress.content.decode()
+    page = client.get(url).content.decode()
+    form = next(fm for fm in forms_in(page) if "pair" in fm.names())
+    assert submit(client, url, change(form, {"pair": str(other.pk)})).status_code == 302
+    assert Assignment.objects.get(member=member).pair == other
+    assert AuditEntry.objects.filter(verb="record.reassign").count() == 1
+    assert client_of(reader).get(record_url(member)).status_code == 404  # no longer theirs
+    read(client_of(second), member, answers(member, "3"), "draft")
+    page = client.get(url).content.decode()
+    form = next(fm for fm in forms_in(page) if "pair" in fm.names())
+    first = ReadingPair.objects.get(sample=member.sample, number=1)
+    refused = submit(client, url, change(form, {"pair": str(first.pk)}))
+    assert "reading has begun" in refused.content.decode()
+    assert Assignment.objects.get(member=member).pair == other
+
+
+@pytest.mark.parametrize("name", ["progress", "pair_add", "assign", "sample", "reassign"])
+def test_a_local_reader_is_refused_the_inspection_teams_pages_of_the_reading(world, pair, name):
+    member, _inspector, reader = pair
+    pk = member.pk if name == "reassign" else member.sample.pk
+    url = reverse(f"records:{name}", args=["home", pk])
+    assert client_of(reader).get(url).status_code == 403
+    if name not in ("progress", "sample"):  # pages only read: no POST at all (405)
+        assert client_of(reader).post(url, key(reader)).status_code == 403
