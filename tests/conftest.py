@@ -36,7 +36,7 @@ from tests import factories as f
 from tests import middleware
 from tests.migrated import migrated_data_folder
 
-pytest_plugins = ["tests.mailserver"]
+pytest_plugins = ["tests.mailserver", "tests.coverage_pause"]
 
 CAST = ("lead", "editor", "contributor", "viewer", "inspector", "admin", "outsider")
 PASSWORD = "correct horse battery staple"
