@@ -1,0 +1,100 @@
+"""Reading a child's record from the keyboard alone, in Chromium, on pages that pass axe (#18):
+the local reader opens the next record of their queue, answers every question with Tab, the
+arrow keys and typing, and submits; their partner, still reading, is shown that they submitted
+and none of their answers. The inspection team's progress and moderation pages pass axe too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from followup.records.models import Moderation, Reading, SampledRecord
+from tests.browser.conftest import Page
+
+PASSWORD = "browser-test-password"
+NOTE = "Read from the keyboard alone"
+
+
+def _focused(page: Page) -> dict[str, Any]:
+    return dict(
+        page.page.evaluate(
+            "() => { const e = document.activeElement; return {tag: e.tagName, "
+            "type: e.type || '', name: e.name || '', text: (e.innerText || '').trim(), "
+            "checked: !!e.checked}; }"
+        )
+    )
+
+
+def _answer_every_question_from_the_keyboard(page: Page) -> int:
+    """Tab through the reading form: in each group of radios choose one with the arrow keys, in
+    each text box type a note, and press Enter on "Submit reading". Returns the answers given."""
+    answered: set[str] = set()
+    page.page.locator("#reading-form").focus()
+    for _ in range(400):
+        page.page.keyboard.press("Tab")
+        here = _focused(page)
+        if here["tag"] == "BUTTON" and here["text"] == "Submit reading":
+            with page.page.expect_navigation():
+                page.page.keyboard.press("Enter")
+            return len(answered)
+        if here["type"] == "radio" and here["name"] not in answered:
+            page.page.keyboard.press("ArrowDown")  # moves to the next grade and chooses it
+            answered.add(here["name"])
+        elif here["tag"] == "TEXTAREA" and here["name"] not in answered:
+            page.page.keyboard.type(NOTE)
+            answered.add(here["name"])
+    raise AssertionError("Tab never reached the Submit reading button")
+
+
+def test_a_reader_reads_a_whole_record_from_the_keyboard_and_their_partner_sees_no_answer(
+    demo_page: Page, browser: Any
+) -> None:
+    page = demo_page
+    page.sign_in("reader", PASSWORD)
+    page.goto("/p/south-ayrshire/reading-queue/")
+    page.assert_accessible()
+    with page.page.expect_navigation():
+        page.page.click("#next-record")  # "Read the next record: row …"
+    page.assert_accessible()
+    member = SampledRecord.objects.get(pk=int(page.page.url.rstrip("/").rsplit("/", 1)[1]))
+    questions = page.page.locator("#reading-form fieldset, #reading-form textarea").count()
+    assert _answer_every_question_from_the_keyboard(page) == questions
+    # Back to the queue, which says so; the record shows the reader's own answers.
+    assert "Reading submitted." in page.page.inner_text("main")
+    page.goto(reverse("records:record", args=["south-ayrshire", member.pk]))
+    main = page.page.inner_text("main")
+    assert "You submitted your reading" in main and NOTE in main
+    page.assert_accessible()
+    reading = Reading.objects.get(member=member, reader__username="reader")
+    assert reading.status == Reading.Status.SUBMITTED
+
+    # The partner, who has not read it yet, is told only that the reader submitted.
+    partner = Page(browser.new_page(viewport={"width": 1280, "height": 900}), page.base_url)
+    try:
+        partner.sign_in("inspector", PASSWORD)
+        partner.goto(reverse("records:record", args=["south-ayrshire", member.pk]))
+        shown = partner.page.content()
+        assert partner.page.inner_text("#partner-status") == "Submitted"
+        assert NOTE not in shown
+        partner.assert_accessible()
+    finally:
+        partner.page.close()
+
+
+def test_the_progress_and_moderation_pages_pass_axe(demo_page: Page) -> None:
+    page = demo_page
+    page.sign_in("inspector", PASSWORD)
+    read = SampledRecord.objects.filter(readings__isnull=False).first()
+    assert read is not None
+    waiting = next(
+        m
+        for m in SampledRecord.objects.filter(sample=read.sample).order_by("record__row")
+        if Reading.objects.filter(member=m, status=Reading.Status.SUBMITTED).count() == 2
+        and not Moderation.objects.filter(member=m).exists()
+    )
+    page.goto(reverse("records:progress", args=["south-ayrshire", read.sample_id]))
+    page.assert_accessible()
+    page.goto(reverse("records:moderate", args=["south-ayrshire", waiting.pk]))
+    assert "Moderate" in page.page.inner_text("h1")
+    page.assert_accessible()
