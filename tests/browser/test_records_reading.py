@@ -82,7 +82,7 @@ def test_a_reader_reads_a_whole_record_from_the_keyboard_and_their_partner_sees_
         partner.page.close()
 
 
-def test_the_progress_and_moderation_pages_pass_axe(demo_page: Page) -> None:
+def test_the_progress_agreement_and_moderation_pages_pass_axe(demo_page: Page) -> None:
     page = demo_page
     page.sign_in("inspector", PASSWORD)
     read = SampledRecord.objects.filter(readings__isnull=False).first()
@@ -94,6 +94,9 @@ def test_the_progress_and_moderation_pages_pass_axe(demo_page: Page) -> None:
         and not Moderation.objects.filter(member=m).exists()
     )
     page.goto(reverse("records:progress", args=["south-ayrshire", read.sample_id]))
+    page.assert_accessible()
+    page.goto(reverse("records:agreement", args=["south-ayrshire", read.sample_id]))
+    assert "were the same" in page.page.inner_text("#finding")
     page.assert_accessible()
     page.goto(reverse("records:moderate", args=["south-ayrshire", waiting.pk]))
     assert "Moderate" in page.page.inner_text("h1")

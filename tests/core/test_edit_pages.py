@@ -250,6 +250,7 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "records:draw": CREATE,
     "records:purposive": CREATE,
     "records:progress": READ,
+    "records:agreement": READ,
     "records:queue": READ,
     "records:pair_add": CREATE,
     "records:assign": CREATE,

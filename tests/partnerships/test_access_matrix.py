@@ -541,6 +541,7 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     # The paired reading (tests/records/test_reading.py): an empty draft of one's own reading is
     # saved (302); an empty moderation form is refused and shown again (200).
     "records:progress": (sample_in, READ_RECORDS, None),
+    "records:agreement": (sample_in, READ_RECORDS, None),
     "records:pair_add": (sample_in, READ_RECORDS, READ_RECORDS),
     "records:assign": (sample_in, READ_RECORDS, READ_RECORDS),
     "records:queue": (slug, READ_ASSIGNED, None),

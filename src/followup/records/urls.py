@@ -25,6 +25,11 @@ urlpatterns = [
         name="pair_add",
     ),
     path("p/<slug:slug>/record-samples/<int:pk>/assign/", views_reading.assign, name="assign"),
+    path(
+        "p/<slug:slug>/record-samples/<int:pk>/agreement/",
+        views_reading.agreement_page,
+        name="agreement",
+    ),
     path("p/<slug:slug>/reading-queue/", views_reading.queue, name="queue"),
     path("p/<slug:slug>/sampled-records/<int:pk>/", views_reading.record, name="record"),
     path(

@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from followup.records import actions_reading, queries
+from followup.agreement import Agreement, Estimate
+from followup.records import actions_reading, agreement, queries
 from followup.records.forms import (
     ANSWER_WORDS,
     AssignForm,
@@ -155,6 +156,74 @@ def progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "unassigned": unassigned,
             "pairs": queries.sample_pairs(sample),
             "shared": queries.shared_records(sample),
+        },
+    )
+
+
+def _cells(figures: Agreement) -> list[str]:
+    """A row of the agreement tables: the shares as percentages, the coefficients as decimals,
+    each with its 95% interval, or why there is none."""
+    values = agreement.estimates(figures)
+    return [
+        *(_percent(estimate) for estimate in values[:2]),
+        *(agreement.shown(estimate) for estimate in values[2:]),
+    ]
+
+
+def _percent(estimate: Estimate) -> str:
+    if estimate.value is None or estimate.interval is None:
+        return agreement.shown(estimate)
+    low, high = estimate.interval.lower, estimate.interval.upper
+    return f"{100 * estimate.value:.0f}% ({100 * low:.0f}% to {100 * high:.0f}%)"
+
+
+def _finding(figures: Agreement | None) -> str:
+    """The page's one-line finding: how often the two readers gave the same grade."""
+    pair = figures.pair if figures else None
+    if pair is None or pair.exact.value is None or pair.within_one.value is None:
+        return ""
+    return (
+        f"Of the {pair.n_pairs} grades given by both, {100 * pair.exact.value:.0f}% were the "
+        f"same and {100 * pair.within_one.value:.0f}% the same or one apart."
+    )
+
+
+@require_safe
+@login_required
+def agreement_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """How far the pairs agree, from the records both have submitted: per question, per pair,
+    overall and by reading day, with the confusion matrix of every grade given by both."""
+    sample = queries.sample_for(request.user, slug, pk)
+    found = agreement.sample_agreement(sample)
+    rows = {
+        name: [
+            (row.label, row.figures.pair.n_pairs if row.figures.pair else 0, _cells(row.figures))
+            for row in rows
+        ]
+        for name, rows in (
+            ("questions", found.questions),
+            ("pairs", found.pairs),
+            ("days", found.days),
+        )
+    }
+    overall = found.overall
+    matrix = overall.pair.confusion.tolist() if overall and overall.pair else []
+    return render(
+        request,
+        "records/agreement.html",
+        {
+            "sample": sample,
+            "inspection": sample.frame.inspection,
+            "partnership": sample.frame.inspection.partnership,
+            "columns": agreement.COLUMNS,
+            "rows": rows,
+            "overall": (overall.pair.n_pairs if overall and overall.pair else 0, _cells(overall))
+            if overall
+            else None,
+            "matrix": list(zip(agreement.SCALE, matrix, strict=False)),
+            "scale": agreement.SCALE,
+            "items": found.items,
+            "finding": _finding(overall),
         },
     )
 
