@@ -257,6 +257,10 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "records:record": "saves the reader's own draft, which only they change, or submits it once: "
     "no object versions (tests/records/test_reading.py)",
     "records:moderate": CREATE,
+    "records:raise_concern": CREATE,
+    "records:concerns": READ,
+    "records:pass_on": "records once whether a concern was passed on, never changed: a one-time "
+    "key, no versions (tests/records/test_concerns.py)",
     "records:reassign": "gives a record to another pair before anyone reads it: a one-time "
     "key, no versions (tests/records/test_reading.py)",
     "evidence:survey_preview": "imports a staged survey: creates sources",

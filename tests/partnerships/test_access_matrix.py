@@ -23,7 +23,7 @@ from followup.lib.types import CommandLine
 from followup.partnerships.models import Membership
 from followup.plans.models import UpdateFile, UpdateRound
 from followup.records.actions_templates import load_template_library
-from followup.records.models import Reading, SampledRecord
+from followup.records.models import Concern, Reading, SampledRecord
 from followup.records.queries import default_reading_template
 from tests import factories as f
 from tests.conftest import Site, World
@@ -323,6 +323,20 @@ def read_by_both(site: Site) -> dict[str, Any]:
     return kwargs
 
 
+def concern_in(site: Site) -> dict[str, Any]:
+    """A concern raised about ``paired_in``'s record, not yet recorded as passed on."""
+    member = SampledRecord.objects.get(pk=paired_in(site)["pk"])
+    admin = Membership.objects.get(user__username="admin").user
+    concern = Concern.objects.create(
+        member=member,
+        raised_by=admin,
+        what="Bruising not followed up",
+        agency="health",
+        urgency="immediate",
+    )
+    return {"slug": site.partnership.slug, "pk": concern.pk}
+
+
 # Reading assigned records: the inspection team and the partnership's administrators (and local
 # readers, whom the cast lacks: tests/records/test_reading.py).
 READ_ASSIGNED = expect(("inspector", "admin"))
@@ -548,6 +562,12 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "records:reassign": (paired_in, READ_RECORDS, READ_RECORDS),
     "records:record": (paired_in, IN_PAIR, {**IN_PAIR, "admin": 302}),
     "records:moderate": (read_by_both, IN_PAIR, IN_PAIR),
+    # Concerns (tests/records/test_concerns.py): either of the record's pair, or the inspection
+    # team, raises one (the cast's inspector, in no pair, too); only the inspection team sees
+    # them and records their passing on. An empty form is refused and shown again (200).
+    "records:raise_concern": (paired_in, READ_RECORDS, READ_RECORDS),
+    "records:concerns": (sample_in, READ_RECORDS, None),
+    "records:pass_on": (concern_in, READ_RECORDS, READ_RECORDS),
     "reviews:create": (of("inspection"), EDIT_REVIEW, EDIT_REVIEW),
     "reviews:detail": (of("review"), READ, None),
     "reviews:edit": (of("review"), EDIT_REVIEW, EDIT_REVIEW),

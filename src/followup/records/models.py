@@ -338,3 +338,49 @@ class Moderation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.key}: {self.value} (moderated)"
+
+
+class Urgency(models.TextChoices):
+    """How soon the agency should act on a concern, most urgent first."""
+
+    IMMEDIATE = "immediate", "Immediate: today"
+    DAY = "day", "Within 24 hours"
+    WEEK = "week", "Within the week"
+
+
+class Concern(models.Model):
+    """A concern about a child's safety raised while reading a sampled record: it goes to the
+    inspection team, whose lead records whether and when it was passed to the partnership's
+    named senior manager. Seen only by the inspection team; it holds nothing that names a child.
+    Its passing on, once recorded, is never changed."""
+
+    member = models.ForeignKey(SampledRecord, on_delete=models.CASCADE, related_name="concerns")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(auto_now_add=True)
+    what = models.TextField()
+    agency = models.CharField(max_length=20, choices=Agency.choices)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices)
+    question = models.ForeignKey(
+        TemplateQuestion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    passed_on = models.BooleanField(null=True, blank=True)
+    passed_at = models.DateTimeField(null=True, blank=True)
+    passed_to = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+    not_passed_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Concern about row {self.member.record.row} ({self.get_urgency_display()})"
+
+    @property
+    def recorded(self) -> bool:
+        return self.recorded_at is not None

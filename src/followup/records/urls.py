@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.records import views, views_reading
+from followup.records import views, views_concerns, views_reading
 
 app_name = "records"
 urlpatterns = [
@@ -42,4 +42,15 @@ urlpatterns = [
         views_reading.moderate,
         name="moderate",
     ),
+    path(
+        "p/<slug:slug>/sampled-records/<int:pk>/concern/",
+        views_concerns.raise_concern,
+        name="raise_concern",
+    ),
+    path(
+        "p/<slug:slug>/record-samples/<int:pk>/concerns/",
+        views_concerns.concerns,
+        name="concerns",
+    ),
+    path("p/<slug:slug>/concerns/<int:pk>/", views_concerns.pass_on, name="pass_on"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from followup.lib.dates import day
 from followup.lib.sampling import margin_of_error, size_for_margin
-from followup.records import actions, queries
+from followup.records import actions, queries, queries_concerns
 from followup.records.forms import PurposiveForm, ReturnForm, SampleForm
 from followup.records.models import RecordsReturn
 from followup.web.pages import create_page, posted, posted_files
@@ -27,6 +27,7 @@ SUGGESTED_SIZE = 40
 def reading(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     inspection = queries.records_inspection(request.user, slug, pk)
     frame = queries.current_frame(inspection)
+    samples = queries.samples_of(frame) if frame else []
     return render(
         request,
         "records/reading.html",
@@ -35,7 +36,8 @@ def reading(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "partnership": inspection.partnership,
             "frame": frame,
             "summary": queries.frame_summary(frame) if frame else None,
-            "samples": queries.samples_of(frame) if frame else [],
+            "samples": samples,
+            "concerns_waiting": queries_concerns.waiting_count(samples[0]) if samples else 0,
             "templates": queries.reading_templates(),
         },
     )
@@ -169,6 +171,7 @@ def sample(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "inspection": drawn.frame.inspection,
             "partnership": drawn.frame.inspection.partnership,
             "members": members,
+            "concerns_waiting": queries_concerns.waiting_count(drawn),
             "summary": queries.sample_summary(drawn, members),
             "is_current": queries.is_current(drawn),
         },
