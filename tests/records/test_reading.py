@@ -320,3 +320,20 @@ def test_a_local_reader_is_refused_the_inspection_teams_pages_of_the_reading(wor
     assert client_of(reader).get(url).status_code == 403
     if name not in ("progress", "sample"):  # pages only read: no POST at all (405)
         assert client_of(reader).post(url, key(reader)).status_code == 403
+
+
+def test_a_moderation_reason_that_may_identify_the_child_is_refused_and_nothing_is_kept(
+    world, pair
+):
+    member, inspector, reader = pair
+    inspector_client = client_of(inspector)
+    read(inspector_client, member, answers(member, "4"), "submit")
+    read(client_of(reader), member, answers(member, "5"), "submit")
+    moderate = reverse("records:moderate", args=["home", member.pk])
+    form = next(fm for fm in forms_in(inspector_client.get(moderate).content.decode()) if fm.radios)
+    grades = {f"q-{q.key}": "4" for q in questions(member) if q.answer == "six_point"}
+    reasons = {f"why-{q.key}": "Agreed: CHI 0101011234 on file" for q in questions(member)}
+    refused = submit(inspector_client, moderate, change(form, grades | reasons))
+    assert refused.status_code == 200
+    assert "This holds what looks like a CHI number" in refused.content.decode()
+    assert not Moderation.objects.filter(member=member).exists()

@@ -295,3 +295,23 @@ def test_a_tick_typed_in_a_spreadsheet_marks_a_cohort(tick):
     row = child(1) | {"child_protection_register": tick}
     (read,) = read_return(read_table(return_csv(rows=[row]), "r.csv"), KEY)
     assert read.flags["register"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("CHI 0101011234", "a CHI number"),
+        ("dob 12/03/2015 near the school", "a date (a date of birth?)"),
+        ("near KA7 1AA", "a postcode"),
+        ("Mrs Kerr said the child likes school", "a person's name"),
+        ("lives at 12 High Street, Ayr", "an address"),
+        ("mum is jamie.kerr@example.com", "an email address"),
+        ("call 07700 900123", "a telephone number"),
+        ("Seen by the Ayr North team twice in 2024", None),
+        ("Plan reviewed 3 times; 40 contacts in 12 months", None),
+    ],
+)
+def test_identifiers_in_a_free_text_are_found_and_ordinary_words_and_counts_are_not(text, found):
+    from followup.records.returns import identifier_in_text
+
+    assert identifier_in_text(text) == found

@@ -250,6 +250,14 @@ def moderate(user: AnyUser, member: SampledRecord, data: Mapping[str, Any]) -> l
                         f"why-{question.key}": f"Write the reason in at most {MAX_RATIONALE} characters"
                     }
                 )
+            found = identifier_in_text(rationale)
+            if found:
+                raise ValidationError(
+                    {
+                        f"why-{question.key}": f"This holds what looks like {found}: write "
+                        "without identifying the child"
+                    }
+                )
             if question.answer in CHOICES and (first != second or value != first) and not rationale:
                 raise ValidationError(
                     {f"why-{question.key}": "Say in a few words why this is the agreed answer"}

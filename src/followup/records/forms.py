@@ -188,14 +188,14 @@ class ModerationForm(StrictForm):
                 required=question.answer != AnswerType.FREE_TEXT,
             )
             self.fields[f"why-{question.key}"] = forms.CharField(
-                label=f"Why this answer ({question.key})",
+                label=f"Why this is the agreed answer: {question.prompt}",
                 required=False,
                 max_length=MAX_RATIONALE,
                 error_messages={
                     "max_length": f"Write the reason in at most {MAX_RATIONALE} characters"
                 },
                 help_text="A few words; needed where the readings differ or the agreed answer "
-                "is neither's.",
+                "is neither's. Write no names, dates of birth, addresses or CHI numbers.",
             )
 
 

@@ -464,15 +464,25 @@ def read_return(table: Table, key: bytes) -> list[ReturnRow]:
     return rows
 
 
-# A UK postcode (KA7 1AA) anywhere in a text.
+# A UK postcode (KA7 1AA) anywhere in a text; an email address; a UK telephone number; a title
+# and a surname ("Mrs Kerr"); a house number and a street ("12 High Street").
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b", re.IGNORECASE)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+PHONE = re.compile(r"(?<!\d)(\+44 ?|0)\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}(?!\d)")
+TITLED = re.compile(r"\b(Mr|Mrs|Ms|Miss|Mx|Dr)\.? [A-Z][a-z'’-]+")
+STREET = re.compile(
+    r"\b\d+[A-Za-z]? [A-Z][a-z]+ (Street|Road|Avenue|Drive|Lane|Crescent|Place|Court|Gardens|"
+    r"Terrace|Way|Close|View|Park|Square|Wynd|Brae)\b"
+)
 _DIGIT_RUN = re.compile(r"\d[\d -]{6,}\d")
 
 
 def identifier_in_text(text: str) -> str | None:
-    """What in a free text (a reason, a file's name) looks like a child's identifier: a date (of
-    birth?), a CHI or National Insurance number, or a postcode; None if nothing does. A name
-    cannot be told from other words in a sentence: the forms ask for none."""
+    """What in a free text (a reason, a note, a file's name) looks like a child's identifier: a
+    date (of birth?), a CHI or National Insurance number, a postcode, an email address, a
+    telephone number, a house number and street, or a title and a surname; None if nothing does.
+    A first name and surname cannot be told from other words in a sentence: the forms ask for
+    none, and say so."""
     if DATE.search(text) or any(looks_like_compact_date(w) for w in re.findall(r"\d{8}", text)):
         return "a date (a date of birth?)"
     if any(looks_like_chi(run.strip()) for run in _DIGIT_RUN.findall(text)):
@@ -481,6 +491,14 @@ def identifier_in_text(text: str) -> str | None:
         return "a National Insurance number"
     if POSTCODE.search(text):
         return "a postcode"
+    if EMAIL.search(text):
+        return "an email address"
+    if PHONE.search(text):
+        return "a telephone number"
+    if STREET.search(text):
+        return "an address"
+    if TITLED.search(text):
+        return "a person's name"
     return None
 
 
