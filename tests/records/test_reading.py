@@ -337,3 +337,24 @@ def test_a_moderation_reason_that_may_identify_the_child_is_refused_and_nothing_
     assert refused.status_code == 200
     assert "This holds what looks like a CHI number" in refused.content.decode()
     assert not Moderation.objects.filter(member=member).exists()
+
+
+def test_a_page_opened_before_a_later_save_in_another_tab_saves_nothing(world, pair):
+    member, _inspector, reader = pair
+    client = client_of(reader)
+    url = record_url(member)
+    tab_a = next(fm for fm in forms_in(client.get(url).content.decode()) if fm.radios)
+    tab_b = next(fm for fm in forms_in(client.get(url).content.decode()) if fm.radios)
+    six = [q for q in questions(member) if q.answer == "six_point"]
+    newer = {f"q-{six[0].key}": "5", f"q-{six[1].key}": "4"}
+    assert submit(client, url, change(tab_b, newer)).status_code == 302
+    older = submit(client, url, change(tab_a, {f"q-{six[2].key}": "2"}))
+    assert older.status_code == 200
+    assert "You saved this reading again in another tab or window" in older.content.decode()
+    kept = {
+        a.question.key: a.value for a in Answer.objects.filter(reading__member=member) if a.value
+    }
+    assert kept == {six[0].key: "5", six[1].key: "4"}
+    # Opened again, the page carries the newer answers, and saves.
+    fresh = next(fm for fm in forms_in(client.get(url).content.decode()) if fm.radios)
+    assert submit(client, url, change(fresh, {f"q-{six[2].key}": "2"})).status_code == 302

@@ -155,11 +155,18 @@ def clean_answer(question: TemplateQuestion, raw: Any, *, required: bool) -> str
 
 
 def save_reading(
-    user: AnyUser, member: SampledRecord, data: Mapping[str, Any], *, submit: bool = False
+    user: AnyUser,
+    member: SampledRecord,
+    data: Mapping[str, Any],
+    *,
+    submit: bool = False,
+    saved: str | None = None,
 ) -> Reading:
     """Save the user's reading of a record of their pair: a draft keeps what is answered so far;
     submitting needs every question with a grade or yes/no answered, and closes the reading
-    for good."""
+    for good. ``saved`` is when the reading was last saved as the page was opened ("" if it had
+    not been): if it was saved again since, from another tab or window, nothing is saved, so
+    that an older page never overwrites newer answers."""
     partnership = member.sample.frame.inspection.partnership
     pair = in_pair(user, member)
     me = pair.inspector_id if pair.inspector_id == user.pk else pair.reader_id
@@ -174,6 +181,12 @@ def save_reading(
         if reading is not None and reading.submitted:
             raise ValidationError(
                 "You submitted this reading already: it is kept as it was submitted."
+            )
+        now_saved = reading.saved_at.isoformat() if reading is not None else ""
+        if saved is not None and saved != now_saved:
+            raise ValidationError(
+                "You saved this reading again in another tab or window since you opened this "
+                "page: nothing was saved here. Open the record again to see your latest answers."
             )
         if reading is None:
             reading = writes.create(

@@ -170,6 +170,10 @@ class ReadingForm(StrictForm):
     """A reader's answers to every question of the template: each may be left for later in a
     draft (``actions_reading.save_reading`` asks for all on submitting)."""
 
+    # When the reader's own reading was last saved, as the page was opened: a save from a page
+    # opened before a later save (another tab) is refused (actions_reading.save_reading).
+    saved = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
+
     def __init__(self, *args: Any, questions: list[TemplateQuestion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for question in questions:

@@ -59,13 +59,20 @@ def record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     template = member.sample.template
     questions = queries.template_questions(template) if template else []
     view = queries.record_view(request.user, member, pair)
-    initial = {f"q-{line.question.key}": line.mine for _, lines in view.sections for line in lines}
+    initial: dict[str, str] = {
+        f"q-{line.question.key}": line.mine for _, lines in view.sections for line in lines
+    }
+    initial["saved"] = view.mine.saved_at.isoformat() if view.mine else ""
     form = ReadingForm(posted(request), questions=questions, initial=initial)
     if request.method == "POST" and template is not None and form.is_valid():
         submit = request.POST.get("action") == "submit"
         try:
             actions_reading.save_reading(
-                request.user, member, _answers(form.cleaned_data), submit=submit
+                request.user,
+                member,
+                _answers(form.cleaned_data),
+                submit=submit,
+                saved=form.cleaned_data.get("saved") if "saved" in request.POST else None,
             )
         except ValidationError as error:
             apply_errors(form, error)
