@@ -213,3 +213,49 @@ def test_concerns_not_yet_passed_on_come_first_the_most_urgent_first(pair):
     )
     assert queries_concerns.sample_concerns(member.sample) == [today, week, done]
     assert queries_concerns.waiting_count(member.sample) == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "said"),
+    [
+        ({"what": "x" * 1001}, "what", "Write at most 1000 characters"),
+        ({"agency": "council"}, "agency", "Choose the agency that should act"),
+        ({"urgency": "someday"}, "urgency", "Choose how soon the agency should act"),
+        ({"question": "plan-smart"}, "question", "Choose a question of this record's reading"),
+    ],
+)
+def test_the_action_refuses_a_concern_the_form_would_not_send(pair, data, field, said):
+    member, inspector, _ = pair
+    good = {"what": WHAT, "agency": "health", "urgency": "day"}
+    with pytest.raises(ValidationError) as refused:
+        actions_concerns.raise_concern(inspector, member, good | data)
+    assert said in " ".join(refused.value.message_dict[field])
+    assert not Concern.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "said"),
+    [
+        ({}, "passed_on", "Say whether the concern was passed to the senior manager"),
+        ({"passed_on": "yes"}, "passed_date", "Give the date and time it was passed on"),
+        (
+            {"passed_on": "yes", "passed_at": "yesterday"},
+            "passed_date",
+            "Give the date and time it was passed on",
+        ),
+        (
+            {"passed_on": "yes", "passed_at": timezone.now() + datetime.timedelta(days=1)},
+            "passed_date",
+            "Give a date and time that is not in the future",
+        ),
+        ({"passed_on": "no"}, "not_passed_reason", "Say why it was not passed on"),
+    ],
+)
+def test_the_action_refuses_a_passing_on_the_form_would_not_send(pair, data, field, said):
+    member, inspector, _ = pair
+    concern = concern_of(member, inspector)
+    with pytest.raises(ValidationError) as refused:
+        actions_concerns.record_passing_on(inspector, concern, data)
+    assert said in " ".join(refused.value.message_dict[field])
+    concern.refresh_from_db()
+    assert concern.recorded_at is None
