@@ -358,3 +358,89 @@ def test_a_page_opened_before_a_later_save_in_another_tab_saves_nothing(world, p
     # Opened again, the page carries the newer answers, and saves.
     fresh = next(fm for fm in forms_in(client.get(url).content.decode()) if fm.radios)
     assert submit(client, url, change(fresh, {f"q-{six[2].key}": "2"})).status_code == 302
+
+
+def _no_template(member: SampledRecord) -> None:
+    member.sample.template = None
+    member.sample.save(update_fields=["template"])
+
+
+def test_the_actions_refuse_a_sample_without_a_template(world, pair):
+    member, inspector, reader = pair
+    _no_template(member)
+    said = f"Sample {member.sample.number} has no reading template"
+    for attempt in (
+        lambda: actions_reading.add_pair(
+            inspector, member.sample, {"inspector": inspector, "reader": reader}
+        ),
+        lambda: actions_reading.assign_records(inspector, member.sample),
+        lambda: actions_reading.save_reading(reader, member, {}),
+        lambda: actions_reading.moderate(inspector, member, {}),
+    ):
+        with pytest.raises(ValidationError, match=said):
+            attempt()
+
+
+def test_a_pair_needs_an_inspector_of_the_partnership_and_one_of_its_local_readers(world, pair):
+    member, inspector, reader = pair
+    sample = member.sample
+    viewer = world.users["viewer"]
+    for data, field in (
+        ({"inspector": viewer, "reader": reader}, "inspector"),
+        ({"inspector": "someone", "reader": reader}, "inspector"),
+        ({"inspector": inspector, "reader": viewer}, "reader"),
+        ({"inspector": inspector, "reader": reader}, "reader"),  # the pair exists already
+    ):
+        with pytest.raises(ValidationError) as refused:
+            actions_reading.add_pair(inspector, sample, data)
+        assert field in refused.value.message_dict
+
+
+def test_records_are_shared_only_once_a_pair_is_set_up(world, pair):
+    member, inspector, _ = pair
+    ReadingPair.objects.filter(sample=member.sample).delete()
+    with pytest.raises(ValidationError, match="Set up a reading pair first"):
+        actions_reading.assign_records(inspector, member.sample)
+
+
+def test_a_record_goes_only_to_a_pair_of_its_own_sample_and_an_unassigned_one_is_assigned(
+    world, pair
+):
+    member, inspector, reader = pair
+    other_sample = f.records_sample(world.away.inspection)
+    stranger = ReadingPair.objects.create(
+        sample=other_sample, number=1, inspector=world.users["outsider"], reader=reader
+    )
+    with pytest.raises(ValidationError) as refused:
+        actions_reading.reassign(inspector, member, stranger)
+    assert "pair" in refused.value.message_dict
+    Assignment.objects.filter(member=member).delete()
+    own = ReadingPair.objects.get(sample=member.sample)
+    assert actions_reading.reassign(inspector, member, own).pair == own
+
+
+def test_the_action_refuses_answers_the_form_would_not_send(world, pair):
+    member, _, reader = pair
+    six = next(q for q in questions(member) if q.answer == "six_point")
+    text = next(q for q in questions(member) if q.answer == "free_text")
+    for data, said in (
+        ({f"q-{six.key}": "7"}, "Choose a grade from 1 to 6"),
+        ({f"q-{text.key}": "x" * 1001}, "Write at most 1000 characters"),
+    ):
+        with pytest.raises(ValidationError, match=said):
+            actions_reading.save_reading(reader, member, data)
+    assert not Reading.objects.filter(member=member).exists()
+
+
+def test_moderation_waits_for_both_readings_and_happens_once(world, pair):
+    member, inspector, reader = pair
+    with pytest.raises(ValidationError, match="Both readings must be submitted"):
+        actions_reading.moderate(inspector, member, {})
+    actions_reading.save_reading(inspector, member, answers(member, "4"), submit=True)
+    actions_reading.save_reading(reader, member, answers(member, "4"), submit=True)
+    long = {f"why-{q.key}": "x" * 1000 for q in questions(member)}
+    with pytest.raises(ValidationError, match="Write the reason in at most"):
+        actions_reading.moderate(inspector, member, answers(member, "4") | long)
+    actions_reading.moderate(inspector, member, answers(member, "4"))
+    with pytest.raises(ValidationError, match="This record is moderated already"):
+        actions_reading.moderate(inspector, member, answers(member, "4"))
