@@ -1,12 +1,14 @@
 """Reading a child's record from the keyboard alone, in Chromium, on pages that pass axe (#18):
 the local reader opens the next record of their queue, answers every question with Tab, the
 arrow keys and typing, and submits; their partner, still reading, is shown that they submitted
-and none of their answers. The inspection team's progress and moderation pages pass axe too."""
+and none of their answers. The inspection team's progress, agreement and moderation pages, and
+the return, sample, template and concern pages, pass axe too."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from followup.records.models import Moderation, Reading, SampledRecord
@@ -101,3 +103,36 @@ def test_the_progress_agreement_and_moderation_pages_pass_axe(demo_page: Page) -
     page.goto(reverse("records:moderate", args=["south-ayrshire", waiting.pk]))
     assert "Moderate" in page.page.inner_text("h1")
     page.assert_accessible()
+
+
+def test_the_return_sample_template_and_concern_pages_pass_axe(demo_page: Page) -> None:
+    from followup.records import actions_concerns
+    from followup.records.models import Concern, RecordsReturn, Sample
+
+    page = demo_page
+    page.sign_in("inspector", PASSWORD)
+    frame = RecordsReturn.objects.get(inspection__partnership__slug="south-ayrshire")
+    sample = Sample.objects.get(frame=frame)
+    member = SampledRecord.objects.filter(sample=sample).order_by("record__row").first()
+    assert member is not None and sample.template is not None
+    inspector = get_user_model().objects.get(username="inspector")
+    actions_concerns.raise_concern(
+        inspector,
+        member,
+        {"what": "Plan not reviewed after a new risk", "agency": "social_work", "urgency": "day"},
+    )
+    concern = Concern.objects.get()
+    inspection = frame.inspection_id
+    for name, args in [
+        ("records:reading", [inspection]),
+        ("records:upload", [inspection]),
+        ("records:draw", [inspection]),
+        ("records:sample", [sample.pk]),
+        ("records:purposive", [sample.pk]),
+        ("records:template", [inspection, sample.template.pk]),
+        ("records:concerns", [sample.pk]),
+        ("records:raise_concern", [member.pk]),
+        ("records:pass_on", [concern.pk]),
+    ]:
+        page.goto(reverse(name, args=["south-ayrshire", *args]))
+        page.assert_accessible()
