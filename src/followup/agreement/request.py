@@ -27,9 +27,7 @@ A bad request is refused with exit status 2 and one line on standard error namin
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -38,11 +36,10 @@ from followup.agreement.data import check_ratings
 from followup.agreement.errors import AgreementInputError
 from followup.agreement.measure import Agreement, measure
 from followup.agreement.results import Estimate, Interval
+from followup.jsonrequest import serve
 
 TOP_KEYS = {"input", "id", "description", "expected"}
 INPUT_KEYS = {"scale", "ratings"}
-# The longest request read: the file (or standard input) is read only this far and one more.
-MAX_REQUEST_CHARS = 10_000_000
 
 
 def _check_keys(data: dict[str, Any], allowed: set[str], name: str) -> None:
@@ -153,60 +150,20 @@ def main(
     stderr: TextIO | None = None,
 ) -> int:
     """Read a request from ``path`` (or standard input when None or '-') and print the result;
-    2 and one line on standard error when the request cannot be read or is refused."""
-    name = "agreement"
-    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
-    try:
-        if path in (None, "-"):
-            text = stdin.read(MAX_REQUEST_CHARS + 1)
-        else:
-            with open(str(path), encoding="utf-8") as handle:
-                text = handle.read(MAX_REQUEST_CHARS + 1)
-    except OSError as error:
-        print(f"{name}: cannot read {path}: {error.strerror}", file=stderr)
-        return 2
-    except UnicodeDecodeError:
-        print(f"{name}: {path} is not UTF-8 text; save the request as UTF-8", file=stderr)
-        return 2
-    if len(text) > MAX_REQUEST_CHARS:
-        print(
-            f"{name}: the request is longer than {MAX_REQUEST_CHARS:,} characters, the most "
-            "this command reads; split it",
-            file=stderr,
-        )
-        return 2
-    try:
-        result = run_request(json.loads(text, parse_constant=_refuse_constant))
-    except json.JSONDecodeError as error:
-        print(
-            f"{name}: the request is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})",
-            file=stderr,
-        )
-        return 2
-    except RecursionError:
-        print(f"{name}: the request nests lists or objects too deeply to read", file=stderr)
-        return 2
-    except AgreementInputError as error:
-        print(f"{name}: {error}", file=stderr)
-        return 2
-    return _write(result, stdout)
+    2 and one line on standard error when the request cannot be read or is refused
+    (``followup.jsonrequest``, which ``followup spc`` shares)."""
+    return serve(
+        "agreement",
+        run_request,
+        path,
+        (stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr),
+        refused=AgreementInputError,
+        not_a_number=_not_a_number,
+    )
 
 
-def _write(result: dict[str, Any], stdout: TextIO) -> int:
-    try:
-        json.dump(result, stdout, allow_nan=False)
-        stdout.write("\n")
-        stdout.flush()
-    except BrokenPipeError:
-        # The reader stopped reading (``| head``): nothing more to say, and no traceback when
-        # Python flushes standard output on the way out.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, stdout.fileno())
-    return 0
-
-
-def _refuse_constant(name: str) -> Any:
-    raise AgreementInputError(
+def _not_a_number(name: str) -> AgreementInputError:
+    return AgreementInputError(
         "request", f"{name} is not a number JSON allows; use null for a grade not given"
     )
 

@@ -9,12 +9,11 @@ A request has the shape of a reference case without ``expected``::
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
+from followup.jsonrequest import serve as serve_json
 from followup.spc.errors import SignalInputError
 from followup.spc.mdc import making_data_count
 from followup.spc.qic import CHARTS, control_chart
@@ -130,8 +129,6 @@ def _length(values: Any) -> int:
     return len(values) if isinstance(values, list) else -1
 
 
-# The longest request read: the file (or standard input) is read only this far and one more.
-MAX_REQUEST_CHARS = 10_000_000
 # The most values one chart takes: a monthly series of 8,000 years, charted in about 3 seconds.
 MAX_POINTS = 100_000
 
@@ -154,60 +151,20 @@ def serve(
     stdout: TextIO,
     stderr: TextIO,
 ) -> int:
-    """Read one JSON request, answer it, print the result; 2 and one line on stderr if bad."""
-    try:
-        if path in (None, "-"):
-            text = stdin.read(MAX_REQUEST_CHARS + 1)
-        else:
-            with open(str(path), encoding="utf-8") as handle:
-                text = handle.read(MAX_REQUEST_CHARS + 1)
-    except OSError as error:
-        print(f"{name}: cannot read {path}: {error.strerror}", file=stderr)
-        return 2
-    except UnicodeDecodeError:
-        print(f"{name}: {path} is not UTF-8 text; save the request as UTF-8", file=stderr)
-        return 2
-    if len(text) > MAX_REQUEST_CHARS:
-        print(
-            f"{name}: the request is longer than {MAX_REQUEST_CHARS:,} characters, the most "
-            "this command reads; split it",
-            file=stderr,
-        )
-        return 2
-    try:
-        request = json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as error:
-        print(
-            f"{name}: the request is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})",
-            file=stderr,
-        )
-        return 2
-    except RecursionError:
-        print(f"{name}: the request nests lists or objects too deeply to read", file=stderr)
-        return 2
-    except SignalInputError as error:
-        print(f"{name}: {error}", file=stderr)
-        return 2
-    try:
-        result = answer(request)
-    except SignalInputError as error:
-        print(f"{name}: {error}", file=stderr)
-        return 2
-    try:
-        json.dump(result, stdout, allow_nan=False)
-        stdout.write("\n")
-        stdout.flush()
-    except BrokenPipeError:
-        # The reader stopped reading (``| head``): nothing more to say, and no traceback when
-        # Python flushes standard output on the way out.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, stdout.fileno())
-        return 0
-    return 0
+    """Read one JSON request, answer it, print the result; 2 and one line on stderr if bad
+    (``followup.jsonrequest``, which ``followup agreement`` shares)."""
+    return serve_json(
+        name,
+        answer,
+        path,
+        (stdin, stdout, stderr),
+        refused=SignalInputError,
+        not_a_number=_not_a_number,
+    )
 
 
-def _refuse_constant(name: str) -> Any:
-    raise SignalInputError(
+def _not_a_number(name: str) -> SignalInputError:
+    return SignalInputError(
         "request", f"{name} is not a number JSON allows; use null for a missing value"
     )
 
