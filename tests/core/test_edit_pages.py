@@ -205,6 +205,7 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "inspections:evaluation_create": CREATE,
     "inspections:recommendation_create": CREATE,
     "front:recommendation": READ,
+    "front:evaluation": READ,
     "front:recommendations": READ,
     "front:search": READ,
     "inspections:list": READ,

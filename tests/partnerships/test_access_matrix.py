@@ -412,6 +412,7 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "inspections:evaluation_edit": (of("evaluation"), EDIT_INSPECTION, EDIT_INSPECTION),
     "inspections:recommendation_create": (of("inspection"), EDIT_INSPECTION, EDIT_INSPECTION),
     "front:recommendation": (of("recommendation"), READ, None),
+    "front:evaluation": (of("evaluation"), READ, None),
     "inspections:recommendation_edit": (of("recommendation"), EDIT_INSPECTION, EDIT_INSPECTION),
     "plans:list": (slug, READ, None),
     "plans:export_csv": (slug, READ, None),

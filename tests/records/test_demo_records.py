@@ -104,3 +104,27 @@ def test_the_demo_reader_reads_with_the_inspector_and_30_records_are_read_and_25
     assert sum(d == 0 for d in apart) > len(apart) / 2 and max(apart) <= 2
     queue = signed_in("reader").get(reverse("records:queue", args=["south-ayrshire"]))
     assert queue.status_code == 200 and "30 of 40 records submitted" in queue.content.decode()
+
+
+def test_the_demo_evaluation_pages_show_what_the_records_reading_found(demo):
+    from followup.inspections.models import Evaluation
+    from followup.records.results import sample_results
+
+    inspection = Inspection.objects.get(
+        partnership__slug="south-ayrshire", records_returns__isnull=False
+    )
+    results = sample_results(inspection, exact=True)
+    assert results is not None and results.moderated > 0
+    assert results.moderated == Moderation.objects.filter(
+        member__sample=results.sample, member__purposive=False
+    ).values("member").distinct().count()
+    evidenced = {qi for q in results.questions for qi in q.indicators}
+    evaluation = Evaluation.objects.filter(
+        inspection=inspection, quality_indicator__in=evidenced
+    ).first()
+    assert evaluation is not None
+    url = reverse("front:evaluation", args=["south-ayrshire", evaluation.pk])
+    page = signed_in("viewer").get(url).content.decode()
+    assert "Children's records read" in page or "Children&#x27;s records read" in page
+    assert f"{results.moderated} of the {results.drawn} records drawn at random" in page
+    assert "95% CI" in page

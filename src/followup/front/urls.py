@@ -11,6 +11,7 @@ urlpatterns = [
     path("p/<slug:slug>/recommendations/", views.recommendations, name="recommendations"),
     path("p/<slug:slug>/search/", views.search, name="search"),
     path("p/<slug:slug>/recommendations/<int:pk>/", views.recommendation, name="recommendation"),
+    path("p/<slug:slug>/evaluations/<int:pk>/", views.evaluation, name="evaluation"),
     path(
         "p/<slug:slug>/reviews/<int:pk>/judgements/<int:recommendation_pk>/",
         views_judgement.judgement_edit,

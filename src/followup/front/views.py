@@ -12,6 +12,7 @@ from followup.evidence.disclosed import themes_shown
 from followup.evidence.queries import approved_quotes_for
 from followup.front import queries
 from followup.front.glossary import terms as glossary_terms
+from followup.front.queries_evaluation import evaluation_page
 from followup.indicators.disclosed import Shown, Withheld, as_shown, for_audience
 from followup.indicators.queries import ASSURANCE_TEXT, VARIATION_TEXT, analyse
 from followup.indicators.values import many_series
@@ -23,6 +24,7 @@ from followup.partnerships.access import (
     partnership_for,
     visible_partnerships,
 )
+from followup.records.results import results_for, shown_on_page
 
 
 def glossary(request: HttpRequest) -> HttpResponse:
@@ -118,6 +120,34 @@ def recommendation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "variation_text": VARIATION_TEXT,
             "assurance_text": ASSURANCE_TEXT,
             "history": history([recommendation])[:50] if Capability.VIEW_HISTORY in caps else None,
+            **shown_on_page(
+                results_for(request.user, recommendation.inspection),
+                {qi.pk for qi in recommendation.quality_indicators.all()},
+                "this recommendation's quality indicators",
+            ),
+        },
+    )
+
+
+@login_required
+def evaluation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One quality indicator's evaluation, with the evidence for it beside the grade."""
+    page = evaluation_page(request.user, slug, pk)
+    inspection = page.evaluation.inspection
+    caps = capabilities(request.user, inspection.partnership)
+    return render(
+        request,
+        "front/evaluation.html",
+        {
+            "page": page,
+            "evaluation": page.evaluation,
+            "inspection": inspection,
+            "partnership": inspection.partnership,
+            "caps": caps,
+            "disclosure_meaning": disclosure.meaning(),
+            **shown_on_page(
+                page.records, {page.evaluation.quality_indicator_id}, "this quality indicator"
+            ),
         },
     )
 

@@ -28,8 +28,10 @@ from followup.indicators.values import series
 from followup.inspections.models import Inspection, Recommendation
 from followup.lib import disclosure
 from followup.lib.dates import period as period_words
+from followup.reports.compose_records import RecordsSection, records_section
 from followup.reports.cutoff import Cutoff, actions_by, cutoff_of, left_out
 from followup.reports.imprint import Imprint, imprint_for, public_address, reference
+from followup.reports.tables import Table
 from followup.reviews.models import ProgressReview
 
 GLOSSARY = [
@@ -70,17 +72,6 @@ GROUP_ORDER = [value for value, _ in RESPONDENT_GROUPS if value] + [NOT_RECORDED
 def _group_key(group: str) -> tuple[int, str]:
     """Respondent groups in their usual order, then any others alphabetically."""
     return (GROUP_ORDER.index(group) if group in GROUP_ORDER else len(GROUP_ORDER), group)
-
-
-@dataclass
-class Table:
-    """A published table: its header, rows of shown values, and the caption."""
-
-    caption: str
-    header: list[str]
-    rows: list[list[str]]
-    # Each column's share of the width, in per cent; none: the writer shares it out.
-    widths: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -178,6 +169,8 @@ class Report:
     public_path: str = ""
     # The cover's line naming who issues it.
     publisher_label: str = "Published by"
+    # The inspection summary's account of the children's records read, if any were.
+    records: RecordsSection | None = None
 
     @property
     def draft_mark(self) -> str:
@@ -566,6 +559,7 @@ def _inspection_report(inspection: Inspection) -> Report:
         method=[f"Quality indicators were evaluated on the {inspection.scale_name}."],
         heard_from=None,
         evaluations=_evaluations(inspection),
+        records=records_section(inspection),
         key_messages=inspection.key_message_list(),
         recommendations=sections,
         conclusion="",

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from followup.lib.tables import XLSX, write_workbook
 from followup.reports import render, wordparts
-from followup.reports.compose import Table
 from followup.reports.packs import Pack, PackAction, PackGroup
+from followup.reports.tables import Table
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument

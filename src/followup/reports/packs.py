@@ -39,9 +39,10 @@ from followup.partnerships.models import Partnership
 from followup.plans import ratings
 from followup.plans.models import Action, ActionStatus, ActionUpdate
 from followup.plans.queries import accepted_updates
-from followup.reports.compose import Table, indicator_section
+from followup.reports.compose import indicator_section
 from followup.reports.imprint import Imprint, reference
 from followup.reports.models import ProgressPack
+from followup.reports.tables import Table
 
 TITLE = "Progress pack for the chief officers' group"
 PACK_DRAFT_MARK = "DRAFT: not issued"

@@ -29,8 +29,8 @@ from followup.reports.compose import (
     IndicatorSection,
     RecommendationSection,
     Report,
-    Table,
 )
+from followup.reports.tables import Table
 
 DRAFT = DRAFT_MARK
 
@@ -137,6 +137,12 @@ def _introduction(document: WordDocument, report: Report) -> None:
     title = "The original inspection's evaluations" if report.kind == "review" else "Evaluations"
     document.add_heading(title, level=1)
     wordparts.table(document, report.evaluations)
+    if report.records:
+        document.add_heading("Children's records read", level=2)
+        for text in report.records.paragraphs:
+            document.add_paragraph(text)
+        for table in report.records.tables:
+            wordparts.table(document, table)
     if report.key_messages:
         document.add_heading("Key messages", level=1)
         for message in report.key_messages:

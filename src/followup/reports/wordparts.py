@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from docx.table import _Row as WordRow
     from docx.text.paragraph import Paragraph
 
-    from followup.reports.compose import Table
     from followup.reports.imprint import Imprint
+    from followup.reports.tables import Table
 
 
 class Cover(Protocol):
