@@ -2,9 +2,10 @@
 timer beside the web and worker processes (docs/deploy.md, "Running it").
 
 Each step is safe to run at any time and as often as wanted; a run with nothing to do changes
-nothing. What a step deletes that people made (staged uploads, exported files) is recorded row
-by row by its action; the rest (expired sessions, old sign-in throttle rows, finished queue rows, stopped
-workers' jobs) is recorded as one audit entry, only when a run changed something. The update
+nothing. What a step deletes that people made (staged uploads, exported files, records readings
+past the retention rule) is recorded row by row by its action; the rest (expired sessions, old
+sign-in throttle rows, finished queue rows, stopped workers' jobs) is recorded as one audit
+entry, only when a run changed something. The update
 cycle's rounds and escalations are recorded row by row by its actions, and every message it
 sends is on the mail record (``followup.plans.cycle_tick``).
 """
@@ -23,7 +24,10 @@ def add_tick_command(commands: Commands) -> None:
         "Do the scheduled housekeeping once: start again (or fail) the jobs of workers that "
         "stopped, purge staged files never imported and exported files older than "
         "FOLLOWUP_EXPORT_DAYS, and delete expired sessions, old sign-in "
-        "throttle records and finished tasks' queue rows; then run the update cycle: open the "
+        "throttle records and finished tasks' queue rows, and the records reading (returns, "
+        "record keys' hashes, samples, pairs, readings, moderated answers and concerns) of "
+        "inspections published FOLLOWUP_RECORDS_RETENTION_MONTHS or more ago, recording that it "
+        "did; then run the update cycle: open the "
         "rounds of update requests that are due, and send their emails, reminders and "
         "escalations, each once. Run it every five minutes."
     )
@@ -42,6 +46,7 @@ def cmd_tick(args: argparse.Namespace) -> int:
     from followup.indicators.actions import purge_expired_uploads
     from followup.jobs.actions import prune_finished_tasks, purge_exports, recover_abandoned
     from followup.plans.cycle_tick import NoAddress, run_cycle
+    from followup.records.actions_retention import delete_expired_readings
 
     actor = operator()
     requeued, failed = recover_abandoned(settings.WORKER_STALE_SECONDS)
@@ -50,6 +55,7 @@ def cmd_tick(args: argparse.Namespace) -> int:
     sessions = clear_expired_sessions()
     pruned = throttle.prune()
     tasks = prune_finished_tasks(settings.FINISHED_TASK_DAYS)
+    readings = len(delete_expired_readings(actor))
     counts = {
         "jobs started again": requeued,
         "jobs failed": failed,
@@ -59,6 +65,7 @@ def cmd_tick(args: argparse.Namespace) -> int:
         "expired sessions deleted": sessions,
         "sign-in throttle records deleted": pruned,
         "finished tasks' queue rows deleted": tasks,
+        "inspections' records readings deleted (retention rule)": readings,
     }
     try:  # last, so that the housekeeping is done whatever the mail server does
         counts |= run_cycle(actor).counts()

@@ -53,6 +53,9 @@ if "FOLLOWUP_RECORDS_KEY" in os.environ or "FOLLOWUP_RECORDS_KEY_FILE" in os.env
     RECORDS_KEY = _RECORDS.value.encode()
 else:
     RECORDS_KEY = hmac.new(SECRET_KEY.encode(), b"followup.records", hashlib.sha256).digest()
+# Months a records reading is kept after its inspection is published; `followup tick` then
+# deletes it (followup.records.actions_retention).
+RECORDS_RETENTION_MONTHS = setting_int("FOLLOWUP_RECORDS_RETENTION_MONTHS")
 ALLOWED_HOSTS = setting_list("FOLLOWUP_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = setting_list("FOLLOWUP_CSRF_TRUSTED_ORIGINS")
 

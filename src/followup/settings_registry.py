@@ -606,6 +606,19 @@ SETTINGS: tuple[Setting, ...] = (
         "A file holding the records key instead (for container or systemd secrets).",
     ),
     Setting(
+        "FOLLOWUP_RECORDS_RETENTION_MONTHS",
+        "int",
+        12,
+        "Months an inspection's records reading is kept after the inspection is published: "
+        "`followup tick` then deletes its pre-inspection returns (with the record keys' hashes, "
+        "the key mapping), samples, reading pairs, readings, moderated answers and concerns, "
+        "records that it did, and the records reading page says on which date. A return marked "
+        "illustrative (the demo's, which describes no real child) is kept. Counted in calendar "
+        "months from the publication date; a draft inspection is never touched.",
+        minimum=1,
+        maximum=120,
+    ),
+    Setting(
         "FOLLOWUP_DEMO_PASSWORD",
         "secret",
         "",

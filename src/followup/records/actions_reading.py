@@ -2,7 +2,8 @@
 (an inspector and a local reader), sharing the records among them, each reader's draft and
 submitted reading, and the moderated answers. The pairs and the sharing are the inspection
 team's (``read_records``); a reading is its reader's own (``read_assigned_records``, in the
-record's pair); the moderation is the pair's inspector's, once both readings are submitted."""
+record's pair); the moderation is the pair's inspector's, once both readings are submitted. Each view of a
+record's readings is recorded too (``record_viewed``): read access is audited as writes are."""
 
 from __future__ import annotations
 
@@ -129,6 +130,20 @@ def in_pair(user: AnyUser, member: SampledRecord) -> ReadingPair:
     if assignment is None or not assignment.pair.has(user.pk):
         raise Http404("No such page.")
     return assignment.pair
+
+
+# The pages that show a record's readings, as the audit entry of a view names them.
+RECORD_PAGE = "the record's page"
+MODERATION_PAGE = "the moderation page"
+
+
+def record_viewed(user: AnyUser, member: SampledRecord, page: str) -> None:
+    """Record that the user was shown the record's readings (``page``: ``RECORD_PAGE`` or
+    ``MODERATION_PAGE``), as a write is recorded: who, in which partnership, which sampled
+    record (by its row and reference, nothing of the child's) and which page. Call once the
+    user is known to be of the record's pair, before the page is drawn."""
+    partnership = member.sample.frame.inspection.partnership
+    record(user, "record.view", member, {"page": [None, page]}, partnership)
 
 
 def clean_answer(question: TemplateQuestion, raw: Any, *, required: bool) -> str:

@@ -384,3 +384,36 @@ class Concern(models.Model):
     @property
     def recorded(self) -> bool:
         return self.recorded_at is not None
+
+
+class RecordsDeletion(models.Model):
+    """That an inspection's records reading was deleted under the retention rule: its
+    pre-inspection returns (and so the record keys' hashes), samples, pairs, readings, moderated
+    answers and concerns, ``FOLLOWUP_RECORDS_RETENTION_MONTHS`` after the inspection was
+    published, by ``followup tick`` (``records.actions_retention``). It keeps when, under which
+    rule, and how many rows of each kind went: nothing of what they held."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="records_deletions"
+    )
+    deleted_at = models.DateTimeField(auto_now_add=True)
+    published_on = models.DateField(help_text="The publication date the rule counted from.")
+    retention_months = models.PositiveIntegerField(help_text="The rule's months then.")
+    returns = models.PositiveIntegerField(default=0)
+    records = models.PositiveIntegerField(default=0, help_text="Children's rows of the returns.")
+    samples = models.PositiveIntegerField(default=0)
+    sampled = models.PositiveIntegerField(default=0, help_text="Records in the samples.")
+    pairs = models.PositiveIntegerField(default=0)
+    readings = models.PositiveIntegerField(default=0)
+    answers = models.PositiveIntegerField(default=0)
+    moderations = models.PositiveIntegerField(default=0)
+    concerns = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-deleted_at", "-id"]
+
+    def __str__(self) -> str:
+        return (
+            f"Records reading of {self.inspection} deleted under the retention rule "
+            f"({self.returns} returns, {self.readings} readings)"
+        )

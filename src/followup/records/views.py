@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from followup.lib.dates import day
 from followup.lib.sampling import margin_of_error, size_for_margin
-from followup.records import actions, queries, queries_concerns
+from followup.records import actions, queries, queries_concerns, queries_retention
 from followup.records.forms import PurposiveForm, ReturnForm, SampleForm
 from followup.records.models import RecordsReturn
 from followup.web.pages import create_page, posted, posted_files
@@ -28,6 +28,7 @@ def reading(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     inspection = queries.records_inspection(request.user, slug, pk)
     frame = queries.current_frame(inspection)
     samples = queries.samples_of(frame) if frame else []
+    deletion = queries_retention.records_deletion_of(inspection)
     return render(
         request,
         "records/reading.html",
@@ -39,6 +40,9 @@ def reading(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "samples": samples,
             "concerns_waiting": queries_concerns.waiting_count(samples[0]) if samples else 0,
             "templates": queries.reading_templates(),
+            "deletion": deletion,
+            "deleted_on": day(timezone.localdate(deletion.deleted_at)) if deletion else "",
+            "published_on": day(deletion.published_on) if deletion else "",
         },
     )
 

@@ -53,7 +53,8 @@ def _answers(data: dict[str, Any]) -> dict[str, Any]:
 @login_required
 def record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A sampled record's page for one of its pair: their own answers, as a form until they
-    submit; their partner's only once both have submitted."""
+    submit; their partner's only once both have submitted. Each time it is shown, the audit log
+    records who saw the record's readings."""
     member = queries.reading_member(request.user, slug, pk)
     pair = actions_reading.in_pair(request.user, member)
     template = member.sample.template
@@ -83,6 +84,7 @@ def record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 if submit
                 else reverse("records:record", args=[slug, pk])
             )
+    actions_reading.record_viewed(request.user, member, actions_reading.RECORD_PAGE)
     return render(
         request,
         "records/record.html",
@@ -104,7 +106,8 @@ def record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """The pair's inspector records the agreed answers once both readings are submitted."""
+    """The pair's inspector records the agreed answers once both readings are submitted. The
+    form shows both readings, so each time it is shown the audit log records who saw them."""
     member = queries.reading_member(request.user, slug, pk)
     pair = actions_reading.in_pair(request.user, member)
     view = queries.record_view(request.user, member, pair)
@@ -132,7 +135,11 @@ def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         message="Moderated answers recorded.",
         then=lambda _: back,
     )
-    return done or form_page(
+    if done is not None:
+        return done
+    # The closed page above shows no answer; this one shows both readings.
+    actions_reading.record_viewed(request.user, member, actions_reading.MODERATION_PAGE)
+    return form_page(
         request,
         form,
         title="Moderate the readings",
