@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from followup.demo.cycle import DUE_DAYS_AGO, ROUND
-from followup.front.queries import for_you, for_you_count
+from followup.front.foryou import for_you, for_you_count
 from followup.mail.models import Message
 from followup.partnerships.models import Partnership
 from followup.plans.health import plan_health
@@ -91,9 +91,16 @@ def test_each_demo_person_has_their_own_things_waiting_for_them(south):
         return [
             (group.partnership.slug, kind, item.title)
             for group in page.groups
-            for kind in ("requests", "acceptances", "quotes", "imports")
+            for kind in ("requests", "acceptances", "quotes", "imports", "records")
             for item in getattr(group, kind)
         ]
+
+    def records(username: str, action: str) -> int:
+        return sum(
+            1
+            for _, kind, title in titles(username)
+            if kind == "records" and title.startswith(action)
+        )
 
     quote = [
         ("south-ayrshire", "quotes", title)
@@ -123,9 +130,12 @@ def test_each_demo_person_has_their_own_things_waiting_for_them(south):
             "Provide intensive family support to prevent young people being accommodated",
         )
     ]
-    assert titles("inspector") == quote
+    # The demo's pair: of the 40 records shared with it, 30 read by both and 25 moderated.
+    assert (records("inspector", "Read"), records("inspector", "Moderate")) == (10, 5)
+    assert (records("reader", "Read"), records("reader", "Moderate")) == (10, 0)
+    assert [t for t in titles("inspector") if t[1] != "records"] == quote
     assert titles("viewer") == titles("outsider") == []
-    for username in ("lead", "editor", "contributor", "viewer", "inspector", "outsider"):
+    for username in ("lead", "editor", "contributor", "viewer", "inspector", "reader", "outsider"):
         assert for_you_count(User.objects.get(username=username)) == len(titles(username))
 
 

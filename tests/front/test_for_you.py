@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from followup.evidence.models import Quote, SurveyUpload
-from followup.front import queries
+from followup.front import foryou as queries
 from followup.front.templatetags import foryou
 from followup.indicators.models import ImportUpload
 from followup.lib import clock

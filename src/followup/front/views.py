@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from followup.audit.log import history
 from followup.evidence.disclosed import themes_shown
 from followup.evidence.queries import approved_quotes_for
-from followup.front import queries
+from followup.front import foryou, queries
 from followup.front.glossary import terms as glossary_terms
 from followup.front.queries_evaluation import evaluation_page
 from followup.indicators.disclosed import Shown, Withheld, as_shown, for_audience
@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def for_you(request: HttpRequest) -> HttpResponse:
     """What is waiting for the person, in every partnership where they can deal with it."""
-    return render(request, "front/for_you.html", {"page": queries.for_you(request.user)})
+    return render(request, "front/for_you.html", {"page": foryou.for_you(request.user)})
 
 
 @login_required

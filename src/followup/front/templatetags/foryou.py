@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from followup.front.queries import for_you_count as count_waiting
+from followup.front.foryou import for_you_count as count_waiting
 from followup.lib.types import AnyUser
 
 register = template.Library()
@@ -12,5 +12,5 @@ register = template.Library()
 
 @register.simple_tag
 def for_you_count(user: AnyUser) -> int:
-    """How many things wait for the person: one query (``front.queries.for_you_count``)."""
+    """How many things wait for the person: one query (``front.foryou.for_you_count``)."""
     return count_waiting(user)
