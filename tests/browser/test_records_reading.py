@@ -136,3 +136,30 @@ def test_the_return_sample_template_and_concern_pages_pass_axe(demo_page: Page) 
     ]:
         page.goto(reverse(name, args=["south-ayrshire", *args]))
         page.assert_accessible()
+
+
+def test_a_draft_saves_itself_a_few_seconds_after_an_answer_and_save_draft_still_works(
+    demo_page: Page,
+) -> None:
+    page = demo_page
+    page.sign_in("reader", PASSWORD)
+    page.goto("/p/south-ayrshire/reading-queue/")
+    with page.page.expect_navigation():
+        page.page.click("#next-record")
+    member = SampledRecord.objects.get(pk=int(page.page.url.rstrip("/").rsplit("/", 1)[1]))
+    status = page.page.locator("#autosave-status")
+    assert "saved as a draft a few seconds after you change them" in status.inner_text()
+    first = page.page.locator("#reading-form input[type=radio]").first
+    name = first.get_attribute("name")
+    first.check()
+    page.page.wait_for_function(
+        "() => document.querySelector('#autosave-status').innerText.startsWith('Draft saved at')"
+    )
+    reading = Reading.objects.get(member=member, reader__username="reader")
+    assert reading.status == Reading.Status.DRAFT
+    page.assert_accessible()
+    # Save draft afterwards is not taken for an older tab's: the page kept the new time.
+    with page.page.expect_navigation():
+        page.page.click("button[value=draft]")
+    assert "Draft saved." in page.page.inner_text("main")
+    assert page.page.locator(f"input[name='{name}']:checked").count() == 1

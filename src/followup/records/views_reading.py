@@ -9,9 +9,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from followup.agreement import Agreement, Estimate
@@ -24,7 +25,7 @@ from followup.records.forms import (
     ReadingForm,
     ReassignForm,
 )
-from followup.records.models import ReadingPair
+from followup.records.models import ReadingPair, SampledRecord
 from followup.web.pages import apply_errors, create_page, form_page, posted, save_form
 
 
@@ -65,6 +66,8 @@ def record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     }
     initial["saved"] = view.mine.saved_at.isoformat() if view.mine else ""
     form = ReadingForm(posted(request), questions=questions, initial=initial)
+    if request.method == "POST" and request.headers.get(AUTOSAVE) == "draft":
+        return _autosave(request, member, form)
     if request.method == "POST" and template is not None and form.is_valid():
         submit = request.POST.get("action") == "submit"
         try:
@@ -102,6 +105,41 @@ def record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         },
         status=200,
     )
+
+
+# The header the record page's script sends when it saves a draft by itself.
+AUTOSAVE = "X-Followup-Autosave"
+
+
+def _autosave(request: HttpRequest, member: SampledRecord, form: ReadingForm) -> JsonResponse:
+    """A draft saved by the record page's script as the reader answers (the page saves nothing
+    by itself without JavaScript: Save draft does). Answers as JSON: when the reading was saved
+    (the page keeps it, so that its next save is not taken for an older tab's) and what to say;
+    or, refused, why, naming the first question at fault."""
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        return JsonResponse({"error": _say(form, field, str(errors[0]))}, status=400)
+    try:
+        reading = actions_reading.save_reading(
+            request.user,
+            member,
+            _answers(form.cleaned_data),
+            saved=form.cleaned_data.get("saved") if "saved" in request.POST else None,
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            field, problems = next(iter(error.message_dict.items()))
+            return JsonResponse({"error": _say(form, field, problems[0])}, status=400)
+        return JsonResponse({"error": error.messages[0]}, status=409)
+    at = timezone.localtime(reading.saved_at)
+    return JsonResponse(
+        {"saved": reading.saved_at.isoformat(), "message": f"Draft saved at {at:%H:%M}."}
+    )
+
+
+def _say(form: ReadingForm, field: str, message: str) -> str:
+    label = form.fields[field].label if field in form.fields else None
+    return f"{label}: {message}" if label else message
 
 
 @login_required
