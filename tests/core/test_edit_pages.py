@@ -264,6 +264,8 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "key, no versions (tests/records/test_concerns.py)",
     "records:reassign": "gives a record to another pair before anyone reads it: a one-time "
     "key, no versions (tests/records/test_reading.py)",
+    "front:notes_to_source": "makes a sample's notes a source, once: a one-time key, no "
+    "versions (tests/front/test_records_notes.py)",
     "evidence:survey_preview": "imports a staged survey: creates sources",
     "evidence:coding_remove": POST_ONLY,
     "evidence:quote_create": CREATE,

@@ -23,7 +23,14 @@ from followup.lib.types import CommandLine
 from followup.partnerships.models import Membership
 from followup.plans.models import UpdateFile, UpdateRound
 from followup.records.actions_templates import load_template_library
-from followup.records.models import Concern, Reading, SampledRecord
+from followup.records.models import (
+    AnswerType,
+    Concern,
+    Moderation,
+    Reading,
+    SampledRecord,
+    TemplateQuestion,
+)
 from followup.records.queries import default_reading_template
 from tests import factories as f
 from tests.conftest import Site, World
@@ -337,6 +344,22 @@ def concern_in(site: Site) -> dict[str, Any]:
     return {"slug": site.partnership.slug, "pk": concern.pk}
 
 
+def notes_in(site: Site) -> dict[str, Any]:
+    """The sample of ``read_by_both``'s record, its pair having agreed a note to a free-text
+    question: its notes can be made a qualitative source."""
+    member = SampledRecord.objects.select_related("sample").get(pk=read_by_both(site)["pk"])
+    question = (
+        TemplateQuestion.objects.filter(
+            template=member.sample.template, answer=AnswerType.FREE_TEXT
+        )
+        .order_by("order")
+        .first()
+    )
+    assert question is not None
+    Moderation.objects.create(member=member, question=question, value="Says the plan helps.")
+    return {"slug": site.partnership.slug, "pk": member.sample_id}
+
+
 # Reading assigned records: the inspection team and the partnership's administrators (and local
 # readers, whom the cast lacks: tests/records/test_reading.py).
 READ_ASSIGNED = expect(("inspector", "admin"))
@@ -569,6 +592,10 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "records:raise_concern": (paired_in, READ_RECORDS, READ_RECORDS),
     "records:concerns": (sample_in, READ_RECORDS, None),
     "records:pass_on": (concern_in, READ_RECORDS, READ_RECORDS),
+    # A sample's moderated notes made a qualitative source (tests/front/test_records_notes.py):
+    # the inspection team's; an empty form carries no one-time key, so it is shown again (200)
+    # and nothing is made.
+    "front:notes_to_source": (notes_in, READ_RECORDS, READ_RECORDS),
     "reviews:create": (of("inspection"), EDIT_REVIEW, EDIT_REVIEW),
     "reviews:detail": (of("review"), READ, None),
     "reviews:edit": (of("review"), EDIT_REVIEW, EDIT_REVIEW),

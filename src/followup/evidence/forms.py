@@ -32,7 +32,10 @@ from followup.web.forms import (
 class SourceForm(StrictForm):
     title = forms.CharField(max_length=300, label="Title")
     kind = forms.ChoiceField(
-        choices=Source.Kind.choices, widget=forms.RadioSelect, label="What it is"
+        # Records reading notes are made by the inspection team's action only.
+        choices=[c for c in Source.Kind.choices if c[0] != Source.Kind.RECORDS],
+        widget=forms.RadioSelect,
+        label="What it is",
     )
     text = forms.CharField(
         required=False,

@@ -79,6 +79,9 @@ class Source(models.Model):
         INTERVIEW = "interview", "Interview notes"
         DOCUMENT = "document", "Document"
         OTHER = "other", "Other"
+        # A sample's moderated free-text notes, made a source by the inspection team
+        # (followup.front.actions_records.notes_to_source).
+        RECORDS = "records", "Records reading notes"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="sources")
     title = models.CharField(max_length=300)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.front import views, views_judgement
+from followup.front import views, views_judgement, views_records
 
 app_name = "front"
 urlpatterns = [
@@ -16,5 +16,10 @@ urlpatterns = [
         "p/<slug:slug>/reviews/<int:pk>/judgements/<int:recommendation_pk>/",
         views_judgement.judgement_edit,
         name="judgement_edit",
+    ),
+    path(
+        "p/<slug:slug>/record-samples/<int:pk>/notes-to-source/",
+        views_records.notes_to_source,
+        name="notes_to_source",
     ),
 ]

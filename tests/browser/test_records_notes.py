@@ -1,0 +1,39 @@
+"""Making a sample's moderated notes a qualitative source, in Chromium (#18): the sample's page
+leads to the page that says what the source will hold, whose button, pressed from the keyboard,
+makes it and shows it with a success banner. Every page on the way passes axe."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from followup.evidence.models import Source
+from followup.records.models import AnswerType, Moderation, Sample
+from tests.browser.conftest import Page
+
+PASSWORD = "browser-test-password"
+NOTES = ["Says her worker listens to her.", "Seen at home on 04/03/2024.", "Likes the new school."]
+
+
+def test_the_inspection_team_makes_the_notes_a_source_from_the_keyboard(demo_page: Page) -> None:
+    sample = Sample.objects.get(frame__inspection__partnership__slug="south-ayrshire")
+    moderations = Moderation.objects.filter(
+        member__sample=sample, question__answer=AnswerType.FREE_TEXT
+    ).order_by("member__record__row", "question__order")
+    for moderation, note in zip(moderations, NOTES, strict=False):
+        moderation.value = note
+        moderation.save(update_fields=["value"])
+    page = demo_page
+    page.sign_in("inspector", PASSWORD)
+    page.goto(reverse("records:sample", args=["south-ayrshire", sample.pk]))
+    with page.page.expect_navigation():
+        page.page.click("#notes-to-source")
+    assert "1 note will be left out" in page.page.inner_text("main")
+    page.assert_accessible()
+    page.page.get_by_role("button", name="Make the notes a qualitative source").focus()
+    with page.page.expect_navigation():
+        page.page.keyboard.press("Enter")
+    main = page.page.inner_text("main")
+    assert "notes are now a qualitative source" in main and "Likes the new school." in main
+    assert "04/03/2024" not in main
+    page.assert_accessible()
+    assert Source.objects.filter(kind=Source.Kind.RECORDS).count() == 1
