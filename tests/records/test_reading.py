@@ -444,3 +444,33 @@ def test_moderation_waits_for_both_readings_and_happens_once(world, pair):
     actions_reading.moderate(inspector, member, answers(member, "4"))
     with pytest.raises(ValidationError, match="This record is moderated already"):
         actions_reading.moderate(inspector, member, answers(member, "4"))
+
+
+def test_submitting_names_every_question_left_unanswered_at_once(world, pair):
+    member, _inspector, reader = pair
+    values = answers(member, "3")
+    choices = [q for q in questions(member) if q.answer != "free_text"]
+    for question in choices[:3]:
+        values[f"q-{question.key}"] = ""
+    page = read(client_of(reader), member, values, "submit").content.decode()
+    for question in choices[:3]:
+        assert f'href="#id_q-{question.key}' in page
+    assert f'href="#id_q-{choices[3].key}' not in page
+    assert not Reading.objects.filter(status="submitted").exists()
+
+
+def test_moderating_names_every_answer_and_reason_missing_at_once(world, pair):
+    member, inspector, reader = pair
+    actions_reading.save_reading(inspector, member, answers(member, "4"), submit=True)
+    actions_reading.save_reading(reader, member, answers(member, "3"), submit=True)
+    choices = [q for q in questions(member) if q.answer != "free_text"]
+    agreed = answers(member, "4")
+    agreed[f"q-{choices[0].key}"] = ""
+    with pytest.raises(ValidationError) as refused:
+        actions_reading.moderate(inspector, member, agreed)
+    fields = set(refused.value.message_dict)
+    six = [q for q in choices if q.answer == "six_point"]
+    # The unanswered question, and a reason for every grade the two readings gave differently.
+    assert f"q-{choices[0].key}" in fields
+    assert {f"why-{q.key}" for q in six if q.pk != choices[0].pk} <= fields
+    assert not Moderation.objects.filter(member=member).exists()

@@ -169,6 +169,29 @@ def clean_answer(question: TemplateQuestion, raw: Any, *, required: bool) -> str
     return value
 
 
+def clean_answers(
+    questions: list[TemplateQuestion], data: Mapping[str, Any], *, required: bool
+) -> dict[int, str]:
+    """Every question's answer as stored (by question id), or one ValidationError naming every
+    question at fault, so that a reader is told all that is missing at once. ``required``: a
+    grade or yes-or-no answer is needed for every question that takes one."""
+    values: dict[int, str] = {}
+    problems: dict[str, list[str]] = {}
+    for question in questions:
+        try:
+            values[question.pk] = clean_answer(
+                question,
+                data.get(f"q-{question.key}"),
+                required=required and question.answer in CHOICES,
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                problems.setdefault(field, []).extend(messages)
+    if problems:
+        raise ValidationError(problems)
+    return values
+
+
 def save_reading(
     user: AnyUser,
     member: SampledRecord,
@@ -189,7 +212,7 @@ def save_reading(
     if template is None:
         raise _no_template(member.sample)
     questions = queries.template_questions(template)
-    values = {q.pk: clean_answer(q, data.get(f"q-{q.key}"), required=submit) for q in questions}
+    values = clean_answers(questions, data, required=submit)
     with transaction.atomic():
         writes.lock(member)
         reading = Reading.objects.filter(member=member, reader_id=me).first()
@@ -244,6 +267,50 @@ def may_moderate(user: AnyUser, pair: ReadingPair) -> None:
         )
 
 
+def _reason_problem(rationale: str, needed: bool) -> str:
+    """What is wrong with a moderation's reason, or "" if nothing."""
+    if len(rationale) > MAX_RATIONALE:
+        return f"Write the reason in at most {MAX_RATIONALE} characters"
+    found = identifier_in_text(rationale)
+    if found:
+        return f"This holds what looks like {found}: write without identifying the child"
+    if needed and not rationale:
+        return "Say in a few words why this is the agreed answer"
+    return ""
+
+
+def _agreed(
+    questions: list[TemplateQuestion],
+    data: Mapping[str, Any],
+    given: dict[int, tuple[str, ...]],
+) -> list[tuple[TemplateQuestion, str, str]]:
+    """Each question's agreed answer and reason, or one ValidationError naming every answer and
+    reason at fault: an answer to every grade and yes-or-no question, and a reason wherever the
+    readings differ or the agreed answer is neither's."""
+    problems: dict[str, list[str]] = {}
+    agreed = []
+    for question in questions:
+        rationale = str(data.get(f"why-{question.key}", "") or "").strip()
+        first, second = given.get(question.pk, ("", ""))
+        try:
+            value = clean_answer(
+                question, data.get(f"q-{question.key}"), required=question.answer in CHOICES
+            )
+        except ValidationError as error:
+            problems.update(error.message_dict)
+            value = None
+        needed = (
+            question.answer in CHOICES and value is not None and (first != second or value != first)
+        )
+        problem = _reason_problem(rationale, needed)
+        if problem:
+            problems[f"why-{question.key}"] = [problem]
+        agreed.append((question, value or "", rationale))
+    if problems:
+        raise ValidationError(problems)
+    return agreed
+
+
 def moderate(user: AnyUser, member: SampledRecord, data: Mapping[str, Any]) -> list[Moderation]:
     """Record the pair's agreed answer to every question, once both readings are submitted:
     where the two differ, or the agreed answer is neither's, with the reason. The pair's
@@ -264,32 +331,9 @@ def moderate(user: AnyUser, member: SampledRecord, data: Mapping[str, Any]) -> l
             )
         if Moderation.objects.filter(member=member).exists():
             raise ValidationError("This record is moderated already: the answers are kept.")
-        given = queries.answers_by_question(readings)
+        agreed = _agreed(questions, data, queries.answers_by_question(readings))
         made = []
-        for question in questions:
-            value = clean_answer(
-                question, data.get(f"q-{question.key}"), required=question.answer in CHOICES
-            )
-            rationale = str(data.get(f"why-{question.key}", "") or "").strip()
-            first, second = given.get(question.pk, ("", ""))
-            if len(rationale) > MAX_RATIONALE:
-                raise ValidationError(
-                    {
-                        f"why-{question.key}": f"Write the reason in at most {MAX_RATIONALE} characters"
-                    }
-                )
-            found = identifier_in_text(rationale)
-            if found:
-                raise ValidationError(
-                    {
-                        f"why-{question.key}": f"This holds what looks like {found}: write "
-                        "without identifying the child"
-                    }
-                )
-            if question.answer in CHOICES and (first != second or value != first) and not rationale:
-                raise ValidationError(
-                    {f"why-{question.key}": "Say in a few words why this is the agreed answer"}
-                )
+        for question, value, rationale in agreed:
             moderation = Moderation(
                 member=member,
                 question=question,
