@@ -68,7 +68,7 @@ def test_the_inspection_team_sees_every_count_with_small_ones_marked(world: Worl
     moderated_sample(world.home.inspection, grades(0, 2, 8, 10, 6, 4))
     html = page(world, "inspector")
     assert ">[c]</td>" not in html
-    assert "2<span class=\"govuk-visually-hidden\"> (below the disclosure threshold)" in html
+    assert '2<span class="govuk-visually-hidden"> (below the disclosure threshold)' in html
     assert "You see every count" in html
 
 

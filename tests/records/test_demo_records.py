@@ -115,9 +115,13 @@ def test_the_demo_evaluation_pages_show_what_the_records_reading_found(demo):
     )
     results = sample_results(inspection, exact=True)
     assert results is not None and results.moderated > 0
-    assert results.moderated == Moderation.objects.filter(
-        member__sample=results.sample, member__purposive=False
-    ).values("member").distinct().count()
+    assert (
+        results.moderated
+        == Moderation.objects.filter(member__sample=results.sample, member__purposive=False)
+        .values("member")
+        .distinct()
+        .count()
+    )
     evidenced = {qi for q in results.questions for qi in q.indicators}
     evaluation = Evaluation.objects.filter(
         inspection=inspection, quality_indicator__in=evidenced
