@@ -163,3 +163,30 @@ def test_a_draft_saves_itself_a_few_seconds_after_an_answer_and_save_draft_still
         page.page.click("button[value=draft]")
     assert "Draft saved." in page.page.inner_text("main")
     assert page.page.locator(f"input[name='{name}']:checked").count() == 1
+
+
+def test_the_evaluation_page_with_the_records_findings_and_for_you_pass_axe(
+    demo_page: Page,
+) -> None:
+    from followup.inspections.models import Evaluation
+    from followup.records.results import sample_results
+
+    evaluation = next(
+        e
+        for e in Evaluation.objects.filter(
+            inspection__partnership__slug="south-ayrshire",
+            inspection__records_returns__isnull=False,
+        )
+        if (found := sample_results(e.inspection, exact=False))
+        and found.for_indicators({e.quality_indicator_id})
+    )
+    url = reverse("front:evaluation", args=["south-ayrshire", evaluation.pk])
+    page = demo_page
+    for name in ("viewer", "inspector"):
+        page.sign_in(name, PASSWORD)
+        page.goto(url)
+        assert "Children's records read" in page.page.inner_text("main")
+        page.assert_accessible()
+        page.goto(reverse("front:for_you"))
+        page.assert_accessible()
+        page.page.context.clear_cookies()
