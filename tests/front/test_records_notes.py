@@ -6,6 +6,7 @@ team only."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import unescape
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from followup.audit.models import AuditEntry
 from followup.evidence.models import Source
 from followup.front.actions_records import notes_to_source
 from followup.front.models import NotesSource
-from followup.front.queries_records import _shuffled
+from followup.front.queries_records import Waiting, _shuffled, not_yet_moderated
 from followup.partnerships.access import Refused
 from followup.records.models import (
     AnswerType,
@@ -90,8 +91,45 @@ def moderated(world: World, notes: Sequence[str], *, illustrative: bool = False)
     return sample
 
 
+def waiting(world: World, sample: Sample, readings: Sequence[tuple[str, ...] | None]) -> None:
+    """Records added to the sample on purpose, not moderated: one for each of ``readings``,
+    unassigned if None, else assigned to the sample's pair with the statuses of its readings,
+    the inspector's then the reader's ("" for no reading)."""
+    pair = ReadingPair.objects.get(sample=sample)
+    for statuses in readings:
+        record: Any = f.FrameRecordFactory(frame=sample.frame)
+        member = SampledRecord.objects.create(
+            sample=sample, record=record, purposive=True, reason="Known to the team."
+        )
+        if statuses is None:
+            continue
+        Assignment.objects.create(member=member, pair=pair)
+        for who, status in zip((pair.inspector, pair.reader), statuses, strict=True):
+            if status:
+                Reading.objects.create(member=member, reader=who, status=status)
+
+
 def url(sample: Sample) -> str:
     return reverse("front:notes_to_source", args=["home", sample.pk])
+
+
+def shown(world: World, sample: Sample) -> str:
+    """The page's HTML as the inspector gets it, with its entities read."""
+    return unescape(world.client_for("inspector").get(url(sample)).content.decode())
+
+
+DRAFT, SUBMITTED = Reading.Status.DRAFT, Reading.Status.SUBMITTED
+# Six records not yet moderated: one read by both and waiting for its pair's inspector, then five
+# not read by both: one with a reading in draft, one read by the inspector only, one by the
+# reader only, one assigned but not started, and one not assigned to a pair at all.
+SIX_WAITING = [
+    (SUBMITTED, SUBMITTED),
+    (SUBMITTED, DRAFT),
+    (SUBMITTED, ""),
+    ("", SUBMITTED),
+    ("", ""),
+    None,
+]
 
 
 def test_the_source_holds_each_question_then_each_records_note_and_nothing_that_identifies(
@@ -165,7 +203,7 @@ def test_a_second_press_is_refused_and_makes_no_second_source(world: World) -> N
     # A page opened afresh says where the notes went, and posting to it anyway makes nothing.
     client = world.client_for("inspector")
     page = client.get(url(sample)).content.decode()
-    assert "notes were made a qualitative source on" in page and BUTTON not in page
+    assert "notes were made a qualitative source already, on" in page and BUTTON not in page
     refused = client.post(url(sample), key(client))
     assert refused.status_code == 200
     assert "were made a qualitative source already" in refused.content.decode()
@@ -237,3 +275,100 @@ def test_the_records_are_numbered_in_an_order_the_partnership_cannot_match_to_it
     by_row = [f"Note {n} of the sample." for n in range(1, 13)]
     assert sorted(labelled) == sorted(by_row)
     assert labelled != by_row
+
+
+def test_the_page_warns_how_many_records_are_not_yet_moderated_and_how_many_not_read_by_both(
+    world: World,
+) -> None:
+    sample = moderated(world, ["Feels listened to.", "Likes the new school.", ""])
+    waiting(world, sample, SIX_WAITING)
+    assert not_yet_moderated(sample) == Waiting(records=6, unread=5, total=9)
+    page = shown(world, sample)
+    start = page.index('<div class="govuk-warning-text" id="not-moderated">')
+    warning = page[start : page.index("</div>", start)]
+    assert start < page.index(BUTTON)  # above the button
+    assert (
+        "6 of this sample's 9 records are not yet moderated, and 5 of them have not yet been "
+        "read by both readers of their pair." in warning
+    )
+    assert "notes moderated after it is made will never reach it" in warning
+    # It warns, and does not refuse: the team may go ahead, and the source holds the two notes.
+    assert BUTTON in page
+    source = notes_to_source(world.users["inspector"], sample, {})
+    assert NotesSource.objects.get(sample=sample).notes == 2 and "Record 2: " in source.text
+
+
+def test_one_record_not_yet_moderated_is_warned_of_in_the_singular(world: World) -> None:
+    sample = moderated(world, ["Feels listened to."])
+    waiting(world, sample, [(SUBMITTED, DRAFT)])
+    page = shown(world, sample)
+    assert (
+        "1 of this sample's 2 records is not yet moderated, and it has not yet been read by both "
+        "readers of its pair." in page
+    )
+
+
+def test_records_read_by_both_but_not_moderated_are_warned_of_without_a_count_unread(
+    world: World,
+) -> None:
+    sample = moderated(world, ["Feels listened to."])
+    waiting(world, sample, [(SUBMITTED, SUBMITTED), (SUBMITTED, SUBMITTED)])
+    page = shown(world, sample)
+    assert "2 of this sample's 3 records are not yet moderated." in page
+    assert "read by both" not in page
+
+
+def test_the_page_gives_no_warning_when_every_record_is_moderated(world: World) -> None:
+    # One record's agreed note is empty: it is moderated all the same.
+    sample = moderated(world, ["Feels listened to.", "Likes the new school.", ""])
+    assert not_yet_moderated(sample) == Waiting(records=0, unread=0, total=3)
+    page = shown(world, sample)
+    assert BUTTON in page
+    assert 'id="not-moderated"' not in page and "not yet moderated" not in page
+
+
+def test_the_refusal_of_a_sample_without_notes_says_how_many_records_are_not_yet_moderated(
+    world: World,
+) -> None:
+    sample = moderated(world, [""])
+    waiting(world, sample, SIX_WAITING[:3])
+    with pytest.raises(ValidationError) as refused:
+        notes_to_source(world.users["inspector"], sample, {})
+    assert refused.value.messages == [
+        "Sample 1 has no moderated free-text notes yet: a record's notes can be made a source "
+        "once its pair's inspector has recorded the agreed answers. 3 of this sample's 4 records "
+        "are not yet moderated, and 2 of them have not yet been read by both readers of their "
+        "pair."
+    ]
+    page = shown(world, sample)
+    assert "3 of this sample's 4 records are not yet moderated" in page and BUTTON not in page
+
+
+def test_the_page_says_the_records_are_numbered_in_an_order_of_their_own_not_the_rows(
+    world: World,
+) -> None:
+    page = shown(world, moderated(world, ["Feels listened to.", "Likes the new school."]))
+    assert (
+        "Record 1, Record 2 and so on, in an order of their own that has nothing to do with the "
+        "rows, so that the partnership, which knows the rows, cannot tell which child a note is "
+        "about" in page
+    )
+    assert "sample's order" not in page
+
+
+def test_the_page_of_a_sample_whose_notes_are_a_source_says_so_links_to_it_and_has_no_button(
+    world: World,
+) -> None:
+    sample = moderated(world, ["Feels listened to."])
+    waiting(world, sample, [None])
+    source = notes_to_source(world.users["inspector"], sample, {})
+    page = shown(world, sample)
+    assert '<h1 class="govuk-heading-l">The notes are a qualitative source already</h1>' in page
+    assert "Sample 1's notes were made a qualitative source already, on " in page
+    assert (
+        f'<a class="govuk-link" href="{reverse("evidence:source", args=["home", source.pk])}">'
+        f"{source.title}</a>" in page
+    )
+    assert "notes moderated after it was made are not in it" in page
+    assert BUTTON not in page and "<form" not in page.split("<main", 1)[1]
+    assert 'id="not-moderated"' not in page

@@ -44,7 +44,8 @@ def notes_to_source(user: AnyUser, sample: Sample, data: Mapping[str, Any]) -> S
     illustrative if the sample's return is. The inspection team does this (``read_records``),
     once a sample: a second time is refused, and the sample's row is locked while the first is
     made, so that two presses at once make one source. ``data`` is the form's, which asks
-    nothing: the source is made of the notes as they are."""
+    nothing: the source is made of the notes as they are, even while some of the sample's
+    records are not yet moderated (the page warns how many: their notes will never reach it)."""
     partnership = sample.frame.inspection.partnership
     require(user, partnership, Capability.READ_RECORDS)
     with transaction.atomic():
@@ -57,7 +58,11 @@ def notes_to_source(user: AnyUser, sample: Sample, data: Mapping[str, Any]) -> S
         notes = queries_records.sample_notes(sample)
         if not notes.kept:
             message = ALL_LEFT_OUT if notes.left_out else NO_NOTES
-            raise ValidationError(message.format(number=sample.number, count=notes.left_out))
+            message = message.format(number=sample.number, count=notes.left_out)
+            waiting = queries_records.not_yet_moderated(sample)
+            if waiting.records:
+                message += " " + waiting.sentence()
+            raise ValidationError(message)
         maker = user if isinstance(user, User) else None
         source = Source(
             partnership=partnership,

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from followup.front.models import NotesSource
-from followup.records.models import AnswerType, Moderation, Sample, SampledRecord
+from followup.records.models import (
+    AnswerType,
+    Assignment,
+    Moderation,
+    Reading,
+    Sample,
+    SampledRecord,
+)
 from followup.records.returns import identifier_in_text
 
 TITLE_CHARS = 300  # Source.title's length
@@ -26,7 +33,7 @@ class QuestionNotes:
     its record ("Record 2"), and how many of its notes are left out."""
 
     prompt: str
-    notes: list[tuple[str, str]]  # (label, note), in the sample's order
+    notes: list[tuple[str, str]]  # (label, note), by the records' numbers
     left_out: int
 
 
@@ -110,6 +117,58 @@ def sample_notes(sample: Sample) -> SampleNotes:
             for question, prompt in prompts.items()
         ]
     )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The sample's records whose notes a source made now would not hold, as they are not
+    moderated yet: ``records`` of its ``total``, and of those, ``unread`` not yet read by both
+    readers of their pair (not assigned to a pair, or a reading not yet submitted)."""
+
+    records: int
+    unread: int
+    total: int
+
+    def sentence(self) -> str:
+        """The warning's words, such as "3 of this sample's 12 records are not yet moderated, and
+        2 of them have not yet been read by both readers of their pair."."""
+        one = self.records == 1
+        said = (
+            f"{self.records} of this sample's {self.total} record{'' if self.total == 1 else 's'}"
+            f" {'is' if one else 'are'} not yet moderated"
+        )
+        if self.unread:
+            who = "it has" if one else f"{self.unread} of them have"
+            said += (
+                f", and {who} not yet been read by both readers of {'its' if one else 'their'} pair"
+            )
+        return said + "."
+
+
+def not_yet_moderated(sample: Sample) -> Waiting:
+    """How many of the sample's records have no moderated answers yet, and how many of those have
+    not been read by both readers of their pair: counts only, for the page that makes the notes a
+    source. A record is moderated all at once (``records.actions_reading.moderate``), and read by
+    both once its pair's inspector and reader have each submitted a reading of it."""
+    members = set(SampledRecord.objects.filter(sample=sample).values_list("pk", flat=True))
+    moderated = set(
+        Moderation.objects.filter(member__sample=sample).values_list("member_id", flat=True)
+    )
+    pairs = Assignment.objects.filter(member__sample=sample).values_list(
+        "member_id", "pair__inspector_id", "pair__reader_id"
+    )
+    submitted = set(
+        Reading.objects.filter(member__sample=sample, status=Reading.Status.SUBMITTED).values_list(
+            "member_id", "reader_id"
+        )
+    )
+    read = {
+        member
+        for member, inspector, reader in pairs
+        if (member, inspector) in submitted and (member, reader) in submitted
+    }
+    waiting = members - moderated
+    return Waiting(len(waiting), len(waiting - read), len(members))
 
 
 def notes_title(sample: Sample) -> str:

@@ -1,5 +1,6 @@
 """The page that makes a sample's moderated free-text notes a qualitative source: what will be
-made (the notes per question, and those left out), then the button that makes it."""
+made (the notes per question, and those left out), how many records are not yet moderated (their
+notes will never reach it), then the button that makes it."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ def notes_to_source(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "form": form,
             "made": queries_records.notes_source_of(sample),
             "notes": queries_records.sample_notes(sample),
+            "waiting": queries_records.not_yet_moderated(sample),
             "title": queries_records.notes_title(sample),
             "readers": who_can(Capability.READ_EVIDENCE),
             "coders": who_can(Capability.CODE_EVIDENCE),
