@@ -255,6 +255,7 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "records:queue": READ,
     "records:pair_add": CREATE,
     "records:assign": CREATE,
+    "records:release": CREATE,
     "records:record": "saves the reader's own draft, which only they change, or submits it once: "
     "no object versions (tests/records/test_reading.py)",
     "records:moderate": CREATE,

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from followup.inspections.models import Inspection
-from followup.records.models import FrameRecord
+from followup.records.models import FrameRecord, Moderation, SampledRecord, TemplateQuestion
 from tests.conftest import World
 from tests.records.results_data import moderated_sample
 
@@ -78,7 +78,8 @@ def test_before_publication_the_partnership_sees_no_findings(world: World) -> No
     for name in ("viewer", "lead"):
         assert "Children's records read" not in page(world, name)
     html = page(world, "inspector")
-    assert "Only the inspection team sees these findings until the inspection is published" in html
+    assert "its members will see them once the inspection is published" in html
+    assert "You see them as they stand now." in html
 
 
 def test_the_recommendation_page_shows_the_findings_for_its_quality_indicators(
@@ -97,3 +98,29 @@ def test_the_inspection_page_links_each_evaluation_to_its_page(world: World) -> 
     url = reverse("inspections:detail", args=["home", world.home.inspection.pk])
     html = world.client_for("viewer").get(url).content.decode()
     assert reverse("front:evaluation", args=["home", world.home.evaluation.pk]) in html
+
+
+def test_unreleased_findings_are_the_inspection_teams_only(world: World) -> None:
+    moderated_sample(world.home.inspection, grades(0, 2, 8, 10, 6, 4), released=False)
+    for name in ("viewer", "lead", "contributor"):
+        assert "Children&#x27;s records read" not in page(world, name), name
+    html = page(world, "inspector")
+    assert "Only the inspection team sees these findings: release them" in html
+    assert "67% (95% CI 49% to 81%)" in html
+
+
+def test_the_partnership_sees_the_findings_as_released_however_many_are_moderated_after(
+    world: World,
+) -> None:
+    """The attack the release stops: a reader who saved the page before one more record was
+    moderated, and compares it with the page after, learns nothing: the page is the same."""
+    sample = moderated_sample(world.home.inspection, grades(0, 2, 8, 10, 6, 4), unmoderated=1)
+    before = page(world, "viewer").split('id="records-read"')[1].split("</table>")[0]
+    assert "30 of the 31 records drawn at random had been read" in before
+    member = SampledRecord.objects.get(sample=sample, moderations__isnull=True)
+    question = TemplateQuestion.objects.get(template=sample.template, key="assessment")
+    Moderation.objects.create(member=member, question=question, value="1")
+    after = page(world, "viewer").split('id="records-read"')[1].split("</table>")[0]
+    assert after == before
+    # The inspection team sees the record moderated since.
+    assert "31 of the 31 records drawn at random have been read" in page(world, "inspector")

@@ -582,6 +582,9 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "records:agreement": (sample_in, READ_RECORDS, None),
     "records:pair_add": (sample_in, READ_RECORDS, READ_RECORDS),
     "records:assign": (sample_in, READ_RECORDS, READ_RECORDS),
+    # Releasing a sample's findings (tests/records/test_release.py): an empty form carries no
+    # one-time key, so it is shown again (200) and nothing is released.
+    "records:release": (sample_in, READ_RECORDS, READ_RECORDS),
     "records:queue": (slug, READ_ASSIGNED, None),
     "records:reassign": (paired_in, READ_RECORDS, READ_RECORDS),
     "records:record": (paired_in, IN_PAIR, {**IN_PAIR, "admin": 302}),

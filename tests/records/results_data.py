@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from followup.records.models import (
     Moderation,
     ReadingTemplate,
@@ -69,10 +71,12 @@ def moderated_sample(
     *,
     purposive: list[str] | None = None,
     unmoderated: int = 0,
+    released: bool = True,
 ) -> Sample:
     """A sample of the inspection whose random records were moderated with ``grades`` (and
     ``yes_no``, "yes" for each by default), ``unmoderated`` random records not yet moderated,
-    and purposive records moderated with the grades ``purposive``."""
+    and purposive records moderated with the grades ``purposive``; the findings released to the
+    partnership unless ``released`` is False."""
     template = results_template(inspection)
     answers = yes_no if yes_no is not None else ["yes"] * len(grades)
     purposive = purposive or []
@@ -100,4 +104,7 @@ def moderated_sample(
             Moderation(member=member, question=questions["chronology"], value="no"),
         ]
     Moderation.objects.bulk_create(made)
+    if released:
+        sample.released_at = timezone.now()
+        sample.save(update_fields=["released_at"])
     return sample

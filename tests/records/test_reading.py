@@ -4,6 +4,7 @@ moderated answers, which keep both readings as they were."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from django.urls import reverse
 from followup.audit.models import AuditEntry
 from followup.partnerships.access import Capability, Refused, capabilities
 from followup.records import actions_reading
+from followup.records.actions_reading import short
 from followup.records.models import (
     Answer,
     Assignment,
@@ -187,7 +189,8 @@ def test_submitting_needs_every_grade_and_names_the_question_unanswered(world, p
     values[f"q-{first.key}"] = ""
     response = read(client_of(reader), member, values, "submit")
     assert response.status_code == 200
-    assert "Answer this question: choose a grade from 1 to 6" in response.content.decode()
+    expected = f"Answer “{short(first.prompt)}”: choose a grade from 1 to 6, or not applicable"
+    assert escape(expected) in response.content.decode()
     assert f'href="#id_q-{first.key}' in response.content.decode()
     assert not Reading.objects.filter(status="submitted").exists()
 

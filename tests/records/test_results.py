@@ -204,3 +204,14 @@ def test_a_reader_who_knows_the_rules_cannot_work_out_any_withheld_count(setting
             assert len({sum(t[GOOD - 1 :]) for t in tables}) >= 2, (trial, truth)
         if below.withheld:
             assert len({sum(t[: GOOD - 1]) for t in tables}) >= 2, (trial, truth)
+
+
+def test_a_grade_question_that_did_not_apply_is_left_out_of_its_figures(world: World) -> None:
+    values = grades(0, 2, 8, 10, 6, 4) + ["na"] * 5
+    moderated_sample(world.home.inspection, values)
+    team = question(results_for(world.users["inspector"], world.home.inspection), "assessment")
+    assert (team.total.value, team.not_applicable.value) == (30, 5)
+    assert team.share.value == pytest.approx(20 / 30, abs=1e-12)
+    shown = question(results_for(world.users["viewer"], world.home.inspection), "assessment")
+    # 5 not applicable: the 30 answered are 5 short of the 35 moderated, not a small count.
+    assert (str(shown.total), str(shown.not_applicable)) == ("30", "5")

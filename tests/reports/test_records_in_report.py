@@ -7,6 +7,7 @@ import io
 
 import docx
 import pytest
+from django.utils import timezone
 
 from followup.records.models import FrameRecord
 from followup.reports.compose import inspection_report, review_report
@@ -43,6 +44,7 @@ def test_the_inspection_summary_publishes_the_findings_through_disclosure_contro
             "[c]",
             "[c]",
             "30",
+            "0",
             "67% (95% CI 49% to 81%)",
         ]
     ]
@@ -72,3 +74,27 @@ def test_a_report_says_nothing_of_records_when_none_were_moderated(world: World)
     moderated_sample(world.home.inspection, [], unmoderated=3)
     assert inspection_report(world.home.inspection).records is None
     assert review_report(world.home.review, with_charts=False).records is None
+
+
+def test_a_report_leaves_out_findings_not_released_or_of_an_unpublished_inspection(
+    world: World,
+) -> None:
+    from followup.inspections.models import Inspection
+
+    sample = moderated_sample(world.home.inspection, grades(0, 2, 8, 10, 6, 4), released=False)
+    report = inspection_report(world.home.inspection)
+    assert report.records is None
+    assert report.warnings == [
+        "The children's records read are left out: the inspection team has not released the "
+        "findings (on the sample's page). Release them once the reading is done."
+    ]
+    sample.released_at = timezone.now()
+    sample.save(update_fields=["released_at"])
+    Inspection.objects.filter(pk=world.home.inspection.pk).update(status="draft")
+    world.home.inspection.refresh_from_db()
+    report = inspection_report(world.home.inspection)
+    assert report.records is None
+    assert report.warnings == [
+        "The children's records read are left out until the inspection is published: until "
+        "then they are the inspection team's."
+    ]

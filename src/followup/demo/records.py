@@ -1,7 +1,8 @@
 """The demo's records reading: an illustrative pre-inspection return for South Ayrshire, of
 about 300 made-up children (no real child, no name, no date), a sample of 40 drawn from it, and
 its illustrative paired reading: the demo inspector and local reader read 30 of the records,
-mostly agreeing or one grade apart, and 25 are moderated.
+mostly agreeing or one grade apart, and 25 are moderated; the findings of those 25 are released
+to the partnership.
 
 Every value is chosen by a hash of the child's number and the column (SHA-256), so the return is
 the same on every machine and every Python version."""
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from followup.inspections.models import Inspection
 from followup.lib.types import AnyUser
-from followup.records import actions, actions_reading, queries
+from followup.records import actions, actions_reading, actions_results, queries
 from followup.records.models import Answer, AnswerType, Moderation, Reading, Sample, SampledRecord
 
 CHILDREN = 300
@@ -173,3 +174,5 @@ def load_readings(inspector: User, reader: User, sample: Sample) -> None:
                 )
     Answer.objects.bulk_create(answers, batch_size=1000)
     Moderation.objects.bulk_create(moderations, batch_size=1000)
+    # Released as they stand, so that the partnership's members see the findings too.
+    actions_results.release_findings(inspector, sample)

@@ -36,11 +36,11 @@ from followup.records.returns import identifier_in_text
 MAX_TEXT = 1000
 MAX_RATIONALE = 500
 CHOICES: dict[str, tuple[str, ...]] = {
-    AnswerType.SIX_POINT: ("1", "2", "3", "4", "5", "6"),
+    AnswerType.SIX_POINT: ("1", "2", "3", "4", "5", "6", "na"),
     AnswerType.YES_NO_NA: ("yes", "no", "na"),
 }
 EXPECTED: dict[str, str] = {
-    AnswerType.SIX_POINT: "a grade from 1 to 6",
+    AnswerType.SIX_POINT: "a grade from 1 to 6, or not applicable",
     AnswerType.YES_NO_NA: "yes, no or not applicable",
 }
 
@@ -146,6 +146,15 @@ def record_viewed(user: AnyUser, member: SampledRecord, page: str) -> None:
     record(user, "record.view", member, {"page": [None, page]}, partnership)
 
 
+def short(prompt: str, most: int = 70) -> str:
+    """A question's prompt as an error message names it: whole up to ``most`` characters, cut
+    at a word and marked with an ellipsis beyond."""
+    words = " ".join(prompt.split()).rstrip(".?")
+    if len(words) <= most:
+        return words
+    return words[:most].rsplit(" ", 1)[0] + "…"
+
+
 def clean_answer(question: TemplateQuestion, raw: Any, *, required: bool) -> str:
     """An answer as stored, or a ValidationError naming the question's field and what it
     expects."""
@@ -156,7 +165,7 @@ def clean_answer(question: TemplateQuestion, raw: Any, *, required: bool) -> str
             raise ValidationError({field: f"Choose {EXPECTED[question.answer]}"})
         if required and not value:
             raise ValidationError(
-                {field: f"Answer this question: choose {EXPECTED[question.answer]}"}
+                {field: f"Answer “{short(question.prompt)}”: choose {EXPECTED[question.answer]}"}
             )
         return value
     if len(value) > MAX_TEXT:

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from followup.lib.uploads import UploadError, check_size
 from followup.records.actions import MAX_REASON, MAX_SEED
-from followup.records.actions_reading import MAX_RATIONALE, MAX_TEXT
+from followup.records.actions_reading import MAX_RATIONALE, MAX_TEXT, short
 from followup.records.models import AnswerType, ReadingPair, ReadingTemplate, TemplateQuestion
 from followup.records.returns import identifier_in_text
 from followup.web.forms import StrictForm
@@ -137,6 +137,9 @@ GRADES = [
     ("6", "6 Excellent"),
 ]
 YES_NO_NA = [("yes", "Yes"), ("no", "No"), ("na", "Not applicable")]
+# A six-point question may not apply to a record (no referral discussion was held, say): its
+# grades are then left out of the findings (``records.results``) and of the agreement.
+SIX_POINT = [*GRADES, ("na", "Not applicable")]
 ANSWER_WORDS = dict(GRADES) | dict(YES_NO_NA)
 
 
@@ -153,14 +156,15 @@ def answer_field(question: TemplateQuestion, label: str, *, required: bool = Fal
             help_text="Write no names, dates of birth, addresses or CHI numbers.",
         )
     six = question.answer == AnswerType.SIX_POINT
-    expected = "a grade from 1 to 6" if six else "yes, no or not applicable"
+    expected = "a grade from 1 to 6, or not applicable" if six else "yes, no or not applicable"
+    named = short(question.prompt)
     return forms.ChoiceField(
         label=label,
-        choices=GRADES if six else YES_NO_NA,
+        choices=SIX_POINT if six else YES_NO_NA,
         required=required,
         widget=forms.RadioSelect,
         error_messages={
-            "required": f"Answer this question: choose {expected}",
+            "required": f"Answer “{named}”: choose {expected}",
             "invalid_choice": f"Choose {expected}",
         },
     )
@@ -235,6 +239,10 @@ class PairForm(StrictForm):
 
 class AssignForm(StrictForm):
     """No fields: the button shares the sample's records not yet assigned among its pairs."""
+
+
+class ReleaseForm(StrictForm):
+    """No fields: the button releases the sample's findings as they stand."""
 
 
 class ReassignForm(StrictForm):

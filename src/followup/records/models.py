@@ -192,6 +192,13 @@ class Sample(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     drawn_at = models.DateTimeField(auto_now_add=True)
+    # When the inspection team released the findings to the partnership: from then on the
+    # partnership (once the inspection is published) and the report see them as they stood
+    # then, and never again as they change (``records.results``).
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-number", "-id"]

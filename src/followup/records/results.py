@@ -10,9 +10,9 @@ What counts:
 - The records drawn at random only. Records added on purpose are left out (and their number
   said), so that the shares estimate the whole return the sample was drawn from.
 - Six-point questions: the records at each grade, 1 to 6, and the share at 4 (good) or above.
-  Yes or no questions: the records answered yes and no, and the share yes of those two; "not
-  applicable" is left out of the share and counted apart. Free-text answers are notes, not
-  figures: they can become a qualitative source for coding instead.
+  Yes or no questions: the records answered yes and no, and the share yes of those two. A
+  record a question did not apply to ("not applicable") is left out of its figures and counted
+  apart. Free-text answers are notes, not figures: they can become a qualitative source.
 
 Disclosure control (``followup.lib.disclosure``), in two levels, the figure inspectors publish
 first: the records good or better and below good (or yes and no) are a row whose total is
@@ -21,18 +21,26 @@ decides what is shown; then each side's grades are a row whose total is that sid
 ``protect`` decides again. A side withheld withholds its grades. The share and its interval are
 shown where the side's count and the total are. (tests/records/test_results.py searches every
 table a reader who knows the rules could find consistent with what is shown.) The
-inspection team (``read_records``) sees every count, small ones marked. Everyone else sees the
-protected figures, and only once the inspection is published: before that the findings are the
-inspection team's.
+inspection team (``read_records``) sees every count, small ones marked, as it stands.
+
+Everyone else (the partnership's members, and the inspection summary report) sees the protected
+figures as the team released them (``actions_results.release_findings``): the answers moderated
+by then, however many more are moderated after; and only once the inspection is published. Two
+sets of protected figures one record apart would give away withheld counts, and that record's
+answers, to a reader who compared them; a released set never changes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
 
 from followup.agreement.results import wilson
 from followup.inspections.models import Inspection
 from followup.lib import disclosure
+from followup.lib.dates import day
 from followup.lib.disclosure import Figure
 from followup.partnerships.access import AnyUser, Capability, can
 from followup.records.models import (
@@ -97,7 +105,7 @@ class QuestionResult:
     cells: list[Cell]
     share: Share
     below: Figure  # below good (six-point) or no (yes or no): the share's other side
-    not_applicable: Figure | None  # yes or no questions only
+    not_applicable: Figure  # records the question did not apply to: left out of the share
     indicators: list[int]  # the quality indicators (ids) it is evidence for
 
     @property
@@ -114,8 +122,18 @@ class Results:
     purposive: int  # records added on purpose, left out of every figure
     questions: list[QuestionResult]
     exact: bool  # the inspection team's view: every count, small ones marked
-    published: bool  # whether the partnership sees these (the inspection is published)
-    notes: list[str] = field(default_factory=list)
+    published: bool  # whether the inspection is published
+    released_at: datetime.datetime | None  # when the findings were released to the partnership
+    as_released: bool  # these are the findings as released, not as they stand now
+
+    @property
+    def unmoderated(self) -> int:
+        """Records drawn at random not yet moderated (or not by the release)."""
+        return self.drawn - self.moderated
+
+    @property
+    def released_on(self) -> str:
+        return day(timezone.localdate(self.released_at)) if self.released_at else ""
 
     def for_indicators(self, indicator_ids: set[int]) -> list[QuestionResult]:
         """The questions that are evidence for any of the quality indicators."""
@@ -124,10 +142,15 @@ class Results:
     @property
     def finding(self) -> str:
         """One line a reader can take away: how much of the sample the figures rest on."""
-        return (
-            f"{self.moderated} of the {self.drawn} records drawn at random have been read by "
-            "both readers of a pair and their answers agreed; the figures below are theirs."
+        when = (
+            f"By {self.released_on}, when the findings were released, " if self.as_released else ""
         )
+        read = "had been" if self.as_released else "have been"
+        text = (
+            f"{self.moderated} of the {self.drawn} records drawn at random {read} read by both "
+            "readers of a pair and their answers agreed; the figures below are theirs."
+        )
+        return when + text if not when else when + text[0].lower() + text[1:]
 
 
 def current_sample(inspection: Inspection) -> Sample | None:
@@ -146,6 +169,11 @@ def current_sample(inspection: Inspection) -> Sample | None:
     )
 
 
+def has_moderated(sample: Sample) -> bool:
+    """Whether any record of the sample drawn at random has been moderated."""
+    return Moderation.objects.filter(member__sample=sample, member__purposive=False).exists()
+
+
 def may_see_results(user: AnyUser, inspection: Inspection) -> bool:
     """The inspection team always; the partnership's members once the inspection is published.
     (Access to the inspection itself is decided before: this is only about the findings.)"""
@@ -157,33 +185,43 @@ def may_see_results(user: AnyUser, inspection: Inspection) -> bool:
 
 
 def results_for(user: AnyUser, inspection: Inspection) -> Results | None:
-    """What ``user`` may see of the findings of the inspection's records reading: exactly for
-    the inspection team, protected for everyone else, nothing before publication."""
+    """What ``user`` may see of the findings of the inspection's records reading: the inspection
+    team, every count as it stands now; everyone else, the protected findings as released, once
+    the inspection is published and the team has released them; else nothing."""
     if not may_see_results(user, inspection):
         return None
-    exact = can(user, inspection.partnership, Capability.READ_RECORDS)
-    return sample_results(inspection, exact=exact)
+    if can(user, inspection.partnership, Capability.READ_RECORDS):
+        return sample_results(inspection, exact=True)
+    return published_results(inspection)
 
 
 def published_results(inspection: Inspection) -> Results | None:
-    """The findings as a report publishes them: protected, whoever is reading."""
-    return sample_results(inspection, exact=False)
+    """The findings as the partnership and a report see them: protected, as released, and only
+    once the inspection is published and its team has released them."""
+    if inspection.status != Inspection.Status.PUBLISHED:
+        return None
+    return sample_results(inspection, exact=False, as_released=True)
 
 
-def sample_results(inspection: Inspection, *, exact: bool) -> Results | None:
+def sample_results(
+    inspection: Inspection, *, exact: bool, as_released: bool = False
+) -> Results | None:
+    """The findings of the inspection's current sample: as they stand, or ``as_released`` (the
+    answers moderated by the time the team released them; None when it has not)."""
     sample = current_sample(inspection)
     if sample is None or sample.template is None:
         return None
+    if as_released and sample.released_at is None:
+        return None
     members = list(SampledRecord.objects.filter(sample=sample).values_list("id", "purposive"))
     random_ids = {pk for pk, purposive in members if not purposive}
+    counted = Moderation.objects.filter(member_id__in=random_ids)
+    if as_released:
+        counted = counted.filter(moderated_at__lte=sample.released_at)
     answers: dict[int, dict[int, str]] = {}
-    for member_id, question_id, value in Moderation.objects.filter(
-        member_id__in=random_ids
-    ).values_list("member_id", "question_id", "value"):
+    for member_id, question_id, value in counted.values_list("member_id", "question_id", "value"):
         answers.setdefault(question_id, {})[member_id] = value
-    moderated = len(
-        set(Moderation.objects.filter(member_id__in=random_ids).values_list("member_id", flat=True))
-    )
+    moderated = len(set(counted.values_list("member_id", flat=True)))
     questions = list(
         TemplateQuestion.objects.filter(template=sample.template)
         .exclude(answer=AnswerType.FREE_TEXT)
@@ -205,6 +243,8 @@ def sample_results(inspection: Inspection, *, exact: bool) -> Results | None:
         else [],
         exact=exact,
         published=inspection.status == Inspection.Status.PUBLISHED,
+        released_at=sample.released_at,
+        as_released=as_released,
     )
 
 
@@ -230,7 +270,7 @@ def _question(
         cells=cells,
         share=_share("Good or better" if six else "Yes", sides[0], total),
         below=sides[1],
-        not_applicable=None if six else _not_applicable(values.count("na"), total, exact),
+        not_applicable=_not_applicable(values.count("na"), total, exact),
         indicators=[qi.pk for qi in question.indicators.all()],
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.records import views, views_concerns, views_reading
+from followup.records import views, views_concerns, views_reading, views_results
 
 app_name = "records"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
         name="pair_add",
     ),
     path("p/<slug:slug>/record-samples/<int:pk>/assign/", views_reading.assign, name="assign"),
+    path("p/<slug:slug>/record-samples/<int:pk>/release/", views_results.release, name="release"),
     path(
         "p/<slug:slug>/record-samples/<int:pk>/agreement/",
         views_reading.agreement_page,

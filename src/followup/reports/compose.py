@@ -28,7 +28,7 @@ from followup.indicators.values import series
 from followup.inspections.models import Inspection, Recommendation
 from followup.lib import disclosure
 from followup.lib.dates import period as period_words
-from followup.reports.compose_records import RecordsSection, records_section
+from followup.reports.compose_records import RecordsSection, records_section, records_warnings
 from followup.reports.cutoff import Cutoff, actions_by, cutoff_of, left_out
 from followup.reports.imprint import Imprint, imprint_for, public_address, reference
 from followup.reports.tables import Table
@@ -560,6 +560,7 @@ def _inspection_report(inspection: Inspection) -> Report:
         heard_from=None,
         evaluations=_evaluations(inspection),
         records=records_section(inspection),
+        warnings=records_warnings(inspection),
         key_messages=inspection.key_message_list(),
         recommendations=sections,
         conclusion="",

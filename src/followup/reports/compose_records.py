@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from followup.inspections.models import Inspection
 from followup.records.results import (
-    GRADE_LABELS,
     YES_NO_LABELS,
     QuestionResult,
+    current_sample,
+    has_moderated,
     published_results,
 )
 from followup.reports.tables import Table
@@ -22,12 +23,17 @@ class RecordsSection:
     tables: list[Table] = field(default_factory=list)
 
 
+SHORT_GRADES = ["1", "2", "3", "4", "5", "6"]
+
+
 def _label(result: QuestionResult) -> str:
     return f"{result.question.prompt} ({result.section})"
 
 
 def records_section(inspection: Inspection) -> RecordsSection | None:
-    """What the report says of the records read: nothing when no record has been moderated."""
+    """What the report says of the records read, as released (``records.results``): nothing
+    when the inspection is not published, the findings are not released, or no record had been
+    moderated when they were."""
     results = published_results(inspection)
     if results is None or not results.moderated:
         return None
@@ -50,18 +56,22 @@ def records_section(inspection: Inspection) -> RecordsSection | None:
     if grades:
         tables.append(
             Table(
-                caption="Records at each grade of the six-point scale, and the share good or "
-                "better with its 95% confidence interval",
-                header=["Question", *GRADE_LABELS, "Records", "Good or better"],
+                caption="Records at each grade of the six-point scale (1 Unsatisfactory, "
+                "2 Weak, 3 Adequate, 4 Good, 5 Very good, 6 Excellent), and the share good or "
+                "better with its 95% confidence interval; records a question did not apply to "
+                "are left out",
+                header=["Question", *SHORT_GRADES, "Records", "Not applicable", "Good or better"],
                 rows=[
                     [
                         _label(q),
                         *[str(c.figure) for c in q.cells],
                         str(q.total),
+                        str(q.not_applicable),
                         q.share.shown,
                     ]
                     for q in grades
                 ],
+                widths=[38, 5, 5, 5, 5, 5, 5, 7, 9, 16],
             )
         )
     if yes_no:
@@ -79,6 +89,33 @@ def records_section(inspection: Inspection) -> RecordsSection | None:
                     ]
                     for q in yes_no
                 ],
+                widths=[38, 10, 10, 16, 26],
             )
         )
     return RecordsSection(paragraphs, tables)
+
+
+def records_warnings(inspection: Inspection) -> list[str]:
+    """What the draft preview says when the report leaves out findings the records reading has:
+    not yet released by the inspection team, or the inspection not yet published."""
+    sample = current_sample(inspection)
+    if sample is None or not has_moderated(sample):
+        return []
+    if sample.released_at is None:
+        return [
+            "The children's records read are left out: the inspection team has not released "
+            "the findings (on the sample's page). Release them once the reading is done."
+        ]
+    if inspection.status != Inspection.Status.PUBLISHED:
+        return [
+            "The children's records read are left out until the inspection is published: "
+            "until then they are the inspection team's."
+        ]
+    results = published_results(inspection)
+    if results is not None and results.moderated < results.drawn:
+        return [
+            f"The children's records read rest on the {results.moderated} of the "
+            f"{results.drawn} records drawn at random moderated when the findings were released "
+            f"on {results.released_on}."
+        ]
+    return []
