@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from followup.records.models import Moderation, Reading, SampledRecord
+from followup.records.models import Answer, Moderation, Reading, SampledRecord
 from tests.browser.conftest import Page
 
 PASSWORD = "browser-test-password"
@@ -158,6 +158,50 @@ def test_a_draft_saves_itself_a_few_seconds_after_an_answer_and_save_draft_still
     reading = Reading.objects.get(member=member, reader__username="reader")
     assert reading.status == Reading.Status.DRAFT
     page.assert_accessible()
+    # A note that looks like it holds a date is marked at its field, as GOV.UK marks an error,
+    # and holds back nothing else: the grade changed with it is saved.
+    note = page.page.locator("#reading-form textarea").first
+    note_id = note.get_attribute("id")
+    note.fill("Seen on 12/03/2024")
+    grade = page.page.locator(f"#reading-form input[name='{name}']").nth(2)
+    grade.check()
+    error = page.page.locator(f"#{note_id}-autosave-error")
+    error.wait_for(state="visible")
+    assert "looks like a date" in error.inner_text()
+    assert error.inner_text().startswith("Error:")
+    assert note.get_attribute("aria-invalid") == "true"
+    assert f"{note_id}-autosave-error" in (note.get_attribute("aria-describedby") or "").split()
+    group = page.page.locator(f".govuk-form-group:has(#{note_id})")
+    assert "govuk-form-group--error" in (group.get_attribute("class") or "")
+    assert "except one answer" in status.inner_text()
+    assert "followup-autosave--problem" in (status.get_attribute("class") or "")
+    kept = Answer.objects.get(reading=reading, question__key=name.removeprefix("q-"))
+    assert kept.value == grade.get_attribute("value")
+    note_key = note.get_attribute("name") or ""
+    assert (
+        Answer.objects.get(reading=reading, question__key=note_key.removeprefix("q-")).value == ""
+    )
+    page.assert_accessible()
+    # Put right, the note saves and its mark goes.
+    note.fill("Seen recently")
+    error.wait_for(state="detached")
+    assert note.get_attribute("aria-invalid") is None
+    assert f"{note_id}-autosave-error" not in (note.get_attribute("aria-describedby") or "")
+    assert "govuk-form-group--error" not in (group.get_attribute("class") or "")
+    assert "followup-autosave--problem" not in (status.get_attribute("class") or "")
+    # The one status line is in view wherever the reader is in the long form: at its first
+    # field and at its last, and it is still the page's live region.
+    viewport = page.page.viewport_size
+    assert viewport is not None
+    fields = page.page.locator("#reading-form .govuk-form-group")
+    for field in (fields.first, fields.last):
+        field.scroll_into_view_if_needed()
+        field.locator("input, textarea").first.focus()
+        box = status.bounding_box()
+        assert status.is_visible() and box is not None
+        assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], box
+    assert status.get_attribute("role") == "status"
+    assert page.page.locator("#autosave-status").count() == 1
     # Save draft afterwards is not taken for an older tab's: the page kept the new time.
     with page.page.expect_navigation():
         page.page.click("button[value=draft]")

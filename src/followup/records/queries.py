@@ -488,3 +488,14 @@ def reading_progress(sample: Sample) -> tuple[list[Progress], Progress, int]:
     )
     unassigned = SampledRecord.objects.filter(sample=sample).count() - len(assigned)
     return rows, total, unassigned
+
+
+def my_answers(member: SampledRecord, reader_id: int | None) -> dict[str, str]:
+    """The reader's own answers to the record as stored, by their field's name (``q-<key>``):
+    none before they first save."""
+    return {
+        f"q-{key}": value
+        for key, value in Answer.objects.filter(
+            reading__member=member, reading__reader_id=reader_id
+        ).values_list("question__key", "value")
+    }

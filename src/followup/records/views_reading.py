@@ -113,33 +113,76 @@ AUTOSAVE = "X-Followup-Autosave"
 
 def _autosave(request: HttpRequest, member: SampledRecord, form: ReadingForm) -> JsonResponse:
     """A draft saved by the record page's script as the reader answers (the page saves nothing
-    by itself without JavaScript: Save draft does). Answers as JSON: when the reading was saved
-    (the page keeps it, so that its next save is not taken for an older tab's) and what to say;
-    or, refused, why, naming the first question at fault."""
-    if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        return JsonResponse({"error": _say(form, field, str(errors[0]))}, status=400)
-    try:
-        reading = actions_reading.save_reading(
-            request.user,
-            member,
-            _answers(form.cleaned_data),
-            saved=form.cleaned_data.get("saved") if "saved" in request.POST else None,
-        )
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            field, problems = next(iter(error.message_dict.items()))
-            return JsonResponse({"error": _say(form, field, problems[0])}, status=400)
-        return JsonResponse({"error": error.messages[0]}, status=409)
-    at = timezone.localtime(reading.saved_at)
+    by itself without JavaScript: Save draft does). Every answer that is valid is saved; an
+    answer that is not (a note holding what looks like a date) keeps the value last saved for
+    it, so that one bad answer never holds back the rest. Answers as JSON: when the reading was
+    saved (the page keeps it, so that its next save is not taken for an older tab's), what to
+    say, and each answer left unsaved, by its field, with why (the page marks it); or, refused,
+    why: a save from an older tab or after submitting (409), or a draft of which nothing could
+    be saved (400)."""
+    form.is_valid()
+    problems = {name: str(errors[0]) for name, errors in form.errors.items()}
+    if any(not name.startswith("q-") for name in problems):
+        field, message = next((n, m) for n, m in problems.items() if not n.startswith("q-"))
+        return JsonResponse({"error": _say(form, field, message)}, status=400)
+    saved = form.cleaned_data.get("saved") if "saved" in request.POST else None
+    stored: dict[str, str] | None = None
+    while True:
+        data = _answers(form.cleaned_data)
+        if problems:
+            # An answer missing from the data would be cleared: send the one stored instead.
+            if stored is None:
+                stored = queries.my_answers(member, request.user.pk)
+            data |= {name: stored.get(name, "") for name in problems}
+        try:
+            reading = actions_reading.save_reading(request.user, member, data, saved=saved)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                return JsonResponse({"error": error.messages[0]}, status=409)
+            found = {field: messages[0] for field, messages in error.message_dict.items()}
+            if all(field in problems for field in found):
+                # The value stored for an answer is refused too (it was saved under other
+                # rules): nothing is saved, and the page says which.
+                field, message = next(iter(found.items()))
+                return JsonResponse({"error": _say(form, field, message)}, status=400)
+            problems |= {
+                field: message for field, message in found.items() if field not in problems
+            }
+        else:
+            break
+    at = f"{timezone.localtime(reading.saved_at):%H:%M}"
     return JsonResponse(
-        {"saved": reading.saved_at.isoformat(), "message": f"Draft saved at {at:%H:%M}."}
+        {
+            "saved": reading.saved_at.isoformat(),
+            "message": _saved_message(form, at, problems),
+            "problems": problems,
+        }
+    )
+
+
+def _saved_message(form: ReadingForm, at: str, problems: dict[str, str]) -> str:
+    """What the page says of a draft saved at ``at``: and of each answer left as it was."""
+    if not problems:
+        return f"Draft saved at {at}."
+    told = " ".join(
+        f"{_say(form, field, message).removesuffix('.')}." for field, message in problems.items()
+    )
+    if len(problems) == 1:
+        return f"Draft saved at {at}, except one answer, which keeps its last saved value. {told}"
+    return (
+        f"Draft saved at {at}, except {len(problems)} answers, which keep their last saved "
+        f"values. {told}"
     )
 
 
 def _say(form: ReadingForm, field: str, message: str) -> str:
-    label = form.fields[field].label if field in form.fields else None
-    return f"{label}: {message}" if label else message
+    """A problem with the question it is about: "<prompt>: <message>", the prompt without its
+    full stop ("... identifying detail: This holds ..."); after a question mark, a space."""
+    label = str(form.fields[field].label or "") if field in form.fields else ""
+    label = label.strip().removesuffix(".")
+    if not label:
+        return message
+    return f"{label} {message}" if label.endswith(("?", "!")) else f"{label}: {message}"
 
 
 @login_required
