@@ -477,3 +477,28 @@ def test_moderating_names_every_answer_and_reason_missing_at_once(world, pair):
     assert f"q-{choices[0].key}" in fields
     assert {f"why-{q.key}" for q in six if q.pk != choices[0].pk} <= fields
     assert not Moderation.objects.filter(member=member).exists()
+
+
+def test_every_moderation_error_names_its_question_and_all_are_listed_at_once(world, pair):
+    member, inspector, reader = pair
+    actions_reading.save_reading(inspector, member, answers(member, "5", yes="no"), submit=True)
+    actions_reading.save_reading(reader, member, answers(member, "3"), submit=True)
+    choices = [q for q in questions(member) if q.answer != "free_text"]
+    url = reverse("records:moderate", args=["home", member.pk])
+    client = client_of(inspector)
+    form = next(fm for fm in forms_in(client.get(url).content.decode()) if fm.radios)
+    page = submit(client, url, change(form, {f"q-{choices[0].key}": "4"})).content.decode()
+    # The reason missing for the one answered, and every other answer, each by its question.
+    assert escape(f"{short(choices[0].prompt)}: Say in a few words why") in page
+    for question in choices[1:]:
+        assert escape(f"Answer “{short(question.prompt)}”") in page
+    assert not Moderation.objects.filter(member=member).exists()
+
+
+def test_a_note_refused_for_an_identifier_names_its_question(world, pair):
+    member, _inspector, reader = pair
+    text = next(q for q in questions(member) if q.answer == "free_text")
+    page = read(client_of(reader), member, {f"q-{text.key}": "Seen 12/03/2016"}, "draft")
+    assert (
+        escape(f"{short(text.prompt)}: This holds what looks like a date") in page.content.decode()
+    )

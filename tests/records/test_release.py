@@ -79,3 +79,38 @@ def test_the_form_as_rendered_releases_them_and_the_sample_page_says_so(world: W
     shown = client.get(sample_url).content.decode()
     assert "Released to the partnership on" in shown
     assert 'id="release-findings"' not in shown
+
+
+def test_an_inspection_releases_once_and_keeps_that_release_when_a_sample_is_drawn_again(
+    world: World,
+) -> None:
+    """Drawing again over the same children and releasing that sample would give a second set
+    to compare with the first: refused, and the partnership keeps seeing the first."""
+    from followup.records.results import results_for
+
+    first = moderated_sample(world.home.inspection, grades(0, 2, 8, 10, 6, 4))
+    seen = results_for(world.users["viewer"], world.home.inspection)
+    again = Sample.objects.create(
+        frame=first.frame, number=2, size=3, seed=2, replaces=first, template=first.template
+    )
+    after = results_for(world.users["viewer"], world.home.inspection)
+    assert seen is not None and after is not None
+    assert after.sample == first and after.moderated == seen.moderated == 30
+    with pytest.raises(ValidationError, match="The findings of sample 1 were released on"):
+        release_findings(world.users["inspector"], again)
+    team = results_for(world.users["inspector"], world.home.inspection)
+    assert team is not None and team.sample == again and team.released_number == 1
+    page = world.client_for("inspector").get(reverse("records:release", args=["home", again.pk]))
+    html = page.content.decode()
+    assert (
+        "The findings of sample 1 were released on" in html
+        and "<form" not in html.split("<main")[1]
+    )
+
+
+def test_the_release_page_offers_no_button_once_released(world: World) -> None:
+    sample = moderated_sample(world.home.inspection, grades(0, 0, 5, 5, 0, 0))
+    html = world.client_for("inspector").get(reverse("records:release", args=["home", sample.pk]))
+    main = html.content.decode().split("<main")[1]
+    assert "These findings were released on" in main
+    assert "Release the findings</button>" not in main

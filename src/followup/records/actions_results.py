@@ -23,7 +23,9 @@ from followup.records.models import Moderation, Sample
 
 def release_findings(user: AnyUser, sample: Sample) -> Sample:
     """Release the findings of the inspection's current sample as they stand: refused when they
-    were released already (they are kept as they were), for an earlier sample, and when no
+    were released already (they are kept as they were), when another sample of the inspection
+    was released (an inspection releases once: a sample drawn again, over the same children,
+    would give a second set to compare with the first), for an earlier sample, and when no
     record drawn at random has been moderated."""
     partnership = sample.frame.inspection.partnership
     require(user, partnership, Capability.READ_RECORDS)
@@ -33,6 +35,17 @@ def release_findings(user: AnyUser, sample: Sample) -> Sample:
             when = day(timezone.localdate(current.released_at))
             raise ValidationError(
                 f"These findings were released on {when}: they are kept as they were released."
+            )
+        earlier = (
+            Sample.objects.filter(frame__inspection=current.frame.inspection_id)
+            .exclude(released_at=None)
+            .first()
+        )
+        if earlier is not None and earlier.released_at is not None:
+            when = day(timezone.localdate(earlier.released_at))
+            raise ValidationError(
+                f"The findings of sample {earlier.number} were released on {when}: an "
+                "inspection's findings are released once, so that no two sets can be compared."
             )
         if not queries.is_current(current):
             raise ValidationError(

@@ -190,10 +190,10 @@ class ModerationForm(StrictForm):
     def __init__(self, *args: Any, questions: list[TemplateQuestion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for question in questions:
+            # Not required here: the action asks for every answer and reason at once, each by
+            # its question (``actions_reading.moderate``).
             self.fields[f"q-{question.key}"] = answer_field(
-                question,
-                f"Agreed answer: {question.prompt}",
-                required=question.answer != AnswerType.FREE_TEXT,
+                question, f"Agreed answer: {question.prompt}"
             )
             self.fields[f"why-{question.key}"] = forms.CharField(
                 label=f"Why this is the agreed answer: {question.prompt}",

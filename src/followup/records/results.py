@@ -123,8 +123,9 @@ class Results:
     questions: list[QuestionResult]
     exact: bool  # the inspection team's view: every count, small ones marked
     published: bool  # whether the inspection is published
-    released_at: datetime.datetime | None  # when the findings were released to the partnership
+    released_at: datetime.datetime | None  # when the inspection's findings were released
     as_released: bool  # these are the findings as released, not as they stand now
+    released_number: int | None = None  # the sample released, when it is not this one
 
     @property
     def unmoderated(self) -> int:
@@ -169,6 +170,17 @@ def current_sample(inspection: Inspection) -> Sample | None:
     )
 
 
+def released_sample(inspection: Inspection) -> Sample | None:
+    """The inspection's sample whose findings were released: one at most, and it stays the
+    released one when a newer sample is drawn (``actions_results.release_findings``)."""
+    return (
+        Sample.objects.filter(frame__inspection=inspection, released_at__isnull=False)
+        .select_related("template", "frame")
+        .order_by("released_at", "pk")
+        .first()
+    )
+
+
 def has_moderated(sample: Sample) -> bool:
     """Whether any record of the sample drawn at random has been moderated."""
     return Moderation.objects.filter(member__sample=sample, member__purposive=False).exists()
@@ -206,12 +218,12 @@ def published_results(inspection: Inspection) -> Results | None:
 def sample_results(
     inspection: Inspection, *, exact: bool, as_released: bool = False
 ) -> Results | None:
-    """The findings of the inspection's current sample: as they stand, or ``as_released`` (the
-    answers moderated by the time the team released them; None when it has not)."""
-    sample = current_sample(inspection)
+    """The findings of the inspection's current sample as they stand, or ``as_released``: those
+    of its released sample, from the answers moderated by the time the team released them
+    (None when it has not)."""
+    released = released_sample(inspection)
+    sample = released if as_released else current_sample(inspection)
     if sample is None or sample.template is None:
-        return None
-    if as_released and sample.released_at is None:
         return None
     members = list(SampledRecord.objects.filter(sample=sample).values_list("id", "purposive"))
     random_ids = {pk for pk, purposive in members if not purposive}
@@ -243,8 +255,9 @@ def sample_results(
         else [],
         exact=exact,
         published=inspection.status == Inspection.Status.PUBLISHED,
-        released_at=sample.released_at,
+        released_at=released.released_at if released else None,
         as_released=as_released,
+        released_number=released.number if released and released.pk != sample.pk else None,
     )
 
 

@@ -16,6 +16,7 @@ from followup.lib.sampling import margin_of_error, size_for_margin
 from followup.records import actions, queries, queries_concerns, queries_retention
 from followup.records.forms import PurposiveForm, ReturnForm, SampleForm
 from followup.records.models import RecordsReturn
+from followup.records.results import released_sample
 from followup.web.pages import create_page, posted, posted_files
 from followup.web.requestsize import takes_files
 
@@ -178,6 +179,7 @@ def sample(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "concerns_waiting": queries_concerns.waiting_count(drawn),
             "summary": queries.sample_summary(drawn, members),
             "is_current": queries.is_current(drawn),
+            "released": released_sample(drawn.frame.inspection),
         },
     )
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from followup.agreement import Agreement, Estimate
 from followup.records import actions_reading, agreement, queries
+from followup.records.actions_reading import short
 from followup.records.forms import (
     ANSWER_WORDS,
     AssignForm,
@@ -25,7 +26,7 @@ from followup.records.forms import (
     ReadingForm,
     ReassignForm,
 )
-from followup.records.models import ReadingPair, SampledRecord
+from followup.records.models import ReadingPair, SampledRecord, TemplateQuestion
 from followup.web.pages import apply_errors, create_page, form_page, posted, save_form
 
 
@@ -80,6 +81,7 @@ def record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             apply_errors(form, error)
+            _name_questions(form, questions)
         else:
             messages.success(request, "Reading submitted." if submit else "Draft saved.")
             return redirect(
@@ -105,6 +107,20 @@ def record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         },
         status=200,
     )
+
+
+def _name_questions(form: ReadingForm | ModerationForm, questions: list[TemplateQuestion]) -> None:
+    """Each error about an answer or a reason names its question (the error summary lists them
+    together, and "This holds what looks like a date" twice tells a reader nothing)."""
+    named = {}
+    for question in questions:
+        named[f"q-{question.key}"] = named[f"why-{question.key}"] = short(question.prompt)
+    for field, errors in list(form.errors.items()):
+        words = named.get(field)
+        if words is not None:
+            form.errors[field] = form.error_class(
+                [str(m) if words in str(m) else f"{words}: {m}" for m in errors]
+            )
 
 
 # The header the record page's script sends when it saves a draft by itself.
@@ -218,6 +234,7 @@ def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if done is not None:
         return done
+    _name_questions(form, questions)
     # The closed page above shows no answer; this one shows both readings.
     actions_reading.record_viewed(request.user, member, actions_reading.MODERATION_PAGE)
     return form_page(

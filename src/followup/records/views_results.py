@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from followup.records import actions_results, queries
 from followup.records.forms import ReleaseForm
-from followup.records.results import sample_results
+from followup.records.results import released_sample, sample_results
 from followup.web.pages import form_page, posted, save_form
 
 
@@ -39,6 +39,7 @@ def release(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "sample": sample,
             "inspection": inspection,
             "results": sample_results(inspection, exact=True),
+            "released": released_sample(inspection),
             "is_current": queries.is_current(sample),
         },
     )

@@ -13,6 +13,7 @@ from followup.records.results import (
     current_sample,
     has_moderated,
     published_results,
+    released_sample,
 )
 from followup.reports.tables import Table
 
@@ -98,7 +99,7 @@ def records_section(inspection: Inspection) -> RecordsSection | None:
 def records_warnings(inspection: Inspection) -> list[str]:
     """What the draft preview says when the report leaves out findings the records reading has:
     not yet released by the inspection team, or the inspection not yet published."""
-    sample = current_sample(inspection)
+    sample = released_sample(inspection) or current_sample(inspection)
     if sample is None or not has_moderated(sample):
         return []
     if sample.released_at is None:
