@@ -129,6 +129,7 @@ def test_the_return_sample_template_and_concern_pages_pass_axe(demo_page: Page) 
         ("records:draw", [inspection]),
         ("records:sample", [sample.pk]),
         ("records:purposive", [sample.pk]),
+        ("records:release", [sample.pk]),
         ("records:template", [inspection, sample.template.pk]),
         ("records:concerns", [sample.pk]),
         ("records:raise_concern", [member.pk]),
