@@ -46,11 +46,11 @@ from followup.partnerships.access import AnyUser, Capability, can
 from followup.records.models import (
     AnswerType,
     Moderation,
-    RecordsReturn,
     Sample,
     SampledRecord,
     TemplateQuestion,
 )
+from followup.records.queries import current_frame
 
 GOOD = 4  # the six-point scale's "good": the share good or better counts grades 4, 5 and 6
 GRADE_LABELS = ["1 Unsatisfactory", "2 Weak", "3 Adequate", "4 Good", "5 Very good", "6 Excellent"]
@@ -143,23 +143,20 @@ class Results:
     @property
     def finding(self) -> str:
         """One line a reader can take away: how much of the sample the figures rest on."""
-        when = (
-            f"By {self.released_on}, when the findings were released, " if self.as_released else ""
+        counted = f"{self.moderated} of the {self.drawn} records drawn at random"
+        agreed = (
+            "read by both readers of a pair and their answers agreed; the figures below are theirs."
         )
-        read = "had been" if self.as_released else "have been"
-        text = (
-            f"{self.moderated} of the {self.drawn} records drawn at random {read} read by both "
-            "readers of a pair and their answers agreed; the figures below are theirs."
-        )
-        return when + text if not when else when + text[0].lower() + text[1:]
+        if self.as_released:
+            when = f"By {self.released_on}, when the findings were released, "
+            return f"{when}{counted} had been {agreed}"
+        return f"{counted} have been {agreed}"
 
 
 def current_sample(inspection: Inspection) -> Sample | None:
     """The inspection's current sample with a reading template: the newest sample of its newest
     return."""
-    frame = (
-        RecordsReturn.objects.filter(inspection=inspection).order_by("-uploaded_at", "-id").first()
-    )
+    frame = current_frame(inspection)
     if frame is None:
         return None
     return (
@@ -233,7 +230,7 @@ def sample_results(
     answers: dict[int, dict[int, str]] = {}
     for member_id, question_id, value in counted.values_list("member_id", "question_id", "value"):
         answers.setdefault(question_id, {})[member_id] = value
-    moderated = len(set(counted.values_list("member_id", flat=True)))
+    moderated = len({member for by_member in answers.values() for member in by_member})
     questions = list(
         TemplateQuestion.objects.filter(template=sample.template)
         .exclude(answer=AnswerType.FREE_TEXT)

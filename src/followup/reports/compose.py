@@ -28,6 +28,7 @@ from followup.indicators.values import series
 from followup.inspections.models import Inspection, Recommendation
 from followup.lib import disclosure
 from followup.lib.dates import period as period_words
+from followup.records.results import published_results
 from followup.reports.compose_records import RecordsSection, records_section, records_warnings
 from followup.reports.cutoff import Cutoff, actions_by, cutoff_of, left_out
 from followup.reports.imprint import Imprint, imprint_for, public_address, reference
@@ -534,6 +535,7 @@ def inspection_report(inspection: Inspection) -> Report:
 
 
 def _inspection_report(inspection: Inspection) -> Report:
+    released = published_results(inspection)  # the records reading's findings, as released
     evidence = evidence_for(inspection.partnership, exact=False)
     hidden = withheld_figures(inspection.partnership)
     sections = [
@@ -559,8 +561,8 @@ def _inspection_report(inspection: Inspection) -> Report:
         method=[f"Quality indicators were evaluated on the {inspection.scale_name}."],
         heard_from=None,
         evaluations=_evaluations(inspection),
-        records=records_section(inspection),
-        warnings=records_warnings(inspection),
+        records=records_section(released),
+        warnings=records_warnings(inspection, released),
         key_messages=inspection.key_message_list(),
         recommendations=sections,
         conclusion="",

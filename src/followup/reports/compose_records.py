@@ -10,9 +10,9 @@ from followup.inspections.models import Inspection
 from followup.records.results import (
     YES_NO_LABELS,
     QuestionResult,
+    Results,
     current_sample,
     has_moderated,
-    published_results,
     released_sample,
 )
 from followup.reports.tables import Table
@@ -31,11 +31,10 @@ def _label(result: QuestionResult) -> str:
     return f"{result.question.prompt} ({result.section})"
 
 
-def records_section(inspection: Inspection) -> RecordsSection | None:
+def records_section(results: Results | None) -> RecordsSection | None:
     """What the report says of the records read, as released (``records.results``): nothing
     when the inspection is not published, the findings are not released, or no record had been
     moderated when they were."""
-    results = published_results(inspection)
     if results is None or not results.moderated:
         return None
     paragraphs = [
@@ -96,7 +95,7 @@ def records_section(inspection: Inspection) -> RecordsSection | None:
     return RecordsSection(paragraphs, tables)
 
 
-def records_warnings(inspection: Inspection) -> list[str]:
+def records_warnings(inspection: Inspection, results: Results | None) -> list[str]:
     """What the draft preview says when the report leaves out findings the records reading has:
     not yet released by the inspection team, or the inspection not yet published."""
     sample = released_sample(inspection) or current_sample(inspection)
@@ -112,7 +111,6 @@ def records_warnings(inspection: Inspection) -> list[str]:
             "The children's records read are left out until the inspection is published: "
             "until then they are the inspection team's."
         ]
-    results = published_results(inspection)
     if results is not None and results.moderated < results.drawn:
         return [
             f"The children's records read rest on the {results.moderated} of the "
