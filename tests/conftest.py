@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client, override_settings
 
-from followup.demo.loader import DemoSignIn, load_demo
+from followup.demo.loader import DemoSignIn
 from followup.env import folder_storage
 from followup.evidence.models import Case, Code, Coding, Quote, Source, SurveyUpload
 from followup.frameworks.library import load_library
@@ -34,6 +34,7 @@ from followup.plans.models import Action, ActionUpdate
 from followup.reviews.models import ProgressReview, RecommendationProgress
 from tests import factories as f
 from tests import middleware
+from tests.demo_snapshot import demo_loaded
 from tests.migrated import migrated_data_folder
 
 pytest_plugins = ["tests.mailserver", "tests.coverage_pause"]
@@ -291,9 +292,8 @@ def demo_for_module(django_db_setup: Any, django_db_blocker: Any) -> Iterator[li
     """The demo, loaded once for the test module and rolled back after its last test; yields the
     sign-ins. A test asks for ``db`` as well: its own writes are rolled back to a savepoint, so
     every test of the module starts from the demo as loaded. Loading the demo takes about a second,
-    so a module of ten tests saves nine loads."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        _, sign_ins = load_demo(DEMO_PASSWORD)
+    so a module of ten tests saves nine loads; on SQLite a module after the first gets a copy of
+    the demo the first loaded (tests/demo_snapshot.py)."""
+    with django_db_blocker.unblock(), demo_loaded(DEMO_PASSWORD) as sign_ins:
         enrol_demo_inspector()
         yield sign_ins
-        transaction.set_rollback(True)

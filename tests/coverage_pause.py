@@ -71,3 +71,16 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.Fix
         return (yield)
     with paused():
         return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """Browser tests run unmeasured: the server code they reach is measured by the tests of each
+    app through Django's test client, and under the measurement the live server's work in this
+    process took a tenth of the browser tests' time again, for lines already counted. The total
+    and every critical module's figure were the same with and without them (scripts/test.sh
+    prints both)."""
+    if item.get_closest_marker("browser") is None:
+        return (yield)
+    with paused():
+        return (yield)

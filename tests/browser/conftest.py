@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
+import re
 import threading
 import weakref
 from collections.abc import Iterable, Iterator
@@ -15,12 +17,12 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.servers.basehttp import ThreadedWSGIServer
-from django.db import transaction
 from django.test.testcases import LiveServerThread
 from pytest_django.live_server_helper import LiveServer
 
 from followup.demo.loader import load_demo
 from tests.conftest import enrol_demo_inspector
+from tests.demo_snapshot import demo_loaded
 from tests.factories import TOTP_SECRET, totp_code
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -65,7 +67,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
             if "demo_site" in getattr(item, "fixturenames", ()):
-                # In a savepoint of the module's transaction where the live server sees it;
+                # In a transaction of the test's own connection, which the live server shares;
                 # elsewhere outside any transaction, the database emptied after the test.
                 item.add_marker(pytest.mark.django_db(transaction=not shared))
 
@@ -130,6 +132,10 @@ class Page:
         # A click that navigates returns once the navigation has started: wait for the new
         # document, or axe runs while the old one is being torn down.
         self.page.wait_for_load_state("load")
+        assert self.errors == [], f"{self.page.url}: console errors {self.errors}"
+        document = _document(self.page)
+        if document in _PASSED:
+            return
         _with_axe(self.page)
         # Every rule of the tags runs and every violation comes back whole; the passes are not
         # gathered node by node (resultTypes), which took most of axe's time on long pages.
@@ -144,6 +150,24 @@ class Page:
         ]
         assert problems == [], f"{self.page.url}: " + "; ".join(problems)
         assert self.errors == [], f"{self.page.url}: console errors {self.errors}"
+        _PASSED.add(document)
+
+
+# The documents axe has passed in this test process, as (viewport width, digest of the document).
+# Axe's answer depends only on the document, its styles and the viewport, so a document met
+# again (the sign-in page, which most walks meet, or a page a test opens before and after a
+# change that left it as it was) is not checked again: a third of a second of Chromium's time
+# each, for an answer already known.
+_PASSED: set[tuple[int, str]] = set()
+
+# What differs between two renderings of one document: the form's token and the scripts' nonce.
+_VOLATILE = re.compile(r'((?:name="csrfmiddlewaretoken" value|nonce)=")[^"]*(")')
+
+
+def _document(page: Any) -> tuple[int, str]:
+    html = _VOLATILE.sub(r"\1\2", page.evaluate("() => document.documentElement.outerHTML"))
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    return (width, hashlib.blake2b(html.encode(), digest_size=16).hexdigest())
 
 
 @functools.cache
@@ -196,7 +220,7 @@ def demo_site_for_module(
     request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocker: Any
 ) -> Iterator[str | None]:
     """A live server of the module's own with the demo loaded once, in a transaction rolled back
-    after the module's last test (as ``demo_for_module``); yields its address. The demo's
+    after the module's last test, or a copy of it (as ``demo_for_module``); yields its address. The demo's
     passwords are the module's ``PASSWORD``; its inspector has a second factor unless the module
     sets ``ENROL_DEMO_INSPECTOR = False``. Loading the demo and emptying the database again cost
     seconds a test under coverage. Where the server has a connection of its own (PostgreSQL) it
@@ -204,8 +228,7 @@ def demo_site_for_module(
     if not _server_shares_the_test_connection():
         yield None
         return
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo(request.module.PASSWORD)
+    with django_db_blocker.unblock(), demo_loaded(request.module.PASSWORD):
         if getattr(request.module, "ENROL_DEMO_INSPECTOR", True):
             enrol_demo_inspector()
         server = LiveServer("localhost")
@@ -215,7 +238,6 @@ def demo_site_for_module(
         finally:
             server._live_server_modified_settings.disable()
             server.stop()
-            transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import models, transaction
+from django.db import models
 from django.test import Client
 from django.urls import get_resolver, reverse
 
 from followup.audit.models import AuditEntry
-from followup.demo.loader import DEMO_SLUGS, load_demo
+from followup.demo.loader import DEMO_SLUGS
 from followup.evidence.models import Case, Code, Coding, Source
 from followup.indicators.models import Indicator
 from followup.inspections.models import Evaluation, Inspection, Recommendation
@@ -31,6 +31,7 @@ from followup.reviews.models import ProgressReview, RecommendationProgress
 from tests import factories as f
 from tests.browserlike import back_link, page_form, submit
 from tests.conftest import enrol_demo_inspector
+from tests.demo_snapshot import demo_loaded
 from tests.partnerships.test_access_matrix import project_url_names
 
 PASSWORD = "edit-pages-test-password"
@@ -348,18 +349,16 @@ def test_every_view_built_on_the_edit_page_helper_is_covered_and_only_those():
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    """The demo, loaded once for the module and rolled back after it, with an administrator of
+    """The demo, loaded once for the module (or copied, tests/demo_snapshot.py) and undone after it, with an administrator of
     each partnership (the demo has none, and nobody else may edit Glenmorran's inspection), who
     is a service administrator too (for the administration pages)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo(PASSWORD)
+    with django_db_blocker.unblock(), demo_loaded(PASSWORD):
         enrol_demo_inspector()
         admin = User.objects.create_superuser("edit-pages-admin")
         f.totp_authenticator(admin)  # an administrator must have a second factor
         for partnership in Partnership.objects.filter(slug__in=DEMO_SLUGS):
             Membership.objects.create(user=admin, partnership=partnership, role=Role.ADMIN)
         yield
-        transaction.set_rollback(True)
 
 
 _VOLATILE = re.compile(r'(name="(?:csrfmiddlewaretoken|version|submission)" value=")[^"]*(")')
