@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import DatabaseError
 from django.test.testcases import LiveServerThread
 from pytest_django.live_server_helper import LiveServer
 
@@ -56,6 +57,18 @@ class OneRequestAtATime(ThreadedWSGIServer):
                         close()
 
         super().set_app(one_at_a_time)
+
+    def close_request(self, request: Any) -> None:
+        """A request's thread closes its database connections when it is done. On SQLite that is
+        the test's shared connection, which the server stops sharing when it stops: a thread
+        still closing a browser's last connection then met "DatabaseWrapper objects created in a
+        thread can only be used in that same thread", reported as a warning on a later test.
+        Closing the shared in-memory database does nothing, so that refusal is let pass."""
+        try:
+            super().close_request(request)
+        except DatabaseError as error:
+            if "can only be used in that same thread" not in str(error):
+                raise
 
 
 setattr(LiveServerThread, "server_class", OneRequestAtATime)  # noqa: B010 - django-stubs lacks it
@@ -219,12 +232,13 @@ def _server_shares_the_test_connection() -> bool:
 def demo_site_for_module(
     request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocker: Any
 ) -> Iterator[str | None]:
-    """A live server of the module's own with the demo loaded once, in a transaction rolled back
-    after the module's last test, or a copy of it (as ``demo_for_module``); yields its address. The demo's
+    """A live server of the module's own with the demo loaded once for the module (or copied in,
+    tests/demo_snapshot.py) and undone after its last test; yields its address. The demo's
     passwords are the module's ``PASSWORD``; its inspector has a second factor unless the module
     sets ``ENROL_DEMO_INSPECTOR = False``. Loading the demo and emptying the database again cost
     seconds a test under coverage. Where the server has a connection of its own (PostgreSQL) it
-    cannot see the transaction: yields None, and each test loads the demo itself (``demo_site``)."""
+    cannot see the test's transaction: yields None, and each test loads the demo itself
+    (``demo_site``)."""
     if not _server_shares_the_test_connection():
         yield None
         return
@@ -243,9 +257,9 @@ def demo_site_for_module(
 @pytest.fixture
 def demo_site(request: pytest.FixtureRequest, demo_site_for_module: str | None) -> str:
     """The address of a live server with the demo loaded; what a test writes, in the browser or
-    directly, is gone before the next test. On SQLite each test runs in a savepoint of the
-    module's transaction (marked ``django_db`` by ``pytest_collection_modifyitems``), rolled back
-    after it; elsewhere the test loads the demo into an empty database, emptied again after it
+    directly, is gone before the next test. On SQLite each test runs in a transaction of the
+    connection the server shares (marked ``django_db`` by ``pytest_collection_modifyitems``),
+    rolled back after it; elsewhere the test loads the demo into an empty database, emptied again after it
     (marked ``django_db(transaction=True)``)."""
     if demo_site_for_module is not None:
         return demo_site_for_module
