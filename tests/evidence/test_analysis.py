@@ -79,7 +79,7 @@ def test_a_coder_sees_small_counts_marked_and_a_viewer_sees_them_withheld(world,
     url = reverse("evidence:analysis", args=["home"])
     coder = world.client_for("contributor").get(url).content.decode()
     assert (
-        'class="followup-small-count">1<span class="govuk-visually-hidden"> (below the disclosure threshold)'
+        'class="followup-small-count">1<span class="govuk-visually-hidden"> (a small count, never published)'
         in coder
     )
     viewer = world.client_for("viewer").get(url).content.decode()

@@ -61,14 +61,14 @@ def test_a_viewer_sees_the_published_findings_through_disclosure_control_and_no_
     for record in FrameRecord.objects.filter(frame=sample.frame):
         assert record.reference not in html
     assert "Seen and heard." not in html
-    assert "below the disclosure threshold" not in html
+    assert "a small count, never published" not in html
 
 
 def test_the_inspection_team_sees_every_count_with_small_ones_marked(world: World) -> None:
     moderated_sample(world.home.inspection, grades(0, 2, 8, 10, 6, 4))
     html = page(world, "inspector")
     assert ">[c]</td>" not in html
-    assert '2<span class="govuk-visually-hidden"> (below the disclosure threshold)' in html
+    assert '2<span class="govuk-visually-hidden"> (a small count, never published)' in html
     assert "You see every count" in html
 
 

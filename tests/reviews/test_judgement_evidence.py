@@ -61,7 +61,7 @@ def test_the_judgement_form_shows_the_recommendations_evidence_and_the_scale(wor
     assert "999" not in evidence  # Awayshire's figure for Homeshire's area
     # The theme the code is evidence for, and the approved quote alone.
     assert (
-        f"{home.code.name}: passages coded 1 (below the disclosure threshold) , in sources 1"
+        f"{home.code.name}: passages coded 1 (a small count, never published) , in sources 1"
         in words
     )
     assert f"“{approved.published_text}”" in evidence

@@ -134,7 +134,7 @@ def _notes(exact: bool, title: str) -> list[str]:
     notes = [title, analysis.__doc__.split("Definitions", 1)[1].strip() if analysis.__doc__ else ""]
     if exact:
         notes.append(
-            f"Counts from 1 to {disclosure.threshold()} are below the disclosure threshold: "
+            f"Counts from 1 to {disclosure.threshold()} are small counts: "
             "they could identify people and must not be published."
         )
     else:

@@ -108,7 +108,7 @@ class Figure:
 
     value: int
     withheld: bool = False
-    small: bool = False  # below the threshold: marked for those who see it
+    small: bool = False  # from 1 to the threshold: marked for those who see it
 
     @property
     def shown(self) -> int | str:

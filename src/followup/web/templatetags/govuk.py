@@ -247,7 +247,7 @@ def figure(value: Any) -> str:
     if value.small:
         return format_html(
             '<span class="followup-small-count">{}<span class="govuk-visually-hidden"> '
-            "(below the disclosure threshold)</span></span>",
+            "(a small count, never published)</span></span>",
             value.value,
         )
     return str(value.value)
