@@ -55,10 +55,11 @@ else
 fi
 
 if [ -n "$pg_url" ]; then
-  # followup.spc is a numpy-only library that never touches a database: its 570 tests ran
-  # above and are not repeated on PostgreSQL.
-  echo "== Test suite on PostgreSQL ($pg_url), without the database-free tests/spc =="
-  timed PostgreSQL env DATABASE_URL="$pg_url" "$BIN/pytest" -p no:cacheprovider "${WORKERS[@]}" --ignore=tests/spc "$@"
+  # followup.spc and followup.agreement are numpy-only libraries that never touch a database:
+  # their tests (and their commands' refusals) ran above and are not repeated on PostgreSQL.
+  echo "== Test suite on PostgreSQL ($pg_url), without the database-free tests/spc and tests/agreement =="
+  timed PostgreSQL env DATABASE_URL="$pg_url" "$BIN/pytest" -p no:cacheprovider "${WORKERS[@]}" \
+    --ignore=tests/spc --ignore=tests/agreement "$@"
 fi
 
 printf '%s\n' "${durations[@]}"
