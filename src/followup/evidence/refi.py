@@ -24,14 +24,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
-
-import xmlschema
 
 from followup.evidence.models import Case, Code, Coding, Source
 from followup.lib.uploads import UploadError, parse_xml
 from followup.partnerships.models import Partnership
+
+if TYPE_CHECKING:
+    import xmlschema
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -47,7 +48,11 @@ class ExchangeError(ValueError):
 
 @cache
 def schema(name: str) -> xmlschema.XMLSchema:
-    """The bundled schema: ``Codebook`` or ``Project``."""
+    """The bundled schema: ``Codebook`` or ``Project``. The schema library is imported here, when
+    a file is first checked: importing it took a fifth of a second of every ``followup``
+    command's start, and every page's, for the few that read REFI-QDA files."""
+    import xmlschema
+
     filename = {"Codebook": "Codebook.xsd", "Project": "Project-mrt2019.xsd"}[name]
     return xmlschema.XMLSchema(str(files("followup.evidence") / "schemas" / filename))
 
