@@ -57,9 +57,14 @@ fi
 if [ -n "$pg_url" ]; then
   # followup.spc and followup.agreement are numpy-only libraries that never touch a database:
   # their tests (and their commands' refusals) ran above and are not repeated on PostgreSQL.
-  echo "== Test suite on PostgreSQL ($pg_url), without the database-free tests/spc and tests/agreement =="
+  # Nor are the browser tests (marked "browser"): they check what Chromium shows and runs (axe,
+  # scripts, layout at two widths), which no database changes; every server path they reach is
+  # tested on PostgreSQL through Django's test client by each app's own tests. On PostgreSQL
+  # each loaded the demo afresh, since its live server cannot see the test's transaction: about
+  # three minutes of the run on a 2-core machine.
+  echo "== Test suite on PostgreSQL ($pg_url), without the database-free tests/spc and tests/agreement, nor the browser tests =="
   timed PostgreSQL env DATABASE_URL="$pg_url" "$BIN/pytest" -p no:cacheprovider "${WORKERS[@]}" \
-    --ignore=tests/spc --ignore=tests/agreement "$@"
+    --ignore=tests/spc --ignore=tests/agreement -m "not browser" "$@"
 fi
 
 printf '%s\n' "${durations[@]}"
