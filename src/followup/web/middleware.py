@@ -28,7 +28,8 @@ POLICY = (
 ADMIN_POLICY = POLICY.replace(
     "style-src 'self';", "style-src 'self' 'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU=';"
 )
-# Followup's pages are read and posted with these; TRACE and everything else gets 405.
+# Followup's pages are read and posted with these; TRACE and everything else gets 405 (the API,
+# under /api/, answers 405 itself).
 METHODS = ("GET", "HEAD", "POST")
 
 
@@ -37,7 +38,9 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in METHODS:
+        # The API answers every method itself, refusing one it does not take with a problem
+        # document (followup.api.errors).
+        if request.method not in METHODS and not request.path.startswith("/api/"):
             response: HttpResponse = HttpResponseNotAllowed(METHODS)
         else:
             response = self.get_response(request)

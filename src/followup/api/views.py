@@ -1,0 +1,56 @@
+"""The API's reads: each finds what it shows through the same ``queries.py`` functions as the
+pages, as the token's user, so a token sees exactly what its user sees on the pages and no more.
+A list is paged (``paging``); an object of an unknown partnership, or of another partnership, is
+404 (``errors``).
+
+A new endpoint is a few lines: a serializer in ``serializers.py`` and a view here whose
+``get_queryset`` (or ``get_object``) calls one query function with ``self.request.user``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from followup.api import serializers
+from followup.api.errors import NOT_FOUND
+from followup.partnerships import queries as partnership_queries
+from followup.partnerships.access import partnership_for
+from followup.partnerships.models import Partnership
+
+
+class PartnershipList(generics.ListAPIView[Partnership]):
+    """The partnerships you are a member of today (an inspector: assigned to), by name."""
+
+    serializer_class = serializers.PartnershipSerializer
+
+    def get_queryset(self) -> QuerySet[Partnership]:
+        return partnership_queries.partnerships_of(self.request.user)
+
+
+class PartnershipDetail(generics.RetrieveAPIView[Partnership]):
+    """One of your partnerships, by its slug (as in its pages' addresses)."""
+
+    serializer_class = serializers.PartnershipSerializer
+
+    def get_object(self) -> Partnership:
+        return partnership_for(self.request.user, self.kwargs["slug"])
+
+
+@extend_schema(exclude=True)
+class Unknown(APIView):
+    """Any other address under /api/: 404, as a problem, whatever the method."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = ()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        raise NotFound(NOT_FOUND)
