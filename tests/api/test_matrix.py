@@ -37,6 +37,9 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "api:partnerships": (None, anyone(200)),
     "api:partnership": (slug, members()),
     "api:unknown": (None, anyone(404)),
+    # The contract and its reference pages hold no data: open to anyone, a token or none.
+    "api:schema": (None, anyone(200)),
+    "api:docs": (None, anyone(200)),
 }
 
 

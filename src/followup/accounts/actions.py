@@ -265,7 +265,8 @@ def create_token(
         raise ValidationError({"name": "Enter a name that says what the token is for."})
     if len(name) > 100:
         raise ValidationError({"name": "Enter a name of 100 characters or fewer."})
-    expires_at = tokens.expiry(days)
+    now = timezone.now()
+    expires_at = tokens.expiry(days, now)
     networks = tokens.networks(allowed_addresses or [])
     text, digest = tokens.new_token()
     with transaction.atomic():
@@ -274,6 +275,7 @@ def create_token(
             name=name,
             digest=digest,
             prefix=tokens.shown(text),
+            created_at=now,
             expires_at=expires_at,
             can_write=can_write,
             allowed_addresses=networks,

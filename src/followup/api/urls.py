@@ -10,5 +10,9 @@ app_name = "api"
 urlpatterns = [
     path("v1/partnerships/", views.PartnershipList.as_view(), name="partnerships"),
     path("v1/partnerships/<slug:slug>/", views.PartnershipDetail.as_view(), name="partnership"),
+    # The contract and its reference pages, open to anyone (they hold no data): Swagger UI from
+    # the sidecar package's files, served here, never from another site.
+    path("v1/schema/", views.Schema.as_view(), name="schema"),
+    path("v1/docs/", views.Reference.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^.*$", views.Unknown.as_view(), name="unknown"),
 ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import generics
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -42,6 +43,24 @@ class PartnershipDetail(generics.RetrieveAPIView[Partnership]):
 
     def get_object(self) -> Partnership:
         return partnership_for(self.request.user, self.kwargs["slug"])
+
+
+class Schema(SpectacularAPIView):
+    """The OpenAPI document (docs/openapi.yaml is the same, committed)."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = ()
+
+
+class Reference(SpectacularSwaggerSplitView):
+    """The API's reference pages: Swagger UI, its script served from here (the page's Content
+    Security Policy allows no inline script or style)."""
+
+    template_name = "api/reference.html"
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = ()
 
 
 @extend_schema(exclude=True)
