@@ -433,7 +433,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "followup.api.errors.JSONOnly",
     "DEFAULT_PAGINATION_CLASS": "followup.api.paging.Paging",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "followup.api.schema.ProblemSchema",
     "EXCEPTION_HANDLER": "followup.api.errors.problem_response",
     "URL_FORMAT_OVERRIDE": None,
     "FORMAT_SUFFIX_KWARG": None,

@@ -1,14 +1,18 @@
-"""What drf-spectacular cannot see for itself: that the token is sent as a bearer token."""
+"""What drf-spectacular cannot see for itself: that the token is sent as a bearer token, and
+that every error is a problem document (``errors``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+
+from followup.api.errors import PROBLEM
 
 
-class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # drf-spectacular registers extensions untyped
+class BearerTokenScheme(OpenApiAuthenticationExtension):
     target_class = "followup.api.authentication.BearerTokenAuthentication"
     name = "personalAccessToken"
 
@@ -19,3 +23,55 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-unty
             "description": "A personal access token (fu_pat_…), made on your account page or "
             "with `followup createtoken`.",
         }
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "An error, as RFC 9457 describes it.",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "description": "Always about:blank: the status says it."},
+        "title": {"type": "string", "description": "The status's name, such as Not Found."},
+        "status": {"type": "integer", "description": "The HTTP status code."},
+        "detail": {"type": "string", "description": "What went wrong, and what to do."},
+        "errors": {
+            "type": "array",
+            "description": "For a request with problems (400): each one, naming its field or "
+            "query parameter (empty for the request as a whole).",
+            "items": {
+                "type": "object",
+                "required": ["field", "detail"],
+                "properties": {"field": {"type": "string"}, "detail": {"type": "string"}},
+            },
+        },
+    },
+}
+
+ERRORS = {
+    "400": "A parameter or field is wrong: `errors` names each.",
+    "401": "No token, or one unknown, expired or revoked, or its owner's account deactivated.",
+    "403": "The token's owner may not do this, the token is read-only, or it is used from an "
+    "address it does not allow.",
+    "404": "No such object, or one you may not see.",
+    "429": "Too many requests from this token: wait the seconds Retry-After says.",
+}
+
+
+class ProblemSchema(AutoSchema):
+    """drf-spectacular's schema of each operation, with its error answers."""
+
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        component = ResolvedComponent(
+            name="Problem", type=ResolvedComponent.SCHEMA, object="Problem", schema=PROBLEM_SCHEMA
+        )
+        self.registry.register_on_missing(component)
+        for status, text in ERRORS.items():
+            if status == "400" and self.method in ("GET", "HEAD") and not self._is_list_view():
+                continue  # an object's page takes no parameters
+            responses.setdefault(
+                status, {"description": text, "content": {PROBLEM: {"schema": component.ref}}}
+            )
+        return responses
