@@ -33,9 +33,20 @@ def slug(site: Site) -> dict[str, Any]:
     return {"slug": site.partnership.slug}
 
 
+def of(attribute: str) -> Callable[[Site], dict[str, Any]]:
+    """The partnership's slug and the id of one of its objects (``Site``'s attribute)."""
+
+    def kwargs(site: Site) -> dict[str, Any]:
+        return {"slug": site.partnership.slug, "pk": getattr(site, attribute).pk}
+
+    return kwargs
+
+
 MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "api:partnerships": (None, anyone(200)),
     "api:partnership": (slug, members()),
+    "api:inspections": (slug, members()),
+    "api:inspection": (of("inspection"), members()),
     "api:unknown": (None, anyone(404)),
     # The contract and its reference pages hold no data: open to anyone, a token or none.
     "api:schema": (None, anyone(200)),
@@ -81,3 +92,16 @@ def test_outsider_token_gets_404_for_every_homeshire_object(world, tokens, name)
     url = reverse(name, kwargs=kwargs(world.home))
     assert Api(tokens["outsider"]).get(url).status_code == 404
     assert Api(tokens["outsider"]).get(reverse(name, kwargs=kwargs(world.away))).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, row in MATRIX.items() if row[0] is not None and row[0] is not slug)
+)
+def test_a_member_gets_404_for_another_partnerships_object_under_their_own_partnership(
+    world, tokens, name
+):
+    """Swapping in the other partnership's object id never reveals it."""
+    kwargs = MATRIX[name][0]
+    assert kwargs is not None
+    mixed = {**kwargs(world.away), "slug": world.home.partnership.slug}
+    assert Api(tokens["admin"]).get(reverse(name, kwargs=mixed)).status_code == 404

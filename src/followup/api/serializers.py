@@ -6,6 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from followup.frameworks.models import Framework, QualityIndicator
+from followup.inspections.models import Evaluation, Inspection, Recommendation
 from followup.partnerships import access
 from followup.partnerships.models import Area, Partnership
 
@@ -42,3 +44,77 @@ class PartnershipSerializer(serializers.ModelSerializer[Partnership]):
 
     def _user(self) -> Any:
         return self.context["request"].user
+
+
+class FrameworkSerializer(serializers.ModelSerializer[Framework]):
+    class Meta:
+        model = Framework
+        fields = ("urn", "version", "name", "short_name")
+
+
+class QualityIndicatorSerializer(serializers.ModelSerializer[QualityIndicator]):
+    class Meta:
+        model = QualityIndicator
+        fields = ("urn", "ref_id", "name")
+
+
+class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
+    quality_indicator = QualityIndicatorSerializer()
+    grade_word = serializers.SerializerMethodField(
+        help_text="The grade's word on the inspection's scale (such as good), empty if none."
+    )
+
+    class Meta:
+        model = Evaluation
+        fields = (
+            "id",
+            "quality_indicator",
+            "grade",
+            "grade_word",
+            "basis",
+            "narrative",
+            "strengths",
+            "areas_for_improvement",
+            "source_note",
+        )
+
+    def get_grade_word(self, evaluation: Evaluation) -> str:
+        level = evaluation.level
+        return str(level["word"]) if level else ""
+
+
+class RecommendationSerializer(serializers.ModelSerializer[Recommendation]):
+    quality_indicators = QualityIndicatorSerializer(many=True)
+
+    class Meta:
+        model = Recommendation
+        fields = ("id", "number", "text", "detail", "quality_indicators", "source_note")
+
+
+class InspectionSerializer(serializers.ModelSerializer[Inspection]):
+    framework = FrameworkSerializer()
+    key_messages = serializers.SerializerMethodField(help_text="The key messages, one a line.")
+    evaluations = EvaluationSerializer(many=True)
+    recommendations = RecommendationSerializer(many=True)
+
+    class Meta:
+        model = Inspection
+        fields = (
+            "id",
+            "title",
+            "status",
+            "scope",
+            "fieldwork_start",
+            "fieldwork_end",
+            "published_on",
+            "framework",
+            "scale_name",
+            "scale",
+            "key_messages",
+            "source_note",
+            "evaluations",
+            "recommendations",
+        )
+
+    def get_key_messages(self, inspection: Inspection) -> list[str]:
+        return inspection.key_message_list()

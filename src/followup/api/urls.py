@@ -10,6 +10,16 @@ app_name = "api"
 urlpatterns = [
     path("v1/partnerships/", views.PartnershipList.as_view(), name="partnerships"),
     path("v1/partnerships/<slug:slug>/", views.PartnershipDetail.as_view(), name="partnership"),
+    path(
+        "v1/partnerships/<slug:slug>/inspections/",
+        views.InspectionList.as_view(),
+        name="inspections",
+    ),
+    path(
+        "v1/partnerships/<slug:slug>/inspections/<int:pk>/",
+        views.InspectionDetail.as_view(),
+        name="inspection",
+    ),
     # The contract and its reference pages, open to anyone (they hold no data): Swagger UI from
     # the sidecar package's files, served here, never from another site.
     path("v1/schema/", views.Schema.as_view(), name="schema"),

@@ -22,6 +22,8 @@ from rest_framework.views import APIView
 
 from followup.api import serializers
 from followup.api.errors import NOT_FOUND
+from followup.inspections import queries as inspection_queries
+from followup.inspections.models import Inspection
 from followup.partnerships import queries as partnership_queries
 from followup.partnerships.access import partnership_for
 from followup.partnerships.models import Partnership
@@ -43,6 +45,26 @@ class PartnershipDetail(generics.RetrieveAPIView[Partnership]):
 
     def get_object(self) -> Partnership:
         return partnership_for(self.request.user, self.kwargs["slug"])
+
+
+class InspectionList(generics.ListAPIView[Inspection]):
+    """The partnership's inspections, each with its evaluations and recommendations, the latest
+    published first."""
+
+    serializer_class = serializers.InspectionSerializer
+
+    def get_queryset(self) -> QuerySet[Inspection]:
+        return inspection_queries.inspections_with_findings(self.request.user, self.kwargs["slug"])
+
+
+class InspectionDetail(generics.RetrieveAPIView[Inspection]):
+    """One inspection of the partnership, with its evaluations and recommendations."""
+
+    serializer_class = serializers.InspectionSerializer
+
+    def get_object(self) -> Inspection:
+        kwargs = self.kwargs
+        return inspection_queries.inspection_for(self.request.user, kwargs["slug"], kwargs["pk"])
 
 
 class Schema(SpectacularAPIView):
