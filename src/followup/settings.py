@@ -450,6 +450,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choices of the same field name in several models, named in the document by what they are.
+    "ENUM_NAME_OVERRIDES": {
+        "InspectionStatus": "followup.inspections.models.Inspection.Status",
+        "ActionStatus": "followup.plans.models.ActionStatus",
+    },
 }
 
 # Email, from one URL. On a server reached on this machine (FOLLOWUP_HTTPS off, as `make demo`

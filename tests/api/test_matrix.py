@@ -47,6 +47,9 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "api:partnership": (slug, members()),
     "api:inspections": (slug, members()),
     "api:inspection": (of("inspection"), members()),
+    "api:actions": (slug, members()),
+    "api:action": (of("action"), members()),
+    "api:action_updates": (of("action"), members()),
     "api:unknown": (None, anyone(404)),
     # The contract and its reference pages hold no data: open to anyone, a token or none.
     "api:schema": (None, anyone(200)),

@@ -20,6 +20,17 @@ urlpatterns = [
         views.InspectionDetail.as_view(),
         name="inspection",
     ),
+    path("v1/partnerships/<slug:slug>/actions/", views.ActionList.as_view(), name="actions"),
+    path(
+        "v1/partnerships/<slug:slug>/actions/<int:pk>/",
+        views.ActionDetail.as_view(),
+        name="action",
+    ),
+    path(
+        "v1/partnerships/<slug:slug>/actions/<int:pk>/updates/",
+        views.UpdateList.as_view(),
+        name="action_updates",
+    ),
     # The contract and its reference pages, open to anyone (they hold no data): Swagger UI from
     # the sidecar package's files, served here, never from another site.
     path("v1/schema/", views.Schema.as_view(), name="schema"),

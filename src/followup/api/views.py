@@ -20,13 +20,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from followup.api import serializers
+from followup.api import filters, serializers, serializers_plans
 from followup.api.errors import NOT_FOUND
 from followup.inspections import queries as inspection_queries
 from followup.inspections.models import Inspection
 from followup.partnerships import queries as partnership_queries
 from followup.partnerships.access import partnership_for
 from followup.partnerships.models import Partnership
+from followup.plans import queries as plan_queries
+from followup.plans.models import Action, ActionUpdate
 
 
 class PartnershipList(generics.ListAPIView[Partnership]):
@@ -65,6 +67,39 @@ class InspectionDetail(generics.RetrieveAPIView[Inspection]):
     def get_object(self) -> Inspection:
         kwargs = self.kwargs
         return inspection_queries.inspection_for(self.request.user, kwargs["slug"], kwargs["pk"])
+
+
+@extend_schema(parameters=[filters.PlanQuery])
+class ActionList(generics.ListAPIView[Action]):
+    """The partnership's improvement plan: its actions, filtered and sorted as on the plan
+    page (by due date unless asked), ties broken by id."""
+
+    serializer_class = serializers_plans.ActionSerializer
+
+    def get_queryset(self) -> QuerySet[Action]:
+        partnership = partnership_for(self.request.user, self.kwargs["slug"])
+        return plan_queries.plan_actions(partnership, filters.PlanQuery.filters(self.request))
+
+
+class ActionDetail(generics.RetrieveAPIView[Action]):
+    """One action of the plan."""
+
+    serializer_class = serializers_plans.ActionSerializer
+
+    def get_object(self) -> Action:
+        return plan_queries.action_for(self.request.user, self.kwargs["slug"], self.kwargs["pk"])
+
+
+class UpdateList(generics.ListAPIView[ActionUpdate]):
+    """Every update of an action, accepted, waiting or returned, newest first (by the day it
+    describes, then as written), as the action's page shows them to every member."""
+
+    serializer_class = serializers_plans.UpdateSerializer
+
+    def get_queryset(self) -> QuerySet[ActionUpdate]:
+        filters.Query.read(self.request)
+        action = plan_queries.action_for(self.request.user, self.kwargs["slug"], self.kwargs["pk"])
+        return plan_queries.updates_of(action)
 
 
 class Schema(SpectacularAPIView):

@@ -185,12 +185,11 @@ def _stale_days(action: Action, latest: ActionUpdate | None, today: datetime.dat
     return days if days > STALE_AFTER_DAYS else None
 
 
-def plan_rows(
-    partnership: Partnership, filters: PlanFilters, today: datetime.date | None = None
-) -> list[PlanRow]:
-    """A partnership's plan as its page and exports show it: filtered, sorted, each action with
-    its latest accepted update; call only with a partnership from ``partnership_for``."""
-    today = today or datetime.date.today()
+def plan_actions(partnership: Partnership, filters: PlanFilters) -> QuerySet[Action]:
+    """A partnership's actions as its plan page lists them: filtered and sorted, each with its
+    accepted updates (``accepted_updates``, to ``accepted_updates``), its rating and its latest
+    update's day; ties are broken by the due date, then the id. Call only with a partnership
+    from ``partnership_for``."""
     latest = accepted_updates().filter(action=OuterRef("pk"))
     actions = (
         actions_of(partnership)
@@ -213,8 +212,17 @@ def plan_rows(
         actions = actions.filter(status=filters.status)
     if filters.rating:
         actions = actions.filter(rating=filters.rating)
+    return actions.order_by(*_plan_order(filters.sort))
+
+
+def plan_rows(
+    partnership: Partnership, filters: PlanFilters, today: datetime.date | None = None
+) -> list[PlanRow]:
+    """A partnership's plan as its page and exports show it: filtered, sorted, each action with
+    its latest accepted update; call only with a partnership from ``partnership_for``."""
+    today = today or datetime.date.today()
     rows = []
-    for action in actions.order_by(*_plan_order(filters.sort)):
+    for action in plan_actions(partnership, filters):
         accepted = action.accepted_updates  # type: ignore[attr-defined]  # the prefetch's
         update = next(iter(accepted), None)
         rows.append(PlanRow(action, update, _stale_days(action, update, today)))
