@@ -452,7 +452,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Choices of the same field name in several models, named in the document by what they are.
     "ENUM_NAME_OVERRIDES": {
-        "InspectionStatus": "followup.inspections.models.Inspection.Status",
+        # An inspection's and a progress review's: the same two, draft and published.
+        "DraftOrPublished": "followup.inspections.models.Inspection.Status",
         "ActionStatus": "followup.plans.models.ActionStatus",
     },
 }

@@ -50,6 +50,8 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "api:actions": (slug, members()),
     "api:action": (of("action"), members()),
     "api:action_updates": (of("action"), members()),
+    "api:reviews": (slug, members()),
+    "api:review": (of("review"), members()),
     "api:unknown": (None, anyone(404)),
     # The contract and its reference pages hold no data: open to anyone, a token or none.
     "api:schema": (None, anyone(200)),

@@ -31,6 +31,12 @@ urlpatterns = [
         views.UpdateList.as_view(),
         name="action_updates",
     ),
+    path("v1/partnerships/<slug:slug>/reviews/", views.ReviewList.as_view(), name="reviews"),
+    path(
+        "v1/partnerships/<slug:slug>/reviews/<int:pk>/",
+        views.ReviewDetail.as_view(),
+        name="review",
+    ),
     # The contract and its reference pages, open to anyone (they hold no data): Swagger UI from
     # the sidecar package's files, served here, never from another site.
     path("v1/schema/", views.Schema.as_view(), name="schema"),

@@ -20,7 +20,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from followup.api import filters, serializers, serializers_plans
+from followup.api import filters, serializers, serializers_plans, serializers_reviews
 from followup.api.errors import NOT_FOUND
 from followup.inspections import queries as inspection_queries
 from followup.inspections.models import Inspection
@@ -29,6 +29,8 @@ from followup.partnerships.access import partnership_for
 from followup.partnerships.models import Partnership
 from followup.plans import queries as plan_queries
 from followup.plans.models import Action, ActionUpdate
+from followup.reviews import queries as review_queries
+from followup.reviews.models import ProgressReview
 
 
 class PartnershipList(generics.ListAPIView[Partnership]):
@@ -100,6 +102,26 @@ class UpdateList(generics.ListAPIView[ActionUpdate]):
         filters.Query.read(self.request)
         action = plan_queries.action_for(self.request.user, self.kwargs["slug"], self.kwargs["pk"])
         return plan_queries.updates_of(action)
+
+
+class ReviewList(generics.ListAPIView[ProgressReview]):
+    """The partnership's progress reviews, each with its judgement of each recommendation, the
+    latest published first."""
+
+    serializer_class = serializers_reviews.ReviewSerializer
+
+    def get_queryset(self) -> QuerySet[ProgressReview]:
+        filters.Query.read(self.request)
+        return review_queries.reviews_with_judgements(self.request.user, self.kwargs["slug"])
+
+
+class ReviewDetail(generics.RetrieveAPIView[ProgressReview]):
+    """One progress review, with its judgements."""
+
+    serializer_class = serializers_reviews.ReviewSerializer
+
+    def get_object(self) -> ProgressReview:
+        return review_queries.review_for(self.request.user, self.kwargs["slug"], self.kwargs["pk"])
 
 
 class Schema(SpectacularAPIView):
