@@ -52,6 +52,11 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "api:action_updates": (of("action"), members()),
     "api:reviews": (slug, members()),
     "api:review": (of("review"), members()),
+    "api:indicators": (slug, members()),
+    "api:indicator": (of("indicator"), members()),
+    "api:indicator_figures": (of("indicator"), members()),
+    "api:data_elements": (slug, members()),
+    "api:releases": (slug, members()),
     "api:unknown": (None, anyone(404)),
     # The contract and its reference pages hold no data: open to anyone, a token or none.
     "api:schema": (None, anyone(200)),
