@@ -3,7 +3,7 @@ under /api/ is 404 as a problem (``views.Unknown``)."""
 
 from django.urls import path, re_path
 
-from followup.api import views, views_figures
+from followup.api import views, views_evidence, views_figures
 
 app_name = "api"
 
@@ -62,6 +62,8 @@ urlpatterns = [
         views_figures.ReleaseList.as_view(),
         name="releases",
     ),
+    path("v1/partnerships/<slug:slug>/codes/", views_evidence.CodeList.as_view(), name="codes"),
+    path("v1/partnerships/<slug:slug>/quotes/", views_evidence.QuoteList.as_view(), name="quotes"),
     # The contract and its reference pages, open to anyone (they hold no data): Swagger UI from
     # the sidecar package's files, served here, never from another site.
     path("v1/schema/", views.Schema.as_view(), name="schema"),
