@@ -59,6 +59,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "api:releases": (slug, members()),
     "api:codes": (slug, members()),
     "api:quotes": (slug, members()),
+    "api:reports": (slug, members()),
     "api:unknown": (None, anyone(404)),
     # The contract and its reference pages hold no data: open to anyone, a token or none.
     "api:schema": (None, anyone(200)),

@@ -64,6 +64,11 @@ urlpatterns = [
     ),
     path("v1/partnerships/<slug:slug>/codes/", views_evidence.CodeList.as_view(), name="codes"),
     path("v1/partnerships/<slug:slug>/quotes/", views_evidence.QuoteList.as_view(), name="quotes"),
+    path(
+        "v1/partnerships/<slug:slug>/reports/",
+        views_evidence.PublicationList.as_view(),
+        name="reports",
+    ),
     # The contract and its reference pages, open to anyone (they hold no data): Swagger UI from
     # the sidecar package's files, served here, never from another site.
     path("v1/schema/", views.Schema.as_view(), name="schema"),

@@ -1,4 +1,5 @@
-"""The API's reads of the qualitative evidence: the codebook and approved quotes."""
+"""The API's reads of what a partnership publishes or may publish: the codebook, approved quotes
+and published reports."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import generics
 
-from followup.api import filters, serializers_evidence
+from followup.api import filters, serializers_evidence, serializers_reports
 from followup.evidence import queries
 from followup.evidence.models import Code, Quote
 from followup.partnerships.access import Capability, can, partnership_for
+from followup.reports import queries as report_queries
+from followup.reports.models import Publication
 
 
 class CodeList(generics.ListAPIView[Code]):
@@ -40,3 +43,17 @@ class QuoteList(generics.ListAPIView[Quote]):
     def get_queryset(self) -> QuerySet[Quote]:
         filters.Query.read(self.request)
         return queries.approved_quotes_of(self.request.user, self.kwargs["slug"])
+
+
+class PublicationList(generics.ListAPIView[Publication]):
+    """Every version of every report the partnership published (progress review reports and
+    inspection summaries), the newest first, with the addresses of their public files."""
+
+    serializer_class = serializers_reports.PublicationSerializer
+
+    def get_queryset(self) -> QuerySet[Publication]:
+        filters.Query.read(self.request)
+        return report_queries.publications_for(self.request.user, self.kwargs["slug"])
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "slug": self.kwargs.get("slug", "")}
