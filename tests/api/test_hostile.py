@@ -23,6 +23,7 @@ PARAMETERS = (
     "releases",
     "start",
     "end",
+    "since",
     "unknown",
 )
 

@@ -50,6 +50,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "api:actions": (slug, members()),
     "api:action": (of("action"), members()),
     "api:action_updates": (of("action"), members()),
+    "api:updates": (slug, members()),
     "api:reviews": (slug, members()),
     "api:review": (of("review"), members()),
     "api:indicators": (slug, members()),

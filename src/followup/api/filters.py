@@ -115,3 +115,11 @@ class FiguresQuery(Query):
 
     def validate_end(self, value: str) -> ParsedPeriod:
         return period(value)
+
+
+class SinceQuery(Query):
+    since = serializers.DateTimeField(
+        required=False,
+        help_text="Only those written at or after this moment (ISO 8601, such as "
+        "2026-11-01T00:00:00Z): the `created_at` of the last one read, to catch up.",
+    )

@@ -31,6 +31,11 @@ urlpatterns = [
         views.UpdateList.as_view(),
         name="action_updates",
     ),
+    path(
+        "v1/partnerships/<slug:slug>/updates/",
+        views.PartnershipUpdateList.as_view(),
+        name="updates",
+    ),
     path("v1/partnerships/<slug:slug>/reviews/", views.ReviewList.as_view(), name="reviews"),
     path(
         "v1/partnerships/<slug:slug>/reviews/<int:pk>/",

@@ -104,6 +104,20 @@ class UpdateList(generics.ListAPIView[ActionUpdate]):
         return plan_queries.updates_of(action)
 
 
+@extend_schema(parameters=[filters.SinceQuery])
+class PartnershipUpdateList(generics.ListAPIView[ActionUpdate]):
+    """Every update of the partnership's plan, accepted, waiting or returned, in the order they
+    were written (ties by id); ``since`` gives only those written since then."""
+
+    serializer_class = serializers_plans.UpdateSerializer
+
+    def get_queryset(self) -> QuerySet[ActionUpdate]:
+        asked = filters.SinceQuery.read(self.request)
+        return plan_queries.updates_written_since(
+            self.request.user, self.kwargs["slug"], asked.get("since")
+        )
+
+
 class ReviewList(generics.ListAPIView[ProgressReview]):
     """The partnership's progress reviews, each with its judgement of each recommendation, the
     latest published first."""
