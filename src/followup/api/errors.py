@@ -111,8 +111,6 @@ def problem_response(exc: Exception, context: dict[str, Any]) -> Response | None
             "The request has problems: each is listed with the field it is about.",
             errors,
         )
-    elif isinstance(exc, exceptions.NotFound):
-        body = problem(response.status_code, NOT_FOUND)
     else:
         body = problem(response.status_code, str(exc.detail))
     response.data = body

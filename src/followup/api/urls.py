@@ -58,6 +58,11 @@ urlpatterns = [
         name="indicator_figures",
     ),
     path(
+        "v1/partnerships/<slug:slug>/indicators/<int:pk>/comparison/",
+        views_figures.ComparisonDetail.as_view(),
+        name="indicator_comparison",
+    ),
+    path(
         "v1/partnerships/<slug:slug>/data-elements/",
         views_figures.DataElementList.as_view(),
         name="data_elements",
