@@ -122,3 +122,18 @@ def test_a_member_gets_404_for_another_partnerships_object_under_their_own_partn
     assert kwargs is not None
     mixed = {**kwargs(world.away), "slug": world.home.partnership.slug}
     assert Api(tokens["admin"]).get(reverse(name, kwargs=mixed)).status_code == 404
+
+
+# Addresses that take no token (the contract and its pages) or answer 404 whatever is asked.
+OPEN = {"api:schema", "api:docs", "api:unknown"}
+
+
+@pytest.mark.parametrize("name", sorted(set(MATRIX) - OPEN))
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_a_read_only_token_gets_403_for_every_unsafe_method_at_every_address(
+    world, tokens, name, method
+):
+    kwargs = MATRIX[name][0]
+    url = reverse(name, kwargs=kwargs(world.home) if kwargs else None)
+    response = Api(tokens["admin"]).request(method, url, {})
+    assert (response.status_code, response["Content-Type"]) == (403, "application/problem+json")

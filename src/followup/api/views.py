@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics
@@ -175,4 +176,12 @@ class Unknown(APIView):
     throttle_classes = ()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        path = request.path_info
+        if not path.endswith("/"):
+            try:
+                found = resolve(path + "/")
+            except Resolver404:
+                found = None
+            if found is not None and found.url_name != "unknown":
+                raise NotFound(f"Not found: the API's addresses end with a slash ({path}/).")
         raise NotFound(NOT_FOUND)
