@@ -24,6 +24,7 @@ PARAMETERS = (
     "start",
     "end",
     "since",
+    "area",
     "unknown",
 )
 

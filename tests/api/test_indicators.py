@@ -111,6 +111,8 @@ def test_indicators_are_listed_with_their_definitions_and_narrowed_to_a_recommen
     linked = api["viewer"].json(BASE, recommendation=world.home.recommendation.pk)
     assert [i["id"] for i in linked["results"]] == [count.pk]
     assert api["viewer"].json(f"{BASE}{rate.pk}/")["unit"] == "%"
+    assert len(api["viewer"].json(BASE, area="S1HOME")["results"]) == 2
+    assert api["viewer"].json(BASE, area="S12000028")["results"] == []
 
 
 def test_data_elements_and_releases_are_official_ones_and_the_partnerships_own(api, world):

@@ -81,6 +81,11 @@ class IndicatorQuery(Query):
         max_value=MAX_ID,
         help_text="Only the indicators linked to this quality indicator (its id).",
     )
+    area = serializers.CharField(
+        required=False,
+        max_length=20,
+        help_text="Only the indicators measured for this area (its code, such as S12000028).",
+    )
 
 
 def period(text: str) -> ParsedPeriod:
