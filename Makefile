@@ -62,10 +62,12 @@ lint: install
 	$(BIN)/python scripts/audit.py
 
 # The generated parts of docs/cli.md and docs/configuration.md, from the command's parser and the
-# settings registry (followup/reference.py); the docs tests fail while they are out of date.
+# settings registry (followup/reference.py), the layers picture, and the API's OpenAPI document
+# (docs/openapi.yaml, scripts/openapi.py); the docs tests fail while they are out of date.
 docs: install
 	$(BIN)/python -m followup.reference
 	$(BIN)/python scripts/architecture.py --write
+	$(BIN)/python scripts/openapi.py
 
 # The lock pins every package that Followup and its development tools need, with their hashes,
 # for Python 3.11 on Linux. `make lock` keeps the pins that still satisfy pyproject.toml and

@@ -29,6 +29,7 @@ from followup.cli_manage import cmd_manage
 from followup.cli_serve import add_serve_command
 from followup.cli_setup import add_setup_commands
 from followup.cli_tick import add_tick_command
+from followup.cli_tokens import add_token_command
 from followup.cli_worker import _add_worker_commands
 from followup.clitools import add_command as _command
 from followup.clitools import fail as _fail
@@ -302,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_backup_commands(commands)
     _add_worker_commands(commands)
     add_tick_command(commands)
+    add_token_command(commands)
     return parser
 
 

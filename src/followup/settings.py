@@ -89,6 +89,12 @@ INSTALLED_APPS = [
     "followup.jobs",
     "followup.mail",
     "followup.demo",
+    "followup.api",
+    # The API (docs/api.md): Django REST framework, its OpenAPI document and reference pages,
+    # whose Swagger UI files come from the sidecar package, never from another site.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -412,6 +418,52 @@ else:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = setting_int("FOLLOWUP_DB_CONN_MAX_AGE")
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# The API at /api/v1/ (followup.api, docs/api.md): JSON only, personal access tokens only (no
+# session, so no CSRF), every error as application/problem+json, every token's requests limited.
+API_REQUESTS_PER_MINUTE = setting_int("FOLLOWUP_API_REQUESTS_PER_MINUTE")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["followup.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "followup.api.permissions.TokenScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["followup.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "followup.api.errors.JSONOnly",
+    "DEFAULT_PAGINATION_CLASS": "followup.api.paging.Paging",
+    "DEFAULT_SCHEMA_CLASS": "followup.api.schema.ProblemSchema",
+    "EXCEPTION_HANDLER": "followup.api.errors.problem_response",
+    "URL_FORMAT_OVERRIDE": None,
+    "FORMAT_SUFFIX_KWARG": None,
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Followup API",
+    "DESCRIPTION": "Read a partnership's inspections, improvement plan, reviews, indicators, "
+    "evidence and reports with a personal access token (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # The same document whichever database generates it (followup.api.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "followup.api.schema.same_on_every_database",
+    ],
+    # Choices of the same field name in several models, named in the document by what they are.
+    "ENUM_NAME_OVERRIDES": {
+        # An inspection's and a progress review's: the same two, draft and published.
+        "DraftOrPublished": "followup.inspections.models.Inspection.Status",
+        "ActionStatus": "followup.plans.models.ActionStatus",
+        # A data element's kind of period and an indicator's frequency: the same kinds.
+        "PeriodKind": "followup.indicators.periods.KINDS",
+    },
+}
 
 # Email, from one URL. On a server reached on this machine (FOLLOWUP_HTTPS off, as `make demo`
 # runs it) messages are written to the console, so that reset and invitation links can be read.

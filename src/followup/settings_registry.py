@@ -291,6 +291,16 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=90,
     ),
     Setting(
+        "FOLLOWUP_API_REQUESTS_PER_MINUTE",
+        "int",
+        600,
+        "Requests one API token may make in a minute (`/api/v1/`). Past it the API answers "
+        "`429 Too Many Requests` with `Retry-After`, the seconds to wait. Counted in the cache, "
+        "so that every `followup serve` process shares the count.",
+        minimum=1,
+        maximum=100_000,
+    ),
+    Setting(
         "FOLLOWUP_MAX_UPLOAD_MB",
         "int",
         20,

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("followup.accounts.member_urls")),
     path("", include("followup.mail.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("followup.api.urls")),
 ]
 
 handler400 = errors.bad_request

@@ -19,6 +19,8 @@ SIGNED_IN = {
     "account_email": ["email", "action_add", "action_primary", "action_remove"],
     "account_reauthenticate": ["password"],
     "account_logout": ["next"],
+    # Without its one-time key: tests/accounts/test_token_pages.py posts it with one.
+    "accounts:token_create": ["name", "scope", "days", "allowed_addresses"],
 }
 
 

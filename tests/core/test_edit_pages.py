@@ -168,6 +168,10 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "account_logout": "signs out",
     # One's own account, through django-allauth: no object versions to keep (tests/accounts).
     "accounts:account": READ,
+    "accounts:tokens": READ,
+    "accounts:token_create": CREATE,
+    "accounts:token_made": READ,
+    "accounts:token_revoke": "asks to confirm, then revokes the token (again: nothing changes)",
     "account_change_password": OWN_ACCOUNT,
     "account_email": OWN_ACCOUNT,
     "account_reauthenticate": OWN_ACCOUNT,

@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from followup.accounts.actions import create_token
 from followup.accounts.invitations import token_hash
 from followup.accounts.models import Invitation
 from followup.lib import storedfiles
@@ -171,6 +173,20 @@ def any_pk(site: Site) -> dict[str, Any]:
 
 
 any_pk.slug_only = True  # type: ignore[attr-defined]
+
+
+def leads_token(site: Site) -> dict[str, Any]:
+    """An API token of the lead's: a person's own, not a partnership's, nothing to swap."""
+    token, _ = create_token(CommandLine("tests"), User.objects.get(username="lead"), name="BI")
+    return {"pk": token.pk}
+
+
+leads_token.slug_only = True  # type: ignore[attr-defined]
+
+
+def owner_only(status: int) -> dict[str | None, int]:
+    """The lead's own token: ``status`` for the lead, 404 for anyone else signed in."""
+    return {**{who: 404 for who in WHO}, "lead": status, None: 302}
 
 
 def person_in(site: Site) -> dict[str, Any]:
@@ -379,6 +395,11 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "account_logout": (None, own(200), anyone(302)),
     # One's own account (django-allauth's pages, tests/accounts): the outsider too has one.
     "accounts:account": (None, own(), own(405)),
+    # API tokens: one's own, listed and made by everyone; a token is its owner's page only.
+    "accounts:tokens": (None, own(), own(405)),
+    "accounts:token_create": (None, own(), own()),
+    "accounts:token_made": (leads_token, owner_only(200), own(405)),
+    "accounts:token_revoke": (leads_token, owner_only(200), owner_only(302)),
     "account_change_password": (None, own(), own()),
     "account_email": (None, own(), own(302)),
     "account_reauthenticate": (None, own(), own()),
@@ -674,7 +695,9 @@ def project_url_names() -> set[str]:
     def walk(patterns: list[Any], namespace: str | None) -> None:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                if pattern.namespace == "admin":
+                # The Django admin has its own tests; the API (/api/) takes no session, only
+                # tokens, and has its own matrix of every address (tests/api/test_matrix.py).
+                if pattern.namespace in ("admin", "api"):
                     continue
                 walk(pattern.url_patterns, pattern.namespace or namespace)
             elif isinstance(pattern, URLPattern) and pattern.name:

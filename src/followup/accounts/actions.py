@@ -13,11 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from followup.accounts import invitations
-from followup.accounts.models import Invitation
+from followup.accounts import invitations, tokens
+from followup.accounts.models import AccessToken, Invitation
 from followup.accounts.receivers import kind
 from followup.audit import writes
-from followup.audit.log import diff, record, snapshot
+from followup.audit.log import diff, record, record_many, snapshot
 from followup.lib.types import Actor, CommandLine
 from followup.partnerships import access
 from followup.partnerships.actions import require_manage_members
@@ -230,3 +230,83 @@ def clear_expired_sessions() -> int:
 
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+# Personal access tokens (followup.accounts.tokens) ---------------------------------------------
+
+TOKEN_AUDITED = ("name", "prefix", "expires_at", "can_write", "allowed_addresses")
+
+
+def _require_own_tokens(actor: Actor, user: User) -> None:
+    """A person makes and revokes their own tokens; the command line's operator anyone's."""
+    if isinstance(actor, CommandLine):
+        return
+    if not (isinstance(actor, User) and actor.is_active and actor.pk == user.pk):
+        raise PermissionDenied("You can only make and revoke your own tokens.")
+
+
+def create_token(
+    actor: Actor,
+    user: User,
+    *,
+    name: str,
+    days: int = tokens.DEFAULT_DAYS,
+    can_write: bool = False,
+    allowed_addresses: list[str] | None = None,
+) -> tuple[AccessToken, str]:
+    """Make a personal access token for ``user``, for ``days`` days (a year at most), read-only
+    unless ``can_write``, optionally only from some addresses. Returns the token and its text,
+    which is shown once and never stored: only its digest is."""
+    _require_own_tokens(actor, user)
+    if not user.is_active:
+        raise ValidationError("This account is deactivated: it cannot have tokens.")
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Enter a name that says what the token is for."})
+    if len(name) > 100:
+        raise ValidationError({"name": "Enter a name of 100 characters or fewer."})
+    now = timezone.now()
+    expires_at = tokens.expiry(days, now)
+    networks = tokens.networks(allowed_addresses or [])
+    text, digest = tokens.new_token()
+    with transaction.atomic():
+        token = AccessToken.objects.create(
+            user=user,
+            name=name,
+            digest=digest,
+            prefix=tokens.shown(text),
+            created_at=now,
+            expires_at=expires_at,
+            can_write=can_write,
+            allowed_addresses=networks,
+        )
+        record(actor, "token.create", token, diff({}, snapshot(token, TOKEN_AUDITED)))
+    return token, text
+
+
+def revoke_token(actor: Actor, token: AccessToken) -> AccessToken:
+    """Stop a token working, at once and for good. Revoking a revoked token changes nothing."""
+    _require_own_tokens(actor, token.user)
+    with transaction.atomic():
+        current = writes.lock(token)
+        if current.revoked_at is None:
+            current.revoked_at = timezone.now()
+            current.save(update_fields=["revoked_at"])
+            changes = {"revoked_at": [None, current.revoked_at.isoformat()]}
+            record(actor, "token.revoke", current, changes)
+    return current
+
+
+def revoke_all_tokens(actor: Actor, user: User, partnership: Partnership | None = None) -> int:
+    """Revoke every token of ``user`` still in force (their account was deactivated: the
+    caller checked that ``actor`` may). Call inside the caller's transaction. Returns how many."""
+    now = timezone.now()
+    found = list(
+        AccessToken.objects.select_for_update().filter(
+            user=user, revoked_at__isnull=True, expires_at__gt=now
+        )
+    )
+    AccessToken.objects.filter(pk__in=[t.pk for t in found]).update(revoked_at=now)
+    changes = {"revoked_at": [None, now.isoformat()]}
+    record_many(actor, "token.revoke", [(t, changes) for t in found], partnership)
+    return len(found)

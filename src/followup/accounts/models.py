@@ -104,3 +104,44 @@ class Invitation(models.Model):
         if self.revoked_at is not None:
             return "Revoked"
         return "Expired" if self.expires_at <= now else "Pending"
+
+
+class AccessToken(models.Model):
+    """A personal access token for the API (``followup.api``): its holder acts as the user, with
+    the user's own roles and no more, read-only unless ``can_write``. The token's text is shown
+    once when it is made; only its SHA-256 digest is kept (``followup.accounts.tokens``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens"
+    )
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    # The token's first characters, not secret, so that its owner can tell their tokens apart.
+    prefix = models.CharField(max_length=20)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    can_write = models.BooleanField(default=False)
+    # The IP networks it may be used from (e.g. "192.0.2.0/24"); empty: anywhere.
+    allowed_addresses = models.JSONField(default=list, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_from = models.CharField(max_length=45, blank=True, default="")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="accesstoken_user_revoked")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def scope(self) -> str:
+        return "read and write" if self.can_write else "read only"
+
+    def status(self, now: datetime.datetime) -> str:
+        if self.revoked_at is not None:
+            return "Revoked"
+        return "Expired" if self.expires_at <= now else "Active"
+
+    def usable(self, now: datetime.datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from followup.accounts.events import SIGN_IN, SIGN_INS
-from followup.accounts.models import Invitation
+from followup.accounts.models import AccessToken, Invitation
 from followup.audit.models import AuditEntry
 from followup.lib.types import AnyUser
 from followup.partnerships import access
@@ -97,3 +97,16 @@ def invitation_for(user: AnyUser, slug: str, pk: int) -> Invitation:
     if invitation is None:
         raise Http404("No such page.")
     return invitation
+
+
+def own_tokens(user: User) -> QuerySet[AccessToken]:
+    """The person's own API tokens, the newest first (revoked and expired ones too)."""
+    return AccessToken.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+
+
+def own_token(user: User, pk: int) -> AccessToken:
+    """One of the person's own API tokens; anyone else's does not exist for them."""
+    token = AccessToken.objects.filter(user_id=user.pk, pk=pk).select_related("user").first()
+    if token is None:
+        raise Http404("No such page.")
+    return token

@@ -3,6 +3,7 @@ Django's admin (which is audited in audit/adminbase.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -218,6 +219,20 @@ def change_role(
     return result
 
 
+# What else ends with an account when its last membership ends: its API tokens are revoked
+# (``accounts.actions.revoke_all_tokens``, handed here by ``accounts.apps.AccountsConfig.ready``,
+# since this layer cannot import accounts). Each is called inside the deactivation's transaction.
+UserDeactivated = Callable[[Actor, User, Partnership], object]
+_on_user_deactivated: list[UserDeactivated] = []
+
+
+def when_user_deactivated(hook: UserDeactivated) -> None:
+    """Call ``hook(actor, user, partnership)`` whenever ``deactivate_member`` deactivates an
+    account."""
+    if hook not in _on_user_deactivated:
+        _on_user_deactivated.append(hook)
+
+
 def deactivate_member(actor: Actor, membership: Membership) -> Membership:
     """End a membership, keeping it and everything its member did. Someone left with no active
     membership, and who is not a service administrator, can no longer sign in."""
@@ -238,6 +253,8 @@ def deactivate_member(actor: Actor, membership: Membership) -> Membership:
             writes.update(
                 actor, "user.deactivate", user, membership.partnership, {"is_active": False}
             )
+            for hook in _on_user_deactivated:
+                hook(actor, user, membership.partnership)
     return membership
 
 

@@ -65,3 +65,9 @@ def membership_for(user: AnyUser, slug: str, pk: int) -> Membership:
     if membership is None:
         raise Http404("No such page.")
     return membership
+
+
+def partnerships_of(user: AnyUser) -> QuerySet[Partnership]:
+    """The partnerships the user is a member of today (``access.visible_partnerships``), with
+    their areas, by name and then id: the home page's list, and the API's."""
+    return access.visible_partnerships(user).select_related("area").order_by("name", "id")

@@ -185,12 +185,11 @@ def _stale_days(action: Action, latest: ActionUpdate | None, today: datetime.dat
     return days if days > STALE_AFTER_DAYS else None
 
 
-def plan_rows(
-    partnership: Partnership, filters: PlanFilters, today: datetime.date | None = None
-) -> list[PlanRow]:
-    """A partnership's plan as its page and exports show it: filtered, sorted, each action with
-    its latest accepted update; call only with a partnership from ``partnership_for``."""
-    today = today or datetime.date.today()
+def plan_actions(partnership: Partnership, filters: PlanFilters) -> QuerySet[Action]:
+    """A partnership's actions as its plan page lists them: filtered and sorted, each with its
+    accepted updates (``accepted_updates``, to ``accepted_updates``), its rating and its latest
+    update's day; ties are broken by the due date, then the id. Call only with a partnership
+    from ``partnership_for``."""
     latest = accepted_updates().filter(action=OuterRef("pk"))
     actions = (
         actions_of(partnership)
@@ -213,8 +212,17 @@ def plan_rows(
         actions = actions.filter(status=filters.status)
     if filters.rating:
         actions = actions.filter(rating=filters.rating)
+    return actions.order_by(*_plan_order(filters.sort))
+
+
+def plan_rows(
+    partnership: Partnership, filters: PlanFilters, today: datetime.date | None = None
+) -> list[PlanRow]:
+    """A partnership's plan as its page and exports show it: filtered, sorted, each action with
+    its latest accepted update; call only with a partnership from ``partnership_for``."""
+    today = today or datetime.date.today()
     rows = []
-    for action in actions.order_by(*_plan_order(filters.sort)):
+    for action in plan_actions(partnership, filters):
         accepted = action.accepted_updates  # type: ignore[attr-defined]  # the prefetch's
         update = next(iter(accepted), None)
         rows.append(PlanRow(action, update, _stale_days(action, update, today)))
@@ -281,6 +289,21 @@ def updates_of(action: Action) -> QuerySet[ActionUpdate]:
         .prefetch_related("files", "revisions")
         .order_by("-on", "-id")
     )
+
+
+def updates_written_since(
+    user: AnyUser, slug: str, since: datetime.datetime | None = None
+) -> QuerySet[ActionUpdate]:
+    """Every update of the partnership's actions, accepted, waiting or returned, in the order
+    they were written (ties by id), only those written at or after ``since`` if given: what a
+    system that keeps a copy of the plan reads to catch up."""
+    partnership = partnership_for(user, slug)
+    updates = ActionUpdate.objects.filter(action__partnership=partnership).select_related(
+        "decision"
+    )
+    if since is not None:
+        updates = updates.filter(created_at__gte=since)
+    return updates.order_by("created_at", "id")
 
 
 def update_for(user: AnyUser, slug: str, pk: int) -> ActionUpdate:

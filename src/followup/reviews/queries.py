@@ -17,18 +17,25 @@ def reviews_of(partnership: Partnership) -> QuerySet[ProgressReview]:
     )
 
 
+def _with_judgements(reviews: QuerySet[ProgressReview]) -> QuerySet[ProgressReview]:
+    return reviews.prefetch_related(
+        Prefetch(
+            "judgements",
+            queryset=RecommendationProgress.objects.select_related("recommendation"),
+        ),
+        "inspection__recommendations",
+    )
+
+
+def reviews_with_judgements(user: AnyUser, slug: str) -> QuerySet[ProgressReview]:
+    """The partnership's progress reviews, each with its judgements, the latest published
+    first, ties broken by id."""
+    return _with_judgements(reviews_of(partnership_for(user, slug)))
+
+
 def review_for(user: AnyUser, slug: str, pk: int) -> ProgressReview:
     partnership = partnership_for(user, slug)
-    return get_object_or_404(
-        reviews_of(partnership).prefetch_related(
-            Prefetch(
-                "judgements",
-                queryset=RecommendationProgress.objects.select_related("recommendation"),
-            ),
-            "inspection__recommendations",
-        ),
-        pk=pk,
-    )
+    return get_object_or_404(_with_judgements(reviews_of(partnership)), pk=pk)
 
 
 def latest_review(partnership: Partnership) -> ProgressReview | None:

@@ -1,0 +1,128 @@
+"""Limit and offset paging: ``?limit=`` (100 unless asked, 1,000 at most) rows from ``?offset=``,
+in an order that never changes between pages (each list's own, ties broken by id), with links to
+the next and previous pages. Counting every row costs as much as reading them, so the total is
+given only when asked for (``?count=true``); without it, the page reads one row more than it
+shows to know whether there is a next.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from rest_framework import serializers
+from rest_framework.pagination import BasePagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+
+
+class PageQuery(serializers.Serializer[dict[str, Any]]):
+    """The paging parameters, refused (400, naming them) when they are not whole numbers in
+    range."""
+
+    limit = serializers.IntegerField(
+        required=False,
+        default=DEFAULT_LIMIT,
+        min_value=1,
+        max_value=MAX_LIMIT,
+        help_text=f"Rows on the page, 1 to {MAX_LIMIT} ({DEFAULT_LIMIT} unless given).",
+    )
+    offset = serializers.IntegerField(
+        required=False,
+        default=0,
+        min_value=0,
+        max_value=2**62,
+        help_text="Rows to skip before the page.",
+    )
+    count = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true to have the total number of rows (`count`), which costs a query more.",
+    )
+
+
+class Paging(BasePagination):
+    limit = DEFAULT_LIMIT
+    offset = 0
+    count: int | None = None
+    has_next = False
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any] | list[Any], request: Request, view: APIView | None = None
+    ) -> list[Any]:
+        asked = PageQuery(data=request.query_params)
+        asked.is_valid(raise_exception=True)
+        self.limit = asked.validated_data["limit"]
+        self.offset = asked.validated_data["offset"]
+        if asked.validated_data["count"]:
+            self.count = len(queryset) if isinstance(queryset, list) else queryset.count()
+        else:
+            self.count = None
+        self.request = request
+        rows = list(queryset[self.offset : self.offset + self.limit + 1])
+        self.has_next = len(rows) > self.limit
+        return rows[: self.limit]
+
+    def _link(self, offset: int) -> str:
+        url = self.request.build_absolute_uri()
+        url = replace_query_param(url, "limit", self.limit)
+        if offset <= 0:
+            return remove_query_param(url, "offset")
+        return replace_query_param(url, "offset", offset)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        page: dict[str, Any] = {}
+        if self.count is not None:
+            page["count"] = self.count
+        page["next"] = self._link(self.offset + self.limit) if self.has_next else None
+        page["previous"] = self._link(self.offset - self.limit) if self.offset > 0 else None
+        page["results"] = data
+        return Response(page)
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        link = {"type": "string", "format": "uri", "nullable": True}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "description": "Every row's count: only when asked with `count=true`.",
+                },
+                "next": {**link, "description": "The next page, or null on the last."},
+                "previous": {**link, "description": "The page before, or null on the first."},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": "limit",
+                "in": "query",
+                "required": False,
+                "description": PageQuery().fields["limit"].help_text,
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+            },
+            {
+                "name": "offset",
+                "in": "query",
+                "required": False,
+                "description": PageQuery().fields["offset"].help_text,
+                "schema": {"type": "integer", "minimum": 0},
+            },
+            {
+                "name": "count",
+                "in": "query",
+                "required": False,
+                "description": PageQuery().fields["count"].help_text,
+                "schema": {"type": "boolean"},
+            },
+        ]

@@ -1,0 +1,102 @@
+"""What drf-spectacular cannot see for itself: that the token is sent as a bearer token, and
+that every error is a problem document (``errors``)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+
+from followup.api.errors import PROBLEM
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "followup.api.authentication.BearerTokenAuthentication"
+    name = "personalAccessToken"
+
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, Any]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal access token (fu_pat_…), made on your account page or "
+            "with `followup createtoken`.",
+        }
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "An error, as RFC 9457 describes it.",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "description": "Always about:blank: the status says it."},
+        "title": {"type": "string", "description": "The status's name, such as Not Found."},
+        "status": {"type": "integer", "description": "The HTTP status code."},
+        "detail": {"type": "string", "description": "What went wrong, and what to do."},
+        "errors": {
+            "type": "array",
+            "description": "For a request with problems (400): each one, naming its field or "
+            "query parameter (empty for the request as a whole).",
+            "items": {
+                "type": "object",
+                "required": ["field", "detail"],
+                "properties": {"field": {"type": "string"}, "detail": {"type": "string"}},
+            },
+        },
+    },
+}
+
+ERRORS = {
+    "400": "A parameter or field is wrong: `errors` names each.",
+    "401": "No token, or one unknown, expired or revoked, or its owner's account deactivated.",
+    "403": "The token's owner may not do this, the token is read-only, or it is used from an "
+    "address it does not allow.",
+    "404": "No such object, or one you may not see.",
+    "429": "Too many requests from this token: wait the seconds Retry-After says.",
+}
+
+
+class ProblemSchema(AutoSchema):
+    """drf-spectacular's schema of each operation, with its error answers."""
+
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        component = ResolvedComponent(
+            name="Problem", type=ResolvedComponent.SCHEMA, object="Problem", schema=PROBLEM_SCHEMA
+        )
+        self.registry.register_on_missing(component)
+        for status, text in ERRORS.items():
+            if status == "400" and self.method in ("GET", "HEAD") and not self._is_list_view():
+                continue  # an object's page takes no parameters
+            responses.setdefault(
+                status, {"description": text, "content": {PROBLEM: {"schema": component.ref}}}
+            )
+        return responses
+
+
+# The largest whole numbers a database's integer columns hold: drf-spectacular reads a model's
+# limits from the database in use (SQLite's are all 64-bit, PostgreSQL's 16, 32 or 64), so the
+# document would differ between them. They say nothing about Followup's values and are left out.
+DATABASE_LIMITS = frozenset({2**15 - 1, 2**31 - 1, 2**63 - 1})
+
+
+def same_on_every_database(result: Any, **kwargs: Any) -> Any:
+    """A postprocessing hook: the document without the database's integer limits."""
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "integer" and node.get("maximum") in DATABASE_LIMITS:
+                del node["maximum"]
+                if node.get("format") == "int64":
+                    del node["format"]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result

@@ -1,0 +1,67 @@
+"""Tokens for the cast (tests/conftest.py) and a client that sends them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.http import HttpResponse
+from django.test import Client
+
+from followup.accounts import actions
+from followup.lib.types import CommandLine
+from tests.conftest import World
+
+PROBLEM = "application/problem+json"
+
+
+def make_token(user: User, *, write: bool = False, **given: Any) -> str:
+    """A token of ``user``'s, made as the command line makes one; its text."""
+    _, text = actions.create_token(
+        CommandLine("tests"), user, name=given.pop("name", "tests"), can_write=write, **given
+    )
+    return text
+
+
+class Api:
+    """A client that sends one token with every request."""
+
+    def __init__(self, token: str | None) -> None:
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def request(self, method: str, path: str, data: Any = None, **query: Any) -> HttpResponse:
+        call = getattr(self.client, method.lower())
+        if method in ("GET", "HEAD"):
+            return call(path, query, headers=self.headers)
+        body = json.dumps(data) if data is not None else ""
+        return call(path, body, content_type="application/json", headers=self.headers)
+
+    def get(self, path: str, **query: Any) -> HttpResponse:
+        return self.request("GET", path, **query)
+
+    def json(self, path: str, **query: Any) -> Any:
+        """The body of a GET that must succeed."""
+        response = self.get(path, **query)
+        assert response.status_code == 200, response.content
+        assert response["Content-Type"] == "application/json"
+        return json.loads(response.content)
+
+
+@pytest.fixture
+def api(world: World) -> dict[str, Api]:
+    """A read-only token's client for each of the cast, and for the service administrator."""
+    return {name: Api(make_token(user)) for name, user in world.users.items()}
+
+
+def problem(response: HttpResponse, status: int) -> dict[str, Any]:
+    """The problem document of an error answer, checked to be one."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == PROBLEM
+    body = json.loads(response.content)
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert set(body) >= {"type", "title", "status", "detail"}
+    return dict(body)

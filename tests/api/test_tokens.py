@@ -1,0 +1,247 @@
+"""Personal access tokens at the API's door: which are let in, which are refused, and how."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import override_settings
+from django.utils import timezone
+
+from followup.accounts import actions, tokens
+from followup.accounts.models import AccessToken
+from followup.audit.models import AuditEntry
+from followup.lib.types import CommandLine
+from followup.partnerships.actions import deactivate_member
+from followup.partnerships.models import Membership
+from tests.api.conftest import Api, make_token, problem
+from tests.conftest import World
+
+LIST = "/api/v1/partnerships/"
+
+
+def test_a_token_is_fu_pat_and_43_random_characters_and_only_its_digest_is_stored(world):
+    token, text = actions.create_token(CommandLine("tests"), world.users["viewer"], name="BI")
+    assert text.startswith("fu_pat_") and len(text) == len("fu_pat_") + 43
+    assert token.digest == tokens.digest(text) and len(token.digest) == 64
+    assert token.prefix == text[:13]
+    stored = AccessToken.objects.filter(pk=token.pk).values().get()
+    assert text not in [str(value) for value in stored.values()]
+
+
+def test_a_token_lasts_30_days_unless_asked_and_365_at_most(world):
+    viewer = world.users["viewer"]
+    before = timezone.now()
+    token, _ = actions.create_token(CommandLine("tests"), viewer, name="BI")
+    assert (
+        datetime.timedelta(days=30)
+        <= token.expires_at - before
+        < datetime.timedelta(days=30, seconds=5)
+    )
+    year, _ = actions.create_token(CommandLine("tests"), viewer, name="BI", days=365)
+    assert year.expires_at - before >= datetime.timedelta(days=365)
+    for days in (366, 0, -1):
+        with pytest.raises(ValidationError) as refused:
+            actions.create_token(CommandLine("tests"), viewer, name="BI", days=days)
+        assert refused.value.message_dict == {"days": ["Enter a number of days from 1 to 365."]}
+    assert AccessToken.objects.filter(user=viewer).count() == 2
+
+
+def test_a_token_is_read_only_unless_write_is_chosen(world):
+    token, _ = actions.create_token(CommandLine("tests"), world.users["lead"], name="BI")
+    assert token.can_write is False
+
+
+def test_a_person_makes_only_their_own_tokens(world):
+    with pytest.raises(PermissionDenied):
+        actions.create_token(world.users["lead"], world.users["viewer"], name="theirs")
+    token, _ = actions.create_token(world.users["viewer"], world.users["viewer"], name="mine")
+    with pytest.raises(PermissionDenied):
+        actions.revoke_token(world.users["lead"], token)
+    assert AccessToken.objects.get(pk=token.pk).revoked_at is None
+
+
+def test_making_and_revoking_a_token_are_in_the_audit_log_without_the_token(world):
+    viewer = world.users["viewer"]
+    token, text = actions.create_token(viewer, viewer, name="Power BI", days=7)
+    actions.revoke_token(viewer, token)
+    entries = AuditEntry.objects.filter(object_type="accounts.accesstoken").order_by("id")
+    assert [(e.verb, e.actor_name) for e in entries] == [
+        ("token.create", "viewer"),
+        ("token.revoke", "viewer"),
+    ]
+    assert entries[0].changes["name"] == [None, "Power BI"]
+    assert entries[0].changes["can_write"] == [None, False]
+    assert text not in str(entries[0].changes) and token.digest not in str(entries[0].changes)
+
+
+def test_a_request_without_a_token_gets_401_asking_for_a_bearer_token(world):
+    response = Api(None).get(LIST)
+    body = problem(response, 401)
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert body["title"] == "Unauthorized"
+    assert body["detail"] == "Authentication credentials were not provided."
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer fu_pat_not-a-token-anyone-was-given",
+        "Bearer something-else",
+        "Bearer " + "fu_pat_" + "x" * 500,
+        "Bearer two words",
+    ],
+)
+def test_an_unknown_or_malformed_token_gets_401(world, header):
+    response = Api(None).client.get(LIST, headers={"Authorization": header})
+    problem(response, 401)
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+def test_an_expired_token_gets_401(world):
+    text = make_token(world.users["viewer"])
+    AccessToken.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    body = problem(Api(text).get(LIST), 401)
+    assert body["detail"] == (
+        "The token is not known, has expired or was revoked. Make a new one on your account page."
+    )
+
+
+def test_a_revoked_token_gets_401_at_once(world):
+    viewer = world.users["viewer"]
+    text = make_token(viewer)
+    assert Api(text).get(LIST).status_code == 200
+    actions.revoke_token(viewer, AccessToken.objects.get(user=viewer))
+    problem(Api(text).get(LIST), 401)
+
+
+def test_the_token_of_a_deactivated_account_gets_401(world):
+    viewer = world.users["viewer"]
+    text = make_token(viewer)
+    User.objects.filter(pk=viewer.pk).update(is_active=False)
+    problem(Api(text).get(LIST), 401)
+
+
+def test_ending_a_persons_last_membership_revokes_their_tokens_on_the_record(world):
+    viewer = world.users["viewer"]
+    first, second = make_token(viewer), make_token(viewer, name="second")
+    other = make_token(world.users["contributor"])
+    membership = Membership.objects.get(user=viewer)
+    deactivate_member(world.users["lead"], membership)
+    assert AccessToken.objects.filter(user=viewer, revoked_at__isnull=True).count() == 0
+    revokes = AuditEntry.objects.filter(verb="token.revoke")
+    assert [(e.actor_name, e.partnership_id) for e in revokes] == [
+        ("lead", world.home.partnership.pk)
+    ] * 2
+    for text in (first, second):
+        problem(Api(text).get(LIST), 401)
+    assert Api(other).get(LIST).status_code == 200
+
+
+def test_a_token_limited_to_some_addresses_works_only_from_them(world):
+    viewer = world.users["viewer"]
+    inside = make_token(viewer, allowed_addresses=["127.0.0.0/8"])
+    elsewhere = make_token(viewer, name="office", allowed_addresses=["192.0.2.0/24", "2001:db8::1"])
+    assert Api(inside).get(LIST).status_code == 200
+    body = problem(Api(elsewhere).get(LIST), 403)
+    assert body["detail"].startswith("This token may not be used from this address.")
+
+
+def test_an_address_that_is_not_one_is_refused_naming_it(world):
+    with pytest.raises(ValidationError) as refused:
+        make_token(world.users["viewer"], allowed_addresses=["192.0.2.0/24", "the office"])
+    assert refused.value.message_dict == {
+        "allowed_addresses": [
+            "“the office” is not an IP address or network. Enter addresses such as 192.0.2.10 "
+            "or 192.0.2.0/24, one a line."
+        ]
+    }
+
+
+def test_the_last_use_is_recorded_with_its_address_at_most_once_a_minute(world):
+    text = make_token(world.users["viewer"])
+    token = AccessToken.objects.get()
+    assert token.last_used_at is None
+    Api(text).get(LIST)
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None and token.last_used_from == "127.0.0.1"
+    Api(text).get(LIST)
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    AccessToken.objects.update(last_used_at=first - datetime.timedelta(seconds=61))
+    Api(text).get(LIST)
+    token.refresh_from_db()
+    assert token.last_used_at > first
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_a_read_only_token_gets_403_for_every_unsafe_method(api, method):
+    body = problem(api["lead"].request(method, LIST, {}), 403)
+    assert body["detail"] == (
+        "This token is read-only. Make a token with write access to change anything."
+    )
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_a_write_token_gets_405_for_a_method_a_read_address_does_not_take(world, method):
+    writer = Api(make_token(world.users["lead"], write=True))
+    body = problem(writer.request(method, LIST, {}), 405)
+    assert body["detail"] == f'Method "{method}" not allowed.'
+
+
+def test_a_token_past_its_rate_gets_429_with_retry_after(world: World):
+    text = make_token(world.users["viewer"])
+    other = Api(make_token(world.users["lead"]))
+    with override_settings(API_REQUESTS_PER_MINUTE=2):
+        assert [Api(text).get(LIST).status_code for _ in range(2)] == [200, 200]
+        response = Api(text).get(LIST)
+        body = problem(response, 429)
+        assert 1 <= int(response["Retry-After"]) <= 60
+        assert body["title"] == "Too Many Requests"
+        assert other.get(LIST).status_code == 200  # counted per token
+
+
+def test_deactivating_an_account_in_the_django_admin_revokes_its_tokens_on_the_record(world):
+    from django.test import Client
+
+    from tests import factories as f
+    from tests.browserlike import change, submit
+    from tests.core.test_admin_unchanged import admin_form
+
+    viewer = world.users["viewer"]
+    text = make_token(viewer)
+    root = Client()
+    root.force_login(f.superuser("root"))
+    url = f"/admin/auth/user/{viewer.pk}/change/"
+    sent = admin_form(root, url, "user")
+    assert submit(root, url, change(sent, {"is_active": None})).status_code == 302
+    assert AccessToken.objects.get(user=viewer).revoked_at is not None
+    assert AuditEntry.objects.get(verb="token.revoke").actor_name == "root"
+    User.objects.filter(pk=viewer.pk).update(
+        is_active=True
+    )  # brought back: the token stays revoked
+    problem(Api(text).get(LIST), 401)
+
+
+def test_a_session_neither_opens_the_api_nor_gets_the_pages_redirects_there(world):
+    """A browser signed in to the pages (the reference page's "Try it out" sends its cookie) is
+    not signed in to the API, and the pages' session rules (a second factor to set up, a session
+    timed out) send no API request to a page."""
+    from followup.accounts.middleware import SIGNED_IN_AT
+    from tests import factories as f
+
+    inspector = f.UserFactory(username="new-inspector")  # must set up a second factor first
+    f.MembershipFactory(user=inspector, partnership=world.home.partnership, role="inspector")
+    browser = world.client_for(None)
+    browser.force_login(inspector)
+    assert browser.get("/p/home/").status_code == 302  # the pages send them to set one up
+    problem(browser.get(LIST), 401)
+    text = make_token(inspector)
+    assert browser.get(LIST, headers={"Authorization": f"Bearer {text}"}).status_code == 200
+    session = browser.session
+    session[SIGNED_IN_AT] = 0  # signed in long ago: the pages would sign them out
+    session.save()
+    assert browser.get(LIST, headers={"Authorization": f"Bearer {text}"}).status_code == 200
