@@ -41,14 +41,21 @@ def update(site: Site) -> dict[str, Any]:
     return {**action(site), "update": site.update.pk}
 
 
+def job(site: Site) -> dict[str, Any]:
+    return {"pk": site.job.pk}
+
+
 MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "api:partnerships": (None, anyone(200)),
     "api:partnership": (slug, members()),
     "api:unknown": (None, anyone(404)),
     # Writes: asked with GET, no member is let in (the method is refused before the address is
-    # looked up); their own tests are in test_action_updates.py.
+    # looked up); their own tests are in test_action_updates.py and
+    # test_data_value_sets.py.
     "api:action-updates": (action, anyone(405)),
     "api:action-update": (update, members()),
+    "api:data-value-sets": (slug, anyone(405)),
+    "api:job": (job, members()),
     # The contract and its reference pages hold no data: open to anyone, a token or none.
     "api:schema": (None, anyone(200)),
     "api:docs": (None, anyone(200)),

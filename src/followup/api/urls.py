@@ -3,7 +3,7 @@ under /api/ is 404 as a problem (``views.Unknown``)."""
 
 from django.urls import path, re_path
 
-from followup.api import updates, views
+from followup.api import datavalues, jobs, updates, views
 
 app_name = "api"
 
@@ -20,6 +20,12 @@ urlpatterns = [
         updates.ActionUpdateDetail.as_view(),
         name="action-update",
     ),
+    path(
+        "v1/partnerships/<slug:slug>/dataValueSets/",
+        datavalues.DATA_VALUE_SETS,
+        name="data-value-sets",
+    ),
+    path("v1/jobs/<int:pk>/", jobs.JobDetail.as_view(), name="job"),
     # The contract and its reference pages, open to anyone (they hold no data): Swagger UI from
     # the sidecar package's files, served here, never from another site.
     path("v1/schema/", views.Schema.as_view(), name="schema"),
