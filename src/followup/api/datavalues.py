@@ -10,7 +10,7 @@ the job's address (``api.jobs``) to poll.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from followup.api.errors import PROBLEM, problem
 from followup.api.jobs import JobSerializer
+from followup.api.schema import PROBLEM_SCHEMA
 from followup.indicators import actions
 from followup.indicators.cells import control_problem
 from followup.indicators.importer import TIDY_OPTIONAL, TIDY_REQUIRED, ImportPlan, Problem
@@ -278,6 +279,14 @@ def _import(request: Request, upload: ImportUpload) -> Response:
     return _answer(plan, dry_run=False)
 
 
+PROPERTIES = cast(dict[str, Any], PROBLEM_SCHEMA["properties"])
+IMPORT_PROBLEM = {
+    **PROBLEM_SCHEMA,
+    "properties": {
+        **PROPERTIES,
+        "importSummary": {"$ref": "#/components/schemas/ImportSummary"},
+    },
+}
 IMPORTED = OpenApiResponse(
     ImportSummarySerializer, "What was imported (or, for a dry run, would be)."
 )
@@ -290,11 +299,13 @@ REQUEST = {JSON: DataValueSetSerializer, CSV: OpenApiTypes.STR}
     responses={
         200: IMPORTED,
         202: OpenApiResponse(JobSerializer, "A large import, started as a job: poll Location."),
-        409: OpenApiResponse(
-            OpenApiTypes.OBJECT,
+        (409, PROBLEM): OpenApiResponse(
+            IMPORT_PROBLEM,
             "The data values have problems (a problem document whose importSummary lists each "
             "conflict): nothing was imported.",
         ),
+        (413, PROBLEM): OpenApiResponse(PROBLEM_SCHEMA, "The body is larger than an upload."),
+        (415, PROBLEM): OpenApiResponse(PROBLEM_SCHEMA, "Neither JSON nor CSV."),
     },
 )
 class DataValueSets(APIView):
