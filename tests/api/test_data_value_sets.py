@@ -303,3 +303,17 @@ def test_a_body_larger_than_a_form_but_within_the_upload_limit_is_imported(world
     anonymous = Api(None).client.post(URL, big.encode(), content_type="text/csv")
     assert anonymous.status_code == 413
     assert anonymous["Content-Type"] == PROBLEM
+
+
+def test_more_fields_than_an_uploaded_file_may_hold_cells_is_400(world, monkeypatch):
+    monkeypatch.setattr("followup.api.datavalues.MAX_TABLE_CELLS", 8)
+    editor = writer(world)
+    assert send(editor, {"dataValues": VALUES}, release="R").status_code == 200
+    body = problem(send(editor, {"dataValues": [*VALUES, VALUES[0]]}, release="R"), 400)
+    assert body["errors"] == [
+        {
+            "field": "dataValues",
+            "detail": "The data values hold more than 8 fields, more than an uploaded file may: "
+            "send them in parts.",
+        }
+    ]

@@ -237,9 +237,13 @@ def json_table(data: bytes) -> Table:
     values = body.get("dataValues") if isinstance(body, dict) else None
     if not isinstance(values, list):
         raise ValidationError({"dataValues": "Send an object whose dataValues is a list."})
-    if len(values) * len(COLUMNS) > MAX_TABLE_CELLS:
-        most = MAX_TABLE_CELLS // len(COLUMNS)
-        raise ValidationError({"dataValues": f"Send at most {most:,} data values at once."})
+    if sum(len(item) if isinstance(item, dict) else 1 for item in values) > MAX_TABLE_CELLS:
+        raise ValidationError(
+            {
+                "dataValues": f"The data values hold more than {MAX_TABLE_CELLS:,} fields, more "
+                "than an uploaded file may: send them in parts."
+            }
+        )
     wrong: dict[str, str] = {
         str(name)[:50]: "Followup does not know this field: send dataValues."
         for name in body
