@@ -106,6 +106,7 @@ bench: install
 	$(BIN)/python bench/funnel.py
 	$(BIN)/python bench/indicators.py --database sqlite
 	$(BIN)/python bench/indicators.py --database postgresql
+	$(BIN)/python bench/api_import.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/national.py
 	$(BIN)/python bench/load.py

@@ -52,6 +52,8 @@ ALLOWED = {
     "made and recorded by an action, has committed",
     "lib/blobmigration.py": "run by the migrations that moved files out of database columns "
     "(#14): it only gives each row its stored file's name, as a migration does",
+    "accounts/tokens.py": "an API token's last use, at most once a minute: bookkeeping like a "
+    "session's activity, not a change anyone made (the token's making and revoking are actions)",
     "accounts/throttle.py": "failed sign-ins: security bookkeeping written before anyone is "
     "signed in, so there is no actor to record; logged to followup.security instead, and "
     "cleared on success (the audit log is never cleared)",

@@ -3,7 +3,7 @@ under /api/ is 404 as a problem (``views.Unknown``)."""
 
 from django.urls import path, re_path
 
-from followup.api import views, views_evidence, views_figures
+from followup.api import datavalues, jobs, updates, views, views_evidence, views_figures
 
 app_name = "api"
 
@@ -28,7 +28,7 @@ urlpatterns = [
     ),
     path(
         "v1/partnerships/<slug:slug>/actions/<int:pk>/updates/",
-        views.UpdateList.as_view(),
+        updates.ActionUpdates.as_view(),
         name="action_updates",
     ),
     path(
@@ -79,6 +79,17 @@ urlpatterns = [
         views_evidence.PublicationList.as_view(),
         name="reports",
     ),
+    path(
+        "v1/partnerships/<slug:slug>/actions/<int:pk>/updates/<int:update>/",
+        updates.ActionUpdateDetail.as_view(),
+        name="action_update",
+    ),
+    path(
+        "v1/partnerships/<slug:slug>/dataValueSets/",
+        datavalues.DATA_VALUE_SETS,
+        name="data_value_sets",
+    ),
+    path("v1/jobs/<int:pk>/", jobs.JobDetail.as_view(), name="job"),
     # The contract and its reference pages, open to anyone (they hold no data): Swagger UI from
     # the sidecar package's files, served here, never from another site.
     path("v1/schema/", views.Schema.as_view(), name="schema"),

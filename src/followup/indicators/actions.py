@@ -27,7 +27,7 @@ from followup.indicators.models import WELLBEING, ImportUpload, Indicator
 from followup.jobs.actions import start_job
 from followup.jobs.models import Job
 from followup.lib import storedfiles
-from followup.lib.tabular import TableError, read_table, staged_bytes, staged_table
+from followup.lib.tabular import Table, TableError, read_table, staged_bytes, staged_table
 from followup.lib.types import Actor
 from followup.lib.uploads import UploadError, check_size
 from followup.partnerships.access import AnyUser, Capability, require
@@ -138,13 +138,47 @@ def stage_upload(
     purge-uploads``."""
     require(user, partnership, Capability.MANAGE_DATA)
     purge_expired_uploads(user)
+    table = read_upload(data, filename)
+    return _stage(user, partnership, table, filename, release, create_elements, mapping)
+
+
+def read_upload(data: bytes, filename: str) -> Table:
+    """An uploaded file's table, within the upload's limits; refused as the upload form refuses
+    it, naming the field ``file``."""
     try:
         check_size(len(data))
-        table = read_table(data, filename)
+        return read_table(data, filename)
     except UploadError as error:
         raise ValidationError({"file": str(error)}) from None
     except TableError as error:
         raise ValidationError({"file": f"The file cannot be read: {error}"}) from None
+
+
+def stage_table(
+    user: AnyUser,
+    partnership: Partnership,
+    *,
+    table: Table,
+    filename: str,
+    release: str,
+    create_elements: bool,
+) -> ImportUpload:
+    """Keep a table read already (the API's JSON data values) as ``stage_upload`` keeps an
+    uploaded file's, for the same checks and import."""
+    require(user, partnership, Capability.MANAGE_DATA)
+    purge_expired_uploads(user)
+    return _stage(user, partnership, table, filename, release, create_elements, "")
+
+
+def _stage(
+    user: AnyUser,
+    partnership: Partnership,
+    table: Table,
+    filename: str,
+    release: str,
+    create_elements: bool,
+    mapping: str,
+) -> ImportUpload:
     upload = ImportUpload(
         partnership=partnership,
         created_by=user if isinstance(user, User) else None,
@@ -219,6 +253,30 @@ def preview_upload(
         mapping=mapping,
         progress=progress,
     )
+
+
+def dry_run(
+    user: AnyUser,
+    partnership: Partnership,
+    table: Table,
+    *,
+    release: str,
+    create_elements: bool,
+) -> ImportPlan:
+    """What importing a table would change, or every problem it has, as an upload's preview
+    says it (``preview_upload``), without keeping anything: no staged upload, no audit entry."""
+    require(user, partnership, Capability.MANAGE_DATA)
+    return plan_import(
+        table, release=release, partnership=partnership, create_elements=create_elements
+    )
+
+
+class FileHasProblems(ValidationError):
+    """The file had problems when it was checked again as it was imported: nothing was."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__("The file has problems; nothing was imported.")
+        self.plan = plan
 
 
 class AlreadyImported(ValidationError):
@@ -297,7 +355,16 @@ def import_in_background(user: AnyUser, upload: ImportUpload, *, rows: int, task
 def apply_upload(
     user: AnyUser, upload: ImportUpload, *, progress: Progress | None = None
 ) -> dict[str, int]:
-    """Import an upload if it still has no problem, all or nothing; then forget the file.
+    """Import an upload if it still has no problem, all or nothing; then forget the file; the
+    counts of what it did (``apply_upload_plan``)."""
+    return apply_upload_plan(user, upload, progress=progress)[1]
+
+
+def apply_upload_plan(
+    user: AnyUser, upload: ImportUpload, *, progress: Progress | None = None
+) -> tuple[ImportPlan, dict[str, int]]:
+    """Import an upload if it still has no problem, all or nothing; then forget the file. The
+    plan it imported and its counts; ``FileHasProblems`` (with the plan) if it has problems.
 
     The upload is claimed first, by one conditional update at the start of the transaction: of
     two submits, however close, one imports and the other raises ``AlreadyImported`` (it waits
@@ -319,7 +386,7 @@ def apply_upload(
             lock_imports(upload.partnership)
             plan = preview_upload(user, upload, progress=progress)
             if not plan.ok:
-                raise ValidationError("The file has problems; nothing was imported.")
+                raise FileHasProblems(plan)
             counts = apply_import(plan, actor=user)
             ImportUpload.objects.filter(pk=upload.pk).update(data="")
             storedfiles.delete_on_commit(upload.data.storage, [upload.data.name or ""])
@@ -339,4 +406,4 @@ def apply_upload(
             "The database was busy, so nothing was imported. Try again in a moment."
         ) from None
     upload.refresh_from_db(fields=["applied_at", "data"])
-    return counts
+    return plan, counts

@@ -10,7 +10,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from followup.jobs.models import Job, WorkerHeartbeat
-from followup.partnerships.access import AnyUser, Capability, can, partnership_for
+from followup.partnerships.access import (
+    AnyUser,
+    Capability,
+    can,
+    memberships,
+    partnership_for,
+)
 
 
 def job_for(user: AnyUser, slug: str, pk: int) -> Job:
@@ -18,6 +24,16 @@ def job_for(user: AnyUser, slug: str, pk: int) -> Job:
     partnership = partnership_for(user, slug)
     return get_object_or_404(
         Job.objects.select_related("partnership", "started_by"), pk=pk, partnership=partnership
+    )
+
+
+def job_of(user: AnyUser, pk: int) -> Job:
+    """A job, by its id alone, of a partnership the user may see, as its page shows it to them
+    (``job_for``); 404 otherwise."""
+    return get_object_or_404(
+        Job.objects.select_related("partnership", "started_by"),
+        pk=pk,
+        partnership_id__in=[m.partnership_id for m in memberships(user)],
     )
 
 

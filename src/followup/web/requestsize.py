@@ -20,10 +20,11 @@ refusal, and nothing of the body is read.
 from __future__ import annotations
 
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
@@ -32,11 +33,21 @@ V = TypeVar("V", bound=Callable[..., Any])
 
 
 _FILE_VIEWS: set[Callable[..., Any]] = set()
+# API views that take a file as their body: one sent with a bearer token may be up to the upload
+# limit, since the view checks the token, and what it may do, before it reads a byte.
+_TOKEN_FILE_VIEWS: set[Callable[..., Any]] = set()
 
 
 def takes_files(view: V) -> V:
     """Mark a view whose form takes a file: a signed-in person may post up to the upload limit."""
     _FILE_VIEWS.add(view)
+    return view
+
+
+def takes_files_with_token(view: V) -> V:
+    """Mark an API view that takes a file as its body, sent with a bearer token (the view
+    checks the token before reading the body): it may be up to the upload limit."""
+    _TOKEN_FILE_VIEWS.add(view)
     return view
 
 
@@ -46,7 +57,20 @@ def size_text(size: int) -> str:
 
 
 def too_large(request: HttpRequest, *, files: bool) -> HttpResponse:
-    """The page refusing a body over a limit: 413, saying what the limits are."""
+    """The page refusing a body over a limit: 413, saying what the limits are; under /api/, the
+    API's problem document (``api.errors``) saying the same."""
+    if request.path_info.startswith("/api/"):
+        limit = size_text(settings.MAX_UPLOAD_BYTES if files else settings.MAX_FORM_BYTES)
+        return JsonResponse(
+            {
+                "type": "about:blank",
+                "title": HTTPStatus.REQUEST_ENTITY_TOO_LARGE.phrase,
+                "status": 413,
+                "detail": f"The request's body is too large: send at most {limit}.",
+            },
+            status=413,
+            content_type="application/problem+json",
+        )
     return render(
         request,
         "413.html",
@@ -71,7 +95,10 @@ def _takes_files(request: HttpRequest) -> bool:
         match = resolve(request.path_info)
     except Resolver404:
         return False
-    return match.func in _FILE_VIEWS
+    if match.func in _TOKEN_FILE_VIEWS:
+        return str(request.META.get("HTTP_AUTHORIZATION", "")).startswith("Bearer ")
+    signed_in = bool(getattr(request, "user", None) and request.user.is_authenticated)
+    return signed_in and match.func in _FILE_VIEWS
 
 
 class RequestSizeMiddleware:
@@ -90,16 +117,14 @@ class RequestSizeMiddleware:
 
 class FormSizeMiddleware:
     """Refuse a body larger than ``MAX_FORM_BYTES`` unless a signed-in person posts it to a page
-    that takes a file; runs after ``AuthenticationMiddleware``, before any view or CSRF check
+    that takes a file, or a token is sent to an API address that takes one; runs after ``AuthenticationMiddleware``, before any view or CSRF check
     reads the body."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _declared_length(request) > settings.MAX_FORM_BYTES:
-            signed_in = bool(getattr(request, "user", None) and request.user.is_authenticated)
-            if not (signed_in and _takes_files(request)):
-                return too_large(request, files=False)
+        if _declared_length(request) > settings.MAX_FORM_BYTES and not _takes_files(request):
+            return too_large(request, files=False)
         response: HttpResponse = self.get_response(request)
         return response
