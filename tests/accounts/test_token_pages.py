@@ -45,7 +45,7 @@ def test_a_write_token_limited_to_addresses_is_made_as_asked(world):
 def test_the_form_refuses_a_token_of_more_than_a_year_or_a_wrong_address_naming_the_field(world):
     client = world.client_for("viewer")
     page = _make(client, days="366").content.decode()
-    assert "Ensure this value is less than or equal to 365." in page
+    assert "Days until it expires must be from 1 to 365" in page
     page = _make(client, allowed_addresses="the office").content.decode()
     assert "“the office” is not an IP address or network." in page
     assert 'href="#id_allowed_addresses"' in page
@@ -74,6 +74,23 @@ def test_revoking_asks_first_then_the_token_stops_working(world):
     assert "Revoked" in page
     assert Api(text).get("/api/v1/partnerships/").status_code == 401
     assert AuditEntry.objects.get(verb="token.revoke").actor_name == "viewer"
+    again = client.post(f"/account/tokens/{token.pk}/revoke/", follow=True).content.decode()
+    assert "The token “Old script” was revoked already." in again
+    assert "was revoked: it no longer works" not in again
+    assert AuditEntry.objects.filter(verb="token.revoke").count() == 1
+
+
+def test_every_mistake_in_the_form_is_listed_at_once_each_naming_its_field(world):
+    client = world.client_for("viewer")
+    page = _make(
+        client, name="x" * 101, scope="admin", days="0", allowed_addresses="notanip\n300.1.1.1"
+    ).content.decode()
+    for field in ("name", "scope", "days", "allowed_addresses"):
+        assert f'href="#id_{field}' in page, field
+    assert "Name must be 100 characters or fewer" in page
+    assert "Days until it expires must be from 1 to 365" in page
+    assert "“notanip” is not an IP address or network." in page
+    assert AccessToken.objects.count() == 0
 
 
 def test_outsider_gets_404_for_the_viewers_token_and_cannot_revoke_it(world):

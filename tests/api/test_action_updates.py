@@ -150,6 +150,9 @@ def test_fields_the_form_does_not_have_or_that_are_not_text_are_400_naming_them(
         {"field": "rating", "detail": "Send this field as text."},
         {"field": "note", "detail": "Send this field as text."},
     ]
+    # A field the form does not have hides no other problem: each is named at once.
+    body = problem(lead.request("POST", url(world), {**GOOD, "status": "bogus", "extra": "1"}), 400)
+    assert [e["field"] for e in body["errors"]] == ["extra", "status"]
     for sent in ([GOOD], "note"):
         body = problem(lead.request("POST", url(world), sent), 400)
         assert body["errors"][0]["field"] == ""
@@ -162,4 +165,5 @@ def test_a_body_that_is_not_json_is_400_as_a_problem(world):
         url(world), "{not json", content_type="application/json", headers=lead.headers
     )
     body = problem(response, 400)
-    assert body["detail"].startswith("JSON parse error")
+    assert [e["field"] for e in body["errors"]] == ["body"]
+    assert body["errors"][0]["detail"].startswith("JSON parse error")

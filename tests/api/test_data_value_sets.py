@@ -257,13 +257,41 @@ def test_a_body_that_cannot_be_read_is_400_naming_it(world, data, kind, field):
 
 
 def test_numbers_no_figure_has_are_conflicts_never_a_server_error(world):
-    text = b'{"dataValues": [{"area_code": "S1HOME", "period": "2022", "data_element": "children_looked_after", "value": 1e400}, {"area_code": "S1HOME", "period": "2023", "data_element": "children_looked_after", "value": NaN}]}'
+    text = b'{"dataValues": [{"area_code": "S1HOME", "period": "2022", "data_element": "children_looked_after", "value": 1e400}, {"area_code": "S1HOME", "period": "2023", "data_element": "children_looked_after", "value": -1e400}]}'
     editor = writer(world)
     response = editor.client.post(
         URL + "?release=R", text, content_type="application/json", headers=editor.headers
     )
     conflicts = problem(response, 409)["importSummary"]["conflicts"]
     assert [(c["row"], c["column"]) for c in conflicts] == [(1, "value"), (2, "value")]
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_which_json_lacks_are_400_naming_the_body(world, constant):
+    text = (
+        b'{"dataValues": [{"area_code": "S1HOME", "period": "2022", "data_element": "children_looked_after", "value": %s}]}'
+        % constant.encode()
+    )
+    editor = writer(world)
+    response = editor.client.post(
+        URL + "?release=R", text, content_type="application/json", headers=editor.headers
+    )
+    assert problem(response, 400)["errors"] == [
+        {"field": "body", "detail": f"The body is not JSON: {constant} is not a JSON number."}
+    ]
+
+
+def test_a_body_nested_too_deeply_is_400_saying_so(world):
+    editor = writer(world)
+    response = editor.client.post(
+        URL,
+        b"[" * 100_000 + b"]" * 100_000,
+        content_type="application/json",
+        headers=editor.headers,
+    )
+    assert problem(response, 400)["errors"] == [
+        {"field": "body", "detail": "The body nests too deeply: send a JSON object of data values."}
+    ]
 
 
 def test_another_content_type_is_415_and_bad_parameters_400_naming_each(world):

@@ -64,3 +64,34 @@ def test_figures_changing_or_a_locked_database_is_503_with_retry_after():
 def test_anything_else_is_left_to_raise_as_a_server_error():
     assert problem_response(KeyError("x"), {}) is None
     assert problem_response(OperationalError("no such table: x"), {}) is None
+
+
+def test_a_host_not_served_here_is_a_400_problem_under_the_api_and_a_page_elsewhere(client):
+    """Django refuses the host before the API is reached: its handler answers the problem."""
+    api = client.get("/api/v1/partnerships/", HTTP_HOST="evil.example")
+    assert (api.status_code, api["Content-Type"]) == (400, "application/problem+json")
+    assert json.loads(api.content)["title"] == "Bad Request"
+    page = client.get("/accounts/login/", HTTP_HOST="evil.example")
+    assert (page.status_code, page["Content-Type"]) == (400, "text/html; charset=utf-8")
+
+
+def test_the_handlers_answer_problems_under_the_api():
+    from django.test import RequestFactory
+
+    from followup.web import errors
+
+    asked = RequestFactory().get("/api/v1/partnerships/")
+    for handler, status in (
+        (errors.not_found, 404),
+        (errors.forbidden, 403),
+        (errors.bad_request, 400),
+    ):
+        response = handler(asked, None)
+        assert (response.status_code, response["Content-Type"]) == (
+            status,
+            "application/problem+json",
+        )
+        assert json.loads(response.content)["status"] == status
+    failed = errors.server_error(asked)
+    assert (failed.status_code, failed["Content-Type"]) == (500, "application/problem+json")
+    assert "Traceback" not in failed.content.decode()

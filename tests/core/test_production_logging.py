@@ -111,3 +111,15 @@ def test_weasyprint_and_fonttools_chatter_is_left_out(log):
     logging.getLogger("weasyprint").error("Failed to load image")
     assert _lines(log)[0].endswith("ERROR weasyprint Failed to load image")
     assert len(_lines(log)) == 1
+
+
+def test_an_api_request_names_its_tokens_user_on_its_access_line(world, log):
+    from tests.api.conftest import Api, make_token
+
+    lead = world.users["lead"]
+    url = reverse("api:partnership", args=["home"])
+    assert Api(make_token(lead)).request("GET", url).status_code == 200
+    lines = [line for line in _lines(log) if "followup.access" in line]
+    assert len(lines) == 1, lines
+    assert f"INFO followup.access GET {url} 200 " in lines[0]
+    assert lines[0].endswith(f"ms user {lead.pk}")

@@ -240,11 +240,18 @@ def test_a_failed_import_job_changes_nothing_and_says_why(world):
         )
     job = Job.objects.get(title="Importing 50 rows from broken.csv")
     assert job.state == "failed"
-    assert job.message == "The file has problems; nothing was imported. Nothing was changed."
+    assert job.message == (
+        "The file has problems; nothing was imported: line 2, column data_element: a data "
+        "element code is required. Nothing was changed."
+    )
     assert not DataValue.objects.filter(release__name="Broken return").exists()
     assert ImportUpload.objects.get(pk=upload.pk).applied_at is None
     page = world.client_for("lead").get(job_url(job)).content.decode()
-    assert re.search(r"The file has problems; nothing was imported\. Nothing was changed\.", page)
+    assert re.search(
+        r"The file has problems; nothing was imported: line 2, column data_element: a data "
+        r"element code is required\. Nothing was changed\.",
+        page,
+    )
 
 
 def test_a_running_import_shows_the_rows_checked_so_far(world):

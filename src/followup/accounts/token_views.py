@@ -82,7 +82,10 @@ def token_made(request: HttpRequest, pk: int) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = queries.own_token(_me(request), pk)
     if request.method == "POST":
-        actions.revoke_token(request.user, token)
-        messages.success(request, f"The token “{token.name}” was revoked: it no longer works.")
+        if token.revoked_at is not None:
+            messages.info(request, f"The token “{token.name}” was revoked already.")
+        else:
+            actions.revoke_token(request.user, token)
+            messages.success(request, f"The token “{token.name}” was revoked: it no longer works.")
         return redirect("accounts:tokens")
     return render(request, "accounts/token_revoke.html", {"token": token})

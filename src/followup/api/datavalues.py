@@ -16,13 +16,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from followup.api.errors import PROBLEM, problem
 from followup.api.jobs import JobSerializer
 from followup.api.schema import PROBLEM_SCHEMA
 from followup.indicators import actions
@@ -33,6 +32,7 @@ from followup.indicators.tasks import import_upload
 from followup.lib.tabular import Table
 from followup.lib.uploads import MAX_TABLE_CELLS, upload_limit_text
 from followup.partnerships.access import Capability, partnership_for, require
+from followup.web.problems import PROBLEM, problem
 from followup.web.requestsize import takes_files_with_token
 
 COLUMNS = (*TIDY_REQUIRED, *TIDY_OPTIONAL)
@@ -71,16 +71,27 @@ class ImportQuery(serializers.Serializer[dict[str, Any]]):
         return value
 
 
+@extend_schema_field({"oneOf": [{"type": "number"}, {"type": "string"}]})
+class NumberOrText(serializers.Field[Any, Any, Any, Any]):
+    """A figure as a JSON number or as text (for the reference pages: the importer checks it)."""
+
+
 class DataValueSerializer(serializers.Serializer[dict[str, Any]]):
     """One data value (for the reference pages: the importer checks each)."""
 
     area_code = serializers.CharField(help_text="The area's code (DHIS2: orgUnit).")
     period = serializers.CharField(help_text="The period, such as 2024, 2024Q1, 2024-25.")
     data_element = serializers.CharField(help_text="The data element's code (DHIS2: dataElement).")
-    value = serializers.CharField(help_text="A number, as a JSON number or as text.")
-    release = serializers.CharField(required=False, help_text="The release it comes from.")
-    status = serializers.CharField(required=False, help_text="Such as provisional.")
-    note = serializers.CharField(required=False, help_text="Free text (DHIS2: comment).")
+    value = NumberOrText(help_text="A number, as a JSON number or as text.")
+    release = serializers.CharField(
+        required=False, allow_blank=True, help_text="The release it comes from."
+    )
+    status = serializers.CharField(
+        required=False, allow_blank=True, help_text="Such as provisional."
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, help_text="Free text (DHIS2: comment)."
+    )
 
 
 class DataValueSetSerializer(serializers.Serializer[dict[str, Any]]):
@@ -227,13 +238,22 @@ def _row(index: int, item: Any, wrong: dict[str, str]) -> dict[str, str]:
     return cells
 
 
+def _not_json(constant: str) -> Any:
+    """NaN and Infinity, which Python's reader takes but JSON does not have."""
+    raise ValueError(f"{constant} is not a JSON number")
+
+
 def json_table(data: bytes) -> Table:
     """The data values of a JSON body as the rows of a table in the tidy layout, the n-th data
     value its row n; what is not a list of data values is refused, naming each place."""
     try:
-        body = json.loads(data)
-    except (ValueError, RecursionError):
-        raise ValidationError({"body": "The body is not JSON: send a JSON object."}) from None
+        body = json.loads(data, parse_constant=_not_json)
+    except RecursionError:
+        raise ValidationError(
+            {"body": "The body nests too deeply: send a JSON object of data values."}
+        ) from None
+    except ValueError as error:
+        raise ValidationError({"body": f"The body is not JSON: {error}."}) from None
     values = body.get("dataValues") if isinstance(body, dict) else None
     if not isinstance(values, list):
         raise ValidationError({"dataValues": "Send an object whose dataValues is a list."})

@@ -8,7 +8,6 @@ parameter) that is wrong, naming it. An unknown partnership or another partnersh
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -26,9 +25,8 @@ from rest_framework.views import exception_handler
 
 from followup.lib.types import TryAgainLater
 from followup.web.middleware import BusyDatabaseMiddleware
+from followup.web.problems import NOT_FOUND, PROBLEM, problem
 
-PROBLEM = "application/problem+json"
-NOT_FOUND = "Not found: there is no such object, or you may not see it."
 # A refusal's field name when it is about the request as a whole (DRF's "non_field_errors").
 WHOLE = "non_field_errors"
 
@@ -79,19 +77,6 @@ def _field_errors(detail: Any, field: str = "") -> list[dict[str, str]]:
     return [{"field": field, "detail": str(detail)}]
 
 
-def problem(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    """The body of a problem answer."""
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-    }
-    if errors is not None:
-        body["errors"] = errors
-    return body
-
-
 def _translated(exc: Exception) -> Exception:
     """Django's and Followup's own exceptions as the API's."""
     if isinstance(exc, DjangoValidationError):
@@ -115,7 +100,14 @@ def problem_response(exc: Exception, context: dict[str, Any]) -> Response | None
     if response is None:
         return None
     assert isinstance(exc, exceptions.APIException)
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, exceptions.ParseError):
+        # A body that is not JSON: about the body as a whole, named as such.
+        body = problem(
+            response.status_code,
+            "The request's body could not be read: it is listed with the field it is about.",
+            [{"field": "body", "detail": str(exc.detail)}],
+        )
+    elif isinstance(exc, exceptions.ValidationError):
         errors = _field_errors(exc.detail)
         body = problem(
             response.status_code,

@@ -9,7 +9,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 
-from followup.api.errors import PROBLEM
+from followup.web.problems import PROBLEM
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

@@ -37,24 +37,29 @@ class ActionUpdateInput(serializers.Serializer[dict[str, Any]]):
     note = serializers.CharField(max_length=5000, help_text="What has happened.")
 
 
-def _form_data(body: Any) -> dict[str, str]:
-    """The JSON body as the form's data: an object of text fields, the form's own and no other."""
+def _checked(body: Any) -> dict[str, Any]:
+    """The JSON body checked by the page's form, with the form's messages; every problem is
+    named at once: fields the form does not have, fields not given as text, and the form's own."""
     if not isinstance(body, dict):
         raise ValidationError("Send a JSON object with the fields on, status, rating and note.")
-    unknown = sorted(str(name) for name in body if name not in FIELDS)
-    if unknown:
-        raise ValidationError(
-            {
-                name: "Followup does not know this field: send on, status, rating and note."
-                for name in unknown
-            }
-        )
-    wrong = [
-        name for name in FIELDS if body.get(name) is not None and not isinstance(body[name], str)
-    ]
-    if wrong:
-        raise ValidationError({name: "Send this field as text." for name in wrong})
-    return {name: body[name] for name in FIELDS if body.get(name) is not None}
+    problems: dict[str, list[str]] = {
+        str(name): ["Followup does not know this field: send on, status, rating and note."]
+        for name in sorted(str(n) for n in body if n not in FIELDS)
+    }
+    for name in FIELDS:
+        if body.get(name) is not None and not isinstance(body[name], str):
+            problems[name] = ["Send this field as text."]
+    form = ActionUpdateForm(
+        {name: body[name] for name in FIELDS if name not in problems and body.get(name) is not None}
+    )
+    if not form.is_valid():
+        for name, errors in form.errors.as_data().items():
+            if name not in problems:  # a field left out above is not "missing" as well
+                problems[name] = [m for e in errors for m in e.messages]
+    if problems:
+        raise ValidationError(problems)
+    cleaned: dict[str, Any] = form.cleaned_data
+    return cleaned
 
 
 class ActionUpdates(UpdateList):
@@ -64,10 +69,7 @@ class ActionUpdates(UpdateList):
     @extend_schema(request=ActionUpdateInput, responses={201: UpdateSerializer})
     def post(self, request: Request, slug: str, pk: int) -> Response:
         action = queries.action_for(request.user, slug, pk)
-        form = ActionUpdateForm(_form_data(request.data))
-        if not form.is_valid():
-            raise ValidationError(form.errors.as_data())
-        update = actions.add_update(request.user, action, form.cleaned_data)
+        update = actions.add_update(request.user, action, _checked(request.data))
         found = queries.update_for(request.user, slug, update.pk)
         location = reverse("api:action_update", args=[slug, pk, update.pk])
         return Response(

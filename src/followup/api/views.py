@@ -24,7 +24,6 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from followup.api import contract, filters, serializers, serializers_plans, serializers_reviews
-from followup.api.errors import NOT_FOUND
 from followup.inspections import queries as inspection_queries
 from followup.inspections.models import Inspection
 from followup.partnerships import queries as partnership_queries
@@ -34,6 +33,7 @@ from followup.plans import queries as plan_queries
 from followup.plans.models import Action, ActionUpdate
 from followup.reviews import queries as review_queries
 from followup.reviews.models import ProgressReview
+from followup.web.problems import NOT_FOUND
 
 
 class PartnershipList(generics.ListAPIView[Partnership]):

@@ -274,8 +274,18 @@ def dry_run(
 class FileHasProblems(ValidationError):
     """The file had problems when it was checked again as it was imported: nothing was."""
 
+    SHOWN = 3  # the first problems named in the message (a job's, a page's)
+
     def __init__(self, plan: ImportPlan) -> None:
-        super().__init__("The file has problems; nothing was imported.")
+        named = "; ".join(str(problem) for problem in plan.errors[: self.SHOWN])
+        more = len(plan.errors) - self.SHOWN
+        if more > 0:
+            named += f"; and {more} more problem{'s' if more != 1 else ''}"
+        super().__init__(
+            f"The file has problems; nothing was imported: {named}."
+            if named
+            else "The file has problems; nothing was imported."
+        )
         self.plan = plan
 
 

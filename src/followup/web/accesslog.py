@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.functional import LazyObject
 
 from followup.web.logfilters import printable
 
@@ -35,8 +36,11 @@ def logged_path(request: HttpRequest) -> str:
 
 
 def _user_id(request: HttpRequest) -> str:
-    # Only a user already loaded by the request: the log never costs a query.
-    user = request.__dict__.get("_cached_user")
+    # Only a user already loaded by the request: the log never costs a query. A page's is kept
+    # by Django's lazy ``request.user``; the API's token user replaces that lazy object (which
+    # may have been looked at first, and found no one signed in).
+    given = request.__dict__.get("user")
+    user = request.__dict__.get("_cached_user") if isinstance(given, LazyObject) else given
     if user is not None and user.is_authenticated:
         return str(user.pk)
     return "-"

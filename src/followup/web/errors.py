@@ -8,16 +8,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from followup.partnerships.access import Refused
+from followup.web.problems import NOT_FOUND, for_the_api, problem_response
 from followup.web.requestsize import too_large
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if for_the_api(request):
+        return problem_response(404, NOT_FOUND)
     return render(request, "404.html", status=404)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """A refusal says who can do what was asked, and what to do; other 403s say less."""
     refusal = exception if isinstance(exception, Refused) else None
+    if for_the_api(request):
+        return problem_response(403, str(refusal) if refusal else "You may not do this.")
     return render(request, "403.html", {"refusal": refusal}, status=403)
 
 
@@ -34,6 +39,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if for_the_api(request):
+        return problem_response(500, "Followup went wrong: the fault is logged. Try again later.")
     return render(request, "500.html", status=500)
 
 
@@ -42,4 +49,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     reads a body of no declared length, or a file upload's other fields) is told so, with 413."""
     if isinstance(exception, RequestDataTooBig):
         return too_large(request, files=False)
+    if for_the_api(request):
+        return problem_response(
+            400, "The request could not be read (such as a host not served here)."
+        )
     return render(request, "400.html", status=400)

@@ -20,13 +20,14 @@ refusal, and nothing of the body is read.
 from __future__ import annotations
 
 from collections.abc import Callable
-from http import HTTPStatus
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+
+from followup.web.problems import for_the_api, problem_response
 
 MB = 1024 * 1024
 V = TypeVar("V", bound=Callable[..., Any])
@@ -59,18 +60,9 @@ def size_text(size: int) -> str:
 def too_large(request: HttpRequest, *, files: bool) -> HttpResponse:
     """The page refusing a body over a limit: 413, saying what the limits are; under /api/, the
     API's problem document (``api.errors``) saying the same."""
-    if request.path_info.startswith("/api/"):
+    if for_the_api(request):
         limit = size_text(settings.MAX_UPLOAD_BYTES if files else settings.MAX_FORM_BYTES)
-        return JsonResponse(
-            {
-                "type": "about:blank",
-                "title": HTTPStatus.REQUEST_ENTITY_TOO_LARGE.phrase,
-                "status": 413,
-                "detail": f"The request's body is too large: send at most {limit}.",
-            },
-            status=413,
-            content_type="application/problem+json",
-        )
+        return problem_response(413, f"The request's body is too large: send at most {limit}.")
     return render(
         request,
         "413.html",
