@@ -28,9 +28,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.template.defaultfilters import floatformat
 
-from followup.indicators import derived, relations, withheld_memo
+from followup.indicators import derived, queries, relations, withheld_memo
 from followup.indicators.models import Indicator, Release
-from followup.indicators.queries import SCOTLAND, Analysis, Benchmark, analyse, benchmark
+from followup.indicators.queries import SCOTLAND, Analysis, Benchmark, benchmark
 from followup.indicators.values import Observation, Point, observations
 from followup.lib import disclosure
 from followup.lib.types import TryAgainLater
@@ -386,7 +386,7 @@ def shown_series(user: AnyUser, indicator: Indicator) -> Shown:
     return as_shown(
         partnership,
         lambda withheld: for_audience(
-            analyse(indicator, with_chart=False), exact=exact, withheld=withheld
+            queries.analyse(indicator, with_chart=False), exact=exact, withheld=withheld
         ),
         exact=exact,
     )
@@ -411,7 +411,9 @@ def shown_comparison(user: AnyUser, indicator: Indicator) -> Benchmark | None:
     exact = can(user, partnership, Capability.READ_EVIDENCE)
 
     def read(withheld: Withheld | None) -> Benchmark | None:
-        shown = for_audience(analyse(indicator, with_chart=False), exact=exact, withheld=withheld)
+        shown = for_audience(
+            queries.analyse(indicator, with_chart=False), exact=exact, withheld=withheld
+        )
         return compared_as_shown(indicator, shown, withheld)
 
     return as_shown(partnership, read, exact=exact)
