@@ -455,6 +455,8 @@ SPECTACULAR_SETTINGS = {
         # An inspection's and a progress review's: the same two, draft and published.
         "DraftOrPublished": "followup.inspections.models.Inspection.Status",
         "ActionStatus": "followup.plans.models.ActionStatus",
+        # A data element's kind of period and an indicator's frequency: the same kinds.
+        "PeriodKind": "followup.indicators.periods.KINDS",
     },
 }
 

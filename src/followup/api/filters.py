@@ -10,6 +10,7 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from followup.indicators.periods import ParsedPeriod, PeriodError, parse_period
 from followup.plans import ratings
 from followup.plans.models import ActionStatus
 from followup.plans.queries import PLAN_SORTS, PlanFilters
@@ -65,3 +66,52 @@ class PlanQuery(Query):
     @classmethod
     def filters(cls, request: Request) -> PlanFilters:
         return PlanFilters(**cls.read(request))
+
+
+class IndicatorQuery(Query):
+    recommendation = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Only the indicators linked to this recommendation (its id).",
+    )
+    qi = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Only the indicators linked to this quality indicator (its id).",
+    )
+
+
+def period(text: str) -> ParsedPeriod:
+    """A period id as the importer reads it; refused with the importer's message otherwise."""
+    try:
+        return parse_period(text)
+    except PeriodError as error:
+        raise serializers.ValidationError(str(error)) from None
+
+
+class FiguresQuery(Query):
+    releases = serializers.ChoiceField(
+        choices=[
+            ("latest", "each period's figure from its latest release"),
+            ("all", "with the figures every earlier release gave"),
+        ],
+        required=False,
+        default="latest",
+        help_text="latest (each period's latest release) or all (earlier releases too).",
+    )
+    start = serializers.CharField(
+        required=False,
+        max_length=20,
+        help_text="Only periods from this one on (a period id: 2019, 2019-20, 2019Q2, 2019-07).",
+    )
+    end = serializers.CharField(
+        required=False, max_length=20, help_text="Only periods up to this one."
+    )
+
+    def validate_start(self, value: str) -> ParsedPeriod:
+        return period(value)
+
+    def validate_end(self, value: str) -> ParsedPeriod:
+        return period(value)

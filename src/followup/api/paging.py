@@ -55,13 +55,16 @@ class Paging(BasePagination):
     has_next = False
 
     def paginate_queryset(
-        self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
+        self, queryset: QuerySet[Any] | list[Any], request: Request, view: APIView | None = None
     ) -> list[Any]:
         asked = PageQuery(data=request.query_params)
         asked.is_valid(raise_exception=True)
         self.limit = asked.validated_data["limit"]
         self.offset = asked.validated_data["offset"]
-        self.count = queryset.count() if asked.validated_data["count"] else None
+        if asked.validated_data["count"]:
+            self.count = len(queryset) if isinstance(queryset, list) else queryset.count()
+        else:
+            self.count = None
         self.request = request
         rows = list(queryset[self.offset : self.offset + self.limit + 1])
         self.has_next = len(rows) > self.limit

@@ -3,7 +3,7 @@ under /api/ is 404 as a problem (``views.Unknown``)."""
 
 from django.urls import path, re_path
 
-from followup.api import views
+from followup.api import views, views_evidence, views_figures
 
 app_name = "api"
 
@@ -36,6 +36,38 @@ urlpatterns = [
         "v1/partnerships/<slug:slug>/reviews/<int:pk>/",
         views.ReviewDetail.as_view(),
         name="review",
+    ),
+    path(
+        "v1/partnerships/<slug:slug>/indicators/",
+        views_figures.IndicatorList.as_view(),
+        name="indicators",
+    ),
+    path(
+        "v1/partnerships/<slug:slug>/indicators/<int:pk>/",
+        views_figures.IndicatorDetail.as_view(),
+        name="indicator",
+    ),
+    path(
+        "v1/partnerships/<slug:slug>/indicators/<int:pk>/figures/",
+        views_figures.FigureList.as_view(),
+        name="indicator_figures",
+    ),
+    path(
+        "v1/partnerships/<slug:slug>/data-elements/",
+        views_figures.DataElementList.as_view(),
+        name="data_elements",
+    ),
+    path(
+        "v1/partnerships/<slug:slug>/releases/",
+        views_figures.ReleaseList.as_view(),
+        name="releases",
+    ),
+    path("v1/partnerships/<slug:slug>/codes/", views_evidence.CodeList.as_view(), name="codes"),
+    path("v1/partnerships/<slug:slug>/quotes/", views_evidence.QuoteList.as_view(), name="quotes"),
+    path(
+        "v1/partnerships/<slug:slug>/reports/",
+        views_evidence.PublicationList.as_view(),
+        name="reports",
     ),
     # The contract and its reference pages, open to anyone (they hold no data): Swagger UI from
     # the sidecar package's files, served here, never from another site.

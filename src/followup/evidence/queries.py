@@ -113,6 +113,12 @@ def quotes_of(partnership: Partnership, *, approved_only: bool) -> QuerySet[Quot
     return query.filter(status=Quote.Status.APPROVED) if approved_only else query
 
 
+def approved_quotes_of(user: AnyUser, slug: str) -> QuerySet[Quote]:
+    """The partnership's quotes approved for publication, newest first: what every member may
+    read, as a viewer's quotes page shows them."""
+    return quotes_of(partnership_for(user, slug), approved_only=True).order_by("-pk")
+
+
 def quote_for(user: AnyUser, slug: str, pk: int) -> Quote:
     partnership = partnership_for(user, slug)
     return get_object_or_404(quotes_of(partnership, approved_only=False), pk=pk)

@@ -30,10 +30,11 @@ from django.template.defaultfilters import floatformat
 
 from followup.indicators import derived, relations, withheld_memo
 from followup.indicators.models import Indicator, Release
-from followup.indicators.queries import SCOTLAND, Analysis
+from followup.indicators.queries import SCOTLAND, Analysis, analyse
 from followup.indicators.values import Observation, Point, observations
 from followup.lib import disclosure
 from followup.lib.types import TryAgainLater
+from followup.partnerships.access import AnyUser, Capability, can
 from followup.partnerships.models import Area, Partnership
 
 WITHHELD_FINDING = (
@@ -373,3 +374,19 @@ def for_audience(analysis: Analysis, *, exact: bool, withheld: Withheld | None =
         shown.explanation = ""
         shown.split_after = None
     return shown
+
+
+def shown_series(user: AnyUser, indicator: Indicator) -> Shown:
+    """The indicator's figures for its own area as ``user`` is shown them on its page, in its
+    download and through the API: exact for those who read the evidence, otherwise with what
+    the partnership's viewers may not see withheld. ``indicator`` was read through the user's
+    scope (``queries.indicator_for``)."""
+    partnership = indicator.partnership
+    exact = can(user, partnership, Capability.READ_EVIDENCE)
+    return as_shown(
+        partnership,
+        lambda withheld: for_audience(
+            analyse(indicator, with_chart=False), exact=exact, withheld=withheld
+        ),
+        exact=exact,
+    )

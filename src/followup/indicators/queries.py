@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 
 from followup.indicators import findings
@@ -435,6 +435,28 @@ def kept_upload(partnership: Partnership, token: str) -> ImportUpload | None:
 def data_elements_of(partnership: Partnership) -> QuerySet[DataElement]:
     """The data elements a partnership's files may name: the official ones and its own."""
     return visible_elements(partnership).order_by("code", "partnership_id", "pk")
+
+
+def indicators_for(
+    user: AnyUser, slug: str, *, recommendation: int | None = None, qi: int | None = None
+) -> QuerySet[Indicator]:
+    """The partnership's indicators by name (ties by id), narrowed as the dashboard narrows
+    them: to those of a recommendation or a quality indicator (ids)."""
+    indicators = indicators_of(partnership_for(user, slug))
+    if recommendation is not None:
+        indicators = indicators.filter(recommendations__pk=recommendation)
+    if qi is not None:
+        indicators = indicators.filter(quality_indicators__pk=qi)
+    return indicators.distinct().order_by("name", "pk")
+
+
+def releases_of(user: AnyUser, slug: str) -> QuerySet[Release]:
+    """The releases a partnership's figures may come from: official ones and its own, never
+    another partnership's; the latest published first, ties by id."""
+    from followup.indicators.scope import visible_releases
+
+    partnership = partnership_for(user, slug)
+    return visible_releases(partnership).order_by(F("published_on").desc(nulls_last=True), "-pk")
 
 
 def data_element_for(user: AnyUser, slug: str, pk: int) -> DataElement:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from followup.frameworks.models import QualityIndicator
 from followup.indicators import actions, queries
 from followup.indicators.charts import chart_rows, indicator_chart
-from followup.indicators.disclosed import Shown, Withheld, as_shown, for_audience
+from followup.indicators.disclosed import Shown, Withheld, as_shown, for_audience, shown_series
 from followup.indicators.forms import IndicatorForm, UploadForm
 from followup.indicators.funnel import funnel_chart
 from followup.indicators.models import WELLBEING, Indicator
@@ -218,14 +218,7 @@ def _table(analysis: Shown) -> list[list[Any]]:
 @login_required
 def download(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
     indicator = queries.indicator_for(request.user, slug, pk)
-    exact = can(request.user, indicator.partnership, Capability.READ_EVIDENCE)
-    rows = as_shown(
-        indicator.partnership,
-        lambda withheld: _table(
-            for_audience(queries.analyse(indicator), exact=exact, withheld=withheld)
-        ),
-        exact=exact,
-    )
+    rows = _table(shown_series(request.user, indicator))
     name = f"{indicator.code}-{indicator.area.code}"
     return table_download(name, fmt, HEADERS, rows, sheet=indicator.code)
 

@@ -73,6 +73,18 @@ def publishing_partnerships() -> list[PublishingPartnership]:
     return list(found.values())
 
 
+def publications_for(user: AnyUser, slug: str) -> QuerySet[Publication]:
+    """Every version of every report the partnership published, the newest first (ties by
+    id), for its members; without the files' contents."""
+    partnership = partnership_for(user, slug)
+    return (
+        Publication.objects.filter(partnership=partnership)
+        .defer("html", "pdf", "docx")
+        .select_related("replaced_by")
+        .order_by("-published_at", "-pk")
+    )
+
+
 def publication(slug: str, pk: int) -> Publication:
     return get_object_or_404(Publication, pk=pk, partnership__slug=slug)
 

@@ -1,0 +1,133 @@
+"""The API's reads of indicators and their figures, data elements and releases. An indicator's
+figures are read through ``indicators.disclosed.shown_series``, as its page and download read
+them: a token whose user may not see small counts (a viewer's) gets them withheld exactly as
+that user's pages do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from followup.api import filters, serializers_figures
+from followup.indicators import queries
+from followup.indicators.disclosed import Shown, shown_series
+from followup.indicators.models import DataElement, Indicator, Release
+from followup.lib.disclosure import SUPPRESSED
+from followup.partnerships.access import partnership_for
+
+
+@extend_schema(parameters=[filters.IndicatorQuery])
+class IndicatorList(generics.ListAPIView[Indicator]):
+    """The partnership's indicators (their definitions), by name, narrowed to a recommendation's
+    or a quality indicator's as on the dashboard."""
+
+    serializer_class = serializers_figures.IndicatorSerializer
+
+    def get_queryset(self) -> QuerySet[Indicator]:
+        asked = filters.IndicatorQuery.read(self.request)
+        return queries.indicators_for(self.request.user, self.kwargs["slug"], **asked)
+
+
+class IndicatorDetail(generics.RetrieveAPIView[Indicator]):
+    """One indicator's definition."""
+
+    serializer_class = serializers_figures.IndicatorSerializer
+
+    def get_object(self) -> Indicator:
+        return queries.indicator_for(self.request.user, self.kwargs["slug"], self.kwargs["pk"])
+
+
+def _earlier(shown: Shown, point: Any, dates: dict[str, Any]) -> list[dict[str, Any]]:
+    numerator = point.numerator
+    if numerator is None:
+        return []
+    as_shown = shown.revisions[point.period]
+    return [
+        {
+            "release": release,
+            "published_on": dates.get(release),
+            "numerator": None if text == SUPPRESSED else value,
+            "withheld": text == SUPPRESSED,
+        }
+        for (value, release), (text, _) in zip(numerator.earlier, as_shown, strict=True)
+    ]
+
+
+def figures(shown: Shown, dates: dict[str, Any], asked: dict[str, Any]) -> list[dict[str, Any]]:
+    """The indicator's figures as its page's table shows them, oldest period first, within the
+    periods asked for (what is withheld was decided on the whole series)."""
+    start, end = asked.get("start"), asked.get("end")
+    rows = []
+    for point in shown.points:
+        if (start and point.start < start.start) or (end and point.end > end.end):
+            continue
+        num, den = point.numerator, point.denominator
+        hidden = point.period in shown.withheld
+        rows.append(
+            {
+                "period": point.period,
+                "start": point.start,
+                "end": point.end,
+                "value": None if hidden else point.value,
+                "numerator": None if hidden or num is None else num.value,
+                "denominator": None
+                if den is None or point.period in shown.hidden_denominators
+                else den.value,
+                "withheld": hidden,
+                "denominator_withheld": den is not None
+                and point.period in shown.hidden_denominators,
+                "release": num.release if num else "",
+                "published_on": dates.get(num.release) if num else None,
+                "status": num.status if num else "",
+                "earlier": _earlier(shown, point, dates) if asked["releases"] == "all" else [],
+            }
+        )
+    return rows
+
+
+class FigureList(APIView):
+    """An indicator's figures for its own area, oldest period first, each from its latest
+    release (and, with releases=all, the figures earlier releases gave), with the releases'
+    dates. For a token whose user may not see small counts, figures are withheld exactly as on
+    that user's pages (``withheld``; [c] on the pages). Not paged: one row a period."""
+
+    @extend_schema(
+        parameters=[filters.FiguresQuery],
+        responses=serializers_figures.FigureSerializer(many=True),
+    )
+    def get(self, request: Request, slug: str, pk: int) -> Response:
+        asked = filters.FiguresQuery.read(request)
+        indicator = queries.indicator_for(request.user, slug, pk)
+        shown = shown_series(request.user, indicator)
+        dates = {r.name: r.published_on for r in queries.releases_of(request.user, slug)}
+        rows = figures(shown, dates, asked)
+        many: Any = serializers_figures.FigureSerializer
+        return Response(many(rows, many=True).data)
+
+
+class DataElementList(generics.ListAPIView[DataElement]):
+    """The data elements the partnership's figures may use: official ones and its own, by
+    code, ties by id."""
+
+    serializer_class = serializers_figures.DataElementSerializer
+
+    def get_queryset(self) -> QuerySet[DataElement]:
+        filters.Query.read(self.request)
+        return queries.data_elements_of(partnership_for(self.request.user, self.kwargs["slug"]))
+
+
+class ReleaseList(generics.ListAPIView[Release]):
+    """The releases the partnership's figures may come from: official ones and its own, the
+    latest published first, ties by id."""
+
+    serializer_class = serializers_figures.ReleaseSerializer
+
+    def get_queryset(self) -> QuerySet[Release]:
+        filters.Query.read(self.request)
+        return queries.releases_of(self.request.user, self.kwargs["slug"])

@@ -1,0 +1,86 @@
+"""No input gives the API a server error: every address, every parameter it takes (and one it
+does not), hostile values, hostile tokens. Each refusal is a problem document."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.api.conftest import PROBLEM, Api
+from tests.api.test_matrix import MATRIX
+from tests.core.test_no_server_errors import HOSTILE
+
+PARAMETERS = (
+    "limit",
+    "offset",
+    "count",
+    "recommendation",
+    "owner",
+    "status",
+    "rating",
+    "sort",
+    "qi",
+    "releases",
+    "start",
+    "end",
+    "unknown",
+)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MATRIX if n not in {"api:docs", "api:schema"}))
+def test_hostile_query_values_never_give_a_server_error(world, api, name):
+    kwargs = MATRIX[name][0]
+    url = reverse(name, kwargs=kwargs(world.home) if kwargs else None)
+    for value in [*HOSTILE, "9" * 40, "-" * 3, "true", "2019Q5", "1e9"]:
+        response = api["admin"].get(url, **dict.fromkeys(PARAMETERS, value))
+        assert response.status_code < 500, (name, value[:20])
+        if response.status_code >= 400:
+            assert response["Content-Type"] == PROBLEM, (name, value[:20])
+        both = api["admin"].client.get(
+            url, {p: [value, value] for p in PARAMETERS}, headers=api["admin"].headers
+        )
+        assert both.status_code < 500, (name, value[:20])
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/partnerships/home/inspections/99999999999999999999999/",
+        "/api/v1/partnerships/home/actions/0/updates/",
+        "/api/v1/partnerships/" + "x" * 5000 + "/",
+        "/api/v1/partnerships/h%00me/",
+        "/api/v1/partnerships/home/indicators/-1/figures/",
+    ],
+)
+def test_hostile_addresses_are_404_problems(api, path):
+    response = api["admin"].get(path)
+    assert (response.status_code, response["Content-Type"]) == (404, PROBLEM)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer",
+        "Bearer  ",
+        "bearer fu_pat_x",
+        "Basic dXNlcjpwYXNz",
+        "Bearer fu_pat_\u00e9\u00e9",
+        "x" * 9000,
+    ],
+)
+def test_hostile_authorization_headers_are_refused_without_a_server_error(db, header):
+    response = Api(None).client.get("/api/v1/partnerships/", headers={"Authorization": header})
+    assert (response.status_code, response["Content-Type"]) == (401, PROBLEM)
+
+
+def test_a_body_that_is_not_json_sent_with_a_write_token_is_a_problem(world):
+    from tests.api.conftest import make_token
+
+    writer = Api(make_token(world.users["lead"], write=True))
+    response = writer.client.post(
+        "/api/v1/partnerships/",
+        b"{not json",
+        content_type="application/json",
+        headers=writer.headers,
+    )
+    assert response.status_code in (400, 405) and response["Content-Type"] == PROBLEM
