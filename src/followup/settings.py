@@ -450,6 +450,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The same document whichever database generates it (followup.api.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "followup.api.schema.same_on_every_database",
+    ],
     # Choices of the same field name in several models, named in the document by what they are.
     "ENUM_NAME_OVERRIDES": {
         # An inspection's and a progress review's: the same two, draft and published.

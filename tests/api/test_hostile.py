@@ -23,6 +23,8 @@ PARAMETERS = (
     "releases",
     "start",
     "end",
+    "since",
+    "area",
     "unknown",
 )
 

@@ -111,6 +111,8 @@ def test_indicators_are_listed_with_their_definitions_and_narrowed_to_a_recommen
     linked = api["viewer"].json(BASE, recommendation=world.home.recommendation.pk)
     assert [i["id"] for i in linked["results"]] == [count.pk]
     assert api["viewer"].json(f"{BASE}{rate.pk}/")["unit"] == "%"
+    assert len(api["viewer"].json(BASE, area="S1HOME")["results"]) == 2
+    assert api["viewer"].json(BASE, area="S12000028")["results"] == []
 
 
 def test_data_elements_and_releases_are_official_ones_and_the_partnerships_own(api, world):
@@ -144,3 +146,66 @@ def test_outsider_token_gets_404_for_every_homeshire_indicator(api, world):
     problem(api["outsider"].get(f"/api/v1/partnerships/away/indicators/{indicator}/figures/"), 404)
     for path in ("data-elements", "releases"):
         problem(api["outsider"].get(f"/api/v1/partnerships/home/{path}/"), 404)
+
+
+def _compared_world(world):
+    import datetime
+
+    from followup.indicators.models import DataValue, Release
+    from followup.partnerships.models import Area, AreaGroup
+    from tests.indicators.figures import year_period
+
+    release = Release.objects.create(name="Return 2024", published_on=datetime.date(2024, 6, 1))
+    count = world.home.indicator
+    group = AreaGroup.objects.create(code="family", name="Family group")
+    others = {
+        name: Area.objects.create(code=f"S12{n:06d}", name=name)
+        for n, name in enumerate(["Eastshire", "Northshire", "Westshire"])
+    }
+    group.areas.set([count.area, *others.values()])
+    scotland = Area.objects.create(code="S92000003", name="Scotland", kind="country")
+    values = {count.area: 30, others["Eastshire"]: 2, others["Northshire"]: 41}
+    values |= {others["Westshire"]: 57, scotland: 130}
+    for area, value in values.items():
+        DataValue.objects.create(
+            element=count.numerator,
+            area=area,
+            period=year_period(2024),
+            release=release,
+            value=value,
+        )
+    return count
+
+
+def test_a_viewers_comparison_withholds_a_small_council_and_scotland_as_the_page_does(api, world):
+    count = _compared_world(world)
+    url = f"{BASE}{count.pk}/comparison/"
+    viewer = api["viewer"].json(url)
+    assert viewer["period"] == "2024"
+    assert viewer["own"]["value"] == 30.0
+    assert viewer["country"] == {
+        "code": "S92000003",
+        "name": "Scotland",
+        "value": None,
+        "numerator": None,
+        "denominator": None,
+        "withheld": True,
+    }
+    assert [(a["name"], a["value"], a["withheld"]) for a in viewer["areas"]] == [
+        ("Westshire", 57.0, False),
+        ("Northshire", 41.0, False),
+        ("Homeshire", 30.0, False),
+        ("Eastshire", None, True),
+    ]
+    page = world.client_for("viewer").get(reverse("indicators:detail", args=["home", count.pk]))
+    assert [a.name for a in page.context["benchmark"].withheld] == ["Eastshire"]
+    lead = api["lead"].json(url)
+    assert (lead["country"]["value"], lead["country"]["withheld"]) == (130.0, False)
+    assert ("Eastshire", 2.0) in [(a["name"], a["value"]) for a in lead["areas"]]
+
+
+def test_a_viewer_gets_no_comparison_while_an_own_figure_is_withheld(api, world, figures):  # noqa: F811
+    count, _ = figures
+    body = problem(api["viewer"].get(f"{BASE}{count.pk}/comparison/"), 404)
+    assert "withheld from you" in body["detail"]
+    problem(api["outsider"].get(f"{BASE}{count.pk}/comparison/"), 404)

@@ -71,3 +71,10 @@ def test_paging_parameters_out_of_range_are_400_naming_each(api):
     assert problem(api["lead"].get(LIST, limit="ten"), 400)["errors"] == [
         {"field": "limit", "detail": "A valid integer is required."}
     ]
+
+
+def test_an_address_without_its_final_slash_is_404_saying_so(api):
+    body = problem(api["viewer"].get("/api/v1/partnerships/home"), 404)
+    assert body["detail"] == (
+        "Not found: the API's addresses end with a slash (/api/v1/partnerships/home/)."
+    )

@@ -93,3 +93,24 @@ def test_outsider_token_gets_404_for_every_homeshire_action_and_update(api, worl
     for path in (ACTIONS, f"{ACTIONS}{action}/", f"{ACTIONS}{action}/updates/"):
         problem(api["outsider"].get(path), 404)
     problem(api["outsider"].get(f"/api/v1/partnerships/away/actions/{action}/updates/"), 404)
+
+
+def test_the_plans_updates_since_a_moment_catch_a_copy_up_in_the_order_written(api, world):
+    from django.utils import timezone
+
+    from followup.plans.models import ActionUpdate
+
+    old = world.home.update
+    ActionUpdate.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    later = [ActionUpdateFactory(action=world.home.action, decision=None) for _ in range(2)]
+    url = "/api/v1/partnerships/home/updates/"
+    assert [u["id"] for u in api["viewer"].json(url)["results"]] == [old.pk, *[u.pk for u in later]]
+    since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    assert [u["id"] for u in api["viewer"].json(url, since=since)["results"]] == [
+        u.pk for u in later
+    ]
+    body = problem(api["viewer"].get(url, since="yesterday"), 400)
+    assert [e["field"] for e in body["errors"]] == ["since"]
+    problem(api["outsider"].get(url), 404)

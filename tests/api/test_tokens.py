@@ -202,3 +202,25 @@ def test_a_token_past_its_rate_gets_429_with_retry_after(world: World):
         assert 1 <= int(response["Retry-After"]) <= 60
         assert body["title"] == "Too Many Requests"
         assert other.get(LIST).status_code == 200  # counted per token
+
+
+def test_deactivating_an_account_in_the_django_admin_revokes_its_tokens_on_the_record(world):
+    from django.test import Client
+
+    from tests import factories as f
+    from tests.browserlike import change, submit
+    from tests.core.test_admin_unchanged import admin_form
+
+    viewer = world.users["viewer"]
+    text = make_token(viewer)
+    root = Client()
+    root.force_login(f.superuser("root"))
+    url = f"/admin/auth/user/{viewer.pk}/change/"
+    sent = admin_form(root, url, "user")
+    assert submit(root, url, change(sent, {"is_active": None})).status_code == 302
+    assert AccessToken.objects.get(user=viewer).revoked_at is not None
+    assert AuditEntry.objects.get(verb="token.revoke").actor_name == "root"
+    User.objects.filter(pk=viewer.pk).update(
+        is_active=True
+    )  # brought back: the token stays revoked
+    problem(Api(text).get(LIST), 401)

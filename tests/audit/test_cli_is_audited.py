@@ -42,6 +42,7 @@ WRITING = {
     "purge-uploads": "checked row by row",
     "setup": "checked row by row; records the migrations it applied as migrate does",
     "create-partnership": "checked row by row",
+    "createtoken": "checked row by row",
     "tick": "purges are recorded row by row, and so are the update cycle's rounds and escalations "
     "(its emails are on the mail record); the rest as one entry when it changed something "
     "(tests/jobs/test_tick.py, tests/plans/test_cycle.py)",
@@ -124,6 +125,18 @@ def test_createuser_records_the_user_and_the_membership_by_the_operator(
     assert newbie.password not in str(entries[0].changes)
     assert entries[1].partnership_name == "Homeshire"
     assert entries[1].actor_id is None
+
+
+def test_createtoken_records_the_token_by_the_operator_without_its_text(
+    world: World, run: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ledger = Ledger()
+    assert run("createtoken", "viewer", "--name", "Power BI") == 0
+    text = capsys.readouterr().out.strip()
+    entries = assert_recorded(ledger, OPERATOR, "createtoken")
+    token = User.objects.get(username="viewer").access_tokens.get()
+    assert [(e.verb, e.object_id) for e in entries] == [("token.create", str(token.pk))]
+    assert text not in str(entries[0].changes) and token.digest not in str(entries[0].changes)
 
 
 def test_load_framework_records_the_framework_it_loads(

@@ -7,14 +7,26 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.http import HttpRequest
 
+from followup.accounts.actions import revoke_all_tokens
 from followup.accounts.models import LoginFailure
 from followup.audit.adminbase import AuditedAdmin, AuditedGroupAdmin, AuditedUserAdmin
 
+
 # Django's own user and group pages, replaced by audited ones: making someone staff or
 # superuser, changing their groups or permissions, or deleting them is on the record.
+class UserAdmin(AuditedUserAdmin):
+    """The audited user admin; deactivating an account here (unticking Active) revokes its API
+    tokens, on the record, as ending its last membership does."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change and not form.instance.is_active:
+            revoke_all_tokens(request.user, form.instance)
+
+
 admin.site.unregister(User)
 admin.site.unregister(Group)
-admin.site.register(User, AuditedUserAdmin)
+admin.site.register(User, UserAdmin)
 admin.site.register(Group, AuditedGroupAdmin)
 # django-allauth's email addresses, second factors and sessions are managed on Followup's own
 # pages, through audited actions, never in the admin.

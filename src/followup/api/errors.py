@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.negotiation import BaseContentNegotiation
@@ -24,6 +25,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
 from followup.lib.types import TryAgainLater
+from followup.web.middleware import BusyDatabaseMiddleware
 
 PROBLEM = "application/problem+json"
 NOT_FOUND = "Not found: there is no such object, or you may not see it."
@@ -47,8 +49,15 @@ class JSONOnly(BaseContentNegotiation):
 
 
 class ServiceBusy(exceptions.APIException):
+    """Figures imported while they were read, or a database locked by long work: nothing was
+    changed; 503 with Retry-After, as the pages answer (``web.middleware``)."""
+
     status_code = 503
-    default_detail = "Followup is busy. Try again in a moment."
+    default_detail = (
+        "Another piece of work is holding the database, so this request could not be answered. "
+        "Nothing was changed: try again shortly."
+    )
+    wait = BusyDatabaseMiddleware.RETRY_SECONDS
 
 
 def _field_errors(detail: Any, field: str = "") -> list[dict[str, str]]:
@@ -93,6 +102,8 @@ def _translated(exc: Exception) -> Exception:
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, TryAgainLater):
         return ServiceBusy(str(exc) or ServiceBusy.default_detail)
+    if isinstance(exc, OperationalError) and "database is locked" in str(exc):
+        return ServiceBusy()
     return exc
 
 
@@ -111,8 +122,6 @@ def problem_response(exc: Exception, context: dict[str, Any]) -> Response | None
             "The request has problems: each is listed with the field it is about.",
             errors,
         )
-    elif isinstance(exc, exceptions.NotFound):
-        body = problem(response.status_code, NOT_FOUND)
     else:
         body = problem(response.status_code, str(exc.detail))
     response.data = body

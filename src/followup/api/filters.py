@@ -81,6 +81,11 @@ class IndicatorQuery(Query):
         max_value=MAX_ID,
         help_text="Only the indicators linked to this quality indicator (its id).",
     )
+    area = serializers.CharField(
+        required=False,
+        max_length=20,
+        help_text="Only the indicators measured for this area (its code, such as S12000028).",
+    )
 
 
 def period(text: str) -> ParsedPeriod:
@@ -115,3 +120,11 @@ class FiguresQuery(Query):
 
     def validate_end(self, value: str) -> ParsedPeriod:
         return period(value)
+
+
+class SinceQuery(Query):
+    since = serializers.DateTimeField(
+        required=False,
+        help_text="Only those written at or after this moment (ISO 8601, such as "
+        "2026-11-01T00:00:00Z): the `created_at` of the last one read, to catch up.",
+    )

@@ -116,3 +116,28 @@ class FigureSerializer(serializers.Serializer[dict[str, Any]]):
     @extend_schema_field(EarlierSerializer(many=True))
     def get_earlier(self, figure: dict[str, Any]) -> list[dict[str, Any]]:
         return list(figure["earlier"])
+
+
+class ComparedAreaSerializer(serializers.Serializer[dict[str, Any]]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    value = serializers.FloatField(allow_null=True, help_text="Null when withheld.")
+    numerator = serializers.FloatField(allow_null=True)
+    denominator = serializers.FloatField(allow_null=True)
+    withheld = serializers.BooleanField(help_text="Withheld ([c] on the page): a small count.")
+
+
+class ComparisonSerializer(serializers.Serializer[dict[str, Any]]):
+    """The indicator's page's comparison with other areas."""
+
+    period = serializers.CharField(help_text="The latest period other areas have figures for.")
+    own = ComparedAreaSerializer(help_text="The indicator's own area.")
+    country = ComparedAreaSerializer(
+        allow_null=True,
+        help_text="Scotland, withheld with any area's small count (it adds them up).",
+    )
+    group_name = serializers.CharField(help_text="The comparator groups of the own area.")
+    areas = ComparedAreaSerializer(
+        many=True,
+        help_text="The groups' areas, highest figure first, then those withheld (not ranked).",
+    )

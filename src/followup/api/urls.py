@@ -31,6 +31,11 @@ urlpatterns = [
         views.UpdateList.as_view(),
         name="action_updates",
     ),
+    path(
+        "v1/partnerships/<slug:slug>/updates/",
+        views.PartnershipUpdateList.as_view(),
+        name="updates",
+    ),
     path("v1/partnerships/<slug:slug>/reviews/", views.ReviewList.as_view(), name="reviews"),
     path(
         "v1/partnerships/<slug:slug>/reviews/<int:pk>/",
@@ -51,6 +56,11 @@ urlpatterns = [
         "v1/partnerships/<slug:slug>/indicators/<int:pk>/figures/",
         views_figures.FigureList.as_view(),
         name="indicator_figures",
+    ),
+    path(
+        "v1/partnerships/<slug:slug>/indicators/<int:pk>/comparison/",
+        views_figures.ComparisonDetail.as_view(),
+        name="indicator_comparison",
     ),
     path(
         "v1/partnerships/<slug:slug>/data-elements/",

@@ -9,18 +9,21 @@ A new endpoint is a few lines: a serializer in ``serializers.py`` and a view her
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from followup.api import filters, serializers, serializers_plans, serializers_reviews
+from followup.api import contract, filters, serializers, serializers_plans, serializers_reviews
 from followup.api.errors import NOT_FOUND
 from followup.inspections import queries as inspection_queries
 from followup.inspections.models import Inspection
@@ -104,6 +107,20 @@ class UpdateList(generics.ListAPIView[ActionUpdate]):
         return plan_queries.updates_of(action)
 
 
+@extend_schema(parameters=[filters.SinceQuery])
+class PartnershipUpdateList(generics.ListAPIView[ActionUpdate]):
+    """Every update of the partnership's plan, accepted, waiting or returned, in the order they
+    were written (ties by id); ``since`` gives only those written since then."""
+
+    serializer_class = serializers_plans.UpdateSerializer
+
+    def get_queryset(self) -> QuerySet[ActionUpdate]:
+        asked = filters.SinceQuery.read(self.request)
+        return plan_queries.updates_written_since(
+            self.request.user, self.kwargs["slug"], asked.get("since")
+        )
+
+
 class ReviewList(generics.ListAPIView[ProgressReview]):
     """The partnership's progress reviews, each with its judgement of each recommendation, the
     latest published first."""
@@ -124,12 +141,20 @@ class ReviewDetail(generics.RetrieveAPIView[ProgressReview]):
         return review_queries.review_for(self.request.user, self.kwargs["slug"], self.kwargs["pk"])
 
 
-class Schema(SpectacularAPIView):
-    """The OpenAPI document (docs/openapi.yaml is the same, committed)."""
+@extend_schema(exclude=True)
+class Schema(APIView):
+    """The OpenAPI document (docs/openapi.yaml is the same, committed), generated once a process:
+    it is open to anyone, so no request makes the server work it out again."""
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
     throttle_classes = ()
+
+    def get(self, request: Request) -> HttpResponse:
+        return HttpResponse(_document(), content_type="application/vnd.oai.openapi; charset=utf-8")
+
+
+_document = functools.cache(contract.document)
 
 
 class Reference(SpectacularSwaggerSplitView):
@@ -151,4 +176,12 @@ class Unknown(APIView):
     throttle_classes = ()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        path = request.path_info
+        if not path.endswith("/"):
+            try:
+                found = resolve(path + "/")
+            except Resolver404:
+                found = None
+            if found is not None and found.url_name != "unknown":
+                raise NotFound(f"Not found: the API's addresses end with a slash ({path}/).")
         raise NotFound(NOT_FOUND)

@@ -10,16 +10,19 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from followup.api import filters, serializers_figures
 from followup.indicators import queries
-from followup.indicators.disclosed import Shown, shown_series
+from followup.indicators.disclosed import Shown, shown_comparison, shown_series
 from followup.indicators.models import DataElement, Indicator, Release
+from followup.indicators.queries import SCOTLAND, Benchmark
 from followup.lib.disclosure import SUPPRESSED
 from followup.partnerships.access import partnership_for
+from followup.partnerships.models import Area
 
 
 @extend_schema(parameters=[filters.IndicatorQuery])
@@ -109,6 +112,56 @@ class FigureList(APIView):
         rows = figures(shown, dates, asked)
         many: Any = serializers_figures.FigureSerializer
         return Response(many(rows, many=True).data)
+
+
+def _area(area: Any, point: Any, *, withheld: bool = False) -> dict[str, Any]:
+    numerator = point.numerator.value if point is not None and point.numerator else None
+    denominator = point.denominator.value if point is not None and point.denominator else None
+    return {
+        "code": area.code,
+        "name": area.name,
+        "value": None if withheld or point is None else point.value,
+        "numerator": None if withheld else numerator,
+        "denominator": None if withheld else denominator,
+        "withheld": withheld,
+    }
+
+
+def comparison(indicator: Indicator, compared: Benchmark) -> dict[str, Any]:
+    """The comparison as the indicator's page shows it."""
+    country = None
+    if compared.country is not None:
+        scotland = Area(code=SCOTLAND, name="Scotland")
+        country = _area(scotland, compared.country, withheld=compared.country_withheld)
+    return {
+        "period": compared.period,
+        "own": _area(indicator.area, compared.own),
+        "country": country,
+        "group_name": compared.group_name,
+        "areas": [_area(area, point) for area, point in compared.group]
+        + [_area(area, None, withheld=True) for area in compared.withheld],
+    }
+
+
+class ComparisonDetail(APIView):
+    """The indicator compared with Scotland and the areas of its own area's comparator
+    groups, at the latest period they have figures for, as its page shows it. For a token
+    whose user may not see small counts: no comparison at all (404) while any of the
+    indicator's own figures is withheld from them, as on their page, and other areas' small
+    counts withheld. 404 too when no other area has a figure."""
+
+    @extend_schema(responses=serializers_figures.ComparisonSerializer)
+    def get(self, request: Request, slug: str, pk: int) -> Response:
+        filters.Query.read(request)
+        indicator = queries.indicator_for(request.user, slug, pk)
+        compared = shown_comparison(request.user, indicator)
+        if compared is None:
+            raise NotFound(
+                "There is no comparison with other areas to show: no other area has a figure, "
+                "or some of this indicator's own figures are withheld from you."
+            )
+        many: Any = serializers_figures.ComparisonSerializer
+        return Response(many(comparison(indicator, compared)).data)
 
 
 class DataElementList(generics.ListAPIView[DataElement]):

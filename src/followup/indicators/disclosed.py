@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
@@ -30,7 +30,7 @@ from django.template.defaultfilters import floatformat
 
 from followup.indicators import derived, relations, withheld_memo
 from followup.indicators.models import Indicator, Release
-from followup.indicators.queries import SCOTLAND, Analysis, analyse
+from followup.indicators.queries import SCOTLAND, Analysis, Benchmark, analyse, benchmark
 from followup.indicators.values import Observation, Point, observations
 from followup.lib import disclosure
 from followup.lib.types import TryAgainLater
@@ -390,3 +390,28 @@ def shown_series(user: AnyUser, indicator: Indicator) -> Shown:
         ),
         exact=exact,
     )
+
+
+def compared_as_shown(
+    indicator: Indicator, analysis: Shown, withheld: Withheld | None
+) -> Benchmark | None:
+    """The indicator's comparison with other areas as the audience of ``analysis`` sees it on
+    the indicator's page: none at all when any of its own figures is withheld from them (its
+    neighbours could give it away), else with the other areas' withheld figures left out."""
+    if analysis.withheld:
+        return None
+    point_of = None if withheld is None else partial(withheld.point_of, indicator)
+    return benchmark(indicator, withheld=point_of)
+
+
+def shown_comparison(user: AnyUser, indicator: Indicator) -> Benchmark | None:
+    """The indicator's comparison with other areas as ``user`` is shown it on its page
+    (``compared_as_shown``); ``indicator`` was read through the user's scope."""
+    partnership = indicator.partnership
+    exact = can(user, partnership, Capability.READ_EVIDENCE)
+
+    def read(withheld: Withheld | None) -> Benchmark | None:
+        shown = for_audience(analyse(indicator, with_chart=False), exact=exact, withheld=withheld)
+        return compared_as_shown(indicator, shown, withheld)
+
+    return as_shown(partnership, read, exact=exact)

@@ -438,11 +438,19 @@ def data_elements_of(partnership: Partnership) -> QuerySet[DataElement]:
 
 
 def indicators_for(
-    user: AnyUser, slug: str, *, recommendation: int | None = None, qi: int | None = None
+    user: AnyUser,
+    slug: str,
+    *,
+    recommendation: int | None = None,
+    qi: int | None = None,
+    area: str = "",
 ) -> QuerySet[Indicator]:
     """The partnership's indicators by name (ties by id), narrowed as the dashboard narrows
-    them: to those of a recommendation or a quality indicator (ids)."""
+    them: to those of a recommendation or a quality indicator (ids); and to those measured
+    for an area (its code)."""
     indicators = indicators_of(partnership_for(user, slug))
+    if area:
+        indicators = indicators.filter(area__code=area)
     if recommendation is not None:
         indicators = indicators.filter(recommendations__pk=recommendation)
     if qi is not None:

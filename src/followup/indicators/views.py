@@ -16,7 +16,14 @@ from django.views.decorators.http import require_POST
 from followup.frameworks.models import QualityIndicator
 from followup.indicators import actions, queries
 from followup.indicators.charts import chart_rows, indicator_chart
-from followup.indicators.disclosed import Shown, Withheld, as_shown, for_audience, shown_series
+from followup.indicators.disclosed import (
+    Shown,
+    Withheld,
+    as_shown,
+    compared_as_shown,
+    for_audience,
+    shown_series,
+)
 from followup.indicators.forms import IndicatorForm, UploadForm
 from followup.indicators.funnel import funnel_chart
 from followup.indicators.models import WELLBEING, Indicator
@@ -112,10 +119,7 @@ def _analysed(
         exact=exact,
         withheld=withheld,
     )
-    if analysis.withheld:
-        return analysis, None
-    point_of = None if withheld is None else partial(withheld.point_of, indicator)
-    return analysis, queries.benchmark(indicator, withheld=point_of)
+    return analysis, compared_as_shown(indicator, analysis, withheld)
 
 
 @login_required

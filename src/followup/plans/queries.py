@@ -291,6 +291,21 @@ def updates_of(action: Action) -> QuerySet[ActionUpdate]:
     )
 
 
+def updates_written_since(
+    user: AnyUser, slug: str, since: datetime.datetime | None = None
+) -> QuerySet[ActionUpdate]:
+    """Every update of the partnership's actions, accepted, waiting or returned, in the order
+    they were written (ties by id), only those written at or after ``since`` if given: what a
+    system that keeps a copy of the plan reads to catch up."""
+    partnership = partnership_for(user, slug)
+    updates = ActionUpdate.objects.filter(action__partnership=partnership).select_related(
+        "decision"
+    )
+    if since is not None:
+        updates = updates.filter(created_at__gte=since)
+    return updates.order_by("created_at", "id")
+
+
 def update_for(user: AnyUser, slug: str, pk: int) -> ActionUpdate:
     """An update of an action of a partnership the user may see; 404 otherwise."""
     partnership = partnership_for(user, slug)
