@@ -52,13 +52,15 @@ ROWS: dict[str, Rows | None] = {
     "api:actions": Rows(Action),
     "api:action": Rows(Action),
     "api:action_updates": Rows(ActionUpdate, "action__partnership__slug"),
+    "api:updates": Rows(ActionUpdate, "action__partnership__slug"),
     "api:reviews": Rows(ProgressReview, "inspection__partnership__slug"),
     "api:review": Rows(ProgressReview, "inspection__partnership__slug"),
     "api:indicators": Rows(Indicator),
     "api:indicator": Rows(Indicator),
-    # One row a period of the indicator's figures: they have no id, and are the indicator's,
-    # which the 404 sweep asks for.
+    # The indicator's figures (one row a period) and its comparison with other (official)
+    # areas: no ids of their own; they are the indicator's, which the 404 sweep asks for.
     "api:indicator_figures": None,
+    "api:indicator_comparison": None,
     "api:data_elements": Rows(DataElement, shared=True),
     "api:releases": Rows(Release, shared=True),
     "api:codes": Rows(Code),
