@@ -224,3 +224,24 @@ def test_deactivating_an_account_in_the_django_admin_revokes_its_tokens_on_the_r
         is_active=True
     )  # brought back: the token stays revoked
     problem(Api(text).get(LIST), 401)
+
+
+def test_a_session_neither_opens_the_api_nor_gets_the_pages_redirects_there(world):
+    """A browser signed in to the pages (the reference page's "Try it out" sends its cookie) is
+    not signed in to the API, and the pages' session rules (a second factor to set up, a session
+    timed out) send no API request to a page."""
+    from followup.accounts.middleware import SIGNED_IN_AT
+    from tests import factories as f
+
+    inspector = f.UserFactory(username="new-inspector")  # must set up a second factor first
+    f.MembershipFactory(user=inspector, partnership=world.home.partnership, role="inspector")
+    browser = world.client_for(None)
+    browser.force_login(inspector)
+    assert browser.get("/p/home/").status_code == 302  # the pages send them to set one up
+    problem(browser.get(LIST), 401)
+    text = make_token(inspector)
+    assert browser.get(LIST, headers={"Authorization": f"Bearer {text}"}).status_code == 200
+    session = browser.session
+    session[SIGNED_IN_AT] = 0  # signed in long ago: the pages would sign them out
+    session.save()
+    assert browser.get(LIST, headers={"Authorization": f"Bearer {text}"}).status_code == 200

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from followup.accounts.mfa import has_second_factor
 from followup.partnerships import access
+from followup.web.middleware import API_PREFIX
 
 SIGNED_IN_AT = "followup.signed_in_at"
 LAST_SEEN_AT = "followup.last_seen_at"
@@ -81,7 +82,11 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+        if (
+            request.user.is_authenticated
+            and not request.path.startswith(settings.STATIC_URL)
+            and not request.path.startswith(API_PREFIX)
+        ):
             now = timezone.now().timestamp()
             reason = _expired(request, now)
             if reason is not None:
@@ -136,7 +141,9 @@ class SecondFactorRequiredMiddleware:
         match = request.resolver_match
         if match is None or match.view_name in ENROLMENT_PAGES:
             return None
-        if request.path.startswith(settings.STATIC_URL) or not request.user.is_authenticated:
+        if request.path.startswith((settings.STATIC_URL, API_PREFIX)):
+            return None
+        if not request.user.is_authenticated:
             return None
         if not access.mfa_required(request.user) or has_second_factor(request.user):
             return None

@@ -28,6 +28,10 @@ POLICY = (
 ADMIN_POLICY = POLICY.replace(
     "style-src 'self';", "style-src 'self' 'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU=';"
 )
+# The API's addresses (followup.api): it takes tokens, never a session, and answers every method
+# and every refusal itself, so the pages' session rules (time-outs, a second factor to set up)
+# do not apply to it.
+API_PREFIX = "/api/"
 # Followup's pages are read and posted with these; TRACE and everything else gets 405 (the API,
 # under /api/, answers 405 itself).
 METHODS = ("GET", "HEAD", "POST")
@@ -40,7 +44,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # The API answers every method itself, refusing one it does not take with a problem
         # document (followup.api.errors).
-        if request.method not in METHODS and not request.path.startswith("/api/"):
+        if request.method not in METHODS and not request.path.startswith(API_PREFIX):
             response: HttpResponse = HttpResponseNotAllowed(METHODS)
         else:
             response = self.get_response(request)
