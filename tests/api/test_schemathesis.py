@@ -29,11 +29,13 @@ from hypothesis import strategies as st
 from schemathesis import Case
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.parameters import ParameterLocation
-from schemathesis.generation.meta import CoveragePhaseData
+from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario
+from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 from tests.api.conftest import make_token
@@ -59,6 +61,7 @@ settings.register_profile(
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
+    unsupported_method,
     content_type_conformance,
     response_schema_conformance,
 ]
@@ -69,7 +72,7 @@ WHO = {
     "outsider": ("outsider", False),
 }
 
-# The token whose run includes the coverage phase; the others are generated cases only.
+# The token whose run includes the coverage phase's boundary values.
 COVERED = "lead, read"
 
 _application: list[WSGIHandler] = []
@@ -94,11 +97,10 @@ def application(environ: dict[str, Any], start_response: Any) -> Any:
         request_finished.connect(close_old_connections)
 
 
-# The coverage phase (each parameter's boundary values, one at a time, for the read token) with
-# valid values only: invalid ones are the generated cases' (half of them) and test_hostile's.
-CONFIG = schemathesis.Config.from_dict(
-    {"phases": {"coverage": {"generation": {"mode": "positive"}}}}
-)
+# The coverage phase: each parameter's boundary values, one at a time (for the read token), and
+# each method the document does not give (for every token). Its other invalid values are left
+# to the generated cases (half of them invalid) and to test_hostile.
+CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"generation": {"mode": "all"}}}})
 schema = schemathesis.openapi.from_path(DOC, config=CONFIG)
 schema.app = application
 
@@ -169,20 +171,37 @@ def covering(case: Case) -> bool:
     return case.meta is not None and isinstance(case.meta.phase.data, CoveragePhaseData)
 
 
+def method_not_given(case: Case) -> bool:
+    assert case.meta is not None and isinstance(case.meta.phase.data, CoveragePhaseData)
+    return case.meta.phase.data.scenario == CoverageScenario.UNSPECIFIED_HTTP_METHOD
+
+
+def wanted(case: Case, who: str) -> bool:
+    """Whether a case of the coverage phase is asked with this token: a method the document
+    does not give, with every token; a valid boundary value, with the read token."""
+    assert case.meta is not None
+    if method_not_given(case):
+        return True
+    return who == COVERED and case.meta.generation.mode == GenerationMode.POSITIVE
+
+
 def aimed_at_own_partnership(case: Case, who: str, demo: dict[str, dict[str, list[int]]]) -> None:
     """A case of the coverage phase (made before the demo is loaded) aimed at the token's own
-    partnership and its first object of the kind, unless it is about a path parameter itself,
-    so that the query parameters' boundary values meet real rows."""
+    partnership and its first object of the kind (the other's, where the demo gives it none),
+    unless it is about a path parameter itself, so that the query parameters' boundary values
+    meet real rows. The case is shared by the tokens' tests: each sets every value it uses."""
     assert case.meta is not None and isinstance(case.meta.phase.data, CoveragePhaseData)
     if case.meta.phase.data.parameter_location == ParameterLocation.PATH:
         return
-    own = OTHER if WHO[who][0] == "outsider" else OUR
+    own, other = (OTHER, OUR) if WHO[who][0] == "outsider" else (OUR, OTHER)
     kind = kind_of(case.operation.path)
-    given = case.path_parameters or {}
+    given = dict(case.path_parameters or {})
     if "slug" in given:
         given["slug"] = own
-    if "id" in given and kind is not None and demo[kind][own]:
-        given["id"] = demo[kind][own][0]
+    if "id" in given and kind is not None:
+        given["id"] = (demo[kind][own] or demo[kind][other])[0]
+    if given:
+        case.path_parameters = given
 
 
 @pytest.mark.parametrize("who", sorted(WHO))
@@ -190,8 +209,8 @@ def aimed_at_own_partnership(case: Case, who: str, demo: dict[str, dict[str, lis
 @settings(settings.get_profile("api_contract"))
 def test_every_operation_answers_as_the_document_says(case, who, tokens, demo_ids, db):
     if covering(case):
-        if who != COVERED:
-            return  # the same values as the read token's, with the same answers
+        if not wanted(case, who):
+            return
         aimed_at_own_partnership(case, who, demo_ids)
     response = case.call_and_validate(
         headers={"Authorization": f"Bearer {tokens[who]}"}, checks=CHECKS
