@@ -433,6 +433,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "followup.api.errors.JSONOnly",
     "DEFAULT_PAGINATION_CLASS": "followup.api.paging.Paging",
+    # No OPTIONS answer: DRF's described any address (the view's name and description) with 200,
+    # even for a partnership or object the token may not see, and the document gives no OPTIONS.
+    "DEFAULT_METADATA_CLASS": None,
     "DEFAULT_SCHEMA_CLASS": "followup.api.schema.ProblemSchema",
     "EXCEPTION_HANDLER": "followup.api.errors.problem_response",
     "URL_FORMAT_OVERRIDE": None,

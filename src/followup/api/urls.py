@@ -94,5 +94,7 @@ urlpatterns = [
     # the sidecar package's files, served here, never from another site.
     path("v1/schema/", views.Schema.as_view(), name="schema"),
     path("v1/docs/", views.Reference.as_view(url_name="api:schema"), name="docs"),
-    re_path(r"^.*$", views.Unknown.as_view(), name="unknown"),
+    # Any other address, whatever characters it holds: "." would stop at a newline (%0A), and
+    # such an address got the pages' HTML 404 instead of a problem.
+    re_path(r"^[\s\S]*$", views.Unknown.as_view(), name="unknown"),
 ]
