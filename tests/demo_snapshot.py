@@ -30,6 +30,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
+from django.utils import timezone
 
 from followup.demo.loader import DemoSignIn, load_demo
 
@@ -41,8 +42,10 @@ class _Copy:
     files: dict[str, bytes]  # the stored files the load wrote, by their path in the storage
 
 
-# The copies of this process, by (the fingerprint of the database loaded into, password).
-_COPIES: dict[tuple[str, str], _Copy] = {}
+# The copies of this process, by (the fingerprint of the database loaded into, password, the
+# day). The demo's dates are set from the day it is loaded ("overdue by 15 days"): a copy made
+# before midnight is not used after it, or a run that crosses midnight fails such tests.
+_COPIES: dict[tuple[str, str, str], _Copy] = {}
 
 
 def _raw() -> Any | None:
@@ -96,7 +99,7 @@ def demo_loaded(password: str) -> Iterator[list[DemoSignIn]]:
             transaction.set_rollback(True)
         return
     before = _copy_of(raw)
-    key = (_fingerprint(raw), password)
+    key = (_fingerprint(raw), password, timezone.localdate().isoformat())
     try:
         if key in _COPIES:
             kept = _COPIES[key]
