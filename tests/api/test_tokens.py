@@ -192,16 +192,24 @@ def test_a_write_token_gets_405_for_a_method_a_read_address_does_not_take(world,
     assert body["detail"] == f'Method "{method}" not allowed.'
 
 
-def test_a_token_past_its_rate_gets_429_with_retry_after(world: World):
+def test_a_token_past_its_rate_gets_429_with_retry_after(world: World, monkeypatch):
+    from followup.api.throttling import TokenRateThrottle
+
+    clock = [1_000_000.0]  # the throttle's clock, moved by hand
+    monkeypatch.setattr(TokenRateThrottle, "timer", staticmethod(lambda: clock[0]))
     text = make_token(world.users["viewer"])
     other = Api(make_token(world.users["lead"]))
     with override_settings(API_REQUESTS_PER_MINUTE=2):
         assert [Api(text).get(LIST).status_code for _ in range(2)] == [200, 200]
         response = Api(text).get(LIST)
         body = problem(response, 429)
-        assert 1 <= int(response["Retry-After"]) <= 60
+        assert response["Retry-After"] == "60"  # both requests were made at this moment
         assert body["title"] == "Too Many Requests"
         assert other.get(LIST).status_code == 200  # counted per token
+        clock[0] += 45
+        assert Api(text).get(LIST)["Retry-After"] == "15"
+        clock[0] += 15
+        assert Api(text).get(LIST).status_code == 200  # the minute has passed
 
 
 def test_deactivating_an_account_in_the_django_admin_revokes_its_tokens_on_the_record(world):
