@@ -37,19 +37,16 @@ class Query(serializers.Serializer[dict[str, Any]]):
         return dict(query.validated_data)
 
 
+def an_id(help_text: str) -> serializers.IntegerField:
+    """A filter by an object's id: a whole number from 1 to the largest id a database holds."""
+    return serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=help_text
+    )
+
+
 class PlanQuery(Query):
-    recommendation = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_ID,
-        help_text="Only the actions for this recommendation (its id).",
-    )
-    owner = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_ID,
-        help_text="Only the actions this organisation (its id) owns.",
-    )
+    recommendation = an_id("Only the actions for this recommendation (its id).")
+    owner = an_id("Only the actions this organisation (its id) owns.")
     status = serializers.ChoiceField(
         choices=ActionStatus.choices, required=False, help_text="Only actions in this status."
     )
@@ -69,18 +66,8 @@ class PlanQuery(Query):
 
 
 class IndicatorQuery(Query):
-    recommendation = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_ID,
-        help_text="Only the indicators linked to this recommendation (its id).",
-    )
-    qi = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_ID,
-        help_text="Only the indicators linked to this quality indicator (its id).",
-    )
+    recommendation = an_id("Only the indicators linked to this recommendation (its id).")
+    qi = an_id("Only the indicators linked to this quality indicator (its id).")
     area = serializers.CharField(
         required=False,
         max_length=20,
