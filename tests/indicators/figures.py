@@ -84,3 +84,26 @@ def lay_figures(world: Any) -> Figures:
         right="500",
     )
     return Figures(element, home, away, third, official, home_own, away_own, rule)
+
+
+def compared_councils(indicator: Any, release: Release) -> None:
+    """A family group of the indicator's area and three councils, with 2024 figures for each and
+    for Scotland: Eastshire's 2 is small, and Scotland's 130 less the others gives it back. The
+    comparison on the indicator's page (and the API's) must withhold both from a viewer."""
+    group = AreaGroup.objects.create(code="family", name="Family group")
+    others = {
+        name: Area.objects.create(code=f"S12{n:06d}", name=name)
+        for n, name in enumerate(["Eastshire", "Northshire", "Westshire"])
+    }
+    group.areas.set([indicator.area, *others.values()])
+    scotland = Area.objects.create(code="S92000003", name="Scotland", kind="country")
+    figures = {indicator.area: 30, others["Eastshire"]: 2, others["Northshire"]: 41}
+    figures |= {others["Westshire"]: 57, scotland: 130}
+    for area, value in figures.items():
+        DataValue.objects.create(
+            element=indicator.numerator,
+            area=area,
+            period=year_period(2024),
+            release=release,
+            value=value,
+        )

@@ -188,21 +188,10 @@ def test_other_councils_small_counts_are_withheld_from_a_viewer_and_left_out_of_
 ):
     """The comparison listed every council's figure, small ones too, ranked them, and showed
     Scotland's total, from which the others give a small one back."""
-    from followup.partnerships.models import Area, AreaGroup
+    from tests.indicators.figures import compared_councils
 
-    site = world.home
-    count = site.indicator
-    group = AreaGroup.objects.create(code="family", name="Family group")
-    others = {
-        name: Area.objects.create(code=f"S12{n:06d}", name=name)
-        for n, name in enumerate(["Eastshire", "Northshire", "Westshire"])
-    }
-    group.areas.set([count.area, *others.values()])
-    scotland = Area.objects.create(code="S92000003", name="Scotland", kind="country")
-    figures = {count.area: 30, others["Eastshire"]: 2, others["Northshire"]: 41}
-    figures |= {others["Westshire"]: 57, scotland: 130}
-    for area, value in figures.items():
-        _value(count.numerator, area, 2024, value, release)
+    count = world.home.indicator
+    compared_councils(count, release)
     url = reverse("indicators:detail", args=["home", count.pk])
     response = world.client_for("viewer").get(url)
     html = response.content.decode()
