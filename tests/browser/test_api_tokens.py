@@ -24,17 +24,21 @@ def test_a_lead_makes_a_token_sees_it_once_and_revokes_it_on_accessible_pages(pa
     page.sign_in("lead", PASSWORD)
     page.page.wait_for_url(re.compile(r"/p/south-ayrshire/$"))
     page.goto("/account/")
-    page.page.get_by_role("link", name="Manage API tokens").click()
+    with page.page.expect_navigation():
+        page.page.get_by_role("link", name="Manage API tokens").click()
     page.assert_accessible()
-    page.page.get_by_role("button", name="Make a token").click()
+    with page.page.expect_navigation():
+        page.page.get_by_role("button", name="Make a token").click()
     page.assert_accessible()
     page.page.get_by_label("Name").fill("Power BI")
     page.page.get_by_label("Days until it expires").fill("400")
-    page.page.get_by_role("button", name="Make the token").click()
+    with page.page.expect_navigation():
+        page.page.get_by_role("button", name="Make the token").click()
     assert "Days until it expires must be from 1 to 365" in page.page.content()
     page.assert_accessible()
     page.page.get_by_label("Days until it expires").fill("90")
-    page.page.get_by_role("button", name="Make the token").click()
+    with page.page.expect_navigation():
+        page.page.get_by_role("button", name="Make the token").click()
     page.page.wait_for_url(re.compile(r"/account/tokens/\d+/$"))
     page.assert_accessible()
     text = page.page.get_by_label("The token “Power BI”").input_value()
@@ -42,9 +46,11 @@ def test_a_lead_makes_a_token_sees_it_once_and_revokes_it_on_accessible_pages(pa
     page.page.reload()
     assert "cannot be shown again" in page.page.content()
     page.goto("/account/tokens/")
-    page.page.get_by_role("link", name="Revoke the token Power BI").click()
+    with page.page.expect_navigation():
+        page.page.get_by_role("link", name="Revoke the token Power BI").click()
     page.assert_accessible()
-    page.page.get_by_role("button", name="Revoke the token").click()
+    with page.page.expect_navigation():
+        page.page.get_by_role("button", name="Revoke the token").click()
     page.page.wait_for_url(re.compile(r"/account/tokens/$"))
     assert "Revoked" in page.page.content()
     assert AccessToken.objects.get(name="Power BI").revoked_at is not None
