@@ -107,6 +107,7 @@ bench: install
 	$(BIN)/python bench/indicators.py --database sqlite
 	$(BIN)/python bench/indicators.py --database postgresql
 	$(BIN)/python bench/api_import.py
+	$(BIN)/python bench/api_export.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/national.py
 	$(BIN)/python bench/load.py

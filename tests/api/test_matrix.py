@@ -72,10 +72,10 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "api:quotes": (slug, members()),
     "api:reports": (slug, members()),
     "api:unknown": (None, anyone(404)),
-    # The writes' own tests are in test_action_updates.py and test_data_value_sets.py. The
-    # import is POST only: asked with GET, the method is refused before the address is looked up.
+    # The writes' own tests are in test_action_updates.py and test_data_value_sets.py.
     "api:action_update": (update, members()),
-    "api:data_value_sets": (slug, anyone(405)),
+    # The raw data values are for those who may see exact small counts: not a viewer.
+    "api:data_value_sets": (slug, {**members(), "viewer": 403}),
     "api:job": (job, members()),
     # The contract and its reference pages hold no data: open to anyone, a token or none.
     "api:schema": (None, anyone(200)),

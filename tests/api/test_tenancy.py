@@ -16,16 +16,19 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.db.models import Model, Q
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from followup.evidence.models import Code, Quote
+from followup.evidence.models import Code, Coding, Quote, Source
 from followup.indicators.models import DataElement, Indicator, Release
 from followup.inspections.models import Inspection
-from followup.partnerships.models import Partnership
+from followup.partnerships.models import Area, Partnership
 from followup.plans.models import Action, ActionUpdate
 from followup.reports.models import Publication
 from followup.reviews.models import ProgressReview
+from tests import factories as f
 from tests.api.conftest import Api, make_token, problem
 from tests.api.kinds import KINDS, OTHER, OUR, ids_by_kind, kind_of
 
@@ -70,7 +73,8 @@ ROWS: dict[str, Rows | None] = {
     "api:action_update": Rows(ActionUpdate, "action__partnership__slug"),
     # A job, by its id alone (its own address names no partnership): swept below.
     "api:job": None,
-    # The import is POST only: its outsider's refusals are in test_data_value_sets.py.
+    # Data values have no id of their own (each is named by its codes): that no value of
+    # another partnership's is read is tested in test_data_values_read.py.
     "api:data_value_sets": None,
     # The contract, its reference pages and any unknown address hold no data.
     "api:schema": None,
@@ -80,13 +84,45 @@ ROWS: dict[str, Rows | None] = {
 
 
 def _planted(model: type[Model], slug: str) -> None:
-    """A row of ``model`` of the partnership ``slug``'s own, where the demo gives it none: a
-    private data element and release, which the other partnership's lists must not show."""
+    """A row of ``model`` of the partnership ``slug``'s own, where the demo gives it none (a
+    private data element and release, a code, an indicator, a review, an approved quote, a
+    published report), which the other partnership's lists must not show."""
     partnership = Partnership.objects.get(slug=slug)
+    inspection = Inspection.objects.filter(partnership=partnership).order_by("pk").first()
+    assert inspection is not None
     if model is DataElement:
         DataElement.objects.create(code="planted_private", name="Planted", partnership=partnership)
     elif model is Release:
         Release.objects.create(name="Planted private release", partnership=partnership)
+    elif model is Code:
+        Code.objects.create(partnership=partnership, name="Planted code")
+    elif model is Indicator:
+        element = DataElement.objects.filter(partnership__isnull=True).order_by("pk").first()
+        area = partnership.area or Area.objects.order_by("pk").first()
+        f.IndicatorFactory(partnership=partnership, area=area, numerator=element)
+    elif model is ProgressReview:
+        f.ReviewFactory(inspection=inspection, title="Planted review")
+    elif model is Quote:
+        text = "Planted words of a parent."
+        source = Source.objects.create(partnership=partnership, title="Planted", text=text)
+        code = Code.objects.create(partnership=partnership, name="Planted quote's code")
+        coding = Coding.objects.create(source=source, code=code, start=0, end=len(text))
+        Quote.objects.create(coding=coding, status=Quote.Status.APPROVED)
+    elif model is Publication:
+        files = {
+            kind: ContentFile(b"planted", name=f"planted.{kind}")
+            for kind in ("html", "pdf", "docx")
+        }
+        Publication.objects.create(
+            partnership=partnership,
+            kind=Publication.Kind.INSPECTION,
+            inspection=inspection,
+            version=1,
+            title="Planted report",
+            published_at=timezone.now(),
+            **files,
+            **{f"sha256_{kind}": "0" * 64 for kind in files},
+        )
 
 
 def api_patterns() -> dict[str, URLPattern]:
@@ -117,7 +153,7 @@ def test_every_api_address_with_an_id_names_a_kind_the_sweep_knows():
 # Addresses with an id but no partnership's slug: each is swept by a test of its own.
 WITHOUT_SLUG = {"api:job"}
 # Addresses that take no GET: each has its outsider's tests beside its writes' tests.
-POST_ONLY = {"api:data_value_sets"}
+POST_ONLY: set[str] = set()
 
 
 def test_every_api_address_with_an_id_has_a_slug_or_a_sweep_of_its_own():

@@ -20,8 +20,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from followup.api.datavalues_read import DataValueList
 from followup.api.jobs import JobSerializer
 from followup.api.schema import PROBLEM_SCHEMA
 from followup.indicators import actions
@@ -317,7 +317,7 @@ IMPORTED = OpenApiResponse(
 REQUEST = {JSON: DataValueSetSerializer, CSV: OpenApiTypes.STR}
 
 
-@extend_schema(
+POST_SCHEMA = extend_schema(
     request=REQUEST,
     parameters=[ImportQuery],
     responses={
@@ -332,10 +332,15 @@ REQUEST = {JSON: DataValueSetSerializer, CSV: OpenApiTypes.STR}
         (415, PROBLEM): OpenApiResponse(PROBLEM_SCHEMA, "Neither JSON nor CSV."),
     },
 )
-class DataValueSets(APIView):
-    """Import data values (JSON or CSV), all or nothing, as the import page does."""
 
+
+class DataValueSets(DataValueList):
+    """Read the partnership's data values (GET), or import data values, JSON or CSV, all or
+    nothing, as the import page does (POST)."""
+
+    @POST_SCHEMA
     def post(self, request: Request, slug: str) -> Response:
+        """Import data values (JSON or CSV), all or nothing, as the import page does."""
         partnership = partnership_for(request.user, slug)
         require(request.user, partnership, Capability.MANAGE_DATA)
         asked = ImportQuery(data=request.query_params)

@@ -126,3 +126,86 @@ class Paging(BasePagination):
                 "schema": {"type": "boolean"},
             },
         ]
+
+
+class AfterQuery(PageQuery):
+    after = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**62,
+        help_text="Only rows after the row with this id: what each page's `next` link holds, "
+        "so that reading a long list costs the same on its last page as on its first.",
+    )
+
+
+def _pk(row: Any) -> int:
+    """A row's id, of a model or of ``QuerySet.values``."""
+    return int(row["pk"] if isinstance(row, dict) else row.pk)
+
+
+class AfterPaging(Paging):
+    """Paging for lists too long to skip through (a partnership's data values): the list is in
+    id order, and ``next`` asks for the rows after the page's last id (``?after=``), which a
+    database finds through its primary key at once, where ``offset`` makes it read and discard
+    every row before. ``offset`` still works, counted from ``after``. The query set must be
+    ordered by ``pk``."""
+
+    after: int | None = None
+    previous_after: int | None = None
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any] | list[Any], request: Request, view: APIView | None = None
+    ) -> list[Any]:
+        assert isinstance(queryset, QuerySet) and queryset.query.order_by == ("pk",)
+        asked = AfterQuery(data=request.query_params)
+        asked.is_valid(raise_exception=True)
+        self.limit = asked.validated_data["limit"]
+        self.offset = asked.validated_data["offset"]
+        self.after = asked.validated_data.get("after")
+        self.count = queryset.count() if asked.validated_data["count"] else None
+        self.request = request
+        rest = queryset if self.after is None else queryset.filter(pk__gt=self.after)
+        rows = list(rest[self.offset : self.offset + self.limit + 1])
+        self.has_next = len(rows) > self.limit
+        rows = rows[: self.limit]
+        self.last = _pk(rows[-1]) if rows else self.after
+        if self.after is not None and self.offset == 0:
+            # The page before ends at ``after``: it starts after the row ``limit`` rows back.
+            back = queryset.filter(pk__lte=self.after).order_by("-pk")
+            found = list(back.values_list("pk", flat=True)[self.limit : self.limit + 1])
+            self.previous_after = found[0] if found else 0
+        return rows
+
+    def _after_link(self, after: int) -> str:
+        url = remove_query_param(self.request.build_absolute_uri(), "offset")
+        url = replace_query_param(url, "limit", self.limit)
+        if after <= 0:
+            return remove_query_param(url, "after")
+        return replace_query_param(url, "after", after)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        page: dict[str, Any] = {}
+        if self.count is not None:
+            page["count"] = self.count
+        page["next"] = self._after_link(self.last or 0) if self.has_next else None
+        if self.offset > 0:
+            previous: str | None = self._link(self.offset - self.limit)
+        elif self.after is not None and self.after > 0:
+            previous = self._after_link(self.previous_after or 0)
+        else:
+            previous = None
+        page["previous"] = previous
+        page["results"] = data
+        return Response(page)
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": "after",
+                "in": "query",
+                "required": False,
+                "description": AfterQuery().fields["after"].help_text,
+                "schema": {"type": "integer", "minimum": 0},
+            },
+        ]
