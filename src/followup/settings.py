@@ -129,6 +129,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Every table scrolls sideways inside its own region, not the page (web/tablescroll.py).
     "followup.web.tablescroll.ScrollingTablesMiddleware",
+    # Each API read's database work, stopped past FOLLOWUP_API_READ_SECONDS (api/timelimit.py).
+    "followup.api.timelimit.ReadTimeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "followup.urls"
@@ -422,6 +424,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # The API at /api/v1/ (followup.api, docs/api.md): JSON only, personal access tokens only (no
 # session, so no CSRF), every error as application/problem+json, every token's requests limited.
 API_REQUESTS_PER_MINUTE = setting_int("FOLLOWUP_API_REQUESTS_PER_MINUTE")
+API_READ_SECONDS = setting_int("FOLLOWUP_API_READ_SECONDS")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["followup.api.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": [

@@ -301,6 +301,18 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=100_000,
     ),
     Setting(
+        "FOLLOWUP_API_READ_SECONDS",
+        "int",
+        30,
+        "Seconds of database work one API read (`GET`) may take. Past it the query is stopped "
+        "and the API answers `503` saying how to ask for less (fewer rows a page, narrower "
+        "filters, no count), so that one request asking for too much cannot hold a serving "
+        "thread and the database. On PostgreSQL each query is limited (`statement_timeout`); "
+        "on SQLite the request's database work as a whole.",
+        minimum=1,
+        maximum=3600,
+    ),
+    Setting(
         "FOLLOWUP_MAX_UPLOAD_MB",
         "int",
         20,

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+from followup.api import timelimit
 from followup.lib.types import TryAgainLater
 from followup.web.middleware import BusyDatabaseMiddleware
 from followup.web.problems import NOT_FOUND, PROBLEM, problem
@@ -87,6 +88,8 @@ def _translated(exc: Exception) -> Exception:
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, TryAgainLater):
         return ServiceBusy(str(exc) or ServiceBusy.default_detail)
+    if timelimit.stopped(exc):
+        return timelimit.TookTooLong()
     if isinstance(exc, OperationalError) and "database is locked" in str(exc):
         return ServiceBusy()
     return exc

@@ -54,6 +54,8 @@ ERRORS = {
     "address it does not allow.",
     "404": "No such object, or one you may not see.",
     "429": "Too many requests from this token: wait the seconds Retry-After says.",
+    "503": "Busy: other work held the database (try again after the seconds Retry-After "
+    "says), or a read took longer than its time limit (ask for less).",
 }
 
 
