@@ -410,7 +410,8 @@ def _add_data_commands(commands: Commands) -> None:
         action="store_true",
         help="create data elements the file names but Followup does not know: each as a count "
         "(its small numbers withheld from viewers and in reports) unless one of its figures is "
-        "no whole number of 0 or more, then as a measure",
+        "no whole number from 0 to 9,007,199,254,740,991 (the largest held exactly), then as a "
+        "measure",
     )
     importer.add_argument(
         "--dry-run", action="store_true", help="show what would change, and change nothing"

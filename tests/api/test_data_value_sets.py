@@ -345,3 +345,68 @@ def test_more_fields_than_an_uploaded_file_may_hold_cells_is_400(world, monkeypa
             "send them in parts.",
         }
     ]
+
+
+def _one(value: str) -> bytes:
+    """A JSON body of one data value for Homeshire, with ``value`` written as it is given."""
+    return (
+        b'{"dataValues": [{"area_code": "S1HOME", "period": "2022", "data_element": '
+        b'"children_looked_after", "value": %s}]}' % value.encode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [("1e23", "1e+23"), ("123456789012345678901", "123456789012345678901")]
+)
+def test_a_json_count_too_large_to_hold_exactly_is_refused_as_sent_in_the_dry_run_and_import(
+    world, value, shown
+):
+    editor = writer(world)
+    for dry in ("true", "false"):
+        response = editor.client.post(
+            f"{URL}?release=R&dryRun={dry}",
+            _one(value),
+            content_type="application/json",
+            headers=editor.headers,
+        )
+        assert [c["message"] for c in problem(response, 409)["importSummary"]["conflicts"]] == [
+            "line 1, column value: children_looked_after is a count: expected a whole number "
+            f"from 0 to 9,007,199,254,740,991 (the largest Followup holds exactly), got {shown}"
+        ]
+    assert DataValue.objects.count() == 0
+
+
+def test_json_text_1_234_is_1234_and_12_5_is_refused_alike_in_the_dry_run_and_the_import(world):
+    editor = writer(world)
+    answers = {}
+    for value in ('"1,234"', '"12,5"'):
+        for dry in ("true", "false"):
+            response = editor.client.post(
+                f"{URL}?release=R&dryRun={dry}",
+                _one(value),
+                content_type="application/json",
+                headers=editor.headers,
+            )
+            body = json.loads(response.content)
+            summary = body.get("importSummary", body)
+            answers[value, dry] = (
+                response.status_code,
+                summary["description"],
+                [c["message"] for c in summary["conflicts"]],
+            )
+    refused = (
+        409,
+        "Nothing was imported (1 problem).",
+        [
+            "line 1, column value: expected a number with a point before any decimals, and "
+            "commas only between groups of three digits (such as 1234, 1,234 or 12.5), got '12,5'"
+        ],
+    )
+    new = "1 new, 0 revised, 0 confirmed by another release, 0 unchanged"
+    assert answers == {
+        ('"1,234"', "true"): (200, new, []),
+        ('"1,234"', "false"): (200, new, []),
+        ('"12,5"', "true"): refused,
+        ('"12,5"', "false"): refused,
+    }
+    assert list(DataValue.objects.values_list("value", flat=True)) == [1234.0]

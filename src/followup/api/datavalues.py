@@ -213,7 +213,8 @@ def _cell(value: Any) -> str | None:
         return value.strip()
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if isinstance(value, float) and value.is_integer():
+    # 40.0 is 40, but 1e+23 stays 1e+23: its digits (99999999999999991611392) were never sent.
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return str(int(value))
     return str(value)
 

@@ -55,7 +55,9 @@ from followup.indicators.layouts import (
     Raw,
     detect_layout,
     load_mapping,
+    mapping_column_problems,
     sgs_rows,
+    tidy_column_problems,
     tidy_rows,
 )
 from followup.indicators.models import DataElement, DataValue, Period, Release
@@ -124,11 +126,12 @@ def plan_import(
 ) -> ImportPlan:
     """Check a table and work out what importing it would change. Writes nothing.
 
-    The steps: find the layout; report what is wrong with the file as a whole and with single
-    rows' cells (those rows go no further); gather the release names the rows give; check each
-    row against the areas, data elements, releases and periods it names; and only if nothing is
-    wrong, sort the figures into new, revised, confirmed and unchanged, and check the data
-    elements' rules."""
+    The steps: find the layout; report what is wrong with the file as a whole (its header row,
+    and a column the layout does not read or the mapping lacks) and with single rows' cells
+    (those rows go no further); gather the release names the rows give; check each row against
+    the areas, data elements, releases and periods it names; and only if nothing is wrong, sort
+    the figures into new, revised, confirmed and unchanged, and check the data elements'
+    rules."""
     try:
         layout = detect_layout(table.headers)
     except ValueError as error:
@@ -143,6 +146,11 @@ def plan_import(
             Problem(None, None, "a statistics.gov.scot download needs a mapping file (--mapping)")
         )
         return plan
+    plan.errors.extend(
+        tidy_column_problems(table)
+        if layout == "tidy"
+        else mapping_column_problems(table.headers, mapping or {"elements": []})
+    )
     file_release_ok = _file_release_ok(plan, release)
     table = _without_bad_rows(plan, table)
     raws = list(

@@ -8,12 +8,20 @@ back the rows with none, parsed, each figure once.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from followup.indicators.cells import code_problem, release_problem, shown, status_problem
+from followup.indicators.cells import (
+    LARGEST_COUNT,
+    code_problem,
+    exact_count,
+    number_problem,
+    parse_number,
+    release_problem,
+    shown,
+    status_problem,
+)
 from followup.indicators.layouts import Raw
 from followup.indicators.models import DataElement, Release
 from followup.indicators.periods import ParsedPeriod, PeriodError, parse_period
@@ -252,7 +260,7 @@ def _suppressed(plan: ImportPlan, raw: Raw, layout: str) -> bool:
     markers = SUPPRESSED if layout == "statistics.gov.scot" else {WITHHELD}
     if raw.value.strip().lower() not in markers:
         return False
-    if _parse_value(raw.value) is not None:
+    if parse_number(raw.value) is not None:
         return False
     plan.warnings.append(
         Problem(
@@ -267,27 +275,25 @@ def _suppressed(plan: ImportPlan, raw: Raw, layout: str) -> bool:
 
 def _value_of(plan: ImportPlan, raw: Raw, element: DataElement | None) -> float | None:
     """The row's value as a number; None when it is not one (reported). A count's value must
-    be a whole number of 0 or more (reported if not)."""
+    be a whole number of 0 or more, and one Followup holds exactly (reported if not); a data
+    element to be created whose figures are not all such numbers is created as a measure."""
     value_column = raw.columns[3]
-    value = _parse_value(raw.value)
+    value = parse_number(raw.value)
     if value is None:
-        plan.errors.append(
-            Problem(
-                raw.line,
-                value_column,
-                f"expected a number, got {shown(raw.value)}"
-                if raw.value
-                else "a value is required",
-            )
-        )
-    elif element is None and (value < 0 or not value.is_integer()):
+        plan.errors.append(Problem(raw.line, value_column, number_problem(raw.value)))
+    elif element is None and not exact_count(raw.value):
         plan.measured.add(raw.element)  # if created: a measure, not a count
-    elif element is not None and element.is_count and (value < 0 or not value.is_integer()):
+    elif element is not None and element.is_count and not exact_count(raw.value):
+        wanted = (
+            f"a whole number from 0 to {LARGEST_COUNT:,} (the largest Followup holds exactly)"
+            if value > LARGEST_COUNT
+            else "a whole number of 0 or more"
+        )
         plan.errors.append(
             Problem(
                 raw.line,
                 value_column,
-                f"{raw.element} is a count: expected a whole number of 0 or more, got {raw.value}",
+                f"{raw.element} is a count: expected {wanted}, got {raw.value}",
             )
         )
     return value
@@ -351,11 +357,3 @@ def _unknown_element(
             "data elements)",
         )
     )
-
-
-def _parse_value(text: str) -> float | None:
-    try:
-        number = float(text.replace(",", ""))
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None

@@ -1,13 +1,23 @@
 """The two layouts the importer reads, as rows of raw cells (docs/data-import.md).
 
-- **tidy**: ``area_code, period, data_element, value`` and optionally ``release, status, note``;
+- **tidy**: ``area_code, period, data_element, value`` and optionally ``release, status, note``,
+  and no other column: a column the layout does not read (``staus``, ``notes``, ``Status``)
+  would lose its cells without a word, so it is refused, naming it (``tidy_column_problems``);
 - **statistics.gov.scot**: a download with ``FeatureCode, DateCode, Measurement, Units, Value``,
   its dimension columns and optionally ``DataMarker``; a mapping file says which combination of
   measurement, units and dimension values is which data element, and how to read DateCode.
+  Other columns are the download's own (its dimensions) and are read only as the mapping
+  matches on them; a column the mapping matches on that the file lacks is refused, naming it
+  (``mapping_column_problems``), since no row could match its entries.
+
+Column names are read as they are written, only without the spaces around them (``Value `` is
+``Value``): ``Status`` is not ``status``. A refused name that is one of the layout's in another
+case or spelling says which it may be.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from followup.indicators.cells import code_problem
+from followup.indicators.cells import code_problem, control_problem, shown
 from followup.indicators.periods import KINDS
 from followup.indicators.plan import ImportPlan, Problem
 from followup.lib.tabular import Table
@@ -24,6 +34,8 @@ from followup.lib.yamlfiles import load_untrusted
 
 TIDY_REQUIRED = ("area_code", "period", "data_element", "value")
 TIDY_OPTIONAL = ("release", "status", "note")
+TIDY_COLUMNS = (*TIDY_REQUIRED, *TIDY_OPTIONAL)
+SHOWN_COLUMNS = 12  # the most of a file's columns a message lists
 SGS_REQUIRED = ("FeatureCode", "DateCode", "Measurement", "Units", "Value")
 # A mapping names the data elements of one download: a few, or some dozens, each told apart by
 # the values of a few columns (docs/data-import.md).
@@ -43,6 +55,78 @@ def detect_layout(headers: list[str]) -> str:
         "the header row matches neither layout: expected the columns "
         f"{', '.join(TIDY_REQUIRED)} (tidy) or {', '.join(SGS_REQUIRED)} (statistics.gov.scot)"
     )
+
+
+def _perhaps(name: str, columns: Iterable[str]) -> str:
+    """`` (is it status?)`` when ``name`` is one of ``columns`` in another case or spacing, or
+    close to one in spelling; otherwise nothing."""
+    columns = list(columns)
+    folded = re.sub(r"[\s-]+", "_", name.lower())
+    by_fold = {re.sub(r"[\s-]+", "_", column.lower()): column for column in columns}
+    if folded in by_fold:
+        return f" (is it {by_fold[folded]}?)"
+    close = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.8)
+    return f" (is it {by_fold[close[0]]}?)" if close else ""
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def tidy_column_problems(table: Table) -> list[Problem]:
+    """A tidy file's columns the layout does not read, each named with its place in the header
+    row; and cells under a column with no name (the first such row, and how many more). A
+    name holding a control character is reported by ``cells.header_problems`` instead."""
+    problems = [
+        Problem(
+            1,
+            name,
+            f"the header row's column {number}, {shown(name)}, is not one the tidy layout "
+            "reads, so its cells would be lost: expected only the columns "
+            f"{_listed(list(TIDY_REQUIRED))}, and optionally {_listed(list(TIDY_OPTIONAL))}"
+            f"{_perhaps(name, TIDY_COLUMNS)}",
+        )
+        for number, name in enumerate(table.headers, start=1)
+        if name and name not in TIDY_COLUMNS and control_problem(None, None, name) is None
+    ]
+    if "" in table.headers:
+        filled = [(line, cells[""]) for line, cells in table.rows if cells.get("")]
+        if filled:
+            line, text = filled[0]
+            more = len(filled) - 1
+            problems.append(
+                Problem(
+                    line,
+                    None,
+                    f"a column with no name in the header row holds {shown(text)}, which the "
+                    "tidy layout cannot read: name the column, or leave its cells empty"
+                    + (
+                        f" ({more:,} more row{'s' if more != 1 else ''} like this one)"
+                        if more
+                        else ""
+                    ),
+                )
+            )
+    return problems
+
+
+def mapping_column_problems(headers: list[str], mapping: dict[str, Any]) -> list[Problem]:
+    """The columns a statistics.gov.scot mapping matches on that the file does not have: no
+    row could match an entry naming one, and the rows would be counted ignored, never read."""
+    named = [h for h in headers if h]
+    shown_names = _listed(named[:SHOWN_COLUMNS] + (["…"] if len(named) > SHOWN_COLUMNS else []))
+    wanted = sorted({column for entry in mapping["elements"] for column in entry["match"]})
+    return [
+        Problem(
+            1,
+            None,
+            f"the mapping matches on the column {shown(column)}, which the file's header row "
+            "does not have, so no row could match the entries naming it: expected one of the "
+            f"file's columns, {shown_names}{_perhaps(column, named)}",
+        )
+        for column in wanted
+        if column not in headers
+    ]
 
 
 @dataclass

@@ -55,8 +55,8 @@ class ImportPlan:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     created_elements: list[str] = field(default_factory=list)
-    # Data elements to create with a figure that is no whole number of 0 or more: created as
-    # measures. The others are created as counts, so that their small numbers are protected.
+    # Data elements to create with a figure that is no whole number of 0 or more Followup holds
+    # exactly (``cells.exact_count``): created as measures. The others are created as counts, so that their small numbers are protected.
     measured: set[str] = field(default_factory=set)
     # The releases the rows go to (the writer's own, or official ones for an official import),
     # those of them the import creates, and the official releases a partnership's file repeats.
@@ -69,7 +69,8 @@ class ImportPlan:
 
     def created_kind(self, code: str) -> str:
         """How a data element the import creates is kept: a count (its small numbers withheld
-        from viewers and in reports) unless one of its figures is no whole number of 0 or more."""
+        from viewers and in reports) unless one of its figures is no whole number of 0 or more
+        that Followup holds exactly."""
         return "a measure" if code in self.measured else "a count"
 
     @property

@@ -67,7 +67,9 @@ def _cell(value: Any) -> str:
         return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
+    # A whole number as written, but one past 2**53 as the float it is (1e+23), never as the
+    # digits of that float (99999999999999991611392), which were never in the sheet.
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return str(int(value))
     return str(value).strip()
 
