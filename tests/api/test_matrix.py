@@ -66,6 +66,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "api:indicator_figures": (of("indicator"), members()),
     # No other area has a figure in the test world: 404 for everyone, as a problem.
     "api:indicator_comparison": (of("indicator"), anyone(404)),
+    "api:indicator_analysis": (of("indicator"), members()),
     "api:data_elements": (slug, members()),
     "api:releases": (slug, members()),
     "api:codes": (slug, members()),

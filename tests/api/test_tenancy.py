@@ -63,6 +63,7 @@ ROWS: dict[str, Rows | None] = {
     # The indicator's figures (one row a period) and its comparison with other (official)
     # areas: no ids of their own; they are the indicator's, which the 404 sweep asks for.
     "api:indicator_figures": None,
+    "api:indicator_analysis": None,
     "api:indicator_comparison": None,
     "api:data_elements": Rows(DataElement, shared=True),
     "api:releases": Rows(Release, shared=True),

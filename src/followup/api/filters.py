@@ -115,3 +115,12 @@ class SinceQuery(Query):
         help_text="Only those written at or after this moment (ISO 8601, such as "
         "2026-11-01T00:00:00Z): the `created_at` of the last one read, to catch up.",
     )
+
+
+class AnalysisQuery(Query):
+    split = serializers.ChoiceField(
+        choices=[("inspection", "split the chart at the first published inspection")],
+        required=False,
+        help_text="inspection: split the chart at the first published inspection, as the "
+        "page's choice does (limits worked out before and after it).",
+    )

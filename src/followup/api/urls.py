@@ -63,6 +63,11 @@ urlpatterns = [
         name="indicator_comparison",
     ),
     path(
+        "v1/partnerships/<slug:slug>/indicators/<int:pk>/analysis/",
+        views_figures.AnalysisDetail.as_view(),
+        name="indicator_analysis",
+    ),
+    path(
         "v1/partnerships/<slug:slug>/data-elements/",
         views_figures.DataElementList.as_view(),
         name="data_elements",

@@ -15,11 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from followup.api import filters, serializers_figures
+from followup.api import filters, serializers_analysis, serializers_figures
 from followup.indicators import queries
 from followup.indicators.disclosed import Shown, shown_comparison, shown_series
 from followup.indicators.models import DataElement, Indicator, Release
 from followup.indicators.queries import SCOTLAND, Benchmark
+from followup.inspections.queries import inspections_of
 from followup.lib.disclosure import SUPPRESSED
 from followup.partnerships.access import partnership_for
 from followup.partnerships.models import Area
@@ -162,6 +163,38 @@ class ComparisonDetail(APIView):
             )
         many: Any = serializers_figures.ComparisonSerializer
         return Response(many(comparison(indicator, compared)).data)
+
+
+class AnalysisDetail(APIView):
+    """The indicator's statistical analysis, as its page shows it: the finding in words, its
+    control chart point by point (centre line, limits, which points signal, the run rules) and
+    Making Data Count's summary. ``split=inspection`` splits the chart at the first published
+    inspection, as the page's choice does. For a token whose user may not see small counts and
+    some of whose figures are withheld: no chart and no Making Data Count result, as on their
+    page (``withheld``)."""
+
+    @extend_schema(
+        parameters=[filters.AnalysisQuery], responses=serializers_analysis.AnalysisSerializer
+    )
+    def get(self, request: Request, slug: str, pk: int) -> Response:
+        asked = filters.AnalysisQuery.read(request)
+        indicator = queries.indicator_for(request.user, slug, pk)
+        inspection = (
+            inspections_of(indicator.partnership)
+            .filter(published_on__isnull=False)
+            .order_by("published_on", "pk")
+            .first()
+        )
+        inspected_on = inspection.published_on if inspection else None
+        shown = shown_series(
+            request.user,
+            indicator,
+            with_chart=True,
+            split_on=inspected_on if asked.get("split") == "inspection" else None,
+            inspected_on=inspected_on,
+        )
+        many: Any = serializers_analysis.AnalysisSerializer
+        return Response(many(serializers_analysis.analysis(shown)).data)
 
 
 class DataElementList(generics.ListAPIView[DataElement]):

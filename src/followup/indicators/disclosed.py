@@ -376,17 +376,29 @@ def for_audience(analysis: Analysis, *, exact: bool, withheld: Withheld | None =
     return shown
 
 
-def shown_series(user: AnyUser, indicator: Indicator) -> Shown:
+def shown_series(
+    user: AnyUser,
+    indicator: Indicator,
+    *,
+    with_chart: bool = False,
+    split_on: Any = None,
+    inspected_on: Any = None,
+) -> Shown:
     """The indicator's figures for its own area as ``user`` is shown them on its page, in its
     download and through the API: exact for those who read the evidence, otherwise with what
     the partnership's viewers may not see withheld. ``indicator`` was read through the user's
-    scope (``queries.indicator_for``)."""
+    scope (``queries.indicator_for``). ``with_chart``, ``split_on`` and ``inspected_on`` are
+    ``queries.analyse``'s: the chart too, split at a date, the finding since an inspection."""
     partnership = indicator.partnership
     exact = can(user, partnership, Capability.READ_EVIDENCE)
     return as_shown(
         partnership,
         lambda withheld: for_audience(
-            queries.analyse(indicator, with_chart=False), exact=exact, withheld=withheld
+            queries.analyse(
+                indicator, with_chart=with_chart, split_on=split_on, inspected_on=inspected_on
+            ),
+            exact=exact,
+            withheld=withheld,
         ),
         exact=exact,
     )
