@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from followup.api.datavalues_read import DataValueList
 from followup.api.jobs import JobSerializer
+from followup.api.methods import served
 from followup.api.schema import PROBLEM_SCHEMA
 from followup.indicators import actions
 from followup.indicators.cells import control_problem
@@ -370,4 +371,4 @@ class DataValueSets(DataValueList):
         return _import(request, upload)
 
 
-DATA_VALUE_SETS = takes_files_with_token(DataValueSets.as_view())
+DATA_VALUE_SETS = takes_files_with_token(served(DataValueSets))
