@@ -290,7 +290,7 @@ def test_a_body_nested_too_deeply_is_400_saying_so(world):
         headers=editor.headers,
     )
     assert problem(response, 400)["errors"] == [
-        {"field": "body", "detail": "The body nests too deeply: send a JSON object of data values."}
+        {"field": "body", "detail": "The body nests too deeply: send a JSON object."}
     ]
 
 

@@ -9,7 +9,6 @@ the job's address (``api.jobs``) to poll.
 
 from __future__ import annotations
 
-import json
 from typing import Any, cast
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from rest_framework.response import Response
 from followup.api.datavalues_read import DataValueList
 from followup.api.jobs import JobSerializer
 from followup.api.methods import served
+from followup.api.parsers import check_charset, loads
 from followup.api.schema import PROBLEM_SCHEMA
 from followup.indicators import actions
 from followup.indicators.cells import control_problem
@@ -197,12 +197,14 @@ def _body(request: Request) -> bytes:
 
 
 def _media_type(request: Request) -> str:
+    """JSON or CSV, in UTF-8 (``parsers.check_charset``); anything else is 415."""
     media = (request.content_type or "").split(";")[0].strip().lower()
     if media not in (CSV, JSON):
         raise exceptions.UnsupportedMediaType(
             media[:100],
             detail=f"Send the data values as {JSON} or {CSV}, not “{media[:100]}”.",
         )
+    check_charset(request.content_type or "")
     return media
 
 
@@ -240,22 +242,11 @@ def _row(index: int, item: Any, wrong: dict[str, str]) -> dict[str, str]:
     return cells
 
 
-def _not_json(constant: str) -> Any:
-    """NaN and Infinity, which Python's reader takes but JSON does not have."""
-    raise ValueError(f"{constant} is not a JSON number")
-
-
 def json_table(data: bytes) -> Table:
     """The data values of a JSON body as the rows of a table in the tidy layout, the n-th data
-    value its row n; what is not a list of data values is refused, naming each place."""
-    try:
-        body = json.loads(data, parse_constant=_not_json)
-    except RecursionError:
-        raise ValidationError(
-            {"body": "The body nests too deeply: send a JSON object of data values."}
-        ) from None
-    except ValueError as error:
-        raise ValidationError({"body": f"The body is not JSON: {error}."}) from None
+    value its row n; a body that is not strict JSON is refused as every address refuses it
+    (``parsers.loads``), and what is not a list of data values naming each place."""
+    body = loads(data)
     values = body.get("dataValues") if isinstance(body, dict) else None
     if not isinstance(values, list):
         raise ValidationError({"dataValues": "Send an object whose dataValues is a list."})
