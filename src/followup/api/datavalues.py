@@ -31,10 +31,10 @@ from followup.indicators.importer import TIDY_OPTIONAL, TIDY_REQUIRED, ImportPla
 from followup.indicators.models import ImportUpload
 from followup.indicators.tasks import import_upload
 from followup.lib.tabular import Table
-from followup.lib.uploads import MAX_TABLE_CELLS, upload_limit_text
+from followup.lib.uploads import MAX_TABLE_CELLS
 from followup.partnerships.access import Capability, partnership_for, require
 from followup.web.problems import PROBLEM, problem
-from followup.web.requestsize import takes_files_with_token
+from followup.web.requestsize import takes_files_with_token, upload_too_large
 
 COLUMNS = (*TIDY_REQUIRED, *TIDY_OPTIONAL)
 CSV = "text/csv"
@@ -180,9 +180,7 @@ def _body(request: Request) -> bytes:
     """The request's body, up to the upload limit; 413 past it, before reading it when its
     length is declared."""
     limit = settings.MAX_UPLOAD_BYTES
-    too_large = ContentTooLarge(
-        f"The request's body is too large: send at most {upload_limit_text()}."
-    )
+    too_large = ContentTooLarge(upload_too_large())
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
