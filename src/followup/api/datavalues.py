@@ -319,8 +319,12 @@ POST_SCHEMA = extend_schema(
             "The data values have problems (a problem document whose importSummary lists each "
             "conflict): nothing was imported.",
         ),
-        (413, PROBLEM): OpenApiResponse(PROBLEM_SCHEMA, "The body is larger than an upload."),
-        (415, PROBLEM): OpenApiResponse(PROBLEM_SCHEMA, "Neither JSON nor CSV."),
+        (413, PROBLEM): OpenApiResponse(
+            PROBLEM_SCHEMA, "The body is larger than an upload (without a token, than a form)."
+        ),
+        (415, PROBLEM): OpenApiResponse(
+            PROBLEM_SCHEMA, "Neither JSON nor CSV, or a charset other than UTF-8."
+        ),
     },
 )
 
