@@ -433,7 +433,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["followup.api.throttling.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # UTF-8 JSON only, read strictly as the data values are (a key given twice is refused).
+    "DEFAULT_PARSER_CLASSES": ["followup.api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "followup.api.errors.JSONOnly",
     "DEFAULT_PAGINATION_CLASS": "followup.api.paging.Paging",
     # No OPTIONS answer: DRF's described any address (the view's name and description) with 200,

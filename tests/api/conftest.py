@@ -65,3 +65,22 @@ def problem(response: HttpResponse, status: int) -> dict[str, Any]:
     assert body["type"] == "about:blank"
     assert set(body) >= {"type", "title", "status", "detail"}
     return dict(body)
+
+
+class Unreadable:
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args: object) -> bytes:
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+def declared(api: Api, address: str, size: int, content_type: str, **headers: str) -> Any:
+    """A POST whose body says it is ``size`` bytes, refused before anything reads it."""
+    environ: dict[str, Any] = {
+        "wsgi.input": Unreadable(),
+        "CONTENT_LENGTH": str(size),
+        "CONTENT_TYPE": content_type,
+    }
+    return api.client.generic("POST", address, headers={**api.headers, **headers}, **environ)

@@ -165,5 +165,13 @@ def test_a_body_that_is_not_json_is_400_as_a_problem(world):
         url(world), "{not json", content_type="application/json", headers=lead.headers
     )
     body = problem(response, 400)
-    assert [e["field"] for e in body["errors"]] == ["body"]
-    assert body["errors"][0]["detail"].startswith("JSON parse error")
+    assert body["detail"] == (
+        "The request's body could not be read: it is listed with the field it is about."
+    )
+    assert body["errors"] == [
+        {
+            "field": "body",
+            "detail": "The body is not JSON: Expecting property name enclosed in double quotes: "
+            "line 1 column 2 (char 1).",
+        }
+    ]

@@ -290,7 +290,7 @@ def test_a_body_nested_too_deeply_is_400_saying_so(world):
         headers=editor.headers,
     )
     assert problem(response, 400)["errors"] == [
-        {"field": "body", "detail": "The body nests too deeply: send a JSON object of data values."}
+        {"field": "body", "detail": "The body nests too deeply: send a JSON object."}
     ]
 
 
@@ -314,7 +314,10 @@ def test_a_body_over_the_upload_limit_is_413_as_a_problem_and_nothing_is_read(wo
     before = counts()
     with override_settings(MAX_UPLOAD_BYTES=50, MAX_REQUEST_BYTES=50 + 256 * 1024):
         body = problem(send(editor, CSV, release="R"), 413)
-        assert body["detail"] == "The request's body is too large: send at most 0 MB."
+        assert body["detail"] == (
+            "The request's body is too large: this address takes at most 0 MB (50 bytes). "
+            "Send the data in parts."
+        )
     big = CSV + "\n" * (300 * 1024)
     with override_settings(MAX_REQUEST_BYTES=256 * 1024):
         response = send(editor, big, release="R")

@@ -9,7 +9,6 @@ the job's address (``api.jobs``) to poll.
 
 from __future__ import annotations
 
-import json
 from typing import Any, cast
 
 from django.conf import settings
@@ -23,6 +22,8 @@ from rest_framework.response import Response
 
 from followup.api.datavalues_read import DataValueList
 from followup.api.jobs import JobSerializer
+from followup.api.methods import served
+from followup.api.parsers import check_charset, loads
 from followup.api.schema import PROBLEM_SCHEMA
 from followup.indicators import actions
 from followup.indicators.cells import control_problem
@@ -30,10 +31,10 @@ from followup.indicators.importer import TIDY_OPTIONAL, TIDY_REQUIRED, ImportPla
 from followup.indicators.models import ImportUpload
 from followup.indicators.tasks import import_upload
 from followup.lib.tabular import Table
-from followup.lib.uploads import MAX_TABLE_CELLS, upload_limit_text
+from followup.lib.uploads import MAX_TABLE_CELLS
 from followup.partnerships.access import Capability, partnership_for, require
 from followup.web.problems import PROBLEM, problem
-from followup.web.requestsize import takes_files_with_token
+from followup.web.requestsize import takes_files_with_token, upload_too_large
 
 COLUMNS = (*TIDY_REQUIRED, *TIDY_OPTIONAL)
 CSV = "text/csv"
@@ -179,9 +180,7 @@ def _body(request: Request) -> bytes:
     """The request's body, up to the upload limit; 413 past it, before reading it when its
     length is declared."""
     limit = settings.MAX_UPLOAD_BYTES
-    too_large = ContentTooLarge(
-        f"The request's body is too large: send at most {upload_limit_text()}."
-    )
+    too_large = ContentTooLarge(upload_too_large())
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -196,12 +195,14 @@ def _body(request: Request) -> bytes:
 
 
 def _media_type(request: Request) -> str:
+    """JSON or CSV, in UTF-8 (``parsers.check_charset``); anything else is 415."""
     media = (request.content_type or "").split(";")[0].strip().lower()
     if media not in (CSV, JSON):
         raise exceptions.UnsupportedMediaType(
             media[:100],
             detail=f"Send the data values as {JSON} or {CSV}, not “{media[:100]}”.",
         )
+    check_charset(request.content_type or "")
     return media
 
 
@@ -239,22 +240,11 @@ def _row(index: int, item: Any, wrong: dict[str, str]) -> dict[str, str]:
     return cells
 
 
-def _not_json(constant: str) -> Any:
-    """NaN and Infinity, which Python's reader takes but JSON does not have."""
-    raise ValueError(f"{constant} is not a JSON number")
-
-
 def json_table(data: bytes) -> Table:
     """The data values of a JSON body as the rows of a table in the tidy layout, the n-th data
-    value its row n; what is not a list of data values is refused, naming each place."""
-    try:
-        body = json.loads(data, parse_constant=_not_json)
-    except RecursionError:
-        raise ValidationError(
-            {"body": "The body nests too deeply: send a JSON object of data values."}
-        ) from None
-    except ValueError as error:
-        raise ValidationError({"body": f"The body is not JSON: {error}."}) from None
+    value its row n; a body that is not strict JSON is refused as every address refuses it
+    (``parsers.loads``), and what is not a list of data values naming each place."""
+    body = loads(data)
     values = body.get("dataValues") if isinstance(body, dict) else None
     if not isinstance(values, list):
         raise ValidationError({"dataValues": "Send an object whose dataValues is a list."})
@@ -329,8 +319,12 @@ POST_SCHEMA = extend_schema(
             "The data values have problems (a problem document whose importSummary lists each "
             "conflict): nothing was imported.",
         ),
-        (413, PROBLEM): OpenApiResponse(PROBLEM_SCHEMA, "The body is larger than an upload."),
-        (415, PROBLEM): OpenApiResponse(PROBLEM_SCHEMA, "Neither JSON nor CSV."),
+        (413, PROBLEM): OpenApiResponse(
+            PROBLEM_SCHEMA, "The body is larger than an upload (without a token, than a form)."
+        ),
+        (415, PROBLEM): OpenApiResponse(
+            PROBLEM_SCHEMA, "Neither JSON nor CSV, or a charset other than UTF-8."
+        ),
     },
 )
 
@@ -370,4 +364,4 @@ class DataValueSets(DataValueList):
         return _import(request, upload)
 
 
-DATA_VALUE_SETS = takes_files_with_token(DataValueSets.as_view())
+DATA_VALUE_SETS = takes_files_with_token(served(DataValueSets))

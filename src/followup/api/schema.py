@@ -57,6 +57,11 @@ ERRORS = {
     "503": "Busy: other work held the database (try again after the seconds Retry-After "
     "says), or a read took longer than its time limit (ask for less).",
 }
+# And a write's, where its body is refused before it is read (``api.parsers``, ``requestsize``).
+WRITE_ERRORS = {
+    "413": "The body is larger than this address takes: `detail` says how large it may be.",
+    "415": "The body is not JSON, or its charset is not UTF-8.",
+}
 
 
 class ProblemSchema(AutoSchema):
@@ -70,7 +75,8 @@ class ProblemSchema(AutoSchema):
             name="Problem", type=ResolvedComponent.SCHEMA, object="Problem", schema=PROBLEM_SCHEMA
         )
         self.registry.register_on_missing(component)
-        for status, text in ERRORS.items():
+        errors = {**ERRORS, **WRITE_ERRORS} if self.method == "POST" else ERRORS
+        for status, text in errors.items():
             if status == "400" and self.method in ("GET", "HEAD") and not self._is_list_view():
                 continue  # an object's page takes no parameters
             responses.setdefault(

@@ -1,65 +1,67 @@
 """The API's addresses, under /api/ (``followup.urls``). Version 1 is /api/v1/; anything else
-under /api/ is 404 as a problem (``views.Unknown``)."""
+under /api/ is 404 as a problem (``views.Unknown``). Each view is made with ``methods.served``,
+so that its Allow header lists only the methods it answers."""
 
 from django.urls import path, re_path
 
 from followup.api import datavalues, jobs, updates, views, views_evidence, views_figures
+from followup.api.methods import served
 
 app_name = "api"
 
 urlpatterns = [
-    path("v1/partnerships/", views.PartnershipList.as_view(), name="partnerships"),
-    path("v1/partnerships/<slug:slug>/", views.PartnershipDetail.as_view(), name="partnership"),
+    path("v1/partnerships/", served(views.PartnershipList), name="partnerships"),
+    path("v1/partnerships/<slug:slug>/", served(views.PartnershipDetail), name="partnership"),
     path(
         "v1/partnerships/<slug:slug>/inspections/",
-        views.InspectionList.as_view(),
+        served(views.InspectionList),
         name="inspections",
     ),
     path(
         "v1/partnerships/<slug:slug>/inspections/<int:pk>/",
-        views.InspectionDetail.as_view(),
+        served(views.InspectionDetail),
         name="inspection",
     ),
-    path("v1/partnerships/<slug:slug>/actions/", views.ActionList.as_view(), name="actions"),
+    path("v1/partnerships/<slug:slug>/actions/", served(views.ActionList), name="actions"),
     path(
         "v1/partnerships/<slug:slug>/actions/<int:pk>/",
-        views.ActionDetail.as_view(),
+        served(views.ActionDetail),
         name="action",
     ),
     path(
         "v1/partnerships/<slug:slug>/actions/<int:pk>/updates/",
-        updates.ActionUpdates.as_view(),
+        served(updates.ActionUpdates),
         name="action_updates",
     ),
     path(
         "v1/partnerships/<slug:slug>/updates/",
-        views.PartnershipUpdateList.as_view(),
+        served(views.PartnershipUpdateList),
         name="updates",
     ),
-    path("v1/partnerships/<slug:slug>/reviews/", views.ReviewList.as_view(), name="reviews"),
+    path("v1/partnerships/<slug:slug>/reviews/", served(views.ReviewList), name="reviews"),
     path(
         "v1/partnerships/<slug:slug>/reviews/<int:pk>/",
-        views.ReviewDetail.as_view(),
+        served(views.ReviewDetail),
         name="review",
     ),
     path(
         "v1/partnerships/<slug:slug>/indicators/",
-        views_figures.IndicatorList.as_view(),
+        served(views_figures.IndicatorList),
         name="indicators",
     ),
     path(
         "v1/partnerships/<slug:slug>/indicators/<int:pk>/",
-        views_figures.IndicatorDetail.as_view(),
+        served(views_figures.IndicatorDetail),
         name="indicator",
     ),
     path(
         "v1/partnerships/<slug:slug>/indicators/<int:pk>/figures/",
-        views_figures.FigureList.as_view(),
+        served(views_figures.FigureList),
         name="indicator_figures",
     ),
     path(
         "v1/partnerships/<slug:slug>/indicators/<int:pk>/comparison/",
-        views_figures.ComparisonDetail.as_view(),
+        served(views_figures.ComparisonDetail),
         name="indicator_comparison",
     ),
     path(
@@ -69,24 +71,24 @@ urlpatterns = [
     ),
     path(
         "v1/partnerships/<slug:slug>/data-elements/",
-        views_figures.DataElementList.as_view(),
+        served(views_figures.DataElementList),
         name="data_elements",
     ),
     path(
         "v1/partnerships/<slug:slug>/releases/",
-        views_figures.ReleaseList.as_view(),
+        served(views_figures.ReleaseList),
         name="releases",
     ),
-    path("v1/partnerships/<slug:slug>/codes/", views_evidence.CodeList.as_view(), name="codes"),
-    path("v1/partnerships/<slug:slug>/quotes/", views_evidence.QuoteList.as_view(), name="quotes"),
+    path("v1/partnerships/<slug:slug>/codes/", served(views_evidence.CodeList), name="codes"),
+    path("v1/partnerships/<slug:slug>/quotes/", served(views_evidence.QuoteList), name="quotes"),
     path(
         "v1/partnerships/<slug:slug>/reports/",
-        views_evidence.PublicationList.as_view(),
+        served(views_evidence.PublicationList),
         name="reports",
     ),
     path(
         "v1/partnerships/<slug:slug>/actions/<int:pk>/updates/<int:update>/",
-        updates.ActionUpdateDetail.as_view(),
+        served(updates.ActionUpdateDetail),
         name="action_update",
     ),
     path(
@@ -94,12 +96,12 @@ urlpatterns = [
         datavalues.DATA_VALUE_SETS,
         name="data_value_sets",
     ),
-    path("v1/jobs/<int:pk>/", jobs.JobDetail.as_view(), name="job"),
+    path("v1/jobs/<int:pk>/", served(jobs.JobDetail), name="job"),
     # The contract and its reference pages, open to anyone (they hold no data): Swagger UI from
     # the sidecar package's files, served here, never from another site.
-    path("v1/schema/", views.Schema.as_view(), name="schema"),
-    path("v1/docs/", views.Reference.as_view(url_name="api:schema"), name="docs"),
+    path("v1/schema/", served(views.Schema), name="schema"),
+    path("v1/docs/", served(views.Reference, url_name="api:schema"), name="docs"),
     # Any other address, whatever characters it holds: "." would stop at a newline (%0A), and
     # such an address got the pages' HTML 404 instead of a problem.
-    re_path(r"^[\s\S]*$", views.Unknown.as_view(), name="unknown"),
+    re_path(r"^[\s\S]*$", served(views.Unknown), name="unknown"),
 ]

@@ -20,7 +20,9 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from followup.api import contract, filters, serializers, serializers_plans, serializers_reviews
@@ -166,14 +168,32 @@ class Reference(SpectacularSwaggerSplitView):
     permission_classes = (AllowAny,)
     throttle_classes = ()
 
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        if response.exception:
+            # A refusal (a method it does not take) is a problem document, as everywhere under
+            # /api/: the page's renderer wrote "405 Method Not Allowed" as text under that type.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
 
 @extend_schema(exclude=True)
 class Unknown(APIView):
-    """Any other address under /api/: 404, as a problem, whatever the method."""
+    """Any other address under /api/: 404, as a problem, whatever the method, with no Allow
+    header (there is no address to take a method)."""
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
     throttle_classes = ()
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        del response["Allow"]
+        return response
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         path = request.path_info

@@ -34,4 +34,11 @@ def for_the_api(request: HttpRequest) -> bool:
 
 
 def problem_response(status: int, detail: str) -> JsonResponse:
-    return JsonResponse(problem(status, detail), status=status, content_type=PROBLEM)
+    """A problem answer, written as the API's own (``api.errors``) are: compact, and its text
+    as it is rather than escaped."""
+    return JsonResponse(
+        problem(status, detail),
+        status=status,
+        content_type=PROBLEM,
+        json_dumps_params={"separators": (",", ":"), "ensure_ascii": False},
+    )

@@ -14,7 +14,9 @@ Two limits, both from settings (``docs/configuration.md``):
   with no length, or in a file upload's other fields), which :func:`too_large` answers too.
 
 Every refusal is the same page, ``413.html``, with status 413: never a server error or a CSRF
-refusal, and nothing of the body is read.
+refusal, and nothing of the body is read. Under /api/ it is a problem document naming the one
+limit that applies to the address asked, whichever check found the body too large
+(:func:`api_limit_detail`).
 """
 
 from __future__ import annotations
@@ -57,12 +59,43 @@ def size_text(size: int) -> str:
     return f"{size / MB:.1f}".removesuffix(".0") + " MB"
 
 
+def limit_text(size: int) -> str:
+    """A limit in words and exactly, for the API's messages: "2.5 MB (2,621,440 bytes)"."""
+    return f"{size_text(size)} ({size:,} bytes)"
+
+
+def upload_too_large() -> str:
+    """The API's message for a body over the upload limit at an address that takes a file."""
+    return (
+        "The request's body is too large: this address takes at most "
+        f"{limit_text(settings.MAX_UPLOAD_BYTES)}. Send the data in parts."
+    )
+
+
+def api_limit_detail(request: HttpRequest) -> str:
+    """The API's message for a body over the limit that applies to the address asked: the
+    upload limit where a token may send a file, the form limit everywhere else (an action
+    update's JSON too). A request past ``MAX_REQUEST_BYTES`` is told the address's own limit,
+    not that one, which only makes room for a page's form fields beside its file."""
+    if not _takes_file_with_token(request):
+        return (
+            "The request's body is too large: this address takes at most "
+            f"{limit_text(settings.MAX_FORM_BYTES)}."
+        )
+    if _bearer(request):
+        return upload_too_large()
+    return (
+        "The request's body is too large: without a token this address takes at most "
+        f"{limit_text(settings.MAX_FORM_BYTES)}, with one "
+        f"{limit_text(settings.MAX_UPLOAD_BYTES)}."
+    )
+
+
 def too_large(request: HttpRequest, *, files: bool) -> HttpResponse:
     """The page refusing a body over a limit: 413, saying what the limits are; under /api/, the
-    API's problem document (``api.errors``) saying the same."""
+    API's problem document (``api.errors``) naming the limit of the address asked."""
     if for_the_api(request):
-        limit = size_text(settings.MAX_UPLOAD_BYTES if files else settings.MAX_FORM_BYTES)
-        return problem_response(413, f"The request's body is too large: send at most {limit}.")
+        return problem_response(413, api_limit_detail(request))
     return render(
         request,
         "413.html",
@@ -82,15 +115,29 @@ def _declared_length(request: HttpRequest) -> int:
         return 0
 
 
-def _takes_files(request: HttpRequest) -> bool:
+def _view(request: HttpRequest) -> Callable[..., Any] | None:
     try:
-        match = resolve(request.path_info)
+        return resolve(request.path_info).func
     except Resolver404:
-        return False
-    if match.func in _TOKEN_FILE_VIEWS:
-        return str(request.META.get("HTTP_AUTHORIZATION", "")).startswith("Bearer ")
+        return None
+
+
+def _bearer(request: HttpRequest) -> bool:
+    """Whether the request sends a bearer token (its scheme in any case, as the API reads it)."""
+    words = str(request.META.get("HTTP_AUTHORIZATION", "")).split()
+    return bool(words) and words[0].lower() == "bearer"
+
+
+def _takes_file_with_token(request: HttpRequest) -> bool:
+    return _view(request) in _TOKEN_FILE_VIEWS
+
+
+def _takes_files(request: HttpRequest) -> bool:
+    view = _view(request)
+    if view in _TOKEN_FILE_VIEWS:
+        return _bearer(request)
     signed_in = bool(getattr(request, "user", None) and request.user.is_authenticated)
-    return signed_in and match.func in _FILE_VIEWS
+    return signed_in and view in _FILE_VIEWS
 
 
 class RequestSizeMiddleware:
