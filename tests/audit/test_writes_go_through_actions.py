@@ -36,6 +36,8 @@ WRITES = {
 }
 # Modules that write outside an actions.py, and why they may.
 ALLOWED = {
+    "api/timelimit.py": "sets and resets the connection's statement_timeout around an API read: "
+    "a setting of the session, no row written",
     "audit/log.py": "writes the audit entries themselves",
     "audit/writes.py": "the shared save-and-record steps that action functions call",
     "web/submissions.py": "create forms' one-time keys: bookkeeping written in the same "

@@ -67,6 +67,14 @@ WRITE_ERRORS = {
 class ProblemSchema(AutoSchema):
     """drf-spectacular's schema of each operation, with its error answers."""
 
+    def _takes_nothing(self) -> bool:
+        """A read of one object with no query parameters: it has no 400 to give."""
+        return (
+            self.method in ("GET", "HEAD")
+            and not self._is_list_view()
+            and not self.get_override_parameters()
+        )
+
     def _get_response_bodies(
         self, direction: Literal["request", "response"] = "response"
     ) -> dict[str, Any]:
@@ -77,8 +85,8 @@ class ProblemSchema(AutoSchema):
         self.registry.register_on_missing(component)
         errors = {**ERRORS, **WRITE_ERRORS} if self.method == "POST" else ERRORS
         for status, text in errors.items():
-            if status == "400" and self.method in ("GET", "HEAD") and not self._is_list_view():
-                continue  # an object's page takes no parameters
+            if status == "400" and self._takes_nothing():
+                continue  # an object's page that takes no parameters
             responses.setdefault(
                 status, {"description": text, "content": {PROBLEM: {"schema": component.ref}}}
             )
