@@ -256,10 +256,14 @@ def create_token(
 ) -> tuple[AccessToken, str]:
     """Make a personal access token for ``user``, for ``days`` days (a year at most), read-only
     unless ``can_write``, optionally only from some addresses. Returns the token and its text,
-    which is shown once and never stored: only its digest is."""
+    which is shown once and never stored: only its digest is. Refused for an account that must
+    set up a second factor and has not (``access.token_refusal``)."""
     _require_own_tokens(actor, user)
     if not user.is_active:
         raise ValidationError("This account is deactivated: it cannot have tokens.")
+    refusal = access.token_refusal(user)
+    if refusal is not None:
+        raise ValidationError(refusal)
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Enter a name that says what the token is for."})

@@ -2,14 +2,16 @@
 
 An unknown, expired or revoked token, or the token of a deactivated account, is refused with
 401 and ``WWW-Authenticate: Bearer``; a token limited to some addresses, used from another, with
-403. The request then acts as the token's user, with exactly that user's roles
-(``partnerships.access``), and ``request.auth`` is the token (``permissions.TokenScope`` reads
-whether it may write).
+403; so is the token of an account that must set up a second factor and has not
+(``partnerships.access.require_token_holder``), until it has. The request then acts as the
+token's user, with exactly that user's roles (``partnerships.access``), and ``request.auth`` is
+the token (``permissions.TokenScope`` reads whether it may write).
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -17,6 +19,7 @@ from rest_framework.request import Request
 
 from followup.accounts import tokens
 from followup.accounts.models import AccessToken
+from followup.partnerships import access
 
 REFUSED = "The token is not known, has expired or was revoked. Make a new one on your account page."
 
@@ -46,6 +49,10 @@ class BearerTokenAuthentication(BaseAuthentication):
                 "This token may not be used from this address. Use it from an address it allows, "
                 "or make a token for this one."
             )
+        try:
+            access.require_token_holder(token.user)  # a second factor to set up first
+        except PermissionDenied as refused:
+            raise exceptions.PermissionDenied(str(refused)) from None
         tokens.record_use(token, address, now)
         return token.user, token
 
