@@ -288,6 +288,75 @@ def test_with_the_requirement_for_privileged_roles_off_an_inspector_may_have_a_t
     assert Api(make_token(inspector)).get(LIST).status_code == 200
 
 
+def test_requests_without_a_valid_token_past_the_addresss_rate_get_429_with_retry_after(
+    world: World, monkeypatch
+):
+    """No token and wrong tokens count alike, per address; a valid token from that address still
+    works, another address has its own count, and the minute's end lets them in again."""
+    from followup.api.throttling import AddressRateThrottle
+
+    clock = [1_000_000.0]  # the throttle's clock, moved by hand
+    monkeypatch.setattr(AddressRateThrottle, "timer", staticmethod(lambda: clock[0]))
+    valid = make_token(world.users["viewer"])
+    wrong = "fu_pat_not-a-token-anyone-was-given"
+    here, there = "192.0.2.7", "192.0.2.8"
+    with override_settings(API_UNAUTHENTICATED_REQUESTS_PER_MINUTE=2):
+        assert Api(None, here).get(LIST).status_code == 401
+        assert Api(wrong, here).get(LIST).status_code == 401
+        response = Api(None, here).get(LIST)
+        body = problem(response, 429)
+        assert response["Retry-After"] == "60"
+        assert body["title"] == "Too Many Requests"
+        assert body["detail"] == (
+            "Too many requests without a valid token from this address. Send a valid token "
+            "(“Authorization: Bearer fu_pat_…”), or wait. Expected available in 60 seconds."
+        )
+        problem(Api(wrong, here).get(LIST), 429)
+        assert Api(valid, here).get(LIST).status_code == 200
+        assert Api(None, there).get(LIST).status_code == 401  # counted per address
+        clock[0] += 45
+        assert Api(None, here).get(LIST)["Retry-After"] == "15"
+        clock[0] += 15
+        assert Api(None, here).get(LIST).status_code == 401  # the minute has passed
+
+
+def test_the_address_counted_is_the_connecting_one_never_a_forwarded_header(world: World):
+    with override_settings(API_UNAUTHENTICATED_REQUESTS_PER_MINUTE=1):
+        assert Api(None, "192.0.2.7").get(LIST).status_code == 401
+        for forged in ("198.51.100.1", "198.51.100.2, 192.0.2.7"):
+            client = Api(None, "192.0.2.7")
+            client.headers["X-Forwarded-For"] = forged
+            problem(client.get(LIST), 429)
+
+
+def test_an_ipv6_client_is_counted_by_its_64_network(world: World):
+    with override_settings(API_UNAUTHENTICATED_REQUESTS_PER_MINUTE=1):
+        assert Api(None, "2001:db8:1:2::1").get(LIST).status_code == 401
+        problem(Api(None, "2001:db8:1:2:ffff::9").get(LIST), 429)
+        assert Api(None, "2001:db8:1:3::1").get(LIST).status_code == 401
+
+
+def test_a_token_refused_for_its_address_is_counted_against_that_address(world: World):
+    text = make_token(world.users["viewer"], allowed_addresses=["192.0.2.0/24"])
+    with override_settings(API_UNAUTHENTICATED_REQUESTS_PER_MINUTE=1):
+        problem(Api(text, "198.51.100.1").get(LIST), 403)
+        problem(Api(text, "198.51.100.1").get(LIST), 429)
+        assert Api(text, "192.0.2.1").get(LIST).status_code == 200
+
+
+def test_the_public_schema_and_reference_pages_are_neither_counted_nor_limited(world: World):
+    from followup.api import views
+
+    views._document.cache_clear()  # its first request generates it, which asks each view
+    client = Api(None)
+    with override_settings(API_UNAUTHENTICATED_REQUESTS_PER_MINUTE=1):
+        for _ in range(3):
+            assert client.get("/api/v1/schema/").status_code == 200
+            assert client.get("/api/v1/docs/").status_code == 200
+        assert client.get(LIST).status_code == 401  # the first request counted
+        problem(client.get(LIST), 429)
+
+
 def test_deactivating_an_account_in_the_django_admin_revokes_its_tokens_on_the_record(world):
     from django.test import Client
 

@@ -6,6 +6,9 @@ An unknown, expired or revoked token, or the token of a deactivated account, is 
 (``partnerships.access.require_token_holder``), until it has. The request then acts as the
 token's user, with exactly that user's roles (``partnerships.access``), and ``request.auth`` is
 the token (``permissions.TokenScope`` reads whether it may write).
+
+Every request refused here, and every request without a token, is counted against its client's
+address; past that address's limit it gets 429 instead (``throttling.refused``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from rest_framework.request import Request
 
 from followup.accounts import tokens
 from followup.accounts.models import AccessToken
+from followup.api import throttling
 from followup.partnerships import access
 
 REFUSED = "The token is not known, has expired or was revoked. Make a new one on your account page."
@@ -28,6 +32,19 @@ class BearerTokenAuthentication(BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request: Request) -> tuple[User, AccessToken] | None:
+        """The token's user and the token; None without one (IsAuthenticated then refuses it).
+        A request without a valid token is counted against its address, past whose limit it is
+        refused with 429 (``throttling.refused``)."""
+        try:
+            found = self._authenticate(request)
+        except exceptions.APIException:
+            throttling.refused(request)
+            raise
+        if found is None:
+            throttling.refused(request)
+        return found
+
+    def _authenticate(self, request: Request) -> tuple[User, AccessToken] | None:
         words = get_authorization_header(request).split()
         if not words or words[0].lower() != self.keyword.lower().encode():
             return None

@@ -53,7 +53,8 @@ ERRORS = {
     "403": "The token's owner may not do this, the token is read-only, it is used from an "
     "address it does not allow, or its owner must set up a second factor first.",
     "404": "No such object, or one you may not see.",
-    "429": "Too many requests from this token: wait the seconds Retry-After says.",
+    "429": "Too many requests from this token, or without a valid token from this address: wait "
+    "the seconds Retry-After says.",
     "503": "Busy: other work held the database (try again after the seconds Retry-After "
     "says), or a read took longer than its time limit (ask for less).",
 }
