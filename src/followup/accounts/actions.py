@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from followup.accounts import invitations, tokens
+from followup.accounts import invitations, queries, tokens
 from followup.accounts.models import AccessToken, Invitation
 from followup.accounts.receivers import kind
 from followup.audit import writes
@@ -305,11 +305,7 @@ def revoke_all_tokens(actor: Actor, user: User, partnership: Partnership | None 
     """Revoke every token of ``user`` still in force (their account was deactivated: the
     caller checked that ``actor`` may). Call inside the caller's transaction. Returns how many."""
     now = timezone.now()
-    found = list(
-        AccessToken.objects.select_for_update().filter(
-            user=user, revoked_at__isnull=True, expires_at__gt=now
-        )
-    )
+    found = list(queries.tokens_in_force(user).select_for_update())
     AccessToken.objects.filter(pk__in=[t.pk for t in found]).update(revoked_at=now)
     changes = {"revoked_at": [None, now.isoformat()]}
     record_many(actor, "token.revoke", [(t, changes) for t in found], partnership)
