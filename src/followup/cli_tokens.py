@@ -17,7 +17,8 @@ def add_token_command(commands: Commands) -> None:
         cmd_createtoken,
         "Make a personal access token for the API for a user, and print it once: only a digest "
         "of it is kept. It is read-only unless --write is given, and lasts 30 days unless "
-        "--days says otherwise (365 at most). It gives the user's own roles, no more.",
+        "--days says otherwise (365 at most). It gives the user's own roles, no more. It is "
+        "refused for a user who must set up a second factor and has not.",
     )
     create.add_argument("username", help="the user the token acts as")
     create.add_argument(

@@ -425,6 +425,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # session, so no CSRF), every error as application/problem+json, every token's requests limited.
 API_REQUESTS_PER_MINUTE = setting_int("FOLLOWUP_API_REQUESTS_PER_MINUTE")
 API_READ_SECONDS = setting_int("FOLLOWUP_API_READ_SECONDS")
+API_UNAUTHENTICATED_REQUESTS_PER_MINUTE = setting_int(
+    "FOLLOWUP_API_UNAUTHENTICATED_REQUESTS_PER_MINUTE"
+)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["followup.api.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": [

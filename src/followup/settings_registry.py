@@ -313,6 +313,19 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=3600,
     ),
     Setting(
+        "FOLLOWUP_API_UNAUTHENTICATED_REQUESTS_PER_MINUTE",
+        "int",
+        60,
+        "API requests without a valid token (none, or one unknown, expired, revoked or refused) "
+        "one client address may make in a minute; an IPv6 address is counted by its /64. Past "
+        "it they get `429 Too Many Requests` with `Retry-After`; valid tokens from that address "
+        "still work. The address is the connecting one (behind a proxy, as "
+        "`FOLLOWUP_TRUSTED_PROXY` says), never one a client wrote. The API's public OpenAPI "
+        "document and reference pages are not counted.",
+        minimum=1,
+        maximum=100_000,
+    ),
+    Setting(
         "FOLLOWUP_MAX_UPLOAD_MB",
         "int",
         20,

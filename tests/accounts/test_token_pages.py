@@ -112,3 +112,22 @@ def test_hostile_values_in_the_token_form_never_give_a_server_error(world):
         response = client.post(NEW, {**{f: value for f in fields}, **key(client)})
         assert response.status_code < 500, value[:20]
     assert AccessToken.objects.count() == 0
+
+
+def test_someone_who_must_set_up_a_second_factor_is_sent_to_do_so_and_gets_no_token(world):
+    from tests import factories as f
+
+    inspector = f.UserFactory(username="new-inspector")
+    f.MembershipFactory(user=inspector, partnership=world.home.partnership, role="inspector")
+    client = world.client_for(None)
+    client.force_login(inspector)
+    enrol = "/accounts/2fa/totp/activate/"
+    for page in ("/account/tokens/", NEW):
+        assert client.get(page)["Location"] == enrol
+    data = {"name": "BI", "scope": "read", "days": "30", "allowed_addresses": "", **key(client)}
+    sent = client.post(NEW, data)
+    assert (sent.status_code, sent["Location"]) == (302, enrol)
+    assert AccessToken.objects.count() == 0
+    f.totp_authenticator(inspector)
+    assert client.post(NEW, {**data, **key(client)}).status_code == 302
+    assert AccessToken.objects.filter(user=inspector).count() == 1

@@ -26,18 +26,21 @@ def make_token(user: User, *, write: bool = False, **given: Any) -> str:
 
 
 class Api:
-    """A client that sends one token with every request."""
+    """A client that sends one token with every request, from one address (the test client's
+    127.0.0.1 unless given)."""
 
-    def __init__(self, token: str | None) -> None:
+    def __init__(self, token: str | None, address: str = "127.0.0.1") -> None:
         self.client = Client()
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.address = address
 
     def request(self, method: str, path: str, data: Any = None, **query: Any) -> HttpResponse:
         call = getattr(self.client, method.lower())
+        sent = {"headers": self.headers, "REMOTE_ADDR": self.address}
         if method in ("GET", "HEAD"):
-            return call(path, query, headers=self.headers)
+            return call(path, query, **sent)
         body = json.dumps(data) if data is not None else ""
-        return call(path, body, content_type="application/json", headers=self.headers)
+        return call(path, body, content_type="application/json", **sent)
 
     def get(self, path: str, **query: Any) -> HttpResponse:
         return self.request("GET", path, **query)

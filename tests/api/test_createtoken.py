@@ -68,3 +68,21 @@ def test_createtoken_refuses_what_it_cannot_make_saying_why_and_makes_nothing(
     out, err = capsys.readouterr()
     assert (out, err) == ("", message)
     assert AccessToken.objects.count() == 0
+
+
+def test_createtoken_refuses_an_inspector_who_has_not_set_up_a_second_factor(world, capsys):
+    from tests import factories as f
+
+    inspector = f.UserFactory(username="new-inspector")
+    f.MembershipFactory(user=inspector, partnership=world.home.partnership, role="inspector")
+    assert run("createtoken", "new-inspector", "--write") == 1
+    out, err = capsys.readouterr()
+    assert (out, err) == (
+        "",
+        "createtoken: new-inspector must set up a second factor (an authenticator app or a "
+        "security key) before they can have an API token: their role, or a partnership of "
+        "theirs, requires one. They are asked to set it up when they next sign in to Followup.\n",
+    )
+    assert AccessToken.objects.count() == 0
+    f.totp_authenticator(inspector)
+    assert run("createtoken", "new-inspector") == 0

@@ -14,7 +14,8 @@ from followup.accounts import actions, tokens
 from followup.accounts.models import AccessToken
 from followup.audit.models import AuditEntry
 from followup.lib.types import CommandLine
-from followup.partnerships.actions import deactivate_member
+from followup.partnerships import access
+from followup.partnerships.actions import deactivate_member, set_require_mfa
 from followup.partnerships.models import Membership
 from tests.api.conftest import Api, make_token, problem
 from tests.conftest import World
@@ -212,6 +213,150 @@ def test_a_token_past_its_rate_gets_429_with_retry_after(world: World, monkeypat
         assert Api(text).get(LIST).status_code == 200  # the minute has passed
 
 
+def test_an_account_that_must_set_up_a_second_factor_and_has_not_is_given_no_token(world):
+    from tests import factories as f
+
+    inspector = f.UserFactory(username="new-inspector")  # must set up a second factor first
+    f.MembershipFactory(user=inspector, partnership=world.home.partnership, role="inspector")
+    for actor in (CommandLine("tests"), inspector):
+        with pytest.raises(ValidationError) as refused:
+            actions.create_token(actor, inspector, name="BI")
+        assert refused.value.messages == [
+            "new-inspector must set up a second factor (an authenticator app or a security key) "
+            "before they can have an API token: their role, or a partnership of theirs, requires "
+            "one. They are asked to set it up when they next sign in to Followup."
+        ]
+    assert not AccessToken.objects.filter(user=inspector).exists()
+    assert not AuditEntry.objects.filter(verb="token.create").exists()
+    f.totp_authenticator(inspector)
+    assert Api(make_token(inspector)).get(LIST).status_code == 200
+
+
+def test_recovery_codes_alone_are_not_a_second_factor_for_a_token(world):
+    from allauth.mfa.models import Authenticator
+
+    inspector = world.users["inspector"]
+    Authenticator.objects.filter(user=inspector).update(type=Authenticator.Type.RECOVERY_CODES)
+    with pytest.raises(ValidationError):
+        make_token(inspector)
+
+
+def test_a_token_made_before_its_account_had_to_use_a_second_factor_is_refused_until_it_does(
+    world,
+):
+    """A viewer's token, made with a password alone; then the partnership requires a second
+    factor of every member. The token is refused (403, saying why) until the viewer sets one
+    up, and works again after, as the pages do; an account with one is not affected."""
+    from tests import factories as f
+
+    viewer = world.users["viewer"]
+    text, other = make_token(viewer), make_token(world.users["inspector"])
+    assert Api(text).get(LIST).status_code == 200
+    set_require_mfa(world.users["lead"], world.home.partnership, True)
+    body = problem(Api(text).get(LIST), 403)
+    assert body["detail"] == (
+        "This token's account must set up a second factor (an authenticator app or a security "
+        "key) before its tokens can be used: its role, or a partnership of its, requires one. "
+        "Sign in to Followup to set it up, and the token works again."
+    )
+    assert AccessToken.objects.get(user=viewer).last_used_at is not None  # the first request's
+    assert Api(other).get(LIST).status_code == 200
+    f.totp_authenticator(viewer)
+    assert Api(text).get(LIST).status_code == 200
+
+
+def test_an_inspectors_token_is_refused_once_their_second_factor_is_reset(world):
+    from tests import factories as f
+
+    inspector = world.users["inspector"]
+    text = make_token(inspector)
+    actions.reset_second_factors(world.users["service_admin"], inspector)
+    problem(Api(text).get(LIST), 403)
+    f.totp_authenticator(inspector)
+    assert Api(text).get(LIST).status_code == 200
+
+
+def test_with_the_requirement_for_privileged_roles_off_an_inspector_may_have_a_token(
+    world, settings
+):
+    """The demo's setting (docs/configuration.md): nobody must use a second factor for a role."""
+    from tests import factories as f
+
+    settings.REQUIRE_MFA_FOR_PRIVILEGED = False
+    inspector = f.UserFactory(username="new-inspector")
+    f.MembershipFactory(user=inspector, partnership=world.home.partnership, role="inspector")
+    assert Api(make_token(inspector)).get(LIST).status_code == 200
+
+
+def test_requests_without_a_valid_token_past_the_addresss_rate_get_429_with_retry_after(
+    world: World, monkeypatch
+):
+    """No token and wrong tokens count alike, per address; a valid token from that address still
+    works, another address has its own count, and the minute's end lets them in again."""
+    from followup.api.throttling import AddressRateThrottle
+
+    clock = [1_000_000.0]  # the throttle's clock, moved by hand
+    monkeypatch.setattr(AddressRateThrottle, "timer", staticmethod(lambda: clock[0]))
+    valid = make_token(world.users["viewer"])
+    wrong = "fu_pat_not-a-token-anyone-was-given"
+    here, there = "192.0.2.7", "192.0.2.8"
+    with override_settings(API_UNAUTHENTICATED_REQUESTS_PER_MINUTE=2):
+        assert Api(None, here).get(LIST).status_code == 401
+        assert Api(wrong, here).get(LIST).status_code == 401
+        response = Api(None, here).get(LIST)
+        body = problem(response, 429)
+        assert response["Retry-After"] == "60"
+        assert body["title"] == "Too Many Requests"
+        assert body["detail"] == (
+            "Too many requests without a valid token from this address. Send a valid token "
+            "(“Authorization: Bearer fu_pat_…”), or wait. Expected available in 60 seconds."
+        )
+        problem(Api(wrong, here).get(LIST), 429)
+        assert Api(valid, here).get(LIST).status_code == 200
+        assert Api(None, there).get(LIST).status_code == 401  # counted per address
+        clock[0] += 45
+        assert Api(None, here).get(LIST)["Retry-After"] == "15"
+        clock[0] += 15
+        assert Api(None, here).get(LIST).status_code == 401  # the minute has passed
+
+
+def test_the_address_counted_is_the_connecting_one_never_a_forwarded_header(world: World):
+    with override_settings(API_UNAUTHENTICATED_REQUESTS_PER_MINUTE=1):
+        assert Api(None, "192.0.2.7").get(LIST).status_code == 401
+        for forged in ("198.51.100.1", "198.51.100.2, 192.0.2.7"):
+            client = Api(None, "192.0.2.7")
+            client.headers["X-Forwarded-For"] = forged
+            problem(client.get(LIST), 429)
+
+
+def test_an_ipv6_client_is_counted_by_its_64_network(world: World):
+    with override_settings(API_UNAUTHENTICATED_REQUESTS_PER_MINUTE=1):
+        assert Api(None, "2001:db8:1:2::1").get(LIST).status_code == 401
+        problem(Api(None, "2001:db8:1:2:ffff::9").get(LIST), 429)
+        assert Api(None, "2001:db8:1:3::1").get(LIST).status_code == 401
+
+
+def test_a_token_refused_for_its_address_is_counted_against_that_address(world: World):
+    text = make_token(world.users["viewer"], allowed_addresses=["192.0.2.0/24"])
+    with override_settings(API_UNAUTHENTICATED_REQUESTS_PER_MINUTE=1):
+        problem(Api(text, "198.51.100.1").get(LIST), 403)
+        problem(Api(text, "198.51.100.1").get(LIST), 429)
+        assert Api(text, "192.0.2.1").get(LIST).status_code == 200
+
+
+def test_the_public_schema_and_reference_pages_are_neither_counted_nor_limited(world: World):
+    from followup.api import views
+
+    views._document.cache_clear()  # its first request generates it, which asks each view
+    client = Api(None)
+    with override_settings(API_UNAUTHENTICATED_REQUESTS_PER_MINUTE=1):
+        for _ in range(3):
+            assert client.get("/api/v1/schema/").status_code == 200
+            assert client.get("/api/v1/docs/").status_code == 200
+        assert client.get(LIST).status_code == 401  # the first request counted
+        problem(client.get(LIST), 429)
+
+
 def test_deactivating_an_account_in_the_django_admin_revokes_its_tokens_on_the_record(world):
     from django.test import Client
 
@@ -241,13 +386,19 @@ def test_a_session_neither_opens_the_api_nor_gets_the_pages_redirects_there(worl
     from followup.accounts.middleware import SIGNED_IN_AT
     from tests import factories as f
 
-    inspector = f.UserFactory(username="new-inspector")  # must set up a second factor first
+    inspector = f.UserFactory(username="new-inspector")
     f.MembershipFactory(user=inspector, partnership=world.home.partnership, role="inspector")
+    factor = f.totp_authenticator(inspector)
+    text = make_token(inspector)
+    factor.delete()  # a second factor to set up again, as after a reset
     browser = world.client_for(None)
     browser.force_login(inspector)
     assert browser.get("/p/home/").status_code == 302  # the pages send them to set one up
     problem(browser.get(LIST), 401)
-    text = make_token(inspector)
+    # The API refuses the token until then, with a problem, never a redirect to the pages.
+    refused = browser.get(LIST, headers={"Authorization": f"Bearer {text}"})
+    assert problem(refused, 403)["detail"] == access.TOKEN_WAITS_FOR_SECOND_FACTOR
+    f.totp_authenticator(inspector)
     assert browser.get(LIST, headers={"Authorization": f"Bearer {text}"}).status_code == 200
     session = browser.session
     session[SIGNED_IN_AT] = 0  # signed in long ago: the pages would sign them out

@@ -269,6 +269,11 @@ def lead_deactivates_colleague(walk: Walk, lead: Page, colleague: Page, wrong: s
     """Step 5, second half: the lead deactivates the colleague, who cannot sign in (told what a
     wrong password is told); their update still shows their name."""
     lead.goto(f"/p/{SLUG}/members/")
+    with lead.page.expect_navigation():
+        lead.page.click("main a:has-text('Deactivate calumc')")  # a page saying what it will do
+    walk.check(lead)
+    assert lead.page.inner_text("h1") == "Deactivate calumc"
+    assert "they will no longer be able to sign in to Followup" in lead.page.inner_text("main")
     submit(lead, "Deactivate calumc")
     assert "Deactivated" in lead.page.locator("tr", has_text="calumc").inner_text()
     colleague.goto("/")

@@ -641,9 +641,10 @@ MATRIX: dict[str, tuple[Kwargs | None, dict[str | None, int], dict[str | None, i
     "members:invite": (slug, MANAGE_MEMBERS, MANAGE_MEMBERS),
     "members:second_factor": (slug, MANAGE_MEMBERS, MANAGE_MEMBERS),
     "members:role_edit": (member_of, MANAGE_MEMBERS, MANAGE_MEMBERS),
+    # Deactivating: a page saying what it will do, whose button posts.
     "members:deactivate": (
         member_of,
-        POST_ONLY,
+        MANAGE_MEMBERS,
         {**MANAGE_MEMBERS, "lead": 302, "admin": 302, "service_admin": 302},
     ),
     "members:reactivate": (

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from followup.accounts import invitations, tokens
+from followup.accounts import invitations, queries, tokens
 from followup.accounts.models import AccessToken, Invitation
 from followup.accounts.receivers import kind
 from followup.audit import writes
@@ -256,10 +256,14 @@ def create_token(
 ) -> tuple[AccessToken, str]:
     """Make a personal access token for ``user``, for ``days`` days (a year at most), read-only
     unless ``can_write``, optionally only from some addresses. Returns the token and its text,
-    which is shown once and never stored: only its digest is."""
+    which is shown once and never stored: only its digest is. Refused for an account that must
+    set up a second factor and has not (``access.token_refusal``)."""
     _require_own_tokens(actor, user)
     if not user.is_active:
         raise ValidationError("This account is deactivated: it cannot have tokens.")
+    refusal = access.token_refusal(user)
+    if refusal is not None:
+        raise ValidationError(refusal)
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Enter a name that says what the token is for."})
@@ -301,11 +305,7 @@ def revoke_all_tokens(actor: Actor, user: User, partnership: Partnership | None 
     """Revoke every token of ``user`` still in force (their account was deactivated: the
     caller checked that ``actor`` may). Call inside the caller's transaction. Returns how many."""
     now = timezone.now()
-    found = list(
-        AccessToken.objects.select_for_update().filter(
-            user=user, revoked_at__isnull=True, expires_at__gt=now
-        )
-    )
+    found = list(queries.tokens_in_force(user).select_for_update())
     AccessToken.objects.filter(pk__in=[t.pk for t in found]).update(revoked_at=now)
     changes = {"revoked_at": [None, now.isoformat()]}
     record_many(actor, "token.revoke", [(t, changes) for t in found], partnership)

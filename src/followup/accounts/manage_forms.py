@@ -189,7 +189,8 @@ class SecondFactorForm(StrictForm):
         label="Require a second factor of all members",
         help_text=(
             "Every member must set up an authenticator app or a security key before they can "
-            "reach any page. Inspectors and administrators must always have one."
+            "reach any page or use an API token. Inspectors and administrators must always have "
+            "one."
         ),
     )
 

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from followup.accounts import actions as account_actions
 from followup.accounts import queries as account_queries
@@ -123,12 +123,33 @@ def _post_and_return(request: HttpRequest, slug: str, write: Any, message: str) 
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def deactivate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A page saying what deactivating the member will do, whose button (a POST) does it."""
     membership = queries.membership_for(request.user, slug, pk)
     name = membership.user.get_username()
-    write = partial(actions.deactivate_member, request.user, membership)
-    return _post_and_return(request, slug, write, f"{name} deactivated.")
+    if request.method == "POST":
+        write = partial(actions.deactivate_member, request.user, membership)
+        return _post_and_return(request, slug, write, f"{name} deactivated.")
+    partnership = access.members_partnership(request.user, slug, write=True)
+    access.require_change_member(request.user, membership)
+    if membership.deactivated_at is not None:
+        return redirect("members:list", slug)
+    person = membership.user
+    ends_account = queries.deactivation_ends_account(membership)
+    return render(
+        request,
+        "members/deactivate.html",
+        {
+            "managed": partnership,
+            "partnership": _shown(request, partnership),
+            "membership": membership,
+            "name": person.get_full_name() or name,
+            "ends_account": ends_account,
+            "service_admin_member": person.is_superuser,
+            "tokens": account_queries.tokens_in_force(person).count() if ends_account else 0,
+        },
+    )
 
 
 @login_required

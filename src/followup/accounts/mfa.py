@@ -15,16 +15,19 @@ from allauth.core import context, ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.base.forms import AuthenticateForm as BaseAuthenticate
 from allauth.mfa.base.forms import ReauthenticateForm as BaseReauthenticate
-from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
+
+from followup.partnerships import access
 
 TOO_MANY_CODES = (
     "You have entered too many wrong codes. Wait 5 minutes, then try again with a new code."
 )
 CODE_HINT = "The 6-digit code from your authenticator app, or one of your recovery codes."
-# The kinds of second factor that count as enrolled: recovery codes only back up one of these.
-FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+# The kinds of second factor that count as enrolled (``partnerships.access``, which decides who
+# must have one): recovery codes only back up one of these.
+FACTORS = access.SECOND_FACTORS
+has_second_factor = access.has_second_factor
 
 
 class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth ships no type information
@@ -38,10 +41,6 @@ class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth ships no t
             "Set up an authenticator app or a security key before making recovery codes."
         ),
     }
-
-
-def has_second_factor(user: AbstractBaseUser) -> bool:
-    return bool(Authenticator.objects.filter(user_id=user.pk, type__in=FACTORS).exists())
 
 
 def _code_field(field: forms.Field) -> None:

@@ -21,7 +21,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 
-from followup.accounts.mfa import has_second_factor
 from followup.partnerships import access
 from followup.web.middleware import API_PREFIX
 
@@ -145,7 +144,7 @@ class SecondFactorRequiredMiddleware:
             return None
         if not request.user.is_authenticated:
             return None
-        if not access.mfa_required(request.user) or has_second_factor(request.user):
+        if not access.must_set_up_second_factor(request.user):
             return None
         messages.warning(
             request, ENROL if access.mfa_required_by_role(request.user) else ENROL_FOR_PARTNERSHIP

@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from followup.accounts.events import SIGN_IN, SIGN_INS
 from followup.accounts.models import AccessToken, Invitation
@@ -97,6 +98,13 @@ def invitation_for(user: AnyUser, slug: str, pk: int) -> Invitation:
     if invitation is None:
         raise Http404("No such page.")
     return invitation
+
+
+def tokens_in_force(user: User) -> QuerySet[AccessToken]:
+    """The user's tokens that still work: neither revoked nor expired."""
+    return AccessToken.objects.filter(
+        user_id=user.pk, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
 
 
 def own_tokens(user: User) -> QuerySet[AccessToken]:

@@ -50,10 +50,11 @@ PROBLEM_SCHEMA = {
 ERRORS = {
     "400": "A parameter or field is wrong: `errors` names each.",
     "401": "No token, or one unknown, expired or revoked, or its owner's account deactivated.",
-    "403": "The token's owner may not do this, the token is read-only, or it is used from an "
-    "address it does not allow.",
+    "403": "The token's owner may not do this, the token is read-only, it is used from an "
+    "address it does not allow, or its owner must set up a second factor first.",
     "404": "No such object, or one you may not see.",
-    "429": "Too many requests from this token: wait the seconds Retry-After says.",
+    "429": "Too many requests from this token, or without a valid token from this address: wait "
+    "the seconds Retry-After says.",
     "503": "Busy: other work held the database (try again after the seconds Retry-After "
     "says), or a read took longer than its time limit (ask for less).",
 }

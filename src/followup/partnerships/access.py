@@ -77,6 +77,7 @@ from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -95,6 +96,7 @@ __all__ = [
     "capabilities",
     "memberships",
     "mfa_required",
+    "must_set_up_second_factor",
     "partnership_for",
     "require",
     "who_can",
@@ -449,6 +451,52 @@ def mfa_required_by_role(user: AnyUser) -> bool:
     if user.is_superuser or user.is_staff:
         return True
     return any(m.role in MFA_ROLES for m in memberships(user))
+
+
+# The kinds of second factor that count as set up (allauth's): recovery codes only back up one of
+# these, so they alone do not count.
+SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+
+def has_second_factor(user: AnyUser) -> bool:
+    return bool(Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTORS).exists())
+
+
+def must_set_up_second_factor(user: AnyUser) -> bool:
+    """Whether the user must use a second factor (``mfa_required``) and has not set one up yet.
+    Until they have, the pages send them to set one up (``accounts.middleware``), and they may
+    neither be given an API token nor use one they have (``require_token_holder``): a token would
+    otherwise reach with a password alone what the pages keep behind a second factor."""
+    return mfa_required(user) and not has_second_factor(user)
+
+
+NO_TOKEN_WITHOUT_SECOND_FACTOR = (
+    "{name} must set up a second factor (an authenticator app or a security key) before they can "
+    "have an API token: their role, or a partnership of theirs, requires one. They are asked to "
+    "set it up when they next sign in to Followup."
+)
+TOKEN_WAITS_FOR_SECOND_FACTOR = (
+    "This token's account must set up a second factor (an authenticator app or a security key) "
+    "before its tokens can be used: its role, or a partnership of its, requires one. Sign in to "
+    "Followup to set it up, and the token works again."
+)
+
+
+def token_refusal(user: AnyUser) -> str | None:
+    """Why ``user`` may not be given an API token now, or None if they may: an account that must
+    set up a second factor and has not (a deactivated account is refused by the token's own
+    rules, ``accounts.tokens``)."""
+    if must_set_up_second_factor(user):
+        return NO_TOKEN_WITHOUT_SECOND_FACTOR.format(name=user.get_username())
+    return None
+
+
+def require_token_holder(user: AnyUser) -> None:
+    """Refuse (403) a request made with the token of an account that must set up a second factor
+    and has not: the token was made before it had to, or before the rule was in force. It works
+    again once they have set one up."""
+    if must_set_up_second_factor(user):
+        raise PermissionDenied(TOKEN_WAITS_FOR_SECOND_FACTOR)
 
 
 def is_service_admin(user: AnyUser) -> bool:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from followup.audit import writes
 from followup.audit.log import diff, record, snapshot
 from followup.lib.types import Actor, CommandLine
-from followup.partnerships import access
+from followup.partnerships import access, queries
 from followup.partnerships.models import Area, Membership, Organisation, Partnership, Role
 
 
@@ -235,11 +235,17 @@ def when_user_deactivated(hook: UserDeactivated) -> None:
 
 def deactivate_member(actor: Actor, membership: Membership) -> Membership:
     """End a membership, keeping it and everything its member did. Someone left with no active
-    membership, and who is not a service administrator, can no longer sign in."""
+    membership, and who is not a service administrator, can no longer sign in
+    (``queries.deactivation_ends_account``). A membership already deactivated is left as it is:
+    the form sent twice changes nothing and records nothing more."""
     require_manage_members(actor, membership.partnership)
     if not isinstance(actor, CommandLine):
         access.require_change_member(actor, membership)
     with transaction.atomic():
+        if writes.lock(membership).deactivated_at is not None:
+            return membership
+        user = membership.user
+        ends_account = queries.deactivation_ends_account(membership)
         writes.update(
             actor,
             "membership.deactivate",
@@ -247,9 +253,7 @@ def deactivate_member(actor: Actor, membership: Membership) -> Membership:
             membership.partnership,
             {"deactivated_at": timezone.now()},
         )
-        user = membership.user
-        others = Membership.objects.filter(user=user, deactivated_at__isnull=True)
-        if user.is_active and not user.is_superuser and not others.exists():
+        if ends_account:
             writes.update(
                 actor, "user.deactivate", user, membership.partnership, {"is_active": False}
             )

@@ -67,6 +67,18 @@ def membership_for(user: AnyUser, slug: str, pk: int) -> Membership:
     return membership
 
 
+def deactivation_ends_account(membership: Membership) -> bool:
+    """Whether deactivating this membership also deactivates its member's account
+    (``actions.deactivate_member``): it is their last membership not deactivated, and they are
+    not a service administrator. They can then no longer sign in, and their API tokens are
+    revoked."""
+    user = membership.user
+    others = Membership.objects.filter(user=user, deactivated_at__isnull=True).exclude(
+        pk=membership.pk
+    )
+    return bool(user.is_active and not user.is_superuser and not others.exists())
+
+
 def partnerships_of(user: AnyUser) -> QuerySet[Partnership]:
     """The partnerships the user is a member of today (``access.visible_partnerships``), with
     their areas, by name and then id: the home page's list, and the API's."""
