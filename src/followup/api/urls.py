@@ -66,7 +66,7 @@ urlpatterns = [
     ),
     path(
         "v1/partnerships/<slug:slug>/indicators/<int:pk>/analysis/",
-        views_figures.AnalysisDetail.as_view(),
+        served(views_figures.AnalysisDetail),
         name="indicator_analysis",
     ),
     path(
