@@ -127,6 +127,45 @@ class ComparedAreaSerializer(serializers.Serializer[dict[str, Any]]):
     withheld = serializers.BooleanField(help_text="Withheld ([c] on the page): a small count.")
 
 
+class FunnelAreaSerializer(serializers.Serializer[dict[str, Any]]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    numerator = serializers.FloatField()
+    denominator = serializers.FloatField()
+    value = serializers.FloatField(help_text="As plotted (scaled by the indicator's factor).")
+    position = serializers.CharField(help_text="above, below or within the 99.8% limits.")
+    position95 = serializers.CharField(help_text="above, below or within the 95% limits.")
+
+
+class FunnelLimitSerializer(serializers.Serializer[dict[str, Any]]):
+    n = serializers.FloatField(help_text="The size (denominator) the limits are for.")
+    lower95 = serializers.FloatField(allow_null=True)
+    upper95 = serializers.FloatField(allow_null=True)
+    lower998 = serializers.FloatField(allow_null=True)
+    upper998 = serializers.FloatField(allow_null=True)
+
+
+class FunnelSerializer(serializers.Serializer[dict[str, Any]]):
+    """The funnel plot of the indicator's page: every area's figure against its size, with
+    the limits chance alone would give (docs/spc.md)."""
+
+    centre = serializers.FloatField(help_text="All areas together: the funnel's centre line.")
+    method = serializers.CharField(help_text="The limits' method, in words.")
+    widened = serializers.BooleanField(
+        help_text="The limits are widened because councils differ more than chance alone "
+        "would explain (overdispersion)."
+    )
+    phi = serializers.FloatField(allow_null=True, help_text="The dispersion ratio, if worked out.")
+    finding = serializers.CharField(help_text="Where the own area lies, in words.")
+    areas = FunnelAreaSerializer(many=True, help_text="The areas plotted (none withheld).")
+    limits = FunnelLimitSerializer(many=True, help_text="The limits' curves, point by point.")
+    lines = serializers.DictField(
+        child=serializers.ListField(child=serializers.ListField(child=serializers.FloatField())),
+        help_text="Limits that do not share one size (Fingertips' rate limits): each line's "
+        "name and its [size, limit] pairs; empty otherwise.",
+    )
+
+
 class ComparisonSerializer(serializers.Serializer[dict[str, Any]]):
     """The indicator's page's comparison with other areas."""
 
@@ -140,4 +179,7 @@ class ComparisonSerializer(serializers.Serializer[dict[str, Any]]):
     areas = ComparedAreaSerializer(
         many=True,
         help_text="The groups' areas, highest figure first, then those withheld (not ranked).",
+    )
+    funnel = FunnelSerializer(
+        allow_null=True, help_text="The funnel plot, for a proportion or a rate; else null."
     )

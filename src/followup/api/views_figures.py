@@ -5,6 +5,7 @@ that user's pages do."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.db.models import QuerySet
@@ -141,7 +142,51 @@ def comparison(indicator: Indicator, compared: Benchmark) -> dict[str, Any]:
         "group_name": compared.group_name,
         "areas": [_area(area, point) for area, point in compared.group]
         + [_area(area, None, withheld=True) for area in compared.withheld],
+        "funnel": _funnel(compared),
     }
+
+
+def _funnel(compared: Benchmark) -> dict[str, Any] | None:
+    funnel = compared.funnel
+    if funnel is None:
+        return None
+    return {
+        "centre": funnel.centre,
+        "method": funnel.limits_text,
+        "widened": funnel.widened,
+        "phi": funnel.phi,
+        "finding": compared.funnel_finding,
+        "areas": [
+            {
+                "code": a.code,
+                "name": a.name,
+                "numerator": a.numerator,
+                "denominator": a.denominator,
+                "value": a.value,
+                "position": a.position,
+                "position95": a.position95,
+            }
+            for a in funnel.areas
+        ],
+        "limits": [
+            {name: _finite(row.get(name)) for name in FUNNEL_LIMITS} for row in funnel.curve
+        ],
+        "lines": {
+            name: [[float(size), float(limit)] for size, limit in pairs]
+            for name, pairs in funnel.lines.items()
+        },
+    }
+
+
+FUNNEL_LIMITS = ("n", "lower95", "upper95", "lower998", "upper998")
+
+
+def _finite(value: Any) -> float | None:
+    """A limit as JSON has it: none (NaN or infinite, where a limit does not exist) as null."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 class ComparisonDetail(APIView):
