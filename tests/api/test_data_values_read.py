@@ -195,7 +195,7 @@ def test_wrong_parameters_are_400_naming_each(world, api, held):
         {"field": "after", "detail": "Ensure this value is greater than or equal to 0."}
     ]
     assert problem(lead.get(URL, colour="red", offset="1"), 400)["errors"] == [
-        {"field": "colour", "detail": "This list does not take this parameter."}
+        {"field": "colour", "detail": "This address does not take this parameter."}
     ]
 
 

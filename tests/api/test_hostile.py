@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.api.conftest import PROBLEM, Api
+from tests.api.conftest import PROBLEM, Api, problem
 from tests.api.test_matrix import MATRIX
 from tests.core.test_no_server_errors import HOSTILE
 
@@ -86,3 +86,18 @@ def test_a_body_that_is_not_json_sent_with_a_write_token_is_a_problem(world):
         headers=writer.headers,
     )
     assert response.status_code in (400, 405) and response["Content-Type"] == PROBLEM
+
+
+@pytest.mark.parametrize("value", ["+5", "1_0", "１", "٣", "5.0", "0x10", " 5"])
+def test_a_number_not_written_in_plain_digits_is_400(api, value):
+    body = problem(api["lead"].get("/api/v1/partnerships/", limit=value), 400)
+    assert body["errors"] == [{"field": "limit", "detail": "A valid integer is required."}]
+
+
+def test_a_parameter_given_twice_is_400_naming_it_not_read_as_its_last(api):
+    response = api["lead"].client.get(
+        "/api/v1/partnerships/home/actions/?limit=1&limit=2", headers=api["lead"].headers
+    )
+    assert problem(response, 400)["errors"] == [
+        {"field": "limit", "detail": "Give this parameter once."}
+    ]

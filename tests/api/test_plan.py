@@ -77,7 +77,7 @@ def test_a_filter_the_plan_does_not_know_is_400_naming_it(api):
     ]
     body = problem(api["lead"].get(ACTIONS, colour="red"), 400)
     assert body["errors"] == [
-        {"field": "colour", "detail": "This list does not take this parameter."}
+        {"field": "colour", "detail": "This address does not take this parameter."}
     ]
     body = problem(api["lead"].get(ACTIONS, recommendation="x"), 400)
     assert body["errors"] == [{"field": "recommendation", "detail": "A valid integer is required."}]

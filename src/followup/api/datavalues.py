@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from followup.api.datavalues_read import DataValueList
+from followup.api.filters import NoQuery
 from followup.api.jobs import JobSerializer
 from followup.api.methods import served
 from followup.api.parsers import check_charset, loads
@@ -47,7 +48,7 @@ CONFLICTS = (
 )
 
 
-class ImportQuery(serializers.Serializer[dict[str, Any]]):
+class ImportQuery(NoQuery):
     dryRun = serializers.BooleanField(
         required=False, default=False, help_text="true to check without importing anything."
     )

@@ -5,6 +5,7 @@ its own."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rest_framework import serializers
@@ -17,17 +18,40 @@ from followup.plans.queries import PLAN_SORTS, PlanFilters
 from followup.web.forms import MAX_ID
 
 
-class Query(serializers.Serializer[dict[str, Any]]):
-    """A list's query parameters. Paging's are read by ``paging``; any other is refused."""
+class WholeNumber(serializers.IntegerField):
+    """A whole number written in the digits 0 to 9 alone (a minus first, for the range check to
+    refuse by name): DRF's reader also takes ``+5``, ``1_0`` and other scripts' digits (``１``,
+    ``٣``), which no client means to send."""
 
-    PAGING = frozenset({"limit", "offset", "count"})
+    def to_internal_value(self, data: Any) -> int:
+        if not (isinstance(data, str) and DIGITS.fullmatch(data)) and not (
+            isinstance(data, int) and not isinstance(data, bool)
+        ):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
+DIGITS = re.compile(r"-?[0-9]+")
+
+
+class Query(serializers.Serializer[dict[str, Any]]):
+    """An address's query parameters. Paging's are read by ``paging``; any other is refused, and
+    so is any given more than once (which would otherwise be read as its last)."""
+
+    PAGING: frozenset[str] = frozenset({"limit", "offset", "count"})
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = sorted(set(self.initial_data) - set(self.fields) - self.PAGING)
-        if unknown:
-            raise serializers.ValidationError(
-                {name: "This list does not take this parameter." for name in unknown}
-            )
+        given = self.initial_data
+        unknown = sorted(set(given) - set(self.fields) - self.PAGING)
+        problems = {name: "This address does not take this parameter." for name in unknown}
+        if hasattr(given, "getlist"):
+            problems |= {
+                name: "Give this parameter once."
+                for name in sorted(given)
+                if name not in problems and len(given.getlist(name)) > 1
+            }
+        if problems:
+            raise serializers.ValidationError(problems)
         return attrs
 
     @classmethod
@@ -37,11 +61,15 @@ class Query(serializers.Serializer[dict[str, Any]]):
         return dict(query.validated_data)
 
 
+class NoQuery(Query):
+    """An address that takes no query parameter at all (a write)."""
+
+    PAGING = frozenset()
+
+
 def an_id(help_text: str) -> serializers.IntegerField:
     """A filter by an object's id: a whole number from 1 to the largest id a database holds."""
-    return serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, help_text=help_text
-    )
+    return WholeNumber(required=False, min_value=1, max_value=MAX_ID, help_text=help_text)
 
 
 class PlanQuery(Query):

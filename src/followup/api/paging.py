@@ -16,6 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from followup.api.filters import WholeNumber
+
 if TYPE_CHECKING:
     from rest_framework.views import APIView
 
@@ -27,14 +29,14 @@ class PageQuery(serializers.Serializer[dict[str, Any]]):
     """The paging parameters, refused (400, naming them) when they are not whole numbers in
     range."""
 
-    limit = serializers.IntegerField(
+    limit = WholeNumber(
         required=False,
         default=DEFAULT_LIMIT,
         min_value=1,
         max_value=MAX_LIMIT,
         help_text=f"Rows on the page, 1 to {MAX_LIMIT} ({DEFAULT_LIMIT} unless given).",
     )
-    offset = serializers.IntegerField(
+    offset = WholeNumber(
         required=False,
         default=0,
         min_value=0,
@@ -129,7 +131,7 @@ class Paging(BasePagination):
 
 
 class AfterQuery(PageQuery):
-    after = serializers.IntegerField(
+    after = WholeNumber(
         required=False,
         min_value=0,
         max_value=2**62,

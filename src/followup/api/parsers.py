@@ -8,12 +8,15 @@
   ``datavalues.json_table``): a key given twice in one object, ``NaN`` or ``Infinity`` (which
   Python's reader takes but JSON does not have), nesting deeper than Python can follow, and
   bytes that are not UTF-8 are each refused with 400 naming the body, never resolved silently
-  (the last of two keys winning) or left to raise.
+  (the last of two keys winning) or left to raise. So is a lone surrogate escape
+  (``"\\ud800"``), which JSON's grammar allows but which is no character: kept, it could be
+  neither saved nor written back into an answer.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import IO, Any
 
@@ -58,6 +61,23 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
+# A surrogate's escape in JSON text, and a surrogate left in a string once read (a pair's two
+# escapes become one character; only a lone one stays).
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: Any) -> bool:
+    """Whether a string anywhere in the read JSON (a key included) holds a lone surrogate."""
+    if isinstance(value, str):
+        return SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_lone_surrogate(k) or _lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_lone_surrogate(item) for item in value)
+    return False
+
+
 def _not_json(constant: str) -> Any:
     """NaN and Infinity, which Python's reader takes but JSON does not have."""
     raise ValueError(f"{constant} is not a JSON number")
@@ -73,11 +93,17 @@ def loads(data: bytes) -> Any:
             f"The body is not UTF-8 text (byte {error.start + 1}): send JSON in UTF-8."
         ) from None
     try:
-        return json.loads(text, object_pairs_hook=_object, parse_constant=_not_json)
+        body = json.loads(text, object_pairs_hook=_object, parse_constant=_not_json)
     except RecursionError:
         raise exceptions.ParseError("The body nests too deeply: send a JSON object.") from None
     except ValueError as error:  # json.JSONDecodeError, DuplicateKey and _not_json's
         raise exceptions.ParseError(f"The body is not JSON: {error}.") from None
+    if SURROGATE_ESCAPE.search(text) and _lone_surrogate(body):
+        raise exceptions.ParseError(
+            "The body is not JSON Followup can read: a string holds a lone surrogate escape "
+            "(such as \\ud800), which is no character. Send text as UTF-8 characters."
+        )
+    return body
 
 
 class JSONParser(BaseParser):

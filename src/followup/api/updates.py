@@ -16,6 +16,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from followup.api.filters import NoQuery
 from followup.api.serializers_plans import UpdateSerializer
 from followup.api.views import UpdateList
 from followup.plans import actions, queries
@@ -68,6 +69,7 @@ class ActionUpdates(UpdateList):
 
     @extend_schema(request=ActionUpdateInput, responses={201: UpdateSerializer})
     def post(self, request: Request, slug: str, pk: int) -> Response:
+        NoQuery.read(request)
         action = queries.action_for(request.user, slug, pk)
         update = actions.add_update(request.user, action, _checked(request.data))
         found = queries.update_for(request.user, slug, update.pk)
