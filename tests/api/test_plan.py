@@ -98,12 +98,12 @@ def test_outsider_token_gets_404_for_every_homeshire_action_and_update(api, worl
 def test_the_plans_updates_since_a_moment_catch_a_copy_up_in_the_order_written(api, world):
     from django.utils import timezone
 
-    from followup.plans.models import ActionUpdate
+    from followup.plans.models import ActionUpdate, UpdateDecision
 
     old = world.home.update
-    ActionUpdate.objects.filter(pk=old.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=3)
-    )
+    three_days_ago = timezone.now() - datetime.timedelta(days=3)
+    ActionUpdate.objects.filter(pk=old.pk).update(created_at=three_days_ago)
+    UpdateDecision.objects.filter(update=old).update(made_at=three_days_ago)
     later = [ActionUpdateFactory(action=world.home.action, decision=None) for _ in range(2)]
     url = "/api/v1/partnerships/home/updates/"
     assert [u["id"] for u in api["viewer"].json(url)["results"]] == [old.pk, *[u.pk for u in later]]
@@ -114,3 +114,24 @@ def test_the_plans_updates_since_a_moment_catch_a_copy_up_in_the_order_written(a
     body = problem(api["viewer"].get(url, since="yesterday"), 400)
     assert [e["field"] for e in body["errors"]] == ["since"]
     problem(api["outsider"].get(url), 404)
+
+
+def test_an_older_update_accepted_since_is_caught_up_with_its_new_state(api, world):
+    """A copy kept with ``since`` learns of a decision on an update it read while it waited."""
+    from django.utils import timezone
+
+    from followup.plans.models import ActionUpdate, UpdateDecision
+
+    url = "/api/v1/partnerships/home/updates/"
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    ActionUpdate.objects.filter(pk=world.home.update.pk).update(created_at=week_ago)
+    UpdateDecision.objects.filter(update=world.home.update).update(made_at=week_ago)
+    waiting = ActionUpdateFactory(action=world.home.action, decision=None)
+    ActionUpdate.objects.filter(pk=waiting.pk).update(created_at=week_ago)
+    since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    assert api["viewer"].json(url, since=since)["results"] == []
+    UpdateDecision.objects.create(update=waiting, outcome="accepted", by_name="Lead")
+    rows = api["viewer"].json(url, since=since)["results"]
+    assert [(u["id"], u["state"]) for u in rows] == [(waiting.pk, "accepted")]
+    assert rows[0]["changed_at"] > rows[0]["created_at"]
+    assert api["viewer"].json(url, since=rows[0]["changed_at"])["results"] == rows

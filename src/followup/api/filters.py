@@ -140,8 +140,9 @@ class FiguresQuery(Query):
 class SinceQuery(Query):
     since = serializers.DateTimeField(
         required=False,
-        help_text="Only those written at or after this moment (ISO 8601, such as "
-        "2026-11-01T00:00:00Z): the `created_at` of the last one read, to catch up.",
+        help_text="Only those that changed (written, or accepted or returned) at or after this "
+        "moment (ISO 8601, such as 2026-11-01T00:00:00Z): the `changed_at` of the last one "
+        "read, to catch up.",
     )
 
 

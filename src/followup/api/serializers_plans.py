@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -33,6 +34,10 @@ class UpdateSerializer(serializers.ModelSerializer[ActionUpdate]):
     returned_because = serializers.SerializerMethodField(
         help_text="Why it was returned; empty unless it was."
     )
+    changed_at = serializers.SerializerMethodField(
+        help_text="When it last changed: written, or accepted or returned since. The last row's "
+        "is the `since` to catch up from."
+    )
 
     class Meta:
         model = ActionUpdate
@@ -48,10 +53,19 @@ class UpdateSerializer(serializers.ModelSerializer[ActionUpdate]):
             "returned_because",
             "revises",
             "created_at",
+            "changed_at",
         )
 
     def _decision(self, update: ActionUpdate) -> Any:
         return getattr(update, "decision", None)
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_changed_at(self, update: ActionUpdate) -> str:
+        decision = self._decision(update)
+        changed = update.created_at
+        if decision is not None:
+            changed = max(changed, decision.made_at)
+        return str(serializers.DateTimeField().to_representation(changed))
 
     def get_state(self, update: ActionUpdate) -> str:
         decision = self._decision(update)

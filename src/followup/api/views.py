@@ -112,7 +112,8 @@ class UpdateList(generics.ListAPIView[ActionUpdate]):
 @extend_schema(parameters=[filters.SinceQuery])
 class PartnershipUpdateList(generics.ListAPIView[ActionUpdate]):
     """Every update of the partnership's plan, accepted, waiting or returned, in the order they
-    were written (ties by id); ``since`` gives only those written since then."""
+    last changed (written, or accepted or returned since: ``changed_at``), ties by id;
+    ``since`` gives only those that changed since then, to keep a copy up to date."""
 
     serializer_class = serializers_plans.UpdateSerializer
 

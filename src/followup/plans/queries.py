@@ -21,6 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -295,15 +296,18 @@ def updates_written_since(
     user: AnyUser, slug: str, since: datetime.datetime | None = None
 ) -> QuerySet[ActionUpdate]:
     """Every update of the partnership's actions, accepted, waiting or returned, in the order
-    they were written (ties by id), only those written at or after ``since`` if given: what a
-    system that keeps a copy of the plan reads to catch up."""
+    they last changed (``changed_at``: written, or accepted or returned since), ties by id;
+    only those that changed at or after ``since`` if given: what a system that keeps a copy of
+    the plan reads to catch up, new updates and decisions on older ones alike."""
     partnership = partnership_for(user, slug)
-    updates = ActionUpdate.objects.filter(action__partnership=partnership).select_related(
-        "decision"
+    updates = (
+        ActionUpdate.objects.filter(action__partnership=partnership)
+        .select_related("decision")
+        .annotate(changed_at=Greatest("created_at", Coalesce("decision__made_at", "created_at")))
     )
     if since is not None:
-        updates = updates.filter(created_at__gte=since)
-    return updates.order_by("created_at", "id")
+        updates = updates.filter(changed_at__gte=since)
+    return updates.order_by("changed_at", "id")
 
 
 def update_for(user: AnyUser, slug: str, pk: int) -> ActionUpdate:
