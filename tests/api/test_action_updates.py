@@ -42,6 +42,7 @@ def test_a_contributors_write_token_adds_an_update_that_waits_audited_by_the_con
         "returned_because": "",
         "revises": None,
         "created_at": update.created_at.isoformat().replace("+00:00", "Z"),
+        "changed_at": update.created_at.isoformat().replace("+00:00", "Z"),
     }
     assert response["Location"] == (f"http://testserver{url(world)}{update.pk}/")
     entries = AuditEntry.objects.filter(verb="action_update.create", object_id=str(update.pk))

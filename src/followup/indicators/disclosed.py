@@ -364,6 +364,9 @@ def for_audience(analysis: Analysis, *, exact: bool, withheld: Withheld | None =
         p.period for p in analysis.points if withheld.denominator(indicator, p)
     }
     if shown.withheld:
+        # No earlier release's figure either, for any period, as the page shows none: what a
+        # later release withheld, an earlier one must not give back beside it.
+        shown.revisions = Revisions(analysis.indicator, analysis.points, exact=False, linked=True)
         shown.finding = WITHHELD_FINDING
         shown.chart_finding = ""
         shown.chart = None
