@@ -282,3 +282,33 @@ def test_the_indicator_form_tells_an_official_data_element_from_an_own_one_of_th
     )
     assert ">children_looked_after — Children looked after (official)</option>" in page
     assert ">children_looked_after — Our own count (this partnership's)</option>" in page
+
+
+def test_a_broken_rule_names_the_row_of_the_data_element_it_is_about(world):
+    """Two rows of one area and period, each of a data element with a rule of its own: the
+    broken rule is about the second's, so the conflict names the second row, not the cell's
+    first."""
+    import json
+
+    from followup.indicators.models import DataElement, ValidationRule
+    from tests.api.test_data_value_sets import send, writer
+
+    DataElement.objects.create(code="other_count", name="Other", period_kind="year")
+    ValidationRule.objects.create(
+        name="At most 500 others", left="other_count", operator="<=", right="500"
+    )
+    ValidationRule.objects.create(
+        name="At most 500 children looked after",
+        left="children_looked_after",
+        operator="<=",
+        right="500",
+    )
+    body = (
+        "area_code,period,data_element,value\n"
+        "S1HOME,2022,other_count,7\n"
+        "S1HOME,2022,children_looked_after,900\n"
+    )
+    response = send(writer(world), body, dryRun="true", release="Return")
+    conflicts = json.loads(response.content)["importSummary"]["conflicts"]
+    assert [(c["row"], c["column"]) for c in conflicts] == [(3, None)]
+    assert "At most 500 children looked after" in conflicts[0]["reason"]

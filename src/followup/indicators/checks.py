@@ -87,16 +87,19 @@ def check_rules(plan: ImportPlan, elements: dict[str, DataElement]) -> None:
         partnership, relevant, {(c.area, c.period) for _, c in incoming_relevant}
     )
     after: Cells = {key: dict(cell) for key, cell in before.items()}
-    lines: dict[tuple[str, str], list[int]] = {}
+    lines: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for pk, change in incoming_relevant:
         after.setdefault((change.area, change.period), {})[pk] = change.value
-        lines.setdefault((change.area, change.period), []).append(change.line)
+        lines.setdefault((change.area, change.period), []).append((pk, change.line))
     _derived_changes(plan, elements, affected, before, after, incoming)
     for rule, ids in by_rule:
         where_rule = {(c.area, c.period) for pk, c in incoming if pk in ids}
         cells = _rule_cells(rule, where_rule, after, elements, formulas)
         for violation in check([rule], cells, only=where_rule):
-            where = lines.get((violation.area, violation.period), [])
+            # The file's rows of the cell that the rule is about (another row of the same area
+            # and period, of a data element the rule does not name, is not the one to mend).
+            cell = lines.get((violation.area, violation.period), [])
+            where = [line for pk, line in cell if pk in ids] or [line for _, line in cell]
             problem = Problem(min(where) if where else None, None, str(violation))
             if violation.rule.severity == ValidationRule.Severity.ERROR:
                 plan.errors.append(problem)
