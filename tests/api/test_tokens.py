@@ -150,6 +150,25 @@ def test_a_token_limited_to_some_addresses_works_only_from_them(world):
     assert body["detail"].startswith("This token may not be used from this address.")
 
 
+def test_an_ipv4_client_seen_as_ipv6_by_a_dual_stack_server_is_its_ipv4_address(world):
+    from followup.accounts.tokens import plain_address
+    from followup.api.throttling import client
+
+    token = make_token(world.users["viewer"], allowed_addresses=["192.0.2.0/24"])
+    api = Api(token)
+    mapped = api.client.get(LIST, headers=api.headers, REMOTE_ADDR="::ffff:192.0.2.7")
+    assert mapped.status_code == 200
+    other = api.client.get(LIST, headers=api.headers, REMOTE_ADDR="::ffff:198.51.100.7")
+    assert other.status_code == 403
+    assert str(plain_address("::ffff:192.0.2.7")) == "192.0.2.7"
+
+    class Asked:
+        META = {"REMOTE_ADDR": "::ffff:198.51.100.7"}
+
+    # Counted as itself, not as the /64 every mapped IPv4 address shares.
+    assert client(Asked()) == "198.51.100.7"
+
+
 def test_an_address_that_is_not_one_is_refused_naming_it(world):
     with pytest.raises(ValidationError) as refused:
         make_token(world.users["viewer"], allowed_addresses=["192.0.2.0/24", "the office"])

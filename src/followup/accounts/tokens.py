@@ -81,13 +81,24 @@ def networks(given: Iterable[str]) -> list[str]:
     return found
 
 
+def plain_address(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """A client's address as written, an IPv4 address a dual-stack server saw as IPv6
+    (``::ffff:192.0.2.1``) as the IPv4 address it is; None if it is no address."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        return parsed.ipv4_mapped
+    return parsed
+
+
 def allows(token: AccessToken, address: str) -> bool:
     """Whether the token may be used from ``address`` (the client's, as Django saw it)."""
     if not token.allowed_addresses:
         return True
-    try:
-        client = ipaddress.ip_address(address)
-    except ValueError:
+    client = plain_address(address)
+    if client is None:
         return False
     return any(client in ipaddress.ip_network(n, strict=False) for n in token.allowed_addresses)
 

@@ -28,6 +28,7 @@ from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 from followup.accounts.models import AccessToken
+from followup.accounts.tokens import plain_address
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -52,11 +53,11 @@ class TokenRateThrottle(SimpleRateThrottle):
 
 
 def client(request: Request) -> str:
-    """The client's address as counted: the connecting address, an IPv6 one as its /64."""
-    address = str(request.META.get("REMOTE_ADDR", ""))
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
+    """The client's address as counted: the connecting address, an IPv6 one as its /64 (an
+    IPv4 address seen as IPv6, ``::ffff:192.0.2.1``, as itself: as a /64, every IPv4 client
+    of a dual-stack server would share one count)."""
+    parsed = plain_address(str(request.META.get("REMOTE_ADDR", "")))
+    if parsed is None:
         return "unknown"
     if parsed.version == 6:
         return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
