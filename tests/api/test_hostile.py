@@ -101,3 +101,34 @@ def test_a_parameter_given_twice_is_400_naming_it_not_read_as_its_last(api):
     assert problem(response, 400)["errors"] == [
         {"field": "limit", "detail": "Give this parameter once."}
     ]
+
+
+def test_more_query_parameters_than_django_reads_is_400_saying_so(api, settings):
+    query = "&".join(f"p{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = api["lead"].client.get(f"/api/v1/partnerships/?{query}", headers=api["lead"].headers)
+    assert problem(response, 400)["detail"] == (
+        "The request has more than 1,100 query parameters or form fields: send fewer."
+    )
+
+
+def test_a_host_not_served_here_is_400_saying_so(client):
+    response = client.get("/api/v1/partnerships/", HTTP_HOST="elsewhere.example")
+    assert problem(response, 400)["detail"] == (
+        "The request names a host this installation does not serve."
+    )
+
+
+def test_every_read_refuses_a_parameter_it_does_not_take(world):
+    """Lists and objects alike: a parameter an address does not read is refused, naming it,
+    never quietly left out (a misspelt filter would give every row)."""
+    from tests.api.conftest import make_token
+
+    lead = Api(make_token(world.users["lead"]))
+    for name, (kwargs, expected) in MATRIX.items():
+        if expected["lead"] != 200 or name in ("api:schema", "api:docs"):
+            continue
+        url = reverse(name, kwargs=kwargs(world.home) if kwargs else None)
+        body = problem(lead.get(url, colour="red"), 400)
+        assert body["errors"] == [
+            {"field": "colour", "detail": "This address does not take this parameter."}
+        ], name

@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Model, Q
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from rest_framework.generics import ListAPIView
 
 from followup.evidence.models import Code, Coding, Quote, Source
 from followup.indicators.models import DataElement, Indicator, Release
@@ -245,7 +246,9 @@ def test_no_address_shows_a_row_of_another_partnership(
         urls = [reverse(name)]
     shown = []
     for url in urls:
-        shown += [row[rows.key] for row in rows_of(api.json(url, limit=1000))]
+        paged = issubclass(PATTERNS[name].callback.view_class, ListAPIView)
+        body = api.json(url, limit=1000) if paged else api.json(url)
+        shown += [row[rows.key] for row in rows_of(body)]
     assert set(shown) <= keys
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import generics, serializers
 
+from followup.api.filters import NoQuery
 from followup.jobs import queries
 from followup.jobs.models import Job
 
@@ -49,4 +50,5 @@ class JobDetail(generics.RetrieveAPIView[Job]):
     serializer_class = JobSerializer
 
     def get_object(self) -> Job:
+        NoQuery.read(self.request)
         return queries.job_of(self.request.user, self.kwargs["pk"])

@@ -48,7 +48,8 @@ PROBLEM_SCHEMA = {
 }
 
 ERRORS = {
-    "400": "A parameter or field is wrong: `errors` names each.",
+    "400": "A parameter or field is wrong, or one the address does not take: `errors` names "
+    "each.",
     "401": "No token, or one unknown, expired or revoked, or its owner's account deactivated.",
     "403": "The token's owner may not do this, the token is read-only, it is used from an "
     "address it does not allow, or its owner must set up a second factor first.",
@@ -68,13 +69,6 @@ WRITE_ERRORS = {
 class ProblemSchema(AutoSchema):
     """drf-spectacular's schema of each operation, with its error answers."""
 
-    def _takes_nothing(self) -> bool:
-        """A read of one object with no query parameters: it has no 400 to give."""
-        return (
-            self.method in ("GET", "HEAD")
-            and not self._is_list_view()
-            and not self.get_override_parameters()
-        )
 
     def _get_response_bodies(
         self, direction: Literal["request", "response"] = "response"
@@ -86,8 +80,6 @@ class ProblemSchema(AutoSchema):
         self.registry.register_on_missing(component)
         errors = {**ERRORS, **WRITE_ERRORS} if self.method == "POST" else ERRORS
         for status, text in errors.items():
-            if status == "400" and self._takes_nothing():
-                continue  # an object's page that takes no parameters
             responses.setdefault(
                 status, {"description": text, "content": {PROBLEM: {"schema": component.ref}}}
             )

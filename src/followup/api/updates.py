@@ -87,6 +87,7 @@ class ActionUpdateDetail(generics.RetrieveAPIView[ActionUpdate]):
     serializer_class = UpdateSerializer
 
     def get_object(self) -> ActionUpdate:
+        NoQuery.read(self.request)
         update = queries.update_for(self.request.user, self.kwargs["slug"], self.kwargs["update"])
         if update.action_id != self.kwargs["pk"]:
             raise Http404("No such update.")

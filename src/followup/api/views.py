@@ -44,6 +44,7 @@ class PartnershipList(generics.ListAPIView[Partnership]):
     serializer_class = serializers.PartnershipSerializer
 
     def get_queryset(self) -> QuerySet[Partnership]:
+        filters.Query.read(self.request)
         return partnership_queries.partnerships_of(self.request.user)
 
 
@@ -53,6 +54,7 @@ class PartnershipDetail(generics.RetrieveAPIView[Partnership]):
     serializer_class = serializers.PartnershipSerializer
 
     def get_object(self) -> Partnership:
+        filters.NoQuery.read(self.request)
         return partnership_for(self.request.user, self.kwargs["slug"])
 
 
@@ -63,6 +65,7 @@ class InspectionList(generics.ListAPIView[Inspection]):
     serializer_class = serializers.InspectionSerializer
 
     def get_queryset(self) -> QuerySet[Inspection]:
+        filters.Query.read(self.request)
         return inspection_queries.inspections_with_findings(self.request.user, self.kwargs["slug"])
 
 
@@ -72,6 +75,7 @@ class InspectionDetail(generics.RetrieveAPIView[Inspection]):
     serializer_class = serializers.InspectionSerializer
 
     def get_object(self) -> Inspection:
+        filters.NoQuery.read(self.request)
         kwargs = self.kwargs
         return inspection_queries.inspection_for(self.request.user, kwargs["slug"], kwargs["pk"])
 
@@ -94,6 +98,7 @@ class ActionDetail(generics.RetrieveAPIView[Action]):
     serializer_class = serializers_plans.ActionSerializer
 
     def get_object(self) -> Action:
+        filters.NoQuery.read(self.request)
         return plan_queries.action_for(self.request.user, self.kwargs["slug"], self.kwargs["pk"])
 
 
@@ -141,6 +146,7 @@ class ReviewDetail(generics.RetrieveAPIView[ProgressReview]):
     serializer_class = serializers_reviews.ReviewSerializer
 
     def get_object(self) -> ProgressReview:
+        filters.NoQuery.read(self.request)
         return review_queries.review_for(self.request.user, self.kwargs["slug"], self.kwargs["pk"])
 
 

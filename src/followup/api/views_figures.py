@@ -45,6 +45,7 @@ class IndicatorDetail(generics.RetrieveAPIView[Indicator]):
     serializer_class = serializers_figures.IndicatorSerializer
 
     def get_object(self) -> Indicator:
+        filters.NoQuery.read(self.request)
         return queries.indicator_for(self.request.user, self.kwargs["slug"], self.kwargs["pk"])
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -50,7 +51,17 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if isinstance(exception, RequestDataTooBig):
         return too_large(request, files=False)
     if for_the_api(request):
-        return problem_response(
-            400, "The request could not be read (such as a host not served here)."
-        )
+        return problem_response(400, _unreadable(exception))
     return render(request, "400.html", status=400)
+
+
+def _unreadable(exception: Exception | None) -> str:
+    """Why the API could not read a request, as far as Django says."""
+    if isinstance(exception, TooManyFieldsSent):
+        return (
+            f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} query "
+            "parameters or form fields: send fewer."
+        )
+    if isinstance(exception, DisallowedHost):
+        return "The request names a host this installation does not serve."
+    return "The request could not be read (such as a host not served here)."
