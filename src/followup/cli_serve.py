@@ -42,8 +42,8 @@ BACKLOG = 1024
 IDLE_SECONDS = 30
 IDLE_CHECK_SECONDS = 10
 # Connections one process holds open at once (waitress's default is 100, among them its own
-# three): a browser keeps up to six open after a page, so a few dozen visitors to a server with
-# no proxy in front filled a process. Each connection takes a file descriptor, and up to two
+# three): a browser keeps up to six open after a page, so some sixteen visitors to a server with
+# no proxy in front could fill a process. Each connection takes a file descriptor, and up to two
 # more when a large request or answer overflows to a temporary file: 250 stay within the 1,024
 # a process may open by default.
 CONNECTIONS = 250

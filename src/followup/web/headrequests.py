@@ -6,7 +6,9 @@ the body sent after a HEAD's headers as the start of its next answer, and fails 
 first middleware, the last to see every response (a refusal or a server error page included),
 empties the body of every answer to HEAD and keeps the headers GET would have, Content-Length
 among them (RFC 9110, 9.3.2). WhiteNoise already leaves a static file's body out of its answer
-to HEAD; emptying it again costs nothing.
+to HEAD; emptying it again costs nothing. A streamed body of unknown length (a table's CSV) is
+sent chunked by waitress, to HEAD as to GET, so it still writes its empty last chunk; it then
+closes the connection, as its headers say, so no client reads those five bytes as an answer.
 """
 
 from __future__ import annotations
