@@ -30,6 +30,23 @@ QUICK_DEATH_SECONDS = 5.0
 # How long the processes are given to finish their requests once told to stop.
 STOP_SECONDS = 20.0
 BACKLOG = 1024
+# A connection on which nothing arrives or leaves for this long, and whose request is not being
+# answered, is closed: an idle keep-alive connection, or a request whose headers or body stopped
+# coming. waitress's default is 120 seconds, looked at every 30 (so up to two and a half
+# minutes): a few hundred connections that send half a request and then nothing held every
+# connection a process takes for that long. Only silence counts, never the length of a request:
+# an upload of the whole 20 MB over a slow link (2 minutes and more at 1 Mbit/s) sends something
+# many times a second and is never cut; a request being answered is never cut, however long it
+# takes. A trickle of a byte every few seconds is not stopped by this: only a proxy that reads
+# whole requests before passing them on stops that (docs/deploy.md, "Slow clients").
+IDLE_SECONDS = 30
+IDLE_CHECK_SECONDS = 10
+# Connections one process holds open at once (waitress's default is 100, among them its own
+# three): a browser keeps up to six open after a page, so some sixteen visitors to a server with
+# no proxy in front could fill a process. Each connection takes a file descriptor, and up to two
+# more when a large request or answer overflows to a temporary file: 250 stay within the 1,024
+# a process may open by default.
+CONNECTIONS = 250
 
 
 def default_workers() -> int:
@@ -82,7 +99,10 @@ def waitress_options(
     allows is refused with 413 as soon as its Content-Length is read (a chunked one as soon as
     it passes that size), never read. One a little over the limit (files chosen together a few
     megabytes too large) reaches Followup, whose first middleware refuses it unread with its own
-    page, saying what the limit is and what to do, rather than waitress's line of plain text."""
+    page, saying what the limit is and what to do, rather than waitress's line of plain text.
+    Idle connections are closed sooner than waitress's default, more are held, and they are
+    watched with poll(), which has no limit on descriptors' numbers (select() fails past 1,023);
+    the backlog is the listening socket's, which waitress sets again."""
     trusted = {
         "trusted_proxy": args.trusted_proxy,
         "trusted_proxy_count": 1,
@@ -93,6 +113,11 @@ def waitress_options(
         "ident": "Followup",
         "max_request_body_size": 2 * max_body,
         "clear_untrusted_proxy_headers": True,
+        "channel_timeout": IDLE_SECONDS,
+        "cleanup_interval": IDLE_CHECK_SECONDS,
+        "connection_limit": CONNECTIONS,
+        "asyncore_use_poll": True,
+        "backlog": BACKLOG,
         **(trusted if args.trusted_proxy else {}),
     }
 

@@ -100,6 +100,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it is the last to see every response: an answer to HEAD is sent without
+    # its body, which neither Django's WSGI handler nor waitress leaves out (web/headrequests.py).
+    "followup.web.headrequests.HeadWithoutBodyMiddleware",
     # Neither reads the body: they answer first so that every refusal carries their headers.
     # First, so that it times the whole answer and logs its final status.
     "followup.web.accesslog.AccessLogMiddleware",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -80,8 +81,6 @@ def served(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path) -> I
 
 
 def _wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
-    import socket
-
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         assert process.poll() is None, "followup serve stopped"
@@ -249,3 +248,42 @@ def test_serve_refuses_to_start_with_https_on_and_no_trusted_proxy(tmp_path):
     assert "every request would redirect to itself" in result.stderr
     assert "set FOLLOWUP_TRUSTED_PROXY" in result.stderr
     assert result.stderr.endswith("serve: refused to start with this configuration.\n")
+
+
+def _read_answer(connection: socket.socket, received: bytes) -> tuple[bytes, bytes]:
+    """One answer with a Content-Length, read from ``received`` and then the connection: the
+    head and the body, each as sent."""
+    while b"\r\n\r\n" not in received:
+        received += connection.recv(65536)
+    head, _, rest = received.partition(b"\r\n\r\n")
+    length = re.search(rb"\r\nContent-Length: (\d+)", head)
+    assert length, head
+    while len(rest) < int(length[1]):
+        rest += connection.recv(65536)
+    return head, rest
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/accounts/login/", "/api/v1/partnerships/", "/api/v1/schema/", "/static/govuk/followup.css"],
+)
+def test_head_then_get_on_one_connection_gives_heads_headers_alone_then_the_get(served, address):
+    """The bytes after HEAD's headers are GET's answer: HEAD sent no body, though it gave GET's
+    length, and the connection stayed open for the GET."""
+    request = (
+        f"{{}} {address} HTTP/1.1\r\nHost: {HOST}\r\nX-Forwarded-For: 198.51.100.7\r\n"
+        "X-Forwarded-Proto: https\r\nX-Forwarded-Host: followup.example.org\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", served.port), timeout=30) as connection:
+        connection.sendall(request.format("HEAD").encode())
+        received = b""
+        while b"\r\n\r\n" not in received:
+            received += connection.recv(65536)
+        head, _, after = received.partition(b"\r\n\r\n")
+        connection.sendall(request.format("GET").encode())
+        get_head, body = _read_answer(connection, after)
+    assert after == b""
+    assert get_head.startswith(b"HTTP/1.1 "), get_head[:100]
+    assert head.split(b"\r\n")[0] == get_head.split(b"\r\n")[0]
+    assert f"\r\nContent-Length: {len(body)}".encode() in head
+    assert b"Connection: close" not in head

@@ -24,8 +24,9 @@ MB = 1024 * 1024
 def test_every_request_size_limit_comes_from_the_one_upload_setting():
     assert settings.MAX_UPLOAD_BYTES == settings.MAX_UPLOAD_MB * MB == 20 * MB
     assert settings.MAX_REQUEST_BYTES == settings.MAX_UPLOAD_BYTES + 256 * 1024
-    # The access log, first, only times the answer and reads nothing of the request.
-    assert settings.MIDDLEWARE[:4] == [
+    # The first two only empty an answer to HEAD and time the answer: neither reads the request.
+    assert settings.MIDDLEWARE[:5] == [
+        "followup.web.headrequests.HeadWithoutBodyMiddleware",
         "followup.web.accesslog.AccessLogMiddleware",
         "django.middleware.security.SecurityMiddleware",
         "followup.web.middleware.SecurityHeadersMiddleware",
