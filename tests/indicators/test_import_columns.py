@@ -97,6 +97,7 @@ def test_a_misspelt_column_is_refused_in_the_preview_and_on_the_command_line_and
     assert client.post(response["Location"]).status_code == 200
     path = tmp_path / "figures.csv"
     path.write_text(text)
+    capsys.readouterr()  # what the pages' requests logged is not the command's output
     assert cmd_import_data(build_parser().parse_args(["import-data", str(path)])) == 1
     assert capsys.readouterr().err.splitlines() == [
         f"{path}: {expected}",

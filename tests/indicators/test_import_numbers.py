@@ -210,6 +210,7 @@ def test_12_5_is_refused_in_the_dry_run_and_the_import_on_the_page_and_the_comma
     assert f"nothing was imported: {expected}." in answer
     path = tmp_path / "figures.csv"
     path.write_text(text)
+    capsys.readouterr()  # what the pages' requests logged is not the command's output
     for dry in (["--dry-run"], []):
         args = ["import-data", str(path), "--partnership", "home", *dry]
         assert cmd_import_data(build_parser().parse_args(args)) == 1

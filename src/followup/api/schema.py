@@ -48,8 +48,7 @@ PROBLEM_SCHEMA = {
 }
 
 ERRORS = {
-    "400": "A parameter or field is wrong, or one the address does not take: `errors` names "
-    "each.",
+    "400": "A parameter or field is wrong, or one the address does not take: `errors` names each.",
     "401": "No token, or one unknown, expired or revoked, or its owner's account deactivated.",
     "403": "The token's owner may not do this, the token is read-only, it is used from an "
     "address it does not allow, or its owner must set up a second factor first.",
@@ -68,7 +67,6 @@ WRITE_ERRORS = {
 
 class ProblemSchema(AutoSchema):
     """drf-spectacular's schema of each operation, with its error answers."""
-
 
     def _get_response_bodies(
         self, direction: Literal["request", "response"] = "response"
