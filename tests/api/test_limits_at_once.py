@@ -109,6 +109,21 @@ def test_a_request_without_a_token_is_counted_in_one_statement_and_never_in_the_
     assert not [q for q in queries.captured_queries if "followup_cache" in q["sql"]]
 
 
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_count_committed_without_waiting_for_the_disk_leaves_the_connection_waiting_for_it():
+    """PostgreSQL commits the count alone with synchronous_commit off; the connection's next
+    transactions wait for the disk as before."""
+    from followup.accounts import throttle
+
+    assert throttle.count_request("api:token:0", 1_000_000.0, 60) == (1, 1_000_000.0)
+    assert throttle.count_request("api:token:0", 1_000_059.0, 60) == (2, 1_000_000.0)
+    assert throttle.count_request("api:token:0", 1_000_060.0, 60) == (1, 1_000_060.0)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
+
+
 # Through ``followup serve`` on a SQLite file, behind the trusted proxy (docs/deploy.md).
 
 

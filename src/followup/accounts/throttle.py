@@ -193,7 +193,7 @@ def _lock(keys: list[str]) -> None:
 # another on the row, never read and written back over each other.
 COUNT_REQUEST = """
 INSERT INTO {table} ({key}, touched, window_started, requests)
-VALUES (%s, %s, %s, 1)
+{row}
 ON CONFLICT ({key}) DO UPDATE SET
     requests = CASE WHEN {table}.window_started > %s THEN {table}.requests + 1 ELSE 1 END,
     window_started = CASE
@@ -203,6 +203,14 @@ ON CONFLICT ({key}) DO UPDATE SET
     touched = excluded.touched
 RETURNING requests, window_started
 """
+ROW = "VALUES (%s, %s, %s, 1)"
+# PostgreSQL, in a statement that is its own transaction: committed without waiting for the disk
+# (synchronous_commit off, for this transaction only). A crash of the database server may forget
+# the last fraction of a second's counts, which costs a client a few requests at most; waiting
+# for the disk took about 4 ms a request where the statement itself takes 0.3 ms.
+QUICK_ROW = (
+    "SELECT %s, %s, %s, 1 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS quick"
+)
 
 
 def count_request(key: str, at: float, period: int) -> tuple[int, float]:
@@ -212,7 +220,10 @@ def count_request(key: str, at: float, period: int) -> tuple[int, float]:
     sign-in window is a minute at least), and begins with the first request after the last one
     ended. One statement, committed at once unless the caller is in a transaction."""
     quote = connection.ops.quote_name
-    sql = COUNT_REQUEST.format(table=quote(ThrottleKey._meta.db_table), key=quote("key"))
+    quick = connection.vendor == "postgresql" and not connection.in_atomic_block
+    sql = COUNT_REQUEST.format(
+        table=quote(ThrottleKey._meta.db_table), key=quote("key"), row=QUICK_ROW if quick else ROW
+    )
     touched = connection.ops.adapt_datetimefield_value(now())
     ended = at - period
     with connection.cursor() as cursor:

