@@ -10,6 +10,7 @@ docs/deploy.md runs it.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -22,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -124,17 +126,41 @@ def test_a_count_committed_without_waiting_for_the_disk_leaves_the_connection_wa
         assert cursor.fetchone() == ("on",)
 
 
-# Through ``followup serve`` on a SQLite file, behind the trusted proxy (docs/deploy.md).
+# Through ``followup serve`` behind the trusted proxy (docs/deploy.md), 2 processes of 8 threads,
+# with limits of 100 a token and 40 an address.
+LIMITS = {
+    "FOLLOWUP_API_REQUESTS_PER_MINUTE": "100",
+    "FOLLOWUP_API_UNAUTHENTICATED_REQUESTS_PER_MINUTE": "40",
+}
+
+
+@contextlib.contextmanager
+def serving(folder: Path, env: dict[str, str]) -> Iterator[int]:
+    """``followup serve`` with these settings, in two processes of 8 threads: its port."""
+    port = _free_port()
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("FOLLOWUP_", "DJANGO_"))}
+    base.pop("DATABASE_URL", None)
+    serve = ["serve", "--port", str(port), "--workers", "2", "--threads", "8"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "followup.cli", *serve],
+        cwd=folder,
+        env={**base, **env, **LIMITS},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(port, process)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path) -> Iterator[tuple]:
-    """(port, a token's text) of ``followup serve``, 2 processes of 8 threads, with limits of
-    100 a token and 40 an address."""
+    """(port, a token's text) of ``followup serve`` on a SQLite file."""
     folder = tmp_path_factory.mktemp("limits")
     env = _environment(folder)
-    env["FOLLOWUP_API_REQUESTS_PER_MINUTE"] = "100"
-    env["FOLLOWUP_API_UNAUTHENTICATED_REQUESTS_PER_MINUTE"] = "40"
     copy_database(migrated_sqlite, folder / "followup.sqlite3")
     made = run(
         "createuser",
@@ -149,24 +175,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path) -> I
     assert made.returncode == 0, made.stderr
     created = run("createtoken", "script", env=env, cwd=folder)
     assert created.returncode == 0, created.stderr
-    token = created.stdout.split()[0]
-    port = _free_port()
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("FOLLOWUP_", "DJANGO_"))}
-    base.pop("DATABASE_URL", None)
-    serve = ["serve", "--port", str(port), "--workers", "2", "--threads", "8"]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "followup.cli", *serve],
-        cwd=folder,
-        env={**base, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for(port, process)
-        yield port, token
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with serving(folder, env) as port:
+        yield port, created.stdout.split()[0]
 
 
 def through_the_proxy(port: int, token: str | None, address: str) -> Callable[[], tuple]:
@@ -197,3 +207,23 @@ def test_160_requests_without_a_token_served_by_2_processes_have_exactly_40_answ
     port, _ = served
     answers = at_once(16, 10, through_the_proxy(port, None, "192.0.2.9"))
     assert answers == {"401": 40, f"429 {PROBLEM} waits": 120}
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_400_requests_with_one_token_and_160_without_served_on_postgresql_have_exactly_the_limit(
+    tmp_path: Path,
+):
+    """The same, with ``followup serve`` on this run's PostgreSQL test database."""
+    token = make_token(User.objects.create_user("script"))
+    database = connection.settings_dict
+    env = _environment(tmp_path)
+    env["DATABASE_URL"] = (
+        f"postgresql://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    )
+    connection.close()
+    with serving(tmp_path, env) as port:
+        with_token = at_once(16, 25, through_the_proxy(port, token, "198.51.100.7"))
+        without = at_once(16, 10, through_the_proxy(port, None, "192.0.2.9"))
+    assert with_token == {"200": 100, f"429 {PROBLEM} waits": 300}
+    assert without == {"401": 40, f"429 {PROBLEM} waits": 120}
