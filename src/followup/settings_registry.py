@@ -295,8 +295,9 @@ SETTINGS: tuple[Setting, ...] = (
         "int",
         600,
         "Requests one API token may make in a minute (`/api/v1/`). Past it the API answers "
-        "`429 Too Many Requests` with `Retry-After`, the seconds to wait. Counted in the cache, "
-        "so that every `followup serve` process shares the count.",
+        "`429 Too Many Requests` with `Retry-After`, the seconds to wait. Counted in the "
+        "database, one atomic statement a request, so that every `followup serve` process and "
+        "thread shares the count and parallel requests are each counted.",
         minimum=1,
         maximum=100_000,
     ),

@@ -58,7 +58,8 @@ ALLOWED = {
     "session's activity, not a change anyone made (the token's making and revoking are actions)",
     "accounts/throttle.py": "failed sign-ins: security bookkeeping written before anyone is "
     "signed in, so there is no actor to record; logged to followup.security instead, and "
-    "cleared on success (the audit log is never cleared)",
+    "cleared on success (the audit log is never cleared); and the count of the API's requests "
+    "a token or address (count_request), bookkeeping of every request, nobody's change",
     "backup/make.py": "sets its read-only transaction's isolation (SET TRANSACTION); the backup "
     "itself is recorded through audit.log",
     "backup/restore.py": "followup restore: replaces an empty installation's rows with a "

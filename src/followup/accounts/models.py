@@ -51,13 +51,19 @@ class LoginFailure(models.Model):
 
 
 class ThrottleKey(models.Model):
-    """A row per account, typed name, address or device being counted: the throttle locks it
-    while it counts and reserves an attempt, so parallel attempts take turns."""
+    """A row per thing being counted. The sign-in throttle's keys (an account, typed name,
+    address or device) are locked while it counts and reserves an attempt, so parallel attempts
+    take turns; the API's keys (a token, a client address: ``api:``) count their requests in a
+    window of a minute, one atomic statement a request (``throttle.count_request``)."""
 
     key = models.CharField(max_length=200, primary_key=True)
     touched = models.DateTimeField(db_index=True)
     # When the account's owner was told of repeated failures, in the current episode.
     notified_at = models.DateTimeField(null=True, blank=True)
+    # The API's count: when its current window began (seconds since the epoch, on the API
+    # throttle's clock), and the requests counted in it.
+    window_started = models.FloatField(default=0)
+    requests = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.key

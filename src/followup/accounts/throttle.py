@@ -21,6 +21,10 @@ the account's owner cannot lift.
   limited by their own count instead, so an attacker cannot lock the owner out.
 - A completed password reset clears the account's failures; old records are pruned as attempts
   are made.
+
+The API's limits on requests (``followup.api.throttling``) count in the same table, each request
+with one atomic statement (``count_request``): no lock is held past it, so parallel requests never
+wait for each other's work, and none is lost.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -181,6 +185,51 @@ def _lock(keys: list[str]) -> None:
             ThrottleKey.objects.filter(key__in=keys).update(touched=at)
             return
     raise RuntimeError("could not lock the sign-in throttle's keys")
+
+
+# One request counted against a key, in one statement that PostgreSQL and SQLite both run
+# atomically (SQLite 3.35 or later, for RETURNING): the row is made if it is missing, and a window
+# that has ended starts again at this request. Parallel requests for one key are counted one after
+# another on the row, never read and written back over each other.
+COUNT_REQUEST = """
+INSERT INTO {table} ({key}, touched, window_started, requests)
+{row}
+ON CONFLICT ({key}) DO UPDATE SET
+    requests = CASE WHEN {table}.window_started > %s THEN {table}.requests + 1 ELSE 1 END,
+    window_started = CASE
+        WHEN {table}.window_started > %s THEN {table}.window_started
+        ELSE excluded.window_started
+    END,
+    touched = excluded.touched
+RETURNING requests, window_started
+"""
+ROW = "VALUES (%s, %s, %s, 1)"
+# PostgreSQL, in a statement that is its own transaction: committed without waiting for the disk
+# (synchronous_commit off, for this transaction only). A crash of the database server may forget
+# the last fraction of a second's counts, which costs a client a few requests at most; waiting
+# for the disk took about 4 ms a request where the statement itself takes 0.3 ms.
+QUICK_ROW = (
+    "SELECT %s, %s, %s, 1 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS quick"
+)
+
+
+def count_request(key: str, at: float, period: int) -> tuple[int, float]:
+    """Count a request made at ``at`` (seconds since the epoch) against ``key``: how many its
+    window has counted, this one included, and when that window began. A window lasts ``period``
+    seconds, at most a minute so that ``prune`` never forgets a count still running (the
+    sign-in window is a minute at least), and begins with the first request after the last one
+    ended. One statement, committed at once unless the caller is in a transaction."""
+    quote = connection.ops.quote_name
+    quick = connection.vendor == "postgresql" and not connection.in_atomic_block
+    sql = COUNT_REQUEST.format(
+        table=quote(ThrottleKey._meta.db_table), key=quote("key"), row=QUICK_ROW if quick else ROW
+    )
+    touched = connection.ops.adapt_datetimefield_value(now())
+    ended = at - period
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, touched, at, ended, ended])
+        requests, started = cursor.fetchone()
+    return int(requests), float(started)
 
 
 def prune() -> int:
