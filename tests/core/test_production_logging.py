@@ -4,11 +4,13 @@ request has one access line without its query string or any secret in its path."
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import logging
 import logging.config
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.http import HttpRequest, HttpResponse
@@ -25,20 +27,45 @@ def _fails(request: HttpRequest) -> HttpResponse:
 urlpatterns = [*followup_urls, path("fails/", _fails)]
 
 
+@contextlib.contextmanager
+def configured_as_production(logging_settings: dict[str, Any]) -> Iterator[io.StringIO]:
+    """The logging configured exactly as the settings configure it, at production's level
+    (FOLLOWUP_LOG_LEVEL's default, not the suite's), writing to a stream; then every logger it
+    configured, the root with them, as it was: left at INFO, the access log wrote a line for
+    every request of every later test in the worker."""
+    stream = io.StringIO()
+    config = copy.deepcopy(logging_settings)
+    config["handlers"]["console"]["stream"] = stream
+    config["root"]["level"] = config["loggers"]["followup.access"]["level"] = "INFO"
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in config["loggers"])]
+    saved = [
+        (logger, logger.handlers[:], logger.filters[:], logger.level, logger.propagate)
+        for logger in loggers
+    ]
+    logging.config.dictConfig(config)
+    try:
+        yield stream
+    finally:
+        for logger, handlers, filters, level, propagate in saved:
+            logger.handlers[:] = handlers
+            logger.filters[:] = filters
+            logger.setLevel(level)
+            logger.propagate = propagate
+
+
 @pytest.fixture
 def log(settings) -> Iterator[io.StringIO]:
-    """What the console handler writes, configured exactly as the settings configure it."""
-    stream = io.StringIO()
-    config = copy.deepcopy(settings.LOGGING)
-    config["handlers"]["console"]["stream"] = stream
-    # At production's level (FOLLOWUP_LOG_LEVEL's default), not the suite's (tests/settings.py).
-    config["root"]["level"] = config["loggers"]["followup.access"]["level"] = "INFO"
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    logging.config.dictConfig(config)
-    yield stream
-    root.handlers[:], _ = saved
-    root.setLevel(saved[1])
+    """What the console handler writes, configured as in production."""
+    with configured_as_production(settings.LOGGING) as stream:
+        yield stream
+
+
+def test_the_loggers_are_as_they_were_once_configured_as_in_production(settings):
+    access, root = logging.getLogger("followup.access"), logging.getLogger()
+    before = (access.level, access.handlers[:], root.level, root.handlers[:])
+    with configured_as_production(settings.LOGGING):
+        assert access.level == logging.INFO
+    assert (access.level, access.handlers, root.level, root.handlers) == before
 
 
 def _lines(log: io.StringIO) -> list[str]:
