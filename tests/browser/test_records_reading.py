@@ -16,6 +16,8 @@ from tests.browser.conftest import Page
 
 PASSWORD = "browser-test-password"
 NOTE = "Read from the keyboard alone"
+# The delay before a draft saves itself (DELAY in static/followup/autosave.js).
+AUTOSAVE_MS = 3000
 
 
 def _focused(page: Page) -> dict[str, Any]:
@@ -144,6 +146,9 @@ def test_a_draft_saves_itself_a_few_seconds_after_an_answer_and_save_draft_still
 ) -> None:
     page = demo_page
     page.sign_in("reader", PASSWORD)
+    # The page's clock is Playwright's, moved on by the test: the draft's timer fires when the
+    # test says its seconds have passed, not after seconds of the test's time spent waiting.
+    page.page.clock.install()
     page.goto("/p/south-ayrshire/reading-queue/")
     with page.page.expect_navigation():
         page.page.click("#next-record")
@@ -153,6 +158,10 @@ def test_a_draft_saves_itself_a_few_seconds_after_an_answer_and_save_draft_still
     first = page.page.locator("#reading-form input[type=radio]").first
     name = first.get_attribute("name")
     first.check()
+    page.page.clock.run_for(AUTOSAVE_MS - 100)
+    assert not status.inner_text().startswith("Draft saved at")  # not yet
+    assert not Reading.objects.filter(member=member, reader__username="reader").exists()
+    page.page.clock.run_for(100)
     page.page.wait_for_function(
         "() => document.querySelector('#autosave-status').innerText.startsWith('Draft saved at')"
     )
@@ -166,6 +175,7 @@ def test_a_draft_saves_itself_a_few_seconds_after_an_answer_and_save_draft_still
     note.fill("Seen on 12/03/2024")
     grade = page.page.locator(f"#reading-form input[name='{name}']").nth(2)
     grade.check()
+    page.page.clock.run_for(AUTOSAVE_MS)
     error = page.page.locator(f"#{note_id}-autosave-error")
     error.wait_for(state="visible")
     assert "looks like a date" in error.inner_text()
@@ -185,6 +195,7 @@ def test_a_draft_saves_itself_a_few_seconds_after_an_answer_and_save_draft_still
     page.assert_accessible()
     # Put right, the note saves and its mark goes.
     note.fill("Seen recently")
+    page.page.clock.run_for(AUTOSAVE_MS)
     error.wait_for(state="detached")
     assert note.get_attribute("aria-invalid") is None
     assert f"{note_id}-autosave-error" not in (note.get_attribute("aria-describedby") or "")
