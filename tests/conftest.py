@@ -38,7 +38,7 @@ from tests import middleware
 from tests.demo_snapshot import demo_loaded
 from tests.migrated import migrated_data_folder
 
-pytest_plugins = ["tests.mailserver", "tests.coverage_pause"]
+pytest_plugins = ["tests.mailserver", "tests.coverage_pause", "tests.template_db"]
 
 CAST = ("lead", "editor", "contributor", "viewer", "inspector", "admin", "outsider")
 PASSWORD = "correct horse battery staple"

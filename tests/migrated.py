@@ -26,6 +26,13 @@ def migrated_data_folder(factory: pytest.TempPathFactory) -> Path:
     shared = factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the run's folder, above each process's own
+    return made_in(shared)
+
+
+def made_in(shared: Path) -> Path:
+    """The data folder made in the run's folder ``shared``, or made there already; the run's
+    first process starts this in a process of its own while the tests are collected
+    (tests/template_db.py), so that no test waits for it."""
     folder = shared / "migrated"
     with (shared / "migrated.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -63,3 +70,7 @@ def copy_database(data_folder: Path, to: Path) -> Path:
     to.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     shutil.copy2(data_folder / DATABASE, to)
     return to
+
+
+if __name__ == "__main__":  # python -m tests.migrated RUN_FOLDER
+    made_in(Path(sys.argv[1]))
