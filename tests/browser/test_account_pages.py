@@ -8,8 +8,9 @@ import pytest
 
 from followup.demo.loader import load_demo
 from tests.browser.conftest import Page
+from tests.conftest import DEMO_PASSWORD
 
-PASSWORD = "browser-test-password"
+PASSWORD = DEMO_PASSWORD  # the one password every demo of the run is loaded with
 
 
 @pytest.fixture

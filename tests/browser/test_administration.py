@@ -11,9 +11,10 @@ import pytest
 from django.contrib.auth.models import User
 
 from followup.partnerships.models import Membership, Partnership
+from tests.conftest import DEMO_PASSWORD
 from tests.factories import totp_authenticator
 
-PASSWORD = "browser-admin-password"
+PASSWORD = DEMO_PASSWORD  # the one password every demo of the run is loaded with
 LEAD_PASSWORD = "granite meadow lantern fjord"
 
 

@@ -9,8 +9,9 @@ import pytest
 
 from followup.accounts.models import AccessToken
 from tests.browser.conftest import Page
+from tests.conftest import DEMO_PASSWORD
 
-PASSWORD = "browser-test-password"
+PASSWORD = DEMO_PASSWORD  # the one password every demo of the run is loaded with
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,9 @@ from followup.evidence.models import Code, Coding, Source
 from followup.inspections.models import Inspection
 from followup.reviews.models import ProgressReview
 from tests.browser.conftest import Page
+from tests.conftest import DEMO_PASSWORD
 
-PASSWORD = "browser-test-password"
+PASSWORD = DEMO_PASSWORD  # the one password every demo of the run is loaded with
 FOCUS_GROUP = "Focus group: parents and kinship carers (illustrative)"
 
 

@@ -14,8 +14,9 @@ from followup.lib.types import CommandLine
 from followup.plans.cycle_tick import run_cycle
 from followup.plans.models import Action, UpdateCycle, UpdateRound
 from tests.browser.conftest import Page
+from tests.conftest import DEMO_PASSWORD
 
-PASSWORD = "browser-test-password"
+PASSWORD = DEMO_PASSWORD  # the one password every demo of the run is loaded with
 BASE = "/p/south-ayrshire/plan"
 
 

@@ -13,8 +13,9 @@ from followup.demo.loader import load_demo
 from followup.inspections.models import Recommendation
 from followup.plans import actions
 from followup.plans.models import Action
+from tests.conftest import DEMO_PASSWORD
 
-PASSWORD = "browser-forms-password"
+PASSWORD = DEMO_PASSWORD  # the one password every demo of the run is loaded with
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from followup.jobs import views
 from followup.jobs.models import Job
 from followup.partnerships.models import Partnership
 from tests.browser.conftest import Page
+from tests.conftest import DEMO_PASSWORD
 
-PASSWORD = "browser-test-password"
+PASSWORD = DEMO_PASSWORD  # the one password every demo of the run is loaded with
 
 
 def test_a_running_and_a_failed_job_page_are_accessible(

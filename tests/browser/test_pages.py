@@ -14,8 +14,9 @@ from followup.reports import packrender
 from followup.reviews.models import ProgressReview
 from tests import factories as f
 from tests.browser.conftest import Page
+from tests.conftest import DEMO_PASSWORD
 
-PASSWORD = "browser-test-password"
+PASSWORD = DEMO_PASSWORD  # the one password every demo of the run is loaded with
 
 
 @pytest.fixture

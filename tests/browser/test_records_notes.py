@@ -11,8 +11,9 @@ from followup.evidence.models import Source
 from followup.front.queries_records import not_yet_moderated
 from followup.records.models import AnswerType, Moderation, Sample
 from tests.browser.conftest import Page
+from tests.conftest import DEMO_PASSWORD
 
-PASSWORD = "browser-test-password"
+PASSWORD = DEMO_PASSWORD  # the one password every demo of the run is loaded with
 NOTES = ["Says her worker listens to her.", "Seen at home on 04/03/2024.", "Likes the new school."]
 
 

@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from followup.records.models import Answer, Moderation, Reading, SampledRecord
 from tests.browser.conftest import Page
+from tests.conftest import DEMO_PASSWORD
 
-PASSWORD = "browser-test-password"
+PASSWORD = DEMO_PASSWORD  # the one password every demo of the run is loaded with
 NOTE = "Read from the keyboard alone"
 # The delay before a draft saves itself (DELAY in static/followup/autosave.js).
 AUTOSAVE_MS = 3000

@@ -23,8 +23,9 @@ from followup.inspections.models import Inspection
 from followup.reports import actions as report_actions
 from followup.reviews.models import ProgressReview
 from tests.browser.conftest import Page
+from tests.conftest import DEMO_PASSWORD
 
-PASSWORD = "browser-test-password"
+PASSWORD = DEMO_PASSWORD  # the one password every demo of the run is loaded with
 WIDTHS = (1280, 320)
 SHOTS = os.environ.get("FOLLOWUP_SCREENSHOTS", "")
 FOLDER = Path(SHOTS) if SHOTS else None

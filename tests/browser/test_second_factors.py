@@ -8,10 +8,10 @@ import re
 import pytest
 
 from tests.browser.conftest import Page
-from tests.conftest import enrol_demo_inspector
+from tests.conftest import DEMO_PASSWORD, enrol_demo_inspector
 from tests.factories import totp_code
 
-PASSWORD = "browser-mfa-password"
+PASSWORD = DEMO_PASSWORD  # the one password every demo of the run is loaded with
 
 
 ENROL_DEMO_INSPECTOR = False  # the demo's inspector has no second factor yet
