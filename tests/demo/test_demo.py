@@ -72,11 +72,65 @@ def test_only_the_demo_admin_has_a_second_factor_and_the_demo_inspector_must_set
     assert lead.get("/p/south-ayrshire/").status_code == 200
 
 
-def test_loading_the_demo_twice_gives_the_same_demo(demo):
-    load_demo("demo-password-for-tests")
+def _a_published_correction() -> None:
+    """Version 1 of the demo's review and version 2 correcting it, which protects (``replaces``)
+    the version it replaces."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from followup.reports.models import Publication
+
+    review = ProgressReview.objects.select_related("inspection").order_by("pk").first()
+    assert review is not None
+    data = b"a report"
+    digest = hashlib.sha256(data).hexdigest()
+    replaced = None
+    for version in (1, 2):
+        replaced = Publication.objects.create(
+            partnership=review.inspection.partnership,
+            kind=Publication.Kind.REVIEW,
+            review=review,
+            inspection=review.inspection,
+            version=version,
+            replaces=replaced,
+            title="Progress review",
+            correction_note="A figure was wrong." if version == 2 else "",
+            html=ContentFile(data, name="report.html"),
+            pdf=ContentFile(data, name="report.pdf"),
+            docx=ContentFile(data, name="report.docx"),
+            sha256_html=digest,
+            sha256_pdf=digest,
+            sha256_docx=digest,
+            published_at=timezone.now(),
+        )
+
+
+def test_loading_the_demo_again_without_a_password_gives_the_same_demo_a_new_admin_and_no_correction(
+    demo,
+):
+    """One reload, since each costs a load of the demo: it generates a password when none is
+    given; it replaces the demo admin with its second factor; and a published correction, which
+    protects the version it replaces, is removed with that version, with no error."""
+    from followup.reports.models import Publication
+
+    first = User.objects.get(username="admin")
+    assert Authenticator.objects.filter(user=first).count() == 1
+    _a_published_correction()
+
+    password, _ = load_demo(None)
+
+    assert len(password) >= 16
+    assert Client().login(username="viewer", password=password)
     assert Partnership.objects.filter(slug__in=["south-ayrshire", "glenmorran"]).count() == 2
     assert Inspection.objects.filter(partnership__slug="south-ayrshire").count() == 1
     assert Action.objects.filter(partnership__slug="south-ayrshire").count() == 12
+    second = User.objects.get(username="admin")
+    assert second.pk != first.pk
+    assert not Authenticator.objects.filter(user_id=first.pk).exists()
+    assert Authenticator.objects.filter(user=second).count() == 1
+    assert not Publication.objects.exists()
 
 
 def test_lead_sees_nine_evaluations_three_good_four_adequate_two_weak_and_five_recommendations(

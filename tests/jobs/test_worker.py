@@ -34,6 +34,10 @@ class Place:
     url: str
     env: dict[str, str]
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    # PostgreSQL: one connection for the test's reads, in autocommit, so that each sees what the
+    # workers committed. A connection for each read, twenty a second while a test waits, cost
+    # the server a process each.
+    reader: Any = None
 
     def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         if self.url.startswith("sqlite"):
@@ -41,8 +45,14 @@ class Place:
                 return db.execute(sql.replace("%s", "?"), params).fetchall()
         import psycopg
 
-        with psycopg.connect(self.url, autocommit=True) as db:
-            return db.execute(sql, params).fetchall()
+        if self.reader is None:
+            self.reader = psycopg.connect(self.url, autocommit=True)
+        return list(self.reader.execute(sql, params).fetchall())
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
 
     def one(self, sql: str, *params: Any) -> Any:
         return self.rows(sql, *params)[0][0]
@@ -134,6 +144,7 @@ def place(
         try:
             yield here
         finally:
+            here.close()
             for worker in here.workers:
                 if worker.poll() is None:
                     worker.kill()
