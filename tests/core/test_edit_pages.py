@@ -383,41 +383,27 @@ def _clients() -> dict[str, Client]:
     return clients
 
 
-@pytest.fixture(scope="module")
-def sessions(demo: None, django_db_blocker: Any) -> tuple[dict[str, Client], dict[str, Client]]:
-    """Two signed-in sessions of each member, for the module (signing in is not what these tests
-    check; each test's writes are rolled back, and the sessions' rows stay as made): one that
-    opens and submits the edit pages, and one that only reads the pages they belong to, so no
-    "saved" message shows in what it reads."""
-    with django_db_blocker.unblock():
-        return _clients(), _clients()
-
-
 @pytest.mark.parametrize("name", sorted(EDIT_PAGES))
 def test_every_edit_page_submitted_unchanged_by_each_editing_role_changes_nothing(
-    sessions: tuple[dict[str, Client], dict[str, Client]], db: Any, name: str
+    demo: None, db: Any, name: str
 ) -> None:
     pages = EDIT_PAGES[name]()
     assert pages, f"the demo has no object for {name}"
-    clients, readers = sessions
+    clients = _clients()
     by_partnership: dict[str, list[Page]] = {}
     for page in pages:
         by_partnership.setdefault(page[1], []).append(page)
     # Who may edit: the members the first page of each partnership opens for (200); others get
     # 403 or 404, which the access matrix checks.
     plan: list[tuple[str, str, Callable[[], Any]]] = []
-    # The pages each editor opened to show they may edit: the form of the first page of a
-    # partnership, as that editor's browser renders it, is taken from there, not asked for again.
-    shown: dict[tuple[str, str], str] = {}
     for slug, found in by_partnership.items():
         url = reverse(name, kwargs={"slug": slug, **found[0][0]})
         members = Membership.objects.filter(partnership__slug=slug)
-        editors = []
-        for who in sorted(members.values_list("user__username", flat=True)):
-            response = clients[who].get(url)
-            if response.status_code == 200:
-                editors.append(who)
-                shown[who, url] = response.content.decode()
+        editors = [
+            who
+            for who in sorted(members.values_list("user__username", flat=True))
+            if clients[who].get(url).status_code == 200
+        ]
         assert editors, f"nobody may edit {url}"
         for i in range(max(len(found), len(editors))):
             kwargs, _, read = found[i % len(found)]
@@ -427,16 +413,18 @@ def test_every_edit_page_submitted_unchanged_by_each_editing_role_changes_nothin
     # Every form as its editor's browser renders it, and the page each belongs to.
     opened = []
     for who, url, read in plan:
-        html = shown.pop((who, url), None) or clients[who].get(url).content.decode()
+        html = clients[who].get(url).content.decode()
         form = page_form(html)
         assert "version" in form.names(), f"{url} carries no version"
         opened.append((who, url, read, form, back_link(html)))
-    # Each page they belong to, read once before and once after, by a session that never
-    # submits (so no "saved" message shows), as the first role that edits something on it.
-    reading: dict[str, Client] = {}
+    # Each page they belong to, read once before and once after, by a session of its own (so no
+    # "saved" message shows), as the first role that edits something on it.
+    readers: dict[str, Client] = {}
     for who, *_, back in opened:
-        reading.setdefault(back, readers[who])
-    before = {back: _page(reader, back) for back, reader in reading.items()}
+        if back not in readers:
+            readers[back] = Client()
+            readers[back].force_login(User.objects.get(username=who))
+    before = {back: _page(reader, back) for back, reader in readers.items()}
     entries = AuditEntry.objects.count()
     for who, url, read, form, back in opened:
         was = read()
@@ -444,5 +432,5 @@ def test_every_edit_page_submitted_unchanged_by_each_editing_role_changes_nothin
         assert (response.status_code, response.get("Location")) == (302, back), (who, url)
         assert read() == was, (who, url)
     assert AuditEntry.objects.count() == entries
-    for back, reader in reading.items():
+    for back, reader in readers.items():
         assert _page(reader, back) == before[back], back
