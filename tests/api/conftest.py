@@ -8,13 +8,28 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, override_settings
 
 from followup.accounts import actions
 from followup.lib.types import CommandLine
 from tests.conftest import World
 
 PROBLEM = "application/problem+json"
+
+# A form limit small enough that a body over it is cheap to send and to import. The real limit is
+# proved where only its number matters, by declared lengths refused before a byte is read
+# (test_body_limits.py) and by the settings' own test (tests/core/test_request_size.py, which
+# holds MAX_FORM_BYTES and Django's DATA_UPLOAD_MAX_MEMORY_SIZE to one value, as this does):
+# a body of 3 MB of blank lines, read three times, cost a twentieth of the suite's time.
+SMALL_FORM_BYTES = 4096
+
+
+def a_small_form_limit() -> override_settings:
+    """The form limit (``MAX_FORM_BYTES`` and Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with it,
+    as in settings.py) lowered to ``SMALL_FORM_BYTES``, the upload limit left as it is."""
+    return override_settings(
+        MAX_FORM_BYTES=SMALL_FORM_BYTES, DATA_UPLOAD_MAX_MEMORY_SIZE=SMALL_FORM_BYTES
+    )
 
 
 def make_token(user: User, *, write: bool = False, **given: Any) -> str:

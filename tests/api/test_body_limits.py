@@ -10,7 +10,14 @@ import json
 import pytest
 from django.test import override_settings
 
-from tests.api.conftest import Api, declared, make_token, problem
+from tests.api.conftest import (
+    SMALL_FORM_BYTES,
+    Api,
+    a_small_form_limit,
+    declared,
+    make_token,
+    problem,
+)
 from tests.api.test_action_updates import GOOD, url
 from tests.api.test_data_value_sets import CSV, URL
 from tests.conftest import World
@@ -82,17 +89,24 @@ def test_an_update_at_the_form_limit_is_read(world, lead):
 
 def test_data_values_over_the_form_limit_are_read_whatever_case_the_token_scheme_is_in(world, lead):
     """It was refused with 413 when the scheme was not spelt "Bearer", which the API takes in
-    any case."""
-    big = CSV + "\n" * (3 * MB)
-    for scheme in ("Bearer", "bearer", "BEARER"):
-        token = lead.headers["Authorization"].removeprefix("Bearer ")
-        response = lead.client.post(
-            URL + "?release=R&dryRun=true",
-            big.encode(),
-            content_type="text/csv",
-            headers={"Authorization": f"{scheme} {token}"},
+    any case. The form limit is lowered so that a body over it is small (``a_small_form_limit``)."""
+    big = CSV + "\n" * SMALL_FORM_BYTES
+    token = lead.headers["Authorization"].removeprefix("Bearer ")
+    with a_small_form_limit():
+        for scheme in ("Bearer", "bearer", "BEARER"):
+            response = lead.client.post(
+                URL + "?release=R&dryRun=true",
+                big.encode(),
+                content_type="text/csv",
+                headers={"Authorization": f"{scheme} {token}"},
+            )
+            assert response.status_code == 200, (scheme, response.content[:200])
+        # Without the token, the same body is over the form limit.
+        refused = lead.client.post(URL + "?release=R&dryRun=true", big.encode(), "text/csv")
+        assert problem(refused, 413)["detail"] == (
+            "The request's body is too large: without a token this address takes at most "
+            f"0 MB ({SMALL_FORM_BYTES:,} bytes), with one {UPLOAD_LIMIT}."
         )
-        assert response.status_code == 200, (scheme, response.content[:200])
 
 
 def test_a_smaller_upload_setting_is_named_in_the_message(world, lead):

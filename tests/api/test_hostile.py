@@ -3,11 +3,14 @@ does not), hostile values, hostile tokens. Each refusal is a problem document.""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
-from tests.api.conftest import PROBLEM, Api, problem
+from tests.api.conftest import PROBLEM, Api, make_token, problem
 from tests.api.test_matrix import MATRIX
+from tests.conftest import World
 from tests.core.test_no_server_errors import HOSTILE
 
 PARAMETERS = (
@@ -29,10 +32,26 @@ PARAMETERS = (
 )
 
 
+@pytest.fixture(scope="module")
+def tokens(world_for_module: World | None, django_db_blocker: Any) -> dict[str, str]:
+    """Read-only tokens of the two of the cast these tests send, made once in the module's world
+    (tests/api/test_matrix.py): the ``api`` fixture made one for each of the cast for every
+    test, eight tokens and their audit entries where a test sends one."""
+    assert world_for_module is not None
+    with django_db_blocker.unblock():
+        return {who: make_token(world_for_module.users[who]) for who in ("admin", "lead")}
+
+
+@pytest.fixture
+def api(db: Any, tokens: dict[str, str]) -> dict[str, Api]:
+    """A client sending the admin's token, and one sending the lead's."""
+    return {who: Api(token) for who, token in tokens.items()}
+
+
 @pytest.mark.parametrize("name", sorted(n for n in MATRIX if n not in {"api:docs", "api:schema"}))
-def test_hostile_query_values_never_give_a_server_error(world, api, name):
+def test_hostile_query_values_never_give_a_server_error(world_to_read, api, name):
     kwargs = MATRIX[name][0]
-    url = reverse(name, kwargs=kwargs(world.home) if kwargs else None)
+    url = reverse(name, kwargs=kwargs(world_to_read.home) if kwargs else None)
     for value in [*HOSTILE, "9" * 40, "-" * 3, "true", "2019Q5", "1e9"]:
         response = api["admin"].get(url, **dict.fromkeys(PARAMETERS, value))
         assert response.status_code < 500, (name, value[:20])
@@ -118,16 +137,14 @@ def test_a_host_not_served_here_is_400_saying_so(client):
     )
 
 
-def test_every_read_refuses_a_parameter_it_does_not_take(world):
+def test_every_read_refuses_a_parameter_it_does_not_take(world_to_read, api):
     """Lists and objects alike: a parameter an address does not read is refused, naming it,
     never quietly left out (a misspelt filter would give every row)."""
-    from tests.api.conftest import make_token
-
-    lead = Api(make_token(world.users["lead"]))
+    lead = api["lead"]
     for name, (kwargs, expected) in MATRIX.items():
         if expected["lead"] != 200 or name in ("api:schema", "api:docs"):
             continue
-        url = reverse(name, kwargs=kwargs(world.home) if kwargs else None)
+        url = reverse(name, kwargs=kwargs(world_to_read.home) if kwargs else None)
         body = problem(lead.get(url, colour="red"), 400)
         assert body["errors"] == [
             {"field": "colour", "detail": "This address does not take this parameter."}

@@ -5,8 +5,10 @@ with a read token and a write token of South Ayrshire's lead, and with a token o
 the operation, of the content type it gives for that status, and valid against its schema; the
 outsider gets no success for anything of South Ayrshire's.
 
-Each operation is tried, for each token, with ``EXAMPLES`` generated cases (valid and invalid
-parameters alike), with the demo's slugs and object ids mixed into the generated ones so that
+Each operation is tried with ``EXAMPLES`` generated cases (valid and invalid parameters alike)
+for the read token and the outsider's, and each that changes something for the write token too
+(a read is answered to a write token as to a read one, so the write token is asked of a read
+only the methods the document does not give it), with the demo's slugs and object ids mixed into the generated ones so that
 requests reach real objects as well as missing ones; with the read token, also with schemathesis's
 coverage phase: each query parameter's boundary values, one at a time, aimed at the lead's own
 partnership. Every request of a test is in the test's transaction, rolled back after it, so
@@ -103,6 +105,25 @@ def application(environ: dict[str, Any], start_response: Any) -> Any:
 CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"generation": {"mode": "all"}}}})
 schema = schemathesis.openapi.from_path(DOC, config=CONFIG)
 schema.app = application
+
+# The write token's own runs: every case of the operations that change something; of the
+# others (reads), only the methods they do not take, from the coverage phase: their generated
+# cases are answered to a write token as to the read token, which runs them.
+WRITE = "lead, write"
+UNSAFE = ["POST", "PUT", "PATCH", "DELETE"]
+methods_not_given = schemathesis.openapi.from_path(
+    DOC,
+    config=schemathesis.Config.from_dict(
+        {
+            "phases": {
+                "examples": {"enabled": False},
+                "fuzzing": {"enabled": False},
+                "coverage": {"generation": {"mode": "all"}},
+            }
+        }
+    ),
+).exclude(method=UNSAFE)
+methods_not_given.app = application
 
 # The demo's slugs and ids, by kind, read once the demo is loaded (``demo_ids``).
 _DEMO: dict[str, list[Any]] = {}
@@ -205,17 +226,45 @@ def aimed_at_own_partnership(case: Case, who: str, demo: dict[str, dict[str, lis
         case.path_parameters = given
 
 
-@pytest.mark.parametrize("who", sorted(WHO))
-@schema.parametrize()
-@settings(settings.get_profile("api_contract"))
-def test_every_operation_answers_as_the_document_says(case, who, tokens, demo_ids, db):
+def answers_as_the_document_says(
+    case: Case, who: str, tokens: dict[str, str], demo: dict[str, dict[str, list[int]]]
+) -> None:
+    """The case asked with ``who``'s token, answered as the document says; for the outsider, with
+    nothing of South Ayrshire's."""
     if covering(case):
         if not wanted(case, who):
             return
-        aimed_at_own_partnership(case, who, demo_ids)
+        aimed_at_own_partnership(case, who, demo)
     response = case.call_and_validate(
         headers={"Authorization": f"Bearer {tokens[who]}"}, checks=CHECKS
     )
     if WHO[who][0] == "outsider":
-        ours = {kind: ids[OUR] for kind, ids in demo_ids.items()}
+        ours = {kind: ids[OUR] for kind, ids in demo.items()}
         assert south_ayrshire_shown(case, response.status_code, response.content, ours) == ""
+
+
+@pytest.mark.parametrize("who", sorted(set(WHO) - {WRITE}))
+@schema.parametrize()
+@settings(settings.get_profile("api_contract"))
+def test_every_operation_answers_as_the_document_says(case, who, tokens, demo_ids, db):
+    answers_as_the_document_says(case, who, tokens, demo_ids)
+
+
+@schema.include(method=UNSAFE).parametrize()
+@settings(settings.get_profile("api_contract"))
+def test_every_write_answers_a_write_token_as_the_document_says(case, tokens, demo_ids, db):
+    answers_as_the_document_says(case, WRITE, tokens, demo_ids)
+
+
+@methods_not_given.parametrize()
+@settings(settings.get_profile("api_contract"))
+def test_every_method_a_read_address_does_not_take_answers_a_write_token_as_the_document_says(
+    case, tokens, demo_ids, db
+):
+    """A read-only address's generated cases are answered to a write token as to a read one
+    (``api.permissions.TokenScope`` looks at the token's write only for a method that changes
+    something), so its test asks only the methods the document does not give, which the write
+    token may try to change something with."""
+    assert covering(case)
+    if method_not_given(case):  # the rest of the coverage phase is the read token's
+        answers_as_the_document_says(case, WRITE, tokens, demo_ids)
