@@ -288,18 +288,6 @@ def world(world_for_module: World | None, db: Any) -> World:
     return _copy_of(world_for_module)
 
 
-@pytest.fixture
-def world_to_read(world_for_module: World | None, db: Any) -> World:
-    """The module's world itself, not a copy of it, for a test that changes none of its objects
-    (it reads their ids and slugs to make addresses, or gives them to factories as the parents of
-    new rows): the test's writes to the database are rolled back to a savepoint as ``world``'s
-    are. The access matrices' 500 tests, each a few requests, spent a tenth of their time copying
-    the world."""
-    if world_for_module is None:
-        return build_world()
-    return world_for_module
-
-
 @pytest.fixture(scope="module", autouse=True)
 def _stored_files_in_a_folder_of_the_module(
     tmp_path_factory: pytest.TempPathFactory,

@@ -49,9 +49,9 @@ def api(db: Any, tokens: dict[str, str]) -> dict[str, Api]:
 
 
 @pytest.mark.parametrize("name", sorted(n for n in MATRIX if n not in {"api:docs", "api:schema"}))
-def test_hostile_query_values_never_give_a_server_error(world_to_read, api, name):
+def test_hostile_query_values_never_give_a_server_error(world, api, name):
     kwargs = MATRIX[name][0]
-    url = reverse(name, kwargs=kwargs(world_to_read.home) if kwargs else None)
+    url = reverse(name, kwargs=kwargs(world.home) if kwargs else None)
     for value in [*HOSTILE, "9" * 40, "-" * 3, "true", "2019Q5", "1e9"]:
         response = api["admin"].get(url, **dict.fromkeys(PARAMETERS, value))
         assert response.status_code < 500, (name, value[:20])
@@ -137,14 +137,14 @@ def test_a_host_not_served_here_is_400_saying_so(client):
     )
 
 
-def test_every_read_refuses_a_parameter_it_does_not_take(world_to_read, api):
+def test_every_read_refuses_a_parameter_it_does_not_take(world, api):
     """Lists and objects alike: a parameter an address does not read is refused, naming it,
     never quietly left out (a misspelt filter would give every row)."""
     lead = api["lead"]
     for name, (kwargs, expected) in MATRIX.items():
         if expected["lead"] != 200 or name in ("api:schema", "api:docs"):
             continue
-        url = reverse(name, kwargs=kwargs(world_to_read.home) if kwargs else None)
+        url = reverse(name, kwargs=kwargs(world.home) if kwargs else None)
         body = problem(lead.get(url, colour="red"), 400)
         assert body["errors"] == [
             {"field": "colour", "detail": "This address does not take this parameter."}

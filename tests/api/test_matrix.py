@@ -108,9 +108,9 @@ def tokens(world_for_module: World | None, django_db_blocker: Any) -> dict[str, 
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_each_token_of_the_cast_gets_the_expected_status(world_to_read, tokens, name):
+def test_each_token_of_the_cast_gets_the_expected_status(world, tokens, name):
     kwargs, expected = MATRIX[name]
-    url = reverse(name, kwargs=kwargs(world_to_read.home) if kwargs else None)
+    url = reverse(name, kwargs=kwargs(world.home) if kwargs else None)
     got = {who: Api(tokens[who]).get(url).status_code for who in WHO}
     assert got == expected
 
@@ -118,12 +118,12 @@ def test_each_token_of_the_cast_gets_the_expected_status(world_to_read, tokens, 
 @pytest.mark.parametrize(
     "name", sorted(n for n, row in MATRIX.items() if row[0] is not None and row[1]["lead"] == 200)
 )
-def test_outsider_token_gets_404_for_every_homeshire_object(world_to_read, tokens, name):
+def test_outsider_token_gets_404_for_every_homeshire_object(world, tokens, name):
     kwargs = MATRIX[name][0]
     assert kwargs is not None
-    url = reverse(name, kwargs=kwargs(world_to_read.home))
+    url = reverse(name, kwargs=kwargs(world.home))
     assert Api(tokens["outsider"]).get(url).status_code == 404
-    own = Api(tokens["outsider"]).get(reverse(name, kwargs=kwargs(world_to_read.away))).status_code
+    own = Api(tokens["outsider"]).get(reverse(name, kwargs=kwargs(world.away))).status_code
     assert own == MATRIX[name][1]["lead"]  # their own partnership's, as a member gets it
 
 
@@ -133,12 +133,12 @@ def test_outsider_token_gets_404_for_every_homeshire_object(world_to_read, token
     sorted(n for n, row in MATRIX.items() if row[0] is not None and row[0] not in (slug, job)),
 )
 def test_a_member_gets_404_for_another_partnerships_object_under_their_own_partnership(
-    world_to_read, tokens, name
+    world, tokens, name
 ):
     """Swapping in the other partnership's object id never reveals it."""
     kwargs = MATRIX[name][0]
     assert kwargs is not None
-    mixed = {**kwargs(world_to_read.away), "slug": world_to_read.home.partnership.slug}
+    mixed = {**kwargs(world.away), "slug": world.home.partnership.slug}
     assert Api(tokens["admin"]).get(reverse(name, kwargs=mixed)).status_code == 404
 
 
@@ -149,9 +149,9 @@ OPEN = {"api:schema", "api:docs", "api:unknown"}
 @pytest.mark.parametrize("name", sorted(set(MATRIX) - OPEN))
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
 def test_a_read_only_token_gets_403_for_every_unsafe_method_at_every_address(
-    world_to_read, tokens, name, method
+    world, tokens, name, method
 ):
     kwargs = MATRIX[name][0]
-    url = reverse(name, kwargs=kwargs(world_to_read.home) if kwargs else None)
+    url = reverse(name, kwargs=kwargs(world.home) if kwargs else None)
     response = Api(tokens["admin"]).request(method, url, {})
     assert (response.status_code, response["Content-Type"]) == (403, "application/problem+json")

@@ -34,20 +34,10 @@ from followup.evidence.refi_import import read_qdc, read_qdpx
 from followup.indicators.models import ImportUpload
 from followup.lib.tabular import TableError, read_table
 from tests import hostile, hostile_tables
-from tests.conftest import World
 from tests.submissions import key
 
 SECONDS = 2.0
 MEGABYTES = 200.0
-
-
-@pytest.fixture
-def world(world_for_module: World | None, db: Any) -> World:
-    """The module's world itself, not a copy of it for each test (a copy cost more than a
-    hundredth of a second a test under coverage): these tests change none of its objects, they
-    read its URLs and sign its people in; each test's writes are still rolled back."""
-    assert world_for_module is not None
-    return world_for_module
 
 
 def _qdc(data: bytes) -> Any:

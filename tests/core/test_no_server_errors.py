@@ -19,7 +19,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, resolve, reverse
 
 from tests import hostile
-from tests.conftest import World
 from tests.partnerships.test_access_matrix import MATRIX
 
 HOSTILE = [
@@ -65,15 +64,6 @@ HOSTILE_FILES = [
 FORM_URLS = sorted(
     name for name, row in MATRIX.items() if row[2] is not None and name.split(":")[0] != "accounts"
 )
-
-
-@pytest.fixture
-def world(world_for_module: World | None, db: Any) -> World:
-    """The module's world itself, not a copy of it for each test (a copy cost more than a
-    hundredth of a second a test under coverage): these tests change none of its objects, they
-    read its URLs and sign its people in; each test's writes are still rolled back."""
-    assert world_for_module is not None
-    return world_for_module
 
 
 class _Forms(HTMLParser):

@@ -754,7 +754,7 @@ def signed_in(
 
 
 @pytest.fixture
-def cast(world_to_read: World, signed_in: dict[str, str]) -> Callable[[str | None], Client]:
+def cast(world: World, signed_in: dict[str, str]) -> Callable[[str | None], Client]:
     """A client for each of the cast (None: signed out), in the session made for the module."""
 
     def client_for(who: str | None) -> Client:
@@ -767,15 +767,15 @@ def cast(world_to_read: World, signed_in: dict[str, str]) -> Callable[[str | Non
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_each_member_of_the_cast_gets_the_expected_status_on_get(world_to_read, cast, name):
-    url = _url(world_to_read, name)
+def test_each_member_of_the_cast_gets_the_expected_status_on_get(world, cast, name):
+    url = _url(world, name)
     got = {who: cast(who).get(url).status_code for who in WHO}
     assert got == MATRIX[name][1]
 
 
 @pytest.mark.parametrize("name", sorted(n for n, row in MATRIX.items() if row[2] is not None))
-def test_each_member_of_the_cast_gets_the_expected_status_on_post(world_to_read, cast, name):
-    url = _url(world_to_read, name)
+def test_each_member_of_the_cast_gets_the_expected_status_on_post(world, cast, name):
+    url = _url(world, name)
     expected = MATRIX[name][2]
     got = {who: cast(who).post(url, {}).status_code for who in WHO}
     assert got == expected
@@ -790,13 +790,13 @@ def test_each_member_of_the_cast_gets_the_expected_status_on_post(world_to_read,
     ),
 )
 def test_member_gets_404_for_another_partnerships_object_under_their_own_partnership(
-    world_to_read, cast, name
+    world, cast, name
 ):
     """Swapping in the other partnership's object id never reveals it."""
     kwargs = MATRIX[name][0]
     assert kwargs is not None
-    mixed = kwargs(world_to_read.away)
-    mixed["slug"] = world_to_read.home.partnership.slug
+    mixed = kwargs(world.away)
+    mixed["slug"] = world.home.partnership.slug
     url = reverse(name, kwargs=mixed)
     client = cast("admin")
     response = client.get(url)
