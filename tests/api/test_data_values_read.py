@@ -162,6 +162,15 @@ def test_following_next_reads_every_value_once_and_previous_goes_back(world, api
     assert "after" not in parse_qs(urlsplit(pages[1]["previous"]).query)
 
 
+def test_a_page_reached_by_offset_links_back_by_offset(world, api, held):
+    lead = api["lead"]
+    every = results(lead, releases="all")
+    page = lead.json(URL, releases="all", limit=2, offset=2)
+    assert page["results"] == every[2:4]
+    assert "after" not in parse_qs(urlsplit(page["previous"]).query)
+    assert lead.json(page["previous"])["results"] == every[:2]
+
+
 def test_a_value_written_while_paging_is_read_on_a_later_page_none_twice(world, api, held):
     lead = api["lead"]
     first = lead.json(URL, releases="all", limit=3)
