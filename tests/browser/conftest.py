@@ -157,19 +157,21 @@ class Page:
         if document in _PASSED:
             return
         _with_axe(self.page)
-        # Every rule of the tags runs and every violation comes back whole; the passes are not
+        # Every rule of the tags runs, and every violation comes back whole; the passes are not
         # gathered node by node (resultTypes), which took most of axe's time on long pages.
-        result = self.page.evaluate(
-            "async (tags) => await axe.run(document, "
-            "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-            AXE_TAGS,
-        )
+        # Colour contrast checks only the text whose look this process has not checked before
+        # at this width (_CONTRAST_PASSED): its selector is narrowed to the elements marked.
+        width = document[0]
+        looks = self.page.evaluate(_MARK_LOOKS)
+        new = [look for look in looks if (width, look) not in _CONTRAST_PASSED]
+        result = self.page.evaluate(_CHECK, [AXE_TAGS, new])
         problems = [
             f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in result["violations"]
+            for v in result
         ]
         assert problems == [], f"{self.page.url}: " + "; ".join(problems)
         assert self.errors == [], f"{self.page.url}: console errors {self.errors}"
+        _CONTRAST_PASSED.update((width, look) for look in new)
         _PASSED.add(document)
 
 
@@ -179,6 +181,65 @@ class Page:
 # change that left it as it was) is not checked again: a third of a second of Chromium's time
 # each, for an answer already known.
 _PASSED: set[tuple[int, str]] = set()
+
+# The looks of text that axe's colour contrast rule has passed in this test process, as (viewport
+# width, look). A text's colours, size and weight, and the background behind it, come from the
+# stylesheet through the classes and attributes of its element and the element's ancestors:
+# its look (_MARK_LOOKS) is that chain. Most of a page's text has looks met on earlier pages
+# (the header, the navigation, the footer, table cells, the same component on another record),
+# and the rule took two thirds of axe's time: it checks only text whose look is new. What it no
+# longer sees twice is a look whose colours change with where it sits on the page (text over an
+# image or a positioned element), which Followup's pages do not have.
+_CONTRAST_PASSED: set[tuple[int, str]] = set()
+
+# Each visible element with text of its own (or a form control), by its look; the looks are
+# returned, and the elements kept in the page for the contrast check that follows. An
+# attribute's value is part of the look unless it names or points at content (an id, an
+# address, a label's target), which no style of the service's reads.
+_MARK_LOOKS = """() => {
+  const content = new Set(['id', 'href', 'name', 'value', 'for', 'action', 'src', 'alt', 'title',
+    'datetime', 'nonce', 'aria-describedby', 'aria-labelledby', 'aria-controls', 'aria-label',
+    'placeholder', 'autocomplete', 'content', 'headers', 'list', 'form', 'minlength',
+    'maxlength', 'rows', 'cols', 'size', 'min', 'max', 'step', 'pattern']);
+  const describe = element => element.tagName + [...element.attributes]
+    .filter(a => !a.name.startsWith('data-') || a.name.startsWith('data-module'))
+    .map(a => content.has(a.name) ? `[${a.name}]` : `[${a.name}=${a.value}]`)
+    .sort().join('');
+  const controls = new Set(['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON']);
+  const looks = new Map();
+  for (const element of document.body.querySelectorAll('*')) {
+    const text = controls.has(element.tagName) || [...element.childNodes].some(
+      n => n.nodeType === Node.TEXT_NODE && n.textContent.trim() !== '');
+    if (!text || !element.checkVisibility({opacityProperty: true, visibilityProperty: true})) {
+      continue;
+    }
+    const chain = [];
+    for (let e = element; e !== null; e = e.parentElement) chain.push(describe(e));
+    const look = chain.join(' < ');
+    if (!looks.has(look)) looks.set(look, []);
+    looks.get(look).push(element);
+  }
+  window.__followupLooks = looks;
+  return [...looks.keys()];
+}"""
+
+# Axe over the document, with colour contrast on the elements of the new looks only (marked with
+# an attribute for the while, which no style of the service's reads).
+_CHECK = """async ([tags, fresh]) => {
+  for (const look of fresh) {
+    for (const element of window.__followupLooks.get(look)) {
+      element.setAttribute('data-followup-contrast', '');
+    }
+  }
+  axe.configure({rules: [{id: 'color-contrast', selector: '[data-followup-contrast]'}]});
+  const found = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+    resultTypes: ['violations']});
+  for (const element of document.querySelectorAll('[data-followup-contrast]')) {
+    element.removeAttribute('data-followup-contrast');
+  }
+  delete window.__followupLooks;
+  return found.violations;
+}"""
 
 # What differs between two renderings of one document: the form's token and the scripts' nonce.
 _VOLATILE = re.compile(r'((?:name="csrfmiddlewaretoken" value|nonce)=")[^"]*(")')

@@ -478,3 +478,21 @@ def test_the_django_admin_runs_under_its_content_security_policy(page, demo):
         assert refused == [], f"{path}: {refused}"
     # The admin has no favicon of its own; nothing else it asks for is missing.
     assert {url.rsplit("/", 1)[-1] for url in missing} <= {"favicon.ico"}, missing
+
+
+def test_the_contrast_check_finds_new_text_too_pale_on_a_page_of_looks_already_checked(page):
+    """Colour contrast is checked once a look (tests/browser/conftest.py ``_MARK_LOOKS``): a pale
+    text of a look not met before is found on a page whose other text all passed before."""
+    passing = (
+        '<html lang="en"><head><title>t</title></head><body><main>'
+        '<p class="govuk-body">Readable</p>{}</main></body></html>'
+    )
+    page.page.set_content(passing.format(""))
+    page.assert_accessible()
+    page.page.set_content(passing.format('<p style="color: #d8d8d8">Too pale</p>'))
+    with pytest.raises(AssertionError, match="color-contrast"):
+        page.assert_accessible()
+    # Nor is a look passed because a page with it failed.
+    page.page.set_content(passing.format('<p style="color: #d8d8d8">Still too pale</p>'))
+    with pytest.raises(AssertionError, match="color-contrast"):
+        page.assert_accessible()
