@@ -312,3 +312,11 @@ def test_check_files_names_an_update_file_missing_from_the_storage(world):
     assert [p for p in problems() if p.startswith("Update file")] == [
         f"Update file {row.pk}: its file {row.file.name} is not in the storage"
     ]
+
+
+def test_an_empty_file_is_refused_naming_it_and_nothing_is_kept(world):
+    client, form = opened(world)
+    before = stored(world)
+    response = send(client, form, [SimpleUploadedFile("blank.pdf", b"")])
+    refused_with(response, "Evidence files: “blank.pdf” is empty")
+    assert (UpdateFile.objects.count(), stored(world)) == (0, before)

@@ -9,6 +9,7 @@ import docx
 import pytest
 from django.utils import timezone
 
+from followup.lib.dates import day
 from followup.records.models import FrameRecord
 from followup.reports.compose import inspection_report, review_report
 from followup.reports.render import html, render
@@ -97,4 +98,29 @@ def test_a_report_leaves_out_findings_not_released_or_of_an_unpublished_inspecti
     assert report.warnings == [
         "The children's records read are left out until the inspection is published: until "
         "then they are the inspection team's."
+    ]
+
+
+def test_a_report_of_records_all_drawn_at_random_says_nothing_of_records_added_on_purpose(
+    world: World,
+) -> None:
+    moderated_sample(world.home.inspection, grades(0, 2, 8, 10, 6, 4))
+    report = inspection_report(world.home.inspection)
+    assert report.records is not None
+    assert len(report.records.paragraphs) == 2
+    assert not any("added on purpose" in p for p in report.records.paragraphs)
+    assert report.warnings == []
+
+
+def test_the_draft_warns_when_the_findings_rest_on_fewer_records_than_were_drawn(
+    world: World,
+) -> None:
+    sample = moderated_sample(world.home.inspection, grades(0, 2, 8, 10, 6, 4), unmoderated=5)
+    report = inspection_report(world.home.inspection)
+    assert report.records is not None  # the 30 moderated are reported
+    assert sample.released_at is not None
+    on = day(timezone.localdate(sample.released_at))
+    assert report.warnings == [
+        "The children's records read rest on the 30 of the 35 records drawn at random "
+        f"moderated when the findings were released on {on}."
     ]

@@ -109,3 +109,16 @@ def test_too_few_crossings_of_the_median_say_once_for_one_and_times_for_more():
         "The value crossed its median only 3 times in 20 points (chance would give at least 6): "
         "the process has shifted or drifted."
     )
+
+
+def test_a_long_run_earlier_in_the_period_that_has_ended_is_a_shift_during_the_period():
+    # Nine points above the median in the middle; the last points cross it again and again.
+    ys = [10, 20, 9, 21, 11, 22, 10, 30, 31, 32, 30, 33, 31, 32, 30, 31]
+    ys += [10, 20, 9, 21, 11, 22, 10, 20, 9, 21, 8, 22]
+    text = describe_chart(
+        control_chart(ys, chart="run"), measure="rate", improvement_direction="decrease"
+    )
+    assert text == (
+        "A run of 9 points on one side of the median (more than the 8 chance allows) shows the "
+        "process shifted during this period."
+    )
