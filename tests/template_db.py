@@ -51,8 +51,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     shared: Path = config._tmp_path_factory.getbasetemp()  # each test process's folder's parent
     folder = shared / "template-database"
     root = str(config.rootpath)
-    for module, argument in (("tests.template_db", folder), ("tests.migrated", shared)):
-        command = [sys.executable, "-m", module, str(argument)]
+    # The test database is wanted as soon as the tests are collected; the data folder only by
+    # the command-line tests, later: its builder runs at the lowest priority, so that it takes
+    # the processor time the collecting processes leave rather than theirs.
+    for module, argument, niceness in (
+        ("tests.template_db", folder, 0),
+        ("tests.migrated", shared, 19),
+    ):
+        command = ["nice", "-n", str(niceness), sys.executable, "-m", module, str(argument)]
         quiet = subprocess.DEVNULL
         _BUILDERS.append(subprocess.Popen(command, cwd=root, stdout=quiet, stderr=quiet))
     os.environ[TEMPLATE] = str(folder)
