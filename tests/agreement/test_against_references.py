@@ -19,8 +19,6 @@ import krippendorff
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from sklearn.exceptions import UndefinedMetricWarning
-from sklearn.metrics import cohen_kappa_score, confusion_matrix
 
 from followup.agreement import check_ratings, cohen_kappa, complete_pairs, krippendorff_alpha
 from followup.agreement.krippendorff import NO_VARIATION
@@ -33,7 +31,12 @@ SKLEARN_WEIGHTS = {"unweighted": None, "linear": "linear", "quadratic": "quadrat
 
 
 def _sklearn_kappa(first, second, scale, weights):
-    """scikit-learn's answer: a number, NaN (undefined, with its warning) or ValueError (empty)."""
+    """scikit-learn's answer: a number, NaN (undefined, with its warning) or ValueError (empty).
+    scikit-learn is imported where it is used, here and below: importing it took a second of
+    every test process's collection, though one process runs these tests."""
+    from sklearn.exceptions import UndefinedMetricWarning
+    from sklearn.metrics import cohen_kappa_score
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         return cohen_kappa_score(first, second, labels=scale, weights=SKLEARN_WEIGHTS[weights])
@@ -70,6 +73,8 @@ def test_the_confusion_matrix_and_shares_agree_with_scikit_learn(data):
     first, second = complete_pairs(ratings)
     assert pair.n_pairs == first.size
     if first.size:
+        from sklearn.metrics import confusion_matrix
+
         reference = confusion_matrix(first + scale[0], second + scale[0], labels=scale)
         assert pair.confusion.tolist() == reference.tolist()
         assert pair.exact.value == pytest.approx(np.trace(reference) / first.size, rel=1e-12)

@@ -6,7 +6,6 @@ import json
 
 import pytest
 from hypothesis import given, settings
-from sklearn.metrics import cohen_kappa_score
 
 from followup.agreement import agreement, check_ratings, cohen_kappa, complete_pairs
 from followup.agreement.gwet import ONE_GRADED
@@ -103,6 +102,8 @@ def test_one_record_has_values_where_defined_but_no_interval():
 
 
 def test_readers_each_keeping_to_a_grade_of_their_own_have_kappa_0_as_scikit_learn_says():
+    from sklearn.metrics import cohen_kappa_score  # imported when used: a second to import
+
     first, second = [2, 2, 2, 2], [5, 5, 5, 5]
     ratings = check_ratings([first, second], SIX)
     for weights, sk in (("unweighted", None), ("linear", "linear"), ("quadratic", "quadratic")):
@@ -111,6 +112,8 @@ def test_readers_each_keeping_to_a_grade_of_their_own_have_kappa_0_as_scikit_lea
 
 
 def test_cohen_kappa_uses_the_full_scale_when_a_grade_goes_unused():
+    from sklearn.metrics import cohen_kappa_score  # imported when used: a second to import
+
     """Grades 2, 4 and 5 go unused: the weights are still over the six grades, as
     scikit-learn's with ``labels`` set to the scale. Its default (the grades used) puts 3 and 6
     one step apart, as 1 and 3, and gives another kappa."""

@@ -5,19 +5,14 @@
 from __future__ import annotations
 
 import datetime
-import functools
 import re
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
-import weasyprint
 from django.contrib.auth import get_user_model
 from django.template import Context, Template
 from django.test import Client
 
 from followup.lib import dates
-from tests.coverage_pause import paused
 from tests.crawl import crawl
 
 ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -34,24 +29,6 @@ READS_DOCUMENTS = "lead"
 @pytest.fixture
 def demo(demo_for_module, db):
     return demo_for_module
-
-
-@pytest.fixture(autouse=True)
-def _pdf_layout_unmeasured(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """WeasyPrint lays out each PDF the crawls read (the drafts, the published report) with the
-    coverage measurement paused: it is no code of Followup's, and calls back to none (the page
-    is given whole, with no base URL to fetch from), yet under the measurement's tracer its
-    hundreds of thousands of calls took 1.7 times as long (3.9 s against 2.3 s for a 40-section
-    page). Followup's code around it, which writes the page, is measured as before."""
-    write_pdf = weasyprint.HTML.write_pdf
-
-    @functools.wraps(write_pdf)
-    def unmeasured(self: weasyprint.HTML, *args: Any, **kwargs: Any) -> Any:
-        with paused():
-            return write_pdf(self, *args, **kwargs)
-
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", unmeasured)
-    yield
 
 
 @pytest.mark.parametrize("role", ROLES)
