@@ -50,7 +50,9 @@ def reset_second_factors(actor: Actor, user: User) -> list[str]:
     """Remove every second factor of ``user`` (who has lost theirs) and end their sessions, so
     that they sign in again and, if they must use one, set up a new factor first. Only a service
     administrator may, and not for themselves; the reset is on the record. Returns the kinds of
-    factor removed."""
+    factor removed. Someone with no factor left (another administrator reset them first, from a
+    page left open) is left as they are: nothing is removed, nobody is signed out, and nothing is
+    recorded."""
     if not (isinstance(actor, User) and access.is_service_admin(actor)):
         raise PermissionDenied("Only a service administrator can reset someone's second factors.")
     if actor.pk == user.pk:
@@ -58,6 +60,8 @@ def reset_second_factors(actor: Actor, user: User) -> list[str]:
     with transaction.atomic():
         authenticators = Authenticator.objects.select_for_update().filter(user=user)
         removed = sorted(kind(a) for a in authenticators)
+        if not removed:
+            return []
         authenticators.delete()
         for session in UserSession.objects.filter(user=user):
             session.end()

@@ -44,6 +44,11 @@ def reset_second_factors(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{person.get_username()}'s second factors were removed and they were signed out "
                 "everywhere.",
             )
+        else:
+            messages.info(
+                request,
+                f"{person.get_username()} had no second factor to remove: nothing was changed.",
+            )
         return redirect("accounts:reset_second_factors", pk=person.pk)
     factors = queries.second_factors(person)
     return render(
