@@ -228,8 +228,8 @@ def transactional(item: pytest.Item) -> bool:
 # and take what is left from each other, but a test running cannot be shared: one of these at
 # the end kept one process busy for up to 13 s after the other had finished.
 LONGEST_FIRST = (
-    "tests/jobs/test_worker.py",
     "tests/browser/test_acceptance_accounts.py",
+    "tests/jobs/test_worker.py",  # second: it waits for the data folder (tests/template_db.py)
     "tests/reports/test_files_migration.py",
     "tests/core/test_upgrade.py",
     "tests/core/test_serve_processes.py",

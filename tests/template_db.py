@@ -4,10 +4,10 @@ Each pytest-xdist process used to make its in-memory SQLite test database by run
 migration (Django's, allauth's and Followup's, about 120): some ten seconds of each process's
 time, at the start of the run, for the same database each time. Here the run's first process
 (xdist's controller, which runs no tests) starts one process that migrates a database file
-(``python -m tests.template_db FOLDER``, with the test settings, exactly as Django makes a test
-database: ``migrate`` with ``run_syncdb``, then ``createcachetable``), and the data folder the
-command-line tests copy (tests/migrated.py) in another, as soon as the run starts. The test
-processes collect the tests meanwhile (about ten seconds); then, where Django would run the
+(``python -m tests.template_db FOLDER RUN_FOLDER``, with the test settings, exactly as Django
+makes a test database: ``migrate`` with ``run_syncdb``, then ``createcachetable``), and then
+the data folder the command-line tests copy (tests/migrated.py), as soon as the run starts. The
+test processes collect the tests meanwhile (about ten seconds); then, where Django would run the
 migrations into the test database, the file is copied into it with SQLite's online backup.
 
 Elsewhere (one process, or PostgreSQL) nothing changes: the test database is migrated as before.
@@ -51,16 +51,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     shared: Path = config._tmp_path_factory.getbasetemp()  # each test process's folder's parent
     folder = shared / "template-database"
     root = str(config.rootpath)
-    # The test database is wanted as soon as the tests are collected; the data folder only by
-    # the command-line tests, later: its builder runs at the lowest priority, so that it takes
-    # the processor time the collecting processes leave rather than theirs.
-    for module, argument, niceness in (
-        ("tests.template_db", folder, 0),
-        ("tests.migrated", shared, 19),
-    ):
-        command = ["nice", "-n", str(niceness), sys.executable, "-m", module, str(argument)]
-        quiet = subprocess.DEVNULL
-        _BUILDERS.append(subprocess.Popen(command, cwd=root, stdout=quiet, stderr=quiet))
+    # One process, which makes the test database first, wanted as soon as the tests are
+    # collected, then the command-line tests' data folder: the two at once slowed the collecting
+    # processes down, and the first test that needs the folder runs some 13 s into the tests
+    # (LONGEST_FIRST in tests/conftest.py), after it is made.
+    command = [sys.executable, "-m", "tests.template_db", str(folder), str(shared)]
+    quiet = subprocess.DEVNULL
+    _BUILDERS.append(subprocess.Popen(command, cwd=root, stdout=quiet, stderr=quiet))
     os.environ[TEMPLATE] = str(folder)
 
 
@@ -155,5 +152,8 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.Fix
         return (yield)
 
 
-if __name__ == "__main__":  # python -m tests.template_db FOLDER
+if __name__ == "__main__":  # python -m tests.template_db FOLDER RUN_FOLDER
+    from tests.migrated import made_in
+
     _build(Path(sys.argv[1]))
+    made_in(Path(sys.argv[2]))
