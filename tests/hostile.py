@@ -551,8 +551,8 @@ def untraced() -> Iterator[None]:
     """Coverage's tracer taken off this thread while a test times work: tracing every line makes
     Python two to three times slower, and a budget of seconds or a ratio of two timings is about
     the code, not the tracer. The code timed is covered by the tests of its behaviour. (The
-    tracer itself is set aside and put back: pausing coverage through its API does not reach the
-    thread a pytest-xdist worker runs its tests in.)"""
+    tracer itself is set aside and put back, which is all a timing needs: no measurement is
+    stopped and started again.)"""
     tracer = sys.gettrace()
     sys.settrace(None)
     try:

@@ -187,24 +187,29 @@ _PASSED: set[tuple[int, str]] = set()
 # stylesheet through the classes and attributes of its element and the element's ancestors:
 # its look (_MARK_LOOKS) is that chain. Most of a page's text has looks met on earlier pages
 # (the header, the navigation, the footer, table cells, the same component on another record),
-# and the rule took two thirds of axe's time: it checks only text whose look is new. What it no
-# longer sees twice is a look whose colours change with where it sits on the page (text over an
-# image or a positioned element), which Followup's pages do not have.
+# and the rule took two thirds of axe's time: it checks only text whose look is new. A look
+# includes the states that change colours (focus, hover, active). What it no longer sees twice
+# is a look whose colours change with what lies behind it on one page and not another: text over
+# a positioned element. Followup's positioned elements (the sticky autosave bar of the reading
+# form, the sticky code column) carry the page's own background. Nor does it see again a look
+# whose first check axe could not decide (an "incomplete" result, never a failure here).
 _CONTRAST_PASSED: set[tuple[int, str]] = set()
 
 # Each visible element with text of its own (or a form control), by its look; the looks are
 # returned, and the elements kept in the page for the contrast check that follows. An
 # attribute's value is part of the look unless it names or points at content (an id, an
-# address, a label's target), which no style of the service's reads.
+# address, a label's target), which no style of the service's reads; so is each state of focus,
+# hover or activity an element or its ancestor is in as it is checked.
 _MARK_LOOKS = """() => {
   const content = new Set(['id', 'href', 'name', 'value', 'for', 'action', 'src', 'alt', 'title',
     'datetime', 'nonce', 'aria-describedby', 'aria-labelledby', 'aria-controls', 'aria-label',
     'placeholder', 'autocomplete', 'content', 'headers', 'list', 'form', 'minlength',
     'maxlength', 'rows', 'cols', 'size', 'min', 'max', 'step', 'pattern']);
+  const states = [':focus', ':hover', ':active'];
   const describe = element => element.tagName + [...element.attributes]
     .filter(a => !a.name.startsWith('data-') || a.name.startsWith('data-module'))
     .map(a => content.has(a.name) ? `[${a.name}]` : `[${a.name}=${a.value}]`)
-    .sort().join('');
+    .sort().join('') + states.filter(state => element.matches(state)).join('');
   const controls = new Set(['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON']);
   const looks = new Map();
   for (const element of document.body.querySelectorAll('*')) {
