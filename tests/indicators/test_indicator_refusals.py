@@ -35,6 +35,24 @@ def test_an_indicator_whose_denominator_is_its_numerator_is_refused(world):
     assert indicator.denominator is None
 
 
+def test_the_denominator_must_count_the_same_kind_of_period_as_the_numerator(world):
+    indicator = world.home.indicator
+    quarterly = DataElement.objects.create(
+        code="children_in_the_area_by_quarter",
+        name="Children in the area by quarter",
+        period_kind="quarter",
+        partnership=world.home.partnership,
+    )
+    url = reverse("indicators:edit", args=["home", indicator.pk])
+    response = edit(world.client_for("editor"), url, {"denominator": str(quarterly.pk)})
+    assert response.status_code == 200
+    assert (
+        '<a href="#id_denominator">The denominator must have the same kind of period as the '
+        "numerator</a>" in response.content.decode()
+    )
+    assert Indicator.objects.get(pk=indicator.pk).denominator_id is None
+
+
 def test_an_indicator_gets_a_denominator_with_the_same_kind_of_period_as_its_numerator(world):
     indicator = world.home.indicator
     population = DataElement.objects.create(

@@ -9,6 +9,8 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.test import Client
 from django.urls import reverse
 
 from followup.accounts.actions import create_user
@@ -227,22 +229,42 @@ def test_a_member_cannot_be_assigned_as_an_inspector_over_their_role(world):
     assert refused.value.message_dict["user"] == ["lead is already a member, as Lead officer."]
 
 
-def test_service_admin_assigns_an_inspector_through_the_page(world):
-    f.UserFactory(username="newinspector", email="newinspector@example.org")
-    client = world.client_for("service_admin")
+def _assign_inspector(client: Client, user: str) -> HttpResponse:
+    """The inspector assignment page of away, submitted as rendered with ``user`` and a start."""
     url = reverse("manage:inspector_assign", args=["away"])
     form = change(
         page_form(client.get(url).content.decode()),
-        {
-            "user": "newinspector@example.org",
-            "starts_on_day": "1",
-            "starts_on_month": "1",
-            "starts_on_year": "2026",
-        },
+        {"user": user, "starts_on_day": "1", "starts_on_month": "1", "starts_on_year": "2026"},
     )
-    assert submit(client, url, form).status_code == 302
+    return submit(client, url, form)
+
+
+def test_service_admin_assigns_an_inspector_through_the_page(world):
+    f.UserFactory(username="newinspector", email="newinspector@example.org")
+    client = world.client_for("service_admin")
+    assert _assign_inspector(client, "newinspector@example.org").status_code == 302
     membership = Membership.objects.get(user__username="newinspector", partnership__slug="away")
     assert (membership.role, membership.starts_on) == ("inspector", datetime.date(2026, 1, 1))
+
+
+def test_assigning_an_inspector_without_an_account_is_refused_at_the_field(world):
+    memberships = Membership.objects.count()
+    response = _assign_inspector(world.client_for("service_admin"), "nobody@example.org")
+    assert response.status_code == 200
+    assert "No active account has this username or email address" in response.content.decode()
+    assert Membership.objects.count() == memberships
+    assert not AuditEntry.objects.filter(verb="membership.create").exists()
+
+
+def test_a_deactivated_account_cannot_be_assigned_as_an_inspector(world):
+    world.users["viewer"].is_active = False
+    world.users["viewer"].save()
+    response = _assign_inspector(world.client_for("service_admin"), "viewer")
+    assert response.status_code == 200
+    assert "No active account has this username or email address" in response.content.decode()
+    assert not Membership.objects.filter(
+        user=world.users["viewer"], partnership=world.away.partnership
+    ).exists()
 
 
 # Archiving ---------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The administration pages as a service administrator uses them in a browser: editing a
-partnership, adding and removing its organisations, assigning inspectors. Each page saves
-through its action, on the record; each is not found for anyone else, and an organisation of
-another partnership is not found under this one's address."""
+partnership, adding and removing its organisations (assigning inspectors is in
+test_administration.py). Each page saves through its action, on the record; each is not found for
+anyone else, and an organisation of another partnership is not found under this one's
+address."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 from django.urls import reverse
 
 from followup.audit.models import AuditEntry
-from followup.partnerships.models import Membership, Organisation, Partnership
+from followup.partnerships.models import Organisation, Partnership
 from tests.browserlike import change, forms_in, page_form, submit
 
 
@@ -154,37 +155,3 @@ def test_another_partnerships_organisation_is_not_found_under_this_ones_address(
     # At its own partnership's address it is found.
     own = reverse("manage:organisation_edit", args=["away", elsewhere])
     assert client.get(own).status_code == 200
-
-
-def test_assigning_an_inspector_without_an_account_is_refused_at_the_field(world):
-    client = world.client_for("service_admin")
-    url = reverse("manage:inspector_assign", args=["away"])
-    memberships = Membership.objects.count()
-    form = change(
-        page_form(client.get(url).content.decode()),
-        {
-            "user": "nobody@example.org",
-            "starts_on_day": "1",
-            "starts_on_month": "1",
-            "starts_on_year": "2026",
-        },
-    )
-    response = submit(client, url, form)
-    assert response.status_code == 200
-    assert "No active account has this username or email address" in response.content.decode()
-    assert Membership.objects.count() == memberships
-    assert not AuditEntry.objects.filter(verb="membership.create").exists()
-
-
-def test_a_deactivated_account_cannot_be_assigned_as_an_inspector(world):
-    world.users["viewer"].is_active = False
-    world.users["viewer"].save()
-    client = world.client_for("service_admin")
-    url = reverse("manage:inspector_assign", args=["away"])
-    form = change(page_form(client.get(url).content.decode()), {"user": "viewer"})
-    response = submit(client, url, form)
-    assert response.status_code == 200
-    assert "No active account has this username or email address" in response.content.decode()
-    assert not Membership.objects.filter(
-        user=world.users["viewer"], partnership=world.away.partnership
-    ).exists()
