@@ -8,13 +8,14 @@ import html
 import json
 import xml.etree.ElementTree as ET
 
+import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from followup.accounts import actions as accounts
-from followup.indicators.models import DataElement, ImportUpload, Indicator
+from followup.indicators.models import DataElement, DataValue, ImportUpload, Indicator
 from followup.indicators.svgchart import Chart, Mark, draw
 from followup.lib.types import CommandLine
 from tests.browserlike import edit
@@ -86,13 +87,19 @@ def test_a_mapping_that_is_not_utf8_text_is_refused_on_the_upload_page(world):
     assert ImportUpload.objects.get(release="SGS").mapping == ""
 
 
-def test_a_mapping_without_a_list_of_elements_is_refused_saying_what_it_needs(world):
-    page = upload(world.client_for("lead"), b"elements: []\n")
+@pytest.mark.parametrize(
+    "mapping",
+    [b"elements: []\n", b"dataset: x\n", b"- element: a\n", b"elements: {element: a}\n"],
+)
+def test_a_mapping_without_a_list_of_elements_is_refused_saying_what_it_needs(world, mapping):
+    values = DataValue.objects.count()
+    page = upload(world.client_for("lead"), mapping)
     assert (
         "The mapping cannot be used: the mapping needs a list 'elements' of {element, match} "
         "entries" in page
     )
     assert ImportUpload.objects.get(release="SGS").mapping == ""
+    assert DataValue.objects.count() == values
 
 
 def api_get(user: User, path: str, **query: int) -> tuple[int, dict]:
