@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from followup.evidence.models import Code, Coding, Quote, Source
+from tests.conftest import World
 from tests.submissions import key
 
 
@@ -116,3 +117,22 @@ def test_an_exchange_file_that_is_not_qdc_or_qdpx_is_refused(world):
     assert response.status_code == 200
     assert "The file must be a .qdc or .qdpx file" in response.content.decode()
     assert Code.objects.filter(partnership=world.home.partnership).count() == before
+
+
+def test_a_viewer_may_not_add_quality_indicator_codes(world: World):
+    framework = world.home.inspection.framework
+    codebook = world.client_for("viewer").get(reverse("evidence:codebook", args=["home"]))
+    url = reverse("evidence:add_qi_codes", args=["home", framework.pk])
+    assert url not in codebook.content.decode()
+    assert world.client_for("viewer").post(url).status_code == 403
+    assert not Code.objects.filter(partnership=world.home.partnership, origin="qi").exists()
+
+
+def test_a_framework_none_of_the_partnerships_inspections_uses_is_not_found(world: World):
+    framework = world.home.inspection.framework
+    world.home.inspection.delete()
+    response = world.client_for("lead").post(
+        reverse("evidence:add_qi_codes", args=["home", framework.pk])
+    )
+    assert response.status_code == 404
+    assert not Code.objects.filter(partnership=world.home.partnership, origin="qi").exists()
