@@ -127,3 +127,22 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         return (yield)
     with paused():
         return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """A property test (Hypothesis) is measured only while its own body runs. Hypothesis is
+    pure Python, and drawing and shrinking the examples, none of it Followup's code, took as long
+    again under the measurement as the body itself. Hypothesis calls the body through its
+    ``inner_test``, which it lets a plugin wrap; the strategies that draw the examples are the
+    tests' own (tests/*/strategies and the tests), not Followup's."""
+    hypothesis = getattr(getattr(item, "obj", None), "hypothesis", None)
+    if hypothesis is None or coverage.Coverage.current() is None:
+        return (yield)
+    inner = hypothesis.inner_test
+    hypothesis.inner_test = measured(inner)
+    try:
+        with paused():
+            return (yield)
+    finally:
+        hypothesis.inner_test = inner

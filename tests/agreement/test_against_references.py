@@ -25,11 +25,13 @@ from followup.agreement.krippendorff import NO_VARIATION
 from followup.agreement.pairs import NO_COMPLETE_PAIR, ONE_GRADE, two_readers
 from followup.agreement.results import NO_PAIRS
 from tests.agreement.references import as_array, assert_agrees_with_irrcac, grades
+from tests.coverage_pause import paused
 
 GOLDEN = json.loads((Path(__file__).resolve().parent / "irrcac_reference.json").read_text())
 SKLEARN_WEIGHTS = {"unweighted": None, "linear": "linear", "quadratic": "quadratic"}
 
 
+@paused()  # the references are not Followup's code: measuring their calls only slows them
 def _sklearn_kappa(first, second, scale, weights):
     """scikit-learn's answer: a number, NaN (undefined, with its warning) or ValueError (empty).
     scikit-learn is imported where it is used, here and below: importing it took a second of
@@ -73,9 +75,10 @@ def test_the_confusion_matrix_and_shares_agree_with_scikit_learn(data):
     first, second = complete_pairs(ratings)
     assert pair.n_pairs == first.size
     if first.size:
-        from sklearn.metrics import confusion_matrix
+        with paused():
+            from sklearn.metrics import confusion_matrix
 
-        reference = confusion_matrix(first + scale[0], second + scale[0], labels=scale)
+            reference = confusion_matrix(first + scale[0], second + scale[0], labels=scale)
         assert pair.confusion.tolist() == reference.tolist()
         assert pair.exact.value == pytest.approx(np.trace(reference) / first.size, rel=1e-12)
         assert pair.within_one.value == pytest.approx(
@@ -86,6 +89,7 @@ def test_the_confusion_matrix_and_shares_agree_with_scikit_learn(data):
         assert pair.exact.value is None and pair.exact.note == NO_COMPLETE_PAIR
 
 
+@paused()
 def _package_alpha(data, scale, level):
     """The krippendorff package's answer: a number, NaN (0/0) or ValueError (nothing pairable)."""
     with warnings.catch_warnings(), np.errstate(all="ignore"):

@@ -21,6 +21,7 @@ from followup.records.results import (
     results_for,
 )
 from tests.conftest import World
+from tests.coverage_pause import paused
 from tests.records.results_data import moderated_sample
 
 pytestmark = pytest.mark.django_db
@@ -195,7 +196,8 @@ def test_a_reader_who_knows_the_rules_cannot_work_out_any_withheld_count(setting
         values = rng.choices(range(6), weights=weights, k=n)
         truth = [values.count(g) for g in range(6)]
         (good, below), total, cells = grade_figures(truth, n, exact=False)
-        tables = _consistent(cells, total, good, below, n)
+        with paused():  # the tests' own search, not Followup's code: no measurement to take
+            tables = _consistent(cells, total, good, below, n)
         assert truth in tables, (trial, truth)
         for i, cell in enumerate(cells):
             if cell.withheld:
