@@ -40,6 +40,7 @@ ALLOWED = {
     "a setting of the session, no row written",
     "audit/log.py": "writes the audit entries themselves",
     "audit/writes.py": "the shared save-and-record steps that action functions call",
+    "audit/staged.py": "the staged uploads' discard and purge steps that action functions call",
     "web/submissions.py": "create forms' one-time keys: bookkeeping written in the same "
     "transaction as the audited write it guards, so a second submit is told it was done",
     "indicators/withheld_memo.py": "keeps withheld_figures' answer beside a fingerprint of the "

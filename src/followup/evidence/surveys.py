@@ -14,12 +14,12 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from followup.audit import staged
 from followup.audit.log import diff, record, record_many, snapshot
 from followup.evidence.limits import (
     ATTRIBUTE_NAME_CHARS,
@@ -340,44 +340,21 @@ def stage_survey(
 def discard_survey(user: AnyUser, upload: SurveyUpload) -> None:
     """Forget a staged survey that will not be imported."""
     require(user, upload.partnership, Capability.CODE_EVIDENCE)
-    with transaction.atomic():
-        locked = SurveyUpload.objects.select_for_update().filter(pk=upload.pk).first()
-        if locked is None:
-            return  # discarded already
-        if locked.imported_at is not None:
-            raise ValidationError("This survey has been imported, so there is nothing to discard")
-        record(
-            user,
-            "survey.discard",
-            locked,
-            {"filename": [locked.filename, None]},
-            locked.partnership,
-        )
-        locked.delete()
+    staged.discard(
+        user,
+        upload,
+        done="imported_at",
+        verb="survey.discard",
+        imported="This survey has been imported, so there is nothing to discard.",
+    )
 
 
 def purge_expired_surveys(actor: Actor, now: datetime.datetime | None = None) -> int:
     """Delete staged surveys never imported and older than ``FOLLOWUP_STAGED_UPLOAD_DAYS``. The
     actor is whoever's upload or command set the purge going."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.STAGED_UPLOAD_DAYS)
-    with transaction.atomic():
-        expired = list(
-            SurveyUpload.objects.filter(imported_at__isnull=True, created_at__lt=cutoff)
-            .select_related("partnership")
-            .defer("data")
-        )
-        for upload in expired:
-            record(
-                actor,
-                "survey.purge",
-                upload,
-                {"filename": [upload.filename, None]},
-                upload.partnership,
-            )
-        SurveyUpload.objects.filter(
-            pk__in=[u.pk for u in expired], imported_at__isnull=True
-        ).delete()
-    return len(expired)
+    return staged.purge_expired(
+        actor, SurveyUpload, done="imported_at", verb="survey.purge", now=now
+    )
 
 
 def roles_from(post: Any, headers: list[str]) -> dict[str, str]:

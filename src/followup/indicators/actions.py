@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
-from followup.audit import writes
+from followup.audit import staged, writes
 from followup.audit.log import record
 from followup.indicators.importer import (
     ImportConflict,
@@ -299,44 +298,21 @@ class AlreadyImported(ValidationError):
 def discard_upload(user: AnyUser, upload: ImportUpload) -> None:
     """Forget a staged upload that will not be imported."""
     require(user, upload.partnership, Capability.MANAGE_DATA)
-    with transaction.atomic():
-        locked = ImportUpload.objects.select_for_update().filter(pk=upload.pk).first()
-        if locked is None:
-            return  # discarded already
-        if locked.applied_at is not None:
-            raise ValidationError("This file has been imported, so there is nothing to discard.")
-        record(
-            user,
-            "upload.discard",
-            locked,
-            {"filename": [locked.filename, None]},
-            locked.partnership,
-        )
-        locked.delete()
+    staged.discard(
+        user,
+        upload,
+        done="applied_at",
+        verb="upload.discard",
+        imported="This file has been imported, so there is nothing to discard.",
+    )
 
 
 def purge_expired_uploads(actor: Actor, now: datetime.datetime | None = None) -> int:
     """Delete staged uploads never imported and older than ``FOLLOWUP_STAGED_UPLOAD_DAYS``. The
     actor is whoever's upload or command set the purge going."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.STAGED_UPLOAD_DAYS)
-    with transaction.atomic():
-        expired = list(
-            ImportUpload.objects.filter(applied_at__isnull=True, created_at__lt=cutoff)
-            .select_related("partnership")
-            .defer("data")
-        )
-        for upload in expired:
-            record(
-                actor,
-                "upload.purge",
-                upload,
-                {"filename": [upload.filename, None]},
-                upload.partnership,
-            )
-        ImportUpload.objects.filter(
-            pk__in=[u.pk for u in expired], applied_at__isnull=True
-        ).delete()
-    return len(expired)
+    return staged.purge_expired(
+        actor, ImportUpload, done="applied_at", verb="upload.purge", now=now
+    )
 
 
 def import_in_background(user: AnyUser, upload: ImportUpload, *, rows: int, task: Any) -> Job:
