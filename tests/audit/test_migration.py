@@ -3,34 +3,22 @@ and ``followup migrate`` records which migrations it applied and who ran it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from followup import cli
 from followup.audit.models import AuditEntry
 from followup.partnerships.models import Partnership
-from tests.coverage_pause import paused
+from tests.migrate_to import migrate_to
 
 BEFORE = [("audit", "0001_initial")]
-
-
-def _migrate(targets: list[tuple[str, str]] | None = None) -> Any:
-    """Migrate to ``targets`` (the latest if none), with coverage paused in Django's migration
-    machinery (tests/coverage_pause.py), and return the models as they were there."""
-    executor = MigrationExecutor(connection)
-    with paused():
-        return executor.migrate(targets or executor.loader.graph.leaf_nodes()).apps
 
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_rows_keep_their_actor_and_partnership_and_migrate_records_itself(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         user = old.get_model("auth", "User").objects.create(username="alice-web")
         partnership = old.get_model("partnerships", "Partnership").objects.create(
@@ -54,7 +42,7 @@ def test_existing_rows_keep_their_actor_and_partnership_and_migrate_records_itse
         args = cli.build_parser().parse_args(["migrate"])
         assert args.handler(args) == 0
     finally:
-        _migrate()
+        migrate_to()
     assert list(
         AuditEntry.objects.filter(pk__in=[acted.pk, by_system.pk])
         .order_by("pk")

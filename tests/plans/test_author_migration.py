@@ -3,30 +3,18 @@ none of the updates they wrote."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from followup.plans.models import ActionUpdate
-from tests.coverage_pause import paused
+from tests.migrate_to import migrate_to
 
 BEFORE = [("plans", "0001_initial")]
 
 
-def _migrate(targets: list[tuple[str, str]] | None = None) -> Any:
-    """Migrate to ``targets`` (the latest if none), with coverage paused in Django's migration
-    machinery (tests/coverage_pause.py), and return the models as they were there."""
-    executor = MigrationExecutor(connection)
-    with paused():
-        return executor.migrate(targets or executor.loader.graph.leaf_nodes()).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_updates_keep_their_author_and_deleting_the_author_changes_none_of_them() -> None:
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         author = old.get_model("auth", "User").objects.create(username="alice-web")
         partnership = old.get_model("partnerships", "Partnership").objects.create(
@@ -43,7 +31,7 @@ def test_updates_keep_their_author_and_deleting_the_author_changes_none_of_them(
         unnamed = updates.create(**common, rating="at_risk", note="Unnamed", author=author)
         nobody = updates.create(**common, rating="off_track", note="From the command line")
     finally:
-        _migrate()
+        migrate_to()
     rows = ActionUpdate.objects.filter(pk__in=[named.pk, unnamed.pk, nobody.pk]).order_by("pk")
     assert list(rows.values_list("note", "author_id", "author_name")) == [
         ("Named", author.pk, "alice-web"),

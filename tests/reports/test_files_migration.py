@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from followup.env import folder_storage
@@ -25,7 +24,8 @@ from followup.lib.blobmigration import DigestMismatch
 from followup.lib.types import CommandLine
 from followup.reports.models import Publication
 from tests import factories as f
-from tests.coverage_pause import measured, paused
+from tests.coverage_pause import measured
+from tests.migrate_to import migrate_to
 
 BEFORE = [
     ("reports", "0003_publication_one_version_each"),
@@ -60,15 +60,6 @@ def _blob_moves_measured(monkeypatch: pytest.MonkeyPatch) -> None:
         module = importlib.import_module(name)
         for helper in ("blobs_to_files", "files_to_blobs"):
             monkeypatch.setattr(module, helper, measured(getattr(module, helper)))
-
-
-def _migrate(targets: list[tuple[str, str]] | None = None) -> Any:
-    """Migrate to ``targets`` (the latest migrations if none) and return the models as they
-    were there. The state the executor returns is the one it built on the way: building it
-    again from a new loader took seconds under coverage."""
-    executor = MigrationExecutor(connection)
-    with paused():
-        return executor.migrate(targets or executor.loader.graph.leaf_nodes()).apps
 
 
 def _columns(table: str) -> set[str]:
@@ -114,7 +105,7 @@ def test_a_mismatched_digest_stops_the_migration_then_blobs_move_with_their_dige
     migrations costs seconds: a file whose digest does not match stops the migration, naming it,
     and nothing moves; once it is dealt with, every blob moves with its bytes and digest, and
     the reverse brings them back."""
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         review: Any = f.ReviewFactory()
         partnership = review.inspection.partnership
@@ -137,7 +128,7 @@ def test_a_mismatched_digest_stops_the_migration_then_blobs_move_with_their_dige
             partnership_id=partnership.pk, title="Spring", filename="s.csv", data=SURVEY
         )
         with pytest.raises(DigestMismatch) as refused:
-            _migrate()
+            migrate_to()
         assert str(refused.value) == (
             f"Publication {bad.pk} (version 1 of “Progress review of Westshire”): its pdf file, "
             "written to the storage as "
@@ -154,7 +145,7 @@ def test_a_mismatched_digest_stops_the_migration_then_blobs_move_with_their_dige
         assert bytes(rows.get(pk=bad.pk).pdf) == b"%PDF altered"
         rows.filter(pk=bad.pk).delete()
     finally:
-        _migrate()
+        migrate_to()
 
     publication = Publication.objects.get(pk=published.pk)
     where = f"reports/partnership-{partnership.pk}/review-{review.pk}/v1"
@@ -181,7 +172,7 @@ def test_a_mismatched_digest_stops_the_migration_then_blobs_move_with_their_dige
     assert "data_blob" not in _columns("indicators_importupload")
 
     # And back: the blobs return with the same bytes (the files stay in the storage).
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     try:
         row = old.get_model("reports", "Publication").objects.get(pk=published.pk)
         assert {fmt: bytes(getattr(row, fmt)) for fmt in FILES} == FILES
@@ -190,4 +181,4 @@ def test_a_mismatched_digest_stops_the_migration_then_blobs_move_with_their_dige
         survey_again = old.get_model("evidence", "SurveyUpload").objects.get(pk=survey.pk)
         assert bytes(survey_again.data) == SURVEY
     finally:
-        _migrate()
+        migrate_to()
