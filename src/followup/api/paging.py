@@ -56,21 +56,33 @@ class Paging(BasePagination):
     count: int | None = None
     has_next = False
 
-    def paginate_queryset(
-        self, queryset: QuerySet[Any] | list[Any], request: Request, view: APIView | None = None
-    ) -> list[Any]:
-        asked = PageQuery(data=request.query_params)
+    query: type[PageQuery] = PageQuery
+
+    def _asked(self, queryset: QuerySet[Any] | list[Any], request: Request) -> dict[str, Any]:
+        """Read and check the page asked for (``limit``, ``offset``, ``count`` and what a
+        subclass's query adds); refused with the API's error for a bad parameter."""
+        asked = self.query(data=request.query_params)
         asked.is_valid(raise_exception=True)
+        self.request = request
         self.limit = asked.validated_data["limit"]
         self.offset = asked.validated_data["offset"]
         if asked.validated_data["count"]:
             self.count = len(queryset) if isinstance(queryset, list) else queryset.count()
         else:
             self.count = None
-        self.request = request
-        rows = list(queryset[self.offset : self.offset + self.limit + 1])
-        self.has_next = len(rows) > self.limit
-        return rows[: self.limit]
+        return dict(asked.validated_data)
+
+    def _rows(self, rows: QuerySet[Any] | list[Any]) -> list[Any]:
+        """The page's rows from ``offset``, reading one more to know whether a next page is."""
+        taken = list(rows[self.offset : self.offset + self.limit + 1])
+        self.has_next = len(taken) > self.limit
+        return taken[: self.limit]
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any] | list[Any], request: Request, view: APIView | None = None
+    ) -> list[Any]:
+        self._asked(queryset, request)
+        return self._rows(queryset)
 
     def _link(self, offset: int) -> str:
         url = self.request.build_absolute_uri()
@@ -79,14 +91,21 @@ class Paging(BasePagination):
             return remove_query_param(url, "offset")
         return replace_query_param(url, "offset", offset)
 
-    def get_paginated_response(self, data: Any) -> Response:
+    def _page(self, data: Any, next_link: str | None, previous: str | None) -> Response:
         page: dict[str, Any] = {}
         if self.count is not None:
             page["count"] = self.count
-        page["next"] = self._link(self.offset + self.limit) if self.has_next else None
-        page["previous"] = self._link(self.offset - self.limit) if self.offset > 0 else None
+        page["next"] = next_link
+        page["previous"] = previous
         page["results"] = data
         return Response(page)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return self._page(
+            data,
+            self._link(self.offset + self.limit) if self.has_next else None,
+            self._link(self.offset - self.limit) if self.offset > 0 else None,
+        )
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         link = {"type": "string", "format": "uri", "nullable": True}
@@ -155,21 +174,14 @@ class AfterPaging(Paging):
     after: int | None = None
     previous_after: int | None = None
 
+    query = AfterQuery
+
     def paginate_queryset(
         self, queryset: QuerySet[Any] | list[Any], request: Request, view: APIView | None = None
     ) -> list[Any]:
         assert isinstance(queryset, QuerySet) and queryset.query.order_by == ("pk",)
-        asked = AfterQuery(data=request.query_params)
-        asked.is_valid(raise_exception=True)
-        self.limit = asked.validated_data["limit"]
-        self.offset = asked.validated_data["offset"]
-        self.after = asked.validated_data.get("after")
-        self.count = queryset.count() if asked.validated_data["count"] else None
-        self.request = request
-        rest = queryset if self.after is None else queryset.filter(pk__gt=self.after)
-        rows = list(rest[self.offset : self.offset + self.limit + 1])
-        self.has_next = len(rows) > self.limit
-        rows = rows[: self.limit]
+        self.after = self._asked(queryset, request).get("after")
+        rows = self._rows(queryset if self.after is None else queryset.filter(pk__gt=self.after))
         self.last = _pk(rows[-1]) if rows else self.after
         if self.after is not None and self.offset == 0:
             # The page before ends at ``after``: it starts after the row ``limit`` rows back.
@@ -186,19 +198,15 @@ class AfterPaging(Paging):
         return replace_query_param(url, "after", after)
 
     def get_paginated_response(self, data: Any) -> Response:
-        page: dict[str, Any] = {}
-        if self.count is not None:
-            page["count"] = self.count
-        page["next"] = self._after_link(self.last or 0) if self.has_next else None
         if self.offset > 0:
             previous: str | None = self._link(self.offset - self.limit)
         elif self.after is not None and self.after > 0:
             previous = self._after_link(self.previous_after or 0)
         else:
             previous = None
-        page["previous"] = previous
-        page["results"] = data
-        return Response(page)
+        return self._page(
+            data, self._after_link(self.last or 0) if self.has_next else None, previous
+        )
 
     def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         return [
