@@ -38,6 +38,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import time
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -61,20 +62,23 @@ TOO_MANY_WITHOUT_TOKEN = (
 PERIOD = 60  # seconds: every limit is a number of requests in a minute
 
 
-class MinuteThrottle(BaseThrottle):
+class MinuteThrottle(BaseThrottle, ABC):
     """At most ``limit()`` requests in each window of a minute, per key (``key``; None: not
-    counted). ``timer`` is the clock, seconds since the epoch."""
+    counted). ``timer`` is the clock, seconds since the epoch. A subclass says what it counts
+    by and how many it lets through."""
 
     timer = staticmethod(time.time)
 
     def __init__(self) -> None:
         self.retry_after: int | None = None
 
+    @abstractmethod
     def limit(self) -> int:
-        raise NotImplementedError
+        """The requests let through in a minute."""
 
+    @abstractmethod
     def key(self, request: Request, view: APIView) -> str | None:
-        raise NotImplementedError
+        """What the request is counted by, or None when this throttle does not count it."""
 
     def allow_request(self, request: Request, view: APIView) -> bool:
         key = self.key(request, view)
