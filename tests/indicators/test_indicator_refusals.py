@@ -36,14 +36,19 @@ def test_an_indicator_whose_denominator_is_its_numerator_is_refused(world):
     assert indicator.denominator is None
 
 
-def test_the_denominator_must_count_the_same_kind_of_period_as_the_numerator(world):
-    indicator = world.home.indicator
-    quarterly = DataElement.objects.create(
-        code="children_in_the_area_by_quarter",
-        name="Children in the area by quarter",
-        period_kind="quarter",
+def _element(world, code: str, period_kind: str) -> DataElement:
+    """A data element of the home partnership counting periods of ``period_kind``."""
+    return DataElement.objects.create(
+        code=code,
+        name=code.replace("_", " ").capitalize(),
+        period_kind=period_kind,
         partnership=world.home.partnership,
     )
+
+
+def test_the_denominator_must_count_the_same_kind_of_period_as_the_numerator(world):
+    indicator = world.home.indicator
+    quarterly = _element(world, "children_in_the_area_by_quarter", "quarter")
     url = reverse("indicators:edit", args=["home", indicator.pk])
     response = edit(world.client_for("editor"), url, {"denominator": str(quarterly.pk)})
     assert response.status_code == 200
@@ -56,12 +61,7 @@ def test_the_denominator_must_count_the_same_kind_of_period_as_the_numerator(wor
 
 def test_an_indicator_gets_a_denominator_with_the_same_kind_of_period_as_its_numerator(world):
     indicator = world.home.indicator
-    population = DataElement.objects.create(
-        code="children_population",
-        name="Children in the population",
-        period_kind="year",
-        partnership=world.home.partnership,
-    )
+    population = _element(world, "children_population", "year")
     url = reverse("indicators:edit", args=["home", indicator.pk])
     response = edit(world.client_for("lead"), url, {"denominator": str(population.pk)})
     assert response.status_code == 302, response.content.decode()[:500]

@@ -133,11 +133,23 @@ def refused_with(response: Any, message: str) -> None:
     assert not ActionUpdate.objects.filter(note="With papers.").exists()
 
 
-def test_a_file_named_pdf_that_is_not_one_is_refused_and_nothing_is_kept(world):
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        (
+            "minutes.pdf",
+            b"<html>not a pdf</html>",
+            "Evidence files must be what their names say: “minutes.pdf” is not a",
+        ),
+        ("blank.pdf", b"", "Evidence files: “blank.pdf” is empty"),
+    ],
+    ids=["named pdf but not one", "empty"],
+)
+def test_a_refused_file_is_named_and_nothing_is_kept(world, name, data, says):
     client, form = opened(world)
     before = stored(world)
-    response = send(client, form, [SimpleUploadedFile("minutes.pdf", b"<html>not a pdf</html>")])
-    refused_with(response, "Evidence files must be what their names say: “minutes.pdf” is not a")
+    response = send(client, form, [SimpleUploadedFile(name, data)])
+    refused_with(response, says)
     assert (UpdateFile.objects.count(), stored(world)) == (0, before)
 
 
@@ -312,11 +324,3 @@ def test_check_files_names_an_update_file_missing_from_the_storage(world):
     assert [p for p in problems() if p.startswith("Update file")] == [
         f"Update file {row.pk}: its file {row.file.name} is not in the storage"
     ]
-
-
-def test_an_empty_file_is_refused_naming_it_and_nothing_is_kept(world):
-    client, form = opened(world)
-    before = stored(world)
-    response = send(client, form, [SimpleUploadedFile("blank.pdf", b"")])
-    refused_with(response, "Evidence files: “blank.pdf” is empty")
-    assert (UpdateFile.objects.count(), stored(world)) == (0, before)
