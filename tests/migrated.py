@@ -1,6 +1,9 @@
-"""One local-mode data folder made by ``followup migrate`` for the whole test run, from a folder
-that did not exist before, whose SQLite database the tests that run ``followup`` in processes of
-their own copy instead of migrating one each (about three seconds each, a dozen times a run).
+"""One local-mode data folder made by ``followup migrate`` for the whole test run, whose SQLite
+database the tests that run ``followup`` in processes of their own copy instead of migrating one
+each (about three seconds each, a dozen times a run). Where the run has made its test database
+already (tests/template_db.py), the folder starts from a copy of it: the database then differs
+from one migrated from nothing only by the audit entry of the migrations ``followup migrate``
+applied, and their times.
 
 The pytest-xdist processes share it: the first to ask makes it, under a lock in the run's
 temporary folder, and the others wait for it and use it.
@@ -29,23 +32,31 @@ def migrated_data_folder(factory: pytest.TempPathFactory) -> Path:
     return made_in(shared)
 
 
-def made_in(shared: Path) -> Path:
+def made_in(shared: Path, migrated: Path | None = None) -> Path:
     """The data folder made in the run's folder ``shared``, or made there already; the run's
     first process starts this in a process of its own while the tests are collected
-    (tests/template_db.py), so that no test waits for it."""
+    (tests/template_db.py), so that no test waits for it.
+
+    ``migrated`` is a database file migrated already, the run's test database
+    (tests/template_db.py): the folder starts from a copy of it, and ``followup migrate`` finds
+    every migration applied and adds what the test settings leave out (the table of the shared
+    cache). Migrating again from nothing took as long as making the test database itself,
+    some twenty seconds of processor time while the tests ran."""
     folder = shared / "migrated"
     with (shared / "migrated.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (folder / "done").exists():
-            _migrate(folder)
+            _migrate(folder, migrated)
             (folder / "done").touch()
     return folder / "var"
 
 
-def _migrate(folder: Path) -> None:
+def _migrate(folder: Path, migrated: Path | None) -> None:
     shutil.rmtree(folder, ignore_errors=True)  # what a process stopped halfway left
     folder.mkdir()
-    assert not (folder / "var").exists()  # local mode makes the data folder it is given
+    if migrated is not None:
+        # For Followup's user only, as the database ``followup migrate`` makes.
+        copy_database(migrated.parent, folder / "var" / DATABASE).chmod(0o600)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FOLLOWUP_", "DJANGO_"))}
     env.pop("DATABASE_URL", None)
     env["FOLLOWUP_DATA_DIR"] = str(folder / "var")

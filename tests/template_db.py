@@ -156,4 +156,4 @@ if __name__ == "__main__":  # python -m tests.template_db FOLDER RUN_FOLDER
     from tests.migrated import made_in
 
     _build(Path(sys.argv[1]))
-    made_in(Path(sys.argv[2]))
+    made_in(Path(sys.argv[2]), Path(sys.argv[1]) / "var" / DATABASE)
