@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 
 from followup.audit.models import AuditEntry
 
@@ -45,14 +45,27 @@ def _models() -> list[type[models.Model]]:
     ]
 
 
+def _select(model: type[models.Model]) -> str:
+    """The SQL that reads every row of the model's table: its primary key, then every column."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = [meta.pk.column, *(f.column for f in meta.concrete_fields)]
+    return f"SELECT {', '.join(map(quote, columns))} FROM {quote(meta.db_table)}"
+
+
 def photograph() -> dict[str, dict[str, tuple[Any, ...]]]:
-    """Every row of every audited table, by model label and primary key."""
+    """Every row of every audited table, by model label and primary key (as an audit entry
+    names it), with its columns as the database gives them: read through the ORM, building and
+    converting a query for each of some hundred tables, this took a third of the time of the
+    tests of the audit log."""
     result: dict[str, dict[str, tuple[Any, ...]]] = {}
-    for model in _models():
-        names = [f.attname for f in model._meta.concrete_fields]
-        result[model._meta.label_lower] = {
-            str(row[0]): row[1:] for row in model._base_manager.values_list("pk", *names).order_by()
-        }
+    with connection.cursor() as cursor:
+        for model in _models():
+            pk: Any = model._meta.pk
+            cursor.execute(_select(model))
+            result[model._meta.label_lower] = {
+                str(pk.to_python(row[0])): row[1:] for row in cursor.fetchall()
+            }
     return result
 
 
@@ -116,16 +129,20 @@ class Ledger:
 def _owner(write: Write) -> tuple[str, str] | None:
     """The object an entry about which accounts for this row."""
     model = apps.get_model(write.label)
-    names = [f.attname for f in model._meta.concrete_fields]
-    values = dict(zip(names, write.row, strict=True))
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    raw = dict(zip(fields, write.row, strict=True))
+
+    def key(attname: str) -> Any:  # a key column's value as Django reads it
+        return fields[attname].to_python(raw[attname])
+
     if write.label in BELONGS_TO:
         label, attname = BELONGS_TO[write.label]
-        return label, str(values[attname])
+        return label, str(key(attname))
     holder = model._meta.auto_created
     if holder and isinstance(holder, type):
         for m2m in holder._meta.many_to_many:
             if m2m.remote_field.through is model:
-                pk = values[m2m.m2m_column_name()]
+                pk = key(m2m.m2m_column_name())
                 if holder._meta.label_lower in BELONGS_TO:  # a link of a row that belongs to one
                     label, attname = BELONGS_TO[holder._meta.label_lower]
                     found = holder._default_manager.filter(pk=pk).values_list(attname, flat=True)
