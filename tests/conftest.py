@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.skipping import evaluate_skip_marks
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
@@ -223,6 +224,13 @@ def transactional(item: pytest.Item) -> bool:
     )
 
 
+def _skipped_here(item: pytest.Item) -> bool:
+    """Whether a ``skip`` or ``skipif`` marker skips the test here (``postgresql_only`` on
+    SQLite), as pytest itself decides: such a test does not stop its module's other tests from
+    sharing one world."""
+    return evaluate_skip_marks(item) is not None
+
+
 # The modules with the longest single tests (measured on 30 November 2026: 6 to 14 s each, under
 # a full run), run first. pytest-xdist's processes share the tests out in the order collected
 # and take what is left from each other, but a test running cannot be shared: one of these at
@@ -261,7 +269,7 @@ def world_for_module(
     ``demo_for_module`` loads the demo. None in a module with a test that runs outside a
     transaction: that test must not run inside this one, so there each test builds its own."""
     if any(
-        transactional(item)
+        transactional(item) and not _skipped_here(item)
         for item in request.session.items
         if item.getparent(pytest.Module) is request.node
     ):

@@ -139,14 +139,14 @@ def test_the_task_leaves_a_partnership_a_page_is_working_out_and_does_the_others
     assert WithheldMemo.objects.get(partnership=away).fingerprint == _fingerprint(away)
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="eight sessions at once need PostgreSQL (the SQLite test database is in memory)",
+)
 @pytest.mark.django_db(transaction=True)
 def test_of_eight_pages_asking_at_once_one_works_the_figures_out_and_all_agree(
     world, monkeypatch, counted
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "eight sessions at once need PostgreSQL (the SQLite test database is in memory)"
-        )
     partnership = world.home.partnership
     work_out = disclosed._work_out  # the counting one
 

@@ -270,14 +270,14 @@ def test_a_version_published_while_another_was_rendered_is_not_published_twice(
     assert list(Publication.objects.values_list("version", flat=True)) == [1]
 
 
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="the in-memory SQLite test database cannot hold two sessions' transactions; "
+    "test_sqlite_writers_take_turns covers SQLite's locking",
+)
 @pytest.mark.django_db(transaction=True)
 def test_two_publishers_at_once_make_one_version_and_the_other_is_told(world, cheap_files):
     """Two sessions publish the same report at the same moment, on the real database."""
-    if connection.vendor == "sqlite":
-        pytest.skip(
-            "the in-memory SQLite test database cannot hold two sessions' transactions; "
-            "test_sqlite_writers_take_turns covers SQLite's locking"
-        )
     inspector = world.users["inspector"]
     review = world.home.review
     start = threading.Barrier(2)
