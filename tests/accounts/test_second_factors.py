@@ -19,7 +19,7 @@ from followup.audit.models import AuditEntry
 from followup.partnerships.models import Role
 from tests import factories as f
 from tests.conftest import PASSWORD
-from tests.partnerships.test_access_matrix import MATRIX
+from tests.partnerships.matrix import MATRIX
 
 ACTIVATE = "/accounts/2fa/totp/activate/"
 AUTHENTICATE = "/accounts/2fa/authenticate/"

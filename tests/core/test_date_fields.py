@@ -229,9 +229,9 @@ DATE_PAGES = [
 def test_every_date_field_on_every_page_is_three_fields_and_says_what_is_missing(
     world, name, who, fields
 ):
-    from tests.partnerships.test_access_matrix import _url
+    from tests.partnerships.matrix import url_of
 
-    url = _url(world, name)
+    url = url_of(world, name)
     client = world.client_for(who)
     html = client.get(url).content.decode()
     assert 'type="date"' not in html

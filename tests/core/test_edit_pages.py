@@ -32,7 +32,7 @@ from tests import factories as f
 from tests.browserlike import back_link, page_form, submit
 from tests.conftest import enrol_demo_inspector
 from tests.demo_snapshot import demo_loaded
-from tests.partnerships.test_access_matrix import project_url_names
+from tests.partnerships.matrix import project_url_names
 
 PASSWORD = "edit-pages-test-password"
 

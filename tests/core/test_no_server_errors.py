@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, resolve, reverse
 
 from tests import hostile
-from tests.partnerships.test_access_matrix import MATRIX
+from tests.partnerships.matrix import MATRIX
 
 HOSTILE = [
     "",

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 
 from followup.evidence.models import Case, Code, Coding, Quote, Source
-from tests.partnerships.test_access_matrix import MATRIX, _url
+from tests.partnerships.matrix import MATRIX, url_of
 
 SECRETS = ("Jamie", "Quarrybank", "Ref-7731", "Marram", "followed up on Tuesday")
 
@@ -63,7 +63,7 @@ def _text(content: bytes) -> str:
 
 
 def _every_get(world) -> list[str]:
-    urls = [_url(world, name) for name in sorted(MATRIX)]
+    urls = [url_of(world, name) for name in sorted(MATRIX)]
     home = world.home
     for name, fmt in [("matrix_download", "xlsx"), ("cooccurrence_download", "csv")]:
         urls.append(reverse(f"evidence:{name}", args=["home", fmt]))
@@ -88,7 +88,7 @@ def test_a_viewer_reads_the_approved_redacted_quote_and_no_original_word_anywher
             assert secret not in body, (url, secret)
         assert "We walked to" not in body, url  # the unapproved quote's words
     for name in ("evidence:analysis", "evidence:quotes", "front:recommendation"):
-        assert _url(world, name) in reached
+        assert url_of(world, name) in reached
     assert len(reached) >= 20
 
 
@@ -105,4 +105,4 @@ def test_those_who_read_evidence_do_see_the_original_words(world, words):
     "name", ["evidence:source", "evidence:excerpts", "evidence:cases", "evidence:excerpts_download"]
 )
 def test_a_viewer_is_refused_the_pages_of_original_words(world, words, name):
-    assert world.client_for("viewer").get(_url(world, name)).status_code == 403
+    assert world.client_for("viewer").get(url_of(world, name)).status_code == 403
