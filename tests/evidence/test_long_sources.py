@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import csv
-import gc
 import html
 import io
 import re
@@ -19,8 +18,7 @@ from django.urls import reverse
 from followup.evidence import actions
 from followup.evidence.models import Coding
 from followup.evidence.text import sentences, text_page
-from tests.core.test_upload_growth import RATIO
-from tests.core.test_upload_growth import cpu as measured
+from tests.core.test_upload_growth import RATIO, cpu
 from tests.submissions import key
 
 BOUND = 600_000  # bytes of HTML in any page of a source
@@ -180,18 +178,6 @@ def test_a_sentence_longer_than_a_page_is_cut_at_a_space_or_else_at_the_page_len
         ["x" * 5],
     ]
     assert [(page.start, page.end) for page in pages] == [(0, 25), (25, 50), (50, 55)]
-
-
-def cpu(work: Callable[[], Any]) -> float:
-    """Processor time of the work as ``test_upload_growth`` measures it, with Python's cycle
-    collector paused: the work makes many small objects, and in a test process holding a large
-    heap the collector's passes over that heap, not the work, would decide the ratio."""
-    gc.collect()
-    gc.disable()
-    try:
-        return measured(work)
-    finally:
-        gc.enable()
 
 
 def test_four_times_the_text_takes_less_than_eight_times_as_long_to_page():
