@@ -54,7 +54,9 @@ def made_in(shared: Path, migrated: Path | None = None) -> Path:
 def _migrate(folder: Path, migrated: Path | None) -> None:
     shutil.rmtree(folder, ignore_errors=True)  # what a process stopped halfway left
     folder.mkdir()
-    if migrated is not None:
+    if migrated is None:
+        assert not (folder / "var").exists()  # local mode makes the data folder it is given
+    else:
         # For Followup's user only, as the database ``followup migrate`` makes.
         copy_database(migrated.parent, folder / "var" / DATABASE).chmod(0o600)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FOLLOWUP_", "DJANGO_"))}

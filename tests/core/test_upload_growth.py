@@ -4,7 +4,8 @@ Each reader is fed input built to be slow (the shapes that were quadratic before
 expression scanning to the end of the file from each of many starts, positions mapped by
 normalising the text up to each one) at size n and at size 4n. Linear work takes about 4 times
 as long at 4n; quadratic work 16 times. The test fails above 8, measuring processor time (not
-wall time) and taking the faster of two runs, so a loaded machine does not make it flaky.
+wall time) with the garbage collector off and taking the fastest of three runs (``cpu``), so a
+loaded machine does not make it flaky.
 """
 
 from __future__ import annotations
